@@ -1,0 +1,33 @@
+// The only module that constructs a Prisma client. Both providers' clients are generated from
+// one data model (prisma/schema.prisma and its SQLite twin), so their APIs agree on every
+// feature we use; the rest of the code sees one type, `Db`, which is the SQLite client's type
+// (the smaller of the two feature sets, so nothing PostgreSQL-only can slip in unnoticed).
+import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts';
+import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.ts';
+import { createDriverAdapter, databaseKind, type DatabaseKind } from './driver.ts';
+
+export type Db = SqlitePrismaClient;
+export { Prisma } from './generated/sqlite/client.ts';
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  const kind = databaseKind(url);
+  const adapter = createDriverAdapter(url);
+  const db =
+    kind === 'sqlite'
+      ? new SqlitePrismaClient({ adapter })
+      : (new PostgresPrismaClient({ adapter }) as unknown as Db);
+  await db.$connect();
+  if (kind === 'sqlite') {
+    // WAL lets the API read while a scan writes; NORMAL sync is durable across process
+    // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+  }
+  return { kind, db, close: () => db.$disconnect() };
+}
