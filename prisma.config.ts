@@ -12,5 +12,5 @@ export default defineConfig({
   experimental: { adapter: true },
   schema: kind === 'sqlite' ? 'prisma/sqlite/schema.prisma' : 'prisma/schema.prisma',
   migrations: { path: kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations' },
-  adapter: async () => createDriverAdapter(url, process.env.SHADOW_DATABASE_URL),
+  adapter: async () => createDriverAdapter(url),
 });

@@ -28,16 +28,11 @@ export function sqlitePath(url: string): string {
 /** SQLite waits this long on a locked database before failing (busy_timeout). */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
-/**
- * `shadowDatabaseUrl` is only for the Prisma CLI's `migrate diff --from-migrations`, which
- * replays migrations into an empty scratch database.
- */
-export function createDriverAdapter(url: string, shadowDatabaseUrl?: string): PrismaBetterSqlite3 | PrismaPg {
+export function createDriverAdapter(url: string): PrismaBetterSqlite3 | PrismaPg {
   if (databaseKind(url) === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    const shadow = shadowDatabaseUrl ? { shadowDatabaseUrl: sqlitePath(shadowDatabaseUrl) } : {};
-    return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }, shadow);
+    return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
   }
-  return new PrismaPg({ connectionString: url, max: 10 }, shadowDatabaseUrl ? { shadowDatabaseUrl } : undefined);
+  return new PrismaPg({ connectionString: url, max: 10 });
 }

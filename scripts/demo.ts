@@ -1,0 +1,82 @@
+// `npm run demo`: the mock gateway and the daemon on the embedded default (SQLite), seeded
+// with demo users and strategies, one scan run, and what to try next. Ctrl-C stops both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { seedDemo } from './demo-data.ts';
+
+const PORT = process.env.PORT ?? '8099';
+const MOCK_PORT = process.env.MOCK_GATEWAY_PORT ?? '8002';
+const MOCK_KEY = process.env.MOCK_GATEWAY_AUTH_VALUE ?? 'mock-admin-key';
+const ADMIN_TOKEN = process.env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+const DATABASE_URL = process.env.DATABASE_URL ?? 'file:./data/demo.db';
+const api = `http://127.0.0.1:${PORT}`;
+const mockUrl = `http://127.0.0.1:${MOCK_PORT}`;
+
+const children: ChildProcess[] = [];
+function launch(name: string, script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`demo: ${name} exited (${code ?? signal}); stopping the demo`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+async function stop(code = 0): Promise<void> {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)));
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+async function waitFor(url: string, init?: RequestInit): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(url, init)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+launch('mock gateway', 'mock-gateway/main.ts', { MOCK_GATEWAY_PORT: MOCK_PORT, MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY });
+await waitFor(`${mockUrl}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } });
+launch('daemon', 'src/main.ts', {
+  DATABASE_URL, PORT, ADMIN_TOKEN, AIGATEWAY_URL: mockUrl, AIGATEWAY_AUTH_VALUE: MOCK_KEY, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
+});
+await waitFor(`${api}/readyz`);
+
+const seeded = await seedDemo(api, ADMIN_TOKEN);
+const scan = await fetch(`${api}/api/v1/strategies/scan`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+const summary = await scan.json();
+const state = (await (await fetch(`${mockUrl}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })).json()) as { quotas: Record<string, number> };
+
+console.log(`
+────────────────────────────────────────────────────────────────────────
+ quota-manager demo is running
+   API          ${api}/api/v1   (OpenAPI: ${api}/openapi.json)
+   admin token  ${ADMIN_TOKEN}
+   mock gateway ${mockUrl}   (admin key: ${MOCK_KEY})
+   database     ${DATABASE_URL}
+
+ Seeded ${seeded.users} users and ${seeded.strategiesCreated} new strategies; the first scan did:
+   ${JSON.stringify(summary)}
+ Quotas at the gateway now: ${Object.keys(state.quotas).length} users, e.g. ${Object.entries(state.quotas).slice(0, 3).map(([u, q]) => `${u}=${q}`).join(', ')}
+
+ Try:
+   export TOKEN=${ADMIN_TOKEN}
+   curl -s -H "Authorization: Bearer $TOKEN" ${api}/api/v1/strategies | head -c 600; echo
+   curl -s -H "Authorization: Bearer $TOKEN" -X POST ${api}/api/v1/strategies/3/preview; echo
+   curl -s -H "Authorization: Bearer $TOKEN" ${api}/api/v1/users/demo-user-03; echo
+   curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+        -d '{"condition":"is-vip(2) and belong-to(\\"acme\\")"}' ${api}/api/v1/conditions/validate; echo
+   curl -s -H "x-admin-key: ${MOCK_KEY}" ${mockUrl}/__mock/state; echo
+ Stop with Ctrl-C.
+────────────────────────────────────────────────────────────────────────
+`);

@@ -1,0 +1,124 @@
+// Builds the HTTP application from its dependencies. Reads like a table of contents: the
+// cross-cutting middleware, then one line per resource.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { ZodError } from 'zod';
+import { AppError } from '../core/errors.ts';
+import { translateDatabaseError } from '../db/prisma-errors.ts';
+import type { ApiDeps } from './deps.ts';
+import { problemResponse } from './problem.ts';
+import { registerConditionRoutes } from './routes/conditions.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerUserRoutes } from './routes/users.ts';
+
+export type AppEnv = { Variables: { requestId: string } };
+export type ApiApp = OpenAPIHono<AppEnv>;
+
+export function newRouter(): ApiApp {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+/** Every schema failure becomes one 400 problem listing each field. */
+function validationHook(result: { success: boolean; error?: ZodError; target?: string }, c: Context) {
+  if (result.success || !result.error) return;
+  const details = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : (result.target ?? 'body'),
+    code: issue.code,
+    message: issue.message,
+  }));
+  return problemResponse(c, 'validation_failed', 'The request is not valid', details);
+}
+
+export function createApp(deps: ApiDeps): ApiApp {
+  const app = newRouter();
+  app.use('*', requestId());
+  app.use('*', accessLog(deps));
+  registerHealthRoutes(app, deps);
+
+  app.use('/api/*', requireAdminToken(deps.adminToken));
+  app.use('/api/*', requireJsonBody());
+  app.use('/api/*', bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: (c) => problemResponse(c, 'payload_too_large', `request bodies are limited to ${deps.bodyLimitBytes} bytes`),
+  }));
+  app.route('/api/v1/strategies', registerStrategyRoutes(deps));
+  app.route('/api/v1/users', registerUserRoutes(deps));
+  app.route('/api/v1/conditions', registerConditionRoutes());
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'quota-manager', version: '1', description: 'Rule-driven quota recharge daemon for AI gateways.' },
+    security: [{ bearerAuth: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+
+  app.notFound((c) => problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => errorResponse(error, c, deps));
+  return app;
+}
+
+function errorResponse(raw: Error, c: Context, deps: ApiDeps): Response {
+  const error = translateDatabaseError(raw);
+  if (error instanceof AppError) {
+    if (error.code === 'database_unavailable') deps.logger.warn('database unavailable', { request_id: c.get('requestId'), error: raw.message });
+    return problemResponse(c, error.code, error.message, error.details);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    // Hono's validators throw these for malformed JSON bodies.
+    return problemResponse(c, 'validation_failed', error.message || 'malformed request');
+  }
+  // The real message goes to the log only; the client gets a generic body.
+  deps.logger.error('unhandled error', { request_id: c.get('requestId'), error: raw.message, stack: raw.stack });
+  return problemResponse(c, 'internal', 'An internal error occurred; the request id is in the log');
+}
+
+function accessLog(deps: ApiDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', c.get('requestId'));
+    deps.logger.info('http request', {
+      request_id: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round(performance.now() - started),
+    });
+  };
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
+  const expected = digest(adminToken);
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    // Comparing fixed-size digests keeps the comparison constant-time whatever the length.
+    if (!match || !timingSafeEqual(digest(match[1]!.trim()), expected)) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return problemResponse(c, 'unauthorized', 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
+    }
+    await next();
+  };
+}
+
+function requireJsonBody(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const length = c.req.header('content-length');
+      const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+      const type = c.req.header('content-type') ?? '';
+      if (hasBody && !/^application\/(.+\+)?json\b/i.test(type)) {
+        return problemResponse(c, 'unsupported_media_type', 'request bodies must be application/json');
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,26 @@
+// What the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp.
+import type { Clock } from '../core/clock.ts';
+import type { ExecutionRepository } from '../db/execution-repository.ts';
+import type { StrategyRepository } from '../db/strategy-repository.ts';
+import type { UserRepository } from '../db/user-repository.ts';
+import type { Scanner } from '../scheduler/scanner.ts';
+
+export interface ApiLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ApiDeps {
+  adminToken: string;
+  defaultTimeZone: string;
+  bodyLimitBytes: number;
+  clock: Clock;
+  logger: ApiLogger;
+  strategies: StrategyRepository;
+  executions: ExecutionRepository;
+  users: UserRepository;
+  scanner: Scanner;
+  /** Readiness probes: each resolves when its dependency answers. */
+  checks: { database(): Promise<void>; gateway(): Promise<void> };
+}

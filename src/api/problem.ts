@@ -1,0 +1,59 @@
+// RFC 9457 problem details: the one shape every error response takes.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
+
+export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
+  validation_failed: 400,
+  invalid_condition: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  database_unavailable: 503,
+  gateway_unavailable: 503,
+  internal: 500,
+};
+
+const TITLE_BY_CODE: Record<ErrorCode, string> = {
+  validation_failed: 'Invalid request',
+  invalid_condition: 'Invalid condition',
+  unauthorized: 'Unauthorized',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
+  database_unavailable: 'Database unavailable',
+  gateway_unavailable: 'Gateway unavailable',
+  internal: 'Internal server error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  request_id?: string;
+  errors?: ErrorDetail[];
+}
+
+export function problem(code: ErrorCode, detail: string, errors: readonly ErrorDetail[] = [], requestId?: string): Problem {
+  return {
+    type: `https://quota-manager.dev/problems/${code.replaceAll('_', '-')}`,
+    title: TITLE_BY_CODE[code],
+    status: STATUS_BY_CODE[code],
+    detail,
+    code,
+    ...(requestId ? { request_id: requestId } : {}),
+    ...(errors.length > 0 ? { errors: [...errors] } : {}),
+  };
+}
+
+export function problemResponse(c: Context, code: ErrorCode, detail: string, errors: readonly ErrorDetail[] = []): Response {
+  const body = problem(code, detail, errors, c.get('requestId' as never) as string | undefined);
+  return c.body(JSON.stringify(body), STATUS_BY_CODE[code], { 'content-type': 'application/problem+json' });
+}

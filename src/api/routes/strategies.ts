@@ -1,0 +1,187 @@
+// /api/v1/strategies — strategy CRUD, runs, previews and the ledger of each strategy.
+import { createRoute, z } from '@hono/zod-openapi';
+import { assertValidStrategy, type Strategy, type StrategyFields } from '../../core/strategy.ts';
+import { newRouter } from '../app.ts';
+import type { ApiDeps } from '../deps.ts';
+import {
+  conflictResponse, ExecutionListQuerySchema, ExecutionSchema, IdParamSchema, listOf, notFoundResponse,
+  PreviewSchema, problemResponses, RunBodySchema, RunResultSchema, ScanSummarySchema, StrategyCreateSchema,
+  StrategyListQuerySchema, StrategyPatchSchema, StrategySchema,
+} from '../schemas.ts';
+import { executionJson, strategyJson } from '../serialize.ts';
+
+type StrategyInput = z.infer<typeof StrategyCreateSchema>;
+type StrategyPatch = z.infer<typeof StrategyPatchSchema>;
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({ body: { content: { 'application/json': { schema } }, required } });
+const tags = ['strategies'];
+
+/** API input → domain fields; absent optional fields take their documented defaults. */
+function fieldsFromInput(input: StrategyInput, defaultTimeZone: string): StrategyFields {
+  return {
+    name: input.name,
+    title: input.title,
+    type: input.type,
+    amount: input.amount,
+    model: input.model ?? null,
+    periodicExpr: input.periodic_expr ?? null,
+    timezone: input.timezone ?? defaultTimeZone,
+    condition: input.condition,
+    enabled: input.enabled ?? true,
+    maxExecPerUser: input.max_exec_per_user ?? 0,
+    startAt: input.start_at ? new Date(input.start_at) : null,
+    endAt: input.end_at ? new Date(input.end_at) : null,
+  };
+}
+
+function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
+  const pick = <K extends keyof StrategyPatch, V>(key: K, fallback: V, map: (v: NonNullable<StrategyPatch[K]>) => V): V => {
+    if (!(key in patch)) return fallback;
+    const value = patch[key];
+    return (value === null || value === undefined ? null : map(value as NonNullable<StrategyPatch[K]>)) as V;
+  };
+  return {
+    name: patch.name ?? current.name,
+    title: patch.title ?? current.title,
+    type: patch.type ?? current.type,
+    amount: patch.amount ?? current.amount,
+    model: pick('model', current.model, (v) => v),
+    periodicExpr: pick('periodic_expr', current.periodicExpr, (v) => v),
+    timezone: patch.timezone ?? current.timezone,
+    condition: patch.condition ?? current.condition,
+    enabled: patch.enabled ?? current.enabled,
+    maxExecPerUser: patch.max_exec_per_user ?? current.maxExecPerUser,
+    startAt: pick('start_at', current.startAt, (v) => new Date(v)),
+    endAt: pick('end_at', current.endAt, (v) => new Date(v)),
+  };
+}
+
+const routes = {
+  create: createRoute({
+    method: 'post', path: '/', tags, summary: 'Create a strategy',
+    request: body(StrategyCreateSchema),
+    responses: { 201: json(StrategySchema, 'The created strategy'), ...problemResponses, ...conflictResponse },
+  }),
+  list: createRoute({
+    method: 'get', path: '/', tags, summary: 'List strategies',
+    request: { query: StrategyListQuerySchema },
+    responses: { 200: json(listOf(StrategySchema), 'A page of strategies'), ...problemResponses },
+  }),
+  scan: createRoute({
+    method: 'post', path: '/scan', tags, summary: 'Run a scan of every enabled strategy now (synchronous)',
+    responses: { 200: json(ScanSummarySchema, 'What the scan did'), ...problemResponses },
+  }),
+  get: createRoute({
+    method: 'get', path: '/{id}', tags, summary: 'Get a strategy',
+    request: { params: IdParamSchema },
+    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...notFoundResponse },
+  }),
+  put: createRoute({
+    method: 'put', path: '/{id}', tags, summary: 'Replace a strategy',
+    request: { params: IdParamSchema, ...body(StrategyCreateSchema) },
+    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+  }),
+  patch: createRoute({
+    method: 'patch', path: '/{id}', tags, summary: 'Change some fields of a strategy',
+    request: { params: IdParamSchema, ...body(StrategyPatchSchema) },
+    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+  }),
+  delete: createRoute({
+    method: 'delete', path: '/{id}', tags, summary: 'Delete a strategy (its ledger rows are kept for audit)',
+    request: { params: IdParamSchema },
+    responses: { 204: { description: 'Deleted' }, ...problemResponses, ...notFoundResponse },
+  }),
+  enable: createRoute({
+    method: 'post', path: '/{id}/enable', tags, summary: 'Enable a strategy',
+    request: { params: IdParamSchema },
+    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...notFoundResponse },
+  }),
+  disable: createRoute({
+    method: 'post', path: '/{id}/disable', tags, summary: 'Disable a strategy',
+    request: { params: IdParamSchema },
+    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...notFoundResponse },
+  }),
+  run: createRoute({
+    method: 'post', path: '/{id}/run', tags,
+    summary: 'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
+    request: { params: IdParamSchema, ...body(RunBodySchema, false) },
+    responses: { 200: json(RunResultSchema, 'What the run did'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+  }),
+  preview: createRoute({
+    method: 'post', path: '/{id}/preview', tags, summary: 'Dry run: who would be granted now (no side effects)',
+    request: { params: IdParamSchema, ...body(RunBodySchema, false) },
+    responses: { 200: json(PreviewSchema, 'The preview'), ...problemResponses, ...notFoundResponse },
+  }),
+  executions: createRoute({
+    method: 'get', path: '/{id}/executions', tags, summary: "The strategy's grant ledger",
+    request: { params: IdParamSchema, query: ExecutionListQuerySchema },
+    responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...notFoundResponse },
+  }),
+};
+
+export function registerStrategyRoutes(deps: ApiDeps) {
+  const { strategies, scanner } = deps;
+  const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
+  return newRouter()
+    .openapi(routes.create, async (c) => {
+      const fields = fieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
+      assertValidStrategy(fields);
+      return c.json(strategyJson(await strategies.create(fields, deps.clock.now())), 201);
+    })
+    .openapi(routes.list, async (c) => {
+      const query = c.req.valid('query');
+      const page = await strategies.list(query);
+      return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
+    })
+    .openapi(routes.scan, async (c) => c.json(await scanner.scanNow(), 200))
+    .openapi(routes.get, async (c) => c.json(strategyJson(await strategies.get(c.req.valid('param').id)), 200))
+    .openapi(routes.put, async (c) => {
+      const { id } = c.req.valid('param');
+      const fields = fieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
+      await strategies.get(id);
+      assertValidStrategy(fields);
+      return c.json(strategyJson(await strategies.update(id, fields)), 200);
+    })
+    .openapi(routes.patch, async (c) => {
+      const { id } = c.req.valid('param');
+      const fields = applyPatch(await strategies.get(id), c.req.valid('json'));
+      assertValidStrategy(fields);
+      return c.json(strategyJson(await strategies.update(id, fields)), 200);
+    })
+    .openapi(routes.delete, async (c) => {
+      await strategies.delete(c.req.valid('param').id);
+      return c.body(null, 204);
+    })
+    .openapi(routes.enable, async (c) => c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, true)), 200))
+    .openapi(routes.disable, async (c) => c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, false)), 200))
+    .openapi(routes.run, async (c) => {
+      const strategy = await strategies.get(c.req.valid('param').id);
+      const requested = optionalDate((await readOptionalBody(c)).occurrence);
+      if (!strategy.enabled) {
+        return c.json({ strategies: 0, matched: 0, granted: 0, skipped: 0, failed: 0, duration_ms: 0, occurrence: null }, 200);
+      }
+      return c.json(await scanner.runNow(strategy, requested), 200);
+    })
+    .openapi(routes.preview, async (c) => {
+      const strategy = await strategies.get(c.req.valid('param').id);
+      const requested = optionalDate((await readOptionalBody(c)).occurrence);
+      return c.json(await scanner.preview(strategy, requested), 200);
+    })
+    .openapi(routes.executions, async (c) => {
+      const { id } = c.req.valid('param');
+      await strategies.get(id);
+      const { user_id: userId, status, limit, offset } = c.req.valid('query');
+      const page = await deps.executions.list({ strategyId: id, userId, status, limit, offset });
+      return c.json({ items: page.items.map(executionJson), total: page.total }, 200);
+    });
+}
+
+/** The run/preview body is optional; when present it has already been validated. */
+async function readOptionalBody(c: { req: { valid(target: 'json'): unknown } }): Promise<{ occurrence?: string }> {
+  try {
+    return (c.req.valid('json') as { occurrence?: string } | undefined) ?? {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,81 @@
+// /api/v1/users — how operators feed user_info. Users are written with the shape they are read with.
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError, notFound } from '../../core/errors.ts';
+import type { UserUpsert } from '../../db/user-repository.ts';
+import { newRouter } from '../app.ts';
+import type { ApiDeps } from '../deps.ts';
+import {
+  notFoundResponse, problemResponses, UserBulkItemSchema, UserBulkSchema, UserIdParamSchema, UserPutSchema,
+  UserSchema, UserWithGrantsSchema,
+} from '../schemas.ts';
+import { executionJson, userJson } from '../serialize.ts';
+
+type UserFieldsInput = Omit<z.infer<typeof UserBulkItemSchema>, 'id'>;
+
+const date = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
+
+function toUpsert(id: string, input: UserFieldsInput): UserUpsert {
+  const upsert: UserUpsert = { id };
+  if (input.name !== undefined) upsert.name = input.name;
+  if (input.github_username !== undefined) upsert.githubUsername = input.github_username;
+  if (input.email !== undefined) upsert.email = input.email;
+  if (input.phone !== undefined) upsert.phone = input.phone;
+  if (input.vip !== undefined) upsert.vip = input.vip;
+  if (input.org !== undefined) upsert.org = input.org;
+  if (input.github_stars !== undefined) upsert.githubStars = input.github_stars;
+  if (input.register_time !== undefined) upsert.registerTime = date(input.register_time) ?? null;
+  if (input.access_time !== undefined) upsert.accessTime = date(input.access_time) ?? null;
+  return upsert;
+}
+
+const GRANTS_SHOWN = 100;
+
+export function registerUserRoutes(deps: ApiDeps) {
+  return newRouter()
+    .openapi(
+      createRoute({
+        method: 'post', path: '/bulk', tags: ['users'], summary: 'Upsert many users at once (all or nothing)',
+        request: { body: { content: { 'application/json': { schema: UserBulkSchema } }, required: true } },
+        responses: { 200: { content: { 'application/json': { schema: z.object({ upserted: z.number().int() }) } }, description: 'How many users were written' }, ...problemResponses },
+      }),
+      async (c) => {
+        const users = c.req.valid('json');
+        const seen = new Set<string>();
+        const duplicates = users.map((u, index) => ({ id: u.id, index })).filter(({ id }) => seen.size === seen.add(id).size);
+        if (duplicates.length > 0) {
+          throw new AppError('validation_failed', 'a user id appears more than once', duplicates.map((d) => ({ field: `${d.index}.id`, message: `duplicate id "${d.id}"` })));
+        }
+        const upserted = await deps.users.upsertMany(users.map(({ id, ...fields }) => toUpsert(id, fields)));
+        return c.json({ upserted }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put', path: '/{id}', tags: ['users'], summary: 'Create or update a user',
+        request: { params: UserIdParamSchema, body: { content: { 'application/json': { schema: UserPutSchema } }, required: true } },
+        responses: { 200: { content: { 'application/json': { schema: UserSchema } }, description: 'The user as stored' }, ...problemResponses },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { id: bodyId, ...fields } = c.req.valid('json');
+        if (bodyId !== undefined && bodyId !== id) {
+          throw new AppError('validation_failed', 'the body id differs from the path id', [{ field: 'id', message: `expected "${id}"` }]);
+        }
+        return c.json(userJson(await deps.users.upsert(toUpsert(id, fields))), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get', path: '/{id}', tags: ['users'], summary: 'A user, with their latest grants',
+        request: { params: UserIdParamSchema },
+        responses: { 200: { content: { 'application/json': { schema: UserWithGrantsSchema } }, description: 'The user' }, ...problemResponses, ...notFoundResponse },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const user = await deps.users.get(id);
+        if (!user) throw notFound('user', id);
+        const grants = await deps.executions.list({ userId: id, limit: GRANTS_SHOWN, offset: 0 });
+        return c.json({ ...userJson(user), grants: grants.items.map(executionJson) }, 200);
+      },
+    );
+}

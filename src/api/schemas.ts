@@ -1,0 +1,194 @@
+// Request and response schemas. The same zod schemas validate requests and generate the
+// OpenAPI document (@hono/zod-openapi), so the docs cannot drift from the behaviour.
+import { z } from '@hono/zod-openapi';
+import { GRANT_STATUSES } from '../core/ledger.ts';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    request_id: z.string().optional(),
+    errors: z
+      .array(z.object({
+        field: z.string().optional(),
+        line: z.number().int().optional(),
+        column: z.number().int().optional(),
+        length: z.number().int().optional(),
+        code: z.string().optional(),
+        message: z.string(),
+      }))
+      .optional(),
+  })
+  .openapi('Problem', {
+    example: {
+      type: 'https://quota-manager.dev/problems/invalid-condition',
+      title: 'Invalid condition',
+      status: 400,
+      detail: 'The condition is not valid',
+      code: 'invalid_condition',
+      errors: [{ field: 'condition', line: 1, column: 9, length: 4, code: 'unknown_function', message: 'unknown function "is-vp"; did you mean "is-vip"?' }],
+    },
+  });
+
+export const problemResponses = {
+  400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  401: { description: 'Missing or wrong admin token', content: { 'application/problem+json': { schema: ProblemSchema } } },
+} as const;
+export const notFoundResponse = { 404: { description: 'Unknown id', content: { 'application/problem+json': { schema: ProblemSchema } } } } as const;
+export const conflictResponse = { 409: { description: 'Duplicate name', content: { 'application/problem+json': { schema: ProblemSchema } } } } as const;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** Amount: > 0, at most two decimals, below the Decimal(14,2) column's limit. */
+const Amount = z
+  .number()
+  .positive()
+  .max(999_999_999_999)
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { message: 'at most two decimals' });
+
+const StrategyFieldsShape = {
+  name: z.string().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
+  title: z.string().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
+  type: z.enum(['single', 'periodic']),
+  amount: Amount.openapi({ example: 5 }),
+  model: z.string().max(200).nullable().optional(),
+  periodic_expr: z.string().max(200).nullable().optional().openapi({ example: '0 8 * * *' }),
+  timezone: z.string().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
+  condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
+  enabled: z.boolean().optional(),
+  max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
+  start_at: isoDateTime.nullable().optional(),
+  end_at: isoDateTime.nullable().optional(),
+};
+
+export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
+export const StrategyPatchSchema = z.strictObject(StrategyFieldsShape).partial().openapi('StrategyPatch');
+
+export const StrategySchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    title: z.string(),
+    type: z.enum(['single', 'periodic']),
+    amount: z.number(),
+    model: z.string().nullable(),
+    periodic_expr: z.string().nullable(),
+    timezone: z.string(),
+    condition: z.string(),
+    enabled: z.boolean(),
+    max_exec_per_user: z.number().int(),
+    start_at: z.string().nullable(),
+    end_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Strategy');
+
+export const IdParamSchema = z.object({
+  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const PaginationShape = {
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+export const StrategyListQuerySchema = z.strictObject({
+  type: z.enum(['single', 'periodic']).optional(),
+  enabled: booleanQuery.optional(),
+  ...PaginationShape,
+});
+
+export const ScanSummarySchema = z
+  .object({
+    strategies: z.number().int(),
+    matched: z.number().int(),
+    granted: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+    duration_ms: z.number().int(),
+  })
+  .openapi('ScanSummary');
+
+export const RunBodySchema = z.strictObject({ occurrence: isoDateTime.optional() }).openapi('RunRequest');
+export const RunResultSchema = ScanSummarySchema.extend({ occurrence: z.string().nullable() }).openapi('RunResult');
+
+export const PreviewSchema = z
+  .object({
+    occurrence: z.string().nullable(),
+    matched: z.number().int(),
+    would_grant: z.number().int(),
+    total_amount: z.number(),
+    sample_user_ids: z.array(z.string()),
+  })
+  .openapi('Preview');
+
+export const ExecutionSchema = z
+  .object({
+    id: z.number().int(),
+    strategy_id: z.number().int(),
+    user_id: z.string(),
+    occurrence: z.string(),
+    amount: z.number(),
+    status: z.enum(GRANT_STATUSES),
+    attempts: z.number().int(),
+    last_error: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Execution');
+
+export const ExecutionListQuerySchema = z.strictObject({
+  user_id: z.string().optional(),
+  status: z.enum(GRANT_STATUSES).optional(),
+  ...PaginationShape,
+});
+
+export const ConditionValidateBodySchema = z.strictObject({ condition: z.string().max(1_000_000) }).openapi('ConditionValidateRequest');
+export const ConditionValidateResultSchema = z
+  .object({
+    valid: z.boolean(),
+    canonical: z.string().optional(),
+    errors: ProblemSchema.shape.errors,
+  })
+  .openapi('ConditionValidateResult');
+
+const userIdString = z.string().min(1).max(128);
+export const UserFieldsShape = {
+  name: z.string().max(200).nullable().optional(),
+  github_username: z.string().max(200).nullable().optional(),
+  email: z.string().max(320).nullable().optional(),
+  phone: z.string().max(64).nullable().optional(),
+  vip: z.number().int().min(0).max(1000).optional(),
+  org: z.string().max(200).nullable().optional(),
+  github_stars: z.array(z.string().min(1).max(300)).max(10_000).optional(),
+  register_time: isoDateTime.nullable().optional(),
+  access_time: isoDateTime.nullable().optional(),
+};
+/** PUT /users/:id body: the id may be repeated in the body but must then agree with the path. */
+export const UserPutSchema = z.strictObject({ id: userIdString.optional(), ...UserFieldsShape }).openapi('UserInput');
+export const UserBulkItemSchema = z.strictObject({ id: userIdString, ...UserFieldsShape });
+export const UserBulkSchema = z.array(UserBulkItemSchema).max(10_000).openapi('UserBulkInput');
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    github_username: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    vip: z.number().int(),
+    org: z.string().nullable(),
+    github_stars: z.array(z.string()),
+    register_time: z.string().nullable(),
+    access_time: z.string().nullable(),
+  })
+  .openapi('User');
+
+export const UserWithGrantsSchema = UserSchema.extend({ grants: z.array(ExecutionSchema) }).openapi('UserWithGrants');
+export const UserIdParamSchema = z.object({ id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }) });
+
+export const listOf = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), total: z.number().int() });

@@ -1,0 +1,167 @@
+// The one zod schema for the daemon's configuration: types, defaults and every rule. Its input
+// is the merged YAML + environment object (strings from the environment, YAML scalars from the
+// file), so each value helper accepts both forms; its output is the Config object.
+// Error messages are written to follow "<setting> = <value>: ", e.g. "must be an integer ...".
+import { CronExpressionParser } from 'cron-parser';
+import { validate as nodeCronAccepts } from 'node-cron';
+import { z } from 'zod';
+import { databaseKind } from '../db/driver.ts';
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
+
+/** Integers arrive as text from the environment; only plain decimal text counts ("" or "1e3" do not). */
+function integer(min: number, max?: number) {
+  const error = max === undefined ? `must be an integer of at least ${min}` : `must be an integer from ${min} to ${max}`;
+  const number = z.int({ error }).min(min, { error });
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value),
+    max === undefined ? number : number.max(max, { error }),
+  );
+}
+
+const boolean = () =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : value;
+  }, z.boolean({ error: 'must be true or false' }));
+
+// Levels and formats are often typed in capitals in shell environments (LOG_LEVEL=INFO).
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.enum(values, { error: `must be one of ${values.join(', ')}` }),
+  );
+
+// A YAML number where text is expected (admin_token: 12345…) would be silently rounded or
+// reformatted, so it is refused rather than converted.
+const text = () => z.string({ error: 'must be a string (quote it in YAML)' });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reason a cron expression is unusable, or undefined when node-cron and cron-parser both take it. */
+function cronProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/).length;
+  // cron-parser also takes 1–4 fields and "@daily"; the contract is 5 or 6 so the meaning is explicit.
+  if (fields !== 5 && fields !== 6) return `must have 5 fields (minute hour day month weekday) or 6 (seconds first), got ${fields}`;
+  try {
+    CronExpressionParser.parse(expression);
+  } catch (error) {
+    return `is not a valid cron expression: ${(error as Error).message}`;
+  }
+  // node-cron is what fires SCAN_CRON; cron-parser accepts a few extensions (e.g. H) it does not.
+  if (!nodeCronAccepts(expression)) return 'is not a cron expression node-cron can schedule';
+  return undefined;
+}
+
+function httpUrlProblem(value: string): string | undefined {
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = '';
+  }
+  // "gw:8002" parses as scheme "gw:", so one message covers a wrong scheme and a missing one.
+  return protocol === 'http:' || protocol === 'https:' ? undefined : 'must be an absolute http:// or https:// URL';
+}
+
+function databaseUrlProblem(value: string): string | undefined {
+  try {
+    // The driver picks SQLite or PostgreSQL with this same function, so config and driver agree.
+    if (databaseKind(value) === 'sqlite') return value.length > 'file:'.length ? undefined : 'must name a file after file:';
+  } catch {
+    return 'must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)';
+  }
+  try {
+    new URL(value);
+    return undefined;
+  } catch {
+    return 'is not a valid PostgreSQL URL (percent-encode special characters in the password)';
+  }
+}
+
+/** Adapts a "reason or undefined" function to a zod refinement with that reason as message. */
+const rule =
+  (problem: (value: string) => string | undefined) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  };
+
+// RFC 9110 token characters: anything else cannot be sent as a header name.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Header values cannot carry CR, LF or NUL; surrounding blanks would be stripped in transit.
+const HEADER_VALUE = /^(?:[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?)?$/;
+
+export interface SchemaOptions {
+  /** Chooses the LOG_FORMAT default: readable lines in a terminal, JSON lines otherwise. */
+  stdoutIsTty: boolean;
+}
+
+export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
+  return z.object({
+    databaseUrl: text().superRefine(rule(databaseUrlProblem)).default('file:./data/quota-manager.db'),
+    host: text()
+      .regex(/^[^\s/]+$/, { error: 'must be a host name or IP address (no scheme, path or spaces)' })
+      .default('127.0.0.1'),
+    port: integer(0, 65535).default(8099),
+    adminToken: text()
+      .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
+      .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
+      .optional(),
+    timezone: text()
+      .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
+      .default('UTC'),
+    scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
+    gateway: z
+      .object({
+        // A trailing slash is dropped so `url + adminPath` never produces "//".
+        url: text()
+          .superRefine(rule(httpUrlProblem))
+          .transform((url) => url.replace(/\/+$/, ''))
+          .default('http://127.0.0.1:8002'),
+        adminPath: text().regex(/^\/\S*$/, { error: 'must be a path starting with / (no spaces)' }).default('/v1/chat/completions/quota'),
+        authHeader: text().regex(HEADER_NAME, { error: 'must be a valid HTTP header name' }).default('x-admin-key'),
+        authValue: text()
+          .regex(HEADER_VALUE, { error: 'must be a valid HTTP header value (no line breaks, control characters or surrounding spaces)' })
+          .default(''),
+        timeoutMs: integer(1).default(5000),
+        maxAttempts: integer(1).default(5),
+        retryBaseDelayMs: integer(0).default(200),
+        retryMaxDelayMs: integer(0).default(10000),
+        concurrency: integer(1).default(16),
+        honoursIdempotency: boolean().default(true),
+      })
+      .superRefine((gateway, ctx) => {
+        if (gateway.retryMaxDelayMs < gateway.retryBaseDelayMs) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['retryMaxDelayMs'],
+            message: `must be at least the base delay (AIGATEWAY_RETRY_BASE_DELAY_MS = ${gateway.retryBaseDelayMs})`,
+          });
+        }
+      }),
+    scan: z.object({
+      pageSize: integer(1).default(1000),
+      leaseMs: integer(1).default(120000),
+      ledgerMaxAttempts: integer(1).default(20),
+    }),
+    api: z.object({
+      bodyLimitBytes: integer(1).default(1048576),
+    }),
+    log: z.object({
+      level: oneOf(LOG_LEVELS).default('info'),
+      format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),
+    }),
+  });
+}
+
+export type ParsedConfig = z.output<ReturnType<typeof createConfigSchema>>;

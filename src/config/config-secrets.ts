@@ -1,0 +1,30 @@
+// Lists the secret values inside a loaded config so the logger can blank them out wherever they
+// surface (a driver error quoting the connection string, a gateway error echoing a header).
+import type { Config } from './load-config.ts';
+
+export function configSecrets(config: Pick<Config, 'adminToken' | 'gateway' | 'databaseUrl'>): string[] {
+  const secrets = [config.adminToken, config.gateway.authValue, ...databasePasswords(config.databaseUrl)];
+  return [...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret !== ''))];
+}
+
+/** The password both as written in the URL (percent-encoded) and decoded, as either may be quoted. */
+function databasePasswords(databaseUrl: string): string[] {
+  if (databaseUrl.startsWith('file:')) return [];
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return [];
+  }
+  // libpq-style URLs may also carry the password as a query parameter.
+  const written = [url.password, url.searchParams.get('password') ?? ''];
+  return written.flatMap((password) => [password, safeDecode(password)]);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,42 @@
+// One error type for everything the daemon reports on purpose. The code is a closed union so
+// the HTTP layer's code → status map (src/api/problem.ts) is exhaustive and checked by tsc.
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'invalid_condition'
+  | 'unauthorized'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'database_unavailable'
+  | 'gateway_unavailable'
+  | 'internal';
+
+/** One problem inside a request: a field (`strategy.amount`) or a position in a condition. */
+export interface ErrorDetail {
+  field?: string;
+  line?: number;
+  column?: number;
+  length?: number;
+  code?: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: readonly ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string, id: string | number) =>
+  new AppError('not_found', `${what} ${id} does not exist`);
+
+export const validationFailed = (details: ErrorDetail[], message = 'The request is not valid') =>
+  new AppError('validation_failed', message, details);

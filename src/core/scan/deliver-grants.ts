@@ -1,0 +1,60 @@
+// Sends claimed grants to the gateway with bounded concurrency and turns each answer into a
+// ledger outcome. The gateway client already retries with backoff (same idempotency key);
+// what reaches here is its final word.
+import type { Grant, GrantOutcome } from '../ledger.ts';
+import type { GrantGateway, ScanLogger } from './ports.ts';
+
+export interface DeliveryOptions {
+  concurrency: number;
+  /**
+   * Whether the gateway de-duplicates by Idempotency-Key. If it does not (the real Higress
+   * plugin does not), an uncertain outcome must not be re-sent blindly: it becomes `unknown`.
+   */
+  honoursIdempotency: boolean;
+}
+
+interface GatewayFailure {
+  message: string;
+  uncertain?: boolean;
+  status?: number;
+}
+
+export async function deliverGrants(
+  grants: readonly Grant[],
+  gateway: GrantGateway,
+  options: DeliveryOptions,
+  logger: ScanLogger,
+): Promise<GrantOutcome[]> {
+  const outcomes: GrantOutcome[] = new Array(grants.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < grants.length) {
+      const index = next++;
+      const grant = grants[index]!;
+      outcomes[index] = await deliverOne(grant, gateway, options, logger);
+    }
+  };
+  const workers = Array.from({ length: Math.min(options.concurrency, grants.length) }, worker);
+  await Promise.all(workers);
+  return outcomes;
+}
+
+async function deliverOne(grant: Grant, gateway: GrantGateway, options: DeliveryOptions, logger: ScanLogger): Promise<GrantOutcome> {
+  try {
+    await gateway.deltaQuota(grant.userId, grant.amount, { idempotencyKey: grant.idempotencyKey });
+    return { id: grant.id, status: 'applied', lastError: null };
+  } catch (error) {
+    const failure = error as GatewayFailure;
+    const unknown = failure.uncertain === true && !options.honoursIdempotency;
+    logger.warn('grant delivery failed', {
+      strategy_id: grant.strategyId,
+      occurrence: grant.occurrence,
+      user_id: grant.userId,
+      gateway_status: failure.status,
+      uncertain: failure.uncertain === true,
+      error: failure.message,
+      outcome: unknown ? 'unknown' : 'failed',
+    });
+    return { id: grant.id, status: unknown ? 'unknown' : 'failed', lastError: failure.message.slice(0, 500) };
+  }
+}

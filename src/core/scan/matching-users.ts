@@ -1,0 +1,78 @@
+// Streams the users a strategy should grant to for one occurrence, a page at a time:
+// the condition is pushed down to SQL, users already in the ledger for the occurrence are
+// excluded in SQL (anti-join), and only conditions that need the gateway (quota-le/ge) are
+// finished in memory. Memory is bounded by the page size, never by the number of users.
+import { evaluate, toDatabaseFilter, type ConditionAst } from '../../condition/index.ts';
+import type { Strategy } from '../strategy.ts';
+import type { GrantGateway, ScanLogger, ScanStore } from './ports.ts';
+
+export interface MatchedPage {
+  /** Users for whom the condition is TRUE and who have no grant for the occurrence. */
+  matched: string[];
+  /** Of those, users left out because max_exec_per_user is reached. */
+  capped: string[];
+}
+
+export interface MatchingDeps {
+  store: ScanStore;
+  gateway: GrantGateway;
+  logger: ScanLogger;
+  pageSize: number;
+}
+
+export async function* matchingUsers(
+  strategy: Strategy,
+  condition: ConditionAst,
+  occurrence: string,
+  deps: MatchingDeps,
+): AsyncGenerator<MatchedPage> {
+  const { where, exact } = toDatabaseFilter(condition, { timeZone: strategy.timezone });
+  const quotaCache = new Map<string, number | null>();
+  const quota = async (userId: string): Promise<number | null> => {
+    if (!quotaCache.has(userId)) {
+      try {
+        quotaCache.set(userId, await deps.gateway.getQuota(userId));
+      } catch (error) {
+        // Unknown quota → the quota-* predicate is UNKNOWN → not granted now; a later scan
+        // sees the user again because no ledger row was written.
+        deps.logger.warn('quota lookup failed', { user_id: userId, strategy_id: strategy.id, error: (error as Error).message });
+        quotaCache.set(userId, null);
+      }
+    }
+    return quotaCache.get(userId) ?? null;
+  };
+
+  let afterUserId: string | null = null;
+  for (;;) {
+    const users = await deps.store.findCandidates({
+      strategyId: strategy.id,
+      occurrence,
+      where,
+      afterUserId,
+      limit: deps.pageSize,
+      withAttributes: !exact,
+    });
+    if (users.length === 0) return;
+    afterUserId = users[users.length - 1]!.id;
+
+    let matched = users.map((user) => user.id);
+    if (!exact) {
+      matched = [];
+      for (const user of users) {
+        if ((await evaluate(condition, user, { timeZone: strategy.timezone, quota })) === 'TRUE') matched.push(user.id);
+      }
+      quotaCache.clear();
+    }
+    let capped: string[] = [];
+    if (strategy.maxExecPerUser > 0 && matched.length > 0) {
+      const counts = await deps.store.countCountedGrants(strategy.id, matched);
+      capped = matched.filter((id) => (counts.get(id) ?? 0) >= strategy.maxExecPerUser);
+      if (capped.length > 0) {
+        const cappedSet = new Set(capped);
+        matched = matched.filter((id) => !cappedSet.has(id));
+      }
+    }
+    yield { matched, capped };
+    if (users.length < deps.pageSize) return;
+  }
+}

@@ -1,0 +1,140 @@
+// Runs one strategy for one occurrence under a database lease: settle what earlier runs left
+// (orphaned pending rows, failed rows), then claim and deliver grants page by page.
+// Exactly-once rests on two facts: the ledger row is inserted under a UNIQUE key before the
+// gateway is called (only the inserter sends), and every send of a row uses the same
+// idempotency key.
+import { parse } from '../../condition/index.ts';
+import type { Clock } from '../clock.ts';
+import { idempotencyKey, type Grant, type GrantOutcome, type GrantStatus } from '../ledger.ts';
+import type { Strategy } from '../strategy.ts';
+import { deliverGrants, type DeliveryOptions } from './deliver-grants.ts';
+import { matchingUsers } from './matching-users.ts';
+import type { GrantGateway, ScanLogger, ScanStore } from './ports.ts';
+
+export interface RunDeps {
+  store: ScanStore;
+  gateway: GrantGateway;
+  clock: Clock;
+  logger: ScanLogger;
+  /** Identity of this process in leases (host:pid:random). */
+  holder: string;
+  pageSize: number;
+  leaseMs: number;
+  ledgerMaxAttempts: number;
+  delivery: DeliveryOptions;
+}
+
+export interface RunCounts {
+  matched: number;
+  granted: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface StrategyRunResult extends RunCounts {
+  strategyId: number;
+  occurrence: string | null;
+  /** False when another process holds the strategy's lease; nothing was done. */
+  leased: boolean;
+}
+
+export class LeaseLostError extends Error {
+  readonly code = 'lease_lost';
+}
+
+const ORPHAN_MESSAGE =
+  'outcome unknown: the process stopped after claiming this grant and the gateway does not honour idempotency keys; resolve it as applied or retry';
+
+/**
+ * `occurrence` null means: only settle earlier rows (a periodic strategy with nothing due).
+ */
+export async function runStrategy(strategy: Strategy, occurrence: string | null, deps: RunDeps): Promise<StrategyRunResult> {
+  const counts: RunCounts = { matched: 0, granted: 0, skipped: 0, failed: 0 };
+  const result = (leased: boolean): StrategyRunResult => ({ strategyId: strategy.id, occurrence, leased, ...counts });
+  const { store, clock, holder, leaseMs } = deps;
+  const renewLease = async () => {
+    if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs))) {
+      throw new LeaseLostError(`lease on strategy ${strategy.id} was lost`);
+    }
+  };
+  if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs))) return result(false);
+
+  const log = deps.logger;
+  const record = async (outcomes: GrantOutcome[]) => {
+    await store.recordOutcomes(outcomes);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'applied') counts.granted++;
+      else counts.failed++;
+    }
+  };
+  const deliver = (grants: Grant[]) => deliverGrants(grants, deps.gateway, deps.delivery, log);
+
+  try {
+    // 1. Pending rows while we hold the lease can only be orphans of a run that died.
+    await forEachGrantPage(store, strategy.id, ['pending'], deps, async (grants) => {
+      if (deps.delivery.honoursIdempotency) {
+        await record(await deliver(grants));
+      } else {
+        await record(grants.map((g) => ({ id: g.id, status: 'unknown', lastError: ORPHAN_MESSAGE })));
+      }
+      await renewLease();
+    });
+    // 2. Failed rows: re-send with the same key, a bounded number of times in total.
+    await forEachGrantPage(store, strategy.id, ['failed'], deps, async (grants) => {
+      await record(await deliver(grants));
+      await renewLease();
+    }, deps.ledgerMaxAttempts);
+
+    if (occurrence === null) return result(true);
+    const parsed = parse(strategy.condition);
+    if (!parsed.ok) {
+      // Conditions are validated on write; this only happens if the language got stricter.
+      log.error('stored condition no longer parses; strategy skipped', { strategy_id: strategy.id, errors: parsed.errors });
+      return result(true);
+    }
+    // 3. New grants, page by page.
+    for await (const page of matchingUsers(strategy, parsed.ast, occurrence, deps)) {
+      counts.matched += page.matched.length + page.capped.length;
+      counts.skipped += page.capped.length;
+      const claimed = await store.claimGrants(
+        page.matched.map((userId) => ({
+          strategyId: strategy.id,
+          occurrence,
+          userId,
+          amount: strategy.amount,
+          idempotencyKey: idempotencyKey(strategy.id, occurrence, userId),
+        })),
+      );
+      // A row we could not insert was claimed by someone else in the meantime.
+      counts.skipped += page.matched.length - claimed.length;
+      await record(await deliver(claimed));
+      await renewLease();
+    }
+    if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, occurrence)) === 0) {
+      await store.markOccurrenceDone(strategy.id, occurrence);
+    }
+    return result(true);
+  } finally {
+    await store.releaseLease(strategy.id, holder).catch((error: Error) =>
+      log.warn('lease release failed; it will expire', { strategy_id: strategy.id, error: error.message }),
+    );
+  }
+}
+
+async function forEachGrantPage(
+  store: ScanStore,
+  strategyId: number,
+  statuses: GrantStatus[],
+  deps: RunDeps,
+  handle: (grants: Grant[]) => Promise<void>,
+  maxAttempts?: number,
+): Promise<void> {
+  // The id cursor makes each row visited once per run even when it fails again.
+  let afterId = 0;
+  for (;;) {
+    const grants = await store.findGrants(strategyId, statuses, { limit: deps.pageSize, afterId, maxAttempts });
+    if (grants.length === 0) return;
+    afterId = grants[grants.length - 1]!.id;
+    await handle(grants);
+  }
+}

@@ -1,0 +1,29 @@
+// Translates Prisma and driver errors into our own at the adapter's edge.
+import { AppError } from '../core/errors.ts';
+
+interface PrismaLikeError {
+  code?: string;
+  message?: string;
+  meta?: { target?: unknown; modelName?: string };
+}
+
+/** Errors that mean the database is unreachable or overloaded right now (→ 503). */
+const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'SQLITE_BUSY', 'SQLITE_LOCKED', '57P01', '57P03']);
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as PrismaLikeError)?.code === 'P2002';
+}
+
+export function isRecordNotFound(error: unknown): boolean {
+  return (error as PrismaLikeError)?.code === 'P2025';
+}
+
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as PrismaLikeError)?.code;
+  const message = (error as PrismaLikeError)?.message ?? '';
+  if ((code && UNAVAILABLE_CODES.has(code)) || /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection/i.test(message)) {
+    return new AppError('database_unavailable', 'The database is unavailable; try again shortly');
+  }
+  return error;
+}

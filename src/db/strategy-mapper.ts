@@ -1,0 +1,29 @@
+// Row ↔ domain conversion for quota_strategy. Decimal amounts become numbers with at most two
+// decimals (validated on write), which JavaScript numbers represent exactly enough to print.
+import type { Strategy, StrategyType } from '../core/strategy.ts';
+
+export interface StrategyRow {
+  id: number;
+  name: string;
+  title: string;
+  type: string;
+  amount: unknown;
+  model: string | null;
+  periodicExpr: string | null;
+  timezone: string;
+  condition: string;
+  enabled: boolean;
+  maxExecPerUser: number;
+  startAt: Date | null;
+  endAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function decimalToNumber(value: unknown): number {
+  return Number(String(value));
+}
+
+export function toStrategy(row: StrategyRow): Strategy {
+  return { ...row, type: row.type as StrategyType, amount: decimalToNumber(row.amount) };
+}

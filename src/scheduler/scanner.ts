@@ -1,0 +1,96 @@
+// The scanner service: serializes scans inside this process (a tick never overlaps itself or
+// an API-triggered scan), offers "run one strategy now" and "preview", and drives ticks from
+// node-cron. Cross-process exclusion is the database lease in runStrategy.
+import cron, { type ScheduledTask } from 'node-cron';
+import { AppError } from '../core/errors.ts';
+import { isOccurrence, occurrenceKey } from '../core/schedule.ts';
+import { dueOccurrence } from '../core/scan/due-occurrence.ts';
+import { previewStrategy, type PreviewResult } from '../core/scan/preview-strategy.ts';
+import { runScan, summarize, type ScanSummary } from '../core/scan/run-scan.ts';
+import { runStrategy, type RunDeps } from '../core/scan/run-strategy.ts';
+import type { Strategy } from '../core/strategy.ts';
+
+export interface RunNowResult extends ScanSummary {
+  occurrence: string | null;
+}
+
+export class Scanner {
+  private queue: Promise<unknown> = Promise.resolve();
+  private task: ScheduledTask | undefined;
+  private stopping = false;
+  private tickInFlight = false;
+
+  constructor(private readonly deps: RunDeps) {}
+
+  /** Runs `work` after everything already queued; errors don't poison the queue. */
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  scanNow(): Promise<ScanSummary> {
+    return this.serialize(() => runScan(this.deps, { shouldStop: () => this.stopping }));
+  }
+
+  /**
+   * Runs one strategy now. Periodic: its latest occurrence, or `requested` when it is a real
+   * fire time of the expression (backfill).
+   */
+  runNow(strategy: Strategy, requested?: Date): Promise<RunNowResult> {
+    const occurrence = this.occurrenceFor(strategy, requested);
+    return this.serialize(async () => {
+      const started = performance.now();
+      const result = await runStrategy(strategy, occurrence, this.deps);
+      if (!result.leased) throw new AppError('conflict', `strategy ${strategy.id} is being scanned by another process; try again`);
+      return { ...summarize([result], performance.now() - started), occurrence };
+    });
+  }
+
+  preview(strategy: Strategy, requested?: Date): Promise<PreviewResult> {
+    return previewStrategy(strategy, this.occurrenceFor(strategy, requested), this.deps);
+  }
+
+  private occurrenceFor(strategy: Strategy, requested?: Date): string | null {
+    if (!requested) return dueOccurrence(strategy, this.deps.clock.now());
+    if (strategy.type !== 'periodic' || !strategy.periodicExpr) {
+      throw new AppError('validation_failed', 'occurrence is only accepted for periodic strategies', [{ field: 'occurrence', message: 'not allowed for single strategies' }]);
+    }
+    if (requested > this.deps.clock.now()) {
+      throw new AppError('validation_failed', 'occurrence is in the future', [{ field: 'occurrence', message: 'must not be in the future' }]);
+    }
+    if (!isOccurrence(strategy.periodicExpr, strategy.timezone, requested)) {
+      throw new AppError('validation_failed', 'occurrence is not a fire time of the strategy', [
+        { field: 'occurrence', message: `not produced by "${strategy.periodicExpr}" in ${strategy.timezone}` },
+      ]);
+    }
+    return occurrenceKey(requested);
+  }
+
+  /** Starts ticking on `expression`; a tick that finds the previous one running is skipped. */
+  start(expression: string, timeZone: string): void {
+    this.task = cron.schedule(
+      expression,
+      async () => {
+        if (this.tickInFlight || this.stopping) return;
+        this.tickInFlight = true;
+        try {
+          await this.scanNow();
+        } catch (error) {
+          this.deps.logger.error('scan tick failed', { error: (error as Error).message });
+        } finally {
+          this.tickInFlight = false;
+        }
+      },
+      { timezone: timeZone, noOverlap: true, name: 'quota-scan' },
+    );
+  }
+
+  /** Stops ticking, lets the running scan finish its in-flight page, then resolves. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.task?.stop();
+    await this.task?.destroy();
+    await this.queue;
+  }
+}

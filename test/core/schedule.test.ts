@@ -1,0 +1,71 @@
+// Occurrence arithmetic and "what is due": pure functions, tested with fixed instants.
+import { describe, expect, it } from 'vitest';
+import { dueOccurrence } from '../../src/core/scan/due-occurrence.ts';
+import { cronProblem, isOccurrence, latestOccurrence, nextOccurrences } from '../../src/core/schedule.ts';
+import type { Strategy } from '../../src/core/strategy.ts';
+
+const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
+  id: 1, name: 'n', title: 't', type: 'periodic', amount: 1, model: null, periodicExpr: '0 8 * * *', timezone: 'UTC',
+  condition: 'true()', enabled: true, maxExecPerUser: 0, startAt: null, endAt: null,
+  createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z'), ...overrides,
+});
+
+describe('cron validation', () => {
+  it.each([
+    ['0 8 * * *', null],
+    ['0 0 8 * * *', null],
+    ['*/10 * * * *', null],
+    ['0 9 * * 1', null],
+  ])('accepts %s', (expression, expected) => {
+    expect(cronProblem(expression, 'UTC')).toBe(expected);
+  });
+  it.each([
+    ['* * * *', /expected 5 fields/],
+    ['* * * * * * *', /expected 5 fields/],
+    ['61 * * * *', /./],
+    ['0 25 * * *', /./],
+    ['hello world * * *', /./],
+  ])('rejects %s', (expression, message) => {
+    expect(cronProblem(expression, 'UTC')).toMatch(message);
+  });
+});
+
+describe('occurrences', () => {
+  it('takes the latest fire time at or before the instant, in the strategy zone', () => {
+    expect(latestOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:00Z'))?.toISOString()).toBe('2026-03-01T08:00:00.000Z');
+    expect(latestOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T07:59:59Z'))?.toISOString()).toBe('2026-02-28T08:00:00.000Z');
+    // 08:00 in Shanghai is 00:00 UTC.
+    expect(latestOccurrence('0 8 * * *', 'Asia/Shanghai', new Date('2026-03-01T03:00:00Z'))?.toISOString()).toBe('2026-03-01T00:00:00.000Z');
+  });
+
+  it('lists the next fire times and recognises real ones', () => {
+    expect(nextOccurrences('0 * * * *', 'UTC', new Date('2026-03-01T08:30:00Z'), 2).map((d) => d.toISOString()))
+      .toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z']);
+    expect(isOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:00Z'))).toBe(true);
+    expect(isOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:01Z'))).toBe(false);
+    expect(isOccurrence('0 0 31 * *', 'UTC', new Date('2026-04-30T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('dueOccurrence', () => {
+  it('a single strategy has its one occurrence inside its window', () => {
+    const single = strategy({ type: 'single', periodicExpr: null });
+    expect(dueOccurrence(single, new Date('2026-02-01T00:00:00Z'))).toBe('once');
+    expect(dueOccurrence({ ...single, startAt: new Date('2026-03-01T00:00:00Z') }, new Date('2026-02-01T00:00:00Z'))).toBeNull();
+    expect(dueOccurrence({ ...single, endAt: new Date('2026-01-15T00:00:00Z') }, new Date('2026-02-01T00:00:00Z'))).toBeNull();
+  });
+
+  it('a periodic strategy is due at its latest fire time, never one before it existed', () => {
+    expect(dueOccurrence(strategy(), new Date('2026-02-01T09:00:00Z'))).toBe('2026-02-01T08:00:00.000Z');
+    const created = strategy({ createdAt: new Date('2026-02-01T08:30:00Z') });
+    expect(dueOccurrence(created, new Date('2026-02-01T09:00:00Z'))).toBeNull();
+    expect(dueOccurrence(created, new Date('2026-02-02T08:00:00Z'))).toBe('2026-02-02T08:00:00.000Z');
+  });
+
+  it('respects start_at and end_at for periodic strategies', () => {
+    const windowed = strategy({ startAt: new Date('2026-02-10T00:00:00Z'), endAt: new Date('2026-02-12T00:00:00Z') });
+    expect(dueOccurrence(windowed, new Date('2026-02-09T09:00:00Z'))).toBeNull();
+    expect(dueOccurrence(windowed, new Date('2026-02-11T09:00:00Z'))).toBe('2026-02-11T08:00:00.000Z');
+    expect(dueOccurrence(windowed, new Date('2026-02-13T09:00:00Z'))).toBeNull();
+  });
+});

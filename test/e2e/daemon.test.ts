@@ -1,0 +1,77 @@
+// The daemon as a real process: start-up (migrations, generated token), the README's
+// end-to-end script against it, clean shutdown on SIGTERM, and refusal of invalid config.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_ADMIN_TOKEN, MOCK_KEY, runScript, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+
+describe('the daemon process on SQLite', () => {
+  let dir: string;
+  let mock: RunningProcess;
+  let daemon: RunningProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qm-e2e-'));
+    mock = await startMockGatewayProcess();
+    // A brand-new database file: the daemon must migrate it itself.
+    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url);
+  });
+  afterAll(async () => {
+    await daemon?.stop('SIGKILL');
+    await mock?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes scripts/test-api (create → scan → check quota → disable → scan → delete)', async () => {
+    const result = await runScript('scripts/test-api.ts', [], { QM_URL: daemon.url, ADMIN_TOKEN: E2E_ADMIN_TOKEN, MOCK_URL: mock.url, MOCK_KEY });
+    expect(result.output).toContain('checks passed');
+    expect(result.code).toBe(0);
+  });
+
+  it('logs JSON lines and never the admin token or gateway key', () => {
+    const lines = daemon.output().split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.some((l) => JSON.parse(l).message === 'listening')).toBe(true);
+    expect(daemon.output()).not.toContain(E2E_ADMIN_TOKEN);
+    expect(daemon.output()).not.toContain(MOCK_KEY);
+  });
+
+  it('stops cleanly on SIGTERM with exit code 0', async () => {
+    const code = await daemon.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(daemon.output()).toContain('stopped');
+  });
+});
+
+describe('start-up checks', () => {
+  it('prints a generated admin token once when ADMIN_TOKEN is unset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-e2e-'));
+    const mock = await startMockGatewayProcess();
+    const daemon = await startDaemon(`file:${join(dir, 'd.db')}`, mock.url, { ADMIN_TOKEN: '' });
+    try {
+      const match = /ADMIN_TOKEN was not set[^\n]*\n\s*\n\s*(\S+)/.exec(daemon.output());
+      expect(match).not.toBeNull();
+      const token = match![1]!;
+      expect(token.length).toBeGreaterThanOrEqual(32);
+      const authorized = await fetch(`${daemon.url}/api/v1/strategies`, { headers: { authorization: `Bearer ${token}` } });
+      expect(authorized.status).toBe(200);
+      expect(daemon.output().split(token).length - 1).toBe(1);
+    } finally {
+      await daemon.stop();
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['PORT', 'not-a-port'],
+    ['QM_TIMEZONE', 'Mars/Olympus'],
+    ['SCAN_CRON', 'every minute'],
+    ['DATABASE_URL', 'mysql://x'],
+  ])('exits 1 naming %s when it is invalid', async (setting, value) => {
+    const result = await runScript('src/main.ts', [], { [setting]: value, QM_CONFIG: 'config.yaml', ADMIN_TOKEN: E2E_ADMIN_TOKEN });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(setting);
+    expect(result.output).not.toMatch(/at .*\.ts:\d+/); // one clear line, no stack trace
+  });
+});
