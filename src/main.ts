@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     retryBaseDelayMs: config.gateway.retryBaseDelayMs,
     retryMaxDelayMs: config.gateway.retryMaxDelayMs,
     concurrency: config.gateway.concurrency,
+    honoursIdempotency: config.gateway.honoursIdempotency,
     logger: logger.child({ component: 'gateway' }),
   });
 

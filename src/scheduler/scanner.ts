@@ -20,7 +20,11 @@ export class Scanner {
   private stopping = false;
   private tickInFlight = false;
 
-  constructor(private readonly deps: RunDeps) {}
+  private readonly deps: RunDeps;
+
+  constructor(deps: RunDeps) {
+    this.deps = { ...deps, isStopping: () => this.stopping };
+  }
 
   /** Runs `work` after everything already queued; errors don't poison the queue. */
   private serialize<T>(work: () => Promise<T>): Promise<T> {

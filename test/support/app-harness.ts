@@ -60,6 +60,7 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     retryBaseDelayMs: 1,
     retryMaxDelayMs: 5,
     concurrency: 8,
+    honoursIdempotency: options.honoursIdempotency ?? true,
     logger,
   });
   const scanner = new Scanner({

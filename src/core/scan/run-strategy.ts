@@ -22,6 +22,8 @@ export interface RunDeps {
   leaseMs: number;
   ledgerMaxAttempts: number;
   delivery: DeliveryOptions;
+  /** True once the process is shutting down: finish the page in flight, take no new one. */
+  isStopping?: () => boolean;
 }
 
 export interface RunCounts {
@@ -52,12 +54,12 @@ export async function runStrategy(strategy: Strategy, occurrence: string | null,
   const counts: RunCounts = { matched: 0, granted: 0, skipped: 0, failed: 0 };
   const result = (leased: boolean): StrategyRunResult => ({ strategyId: strategy.id, occurrence, leased, ...counts });
   const { store, clock, holder, leaseMs } = deps;
-  const renewLease = async () => {
-    if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs))) {
-      throw new LeaseLostError(`lease on strategy ${strategy.id} was lost`);
-    }
-  };
   if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs))) return result(false);
+  const lease = keepLease(strategy.id, deps);
+  const checkpoint = () => {
+    if (lease.lost()) throw new LeaseLostError(`lease on strategy ${strategy.id} was lost`);
+    return deps.isStopping?.() === true;
+  };
 
   const log = deps.logger;
   const record = async (outcomes: GrantOutcome[]) => {
@@ -77,15 +79,15 @@ export async function runStrategy(strategy: Strategy, occurrence: string | null,
       } else {
         await record(grants.map((g) => ({ id: g.id, status: 'unknown', lastError: ORPHAN_MESSAGE })));
       }
-      await renewLease();
+      return checkpoint();
     });
     // 2. Failed rows: re-send with the same key, a bounded number of times in total.
     await forEachGrantPage(store, strategy.id, ['failed'], deps, async (grants) => {
       await record(await deliver(grants));
-      await renewLease();
+      return checkpoint();
     }, deps.ledgerMaxAttempts);
 
-    if (occurrence === null) return result(true);
+    if (occurrence === null || checkpoint()) return result(true);
     const parsed = parse(strategy.condition);
     if (!parsed.ok) {
       // Conditions are validated on write; this only happens if the language got stricter.
@@ -108,25 +110,47 @@ export async function runStrategy(strategy: Strategy, occurrence: string | null,
       // A row we could not insert was claimed by someone else in the meantime.
       counts.skipped += page.matched.length - claimed.length;
       await record(await deliver(claimed));
-      await renewLease();
+      if (checkpoint()) return result(true);
     }
     if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, occurrence)) === 0) {
       await store.markOccurrenceDone(strategy.id, occurrence);
     }
     return result(true);
   } finally {
+    lease.stop();
     await store.releaseLease(strategy.id, holder).catch((error: Error) =>
       log.warn('lease release failed; it will expire', { strategy_id: strategy.id, error: error.message }),
     );
   }
 }
 
+/**
+ * Renews the lease in the background (every third of its lifetime) for as long as the run
+ * lasts, so a slow gateway cannot let it lapse mid-page. A failed renewal marks it lost; the
+ * run then stops at its next checkpoint, before claiming anything more.
+ */
+function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean; stop(): void } {
+  let lost = false;
+  const timer = setInterval(() => {
+    deps.store
+      .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
+      .then((held) => { if (!held) lost = true; })
+      .catch((error: Error) => {
+        lost = true;
+        deps.logger.warn('lease renewal failed', { strategy_id: strategyId, error: error.message });
+      });
+  }, Math.max(1000, Math.floor(deps.leaseMs / 3)));
+  timer.unref();
+  return { lost: () => lost, stop: () => clearInterval(timer) };
+}
+
+/** Calls `handle` page by page until there are no rows left or it returns true (stop). */
 async function forEachGrantPage(
   store: ScanStore,
   strategyId: number,
   statuses: GrantStatus[],
   deps: RunDeps,
-  handle: (grants: Grant[]) => Promise<void>,
+  handle: (grants: Grant[]) => Promise<boolean>,
   maxAttempts?: number,
 ): Promise<void> {
   // The id cursor makes each row visited once per run even when it fails again.
@@ -135,6 +159,6 @@ async function forEachGrantPage(
     const grants = await store.findGrants(strategyId, statuses, { limit: deps.pageSize, afterId, maxAttempts });
     if (grants.length === 0) return;
     afterId = grants[grants.length - 1]!.id;
-    await handle(grants);
+    if (await handle(grants)) return;
   }
 }

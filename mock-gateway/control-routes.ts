@@ -1,0 +1,46 @@
+// `/__mock/*`: how tests read the mock's state and steer its faults. These routes are never
+// failed or delayed by the faults themselves, so a test can always switch them off again.
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { envelope } from './envelope.ts';
+import { faultsPatchSchema, type Faults } from './faults.ts';
+import type { MockState } from './store.ts';
+
+export interface MockControls {
+  state(): MockState;
+  reset(): void;
+  faults(): Faults;
+  /** Applies an already validated patch; returns the resulting faults. */
+  patchFaults(patch: ReturnType<typeof faultsPatchSchema.parse>): Faults;
+}
+
+export function createControlRoutes(controls: MockControls): Hono<{ Bindings: HttpBindings }> {
+  const routes = new Hono<{ Bindings: HttpBindings }>();
+  routes.get('/state', (c) => c.json(controls.state()));
+  routes.post('/reset', (c) => {
+    controls.reset();
+    return c.json(controls.state());
+  });
+  routes.get('/faults', (c) => c.json(faultsView(controls.faults())));
+  routes.post('/faults', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return envelope(c, 400, 'body must be a JSON object');
+    }
+    const parsed = faultsPatchSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return envelope(c, 400, `${where}${issue?.message ?? 'invalid faults'}`);
+    }
+    return c.json(faultsView(controls.patchFaults(parsed.data)));
+  });
+  return routes;
+}
+
+/** JSON view of the faults: an unset Retry-After shows as null rather than vanishing. */
+function faultsView(faults: Faults): Record<string, unknown> {
+  return { ...faults, retry_after_s: faults.retry_after_s ?? null };
+}

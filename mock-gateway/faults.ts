@@ -1,0 +1,64 @@
+// Fault settings that tests steer through `POST /__mock/faults`. Each request rolls its own
+// dice, so a rate between 0 and 1 gives a realistic mix of good and bad answers.
+import { z } from 'zod';
+
+export interface Faults {
+  /** Share of gateway requests answered with `status` before anything is applied. */
+  failure_rate: number;
+  status: number;
+  /** Added before every gateway request is handled (so a slow gateway may still apply late). */
+  latency_ms: number;
+  /** Share of mutating requests that are applied and then have their connection destroyed. */
+  drop_after_apply_rate: number;
+  /** Sent as Retry-After (seconds) with injected 429 answers; omitted when undefined. */
+  retry_after_s: number | undefined;
+  /** false emulates the real Higress ai-quota plugin, which ignores Idempotency-Key. */
+  honour_idempotency: boolean;
+}
+
+export function defaultFaults(honourIdempotency: boolean): Faults {
+  return {
+    failure_rate: 0,
+    status: 503,
+    latency_ms: 0,
+    drop_after_apply_rate: 0,
+    retry_after_s: undefined,
+    honour_idempotency: honourIdempotency,
+  };
+}
+
+/** Body of `POST /__mock/faults`: every field optional, unknown fields rejected so typos fail loudly. */
+export const faultsPatchSchema = z.strictObject({
+  failure_rate: z.number().min(0).max(1).optional(),
+  status: z.number().int().min(400).max(599).optional(),
+  latency_ms: z.number().int().min(0).max(600_000).optional(),
+  drop_after_apply_rate: z.number().min(0).max(1).optional(),
+  // null clears a previously set Retry-After.
+  retry_after_s: z.number().int().min(0).max(86_400).nullable().optional(),
+  honour_idempotency: z.boolean().optional(),
+});
+export type FaultsPatch = z.input<typeof faultsPatchSchema>;
+
+/**
+ * Omitted fields keep their value, and an empty patch `{}` stops every fault (both rules are the
+ * contract in ARCHITECTURE.md). `honour_idempotency` is gateway behaviour rather than a failure,
+ * so `{}` leaves it as it is.
+ */
+export function applyFaultsPatch(current: Faults, patch: z.output<typeof faultsPatchSchema>): Faults {
+  if (Object.keys(patch).length === 0) return defaultFaults(current.honour_idempotency);
+  const next: Faults = { ...current };
+  if (patch.failure_rate !== undefined) next.failure_rate = patch.failure_rate;
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.latency_ms !== undefined) next.latency_ms = patch.latency_ms;
+  if (patch.drop_after_apply_rate !== undefined) next.drop_after_apply_rate = patch.drop_after_apply_rate;
+  if (patch.retry_after_s !== undefined) next.retry_after_s = patch.retry_after_s ?? undefined;
+  if (patch.honour_idempotency !== undefined) next.honour_idempotency = patch.honour_idempotency;
+  return next;
+}
+
+/** True with probability `rate`; a rate of 1 always fires and 0 never does, whatever `random` returns. */
+export function roll(rate: number, random: () => number): boolean {
+  if (rate <= 0) return false;
+  if (rate >= 1) return true;
+  return random() < rate;
+}

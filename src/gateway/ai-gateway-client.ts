@@ -1,0 +1,186 @@
+// QuotaGateway over the Higress ai-quota admin API. Each operation is described as a request
+// plus one flag (may it be re-sent when its outcome is unknown?); one loop runs every operation
+// through the retry policy, the concurrency limiter and the per-request timeout.
+import { quotaFrom, type Envelope } from './envelope.ts';
+import { checkOptions, type GatewayClientOptions } from './client-options.ts';
+import { GatewayError } from './gateway-error.ts';
+import { createLimiter } from './limiter.ts';
+import type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
+import { decideRetry, type RetryPolicy } from './retry.ts';
+import { sendRequest, type GatewayRequest } from './send-request.ts';
+
+type OperationName = 'get_quota' | 'delta_quota' | 'refresh_quota' | 'get_used' | 'ping';
+
+interface Operation {
+  name: OperationName;
+  request: GatewayRequest;
+  /** See RetryQuestion.resendableWhenUncertain. */
+  resendableWhenUncertain: boolean;
+  maxAttempts: number;
+  /** For log lines. */
+  userId: string;
+  /** false lets the request skip the concurrency limiter (see ping). */
+  limited: boolean;
+}
+
+/** Probe id for ping(): querying an unknown user is a cheap read that still checks the admin key. */
+const PING_USER_ID = '__quota_manager_readiness_probe__';
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createAiGatewayClient(options: GatewayClientOptions): QuotaGateway {
+  const base = checkOptions(options);
+  const policy: RetryPolicy = {
+    maxAttempts: options.maxAttempts,
+    baseDelayMs: options.retryBaseDelayMs,
+    maxDelayMs: options.retryMaxDelayMs,
+    retryAfterMaxMs: options.retryAfterMaxMs ?? 60_000,
+  };
+  const honoursKeys = options.honoursIdempotency ?? false;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const limiter = createLimiter(options.concurrency);
+  const adminPath = `/${options.adminPath.replace(/^\/+|\/+$/g, '')}`;
+
+  const url = (suffix: string, query?: Record<string, string>) =>
+    `${base}${adminPath}${suffix}${query ? `?${new URLSearchParams(query).toString()}` : ''}`;
+  // An empty key means "send no key" (config.yaml's default), not an empty header.
+  const auth: Record<string, string> = options.authValue === '' ? {} : { [options.authHeader]: options.authValue };
+  const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
+    ...auth,
+    accept: 'application/json',
+    ...extra,
+  });
+
+  const read = (name: OperationName, suffix: string, userId: string): Operation => ({
+    name,
+    request: { method: 'GET', url: url(suffix, { user_id: userId }), headers: headers(), mutating: false },
+    resendableWhenUncertain: true,
+    maxAttempts: policy.maxAttempts,
+    userId,
+    limited: true,
+  });
+
+  async function execute(op: Operation): Promise<Envelope> {
+    let uncertainSoFar = false;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const attemptOnce = () => sendRequest(op.request, options.timeoutMs, now);
+        return await (op.limited ? limiter.run(attemptOnce) : attemptOnce());
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        uncertainSoFar ||= error.uncertain;
+        const decision = decideRetry({
+          failure: error,
+          attempt,
+          resendableWhenUncertain: op.resendableWhenUncertain,
+          policy: { ...policy, maxAttempts: op.maxAttempts },
+          random,
+        });
+        if (!decision.retry) throw error.final(op.name, attempt, uncertainSoFar);
+        // Structured fields only; the auth value lives in a header and is never logged.
+        options.logger?.warn('gateway request failed, retrying', {
+          operation: op.name,
+          user_id: op.userId,
+          attempt,
+          max_attempts: op.maxAttempts,
+          status: error.status,
+          reason: error.reason,
+          uncertain: error.uncertain,
+          delay_ms: decision.delayMs,
+        });
+        await sleep(decision.delayMs);
+      }
+    }
+  }
+
+  async function readAmount(op: Operation): Promise<number> {
+    const envelope = await execute(op);
+    const amount = quotaFrom(envelope);
+    if (amount === undefined) {
+      throw new GatewayError(`gateway ${op.name} answer has no numeric data.quota`, {
+        reason: 'bad_response',
+        retryable: false,
+        uncertain: false,
+      });
+    }
+    return amount;
+  }
+
+  return {
+    // async, so an invalid argument rejects like every other failure instead of throwing synchronously.
+    async getQuota(userId: string) {
+      return readAmount(read('get_quota', '', requireUserId(userId)));
+    },
+    async getUsed(userId: string) {
+      return readAmount(read('get_used', '/used', requireUserId(userId)));
+    },
+
+    async deltaQuota(userId: string, value: number, opts: DeltaOptions) {
+      const key = opts.idempotencyKey;
+      if (typeof key !== 'string' || key.length === 0) throw invalidArgument('idempotencyKey must be a non-empty string');
+      const user = requireUserId(userId);
+      await execute({
+        name: 'delta_quota',
+        request: {
+          method: 'POST',
+          url: url('/delta'),
+          // The same object (so the same key) is sent on every attempt.
+          headers: headers({ 'idempotency-key': key }),
+          form: new URLSearchParams({ user_id: user, value: formatAmount(value) }),
+          mutating: true,
+        },
+        resendableWhenUncertain: honoursKeys,
+        maxAttempts: policy.maxAttempts,
+        userId: user,
+        limited: true,
+      });
+    },
+
+    async refreshQuota(userId: string, quota: number) {
+      const user = requireUserId(userId);
+      await execute({
+        name: 'refresh_quota',
+        request: {
+          method: 'POST',
+          url: url('/refresh'),
+          headers: headers(),
+          form: new URLSearchParams({ user_id: user, quota: formatAmount(quota) }),
+          mutating: true,
+        },
+        // Setting an absolute value twice leaves the same value: safe to re-send.
+        resendableWhenUncertain: true,
+        maxAttempts: policy.maxAttempts,
+        userId: user,
+        limited: true,
+      });
+    },
+
+    async ping() {
+      // One attempt, and no queueing behind a scan's grants: readiness must answer quickly and
+      // report the gateway as it is now.
+      await execute({ ...read('ping', '', PING_USER_ID), maxAttempts: 1, limited: false });
+    },
+  };
+}
+
+function invalidArgument(message: string): GatewayError {
+  return new GatewayError(message, { reason: 'invalid_argument', retryable: false, uncertain: false });
+}
+
+function requireUserId(userId: string): string {
+  if (typeof userId !== 'string' || userId.length === 0) throw invalidArgument('userId must be a non-empty string');
+  return userId;
+}
+
+/**
+ * Amounts go on the wire as plain decimals. The shortest round-trip form (`String`) is exact for
+ * the 2-decimal amounts the daemon stores; exponent forms (1e21, 1e-7) are refused rather than
+ * silently rounded, because a quota is money-like.
+ */
+function formatAmount(value: number): string {
+  const text = String(value);
+  if (!Number.isFinite(value) || /e/i.test(text)) throw invalidArgument(`amount ${text} cannot be sent as a plain decimal`);
+  return text;
+}

@@ -1,0 +1,79 @@
+// The client's options and their one-time validation. Validation happens when the client is
+// created (at wiring time), so a misconfiguration fails start-up rather than the first grant.
+import { GatewayConfigError } from './gateway-error.ts';
+
+/** Satisfied by a winston logger or child; fields are structured data, never the auth value. */
+export interface GatewayLogger {
+  warn(msg: string, fields: Record<string, unknown>): void;
+  debug?(msg: string, fields: Record<string, unknown>): void;
+}
+
+export interface GatewayClientOptions {
+  /** e.g. `http://127.0.0.1:8002`; a path prefix is kept (`http://host/gw` + admin path). */
+  baseUrl: string;
+  adminPath: string;
+  authHeader: string;
+  /** The admin key; an empty string sends no auth header at all. */
+  authValue: string;
+  /** Per attempt, covering connect, send and reading the answer. */
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Longest Retry-After honoured before giving up instead (default 60 s). */
+  retryAfterMaxMs?: number;
+  /**
+   * Whether the gateway applies a repeated Idempotency-Key only once (the mock does; the real
+   * Higress plugin does not). Only when true is a delta whose outcome is unknown (timeout,
+   * dropped connection) re-sent within the call. Default false, the safe side: the call then
+   * ends with `GatewayError { uncertain: true }` and the caller decides (a later scan re-sends
+   * with the same key if the gateway honours keys; otherwise the grant becomes `unknown`).
+   */
+  honoursIdempotency?: boolean;
+  /** Maximum requests in flight; unbounded when omitted. */
+  concurrency?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Clock for Retry-After dates. */
+  now?: () => number;
+  logger?: GatewayLogger;
+}
+
+/** Validates the options once, at wiring time; returns the base URL without a trailing slash. */
+export function checkOptions(options: GatewayClientOptions): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(options.baseUrl);
+  } catch {
+    throw new GatewayConfigError('baseUrl', `must be an absolute URL, got "${options.baseUrl}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new GatewayConfigError('baseUrl', 'must use http or https');
+  }
+  if (parsed.search || parsed.hash) throw new GatewayConfigError('baseUrl', 'must not have a query or fragment');
+  // fetch refuses such URLs, and credentials in a URL end up in logs: the key belongs in authValue.
+  if (parsed.username || parsed.password) throw new GatewayConfigError('baseUrl', 'must not contain credentials');
+  if (options.adminPath.replace(/\//g, '') === '') throw new GatewayConfigError('adminPath', 'must not be empty');
+  if (options.authHeader.trim() === '') throw new GatewayConfigError('authHeader', 'must not be empty');
+  const positiveInts: [string, number | undefined][] = [
+    ['timeoutMs', options.timeoutMs],
+    ['maxAttempts', options.maxAttempts],
+    ['concurrency', options.concurrency],
+  ];
+  for (const [name, value] of positiveInts) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+      throw new GatewayConfigError(name, `must be a positive integer, got ${value}`);
+    }
+  }
+  const delays: [string, number | undefined][] = [
+    ['retryBaseDelayMs', options.retryBaseDelayMs],
+    ['retryMaxDelayMs', options.retryMaxDelayMs],
+    ['retryAfterMaxMs', options.retryAfterMaxMs],
+  ];
+  for (const [name, value] of delays) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new GatewayConfigError(name, `must be a non-negative number, got ${value}`);
+    }
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}

@@ -1,0 +1,24 @@
+// The port the scanner and the API depend on. Only ai-gateway-client.ts knows HTTP; another
+// gateway product can be added by implementing this interface.
+
+export interface DeltaOptions {
+  /**
+   * Sent as the `Idempotency-Key` header on the first attempt and on every retry, so a gateway
+   * that honours it applies the delta at most once. The daemon's key is
+   * `qm:<strategy>:<occurrence ISO or once>:<user>`.
+   */
+  idempotencyKey: string;
+}
+
+export interface QuotaGateway {
+  /** The user's total quota (0 for a user the gateway has never seen). */
+  getQuota(userId: string): Promise<number>;
+  /** Adds `value` (may be negative) to the user's total quota. */
+  deltaQuota(userId: string, value: number, opts: DeltaOptions): Promise<void>;
+  /** Sets the user's total quota. Setting an absolute value is naturally safe to repeat. */
+  refreshQuota(userId: string, quota: number): Promise<void>;
+  /** The quota the user has consumed. */
+  getUsed(userId: string): Promise<number>;
+  /** One cheap authenticated request, no retries: for /readyz. */
+  ping(): Promise<void>;
+}
