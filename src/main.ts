@@ -1,20 +1,10 @@
-// The composition root and the only place that wires things: config → logger → database →
-// gateway → scanner → HTTP server. Stops cleanly on SIGTERM/SIGINT.
+// The daemon's entry point: config → runtime (logger, database, gateway, scanner) → HTTP
+// server + cron ticks. Stops cleanly on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
-import { ConfigError, loadConfig, configSecrets } from './config/load-config.ts';
-import { systemClock } from './core/clock.ts';
-import { openDatabase } from './db/client.ts';
-import { createExecutionRepository } from './db/execution-repository.ts';
-import { applyMigrations } from './db/migrate.ts';
-import { createScanStore } from './db/scan-store.ts';
-import { createStrategyRepository } from './db/strategy-repository.ts';
-import { createUserRepository } from './db/user-repository.ts';
-import { createAiGatewayClient } from './gateway/index.ts';
-import { createLogger } from './logger.ts';
-import { Scanner } from './scheduler/scanner.ts';
+import { ConfigError, loadConfig } from './config/load-config.ts';
+import { buildRuntime } from './runtime.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
@@ -33,7 +23,6 @@ async function main(): Promise<void> {
 
   const generatedToken = config.adminToken ? undefined : randomBytes(24).toString('base64url');
   const adminToken = config.adminToken ?? generatedToken!;
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...configSecrets(config), adminToken] });
   if (generatedToken) {
     // Printed once, on purpose not through the logger (which redacts it): the operator needs it.
     process.stdout.write(
@@ -42,47 +31,17 @@ async function main(): Promise<void> {
     );
   }
 
-  logger.info('applying database migrations');
-  await applyMigrations(config.databaseUrl);
-  const database = await openDatabase(config.databaseUrl);
-  logger.info('database ready', { kind: database.kind });
-
-  const gateway = createAiGatewayClient({
-    baseUrl: config.gateway.url,
-    adminPath: config.gateway.adminPath,
-    authHeader: config.gateway.authHeader,
-    authValue: config.gateway.authValue,
-    timeoutMs: config.gateway.timeoutMs,
-    maxAttempts: config.gateway.maxAttempts,
-    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
-    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
-    concurrency: config.gateway.concurrency,
-    honoursIdempotency: config.gateway.honoursIdempotency,
-    logger: logger.child({ component: 'gateway' }),
-  });
-
-  const scanLogger = logger.child({ component: 'scanner' });
-  const scanner = new Scanner({
-    store: createScanStore(database.db),
-    gateway,
-    clock: systemClock,
-    logger: scanLogger,
-    holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    pageSize: config.scan.pageSize,
-    leaseMs: config.scan.leaseMs,
-    ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
-    delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
-  });
-
+  const runtime = await buildRuntime(config, { secrets: [adminToken] });
+  const { logger, database, gateway, scanner } = runtime;
   const app = createApp({
     adminToken,
     defaultTimeZone: config.timezone,
     bodyLimitBytes: config.api.bodyLimitBytes,
-    clock: systemClock,
+    clock: runtime.clock,
     logger: logger.child({ component: 'api' }),
-    strategies: createStrategyRepository(database.db),
-    executions: createExecutionRepository(database.db),
-    users: createUserRepository(database.db),
+    strategies: runtime.strategies,
+    executions: runtime.executions,
+    users: runtime.users,
     scanner,
     checks: {
       database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
@@ -107,8 +66,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     server.close();
-    await scanner.stop();
-    await database.close();
+    await runtime.close();
     logger.info('stopped');
     // Let winston flush before exiting.
     logger.on('finish', () => process.exit(0));

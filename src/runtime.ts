@@ -1,0 +1,90 @@
+// Builds the daemon's parts from a validated config: logger, database (migrated), gateway
+// client, repositories and scanner. Shared by the daemon (main.ts) and the CLI, so both wire
+// things the same way. Starting the HTTP server and the cron ticks is the caller's business.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type winston from 'winston';
+import { configSecrets, type Config } from './config/load-config.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { createExecutionRepository, type ExecutionRepository } from './db/execution-repository.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { createScanStore } from './db/scan-store.ts';
+import { createStrategyRepository, type StrategyRepository } from './db/strategy-repository.ts';
+import { createUserRepository, type UserRepository } from './db/user-repository.ts';
+import { createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
+import { createLogger } from './logger.ts';
+import { Scanner } from './scheduler/scanner.ts';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  logger: winston.Logger;
+  clock: Clock;
+  database: Database;
+  gateway: QuotaGateway;
+  strategies: StrategyRepository;
+  executions: ExecutionRepository;
+  users: UserRepository;
+  scanner: Scanner;
+  /** Stops the scanner (finishing the page in flight) and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Extra values to redact from logs (e.g. a generated admin token). */
+  secrets?: string[];
+  /** Apply migrations before opening the database (default true). */
+  migrate?: boolean;
+}
+
+export async function buildRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...configSecrets(config), ...(options.secrets ?? [])] });
+  if (options.migrate !== false) {
+    logger.info('applying database migrations');
+    await applyMigrations(config.databaseUrl);
+  }
+  const database = await openDatabase(config.databaseUrl);
+  logger.info('database ready', { kind: database.kind });
+
+  const gateway = createAiGatewayClient({
+    baseUrl: config.gateway.url,
+    adminPath: config.gateway.adminPath,
+    authHeader: config.gateway.authHeader,
+    authValue: config.gateway.authValue,
+    timeoutMs: config.gateway.timeoutMs,
+    maxAttempts: config.gateway.maxAttempts,
+    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
+    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
+    concurrency: config.gateway.concurrency,
+    honoursIdempotency: config.gateway.honoursIdempotency,
+    logger: logger.child({ component: 'gateway' }),
+  });
+
+  const scanner = new Scanner({
+    store: createScanStore(database.db),
+    gateway,
+    clock: systemClock,
+    logger: logger.child({ component: 'scanner' }),
+    holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    pageSize: config.scan.pageSize,
+    leaseMs: config.scan.leaseMs,
+    ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
+    delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
+  });
+
+  return {
+    config,
+    logger,
+    clock: systemClock,
+    database,
+    gateway,
+    strategies: createStrategyRepository(database.db),
+    executions: createExecutionRepository(database.db),
+    users: createUserRepository(database.db),
+    scanner,
+    async close() {
+      await scanner.stop();
+      await database.close();
+    },
+  };
+}
