@@ -32,6 +32,41 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/*
+ * Daylight-saving policy (documented in docs/reliability.md):
+ * - spring forward: a wall time that does not exist that day (02:30 in New York on the
+ *   March change) fires once, at the first valid instant after the gap (cron-parser's rule);
+ * - fall back: a wall time that happens twice fires once, at its FIRST instance, when the
+ *   expression names specific hours. Expressions whose hour field is a wildcard (a star, alone or with a step)
+ *   keep firing on elapsed time, as classic cron does, so an hourly job still runs every hour.
+ */
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function wallClock(instant: Date, timeZone: string): string {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  return format.format(instant);
+}
+
+/** DST shifts are one hour almost everywhere, 30 minutes on Lord Howe Island. */
+const DST_SHIFTS_MS = [3_600_000, 1_800_000];
+
+function isRepeatedWallTime(instant: Date, timeZone: string): boolean {
+  const wall = wallClock(instant, timeZone);
+  return DST_SHIFTS_MS.some((shift) => wallClock(new Date(instant.getTime() - shift), timeZone) === wall);
+}
+
+function hasFixedHours(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  const hour = fields.length === 6 ? fields[2] : fields[1];
+  return hour !== undefined && !hour.startsWith('*');
+}
+
 /** The latest fire time at or before `at`, or null if the expression never fired before. */
 export function latestOccurrence(expression: string, timeZone: string, at: Date): Date | null {
   // cron-parser's prev() is strictly before currentDate, so step 1 ms past `at`.
@@ -39,15 +74,34 @@ export function latestOccurrence(expression: string, timeZone: string, at: Date)
     tz: timeZone,
     currentDate: new Date(at.getTime() + 1),
   });
-  if (!cron.hasPrev()) return null;
-  return cron.prev().toDate();
+  const skipRepeats = hasFixedHours(expression);
+  while (cron.hasPrev()) {
+    const candidate = cron.prev().toDate();
+    if (!skipRepeats || !isRepeatedWallTime(candidate, timeZone)) return candidate;
+  }
+  return null;
 }
 
 /** The next `count` fire times strictly after `at`. */
 export function nextOccurrences(expression: string, timeZone: string, at: Date, count: number): Date[] {
-  const cron = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: at });
+  return occurrencesAfter(expression, timeZone, at, count, null);
+}
+
+/** Fire times strictly after `after` and at or before `until`, oldest first, at most `limit`. */
+export function occurrencesBetween(expression: string, timeZone: string, after: Date, until: Date, limit: number): Date[] {
+  return occurrencesAfter(expression, timeZone, after, limit, until);
+}
+
+function occurrencesAfter(expression: string, timeZone: string, after: Date, limit: number, until: Date | null): Date[] {
+  const cron = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: after });
+  const skipRepeats = hasFixedHours(expression);
   const result: Date[] = [];
-  while (result.length < count && cron.hasNext()) result.push(cron.next().toDate());
+  while (result.length < limit && cron.hasNext()) {
+    const candidate = cron.next().toDate();
+    if (until && candidate > until) break;
+    if (skipRepeats && isRepeatedWallTime(candidate, timeZone)) continue;
+    result.push(candidate);
+  }
   return result;
 }
 

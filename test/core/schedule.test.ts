@@ -69,3 +69,35 @@ describe('dueOccurrence', () => {
     expect(dueOccurrence(windowed, new Date('2026-02-13T09:00:00Z'))).toBeNull();
   });
 });
+
+describe('daylight saving and calendar edges', () => {
+  const zone = 'America/New_York';
+  it('a 02:30 daily job runs once on the spring-forward day (at 03:30 EDT)', () => {
+    const times = nextOccurrences('30 2 * * *', zone, new Date('2026-03-07T12:00:00Z'), 2).map((d) => d.toISOString());
+    expect(times).toEqual(['2026-03-08T07:30:00.000Z', '2026-03-09T06:30:00.000Z']);
+  });
+
+  it('a 01:30 daily job runs once, not twice, on the fall-back day — forwards and backwards', () => {
+    const forward = nextOccurrences('30 1 * * *', zone, new Date('2026-10-31T12:00:00Z'), 2).map((d) => d.toISOString());
+    expect(forward).toEqual(['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']);
+    // After the second 01:30 (EST) the latest occurrence is still the first one (EDT).
+    expect(latestOccurrence('30 1 * * *', zone, new Date('2026-11-01T07:00:00Z'))?.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(isOccurrence('30 1 * * *', zone, new Date('2026-11-01T06:30:00Z'))).toBe(false);
+  });
+
+  it('an hourly job keeps running every elapsed hour through the fall-back day', () => {
+    const times = nextOccurrences('0 * * * *', zone, new Date('2026-11-01T04:30:00Z'), 4).map((d) => d.toISOString());
+    expect(times).toEqual(['2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z', '2026-11-01T07:00:00.000Z', '2026-11-01T08:00:00.000Z']);
+  });
+
+  it('"0 0 31 * *" fires only in 31-day months', () => {
+    const times = nextOccurrences('0 0 31 * *', 'UTC', new Date('2026-01-01T00:00:00Z'), 4).map((d) => d.toISOString().slice(0, 10));
+    expect(times).toEqual(['2026-01-31', '2026-03-31', '2026-05-31', '2026-07-31']);
+  });
+
+  it('5-field and 6-field expressions agree when seconds are zero', () => {
+    const at = new Date('2026-05-05T05:05:05Z');
+    expect(nextOccurrences('15 8 * * 1-5', 'Europe/Berlin', at, 3)).toEqual(nextOccurrences('0 15 8 * * 1-5', 'Europe/Berlin', at, 3));
+    expect(nextOccurrences('*/20 * * * * *', 'UTC', at, 2).map((d) => d.toISOString())).toEqual(['2026-05-05T05:05:20.000Z', '2026-05-05T05:05:40.000Z']);
+  });
+});
