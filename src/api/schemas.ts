@@ -60,6 +60,8 @@ const StrategyFieldsShape = {
   condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
+  missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({ description: 'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up' }),
+  max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
 };
@@ -80,6 +82,8 @@ export const StrategySchema = z
     condition: z.string(),
     enabled: z.boolean(),
     max_exec_per_user: z.number().int(),
+    missed_runs: z.enum(['skip', 'catch_up']),
+    max_catch_up: z.number().int(),
     start_at: z.string().nullable(),
     end_at: z.string().nullable(),
     created_at: z.string(),
@@ -136,6 +140,7 @@ export const ExecutionSchema = z
     status: z.enum(GRANT_STATUSES),
     attempts: z.number().int(),
     last_error: z.string().nullable(),
+    catch_up: z.boolean(),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -9,7 +9,7 @@ export function strategyJson(s: Strategy) {
   return {
     id: s.id, name: s.name, title: s.title, type: s.type, amount: s.amount, model: s.model,
     periodic_expr: s.periodicExpr, timezone: s.timezone, condition: s.condition, enabled: s.enabled,
-    max_exec_per_user: s.maxExecPerUser, start_at: iso(s.startAt), end_at: iso(s.endAt),
+    max_exec_per_user: s.maxExecPerUser, missed_runs: s.missedRuns, max_catch_up: s.maxCatchUp, start_at: iso(s.startAt), end_at: iso(s.endAt),
     created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString(),
   };
 }
@@ -17,7 +17,7 @@ export function strategyJson(s: Strategy) {
 export function executionJson(e: Execution) {
   return {
     id: e.id, strategy_id: e.strategyId, user_id: e.userId, occurrence: e.occurrence, amount: e.amount,
-    status: e.status, attempts: e.attempts, last_error: e.lastError,
+    status: e.status, attempts: e.attempts, last_error: e.lastError, catch_up: e.catchUp,
     created_at: e.createdAt.toISOString(), updated_at: e.updatedAt.toISOString(),
   };
 }

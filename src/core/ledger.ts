@@ -26,6 +26,8 @@ export interface NewGrant {
   userId: string;
   amount: number;
   idempotencyKey: string;
+  /** Granted late, by catch-up after missed runs. */
+  catchUp: boolean;
 }
 
 /** What one delivery attempt decided for a row. */

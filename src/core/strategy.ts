@@ -6,6 +6,8 @@ import { AppError, type ErrorDetail } from './errors.ts';
 import { cronProblem, isValidTimeZone } from './schedule.ts';
 
 export type StrategyType = 'single' | 'periodic';
+/** What a periodic strategy does about occurrences missed while the daemon was down. */
+export type MissedRunsPolicy = 'skip' | 'catch_up';
 
 export interface Strategy {
   id: number;
@@ -19,6 +21,8 @@ export interface Strategy {
   condition: string;
   enabled: boolean;
   maxExecPerUser: number;
+  missedRuns: MissedRunsPolicy;
+  maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
   createdAt: Date;

@@ -1,4 +1,4 @@
-// Read side of the grant ledger (quota_execute) for the API.
+// Read side of the grant ledger (quota_execute) for the API, and the ledger retention queries.
 import type { GrantStatus } from '../core/ledger.ts';
 import type { Db } from './client.ts';
 import { decimalToNumber } from './strategy-mapper.ts';
@@ -12,6 +12,7 @@ export interface Execution {
   status: GrantStatus;
   attempts: number;
   lastError: string | null;
+  catchUp: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -30,7 +31,7 @@ function toExecution(row: ExecutionRow): Execution {
   return {
     id: row.id, strategyId: row.strategyId, userId: row.userId, occurrence: row.occurrence,
     amount: decimalToNumber(row.amount), status: row.status as GrantStatus, attempts: row.attempts,
-    lastError: row.lastError, createdAt: row.createdAt, updatedAt: row.updatedAt,
+    lastError: row.lastError, catchUp: row.catchUp, createdAt: row.createdAt, updatedAt: row.updatedAt,
   };
 }
 
@@ -44,7 +45,48 @@ export function createExecutionRepository(db: Db) {
       ]);
       return { items: rows.map(toExecution), total };
     },
+
+    /** Retention candidates: applied rows last changed before `before`, by id, after `afterId`. */
+    async findAppliedBefore(before: Date, afterId: number, limit: number): Promise<LedgerKey[]> {
+      return db.quotaExecute.findMany({
+        where: { status: 'applied', updatedAt: { lt: before }, id: { gt: afterId } },
+        orderBy: { id: 'asc' },
+        take: limit,
+        select: { id: true, strategyId: true, occurrence: true },
+      });
+    },
+
+    async countAppliedBefore(before: Date): Promise<number> {
+      return db.quotaExecute.count({ where: { status: 'applied', updatedAt: { lt: before } } });
+    },
+
+    /** Which of these occurrences of a periodic strategy are marked done (strategy_occurrence). */
+    async doneOccurrences(strategyId: number, occurrences: string[]): Promise<Set<string>> {
+      if (occurrences.length === 0) return new Set();
+      const rows = await db.strategyOccurrence.findMany({
+        where: { strategyId, occurrence: { in: occurrences }, status: 'done' },
+        select: { occurrence: true },
+      });
+      return new Set(rows.map((r) => r.occurrence));
+    },
+
+    /**
+     * Deletes these rows, re-checking in the statement that each is still applied and older than
+     * `before`; returns how many were deleted.
+     */
+    async deleteAppliedBefore(ids: number[], before: Date): Promise<number> {
+      if (ids.length === 0) return 0;
+      const { count } = await db.quotaExecute.deleteMany({ where: { id: { in: ids }, status: 'applied', updatedAt: { lt: before } } });
+      return count;
+    },
   };
+}
+
+/** The identity of a ledger row: enough to decide whether retention may delete it. */
+export interface LedgerKey {
+  id: number;
+  strategyId: number;
+  occurrence: string;
 }
 
 export type ExecutionRepository = ReturnType<typeof createExecutionRepository>;

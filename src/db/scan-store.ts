@@ -51,10 +51,10 @@ export function createScanStore(db: Db): ScanStore {
       if (rows.length === 0) return [];
       const now = new Date();
       const values = rows.map(
-        (r) => Prisma.sql`(${r.strategyId}, ${r.occurrence}, ${r.userId}, ${new Prisma.Decimal(r.amount)}, 'pending', 0, ${r.idempotencyKey}, ${now}, ${now})`,
+        (r) => Prisma.sql`(${r.strategyId}, ${r.occurrence}, ${r.userId}, ${new Prisma.Decimal(r.amount)}, 'pending', 0, ${r.idempotencyKey}, ${r.catchUp}, ${now}, ${now})`,
       );
       const inserted = await db.$queryRaw<{ id: number | bigint; user_id: string }[]>`
-        INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
+        INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)
         VALUES ${Prisma.join(values)}
         ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING
         RETURNING id, user_id`;
@@ -126,6 +126,20 @@ export function createScanStore(db: Db): ScanStore {
     async isOccurrenceDone(strategyId, occurrence): Promise<boolean> {
       const row = await db.strategyOccurrence.findUnique({ where: { strategyId_occurrence: { strategyId, occurrence } } });
       return row?.status === 'done';
+    },
+
+    async markOccurrenceOpen(strategyId, occurrence): Promise<void> {
+      await db.strategyOccurrence.upsert({
+        where: { strategyId_occurrence: { strategyId, occurrence } },
+        create: { strategyId, occurrence, status: 'open' },
+        update: {},
+      });
+    },
+
+    async latestRecordedOccurrence(strategyId): Promise<string | null> {
+      // Occurrence keys are UTC ISO strings, so text order is time order.
+      const row = await db.strategyOccurrence.findFirst({ where: { strategyId }, orderBy: { occurrence: 'desc' }, select: { occurrence: true } });
+      return row?.occurrence ?? null;
     },
 
     async markOccurrenceDone(strategyId, occurrence): Promise<void> {

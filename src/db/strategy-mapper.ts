@@ -1,6 +1,6 @@
 // Row ↔ domain conversion for quota_strategy. Decimal amounts become numbers with at most two
 // decimals (validated on write), which JavaScript numbers represent exactly enough to print.
-import type { Strategy, StrategyType } from '../core/strategy.ts';
+import type { MissedRunsPolicy, Strategy, StrategyType } from '../core/strategy.ts';
 
 export interface StrategyRow {
   id: number;
@@ -14,6 +14,8 @@ export interface StrategyRow {
   condition: string;
   enabled: boolean;
   maxExecPerUser: number;
+  missedRuns: string;
+  maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
   createdAt: Date;
@@ -25,5 +27,5 @@ export function decimalToNumber(value: unknown): number {
 }
 
 export function toStrategy(row: StrategyRow): Strategy {
-  return { ...row, type: row.type as StrategyType, amount: decimalToNumber(row.amount) };
+  return { ...row, type: row.type as StrategyType, missedRuns: row.missedRuns as MissedRunsPolicy, amount: decimalToNumber(row.amount) };
 }

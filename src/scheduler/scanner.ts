@@ -45,7 +45,7 @@ export class Scanner {
     const occurrence = this.occurrenceFor(strategy, requested);
     return this.serialize(async () => {
       const started = performance.now();
-      const result = await runStrategy(strategy, occurrence, this.deps);
+      const result = await runStrategy(strategy, occurrence === null ? [] : [{ occurrence, catchUp: false }], this.deps);
       if (!result.leased) throw new AppError('conflict', `strategy ${strategy.id} is being scanned by another process; try again`);
       return { ...summarize([result], performance.now() - started), occurrence };
     });

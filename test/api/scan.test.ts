@@ -114,6 +114,24 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
     expect([...occurrences].sort()).toEqual(['2026-02-27T08:00:00.000Z', '2026-03-01T08:00:00.000Z', '2026-03-02T08:00:00.000Z']);
   });
 
+  it('missed_runs: catch_up grants every missed occurrence once, marked as catch-up', async () => {
+    h.clock.set('2026-05-01T00:30:00Z');
+    const org = unique('catch');
+    const [id] = await usersInOrg(org, 1);
+    const strategy = await createStrategy({ type: 'periodic', periodic_expr: '0 * * * *', condition: `belong-to("${org}")`, missed_runs: 'catch_up', max_catch_up: 3, amount: 1 });
+    h.clock.set('2026-05-01T01:00:05Z');
+    await h.call('POST', '/api/v1/strategies/scan');
+    expect(quotaOf(id!)).toBe(1);
+    // The daemon "was down" for five hours: three occurrences are caught up (the cap), with a warning.
+    h.clock.set('2026-05-01T06:10:00Z');
+    await h.call('POST', '/api/v1/strategies/scan');
+    await h.call('POST', '/api/v1/strategies/scan');
+    expect(quotaOf(id!)).toBe(4);
+    const rows = (await h.call('GET', `/api/v1/strategies/${strategy.id}/executions`)).body.items as { occurrence: string; catch_up: boolean }[];
+    expect(rows.map((r) => [r.occurrence.slice(11, 16), r.catch_up])).toEqual([['01:00', false], ['04:00', true], ['05:00', true], ['06:00', false]]);
+    expect(h.logger.lines.some((l) => l.message === 'missed occurrences beyond max_catch_up were skipped' && l.fields?.strategy_id === strategy.id)).toBe(true);
+  });
+
   it('max_exec_per_user caps applied grants of a periodic strategy', async () => {
     h.clock.set('2026-04-01T00:00:00Z');
     const org = unique('cap');

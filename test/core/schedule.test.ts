@@ -1,12 +1,12 @@
 // Occurrence arithmetic and "what is due": pure functions, tested with fixed instants.
 import { describe, expect, it } from 'vitest';
-import { dueOccurrence } from '../../src/core/scan/due-occurrence.ts';
+import { dueOccurrence, planOccurrences } from '../../src/core/scan/due-occurrence.ts';
 import { cronProblem, isOccurrence, latestOccurrence, nextOccurrences } from '../../src/core/schedule.ts';
 import type { Strategy } from '../../src/core/strategy.ts';
 
 const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
   id: 1, name: 'n', title: 't', type: 'periodic', amount: 1, model: null, periodicExpr: '0 8 * * *', timezone: 'UTC',
-  condition: 'true()', enabled: true, maxExecPerUser: 0, startAt: null, endAt: null,
+  condition: 'true()', enabled: true, maxExecPerUser: 0, missedRuns: 'skip', maxCatchUp: 10, startAt: null, endAt: null,
   createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z'), ...overrides,
 });
 
@@ -99,5 +99,35 @@ describe('daylight saving and calendar edges', () => {
     const at = new Date('2026-05-05T05:05:05Z');
     expect(nextOccurrences('15 8 * * 1-5', 'Europe/Berlin', at, 3)).toEqual(nextOccurrences('0 15 8 * * 1-5', 'Europe/Berlin', at, 3));
     expect(nextOccurrences('*/20 * * * * *', 'UTC', at, 2).map((d) => d.toISOString())).toEqual(['2026-05-05T05:05:20.000Z', '2026-05-05T05:05:40.000Z']);
+  });
+});
+
+describe('planOccurrences: missed runs', () => {
+  const hourly = strategy({ periodicExpr: '0 * * * *', createdAt: new Date('2026-02-01T00:00:00Z') });
+  const keys = (plan: { due: { occurrence: string; catchUp: boolean }[] }) => plan.due.map((d) => `${d.occurrence.slice(11, 16)}${d.catchUp ? '*' : ''}`);
+
+  it('skip (default): only the latest due occurrence, even after a long outage', () => {
+    expect(keys(planOccurrences(hourly, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z'))).toEqual(['05:00']);
+  });
+
+  it('catch_up: every occurrence since the last recorded one, oldest first, older ones marked', () => {
+    const catchUp = { ...hourly, missedRuns: 'catch_up' as const };
+    const plan = planOccurrences(catchUp, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z');
+    expect(keys(plan)).toEqual(['02:00*', '03:00*', '04:00*', '05:00']);
+    expect(plan.cut).toBe(0);
+  });
+
+  it('catch_up is capped by max_catch_up and reports the cut', () => {
+    const capped = { ...hourly, missedRuns: 'catch_up' as const, maxCatchUp: 2 };
+    const plan = planOccurrences(capped, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z');
+    expect(keys(plan)).toEqual(['04:00*', '05:00']);
+    expect(plan.cut).toBe(1);
+  });
+
+  it('catch_up never reaches before the strategy existed or outside its window', () => {
+    const young = { ...hourly, missedRuns: 'catch_up' as const, createdAt: new Date('2026-02-01T03:30:00Z') };
+    expect(keys(planOccurrences(young, new Date('2026-02-01T05:30:00Z')))).toEqual(['04:00*', '05:00']);
+    const ended = { ...young, endAt: new Date('2026-02-01T09:45:00Z') };
+    expect(planOccurrences(ended, new Date('2026-02-01T09:50:00Z')).due).toEqual([]);
   });
 });

@@ -30,6 +30,8 @@ function fieldsFromInput(input: StrategyInput, defaultTimeZone: string): Strateg
     condition: input.condition,
     enabled: input.enabled ?? true,
     maxExecPerUser: input.max_exec_per_user ?? 0,
+    missedRuns: input.missed_runs ?? 'skip',
+    maxCatchUp: input.max_catch_up ?? 10,
     startAt: input.start_at ? new Date(input.start_at) : null,
     endAt: input.end_at ? new Date(input.end_at) : null,
   };
@@ -52,6 +54,8 @@ function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
     condition: patch.condition ?? current.condition,
     enabled: patch.enabled ?? current.enabled,
     maxExecPerUser: patch.max_exec_per_user ?? current.maxExecPerUser,
+    missedRuns: patch.missed_runs ?? current.missedRuns,
+    maxCatchUp: patch.max_catch_up ?? current.maxCatchUp,
     startAt: pick('start_at', current.startAt, (v) => new Date(v)),
     endAt: pick('end_at', current.endAt, (v) => new Date(v)),
   };

@@ -3,6 +3,8 @@
 import type { ConditionUser, UserWhere } from '../../condition/index.ts';
 import type { Grant, GrantOutcome, GrantStatus, NewGrant } from '../ledger.ts';
 import type { Strategy } from '../strategy.ts';
+import type { ScanSummary } from './run-scan.ts';
+import type { StrategyRunResult } from './run-strategy.ts';
 
 export interface CandidateQuery {
   strategyId: number;
@@ -31,7 +33,11 @@ export interface ScanStore {
   acquireLease(strategyId: number, holder: string, nowMs: number, ttlMs: number): Promise<boolean>;
   releaseLease(strategyId: number, holder: string): Promise<void>;
   isOccurrenceDone(strategyId: number, occurrence: string): Promise<boolean>;
+  /** Records that work on an occurrence began (it stays "open" until every grant settled). */
+  markOccurrenceOpen(strategyId: number, occurrence: string): Promise<void>;
   markOccurrenceDone(strategyId: number, occurrence: string): Promise<void>;
+  /** The most recent occurrence ever opened for the strategy, or null. */
+  latestRecordedOccurrence(strategyId: number): Promise<string | null>;
   countUnsettled(strategyId: number, occurrence: string): Promise<number>;
 }
 
@@ -47,4 +53,19 @@ export interface ScanLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Optional listener for what scans do (the metrics module implements it). Called
+ * synchronously after the fact; it must be cheap and must not throw.
+ */
+export interface ScanObserver {
+  /** A whole scan (every enabled strategy) finished. */
+  scanFinished(summary: ScanSummary): void;
+  /** A scan could not run at all (e.g. the strategies could not be listed). */
+  scanFailed(durationMs: number): void;
+  /** One strategy's run finished normally under its lease; `at` is the injected clock's now. */
+  strategyRunFinished(result: StrategyRunResult, at: Date): void;
+  /** Delivery outcomes were written to the ledger. */
+  grantsRecorded(outcomes: readonly GrantOutcome[]): void;
 }

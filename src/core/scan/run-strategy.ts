@@ -10,6 +10,7 @@ import type { Strategy } from '../strategy.ts';
 import { deliverGrants, type DeliveryOptions } from './deliver-grants.ts';
 import { matchingUsers } from './matching-users.ts';
 import type { GrantGateway, ScanLogger, ScanStore } from './ports.ts';
+import type { ScanObserver } from './ports.ts';
 
 export interface RunDeps {
   store: ScanStore;
@@ -24,6 +25,8 @@ export interface RunDeps {
   delivery: DeliveryOptions;
   /** True once the process is shutting down: finish the page in flight, take no new one. */
   isStopping?: () => boolean;
+  /** Hears finished runs and recorded grants (metrics). */
+  observer?: ScanObserver;
 }
 
 export interface RunCounts {
@@ -47,12 +50,25 @@ export class LeaseLostError extends Error {
 const ORPHAN_MESSAGE =
   'outcome unknown: the process stopped after claiming this grant and the gateway does not honour idempotency keys; resolve it as applied or retry';
 
+/** One occurrence to grant; `catchUp` marks an occurrence granted late after missed runs. */
+export interface DueOccurrence {
+  occurrence: string;
+  catchUp: boolean;
+}
+
 /**
- * `occurrence` null means: only settle earlier rows (a periodic strategy with nothing due).
+ * Settles earlier rows, then grants each occurrence in `due` (oldest first). An empty `due`
+ * means: only settle (a periodic strategy with nothing new due).
  */
-export async function runStrategy(strategy: Strategy, occurrence: string | null, deps: RunDeps): Promise<StrategyRunResult> {
+export async function runStrategy(strategy: Strategy, due: readonly DueOccurrence[], deps: RunDeps): Promise<StrategyRunResult> {
   const counts: RunCounts = { matched: 0, granted: 0, skipped: 0, failed: 0 };
-  const result = (leased: boolean): StrategyRunResult => ({ strategyId: strategy.id, occurrence, leased, ...counts });
+  const occurrence = due.length > 0 ? due[due.length - 1]!.occurrence : null;
+  const result = (leased: boolean): StrategyRunResult => {
+    const finished: StrategyRunResult = { strategyId: strategy.id, occurrence, leased, ...counts };
+    // Every return goes through here: the observer hears each run that held the lease.
+    if (leased) deps.observer?.strategyRunFinished(finished, deps.clock.now());
+    return finished;
+  };
   const { store, clock, holder, leaseMs } = deps;
   if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs))) return result(false);
   const lease = keepLease(strategy.id, deps);
@@ -64,6 +80,7 @@ export async function runStrategy(strategy: Strategy, occurrence: string | null,
   const log = deps.logger;
   const record = async (outcomes: GrantOutcome[]) => {
     await store.recordOutcomes(outcomes);
+    deps.observer?.grantsRecorded(outcomes);
     for (const outcome of outcomes) {
       if (outcome.status === 'applied') counts.granted++;
       else counts.failed++;
@@ -87,33 +104,37 @@ export async function runStrategy(strategy: Strategy, occurrence: string | null,
       return checkpoint();
     }, deps.ledgerMaxAttempts);
 
-    if (occurrence === null || checkpoint()) return result(true);
+    if (due.length === 0 || checkpoint()) return result(true);
     const parsed = parse(strategy.condition);
     if (!parsed.ok) {
       // Conditions are validated on write; this only happens if the language got stricter.
       log.error('stored condition no longer parses; strategy skipped', { strategy_id: strategy.id, errors: parsed.errors });
       return result(true);
     }
-    // 3. New grants, page by page.
-    for await (const page of matchingUsers(strategy, parsed.ast, occurrence, deps)) {
-      counts.matched += page.matched.length + page.capped.length;
-      counts.skipped += page.capped.length;
-      const claimed = await store.claimGrants(
-        page.matched.map((userId) => ({
-          strategyId: strategy.id,
-          occurrence,
-          userId,
-          amount: strategy.amount,
-          idempotencyKey: idempotencyKey(strategy.id, occurrence, userId),
-        })),
-      );
-      // A row we could not insert was claimed by someone else in the meantime.
-      counts.skipped += page.matched.length - claimed.length;
-      await record(await deliver(claimed));
-      if (checkpoint()) return result(true);
-    }
-    if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, occurrence)) === 0) {
-      await store.markOccurrenceDone(strategy.id, occurrence);
+    // 3. New grants, occurrence by occurrence, page by page.
+    for (const { occurrence: current, catchUp } of due) {
+      if (strategy.type === 'periodic') await store.markOccurrenceOpen(strategy.id, current);
+      for await (const page of matchingUsers(strategy, parsed.ast, current, deps)) {
+        counts.matched += page.matched.length + page.capped.length;
+        counts.skipped += page.capped.length;
+        const claimed = await store.claimGrants(
+          page.matched.map((userId) => ({
+            strategyId: strategy.id,
+            occurrence: current,
+            userId,
+            amount: strategy.amount,
+            idempotencyKey: idempotencyKey(strategy.id, current, userId),
+            catchUp,
+          })),
+        );
+        // A row we could not insert was claimed by someone else in the meantime.
+        counts.skipped += page.matched.length - claimed.length;
+        await record(await deliver(claimed));
+        if (checkpoint()) return result(true);
+      }
+      if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, current)) === 0) {
+        await store.markOccurrenceDone(strategy.id, current);
+      }
     }
     return result(true);
   } finally {
