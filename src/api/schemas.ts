@@ -152,6 +152,13 @@ export const ExecutionListQuerySchema = z.strictObject({
   ...PaginationShape,
 });
 
+export const ResolveBodySchema = z
+  .strictObject({ resolution: z.enum(['applied', 'retry']) })
+  .openapi('ResolveRequest', { description: 'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan' });
+export const ExecutionParamSchema = IdParamSchema.extend({
+  execution_id: z.coerce.number().int().positive().openapi({ param: { name: 'execution_id', in: 'path' }, example: 42 }),
+});
+
 export const ConditionValidateBodySchema = z.strictObject({ condition: z.string().max(1_000_000) }).openapi('ConditionValidateRequest');
 export const ConditionValidateResultSchema = z
   .object({

@@ -1,4 +1,5 @@
 // Read side of the grant ledger (quota_execute) for the API, and the ledger retention queries.
+import { AppError, notFound } from '../core/errors.ts';
 import type { GrantStatus } from '../core/ledger.ts';
 import type { Db } from './client.ts';
 import { decimalToNumber } from './strategy-mapper.ts';
@@ -35,8 +36,27 @@ function toExecution(row: ExecutionRow): Execution {
   };
 }
 
+/** What an operator decided about a grant whose outcome the daemon could not know. */
+export type Resolution = 'applied' | 'retry';
+
 export function createExecutionRepository(db: Db) {
   return {
+    /**
+     * `applied`: the operator checked the gateway and the grant arrived. `retry`: it did not;
+     * the row becomes `failed` with its attempts reset, and the next scan re-sends it with the
+     * same idempotency key. Only `unknown` and `failed` rows can be resolved.
+     */
+    async resolve(strategyId: number, id: number, resolution: Resolution, now: Date): Promise<Execution> {
+      const data = resolution === 'applied'
+        ? { status: 'applied', lastError: null, updatedAt: now }
+        : { status: 'failed', attempts: 0, updatedAt: now };
+      const { count } = await db.quotaExecute.updateMany({ where: { id, strategyId, status: { in: ['unknown', 'failed'] } }, data });
+      const row = await db.quotaExecute.findFirst({ where: { id, strategyId } });
+      if (!row) throw notFound('execution', id);
+      if (count === 0) throw new AppError('conflict', `execution ${id} is ${row.status}; only unknown or failed grants can be resolved`);
+      return toExecution(row);
+    },
+
     async list(filter: ExecutionFilter): Promise<{ items: Execution[]; total: number }> {
       const where = { strategyId: filter.strategyId, userId: filter.userId, status: filter.status };
       const [rows, total] = await db.$transaction([

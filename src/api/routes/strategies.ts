@@ -5,7 +5,7 @@ import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
   conflictResponse, ExecutionListQuerySchema, ExecutionSchema, IdParamSchema, listOf, notFoundResponse,
-  PreviewSchema, problemResponses, RunBodySchema, RunResultSchema, ScanSummarySchema, StrategyCreateSchema,
+  PreviewSchema, problemResponses, ResolveBodySchema, ExecutionParamSchema, RunBodySchema, RunResultSchema, ScanSummarySchema, StrategyCreateSchema,
   StrategyListQuerySchema, StrategyPatchSchema, StrategySchema,
 } from '../schemas.ts';
 import { executionJson, strategyJson } from '../serialize.ts';
@@ -122,6 +122,12 @@ const routes = {
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
     responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...notFoundResponse },
   }),
+  resolve: createRoute({
+    method: 'post', path: '/{id}/executions/{execution_id}/resolve', tags,
+    summary: 'Resolve a grant whose outcome is unknown (or failed): mark it applied, or retry it',
+    request: { params: ExecutionParamSchema, ...body(ResolveBodySchema) },
+    responses: { 200: json(ExecutionSchema, 'The ledger row after resolution'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+  }),
 };
 
 export function registerStrategyRoutes(deps: ApiDeps) {
@@ -171,6 +177,12 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       const strategy = await strategies.get(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
       return c.json(await scanner.preview(strategy, requested), 200);
+    })
+    .openapi(routes.resolve, async (c) => {
+      const { id, execution_id: executionId } = c.req.valid('param');
+      const row = await deps.executions.resolve(id, executionId, c.req.valid('json').resolution, deps.clock.now());
+      deps.logger.info('grant resolved by operator', { strategy_id: id, execution_id: executionId, status: row.status });
+      return c.json(executionJson(row), 200);
     })
     .openapi(routes.executions, async (c) => {
       const { id } = c.req.valid('param');
