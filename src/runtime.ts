@@ -8,12 +8,15 @@ import { configSecrets, type Config } from './config/load-config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createExecutionRepository, type ExecutionRepository } from './db/execution-repository.ts';
-import { applyMigrations } from './db/migrate.ts';
+import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { createScanStore } from './db/scan-store.ts';
+import { createStatsRepository, type StatsRepository } from './db/stats-repository.ts';
 import { createStrategyRepository, type StrategyRepository } from './db/strategy-repository.ts';
 import { createUserRepository, type UserRepository } from './db/user-repository.ts';
 import { createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
 import { createLogger } from './logger.ts';
+import { instrumentGateway } from './metrics/instrumented-gateway.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
 export interface Runtime {
@@ -26,6 +29,9 @@ export interface Runtime {
   executions: ExecutionRepository;
   users: UserRepository;
   scanner: Scanner;
+  stats: StatsRepository;
+  /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
+  metrics: Metrics;
   /** Stops the scanner (finishing the page in flight) and closes the database. */
   close(): Promise<void>;
 }
@@ -39,14 +45,26 @@ export interface RuntimeOptions {
 
 export async function buildRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...configSecrets(config), ...(options.secrets ?? [])] });
+  let database = await openDatabase(config.databaseUrl);
   if (options.migrate !== false) {
-    logger.info('applying database migrations');
-    await applyMigrations(config.databaseUrl);
+    // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
+    const pending = await pendingMigrations(database);
+    if (pending.length > 0) {
+      logger.info('applying database migrations', { pending });
+      await database.close();
+      await applyMigrations(config.databaseUrl);
+      database = await openDatabase(config.databaseUrl);
+    }
   }
-  const database = await openDatabase(config.databaseUrl);
   logger.info('database ready', { kind: database.kind });
 
-  const gateway = createAiGatewayClient({
+  const stats = createStatsRepository(database.db);
+  const metrics = createMetrics({
+    ledgerBacklog: () => stats.ledgerBacklog(),
+    enabledStrategies: () => stats.enabledStrategies(),
+    logger: logger.child({ component: 'metrics' }),
+  });
+  const gateway = instrumentGateway(createAiGatewayClient({
     baseUrl: config.gateway.url,
     adminPath: config.gateway.adminPath,
     authHeader: config.gateway.authHeader,
@@ -58,7 +76,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     concurrency: config.gateway.concurrency,
     honoursIdempotency: config.gateway.honoursIdempotency,
     logger: logger.child({ component: 'gateway' }),
-  });
+  }), metrics.gatewayRequestDuration);
 
   const scanner = new Scanner({
     store: createScanStore(database.db),
@@ -70,6 +88,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     leaseMs: config.scan.leaseMs,
     ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
     delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
+    observer: metrics.scanObserver,
   });
 
   return {
@@ -82,6 +101,8 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     executions: createExecutionRepository(database.db),
     users: createUserRepository(database.db),
     scanner,
+    stats,
+    metrics,
     async close() {
       await scanner.stop();
       await database.close();

@@ -13,6 +13,11 @@ export interface PgCluster {
   readonly adminUrl: string;
   readonly port: number;
   urlFor(database: string): string;
+  /** Stops the server but keeps its data (to test the daemon while the database is away). */
+  stopServer(): void;
+  /** Starts a server stopped by stopServer, on the same port. */
+  startServer(): void;
+  /** Stops the server and deletes the cluster. */
   stop(): void;
 }
 
@@ -67,18 +72,24 @@ export async function startPgCluster(): Promise<PgCluster> {
     `-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1",
     '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
   ].join(' ');
-  runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const startServer = () => runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const stopServer = () => runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  startServer();
   const urlFor = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
   let stopped = false;
   return {
     adminUrl: urlFor('postgres'),
     port,
     urlFor,
+    stopServer,
+    startServer,
     stop() {
       if (stopped) return;
       stopped = true;
       try {
         runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // Already stopped (a test paused it); the directory is removed below either way.
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

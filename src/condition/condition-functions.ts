@@ -1,0 +1,13 @@
+// Which functions a condition uses, e.g. for the API to show that a strategy needs the gateway.
+import type { ConditionAst } from './ast.ts';
+import { needsGateway } from './gateway.ts';
+
+export function conditionFunctions(ast: ConditionAst): { functions: string[]; needsGateway: boolean } {
+  const names = new Set<string>();
+  const visit = (node: ConditionAst): void => {
+    names.add(node.name);
+    for (const arg of node.args) if (arg.kind === 'call') visit(arg);
+  };
+  visit(ast);
+  return { functions: [...names].sort(), needsGateway: needsGateway(ast) };
+}
