@@ -42,10 +42,13 @@ export const conflictResponse = { 409: { description: 'Duplicate name', content:
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** Amount: > 0, at most two decimals, below the Decimal(14,2) column's limit. */
+/**
+ * Amount: at least 0.01, at most two decimals, below the Decimal(14,2) column's limit.
+ * (`positive()` alone would let 5e-324 through and store it as 0.00.)
+ */
 const Amount = z
   .number()
-  .positive()
+  .min(0.01)
   .max(999_999_999_999)
   .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { message: 'at most two decimals' });
 
@@ -54,8 +57,8 @@ const StrategyFieldsShape = {
   title: z.string().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
   type: z.enum(['single', 'periodic']),
   amount: Amount.openapi({ example: 5 }),
-  model: z.string().max(200).nullable().optional(),
-  periodic_expr: z.string().max(200).nullable().optional().openapi({ example: '0 8 * * *' }),
+  model: z.string().trim().min(1).max(200).nullable().optional(),
+  periodic_expr: z.string().trim().min(1).max(200).nullable().optional().openapi({ example: '0 8 * * *' }),
   timezone: z.string().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
   condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),

@@ -70,6 +70,7 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
   it.each([
     ['a negative amount', { amount: -1 }, 'amount'],
     ['a zero amount', { amount: 0 }, 'amount'],
+    ['a denormal amount that would round to 0.00', { amount: 5e-324 }, 'amount'],
     ['three decimals', { amount: 1.234 }, 'amount'],
     ['a string amount', { amount: '5' }, 'amount'],
     ['an empty name', { name: '' }, 'name'],
