@@ -1,24 +1,32 @@
-// Two daemon processes on one PostgreSQL, scanning at the same moment, against a mock gateway
-// that does NOT de-duplicate by idempotency key (so any double send would show as a double
-// grant): every user is granted exactly once.
+// Three daemon processes on one PostgreSQL, each ticking every second, with a periodic
+// strategy firing every 10 seconds and a single strategy, against a mock gateway that does NOT
+// de-duplicate by idempotency key (so any double send would show as a double grant): every
+// (strategy, occurrence, user) is granted exactly once. The database URL carries a password,
+// which must never reach the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
 import { createDatabaseUrl, type DisposableDatabaseUrl } from '../support/databases.ts';
 import { E2E_ADMIN_TOKEN, MOCK_KEY, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
-const USERS = 400;
+const USERS = 300;
+const RUN_MS = 35_000;
+const PASSWORD = 'pg-secret-9f8e7d';
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
-describe('two daemons on one PostgreSQL', () => {
+describe('three daemons on one PostgreSQL', { timeout: 240_000 }, () => {
   let database: DisposableDatabaseUrl;
   let mock: RunningProcess;
   let replicas: RunningProcess[] = [];
+  let urlWithPassword: string;
 
   beforeAll(async () => {
     database = await createDatabaseUrl('postgresql');
+    // The throwaway cluster trusts loopback, so any password works; it only has to be in the URL.
+    urlWithPassword = database.url.replace('postgresql://postgres@', `postgresql://postgres:${PASSWORD}@`);
     mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
-    // Small pages so the two scans interleave many times.
-    const env = { SCAN_PAGE_SIZE: '25', SCAN_CRON: '*/2 * * * * *' };
-    replicas = await Promise.all([startDaemon(database.url, mock.url, env), startDaemon(database.url, mock.url, env)]);
+    const env = { SCAN_PAGE_SIZE: '25', SCAN_CRON: '* * * * * *', SCAN_LEASE_MS: '5000', LOG_LEVEL: 'debug' };
+    replicas = [];
+    for (let i = 0; i < 3; i++) replicas.push(await startDaemon(urlWithPassword, mock.url, env));
   });
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
@@ -26,28 +34,51 @@ describe('two daemons on one PostgreSQL', () => {
     await database?.drop();
   });
 
-  it('grant each (strategy, occurrence, user) exactly once', async () => {
-    const [a, b] = replicas as [RunningProcess, RunningProcess];
+  it('grant each (strategy, occurrence, user) exactly once while all three tick every second', async () => {
+    const [a, b, c] = replicas as [RunningProcess, RunningProcess, RunningProcess];
     const users = Array.from({ length: USERS }, (_, i) => ({ id: `replica-${String(i).padStart(4, '0')}`, org: 'replicas', vip: i % 3 }));
     expect((await fetch(`${a.url}/api/v1/users/bulk`, { method: 'POST', headers, body: JSON.stringify(users) })).status).toBe(200);
-    const strategy = await fetch(`${b.url}/api/v1/strategies`, {
-      method: 'POST', headers, body: JSON.stringify({ name: 'replicas', title: 'replicas', type: 'single', amount: 1, condition: 'belong-to("replicas")' }),
-    });
-    expect(strategy.status).toBe(201);
-
-    // Both replicas scan at once, twice, while their own cron ticks every 2 s as well.
-    for (let round = 0; round < 2; round++) {
-      const scans = await Promise.all([a, b].map((r) => fetch(`${r.url}/api/v1/strategies/scan`, { method: 'POST', headers })));
-      expect(scans.map((s) => s.status)).toEqual([200, 200]);
-    }
-    const state = (await (await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })).json()) as {
-      quotas: Record<string, number>; deltas: number;
+    const create = async (replica: RunningProcess, body: object) => {
+      const response = await fetch(`${replica.url}/api/v1/strategies`, { method: 'POST', headers, body: JSON.stringify(body) });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { id: number }).id;
     };
-    expect(state.deltas).toBe(USERS);
-    expect(users.every((u) => state.quotas[u.id] === 1)).toBe(true);
+    const single = await create(b, { name: 'replicas-once', title: 'once', type: 'single', amount: 1, condition: 'belong-to("replicas")' });
+    const periodic = await create(c, { name: 'replicas-10s', title: 'every 10 s', type: 'periodic', periodic_expr: '*/10 * * * * *', amount: 0.5, condition: 'belong-to("replicas") and is-vip(1)' });
 
-    const ledger = await (await fetch(`${a.url}/api/v1/strategies/${(await strategy.json()).id}/executions?limit=1000`, { headers })).json();
-    expect(ledger.total).toBe(USERS);
-    expect(ledger.items.every((row: { status: string; attempts: number }) => row.status === 'applied' && row.attempts === 1)).toBe(true);
+    // Manual scans on top of the ticks, to make collisions likelier.
+    const deadline = Date.now() + RUN_MS;
+    while (Date.now() < deadline) {
+      await Promise.all(replicas.map((r) => fetch(`${r.url}/api/v1/strategies/scan`, { method: 'POST', headers }).then((res) => expect(res.status).toBe(200))));
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    // Let in-flight ticks settle, then compare the gateway with the ledger.
+    await Promise.all(replicas.map((r) => r.stop()));
+    const state = (await (await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })).json()) as { quotas: Record<string, number>; deltas: number };
+    const db = await openDatabase(database.url);
+    try {
+      const rows = await db.db.quotaExecute.findMany({ where: { strategyId: { in: [single, periodic] } } });
+      const applied = rows.filter((r) => r.status === 'applied');
+      expect(rows.filter((r) => r.status !== 'applied')).toEqual([]);
+      const occurrences = new Set(rows.filter((r) => r.strategyId === periodic).map((r) => r.occurrence));
+      expect(occurrences.size).toBeGreaterThanOrEqual(2);
+      // Every delta the gateway received corresponds to exactly one applied ledger row…
+      expect(state.deltas).toBe(applied.length);
+      // …and each user's quota is exactly what the ledger says it was given.
+      const vipUsers = users.filter((u) => u.vip >= 1).length;
+      expect(rows.filter((r) => r.strategyId === single)).toHaveLength(USERS);
+      expect(rows.filter((r) => r.strategyId === periodic)).toHaveLength(vipUsers * occurrences.size);
+      for (const user of users) {
+        const expected = 1 + (user.vip >= 1 ? 0.5 * occurrences.size : 0);
+        expect(state.quotas[user.id]).toBe(expected);
+      }
+      console.info(`replicas: ${occurrences.size} periodic occurrences, ${applied.length} grants, ${state.deltas} deltas`);
+    } finally {
+      await db.close();
+    }
+    for (const replica of replicas) {
+      expect(replica.output()).not.toContain(PASSWORD);
+      expect(replica.output()).not.toContain(E2E_ADMIN_TOKEN);
+    }
   });
 });
