@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     executions: runtime.executions,
     users: runtime.users,
     scanner,
+    stats: runtime.stats,
+    metrics: runtime.metrics,
     checks: {
       database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
       gateway: () => gateway.ping(),

@@ -9,10 +9,14 @@ import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { translateDatabaseError } from '../db/prisma-errors.ts';
+import { createMetrics } from '../metrics/metrics.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
+import { registerDocsRoutes } from './routes/docs.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoutes } from './routes/metrics.ts';
+import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
@@ -39,6 +43,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.use('*', requestId());
   app.use('*', accessLog(deps));
   registerHealthRoutes(app, deps);
+  registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
 
   app.use('/api/*', requireAdminToken(deps.adminToken));
   app.use('/api/*', requireJsonBody());
@@ -49,13 +54,10 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
+  if (deps.stats) app.route('/api/v1', registerStatsRoutes(deps, deps.stats));
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'quota-manager', version: '1', description: 'Rule-driven quota recharge daemon for AI gateways.' },
-    security: [{ bearerAuth: [] }],
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
+  registerDocsRoutes(app);
 
   app.notFound((c) => problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => errorResponse(error, c, deps));

@@ -1,8 +1,10 @@
 // What the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp.
 import type { Clock } from '../core/clock.ts';
 import type { ExecutionRepository } from '../db/execution-repository.ts';
+import type { StatsRepository } from '../db/stats-repository.ts';
 import type { StrategyRepository } from '../db/strategy-repository.ts';
 import type { UserRepository } from '../db/user-repository.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Scanner } from '../scheduler/scanner.ts';
 
 export interface ApiLogger {
@@ -23,4 +25,10 @@ export interface ApiDeps {
   scanner: Scanner;
   /** Readiness probes: each resolves when its dependency answers. */
   checks: { database(): Promise<void>; gateway(): Promise<void> };
+  /** Ledger statistics; absent means the /api/v1 statistics routes are not mounted. */
+  stats?: StatsRepository;
+  /** The registry /metrics serves (shared with the scanner's observer); absent → a fresh one. */
+  metrics?: Metrics;
+  /** When set, /metrics requires `Authorization: Bearer <metricsToken>`; unset, it is open. */
+  metricsToken?: string;
 }

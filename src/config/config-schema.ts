@@ -156,6 +156,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
     }),
     api: z.object({
       bodyLimitBytes: integer(1).default(1048576),
+      requestTimeoutMs: integer(1).default(30000),
+      rateLimitPerMinute: integer(0).default(600),
     }),
     log: z.object({
       level: oneOf(LOG_LEVELS).default('info'),

@@ -36,7 +36,7 @@ export interface Config {
     /** Gateway attempts a grant may use in total, across later scans. */
     ledgerMaxAttempts: number;
   };
-  api: { bodyLimitBytes: number };
+  api: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number };
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'pretty' };
 }
 

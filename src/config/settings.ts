@@ -43,6 +43,8 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['scan.leaseMs', 'SCAN_LEASE_MS'],
   ['scan.ledgerMaxAttempts', 'LEDGER_MAX_ATTEMPTS'],
   ['api.bodyLimitBytes', 'API_BODY_LIMIT_BYTES'],
+  ['api.requestTimeoutMs', 'API_REQUEST_TIMEOUT_MS'],
+  ['api.rateLimitPerMinute', 'API_RATE_LIMIT_PER_MINUTE'],
   ['log.level', 'LOG_LEVEL'],
   ['log.format', 'LOG_FORMAT'],
 ];

@@ -39,7 +39,7 @@ const DEFAULTS: Config = {
     honoursIdempotency: true,
   },
   scan: { pageSize: 1000, leaseMs: 120000, ledgerMaxAttempts: 20 },
-  api: { bodyLimitBytes: 1048576 },
+  api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
   log: { level: 'info', format: 'json' },
 };
 
@@ -119,6 +119,7 @@ describe('YAML values override defaults', () => {
     ['scan:\n  lease_ms: 30000', 'scan.leaseMs', 30000],
     ['scan:\n  ledger_max_attempts: 3', 'scan.ledgerMaxAttempts', 3],
     ['api:\n  body_limit_bytes: 2048', 'api.bodyLimitBytes', 2048],
+    ['api:\n  rate_limit_per_minute: 0', 'api.rateLimitPerMinute', 0],
     ['log:\n  level: debug', 'log.level', 'debug'],
     ['log:\n  format: pretty', 'log.format', 'pretty'],
   ])('%s → %s', (yaml, path, expected) => {

@@ -7,9 +7,12 @@ import { ManualClock } from '../../src/core/clock.ts';
 import { createExecutionRepository } from '../../src/db/execution-repository.ts';
 import type { DatabaseKind } from '../../src/db/driver.ts';
 import { createScanStore } from '../../src/db/scan-store.ts';
+import { createStatsRepository } from '../../src/db/stats-repository.ts';
 import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
 import { createUserRepository } from '../../src/db/user-repository.ts';
 import { createAiGatewayClient } from '../../src/gateway/index.ts';
+import { instrumentGateway } from '../../src/metrics/instrumented-gateway.ts';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { Scanner } from '../../src/scheduler/scanner.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
@@ -33,6 +36,7 @@ export interface Harness {
   clock: ManualClock;
   scanner: Scanner;
   logger: CapturingLogger;
+  metrics: Metrics;
   /** JSON request with the admin token unless `token: null`. */
   call(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   destroy(): Promise<void>;
@@ -43,6 +47,10 @@ export interface HarnessOptions {
   honoursIdempotency?: boolean;
   pageSize?: number;
   gatewayMaxAttempts?: number;
+  /** Protects /metrics with this bearer token. */
+  metricsToken?: string;
+  /** The configured time zone (QM_TIMEZONE); default UTC. */
+  timeZone?: string;
 }
 
 export async function createHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +58,11 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
   const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();
-  const gateway = createAiGatewayClient({
+  const stats = createStatsRepository(database.db);
+  const metrics = createMetrics({
+    ledgerBacklog: () => stats.ledgerBacklog(), enabledStrategies: () => stats.enabledStrategies(), logger, now: () => clock.now(),
+  });
+  const gateway = instrumentGateway(createAiGatewayClient({
     baseUrl: mock.url,
     adminPath: '/v1/chat/completions/quota',
     authHeader: 'x-admin-key',
@@ -62,7 +74,7 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     concurrency: 8,
     honoursIdempotency: options.honoursIdempotency ?? true,
     logger,
-  });
+  }), metrics.gatewayRequestDuration);
   const scanner = new Scanner({
     store: createScanStore(database.db),
     gateway,
@@ -73,10 +85,11 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     leaseMs: 60_000,
     ledgerMaxAttempts: 5,
     delivery: { concurrency: 8, honoursIdempotency: options.honoursIdempotency ?? true },
+    observer: metrics.scanObserver,
   });
   const app = createApp({
     adminToken: ADMIN_TOKEN,
-    defaultTimeZone: 'UTC',
+    defaultTimeZone: options.timeZone ?? 'UTC',
     bodyLimitBytes: 256 * 1024,
     clock,
     logger,
@@ -84,13 +97,16 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     executions: createExecutionRepository(database.db),
     users: createUserRepository(database.db),
     scanner,
+    stats,
+    metrics,
+    metricsToken: options.metricsToken,
     checks: {
       database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
       gateway: () => gateway.ping(),
     },
   });
   return {
-    app, database, mock, clock, scanner, logger,
+    app, database, mock, clock, scanner, logger, metrics,
     async call(method, path, body, callOptions = {}) {
       const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
       const token = callOptions.token === undefined ? ADMIN_TOKEN : callOptions.token;
