@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     adminToken,
     defaultTimeZone: config.timezone,
     bodyLimitBytes: config.api.bodyLimitBytes,
+    requestTimeoutMs: config.api.requestTimeoutMs,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
     clock: runtime.clock,
     logger: logger.child({ component: 'api' }),
     strategies: runtime.strategies,

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { timeout } from 'hono/timeout';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ZodError } from 'zod';
@@ -12,6 +13,7 @@ import { translateDatabaseError } from '../db/prisma-errors.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
+import { rateLimit } from './rate-limit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -46,6 +48,8 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
 
   app.use('/api/*', requireAdminToken(deps.adminToken));
+  app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
   app.use('/api/*', bodyLimit({
     maxSize: deps.bodyLimitBytes,
@@ -108,6 +112,15 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+/** Scans run synchronously by design and can take minutes; everything else is bounded. */
+const LONG_RUNNING = /\/(scan|run)$/;
+
+function requestTimeout(ms: number | undefined): MiddlewareHandler<AppEnv> {
+  if (!ms) return async (_c, next) => next();
+  const bounded = timeout(ms, () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never);
+  return async (c, next) => (LONG_RUNNING.test(c.req.path) ? next() : bounded(c, next));
 }
 
 function requireJsonBody(): MiddlewareHandler<AppEnv> {

@@ -17,6 +17,10 @@ export interface ApiDeps {
   adminToken: string;
   defaultTimeZone: string;
   bodyLimitBytes: number;
+  /** Requests slower than this answer 503 (synchronous scan/run routes are exempt). */
+  requestTimeoutMs?: number;
+  /** Per client and route, per minute; 0 or absent turns the limit off. */
+  rateLimitPerMinute?: number;
   clock: Clock;
   logger: ApiLogger;
   strategies: StrategyRepository;

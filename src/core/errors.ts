@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'request_timeout'
   | 'database_unavailable'
   | 'gateway_unavailable'
   | 'internal';

@@ -43,6 +43,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
+  requestTimeoutMs?: number;
+  rateLimitPerMinute?: number;
   now?: string;
   honoursIdempotency?: boolean;
   pageSize?: number;
@@ -91,6 +93,8 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     adminToken: ADMIN_TOKEN,
     defaultTimeZone: options.timeZone ?? 'UTC',
     bodyLimitBytes: 256 * 1024,
+    requestTimeoutMs: options.requestTimeoutMs,
+    rateLimitPerMinute: options.rateLimitPerMinute,
     clock,
     logger,
     strategies: createStrategyRepository(database.db),

@@ -1,0 +1,47 @@
+// Per-client, per-route request limits for the admin API: a fixed one-minute window, counted
+// in memory. Each replica limits on its own, which is what a limit against a runaway script
+// needs; it is not a quota. Ids in paths are folded so /strategies/1 and /strategies/2 share
+// one budget.
+import type { MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Clock } from '../core/clock.ts';
+import { problemResponse } from './problem.ts';
+
+const WINDOW_MS = 60_000;
+
+function routeKey(method: string, path: string): string {
+  const folded = path
+    .split('/')
+    .map((segment, index, all) => (/^\d+$/.test(segment) || all[index - 1] === 'users' ? ':id' : segment))
+    .join('/');
+  return `${method} ${folded}`;
+}
+
+function clientAddress(c: Parameters<MiddlewareHandler>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local'; // in-process requests (tests) have no socket
+  }
+}
+
+export function rateLimit(perMinute: number, clock: Clock): MiddlewareHandler {
+  let windowStart = 0;
+  let counts = new Map<string, number>();
+  return async (c, next) => {
+    if (perMinute <= 0) return next();
+    const now = clock.now().getTime();
+    if (now - windowStart >= WINDOW_MS) {
+      windowStart = now - (now % WINDOW_MS);
+      counts = new Map();
+    }
+    const key = `${clientAddress(c)} ${routeKey(c.req.method, c.req.path)}`;
+    const used = (counts.get(key) ?? 0) + 1;
+    counts.set(key, used);
+    if (used > perMinute) {
+      c.header('Retry-After', String(Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000))));
+      return problemResponse(c, 'rate_limited', `more than ${perMinute} requests per minute to this route; retry later`);
+    }
+    await next();
+  };
+}
