@@ -9,11 +9,11 @@ import { createDatabaseUrl, type DisposableDatabaseUrl } from '../support/databa
 import { E2E_ADMIN_TOKEN, MOCK_KEY, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 300;
-const RUN_MS = 35_000;
+const RUN_MS = 60_000;
 const PASSWORD = 'pg-secret-9f8e7d';
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
-describe('three daemons on one PostgreSQL', { timeout: 240_000 }, () => {
+describe('three daemons on one PostgreSQL', { timeout: 300_000 }, () => {
   let database: DisposableDatabaseUrl;
   let mock: RunningProcess;
   let replicas: RunningProcess[] = [];
