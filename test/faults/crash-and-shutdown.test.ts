@@ -44,7 +44,8 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
   let mock: RunningProcess;
   const daemons: RunningProcess[] = [];
   const daemon = async (env: Record<string, string> = {}) => {
-    const started = await startDaemon(database.url, mock.url, { SCAN_PAGE_SIZE: '100', SCAN_LEASE_MS: '3000', ...env });
+    // A generous request timeout: these runs share two cores with the rest of the suite.
+    const started = await startDaemon(database.url, mock.url, { SCAN_PAGE_SIZE: '100', SCAN_LEASE_MS: '3000', API_REQUEST_TIMEOUT_MS: '120000', ...env });
     daemons.push(started);
     return started;
   };
