@@ -1,14 +1,5 @@
-// `npm run migrate`: applies committed migrations to DATABASE_URL (from config.yaml or the
-// environment) and exits. The daemon also does this at start-up.
-import { ConfigError, loadConfig } from '../config/load-config.ts';
-import { applyMigrations } from '../db/migrate.ts';
+// `npm run migrate`: kept for existing scripts; the same as `quota-manager migrate`.
+import { runCli } from './run-cli.ts';
 
-try {
-  const config = loadConfig();
-  await applyMigrations(config.databaseUrl);
-  console.log('migrations applied');
-} catch (error) {
-  const prefix = error instanceof ConfigError ? 'invalid configuration' : 'migration failed';
-  console.error(`quota-manager: ${prefix}: ${(error as Error).message}`);
-  process.exit(1);
-}
+const outcome = await runCli(['migrate', ...process.argv.slice(2)], { stdout: process.stdout, stderr: process.stderr });
+if (outcome !== 'running') process.exitCode = outcome;

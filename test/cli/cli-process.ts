@@ -1,0 +1,32 @@
+// Runs the real `quota-manager` command (bin/quota-manager.js) as a child process, the way an
+// operator does, and collects its exit code and both output streams.
+import { spawn } from 'node:child_process';
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  /** Added to the environment (DATABASE_URL, AIGATEWAY_URL, …). */
+  env?: Record<string, string>;
+  /** Written to standard input, which is then closed. */
+  input?: string;
+}
+
+export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/quota-manager.js', ...args], {
+      env: { ...process.env, QM_CONFIG: 'config.yaml', LOG_FORMAT: 'json', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
