@@ -43,6 +43,13 @@ export const conflictResponse = { 409: { description: 'Duplicate name', content:
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /**
+ * Text an operator sends. NUL characters are refused here because PostgreSQL cannot store
+ * them in text columns (it would fail the write with a 500); SQLite could, but both databases
+ * must accept the same input.
+ */
+const text = () => z.string().refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
+
+/**
  * Amount: at least 0.01, at most two decimals, below the Decimal(14,2) column's limit.
  * (`positive()` alone would let 5e-324 through and store it as 0.00.)
  */
@@ -53,14 +60,14 @@ const Amount = z
   .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { message: 'at most two decimals' });
 
 const StrategyFieldsShape = {
-  name: z.string().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
-  title: z.string().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
+  name: text().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
+  title: text().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
   type: z.enum(['single', 'periodic']),
   amount: Amount.openapi({ example: 5 }),
-  model: z.string().trim().min(1).max(200).nullable().optional(),
-  periodic_expr: z.string().trim().min(1).max(200).nullable().optional().openapi({ example: '0 8 * * *' }),
-  timezone: z.string().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
-  condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
+  model: text().trim().min(1).max(200).nullable().optional(),
+  periodic_expr: text().trim().min(1).max(200).nullable().optional().openapi({ example: '0 8 * * *' }),
+  timezone: text().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
+  condition: text().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
   missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({ description: 'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up' }),
@@ -162,7 +169,7 @@ export const ExecutionParamSchema = IdParamSchema.extend({
   execution_id: z.coerce.number().int().positive().openapi({ param: { name: 'execution_id', in: 'path' }, example: 42 }),
 });
 
-export const ConditionValidateBodySchema = z.strictObject({ condition: z.string().max(1_000_000) }).openapi('ConditionValidateRequest');
+export const ConditionValidateBodySchema = z.strictObject({ condition: text().max(1_000_000) }).openapi('ConditionValidateRequest');
 export const ConditionValidateResultSchema = z
   .object({
     valid: z.boolean(),
@@ -171,15 +178,15 @@ export const ConditionValidateResultSchema = z
   })
   .openapi('ConditionValidateResult');
 
-const userIdString = z.string().min(1).max(128);
+const userIdString = text().min(1).max(128);
 export const UserFieldsShape = {
-  name: z.string().max(200).nullable().optional(),
-  github_username: z.string().max(200).nullable().optional(),
-  email: z.string().max(320).nullable().optional(),
-  phone: z.string().max(64).nullable().optional(),
+  name: text().max(200).nullable().optional(),
+  github_username: text().max(200).nullable().optional(),
+  email: text().max(320).nullable().optional(),
+  phone: text().max(64).nullable().optional(),
   vip: z.number().int().min(0).max(1000).optional(),
-  org: z.string().max(200).nullable().optional(),
-  github_stars: z.array(z.string().min(1).max(300)).max(10_000).optional(),
+  org: text().max(200).nullable().optional(),
+  github_stars: z.array(text().min(1).max(300)).max(10_000).optional(),
   register_time: isoDateTime.nullable().optional(),
   access_time: isoDateTime.nullable().optional(),
 };

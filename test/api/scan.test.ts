@@ -237,7 +237,7 @@ describe.each(DATABASE_KINDS)('users API on %s', (kind) => {
   });
 
   it('rejects bad users with 400 and writes nothing; bulk is all or nothing', async () => {
-    for (const bad of [{ vip: -1 }, { vip: 1.5 }, { nickname: 'x' }, { register_time: '2024-13-01' }, { github_stars: 'a/b' }]) {
+    for (const bad of [{ vip: -1 }, { vip: 1.5 }, { nickname: 'x' }, { register_time: '2024-13-01' }, { github_stars: 'a/b' }, { name: 'nul\u0000byte' }, { github_stars: ['a\u0000'] }]) {
       const response = await h.call('PUT', '/api/v1/users/bad-1', bad);
       expect(response.status).toBe(400);
     }

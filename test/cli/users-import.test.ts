@@ -133,8 +133,10 @@ describe('users import, batches and large files', () => {
 
   it('a batch the database refuses is not written; the batches before it stay written (PostgreSQL)', async () => {
     postgres = await fixture('postgresql');
-    // PostgreSQL refuses NUL characters in text; the schema (shared with the API) lets them through.
-    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `nul-${String(i + 1).padStart(3, '0')}`, name: i === 229 ? 'bad\u0000name' : `user ${i + 1}` }));
+    // A record the schema accepts but this database refuses: a CHECK constraint added for the
+    // test stands in for any write-time failure (disk full, a constraint added by an operator).
+    await postgres.database.db.$executeRawUnsafe(`ALTER TABLE user_info ADD CONSTRAINT test_refuse CHECK (name IS NULL OR name <> 'refuse-me')`);
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `nul-${String(i + 1).padStart(3, '0')}`, name: i === 229 ? 'refuse-me' : `user ${i + 1}` }));
     const path = postgres.file('nul.jsonl', lines.join('\n'));
     const result = await runCli(['users', 'import', path, '--batch-size', '100'], { env: { DATABASE_URL: postgres.url.url } });
     expect(result.code).toBe(1);
