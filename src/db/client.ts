@@ -9,6 +9,14 @@ import { createDriverAdapter, databaseKind, type DatabaseKind } from './driver.t
 export type Db = SqlitePrismaClient;
 export { Prisma } from './generated/sqlite/client.ts';
 
+/** Which database each client from openDatabase talks to (for the few dialect-specific statements). */
+const kinds = new WeakMap<Db, DatabaseKind>();
+
+/** The database behind a client made by openDatabase; undefined for any other client. */
+export function databaseKindOf(db: Db): DatabaseKind | undefined {
+  return kinds.get(db);
+}
+
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Db;
@@ -22,6 +30,7 @@ export async function openDatabase(url: string): Promise<Database> {
     kind === 'sqlite'
       ? new SqlitePrismaClient({ adapter })
       : (new PostgresPrismaClient({ adapter }) as unknown as Db);
+  kinds.set(db, kind);
   await db.$connect();
   if (kind === 'sqlite') {
     // WAL lets the API read while a scan writes; NORMAL sync is durable across process

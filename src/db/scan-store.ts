@@ -5,13 +5,98 @@ import type { ConditionUser, UserWhere } from '../condition/index.ts';
 import type { Grant, GrantOutcome, GrantStatus, NewGrant } from '../core/ledger.ts';
 import type { CandidateQuery, ScanStore } from '../core/scan/ports.ts';
 import type { Strategy } from '../core/strategy.ts';
-import { Prisma, type Db } from './client.ts';
+import { candidateSql } from './candidate-sql.ts';
+import { databaseKindOf, Prisma, type Db } from './client.ts';
+import type { DatabaseKind } from './driver.ts';
 import { decimalToNumber, toStrategy } from './strategy-mapper.ts';
+
+/**
+ * Most ids bound in one Prisma model query: Prisma refuses one with more bind values than it
+ * assumes the database takes (999 for SQLite), and a page holds up to SCAN_PAGE_SIZE (default
+ * 1000) ids.
+ */
+const MAX_IDS_PER_STATEMENT = 500;
+/**
+ * Most rows per raw statement (a claim binds 8 values per row): well inside SQLite's 32766 and
+ * PostgreSQL's 65535 bind values whatever SCAN_PAGE_SIZE is.
+ */
+const MAX_ROWS_PER_STATEMENT = 1000;
+
+interface CandidateRow {
+  id: string;
+  vip: number | bigint;
+  org: string | null;
+  register_time: Date | null;
+  access_time: Date | null;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The candidate query reads user_info in windows of this many users (in id order), each window
+ * one short statement. A single `… ORDER BY id LIMIT n` would be one statement too, but when
+ * the ledger already excludes every match (a scan with nothing new to grant) it reads the whole
+ * table before returning nothing: seconds of blocking on a million users, during which SQLite
+ * (synchronous) answers no API request. A window bounds every statement to a few milliseconds
+ * and gives the planner a range it can estimate. See bench/README.md for the measurements.
+ */
+const SCAN_WINDOW_USERS = 10_000;
+
+/** The id that ends the window after `after`, or null when fewer users than a window remain. */
+async function windowEnd(db: Db, after: string | null): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM user_info WHERE ${after === null ? Prisma.sql`1=1` : Prisma.sql`id > ${after}`}
+    ORDER BY id LIMIT 1 OFFSET ${SCAN_WINDOW_USERS - 1}`;
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * Ledger rows are written with one JSON parameter per statement, expanded by the database's
+ * own JSON functions, rather than with ten bind parameters per row: Prisma prepares every bound
+ * value of a raw query one by one, which made a 1 000-row claim cost ~75 ms of the scanner's
+ * CPU against ~8 ms this way (bench/README.md). Clients not made by openDatabase (kind unknown)
+ * keep the portable multi-row VALUES form.
+ */
+function claimSql(kind: DatabaseKind | undefined, rows: NewGrant[], now: Date): Prisma.Sql {
+  const columns = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)`;
+  const conflict = Prisma.sql`ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING RETURNING id, user_id`;
+  if (kind === undefined) {
+    const values = rows.map(
+      (r) => Prisma.sql`(${r.strategyId}, ${r.occurrence}, ${r.userId}, ${new Prisma.Decimal(r.amount)}, 'pending', 0, ${r.idempotencyKey}, ${r.catchUp}, ${now}, ${now})`,
+    );
+    return Prisma.sql`INSERT INTO quota_execute ${columns} VALUES ${Prisma.join(values)} ${conflict}`;
+  }
+  const json = JSON.stringify(rows.map((r) => [r.strategyId, r.occurrence, r.userId, r.amount, r.idempotencyKey, r.catchUp]));
+  if (kind === 'sqlite') {
+    // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
+    return Prisma.sql`INSERT INTO quota_execute ${columns}
+      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, ${now}, ${now}
+      FROM json_each(${json}) j WHERE true ${conflict}`;
+  }
+  return Prisma.sql`INSERT INTO quota_execute ${columns}
+    SELECT (j.value ->> 0)::int, j.value ->> 1, j.value ->> 2, (j.value ->> 3)::numeric, 'pending', 0, j.value ->> 4,
+      (j.value ->> 5)::boolean, ${now}::timestamp(3), ${now}::timestamp(3)
+    FROM json_array_elements(${json}::json) AS j(value) ${conflict}`;
+}
+
+/** A list of ledger ids for `id IN (…)`: one JSON parameter when the dialect is known. */
+function idListSql(kind: DatabaseKind | undefined, ids: number[]): Prisma.Sql {
+  if (kind === 'sqlite') return Prisma.sql`SELECT value FROM json_each(${JSON.stringify(ids)})`;
+  if (kind === 'postgresql') return Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(ids)}::json)::int`;
+  return Prisma.join(ids);
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Statuses that count towards max_exec_per_user: granted, or possibly granted. */
 const COUNTED_STATUSES: GrantStatus[] = ['applied', 'pending', 'unknown'];
 
 export function createScanStore(db: Db): ScanStore {
+  const kind = databaseKindOf(db);
   return {
     async listEnabledStrategies(): Promise<Strategy[]> {
       const rows = await db.quotaStrategy.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
@@ -19,45 +104,58 @@ export function createScanStore(db: Db): ScanStore {
     },
 
     async findCandidates(query: CandidateQuery): Promise<ConditionUser[]> {
-      const filters: Prisma.UserInfoWhereInput[] = [
-        query.where as Prisma.UserInfoWhereInput,
-        { executions: { none: { strategyId: query.strategyId, occurrence: query.occurrence } } },
-      ];
-      if (query.afterUserId !== null) filters.push({ id: { gt: query.afterUserId } });
-      const where = { AND: filters };
+      // The first `limit` candidates after the cursor, found window by window (see SCAN_WINDOW_USERS).
+      const rows: CandidateRow[] = [];
+      let after = query.afterUserId;
+      for (;;) {
+        const upTo = await windowEnd(db, after);
+        const remaining = query.limit - rows.length;
+        const found = await db.$queryRaw<CandidateRow[]>(candidateSql({ ...query, afterUserId: after, upToUserId: upTo, limit: remaining, sqliteScanIndex: kind === 'sqlite' }));
+        rows.push(...found);
+        if (found.length === remaining || upTo === null) break;
+        after = upTo;
+        // Let gateway answers and API requests in between: each window is one synchronous step on SQLite.
+        await yieldToEventLoop();
+      }
       if (!query.withAttributes) {
-        const rows = await db.userInfo.findMany({ where, orderBy: { id: 'asc' }, take: query.limit, select: { id: true } });
         return rows.map((row) => ({ id: row.id, vip: 0, org: null, registerTime: null, accessTime: null, githubStars: [] }));
       }
-      const rows = await db.userInfo.findMany({
-        where,
-        orderBy: { id: 'asc' },
-        take: query.limit,
-        select: { id: true, vip: true, org: true, registerTime: true, accessTime: true, stars: { select: { repo: true } } },
-      });
-      return rows.map(({ stars, ...user }) => ({ ...user, githubStars: stars.map((s) => s.repo) }));
+      const stars = new Map<string, string[]>(rows.map((row) => [row.id, []]));
+      for (const ids of chunks(rows.map((row) => row.id), MAX_ROWS_PER_STATEMENT)) {
+        const starred = await db.$queryRaw<{ user_id: string; repo: string }[]>`
+          SELECT user_id, repo FROM user_github_star WHERE user_id IN (${Prisma.join(ids)})`;
+        for (const star of starred) stars.get(star.user_id)!.push(star.repo);
+      }
+      return rows.map((row) => ({
+        id: row.id,
+        vip: Number(row.vip),
+        org: row.org,
+        registerTime: row.register_time,
+        accessTime: row.access_time,
+        githubStars: stars.get(row.id)!,
+      }));
     },
 
     async countCountedGrants(strategyId: number, userIds: string[]): Promise<Map<string, number>> {
-      const groups = await db.quotaExecute.groupBy({
-        by: ['userId'],
-        where: { strategyId, userId: { in: userIds }, status: { in: COUNTED_STATUSES } },
-        _count: { _all: true },
-      });
-      return new Map(groups.map((g) => [g.userId, g._count._all]));
+      const counts = new Map<string, number>();
+      for (const ids of chunks(userIds, MAX_IDS_PER_STATEMENT)) {
+        const groups = await db.quotaExecute.groupBy({
+          by: ['userId'],
+          where: { strategyId, userId: { in: ids }, status: { in: COUNTED_STATUSES } },
+          _count: { _all: true },
+        });
+        for (const g of groups) counts.set(g.userId, g._count._all);
+      }
+      return counts;
     },
 
     async claimGrants(rows: NewGrant[]): Promise<Grant[]> {
       if (rows.length === 0) return [];
       const now = new Date();
-      const values = rows.map(
-        (r) => Prisma.sql`(${r.strategyId}, ${r.occurrence}, ${r.userId}, ${new Prisma.Decimal(r.amount)}, 'pending', 0, ${r.idempotencyKey}, ${r.catchUp}, ${now}, ${now})`,
-      );
-      const inserted = await db.$queryRaw<{ id: number | bigint; user_id: string }[]>`
-        INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)
-        VALUES ${Prisma.join(values)}
-        ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING
-        RETURNING id, user_id`;
+      const inserted: { id: number | bigint; user_id: string }[] = [];
+      for (const chunk of chunks(rows, MAX_ROWS_PER_STATEMENT)) {
+        inserted.push(...(await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(claimSql(kind, chunk, now))));
+      }
       const byUser = new Map(rows.map((r) => [r.userId, r]));
       return inserted.map((row) => {
         const source = byUser.get(row.user_id)!;
@@ -94,11 +192,11 @@ export function createScanStore(db: Db): ScanStore {
       const others = outcomes.filter((o) => o.status !== 'applied');
       // Successes are the common case: one statement for the whole page.
       const writes: Prisma.PrismaPromise<unknown>[] = [];
-      if (applied.length > 0) {
-        writes.push(db.quotaExecute.updateMany({
-          where: { id: { in: applied } },
-          data: { status: 'applied', lastError: null, attempts: { increment: 1 }, updatedAt: now },
-        }));
+      for (const ids of kind === undefined ? chunks(applied, MAX_IDS_PER_STATEMENT) : [applied]) {
+        if (ids.length === 0) continue;
+        writes.push(db.$executeRaw`
+          UPDATE quota_execute SET status = 'applied', last_error = NULL, attempts = attempts + 1, updated_at = ${now}
+          WHERE id IN (${idListSql(kind, ids)})`);
       }
       for (const o of others) {
         writes.push(db.quotaExecute.update({

@@ -7,7 +7,7 @@ import { GatewayError } from './gateway-error.ts';
 import { createLimiter } from './limiter.ts';
 import type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
 import { decideRetry, type RetryPolicy } from './retry.ts';
-import { sendRequest, type GatewayRequest } from './send-request.ts';
+import { createTransport, sendRequest, type GatewayRequest } from './send-request.ts';
 
 type OperationName = 'get_quota' | 'delta_quota' | 'refresh_quota' | 'get_used' | 'ping';
 
@@ -41,6 +41,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const limiter = createLimiter(options.concurrency);
+  const transport = createTransport();
   const adminPath = `/${options.adminPath.replace(/^\/+|\/+$/g, '')}`;
 
   const url = (suffix: string, query?: Record<string, string>) =>
@@ -66,7 +67,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
     let uncertainSoFar = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const attemptOnce = () => sendRequest(op.request, options.timeoutMs, now);
+        const attemptOnce = () => sendRequest(op.request, options.timeoutMs, now, transport);
         return await (op.limited ? limiter.run(attemptOnce) : attemptOnce());
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;

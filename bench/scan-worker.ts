@@ -1,0 +1,87 @@
+// One scan in a process of its own, wired like the daemon (src/runtime.ts, config.yaml defaults),
+// so its memory can be measured alone. Prints one `RESULT {json}` line; log lines go to stdout
+// as the daemon's would (the parent counts them). Not run directly: bench/scan.bench.ts and
+// bench/pushdown.bench.ts start it.
+//   BENCH_DATABASE_URL, BENCH_GATEWAY_URL, BENCH_GATEWAY_KEY   where to scan and grant
+//   BENCH_PUSH_DOWN=false                                      evaluate conditions in memory
+//   SCAN_PAGE_SIZE, AIGATEWAY_CONCURRENCY, …                   any daemon setting
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { loadConfig } from '../src/config/load-config.ts';
+import { systemClock } from '../src/core/clock.ts';
+import type { MatchingDeps } from '../src/core/scan/matching-users.ts';
+import type { RunDeps } from '../src/core/scan/run-strategy.ts';
+import { createScanStore } from '../src/db/scan-store.ts';
+import { buildRuntime } from '../src/runtime.ts';
+import { Scanner } from '../src/scheduler/scanner.ts';
+import { statusMb } from './support/proc.ts';
+
+const env = process.env;
+const config = loadConfig({
+  env: {
+    ...env,
+    DATABASE_URL: env.BENCH_DATABASE_URL,
+    AIGATEWAY_URL: env.BENCH_GATEWAY_URL,
+    AIGATEWAY_AUTH_VALUE: env.BENCH_GATEWAY_KEY,
+    LOG_FORMAT: 'json',
+    QM_CONFIG: 'config.yaml',
+  },
+  stdoutIsTty: false,
+});
+
+const runtime = await buildRuntime(config, { migrate: false });
+const rssBaselineMb = statusMb('self', 'VmRSS');
+let rssSampledPeakMb = rssBaselineMb;
+let heapPeakMb = 0;
+/** One sample per second: [seconds since start, RSS MiB, heap used MiB, external MiB]. */
+const timeline: number[][] = [];
+const samplingStarted = performance.now();
+let samples = 0;
+const sampler = setInterval(() => {
+  const memory = process.memoryUsage();
+  rssSampledPeakMb = Math.max(rssSampledPeakMb, memory.rss / 2 ** 20);
+  heapPeakMb = Math.max(heapPeakMb, memory.heapUsed / 2 ** 20);
+  if (samples++ % 20 === 0) {
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    timeline.push([Math.round((performance.now() - samplingStarted) / 1000), mb(memory.rss), mb(memory.heapUsed), mb(memory.external)]);
+  }
+}, 50);
+
+// The daemon's scanner deps (see buildRuntime), plus the benchmark-only push-down switch.
+const deps: RunDeps & Pick<MatchingDeps, 'pushDown'> = {
+  store: createScanStore(runtime.database.db),
+  gateway: runtime.gateway,
+  clock: systemClock,
+  logger: runtime.logger.child({ component: 'scanner' }),
+  holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+  pageSize: config.scan.pageSize,
+  leaseMs: config.scan.leaseMs,
+  ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
+  delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
+  observer: runtime.metrics.scanObserver,
+  pushDown: env.BENCH_PUSH_DOWN !== 'false',
+};
+const scanner = new Scanner(deps);
+
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+const summary = await scanner.scanNow();
+const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+clearInterval(sampler);
+
+const result = {
+  summary,
+  wallMs,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  rssBaselineMb,
+  rssSampledPeakMb,
+  rssPeakMb: statusMb('self', 'VmHWM'),
+  heapPeakMb,
+  timeline,
+  pageSize: config.scan.pageSize,
+  concurrency: config.gateway.concurrency,
+};
+await runtime.close();
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+process.exit(0);

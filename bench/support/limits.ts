@@ -1,0 +1,168 @@
+// The machine's own limits, measured in the same run as the scan they are compared with:
+// (a) how fast the same database accepts the same ledger rows, in bulk, with the same indexes;
+// (b) how fast the mock gateway answers delta calls from a tight client loop at the scan's
+// concurrency. Both loops are bounded in count and in time.
+import http from 'node:http';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { createAiGatewayClient } from '../../src/gateway/index.ts';
+import { sqlitePath } from '../../src/db/driver.ts';
+import { cpuSeconds } from './proc.ts';
+import { ADMIN_PATH, MOCK_KEY, type BenchDatabase, type MockGatewayService } from './services.ts';
+
+export interface RateMeasurement {
+  count: number;
+  seconds: number;
+  perSecond: number;
+}
+
+function rate(count: number, startedMs: number): RateMeasurement {
+  const seconds = (performance.now() - startedMs) / 1000;
+  return { count, seconds, perSecond: count / seconds };
+}
+
+const BATCH = 1000;
+
+/**
+ * (a) `count` pending ledger rows for the seeded strategies, `BATCH` rows per transaction, with
+ * the daemon's own settings (SQLite: WAL, synchronous=NORMAL). SQLite: one prepared single-row
+ * INSERT run per row (better-sqlite3's fastest form); PostgreSQL: one INSERT … SELECT FROM
+ * unnest(arrays) per batch.
+ */
+export async function rawLedgerInsertRate(database: BenchDatabase, count: number, maxSeconds: number): Promise<RateMeasurement> {
+  const strategies = 10;
+  const perStrategy = Math.ceil(count / strategies);
+  const deadline = performance.now() + maxSeconds * 1000;
+  if (database.kind === 'sqlite') {
+    const db = new Sqlite(sqlitePath(database.url));
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      const users = db.prepare('SELECT id FROM user_info ORDER BY id LIMIT ?').pluck().all(perStrategy) as string[];
+      const now = new Date().toISOString().replace('Z', '+00:00');
+      const insert = db.prepare(`INSERT INTO quota_execute
+        (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
+        VALUES (?, 'once', ?, 10, 'pending', 0, ?, ?, ?) ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING`);
+      const batch = db.transaction((rows: [number, string][]) => {
+        for (const [strategy, user] of rows) insert.run(strategy, user, `qm:${strategy}:once:${user}`, now, now);
+      });
+      const rows: [number, string][] = [];
+      for (let s = 1; s <= strategies; s++) for (const user of users) rows.push([s, user]);
+      const started = performance.now();
+      let done = 0;
+      for (let i = 0; i < count && performance.now() < deadline; i += BATCH) {
+        const slice = rows.slice(i, Math.min(i + BATCH, count));
+        batch(slice);
+        done += slice.length;
+      }
+      return rate(done, started);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const users = (await client.query<{ id: string }>('SELECT id FROM user_info ORDER BY id LIMIT $1', [perStrategy])).rows.map((r) => r.id);
+    const rows: [number, string][] = [];
+    for (let s = 1; s <= strategies; s++) for (const user of users) rows.push([s, user]);
+    const started = performance.now();
+    let done = 0;
+    for (let i = 0; i < count && performance.now() < deadline; i += BATCH) {
+      const slice = rows.slice(i, Math.min(i + BATCH, count));
+      await client.query(
+        `INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
+         SELECT s, 'once', u, 10, 'pending', 0, 'qm:' || s || ':once:' || u, now(), now() FROM unnest($1::int[], $2::text[]) AS t(s, u)
+         ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING`,
+        [slice.map((r) => r[0]), slice.map((r) => r[1])],
+      );
+      done += slice.length;
+    }
+    return rate(done, started);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface GatewayRate extends RateMeasurement {
+  /** CPU seconds the mock spent, and this (client) process spent, per 1 000 calls. */
+  mockCpuMsPerCall: number;
+  clientCpuMsPerCall: number;
+}
+
+async function loop(mock: MockGatewayService, count: number, concurrency: number, maxSeconds: number, call: (i: number) => Promise<void>): Promise<GatewayRate> {
+  await mock.reset();
+  const deadline = performance.now() + maxSeconds * 1000;
+  const mockCpu = cpuSeconds(mock.pid);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count && performance.now() < deadline) {
+        await call(next++);
+        done++;
+      }
+    }),
+  );
+  const measured = rate(done, started);
+  const used = process.cpuUsage(cpu);
+  return {
+    ...measured,
+    mockCpuMsPerCall: ((cpuSeconds(mock.pid) - mockCpu) * 1000) / done,
+    clientCpuMsPerCall: (used.user + used.system) / 1000 / done,
+  };
+}
+
+/**
+ * (b) Delta calls as fast as the mock answers them: plain node:http on keep-alive sockets, the
+ * least client work a call can cost, `concurrency` in flight.
+ */
+export function rawGatewayRate(mock: MockGatewayService, count: number, concurrency: number, maxSeconds: number): Promise<GatewayRate> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(mock.url);
+  const post = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = `user_id=raw-${i}&value=10`;
+      const request = http.request(
+        {
+          agent,
+          hostname: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: `${ADMIN_PATH}/delta`,
+          headers: {
+            'x-admin-key': MOCK_KEY,
+            'idempotency-key': `raw:${i}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`mock answered ${response.statusCode}`))));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  return loop(mock, count, concurrency, maxSeconds, post).finally(() => agent.destroy());
+}
+
+/** The same loop through the daemon's gateway client (retries, limiter, envelope checks). */
+export function clientGatewayRate(mock: MockGatewayService, count: number, concurrency: number, maxSeconds: number): Promise<GatewayRate> {
+  const client = createAiGatewayClient({
+    baseUrl: mock.url,
+    adminPath: ADMIN_PATH,
+    authHeader: 'x-admin-key',
+    authValue: MOCK_KEY,
+    timeoutMs: 5000,
+    maxAttempts: 5,
+    retryBaseDelayMs: 200,
+    retryMaxDelayMs: 10_000,
+    concurrency,
+    honoursIdempotency: true,
+  });
+  return loop(mock, count, concurrency, maxSeconds, (i) => client.deltaQuota(`client-${i}`, 10, { idempotencyKey: `client:${i}` }));
+}

@@ -1,0 +1,73 @@
+// The scan store's ledger writes (claims and outcomes) use one JSON parameter per statement on
+// each database. What they store must read back through Prisma exactly as the portable
+// statements stored it: amounts with their decimals, the catch-up flag, timestamps, and only
+// the rows this claim inserted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyKey, type NewGrant } from '../../src/core/ledger.ts';
+import type { ScanStore } from '../../src/core/scan/ports.ts';
+import { createScanStore } from '../../src/db/scan-store.ts';
+import { decimalToNumber } from '../../src/db/strategy-mapper.ts';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
+
+const USERS = 2_500; // more than one statement's worth of rows
+
+describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
+  let database: TestDatabase;
+  let store: ScanStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    store = createScanStore(database.db);
+    await database.db.userInfo.createMany({ data: Array.from({ length: USERS }, (_, i) => ({ id: `w${String(i).padStart(5, '0')}` })) });
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  const grant = (strategyId: number, userId: string, amount: number, catchUp = false): NewGrant => ({
+    strategyId,
+    occurrence: 'once',
+    userId,
+    amount,
+    idempotencyKey: idempotencyKey(strategyId, 'once', userId),
+    catchUp,
+  });
+
+  it('claims store every field as written and return only the rows they inserted', async () => {
+    const before = Date.now();
+    const first = await store.claimGrants([grant(1, 'w00000', 12.5, true), grant(1, 'w00001', 0.01)]);
+    expect(first.map((g) => g.userId).sort()).toEqual(['w00000', 'w00001']);
+    // The same grants again (another replica, a retry): nothing new is claimed.
+    const again = await store.claimGrants([grant(1, 'w00000', 12.5, true), grant(1, 'w00002', 3)]);
+    expect(again.map((g) => g.userId)).toEqual(['w00002']);
+    expect(again[0]).toMatchObject({ strategyId: 1, occurrence: 'once', userId: 'w00002', amount: 3, attempts: 0, idempotencyKey: 'qm:1:once:w00002' });
+
+    const rows = await database.db.quotaExecute.findMany({ where: { strategyId: 1 }, orderBy: { userId: 'asc' } });
+    expect(rows.map((r) => [r.userId, decimalToNumber(r.amount), r.status, r.attempts, r.catchUp, r.idempotencyKey])).toEqual([
+      ['w00000', 12.5, 'pending', 0, true, 'qm:1:once:w00000'],
+      ['w00001', 0.01, 'pending', 0, false, 'qm:1:once:w00001'],
+      ['w00002', 3, 'pending', 0, false, 'qm:1:once:w00002'],
+    ]);
+    for (const row of rows) {
+      expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+      expect(row.createdAt.getTime()).toBeLessThanOrEqual(Date.now() + 5);
+      expect(row.updatedAt.getTime()).toBe(row.createdAt.getTime());
+    }
+    expect(first.find((g) => g.userId === 'w00000')!.id).toBe(rows[0]!.id);
+  });
+
+  it('claims and records pages larger than one statement', async () => {
+    const users = Array.from({ length: USERS }, (_, i) => `w${String(i).padStart(5, '0')}`);
+    const claimed = await store.claimGrants(users.map((u) => grant(2, u, 1)));
+    expect(claimed).toHaveLength(USERS);
+    await store.recordOutcomes(claimed.map((g, i) => (i === 7 ? { id: g.id, status: 'failed', lastError: 'HTTP 503' } : { id: g.id, status: 'applied', lastError: null })));
+    const counts = await database.db.quotaExecute.groupBy({ by: ['status', 'attempts'], where: { strategyId: 2 }, _count: { _all: true } });
+    expect(counts.map((c) => [c.status, c.attempts, c._count._all]).sort()).toEqual([
+      ['applied', 1, USERS - 1],
+      ['failed', 1, 1],
+    ]);
+    const failed = await database.db.quotaExecute.findFirstOrThrow({ where: { strategyId: 2, status: 'failed' } });
+    expect(failed.lastError).toBe('HTTP 503');
+    expect(failed.userId).toBe(claimed[7]!.userId);
+  });
+});
