@@ -2,6 +2,7 @@
 // OpenAPI document (@hono/zod-openapi), so the docs cannot drift from the behaviour.
 import { z } from '@hono/zod-openapi';
 import { GRANT_STATUSES } from '../core/ledger.ts';
+import type { StrategyFields } from '../core/strategy.ts';
 
 export const ProblemSchema = z
   .object({
@@ -77,6 +78,26 @@ const StrategyFieldsShape = {
 };
 
 export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
+/** API input → domain fields; absent optional fields take their documented defaults. */
+export function strategyFieldsFromInput(input: z.infer<typeof StrategyCreateSchema>, defaultTimeZone: string): StrategyFields {
+  return {
+    name: input.name,
+    title: input.title,
+    type: input.type,
+    amount: input.amount,
+    model: input.model ?? null,
+    periodicExpr: input.periodic_expr ?? null,
+    timezone: input.timezone ?? defaultTimeZone,
+    condition: input.condition,
+    enabled: input.enabled ?? true,
+    maxExecPerUser: input.max_exec_per_user ?? 0,
+    missedRuns: input.missed_runs ?? 'skip',
+    maxCatchUp: input.max_catch_up ?? 10,
+    startAt: input.start_at ? new Date(input.start_at) : null,
+    endAt: input.end_at ? new Date(input.end_at) : null,
+  };
+}
+
 export const StrategyPatchSchema = z.strictObject(StrategyFieldsShape).partial().openapi('StrategyPatch');
 
 export const StrategySchema = z

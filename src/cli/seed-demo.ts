@@ -4,10 +4,10 @@
 // is (not overwritten), so running it twice changes nothing the second time.
 import type { z } from '@hono/zod-openapi';
 import { DEMO_STRATEGIES, DEMO_USERS } from '../../scripts/demo-data.ts';
-import { StrategyCreateSchema, UserBulkItemSchema } from '../api/schemas.ts';
+import { StrategyCreateSchema, strategyFieldsFromInput, UserBulkItemSchema } from '../api/schemas.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
-import { assertValidStrategy, type StrategyFields } from '../core/strategy.ts';
+import { assertValidStrategy } from '../core/strategy.ts';
 import type { StrategyRepository } from '../db/strategy-repository.ts';
 import type { UserRepository } from '../db/user-repository.ts';
 import { toUserUpsert } from './user-upsert.ts';
@@ -30,7 +30,7 @@ export async function seedDemoData(deps: SeedDemoDeps): Promise<SeedDemoResult> 
   await deps.users.upsertMany(users);
   const result: SeedDemoResult = { users: users.length, created: [], kept: [] };
   for (const input of DEMO_STRATEGIES) {
-    const fields = strategyFields(StrategyCreateSchema.parse(input), deps.defaultTimeZone);
+    const fields = strategyFieldsFromInput(StrategyCreateSchema.parse(input), deps.defaultTimeZone);
     assertValidStrategy(fields);
     try {
       await deps.strategies.create(fields, deps.clock.now());
@@ -41,24 +41,4 @@ export async function seedDemoData(deps: SeedDemoDeps): Promise<SeedDemoResult> 
     }
   }
   return result;
-}
-
-/** The API's defaults for absent fields (POST /api/v1/strategies, fieldsFromInput there). */
-function strategyFields(input: z.infer<typeof StrategyCreateSchema>, defaultTimeZone: string): StrategyFields {
-  return {
-    name: input.name,
-    title: input.title,
-    type: input.type,
-    amount: input.amount,
-    model: input.model ?? null,
-    periodicExpr: input.periodic_expr ?? null,
-    timezone: input.timezone ?? defaultTimeZone,
-    condition: input.condition,
-    enabled: input.enabled ?? true,
-    maxExecPerUser: input.max_exec_per_user ?? 0,
-    missedRuns: input.missed_runs ?? 'skip',
-    maxCatchUp: input.max_catch_up ?? 10,
-    startAt: input.start_at ? new Date(input.start_at) : null,
-    endAt: input.end_at ? new Date(input.end_at) : null,
-  };
 }

@@ -6,36 +6,15 @@ import type { ApiDeps } from '../deps.ts';
 import {
   conflictResponse, ExecutionListQuerySchema, ExecutionSchema, IdParamSchema, listOf, notFoundResponse,
   PreviewSchema, problemResponses, ResolveBodySchema, ExecutionParamSchema, RunBodySchema, RunResultSchema, ScanSummarySchema, StrategyCreateSchema,
-  StrategyListQuerySchema, StrategyPatchSchema, StrategySchema,
+  StrategyListQuerySchema, StrategyPatchSchema, StrategySchema, strategyFieldsFromInput,
 } from '../schemas.ts';
 import { executionJson, strategyJson } from '../serialize.ts';
 
-type StrategyInput = z.infer<typeof StrategyCreateSchema>;
 type StrategyPatch = z.infer<typeof StrategyPatchSchema>;
 
 const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({ body: { content: { 'application/json': { schema } }, required } });
 const tags = ['strategies'];
-
-/** API input → domain fields; absent optional fields take their documented defaults. */
-function fieldsFromInput(input: StrategyInput, defaultTimeZone: string): StrategyFields {
-  return {
-    name: input.name,
-    title: input.title,
-    type: input.type,
-    amount: input.amount,
-    model: input.model ?? null,
-    periodicExpr: input.periodic_expr ?? null,
-    timezone: input.timezone ?? defaultTimeZone,
-    condition: input.condition,
-    enabled: input.enabled ?? true,
-    maxExecPerUser: input.max_exec_per_user ?? 0,
-    missedRuns: input.missed_runs ?? 'skip',
-    maxCatchUp: input.max_catch_up ?? 10,
-    startAt: input.start_at ? new Date(input.start_at) : null,
-    endAt: input.end_at ? new Date(input.end_at) : null,
-  };
-}
 
 function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
   const pick = <K extends keyof StrategyPatch, V>(key: K, fallback: V, map: (v: NonNullable<StrategyPatch[K]>) => V): V => {
@@ -135,7 +114,7 @@ export function registerStrategyRoutes(deps: ApiDeps) {
   const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
   return newRouter()
     .openapi(routes.create, async (c) => {
-      const fields = fieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
+      const fields = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
       assertValidStrategy(fields);
       return c.json(strategyJson(await strategies.create(fields, deps.clock.now())), 201);
     })
@@ -148,7 +127,7 @@ export function registerStrategyRoutes(deps: ApiDeps) {
     .openapi(routes.get, async (c) => c.json(strategyJson(await strategies.get(c.req.valid('param').id)), 200))
     .openapi(routes.put, async (c) => {
       const { id } = c.req.valid('param');
-      const fields = fieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
+      const fields = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
       await strategies.get(id);
       assertValidStrategy(fields);
       return c.json(strategyJson(await strategies.update(id, fields)), 200);
