@@ -41,11 +41,13 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const limiter = createLimiter(options.concurrency);
-  const transport = createTransport();
-  const adminPath = `/${options.adminPath.replace(/^\/+|\/+$/g, '')}`;
+  const baseUrl = new URL(base);
+  const transport = createTransport(baseUrl.origin);
+  // The base URL's own path (`http://host/gw`) prefixes every request.
+  const prefix = `${baseUrl.pathname.replace(/\/+$/, '')}/${options.adminPath.replace(/^\/+|\/+$/g, '')}`;
 
   const url = (suffix: string, query?: Record<string, string>) =>
-    `${base}${adminPath}${suffix}${query ? `?${new URLSearchParams(query).toString()}` : ''}`;
+    `${prefix}${suffix}${query ? `?${new URLSearchParams(query).toString()}` : ''}`;
   // An empty key means "send no key" (config.yaml's default), not an empty header.
   const auth: Record<string, string> = options.authValue === '' ? {} : { [options.authHeader]: options.authValue };
   const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -56,7 +58,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
 
   const read = (name: OperationName, suffix: string, userId: string): Operation => ({
     name,
-    request: { method: 'GET', url: url(suffix, { user_id: userId }), headers: headers(), mutating: false },
+    request: { method: 'GET', path: url(suffix, { user_id: userId }), headers: headers(), mutating: false },
     resendableWhenUncertain: true,
     maxAttempts: policy.maxAttempts,
     userId,
@@ -126,7 +128,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
         name: 'delta_quota',
         request: {
           method: 'POST',
-          url: url('/delta'),
+          path: url('/delta'),
           // The same object (so the same key) is sent on every attempt.
           headers: headers({ 'idempotency-key': key }),
           form: new URLSearchParams({ user_id: user, value: formatAmount(value) }),
@@ -145,7 +147,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
         name: 'refresh_quota',
         request: {
           method: 'POST',
-          url: url('/refresh'),
+          path: url('/refresh'),
           headers: headers(),
           form: new URLSearchParams({ user_id: user, quota: formatAmount(quota) }),
           mutating: true,

@@ -13,7 +13,8 @@ import { isRetryableEnvelopeCode, isRetryableStatus, isUncertainStatus, parseRet
 
 export interface GatewayRequest {
   method: 'GET' | 'POST';
-  url: string;
+  /** Path and query on the gateway (the transport knows the scheme, host and port). */
+  path: string;
   headers: Record<string, string>;
   /** Form-encoded body (the Higress admin API takes forms, not JSON). */
   form?: URLSearchParams;
@@ -23,8 +24,11 @@ export interface GatewayRequest {
 
 /** Pooled connections to one gateway; one per client. Idle sockets do not keep the process alive. */
 export interface HttpTransport {
-  readonly http: http.Agent;
-  readonly https: https.Agent;
+  readonly agent: http.Agent;
+  readonly request: typeof http.request;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: string;
 }
 
 /**
@@ -35,10 +39,19 @@ export interface HttpTransport {
  */
 const IDLE_SOCKET_MS = 4_000;
 
-export function createTransport(): HttpTransport {
+/** Parses the gateway's origin once; every request then only names its path. */
+export function createTransport(origin: string): HttpTransport {
+  const url = new URL(origin);
+  const secure = url.protocol === 'https:';
   // No maxSockets: the client's limiter bounds the requests in flight (and ping bypasses it).
   const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
-  return { http: new http.Agent(options), https: new https.Agent(options) };
+  return {
+    agent: secure ? new https.Agent(options) : new http.Agent(options),
+    request: secure ? https.request : http.request,
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port,
+  };
 }
 
 /**
@@ -68,20 +81,18 @@ interface RawAnswer {
 /** One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending and reading. */
 function exchange(request: GatewayRequest, timeoutMs: number, transport: HttpTransport): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const url = new URL(request.url);
-    const secure = url.protocol === 'https:';
     const body = request.form?.toString();
     const headers: Record<string, string> = { ...request.headers };
     if (body !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    const req = (secure ? https : http).request({
-      agent: secure ? transport.https : transport.http,
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
+    const req = transport.request({
+      agent: transport.agent,
+      protocol: transport.protocol,
+      hostname: transport.hostname,
+      port: transport.port,
+      path: request.path,
       method: request.method,
       headers,
     });
@@ -91,8 +102,9 @@ function exchange(request: GatewayRequest, timeoutMs: number, transport: HttpTra
       reject(error);
     });
     req.once('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
       // An answer cut off mid-body surfaces as an 'error' ('aborted') on the request or response.
       res.once('error', (error) => {
         clearTimeout(timer);
@@ -105,7 +117,7 @@ function exchange(request: GatewayRequest, timeoutMs: number, transport: HttpTra
           return;
         }
         const retryAfter = res.headers['retry-after'];
-        resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text });
       });
     });
     req.end(body);
