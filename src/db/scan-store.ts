@@ -21,6 +21,12 @@ const MAX_IDS_PER_STATEMENT = 500;
  * PostgreSQL's 65535 bind values whatever SCAN_PAGE_SIZE is.
  */
 const MAX_ROWS_PER_STATEMENT = 1000;
+/**
+ * SQLite runs each statement synchronously on the event loop, so its ledger writes are cut
+ * smaller, with a yield between them: a 1 000-row claim held the daemon's event loop ~10 ms,
+ * and API requests waited behind it (bench/README.md, "API during a scan").
+ */
+const SQLITE_ROWS_PER_STATEMENT = 250;
 
 interface CandidateRow {
   id: string;
@@ -46,12 +52,59 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 const SCAN_WINDOW_USERS = 10_000;
 
-/** The id that ends the window after `after`, or null when fewer users than a window remain. */
-async function windowEnd(db: Db, after: string | null): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM user_info WHERE ${after === null ? Prisma.sql`1=1` : Prisma.sql`id > ${after}`}
-    ORDER BY id LIMIT 1 OFFSET ${SCAN_WINDOW_USERS - 1}`;
-  return rows[0]?.id ?? null;
+/**
+ * The windows: a grid of user ids b1 < b2 < … in which every window (b_i, b_i+1] holds
+ * SCAN_WINDOW_USERS users, found by walking the id index and remembered for a while, so the
+ * strategies of a scan (and each page, which starts mid-window) share one walk. A remembered
+ * grid stays correct when users are added or removed — windows only need to be contiguous ranges
+ * covering every id, not to hold exactly SCAN_WINDOW_USERS users — so expiry only keeps their
+ * sizes near it.
+ */
+class WindowGrid {
+  private bounds: string[] = [];
+  /** True once the walk found fewer than a window of users after the last bound. */
+  private complete = false;
+  private since = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly windowUsers: number,
+    private readonly maxAgeMs = 10 * 60_000,
+  ) {}
+
+  /** The end of the window that holds the ids just after `after`; null: up to the last user. */
+  async endAfter(after: string | null): Promise<string | null> {
+    const now = Date.now();
+    if (now - this.since > this.maxAgeMs) {
+      this.bounds = [];
+      this.complete = false;
+      this.since = now;
+    }
+    for (;;) {
+      const index = after === null ? 0 : firstGreater(this.bounds, after);
+      if (index < this.bounds.length) return this.bounds[index]!;
+      if (this.complete) return null;
+      const from = this.bounds.at(-1) ?? null;
+      const rows = await this.db.$queryRaw<{ id: string }[]>`
+        SELECT id FROM user_info WHERE ${from === null ? Prisma.sql`1=1` : Prisma.sql`id > ${from}`}
+        ORDER BY id LIMIT 1 OFFSET ${this.windowUsers - 1}`;
+      const end = rows[0]?.id;
+      if (end === undefined) this.complete = true;
+      else this.bounds.push(end);
+    }
+  }
+}
+
+/** Index of the first element of a sorted array greater than `value` (its length if none). */
+function firstGreater(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! > value) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
@@ -95,8 +148,17 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** Statuses that count towards max_exec_per_user: granted, or possibly granted. */
 const COUNTED_STATUSES: GrantStatus[] = ['applied', 'pending', 'unknown'];
 
-export function createScanStore(db: Db): ScanStore {
+export interface ScanStoreOptions {
+  /** Users per candidate window (default SCAN_WINDOW_USERS); tests use small ones. */
+  windowUsers?: number;
+}
+
+export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanStore {
   const kind = databaseKindOf(db);
+  const windows = new WindowGrid(db, options.windowUsers ?? SCAN_WINDOW_USERS);
+  const rowsPerStatement = kind === 'sqlite' ? SQLITE_ROWS_PER_STATEMENT : MAX_ROWS_PER_STATEMENT;
+  /** Between two statements of one call: on SQLite, let I/O callbacks run. */
+  const breathe = (index: number) => (index > 0 && kind === 'sqlite' ? yieldToEventLoop() : undefined);
   return {
     async listEnabledStrategies(): Promise<Strategy[]> {
       const rows = await db.quotaStrategy.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
@@ -108,9 +170,11 @@ export function createScanStore(db: Db): ScanStore {
       const rows: CandidateRow[] = [];
       let after = query.afterUserId;
       for (;;) {
-        const upTo = await windowEnd(db, after);
+        const upTo = await windows.endAfter(after);
         const remaining = query.limit - rows.length;
-        const found = await db.$queryRaw<CandidateRow[]>(candidateSql({ ...query, afterUserId: after, upToUserId: upTo, limit: remaining, sqliteScanIndex: kind === 'sqlite' }));
+        const found = await db.$queryRaw<CandidateRow[]>(
+          candidateSql({ ...query, afterUserId: after, upToUserId: upTo, limit: remaining, dialect: kind }),
+        );
         rows.push(...found);
         if (found.length === remaining || upTo === null) break;
         after = upTo;
@@ -153,7 +217,8 @@ export function createScanStore(db: Db): ScanStore {
       if (rows.length === 0) return [];
       const now = new Date();
       const inserted: { id: number | bigint; user_id: string }[] = [];
-      for (const chunk of chunks(rows, MAX_ROWS_PER_STATEMENT)) {
+      for (const [index, chunk] of chunks(rows, rowsPerStatement).entries()) {
+        await breathe(index);
         inserted.push(...(await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(claimSql(kind, chunk, now))));
       }
       const byUser = new Map(rows.map((r) => [r.userId, r]));
@@ -190,21 +255,21 @@ export function createScanStore(db: Db): ScanStore {
       const now = new Date();
       const applied = outcomes.filter((o) => o.status === 'applied').map((o) => o.id);
       const others = outcomes.filter((o) => o.status !== 'applied');
-      // Successes are the common case: one statement for the whole page.
-      const writes: Prisma.PrismaPromise<unknown>[] = [];
-      for (const ids of kind === undefined ? chunks(applied, MAX_IDS_PER_STATEMENT) : [applied]) {
-        if (ids.length === 0) continue;
-        writes.push(db.$executeRaw`
+      // Successes are the common case: few statements for the whole page. Each row's outcome
+      // stands on its own, so the statements need not share a transaction: a crash between
+      // two leaves the rest `pending`, which the next run settles like any interrupted page.
+      for (const [index, ids] of chunks(applied, kind === undefined ? MAX_IDS_PER_STATEMENT : rowsPerStatement).entries()) {
+        await breathe(index);
+        await db.$executeRaw`
           UPDATE quota_execute SET status = 'applied', last_error = NULL, attempts = attempts + 1, updated_at = ${now}
-          WHERE id IN (${idListSql(kind, ids)})`);
+          WHERE id IN (${idListSql(kind, ids)})`;
       }
-      for (const o of others) {
-        writes.push(db.quotaExecute.update({
+      if (others.length > 0) {
+        await db.$transaction(others.map((o) => db.quotaExecute.update({
           where: { id: o.id },
           data: { status: o.status, lastError: o.lastError, attempts: { increment: 1 }, updatedAt: now },
-        }));
+        })));
       }
-      await db.$transaction(writes);
     },
 
     async acquireLease(strategyId, holder, nowMs, ttlMs): Promise<boolean> {

@@ -36,6 +36,7 @@ describe('userWhereSql', () => {
   });
 });
 
+// Windows of 4 users: every query below spans many windows, and pages end inside them.
 describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
   let database: TestDatabase;
   let store: ScanStore;
@@ -43,7 +44,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    store = createScanStore(database.db);
+    store = createScanStore(database.db, { windowUsers: 4 });
     for (let i = 0; i < USER_COUNT; i++) {
       const [generated] = fc.sample(userArbitrary(`u${i}`), { numRuns: 1, seed: 2000 + i });
       users.push(generated!);
@@ -96,6 +97,36 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
     }
     return ids.sort();
   }
+
+  it('gives the same answer whatever the window size', async () => {
+    const where = toDatabaseFilter(astOf('or(is-vip(2), github-star("zgsm"))'), { timeZone: 'UTC' }).where;
+    const reference = (await allCandidates(where, false)).map((u) => u.id);
+    for (const windowUsers of [1, 3, 1000]) {
+      const other = createScanStore(database.db, { windowUsers });
+      const ids: string[] = [];
+      let afterUserId: string | null = null;
+      for (;;) {
+        const rows = await other.findCandidates({ strategyId: STRATEGY, occurrence: OCCURRENCE, where, afterUserId, limit: 5, withAttributes: false });
+        ids.push(...rows.map((u) => u.id));
+        if (rows.length < 5) break;
+        afterUserId = rows.at(-1)!.id;
+      }
+      expect(ids).toEqual(reference);
+    }
+  });
+
+  it('finds users added after the window bounds were remembered', async () => {
+    const other = createScanStore(database.db, { windowUsers: 3 });
+    const page = (afterUserId: string | null) =>
+      other.findCandidates({ strategyId: STRATEGY, occurrence: OCCURRENCE, where: { vip: { gte: 50 } }, afterUserId, limit: 100, withAttributes: false });
+    expect(await page(null)).toEqual([]);
+    await database.db.userInfo.createMany({ data: [{ id: 'a-first', vip: 50 }, { id: 'u10a', vip: 50 }, { id: 'zz-last', vip: 50 }] });
+    try {
+      expect((await page(null)).map((u) => u.id)).toEqual(['a-first', 'u10a', 'zz-last']);
+    } finally {
+      await database.db.userInfo.deleteMany({ where: { id: { in: ['a-first', 'u10a', 'zz-last'] } } });
+    }
+  });
 
   it('pages in id order without repeating or skipping anyone', async () => {
     const ids = (await allCandidates({}, false, 5)).map((u) => u.id);
