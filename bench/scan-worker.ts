@@ -7,6 +7,7 @@
 //   SCAN_PAGE_SIZE, AIGATEWAY_CONCURRENCY, …                   any daemon setting
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config/load-config.ts';
 import { systemClock } from '../src/core/clock.ts';
 import type { MatchingDeps } from '../src/core/scan/matching-users.ts';
@@ -63,12 +64,17 @@ const deps: RunDeps & Pick<MatchingDeps, 'pushDown'> = {
 };
 const scanner = new Scanner(deps);
 
+// How long the event loop is held up: what an API request in the same daemon would wait.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const summary = await scanner.scanNow();
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
+loopDelay.disable();
+const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
 const result = {
   summary,
@@ -79,6 +85,7 @@ const result = {
   rssPeakMb: statusMb('self', 'VmHWM'),
   heapPeakMb,
   timeline,
+  eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
   pageSize: config.scan.pageSize,
   concurrency: config.gateway.concurrency,
 };

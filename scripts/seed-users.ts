@@ -42,13 +42,13 @@ export function userId(index: number): string {
 export const BENCH_CONDITIONS: readonly { name: string; condition: string }[] = [
   { name: 'top-vip', condition: 'is-vip(5)' },
   { name: 'org-09', condition: 'belong-to("org-09")' },
-  { name: 'stars-repo-007', condition: 'github-star("zgsm-ai/repo-007")' },
-  { name: 'recent-signups', condition: 'register-after("2026-09-06")' },
+  { name: 'stars-repo-009', condition: 'github-star("zgsm-ai/repo-009")' },
+  { name: 'recent-signups', condition: 'register-after("2026-09-25")' },
   { name: 'early-vips', condition: 'and(is-vip(2), register-before("2022-06-01"))' },
-  { name: 'dormant-vips', condition: 'and(is-vip(1), access-before("2023-01-01"))' },
-  { name: 'org-pair-vips', condition: 'and(belong-to("org-00", "org-01"), is-vip(2))' },
-  { name: 'stargazer-vips', condition: 'and(github-star("zgsm-ai/repo-000", "zgsm-ai/repo-001"), is-vip(3))' },
-  { name: 'small-orgs-active', condition: 'and(belong-to("org-30", "org-31", "org-32", "org-33", "org-34", "org-35"), access-after("2025-06-01"))' },
+  { name: 'dormant-vips', condition: 'and(is-vip(1), access-before("2023-05-01"))' },
+  { name: 'org-trio-vips', condition: 'and(belong-to("org-00", "org-01", "org-02"), is-vip(3))' },
+  { name: 'stargazer-vips', condition: 'and(github-star("zgsm-ai/repo-000", "zgsm-ai/repo-001", "zgsm-ai/repo-002"), is-vip(3))' },
+  { name: 'small-orgs-active', condition: 'and(belong-to("org-30", "org-31", "org-32", "org-33"), access-after("2025-08-01"))' },
   { name: 'niche-or', condition: 'or(github-star("zgsm-ai/repo-060", "zgsm-ai/repo-061"), and(belong-to("org-20"), not(is-vip(1))))' },
 ];
 

@@ -15,6 +15,8 @@ export interface WorkerResult {
   heapPeakMb: number;
   /** [seconds, RSS MiB, heap used MiB, external MiB], one per second. */
   timeline: number[][];
+  /** Event-loop delay while scanning (monitorEventLoopDelay, 5 ms resolution). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
   pageSize: number;
   concurrency: number;
 }
