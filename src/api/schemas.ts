@@ -231,7 +231,13 @@ export const UserSchema = z
   })
   .openapi('User');
 
-export const UserWithGrantsSchema = UserSchema.extend({ grants: z.array(ExecutionSchema) }).openapi('UserWithGrants');
+/** How many grants GET /users/:id shows: the latest; the whole history is GET /users/:id/grants. */
+export const USER_GRANTS_SHOWN = 100;
+export const UserWithGrantsSchema = UserSchema.extend({
+  grants: z.array(ExecutionSchema).openapi({
+    description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
+  }),
+}).openapi('UserWithGrants');
 export const UserIdParamSchema = z.object({ id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }) });
 
 export const listOf = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), total: z.number().int() });

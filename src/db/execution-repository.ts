@@ -24,6 +24,8 @@ export interface ExecutionFilter {
   status?: GrantStatus;
   limit: number;
   offset: number;
+  /** Newest rows first (by id, i.e. by creation); default oldest first. */
+  newestFirst?: boolean;
 }
 
 type ExecutionRow = Omit<Execution, 'amount' | 'status'> & { amount: unknown; status: string };
@@ -60,7 +62,7 @@ export function createExecutionRepository(db: Db) {
     async list(filter: ExecutionFilter): Promise<{ items: Execution[]; total: number }> {
       const where = { strategyId: filter.strategyId, userId: filter.userId, status: filter.status };
       const [rows, total] = await db.$transaction([
-        db.quotaExecute.findMany({ where, orderBy: { id: 'asc' }, take: filter.limit, skip: filter.offset }),
+        db.quotaExecute.findMany({ where, orderBy: { id: filter.newestFirst ? 'desc' : 'asc' }, take: filter.limit, skip: filter.offset }),
         db.quotaExecute.count({ where }),
       ]);
       return { items: rows.map(toExecution), total };

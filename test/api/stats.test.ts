@@ -258,4 +258,25 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     expect((await h.call('GET', `/api/v1/users/${user}/grants?status=granted`)).status).toBe(400);
     expect((await h.call('GET', `/api/v1/users/${user}/grants?limit=0`)).status).toBe(400);
   });
+
+  it('GET /users/:id shows the latest 100 grants, newest first, as /users/:id/grants does', async () => {
+    const [user] = await newUsers(1);
+    const strategy = await createStrategy();
+    // 102 grants, oldest first: the user page must leave out the two oldest, not the two newest.
+    const day = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString();
+    await insertRows(strategy.id, Array.from({ length: 102 }, (_, i) => ({ userId: user!, amount: '1', status: 'applied', createdAt: day(i), occurrence: day(i) })));
+
+    const shown = await h.call('GET', `/api/v1/users/${user}`);
+    expect(shown.status).toBe(200);
+    const grants = shown.body.grants as { id: number; occurrence: string }[];
+    expect(grants).toHaveLength(100);
+    expect(grants[0]!.occurrence).toBe(day(101));
+    expect(grants.at(-1)!.occurrence).toBe(day(2));
+    const history = await h.call('GET', `/api/v1/users/${user}/grants?limit=100`);
+    expect(grants).toEqual(history.body.items);
+
+    const doc = (await h.call('GET', '/openapi.json', undefined, { token: null })).body;
+    const grantsField = doc.components.schemas.UserWithGrants.allOf.find((part: { properties?: object }) => part.properties)?.properties.grants;
+    expect(grantsField.description).toMatch(/latest 100 grants .*newest first/);
+  });
 });

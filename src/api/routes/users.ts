@@ -6,7 +6,7 @@ import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
   notFoundResponse, problemResponses, UserBulkItemSchema, UserBulkSchema, UserIdParamSchema, UserPutSchema,
-  UserSchema, UserWithGrantsSchema,
+  USER_GRANTS_SHOWN, UserSchema, UserWithGrantsSchema,
 } from '../schemas.ts';
 import { executionJson, userJson } from '../serialize.ts';
 
@@ -27,8 +27,6 @@ function toUpsert(id: string, input: UserFieldsInput): UserUpsert {
   if (input.access_time !== undefined) upsert.accessTime = date(input.access_time) ?? null;
   return upsert;
 }
-
-const GRANTS_SHOWN = 100;
 
 export function registerUserRoutes(deps: ApiDeps) {
   return newRouter()
@@ -66,15 +64,15 @@ export function registerUserRoutes(deps: ApiDeps) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/{id}', tags: ['users'], summary: 'A user, with their latest grants',
+        method: 'get', path: '/{id}', tags: ['users'], summary: `A user, with their latest ${USER_GRANTS_SHOWN} grants (newest first)`,
         request: { params: UserIdParamSchema },
-        responses: { 200: { content: { 'application/json': { schema: UserWithGrantsSchema } }, description: 'The user' }, ...problemResponses, ...notFoundResponse },
+        responses: { 200: { content: { 'application/json': { schema: UserWithGrantsSchema } }, description: `The user, with their latest ${USER_GRANTS_SHOWN} grants` }, ...problemResponses, ...notFoundResponse },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
         const user = await deps.users.get(id);
         if (!user) throw notFound('user', id);
-        const grants = await deps.executions.list({ userId: id, limit: GRANTS_SHOWN, offset: 0 });
+        const grants = await deps.executions.list({ userId: id, limit: USER_GRANTS_SHOWN, offset: 0, newestFirst: true });
         return c.json({ ...userJson(user), grants: grants.items.map(executionJson) }, 200);
       },
     );
