@@ -1,8 +1,10 @@
 // Request and response schemas. The same zod schemas validate requests and generate the
 // OpenAPI document (@hono/zod-openapi), so the docs cannot drift from the behaviour.
 import { z } from '@hono/zod-openapi';
+import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
 import { GRANT_STATUSES } from '../core/ledger.ts';
 import type { StrategyFields } from '../core/strategy.ts';
+import { problem } from './problem.ts';
 
 export const ProblemSchema = z
   .object({
@@ -38,8 +40,60 @@ export const problemResponses = {
   400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
   401: { description: 'Missing or wrong admin token', content: { 'application/problem+json': { schema: ProblemSchema } } },
 } as const;
-export const notFoundResponse = { 404: { description: 'Unknown id', content: { 'application/problem+json': { schema: ProblemSchema } } } } as const;
-export const conflictResponse = { 409: { description: 'Duplicate name', content: { 'application/problem+json': { schema: ProblemSchema } } } } as const;
+
+/** The request id of documented error examples. */
+export const EXAMPLE_REQUEST_ID = '5f0c1f3e-8a0b-4d55-9c1e-2b7a9f6c4d21';
+
+interface ProblemExample {
+  code: ErrorCode;
+  detail: string;
+  errors?: ErrorDetail[];
+}
+
+/**
+ * An error response as one route produces it: its own description and one example per way it
+ * happens there. (Responses every route shares, such as 400 and 401 above, get their examples
+ * from the document's completion in routes/docs.ts, which keeps the examples declared here.)
+ */
+function routeProblem(description: string, examples: Record<string, ProblemExample>) {
+  return {
+    description,
+    content: {
+      'application/problem+json': {
+        schema: ProblemSchema,
+        examples: Object.fromEntries(Object.entries(examples).map(([name, e]) => [
+          name, { summary: e.code, value: problem(e.code, e.detail, e.errors ?? [], EXAMPLE_REQUEST_ID) },
+        ])),
+      },
+    },
+  };
+}
+
+export const strategyNotFoundResponse = {
+  404: routeProblem('No strategy has this id', { not_found: { code: 'not_found', detail: 'strategy 42 does not exist' } }),
+};
+export const userNotFoundResponse = {
+  404: routeProblem('No user has this id', { not_found: { code: 'not_found', detail: 'user user001 does not exist' } }),
+};
+export const executionNotFoundResponse = {
+  404: routeProblem('The strategy has no ledger row with this id', { not_found: { code: 'not_found', detail: 'execution 42 does not exist' } }),
+};
+export const duplicateNameResponse = {
+  409: routeProblem('Another strategy already has this name', {
+    conflict: { code: 'conflict', detail: 'a strategy named "daily-star-reward" already exists', errors: [{ field: 'name', message: 'already in use' }] },
+  }),
+};
+export const runConflictResponse = {
+  409: routeProblem(
+    "Nothing was run: another process (a scan here, or another replica) holds the strategy's lease; try again when it is done",
+    { lease_held: { code: 'conflict', detail: 'strategy 42 is being scanned by another process; try again' } },
+  ),
+};
+export const resolveConflictResponse = {
+  409: routeProblem('The ledger row is neither unknown nor failed (already applied, or still pending): there is nothing to resolve', {
+    conflict: { code: 'conflict', detail: 'execution 42 is applied; only unknown or failed grants can be resolved' },
+  }),
+};
 
 const isoDateTime = z.iso.datetime({ offset: true });
 

@@ -123,6 +123,46 @@ describe('the OpenAPI document covers the whole API', () => {
     expect(Object.keys(bulk)).toEqual(['validation_failed']);
   });
 
+  it("describes each route's 404 and 409 by what that route runs into, with its own examples", () => {
+    const problemOf = (route: string) => {
+      const [method, path] = route.split(' ');
+      return (status: string) => {
+        const response = doc.paths[path!][method!.toLowerCase()].responses[status];
+        const examples = Object.values<Json>(response.content['application/problem+json'].examples).map((e) => e.value);
+        return { description: response.description as string, codes: examples.map((e) => e.code), details: examples.map((e) => e.detail as string) };
+      };
+    };
+    for (const route of ['POST /api/v1/strategies', 'PUT /api/v1/strategies/{id}', 'PATCH /api/v1/strategies/{id}']) {
+      expect(problemOf(route)('409'), route).toMatchObject({ description: expect.stringMatching(/name/), codes: ['conflict'] });
+    }
+    const run = problemOf('POST /api/v1/strategies/{id}/run')('409');
+    expect(run.description).toMatch(/lease/);
+    expect(run.description).not.toMatch(/name/);
+    expect(run.details).toContain('strategy 42 is being scanned by another process; try again');
+    const resolve = problemOf('POST /api/v1/strategies/{id}/executions/{execution_id}/resolve')('409');
+    expect(resolve).toMatchObject({ description: expect.stringMatching(/neither unknown nor failed/), codes: ['conflict'] });
+    expect(resolve.details[0]).toMatch(/only unknown or failed grants can be resolved/);
+    // 404 examples name what the route looks up.
+    for (const [route, what] of [
+      ['GET /api/v1/users/{id}', 'user'], ['GET /api/v1/users/{id}/grants', 'user'], ['GET /api/v1/strategies/{id}', 'strategy'],
+      ['GET /api/v1/strategies/{id}/stats', 'strategy'], ['POST /api/v1/strategies/{id}/executions/{execution_id}/resolve', 'execution'],
+    ] as const) {
+      const notFound = problemOf(route)('404');
+      expect(notFound.description, route).toMatch(new RegExp(what === 'execution' ? 'ledger row' : what));
+      expect(notFound.details, route).toEqual([expect.stringMatching(new RegExp(`^${what} \\S+ does not exist$`))]);
+    }
+  });
+
+  it('documents the 409 a run really answers when another process holds the lease', async () => {
+    const created = await h.call('POST', '/api/v1/strategies', { name: 'leased-elsewhere', title: 't', type: 'single', amount: 1, condition: 'is-vip(1)' });
+    await h.database.db.strategyLease.create({ data: { strategyId: created.body.id, holder: 'other-replica:1:abcd', expiresAt: BigInt(h.clock.now().getTime() + 3_600_000) } });
+    const real = await h.call('POST', `/api/v1/strategies/${created.body.id}/run`);
+    const documented = doc.paths['/api/v1/strategies/{id}/run'].post.responses['409'].content['application/problem+json'].examples.lease_held.value;
+    expect(real.status).toBe(409);
+    const generic = (body: Json) => ({ ...body, detail: body.detail.replace(/\d+/, 'N'), request_id: 'x' });
+    expect(generic(real.body)).toEqual(generic(documented));
+  });
+
   it('shows request examples for strategies and resolves every $ref', () => {
     const input = doc.components.schemas.StrategyInput;
     expect(input.properties.condition.example).toBe('github-star("zgsm-ai/zgsm")');

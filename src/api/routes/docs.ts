@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
 import type { ApiApp } from '../app.ts';
 import { problem, problemResponse, STATUS_BY_CODE } from '../problem.ts';
+import { EXAMPLE_REQUEST_ID } from '../schemas.ts';
 
 type Json = Record<string, any>;
 
@@ -34,7 +35,11 @@ const TAGS = [
   { name: 'operations', description: 'Prometheus metrics' },
 ];
 
-/** One example body per error code, as the daemon really writes it. */
+/**
+ * One example body per error code, as the daemon really writes it, for the responses every route
+ * shares. 404 and 409 mean something different on each route, so routes declare their own
+ * (schemas.ts) and none is made up here.
+ */
 const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: ErrorDetail[] }>> = {
   validation_failed: { detail: 'The request is not valid', errors: [{ field: 'amount', code: 'too_small', message: 'Too small: expected number to be >=0.01' }] },
   invalid_condition: {
@@ -42,8 +47,6 @@ const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: Error
     errors: [{ field: 'condition', line: 1, column: 1, length: 6, code: 'unknown_function', message: 'unknown function "is-vp"; did you mean "is-vip"?' }],
   },
   unauthorized: { detail: 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>' },
-  not_found: { detail: 'strategy 42 does not exist' },
-  conflict: { detail: 'a strategy named "daily-star-reward" already exists', errors: [{ field: 'name', message: 'already in use' }] },
   payload_too_large: { detail: 'request bodies are limited to 262144 bytes' },
   unsupported_media_type: { detail: 'request bodies must be application/json' },
   internal: { detail: 'An internal error occurred; the request id is in the log' },
@@ -59,7 +62,6 @@ const RESPONSE_DESCRIPTION: Record<string, string> = {
   '503': 'The database is unavailable; retry later',
 };
 
-const EXAMPLE_REQUEST_ID = '5f0c1f3e-8a0b-4d55-9c1e-2b7a9f6c4d21';
 
 function problemExamples(status: string, codes: ErrorCode[]): Json {
   const examples: Json = {};
@@ -101,6 +103,8 @@ export function completeDocument(doc: Json): Json {
       for (const [status, response] of Object.entries<Json>(responses)) {
         const media = response.content?.['application/problem+json'];
         if (!media) continue;
+        // A route that declared its own examples (its 404s and 409s) knows its errors best.
+        if (media.examples) continue;
         const examples = problemExamples(status, codesFor(status, operation));
         if (Object.keys(examples).length > 0) media.examples = examples;
       }

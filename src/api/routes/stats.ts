@@ -11,7 +11,9 @@ import type { Strategy } from '../../core/strategy.ts';
 import { centsToAmount, type StatsRepository, type TotalsByStatus } from '../../db/stats-repository.ts';
 import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
-import { ExecutionSchema, IdParamSchema, listOf, notFoundResponse, PaginationShape, problemResponses, UserIdParamSchema } from '../schemas.ts';
+import {
+  ExecutionSchema, IdParamSchema, listOf, PaginationShape, problemResponses, strategyNotFoundResponse, UserIdParamSchema, userNotFoundResponse,
+} from '../schemas.ts';
 import { executionJson } from '../serialize.ts';
 
 const TotalsSchema = z
@@ -88,12 +90,12 @@ const routes = {
   strategy: createRoute({
     method: 'get', path: '/strategies/{id}/stats', tags, summary: "One strategy's grants, its due occurrence and its next fire times",
     request: { params: IdParamSchema, query: StrategyStatsQuerySchema },
-    responses: { 200: json(StrategyStatsSchema, "The strategy's totals and schedule"), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(StrategyStatsSchema, "The strategy's totals and schedule"), ...problemResponses, ...strategyNotFoundResponse },
   }),
   userGrants: createRoute({
     method: 'get', path: '/users/{id}/grants', tags, summary: "One user's grant history across strategies, newest first",
     request: { params: UserIdParamSchema, query: UserGrantsQuerySchema },
-    responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...userNotFoundResponse },
   }),
 };
 

@@ -4,9 +4,10 @@ import { assertValidStrategy, type Strategy, type StrategyFields } from '../../c
 import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
-  conflictResponse, ExecutionListQuerySchema, ExecutionSchema, IdParamSchema, listOf, notFoundResponse,
-  PreviewSchema, problemResponses, ResolveBodySchema, ExecutionParamSchema, RunBodySchema, RunResultSchema, ScanSummarySchema, StrategyCreateSchema,
-  StrategyListQuerySchema, StrategyPatchSchema, StrategySchema, strategyFieldsFromInput,
+  duplicateNameResponse, ExecutionListQuerySchema, executionNotFoundResponse, ExecutionSchema, IdParamSchema, listOf,
+  PreviewSchema, problemResponses, ResolveBodySchema, resolveConflictResponse, ExecutionParamSchema, RunBodySchema, runConflictResponse,
+  RunResultSchema, ScanSummarySchema, StrategyCreateSchema, StrategyListQuerySchema, strategyNotFoundResponse, StrategyPatchSchema,
+  StrategySchema, strategyFieldsFromInput,
 } from '../schemas.ts';
 import { executionJson, strategyJson } from '../serialize.ts';
 
@@ -44,7 +45,7 @@ const routes = {
   create: createRoute({
     method: 'post', path: '/', tags, summary: 'Create a strategy',
     request: body(StrategyCreateSchema),
-    responses: { 201: json(StrategySchema, 'The created strategy'), ...problemResponses, ...conflictResponse },
+    responses: { 201: json(StrategySchema, 'The created strategy'), ...problemResponses, ...duplicateNameResponse },
   }),
   list: createRoute({
     method: 'get', path: '/', tags, summary: 'List strategies',
@@ -58,54 +59,54 @@ const routes = {
   get: createRoute({
     method: 'get', path: '/{id}', tags, summary: 'Get a strategy',
     request: { params: IdParamSchema },
-    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...strategyNotFoundResponse },
   }),
   put: createRoute({
     method: 'put', path: '/{id}', tags, summary: 'Replace a strategy',
     request: { params: IdParamSchema, ...body(StrategyCreateSchema) },
-    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...strategyNotFoundResponse, ...duplicateNameResponse },
   }),
   patch: createRoute({
     method: 'patch', path: '/{id}', tags, summary: 'Change some fields of a strategy',
     request: { params: IdParamSchema, ...body(StrategyPatchSchema) },
-    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...strategyNotFoundResponse, ...duplicateNameResponse },
   }),
   delete: createRoute({
     method: 'delete', path: '/{id}', tags, summary: 'Delete a strategy (its ledger rows are kept for audit)',
     request: { params: IdParamSchema },
-    responses: { 204: { description: 'Deleted' }, ...problemResponses, ...notFoundResponse },
+    responses: { 204: { description: 'Deleted' }, ...problemResponses, ...strategyNotFoundResponse },
   }),
   enable: createRoute({
     method: 'post', path: '/{id}/enable', tags, summary: 'Enable a strategy',
     request: { params: IdParamSchema },
-    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...strategyNotFoundResponse },
   }),
   disable: createRoute({
     method: 'post', path: '/{id}/disable', tags, summary: 'Disable a strategy',
     request: { params: IdParamSchema },
-    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...strategyNotFoundResponse },
   }),
   run: createRoute({
     method: 'post', path: '/{id}/run', tags,
     summary: 'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: { 200: json(RunResultSchema, 'What the run did'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+    responses: { 200: json(RunResultSchema, 'What the run did'), ...problemResponses, ...strategyNotFoundResponse, ...runConflictResponse },
   }),
   preview: createRoute({
     method: 'post', path: '/{id}/preview', tags, summary: 'Dry run: who would be granted now (no side effects)',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: { 200: json(PreviewSchema, 'The preview'), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(PreviewSchema, 'The preview'), ...problemResponses, ...strategyNotFoundResponse },
   }),
   executions: createRoute({
     method: 'get', path: '/{id}/executions', tags, summary: "The strategy's grant ledger",
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
-    responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...notFoundResponse },
+    responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...strategyNotFoundResponse },
   }),
   resolve: createRoute({
     method: 'post', path: '/{id}/executions/{execution_id}/resolve', tags,
     summary: 'Resolve a grant whose outcome is unknown (or failed): mark it applied, or retry it',
     request: { params: ExecutionParamSchema, ...body(ResolveBodySchema) },
-    responses: { 200: json(ExecutionSchema, 'The ledger row after resolution'), ...problemResponses, ...notFoundResponse, ...conflictResponse },
+    responses: { 200: json(ExecutionSchema, 'The ledger row after resolution'), ...problemResponses, ...executionNotFoundResponse, ...resolveConflictResponse },
   }),
 };
 

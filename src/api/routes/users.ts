@@ -5,8 +5,8 @@ import type { UserUpsert } from '../../db/user-repository.ts';
 import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
-  notFoundResponse, problemResponses, UserBulkItemSchema, UserBulkSchema, UserIdParamSchema, UserPutSchema,
-  USER_GRANTS_SHOWN, UserSchema, UserWithGrantsSchema,
+  problemResponses, UserBulkItemSchema, UserBulkSchema, UserIdParamSchema, UserPutSchema,
+  USER_GRANTS_SHOWN, userNotFoundResponse, UserSchema, UserWithGrantsSchema,
 } from '../schemas.ts';
 import { executionJson, userJson } from '../serialize.ts';
 
@@ -66,7 +66,7 @@ export function registerUserRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get', path: '/{id}', tags: ['users'], summary: `A user, with their latest ${USER_GRANTS_SHOWN} grants (newest first)`,
         request: { params: UserIdParamSchema },
-        responses: { 200: { content: { 'application/json': { schema: UserWithGrantsSchema } }, description: `The user, with their latest ${USER_GRANTS_SHOWN} grants` }, ...problemResponses, ...notFoundResponse },
+        responses: { 200: { content: { 'application/json': { schema: UserWithGrantsSchema } }, description: `The user, with their latest ${USER_GRANTS_SHOWN} grants` }, ...problemResponses, ...userNotFoundResponse },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
