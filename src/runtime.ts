@@ -32,7 +32,7 @@ export interface Runtime {
   stats: StatsRepository;
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
-  /** Stops the scanner (finishing the page in flight) and closes the database. */
+  /** Stops the scanner (finishing the gateway calls in flight) and closes the database. */
   close(): Promise<void>;
 }
 

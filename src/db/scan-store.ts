@@ -228,6 +228,19 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
       });
     },
 
+    async releaseClaims(strategyId, holder, ids, nowMs): Promise<number> {
+      let released = 0;
+      for (const chunk of chunks(ids, MAX_IDS_PER_STATEMENT)) {
+        // The lease check is in the statement itself: a process whose lease lapsed unnoticed
+        // must not delete rows the new holder may be settling.
+        released += await db.$executeRaw`
+          DELETE FROM quota_execute
+          WHERE id IN (${idListSql(kind, chunk)}) AND strategy_id = ${strategyId} AND status = 'pending' AND attempts = 0
+            AND EXISTS (SELECT 1 FROM strategy_lease l WHERE l.strategy_id = ${strategyId} AND l.holder = ${holder} AND l.expires_at > ${BigInt(nowMs)})`;
+      }
+      return released;
+    },
+
     async findGrants(strategyId, statuses, options): Promise<Grant[]> {
       const rows = await db.quotaExecute.findMany({
         where: {

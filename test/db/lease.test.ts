@@ -33,4 +33,24 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
     const won = await Promise.all(holders.map((holder) => store.acquireLease(2, holder, 5_000, 60_000)));
     expect(won.filter(Boolean)).toHaveLength(1);
   });
+
+  it('releases unsent claims only while the lease is held, and only rows never attempted', async () => {
+    const t = 2_000_000;
+    await database.db.userInfo.createMany({ data: ['r1', 'r2', 'r3', 'r4'].map((id) => ({ id })) });
+    const claimed = await store.claimGrants(['r1', 'r2', 'r3', 'r4'].map((userId) => ({
+      strategyId: 3, occurrence: 'once', userId, amount: 1, idempotencyKey: `qm:3:once:${userId}`, catchUp: false,
+    })));
+    const [r1, r2, r3, r4] = claimed.map((grant) => grant.id) as [number, number, number, number];
+    await store.recordOutcomes([{ id: r4, status: 'applied', lastError: null }]);
+    // No lease: nothing is deleted.
+    expect(await store.releaseClaims(3, 'me', [r1, r2], t)).toBe(0);
+    expect(await store.acquireLease(3, 'me', t, 1000)).toBe(true);
+    // Someone else's name, or our lease lapsed: nothing.
+    expect(await store.releaseClaims(3, 'other', [r1], t + 10)).toBe(0);
+    expect(await store.releaseClaims(3, 'me', [r1], t + 1001)).toBe(0);
+    // Held: pending rows go; the applied one stays whatever we ask.
+    expect(await store.releaseClaims(3, 'me', [r1, r2, r4], t + 10)).toBe(2);
+    const left = await store.findGrants(3, ['pending', 'applied'], { limit: 10 });
+    expect(left.map((grant) => grant.id)).toEqual([r3, r4]);
+  });
 });

@@ -8,6 +8,7 @@ import { E2E_ADMIN_TOKEN, MOCK_KEY, startDaemon, startMockGatewayProcess, type R
 
 const USERS = 2000;
 const KILLS = 5;
+const LEASE_MS = 3000;
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
 interface MockState { quotas: Record<string, number>; deltas: number; idempotent_replays: number }
@@ -45,7 +46,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
   const daemons: RunningProcess[] = [];
   const daemon = async (env: Record<string, string> = {}) => {
     // A generous request timeout: these runs share two cores with the rest of the suite.
-    const started = await startDaemon(database.url, mock.url, { SCAN_PAGE_SIZE: '100', SCAN_LEASE_MS: '3000', API_REQUEST_TIMEOUT_MS: '120000', ...env });
+    const started = await startDaemon(database.url, mock.url, { SCAN_PAGE_SIZE: '100', SCAN_LEASE_MS: String(LEASE_MS), API_REQUEST_TIMEOUT_MS: '120000', ...env });
     daemons.push(started);
     return started;
   };
@@ -75,6 +76,9 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
       current = await daemon();
     }
     await setFaults(mock, { latency_ms: 0 });
+    // The killed daemon's lease stays until it expires (SCAN_LEASE_MS); until then the new
+    // daemon's scans rightly leave the strategy alone.
+    await sleep(LEASE_MS + 500);
     // The restarted daemon's scan finishes orphaned rows (re-sent with their key) and the rest.
     for (let round = 0; round < 3; round++) {
       const scan = await fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers });
@@ -88,7 +92,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await current.stop();
   });
 
-  it('SIGTERM during a scan finishes the page in flight, exits 0, and leaves nothing pending', async () => {
+  it('SIGTERM during a scan finishes the calls in flight, releases unsent claims, exits 0, and leaves nothing pending', async () => {
     await setFaults(mock, { latency_ms: 40 });
     const running = await daemon({ AIGATEWAY_CONCURRENCY: '4' });
     const { userIds, strategyId } = await seed(running, `term-${kind}`);

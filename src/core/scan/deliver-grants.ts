@@ -31,7 +31,7 @@ export async function deliverGrants(
     while (next < grants.length) {
       const index = next++;
       const grant = grants[index]!;
-      outcomes[index] = await deliverOne(grant, gateway, options, logger);
+      outcomes[index] = await deliverGrant(grant, gateway, options, logger);
     }
   };
   const workers = Array.from({ length: Math.min(options.concurrency, grants.length) }, worker);
@@ -39,7 +39,8 @@ export async function deliverGrants(
   return outcomes;
 }
 
-async function deliverOne(grant: Grant, gateway: GrantGateway, options: DeliveryOptions, logger: ScanLogger): Promise<GrantOutcome> {
+/** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
+export async function deliverGrant(grant: Grant, gateway: GrantGateway, options: DeliveryOptions, logger: ScanLogger): Promise<GrantOutcome> {
   try {
     await gateway.deltaQuota(grant.userId, grant.amount, { idempotencyKey: grant.idempotencyKey });
     return { id: grant.id, status: 'applied', lastError: null };

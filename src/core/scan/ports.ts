@@ -27,6 +27,11 @@ export interface ScanStore {
   countCountedGrants(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
   /** Inserts pending rows; returns only the rows this call inserted (the claims it won). */
   claimGrants(rows: NewGrant[]): Promise<Grant[]>;
+  /**
+   * Deletes claimed rows that were never sent (pending, no attempt yet), only while `holder`
+   * still holds the strategy's lease at `nowMs`; returns how many were deleted.
+   */
+  releaseClaims(strategyId: number, holder: string, ids: number[], nowMs: number): Promise<number>;
   findGrants(strategyId: number, statuses: GrantStatus[], options: { maxAttempts?: number; limit: number; afterId?: number }): Promise<Grant[]>;
   /** Records outcomes; every recorded row's `attempts` goes up by one. */
   recordOutcomes(outcomes: GrantOutcome[]): Promise<void>;

@@ -7,7 +7,8 @@ import { parse } from '../../condition/index.ts';
 import type { Clock } from '../clock.ts';
 import { idempotencyKey, type Grant, type GrantOutcome, type GrantStatus } from '../ledger.ts';
 import type { Strategy } from '../strategy.ts';
-import { deliverGrants, type DeliveryOptions } from './deliver-grants.ts';
+import { deliverGrant, deliverGrants, type DeliveryOptions } from './deliver-grants.ts';
+import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { matchingUsers } from './matching-users.ts';
 import type { GrantGateway, ScanLogger, ScanStore } from './ports.ts';
 import type { ScanObserver } from './ports.ts';
@@ -23,7 +24,7 @@ export interface RunDeps {
   leaseMs: number;
   ledgerMaxAttempts: number;
   delivery: DeliveryOptions;
-  /** True once the process is shutting down: finish the page in flight, take no new one. */
+  /** True once the process is shutting down: finish the calls in flight, release unsent claims, claim nothing more. */
   isStopping?: () => boolean;
   /** Hears finished runs and recorded grants (metrics). */
   observer?: ScanObserver;
@@ -111,30 +112,47 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
       log.error('stored condition no longer parses; strategy skipped', { strategy_id: strategy.id, errors: parsed.errors });
       return result(true);
     }
-    // 3. New grants, occurrence by occurrence, page by page.
-    for (const { occurrence: current, catchUp } of due) {
-      if (strategy.type === 'periodic') await store.markOccurrenceOpen(strategy.id, current);
-      for await (const page of matchingUsers(strategy, parsed.ast, current, deps)) {
-        counts.matched += page.matched.length + page.capped.length;
-        counts.skipped += page.capped.length;
-        const claimed = await store.claimGrants(
-          page.matched.map((userId) => ({
-            strategyId: strategy.id,
-            occurrence: current,
-            userId,
-            amount: strategy.amount,
-            idempotencyKey: idempotencyKey(strategy.id, current, userId),
-            catchUp,
-          })),
-        );
-        // A row we could not insert was claimed by someone else in the meantime.
-        counts.skipped += page.matched.length - claimed.length;
-        await record(await deliver(claimed));
-        if (checkpoint()) return result(true);
+    // 3. New grants, occurrence by occurrence, page by page. The pipeline delivers one page
+    // while the next is claimed, and writes outcomes while deliveries go on.
+    const pipeline = new DeliveryPipeline((grant) => deliverGrant(grant, deps.gateway, deps.delivery, log), record, {
+      concurrency: deps.delivery.concurrency,
+      maxQueued: deps.pageSize,
+      recordBatch: deps.pageSize,
+    });
+    try {
+      for (const { occurrence: current, catchUp } of due) {
+        if (strategy.type === 'periodic') await store.markOccurrenceOpen(strategy.id, current);
+        for await (const page of matchingUsers(strategy, parsed.ast, current, deps)) {
+          counts.matched += page.matched.length + page.capped.length;
+          counts.skipped += page.capped.length;
+          const claimed = await store.claimGrants(
+            page.matched.map((userId) => ({
+              strategyId: strategy.id,
+              occurrence: current,
+              userId,
+              amount: strategy.amount,
+              idempotencyKey: idempotencyKey(strategy.id, current, userId),
+              catchUp,
+            })),
+          );
+          // A row we could not insert was claimed by someone else in the meantime.
+          counts.skipped += page.matched.length - claimed.length;
+          await pipeline.submit(claimed);
+          if (lease.lost() || deps.isStopping?.() === true) {
+            await windDown(pipeline, strategy.id, deps, lease);
+            checkpoint();
+            return result(true);
+          }
+        }
+        await pipeline.drain();
+        if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, current)) === 0) {
+          await store.markOccurrenceDone(strategy.id, current);
+        }
       }
-      if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, current)) === 0) {
-        await store.markOccurrenceDone(strategy.id, current);
-      }
+    } catch (error) {
+      // Claimed grants must not be left in flight behind our back, nor queued for nobody.
+      await windDown(pipeline, strategy.id, deps, lease).catch(() => undefined);
+      throw error;
     }
     return result(true);
   } finally {
@@ -143,6 +161,25 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
       log.warn('lease release failed; it will expire', { strategy_id: strategy.id, error: error.message }),
     );
   }
+}
+
+/**
+ * Stops a run's deliveries early (shutdown, lost lease, error): grants not yet sent are taken
+ * back and, while we still hold the lease, their rows are deleted, so they are claimed again
+ * by a later run instead of being settled as orphans (which, with a gateway that ignores
+ * idempotency keys, would make them `unknown`). Calls already in flight finish and are recorded.
+ */
+async function windDown(pipeline: DeliveryPipeline, strategyId: number, deps: RunDeps, lease: { lost(): boolean }): Promise<void> {
+  const unsent = pipeline.takeBackQueued();
+  if (unsent.length > 0 && !lease.lost()) {
+    try {
+      const released = await deps.store.releaseClaims(strategyId, deps.holder, unsent.map((grant) => grant.id), deps.clock.now().getTime());
+      deps.logger.info('unsent grants released', { strategy_id: strategyId, released });
+    } catch (error) {
+      deps.logger.warn('could not release unsent grants; the next run settles them', { strategy_id: strategyId, count: unsent.length, error: (error as Error).message });
+    }
+  }
+  await pipeline.drain();
 }
 
 /**
