@@ -85,8 +85,16 @@ export const duplicateNameResponse = {
 };
 export const runConflictResponse = {
   409: routeProblem(
-    "Nothing was run: another process (a scan here, or another replica) holds the strategy's lease; try again when it is done",
-    { lease_held: { code: 'conflict', detail: 'strategy 42 is being scanned by another process; try again' } },
+    "Nothing was run. `conflict`: another process (a scan here, or another replica) holds the strategy's lease; try again when it is done. " +
+      '`occurrence_done`: the occurrence (the one due now, or the one requested) is already done — a done occurrence is never scanned for users ' +
+      'again, since ledger retention may have removed the rows that prevent a second grant — and the strategy has no pending or failed grants to settle.',
+    {
+      lease_held: { code: 'conflict', detail: 'strategy 42 is being scanned by another process; try again' },
+      occurrence_done: {
+        code: 'occurrence_done',
+        detail: 'occurrence 2026-03-01T08:00:00.000Z of strategy 42 is already done: a done occurrence is not scanned again, and the strategy has no pending or failed grants to settle',
+      },
+    },
   ),
 };
 export const resolveConflictResponse = {

@@ -12,10 +12,10 @@
 //   (enabled or not): its one occurrence would be granted again without them.
 //
 // Why the extra periodic conditions: max_exec_per_user counts a user's rows across all
-// occurrences, so deleting any would raise the cap; and "run now" (POST /:id/run) re-runs the
-// due occurrence without consulting its `done` mark, so that occurrence keeps its rows.
-// Backfilling an older occurrence whose rows were deleted would grant it again: backfill only
-// inside the retention window (docs/operations.md).
+// occurrences, so deleting any would raise the cap. A done occurrence is never scanned again,
+// by ticks or by runs and backfills (POST /:id/run answers 409 occurrence_done, see
+// Scanner.runNow), so its rows are no longer needed; the occurrence due now keeps them anyway,
+// as a margin.
 import type { Clock } from '../core/clock.ts';
 import { dueOccurrence } from '../core/scan/due-occurrence.ts';
 import type { Strategy } from '../core/strategy.ts';

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'unauthorized'
   | 'not_found'
   | 'conflict'
+  /** A run of a periodic occurrence that is already done (never scanned again) and has nothing to settle. */
+  | 'occurrence_done'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'

@@ -7,7 +7,7 @@ import { isOccurrence, occurrenceKey } from '../core/schedule.ts';
 import { dueOccurrence } from '../core/scan/due-occurrence.ts';
 import { previewStrategy, type PreviewResult } from '../core/scan/preview-strategy.ts';
 import { runScan, summarize, type ScanSummary } from '../core/scan/run-scan.ts';
-import { runStrategy, type RunDeps } from '../core/scan/run-strategy.ts';
+import { runStrategy, type DueOccurrence, type RunDeps } from '../core/scan/run-strategy.ts';
 import type { Strategy } from '../core/strategy.ts';
 
 export interface RunNowResult extends ScanSummary {
@@ -39,16 +39,38 @@ export class Scanner {
 
   /**
    * Runs one strategy now. Periodic: its latest occurrence, or `requested` when it is a real
-   * fire time of the expression (backfill).
+   * fire time of the expression (backfill). An occurrence already done is not scanned again
+   * (see dueForRun).
    */
   runNow(strategy: Strategy, requested?: Date): Promise<RunNowResult> {
     const occurrence = this.occurrenceFor(strategy, requested);
     return this.serialize(async () => {
       const started = performance.now();
-      const result = await runStrategy(strategy, occurrence === null ? [] : [{ occurrence, catchUp: false }], this.deps);
+      const result = await runStrategy(strategy, await this.dueForRun(strategy, occurrence), this.deps);
       if (!result.leased) throw new AppError('conflict', `strategy ${strategy.id} is being scanned by another process; try again`);
       return { ...summarize([result], performance.now() - started), occurrence };
     });
+  }
+
+  /**
+   * A periodic occurrence marked done is never scanned for users again, by ticks or by a run:
+   * ledger retention may have deleted its applied rows, and the ledger is what stops a second
+   * grant. Such a run only settles what the strategy still has open (pending rows, failed rows
+   * with attempts left, as every run does first); with nothing to settle it is refused.
+   * The check is made before the lease is taken: a run that races another process's run of
+   * the same occurrence finds the ledger rows that process just wrote.
+   */
+  private async dueForRun(strategy: Strategy, occurrence: string | null): Promise<DueOccurrence[]> {
+    if (occurrence === null) return [];
+    const { store, ledgerMaxAttempts } = this.deps;
+    if (strategy.type !== 'periodic' || !(await store.isOccurrenceDone(strategy.id, occurrence))) return [{ occurrence, catchUp: false }];
+    const pending = await store.findGrants(strategy.id, ['pending'], { limit: 1 });
+    const failed = await store.findGrants(strategy.id, ['failed'], { limit: 1, maxAttempts: ledgerMaxAttempts });
+    if (pending.length > 0 || failed.length > 0) return [];
+    throw new AppError(
+      'occurrence_done',
+      `occurrence ${occurrence} of strategy ${strategy.id} is already done: a done occurrence is not scanned again, and the strategy has no pending or failed grants to settle`,
+    );
   }
 
   preview(strategy: Strategy, requested?: Date): Promise<PreviewResult> {

@@ -139,6 +139,8 @@ describe('the OpenAPI document covers the whole API', () => {
     expect(run.description).toMatch(/lease/);
     expect(run.description).not.toMatch(/name/);
     expect(run.details).toContain('strategy 42 is being scanned by another process; try again');
+    expect(run.codes).toEqual(['conflict', 'occurrence_done']);
+    expect(run.description).toMatch(/occurrence_done.*already done/);
     const resolve = problemOf('POST /api/v1/strategies/{id}/executions/{execution_id}/resolve')('409');
     expect(resolve).toMatchObject({ description: expect.stringMatching(/neither unknown nor failed/), codes: ['conflict'] });
     expect(resolve.details[0]).toMatch(/only unknown or failed grants can be resolved/);

@@ -2,6 +2,9 @@
 // exactly-once grants, periodic occurrences and backfill, disabled strategies, caps, gateway
 // failures, dry runs, and the users API that feeds it all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pruneLedger } from '../../src/cli/prune-ledger.ts';
+import { createExecutionRepository } from '../../src/db/execution-repository.ts';
+import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 
@@ -92,7 +95,8 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
     h.clock.set('2026-03-01T08:00:30Z');
     expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body).toMatchObject({ occurrence: '2026-03-01T08:00:00.000Z', granted: 2 });
     await h.call('POST', '/api/v1/strategies/scan');
-    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body.granted).toBe(0);
+    // The occurrence is done: running it again is refused rather than scanned again.
+    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`))).toMatchObject({ status: 409, body: { code: 'occurrence_done' } });
     expect(quotaOf(a!)).toBe(5);
 
     h.clock.set('2026-03-02T09:00:00Z');
@@ -103,7 +107,7 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
     // A past occurrence before the strategy existed can be backfilled deliberately, once.
     const backfill = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`, { occurrence: '2026-02-27T08:00:00Z' });
     expect(backfill.body).toMatchObject({ occurrence: '2026-02-27T08:00:00.000Z', granted: 2 });
-    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`, { occurrence: '2026-02-27T08:00:00Z' })).body.granted).toBe(0);
+    expect(await h.call('POST', `/api/v1/strategies/${strategy.id}/run`, { occurrence: '2026-02-27T08:00:00Z' })).toMatchObject({ status: 409, body: { code: 'occurrence_done' } });
     expect(quotaOf(a!)).toBe(15);
 
     for (const occurrence of ['2026-02-27T08:30:00Z', '2026-03-05T08:00:00Z', 'yesterday']) {
@@ -249,5 +253,86 @@ describe.each(DATABASE_KINDS)('users API on %s', (kind) => {
     expect(duplicate.status).toBe(400);
     expect(await h.database.db.userInfo.count({ where: { id: { in: ['bulk-ok', 'bulk-bad', 'dup'] } } })).toBe(0);
     expect(await h.call('GET', '/api/v1/users/nobody')).toMatchObject({ status: 404 });
+  });
+});
+
+describe.each(DATABASE_KINDS)('runs of a periodic occurrence already done, on %s', (kind) => {
+  // Its own harness: ledger retention below deletes every old enough row of every strategy.
+  // The gateway ignores idempotency keys (like Higress), so uncertain grants become `unknown`.
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind, { now: '2026-06-01T07:00:00Z', honoursIdempotency: false });
+    h.mock.setFaults({ honour_idempotency: false });
+  });
+  afterAll(async () => { await h.destroy(); });
+
+  const quotaOf = (userId: string) => h.mock.state().quotas[userId] ?? 0;
+  const rowsOf = (strategyId: number) => h.database.db.quotaExecute.findMany({ where: { strategyId }, orderBy: { id: 'asc' } });
+
+  async function dailyStrategyFor(org: string, users: number) {
+    const ids = Array.from({ length: users }, (_, i) => `${org}-u${i}`);
+    expect((await h.call('POST', '/api/v1/users/bulk', ids.map((id) => ({ id, org })))).status).toBe(200);
+    const created = await h.call('POST', '/api/v1/strategies', {
+      name: unique('done'), title: 't', type: 'periodic', periodic_expr: '0 8 * * *', timezone: 'UTC', condition: `belong-to("${org}")`, amount: 5,
+    });
+    expect(created.status).toBe(201);
+    return { ids, id: created.body.id as number };
+  }
+
+  it('a backfill of an occurrence whose rows retention deleted is refused, and grants nothing twice', async () => {
+    h.clock.set('2026-06-03T09:00:00Z');
+    const org = unique('retained');
+    const { ids, id } = await dailyStrategyFor(org, 2);
+    const backfill = { occurrence: '2026-05-30T08:00:00Z' };
+    expect((await h.call('POST', `/api/v1/strategies/${id}/run`, backfill)).body).toMatchObject({ occurrence: '2026-05-30T08:00:00.000Z', granted: 2 });
+
+    // Retention, as `quota-manager retention` runs it, with every row old enough.
+    const pruned = await pruneLedger({
+      before: new Date(Date.now() + 86_400_000), dryRun: false, clock: h.clock,
+      executions: createExecutionRepository(h.database.db), strategies: createStrategyRepository(h.database.db),
+    });
+    expect(pruned.deleted.occurrence_done).toBe(2);
+    expect(await rowsOf(id)).toEqual([]);
+
+    const deltas = h.mock.state().deltas;
+    const again = await h.call('POST', `/api/v1/strategies/${id}/run`, backfill);
+    expect(again).toMatchObject({ status: 409, body: { code: 'occurrence_done', title: 'Occurrence already done', status: 409 } });
+    expect(again.body.detail).toBe(
+      `occurrence 2026-05-30T08:00:00.000Z of strategy ${id} is already done: a done occurrence is not scanned again, and the strategy has no pending or failed grants to settle`,
+    );
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+    expect(h.mock.state().deltas).toBe(deltas);
+    expect(await rowsOf(id)).toEqual([]);
+    for (const user of ids) expect(quotaOf(user)).toBe(5);
+  });
+
+  it('a run of the done due occurrence settles what is open, never looks for new users, then is refused', async () => {
+    h.clock.set('2026-06-04T07:00:00Z');
+    const org = unique('settle');
+    const { ids, id } = await dailyStrategyFor(org, 2);
+    h.clock.set('2026-06-04T09:00:00Z');
+    // The gateway applies both grants but the answers are lost: `unknown` rows, which settle
+    // nothing automatically, so the occurrence is done.
+    h.mock.setFaults({ drop_after_apply_rate: 1 });
+    const first = await h.call('POST', `/api/v1/strategies/${id}/run`);
+    h.mock.setFaults({ drop_after_apply_rate: 0 });
+    expect(first.body).toMatchObject({ occurrence: '2026-06-04T08:00:00.000Z', matched: 2, failed: 2 });
+    expect((await rowsOf(id)).map((r) => r.status)).toEqual(['unknown', 'unknown']);
+    expect(await h.call('POST', `/api/v1/strategies/${id}/run`)).toMatchObject({ status: 409, body: { code: 'occurrence_done' } });
+
+    // An operator decides one grant must be sent again; a user starts matching meanwhile.
+    const [retried] = await rowsOf(id);
+    expect((await h.call('POST', `/api/v1/strategies/${id}/executions/${retried!.id}/resolve`, { resolution: 'retry' })).status).toBe(200);
+    await h.call('PUT', `/api/v1/users/${org}-late`, { org });
+    const settle = await h.call('POST', `/api/v1/strategies/${id}/run`);
+    expect(settle).toMatchObject({ status: 200, body: { occurrence: '2026-06-04T08:00:00.000Z', matched: 0, granted: 1, failed: 0 } });
+    expect((await rowsOf(id)).map((r) => [r.userId, r.status])).toEqual([[ids[0], 'applied'], [ids[1], 'unknown']]);
+    expect(quotaOf(`${org}-late`)).toBe(0);
+
+    expect(await h.call('POST', `/api/v1/strategies/${id}/run`, { occurrence: '2026-06-04T08:00:00Z' })).toMatchObject({ status: 409, body: { code: 'occurrence_done' } });
+    // The next occurrence is a new one: it grants, the late user included.
+    h.clock.set('2026-06-05T08:00:30Z');
+    expect((await h.call('POST', `/api/v1/strategies/${id}/run`)).body).toMatchObject({ occurrence: '2026-06-05T08:00:00.000Z', granted: 3 });
+    expect(quotaOf(`${org}-late`)).toBe(5);
   });
 });

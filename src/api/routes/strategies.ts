@@ -89,6 +89,10 @@ const routes = {
   run: createRoute({
     method: 'post', path: '/{id}/run', tags,
     summary: 'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
+    description:
+      'Synchronous, like one tick for this strategy: settles its pending and failed grants, then grants the occurrence. ' +
+      'A periodic occurrence already done is never scanned again (its ledger rows may have been removed by retention): ' +
+      'the run then only settles, or answers 409 `occurrence_done` when there is nothing to settle.',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
     responses: { 200: json(RunResultSchema, 'What the run did'), ...problemResponses, ...strategyNotFoundResponse, ...runConflictResponse },
   }),
