@@ -42,16 +42,17 @@ export async function scan(daemon: RunningProcess): Promise<ScanAnswer> {
 }
 
 /**
- * Scans until one scan held the strategy's lease (a killed daemon's lease stays until it
- * expires) and granted nothing new, and failed nothing: the ledger is then settled.
+ * Scans until one scan held the lease of all `strategies` enabled strategies (a killed daemon's
+ * lease stays until it expires), granted nothing new and failed nothing: the ledger is then
+ * settled.
  */
-export async function scanUntilSettled(daemon: RunningProcess, timeoutMs = 60_000): Promise<ScanAnswer[]> {
+export async function scanUntilSettled(daemon: RunningProcess, strategies = 1, timeoutMs = 60_000): Promise<ScanAnswer[]> {
   const answers: ScanAnswer[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const answer = await scan(daemon);
     answers.push(answer);
-    if (answer.status === 200 && answer.body.strategies === 1 && answer.body.granted === 0 && answer.body.failed === 0) return answers;
+    if (answer.status === 200 && answer.body.strategies === strategies && answer.body.granted === 0 && answer.body.failed === 0) return answers;
     await sleep(250);
   }
   throw new Error(`scans did not settle within ${timeoutMs} ms: ${JSON.stringify(answers.slice(-5))}`);
