@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     scanner,
     stats: runtime.stats,
     metrics: runtime.metrics,
+    metricsToken: config.metricsToken,
     checks: {
       database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
       gateway: () => gateway.ping(),

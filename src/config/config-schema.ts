@@ -117,6 +117,10 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
       .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
       .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
       .optional(),
+    metricsToken: text()
+      .min(16, { error: 'must be at least 16 characters (leave it unset to keep /metrics open)' })
+      .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
+      .optional(),
     timezone: text()
       .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
       .default('UTC'),

@@ -2,8 +2,8 @@
 // surface (a driver error quoting the connection string, a gateway error echoing a header).
 import type { Config } from './load-config.ts';
 
-export function configSecrets(config: Pick<Config, 'adminToken' | 'gateway' | 'databaseUrl'>): string[] {
-  const secrets = [config.adminToken, config.gateway.authValue, ...databasePasswords(config.databaseUrl)];
+export function configSecrets(config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'>): string[] {
+  const secrets = [config.adminToken, config.metricsToken, config.gateway.authValue, ...databasePasswords(config.databaseUrl)];
   return [...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret !== ''))];
 }
 

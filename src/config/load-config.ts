@@ -15,6 +15,8 @@ export interface Config {
   port: number;
   /** Unset means main.ts generates one and prints it once. */
   adminToken: string | undefined;
+  /** Bearer token /metrics requires; unset means /metrics is open. */
+  metricsToken: string | undefined;
   timezone: string;
   scanCron: string;
   gateway: {
@@ -183,7 +185,7 @@ function assign(target: Record<string, unknown>, path: string, value: unknown): 
 
 /** Spelled out so the compiler checks the schema's output against the Config contract. */
 function toConfig(parsed: ParsedConfig): Config {
-  return { ...parsed, adminToken: parsed.adminToken };
+  return { ...parsed, adminToken: parsed.adminToken, metricsToken: parsed.metricsToken };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

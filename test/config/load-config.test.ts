@@ -24,6 +24,7 @@ const DEFAULTS: Config = {
   host: '127.0.0.1',
   port: 8099,
   adminToken: undefined,
+  metricsToken: undefined,
   timezone: 'UTC',
   scanCron: '* * * * *',
   gateway: {
@@ -102,6 +103,7 @@ describe('YAML values override defaults', () => {
     ['port: 0', 'port', 0],
     ['port: 65535', 'port', 65535],
     ['admin_token: "0123456789abcdef"', 'adminToken', '0123456789abcdef'],
+    ['metrics_token: "scrape-0123456789"', 'metricsToken', 'scrape-0123456789'],
     ['timezone: Asia/Shanghai', 'timezone', 'Asia/Shanghai'],
     ['scan_cron: "*/5 * * * *"', 'scanCron', '*/5 * * * *'],
     ['scan_cron: "*/30 * * * * *"', 'scanCron', '*/30 * * * * *'],
@@ -134,6 +136,7 @@ describe('environment variables override YAML', () => {
     ['HOST', 'host: 127.0.0.1', '0.0.0.0', 'host', '0.0.0.0'],
     ['PORT', 'port: 9000', '9100', 'port', 9100],
     ['ADMIN_TOKEN', 'admin_token: from-the-yaml-file-1234', 'from-the-environment-5678', 'adminToken', 'from-the-environment-5678'],
+    ['METRICS_TOKEN', 'metrics_token: metrics-from-the-yaml-1234', 'metrics-from-the-env-5678', 'metricsToken', 'metrics-from-the-env-5678'],
     ['QM_TIMEZONE', 'timezone: UTC', 'Europe/Berlin', 'timezone', 'Europe/Berlin'],
     ['SCAN_CRON', 'scan_cron: "0 * * * *"', '*/10 * * * *', 'scanCron', '*/10 * * * *'],
     ['AIGATEWAY_URL', 'gateway:\n  url: http://a:1', 'http://mock-gateway:8002', 'gateway.url', 'http://mock-gateway:8002'],
@@ -182,6 +185,8 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
     ['admin token too short', { ADMIN_TOKEN: 'short-secret' }, '', 'ADMIN_TOKEN', /^ADMIN_TOKEN \(yaml: admin_token\) from the environment: must be at least 16 characters/],
     ['admin token with a line break', {}, 'admin_token: "0123456789abcdef\\n"', 'ADMIN_TOKEN', /ADMIN_TOKEN \(yaml: admin_token\) at .*:1:14: must not contain spaces or line breaks/],
     ['admin token as a YAML number', {}, 'admin_token: 12345678901234567890', 'ADMIN_TOKEN', /ADMIN_TOKEN .*: must be a string \(quote it in YAML\)/],
+    ['metrics token too short', { METRICS_TOKEN: 'short-secret' }, '', 'METRICS_TOKEN', /^METRICS_TOKEN \(yaml: metrics_token\) from the environment: must be at least 16 characters \(leave it unset to keep \/metrics open\)$/],
+    ['metrics token with a space', {}, 'metrics_token: "scrape 0123456789"', 'METRICS_TOKEN', /^METRICS_TOKEN \(yaml: metrics_token\) at .*:1:16: must not contain spaces or line breaks$/],
     ['admin path without slash', { AIGATEWAY_ADMIN_PATH: 'v1/quota' }, '', 'AIGATEWAY_ADMIN_PATH', /AIGATEWAY_ADMIN_PATH .*: must be a path starting with \//],
     ['header name with a space', { AIGATEWAY_AUTH_HEADER: 'x admin' }, '', 'AIGATEWAY_AUTH_HEADER', /AIGATEWAY_AUTH_HEADER .*: must be a valid HTTP header name/],
     ['header value with a line break', { AIGATEWAY_AUTH_VALUE: 'k\r\nX-Evil: 1' }, '', 'AIGATEWAY_AUTH_VALUE', /^AIGATEWAY_AUTH_VALUE \(yaml: gateway\.auth_value\) from the environment: must be a valid HTTP header value/],
@@ -234,6 +239,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
     const cases = [
       { DATABASE_URL: 'mysql://qm:hunter2-secret@db/qm' },
       { ADMIN_TOKEN: 'hunter2-secret' },
+      { METRICS_TOKEN: 'hunter2-secret' },
       { AIGATEWAY_AUTH_VALUE: 'hunter2-secret\n' },
     ];
     for (const env of cases) {
@@ -297,6 +303,7 @@ describe('configSecrets', () => {
   it.each<[string, Record<string, string>, string[]]>([
     ['nothing secret by default', {}, []],
     ['the admin token and the gateway key', { ADMIN_TOKEN: 'admin-token-0123456789', AIGATEWAY_AUTH_VALUE: 'gw-key' }, ['admin-token-0123456789', 'gw-key']],
+    ['the metrics token', { METRICS_TOKEN: 'metrics-token-0123456789' }, ['metrics-token-0123456789']],
     ['the database password, as written and decoded', { DATABASE_URL: 'postgresql://qm:p%40ss%2Fword@db:5432/qm' }, ['p%40ss%2Fword', 'p@ss/word']],
     ['a password given as a query parameter', { DATABASE_URL: 'postgres://qm@db/qm?password=s3cret' }, ['s3cret']],
     ['nothing for a SQLite file', { DATABASE_URL: 'file:/var/lib/qm/qm.db' }, []],

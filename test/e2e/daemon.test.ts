@@ -36,6 +36,12 @@ describe('the daemon process on SQLite', () => {
     expect(daemon.output()).not.toContain(MOCK_KEY);
   });
 
+  it('serves /metrics without a token when METRICS_TOKEN is unset', async () => {
+    const response = await fetch(`${daemon.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('quota_manager_scans_total');
+  });
+
   it('stops cleanly on SIGTERM with exit code 0', async () => {
     const code = await daemon.stop('SIGTERM');
     expect(code).toBe(0);
@@ -56,6 +62,32 @@ describe('start-up checks', () => {
       const authorized = await fetch(`${daemon.url}/api/v1/strategies`, { headers: { authorization: `Bearer ${token}` } });
       expect(authorized.status).toBe(200);
       expect(daemon.output().split(token).length - 1).toBe(1);
+    } finally {
+      await daemon.stop();
+      await mock.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('requires METRICS_TOKEN on /metrics when it is set, and redacts it from the log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-e2e-'));
+    const mock = await startMockGatewayProcess();
+    const token = 'e2e-metrics-token-0123456789abcdef';
+    const daemon = await startDaemon(`file:${join(dir, 'm.db')}`, mock.url, { METRICS_TOKEN: token });
+    try {
+      const scrape = (authorization?: string) => fetch(`${daemon.url}/metrics`, { headers: authorization ? { authorization } : {} });
+      const denied = await scrape();
+      expect(denied.status).toBe(401);
+      expect(denied.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await denied.json()).toMatchObject({ code: 'unauthorized', status: 401 });
+      expect((await scrape(`Bearer ${E2E_ADMIN_TOKEN}`)).status).toBe(401);
+      const allowed = await scrape(`Bearer ${token}`);
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain('quota_manager_scans_total');
+      // A path the access log writes down: the token must come out redacted.
+      expect((await fetch(`${daemon.url}/${token}`)).status).toBe(404);
+      await expect.poll(() => daemon.output()).toContain('[REDACTED]');
+      expect(daemon.output()).not.toContain(token);
     } finally {
       await daemon.stop();
       await mock.stop();

@@ -16,7 +16,7 @@ type Json = Record<string, any>;
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
 **Authentication.** Everything under \`/api/v1\` requires \`Authorization: Bearer <ADMIN_TOKEN>\`.
-\`/healthz\`, \`/readyz\`, \`/metrics\` (unless a metrics token is configured), \`/docs\` and
+\`/healthz\`, \`/readyz\`, \`/metrics\` (unless \`METRICS_TOKEN\` is set), \`/docs\` and
 \`/openapi.json\` need no token.
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a machine-readable

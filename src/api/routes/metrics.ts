@@ -1,6 +1,7 @@
 // GET /metrics — Prometheus exposition of the app's own registry. Open by default (like most
-// exporters, it carries counts and timings, no user data); when ApiDeps.metricsToken is set it
-// requires `Authorization: Bearer <metricsToken>` (Prometheus: `authorization: { credentials }`).
+// exporters, it carries counts and timings, no user data); when ApiDeps.metricsToken is set (the
+// METRICS_TOKEN setting) it requires `Authorization: Bearer <token>` (Prometheus:
+// `authorization: { credentials }`).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
@@ -19,8 +20,8 @@ const route = createRoute({
   method: 'get', path: '/metrics', tags: ['operations'], summary: 'Prometheus metrics',
   description:
     'Prometheus text format: scans, users matched, grants by status, gateway latency, ledger backlog, ' +
-    'last successful run per strategy, process metrics. No token is needed unless the daemon was ' +
-    'started with a metrics token; then send `Authorization: Bearer <token>`.',
+    'last successful run per strategy, process metrics. No token is needed unless the daemon is ' +
+    'configured with `METRICS_TOKEN`; then send `Authorization: Bearer <METRICS_TOKEN>`.',
   security: [],
   responses: {
     200: { description: 'The metrics', content: { 'text/plain': { schema: z.string().openapi({ example: EXAMPLE }) } } },
