@@ -65,7 +65,34 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
     limited: true,
   });
 
+  const breaker = options.breaker;
+
+  /**
+   * One operation with retries, seen by the circuit breaker as a whole: refused without a
+   * request while the circuit is open (ping excepted: readiness reports the gateway as it is
+   * and doubles as the probe), and its final success or outage-like failure recorded.
+   */
   async function execute(op: Operation): Promise<Envelope> {
+    if (breaker === undefined) return attempts(op);
+    if (op.name !== 'ping' && !breaker.allowsRequests()) {
+      throw new GatewayError(`gateway ${op.name} not sent: the gateway is failing and the circuit breaker is open until ${new Date(breaker.retryAt() ?? now()).toISOString()}`, {
+        reason: 'circuit_open',
+        retryable: false,
+        uncertain: false,
+        attempts: 0,
+      });
+    }
+    try {
+      const envelope = await attempts(op);
+      breaker.recordSuccess();
+      return envelope;
+    } catch (error) {
+      if (error instanceof GatewayError && isOutage(error)) breaker.recordFailure();
+      throw error;
+    }
+  }
+
+  async function attempts(op: Operation): Promise<Envelope> {
     let uncertainSoFar = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -166,6 +193,14 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
       await execute({ ...read('ping', '', PING_USER_ID), maxAttempts: 1, limited: false });
     },
   };
+}
+
+/**
+ * Failures that say the gateway as a whole is unusable (down, overloaded, answering garbage,
+ * refusing our key), as opposed to one request's problem (a user it rejects, a bad argument).
+ */
+function isOutage(error: GatewayError): boolean {
+  return error.retryable || error.reason === 'bad_response' || error.status === 401 || error.status === 403;
 }
 
 function invalidArgument(message: string): GatewayError {

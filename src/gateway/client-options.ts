@@ -1,5 +1,6 @@
 // The client's options and their one-time validation. Validation happens when the client is
 // created (at wiring time), so a misconfiguration fails start-up rather than the first grant.
+import type { CircuitBreaker } from './circuit-breaker.ts';
 import { GatewayConfigError } from './gateway-error.ts';
 
 /** Satisfied by a winston logger or child; fields are structured data, never the auth value. */
@@ -37,6 +38,8 @@ export interface GatewayClientOptions {
   /** Clock for Retry-After dates. */
   now?: () => number;
   logger?: GatewayLogger;
+  /** Stops calls for a while after repeated gateway failures; shared with the scanner. */
+  breaker?: CircuitBreaker;
 }
 
 /** Validates the options once, at wiring time; returns the base URL without a trailing slash. */

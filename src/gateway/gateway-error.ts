@@ -16,7 +16,9 @@ export type GatewayErrorReason =
   /** The answer was not the Higress envelope we expect. */
   | 'bad_response'
   /** The caller passed something that cannot be sent (NaN amount, empty user id). */
-  | 'invalid_argument';
+  | 'invalid_argument'
+  /** Not sent: the circuit breaker is open after repeated gateway failures. */
+  | 'circuit_open';
 
 export interface GatewayErrorInit {
   reason: GatewayErrorReason;

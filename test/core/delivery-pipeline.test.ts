@@ -128,4 +128,26 @@ describe('DeliveryPipeline', () => {
     await expect(pipeline.drain()).rejects.toThrow('bug in delivery');
     expect(recorded).toEqual([0, 1]);
   });
+
+  it('sends nothing more while paused; submit and drain stop waiting for the queue', async () => {
+    const gateway = heldGateway();
+    let paused = false;
+    const recorded: number[] = [];
+    const pipeline = new DeliveryPipeline(gateway.deliver, async (outcomes) => { recorded.push(...outcomes.map((o) => o.id)); }, {
+      concurrency: 2,
+      maxQueued: 3,
+      recordBatch: 100,
+      paused: () => paused,
+    });
+    await pipeline.submit(page(0, 4)); // 0 and 1 out, 2 queued
+    const blocked = pipeline.submit(page(4, 4)); // 6 queued: waits for room
+    paused = true;
+    await gateway.finishAll(); // 0 and 1 finish; nothing new goes out
+    await blocked; // let through although the queue is full: the caller must see the pause
+    await pipeline.drain();
+    expect(gateway.sent).toEqual([0, 1]);
+    expect(recorded).toEqual([0, 1]);
+    expect(pipeline.takeBackQueued().map((g) => g.id)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
 });
+

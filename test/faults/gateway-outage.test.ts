@@ -3,6 +3,7 @@
 // by backoff, and visible in the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { CircuitBreaker } from '../../src/gateway/index.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 
 describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
@@ -37,4 +38,50 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
     expect(h.mock.state().deltas).toBe(20);
     for (const id of ids) expect(h.mock.state().quotas[id]).toBe(2);
   });
+
+  it('with a circuit breaker, an outage claims less than a page and sends nothing more until a probe succeeds', async () => {
+    let now = 5_000_000;
+    const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 30_000, now: () => now });
+    const b = await createHarness(kind, { gatewayMaxAttempts: 2, pageSize: 50, breaker });
+    try {
+      const ids = Array.from({ length: 300 }, (_, i) => `breaker-${String(i).padStart(3, '0')}`);
+      await b.call('POST', '/api/v1/users/bulk', ids.map((id) => ({ id, org: 'breaker' })));
+      const strategy = (await b.call('POST', '/api/v1/strategies', { name: 'breaker', title: 'b', type: 'single', amount: 1, condition: 'belong-to("breaker")' })).body;
+      const ledger = async () => {
+        const rows = (await b.call('GET', `/api/v1/strategies/${strategy.id}/executions?limit=500`)).body.items as { status: string; attempts: number }[];
+        return rows;
+      };
+
+      b.mock.setFaults({ failure_rate: 1, status: 503 });
+      const first = (await b.call('POST', '/api/v1/strategies/scan')).body;
+      expect(breaker.state).toBe('open');
+      const afterFirst = await ledger();
+      // Three failures open it; the calls already in flight (concurrency 8) end as failed, and
+      // the rest of the claimed page was released, not left pending and not marked failed.
+      expect(afterFirst.length).toBeGreaterThanOrEqual(3);
+      expect(afterFirst.length).toBeLessThanOrEqual(3 + 8);
+      expect(afterFirst.every((row) => row.status === 'failed' && row.attempts === 1)).toBe(true);
+      expect(first.granted).toBe(0);
+      expect(b.logger.lines.some((l) => l.level === 'warn' && l.message.startsWith('gateway unavailable (circuit breaker open)'))).toBe(true);
+
+      // While open, ticks neither claim nor re-send anything.
+      await b.call('POST', '/api/v1/strategies/scan');
+      expect(await ledger()).toEqual(afterFirst);
+      expect(b.mock.state().deltas).toBe(0);
+
+      b.mock.setFaults({ failure_rate: 0 });
+      now += 30_000;
+      await b.call('POST', '/api/v1/strategies/scan');
+      await b.call('POST', '/api/v1/strategies/scan');
+      expect(breaker.state).toBe('closed');
+      const final = await ledger();
+      expect(final).toHaveLength(300);
+      expect(final.every((row) => row.status === 'applied')).toBe(true);
+      expect(b.mock.state().deltas).toBe(300);
+      for (const id of ids) expect(b.mock.state().quotas[id]).toBe(1);
+    } finally {
+      await b.destroy();
+    }
+  });
 });
+

@@ -10,7 +10,7 @@ import { createScanStore } from '../../src/db/scan-store.ts';
 import { createStatsRepository } from '../../src/db/stats-repository.ts';
 import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
 import { createUserRepository } from '../../src/db/user-repository.ts';
-import { createAiGatewayClient } from '../../src/gateway/index.ts';
+import { CircuitBreaker, createAiGatewayClient } from '../../src/gateway/index.ts';
 import { instrumentGateway } from '../../src/metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { Scanner } from '../../src/scheduler/scanner.ts';
@@ -53,6 +53,8 @@ export interface HarnessOptions {
   metricsToken?: string;
   /** The configured time zone (QM_TIMEZONE); default UTC. */
   timeZone?: string;
+  /** Shared by the gateway client and the scanner, as in src/runtime.ts. */
+  breaker?: CircuitBreaker;
 }
 
 export async function createHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
@@ -76,6 +78,7 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     concurrency: 8,
     honoursIdempotency: options.honoursIdempotency ?? true,
     logger,
+    breaker: options.breaker,
   }), metrics.gatewayRequestDuration);
   const scanner = new Scanner({
     store: createScanStore(database.db),
@@ -88,6 +91,7 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     ledgerMaxAttempts: 5,
     delivery: { concurrency: 8, honoursIdempotency: options.honoursIdempotency ?? true },
     observer: metrics.scanObserver,
+    gatewayAvailable: options.breaker ? () => options.breaker!.allowsRequests() : undefined,
   });
   const app = createApp({
     adminToken: ADMIN_TOKEN,

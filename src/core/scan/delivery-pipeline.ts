@@ -17,6 +17,11 @@ export interface DeliveryPipelineOptions {
   maxQueued: number;
   /** Outcomes are written once this many have arrived (and when draining). */
   recordBatch: number;
+  /**
+   * Checked before each send: while true nothing more is sent (the gateway is known to be
+   * down), `submit` and `drain` stop waiting for the queue, and the caller takes it back.
+   */
+  paused?: () => boolean;
 }
 
 export class DeliveryPipeline {
@@ -39,6 +44,10 @@ export class DeliveryPipeline {
     return this.queue.length - this.head;
   }
 
+  private get paused(): boolean {
+    return this.options.paused?.() === true;
+  }
+
   /**
    * Queues claimed grants and resolves once there is room for the next page. Rejects if
    * writing earlier outcomes failed: the producer must not claim more when the ledger cannot
@@ -48,7 +57,7 @@ export class DeliveryPipeline {
     this.throwIfFailed();
     for (const grant of grants) this.queue.push(grant);
     this.startWorkers();
-    while (this.queued >= this.options.maxQueued && this.failure === undefined) {
+    while (this.queued >= this.options.maxQueued && this.failure === undefined && !this.paused) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
     this.throwIfFailed();
@@ -66,9 +75,12 @@ export class DeliveryPipeline {
     return unsent;
   }
 
-  /** Waits for every queued and in-flight grant, then writes the remaining outcomes. */
+  /**
+   * Waits for every queued and in-flight grant (only the in-flight ones while paused: the
+   * queued ones are for the caller to take back), then writes the remaining outcomes.
+   */
   async drain(): Promise<void> {
-    while (this.queued > 0 || this.inFlight > 0) {
+    while (this.inFlight > 0 || (this.queued > 0 && !this.paused)) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     this.flush();
@@ -77,7 +89,7 @@ export class DeliveryPipeline {
   }
 
   private startWorkers(): void {
-    while (this.inFlight < this.options.concurrency && this.queued > 0) {
+    while (this.inFlight < this.options.concurrency && this.queued > 0 && !this.paused) {
       const grant = this.queue[this.head++]!;
       this.inFlight++;
       void this.deliver(grant).then(
@@ -103,8 +115,9 @@ export class DeliveryPipeline {
 
   private afterCall(): void {
     if (this.failure === undefined) this.startWorkers();
-    if (this.queued < this.options.maxQueued) this.wake(this.roomWaiters);
-    if (this.queued === 0 && this.inFlight === 0) this.wake(this.idleWaiters);
+    const paused = this.paused;
+    if (this.queued < this.options.maxQueued || paused) this.wake(this.roomWaiters);
+    if (this.inFlight === 0 && (this.queued === 0 || paused)) this.wake(this.idleWaiters);
   }
 
   /** Writes the outcomes gathered so far, after any write already under way (one at a time). */

@@ -28,6 +28,12 @@ export interface RunDeps {
   isStopping?: () => boolean;
   /** Hears finished runs and recorded grants (metrics). */
   observer?: ScanObserver;
+  /**
+   * False while the gateway is known to be down (its circuit breaker is open): the run then
+   * claims and sends nothing more, so an outage does not turn every eligible user into a
+   * failed row. Absent: always available.
+   */
+  gatewayAvailable?: () => boolean;
 }
 
 export interface RunCounts {
@@ -88,11 +94,21 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     }
   };
   const deliver = (grants: Grant[]) => deliverGrants(grants, deps.gateway, deps.delivery, log);
+  let pausedLogged = false;
+  const gatewayDown = () => {
+    if (deps.gatewayAvailable?.() !== false) return false;
+    if (!pausedLogged) {
+      pausedLogged = true;
+      log.warn('gateway unavailable (circuit breaker open): grants of this strategy paused until it recovers', { strategy_id: strategy.id });
+    }
+    return true;
+  };
 
   try {
     // 1. Pending rows while we hold the lease can only be orphans of a run that died.
     await forEachGrantPage(store, strategy.id, ['pending'], deps, async (grants) => {
       if (deps.delivery.honoursIdempotency) {
+        if (gatewayDown()) return true;
         await record(await deliver(grants));
       } else {
         await record(grants.map((g) => ({ id: g.id, status: 'unknown', lastError: ORPHAN_MESSAGE })));
@@ -101,11 +117,12 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     });
     // 2. Failed rows: re-send with the same key, a bounded number of times in total.
     await forEachGrantPage(store, strategy.id, ['failed'], deps, async (grants) => {
+      if (gatewayDown()) return true;
       await record(await deliver(grants));
       return checkpoint();
     }, deps.ledgerMaxAttempts);
 
-    if (due.length === 0 || checkpoint()) return result(true);
+    if (due.length === 0 || checkpoint() || gatewayDown()) return result(true);
     const parsed = parse(strategy.condition);
     if (!parsed.ok) {
       // Conditions are validated on write; this only happens if the language got stricter.
@@ -118,6 +135,7 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
       concurrency: deps.delivery.concurrency,
       maxQueued: deps.pageSize,
       recordBatch: deps.pageSize,
+      paused: gatewayDown,
     });
     try {
       for (const { occurrence: current, catchUp } of due) {
@@ -138,13 +156,18 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
           // A row we could not insert was claimed by someone else in the meantime.
           counts.skipped += page.matched.length - claimed.length;
           await pipeline.submit(claimed);
-          if (lease.lost() || deps.isStopping?.() === true) {
+          if (lease.lost() || deps.isStopping?.() === true || gatewayDown()) {
             await windDown(pipeline, strategy.id, deps, lease);
             checkpoint();
             return result(true);
           }
         }
         await pipeline.drain();
+        if (gatewayDown()) {
+          // Paused with grants still queued (drain does not send them): release them.
+          await windDown(pipeline, strategy.id, deps, lease);
+          return result(true);
+        }
         if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, current)) === 0) {
           await store.markOccurrenceDone(strategy.id, current);
         }
