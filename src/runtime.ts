@@ -13,7 +13,7 @@ import { createScanStore } from './db/scan-store.ts';
 import { createStatsRepository, type StatsRepository } from './db/stats-repository.ts';
 import { createStrategyRepository, type StrategyRepository } from './db/strategy-repository.ts';
 import { createUserRepository, type UserRepository } from './db/user-repository.ts';
-import { createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
+import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
 import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -63,6 +63,23 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     ledgerBacklog: () => stats.ledgerBacklog(),
     enabledStrategies: () => stats.enabledStrategies(),
     logger: logger.child({ component: 'metrics' }),
+    gatewayCircuit: () => breaker?.state ?? 'closed',
+  });
+  const breakerLog = logger.child({ component: 'gateway' });
+  // Shared by the client (which refuses calls while it is open) and the scanner (which then
+  // claims nothing); 0 failures turns it off.
+  const breaker = config.gateway.breakerFailures === 0 ? undefined : new CircuitBreaker({
+    failureThreshold: config.gateway.breakerFailures,
+    cooldownMs: config.gateway.breakerCooldownMs,
+    onChange: ({ state, consecutiveFailures, retryAt }) => {
+      if (state === 'open') {
+        breakerLog.error('gateway circuit breaker open: grants paused', { consecutive_failures: consecutiveFailures, retry_at: new Date(retryAt!).toISOString() });
+      } else if (state === 'closed') {
+        breakerLog.info('gateway circuit breaker closed: grants resume');
+      } else {
+        breakerLog.info('gateway circuit breaker half-open: probing the gateway');
+      }
+    },
   });
   const gateway = instrumentGateway(createAiGatewayClient({
     baseUrl: config.gateway.url,
@@ -76,6 +93,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     concurrency: config.gateway.concurrency,
     honoursIdempotency: config.gateway.honoursIdempotency,
     logger: logger.child({ component: 'gateway' }),
+    breaker,
   }), metrics.gatewayRequestDuration);
 
   const scanner = new Scanner({
@@ -89,6 +107,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
     delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
     observer: metrics.scanObserver,
+    gatewayAvailable: breaker ? () => breaker.allowsRequests() : undefined,
   });
 
   return {

@@ -143,6 +143,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         retryMaxDelayMs: integer(0).default(10000),
         concurrency: integer(1).default(16),
         honoursIdempotency: boolean().default(true),
+        breakerFailures: integer(0).default(5),
+        breakerCooldownMs: integer(1).default(30000),
       })
       .superRefine((gateway, ctx) => {
         if (gateway.retryMaxDelayMs < gateway.retryBaseDelayMs) {

@@ -31,6 +31,10 @@ export interface Config {
     concurrency: number;
     /** false: an uncertain grant is marked "unknown" instead of being re-sent. */
     honoursIdempotency: boolean;
+    /** Consecutive failed gateway operations that open the circuit breaker; 0 disables it. */
+    breakerFailures: number;
+    /** How long an open circuit refuses calls before a probe (doubling per failed probe). */
+    breakerCooldownMs: number;
   };
   scan: {
     pageSize: number;

@@ -40,6 +40,8 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['gateway.retryMaxDelayMs', 'AIGATEWAY_RETRY_MAX_DELAY_MS'],
   ['gateway.concurrency', 'AIGATEWAY_CONCURRENCY'],
   ['gateway.honoursIdempotency', 'AIGATEWAY_HONOURS_IDEMPOTENCY'],
+  ['gateway.breakerFailures', 'AIGATEWAY_BREAKER_FAILURES'],
+  ['gateway.breakerCooldownMs', 'AIGATEWAY_BREAKER_COOLDOWN_MS'],
   ['scan.pageSize', 'SCAN_PAGE_SIZE'],
   ['scan.leaseMs', 'SCAN_LEASE_MS'],
   ['scan.ledgerMaxAttempts', 'LEDGER_MAX_ATTEMPTS'],

@@ -32,6 +32,8 @@ export interface MetricsOptions {
   logger?: MetricsLogger;
   /** Process and Node.js runtime metrics (CPU, memory, event loop, GC); default true. */
   processMetrics?: boolean;
+  /** The gateway circuit breaker's state, read on every scrape. */
+  gatewayCircuit?: () => 'closed' | 'open' | 'half_open';
 }
 
 export type ScanOutcome = 'ok' | 'with_failures' | 'error';
@@ -118,6 +120,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
+
+  const gatewayCircuit = options.gatewayCircuit;
+  if (gatewayCircuit) {
+    new Gauge({
+      name: `${PREFIX}gateway_circuit_open`,
+      help: '1 while the gateway circuit breaker is open (grants paused after repeated gateway failures), else 0',
+      registers,
+      collect() {
+        this.set(gatewayCircuit() === 'open' ? 1 : 0);
+      },
+    });
+  }
 
   const ledgerBacklog = options.ledgerBacklog;
   if (ledgerBacklog) {

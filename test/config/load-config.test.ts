@@ -38,6 +38,8 @@ const DEFAULTS: Config = {
     retryMaxDelayMs: 10000,
     concurrency: 16,
     honoursIdempotency: true,
+    breakerFailures: 5,
+    breakerCooldownMs: 30000,
   },
   scan: { pageSize: 1000, leaseMs: 120000, ledgerMaxAttempts: 20 },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
@@ -212,7 +214,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
 
   it.each<[string, string, string, RegExp]>([
     ['a top-level typo', 'port: 8099\nprot: 9000\n', 'prot', /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, host, port, .*gateway, scan, api, log\)$/],
-    ['a typo inside a section', 'gateway:\n  url: http://gw:8002\n  timeout: 100\n', 'gateway.timeout', /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency\)$/],
+    ['a typo inside a section', 'gateway:\n  url: http://gw:8002\n  timeout: 100\n', 'gateway.timeout', /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, breaker_failures, breaker_cooldown_ms\)$/],
     ['the Config spelling instead of the YAML one', 'gateway:\n  adminPath: /quota\n', 'gateway.adminPath', /unknown key gateway\.adminPath at .*:2:3/],
     ['an environment variable name used as a key', 'DATABASE_URL: file:./x.db\n', 'DATABASE_URL', /unknown key DATABASE_URL at .*:1:1/],
     ['a section given a value', 'log: debug\n', 'log', /^log at .*:1:6 must be a mapping of settings/],

@@ -2,9 +2,11 @@
 // gateway recovers. Grants complete exactly once after recovery; retries are bounded, spaced
 // by backoff, and visible in the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_KINDS } from '../support/databases.ts';
 import { CircuitBreaker } from '../../src/gateway/index.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
+import { mockState, scan, seedUsersAndStrategy, setFaults, sleep } from '../support/fault-helpers.ts';
+import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
   let h: Harness;
@@ -85,3 +87,43 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
   });
 });
 
+
+describe('the circuit breaker in the daemon process', () => {
+  let database: DisposableDatabaseUrl;
+  let mock: RunningProcess;
+  let daemon: RunningProcess | undefined;
+  beforeAll(async () => {
+    database = await createDatabaseUrl('sqlite');
+    mock = await startMockGatewayProcess();
+  });
+  afterAll(async () => {
+    await daemon?.stop('SIGKILL');
+    await mock?.stop();
+    await database?.drop();
+  });
+
+  it('opens on an outage (logged, and 1 in /metrics), then closes when the gateway is back', async () => {
+    daemon = await startDaemon(database.url, mock.url, {
+      AIGATEWAY_BREAKER_FAILURES: '2', AIGATEWAY_BREAKER_COOLDOWN_MS: '1500', AIGATEWAY_MAX_ATTEMPTS: '2', AIGATEWAY_RETRY_BASE_DELAY_MS: '10', AIGATEWAY_RETRY_MAX_DELAY_MS: '20',
+    });
+    const { userIds } = await seedUsersAndStrategy(daemon, 'breaker-process', 200);
+    const circuitOpen = async () => {
+      const text = await (await fetch(`${daemon!.url}/metrics`)).text();
+      return /^quota_manager_gateway_circuit_open (\d)$/m.exec(text)?.[1];
+    };
+    expect(await circuitOpen()).toBe('0');
+    await setFaults(mock, { failure_rate: 1, status: 503 });
+    expect((await scan(daemon)).status).toBe(200);
+    expect(await circuitOpen()).toBe('1');
+    expect(daemon.output()).toContain('gateway circuit breaker open: grants paused');
+
+    await setFaults(mock, { failure_rate: 0 });
+    await sleep(1600);
+    for (let round = 0; round < 3; round++) expect((await scan(daemon)).status).toBe(200);
+    expect(await circuitOpen()).toBe('0');
+    expect(daemon.output()).toContain('gateway circuit breaker closed: grants resume');
+    const state = await mockState(mock);
+    expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
+    expect(state.deltas).toBe(200);
+  });
+});

@@ -133,7 +133,10 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     // while the next is claimed, and writes outcomes while deliveries go on.
     const pipeline = new DeliveryPipeline((grant) => deliverGrant(grant, deps.gateway, deps.delivery, log), record, {
       concurrency: deps.delivery.concurrency,
-      maxQueued: deps.pageSize,
+      // The next page is claimed once half of this one is sent: early enough for the claim to
+      // finish before the queue runs dry, late enough that a crash orphans at most 1.5 pages
+      // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
+      maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
       recordBatch: deps.pageSize,
       paused: gatewayDown,
     });
