@@ -10,7 +10,8 @@
 //   primary     := call | group | string | number
 //   call        := name "(" [expression ("," expression)*] ")"   -- a missing "," is reported
 //   group       := "(" expression ")"
-import { CstParser, type IOrAlt } from 'chevrotain';
+import type { IOrAlt } from 'chevrotain';
+import { CstParser } from './chevrotain.ts';
 import { allTokens, And, Comma, Identifier, LParen, Not, NumberLiteral, Or, RParen, StringLiteral } from './tokens.ts';
 import { syntaxMessageProvider } from './syntax-messages.ts';
 

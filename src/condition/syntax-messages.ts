@@ -5,7 +5,8 @@
 // it expected, so our message provider returns a small JSON payload instead of prose, and
 // `toSyntaxErrors` writes the message. It does so from the lexed tokens around the error,
 // because the `previous` token Chevrotain passes is unreliable after recovery skipped tokens.
-import { EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { EOF } from './chevrotain.ts';
 import { conditionError, type ConditionError } from './errors.ts';
 import type { Source } from './source.ts';
 import { allTokens, And, Comma, Identifier, LParen, Not, NumberLiteral, Or, RParen, StringLiteral } from './tokens.ts';

@@ -1,7 +1,8 @@
 // The condition language's vocabulary. Order in `allTokens` matters: Chevrotain tries the
 // patterns in this order at every position and takes the first match (with `longer_alt` for
 // keywords), so more specific patterns come before more general ones.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.ts';
 
 /** Any Unicode white space, including line breaks; never reaches the parser. */
 export const WhiteSpace = createToken({
