@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     stats: runtime.stats,
     metrics: runtime.metrics,
     metricsToken: config.metricsToken,
+    interactive: runtime.interactive,
     checks: {
       database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
       gateway: () => gateway.ping(),

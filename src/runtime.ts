@@ -17,6 +17,7 @@ import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gate
 import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
 export interface Runtime {
@@ -29,6 +30,8 @@ export interface Runtime {
   executions: ExecutionRepository;
   users: UserRepository;
   scanner: Scanner;
+  /** API requests pass through it so that scans let them go first (see interactive-gate.ts). */
+  interactive: InteractiveGate;
   stats: StatsRepository;
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
@@ -96,6 +99,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     breaker,
   }), metrics.gatewayRequestDuration);
 
+  const interactive = new InteractiveGate();
   const scanner = new Scanner({
     store: createScanStore(database.db),
     gateway,
@@ -108,6 +112,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
     observer: metrics.scanObserver,
     gatewayAvailable: breaker ? () => breaker.allowsRequests() : undefined,
+    interactive,
   });
 
   return {
@@ -120,6 +125,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     executions: createExecutionRepository(database.db),
     users: createUserRepository(database.db),
     scanner,
+    interactive,
     stats,
     metrics,
     async close() {

@@ -44,6 +44,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   const app = newRouter();
   app.use('*', requestId());
   app.use('*', accessLog(deps));
+  app.use('*', markInteractive(deps.interactive));
   registerHealthRoutes(app, deps);
   registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
 
@@ -116,6 +117,20 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
 
 /** Scans run synchronously by design and can take minutes; everything else is bounded. */
 const LONG_RUNNING = /\/(scan|run)$/;
+
+/** Every request but the scan/run ones (which are the scan) is interactive work. */
+function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv> {
+  if (!gate) return async (_c, next) => next();
+  return async (c, next) => {
+    if (LONG_RUNNING.test(c.req.path)) return next();
+    gate.begin();
+    try {
+      await next();
+    } finally {
+      gate.end();
+    }
+  };
+}
 
 function requestTimeout(ms: number | undefined): MiddlewareHandler<AppEnv> {
   if (!ms) return async (_c, next) => next();

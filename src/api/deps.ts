@@ -35,4 +35,6 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** When set, /metrics requires `Authorization: Bearer <metricsToken>`; unset, it is open. */
   metricsToken?: string;
+  /** Told when requests start and end, so scans can let them go first (scan/run routes excepted). */
+  interactive?: { begin(): void; end(): void };
 }

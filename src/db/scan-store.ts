@@ -22,11 +22,12 @@ const MAX_IDS_PER_STATEMENT = 500;
  */
 const MAX_ROWS_PER_STATEMENT = 1000;
 /**
- * SQLite runs each statement synchronously on the event loop, so its ledger writes are cut
- * smaller, with a yield between them: a 1 000-row claim held the daemon's event loop ~10 ms,
+ * Ledger writes are cut smaller than that, with a yield between statements, because each
+ * statement's rows are built and its answer read synchronously on the event loop (and SQLite
+ * runs the statement itself there too): a 1 000-row claim held the daemon's event loop ~10 ms,
  * and API requests waited behind it (bench/README.md, "API during a scan").
  */
-const SQLITE_ROWS_PER_STATEMENT = 250;
+const LEDGER_ROWS_PER_STATEMENT: Record<DatabaseKind, number> = { sqlite: 100, postgresql: 250 };
 
 interface CandidateRow {
   id: string;
@@ -50,7 +51,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * (synchronous) answers no API request. A window bounds every statement to a few milliseconds
  * and gives the planner a range it can estimate. See bench/README.md for the measurements.
  */
-const SCAN_WINDOW_USERS = 10_000;
+const SCAN_WINDOW_USERS = 2_500;
 
 /**
  * The windows: a grid of user ids b1 < b2 < … in which every window (b_i, b_i+1] holds
@@ -156,9 +157,9 @@ export interface ScanStoreOptions {
 export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanStore {
   const kind = databaseKindOf(db);
   const windows = new WindowGrid(db, options.windowUsers ?? SCAN_WINDOW_USERS);
-  const rowsPerStatement = kind === 'sqlite' ? SQLITE_ROWS_PER_STATEMENT : MAX_ROWS_PER_STATEMENT;
-  /** Between two statements of one call: on SQLite, let I/O callbacks run. */
-  const breathe = (index: number) => (index > 0 && kind === 'sqlite' ? yieldToEventLoop() : undefined);
+  const rowsPerStatement = kind === undefined ? MAX_ROWS_PER_STATEMENT : LEDGER_ROWS_PER_STATEMENT[kind];
+  /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
+  const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
   return {
     async listEnabledStrategies(): Promise<Strategy[]> {
       const rows = await db.quotaStrategy.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });

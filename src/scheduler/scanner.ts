@@ -74,7 +74,8 @@ export class Scanner {
   }
 
   preview(strategy: Strategy, requested?: Date): Promise<PreviewResult> {
-    return previewStrategy(strategy, this.occurrenceFor(strategy, requested), this.deps);
+    // A preview is itself an API request: it must not wait for API requests to finish.
+    return previewStrategy(strategy, this.occurrenceFor(strategy, requested), { ...this.deps, interactive: undefined });
   }
 
   private occurrenceFor(strategy: Strategy, requested?: Date): string | null {

@@ -149,5 +149,28 @@ describe('DeliveryPipeline', () => {
     expect(recorded).toEqual([0, 1]);
     expect(pipeline.takeBackQueued().map((g) => g.id)).toEqual([2, 3, 4, 5, 6, 7]);
   });
+
+  it('starts no new call while interactive work is under way, and resumes when it is done', async () => {
+    const gateway = heldGateway();
+    let busy = false;
+    let release: () => void = () => undefined;
+    const pipeline = new DeliveryPipeline(gateway.deliver, async () => undefined, {
+      concurrency: 2,
+      maxQueued: 100,
+      recordBatch: 100,
+      yieldTo: { busy: () => busy, idle: () => new Promise<void>((resolve) => { release = resolve; }) },
+    });
+    await pipeline.submit(page(0, 5)); // 0 and 1 out
+    busy = true;
+    await gateway.finishAll(); // their slots free up, but the API is busy: nothing new goes out
+    expect(gateway.sent).toEqual([0, 1]);
+    busy = false;
+    release();
+    await tick();
+    expect(gateway.sent).toEqual([0, 1, 2, 3]);
+    await gateway.finishAll();
+    await pipeline.drain();
+    expect(gateway.sent).toEqual([0, 1, 2, 3, 4]);
+  });
 });
 

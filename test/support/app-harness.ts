@@ -55,6 +55,8 @@ export interface HarnessOptions {
   timeZone?: string;
   /** Shared by the gateway client and the scanner, as in src/runtime.ts. */
   breaker?: CircuitBreaker;
+  /** Hears the API's interactive requests (ApiDeps.interactive). */
+  interactive?: { begin(): void; end(): void };
 }
 
 export async function createHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
@@ -108,6 +110,7 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     stats,
     metrics,
     metricsToken: options.metricsToken,
+    interactive: options.interactive,
     checks: {
       database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
       gateway: () => gateway.ping(),

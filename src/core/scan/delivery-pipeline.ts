@@ -9,6 +9,7 @@
 // exists), each is sent at most once by this run, and grants taken back by `stop` were never
 // sent.
 import type { Grant, GrantOutcome } from '../ledger.ts';
+import type { InteractiveWork } from './ports.ts';
 
 export interface DeliveryPipelineOptions {
   /** Gateway calls in flight at most. */
@@ -22,6 +23,11 @@ export interface DeliveryPipelineOptions {
    * down), `submit` and `drain` stop waiting for the queue, and the caller takes it back.
    */
   paused?: () => boolean;
+  /**
+   * Interactive work to let go first: while `busy()`, no new call is started; sending resumes
+   * when `idle()` resolves (it is bounded, so deliveries are delayed, never stalled).
+   */
+  yieldTo?: InteractiveWork;
 }
 
 export class DeliveryPipeline {
@@ -33,6 +39,7 @@ export class DeliveryPipeline {
   private failure: Error | undefined;
   private roomWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
+  private heldBack = false;
 
   constructor(
     private readonly deliver: (grant: Grant) => Promise<GrantOutcome>,
@@ -89,6 +96,17 @@ export class DeliveryPipeline {
   }
 
   private startWorkers(): void {
+    const yieldTo = this.options.yieldTo;
+    if (yieldTo?.busy() === true && this.queued > 0) {
+      if (!this.heldBack) {
+        this.heldBack = true;
+        void yieldTo.idle().then(() => {
+          this.heldBack = false;
+          if (this.failure === undefined) this.startWorkers();
+        });
+      }
+      return;
+    }
     while (this.inFlight < this.options.concurrency && this.queued > 0 && !this.paused) {
       const grant = this.queue[this.head++]!;
       this.inFlight++;

@@ -5,7 +5,7 @@
 // by the number of users.
 import { evaluate, toDatabaseFilter, type ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../strategy.ts';
-import type { GrantGateway, ScanLogger, ScanStore } from './ports.ts';
+import type { GrantGateway, InteractiveWork, ScanLogger, ScanStore } from './ports.ts';
 
 export interface MatchedPage {
   /** Users for whom the condition is TRUE and who have no grant for the occurrence. */
@@ -25,6 +25,8 @@ export interface MatchingDeps {
    * to measure what push-down saves; the answer is the same either way.
    */
   pushDown?: boolean;
+  /** Its `idle()` is awaited before each page is read (see RunDeps.interactive). */
+  interactive?: InteractiveWork;
 }
 
 export async function* matchingUsers(
@@ -50,8 +52,9 @@ export async function* matchingUsers(
     return quotaCache.get(userId) ?? null;
   };
 
-  const page = (afterUserId: string | null) =>
-    deps.store.findCandidates({
+  const page = async (afterUserId: string | null) => {
+    await deps.interactive?.idle();
+    return deps.store.findCandidates({
       strategyId: strategy.id,
       occurrence,
       where,
@@ -59,6 +62,7 @@ export async function* matchingUsers(
       limit: deps.pageSize,
       withAttributes: !exact,
     });
+  };
   let next = page(null);
   for (;;) {
     const users = await next;

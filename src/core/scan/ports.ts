@@ -52,6 +52,14 @@ export interface GrantGateway {
   getQuota(userId: string): Promise<number>;
 }
 
+/** Work that goes before a scan's heavy steps (API requests); see scheduler/interactive-gate.ts. */
+export interface InteractiveWork {
+  /** True while such work is under way. */
+  busy(): boolean;
+  /** Resolves when none is under way any more, or after a bounded wait. */
+  idle(): Promise<void>;
+}
+
 /** Structured log sink; messages are constant strings, data goes in fields. */
 export interface ScanLogger {
   info(message: string, fields?: Record<string, unknown>): void;

@@ -10,7 +10,7 @@ import type { Strategy } from '../strategy.ts';
 import { deliverGrant, deliverGrants, type DeliveryOptions } from './deliver-grants.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { matchingUsers } from './matching-users.ts';
-import type { GrantGateway, ScanLogger, ScanStore } from './ports.ts';
+import type { GrantGateway, InteractiveWork, ScanLogger, ScanStore } from './ports.ts';
 import type { ScanObserver } from './ports.ts';
 
 export interface RunDeps {
@@ -34,6 +34,12 @@ export interface RunDeps {
    * failed row. Absent: always available.
    */
   gatewayAvailable?: () => boolean;
+  /**
+   * Interactive work (API requests) to let go first: `idle()` is awaited before each heavy step
+   * of a run (candidate page, claim, ledger write) and no new gateway call starts while
+   * `busy()`. Absent: no waiting.
+   */
+  interactive?: InteractiveWork;
 }
 
 export interface RunCounts {
@@ -86,6 +92,7 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
 
   const log = deps.logger;
   const record = async (outcomes: GrantOutcome[]) => {
+    await deps.interactive?.idle();
     await store.recordOutcomes(outcomes);
     deps.observer?.grantsRecorded(outcomes);
     for (const outcome of outcomes) {
@@ -139,6 +146,7 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
       maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
       recordBatch: deps.pageSize,
       paused: gatewayDown,
+      yieldTo: deps.interactive,
     });
     try {
       for (const { occurrence: current, catchUp } of due) {
@@ -146,6 +154,7 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
         for await (const page of matchingUsers(strategy, parsed.ast, current, deps)) {
           counts.matched += page.matched.length + page.capped.length;
           counts.skipped += page.capped.length;
+          await deps.interactive?.idle();
           const claimed = await store.claimGrants(
             page.matched.map((userId) => ({
               strategyId: strategy.id,
