@@ -216,6 +216,7 @@ export const RunResultSchema = ScanSummarySchema.extend({ occurrence: z.string()
 export const PreviewSchema = z
   .object({
     occurrence: z.string().nullable(),
+    occurrence_done: z.boolean().openapi({ description: 'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody' }),
     matched: z.number().int(),
     would_grant: z.number().int(),
     total_amount: z.number(),

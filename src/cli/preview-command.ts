@@ -27,11 +27,8 @@ the gateway (read only).`,
     try {
       const strategy = await findStrategy(runtime.strategies, positionals[0]!);
       const preview = await runtime.scanner.preview(strategy, requested);
-      const done = preview.occurrence !== null && strategy.type === 'periodic'
-        ? await (await import('../db/scan-store.ts')).createScanStore(runtime.database.db).isOccurrenceDone(strategy.id, preview.occurrence)
-        : false;
       if (values.json) write(io.stdout, JSON.stringify(preview));
-      else write(io.stdout, describePreview(strategy, preview, done));
+      else write(io.stdout, describePreview(strategy, preview, preview.occurrence_done));
       return EXIT.ok;
     } finally {
       await runtime.close();

@@ -97,6 +97,9 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
     await h.call('POST', '/api/v1/strategies/scan');
     // The occurrence is done: running it again is refused rather than scanned again.
     expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`))).toMatchObject({ status: 409, body: { code: 'occurrence_done' } });
+    // The preview says so too, instead of counting a user who matches only now.
+    await h.call('PUT', `/api/v1/users/${org}-late`, { org });
+    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/preview`)).body).toMatchObject({ occurrence_done: true, matched: 0, would_grant: 0 });
     expect(quotaOf(a!)).toBe(5);
 
     h.clock.set('2026-03-02T09:00:00Z');
@@ -106,7 +109,8 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
 
     // A past occurrence before the strategy existed can be backfilled deliberately, once.
     const backfill = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`, { occurrence: '2026-02-27T08:00:00Z' });
-    expect(backfill.body).toMatchObject({ occurrence: '2026-02-27T08:00:00.000Z', granted: 2 });
+    // a, b and the user who joined after 03-01's occurrence was done.
+    expect(backfill.body).toMatchObject({ occurrence: '2026-02-27T08:00:00.000Z', granted: 3 });
     expect(await h.call('POST', `/api/v1/strategies/${strategy.id}/run`, { occurrence: '2026-02-27T08:00:00Z' })).toMatchObject({ status: 409, body: { code: 'occurrence_done' } });
     expect(quotaOf(a!)).toBe(15);
 
@@ -184,7 +188,7 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
     const strategy = await createStrategy({ condition: `belong-to("${org}")`, amount: 1.5 });
     const deltas = h.mock.state().deltas;
     const preview = await h.call('POST', `/api/v1/strategies/${strategy.id}/preview`);
-    expect(preview.body).toMatchObject({ occurrence: 'once', matched: 5, would_grant: 5, total_amount: 7.5 });
+    expect(preview.body).toMatchObject({ occurrence: 'once', occurrence_done: false, matched: 5, would_grant: 5, total_amount: 7.5 });
     expect(preview.body.sample_user_ids).toHaveLength(5);
     expect(await h.database.db.quotaExecute.count({ where: { strategyId: strategy.id } })).toBe(0);
     expect(h.mock.state().deltas).toBe(deltas);

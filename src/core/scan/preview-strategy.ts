@@ -6,6 +6,11 @@ import { matchingUsers, type MatchingDeps } from './matching-users.ts';
 
 export interface PreviewResult {
   occurrence: string | null;
+  /**
+   * The occurrence is already done: a run would not scan it again (409 occurrence_done), so
+   * nobody would be granted, whoever matches now.
+   */
+  occurrence_done: boolean;
   matched: number;
   would_grant: number;
   total_amount: number;
@@ -15,9 +20,12 @@ export interface PreviewResult {
 const SAMPLE_SIZE = 20;
 
 export async function previewStrategy(strategy: Strategy, occurrence: string | null, deps: MatchingDeps): Promise<PreviewResult> {
-  const preview: PreviewResult = { occurrence, matched: 0, would_grant: 0, total_amount: 0, sample_user_ids: [] };
+  const preview: PreviewResult = { occurrence, occurrence_done: false, matched: 0, would_grant: 0, total_amount: 0, sample_user_ids: [] };
   const parsed = parse(strategy.condition);
   if (occurrence === null || !parsed.ok) return preview;
+  if (strategy.type === 'periodic' && (await deps.store.isOccurrenceDone(strategy.id, occurrence))) {
+    return { ...preview, occurrence_done: true };
+  }
   for await (const page of matchingUsers(strategy, parsed.ast, occurrence, deps)) {
     preview.matched += page.matched.length + page.capped.length;
     preview.would_grant += page.matched.length;
