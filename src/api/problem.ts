@@ -15,7 +15,6 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   request_timeout: 503,
   database_unavailable: 503,
-  gateway_unavailable: 503,
   internal: 500,
 };
 
@@ -31,7 +30,6 @@ const TITLE_BY_CODE: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   request_timeout: 'Request timed out',
   database_unavailable: 'Database unavailable',
-  gateway_unavailable: 'Gateway unavailable',
   internal: 'Internal server error',
 };
 

@@ -14,7 +14,6 @@ export type ErrorCode =
   | 'rate_limited'
   | 'request_timeout'
   | 'database_unavailable'
-  | 'gateway_unavailable'
   | 'internal';
 
 /** One problem inside a request: a field (`strategy.amount`) or a position in a condition. */
