@@ -112,6 +112,31 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await setFaults(mock, { latency_ms: 0 });
   });
 
+  it('SIGTERM with a gateway that ignores idempotency keys leaves no unknown grant: a restart completes each user once', async () => {
+    await setFaults(mock, { latency_ms: 40, honour_idempotency: false });
+    const env = { AIGATEWAY_CONCURRENCY: '4', AIGATEWAY_HONOURS_IDEMPOTENCY: 'false' };
+    const running = await daemon(env);
+    const { userIds, strategyId } = await seed(running, `term-strict-${kind}`);
+    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers }).catch(() => undefined);
+    await sleep(1500);
+    expect(await running.stop('SIGTERM')).toBe(0);
+    const stopped = await ledgerByStatus(database.url, strategyId);
+    // Calls in flight were recorded; claims never sent were deleted, not left to become unknown.
+    expect(stopped.pending ?? 0).toBe(0);
+    expect(stopped.unknown ?? 0).toBe(0);
+    expect(stopped.applied ?? 0).toBeLessThan(USERS);
+    expect(running.output()).toContain('unsent grants released');
+
+    await setFaults(mock, { latency_ms: 0 });
+    const restarted = await daemon(env);
+    expect((await fetch(`${restarted.url}/api/v1/strategies/scan`, { method: 'POST', headers })).status).toBe(200);
+    const state = await mockState(mock);
+    expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
+    expect(await ledgerByStatus(database.url, strategyId)).toEqual({ applied: USERS });
+    await setFaults(mock, { honour_idempotency: true });
+    await restarted.stop();
+  });
+
   it('a slow gateway never blocks the API', async () => {
     await setFaults(mock, { latency_ms: 1500 });
     const running = await daemon();
