@@ -300,6 +300,7 @@ export const UserWithGrantsSchema = UserSchema.extend({
   grants: z.array(ExecutionSchema).openapi({
     description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
   }),
+  grants_total: z.number().int().openapi({ description: 'How many grants the user has in all (more than `grants` holds when over the limit)' }),
 }).openapi('UserWithGrants');
 export const UserIdParamSchema = z.object({ id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }) });
 

@@ -270,6 +270,7 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     expect(shown.status).toBe(200);
     const grants = shown.body.grants as { id: number; occurrence: string }[];
     expect(grants).toHaveLength(100);
+    expect(shown.body.grants_total).toBe(102); // so a caller knows there is more than it sees
     expect(grants[0]!.occurrence).toBe(day(101));
     expect(grants.at(-1)!.occurrence).toBe(day(2));
     const history = await h.call('GET', `/api/v1/users/${user}/grants?limit=100`);

@@ -73,7 +73,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         const user = await deps.users.get(id);
         if (!user) throw notFound('user', id);
         const grants = await deps.executions.list({ userId: id, limit: USER_GRANTS_SHOWN, offset: 0, newestFirst: true });
-        return c.json({ ...userJson(user), grants: grants.items.map(executionJson) }, 200);
+        return c.json({ ...userJson(user), grants: grants.items.map(executionJson), grants_total: grants.total }, 200);
       },
     );
 }
