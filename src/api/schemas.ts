@@ -4,6 +4,7 @@ import { z } from '@hono/zod-openapi';
 import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
 import { GRANT_STATUSES } from '../core/ledger.ts';
 import type { StrategyFields } from '../core/strategy.ts';
+import type { UserUpsert } from '../db/user-repository.ts';
 import { problem } from './problem.ts';
 
 export const ProblemSchema = z
@@ -278,6 +279,26 @@ export const UserFieldsShape = {
 export const UserPutSchema = z.strictObject({ id: userIdString.optional(), ...UserFieldsShape }).openapi('UserInput');
 export const UserBulkItemSchema = z.strictObject({ id: userIdString, ...UserFieldsShape });
 export const UserBulkSchema = z.array(UserBulkItemSchema).max(10_000).openapi('UserBulkInput');
+
+/**
+ * A validated API-shaped user (snake_case, ISO strings) → the repository's upsert; shared by the
+ * API and the CLI's imports. Fields the input leaves out are left out of the upsert too, so they
+ * keep their stored values.
+ */
+export function userUpsertFromInput(id: string, input: Omit<z.infer<typeof UserBulkItemSchema>, 'id'>): UserUpsert {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  const upsert: UserUpsert = { id };
+  if (input.name !== undefined) upsert.name = input.name;
+  if (input.github_username !== undefined) upsert.githubUsername = input.github_username;
+  if (input.email !== undefined) upsert.email = input.email;
+  if (input.phone !== undefined) upsert.phone = input.phone;
+  if (input.vip !== undefined) upsert.vip = input.vip;
+  if (input.org !== undefined) upsert.org = input.org;
+  if (input.github_stars !== undefined) upsert.githubStars = input.github_stars;
+  if (input.register_time !== undefined) upsert.registerTime = date(input.register_time);
+  if (input.access_time !== undefined) upsert.accessTime = date(input.access_time);
+  return upsert;
+}
 
 export const UserSchema = z
   .object({

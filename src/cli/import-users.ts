@@ -7,10 +7,10 @@
 // written, nothing from that batch on is written, and the import stops. Re-running the same
 // import is safe: users are upserted, so written ones are simply written again.
 import { stat } from 'node:fs/promises';
+import { userUpsertFromInput } from '../api/schemas.ts';
 import type { UserRepository, UserUpsert } from '../db/user-repository.ts';
 import { CliFailure } from './command.ts';
 import { readUserRecords, type UserFileFormat } from './user-records.ts';
-import { toUserUpsert } from './user-upsert.ts';
 
 export interface ImportUsersOptions {
   path: string;
@@ -94,7 +94,7 @@ export async function importUsers(options: ImportUsersOptions): Promise<ImportUs
         reason: `line ${record.line} no longer validates (${record.message}): the file changed during the import`,
       };
     }
-    batch.push({ line: record.line, upsert: toUserUpsert(record.user) });
+    batch.push({ line: record.line, upsert: userUpsertFromInput(record.user.id, record.user) });
     if (batch.length >= options.batchSize) {
       const failure = await flush();
       if (failure) return failure;

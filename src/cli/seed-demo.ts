@@ -4,13 +4,12 @@
 // is (not overwritten), so running it twice changes nothing the second time.
 import type { z } from '@hono/zod-openapi';
 import { DEMO_STRATEGIES, DEMO_USERS } from '../../scripts/demo-data.ts';
-import { StrategyCreateSchema, strategyFieldsFromInput, UserBulkItemSchema } from '../api/schemas.ts';
+import { StrategyCreateSchema, strategyFieldsFromInput, UserBulkItemSchema, userUpsertFromInput } from '../api/schemas.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { assertValidStrategy } from '../core/strategy.ts';
 import type { StrategyRepository } from '../db/strategy-repository.ts';
 import type { UserRepository } from '../db/user-repository.ts';
-import { toUserUpsert } from './user-upsert.ts';
 
 export interface SeedDemoDeps {
   users: Pick<UserRepository, 'upsertMany'>;
@@ -26,7 +25,10 @@ export interface SeedDemoResult {
 }
 
 export async function seedDemoData(deps: SeedDemoDeps): Promise<SeedDemoResult> {
-  const users = DEMO_USERS.map((user) => toUserUpsert(UserBulkItemSchema.parse(user)));
+  const users = DEMO_USERS.map((user) => {
+    const { id, ...fields } = UserBulkItemSchema.parse(user);
+    return userUpsertFromInput(id, fields);
+  });
   await deps.users.upsertMany(users);
   const result: SeedDemoResult = { users: users.length, created: [], kept: [] };
   for (const input of DEMO_STRATEGIES) {

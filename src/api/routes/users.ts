@@ -1,32 +1,13 @@
 // /api/v1/users — how operators feed user_info. Users are written with the shape they are read with.
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError, notFound } from '../../core/errors.ts';
-import type { UserUpsert } from '../../db/user-repository.ts';
 import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
   problemResponses, UserBulkItemSchema, UserBulkSchema, UserIdParamSchema, UserPutSchema,
-  USER_GRANTS_SHOWN, userNotFoundResponse, UserSchema, UserWithGrantsSchema,
+  USER_GRANTS_SHOWN, userNotFoundResponse, UserSchema, userUpsertFromInput, UserWithGrantsSchema,
 } from '../schemas.ts';
 import { executionJson, userJson } from '../serialize.ts';
-
-type UserFieldsInput = Omit<z.infer<typeof UserBulkItemSchema>, 'id'>;
-
-const date = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
-
-function toUpsert(id: string, input: UserFieldsInput): UserUpsert {
-  const upsert: UserUpsert = { id };
-  if (input.name !== undefined) upsert.name = input.name;
-  if (input.github_username !== undefined) upsert.githubUsername = input.github_username;
-  if (input.email !== undefined) upsert.email = input.email;
-  if (input.phone !== undefined) upsert.phone = input.phone;
-  if (input.vip !== undefined) upsert.vip = input.vip;
-  if (input.org !== undefined) upsert.org = input.org;
-  if (input.github_stars !== undefined) upsert.githubStars = input.github_stars;
-  if (input.register_time !== undefined) upsert.registerTime = date(input.register_time) ?? null;
-  if (input.access_time !== undefined) upsert.accessTime = date(input.access_time) ?? null;
-  return upsert;
-}
 
 export function registerUserRoutes(deps: ApiDeps) {
   return newRouter()
@@ -43,7 +24,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         if (duplicates.length > 0) {
           throw new AppError('validation_failed', 'a user id appears more than once', duplicates.map((d) => ({ field: `${d.index}.id`, message: `duplicate id "${d.id}"` })));
         }
-        const upserted = await deps.users.upsertMany(users.map(({ id, ...fields }) => toUpsert(id, fields)));
+        const upserted = await deps.users.upsertMany(users.map(({ id, ...fields }) => userUpsertFromInput(id, fields)));
         return c.json({ upserted }, 200);
       },
     )
@@ -59,7 +40,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         if (bodyId !== undefined && bodyId !== id) {
           throw new AppError('validation_failed', 'the body id differs from the path id', [{ field: 'id', message: `expected "${id}"` }]);
         }
-        return c.json(userJson(await deps.users.upsert(toUpsert(id, fields))), 200);
+        return c.json(userJson(await deps.users.upsert(userUpsertFromInput(id, fields))), 200);
       },
     )
     .openapi(
