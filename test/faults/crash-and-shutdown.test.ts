@@ -2,43 +2,15 @@
 // gateway as a separate process: kill -9 at random points of a 2 000-user scan, graceful
 // SIGTERM in the middle of a scan, and a slow gateway that must not block the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/client.ts';
 import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
-import { E2E_ADMIN_TOKEN, MOCK_KEY, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+import { apiHeaders, countByStatus, ledgerRows, mockState, seedUsersAndStrategy, setFaults, sleep } from '../support/fault-helpers.ts';
+import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 2000;
 const KILLS = 5;
 const LEASE_MS = 3000;
-const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
-
-interface MockState { quotas: Record<string, number>; deltas: number; idempotent_replays: number }
-const mockState = async (mock: RunningProcess): Promise<MockState> =>
-  (await (await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })).json()) as MockState;
-const setFaults = (mock: RunningProcess, faults: object) =>
-  fetch(`${mock.url}/__mock/faults`, { method: 'POST', headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' }, body: JSON.stringify(faults) });
-
-async function seed(daemon: RunningProcess, name: string): Promise<{ userIds: string[]; strategyId: number }> {
-  const userIds = Array.from({ length: USERS }, (_, i) => `${name}-${String(i).padStart(5, '0')}`);
-  const users = await fetch(`${daemon.url}/api/v1/users/bulk`, { method: 'POST', headers, body: JSON.stringify(userIds.map((id) => ({ id, org: name }))) });
-  expect(users.status).toBe(200);
-  const strategy = await fetch(`${daemon.url}/api/v1/strategies`, {
-    method: 'POST', headers, body: JSON.stringify({ name, title: name, type: 'single', amount: 1, condition: `belong-to("${name}")` }),
-  });
-  expect(strategy.status).toBe(201);
-  return { userIds, strategyId: ((await strategy.json()) as { id: number }).id };
-}
-
-async function ledgerByStatus(url: string, strategyId: number): Promise<Record<string, number>> {
-  const database = await openDatabase(url);
-  try {
-    const groups = await database.db.quotaExecute.groupBy({ by: ['status'], where: { strategyId }, _count: { _all: true } });
-    return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
-  } finally {
-    await database.close();
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seed = (daemon: RunningProcess, name: string) => seedUsersAndStrategy(daemon, name, USERS);
+const ledgerByStatus = async (url: string, strategyId: number) => countByStatus(await ledgerRows(url, strategyId));
 
 describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300_000 }, (kind) => {
   let database: DisposableDatabaseUrl;
@@ -68,7 +40,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     const killTimes: number[] = [];
     let current = first;
     for (let kill = 0; kill < KILLS; kill++) {
-      void fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers }).catch(() => undefined);
+      void fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
       const delay = 150 + Math.floor(Math.random() * 1200);
       killTimes.push(delay);
       await sleep(delay);
@@ -81,7 +53,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await sleep(LEASE_MS + 500);
     // The restarted daemon's scan finishes orphaned rows (re-sent with their key) and the rest.
     for (let round = 0; round < 3; round++) {
-      const scan = await fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers });
+      const scan = await fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders });
       expect(scan.status).toBe(200);
     }
     const state = await mockState(mock);
@@ -96,7 +68,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await setFaults(mock, { latency_ms: 40 });
     const running = await daemon({ AIGATEWAY_CONCURRENCY: '4' });
     const { userIds, strategyId } = await seed(running, `term-${kind}`);
-    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers }).catch(() => undefined);
+    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
     await sleep(1500);
     const started = Date.now();
     const code = await running.stop('SIGTERM');
@@ -117,7 +89,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     const env = { AIGATEWAY_CONCURRENCY: '4', AIGATEWAY_HONOURS_IDEMPOTENCY: 'false' };
     const running = await daemon(env);
     const { userIds, strategyId } = await seed(running, `term-strict-${kind}`);
-    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers }).catch(() => undefined);
+    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
     await sleep(1500);
     expect(await running.stop('SIGTERM')).toBe(0);
     const stopped = await ledgerByStatus(database.url, strategyId);
@@ -129,7 +101,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
 
     await setFaults(mock, { latency_ms: 0 });
     const restarted = await daemon(env);
-    expect((await fetch(`${restarted.url}/api/v1/strategies/scan`, { method: 'POST', headers })).status).toBe(200);
+    expect((await fetch(`${restarted.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })).status).toBe(200);
     const state = await mockState(mock);
     expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
     expect(await ledgerByStatus(database.url, strategyId)).toEqual({ applied: USERS });
@@ -141,11 +113,11 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await setFaults(mock, { latency_ms: 1500 });
     const running = await daemon();
     await seed(running, `slow-${kind}`);
-    const scan = fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers }).catch(() => undefined);
+    const scan = fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
     await sleep(300);
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
-      const response = await fetch(`${running.url}/api/v1/strategies?limit=5`, { headers });
+      const response = await fetch(`${running.url}/api/v1/strategies?limit=5`, { headers: apiHeaders });
       expect(response.status).toBe(200);
       expect(performance.now() - started).toBeLessThan(1000);
     }

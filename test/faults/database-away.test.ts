@@ -1,7 +1,6 @@
 // PostgreSQL goes away under a running daemon: the API answers 503 problem documents (not 500)
 // while it is down, the process stays up, and it carries on once the database is back — no
 // restart needed. Uses its own cluster so stopping it disturbs no other test.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { E2E_ADMIN_TOKEN, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
@@ -15,12 +14,8 @@ describe('PostgreSQL restarted under a running daemon', { timeout: 240_000 }, ()
 
   beforeAll(async () => {
     cluster = await startPgCluster();
-    const admin = new pg.Client({ connectionString: cluster.adminUrl });
-    await admin.connect();
-    await admin.query('CREATE DATABASE qm_away');
-    await admin.end();
     mock = await startMockGatewayProcess();
-    daemon = await startDaemon(cluster.urlFor('qm_away'), mock.url);
+    daemon = await startDaemon(await cluster.createDatabase('qm_away'), mock.url);
   });
   afterAll(async () => {
     await daemon?.stop('SIGKILL');

@@ -3,7 +3,6 @@
 // reconnects, and later ticks finish the job — every user granted exactly once at the mock and
 // in the ledger, nothing left pending. Uses its own cluster so stopping it disturbs no other
 // test file.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countByStatus, disagreements, ledgerRows, mockState, seedUsersAndStrategy, setFaults, sleep, type LedgerRow,
@@ -22,11 +21,7 @@ describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     cluster = await startPgCluster();
-    const admin = new pg.Client({ connectionString: cluster.adminUrl });
-    await admin.connect();
-    await admin.query('CREATE DATABASE qm_restart');
-    await admin.end();
-    url = cluster.urlFor('qm_restart');
+    url = await cluster.createDatabase('qm_restart');
     mock = await startMockGatewayProcess();
     daemon = await startDaemon(url, mock.url, {
       SCAN_CRON: '*/2 * * * * *',

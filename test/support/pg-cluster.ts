@@ -7,12 +7,15 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface PgCluster {
   /** Connection URL of the `postgres` maintenance database. */
   readonly adminUrl: string;
   readonly port: number;
   urlFor(database: string): string;
+  /** Creates an empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
   /** Stops the server but keeps its data (to test the daemon while the database is away). */
   stopServer(): void;
   /** Starts a server stopped by stopServer, on the same port. */
@@ -81,6 +84,16 @@ export async function startPgCluster(): Promise<PgCluster> {
     adminUrl: urlFor('postgres'),
     port,
     urlFor,
+    async createDatabase(name) {
+      const admin = new pg.Client({ connectionString: urlFor('postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return urlFor(name);
+    },
     stopServer,
     startServer,
     stop() {
