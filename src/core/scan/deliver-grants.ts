@@ -1,5 +1,5 @@
-// Sends claimed grants to the gateway with bounded concurrency and turns each answer into a
-// ledger outcome. The gateway client already retries with backoff (same idempotency key);
+// Sends one claimed grant to the gateway and turns the answer into a ledger outcome (the
+// delivery pipeline runs many at once). The gateway client already retries with backoff (same idempotency key);
 // what reaches here is its final word.
 import type { Grant, GrantOutcome } from '../ledger.ts';
 import type { GrantGateway, ScanLogger } from './ports.ts';
@@ -17,26 +17,6 @@ interface GatewayFailure {
   message: string;
   uncertain?: boolean;
   status?: number;
-}
-
-export async function deliverGrants(
-  grants: readonly Grant[],
-  gateway: GrantGateway,
-  options: DeliveryOptions,
-  logger: ScanLogger,
-): Promise<GrantOutcome[]> {
-  const outcomes: GrantOutcome[] = new Array(grants.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < grants.length) {
-      const index = next++;
-      const grant = grants[index]!;
-      outcomes[index] = await deliverGrant(grant, gateway, options, logger);
-    }
-  };
-  const workers = Array.from({ length: Math.min(options.concurrency, grants.length) }, worker);
-  await Promise.all(workers);
-  return outcomes;
 }
 
 /** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */

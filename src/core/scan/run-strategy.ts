@@ -7,7 +7,7 @@ import { parse } from '../../condition/index.ts';
 import type { Clock } from '../clock.ts';
 import { idempotencyKey, type Grant, type GrantOutcome, type GrantStatus } from '../ledger.ts';
 import type { Strategy } from '../strategy.ts';
-import { deliverGrant, deliverGrants, type DeliveryOptions } from './deliver-grants.ts';
+import { deliverGrant, type DeliveryOptions } from './deliver-grants.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { matchingUsers } from './matching-users.ts';
 import type { GrantGateway, InteractiveWork, ScanLogger, ScanStore } from './ports.ts';
@@ -100,7 +100,6 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
       else counts.failed++;
     }
   };
-  const deliver = (grants: Grant[]) => deliverGrants(grants, deps.gateway, deps.delivery, log);
   let pausedLogged = false;
   const gatewayDown = () => {
     if (deps.gatewayAvailable?.() !== false) return false;
@@ -111,12 +110,32 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     return true;
   };
 
+  const pipeline = new DeliveryPipeline((grant) => deliverGrant(grant, deps.gateway, deps.delivery, log), record, {
+    concurrency: deps.delivery.concurrency,
+    // The next page is claimed once half of this one is sent: early enough for the claim to
+    // finish before the queue runs dry, late enough that a crash orphans at most 1.5 pages
+    // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
+    maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
+    recordBatch: deps.pageSize,
+    paused: gatewayDown,
+    yieldTo: deps.interactive,
+  });
+  /**
+   * Re-sends a page of earlier rows and records the outcomes. Rows left unsent because the
+   * gateway went down stay as they are (they may have been sent before: never released).
+   */
+  const resend = async (grants: Grant[]) => {
+    await pipeline.submit(grants);
+    await pipeline.drain();
+    pipeline.takeBackQueued();
+  };
+
   try {
     // 1. Pending rows while we hold the lease can only be orphans of a run that died.
     await forEachGrantPage(store, strategy.id, ['pending'], deps, async (grants) => {
       if (deps.delivery.honoursIdempotency) {
         if (gatewayDown()) return true;
-        await record(await deliver(grants));
+        await resend(grants);
       } else {
         await record(grants.map((g) => ({ id: g.id, status: 'unknown', lastError: ORPHAN_MESSAGE })));
       }
@@ -125,7 +144,7 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     // 2. Failed rows: re-send with the same key, a bounded number of times in total.
     await forEachGrantPage(store, strategy.id, ['failed'], deps, async (grants) => {
       if (gatewayDown()) return true;
-      await record(await deliver(grants));
+      await resend(grants);
       return checkpoint();
     }, deps.ledgerMaxAttempts);
 
@@ -138,16 +157,6 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     }
     // 3. New grants, occurrence by occurrence, page by page. The pipeline delivers one page
     // while the next is claimed, and writes outcomes while deliveries go on.
-    const pipeline = new DeliveryPipeline((grant) => deliverGrant(grant, deps.gateway, deps.delivery, log), record, {
-      concurrency: deps.delivery.concurrency,
-      // The next page is claimed once half of this one is sent: early enough for the claim to
-      // finish before the queue runs dry, late enough that a crash orphans at most 1.5 pages
-      // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
-      maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
-      recordBatch: deps.pageSize,
-      paused: gatewayDown,
-      yieldTo: deps.interactive,
-    });
     try {
       for (const { occurrence: current, catchUp } of due) {
         if (strategy.type === 'periodic') await store.markOccurrenceOpen(strategy.id, current);
