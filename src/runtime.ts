@@ -61,28 +61,16 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
   }
   logger.info('database ready', { kind: database.kind });
 
+  const gatewayLog = logger.child({ component: 'gateway' });
+  // Shared by the client (which refuses calls while it is open) and the scanner (which then
+  // claims nothing).
+  const breaker = createGatewayBreaker(config.gateway, gatewayLog);
   const stats = createStatsRepository(database.db);
   const metrics = createMetrics({
     ledgerBacklog: () => stats.ledgerBacklog(),
     enabledStrategies: () => stats.enabledStrategies(),
     logger: logger.child({ component: 'metrics' }),
     gatewayCircuit: () => breaker?.state ?? 'closed',
-  });
-  const breakerLog = logger.child({ component: 'gateway' });
-  // Shared by the client (which refuses calls while it is open) and the scanner (which then
-  // claims nothing); 0 failures turns it off.
-  const breaker = config.gateway.breakerFailures === 0 ? undefined : new CircuitBreaker({
-    failureThreshold: config.gateway.breakerFailures,
-    cooldownMs: config.gateway.breakerCooldownMs,
-    onChange: ({ state, consecutiveFailures, retryAt }) => {
-      if (state === 'open') {
-        breakerLog.error('gateway circuit breaker open: grants paused', { consecutive_failures: consecutiveFailures, retry_at: new Date(retryAt!).toISOString() });
-      } else if (state === 'closed') {
-        breakerLog.info('gateway circuit breaker closed: grants resume');
-      } else {
-        breakerLog.info('gateway circuit breaker half-open: probing the gateway');
-      }
-    },
   });
   const gateway = instrumentGateway(createAiGatewayClient({
     baseUrl: config.gateway.url,
@@ -95,7 +83,7 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     retryMaxDelayMs: config.gateway.retryMaxDelayMs,
     concurrency: config.gateway.concurrency,
     honoursIdempotency: config.gateway.honoursIdempotency,
-    logger: logger.child({ component: 'gateway' }),
+    logger: gatewayLog,
     breaker,
   }), metrics.gatewayRequestDuration);
 
@@ -133,4 +121,22 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
       await database.close();
     },
   };
+}
+
+/** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
+function createGatewayBreaker(settings: Config['gateway'], log: winston.Logger): CircuitBreaker | undefined {
+  if (settings.breakerFailures === 0) return undefined;
+  return new CircuitBreaker({
+    failureThreshold: settings.breakerFailures,
+    cooldownMs: settings.breakerCooldownMs,
+    onChange: ({ state, consecutiveFailures, retryAt }) => {
+      if (state === 'open') {
+        log.error('gateway circuit breaker open: grants paused', { consecutive_failures: consecutiveFailures, retry_at: new Date(retryAt!).toISOString() });
+      } else if (state === 'closed') {
+        log.info('gateway circuit breaker closed: grants resume');
+      } else {
+        log.info('gateway circuit breaker half-open: probing the gateway');
+      }
+    },
+  });
 }
