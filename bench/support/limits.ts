@@ -23,6 +23,30 @@ function rate(count: number, startedMs: number): RateMeasurement {
 
 const BATCH = 1000;
 
+/** (strategy, user) for strategies 1..n and every user: the rows a ledger insert test writes. */
+function pairs(strategies: number, users: readonly string[]): [number, string][] {
+  const rows: [number, string][] = [];
+  for (let s = 1; s <= strategies; s++) for (const user of users) rows.push([s, user]);
+  return rows;
+}
+
+/** Inserts up to `count` rows, BATCH per call, until done or the deadline; the rate achieved. */
+async function insertInBatches(
+  rows: [number, string][],
+  count: number,
+  deadline: number,
+  insert: (slice: [number, string][]) => unknown,
+): Promise<RateMeasurement> {
+  const started = performance.now();
+  let done = 0;
+  for (let i = 0; i < count && performance.now() < deadline; i += BATCH) {
+    const slice = rows.slice(i, Math.min(i + BATCH, count));
+    await insert(slice);
+    done += slice.length;
+  }
+  return rate(done, started);
+}
+
 /**
  * (a) `count` pending ledger rows for the seeded strategies, `BATCH` rows per transaction, with
  * the daemon's own settings (SQLite: WAL, synchronous=NORMAL). SQLite: one prepared single-row
@@ -46,16 +70,7 @@ export async function rawLedgerInsertRate(database: BenchDatabase, count: number
       const batch = db.transaction((rows: [number, string][]) => {
         for (const [strategy, user] of rows) insert.run(strategy, user, `qm:${strategy}:once:${user}`, now, now);
       });
-      const rows: [number, string][] = [];
-      for (let s = 1; s <= strategies; s++) for (const user of users) rows.push([s, user]);
-      const started = performance.now();
-      let done = 0;
-      for (let i = 0; i < count && performance.now() < deadline; i += BATCH) {
-        const slice = rows.slice(i, Math.min(i + BATCH, count));
-        batch(slice);
-        done += slice.length;
-      }
-      return rate(done, started);
+      return await insertInBatches(pairs(strategies, users), count, deadline, batch);
     } finally {
       db.close();
     }
@@ -64,21 +79,14 @@ export async function rawLedgerInsertRate(database: BenchDatabase, count: number
   await client.connect();
   try {
     const users = (await client.query<{ id: string }>('SELECT id FROM user_info ORDER BY id LIMIT $1', [perStrategy])).rows.map((r) => r.id);
-    const rows: [number, string][] = [];
-    for (let s = 1; s <= strategies; s++) for (const user of users) rows.push([s, user]);
-    const started = performance.now();
-    let done = 0;
-    for (let i = 0; i < count && performance.now() < deadline; i += BATCH) {
-      const slice = rows.slice(i, Math.min(i + BATCH, count));
+    return await insertInBatches(pairs(strategies, users), count, deadline, async (slice) => {
       await client.query(
         `INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
          SELECT s, 'once', u, 10, 'pending', 0, 'qm:' || s || ':once:' || u, now(), now() FROM unnest($1::int[], $2::text[]) AS t(s, u)
          ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING`,
         [slice.map((r) => r[0]), slice.map((r) => r[1])],
       );
-      done += slice.length;
-    }
-    return rate(done, started);
+    });
   } finally {
     await client.end();
   }
