@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import type { ConditionAst, ConditionUser, Span } from '../../src/condition/index.ts';
 import { resolveTimestamp } from '../../src/condition/index.ts';
+import type { Db } from '../../src/db/client.ts';
 
 export const NO_SPAN: Span = { offset: 0, length: 0, line: 1, column: 1 };
 
@@ -159,4 +160,20 @@ export function withoutSpans(node: unknown): unknown {
     );
   }
   return node;
+}
+
+/** Writes generated users (and their stars) to user_info, one by one. */
+export async function insertConditionUsers(db: Db, users: readonly ConditionUser[]): Promise<void> {
+  for (const user of users) {
+    await db.userInfo.create({
+      data: {
+        id: user.id,
+        vip: user.vip,
+        org: user.org,
+        registerTime: user.registerTime,
+        accessTime: user.accessTime,
+        stars: { create: [...new Set(user.githubStars)].map((repo) => ({ repo })) },
+      },
+    });
+  }
 }

@@ -14,7 +14,7 @@ import {
 } from '../../src/condition/index.ts';
 import type { Prisma } from '../../src/db/client.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
-import { conditionArbitrary, databaseVocabulary, userArbitrary, ZONES } from './arbitraries.ts';
+import { conditionArbitrary, databaseVocabulary, insertConditionUsers, userArbitrary, ZONES } from './arbitraries.ts';
 
 const USER_COUNT = 60;
 const CONDITION_RUNS = 300;
@@ -108,18 +108,7 @@ describe.each(DATABASE_KINDS)('toDatabaseFilter on %s', (kind) => {
     // Also the extremes: everything unknown, and a user who has it all.
     users.push({ id: 'nulls', vip: 0, org: null, registerTime: null, accessTime: null, githubStars: [] });
     users.push({ id: 'all', vip: 6, org: 'org001', registerTime: new Date('2024-06-15T04:00:00Z'), accessTime: new Date('2024-06-15T04:00:00Z'), githubStars: ['zgsm', 'p', 'ZGSM'] });
-    for (const user of users) {
-      await database.db.userInfo.create({
-        data: {
-          id: user.id,
-          vip: user.vip,
-          org: user.org,
-          registerTime: user.registerTime,
-          accessTime: user.accessTime,
-          stars: { create: user.githubStars.map((repo) => ({ repo })) },
-        },
-      });
-    }
+    await insertConditionUsers(database.db, users);
   });
 
   afterAll(async () => {

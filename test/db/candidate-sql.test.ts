@@ -9,7 +9,7 @@ import { idempotencyKey } from '../../src/core/ledger.ts';
 import type { ScanStore } from '../../src/core/scan/ports.ts';
 import { UnsupportedFilterError, userWhereSql } from '../../src/db/candidate-sql.ts';
 import { createScanStore } from '../../src/db/scan-store.ts';
-import { conditionArbitrary, databaseVocabulary, userArbitrary, ZONES } from '../condition/arbitraries.ts';
+import { conditionArbitrary, databaseVocabulary, insertConditionUsers, userArbitrary, ZONES } from '../condition/arbitraries.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 
 const USER_COUNT = 60;
@@ -51,18 +51,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
     }
     users.push({ id: 'nulls', vip: 0, org: null, registerTime: null, accessTime: null, githubStars: [] });
     users.push({ id: 'all', vip: 6, org: 'org001', registerTime: new Date('2024-06-15T04:00:00Z'), accessTime: new Date('2024-06-15T04:00:00Z'), githubStars: ['zgsm', 'p'] });
-    for (const user of users) {
-      await database.db.userInfo.create({
-        data: {
-          id: user.id,
-          vip: user.vip,
-          org: user.org,
-          registerTime: user.registerTime,
-          accessTime: user.accessTime,
-          stars: { create: [...new Set(user.githubStars)].map((repo) => ({ repo })) },
-        },
-      });
-    }
+    await insertConditionUsers(database.db, users);
     await store.claimGrants(
       [...GRANTED].map((userId) => ({ strategyId: STRATEGY, occurrence: OCCURRENCE, userId, amount: 1, idempotencyKey: idempotencyKey(STRATEGY, OCCURRENCE, userId), catchUp: false })),
     );
