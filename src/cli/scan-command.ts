@@ -51,14 +51,11 @@ interface DryRunRow extends PreviewResult {
 }
 
 async function dryRun(runtime: Runtime, io: CliIo, json: boolean): Promise<ExitCode> {
-  const { createScanStore } = await import('../db/scan-store.ts');
-  const store = createScanStore(runtime.database.db);
   const rows: DryRunRow[] = [];
   for await (const strategy of allStrategies(runtime.strategies, { enabled: true })) {
+    // A real scan skips a done occurrence; the preview then grants nobody, as the scan would.
     const preview = await runtime.scanner.preview(strategy);
-    const done = strategy.type === 'periodic' && preview.occurrence !== null && (await store.isOccurrenceDone(strategy.id, preview.occurrence));
-    // A real scan skips a done occurrence, so it would grant nothing new there.
-    rows.push(done ? { ...preview, id: strategy.id, name: strategy.name, done, would_grant: 0, total_amount: 0, sample_user_ids: [] } : { ...preview, id: strategy.id, name: strategy.name, done });
+    rows.push({ ...preview, id: strategy.id, name: strategy.name, done: preview.occurrence_done });
   }
   const totals = {
     strategies: rows.length,

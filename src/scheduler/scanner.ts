@@ -7,7 +7,7 @@ import { isOccurrence, occurrenceKey } from '../core/schedule.ts';
 import { dueOccurrence } from '../core/scan/due-occurrence.ts';
 import { previewStrategy, type PreviewResult } from '../core/scan/preview-strategy.ts';
 import { runScan, summarize, type ScanSummary } from '../core/scan/run-scan.ts';
-import { runStrategy, type DueOccurrence, type RunDeps } from '../core/scan/run-strategy.ts';
+import { isOccurrenceClosed, runStrategy, type DueOccurrence, type RunDeps } from '../core/scan/run-strategy.ts';
 import type { Strategy } from '../core/strategy.ts';
 
 export interface RunNowResult extends ScanSummary {
@@ -63,7 +63,7 @@ export class Scanner {
   private async dueForRun(strategy: Strategy, occurrence: string | null): Promise<DueOccurrence[]> {
     if (occurrence === null) return [];
     const { store, ledgerMaxAttempts } = this.deps;
-    if (strategy.type !== 'periodic' || !(await store.isOccurrenceDone(strategy.id, occurrence))) return [{ occurrence, catchUp: false }];
+    if (!(await isOccurrenceClosed(strategy, occurrence, store))) return [{ occurrence, catchUp: false }];
     const pending = await store.findGrants(strategy.id, ['pending'], { limit: 1 });
     const failed = await store.findGrants(strategy.id, ['failed'], { limit: 1, maxAttempts: ledgerMaxAttempts });
     if (pending.length > 0 || failed.length > 0) return [];

@@ -3,6 +3,7 @@
 import { parse } from '../../condition/index.ts';
 import type { Strategy } from '../strategy.ts';
 import { matchingUsers, type MatchingDeps } from './matching-users.ts';
+import { isOccurrenceClosed } from './run-strategy.ts';
 
 export interface PreviewResult {
   occurrence: string | null;
@@ -23,7 +24,7 @@ export async function previewStrategy(strategy: Strategy, occurrence: string | n
   const preview: PreviewResult = { occurrence, occurrence_done: false, matched: 0, would_grant: 0, total_amount: 0, sample_user_ids: [] };
   const parsed = parse(strategy.condition);
   if (occurrence === null || !parsed.ok) return preview;
-  if (strategy.type === 'periodic' && (await deps.store.isOccurrenceDone(strategy.id, occurrence))) {
+  if (await isOccurrenceClosed(strategy, occurrence, deps.store)) {
     return { ...preview, occurrence_done: true };
   }
   for await (const page of matchingUsers(strategy, parsed.ast, occurrence, deps)) {

@@ -70,6 +70,15 @@ export interface DueOccurrence {
 }
 
 /**
+ * A periodic occurrence marked done is never scanned for users again, by ticks, runs or
+ * previews: ledger retention may have deleted its rows, and the ledger is what stops a second
+ * grant.
+ */
+export async function isOccurrenceClosed(strategy: Strategy, occurrence: string, store: ScanStore): Promise<boolean> {
+  return strategy.type === 'periodic' && (await store.isOccurrenceDone(strategy.id, occurrence));
+}
+
+/**
  * Settles earlier rows, then grants each occurrence in `due` (oldest first). An empty `due`
  * means: only settle (a periodic strategy with nothing new due).
  */
