@@ -9,13 +9,26 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseKind } from '../src/db/driver.ts';
 import { freePort } from '../test/support/pg-cluster.ts';
-import { closedLoad, LoadClient, openLoad, type LoadResult, type Request } from './support/http-load.ts';
+import {
+  closedLoad,
+  LoadClient,
+  openLoad,
+  type LoadResult,
+  type Request,
+} from './support/http-load.ts';
 import { round } from './support/machine.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { cpuSeconds, statusMb } from './support/proc.ts';
 import { Recorder } from './support/report.ts';
 import {
-  benchWorkDir, MOCK_KEY, seededSqlite, spawnTsx, startMockGateway, startPostgres, waitForHttp, type PgService,
+  benchWorkDir,
+  MOCK_KEY,
+  seededSqlite,
+  spawnTsx,
+  startMockGateway,
+  startPostgres,
+  waitForHttp,
+  type PgService,
 } from './support/services.ts';
 
 const CLOSED_CLIENTS = 8;
@@ -34,7 +47,14 @@ interface Phase {
 
 interface ApiFigures {
   phases: Phase[];
-  scans: { database: DatabaseKind; users: number; seconds: number; summary: unknown; daemonPeakRssMb: number; daemonCpuSeconds: number }[];
+  scans: {
+    database: DatabaseKind;
+    users: number;
+    seconds: number;
+    summary: unknown;
+    daemonPeakRssMb: number;
+    daemonCpuSeconds: number;
+  }[];
 }
 
 function requests(existing: number[]): () => Request {
@@ -47,7 +67,14 @@ function requests(existing: number[]): () => Request {
         op: 'create',
         method: 'POST',
         path: '/api/v1/strategies',
-        body: { name: `api-bench-${run}-${n}`, title: 'API benchmark', type: 'single', amount: 1, condition: 'and(is-vip(5), belong-to("org-01"))', enabled: false },
+        body: {
+          name: `api-bench-${run}-${n}`,
+          title: 'API benchmark',
+          type: 'single',
+          amount: 1,
+          condition: 'and(is-vip(5), belong-to("org-01"))',
+          enabled: false,
+        },
         onAnswer: (json) => void existing.push((json as { id: number }).id),
       };
     }
@@ -56,8 +83,15 @@ function requests(existing: number[]): () => Request {
   };
 }
 
-async function measureDatabase(kind: DatabaseKind, users: number, context: { workDir: string; pg?: PgService }): Promise<ApiFigures> {
-  const seeded = kind === 'sqlite' ? await seededSqlite(users, context.workDir, log) : await context.pg!.seeded(users, log);
+async function measureDatabase(
+  kind: DatabaseKind,
+  users: number,
+  context: { workDir: string; pg?: PgService },
+): Promise<ApiFigures> {
+  const seeded =
+    kind === 'sqlite'
+      ? await seededSqlite(users, context.workDir, log)
+      : await context.pg!.seeded(users, log);
   const database = await seeded.clone();
   const mock = await startMockGateway();
   const port = await freePort();
@@ -85,13 +119,26 @@ async function measureDatabase(kind: DatabaseKind, users: number, context: { wor
     await waitForHttp(`${url}/readyz`, daemon, () => output, 120_000);
     const ids: number[] = [];
     const next = requests(ids);
-    const record = (phase: string, scanRunning: boolean, load: LoadResult, scanEndedEarly = false) => {
+    const record = (
+      phase: string,
+      scanRunning: boolean,
+      load: LoadResult,
+      scanEndedEarly = false,
+    ) => {
       phases.push({ database: kind, users, phase, scanRunning, scanEndedEarly, load });
-      log(`${kind} api ${phase}: ${Math.round(load.perSecond)} req/s, p99 ${Object.entries(load.ops).map(([op, s]) => `${op} ${s.p99.toFixed(1)} ms`).join(', ')}, errors ${load.errors}`);
+      log(
+        `${kind} api ${phase}: ${Math.round(load.perSecond)} req/s, p99 ${Object.entries(load.ops)
+          .map(([op, s]) => `${op} ${s.p99.toFixed(1)} ms`)
+          .join(', ')}, errors ${load.errors}`,
+      );
     };
     // Warm-up (JIT, Prisma's query compiler, sockets), not recorded.
     await closedLoad(client, CLOSED_CLIENTS, 3, next);
-    record(`closed, ${CLOSED_CLIENTS} clients`, false, await closedLoad(client, CLOSED_CLIENTS, PHASE_SECONDS, next));
+    record(
+      `closed, ${CLOSED_CLIENTS} clients`,
+      false,
+      await closedLoad(client, CLOSED_CLIENTS, PHASE_SECONDS, next),
+    );
     record(`open, ${OPEN_RATE}/s`, false, await openLoad(client, OPEN_RATE, PHASE_SECONDS, next));
 
     log(`${kind} api: starting a scan of ${users} users through POST /api/v1/strategies/scan`);
@@ -100,10 +147,19 @@ async function measureDatabase(kind: DatabaseKind, users: number, context: { wor
     let scanSummary: unknown;
     const scanStarted = performance.now();
     const scan = client
-      .send({ op: 'scan', method: 'POST', path: '/api/v1/strategies/scan', onAnswer: (json) => void (scanSummary = json) }, 30 * 60_000)
+      .send(
+        {
+          op: 'scan',
+          method: 'POST',
+          path: '/api/v1/strategies/scan',
+          onAnswer: (json) => void (scanSummary = json),
+        },
+        30 * 60_000,
+      )
       .then((answer) => {
         scanDone = true;
-        if (answer.status !== 200) throw new Error(`scan answered ${answer.status}: ${answer.error ?? ''}\n${output}`);
+        if (answer.status !== 200)
+          throw new Error(`scan answered ${answer.status}: ${answer.error ?? ''}\n${output}`);
         return (performance.now() - scanStarted) / 1000;
       });
     await new Promise((r) => setTimeout(r, 1000));
@@ -135,7 +191,13 @@ async function measureDatabase(kind: DatabaseKind, users: number, context: { wor
 
 export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
   const users = Math.max(...options.sizes);
-  const recorder = new Recorder('api', { users, databases: options.databases, closedClients: CLOSED_CLIENTS, openRate: OPEN_RATE, phaseSeconds: PHASE_SECONDS });
+  const recorder = new Recorder('api', {
+    users,
+    databases: options.databases,
+    closedClients: CLOSED_CLIENTS,
+    openRate: OPEN_RATE,
+    phaseSeconds: PHASE_SECONDS,
+  });
   const work = benchWorkDir();
   const all: ApiFigures = { phases: [], scans: [] };
   let pg: PgService | undefined;
@@ -153,7 +215,18 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
   const ms = (value: number | undefined) => (value === undefined ? null : round(value, 1));
   recorder.table({
     title: `API under load: strategy create (POST) and read (GET), daemon as a child process, ${users.toLocaleString('en-US')} users`,
-    columns: ['database', 'load', 'scan running', 'req/s', 'create p50 ms', 'create p99 ms', 'read p50 ms', 'read p99 ms', 'max ms', 'errors'],
+    columns: [
+      'database',
+      'load',
+      'scan running',
+      'req/s',
+      'create p50 ms',
+      'create p99 ms',
+      'read p50 ms',
+      'read p99 ms',
+      'max ms',
+      'errors',
+    ],
     rows: all.phases.map((p) => [
       p.database,
       p.phase,
@@ -170,7 +243,13 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
   recorder.table({
     title: 'The scan that ran during the API load',
     columns: ['database', 'users', 'scan s', 'daemon CPU s', 'daemon peak RSS MB'],
-    rows: all.scans.map((s) => [s.database, s.users, round(s.seconds, 1), round(s.daemonCpuSeconds, 1), Math.round(s.daemonPeakRssMb)]),
+    rows: all.scans.map((s) => [
+      s.database,
+      s.users,
+      round(s.seconds, 1),
+      round(s.daemonCpuSeconds, 1),
+      Math.round(s.daemonPeakRssMb),
+    ]),
   });
   recorder.write(all);
   return all;

@@ -1,7 +1,15 @@
 // Micro-benchmark of the condition language (not a test): how many conditions per second the
 // API can validate, and how many users per second the scanner can evaluate in memory (the
 // residual path for gateway-dependent conditions). Run: npx tsx bench/condition-bench.ts
-import { evaluate, explain, format, parse, toDatabaseFilter, type ConditionAst, type ConditionUser } from '../src/condition/index.ts';
+import {
+  evaluate,
+  explain,
+  format,
+  parse,
+  toDatabaseFilter,
+  type ConditionAst,
+  type ConditionUser,
+} from '../src/condition/index.ts';
 
 /** A realistic condition with 10 predicates, as an operator might write it. */
 const CONDITION = `or(
@@ -33,7 +41,10 @@ function random(seed: number): () => number {
 function makeUsers(count: number): ConditionUser[] {
   const next = random(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const time = () => (next() < 0.1 ? null : new Date(Date.UTC(2022, 0, 1) + Math.floor(next() * 3 * 365 * 86_400_000)));
+  const time = () =>
+    next() < 0.1
+      ? null
+      : new Date(Date.UTC(2022, 0, 1) + Math.floor(next() * 3 * 365 * 86_400_000));
   return Array.from({ length: count }, (_, i) => ({
     id: `user-${i}`,
     vip: Math.floor(next() * 6),
@@ -57,7 +68,12 @@ interface Row {
 }
 
 /** Repeats `run` (which performs `batch` operations) for about `budgetMs` after a warm-up. */
-async function measure(measurement: string, batch: number, run: () => unknown | Promise<unknown>, budgetMs = 1500): Promise<Row> {
+async function measure(
+  measurement: string,
+  batch: number,
+  run: () => unknown | Promise<unknown>,
+  budgetMs = 1500,
+): Promise<Row> {
   for (let i = 0; i < 3; i++) await run();
   let operations = 0;
   const start = performance.now();
@@ -72,7 +88,9 @@ async function main(): Promise<void> {
   const ast = astOf(CONDITION);
   const users = makeUsers(USERS);
   const ctx = { timeZone: TIME_ZONE };
-  const granted = (await Promise.all(users.map((user) => evaluate(ast, user, ctx)))).filter((value) => value === 'TRUE').length;
+  const granted = (await Promise.all(users.map((user) => evaluate(ast, user, ctx)))).filter(
+    (value) => value === 'TRUE',
+  ).length;
 
   const rows = [
     await measure('parse + check (prefix, 10 leaves)', 100, () => {
@@ -103,7 +121,9 @@ async function main(): Promise<void> {
   console.log(`${'-'.repeat(width)}  ${'-'.repeat(12)}  ${'-'.repeat(8)}`);
   for (const row of rows) {
     const rate = perSecond(row);
-    console.log(`${row.measurement.padEnd(width)}  ${rate.toLocaleString('en-US').padStart(12)}  ${(1e6 / rate).toFixed(2).padStart(8)}`);
+    console.log(
+      `${row.measurement.padEnd(width)}  ${rate.toLocaleString('en-US').padStart(12)}  ${(1e6 / rate).toFixed(2).padStart(8)}`,
+    );
   }
 }
 

@@ -8,7 +8,13 @@ import { round } from './support/machine.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { Recorder } from './support/report.ts';
 import { runScanWorker, type ScanRun } from './support/scan-run.ts';
-import { benchWorkDir, seededSqlite, startMockGateway, startPostgres, type PgService } from './support/services.ts';
+import {
+  benchWorkDir,
+  seededSqlite,
+  startMockGateway,
+  startPostgres,
+  type PgService,
+} from './support/services.ts';
 
 const STRATEGIES = 10;
 
@@ -30,17 +36,29 @@ export async function runPushDownBench(options: BenchOptions): Promise<PushDownF
     for (const kind of options.databases) {
       if (kind === 'postgresql') pg = await startPostgres();
       for (const users of options.sizes) {
-        const seeded = kind === 'sqlite' ? await seededSqlite(users, work.dir, log) : await pg!.seeded(users, log);
+        const seeded =
+          kind === 'sqlite'
+            ? await seededSqlite(users, work.dir, log)
+            : await pg!.seeded(users, log);
         for (const pushDown of [true, false]) {
           const database = await seeded.clone();
           try {
             await mock.reset();
             const timeoutMs = Math.max(300_000, users * 3);
-            const scan = () => runScanWorker({ databaseUrl: database.url, mock, postmasterPid: pg?.postmasterPid, pushDown, timeoutMs });
+            const scan = () =>
+              runScanWorker({
+                databaseUrl: database.url,
+                mock,
+                postmasterPid: pg?.postmasterPid,
+                pushDown,
+                timeoutMs,
+              });
             const mode = pushDown ? 'SQL (push-down)' : 'in memory';
             log(`${kind} ${users}: ${mode}: first scan`);
             const first = await scan();
-            log(`${kind} ${users}: ${mode}: ${first.summary.granted} grants in ${(first.wallMs / 1000).toFixed(1)} s; nothing-new scan`);
+            log(
+              `${kind} ${users}: ${mode}: ${first.summary.granted} grants in ${(first.wallMs / 1000).toFixed(1)} s; nothing-new scan`,
+            );
             const again = await scan();
             figures.push({ database: kind, users, mode, first, again });
           } finally {
@@ -57,13 +75,29 @@ export async function runPushDownBench(options: BenchOptions): Promise<PushDownF
   for (let i = 0; i + 1 < figures.length; i += 2) {
     const [sql, memory] = [figures[i]!, figures[i + 1]!];
     if (sql.first.summary.granted !== memory.first.summary.granted) {
-      throw new Error(`push-down and in-memory evaluation disagree on ${sql.database}: ${sql.first.summary.granted} vs ${memory.first.summary.granted} grants`);
+      throw new Error(
+        `push-down and in-memory evaluation disagree on ${sql.database}: ${sql.first.summary.granted} vs ${memory.first.summary.granted} grants`,
+      );
     }
   }
-  const evaluatedPerSecond = (f: PushDownFigures, run: ScanRun) => Math.round((f.users * STRATEGIES) / (run.wallMs / 1000));
+  const evaluatedPerSecond = (f: PushDownFigures, run: ScanRun) =>
+    Math.round((f.users * STRATEGIES) / (run.wallMs / 1000));
   recorder.table({
     title: 'Push-down: the same scans with the condition in SQL and in memory',
-    columns: ['database', 'users', 'evaluated in', 'grants', 'first scan s', 'users evaluated/s', 'grants/s', 'scanner CPU s', 'db server CPU s', 'peak RSS MB', 'nothing-new s', 'nothing-new users evaluated/s'],
+    columns: [
+      'database',
+      'users',
+      'evaluated in',
+      'grants',
+      'first scan s',
+      'users evaluated/s',
+      'grants/s',
+      'scanner CPU s',
+      'db server CPU s',
+      'peak RSS MB',
+      'nothing-new s',
+      'nothing-new users evaluated/s',
+    ],
     rows: figures.map((f) => [
       f.database,
       f.users,

@@ -17,13 +17,17 @@ async function main(): Promise<void> {
   const options = benchOptions({ sizes: [10_000, 100_000, 1_000_000] });
   const only = options.only ?? [...BENCHMARKS];
   for (const name of only) {
-    if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}" (${BENCHMARKS.join(', ')})`);
+    if (!(BENCHMARKS as readonly string[]).includes(name))
+      throw new Error(`unknown benchmark "${name}" (${BENCHMARKS.join(', ')})`);
   }
   const started = performance.now();
   if (only.includes('scan')) await runScanBench(options);
   if (only.includes('pushdown')) {
     const sized = options.sizes.filter((n) => n <= 100_000);
-    await runPushDownBench({ ...options, sizes: [sized.length > 0 ? Math.max(...sized) : Math.min(...options.sizes)] });
+    await runPushDownBench({
+      ...options,
+      sizes: [sized.length > 0 ? Math.max(...sized) : Math.min(...options.sizes)],
+    });
   }
   if (only.includes('api')) await runApiBench({ ...options, sizes: [Math.max(...options.sizes)] });
   log(`benchmarks done in ${((performance.now() - started) / 60_000).toFixed(1)} minutes`);

@@ -44,7 +44,12 @@ const sampler = setInterval(() => {
   heapPeakMb = Math.max(heapPeakMb, memory.heapUsed / 2 ** 20);
   if (samples++ % 20 === 0) {
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
-    timeline.push([Math.round((performance.now() - samplingStarted) / 1000), mb(memory.rss), mb(memory.heapUsed), mb(memory.external)]);
+    timeline.push([
+      Math.round((performance.now() - samplingStarted) / 1000),
+      mb(memory.rss),
+      mb(memory.heapUsed),
+      mb(memory.external),
+    ]);
   }
 }, 50);
 
@@ -58,7 +63,10 @@ const deps: RunDeps & Pick<MatchingDeps, 'pushDown'> = {
   pageSize: config.scan.pageSize,
   leaseMs: config.scan.leaseMs,
   ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
-  delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
+  delivery: {
+    concurrency: config.gateway.concurrency,
+    honoursIdempotency: config.gateway.honoursIdempotency,
+  },
   observer: runtime.metrics.scanObserver,
   pushDown: env.BENCH_PUSH_DOWN !== 'false',
 };
@@ -85,7 +93,11 @@ const result = {
   rssPeakMb: statusMb('self', 'VmHWM'),
   heapPeakMb,
   timeline,
-  eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+  eventLoopDelayMs: {
+    p50: ms(loopDelay.percentile(50)),
+    p99: ms(loopDelay.percentile(99)),
+    max: ms(loopDelay.max),
+  },
   pageSize: config.scan.pageSize,
   concurrency: config.gateway.concurrency,
 };

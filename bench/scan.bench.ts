@@ -7,12 +7,25 @@
 //   5. growth — the same figures across sizes (linear time, flat memory).
 // Run: npm run bench -- --only scan [--sizes 10k,100k,1m] [--db sqlite,postgresql]
 import type { DatabaseKind } from '../src/db/driver.ts';
-import { clientGatewayRate, rawGatewayRate, rawLedgerInsertRate, type GatewayRate, type RateMeasurement } from './support/limits.ts';
+import {
+  clientGatewayRate,
+  rawGatewayRate,
+  rawLedgerInsertRate,
+  type GatewayRate,
+  type RateMeasurement,
+} from './support/limits.ts';
 import { round } from './support/machine.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { Recorder } from './support/report.ts';
 import { runScanWorker, type ScanRun } from './support/scan-run.ts';
-import { benchWorkDir, seededSqlite, startMockGateway, startPostgres, type PgService, type SeededDatabase } from './support/services.ts';
+import {
+  benchWorkDir,
+  seededSqlite,
+  startMockGateway,
+  startPostgres,
+  type PgService,
+  type SeededDatabase,
+} from './support/services.ts';
 
 const STRATEGIES = 10;
 const CONCURRENCY = 16; // the daemon's default gateway concurrency (config.yaml)
@@ -34,7 +47,10 @@ export interface ScanFigures {
 
 const perSecond = (count: number, ms: number) => (ms > 0 ? count / (ms / 1000) : 0);
 
-async function measure(seeded: SeededDatabase, context: { mock: Awaited<ReturnType<typeof startMockGateway>>; pg?: PgService }): Promise<ScanFigures> {
+async function measure(
+  seeded: SeededDatabase,
+  context: { mock: Awaited<ReturnType<typeof startMockGateway>>; pg?: PgService },
+): Promise<ScanFigures> {
   const { mock } = context;
   const users = seeded.users;
   // Generous bounds: a scan that takes longer than this has failed its target many times over.
@@ -45,9 +61,21 @@ async function measure(seeded: SeededDatabase, context: { mock: Awaited<ReturnTy
   try {
     await mock.reset();
     log(`${seeded.kind} ${users}: first scan`);
-    first = await runScanWorker({ databaseUrl: scanned.url, mock, postmasterPid: context.pg?.postmasterPid, timeoutMs });
-    log(`${seeded.kind} ${users}: ${first.summary.granted} grants in ${(first.wallMs / 1000).toFixed(1)} s; scanning again (nothing new)`);
-    again = await runScanWorker({ databaseUrl: scanned.url, mock, postmasterPid: context.pg?.postmasterPid, timeoutMs });
+    first = await runScanWorker({
+      databaseUrl: scanned.url,
+      mock,
+      postmasterPid: context.pg?.postmasterPid,
+      timeoutMs,
+    });
+    log(
+      `${seeded.kind} ${users}: ${first.summary.granted} grants in ${(first.wallMs / 1000).toFixed(1)} s; scanning again (nothing new)`,
+    );
+    again = await runScanWorker({
+      databaseUrl: scanned.url,
+      mock,
+      postmasterPid: context.pg?.postmasterPid,
+      timeoutMs,
+    });
     log(`${seeded.kind} ${users}: nothing-new scan in ${(again.wallMs / 1000).toFixed(1)} s`);
   } finally {
     await scanned.drop();
@@ -64,7 +92,9 @@ async function measure(seeded: SeededDatabase, context: { mock: Awaited<ReturnTy
   const rawGateway = await rawGatewayRate(mock, grants, CONCURRENCY, 90);
   const clientGateway = await clientGatewayRate(mock, Math.min(grants, 100_000), CONCURRENCY, 60);
   await mock.reset();
-  log(`${seeded.kind} ${users}: raw gateway ${Math.round(rawGateway.perSecond)}/s, through the client ${Math.round(clientGateway.perSecond)}/s`);
+  log(
+    `${seeded.kind} ${users}: raw gateway ${Math.round(rawGateway.perSecond)}/s, through the client ${Math.round(clientGateway.perSecond)}/s`,
+  );
   const scanRate = perSecond(first.summary.granted, first.wallMs);
   return {
     database: seeded.kind,
@@ -82,7 +112,12 @@ async function measure(seeded: SeededDatabase, context: { mock: Awaited<ReturnTy
 }
 
 export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]> {
-  const recorder = new Recorder('scan', { sizes: options.sizes, databases: options.databases, strategies: STRATEGIES, concurrency: CONCURRENCY });
+  const recorder = new Recorder('scan', {
+    sizes: options.sizes,
+    databases: options.databases,
+    strategies: STRATEGIES,
+    concurrency: CONCURRENCY,
+  });
   const work = benchWorkDir();
   const figures: ScanFigures[] = [];
   const mock = await startMockGateway();
@@ -91,7 +126,10 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
     for (const kind of options.databases) {
       if (kind === 'postgresql') pg = await startPostgres();
       for (const users of options.sizes) {
-        const seeded = kind === 'sqlite' ? await seededSqlite(users, work.dir, log) : await pg!.seeded(users, log);
+        const seeded =
+          kind === 'sqlite'
+            ? await seededSqlite(users, work.dir, log)
+            : await pg!.seeded(users, log);
         figures.push(await measure(seeded, { mock, pg }));
       }
     }
@@ -103,7 +141,19 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
 
   recorder.table({
     title: 'Scan throughput (first full scan, 10 strategies, mock gateway over HTTP)',
-    columns: ['database', 'users', 'grants', 'wall s', 'users evaluated/s', 'grants/s', 'peak RSS MB', 'scanner CPU s', 'mock CPU s', 'db server CPU s', 'nothing-new scan s'],
+    columns: [
+      'database',
+      'users',
+      'grants',
+      'wall s',
+      'users evaluated/s',
+      'grants/s',
+      'peak RSS MB',
+      'scanner CPU s',
+      'mock CPU s',
+      'db server CPU s',
+      'nothing-new scan s',
+    ],
     rows: figures.map((f) => [
       f.database,
       f.users,
@@ -120,7 +170,15 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
   });
   recorder.table({
     title: 'Limits measured in the same run, and the headline ratio',
-    columns: ['database', 'users', 'scan grants/s', '(a) raw ledger inserts/s', '(b) raw gateway deltas/s', 'client loop deltas/s', 'ratio scan ÷ min(a, b)'],
+    columns: [
+      'database',
+      'users',
+      'scan grants/s',
+      '(a) raw ledger inserts/s',
+      '(b) raw gateway deltas/s',
+      'client loop deltas/s',
+      'ratio scan ÷ min(a, b)',
+    ],
     rows: figures.map((f) => [
       f.database,
       f.users,
@@ -133,7 +191,17 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
   });
   recorder.table({
     title: 'Growth (first scan; memory is the scanning process, sampled, and its VmHWM)',
-    columns: ['database', 'users', 'wall s', 'µs per user×strategy', 'nothing-new s', 'RSS before MB', 'peak RSS MB', 'peak − before MB', 'log lines'],
+    columns: [
+      'database',
+      'users',
+      'wall s',
+      'µs per user×strategy',
+      'nothing-new s',
+      'RSS before MB',
+      'peak RSS MB',
+      'peak − before MB',
+      'log lines',
+    ],
     rows: figures.map((f) => [
       f.database,
       f.users,
@@ -149,7 +217,13 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
   recorder.table({
     title: 'Seeding (scripts/seed-users.ts)',
     columns: ['database', 'users', 'seconds', 'users/s', 'when'],
-    rows: figures.map((f) => [f.database, f.users, round(f.seedSeconds, 1), Math.round(f.seedUsersPerSecond), f.seedCached ? 'earlier run (cached file)' : 'this run']),
+    rows: figures.map((f) => [
+      f.database,
+      f.users,
+      round(f.seedSeconds, 1),
+      Math.round(f.seedUsersPerSecond),
+      f.seedCached ? 'earlier run (cached file)' : 'this run',
+    ]),
   });
   recorder.write(figures);
   return figures;

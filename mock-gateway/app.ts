@@ -8,9 +8,22 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { adminAuth } from './auth.ts';
 import { createControlRoutes } from './control-routes.ts';
 import { envelope, type MockContext } from './envelope.ts';
-import { applyFaultsPatch, defaultFaults, faultsPatchSchema, roll, type Faults, type FaultsPatch } from './faults.ts';
+import {
+  applyFaultsPatch,
+  defaultFaults,
+  faultsPatchSchema,
+  roll,
+  type Faults,
+  type FaultsPatch,
+} from './faults.ts';
 import { fromHundredths, parseHundredths } from './money.ts';
-import { MockStore, type Balance, type MockState, type PersistedState, type RememberedAnswer } from './store.ts';
+import {
+  MockStore,
+  type Balance,
+  type MockState,
+  type PersistedState,
+  type RememberedAnswer,
+} from './store.ts';
 
 export const DEFAULT_ADMIN_PATH = '/v1/chat/completions/quota';
 export const DEFAULT_AUTH_HEADER = 'x-admin-key';
@@ -124,7 +137,11 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   ];
 
   for (const { balance, prefix, type } of balances) {
-    const answer = (userId: string) => ({ user_id: userId, quota: fromHundredths(store.get(balance, userId)), type });
+    const answer = (userId: string) => ({
+      user_id: userId,
+      quota: fromHundredths(store.get(balance, userId)),
+      type,
+    });
 
     app.get(prefix, async (c) => {
       const fault = await injectFaults(c);
@@ -136,8 +153,16 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
 
     // refresh sets the balance, delta adds to it; the form field names follow the Higress plugin.
     const mutations = [
-      { op: 'refresh', field: 'quota', apply: (user: string, v: number) => (store.set(balance, user, v), true) },
-      { op: 'delta', field: 'value', apply: (user: string, v: number) => store.add(balance, user, v) !== null },
+      {
+        op: 'refresh',
+        field: 'quota',
+        apply: (user: string, v: number) => (store.set(balance, user, v), true),
+      },
+      {
+        op: 'delta',
+        field: 'value',
+        apply: (user: string, v: number) => store.add(balance, user, v) !== null,
+      },
     ] as const;
 
     for (const { op, field, apply } of mutations) {
@@ -168,13 +193,21 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
         if (!validUserId(userId)) return envelope(c, 400, 'user_id is required (1-256 characters)');
         const raw = form[field];
         const hundredths = typeof raw === 'string' ? parseHundredths(raw) : null;
-        if (hundredths === null) return envelope(c, 400, `${field} must be a decimal with at most 2 decimal places`);
-        if (op === 'refresh' && hundredths < 0) return envelope(c, 400, `${field} must not be negative`);
-        if (!apply(userId, hundredths)) return envelope(c, 400, `${field} would take the balance out of range`);
+        if (hundredths === null)
+          return envelope(c, 400, `${field} must be a decimal with at most 2 decimal places`);
+        if (op === 'refresh' && hundredths < 0)
+          return envelope(c, 400, `${field} must not be negative`);
+        if (!apply(userId, hundredths))
+          return envelope(c, 400, `${field} would take the balance out of range`);
 
         const result: RememberedAnswer = {
           status: 200,
-          body: { code: 200, message: `${op} ${type} successful`, success: true, data: answer(userId) },
+          body: {
+            code: 200,
+            message: `${op} ${type} successful`,
+            success: true,
+            data: answer(userId),
+          },
         };
         if (memoKey) store.remember(memoKey, result);
         changed();

@@ -6,6 +6,14 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export type MockContext = Context<{ Bindings: HttpBindings }>;
 
 /** `{ code, message, success, data }`; `code` mirrors the HTTP status, `success` is status < 400. */
-export function envelope(c: MockContext, status: number, message: string, data: unknown = null): Response {
-  return c.json({ code: status, message, success: status < 400, data }, status as ContentfulStatusCode);
+export function envelope(
+  c: MockContext,
+  status: number,
+  message: string,
+  data: unknown = null,
+): Response {
+  return c.json(
+    { code: status, message, success: status < 400, data },
+    status as ContentfulStatusCode,
+  );
 }

@@ -44,13 +44,17 @@ export type FaultsPatch = z.input<typeof faultsPatchSchema>;
  * contract in ARCHITECTURE.md). `honour_idempotency` is gateway behaviour rather than a failure,
  * so `{}` leaves it as it is.
  */
-export function applyFaultsPatch(current: Faults, patch: z.output<typeof faultsPatchSchema>): Faults {
+export function applyFaultsPatch(
+  current: Faults,
+  patch: z.output<typeof faultsPatchSchema>,
+): Faults {
   if (Object.keys(patch).length === 0) return defaultFaults(current.honour_idempotency);
   const next: Faults = { ...current };
   if (patch.failure_rate !== undefined) next.failure_rate = patch.failure_rate;
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.latency_ms !== undefined) next.latency_ms = patch.latency_ms;
-  if (patch.drop_after_apply_rate !== undefined) next.drop_after_apply_rate = patch.drop_after_apply_rate;
+  if (patch.drop_after_apply_rate !== undefined)
+    next.drop_after_apply_rate = patch.drop_after_apply_rate;
   if (patch.retry_after_s !== undefined) next.retry_after_s = patch.retry_after_s ?? undefined;
   if (patch.honour_idempotency !== undefined) next.honour_idempotency = patch.honour_idempotency;
   return next;

@@ -13,9 +13,12 @@ export interface PersistableState {
 export class StateFileError extends Error {
   readonly code = 'mock_state_file_invalid';
   constructor(file: string, cause: unknown) {
-    super(`cannot load mock gateway state from ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(
+      `cannot load mock gateway state from ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -42,7 +45,11 @@ export interface StatePersister {
   flush(): Promise<void>;
 }
 
-export function createStatePersister(file: string, source: PersistableState, onError: (error: unknown) => void): StatePersister {
+export function createStatePersister(
+  file: string,
+  source: PersistableState,
+  onError: (error: unknown) => void,
+): StatePersister {
   let dirty = false;
   let writing: Promise<void> | undefined;
 

@@ -33,7 +33,9 @@ export interface RunningMockGateway {
   reset(): void;
 }
 
-export async function startMockGateway(options: StartMockGatewayOptions = {}): Promise<RunningMockGateway> {
+export async function startMockGateway(
+  options: StartMockGatewayOptions = {},
+): Promise<RunningMockGateway> {
   const host = options.host ?? '127.0.0.1';
   let persister: StatePersister | undefined;
   const gateway = createMockGatewayApp({ ...options, onChange: () => persister?.changed() });

@@ -28,12 +28,17 @@ const persistedSchema = z.object({
   used: z.record(z.string(), z.number().int()),
   deltas: z.number().int().nonnegative(),
   idempotent_replays: z.number().int().nonnegative(),
-  idempotency: z.array(z.tuple([z.string(), z.object({ status: z.number().int(), body: z.unknown() })])),
+  idempotency: z.array(
+    z.tuple([z.string(), z.object({ status: z.number().int(), body: z.unknown() })]),
+  ),
 });
 export type PersistedState = z.infer<typeof persistedSchema>;
 
 export class MockStore {
-  private readonly balances: Record<Balance, Map<string, number>> = { quota: new Map(), used: new Map() };
+  private readonly balances: Record<Balance, Map<string, number>> = {
+    quota: new Map(),
+    used: new Map(),
+  };
   private readonly answers = new Map<string, RememberedAnswer>();
   private deltas = 0;
   private replays = 0;
@@ -100,7 +105,8 @@ export class MockStore {
     this.clear();
     for (const [user, value] of Object.entries(parsed.quotas)) this.balances.quota.set(user, value);
     for (const [user, value] of Object.entries(parsed.used)) this.balances.used.set(user, value);
-    for (const [key, answer] of parsed.idempotency) this.answers.set(key, answer as RememberedAnswer);
+    for (const [key, answer] of parsed.idempotency)
+      this.answers.set(key, answer as RememberedAnswer);
     this.deltas = parsed.deltas;
     this.replays = parsed.idempotent_replays;
   }

@@ -18,25 +18,85 @@ export const DEMO_USERS = Array.from({ length: 20 }, (_, i) => ({
 }));
 
 export const DEMO_STRATEGIES = [
-  { name: 'daily-star-reward', title: 'Daily reward for stargazers of zgsm-ai/zgsm', type: 'periodic', amount: 5, periodic_expr: '0 8 * * *', condition: 'github-star("zgsm-ai/zgsm")' },
-  { name: 'star-bonus-once', title: 'One-time bonus for starring zgsm-ai/zgsm', type: 'single', amount: 20, condition: 'github-star("zgsm-ai/zgsm")' },
-  { name: 'vip-reward', title: 'One-time reward for VIP level 2 and above', type: 'single', amount: 10, condition: 'is-vip(2)' },
-  { name: 'new-user-welcome', title: 'Welcome quota for users registered since 2025', type: 'single', amount: 15, condition: 'register-after("2025-01-01")' },
-  { name: 'org-weekly-reward', title: 'Weekly top-up for VIP members of acme', type: 'periodic', amount: 8, periodic_expr: '0 9 * * 1', condition: 'and(belong-to("acme"), is-vip(2))' },
-  { name: 'active-vip-reward', title: 'Reward for VIPs active since July 2025', type: 'single', amount: 12.5, condition: 'is-vip(1) and access-after("2025-07-10")' },
-  { name: 'low-quota-top-up', title: 'Every 10 minutes, top up users whose quota is 5 or less', type: 'periodic', amount: 3, periodic_expr: '*/10 * * * *', max_exec_per_user: 10, condition: 'quota-le("default", 5) and access-after("2025-07-01")' },
+  {
+    name: 'daily-star-reward',
+    title: 'Daily reward for stargazers of zgsm-ai/zgsm',
+    type: 'periodic',
+    amount: 5,
+    periodic_expr: '0 8 * * *',
+    condition: 'github-star("zgsm-ai/zgsm")',
+  },
+  {
+    name: 'star-bonus-once',
+    title: 'One-time bonus for starring zgsm-ai/zgsm',
+    type: 'single',
+    amount: 20,
+    condition: 'github-star("zgsm-ai/zgsm")',
+  },
+  {
+    name: 'vip-reward',
+    title: 'One-time reward for VIP level 2 and above',
+    type: 'single',
+    amount: 10,
+    condition: 'is-vip(2)',
+  },
+  {
+    name: 'new-user-welcome',
+    title: 'Welcome quota for users registered since 2025',
+    type: 'single',
+    amount: 15,
+    condition: 'register-after("2025-01-01")',
+  },
+  {
+    name: 'org-weekly-reward',
+    title: 'Weekly top-up for VIP members of acme',
+    type: 'periodic',
+    amount: 8,
+    periodic_expr: '0 9 * * 1',
+    condition: 'and(belong-to("acme"), is-vip(2))',
+  },
+  {
+    name: 'active-vip-reward',
+    title: 'Reward for VIPs active since July 2025',
+    type: 'single',
+    amount: 12.5,
+    condition: 'is-vip(1) and access-after("2025-07-10")',
+  },
+  {
+    name: 'low-quota-top-up',
+    title: 'Every 10 minutes, top up users whose quota is 5 or less',
+    type: 'periodic',
+    amount: 3,
+    periodic_expr: '*/10 * * * *',
+    max_exec_per_user: 10,
+    condition: 'quota-le("default", 5) and access-after("2025-07-01")',
+  },
 ] as const;
 
 /** Writes the demo users and strategies through the API; strategies that exist are kept. */
-export async function seedDemo(baseUrl: string, adminToken: string): Promise<{ users: number; strategiesCreated: number }> {
+export async function seedDemo(
+  baseUrl: string,
+  adminToken: string,
+): Promise<{ users: number; strategiesCreated: number }> {
   const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-  const users = await fetch(`${baseUrl}/api/v1/users/bulk`, { method: 'POST', headers, body: JSON.stringify(DEMO_USERS) });
+  const users = await fetch(`${baseUrl}/api/v1/users/bulk`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(DEMO_USERS),
+  });
   if (!users.ok) throw new Error(`seeding users failed: ${users.status} ${await users.text()}`);
   let strategiesCreated = 0;
   for (const strategy of DEMO_STRATEGIES) {
-    const response = await fetch(`${baseUrl}/api/v1/strategies`, { method: 'POST', headers, body: JSON.stringify(strategy) });
+    const response = await fetch(`${baseUrl}/api/v1/strategies`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(strategy),
+    });
     if (response.status === 201) strategiesCreated++;
-    else if (response.status !== 409) throw new Error(`seeding strategy ${strategy.name} failed: ${response.status} ${await response.text()}`);
+    else if (response.status !== 409)
+      throw new Error(
+        `seeding strategy ${strategy.name} failed: ${response.status} ${await response.text()}`,
+      );
   }
   return { users: DEMO_USERS.length, strategiesCreated };
 }

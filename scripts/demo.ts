@@ -14,7 +14,10 @@ const mockUrl = `http://127.0.0.1:${MOCK_PORT}`;
 
 const children: ChildProcess[] = [];
 function launch(name: string, script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`demo: ${name} exited (${code ?? signal}); stopping the demo`);
@@ -29,7 +32,9 @@ let stopping = false;
 async function stop(code = 0): Promise<void> {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)));
+  await Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)),
+  );
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -39,23 +44,38 @@ async function waitFor(url: string, init?: RequestInit): Promise<void> {
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url, init)).ok) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not become ready`);
 }
 
-launch('mock gateway', 'mock-gateway/main.ts', { MOCK_GATEWAY_PORT: MOCK_PORT, MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY });
+launch('mock gateway', 'mock-gateway/main.ts', {
+  MOCK_GATEWAY_PORT: MOCK_PORT,
+  MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY,
+});
 await waitFor(`${mockUrl}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } });
 launch('daemon', 'src/main.ts', {
-  DATABASE_URL, PORT, ADMIN_TOKEN, AIGATEWAY_URL: mockUrl, AIGATEWAY_AUTH_VALUE: MOCK_KEY, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
+  DATABASE_URL,
+  PORT,
+  ADMIN_TOKEN,
+  AIGATEWAY_URL: mockUrl,
+  AIGATEWAY_AUTH_VALUE: MOCK_KEY,
+  LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
 });
 await waitFor(`${api}/readyz`);
 
 const seeded = await seedDemo(api, ADMIN_TOKEN);
-const scan = await fetch(`${api}/api/v1/strategies/scan`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+const scan = await fetch(`${api}/api/v1/strategies/scan`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+});
 const summary = await scan.json();
-const state = (await (await fetch(`${mockUrl}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })).json()) as { quotas: Record<string, number> };
+const state = (await (
+  await fetch(`${mockUrl}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
+).json()) as { quotas: Record<string, number> };
 
 console.log(`
 ────────────────────────────────────────────────────────────────────────
@@ -67,7 +87,12 @@ console.log(`
 
  Seeded ${seeded.users} users and ${seeded.strategiesCreated} new strategies; the first scan did:
    ${JSON.stringify(summary)}
- Quotas at the gateway now: ${Object.keys(state.quotas).length} users, e.g. ${Object.entries(state.quotas).slice(0, 3).map(([u, q]) => `${u}=${q}`).join(', ')}
+ Quotas at the gateway now: ${Object.keys(state.quotas).length} users, e.g. ${Object.entries(
+   state.quotas,
+ )
+   .slice(0, 3)
+   .map(([u, q]) => `${u}=${q}`)
+   .join(', ')}
 
  Try:
    export TOKEN=${ADMIN_TOKEN}

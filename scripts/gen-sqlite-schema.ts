@@ -8,7 +8,11 @@ const target = 'prisma/sqlite/schema.prisma';
 const wanted = sqliteSchemaFrom(source);
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch { /* missing counts as stale */ }
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* missing counts as stale */
+  }
   if (current !== wanted) {
     console.error(`${target} is stale: run npm run db:sqlite-schema`);
     process.exit(1);

@@ -47,9 +47,20 @@ export const BENCH_CONDITIONS: readonly { name: string; condition: string }[] = 
   { name: 'early-vips', condition: 'and(is-vip(2), register-before("2022-06-01"))' },
   { name: 'dormant-vips', condition: 'and(is-vip(1), access-before("2023-05-01"))' },
   { name: 'org-trio-vips', condition: 'and(belong-to("org-00", "org-01", "org-02"), is-vip(3))' },
-  { name: 'stargazer-vips', condition: 'and(github-star("zgsm-ai/repo-000", "zgsm-ai/repo-001", "zgsm-ai/repo-002"), is-vip(3))' },
-  { name: 'small-orgs-active', condition: 'and(belong-to("org-30", "org-31", "org-32", "org-33"), access-after("2025-08-01"))' },
-  { name: 'niche-or', condition: 'or(github-star("zgsm-ai/repo-060", "zgsm-ai/repo-061"), and(belong-to("org-20"), not(is-vip(1))))' },
+  {
+    name: 'stargazer-vips',
+    condition:
+      'and(github-star("zgsm-ai/repo-000", "zgsm-ai/repo-001", "zgsm-ai/repo-002"), is-vip(3))',
+  },
+  {
+    name: 'small-orgs-active',
+    condition: 'and(belong-to("org-30", "org-31", "org-32", "org-33"), access-after("2025-08-01"))',
+  },
+  {
+    name: 'niche-or',
+    condition:
+      'or(github-star("zgsm-ai/repo-060", "zgsm-ai/repo-061"), and(belong-to("org-20"), not(is-vip(1))))',
+  },
 ];
 
 export interface SeedUser {
@@ -114,14 +125,20 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
 function timestamp(ms: number, style: TimestampStyle): string {
   const day = Math.floor(ms / DAY_MS);
   let date = dayTexts.get(day);
-  if (date === undefined) dayTexts.set(day, (date = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+  if (date === undefined)
+    dayTexts.set(day, (date = new Date(day * DAY_MS).toISOString().slice(0, 10)));
   const rest = ms - day * DAY_MS;
   const time = `${pad(Math.floor(rest / 3_600_000), 2)}:${pad(Math.floor(rest / 60_000) % 60, 2)}:${pad(Math.floor(rest / 1000) % 60, 2)}.${pad(rest % 1000, 3)}`;
   return `${date}T${time}${style === 'sqlite' ? '+00:00' : ''}`;
 }
 
 /** Users `from` .. `to - 1` (each user depends only on the seed and its index). */
-export function generateUsers(from: number, to: number, seed: number, style: TimestampStyle): SeedUser[] {
+export function generateUsers(
+  from: number,
+  to: number,
+  seed: number,
+  style: TimestampStyle,
+): SeedUser[] {
   const vipOf = sampler(VIP_WEIGHTS);
   const orgOf = sampler(ORG_WEIGHTS);
   const repoOf = sampler(REPO_WEIGHTS);
@@ -130,9 +147,11 @@ export function generateUsers(from: number, to: number, seed: number, style: Tim
   for (let i = from; i < to; i++) {
     const next = prng(seed * 0x9e3779b1 + i);
     const id = userId(i);
-    const register = next() < 0.04 ? null : REGISTER_FROM + Math.floor(next() * (REGISTER_TO - REGISTER_FROM));
+    const register =
+      next() < 0.04 ? null : REGISTER_FROM + Math.floor(next() * (REGISTER_TO - REGISTER_FROM));
     const accessBase = register ?? REGISTER_FROM;
-    const access = next() < 0.12 ? null : accessBase + Math.floor(next() * (REGISTER_TO - accessBase));
+    const access =
+      next() < 0.12 ? null : accessBase + Math.floor(next() * (REGISTER_TO - accessBase));
     const stars = new Set<string>();
     const starCount = starCountOf(next());
     while (stars.size < starCount) stars.add(repoName(repoOf(next())));
@@ -167,12 +186,26 @@ export interface SeedOptions {
   onProgress?: (done: number) => void;
 }
 
-const USER_COLUMNS = ['id', 'name', 'github_username', 'email', 'phone', 'vip', 'org', 'register_time', 'access_time', 'created_at', 'updated_at'];
+const USER_COLUMNS = [
+  'id',
+  'name',
+  'github_username',
+  'email',
+  'phone',
+  'vip',
+  'org',
+  'register_time',
+  'access_time',
+  'created_at',
+  'updated_at',
+];
 
 export async function seedUsers(databaseUrl: string, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const stars =
-    databaseKind(databaseUrl) === 'sqlite' ? seedSqlite(sqlitePath(databaseUrl), options) : await seedPostgres(databaseUrl, options);
+    databaseKind(databaseUrl) === 'sqlite'
+      ? seedSqlite(sqlitePath(databaseUrl), options)
+      : await seedPostgres(databaseUrl, options);
   const seconds = (performance.now() - started) / 1000;
   return { users: options.users, stars, seconds, usersPerSecond: options.users / seconds };
 }
@@ -197,12 +230,26 @@ function seedSqlite(path: string, options: SeedOptions): number {
     // Every star row names a user written just before it; checking that per row costs a lookup.
     db.pragma('foreign_keys = OFF');
     const now = timestamp(Date.now(), 'sqlite');
-    const insertUser = db.prepare(`INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${USER_COLUMNS.map(() => '?').join(',')})`);
+    const insertUser = db.prepare(
+      `INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${USER_COLUMNS.map(() => '?').join(',')})`,
+    );
     const insertStar = db.prepare('INSERT INTO user_github_star (user_id, repo) VALUES (?, ?)');
     const writeChunk = db.transaction((users: SeedUser[]) => {
       let starCount = 0;
       for (const u of users) {
-        insertUser.run(u.id, u.name, u.githubUsername, u.email, u.phone, u.vip, u.org, u.registerTime, u.accessTime, now, now);
+        insertUser.run(
+          u.id,
+          u.name,
+          u.githubUsername,
+          u.email,
+          u.phone,
+          u.vip,
+          u.org,
+          u.registerTime,
+          u.accessTime,
+          now,
+          now,
+        );
       }
       for (const u of users) {
         for (const repo of u.stars) insertStar.run(u.id, repo);
@@ -211,11 +258,15 @@ function seedSqlite(path: string, options: SeedOptions): number {
       return starCount;
     });
 
-    const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM user_info) AS empty').get() as { empty: number };
+    const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM user_info) AS empty').get() as {
+      empty: number;
+    };
     // Explicit indexes only (sql IS NOT NULL); primary keys and UNIQUE constraints stay.
     const indexes = empty.empty
       ? (db
-          .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('user_info', 'user_github_star') AND sql IS NOT NULL")
+          .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('user_info', 'user_github_star') AND sql IS NOT NULL",
+          )
           .all() as { name: string; sql: string }[])
       : [];
     for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
@@ -253,12 +304,16 @@ async function seedPostgres(url: string, options: SeedOptions): Promise<number> 
     let done = 0;
     let stars = 0;
     // As for SQLite: into an empty table, build the secondary indexes once at the end.
-    const { rows: emptyRows } = await pool.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM user_info) AS empty');
+    const { rows: emptyRows } = await pool.query<{ empty: boolean }>(
+      'SELECT NOT EXISTS (SELECT 1 FROM user_info) AS empty',
+    );
     const indexes = emptyRows[0]!.empty
-      ? (await pool.query<{ name: string; definition: string }>(`
+      ? (
+          await pool.query<{ name: string; definition: string }>(`
           SELECT indexname AS name, indexdef AS definition FROM pg_indexes
           WHERE schemaname = current_schema() AND tablename IN ('user_info', 'user_github_star')
-            AND indexname NOT IN (SELECT conname FROM pg_constraint)`)).rows
+            AND indexname NOT IN (SELECT conname FROM pg_constraint)`)
+        ).rows
       : [];
     for (const index of indexes) await pool.query(`DROP INDEX "${index.name}"`);
     const worker = async () => {
@@ -280,10 +335,23 @@ async function seedPostgres(url: string, options: SeedOptions): Promise<number> 
              SELECT id, name, gh, email, phone, vip, org, reg, acc, $10::timestamp(3), $10::timestamp(3)
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
                AS t(id, name, gh, email, phone, vip, org, reg, acc)`,
-            [column('id'), column('name'), column('githubUsername'), column('email'), column('phone'), column('vip'), column('org'),
-              column('registerTime'), column('accessTime'), now],
+            [
+              column('id'),
+              column('name'),
+              column('githubUsername'),
+              column('email'),
+              column('phone'),
+              column('vip'),
+              column('org'),
+              column('registerTime'),
+              column('accessTime'),
+              now,
+            ],
           );
-          await client.query('INSERT INTO user_github_star (user_id, repo) SELECT * FROM unnest($1::text[], $2::text[])', [starUsers, starRepos]);
+          await client.query(
+            'INSERT INTO user_github_star (user_id, repo) SELECT * FROM unnest($1::text[], $2::text[])',
+            [starUsers, starRepos],
+          );
           await client.query('COMMIT');
           stars += starRepos.length;
           done += end - start;
@@ -311,7 +379,13 @@ async function seedPostgres(url: string, options: SeedOptions): Promise<number> 
   }
 }
 
-function parseArgs(argv: string[]): { url: string; users: number; seed: number; from: number; migrate: boolean } {
+function parseArgs(argv: string[]): {
+  url: string;
+  users: number;
+  seed: number;
+  from: number;
+  migrate: boolean;
+} {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -328,12 +402,19 @@ function parseArgs(argv: string[]): { url: string; users: number; seed: number; 
   };
   const url = args.get('database-url') ?? process.env.DATABASE_URL;
   if (!url) throw new Error('--database-url (or DATABASE_URL) is required');
-  return { url, users: count(args.get('users'), 10_000), seed: count(args.get('seed'), 1), from: count(args.get('from'), 0), migrate: args.has('migrate') };
+  return {
+    url,
+    users: count(args.get('users'), 10_000),
+    seed: count(args.get('seed'), 1),
+    from: count(args.get('from'), 0),
+    migrate: args.has('migrate'),
+  };
 }
 
 async function main(): Promise<void> {
   const { url, users, seed, from, migrate } = parseArgs(process.argv.slice(2));
-  if (migrate || (databaseKind(url) === 'sqlite' && !existsSync(sqlitePath(url)))) await applyMigrations(url);
+  if (migrate || (databaseKind(url) === 'sqlite' && !existsSync(sqlitePath(url))))
+    await applyMigrations(url);
   let last = 0;
   const result = await seedUsers(url, {
     users,

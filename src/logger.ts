@@ -55,7 +55,8 @@ function fieldsOf(info: winston.Logform.TransformableInfo): Fields {
 function sanitize(secrets: readonly string[]) {
   // Longest first, so a secret that contains another is replaced whole.
   const ordered = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-  const redact = (text: string) => ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  const redact = (text: string) =>
+    ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
   const seen = new WeakSet<object>();
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return redact(value);
@@ -66,7 +67,8 @@ function sanitize(secrets: readonly string[]) {
     try {
       if (value instanceof Error) return clean(errorFields(value));
       // Date, URL, Buffer…: what JSON would print, so a URL's password is redacted too.
-      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return clean((value as { toJSON(): unknown }).toJSON());
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+        return clean((value as { toJSON(): unknown }).toJSON());
       if (Array.isArray(value)) return value.map(clean);
       return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, clean(child)]));
     } finally {
@@ -97,7 +99,15 @@ function jsonLine() {
   })();
 }
 
-const ANSI: Record<string, string> = { error: '31', warn: '33', info: '32', http: '36', verbose: '36', debug: '34', silly: '35' };
+const ANSI: Record<string, string> = {
+  error: '31',
+  warn: '33',
+  info: '32',
+  http: '36',
+  verbose: '36',
+  debug: '34',
+  silly: '35',
+};
 
 /** `2025-01-01T00:00:00.000Z info  message key=value key={"a":1}`, then any error stacks. */
 function prettyLine(colors: boolean) {
@@ -106,7 +116,9 @@ function prettyLine(colors: boolean) {
     // A logged Error's own stack (logger.error(err)) goes below the line, not into it.
     const { stack: ownStack, ...fields } = fieldsOf(info);
     const label = paint(ANSI[info.level] ?? '0', info.level.padEnd(5));
-    const pairs = Object.entries(fields).map(([key, value]) => `${paint('2', `${key}=`)}${prettyValue(value)}`);
+    const pairs = Object.entries(fields).map(
+      ([key, value]) => `${paint('2', `${key}=`)}${prettyValue(value)}`,
+    );
     const stacks = Object.values(fields).flatMap((value) => stackOf(value));
     if (typeof ownStack === 'string') stacks.unshift(ownStack);
     const head = [info.timestamp, label, String(info.message), ...pairs].join(' ');
@@ -126,8 +138,16 @@ function stackOf(value: unknown): string[] {
   return isErrorFields(value) && typeof value.stack === 'string' ? [value.stack] : [];
 }
 
-function isErrorFields(value: unknown): value is { name: string; message: string; stack?: unknown } {
-  return typeof value === 'object' && value !== null && 'stack' in value && 'message' in value && 'name' in value;
+function isErrorFields(
+  value: unknown,
+): value is { name: string; message: string; stack?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'stack' in value &&
+    'message' in value &&
+    'name' in value
+  );
 }
 
 const indent = (text: string) => text.replace(/^/gm, '    ');

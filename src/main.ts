@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     const deadline = setTimeout(() => {
-      logger.error('shutdown deadline passed; exiting with work in flight', { deadline_ms: SHUTDOWN_DEADLINE_MS });
+      logger.error('shutdown deadline passed; exiting with work in flight', {
+        deadline_ms: SHUTDOWN_DEADLINE_MS,
+      });
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();

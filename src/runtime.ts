@@ -46,8 +46,15 @@ export interface RuntimeOptions {
   migrate?: boolean;
 }
 
-export async function buildRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [...configSecrets(config), ...(options.secrets ?? [])] });
+export async function buildRuntime(
+  config: Readonly<Config>,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    secrets: [...configSecrets(config), ...(options.secrets ?? [])],
+  });
   let database = await openDatabase(config.databaseUrl);
   if (options.migrate !== false) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
@@ -72,20 +79,23 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     logger: logger.child({ component: 'metrics' }),
     gatewayCircuit: () => breaker?.state ?? 'closed',
   });
-  const gateway = instrumentGateway(createAiGatewayClient({
-    baseUrl: config.gateway.url,
-    adminPath: config.gateway.adminPath,
-    authHeader: config.gateway.authHeader,
-    authValue: config.gateway.authValue,
-    timeoutMs: config.gateway.timeoutMs,
-    maxAttempts: config.gateway.maxAttempts,
-    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
-    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
-    concurrency: config.gateway.concurrency,
-    honoursIdempotency: config.gateway.honoursIdempotency,
-    logger: gatewayLog,
-    breaker,
-  }), metrics.gatewayRequestDuration);
+  const gateway = instrumentGateway(
+    createAiGatewayClient({
+      baseUrl: config.gateway.url,
+      adminPath: config.gateway.adminPath,
+      authHeader: config.gateway.authHeader,
+      authValue: config.gateway.authValue,
+      timeoutMs: config.gateway.timeoutMs,
+      maxAttempts: config.gateway.maxAttempts,
+      retryBaseDelayMs: config.gateway.retryBaseDelayMs,
+      retryMaxDelayMs: config.gateway.retryMaxDelayMs,
+      concurrency: config.gateway.concurrency,
+      honoursIdempotency: config.gateway.honoursIdempotency,
+      logger: gatewayLog,
+      breaker,
+    }),
+    metrics.gatewayRequestDuration,
+  );
 
   const interactive = new InteractiveGate();
   const scanner = new Scanner({
@@ -97,7 +107,10 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
     pageSize: config.scan.pageSize,
     leaseMs: config.scan.leaseMs,
     ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
-    delivery: { concurrency: config.gateway.concurrency, honoursIdempotency: config.gateway.honoursIdempotency },
+    delivery: {
+      concurrency: config.gateway.concurrency,
+      honoursIdempotency: config.gateway.honoursIdempotency,
+    },
     observer: metrics.scanObserver,
     gatewayAvailable: breaker ? () => breaker.allowsRequests() : undefined,
     interactive,
@@ -124,14 +137,20 @@ export async function buildRuntime(config: Readonly<Config>, options: RuntimeOpt
 }
 
 /** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
-function createGatewayBreaker(settings: Config['gateway'], log: winston.Logger): CircuitBreaker | undefined {
+function createGatewayBreaker(
+  settings: Config['gateway'],
+  log: winston.Logger,
+): CircuitBreaker | undefined {
   if (settings.breakerFailures === 0) return undefined;
   return new CircuitBreaker({
     failureThreshold: settings.breakerFailures,
     cooldownMs: settings.breakerCooldownMs,
     onChange: ({ state, consecutiveFailures, retryAt }) => {
       if (state === 'open') {
-        log.error('gateway circuit breaker open: grants paused', { consecutive_failures: consecutiveFailures, retry_at: new Date(retryAt!).toISOString() });
+        log.error('gateway circuit breaker open: grants paused', {
+          consecutive_failures: consecutiveFailures,
+          retry_at: new Date(retryAt!).toISOString(),
+        });
       } else if (state === 'closed') {
         log.info('gateway circuit breaker closed: grants resume');
       } else {

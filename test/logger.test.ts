@@ -14,7 +14,11 @@ function capture(options: Omit<LoggerOptions, 'stream'>) {
     },
   });
   const logger = createLogger({ ...options, stream });
-  const lines = () => chunks.join('').split('\n').filter((line) => line !== '');
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
   const json = () => lines().map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, lines, json };
 }
@@ -25,7 +29,13 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 describe('JSON format', () => {
   it('writes one object per line: timestamp, level, message, then the fields', () => {
     const { logger, lines, json } = capture({ level: 'info', format: 'json' });
-    logger.info('scan finished', { strategies: 3, granted: 12, duration_ms: 41, tags: ['a'], run: { id: 'r1' } });
+    logger.info('scan finished', {
+      strategies: 3,
+      granted: 12,
+      duration_ms: 41,
+      tags: ['a'],
+      run: { id: 'r1' },
+    });
     expect(lines()).toHaveLength(1);
     const [entry] = json();
     expect(Object.keys(entry!).slice(0, 3)).toEqual(['timestamp', 'level', 'message']);
@@ -42,14 +52,23 @@ describe('JSON format', () => {
     });
   });
 
-  it('carries a child logger\'s fields on every line', () => {
+  it("carries a child logger's fields on every line", () => {
     const { logger, json } = capture({ level: 'info', format: 'json' });
     logger.child({ component: 'scheduler' }).info('tick started', { tick: 7 });
     expect(json()[0]).toMatchObject({ component: 'scheduler', message: 'tick started', tick: 7 });
   });
 
   it.each<[string, unknown, unknown]>([
-    ['an Error as its name, message, stack and extra properties', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { name: 'Error', message: 'connect ECONNREFUSED', code: 'ECONNREFUSED', stack: expect.stringContaining('connect ECONNREFUSED') }],
+    [
+      'an Error as its name, message, stack and extra properties',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      {
+        name: 'Error',
+        message: 'connect ECONNREFUSED',
+        code: 'ECONNREFUSED',
+        stack: expect.stringContaining('connect ECONNREFUSED'),
+      },
+    ],
     ['a bigint as text', 12345678901234567890n, '12345678901234567890'],
     ['a Date as ISO text', new Date(Date.UTC(2025, 0, 2, 3, 4, 5)), '2025-01-02T03:04:05.000Z'],
     ['undefined by leaving it out', undefined, undefined],
@@ -65,22 +84,36 @@ describe('JSON format', () => {
     node.self = node;
     const shared = { id: 2 };
     logger.info('graph logged', { node, pair: [shared, shared] });
-    expect(json()[0]).toMatchObject({ node: { id: 1, self: '[Circular]' }, pair: [{ id: 2 }, { id: 2 }] });
+    expect(json()[0]).toMatchObject({
+      node: { id: 1, self: '[Circular]' },
+      pair: [{ id: 2 }, { id: 2 }],
+    });
   });
 
   it('writes logger.error(err) with the error message and stack', () => {
     const { logger, json } = capture({ level: 'info', format: 'json' });
     logger.error(new Error('boom'));
-    expect(json()[0]).toMatchObject({ level: 'error', message: 'boom', stack: expect.stringMatching(/^Error: boom\n/) });
+    expect(json()[0]).toMatchObject({
+      level: 'error',
+      message: 'boom',
+      stack: expect.stringMatching(/^Error: boom\n/),
+    });
   });
 });
 
 describe('pretty format', () => {
   it('writes a readable line: time, level, message, key=value fields', () => {
     const { logger, lines } = capture({ level: 'info', format: 'pretty', colors: false });
-    logger.info('listening', { host: '0.0.0.0', port: 8099, note: 'two words', opts: { tls: false } });
+    logger.info('listening', {
+      host: '0.0.0.0',
+      port: 8099,
+      note: 'two words',
+      opts: { tls: false },
+    });
     expect(lines()).toHaveLength(1);
-    expect(lines()[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\S+Z info  listening host=0\.0\.0\.0 port=8099 note="two words" opts=\{"tls":false\}$/);
+    expect(lines()[0]).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\S+Z info  listening host=0\.0\.0\.0 port=8099 note="two words" opts=\{"tls":false\}$/,
+    );
   });
 
   it('colours the level for a terminal', () => {
@@ -113,27 +146,37 @@ describe('secret redaction', () => {
   // As configSecrets lists them: the database password both percent-encoded and decoded.
   const secrets = ['admin-token-0123456789', 'gw-key-42', 'p%40ss%2Fword', 'p@ss/word'];
 
-  it.each(['json', 'pretty'] as const)('blanks secrets in the message and in every string field, however deep (%s)', (format) => {
-    const { logger, lines } = capture({ level: 'debug', format, secrets, colors: false });
-    logger.warn('token admin-token-0123456789 refused', {
-      header: 'x-admin-key: gw-key-42',
-      request: { headers: { authorization: 'Bearer admin-token-0123456789' }, attempts: [{ error: 'key gw-key-42 rejected' }] },
-      url: new URL('postgresql://qm:p%40ss%2Fword@db/qm'),
-      dsn: 'postgresql://qm:p@ss/word@db/qm',
-      err: new Error('auth failed for gw-key-42'),
-      count: 3,
-    });
-    const output = lines().join('\n');
-    for (const secret of secrets) expect(output).not.toContain(secret);
-    expect(output).toContain(`token ${REDACTED} refused`);
-    expect(output).toContain(`Bearer ${REDACTED}`);
-    expect(output).toContain(`key ${REDACTED} rejected`);
-    expect(output).toContain(`postgresql://qm:${REDACTED}@db/qm`);
-  });
+  it.each(['json', 'pretty'] as const)(
+    'blanks secrets in the message and in every string field, however deep (%s)',
+    (format) => {
+      const { logger, lines } = capture({ level: 'debug', format, secrets, colors: false });
+      logger.warn('token admin-token-0123456789 refused', {
+        header: 'x-admin-key: gw-key-42',
+        request: {
+          headers: { authorization: 'Bearer admin-token-0123456789' },
+          attempts: [{ error: 'key gw-key-42 rejected' }],
+        },
+        url: new URL('postgresql://qm:p%40ss%2Fword@db/qm'),
+        dsn: 'postgresql://qm:p@ss/word@db/qm',
+        err: new Error('auth failed for gw-key-42'),
+        count: 3,
+      });
+      const output = lines().join('\n');
+      for (const secret of secrets) expect(output).not.toContain(secret);
+      expect(output).toContain(`token ${REDACTED} refused`);
+      expect(output).toContain(`Bearer ${REDACTED}`);
+      expect(output).toContain(`key ${REDACTED} rejected`);
+      expect(output).toContain(`postgresql://qm:${REDACTED}@db/qm`);
+    },
+  );
 
   it('keeps the structure and the non-secret values', () => {
     const { logger, json } = capture({ level: 'info', format: 'json', secrets });
-    logger.info('request logged', { request: { headers: { authorization: 'Bearer admin-token-0123456789', accept: 'json' } }, list: ['gw-key-42', 'ok'], n: 1 });
+    logger.info('request logged', {
+      request: { headers: { authorization: 'Bearer admin-token-0123456789', accept: 'json' } },
+      list: ['gw-key-42', 'ok'],
+      n: 1,
+    });
     expect(json()[0]).toMatchObject({
       message: 'request logged',
       request: { headers: { authorization: `Bearer ${REDACTED}`, accept: 'json' } },
@@ -143,7 +186,11 @@ describe('secret redaction', () => {
   });
 
   it('replaces a secret that contains another one whole', () => {
-    const { logger, json } = capture({ level: 'info', format: 'json', secrets: ['abc', 'xxabcxx'] });
+    const { logger, json } = capture({
+      level: 'info',
+      format: 'json',
+      secrets: ['abc', 'xxabcxx'],
+    });
     logger.info('nested secrets', { value: 'xxabcxx and abc' });
     expect(json()[0]!.value).toBe(`${REDACTED} and ${REDACTED}`);
   });

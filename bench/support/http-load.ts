@@ -42,13 +42,20 @@ export class LoadClient {
   private readonly agent: http.Agent;
   private readonly url: URL;
 
-  constructor(baseUrl: string, private readonly headers: Record<string, string>, maxSockets: number) {
+  constructor(
+    baseUrl: string,
+    private readonly headers: Record<string, string>,
+    maxSockets: number,
+  ) {
     this.url = new URL(baseUrl);
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
   /** One request; resolves with [milliseconds, status] (status 0: no answer). */
-  send(request: Request, timeoutMs = 30_000): Promise<{ ms: number; status: number; error?: string }> {
+  send(
+    request: Request,
+    timeoutMs = 30_000,
+  ): Promise<{ ms: number; status: number; error?: string }> {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const started = performance.now();
     return new Promise((resolve) => {
@@ -59,21 +66,31 @@ export class LoadClient {
           port: this.url.port,
           method: request.method,
           path: request.path,
-          headers: { ...this.headers, ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }) },
+          headers: {
+            ...this.headers,
+            ...(body === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300 && request.onAnswer) request.onAnswer(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            if (status >= 200 && status < 300 && request.onAnswer)
+              request.onAnswer(JSON.parse(Buffer.concat(chunks).toString('utf8')));
             resolve({ ms: performance.now() - started, status });
           });
-          res.on('error', (e) => resolve({ ms: performance.now() - started, status: 0, error: e.message }));
+          res.on('error', (e) =>
+            resolve({ ms: performance.now() - started, status: 0, error: e.message }),
+          );
         },
       );
       req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-      req.on('error', (e: NodeJS.ErrnoException) => resolve({ ms: performance.now() - started, status: 0, error: e.code ?? e.message }));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        resolve({ ms: performance.now() - started, status: 0, error: e.code ?? e.message }),
+      );
       req.end(body);
     });
   }
@@ -116,12 +133,25 @@ class Collector {
       };
     }
     const errors = [...this.errorCounts.values()].reduce((a, b) => a + b, 0);
-    return { seconds, requests: this.requests, perSecond: this.requests / seconds, errors, failures: this.failures, ops };
+    return {
+      seconds,
+      requests: this.requests,
+      perSecond: this.requests / seconds,
+      errors,
+      failures: this.failures,
+      ops,
+    };
   }
 }
 
 /** `clients` loops, each sending `next()`'s request as soon as the previous one answered. */
-export async function closedLoad(client: LoadClient, clients: number, seconds: number, next: () => Request, until?: () => boolean): Promise<LoadResult> {
+export async function closedLoad(
+  client: LoadClient,
+  clients: number,
+  seconds: number,
+  next: () => Request,
+  until?: () => boolean,
+): Promise<LoadResult> {
   const collector = new Collector();
   const started = performance.now();
   const deadline = started + seconds * 1000;

@@ -53,7 +53,11 @@ async function insertInBatches(
  * INSERT run per row (better-sqlite3's fastest form); PostgreSQL: one INSERT … SELECT FROM
  * unnest(arrays) per batch.
  */
-export async function rawLedgerInsertRate(database: BenchDatabase, count: number, maxSeconds: number): Promise<RateMeasurement> {
+export async function rawLedgerInsertRate(
+  database: BenchDatabase,
+  count: number,
+  maxSeconds: number,
+): Promise<RateMeasurement> {
   const strategies = 10;
   const perStrategy = Math.ceil(count / strategies);
   const deadline = performance.now() + maxSeconds * 1000;
@@ -62,13 +66,17 @@ export async function rawLedgerInsertRate(database: BenchDatabase, count: number
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      const users = db.prepare('SELECT id FROM user_info ORDER BY id LIMIT ?').pluck().all(perStrategy) as string[];
+      const users = db
+        .prepare('SELECT id FROM user_info ORDER BY id LIMIT ?')
+        .pluck()
+        .all(perStrategy) as string[];
       const now = new Date().toISOString().replace('Z', '+00:00');
       const insert = db.prepare(`INSERT INTO quota_execute
         (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
         VALUES (?, 'once', ?, 10, 'pending', 0, ?, ?, ?) ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING`);
       const batch = db.transaction((rows: [number, string][]) => {
-        for (const [strategy, user] of rows) insert.run(strategy, user, `qm:${strategy}:once:${user}`, now, now);
+        for (const [strategy, user] of rows)
+          insert.run(strategy, user, `qm:${strategy}:once:${user}`, now, now);
       });
       return await insertInBatches(pairs(strategies, users), count, deadline, batch);
     } finally {
@@ -78,7 +86,11 @@ export async function rawLedgerInsertRate(database: BenchDatabase, count: number
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const users = (await client.query<{ id: string }>('SELECT id FROM user_info ORDER BY id LIMIT $1', [perStrategy])).rows.map((r) => r.id);
+    const users = (
+      await client.query<{ id: string }>('SELECT id FROM user_info ORDER BY id LIMIT $1', [
+        perStrategy,
+      ])
+    ).rows.map((r) => r.id);
     return await insertInBatches(pairs(strategies, users), count, deadline, async (slice) => {
       await client.query(
         `INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
@@ -98,7 +110,13 @@ export interface GatewayRate extends RateMeasurement {
   clientCpuMsPerCall: number;
 }
 
-async function loop(mock: MockGatewayService, count: number, concurrency: number, maxSeconds: number, call: (i: number) => Promise<void>): Promise<GatewayRate> {
+async function loop(
+  mock: MockGatewayService,
+  count: number,
+  concurrency: number,
+  maxSeconds: number,
+  call: (i: number) => Promise<void>,
+): Promise<GatewayRate> {
   await mock.reset();
   const deadline = performance.now() + maxSeconds * 1000;
   const mockCpu = cpuSeconds(mock.pid);
@@ -127,7 +145,12 @@ async function loop(mock: MockGatewayService, count: number, concurrency: number
  * (b) Delta calls as fast as the mock answers them: plain node:http on keep-alive sockets, the
  * least client work a call can cost, `concurrency` in flight.
  */
-export function rawGatewayRate(mock: MockGatewayService, count: number, concurrency: number, maxSeconds: number): Promise<GatewayRate> {
+export function rawGatewayRate(
+  mock: MockGatewayService,
+  count: number,
+  concurrency: number,
+  maxSeconds: number,
+): Promise<GatewayRate> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(mock.url);
   const post = (i: number) =>
@@ -149,7 +172,11 @@ export function rawGatewayRate(mock: MockGatewayService, count: number, concurre
         },
         (response) => {
           response.resume();
-          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`mock answered ${response.statusCode}`))));
+          response.on('end', () =>
+            response.statusCode === 200
+              ? resolve()
+              : reject(new Error(`mock answered ${response.statusCode}`)),
+          );
         },
       );
       request.on('error', reject);
@@ -159,7 +186,12 @@ export function rawGatewayRate(mock: MockGatewayService, count: number, concurre
 }
 
 /** The same loop through the daemon's gateway client (retries, limiter, envelope checks). */
-export function clientGatewayRate(mock: MockGatewayService, count: number, concurrency: number, maxSeconds: number): Promise<GatewayRate> {
+export function clientGatewayRate(
+  mock: MockGatewayService,
+  count: number,
+  concurrency: number,
+  maxSeconds: number,
+): Promise<GatewayRate> {
   const client = createAiGatewayClient({
     baseUrl: mock.url,
     adminPath: ADMIN_PATH,
@@ -172,5 +204,7 @@ export function clientGatewayRate(mock: MockGatewayService, count: number, concu
     concurrency,
     honoursIdempotency: true,
   });
-  return loop(mock, count, concurrency, maxSeconds, (i) => client.deltaQuota(`client-${i}`, 10, { idempotencyKey: `client:${i}` }));
+  return loop(mock, count, concurrency, maxSeconds, (i) =>
+    client.deltaQuota(`client-${i}`, 10, { idempotencyKey: `client:${i}` }),
+  );
 }

@@ -26,13 +26,25 @@ function argument(argv: string[], name: string): string | undefined {
   return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
 }
 
-const list = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text: string | undefined) =>
+  text
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
-export function benchOptions(defaults: { sizes: number[] }, argv = process.argv.slice(2)): BenchOptions {
-  const sizes = list(argument(argv, 'sizes') ?? process.env.BENCH_SIZES)?.map(parseCount) ?? defaults.sizes;
-  const databases = (list(argument(argv, 'db') ?? process.env.BENCH_DB) ?? ['sqlite', 'postgresql']) as DatabaseKind[];
+export function benchOptions(
+  defaults: { sizes: number[] },
+  argv = process.argv.slice(2),
+): BenchOptions {
+  const sizes =
+    list(argument(argv, 'sizes') ?? process.env.BENCH_SIZES)?.map(parseCount) ?? defaults.sizes;
+  const databases = (list(argument(argv, 'db') ?? process.env.BENCH_DB) ?? [
+    'sqlite',
+    'postgresql',
+  ]) as DatabaseKind[];
   for (const kind of databases) {
-    if (kind !== 'sqlite' && kind !== 'postgresql') throw new Error(`unknown database "${kind}" (sqlite, postgresql)`);
+    if (kind !== 'sqlite' && kind !== 'postgresql')
+      throw new Error(`unknown database "${kind}" (sqlite, postgresql)`);
   }
   return { sizes, databases, only: list(argument(argv, 'only') ?? process.env.BENCH_ONLY) };
 }
@@ -42,4 +54,5 @@ export function isMain(url: string): boolean {
   return process.argv[1] !== undefined && pathToFileURL(resolve(process.argv[1])).href === url;
 }
 
-export const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+export const log = (line: string) =>
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);

@@ -28,7 +28,9 @@ function parentOf(pid: number): number | undefined {
 
 /** A process and all its children (e.g. the PostgreSQL postmaster and its backends). */
 export function processTree(root: number): number[] {
-  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
   const tree = new Set([root]);
   let grew = true;
   while (grew) {

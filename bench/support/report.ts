@@ -17,15 +17,21 @@ export interface Table {
 
 function text(cell: Cell): string {
   if (cell === null || cell === undefined) return '–';
-  if (typeof cell === 'number') return Number.isInteger(cell) ? cell.toLocaleString('en-US') : cell.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  if (typeof cell === 'number')
+    return Number.isInteger(cell)
+      ? cell.toLocaleString('en-US')
+      : cell.toLocaleString('en-US', { maximumFractionDigits: 2 });
   return cell;
 }
 
 /** A Markdown table: readable in a terminal and pasteable into bench/README.md as is. */
 export function markdownTable(table: Table): string {
   const cells = table.rows.map((row) => row.map(text));
-  const widths = table.columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i]?.length ?? 0)));
-  const line = (values: string[]) => `| ${values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join(' | ')} |`;
+  const widths = table.columns.map((column, i) =>
+    Math.max(column.length, ...cells.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (values: string[]) =>
+    `| ${values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`;
   return [`### ${table.title}`, '', line(table.columns), rule, ...cells.map(line)].join('\n');
 }
@@ -51,7 +57,10 @@ export class Recorder {
   private readonly machineAtStart = machineInfo();
   private readonly tables: Table[] = [];
 
-  constructor(private readonly benchmark: string, private readonly settings: Record<string, unknown>) {}
+  constructor(
+    private readonly benchmark: string,
+    private readonly settings: Record<string, unknown>,
+  ) {}
 
   table(table: Table): void {
     this.tables.push(table);

@@ -68,7 +68,8 @@ export async function runScanWorker(options: ScanRunOptions): Promise<ScanRun> {
       else {
         const level = /"level":"(\w+)"/.exec(line)?.[1] ?? 'other';
         logLines[level] = (logLines[level] ?? 0) + 1;
-        if ((level === 'error' || level === 'warn') && problems.length < 5) problems.push(line.slice(0, 1000));
+        if ((level === 'error' || level === 'warn') && problems.length < 5)
+          problems.push(line.slice(0, 1000));
         tail = `${tail}${line}\n`.slice(-4000);
       }
     }
@@ -79,7 +80,10 @@ export async function runScanWorker(options: ScanRunOptions): Promise<ScanRun> {
   // Sample the PostgreSQL tree while the scan runs: backends that exit take their CPU time along.
   let dbCpuPeak = dbCpuBefore;
   const dbSampler = options.postmasterPid
-    ? setInterval(() => (dbCpuPeak = Math.max(dbCpuPeak, treeCpuSeconds(options.postmasterPid!))), 500)
+    ? setInterval(
+        () => (dbCpuPeak = Math.max(dbCpuPeak, treeCpuSeconds(options.postmasterPid!))),
+        500,
+      )
     : undefined;
   const code = await new Promise<number | null>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
@@ -90,7 +94,9 @@ export async function runScanWorker(options: ScanRunOptions): Promise<ScanRun> {
   });
   if (dbSampler) clearInterval(dbSampler);
   if (code !== 0 || !result) throw new Error(`scan worker failed (exit ${code}):\n${tail}`);
-  const dbCpuAfter = options.postmasterPid ? Math.max(dbCpuPeak, treeCpuSeconds(options.postmasterPid)) : 0;
+  const dbCpuAfter = options.postmasterPid
+    ? Math.max(dbCpuPeak, treeCpuSeconds(options.postmasterPid))
+    : 0;
   return {
     ...result,
     gatewayCpuSeconds: cpuSeconds(mock.pid) - gatewayCpuBefore,

@@ -4,7 +4,18 @@
 // TEMPLATE). Seeded SQLite files are cached in bench/.cache, keyed by everything that shapes them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +34,8 @@ export const ADMIN_PATH = '/v1/chat/completions/quota';
 /** Every child process we start, so an interrupted run does not leave them behind. */
 const children = new Set<ChildProcess>();
 function killChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 process.on('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -40,7 +52,11 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
-export function spawnTsx(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+export function spawnTsx(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -52,10 +68,16 @@ export function spawnTsx(script: string, env: Record<string, string>, args: stri
 }
 
 /** Polls `url` until it answers (any status) or the deadline passes. */
-export async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${url} answered:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`process exited (${child.exitCode}) before ${url} answered:\n${output()}`);
     try {
       await fetch(url);
       return;
@@ -96,12 +118,18 @@ export interface MockGatewayService extends ChildService {
 /** The bundled mock gateway as a separate process (npm run mock-gateway), on a free port. */
 export async function startMockGateway(): Promise<MockGatewayService> {
   const port = await freePort();
-  const child = spawnTsx('mock-gateway/main.ts', { MOCK_GATEWAY_PORT: String(port), MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY });
+  const child = spawnTsx('mock-gateway/main.ts', {
+    MOCK_GATEWAY_PORT: String(port),
+    MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY,
+  });
   const url = `http://127.0.0.1:${port}`;
   const base = service(child, url, 20_000);
   await waitForHttp(`${url}/__mock/state`, child, base.output);
   const control = async (method: string, path: string) => {
-    const response = await fetch(`${url}/__mock/${path}`, { method, headers: { 'x-admin-key': MOCK_KEY } });
+    const response = await fetch(`${url}/__mock/${path}`, {
+      method,
+      headers: { 'x-admin-key': MOCK_KEY },
+    });
     if (!response.ok) throw new Error(`mock ${path}: HTTP ${response.status}`);
     return response.json();
   };
@@ -135,7 +163,17 @@ async function createStrategies(url: string): Promise<void> {
     const now = new Date();
     for (const { name, condition } of BENCH_CONDITIONS) {
       await database.db.quotaStrategy.create({
-        data: { name, title: `bench: ${name}`, type: 'single', amount: 10, timezone: 'UTC', condition, enabled: true, createdAt: now, updatedAt: now },
+        data: {
+          name,
+          title: `bench: ${name}`,
+          type: 'single',
+          amount: 10,
+          timezone: 'UTC',
+          condition,
+          enabled: true,
+          createdAt: now,
+          updatedAt: now,
+        },
       });
     }
   } finally {
@@ -159,7 +197,11 @@ function cacheKey(users: number): string {
   return `${users}-${hash.digest('hex').slice(0, 12)}`;
 }
 
-export async function seededSqlite(users: number, workDir: string, log: (line: string) => void): Promise<SeededDatabase> {
+export async function seededSqlite(
+  users: number,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<SeededDatabase> {
   mkdirSync(CACHE_DIR, { recursive: true });
   const key = cacheKey(users);
   const cached = join(CACHE_DIR, `users-${key}.db`);
@@ -169,13 +211,16 @@ export async function seededSqlite(users: number, workDir: string, log: (line: s
     seed = { ...(JSON.parse(readFileSync(meta, 'utf8')) as SeedResult), cached: true };
     log(`sqlite: ${users} users from cache (${cached})`);
   } else {
-    for (const old of readdirSync(CACHE_DIR)) if (old.startsWith(`users-${users}-`)) rmSync(join(CACHE_DIR, old), { force: true });
+    for (const old of readdirSync(CACHE_DIR))
+      if (old.startsWith(`users-${users}-`)) rmSync(join(CACHE_DIR, old), { force: true });
     const building = join(workDir, `seed-${users}.db`);
     await applyMigrations(`file:${building}`);
     log(`sqlite: seeding ${users} users`);
     const result = await seedUsers(`file:${building}`, { users });
     await createStrategies(`file:${building}`);
-    log(`sqlite: seeded ${users} users in ${result.seconds.toFixed(1)} s (${Math.round(result.usersPerSecond)} users/s)`);
+    log(
+      `sqlite: seeded ${users} users in ${result.seconds.toFixed(1)} s (${Math.round(result.usersPerSecond)} users/s)`,
+    );
     renameSync(building, cached);
     for (const suffix of ['-wal', '-shm']) rmSync(`${building}${suffix}`, { force: true });
     writeAtomically(meta, JSON.stringify(result));
@@ -189,7 +234,11 @@ export async function seededSqlite(users: number, workDir: string, log: (line: s
       const dir = mkdtempSync(join(workDir, 'db-'));
       const path = join(dir, 'bench.db');
       copyFileSync(cached, path);
-      return { kind: 'sqlite', url: `file:${path}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        kind: 'sqlite',
+        url: `file:${path}`,
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   };
 }
@@ -245,7 +294,9 @@ export async function startPostgres(): Promise<PgService> {
       log(`postgresql: seeding ${users} users`);
       const result = await seedUsers(cluster.urlFor(name), { users });
       await createStrategies(cluster.urlFor(name));
-      log(`postgresql: seeded ${users} users in ${result.seconds.toFixed(1)} s (${Math.round(result.usersPerSecond)} users/s)`);
+      log(
+        `postgresql: seeded ${users} users in ${result.seconds.toFixed(1)} s (${Math.round(result.usersPerSecond)} users/s)`,
+      );
       const seeded: SeededDatabase = {
         kind: 'postgresql',
         users,
@@ -256,7 +307,8 @@ export async function startPostgres(): Promise<PgService> {
           return {
             kind: 'postgresql',
             url: cluster.urlFor(clone),
-            drop: async () => void (await adminQuery(cluster, `DROP DATABASE IF EXISTS ${clone} WITH (FORCE)`)),
+            drop: async () =>
+              void (await adminQuery(cluster, `DROP DATABASE IF EXISTS ${clone} WITH (FORCE)`)),
           };
         },
       };

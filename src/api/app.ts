@@ -30,7 +30,10 @@ export function newRouter(): ApiApp {
 }
 
 /** Every schema failure becomes one 400 problem listing each field. */
-function validationHook(result: { success: boolean; error?: ZodError; target?: string }, c: Context) {
+function validationHook(
+  result: { success: boolean; error?: ZodError; target?: string },
+  c: Context,
+) {
   if (result.success || !result.error) return;
   const details = result.error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.join('.') : (result.target ?? 'body'),
@@ -52,10 +55,18 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
   app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
-  app.use('/api/*', bodyLimit({
-    maxSize: deps.bodyLimitBytes,
-    onError: (c) => problemResponse(c, 'payload_too_large', `request bodies are limited to ${deps.bodyLimitBytes} bytes`),
-  }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) =>
+        problemResponse(
+          c,
+          'payload_too_large',
+          `request bodies are limited to ${deps.bodyLimitBytes} bytes`,
+        ),
+    }),
+  );
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
@@ -64,7 +75,9 @@ export function createApp(deps: ApiDeps): ApiApp {
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
   registerDocsRoutes(app);
 
-  app.notFound((c) => problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.notFound((c) =>
+    problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),
+  );
   app.onError((error, c) => errorResponse(error, c, deps));
   return app;
 }
@@ -72,7 +85,11 @@ export function createApp(deps: ApiDeps): ApiApp {
 function errorResponse(raw: Error, c: Context, deps: ApiDeps): Response {
   const error = translateDatabaseError(raw);
   if (error instanceof AppError) {
-    if (error.code === 'database_unavailable') deps.logger.warn('database unavailable', { request_id: c.get('requestId'), error: raw.message });
+    if (error.code === 'database_unavailable')
+      deps.logger.warn('database unavailable', {
+        request_id: c.get('requestId'),
+        error: raw.message,
+      });
     return problemResponse(c, error.code, error.message, error.details);
   }
   if (error instanceof HTTPException && error.status < 500) {
@@ -80,7 +97,11 @@ function errorResponse(raw: Error, c: Context, deps: ApiDeps): Response {
     return problemResponse(c, 'validation_failed', error.message || 'malformed request');
   }
   // The real message goes to the log only; the client gets a generic body.
-  deps.logger.error('unhandled error', { request_id: c.get('requestId'), error: raw.message, stack: raw.stack });
+  deps.logger.error('unhandled error', {
+    request_id: c.get('requestId'),
+    error: raw.message,
+    stack: raw.stack,
+  });
   return problemResponse(c, 'internal', 'An internal error occurred; the request id is in the log');
 }
 
@@ -109,7 +130,11 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
     // Comparing fixed-size digests keeps the comparison constant-time whatever the length.
     if (!match || !timingSafeEqual(digest(match[1]!.trim()), expected)) {
       c.header('WWW-Authenticate', 'Bearer');
-      return problemResponse(c, 'unauthorized', 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>');
+      return problemResponse(
+        c,
+        'unauthorized',
+        'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>',
+      );
     }
     await next();
   };
@@ -134,7 +159,10 @@ function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv
 
 function requestTimeout(ms: number | undefined): MiddlewareHandler<AppEnv> {
   if (!ms) return async (_c, next) => next();
-  const bounded = timeout(ms, () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never);
+  const bounded = timeout(
+    ms,
+    () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never,
+  );
   return async (c, next) => (LONG_RUNNING.test(c.req.path) ? next() : bounded(c, next));
 }
 
@@ -143,10 +171,15 @@ function requireJsonBody(): MiddlewareHandler<AppEnv> {
     const method = c.req.method;
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
       const length = c.req.header('content-length');
-      const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+      const hasBody =
+        (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
       const type = c.req.header('content-type') ?? '';
       if (hasBody && !/^application\/(.+\+)?json\b/i.test(type)) {
-        return problemResponse(c, 'unsupported_media_type', 'request bodies must be application/json');
+        return problemResponse(
+          c,
+          'unsupported_media_type',
+          'request bodies must be application/json',
+        );
       }
     }
     await next();

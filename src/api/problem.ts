@@ -43,7 +43,12 @@ export interface Problem {
   errors?: ErrorDetail[];
 }
 
-export function problem(code: ErrorCode, detail: string, errors: readonly ErrorDetail[] = [], requestId?: string): Problem {
+export function problem(
+  code: ErrorCode,
+  detail: string,
+  errors: readonly ErrorDetail[] = [],
+  requestId?: string,
+): Problem {
   return {
     type: `https://quota-manager.dev/problems/${code.replaceAll('_', '-')}`,
     title: TITLE_BY_CODE[code],
@@ -55,7 +60,14 @@ export function problem(code: ErrorCode, detail: string, errors: readonly ErrorD
   };
 }
 
-export function problemResponse(c: Context, code: ErrorCode, detail: string, errors: readonly ErrorDetail[] = []): Response {
+export function problemResponse(
+  c: Context,
+  code: ErrorCode,
+  detail: string,
+  errors: readonly ErrorDetail[] = [],
+): Response {
   const body = problem(code, detail, errors, c.get('requestId' as never) as string | undefined);
-  return c.body(JSON.stringify(body), STATUS_BY_CODE[code], { 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), STATUS_BY_CODE[code], {
+    'content-type': 'application/problem+json',
+  });
 }

@@ -12,7 +12,9 @@ const WINDOW_MS = 60_000;
 function routeKey(method: string, path: string): string {
   const folded = path
     .split('/')
-    .map((segment, index, all) => (/^\d+$/.test(segment) || all[index - 1] === 'users' ? ':id' : segment))
+    .map((segment, index, all) =>
+      /^\d+$/.test(segment) || all[index - 1] === 'users' ? ':id' : segment,
+    )
     .join('/');
   return `${method} ${folded}`;
 }
@@ -39,8 +41,15 @@ export function rateLimit(perMinute: number, clock: Clock): MiddlewareHandler {
     const used = (counts.get(key) ?? 0) + 1;
     counts.set(key, used);
     if (used > perMinute) {
-      c.header('Retry-After', String(Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000))));
-      return problemResponse(c, 'rate_limited', `more than ${perMinute} requests per minute to this route; retry later`);
+      c.header(
+        'Retry-After',
+        String(Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000))),
+      );
+      return problemResponse(
+        c,
+        'rate_limited',
+        `more than ${perMinute} requests per minute to this route; retry later`,
+      );
     }
     await next();
   };

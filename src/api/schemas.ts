@@ -16,14 +16,16 @@ export const ProblemSchema = z
     code: z.string(),
     request_id: z.string().optional(),
     errors: z
-      .array(z.object({
-        field: z.string().optional(),
-        line: z.number().int().optional(),
-        column: z.number().int().optional(),
-        length: z.number().int().optional(),
-        code: z.string().optional(),
-        message: z.string(),
-      }))
+      .array(
+        z.object({
+          field: z.string().optional(),
+          line: z.number().int().optional(),
+          column: z.number().int().optional(),
+          length: z.number().int().optional(),
+          code: z.string().optional(),
+          message: z.string(),
+        }),
+      )
       .optional(),
   })
   .openapi('Problem', {
@@ -33,13 +35,28 @@ export const ProblemSchema = z
       status: 400,
       detail: 'The condition is not valid',
       code: 'invalid_condition',
-      errors: [{ field: 'condition', line: 1, column: 9, length: 4, code: 'unknown_function', message: 'unknown function "is-vp"; did you mean "is-vip"?' }],
+      errors: [
+        {
+          field: 'condition',
+          line: 1,
+          column: 9,
+          length: 4,
+          code: 'unknown_function',
+          message: 'unknown function "is-vp"; did you mean "is-vip"?',
+        },
+      ],
     },
   });
 
 export const problemResponses = {
-  400: { description: 'Invalid input', content: { 'application/problem+json': { schema: ProblemSchema } } },
-  401: { description: 'Missing or wrong admin token', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  400: {
+    description: 'Invalid input',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  401: {
+    description: 'Missing or wrong admin token',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
 } as const;
 
 /** The request id of documented error examples. */
@@ -62,26 +79,42 @@ function routeProblem(description: string, examples: Record<string, ProblemExamp
     content: {
       'application/problem+json': {
         schema: ProblemSchema,
-        examples: Object.fromEntries(Object.entries(examples).map(([name, e]) => [
-          name, { summary: e.code, value: problem(e.code, e.detail, e.errors ?? [], EXAMPLE_REQUEST_ID) },
-        ])),
+        examples: Object.fromEntries(
+          Object.entries(examples).map(([name, e]) => [
+            name,
+            {
+              summary: e.code,
+              value: problem(e.code, e.detail, e.errors ?? [], EXAMPLE_REQUEST_ID),
+            },
+          ]),
+        ),
       },
     },
   };
 }
 
 export const strategyNotFoundResponse = {
-  404: routeProblem('No strategy has this id', { not_found: { code: 'not_found', detail: 'strategy 42 does not exist' } }),
+  404: routeProblem('No strategy has this id', {
+    not_found: { code: 'not_found', detail: 'strategy 42 does not exist' },
+  }),
 };
 export const userNotFoundResponse = {
-  404: routeProblem('No user has this id', { not_found: { code: 'not_found', detail: 'user user001 does not exist' } }),
+  404: routeProblem('No user has this id', {
+    not_found: { code: 'not_found', detail: 'user user001 does not exist' },
+  }),
 };
 export const executionNotFoundResponse = {
-  404: routeProblem('The strategy has no ledger row with this id', { not_found: { code: 'not_found', detail: 'execution 42 does not exist' } }),
+  404: routeProblem('The strategy has no ledger row with this id', {
+    not_found: { code: 'not_found', detail: 'execution 42 does not exist' },
+  }),
 };
 export const duplicateNameResponse = {
   409: routeProblem('Another strategy already has this name', {
-    conflict: { code: 'conflict', detail: 'a strategy named "daily-star-reward" already exists', errors: [{ field: 'name', message: 'already in use' }] },
+    conflict: {
+      code: 'conflict',
+      detail: 'a strategy named "daily-star-reward" already exists',
+      errors: [{ field: 'name', message: 'already in use' }],
+    },
   }),
 };
 export const runConflictResponse = {
@@ -90,18 +123,28 @@ export const runConflictResponse = {
       '`occurrence_done`: the occurrence (the one due now, or the one requested) is already done — a done occurrence is never scanned for users ' +
       'again, since ledger retention may have removed the rows that prevent a second grant — and the strategy has no pending or failed grants to settle.',
     {
-      lease_held: { code: 'conflict', detail: 'strategy 42 is being scanned by another process; try again' },
+      lease_held: {
+        code: 'conflict',
+        detail: 'strategy 42 is being scanned by another process; try again',
+      },
       occurrence_done: {
         code: 'occurrence_done',
-        detail: 'occurrence 2026-03-01T08:00:00.000Z of strategy 42 is already done: a done occurrence is not scanned again, and the strategy has no pending or failed grants to settle',
+        detail:
+          'occurrence 2026-03-01T08:00:00.000Z of strategy 42 is already done: a done occurrence is not scanned again, and the strategy has no pending or failed grants to settle',
       },
     },
   ),
 };
 export const resolveConflictResponse = {
-  409: routeProblem('The ledger row is neither unknown nor failed (already applied, or still pending): there is nothing to resolve', {
-    conflict: { code: 'conflict', detail: 'execution 42 is applied; only unknown or failed grants can be resolved' },
-  }),
+  409: routeProblem(
+    'The ledger row is neither unknown nor failed (already applied, or still pending): there is nothing to resolve',
+    {
+      conflict: {
+        code: 'conflict',
+        detail: 'execution 42 is applied; only unknown or failed grants can be resolved',
+      },
+    },
+  ),
 };
 
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -111,7 +154,10 @@ const isoDateTime = z.iso.datetime({ offset: true });
  * them in text columns (it would fail the write with a 500); SQLite could, but both databases
  * must accept the same input.
  */
-const text = () => z.string().refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
+const text = () =>
+  z
+    .string()
+    .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
 
 /**
  * Amount: at least 0.01, at most two decimals, below the Decimal(14,2) column's limit.
@@ -121,7 +167,9 @@ const Amount = z
   .number()
   .min(0.01)
   .max(999_999_999_999)
-  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { message: 'at most two decimals' });
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, {
+    message: 'at most two decimals',
+  });
 
 const StrategyFieldsShape = {
   name: text().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
@@ -129,12 +177,24 @@ const StrategyFieldsShape = {
   type: z.enum(['single', 'periodic']),
   amount: Amount.openapi({ example: 5 }),
   model: text().trim().min(1).max(200).nullable().optional(),
-  periodic_expr: text().trim().min(1).max(200).nullable().optional().openapi({ example: '0 8 * * *' }),
+  periodic_expr: text()
+    .trim()
+    .min(1)
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ example: '0 8 * * *' }),
   timezone: text().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
   condition: text().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
-  missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({ description: 'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up' }),
+  missed_runs: z
+    .enum(['skip', 'catch_up'])
+    .optional()
+    .openapi({
+      description:
+        'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
+    }),
   max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
@@ -142,7 +202,10 @@ const StrategyFieldsShape = {
 
 export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
 /** API input → domain fields; absent optional fields take their documented defaults. */
-export function strategyFieldsFromInput(input: z.infer<typeof StrategyCreateSchema>, defaultTimeZone: string): StrategyFields {
+export function strategyFieldsFromInput(
+  input: z.infer<typeof StrategyCreateSchema>,
+  defaultTimeZone: string,
+): StrategyFields {
   return {
     name: input.name,
     title: input.title,
@@ -161,7 +224,10 @@ export function strategyFieldsFromInput(input: z.infer<typeof StrategyCreateSche
   };
 }
 
-export const StrategyPatchSchema = z.strictObject(StrategyFieldsShape).partial().openapi('StrategyPatch');
+export const StrategyPatchSchema = z
+  .strictObject(StrategyFieldsShape)
+  .partial()
+  .openapi('StrategyPatch');
 
 export const StrategySchema = z
   .object({
@@ -186,7 +252,11 @@ export const StrategySchema = z
   .openapi('Strategy');
 
 export const IdParamSchema = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
 });
 
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -211,13 +281,22 @@ export const ScanSummarySchema = z
   })
   .openapi('ScanSummary');
 
-export const RunBodySchema = z.strictObject({ occurrence: isoDateTime.optional() }).openapi('RunRequest');
-export const RunResultSchema = ScanSummarySchema.extend({ occurrence: z.string().nullable() }).openapi('RunResult');
+export const RunBodySchema = z
+  .strictObject({ occurrence: isoDateTime.optional() })
+  .openapi('RunRequest');
+export const RunResultSchema = ScanSummarySchema.extend({
+  occurrence: z.string().nullable(),
+}).openapi('RunResult');
 
 export const PreviewSchema = z
   .object({
     occurrence: z.string().nullable(),
-    occurrence_done: z.boolean().openapi({ description: 'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody' }),
+    occurrence_done: z
+      .boolean()
+      .openapi({
+        description:
+          'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
+      }),
     matched: z.number().int(),
     would_grant: z.number().int(),
     total_amount: z.number(),
@@ -249,12 +328,21 @@ export const ExecutionListQuerySchema = z.strictObject({
 
 export const ResolveBodySchema = z
   .strictObject({ resolution: z.enum(['applied', 'retry']) })
-  .openapi('ResolveRequest', { description: 'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan' });
+  .openapi('ResolveRequest', {
+    description:
+      'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan',
+  });
 export const ExecutionParamSchema = IdParamSchema.extend({
-  execution_id: z.coerce.number().int().positive().openapi({ param: { name: 'execution_id', in: 'path' }, example: 42 }),
+  execution_id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'execution_id', in: 'path' }, example: 42 }),
 });
 
-export const ConditionValidateBodySchema = z.strictObject({ condition: text().max(1_000_000) }).openapi('ConditionValidateRequest');
+export const ConditionValidateBodySchema = z
+  .strictObject({ condition: text().max(1_000_000) })
+  .openapi('ConditionValidateRequest');
 export const ConditionValidateResultSchema = z
   .object({
     valid: z.boolean(),
@@ -276,7 +364,9 @@ export const UserFieldsShape = {
   access_time: isoDateTime.nullable().optional(),
 };
 /** PUT /users/:id body: the id may be repeated in the body but must then agree with the path. */
-export const UserPutSchema = z.strictObject({ id: userIdString.optional(), ...UserFieldsShape }).openapi('UserInput');
+export const UserPutSchema = z
+  .strictObject({ id: userIdString.optional(), ...UserFieldsShape })
+  .openapi('UserInput');
 export const UserBulkItemSchema = z.strictObject({ id: userIdString, ...UserFieldsShape });
 export const UserBulkSchema = z.array(UserBulkItemSchema).max(10_000).openapi('UserBulkInput');
 
@@ -285,7 +375,10 @@ export const UserBulkSchema = z.array(UserBulkItemSchema).max(10_000).openapi('U
  * API and the CLI's imports. Fields the input leaves out are left out of the upsert too, so they
  * keep their stored values.
  */
-export function userUpsertFromInput(id: string, input: Omit<z.infer<typeof UserBulkItemSchema>, 'id'>): UserUpsert {
+export function userUpsertFromInput(
+  id: string,
+  input: Omit<z.infer<typeof UserBulkItemSchema>, 'id'>,
+): UserUpsert {
   const date = (value: string | null) => (value === null ? null : new Date(value));
   const upsert: UserUpsert = { id };
   if (input.name !== undefined) upsert.name = input.name;
@@ -321,8 +414,17 @@ export const UserWithGrantsSchema = UserSchema.extend({
   grants: z.array(ExecutionSchema).openapi({
     description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
   }),
-  grants_total: z.number().int().openapi({ description: 'How many grants the user has in all (more than `grants` holds when over the limit)' }),
+  grants_total: z
+    .number()
+    .int()
+    .openapi({
+      description:
+        'How many grants the user has in all (more than `grants` holds when over the limit)',
+    }),
 }).openapi('UserWithGrants');
-export const UserIdParamSchema = z.object({ id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }) });
+export const UserIdParamSchema = z.object({
+  id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }),
+});
 
-export const listOf = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+export const listOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int() });

@@ -9,9 +9,19 @@ export const checkCommand = defineCommand({
   spec: {
     name: 'check',
     summary: 'Check a condition; print its canonical form, or its errors with a caret under each.',
-    args: [{ name: '<condition>', required: true, description: "the condition text (quote it for the shell), or - to read it from standard input" }],
+    args: [
+      {
+        name: '<condition>',
+        required: true,
+        description:
+          'the condition text (quote it for the shell), or - to read it from standard input',
+      },
+    ],
     options: {
-      json: { type: 'boolean', description: 'print the verdict as JSON, the shape of POST /api/v1/conditions/validate' },
+      json: {
+        type: 'boolean',
+        description: 'print the verdict as JSON, the shape of POST /api/v1/conditions/validate',
+      },
     },
     examples: [
       `quota-manager check 'is-vip(2) and github-star("zgsm-ai/zgsm")'`,
@@ -25,7 +35,16 @@ export const checkCommand = defineCommand({
     if (values.json) {
       const verdict = result.ok
         ? { valid: true, canonical: format(result.ast) }
-        : { valid: false, errors: result.errors.map(({ line, column, length, code, message }) => ({ line, column, length, code, message })) };
+        : {
+            valid: false,
+            errors: result.errors.map(({ line, column, length, code, message }) => ({
+              line,
+              column,
+              length,
+              code,
+              message,
+            })),
+          };
       write(io.stdout, JSON.stringify(verdict));
       return result.ok ? EXIT.ok : EXIT.failure;
     }
@@ -43,7 +62,9 @@ function readStdin(): string {
     // The condition is small; fd 0 read synchronously keeps this simple.
     return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new UsageError(`cannot read the condition from standard input: ${(error as Error).message}`);
+    throw new UsageError(
+      `cannot read the condition from standard input: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -63,10 +84,15 @@ export function renderConditionErrors(source: string, errors: ConditionError[]):
     const gutter = String(error.line).length;
     const pad = ' '.repeat(gutter);
     // Tabs before the column are copied so the caret lines up in any terminal's tab width.
-    const indent = [...text.slice(0, error.column - 1)].map((ch) => (ch === '\t' ? '\t' : ' ')).join('');
+    const indent = [...text.slice(0, error.column - 1)]
+      .map((ch) => (ch === '\t' ? '\t' : ' '))
+      .join('');
     // A span never underlines past its line's end; a zero-length span (end of input) gets one caret.
     const length = Math.max(1, Math.min(error.length, text.length - (error.column - 1)));
-    const hint = error.suggestion !== undefined && !error.message.includes(error.suggestion) ? ` did you mean ${error.suggestion}?` : '';
+    const hint =
+      error.suggestion !== undefined && !error.message.includes(error.suggestion)
+        ? ` did you mean ${error.suggestion}?`
+        : '';
     return [
       `error[${error.code}]: ${error.message}`,
       `${pad}--> line ${error.line}, column ${error.column}`,

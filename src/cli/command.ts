@@ -70,13 +70,28 @@ export function defineCommand<O extends Record<string, OptionSpec>>(command: Com
   return command as unknown as Command;
 }
 
-export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help and exit' };
-export const VERBOSE_OPTION: OptionSpec = { type: 'boolean', short: 'v', description: 'also print info logs (on standard error)' };
+export const HELP_OPTION: OptionSpec = {
+  type: 'boolean',
+  short: 'h',
+  description: 'show this help and exit',
+};
+export const VERBOSE_OPTION: OptionSpec = {
+  type: 'boolean',
+  short: 'v',
+  description: 'also print info logs (on standard error)',
+};
 
-export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: CommandSpec<O>, argv: string[]): ParsedCommandLine<O> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+export function parseCommandLine<O extends Record<string, OptionSpec>>(
+  spec: CommandSpec<O>,
+  argv: string[],
+): ParsedCommandLine<O> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const [name, option] of Object.entries(spec.options)) {
-    options[name] = option.short ? { type: option.type, short: option.short } : { type: option.type };
+    options[name] = option.short
+      ? { type: option.type, short: option.short }
+      : { type: option.type };
   }
   let parsed;
   try {
@@ -84,7 +99,9 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   } catch (error) {
     // parseArgs' messages are good ("Unknown option '--x'"); drop its hint about '--', which
     // is about positionals that start with a dash and confuses more than it helps here.
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw new UsageError(
+      (error as Error).message.replace(/\. To specify a positional argument.*$/s, ''),
+    );
   }
   const values = parsed.values as ParsedCommandLine<O>['values'];
   if (values.help) return { values, positionals: parsed.positionals };
@@ -95,7 +112,9 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
   }
   if (parsed.positionals.length > spec.args.length) {
     const extra = parsed.positionals[spec.args.length]!;
-    throw new UsageError(`unexpected argument ${JSON.stringify(extra)}${spec.args.length === 0 ? ' (this command takes none)' : ''}`);
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(extra)}${spec.args.length === 0 ? ' (this command takes none)' : ''}`,
+    );
   }
   return { values, positionals: parsed.positionals };
 }
@@ -117,23 +136,35 @@ export function renderHelp(spec: CommandSpec): string {
   const lines = [`${spec.summary}`, '', `Usage: ${usageLine(spec)}`, ''];
   if (spec.args.length > 0) {
     lines.push('Arguments:');
-    for (const [left, right] of rows.slice(0, spec.args.length)) lines.push(`  ${left.padEnd(width)}  ${right}`);
+    for (const [left, right] of rows.slice(0, spec.args.length))
+      lines.push(`  ${left.padEnd(width)}  ${right}`);
     lines.push('');
   }
   lines.push('Options:');
-  for (const [left, right] of rows.slice(spec.args.length)) lines.push(`  ${left.padEnd(width)}  ${right}`);
+  for (const [left, right] of rows.slice(spec.args.length))
+    lines.push(`  ${left.padEnd(width)}  ${right}`);
   if (spec.details) lines.push('', spec.details.trim());
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
-  lines.push('', 'Exit codes: 0 ok, 1 failure or invalid input, 2 usage error. Configuration: config.yaml or QM_CONFIG, plus environment variables (docs/configuration.md).');
+  lines.push(
+    '',
+    'Exit codes: 0 ok, 1 failure or invalid input, 2 usage error. Configuration: config.yaml or QM_CONFIG, plus environment variables (docs/configuration.md).',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 /** A positive integer option, or a usage error naming the option. */
-export function integerOption(name: string, raw: string | undefined, fallback: number, range: { min: number; max: number }): number {
+export function integerOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(raw)}`);
   const value = Number(raw);
-  if (value < range.min || value > range.max) throw new UsageError(`--${name} must be between ${range.min} and ${range.max}, got ${value}`);
+  if (value < range.min || value > range.max)
+    throw new UsageError(`--${name} must be between ${range.min} and ${range.max}, got ${value}`);
   return value;
 }
 

@@ -22,7 +22,11 @@ export class CsvRecordAssembler {
     if (parsed.kind === 'open') {
       if (combined.length > MAX_RECORD_CHARS) {
         this.pending = undefined;
-        return { kind: 'error', message: `a quoted field opened on line ${startLine} is never closed`, line: startLine };
+        return {
+          kind: 'error',
+          message: `a quoted field opened on line ${startLine} is never closed`,
+          line: startLine,
+        };
       }
       this.pending = combined;
       this.startLine = startLine;
@@ -37,11 +41,16 @@ export class CsvRecordAssembler {
   end(): CsvStep | undefined {
     if (this.pending === undefined) return undefined;
     this.pending = undefined;
-    return { kind: 'error', message: `a quoted field opened on line ${this.startLine} is never closed`, line: this.startLine };
+    return {
+      kind: 'error',
+      message: `a quoted field opened on line ${this.startLine} is never closed`,
+      line: this.startLine,
+    };
   }
 }
 
-type SplitResult = { kind: 'fields'; fields: string[] } | { kind: 'open' } | { kind: 'error'; message: string };
+type SplitResult =
+  { kind: 'fields'; fields: string[] } | { kind: 'open' } | { kind: 'error'; message: string };
 
 export function splitRecord(text: string): SplitResult {
   const fields: string[] = [];
@@ -65,14 +74,21 @@ export function splitRecord(text: string): SplitResult {
       }
       fields.push(value);
       if (i === text.length) return { kind: 'fields', fields };
-      if (text[i] !== ',') return { kind: 'error', message: `unexpected text after a closing quote in field ${fields.length}` };
+      if (text[i] !== ',')
+        return {
+          kind: 'error',
+          message: `unexpected text after a closing quote in field ${fields.length}`,
+        };
       i++;
       continue;
     }
     const comma = text.indexOf(',', i);
     const value = comma === -1 ? text.slice(i) : text.slice(i, comma);
     if (value.includes('"')) {
-      return { kind: 'error', message: `a double quote inside unquoted field ${fields.length + 1}; quote the whole field and double the quote ("")` };
+      return {
+        kind: 'error',
+        message: `a double quote inside unquoted field ${fields.length + 1}; quote the whole field and double the quote ("")`,
+      };
     }
     fields.push(value);
     if (comma === -1) return { kind: 'fields', fields };

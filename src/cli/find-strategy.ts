@@ -10,7 +10,10 @@ const PAGE = 500;
  * A number is an id; if no strategy has that id, it is tried as a name (names may be digits).
  * Anything else is a name.
  */
-export async function findStrategy(strategies: Pick<StrategyRepository, 'get' | 'list'>, idOrName: string): Promise<Strategy> {
+export async function findStrategy(
+  strategies: Pick<StrategyRepository, 'get' | 'list'>,
+  idOrName: string,
+): Promise<Strategy> {
   if (/^\d+$/.test(idOrName) && Number.isSafeInteger(Number(idOrName))) {
     try {
       return await strategies.get(Number(idOrName));
@@ -25,7 +28,10 @@ export async function findStrategy(strategies: Pick<StrategyRepository, 'get' | 
 }
 
 /** Every strategy (enabled or not, or only `enabled` ones), by id, a page at a time. */
-export async function* allStrategies(strategies: Pick<StrategyRepository, 'list'>, filter: { enabled?: boolean } = {}): AsyncGenerator<Strategy> {
+export async function* allStrategies(
+  strategies: Pick<StrategyRepository, 'list'>,
+  filter: { enabled?: boolean } = {},
+): AsyncGenerator<Strategy> {
   for (let offset = 0; ; offset += PAGE) {
     const page = await strategies.list({ ...filter, limit: PAGE, offset });
     yield* page.items;

@@ -35,7 +35,14 @@ export type ImportUsersResult =
   | { status: 'invalid'; records: number; errors: LineError[]; moreErrors: number }
   | { status: 'checked'; records: number }
   | { status: 'written'; records: number; batches: number }
-  | { status: 'write_failed'; records: number; written: number; batches: number; failed: { firstLine: number; lastLine: number; size: number }; reason: string };
+  | {
+      status: 'write_failed';
+      records: number;
+      written: number;
+      batches: number;
+      failed: { firstLine: number; lastLine: number; size: number };
+      reason: string;
+    };
 
 export class FileChangedError extends CliFailure {}
 
@@ -52,7 +59,8 @@ export async function importUsers(options: ImportUsersOptions): Promise<ImportUs
       records++;
       continue;
     }
-    if (errors.length < options.maxErrors) errors.push({ line: record.line, message: record.message });
+    if (errors.length < options.maxErrors)
+      errors.push({ line: record.line, message: record.message });
     else moreErrors++;
     if (record.fatal) break;
   }
@@ -74,8 +82,15 @@ export async function importUsers(options: ImportUsersOptions): Promise<ImportUs
       await users.upsertMany(batch.map((b) => b.upsert));
     } catch (error) {
       return {
-        status: 'write_failed', records, written, batches,
-        failed: { firstLine: batch[0]!.line, lastLine: batch[batch.length - 1]!.line, size: batch.length },
+        status: 'write_failed',
+        records,
+        written,
+        batches,
+        failed: {
+          firstLine: batch[0]!.line,
+          lastLine: batch[batch.length - 1]!.line,
+          size: batch.length,
+        },
         reason: essence((error as Error).message),
       };
     }
@@ -89,8 +104,15 @@ export async function importUsers(options: ImportUsersOptions): Promise<ImportUs
     // Pass 1 accepted every record; a failure now means the file changed under us.
     if (!record.ok) {
       return {
-        status: 'write_failed', records, written, batches,
-        failed: { firstLine: batch[0]?.line ?? record.line, lastLine: record.line, size: batch.length },
+        status: 'write_failed',
+        records,
+        written,
+        batches,
+        failed: {
+          firstLine: batch[0]?.line ?? record.line,
+          lastLine: record.line,
+          size: batch.length,
+        },
         reason: `line ${record.line} no longer validates (${record.message}): the file changed during the import`,
       };
     }
@@ -112,6 +134,9 @@ async function fingerprint(path: string): Promise<string> {
 
 /** Prisma's messages run to many lines (the call, then the cause); the last one is the cause. */
 function essence(message: string): string {
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines[lines.length - 1] ?? message;
 }

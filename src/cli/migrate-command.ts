@@ -6,7 +6,8 @@ import { loadCliConfig } from './open-runtime.ts';
 export const migrateCommand = defineCommand({
   spec: {
     name: 'migrate',
-    summary: 'Apply pending database migrations (SQLite or PostgreSQL, from DATABASE_URL) and exit.',
+    summary:
+      'Apply pending database migrations (SQLite or PostgreSQL, from DATABASE_URL) and exit.',
     args: [],
     options: {},
     details: `

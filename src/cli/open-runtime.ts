@@ -22,21 +22,30 @@ export async function loadCliConfig(io: CliIo): Promise<Readonly<Config>> {
   try {
     return loadConfig({ stdoutIsTty: io.stderr.isTTY === true });
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliFailure(`invalid configuration: ${error.message}`);
+    if (error instanceof ConfigError)
+      throw new CliFailure(`invalid configuration: ${error.message}`);
     throw error;
   }
 }
 
-export async function openRuntime(io: CliIo, options: { verbose?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(
+  io: CliIo,
+  options: { verbose?: boolean } = {},
+): Promise<Runtime> {
   const config = await loadCliConfig(io);
-  const [{ buildRuntime }, { default: winston }] = await Promise.all([import('../runtime.ts'), import('winston')]);
+  const [{ buildRuntime }, { default: winston }] = await Promise.all([
+    import('../runtime.ts'),
+    import('winston'),
+  ]);
   const level = options.verbose ? config.log.level : 'warn';
   let runtime: Runtime;
   try {
     runtime = await buildRuntime({ ...config, log: { ...config.log, level } }, { migrate: false });
   } catch (error) {
     // A driver's message may quote the URL, and with it the password.
-    throw new CliFailure(`cannot open the database: ${(error as Error).message.replaceAll(config.databaseUrl, '<DATABASE_URL>')}`);
+    throw new CliFailure(
+      `cannot open the database: ${(error as Error).message.replaceAll(config.databaseUrl, '<DATABASE_URL>')}`,
+    );
   }
   // Child loggers (gateway, scanner) write through the root logger's transports.
   runtime.logger.clear().add(new winston.transports.Stream({ stream: io.stderr }));
@@ -55,7 +64,9 @@ export async function openRuntime(io: CliIo, options: { verbose?: boolean } = {}
  */
 async function assertSchemaCurrent(database: Database): Promise<void> {
   const folder = database.kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations';
-  const committed = readdirSync(join(projectRoot, folder), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const committed = readdirSync(join(projectRoot, folder), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   let applied: Set<string>;
   try {
     const rows = await database.db.$queryRawUnsafe<{ migration_name: string }[]>(
@@ -63,10 +74,14 @@ async function assertSchemaCurrent(database: Database): Promise<void> {
     );
     applied = new Set(rows.map((r) => r.migration_name));
   } catch {
-    throw new CliFailure('the database has no quota-manager schema yet; run `quota-manager migrate` first');
+    throw new CliFailure(
+      'the database has no quota-manager schema yet; run `quota-manager migrate` first',
+    );
   }
   const pending = committed.filter((name) => !applied.has(name));
   if (pending.length > 0) {
-    throw new CliFailure(`the database schema is behind this version (${pending.length} pending migration${pending.length === 1 ? '' : 's'}: ${pending.join(', ')}); run \`quota-manager migrate\` first`);
+    throw new CliFailure(
+      `the database schema is behind this version (${pending.length} pending migration${pending.length === 1 ? '' : 's'}: ${pending.join(', ')}); run \`quota-manager migrate\` first`,
+    );
   }
 }

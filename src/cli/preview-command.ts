@@ -9,17 +9,36 @@ import { openRuntime } from './open-runtime.ts';
 export const previewCommand = defineCommand({
   spec: {
     name: 'preview',
-    summary: 'Dry run of one strategy: who it would grant to now, and how much. Nothing is written or sent.',
-    args: [{ name: '<strategy>', required: true, description: 'the strategy id, or its name (a number is tried as an id first)' }],
+    summary:
+      'Dry run of one strategy: who it would grant to now, and how much. Nothing is written or sent.',
+    args: [
+      {
+        name: '<strategy>',
+        required: true,
+        description: 'the strategy id, or its name (a number is tried as an id first)',
+      },
+    ],
     options: {
-      occurrence: { type: 'string', value: '<ISO time>', description: 'a past fire time of a periodic strategy (as for a backfill) instead of the due one' },
-      json: { type: 'boolean', description: 'print the preview as JSON (the shape of POST /api/v1/strategies/:id/preview)' },
+      occurrence: {
+        type: 'string',
+        value: '<ISO time>',
+        description:
+          'a past fire time of a periodic strategy (as for a backfill) instead of the due one',
+      },
+      json: {
+        type: 'boolean',
+        description: 'print the preview as JSON (the shape of POST /api/v1/strategies/:id/preview)',
+      },
       verbose: VERBOSE_OPTION,
     },
     details: `
 Disabled strategies can be previewed too. Conditions that use quota-le/quota-ge read quotas from
 the gateway (read only).`,
-    examples: ['quota-manager preview vip-reward', 'quota-manager preview 3 --json', "quota-manager preview daily-star-reward --occurrence 2026-01-14T08:00:00Z"],
+    examples: [
+      'quota-manager preview vip-reward',
+      'quota-manager preview 3 --json',
+      'quota-manager preview daily-star-reward --occurrence 2026-01-14T08:00:00Z',
+    ],
   },
   async run({ values, positionals }, io) {
     const requested = values.occurrence === undefined ? undefined : parseInstant(values.occurrence);
@@ -39,22 +58,34 @@ the gateway (read only).`,
 export function parseInstant(text: string): Date {
   const date = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--occurrence must be an ISO 8601 time such as 2026-01-14T08:00:00Z, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--occurrence must be an ISO 8601 time such as 2026-01-14T08:00:00Z, got ${JSON.stringify(text)}`,
+    );
   }
   return date;
 }
 
 function describePreview(strategy: Strategy, preview: PreviewResult, done: boolean): string {
   const rows: [string, string][] = [
-    ['strategy', `${strategy.id} ${strategy.name} (${strategy.type}${strategy.enabled ? '' : ', disabled'}, amount ${strategy.amount})`],
+    [
+      'strategy',
+      `${strategy.id} ${strategy.name} (${strategy.type}${strategy.enabled ? '' : ', disabled'}, amount ${strategy.amount})`,
+    ],
   ];
   if (preview.occurrence === null) {
-    rows.push(['occurrence', 'none due now (outside its start/end window, or no fire time since it was created)']);
+    rows.push([
+      'occurrence',
+      'none due now (outside its start/end window, or no fire time since it was created)',
+    ]);
   } else {
-    rows.push(['occurrence', `${preview.occurrence}${done ? ' (done: scans no longer revisit it)' : ''}`]);
+    rows.push([
+      'occurrence',
+      `${preview.occurrence}${done ? ' (done: scans no longer revisit it)' : ''}`,
+    ]);
     rows.push(['matched', String(preview.matched)]);
     rows.push(['would grant', `${preview.would_grant} users, ${preview.total_amount} in total`]);
-    if (preview.matched > preview.would_grant) rows.push(['capped', `${preview.matched - preview.would_grant} (max_exec_per_user reached)`]);
+    if (preview.matched > preview.would_grant)
+      rows.push(['capped', `${preview.matched - preview.would_grant} (max_exec_per_user reached)`]);
     if (preview.sample_user_ids.length > 0) {
       const more = preview.would_grant > preview.sample_user_ids.length ? ', …' : '';
       rows.push(['sample', `${preview.sample_user_ids.join(', ')}${more}`]);

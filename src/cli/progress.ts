@@ -40,7 +40,9 @@ function terminalProgress(io: CliIo, options: ProgressOptions): Progress {
       const filled = Math.round(ratio * BAR_WIDTH);
       bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}% `;
     }
-    io.stdout.write(`\r\u001b[2K${options.label} ${bar}${count} ${options.unit}  ${formatRate(rate)} ${options.unit}/s`);
+    io.stdout.write(
+      `\r\u001b[2K${options.label} ${bar}${count} ${options.unit}  ${formatRate(rate)} ${options.unit}/s`,
+    );
     drawn = true;
   };
   return {

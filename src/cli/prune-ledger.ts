@@ -23,13 +23,21 @@ import type { ExecutionRepository, LedgerKey } from '../db/execution-repository.
 import type { StrategyRepository } from '../db/strategy-repository.ts';
 import { allStrategies } from './find-strategy.ts';
 
-export type KeepReason = 'single_strategy' | 'per_user_cap' | 'due_occurrence' | 'occurrence_not_done' | 'unknown_strategy';
+export type KeepReason =
+  | 'single_strategy'
+  | 'per_user_cap'
+  | 'due_occurrence'
+  | 'occurrence_not_done'
+  | 'unknown_strategy';
 export type DeleteReason = 'strategy_deleted' | 'occurrence_done';
 
 export interface PruneOptions {
   before: Date;
   dryRun: boolean;
-  executions: Pick<ExecutionRepository, 'findAppliedBefore' | 'countAppliedBefore' | 'doneOccurrences' | 'deleteAppliedBefore'>;
+  executions: Pick<
+    ExecutionRepository,
+    'findAppliedBefore' | 'countAppliedBefore' | 'doneOccurrences' | 'deleteAppliedBefore'
+  >;
   strategies: Pick<StrategyRepository, 'list'>;
   clock: Clock;
   pageSize?: number;
@@ -68,7 +76,8 @@ export function retentionVerdict(
 export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
   const pageSize = options.pageSize ?? 1000;
   const strategies = new Map<number, Strategy>();
-  for await (const strategy of allStrategies(options.strategies)) strategies.set(strategy.id, strategy);
+  for await (const strategy of allStrategies(options.strategies))
+    strategies.set(strategy.id, strategy);
   const lastKnownStrategyId = Math.max(0, ...strategies.keys());
   const now = options.clock.now();
   const due = new Map([...strategies.values()].map((s) => [s.id, dueOccurrence(s, now)]));
@@ -76,7 +85,13 @@ export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
   const result: PruneResult = {
     examined: 0,
     deleted: { strategy_deleted: 0, occurrence_done: 0 },
-    kept: { single_strategy: 0, per_user_cap: 0, due_occurrence: 0, occurrence_not_done: 0, unknown_strategy: 0 },
+    kept: {
+      single_strategy: 0,
+      per_user_cap: 0,
+      due_occurrence: 0,
+      occurrence_not_done: 0,
+      unknown_strategy: 0,
+    },
     changed: 0,
   };
   options.onStart?.(await options.executions.countAppliedBefore(options.before));
@@ -127,7 +142,8 @@ async function doneOccurrencesOf(
   }
   const done = new Set<string>();
   for (const [strategyId, occurrences] of byStrategy) {
-    for (const occurrence of await executions.doneOccurrences(strategyId, [...occurrences])) done.add(`${strategyId}\u0000${occurrence}`);
+    for (const occurrence of await executions.doneOccurrences(strategyId, [...occurrences]))
+      done.add(`${strategyId}\u0000${occurrence}`);
   }
   return done;
 }

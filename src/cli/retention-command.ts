@@ -1,6 +1,13 @@
 // `quota-manager retention --older-than <days>`: deletes old applied ledger rows that no live
 // strategy needs (the rule is in prune-ledger.ts and docs/operations.md).
-import { defineCommand, EXIT, integerOption, UsageError, VERBOSE_OPTION, write } from './command.ts';
+import {
+  defineCommand,
+  EXIT,
+  integerOption,
+  UsageError,
+  VERBOSE_OPTION,
+  write,
+} from './command.ts';
 import { openRuntime } from './open-runtime.ts';
 import { createProgress } from './progress.ts';
 import type { DeleteReason, KeepReason } from './prune-ledger.ts';
@@ -22,10 +29,15 @@ const KEEP_LABELS: Record<KeepReason, string> = {
 export const retentionCommand = defineCommand({
   spec: {
     name: 'retention',
-    summary: 'Delete applied ledger rows older than an age, except those live strategies still need.',
+    summary:
+      'Delete applied ledger rows older than an age, except those live strategies still need.',
     args: [],
     options: {
-      'older-than': { type: 'string', value: '<days>', description: 'age in whole days (required): rows last changed longer ago are candidates' },
+      'older-than': {
+        type: 'string',
+        value: '<days>',
+        description: 'age in whole days (required): rows last changed longer ago are candidates',
+      },
       'dry-run': { type: 'boolean', description: 'count what would be deleted; delete nothing' },
       json: { type: 'boolean', description: 'print the counts as JSON' },
       verbose: VERBOSE_OPTION,
@@ -37,7 +49,10 @@ is periodic without a max_exec_per_user cap and the row's occurrence is done and
 occurrence due now. All other rows are kept: every row of a single strategy that still exists
 (enabled or not), rows of occurrences not done, rows counted by a per-user cap. Rows that are
 pending, failed or unknown are never deleted. Safe to run while the daemon runs.`,
-    examples: ['quota-manager retention --older-than 180 --dry-run', 'quota-manager retention --older-than 180'],
+    examples: [
+      'quota-manager retention --older-than 180 --dry-run',
+      'quota-manager retention --older-than 180',
+    ],
   },
   async run({ values }, io) {
     if (values['older-than'] === undefined) throw new UsageError('--older-than <days> is required');
@@ -49,21 +64,55 @@ pending, failed or unknown are never deleted. Safe to run while the daemon runs.
     try {
       const before = new Date(runtime.clock.now().getTime() - days * DAY_MS);
       const result = await pruneLedger({
-        before, dryRun, executions: runtime.executions, strategies: runtime.strategies, clock: runtime.clock,
-        onStart: (total) => { progress = createProgress(io, { label: dryRun ? 'examining' : 'pruning', unit: 'rows', total }); },
+        before,
+        dryRun,
+        executions: runtime.executions,
+        strategies: runtime.strategies,
+        clock: runtime.clock,
+        onStart: (total) => {
+          progress = createProgress(io, {
+            label: dryRun ? 'examining' : 'pruning',
+            unit: 'rows',
+            total,
+          });
+        },
         onProgress: (examined) => progress?.update(examined),
       });
       progress?.finish();
       const deleted = sum(result.deleted) - result.changed;
       const kept = sum(result.kept) + result.changed;
       if (values.json) {
-        write(io.stdout, JSON.stringify({ dry_run: dryRun, before: before.toISOString(), examined: result.examined, deleted, kept, deleted_by_reason: result.deleted, kept_by_reason: result.kept, changed_meanwhile: result.changed }));
+        write(
+          io.stdout,
+          JSON.stringify({
+            dry_run: dryRun,
+            before: before.toISOString(),
+            examined: result.examined,
+            deleted,
+            kept,
+            deleted_by_reason: result.deleted,
+            kept_by_reason: result.kept,
+            changed_meanwhile: result.changed,
+          }),
+        );
         return EXIT.ok;
       }
-      write(io.stdout, `applied ledger rows last changed before ${before.toISOString()} (older than ${days} day${days === 1 ? '' : 's'}): ${result.examined}`);
-      write(io.stdout, `${dryRun ? 'would delete' : 'deleted'} ${deleted}${breakdown(result.deleted, DELETE_LABELS)}`);
-      write(io.stdout, `kept ${kept}${breakdown(result.kept, KEEP_LABELS)}${result.changed ? `, ${result.changed} changed during the run` : ''}`);
-      write(io.stdout, `pending, failed and unknown rows are never deleted${dryRun ? '; dry run: nothing was deleted' : ''}`);
+      write(
+        io.stdout,
+        `applied ledger rows last changed before ${before.toISOString()} (older than ${days} day${days === 1 ? '' : 's'}): ${result.examined}`,
+      );
+      write(
+        io.stdout,
+        `${dryRun ? 'would delete' : 'deleted'} ${deleted}${breakdown(result.deleted, DELETE_LABELS)}`,
+      );
+      write(
+        io.stdout,
+        `kept ${kept}${breakdown(result.kept, KEEP_LABELS)}${result.changed ? `, ${result.changed} changed during the run` : ''}`,
+      );
+      write(
+        io.stdout,
+        `pending, failed and unknown rows are never deleted${dryRun ? '; dry run: nothing was deleted' : ''}`,
+      );
       return EXIT.ok;
     } finally {
       progress?.finish();
@@ -77,6 +126,8 @@ function sum(counts: Record<string, number>): number {
 }
 
 function breakdown<K extends string>(counts: Record<K, number>, labels: Record<K, string>): string {
-  const parts = (Object.keys(labels) as K[]).filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${labels[k]}`);
+  const parts = (Object.keys(labels) as K[])
+    .filter((k) => counts[k] > 0)
+    .map((k) => `${counts[k]} ${labels[k]}`);
   return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }

@@ -4,7 +4,18 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../core/errors.ts';
 import { checkCommand } from './check-command.ts';
-import { CliFailure, EXIT, parseCommandLine, renderHelp, UsageError, usageLine, write, type CliIo, type Command, type CommandOutcome } from './command.ts';
+import {
+  CliFailure,
+  EXIT,
+  parseCommandLine,
+  renderHelp,
+  UsageError,
+  usageLine,
+  write,
+  type CliIo,
+  type Command,
+  type CommandOutcome,
+} from './command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { retentionCommand } from './retention-command.ts';
@@ -14,16 +25,31 @@ import { serveCommand } from './serve-command.ts';
 import { usersImportCommand } from './users-import-command.ts';
 
 export const COMMANDS: readonly Command[] = [
-  serveCommand, migrateCommand, checkCommand, previewCommand, scanCommand, usersImportCommand, seedDemoCommand, retentionCommand,
+  serveCommand,
+  migrateCommand,
+  checkCommand,
+  previewCommand,
+  scanCommand,
+  usersImportCommand,
+  seedDemoCommand,
+  retentionCommand,
 ];
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 function globalHelp(): string {
-  const rows = COMMANDS.map((c) => [[c.spec.name, ...c.spec.args.map((a) => (a.required ? a.name : `[${a.name}]`))].join(' '), c.spec.summary] as const);
+  const rows = COMMANDS.map(
+    (c) =>
+      [
+        [c.spec.name, ...c.spec.args.map((a) => (a.required ? a.name : `[${a.name}]`))].join(' '),
+        c.spec.summary,
+      ] as const,
+  );
   const width = Math.max(...rows.map(([left]) => left.length));
   return [
     `quota-manager ${version()}: rule-driven quota recharge daemon for AI gateways`,
@@ -54,9 +80,15 @@ function resolveCommand(argv: string[]): { command: Command; rest: string[] } {
     const two = group.find((c) => c.spec.name === `${first} ${second}`);
     if (two) return { command: two, rest: argv.slice(2) };
     const choices = group.map((c) => c.spec.name).join(', ');
-    throw new UsageError(second === undefined || second.startsWith('-') ? `${first} needs a subcommand: ${choices}` : `unknown subcommand "${first} ${second}" (known: ${choices})`);
+    throw new UsageError(
+      second === undefined || second.startsWith('-')
+        ? `${first} needs a subcommand: ${choices}`
+        : `unknown subcommand "${first} ${second}" (known: ${choices})`,
+    );
   }
-  throw new UsageError(`unknown command ${JSON.stringify(first)} (known: ${COMMANDS.map((c) => c.spec.name).join(', ')})`);
+  throw new UsageError(
+    `unknown command ${JSON.stringify(first)} (known: ${COMMANDS.map((c) => c.spec.name).join(', ')})`,
+  );
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<CommandOutcome> {
@@ -93,11 +125,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<CommandOutcome>
   }
 }
 
-function report(error: unknown, command: Command | undefined, io: CliIo, verbose: boolean): CommandOutcome {
+function report(
+  error: unknown,
+  command: Command | undefined,
+  io: CliIo,
+  verbose: boolean,
+): CommandOutcome {
   const prefix = command ? `quota-manager ${command.spec.name}` : 'quota-manager';
   if (error instanceof UsageError) {
     write(io.stderr, `${prefix}: ${error.message}`);
-    write(io.stderr, command ? `Usage: ${usageLine(command.spec)}\nRun 'quota-manager ${command.spec.name} --help' for details.` : "Run 'quota-manager --help' for the list of commands.");
+    write(
+      io.stderr,
+      command
+        ? `Usage: ${usageLine(command.spec)}\nRun 'quota-manager ${command.spec.name} --help' for details.`
+        : "Run 'quota-manager --help' for the list of commands.",
+    );
     return EXIT.usage;
   }
   if (error instanceof CliFailure) {

@@ -3,17 +3,28 @@
 // strategy instead: no ledger row, no lease, no gateway write.
 import type { PreviewResult } from '../core/scan/preview-strategy.ts';
 import type { Runtime } from '../runtime.ts';
-import { defineCommand, EXIT, VERBOSE_OPTION, write, type CliIo, type ExitCode } from './command.ts';
+import {
+  defineCommand,
+  EXIT,
+  VERBOSE_OPTION,
+  write,
+  type CliIo,
+  type ExitCode,
+} from './command.ts';
 import { allStrategies } from './find-strategy.ts';
 import { openRuntime } from './open-runtime.ts';
 
 export const scanCommand = defineCommand({
   spec: {
     name: 'scan',
-    summary: 'Scan every enabled strategy now and grant what is due (or, with --dry-run, only show it).',
+    summary:
+      'Scan every enabled strategy now and grant what is due (or, with --dry-run, only show it).',
     args: [],
     options: {
-      'dry-run': { type: 'boolean', description: 'preview every enabled strategy; write nothing, send nothing' },
+      'dry-run': {
+        type: 'boolean',
+        description: 'preview every enabled strategy; write nothing, send nothing',
+      },
       json: { type: 'boolean', description: 'print the result as JSON' },
       verbose: VERBOSE_OPTION,
     },
@@ -26,7 +37,9 @@ ended "unknown" (they are in the ledger; failed ones are retried by later scans)
   async run({ values }, io) {
     const runtime = await openRuntime(io, { verbose: values.verbose });
     try {
-      return values['dry-run'] ? await dryRun(runtime, io, values.json === true) : await realScan(runtime, io, values.json === true);
+      return values['dry-run']
+        ? await dryRun(runtime, io, values.json === true)
+        : await realScan(runtime, io, values.json === true);
     } finally {
       await runtime.close();
     }
@@ -37,8 +50,15 @@ async function realScan(runtime: Runtime, io: CliIo, json: boolean): Promise<Exi
   const summary = await runtime.scanner.scanNow();
   if (json) write(io.stdout, JSON.stringify(summary));
   else {
-    write(io.stdout, `scanned ${summary.strategies} strategies in ${summary.duration_ms} ms: matched ${summary.matched}, granted ${summary.granted}, skipped ${summary.skipped}, failed ${summary.failed}`);
-    if (summary.failed > 0) write(io.stderr, `${summary.failed} grants failed or are unknown; see the ledger (GET /api/v1/strategies/:id/executions?status=failed)`);
+    write(
+      io.stdout,
+      `scanned ${summary.strategies} strategies in ${summary.duration_ms} ms: matched ${summary.matched}, granted ${summary.granted}, skipped ${summary.skipped}, failed ${summary.failed}`,
+    );
+    if (summary.failed > 0)
+      write(
+        io.stderr,
+        `${summary.failed} grants failed or are unknown; see the ledger (GET /api/v1/strategies/:id/executions?status=failed)`,
+      );
   }
   return summary.failed > 0 ? EXIT.failure : EXIT.ok;
 }
@@ -66,11 +86,28 @@ async function dryRun(runtime: Runtime, io: CliIo, json: boolean): Promise<ExitC
     write(io.stdout, JSON.stringify({ dry_run: true, ...totals, items: rows }));
     return EXIT.ok;
   }
-  const table = [['id', 'name', 'occurrence', 'would grant', 'amount'], ...rows.map((r) => [
-    String(r.id), r.name, r.occurrence === null ? '(none due)' : `${r.occurrence}${r.done ? ' (done)' : ''}`, String(r.would_grant), String(r.total_amount),
-  ])];
+  const table = [
+    ['id', 'name', 'occurrence', 'would grant', 'amount'],
+    ...rows.map((r) => [
+      String(r.id),
+      r.name,
+      r.occurrence === null ? '(none due)' : `${r.occurrence}${r.done ? ' (done)' : ''}`,
+      String(r.would_grant),
+      String(r.total_amount),
+    ]),
+  ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
-  for (const row of table) write(io.stdout, row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
-  write(io.stdout, `dry run: ${totals.strategies} enabled strategies would grant ${totals.would_grant} times, ${totals.total_amount} in total; nothing was written or sent`);
+  for (const row of table)
+    write(
+      io.stdout,
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  write(
+    io.stdout,
+    `dry run: ${totals.strategies} enabled strategies would grant ${totals.would_grant} times, ${totals.total_amount} in total; nothing was written or sent`,
+  );
   return EXIT.ok;
 }

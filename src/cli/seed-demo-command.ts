@@ -25,7 +25,10 @@ command again changes nothing. Strategies without a time zone get the configured
         defaultTimeZone: runtime.config.timezone,
       });
       write(io.stdout, `users: ${result.users} written (created or updated)`);
-      write(io.stdout, `strategies: ${result.created.length} created${result.created.length ? ` (${result.created.join(', ')})` : ''}, ${result.kept.length} kept${result.kept.length ? ` (${result.kept.join(', ')})` : ''}`);
+      write(
+        io.stdout,
+        `strategies: ${result.created.length} created${result.created.length ? ` (${result.created.join(', ')})` : ''}, ${result.kept.length} kept${result.kept.length ? ` (${result.kept.join(', ')})` : ''}`,
+      );
       return EXIT.ok;
     } finally {
       await runtime.close();

@@ -4,7 +4,12 @@
 // is (not overwritten), so running it twice changes nothing the second time.
 import type { z } from '@hono/zod-openapi';
 import { DEMO_STRATEGIES, DEMO_USERS } from '../../scripts/demo-data.ts';
-import { StrategyCreateSchema, strategyFieldsFromInput, UserBulkItemSchema, userUpsertFromInput } from '../api/schemas.ts';
+import {
+  StrategyCreateSchema,
+  strategyFieldsFromInput,
+  UserBulkItemSchema,
+  userUpsertFromInput,
+} from '../api/schemas.ts';
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { assertValidStrategy } from '../core/strategy.ts';

@@ -17,7 +17,15 @@ export type UserRecordResult =
 /** The CSV columns: exactly the API's field names. */
 export const USER_COLUMNS = Object.keys(UserBulkItemSchema.shape) as (keyof UserItem)[];
 
-const NULLABLE_TEXT = new Set<string>(['name', 'github_username', 'email', 'phone', 'org', 'register_time', 'access_time']);
+const NULLABLE_TEXT = new Set<string>([
+  'name',
+  'github_username',
+  'email',
+  'phone',
+  'org',
+  'register_time',
+  'access_time',
+]);
 
 /** Lines of a file with their 1-based numbers; a UTF-8 byte order mark is dropped. */
 async function* numberedLines(path: string): AsyncGenerator<{ text: string; line: number }> {
@@ -35,7 +43,10 @@ async function* numberedLines(path: string): AsyncGenerator<{ text: string; line
   }
 }
 
-export function readUserRecords(path: string, format: UserFileFormat): AsyncGenerator<UserRecordResult> {
+export function readUserRecords(
+  path: string,
+  format: UserFileFormat,
+): AsyncGenerator<UserRecordResult> {
   return format === 'csv' ? readCsv(path) : readJsonLines(path);
 }
 
@@ -82,14 +93,24 @@ async function* readCsv(path: string): AsyncGenerator<UserRecordResult> {
     // A blank line between records is not a user (a one-column file would say `id` is empty).
     if (step.fields.length === 1 && step.fields[0] === '') continue;
     if (step.fields.length !== columns.length) {
-      yield { ok: false, line: step.line, message: `expected ${columns.length} fields (${columns.join(',')}), found ${step.fields.length}` };
+      yield {
+        ok: false,
+        line: step.line,
+        message: `expected ${columns.length} fields (${columns.join(',')}), found ${step.fields.length}`,
+      };
       continue;
     }
     yield validate(csvObject(columns, step.fields), step.line);
   }
   const tail = assembler.end();
   if (tail?.kind === 'error') yield { ok: false, line: tail.line, message: tail.message };
-  if (columns === undefined) yield { ok: false, line: 1, message: `the file has no header line (expected columns such as ${USER_COLUMNS.join(',')})`, fatal: true };
+  if (columns === undefined)
+    yield {
+      ok: false,
+      line: 1,
+      message: `the file has no header line (expected columns such as ${USER_COLUMNS.join(',')})`,
+      fatal: true,
+    };
 }
 
 function headerProblem(fields: string[]): string | undefined {
@@ -119,7 +140,10 @@ function csvObject(columns: string[], fields: string[]): Record<string, unknown>
       if (cell.trim() === '') return;
       object.vip = /^\s*[-+]?\d+(\.\d+)?\s*$/.test(cell) ? Number(cell) : cell;
     } else if (column === 'github_stars') {
-      object.github_stars = cell.split(';').map((s) => s.trim()).filter((s) => s !== '');
+      object.github_stars = cell
+        .split(';')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     } else if (NULLABLE_TEXT.has(column)) {
       object[column] = cell === '' ? null : cell;
     }
@@ -131,7 +155,9 @@ function validate(value: unknown, line: number): UserRecordResult {
   const result = UserBulkItemSchema.safeParse(value);
   if (result.success) return { ok: true, line, user: result.data };
   const message = result.error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
   return { ok: false, line, message };
 }

@@ -54,7 +54,8 @@ export type VipCall = CallBase<'is-vip', readonly [NumberArg]>;
 /** The model argument is kept for compatibility with the original language; see docs. */
 export type QuotaCall = CallBase<'quota-le' | 'quota-ge', readonly [StringArg, NumberArg]>;
 
-export type ConditionAst = LogicalCall | NotCall | ConstantCall | ListCall | TimeCall | VipCall | QuotaCall;
+export type ConditionAst =
+  LogicalCall | NotCall | ConstantCall | ListCall | TimeCall | VipCall | QuotaCall;
 
 export type FunctionName = ConditionAst['name'];
 

@@ -77,7 +77,16 @@ function isReal(token: IToken | undefined): token is IToken {
   return token !== undefined && !token.isInsertedInRecovery && Number.isFinite(token.startOffset);
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+};
 
 class SyntaxTreeBuilder extends BaseVisitor {
   source!: Source;
@@ -104,11 +113,17 @@ class SyntaxTreeBuilder extends BaseVisitor {
   private child(cst: CstNode | undefined): SyntaxNode | undefined {
     if (cst === undefined) return undefined;
     const node = this.visit(cst) as SyntaxNode | undefined;
-    return node !== undefined && cst.recoveredNode === true && node.intact ? { ...node, intact: false } : node;
+    return node !== undefined && cst.recoveredNode === true && node.intact
+      ? { ...node, intact: false }
+      : node;
   }
 
   /** n-ary `and`/`or` from an infix chain; a chain of one is just its operand. */
-  private infix(name: 'and' | 'or', operandCsts: CstNode[] | undefined, operators: IToken[] | undefined): SyntaxNode | undefined {
+  private infix(
+    name: 'and' | 'or',
+    operandCsts: CstNode[] | undefined,
+    operators: IToken[] | undefined,
+  ): SyntaxNode | undefined {
     const operands = (operandCsts ?? []).map((cst) => this.child(cst));
     const args = operands.filter((node): node is SyntaxNode => node !== undefined);
     if (operands.length === 1) return args[0];
@@ -157,7 +172,12 @@ class SyntaxTreeBuilder extends BaseVisitor {
     if (ctx.group?.[0]) return this.child(ctx.group[0]);
     const string = ctx.StringLiteral?.[0];
     if (isReal(string)) {
-      return { kind: 'string', value: this.decodeString(string), span: this.tokenSpan(string), intact: true };
+      return {
+        kind: 'string',
+        value: this.decodeString(string),
+        span: this.tokenSpan(string),
+        intact: true,
+      };
     }
     const number = ctx.NumberLiteral?.[0];
     if (isReal(number)) return this.number(number);
@@ -172,14 +192,20 @@ class SyntaxTreeBuilder extends BaseVisitor {
     const present = args.filter((arg): arg is SyntaxNode => arg !== undefined);
     this.reportMissingCommas(args, ctx.Comma ?? []);
     const close = ctx.RParen?.[0];
-    const last = isReal(close) ? this.tokenSpan(close) : present[present.length - 1]?.span ?? nameSpan;
+    const last = isReal(close)
+      ? this.tokenSpan(close)
+      : (present[present.length - 1]?.span ?? nameSpan);
     return {
       kind: 'call',
       name: name.image,
       nameSpan,
       args: present,
       span: this.cover(nameSpan, last),
-      intact: isReal(ctx.LParen?.[0]) && isReal(close) && present.length === args.length && present.every((arg) => arg.intact),
+      intact:
+        isReal(ctx.LParen?.[0]) &&
+        isReal(close) &&
+        present.length === args.length &&
+        present.every((arg) => arg.intact),
     };
   }
 
@@ -191,13 +217,23 @@ class SyntaxTreeBuilder extends BaseVisitor {
       if (before === undefined || after === undefined) continue;
       const gapStart = before.span.offset + before.span.length;
       const gapEnd = after.span.offset;
-      if (commas.some((comma) => isReal(comma) && comma.startOffset >= gapStart && comma.startOffset < gapEnd)) continue;
+      if (
+        commas.some(
+          (comma) => isReal(comma) && comma.startOffset >= gapStart && comma.startOffset < gapEnd,
+        )
+      )
+        continue;
       const found = this.firstTokenAt(gapStart);
       if (found === undefined) continue;
       this.errors.push(
-        conditionError('syntax', `Expected ',' between arguments but found ${describeToken(found)}`, this.tokenSpan(found), {
-          expected: ["','"],
-        }),
+        conditionError(
+          'syntax',
+          `Expected ',' between arguments but found ${describeToken(found)}`,
+          this.tokenSpan(found),
+          {
+            expected: ["','"],
+          },
+        ),
       );
     }
   }
@@ -223,7 +259,12 @@ class SyntaxTreeBuilder extends BaseVisitor {
     const value = Number(token.image);
     // -0 and 0 are the same number to operators; keep one so format/parse round-trips exactly.
     // A literal too large for a double becomes Infinity, which the checker rejects.
-    return { kind: 'number', value: value === 0 ? 0 : value, span: this.tokenSpan(token), intact: true };
+    return {
+      kind: 'number',
+      value: value === 0 ? 0 : value,
+      span: this.tokenSpan(token),
+      intact: true,
+    };
   }
 
   /** Decodes JSON-style escapes, reporting each invalid one at its exact position. */

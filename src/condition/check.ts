@@ -5,7 +5,13 @@ import type { ConditionAst, LiteralArg, NumberArg, Span, TimestampArg } from './
 import type { SyntaxCall, SyntaxNode } from './build-ast.ts';
 import { conditionError, type ConditionError } from './errors.ts';
 import { LIMITS, TOO_DEEP_MESSAGE } from './limits.ts';
-import { arityOf, FUNCTION_REGISTRY, lookupFunction, type FunctionSpec, type ParamSpec } from './registry.ts';
+import {
+  arityOf,
+  FUNCTION_REGISTRY,
+  lookupFunction,
+  type FunctionSpec,
+  type ParamSpec,
+} from './registry.ts';
 import { checkTimestamp, TIMESTAMP_FORMATS_HELP } from './timestamp.ts';
 import { suggestFunctionName } from './suggest.ts';
 
@@ -21,7 +27,10 @@ export interface CheckOptions {
   damagedOffsets: readonly number[];
 }
 
-export function check(tree: SyntaxNode, options: CheckOptions): { ast: ConditionAst | undefined; errors: ConditionError[] } {
+export function check(
+  tree: SyntaxNode,
+  options: CheckOptions,
+): { ast: ConditionAst | undefined; errors: ConditionError[] } {
   const checker = new Checker(options.damagedOffsets);
   const ast = checker.condition(tree, 1, undefined);
   return { ast: checker.errors.length === 0 ? ast : undefined, errors: checker.errors };
@@ -64,9 +73,7 @@ class Checker {
     if (depth > LIMITS.maxDepth) {
       if (!this.reportedTooDeep) {
         this.reportedTooDeep = true;
-        this.errors.push(
-          conditionError('too_deep', TOO_DEEP_MESSAGE, node.span),
-        );
+        this.errors.push(conditionError('too_deep', TOO_DEEP_MESSAGE, node.span));
       }
       return undefined;
     }
@@ -155,7 +162,12 @@ class Checker {
     this.errors.push(conditionError('arity', message, span));
   }
 
-  private argument(arg: SyntaxNode, param: ParamSpec, place: string, depth: number): Arg | undefined {
+  private argument(
+    arg: SyntaxNode,
+    param: ParamSpec,
+    place: string,
+    depth: number,
+  ): Arg | undefined {
     const label = `${place} (${param.name})`;
     switch (param.type) {
       case 'condition':
@@ -172,7 +184,8 @@ class Checker {
   }
 
   private number(arg: SyntaxNode, param: ParamSpec, label: string): NumberArg | undefined {
-    if (arg.kind !== 'number') return this.typeError(arg, `${label} must be a number, got ${describe(arg)}`);
+    if (arg.kind !== 'number')
+      return this.typeError(arg, `${label} must be a number, got ${describe(arg)}`);
     const { value } = arg;
     if (!Number.isFinite(value)) return this.typeError(arg, `${label} is too large a number`);
     if (param.type === 'integer' && !Number.isInteger(value)) {
@@ -189,7 +202,10 @@ class Checker {
 
   private timestamp(arg: SyntaxNode, label: string): TimestampArg | undefined {
     if (arg.kind !== 'string') {
-      return this.typeError(arg, `${label} must be a timestamp string such as "2024-01-01 00:00:00", got ${describe(arg)}`);
+      return this.typeError(
+        arg,
+        `${label} must be a timestamp string such as "2024-01-01 00:00:00", got ${describe(arg)}`,
+      );
     }
     const result = checkTimestamp(arg.value);
     if (result.ok) return { kind: 'timestamp', value: arg.value, span: arg.span };

@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const entry = createRequire(import.meta.url).resolve('chevrotain'); // …/chevrotain/lib/src/api.js
-const bundle = (await import(pathToFileURL(join(dirname(entry), '..', 'chevrotain.mjs')).href)) as typeof Chevrotain;
+const bundle = (await import(
+  pathToFileURL(join(dirname(entry), '..', 'chevrotain.mjs')).href
+)) as typeof Chevrotain;
 
 export const { createToken, CstParser, EOF, Lexer } = bundle;

@@ -2,7 +2,10 @@
 import type { ConditionAst } from './ast.ts';
 import { needsGateway } from './gateway.ts';
 
-export function conditionFunctions(ast: ConditionAst): { functions: string[]; needsGateway: boolean } {
+export function conditionFunctions(ast: ConditionAst): {
+  functions: string[];
+  needsGateway: boolean;
+} {
   const names = new Set<string>();
   const visit = (node: ConditionAst): void => {
     names.add(node.name);

@@ -37,7 +37,13 @@ export function conditionError(
   span: Span,
   extra: { expected?: string[]; suggestion?: string } = {},
 ): ConditionError {
-  const error: ConditionError = { code, message, line: span.line, column: span.column, length: span.length };
+  const error: ConditionError = {
+    code,
+    message,
+    line: span.line,
+    column: span.column,
+    length: span.length,
+  };
   if (extra.expected !== undefined) error.expected = extra.expected;
   if (extra.suggestion !== undefined) error.suggestion = extra.suggestion;
   return error;
@@ -47,7 +53,9 @@ export function conditionError(
 export function sortErrors(errors: ConditionError[]): ConditionError[] {
   return errors
     .map((error, index) => ({ error, index }))
-    .sort((a, b) => a.error.line - b.error.line || a.error.column - b.error.column || a.index - b.index)
+    .sort(
+      (a, b) => a.error.line - b.error.line || a.error.column - b.error.column || a.index - b.index,
+    )
     .map(({ error }) => error);
 }
 

@@ -3,7 +3,13 @@
 // gateway-dependent branches await. Gateway lookups happen last and only when the rest of the
 // condition has not already decided the answer (and/or are commutative in Kleene logic, so
 // evaluating them in another order never changes the result).
-import { unreachable, type ConditionAst, type LogicalCall, type NotCall, type QuotaCall } from './ast.ts';
+import {
+  unreachable,
+  type ConditionAst,
+  type LogicalCall,
+  type NotCall,
+  type QuotaCall,
+} from './ast.ts';
 import { needsGateway } from './gateway.ts';
 import { assertTimeZone, instantOf } from './timestamp.ts';
 import { and3, not3, or3, truth, type Truth } from './truth.ts';
@@ -13,7 +19,11 @@ import type { ConditionUser, EvaluationContext } from './user.ts';
 export type UserLeaf = Exclude<ConditionAst, LogicalCall | NotCall | QuotaCall>;
 
 /** A timestamp attribute compared with an instant; a missing or invalid time is UNKNOWN. */
-function compareTime(time: Date | null, instant: number, compare: (time: number, instant: number) => boolean): Truth {
+function compareTime(
+  time: Date | null,
+  instant: number,
+  compare: (time: number, instant: number) => boolean,
+): Truth {
   if (time === null) return 'UNKNOWN';
   const ms = time.getTime();
   return Number.isNaN(ms) ? 'UNKNOWN' : truth(compare(ms, instant));
@@ -34,9 +44,17 @@ export function evaluateUserLeaf(node: UserLeaf, user: ConditionUser, timeZone: 
     case 'is-vip':
       return truth(user.vip >= node.args[0].value);
     case 'register-before':
-      return compareTime(user.registerTime, instantOf(node.args[0].value, timeZone), (t, i) => t <= i);
+      return compareTime(
+        user.registerTime,
+        instantOf(node.args[0].value, timeZone),
+        (t, i) => t <= i,
+      );
     case 'register-after':
-      return compareTime(user.registerTime, instantOf(node.args[0].value, timeZone), (t, i) => t > i);
+      return compareTime(
+        user.registerTime,
+        instantOf(node.args[0].value, timeZone),
+        (t, i) => t > i,
+      );
     case 'access-after':
       return compareTime(user.accessTime, instantOf(node.args[0].value, timeZone), (t, i) => t > i);
     case 'access-before':
@@ -132,7 +150,11 @@ async function evaluateAsync(
  * TRUE, FALSE or UNKNOWN for one user. A user qualifies only on TRUE. Throws
  * InvalidTimeZoneError for an unknown `ctx.timeZone`; rejects if `ctx.quota` rejects.
  */
-export async function evaluate(ast: ConditionAst, user: ConditionUser, ctx: EvaluationContext): Promise<Truth> {
+export async function evaluate(
+  ast: ConditionAst,
+  user: ConditionUser,
+  ctx: EvaluationContext,
+): Promise<Truth> {
   assertTimeZone(ctx.timeZone);
   if (!needsGateway(ast)) return evaluateSync(ast, user, ctx.timeZone);
   return evaluateAsync(ast, user, ctx.timeZone, lazyQuota(user.id, ctx));

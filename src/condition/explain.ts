@@ -36,7 +36,9 @@ async function explainNode(
       const children: ExplainNode[] = [];
       for (const arg of node.args) children.push(await explainNode(arg, user, timeZone, quota));
       const combine = node.name === 'and' ? and3 : or3;
-      const value = children.map((child) => child.value).reduce(combine, node.name === 'and' ? 'TRUE' : 'FALSE');
+      const value = children
+        .map((child) => child.value)
+        .reduce(combine, node.name === 'and' ? 'TRUE' : 'FALSE');
       return { ...base, value, children };
     }
     case 'not': {
@@ -62,7 +64,11 @@ async function explainNode(
   }
 }
 
-function leafInputs(node: Exclude<UserLeaf, ConstantCall>, user: ConditionUser, timeZone: string): Record<string, unknown> {
+function leafInputs(
+  node: Exclude<UserLeaf, ConstantCall>,
+  user: ConditionUser,
+  timeZone: string,
+): Record<string, unknown> {
   switch (node.name) {
     case 'match-user':
       return { id: user.id, ids: node.args.map((arg) => arg.value) };
@@ -91,7 +97,11 @@ function leafInputs(node: Exclude<UserLeaf, ConstantCall>, user: ConditionUser, 
 }
 
 /** The evaluation tree for one user; same errors as `evaluate`. */
-export async function explain(ast: ConditionAst, user: ConditionUser, ctx: EvaluationContext): Promise<ExplainNode> {
+export async function explain(
+  ast: ConditionAst,
+  user: ConditionUser,
+  ctx: EvaluationContext,
+): Promise<ExplainNode> {
   assertTimeZone(ctx.timeZone);
   return explainNode(ast, user, ctx.timeZone, lazyQuota(user.id, ctx));
 }

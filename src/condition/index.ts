@@ -21,7 +21,12 @@ export { explain, type ExplainNode } from './explain.ts';
 export { format } from './format.ts';
 export { LIMITS } from './limits.ts';
 export { parse, type ParseResult } from './parse.ts';
-export { FUNCTION_REGISTRY, type FunctionSpec, type ParamSpec, type ParamType } from './registry.ts';
+export {
+  FUNCTION_REGISTRY,
+  type FunctionSpec,
+  type ParamSpec,
+  type ParamType,
+} from './registry.ts';
 export { isValidTimeZone, resolveTimestamp } from './timestamp.ts';
 export {
   toDatabaseFilter,

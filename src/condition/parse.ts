@@ -16,7 +16,15 @@ import { LIMITS, TOO_DEEP_MESSAGE } from './limits.ts';
 import { recoveringParser, strictParser } from './parser.ts';
 import { createSource, type Source } from './source.ts';
 import { ErrorLimitReached, resetErrorBudget, toSyntaxErrors } from './syntax-messages.ts';
-import { conditionLexer, invalidTokens, LParen, Not, RParen, SingleQuotedString, Identifier } from './tokens.ts';
+import {
+  conditionLexer,
+  invalidTokens,
+  LParen,
+  Not,
+  RParen,
+  SingleQuotedString,
+  Identifier,
+} from './tokens.ts';
 
 export type ParseResult = { ok: true; ast: ConditionAst } | { ok: false; errors: ConditionError[] };
 
@@ -37,20 +45,34 @@ function shown(text: string): string {
   return `'${escaped}'`;
 }
 
-function lexicalErrors(source: Source, tokens: IToken[], lexerErrors: { offset: number; length: number }[]): ConditionError[] {
+function lexicalErrors(
+  source: Source,
+  tokens: IToken[],
+  lexerErrors: { offset: number; length: number }[],
+): ConditionError[] {
   const errors = lexerErrors.map(({ offset, length }) => {
     const text = source.text.slice(offset, offset + length);
     const what = length === 1 ? 'character' : 'characters';
-    return conditionError('syntax', `Unexpected ${what} ${shown(text)}`, source.span(offset, length));
+    return conditionError(
+      'syntax',
+      `Unexpected ${what} ${shown(text)}`,
+      source.span(offset, length),
+    );
   });
   for (const token of tokens) {
     if (!invalidTokens.has(token.tokenType)) continue;
     const span = source.span(token.startOffset, token.image.length);
     if (token.tokenType === SingleQuotedString) {
-      const inner = token.image.endsWith("'") && token.image.length > 1 ? token.image.slice(1, -1) : undefined;
+      const inner =
+        token.image.endsWith("'") && token.image.length > 1 ? token.image.slice(1, -1) : undefined;
       const suggestion = inner !== undefined && !inner.includes('"') ? `"${inner}"` : undefined;
       errors.push(
-        conditionError('syntax', 'Strings are written in double quotes, e.g. "org001"', span, suggestion ? { suggestion } : {}),
+        conditionError(
+          'syntax',
+          'Strings are written in double quotes, e.g. "org001"',
+          span,
+          suggestion ? { suggestion } : {},
+        ),
       );
     } else {
       errors.push(conditionError('syntax', 'Unterminated string: the closing " is missing', span));
@@ -85,7 +107,11 @@ function nestingError(source: Source, tokens: IToken[]): ConditionError | undefi
       pendingNots = 0;
     }
     if (depth + pendingNots > LIMITS.maxDepth) {
-      return conditionError('too_deep', TOO_DEEP_MESSAGE, source.span(token.startOffset, token.image.length));
+      return conditionError(
+        'too_deep',
+        TOO_DEEP_MESSAGE,
+        source.span(token.startOffset, token.image.length),
+      );
     }
   }
   return undefined;
@@ -112,9 +138,14 @@ export function parse(text: string): ParseResult {
 
   if (tokens.length === 0) {
     return fail([
-      conditionError('empty', 'The condition is empty; write true() to match every user', source.span(0, 0), {
-        suggestion: 'true()',
-      }),
+      conditionError(
+        'empty',
+        'The condition is empty; write true() to match every user',
+        source.span(0, 0),
+        {
+          suggestion: 'true()',
+        },
+      ),
     ]);
   }
 
@@ -148,7 +179,11 @@ export function parse(text: string): ParseResult {
     }
   }
   if (errors.length > 0 || ast === undefined) {
-    return fail(errors.length > 0 ? errors : [conditionError('syntax', 'The condition could not be read', source.span(0, 0))]);
+    return fail(
+      errors.length > 0
+        ? errors
+        : [conditionError('syntax', 'The condition could not be read', source.span(0, 0))],
+    );
   }
   return { ok: true, ast };
 }

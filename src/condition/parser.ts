@@ -12,12 +12,27 @@
 //   group       := "(" expression ")"
 import type { IOrAlt } from 'chevrotain';
 import { CstParser } from './chevrotain.ts';
-import { allTokens, And, Comma, Identifier, LParen, Not, NumberLiteral, Or, RParen, StringLiteral } from './tokens.ts';
+import {
+  allTokens,
+  And,
+  Comma,
+  Identifier,
+  LParen,
+  Not,
+  NumberLiteral,
+  Or,
+  RParen,
+  StringLiteral,
+} from './tokens.ts';
 import { syntaxMessageProvider } from './syntax-messages.ts';
 
 class ConditionParser extends CstParser {
   constructor(recoveryEnabled: boolean) {
-    super(allTokens, { recoveryEnabled, maxLookahead: 2, errorMessageProvider: syntaxMessageProvider });
+    super(allTokens, {
+      recoveryEnabled,
+      maxLookahead: 2,
+      errorMessageProvider: syntaxMessageProvider,
+    });
     this.performSelfAnalysis();
   }
 
@@ -105,4 +120,3 @@ export const recoveringParser = new ConditionParser(true);
 
 /** Stops at the first syntax error, in time linear in the input. */
 export const strictParser = new ConditionParser(false);
-

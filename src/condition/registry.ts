@@ -116,14 +116,14 @@ const SPECS: Record<FunctionName, SpecBody> = {
     // vip is a 32-bit INT column: a larger level would make the database query fail.
     params: [{ name: 'level', type: 'integer', min: 0, max: 2_147_483_647 }],
     variadic: false,
-    description: 'The user\'s VIP level is at least the level (vip >= level).',
+    description: "The user's VIP level is at least the level (vip >= level).",
     example: 'is-vip(2)',
     needsGateway: false,
   },
   'belong-to': {
     params: [{ name: 'org', type: 'string' }],
     variadic: true,
-    description: 'The user\'s organisation is one of the names (exact, case-sensitive).',
+    description: "The user's organisation is one of the names (exact, case-sensitive).",
     example: 'belong-to("org001")',
     needsGateway: false,
   },
@@ -133,7 +133,8 @@ const SPECS: Record<FunctionName, SpecBody> = {
       { name: 'n', type: 'number' },
     ],
     variadic: false,
-    description: 'The user\'s current total quota at the gateway is at most n (the model is ignored).',
+    description:
+      "The user's current total quota at the gateway is at most n (the model is ignored).",
     example: 'quota-le("gpt-4o", 10)',
     needsGateway: true,
   },
@@ -143,7 +144,8 @@ const SPECS: Record<FunctionName, SpecBody> = {
       { name: 'n', type: 'number' },
     ],
     variadic: false,
-    description: 'The user\'s current total quota at the gateway is at least n (the model is ignored).',
+    description:
+      "The user's current total quota at the gateway is at least n (the model is ignored).",
     example: 'quota-ge("gpt-4o", 100)',
     needsGateway: true,
   },
@@ -152,11 +154,17 @@ const SPECS: Record<FunctionName, SpecBody> = {
 export const FUNCTION_REGISTRY: readonly FunctionSpec[] = Object.freeze(
   (Object.keys(SPECS) as FunctionName[]).map((name) => {
     const body = SPECS[name];
-    return Object.freeze({ name, ...body, params: Object.freeze(body.params.map((param) => Object.freeze({ ...param }))) });
+    return Object.freeze({
+      name,
+      ...body,
+      params: Object.freeze(body.params.map((param) => Object.freeze({ ...param }))),
+    });
   }),
 );
 
-const BY_NAME: ReadonlyMap<string, FunctionSpec> = new Map(FUNCTION_REGISTRY.map((spec) => [spec.name, spec]));
+const BY_NAME: ReadonlyMap<string, FunctionSpec> = new Map(
+  FUNCTION_REGISTRY.map((spec) => [spec.name, spec]),
+);
 
 export function lookupFunction(name: string): FunctionSpec | undefined {
   return BY_NAME.get(name);

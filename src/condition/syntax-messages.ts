@@ -5,11 +5,27 @@
 // it expected, so our message provider returns a small JSON payload instead of prose, and
 // `toSyntaxErrors` writes the message. It does so from the lexed tokens around the error,
 // because the `previous` token Chevrotain passes is unreliable after recovery skipped tokens.
-import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import type {
+  IParserErrorMessageProvider,
+  IRecognitionException,
+  IToken,
+  TokenType,
+} from 'chevrotain';
 import { EOF } from './chevrotain.ts';
 import { conditionError, type ConditionError } from './errors.ts';
 import type { Source } from './source.ts';
-import { allTokens, And, Comma, Identifier, LParen, Not, NumberLiteral, Or, RParen, StringLiteral } from './tokens.ts';
+import {
+  allTokens,
+  And,
+  Comma,
+  Identifier,
+  LParen,
+  Not,
+  NumberLiteral,
+  Or,
+  RParen,
+  StringLiteral,
+} from './tokens.ts';
 
 type Payload =
   | { kind: 'mismatch'; expected: string; rule: string }
@@ -39,14 +55,17 @@ function encode(payload: Payload): string {
 }
 
 export const syntaxMessageProvider: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, ruleName }) => encode({ kind: 'mismatch', expected: expected.name, rule: ruleName }),
+  buildMismatchTokenMessage: ({ expected, ruleName }) =>
+    encode({ kind: 'mismatch', expected: expected.name, rule: ruleName }),
   buildNotAllInputParsedMessage: () => encode({ kind: 'trailing' }),
   buildNoViableAltMessage: () => encode({ kind: 'no_viable_alternative' }),
   // The grammar has no AT_LEAST_ONE, so this never fires; treat it like a missing alternative.
   buildEarlyExitMessage: () => encode({ kind: 'no_viable_alternative' }),
 };
 
-const TOKEN_TYPES = new Map<string, TokenType>([...allTokens, EOF].map((type) => [type.name, type]));
+const TOKEN_TYPES = new Map<string, TokenType>(
+  [...allTokens, EOF].map((type) => [type.name, type]),
+);
 
 const TOKEN_DESCRIPTIONS = new Map<TokenType, string>([
   [LParen, "'('"],
@@ -69,18 +88,24 @@ const MAX_SHOWN = 24;
 /** How a token is named in a message: its text, quoted, or "end of input". */
 export function describeToken(token: IToken | undefined): string {
   if (token === undefined || token.tokenType === EOF) return 'end of input';
-  const image = token.image.length > MAX_SHOWN ? `${token.image.slice(0, MAX_SHOWN)}…` : token.image;
+  const image =
+    token.image.length > MAX_SHOWN ? `${token.image.slice(0, MAX_SHOWN)}…` : token.image;
   if (token.tokenType === StringLiteral) return `string ${image}`;
   if (token.tokenType === NumberLiteral) return `number ${image}`;
   return `'${image}'`;
 }
 
 function isNameToken(token: IToken | undefined): boolean {
-  return token !== undefined && (token.tokenType === Identifier || (token.tokenType.CATEGORIES ?? []).includes(Identifier));
+  return (
+    token !== undefined &&
+    (token.tokenType === Identifier || (token.tokenType.CATEGORIES ?? []).includes(Identifier))
+  );
 }
 
 function listAlternatives(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 function decode(message: string): Payload | undefined {
@@ -92,17 +117,30 @@ function decode(message: string): Payload | undefined {
 }
 
 function isRealToken(token: IToken | undefined): token is IToken {
-  return token !== undefined && token.tokenType !== EOF && !token.isInsertedInRecovery && Number.isFinite(token.startOffset);
+  return (
+    token !== undefined &&
+    token.tokenType !== EOF &&
+    !token.isInsertedInRecovery &&
+    Number.isFinite(token.startOffset)
+  );
 }
 
-function callHint(name: IToken, found: IToken | undefined): { message: string; expected: string[] } {
+function callHint(
+  name: IToken,
+  found: IToken | undefined,
+): { message: string; expected: string[] } {
   return {
     message: `Expected '(' after '${name.image}' but found ${describeToken(found)}: functions are called with parentheses, as in ${name.image}()`,
     expected: ["'('"],
   };
 }
 
-function describeError(payload: Payload | undefined, token: IToken | undefined, previous: IToken | undefined, next: IToken | undefined): { message: string; expected: string[] } {
+function describeError(
+  payload: Payload | undefined,
+  token: IToken | undefined,
+  previous: IToken | undefined,
+  next: IToken | undefined,
+): { message: string; expected: string[] } {
   const found = describeToken(token);
   switch (payload?.kind) {
     case 'trailing':
@@ -112,20 +150,29 @@ function describeError(payload: Payload | undefined, token: IToken | undefined, 
       };
     case 'mismatch': {
       const expected = TOKEN_TYPES.get(payload.expected);
-      if (expected === LParen && payload.rule === 'call' && isNameToken(previous)) return callHint(previous!, token);
+      if (expected === LParen && payload.rule === 'call' && isNameToken(previous))
+        return callHint(previous!, token);
       if (expected === RParen && payload.rule === 'call') {
         // Inside a call the parser stops at a token that can neither continue nor close the
         // argument list; say both, so a stray token is as clear as a missing ')'.
         const wanted = previous?.tokenType === LParen ? ['an argument', "')'"] : ["','", "')'"];
-        return { message: `Expected ${listAlternatives(wanted)} but found ${found}`, expected: wanted };
+        return {
+          message: `Expected ${listAlternatives(wanted)} but found ${found}`,
+          expected: wanted,
+        };
       }
-      const wanted = expected ? (TOKEN_DESCRIPTIONS.get(expected) ?? expected.name) : payload.expected;
+      const wanted = expected
+        ? (TOKEN_DESCRIPTIONS.get(expected) ?? expected.name)
+        : payload.expected;
       return { message: `Expected ${wanted} but found ${found}`, expected: [wanted] };
     }
     default:
       // A bare name: calls need "name (", and the parser saw no "(".
       if (isNameToken(token) && next?.tokenType !== LParen) return callHint(token!, next);
-      return { message: `Expected a condition such as true() or a value but found ${found}`, expected: EXPRESSION_START };
+      return {
+        message: `Expected a condition such as true() or a value but found ${found}`,
+        expected: EXPRESSION_START,
+      };
   }
 }
 
@@ -149,7 +196,8 @@ export function toSyntaxErrors(
   const damagedOffsets: number[] = [];
 
   for (const exception of exceptions) {
-    for (const skipped of exception.resyncedTokens ?? []) if (isRealToken(skipped)) damagedOffsets.push(skipped.startOffset);
+    for (const skipped of exception.resyncedTokens ?? [])
+      if (isRealToken(skipped)) damagedOffsets.push(skipped.startOffset);
     const payload = decode(exception.message);
     const trailing = payload?.kind === 'trailing';
     const token = isRealToken(exception.token) ? exception.token : undefined;
@@ -170,7 +218,9 @@ export function toSyntaxErrors(
     // the first report is the one that describes what the operator wrote.
     if (seen.has(span.offset)) continue;
     seen.add(span.offset);
-    errors.push(conditionError(trailing ? 'trailing_input' : 'syntax', message, span, { expected }));
+    errors.push(
+      conditionError(trailing ? 'trailing_input' : 'syntax', message, span, { expected }),
+    );
   }
   return { errors, damagedOffsets };
 }

@@ -35,7 +35,8 @@ export const TIMESTAMP_FORMATS_HELP =
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const WALL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 const LOCAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 const DAY_MS = 86_400_000;
@@ -92,14 +93,25 @@ export function checkTimestamp(literal: string): TimestampCheck {
     if (instant[8] === undefined) {
       const offsetHours = Number(instant[10]);
       const offsetMins = Number(instant[11]);
-      if (offsetHours > 23 || offsetMins > 59) return { ok: false, reason: `offset ${instant[9]}${instant[10]}:${instant[11]} is out of range` };
+      if (offsetHours > 23 || offsetMins > 59)
+        return {
+          ok: false,
+          reason: `offset ${instant[9]}${instant[10]}:${instant[11]} is out of range`,
+        };
       offsetMinutes = (instant[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
     }
     const millis = instant[7] === undefined ? 0 : Number(instant[7].padEnd(3, '0').slice(0, 3));
-    return { ok: true, value: { kind: 'instant', epochMs: utcMs(fields) + millis - offsetMinutes * 60_000 } };
+    return {
+      ok: true,
+      value: { kind: 'instant', epochMs: utcMs(fields) + millis - offsetMinutes * 60_000 },
+    };
   }
   if (LOCAL_ISO.test(literal)) {
-    return { ok: false, reason: 'an ISO 8601 time needs an offset such as Z or +08:00 (or write the wall time as "YYYY-MM-DD HH:mm:ss")' };
+    return {
+      ok: false,
+      reason:
+        'an ISO 8601 time needs an offset such as Z or +08:00 (or write the wall time as "YYYY-MM-DD HH:mm:ss")',
+    };
   }
   return { ok: false, reason: 'it is not in a supported format' };
 }
@@ -198,7 +210,9 @@ function computeInstant(literal: string, timeZone: string): number | null {
   if (formatter === null) return null;
   const check = checkTimestamp(literal);
   if (!check.ok) return null;
-  return check.value.kind === 'instant' ? check.value.epochMs : wallToInstant(check.value.fields, formatter);
+  return check.value.kind === 'instant'
+    ? check.value.epochMs
+    : wallToInstant(check.value.fields, formatter);
 }
 
 /** For literals that passed the checker: the instant in epoch ms; throws on an unknown zone. */

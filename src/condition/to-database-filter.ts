@@ -135,7 +135,10 @@ function compile(node: ConditionAst, timeZone: string): Pair {
     }
     case 'github-star': {
       const repos = values(node.args);
-      return { t: { stars: { some: { repo: { in: repos } } } }, f: { stars: { none: { repo: { in: repos } } } } };
+      return {
+        t: { stars: { some: { repo: { in: repos } } } },
+        f: { stars: { none: { repo: { in: repos } } } },
+      };
     }
     case 'is-vip': {
       const level = node.args[0].value;

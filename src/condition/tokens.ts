@@ -20,16 +20,34 @@ export const WhiteSpace = createToken({
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_-]*/ });
 
 // `longer_alt` keeps `android(` or `order(` from lexing as a keyword followed by letters.
-export const And = createToken({ name: 'And', pattern: /and/, longer_alt: Identifier, categories: [Identifier] });
-export const Or = createToken({ name: 'Or', pattern: /or/, longer_alt: Identifier, categories: [Identifier] });
-export const Not = createToken({ name: 'Not', pattern: /not/, longer_alt: Identifier, categories: [Identifier] });
+export const And = createToken({
+  name: 'And',
+  pattern: /and/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+});
+export const Or = createToken({
+  name: 'Or',
+  pattern: /or/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+});
+export const Not = createToken({
+  name: 'Not',
+  pattern: /not/,
+  longer_alt: Identifier,
+  categories: [Identifier],
+});
 
 /**
  * A double-quoted string. A backslash escapes the next character (the escapes themselves are
  * decoded and validated later, with exact positions); raw line breaks are not allowed, so a
  * missing closing quote stops at the end of its line instead of swallowing the rest.
  */
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/ });
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+});
 
 /** Matches only where `StringLiteral` did not: a string whose closing quote is missing. */
 export const UnterminatedString = createToken({
@@ -51,7 +69,10 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 
 /** Tokens that the lexer may produce but that are always errors (reported before parsing). */
-export const invalidTokens: ReadonlySet<TokenType> = new Set([UnterminatedString, SingleQuotedString]);
+export const invalidTokens: ReadonlySet<TokenType> = new Set([
+  UnterminatedString,
+  SingleQuotedString,
+]);
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -74,4 +95,7 @@ export const allTokens: TokenType[] = [
  * One shared lexer. Only offsets are tracked: line and column are derived from offsets in one
  * place (source.ts), so every error uses the same line-break rules.
  */
-export const conditionLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true });
+export const conditionLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: true,
+});

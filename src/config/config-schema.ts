@@ -12,20 +12,31 @@ const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /** Integers arrive as text from the environment; only plain decimal text counts ("" or "1e3" do not). */
 function integer(min: number, max?: number) {
-  const error = max === undefined ? `must be an integer of at least ${min}` : `must be an integer from ${min} to ${max}`;
+  const error =
+    max === undefined
+      ? `must be an integer of at least ${min}`
+      : `must be an integer from ${min} to ${max}`;
   const number = z.int({ error }).min(min, { error });
   return z.preprocess(
-    (value) => (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value),
+    (value) =>
+      typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value,
     max === undefined ? number : number.max(max, { error }),
   );
 }
 
 const boolean = () =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string') return value;
-    const text = value.trim().toLowerCase();
-    return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : value;
-  }, z.boolean({ error: 'must be true or false' }));
+  z.preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value;
+      const text = value.trim().toLowerCase();
+      return text === 'true' || text === '1'
+        ? true
+        : text === 'false' || text === '0'
+          ? false
+          : value;
+    },
+    z.boolean({ error: 'must be true or false' }),
+  );
 
 // Levels and formats are often typed in capitals in shell environments (LOG_LEVEL=INFO).
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -51,7 +62,8 @@ function isTimeZone(zone: string): boolean {
 function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/).length;
   // cron-parser also takes 1–4 fields and "@daily"; the contract is 5 or 6 so the meaning is explicit.
-  if (fields !== 5 && fields !== 6) return `must have 5 fields (minute hour day month weekday) or 6 (seconds first), got ${fields}`;
+  if (fields !== 5 && fields !== 6)
+    return `must have 5 fields (minute hour day month weekday) or 6 (seconds first), got ${fields}`;
   try {
     CronExpressionParser.parse(expression);
   } catch (error) {
@@ -70,13 +82,16 @@ function httpUrlProblem(value: string): string | undefined {
     protocol = '';
   }
   // "gw:8002" parses as scheme "gw:", so one message covers a wrong scheme and a missing one.
-  return protocol === 'http:' || protocol === 'https:' ? undefined : 'must be an absolute http:// or https:// URL';
+  return protocol === 'http:' || protocol === 'https:'
+    ? undefined
+    : 'must be an absolute http:// or https:// URL';
 }
 
 function databaseUrlProblem(value: string): string | undefined {
   try {
     // The driver picks SQLite or PostgreSQL with this same function, so config and driver agree.
-    if (databaseKind(value) === 'sqlite') return value.length > 'file:'.length ? undefined : 'must name a file after file:';
+    if (databaseKind(value) === 'sqlite')
+      return value.length > 'file:'.length ? undefined : 'must name a file after file:';
   } catch {
     return 'must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)';
   }
@@ -108,9 +123,13 @@ export interface SchemaOptions {
 
 export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
   return z.object({
-    databaseUrl: text().superRefine(rule(databaseUrlProblem)).default('file:./data/quota-manager.db'),
+    databaseUrl: text()
+      .superRefine(rule(databaseUrlProblem))
+      .default('file:./data/quota-manager.db'),
     host: text()
-      .regex(/^[^\s/]+$/, { error: 'must be a host name or IP address (no scheme, path or spaces)' })
+      .regex(/^[^\s/]+$/, {
+        error: 'must be a host name or IP address (no scheme, path or spaces)',
+      })
       .default('127.0.0.1'),
     port: integer(0, 65535).default(8099),
     adminToken: text()
@@ -132,10 +151,17 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
           .superRefine(rule(httpUrlProblem))
           .transform((url) => url.replace(/\/+$/, ''))
           .default('http://127.0.0.1:8002'),
-        adminPath: text().regex(/^\/\S*$/, { error: 'must be a path starting with / (no spaces)' }).default('/v1/chat/completions/quota'),
-        authHeader: text().regex(HEADER_NAME, { error: 'must be a valid HTTP header name' }).default('x-admin-key'),
+        adminPath: text()
+          .regex(/^\/\S*$/, { error: 'must be a path starting with / (no spaces)' })
+          .default('/v1/chat/completions/quota'),
+        authHeader: text()
+          .regex(HEADER_NAME, { error: 'must be a valid HTTP header name' })
+          .default('x-admin-key'),
         authValue: text()
-          .regex(HEADER_VALUE, { error: 'must be a valid HTTP header value (no line breaks, control characters or surrounding spaces)' })
+          .regex(HEADER_VALUE, {
+            error:
+              'must be a valid HTTP header value (no line breaks, control characters or surrounding spaces)',
+          })
           .default(''),
         timeoutMs: integer(1).default(5000),
         maxAttempts: integer(1).default(5),

@@ -2,9 +2,18 @@
 // surface (a driver error quoting the connection string, a gateway error echoing a header).
 import type { Config } from './load-config.ts';
 
-export function configSecrets(config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'>): string[] {
-  const secrets = [config.adminToken, config.metricsToken, config.gateway.authValue, ...databasePasswords(config.databaseUrl)];
-  return [...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret !== ''))];
+export function configSecrets(
+  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'>,
+): string[] {
+  const secrets = [
+    config.adminToken,
+    config.metricsToken,
+    config.gateway.authValue,
+    ...databasePasswords(config.databaseUrl),
+  ];
+  return [
+    ...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret !== '')),
+  ];
 }
 
 /** The password both as written in the URL (percent-encoded) and decoded, as either may be quoted. */

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError } from './config-error.ts';
 import { createConfigSchema, type ParsedConfig } from './config-schema.ts';
-import { CONFIG_PATH_ENV, SECTIONS, SETTINGS, settingByPath, settingByYamlKey, type Setting } from './settings.ts';
+import {
+  CONFIG_PATH_ENV,
+  SECTIONS,
+  SETTINGS,
+  settingByPath,
+  settingByYamlKey,
+  type Setting,
+} from './settings.ts';
 
 export { ConfigError } from './config-error.ts';
 export { configSecrets } from './config-secrets.ts';
@@ -70,17 +77,24 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   // Only the implicit default may be missing; a file someone named must exist.
   const yaml = readYaml(file, named !== undefined);
 
-  const input: Record<string, unknown> = Object.fromEntries(SECTIONS.map((section) => [section, {}]));
+  const input: Record<string, unknown> = Object.fromEntries(
+    SECTIONS.map((section) => [section, {}]),
+  );
   const supplied = new Map<string, Supplied>();
   for (const setting of SETTINGS) {
     const fromEnv = nonEmpty(env[setting.env]);
-    const chosen = fromEnv !== undefined ? { value: fromEnv, where: 'from the environment' } : yaml.get(setting.path);
+    const chosen =
+      fromEnv !== undefined
+        ? { value: fromEnv, where: 'from the environment' }
+        : yaml.get(setting.path);
     if (chosen === undefined) continue;
     assign(input, setting.path, chosen.value);
     supplied.set(setting.path, chosen);
   }
 
-  const schema = createConfigSchema({ stdoutIsTty: options.stdoutIsTty ?? process.stdout.isTTY === true });
+  const schema = createConfigSchema({
+    stdoutIsTty: options.stdoutIsTty ?? process.stdout.isTTY === true,
+  });
   const result = schema.safeParse(input);
   if (!result.success) {
     // One line about the first problem: the process stops, the operator fixes, restarts.
@@ -88,7 +102,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
     const path = issue.path.join('.');
     const setting = settingByPath.get(path);
     if (!setting) throw new ConfigError(path, `${path}: ${issue.message}`);
-    throw new ConfigError(setting.env, invalidValueMessage(setting, supplied.get(path), issue.message));
+    throw new ConfigError(
+      setting.env,
+      invalidValueMessage(setting, supplied.get(path), issue.message),
+    );
   }
   return deepFreeze(toConfig(result.data));
 }
@@ -98,7 +115,11 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function invalidValueMessage(setting: Setting, supplied: Supplied | undefined, reason: string): string {
+function invalidValueMessage(
+  setting: Setting,
+  supplied: Supplied | undefined,
+  reason: string,
+): string {
   const name = `${setting.env} (yaml: ${setting.yamlKey})`;
   // A default can only be at fault through another setting (the retry delay cap, for one).
   if (supplied === undefined) return `${name} left at its default: ${reason}`;
@@ -123,7 +144,10 @@ function readYaml(file: string, required: boolean): Map<string, Supplied> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!required && code === 'ENOENT') return values;
-    throw new ConfigError(CONFIG_PATH_ENV, `cannot read config file ${file} (${code ?? (error as Error).message}); set ${CONFIG_PATH_ENV} to an existing file`);
+    throw new ConfigError(
+      CONFIG_PATH_ENV,
+      `cannot read config file ${file} (${code ?? (error as Error).message}); set ${CONFIG_PATH_ENV} to an existing file`,
+    );
   }
 
   const lineCounter = new LineCounter();
@@ -136,7 +160,10 @@ function readYaml(file: string, required: boolean): Map<string, Supplied> {
       syntaxError.code === 'MULTIPLE_DOCS'
         ? 'the file must hold a single YAML document (remove the --- separator)'
         : syntaxError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new ConfigError(CONFIG_PATH_ENV, `YAML syntax error at ${file}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${reason}`);
+    throw new ConfigError(
+      CONFIG_PATH_ENV,
+      `YAML syntax error at ${file}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${reason}`,
+    );
   }
 
   /** `file:line:column` of a node, 1-based like editors show it. */
@@ -150,7 +177,10 @@ function readYaml(file: string, required: boolean): Map<string, Supplied> {
     if (!isMap(map)) {
       const section = prefix.slice(0, -1);
       const what = section === '' ? 'the file' : section;
-      throw new ConfigError(section || CONFIG_PATH_ENV, `${what} at ${location(map)} must be a mapping of settings (key: value)`);
+      throw new ConfigError(
+        section || CONFIG_PATH_ENV,
+        `${what} at ${location(map)} must be a mapping of settings (key: value)`,
+      );
     }
     for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
@@ -162,7 +192,10 @@ function readYaml(file: string, required: boolean): Map<string, Supplied> {
       }
       const setting = settingByYamlKey.get(key);
       if (!setting) {
-        throw new ConfigError(key, `unknown key ${key} at ${location(keyNode)} (known keys${prefix === '' ? '' : ` in ${prefix.slice(0, -1)}`}: ${knownKeys(prefix).join(', ')})`);
+        throw new ConfigError(
+          key,
+          `unknown key ${key} at ${location(keyNode)} (known keys${prefix === '' ? '' : ` in ${prefix.slice(0, -1)}`}: ${knownKeys(prefix).join(', ')})`,
+        );
       }
       // `port:` or `port: ~` leaves the default in place, like an absent key.
       const value: unknown = valueNode === null ? null : valueNode.toJS(doc as Document);
@@ -174,7 +207,9 @@ function readYaml(file: string, required: boolean): Map<string, Supplied> {
 }
 
 function knownKeys(prefix: string): string[] {
-  const keys = SETTINGS.filter((s) => s.yamlKey.startsWith(prefix)).map((s) => s.yamlKey.slice(prefix.length));
+  const keys = SETTINGS.filter((s) => s.yamlKey.startsWith(prefix)).map((s) =>
+    s.yamlKey.slice(prefix.length),
+  );
   // At the top level a section is listed once, not once per setting inside it.
   return [...new Set(keys.map((key) => key.split('.')[0]!))];
 }

@@ -52,13 +52,23 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['log.format', 'LOG_FORMAT'],
 ];
 
-const snakeCase = (segment: string): string => segment.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeCase = (segment: string): string =>
+  segment.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export const SETTINGS: readonly Setting[] = Object.freeze(
   table.map(([path, env, secret]) =>
-    Object.freeze({ path, env, secret: secret === 'secret', yamlKey: path.split('.').map(snakeCase).join('.') }),
+    Object.freeze({
+      path,
+      env,
+      secret: secret === 'secret',
+      yamlKey: path.split('.').map(snakeCase).join('.'),
+    }),
   ),
 );
 
-export const settingByPath: ReadonlyMap<string, Setting> = new Map(SETTINGS.map((s) => [s.path, s]));
-export const settingByYamlKey: ReadonlyMap<string, Setting> = new Map(SETTINGS.map((s) => [s.yamlKey, s]));
+export const settingByPath: ReadonlyMap<string, Setting> = new Map(
+  SETTINGS.map((s) => [s.path, s]),
+);
+export const settingByYamlKey: ReadonlyMap<string, Setting> = new Map(
+  SETTINGS.map((s) => [s.yamlKey, s]),
+);

@@ -19,8 +19,12 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
-      year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, formatter);
   }
@@ -33,7 +37,14 @@ export function wallClock(at: Date, timeZone: string): WallClock {
   for (const part of formatterFor(timeZone).formatToParts(at)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
 }
 
 /** Local time minus UTC at instant `at`, in milliseconds (+8 h for Asia/Shanghai). */
@@ -43,7 +54,8 @@ export function zoneOffsetMs(at: Date, timeZone: string): number {
   return wallAsUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
-const sameDate = (w: WallClock, year: number, month: number, day: number) => w.year === year && w.month === month && w.day === day;
+const sameDate = (w: WallClock, year: number, month: number, day: number) =>
+  w.year === year && w.month === month && w.day === day;
 
 /**
  * The first instant of the local date year-month-day. Usually local midnight; where a DST

@@ -46,7 +46,14 @@ function wallClock(instant: Date, timeZone: string): string {
   let format = wallClockFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
     });
     wallClockFormats.set(timeZone, format);
   }
@@ -58,7 +65,9 @@ const DST_SHIFTS_MS = [3_600_000, 1_800_000];
 
 function isRepeatedWallTime(instant: Date, timeZone: string): boolean {
   const wall = wallClock(instant, timeZone);
-  return DST_SHIFTS_MS.some((shift) => wallClock(new Date(instant.getTime() - shift), timeZone) === wall);
+  return DST_SHIFTS_MS.some(
+    (shift) => wallClock(new Date(instant.getTime() - shift), timeZone) === wall,
+  );
 }
 
 function hasFixedHours(expression: string): boolean {
@@ -83,16 +92,33 @@ export function latestOccurrence(expression: string, timeZone: string, at: Date)
 }
 
 /** The next `count` fire times strictly after `at`. */
-export function nextOccurrences(expression: string, timeZone: string, at: Date, count: number): Date[] {
+export function nextOccurrences(
+  expression: string,
+  timeZone: string,
+  at: Date,
+  count: number,
+): Date[] {
   return occurrencesAfter(expression, timeZone, at, count, null);
 }
 
 /** Fire times strictly after `after` and at or before `until`, oldest first, at most `limit`. */
-export function occurrencesBetween(expression: string, timeZone: string, after: Date, until: Date, limit: number): Date[] {
+export function occurrencesBetween(
+  expression: string,
+  timeZone: string,
+  after: Date,
+  until: Date,
+  limit: number,
+): Date[] {
   return occurrencesAfter(expression, timeZone, after, limit, until);
 }
 
-function occurrencesAfter(expression: string, timeZone: string, after: Date, limit: number, until: Date | null): Date[] {
+function occurrencesAfter(
+  expression: string,
+  timeZone: string,
+  after: Date,
+  limit: number,
+  until: Date | null,
+): Date[] {
   const cron = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: after });
   const skipRepeats = hasFixedHours(expression);
   const result: Date[] = [];

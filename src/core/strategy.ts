@@ -46,22 +46,34 @@ export function assertValidStrategy(fields: StrategyFields): void {
     details.push({ field: 'timezone', message: `unknown IANA time zone "${fields.timezone}"` });
   } else if (fields.periodicExpr) {
     const problem = cronProblem(fields.periodicExpr, fields.timezone);
-    if (problem) details.push({ field: 'periodic_expr', message: `invalid cron expression: ${problem}` });
+    if (problem)
+      details.push({ field: 'periodic_expr', message: `invalid cron expression: ${problem}` });
   }
   if (fields.type === 'single' && fields.maxExecPerUser !== 0) {
-    details.push({ field: 'max_exec_per_user', message: 'only meaningful for periodic strategies; use 0' });
+    details.push({
+      field: 'max_exec_per_user',
+      message: 'only meaningful for periodic strategies; use 0',
+    });
   }
   if (fields.startAt && fields.endAt && fields.startAt >= fields.endAt) {
     details.push({ field: 'end_at', message: 'must be after start_at' });
   }
-  if (details.length > 0) throw new AppError('validation_failed', 'The strategy is not valid', details);
+  if (details.length > 0)
+    throw new AppError('validation_failed', 'The strategy is not valid', details);
 
   const parsed = parse(fields.condition);
   if (!parsed.ok) {
     throw new AppError(
       'invalid_condition',
       'The condition is not valid',
-      parsed.errors.map((e) => ({ field: 'condition', code: e.code, line: e.line, column: e.column, length: e.length, message: e.message })),
+      parsed.errors.map((e) => ({
+        field: 'condition',
+        code: e.code,
+        line: e.line,
+        column: e.column,
+        length: e.length,
+        message: e.message,
+      })),
     );
   }
 }

@@ -22,7 +22,8 @@ export class UnsupportedFilterError extends Error {
 
 function only(value: object, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new UnsupportedFilterError(`candidate query: unsupported filter ${where}.${key}`);
+    if (!allowed.includes(key))
+      throw new UnsupportedFilterError(`candidate query: unsupported filter ${where}.${key}`);
   }
 }
 
@@ -39,14 +40,21 @@ function anyOf(parts: Prisma.Sql[]): Prisma.Sql {
 /** `column IN (…)` / `NOT IN (…)`; an empty list selects nothing / everything, as in Prisma. */
 function inList(column: Prisma.Sql, values: readonly string[], negated: boolean): Prisma.Sql {
   if (values.length === 0) return negated ? TRUE : FALSE;
-  return negated ? Prisma.sql`${column} NOT IN (${Prisma.join(values)})` : Prisma.sql`${column} IN (${Prisma.join(values)})`;
+  return negated
+    ? Prisma.sql`${column} NOT IN (${Prisma.join(values)})`
+    : Prisma.sql`${column} IN (${Prisma.join(values)})`;
 }
 
-function listFilter(column: Prisma.Sql, filter: { in?: string[]; notIn?: string[]; not?: null }, name: string): Prisma.Sql[] {
+function listFilter(
+  column: Prisma.Sql,
+  filter: { in?: string[]; notIn?: string[]; not?: null },
+  name: string,
+): Prisma.Sql[] {
   only(filter, ['in', 'notIn', 'not'], name);
   const parts: Prisma.Sql[] = [];
   if ('not' in filter) {
-    if (filter.not !== null) throw new UnsupportedFilterError(`candidate query: unsupported filter ${name}.not`);
+    if (filter.not !== null)
+      throw new UnsupportedFilterError(`candidate query: unsupported filter ${name}.not`);
     parts.push(Prisma.sql`${column} IS NOT NULL`);
   }
   if (filter.in) parts.push(inList(column, filter.in, false));
@@ -56,17 +64,33 @@ function listFilter(column: Prisma.Sql, filter: { in?: string[]; notIn?: string[
 
 const COMPARISONS = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
-function comparisons(column: Prisma.Sql, filter: Partial<Record<keyof typeof COMPARISONS, number | Date>>, name: string): Prisma.Sql[] {
+function comparisons(
+  column: Prisma.Sql,
+  filter: Partial<Record<keyof typeof COMPARISONS, number | Date>>,
+  name: string,
+): Prisma.Sql[] {
   only(filter, Object.keys(COMPARISONS), name);
   const parts: Prisma.Sql[] = [];
-  for (const [key, operator] of Object.entries(COMPARISONS) as [keyof typeof COMPARISONS, string][]) {
+  for (const [key, operator] of Object.entries(COMPARISONS) as [
+    keyof typeof COMPARISONS,
+    string,
+  ][]) {
     const value = filter[key];
     if (value !== undefined) parts.push(Prisma.sql`${column} ${Prisma.raw(operator)} ${value}`);
   }
   return parts;
 }
 
-const WHERE_KEYS = ['AND', 'OR', 'id', 'vip', 'org', 'registerTime', 'accessTime', 'stars'] as const;
+const WHERE_KEYS = [
+  'AND',
+  'OR',
+  'id',
+  'vip',
+  'org',
+  'registerTime',
+  'accessTime',
+  'stars',
+] as const;
 
 /** A range of user ids: (after, upTo]; null ends are open. */
 export interface IdWindow {
@@ -96,8 +120,10 @@ export function userWhereSql(where: UserWhere, window: IdWindow = ALL_IDS): Pris
   if (where.id) parts.push(...listFilter(Prisma.sql`u.id`, where.id, 'id'));
   if (where.vip) parts.push(...comparisons(Prisma.sql`u.vip`, where.vip, 'vip'));
   if (where.org) parts.push(...listFilter(Prisma.sql`u.org`, where.org, 'org'));
-  if (where.registerTime) parts.push(...comparisons(Prisma.sql`u.register_time`, where.registerTime, 'registerTime'));
-  if (where.accessTime) parts.push(...comparisons(Prisma.sql`u.access_time`, where.accessTime, 'accessTime'));
+  if (where.registerTime)
+    parts.push(...comparisons(Prisma.sql`u.register_time`, where.registerTime, 'registerTime'));
+  if (where.accessTime)
+    parts.push(...comparisons(Prisma.sql`u.access_time`, where.accessTime, 'accessTime'));
   if (where.stars) {
     only(where.stars, ['some', 'none'], 'stars');
     for (const key of ['some', 'none'] as const) {
@@ -113,7 +139,9 @@ export function userWhereSql(where: UserWhere, window: IdWindow = ALL_IDS): Pris
           Prisma.sql`s.repo IN (${Prisma.join(repos)})`,
           ...windowSql(Prisma.sql`s.user_id`, window),
         ])}`;
-        parts.push(key === 'some' ? Prisma.sql`u.id IN (${starred})` : Prisma.sql`u.id NOT IN (${starred})`);
+        parts.push(
+          key === 'some' ? Prisma.sql`u.id IN (${starred})` : Prisma.sql`u.id NOT IN (${starred})`,
+        );
       }
     }
   }
@@ -143,7 +171,9 @@ export interface CandidateSqlOptions {
 }
 
 export function candidateSql(options: CandidateSqlOptions): Prisma.Sql {
-  const columns = options.withAttributes ? Prisma.sql`u.id, u.vip, u.org, u.register_time, u.access_time` : Prisma.sql`u.id`;
+  const columns = options.withAttributes
+    ? Prisma.sql`u.id, u.vip, u.org, u.register_time, u.access_time`
+    : Prisma.sql`u.id`;
   const window: IdWindow = { after: options.afterUserId, upTo: options.upToUserId };
   return Prisma.sql`
     SELECT ${columns} FROM user_info u${options.dialect === 'sqlite' ? Prisma.raw(' INDEXED BY user_info_scan_idx') : Prisma.empty}

@@ -10,7 +10,9 @@ export type DatabaseKind = 'sqlite' | 'postgresql';
 export class UnsupportedDatabaseUrlError extends Error {
   readonly code = 'config_invalid';
   constructor(readonly url: string) {
-    super('DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)');
+    super(
+      'DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)',
+    );
   }
 }
 

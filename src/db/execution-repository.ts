@@ -32,9 +32,17 @@ type ExecutionRow = Omit<Execution, 'amount' | 'status'> & { amount: unknown; st
 
 function toExecution(row: ExecutionRow): Execution {
   return {
-    id: row.id, strategyId: row.strategyId, userId: row.userId, occurrence: row.occurrence,
-    amount: decimalToNumber(row.amount), status: row.status as GrantStatus, attempts: row.attempts,
-    lastError: row.lastError, catchUp: row.catchUp, createdAt: row.createdAt, updatedAt: row.updatedAt,
+    id: row.id,
+    strategyId: row.strategyId,
+    userId: row.userId,
+    occurrence: row.occurrence,
+    amount: decimalToNumber(row.amount),
+    status: row.status as GrantStatus,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    catchUp: row.catchUp,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -48,21 +56,39 @@ export function createExecutionRepository(db: Db) {
      * the row becomes `failed` with its attempts reset, and the next scan re-sends it with the
      * same idempotency key. Only `unknown` and `failed` rows can be resolved.
      */
-    async resolve(strategyId: number, id: number, resolution: Resolution, now: Date): Promise<Execution> {
-      const data = resolution === 'applied'
-        ? { status: 'applied', lastError: null, updatedAt: now }
-        : { status: 'failed', attempts: 0, updatedAt: now };
-      const { count } = await db.quotaExecute.updateMany({ where: { id, strategyId, status: { in: ['unknown', 'failed'] } }, data });
+    async resolve(
+      strategyId: number,
+      id: number,
+      resolution: Resolution,
+      now: Date,
+    ): Promise<Execution> {
+      const data =
+        resolution === 'applied'
+          ? { status: 'applied', lastError: null, updatedAt: now }
+          : { status: 'failed', attempts: 0, updatedAt: now };
+      const { count } = await db.quotaExecute.updateMany({
+        where: { id, strategyId, status: { in: ['unknown', 'failed'] } },
+        data,
+      });
       const row = await db.quotaExecute.findFirst({ where: { id, strategyId } });
       if (!row) throw notFound('execution', id);
-      if (count === 0) throw new AppError('conflict', `execution ${id} is ${row.status}; only unknown or failed grants can be resolved`);
+      if (count === 0)
+        throw new AppError(
+          'conflict',
+          `execution ${id} is ${row.status}; only unknown or failed grants can be resolved`,
+        );
       return toExecution(row);
     },
 
     async list(filter: ExecutionFilter): Promise<{ items: Execution[]; total: number }> {
       const where = { strategyId: filter.strategyId, userId: filter.userId, status: filter.status };
       const [rows, total] = await db.$transaction([
-        db.quotaExecute.findMany({ where, orderBy: { id: filter.newestFirst ? 'desc' : 'asc' }, take: filter.limit, skip: filter.offset }),
+        db.quotaExecute.findMany({
+          where,
+          orderBy: { id: filter.newestFirst ? 'desc' : 'asc' },
+          take: filter.limit,
+          skip: filter.offset,
+        }),
         db.quotaExecute.count({ where }),
       ]);
       return { items: rows.map(toExecution), total };
@@ -98,7 +124,9 @@ export function createExecutionRepository(db: Db) {
      */
     async deleteAppliedBefore(ids: number[], before: Date): Promise<number> {
       if (ids.length === 0) return 0;
-      const { count } = await db.quotaExecute.deleteMany({ where: { id: { in: ids }, status: 'applied', updatedAt: { lt: before } } });
+      const { count } = await db.quotaExecute.deleteMany({
+        where: { id: { in: ids }, status: 'applied', updatedAt: { lt: before } },
+      });
       return count;
     },
   };

@@ -20,8 +20,14 @@ export class MigrationError extends Error {
  * Reads Prisma's own `_prisma_migrations` bookkeeping, so it agrees with `migrate deploy`.
  */
 export async function pendingMigrations(database: Database): Promise<string[]> {
-  const folder = resolve(projectRoot, database.kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations');
-  const committed = readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folder = resolve(
+    projectRoot,
+    database.kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations',
+  );
+  const committed = readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   let applied: string[] = [];
   try {
     const rows = await database.db.$queryRawUnsafe<{ migration_name: string }[]>(

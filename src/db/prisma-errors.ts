@@ -8,7 +8,19 @@ interface PrismaLikeError {
 }
 
 /** Errors that mean the database is unreachable or overloaded right now (→ 503). */
-const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'SQLITE_BUSY', 'SQLITE_LOCKED', '57P01', '57P03']);
+const UNAVAILABLE_CODES = new Set([
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  '57P01',
+  '57P03',
+]);
 
 export function isUniqueViolation(error: unknown): boolean {
   return (error as PrismaLikeError)?.code === 'P2002';
@@ -22,7 +34,12 @@ export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const code = (error as PrismaLikeError)?.code;
   const message = (error as PrismaLikeError)?.message ?? '';
-  if ((code && UNAVAILABLE_CODES.has(code)) || /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection/i.test(message)) {
+  if (
+    (code && UNAVAILABLE_CODES.has(code)) ||
+    /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection/i.test(
+      message,
+    )
+  ) {
     return new AppError('database_unavailable', 'The database is unavailable; try again shortly');
   }
   return error;

@@ -123,11 +123,14 @@ function claimSql(kind: DatabaseKind | undefined, rows: NewGrant[], now: Date): 
   const conflict = Prisma.sql`ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING RETURNING id, user_id`;
   if (kind === undefined) {
     const values = rows.map(
-      (r) => Prisma.sql`(${r.strategyId}, ${r.occurrence}, ${r.userId}, ${new Prisma.Decimal(r.amount)}, 'pending', 0, ${r.idempotencyKey}, ${r.catchUp}, ${now}, ${now})`,
+      (r) =>
+        Prisma.sql`(${r.strategyId}, ${r.occurrence}, ${r.userId}, ${new Prisma.Decimal(r.amount)}, 'pending', 0, ${r.idempotencyKey}, ${r.catchUp}, ${now}, ${now})`,
     );
     return Prisma.sql`INSERT INTO quota_execute ${columns} VALUES ${Prisma.join(values)} ${conflict}`;
   }
-  const json = JSON.stringify(rows.map((r) => [r.strategyId, r.occurrence, r.userId, r.amount, r.idempotencyKey, r.catchUp]));
+  const json = JSON.stringify(
+    rows.map((r) => [r.strategyId, r.occurrence, r.userId, r.amount, r.idempotencyKey, r.catchUp]),
+  );
   if (kind === 'sqlite') {
     // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
     return Prisma.sql`INSERT INTO quota_execute ${columns}
@@ -143,7 +146,8 @@ function claimSql(kind: DatabaseKind | undefined, rows: NewGrant[], now: Date): 
 /** A list of ledger ids for `id IN (…)`: one JSON parameter when the dialect is known. */
 function idListSql(kind: DatabaseKind | undefined, ids: number[]): Prisma.Sql {
   if (kind === 'sqlite') return Prisma.sql`SELECT value FROM json_each(${JSON.stringify(ids)})`;
-  if (kind === 'postgresql') return Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(ids)}::json)::int`;
+  if (kind === 'postgresql')
+    return Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(ids)}::json)::int`;
   return Prisma.join(ids);
 }
 
@@ -159,13 +163,20 @@ export interface ScanStoreOptions {
 
 export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanStore {
   const kind = databaseKindOf(db);
-  const windows = new WindowGrid(db, options.windowUsers ?? SCAN_WINDOW_USERS[kind ?? 'postgresql']);
-  const rowsPerStatement = kind === undefined ? MAX_ROWS_PER_STATEMENT : LEDGER_ROWS_PER_STATEMENT[kind];
+  const windows = new WindowGrid(
+    db,
+    options.windowUsers ?? SCAN_WINDOW_USERS[kind ?? 'postgresql'],
+  );
+  const rowsPerStatement =
+    kind === undefined ? MAX_ROWS_PER_STATEMENT : LEDGER_ROWS_PER_STATEMENT[kind];
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
   return {
     async listEnabledStrategies(): Promise<Strategy[]> {
-      const rows = await db.quotaStrategy.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
+      const rows = await db.quotaStrategy.findMany({
+        where: { enabled: true },
+        orderBy: { id: 'asc' },
+      });
       return rows.map(toStrategy);
     },
 
@@ -177,7 +188,13 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
         const upTo = await windows.endAfter(after);
         const remaining = query.limit - rows.length;
         const found = await db.$queryRaw<CandidateRow[]>(
-          candidateSql({ ...query, afterUserId: after, upToUserId: upTo, limit: remaining, dialect: kind }),
+          candidateSql({
+            ...query,
+            afterUserId: after,
+            upToUserId: upTo,
+            limit: remaining,
+            dialect: kind,
+          }),
         );
         rows.push(...found);
         if (found.length === remaining || upTo === null) break;
@@ -186,10 +203,20 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
         await yieldToEventLoop();
       }
       if (!query.withAttributes) {
-        return rows.map((row) => ({ id: row.id, vip: 0, org: null, registerTime: null, accessTime: null, githubStars: [] }));
+        return rows.map((row) => ({
+          id: row.id,
+          vip: 0,
+          org: null,
+          registerTime: null,
+          accessTime: null,
+          githubStars: [],
+        }));
       }
       const stars = new Map<string, string[]>(rows.map((row) => [row.id, []]));
-      for (const ids of chunks(rows.map((row) => row.id), MAX_ROWS_PER_STATEMENT)) {
+      for (const ids of chunks(
+        rows.map((row) => row.id),
+        MAX_ROWS_PER_STATEMENT,
+      )) {
         const starred = await db.$queryRaw<{ user_id: string; repo: string }[]>`
           SELECT user_id, repo FROM user_github_star WHERE user_id IN (${Prisma.join(ids)})`;
         for (const star of starred) stars.get(star.user_id)!.push(star.repo);
@@ -223,7 +250,11 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
       const inserted: { id: number | bigint; user_id: string }[] = [];
       for (const [index, chunk] of chunks(rows, rowsPerStatement).entries()) {
         await breathe(index);
-        inserted.push(...(await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(claimSql(kind, chunk, now))));
+        inserted.push(
+          ...(await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(
+            claimSql(kind, chunk, now),
+          )),
+        );
       }
       const byUser = new Map(rows.map((r) => [r.userId, r]));
       return inserted.map((row) => {
@@ -275,17 +306,29 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
       // Successes are the common case: few statements for the whole page. Each row's outcome
       // stands on its own, so the statements need not share a transaction: a crash between
       // two leaves the rest `pending`, which the next run settles like any interrupted page.
-      for (const [index, ids] of chunks(applied, kind === undefined ? MAX_IDS_PER_STATEMENT : rowsPerStatement).entries()) {
+      for (const [index, ids] of chunks(
+        applied,
+        kind === undefined ? MAX_IDS_PER_STATEMENT : rowsPerStatement,
+      ).entries()) {
         await breathe(index);
         await db.$executeRaw`
           UPDATE quota_execute SET status = 'applied', last_error = NULL, attempts = attempts + 1, updated_at = ${now}
           WHERE id IN (${idListSql(kind, ids)})`;
       }
       if (others.length > 0) {
-        await db.$transaction(others.map((o) => db.quotaExecute.update({
-          where: { id: o.id },
-          data: { status: o.status, lastError: o.lastError, attempts: { increment: 1 }, updatedAt: now },
-        })));
+        await db.$transaction(
+          others.map((o) =>
+            db.quotaExecute.update({
+              where: { id: o.id },
+              data: {
+                status: o.status,
+                lastError: o.lastError,
+                attempts: { increment: 1 },
+                updatedAt: now,
+              },
+            }),
+          ),
+        );
       }
     },
 
@@ -304,7 +347,9 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
     },
 
     async isOccurrenceDone(strategyId, occurrence): Promise<boolean> {
-      const row = await db.strategyOccurrence.findUnique({ where: { strategyId_occurrence: { strategyId, occurrence } } });
+      const row = await db.strategyOccurrence.findUnique({
+        where: { strategyId_occurrence: { strategyId, occurrence } },
+      });
       return row?.status === 'done';
     },
 
@@ -318,7 +363,11 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
 
     async latestRecordedOccurrence(strategyId): Promise<string | null> {
       // Occurrence keys are UTC ISO strings, so text order is time order.
-      const row = await db.strategyOccurrence.findFirst({ where: { strategyId }, orderBy: { occurrence: 'desc' }, select: { occurrence: true } });
+      const row = await db.strategyOccurrence.findFirst({
+        where: { strategyId },
+        orderBy: { occurrence: 'desc' },
+        select: { occurrence: true },
+      });
       return row?.occurrence ?? null;
     },
 
@@ -331,7 +380,9 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
     },
 
     async countUnsettled(strategyId, occurrence): Promise<number> {
-      return db.quotaExecute.count({ where: { strategyId, occurrence, status: { in: ['pending', 'failed'] } } });
+      return db.quotaExecute.count({
+        where: { strategyId, occurrence, status: { in: ['pending', 'failed'] } },
+      });
     },
   };
 }

@@ -44,9 +44,12 @@ function toBigInt(value: unknown): bigint {
 }
 
 export const emptyTotals = (): TotalsByStatus =>
-  Object.fromEntries(GRANT_STATUSES.map((status) => [status, { grants: 0, cents: 0n }])) as TotalsByStatus;
+  Object.fromEntries(
+    GRANT_STATUSES.map((status) => [status, { grants: 0, cents: 0n }]),
+  ) as TotalsByStatus;
 
-const isStatus = (status: string): status is GrantStatus => (GRANT_STATUSES as readonly string[]).includes(status);
+const isStatus = (status: string): status is GrantStatus =>
+  (GRANT_STATUSES as readonly string[]).includes(status);
 
 export function createStatsRepository(db: Db) {
   return {
@@ -54,22 +57,39 @@ export function createStatsRepository(db: Db) {
      * Totals per status for all time and for each window (rows created at or after its start),
      * optionally for one strategy: one grouped query, whatever the number of windows.
      */
-    async grantTotals(options: { strategyId?: number; windowStarts: Date[] }): Promise<WindowedTotals> {
-      const windowColumns = options.windowStarts.map((start, index) => Prisma.sql`,
+    async grantTotals(options: {
+      strategyId?: number;
+      windowStarts: Date[];
+    }): Promise<WindowedTotals> {
+      const windowColumns = options.windowStarts.map(
+        (start, index) => Prisma.sql`,
         SUM(CASE WHEN created_at >= ${start} THEN 1 ELSE 0 END) AS ${Prisma.raw(`w${index}_grants`)},
-        SUM(CASE WHEN created_at >= ${start} THEN ${CENTS} ELSE 0 END) AS ${Prisma.raw(`w${index}_cents`)}`);
-      const where = options.strategyId === undefined ? Prisma.empty : Prisma.sql`WHERE strategy_id = ${options.strategyId}`;
+        SUM(CASE WHEN created_at >= ${start} THEN ${CENTS} ELSE 0 END) AS ${Prisma.raw(`w${index}_cents`)}`,
+      );
+      const where =
+        options.strategyId === undefined
+          ? Prisma.empty
+          : Prisma.sql`WHERE strategy_id = ${options.strategyId}`;
       const rows = await db.$queryRaw<Record<string, unknown>[]>`
         SELECT status, COUNT(*) AS all_grants, SUM(${CENTS}) AS all_cents ${Prisma.join(windowColumns, '')}
         FROM quota_execute ${where}
         GROUP BY status`;
-      const result: WindowedTotals = { windows: options.windowStarts.map(emptyTotals), allTime: emptyTotals() };
+      const result: WindowedTotals = {
+        windows: options.windowStarts.map(emptyTotals),
+        allTime: emptyTotals(),
+      };
       for (const row of rows) {
         const status = String(row.status);
         if (!isStatus(status)) continue;
-        result.allTime[status] = { grants: Number(toBigInt(row.all_grants)), cents: toBigInt(row.all_cents) };
+        result.allTime[status] = {
+          grants: Number(toBigInt(row.all_grants)),
+          cents: toBigInt(row.all_cents),
+        };
         result.windows.forEach((totals, index) => {
-          totals[status] = { grants: Number(toBigInt(row[`w${index}_grants`])), cents: toBigInt(row[`w${index}_cents`]) };
+          totals[status] = {
+            grants: Number(toBigInt(row[`w${index}_grants`])),
+            cents: toBigInt(row[`w${index}_cents`]),
+          };
         });
       }
       return result;
@@ -109,26 +129,41 @@ export function createStatsRepository(db: Db) {
       });
       const backlog = { pending: 0, failed: 0, unknown: 0 };
       for (const group of groups) {
-        if (group.status === 'pending' || group.status === 'failed' || group.status === 'unknown') backlog[group.status] = group._count._all;
+        if (group.status === 'pending' || group.status === 'failed' || group.status === 'unknown')
+          backlog[group.status] = group._count._all;
       }
       return backlog;
     },
 
     /** Ids and creation times of the enabled strategies (for the metrics' last-success gauge). */
     async enabledStrategies(): Promise<{ id: number; createdAt: Date }[]> {
-      return db.quotaStrategy.findMany({ where: { enabled: true }, select: { id: true, createdAt: true }, orderBy: { id: 'asc' } });
+      return db.quotaStrategy.findMany({
+        where: { enabled: true },
+        select: { id: true, createdAt: true },
+        orderBy: { id: 'asc' },
+      });
     },
 
     /** One user's ledger rows across strategies, newest first. */
-    async userGrants(userId: string, query: UserGrantsQuery): Promise<{ items: Execution[]; total: number }> {
+    async userGrants(
+      userId: string,
+      query: UserGrantsQuery,
+    ): Promise<{ items: Execution[]; total: number }> {
       const where = { userId, status: query.status };
       const [rows, total] = await db.$transaction([
-        db.quotaExecute.findMany({ where, orderBy: { id: 'desc' }, take: query.limit, skip: query.offset }),
+        db.quotaExecute.findMany({
+          where,
+          orderBy: { id: 'desc' },
+          take: query.limit,
+          skip: query.offset,
+        }),
         db.quotaExecute.count({ where }),
       ]);
       // The row as the ledger read side shapes it (columns kept as they are, amount and status typed).
       const items = rows.map(({ idempotencyKey: _key, ...row }): Execution => ({
-        ...row, amount: decimalToNumber(row.amount), status: row.status as GrantStatus,
+        ...row,
+        amount: decimalToNumber(row.amount),
+        status: row.status as GrantStatus,
       }));
       return { items, total };
     },

@@ -27,5 +27,10 @@ export function decimalToNumber(value: unknown): number {
 }
 
 export function toStrategy(row: StrategyRow): Strategy {
-  return { ...row, type: row.type as StrategyType, missedRuns: row.missedRuns as MissedRunsPolicy, amount: decimalToNumber(row.amount) };
+  return {
+    ...row,
+    type: row.type as StrategyType,
+    missedRuns: row.missedRuns as MissedRunsPolicy,
+    amount: decimalToNumber(row.amount),
+  };
 }

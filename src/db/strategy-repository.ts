@@ -17,7 +17,9 @@ function toData(fields: StrategyFields) {
 }
 
 function duplicateName(name: string): AppError {
-  return new AppError('conflict', `a strategy named "${name}" already exists`, [{ field: 'name', message: 'already in use' }]);
+  return new AppError('conflict', `a strategy named "${name}" already exists`, [
+    { field: 'name', message: 'already in use' },
+  ]);
 }
 
 export function createStrategyRepository(db: Db) {
@@ -25,7 +27,11 @@ export function createStrategyRepository(db: Db) {
     /** `now` comes from the injected clock: periodic schedules start from created_at. */
     async create(fields: StrategyFields, now: Date): Promise<Strategy> {
       try {
-        return toStrategy(await db.quotaStrategy.create({ data: { ...toData(fields), createdAt: now, updatedAt: now } }));
+        return toStrategy(
+          await db.quotaStrategy.create({
+            data: { ...toData(fields), createdAt: now, updatedAt: now },
+          }),
+        );
       } catch (error) {
         if (isUniqueViolation(error)) throw duplicateName(fields.name);
         throw error;
@@ -41,7 +47,12 @@ export function createStrategyRepository(db: Db) {
     async list(filter: StrategyListFilter): Promise<{ items: Strategy[]; total: number }> {
       const where = { type: filter.type, enabled: filter.enabled };
       const [rows, total] = await db.$transaction([
-        db.quotaStrategy.findMany({ where, orderBy: { id: 'asc' }, take: filter.limit, skip: filter.offset }),
+        db.quotaStrategy.findMany({
+          where,
+          orderBy: { id: 'asc' },
+          take: filter.limit,
+          skip: filter.offset,
+        }),
         db.quotaStrategy.count({ where }),
       ]);
       return { items: rows.map(toStrategy), total };

@@ -26,7 +26,8 @@ async function upsertOne(tx: Tx, user: UserUpsert): Promise<void> {
   if (githubStars !== undefined) {
     await tx.userGithubStar.deleteMany({ where: { userId: id } });
     const repos = [...new Set(githubStars)];
-    if (repos.length > 0) await tx.userGithubStar.createMany({ data: repos.map((repo) => ({ userId: id, repo })) });
+    if (repos.length > 0)
+      await tx.userGithubStar.createMany({ data: repos.map((repo) => ({ userId: id, repo })) });
   }
 }
 
@@ -55,7 +56,9 @@ const ROWS_PER_STATEMENT = 500;
 function mergeInOrder(users: UserUpsert[]): UserUpsert[] {
   const merged = new Map<string, UserUpsert>();
   for (const user of users) {
-    const fields = Object.fromEntries(Object.entries(user).filter(([, value]) => value !== undefined)) as UserUpsert;
+    const fields = Object.fromEntries(
+      Object.entries(user).filter(([, value]) => value !== undefined),
+    ) as UserUpsert;
     merged.set(user.id, { ...merged.get(user.id), ...fields });
   }
   return [...merged.values()];
@@ -95,30 +98,51 @@ export function createUserRepository(db: Db) {
      */
     async upsertMany(users: UserUpsert[]): Promise<number> {
       const merged = mergeInOrder(users);
-      await db.$transaction(async (tx) => {
-        const now = new Date();
-        for (const [fields, group] of groupByFields(merged)) {
-          const columns = ['id', ...fields.map((f) => USER_COLUMNS[f]), 'created_at', 'updated_at'];
-          const updates = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at'].map((c) => `${c} = excluded.${c}`).join(', ');
-          for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
-            const values = rows.map((user) => Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`);
-            await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
+      await db.$transaction(
+        async (tx) => {
+          const now = new Date();
+          for (const [fields, group] of groupByFields(merged)) {
+            const columns = [
+              'id',
+              ...fields.map((f) => USER_COLUMNS[f]),
+              'created_at',
+              'updated_at',
+            ];
+            const updates = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at']
+              .map((c) => `${c} = excluded.${c}`)
+              .join(', ');
+            for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
+              const values = rows.map(
+                (user) =>
+                  Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`,
+              );
+              await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
               ON CONFLICT (id) DO UPDATE SET ${Prisma.raw(updates)}`;
+            }
           }
-        }
-        // Stars are replaced as a whole for every user that sends them.
-        const starred = merged.filter((user) => user.githubStars !== undefined);
-        for (const rows of chunks(starred, ROWS_PER_STATEMENT)) {
-          await tx.userGithubStar.deleteMany({ where: { userId: { in: rows.map((user) => user.id) } } });
-        }
-        const stars = starred.flatMap((user) => [...new Set(user.githubStars)].map((repo) => ({ userId: user.id, repo })));
-        for (const rows of chunks(stars, ROWS_PER_STATEMENT * 2)) await tx.userGithubStar.createMany({ data: rows });
-      }, { timeout: 120_000 });
+          // Stars are replaced as a whole for every user that sends them.
+          const starred = merged.filter((user) => user.githubStars !== undefined);
+          for (const rows of chunks(starred, ROWS_PER_STATEMENT)) {
+            await tx.userGithubStar.deleteMany({
+              where: { userId: { in: rows.map((user) => user.id) } },
+            });
+          }
+          const stars = starred.flatMap((user) =>
+            [...new Set(user.githubStars)].map((repo) => ({ userId: user.id, repo })),
+          );
+          for (const rows of chunks(stars, ROWS_PER_STATEMENT * 2))
+            await tx.userGithubStar.createMany({ data: rows });
+        },
+        { timeout: 120_000 },
+      );
       return users.length;
     },
 
     async get(id: string): Promise<UserRecord | null> {
-      const row = await db.userInfo.findUnique({ where: { id }, include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } } });
+      const row = await db.userInfo.findUnique({
+        where: { id },
+        include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
+      });
       if (!row) return null;
       const { stars, createdAt: _c, updatedAt: _u, ...user } = row;
       return { ...user, githubStars: stars.map((s) => s.repo) };

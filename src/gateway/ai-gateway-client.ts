@@ -49,7 +49,8 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   const url = (suffix: string, query?: Record<string, string>) =>
     `${prefix}${suffix}${query ? `?${new URLSearchParams(query).toString()}` : ''}`;
   // An empty key means "send no key" (config.yaml's default), not an empty header.
-  const auth: Record<string, string> = options.authValue === '' ? {} : { [options.authHeader]: options.authValue };
+  const auth: Record<string, string> =
+    options.authValue === '' ? {} : { [options.authHeader]: options.authValue };
   const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
     ...auth,
     accept: 'application/json',
@@ -58,7 +59,12 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
 
   const read = (name: OperationName, suffix: string, userId: string): Operation => ({
     name,
-    request: { method: 'GET', path: url(suffix, { user_id: userId }), headers: headers(), mutating: false },
+    request: {
+      method: 'GET',
+      path: url(suffix, { user_id: userId }),
+      headers: headers(),
+      mutating: false,
+    },
     resendableWhenUncertain: true,
     maxAttempts: policy.maxAttempts,
     userId,
@@ -75,12 +81,15 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   async function execute(op: Operation): Promise<Envelope> {
     if (breaker === undefined) return attempts(op);
     if (op.name !== 'ping' && !breaker.allowsRequests()) {
-      throw new GatewayError(`gateway ${op.name} not sent: the gateway is failing and the circuit breaker is open until ${new Date(breaker.retryAt() ?? now()).toISOString()}`, {
-        reason: 'circuit_open',
-        retryable: false,
-        uncertain: false,
-        attempts: 0,
-      });
+      throw new GatewayError(
+        `gateway ${op.name} not sent: the gateway is failing and the circuit breaker is open until ${new Date(breaker.retryAt() ?? now()).toISOString()}`,
+        {
+          reason: 'circuit_open',
+          retryable: false,
+          uncertain: false,
+          attempts: 0,
+        },
+      );
     }
     try {
       const envelope = await attempts(op);
@@ -149,7 +158,8 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
 
     async deltaQuota(userId: string, value: number, opts: DeltaOptions) {
       const key = opts.idempotencyKey;
-      if (typeof key !== 'string' || key.length === 0) throw invalidArgument('idempotencyKey must be a non-empty string');
+      if (typeof key !== 'string' || key.length === 0)
+        throw invalidArgument('idempotencyKey must be a non-empty string');
       const user = requireUserId(userId);
       await execute({
         name: 'delta_quota',
@@ -200,15 +210,25 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
  * refusing our key), as opposed to one request's problem (a user it rejects, a bad argument).
  */
 function isOutage(error: GatewayError): boolean {
-  return error.retryable || error.reason === 'bad_response' || error.status === 401 || error.status === 403;
+  return (
+    error.retryable ||
+    error.reason === 'bad_response' ||
+    error.status === 401 ||
+    error.status === 403
+  );
 }
 
 function invalidArgument(message: string): GatewayError {
-  return new GatewayError(message, { reason: 'invalid_argument', retryable: false, uncertain: false });
+  return new GatewayError(message, {
+    reason: 'invalid_argument',
+    retryable: false,
+    uncertain: false,
+  });
 }
 
 function requireUserId(userId: string): string {
-  if (typeof userId !== 'string' || userId.length === 0) throw invalidArgument('userId must be a non-empty string');
+  if (typeof userId !== 'string' || userId.length === 0)
+    throw invalidArgument('userId must be a non-empty string');
   return userId;
 }
 
@@ -219,6 +239,7 @@ function requireUserId(userId: string): string {
  */
 function formatAmount(value: number): string {
   const text = String(value);
-  if (!Number.isFinite(value) || /e/i.test(text)) throw invalidArgument(`amount ${text} cannot be sent as a plain decimal`);
+  if (!Number.isFinite(value) || /e/i.test(text))
+    throw invalidArgument(`amount ${text} cannot be sent as a plain decimal`);
   return text;
 }

@@ -66,7 +66,10 @@ export class CircuitBreaker {
     const state = this.state;
     if (state === 'half_open') {
       // The probe failed: the gateway is still down; wait longer before the next one.
-      this.cooldownMs = Math.min(this.cooldownMs * 2, this.options.maxCooldownMs ?? this.options.cooldownMs * 8);
+      this.cooldownMs = Math.min(
+        this.cooldownMs * 2,
+        this.options.maxCooldownMs ?? this.options.cooldownMs * 8,
+      );
       this.open();
     } else if (state === 'closed' && this.failures >= this.options.failureThreshold) {
       this.open();
@@ -80,6 +83,10 @@ export class CircuitBreaker {
 
   private change(state: CircuitState): void {
     this.current = state;
-    this.options.onChange?.({ state, consecutiveFailures: this.failures, retryAt: state === 'open' ? this.openUntil : null });
+    this.options.onChange?.({
+      state,
+      consecutiveFailures: this.failures,
+      retryAt: state === 'open' ? this.openUntil : null,
+    });
   }
 }

@@ -53,11 +53,15 @@ export function checkOptions(options: GatewayClientOptions): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new GatewayConfigError('baseUrl', 'must use http or https');
   }
-  if (parsed.search || parsed.hash) throw new GatewayConfigError('baseUrl', 'must not have a query or fragment');
+  if (parsed.search || parsed.hash)
+    throw new GatewayConfigError('baseUrl', 'must not have a query or fragment');
   // fetch refuses such URLs, and credentials in a URL end up in logs: the key belongs in authValue.
-  if (parsed.username || parsed.password) throw new GatewayConfigError('baseUrl', 'must not contain credentials');
-  if (options.adminPath.replace(/\//g, '') === '') throw new GatewayConfigError('adminPath', 'must not be empty');
-  if (options.authHeader.trim() === '') throw new GatewayConfigError('authHeader', 'must not be empty');
+  if (parsed.username || parsed.password)
+    throw new GatewayConfigError('baseUrl', 'must not contain credentials');
+  if (options.adminPath.replace(/\//g, '') === '')
+    throw new GatewayConfigError('adminPath', 'must not be empty');
+  if (options.authHeader.trim() === '')
+    throw new GatewayConfigError('authHeader', 'must not be empty');
   const positiveInts: [string, number | undefined][] = [
     ['timeoutMs', options.timeoutMs],
     ['maxAttempts', options.maxAttempts],

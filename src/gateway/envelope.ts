@@ -32,7 +32,13 @@ export function parseEnvelope(body: string): Envelope | undefined {
 
 const quotaDataSchema = z.object({
   // The plugin's counters are integers in Redis; JSON may still carry them as strings.
-  quota: z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]),
+  quota: z.union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/)
+      .transform(Number),
+  ]),
 });
 
 /** `data.quota` of a query answer (the plugin uses `quota` for both total and used), or undefined. */

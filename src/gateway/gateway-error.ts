@@ -74,7 +74,10 @@ export class GatewayError extends Error {
 /** Invalid client options: a wiring mistake caught at start-up, named after the option. */
 export class GatewayConfigError extends Error {
   readonly code = 'config_invalid' as const;
-  constructor(readonly option: string, message: string) {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
     super(`gateway client option ${option} ${message}`);
     this.name = 'GatewayConfigError';
   }

@@ -3,4 +3,9 @@ export type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
 export { GatewayConfigError, GatewayError, type GatewayErrorReason } from './gateway-error.ts';
 export { createAiGatewayClient } from './ai-gateway-client.ts';
 export type { GatewayClientOptions, GatewayLogger } from './client-options.ts';
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitChange, type CircuitState } from './circuit-breaker.ts';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitChange,
+  type CircuitState,
+} from './circuit-breaker.ts';

@@ -22,7 +22,14 @@ export interface AttemptFailure {
 
 export type RetryDecision =
   | { retry: true; delayMs: number }
-  | { retry: false; why: 'not_retryable' | 'uncertain_not_resendable' | 'attempts_exhausted' | 'retry_after_too_long' };
+  | {
+      retry: false;
+      why:
+        | 'not_retryable'
+        | 'uncertain_not_resendable'
+        | 'attempts_exhausted'
+        | 'retry_after_too_long';
+    };
 
 /** 408, 429 and every 5xx: the gateway (or something in front of it) may answer differently next time. */
 export function isRetryableStatus(status: number): boolean {
@@ -49,7 +56,11 @@ export function isRetryableEnvelopeCode(code: unknown): boolean {
  * Full jitter spreads the retries of many concurrent grants so a recovering gateway is not hit
  * by synchronised waves. `attempt` is the 1-based number of the attempt that just failed.
  */
-export function backoffDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
 }
@@ -58,7 +69,10 @@ export function backoffDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseD
  * Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). Returns milliseconds,
  * or undefined when the header is absent or malformed (then normal backoff applies).
  */
-export function parseRetryAfterMs(header: string | null | undefined, nowMs: number): number | undefined {
+export function parseRetryAfterMs(
+  header: string | null | undefined,
+  nowMs: number,
+): number | undefined {
   if (header === null || header === undefined) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
@@ -85,7 +99,8 @@ export interface RetryQuestion {
 
 export function decideRetry(q: RetryQuestion): RetryDecision {
   if (!q.failure.retryable) return { retry: false, why: 'not_retryable' };
-  if (q.failure.uncertain && !q.resendableWhenUncertain) return { retry: false, why: 'uncertain_not_resendable' };
+  if (q.failure.uncertain && !q.resendableWhenUncertain)
+    return { retry: false, why: 'uncertain_not_resendable' };
   if (q.attempt >= q.policy.maxAttempts) return { retry: false, why: 'attempts_exhausted' };
   const asked = q.failure.retryAfterMs;
   if (asked !== undefined) {

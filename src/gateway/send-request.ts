@@ -9,7 +9,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { excerpt, parseEnvelope, type Envelope } from './envelope.ts';
 import { GatewayError } from './gateway-error.ts';
-import { isRetryableEnvelopeCode, isRetryableStatus, isUncertainStatus, parseRetryAfterMs } from './retry.ts';
+import {
+  isRetryableEnvelopeCode,
+  isRetryableStatus,
+  isUncertainStatus,
+  parseRetryAfterMs,
+} from './retry.ts';
 
 export interface GatewayRequest {
   method: 'GET' | 'POST';
@@ -79,7 +84,11 @@ interface RawAnswer {
 }
 
 /** One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending and reading. */
-function exchange(request: GatewayRequest, timeoutMs: number, transport: HttpTransport): Promise<RawAnswer> {
+function exchange(
+  request: GatewayRequest,
+  timeoutMs: number,
+  transport: HttpTransport,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const body = request.form?.toString();
     const headers: Record<string, string> = { ...request.headers };
@@ -96,7 +105,10 @@ function exchange(request: GatewayRequest, timeoutMs: number, transport: HttpTra
       method: request.method,
       headers,
     });
-    const timer = setTimeout(() => req.destroy(new RequestTimeoutError(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new RequestTimeoutError(`no complete answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     req.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -117,14 +129,23 @@ function exchange(request: GatewayRequest, timeoutMs: number, transport: HttpTra
           return;
         }
         const retryAfter = res.headers['retry-after'];
-        resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text });
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+          body: text,
+        });
       });
     });
     req.end(body);
   });
 }
 
-export async function sendRequest(request: GatewayRequest, timeoutMs: number, nowMs: () => number, transport: HttpTransport): Promise<Envelope> {
+export async function sendRequest(
+  request: GatewayRequest,
+  timeoutMs: number,
+  nowMs: () => number,
+  transport: HttpTransport,
+): Promise<Envelope> {
   let status: number;
   let body: string;
   let retryAfter: string | null;
@@ -147,20 +168,26 @@ export async function sendRequest(request: GatewayRequest, timeoutMs: number, no
   }
   if (!envelope) {
     // A 2xx we cannot read: for a mutation the gateway probably applied it, so say we do not know.
-    throw new GatewayError(`gateway answered HTTP ${status} with an unreadable body: ${excerpt(body) || '(empty)'}`, {
-      reason: 'bad_response',
-      status,
-      retryable: false,
-      uncertain: request.mutating,
-    });
+    throw new GatewayError(
+      `gateway answered HTTP ${status} with an unreadable body: ${excerpt(body) || '(empty)'}`,
+      {
+        reason: 'bad_response',
+        status,
+        retryable: false,
+        uncertain: request.mutating,
+      },
+    );
   }
   if (!envelope.success) {
-    throw new GatewayError(`gateway refused the request (code ${String(envelope.code)}): ${envelope.message ?? ''}`, {
-      reason: 'rejected',
-      status,
-      retryable: isRetryableEnvelopeCode(envelope.code),
-      uncertain: false,
-    });
+    throw new GatewayError(
+      `gateway refused the request (code ${String(envelope.code)}): ${envelope.message ?? ''}`,
+      {
+        reason: 'rejected',
+        status,
+        retryable: isRetryableEnvelopeCode(envelope.code),
+        uncertain: false,
+      },
+    );
   }
   return envelope;
 }
@@ -184,7 +211,12 @@ function transportError(error: unknown, mutating: boolean, timeoutMs: number): G
       cause: error,
     });
   }
-  const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  const cause =
+    error instanceof Error
+      ? error.cause instanceof Error
+        ? error.cause.message
+        : error.message
+      : String(error);
   return new GatewayError(`connection to the gateway broke${code ? ` (${code})` : ''}: ${cause}`, {
     reason: 'connection_lost',
     retryable: true,
@@ -202,7 +234,9 @@ function errorCode(error: unknown): string | undefined {
     // Happy-eyeballs connects fail with an AggregateError of one error per address.
     if (current instanceof AggregateError && current.errors.length > 0) {
       const codes = current.errors.map(errorCode);
-      return codes.every((c) => c !== undefined && NOT_SENT_CODES.has(c)) ? codes[0] : codes.find(Boolean);
+      return codes.every((c) => c !== undefined && NOT_SENT_CODES.has(c))
+        ? codes[0]
+        : codes.find(Boolean);
     }
     current = current.cause;
   }

@@ -6,7 +6,10 @@ import type { Histogram } from 'prom-client';
 import { GatewayError, type QuotaGateway } from '../gateway/index.ts';
 import type { GatewayLabels } from './metrics.ts';
 
-export function instrumentGateway(gateway: QuotaGateway, histogram: Histogram<GatewayLabels>): QuotaGateway {
+export function instrumentGateway(
+  gateway: QuotaGateway,
+  histogram: Histogram<GatewayLabels>,
+): QuotaGateway {
   async function timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
     const stop = histogram.startTimer({ operation });
     try {
@@ -15,7 +18,10 @@ export function instrumentGateway(gateway: QuotaGateway, histogram: Histogram<Ga
       return value;
     } catch (error) {
       if (error instanceof GatewayError) {
-        stop({ outcome: error.reason, status: error.status === undefined ? 'none' : String(error.status) });
+        stop({
+          outcome: error.reason,
+          status: error.status === undefined ? 'none' : String(error.status),
+        });
       } else {
         stop({ outcome: 'error', status: 'none' });
       }
@@ -24,8 +30,10 @@ export function instrumentGateway(gateway: QuotaGateway, histogram: Histogram<Ga
   }
   return {
     getQuota: (userId) => timed('get_quota', () => gateway.getQuota(userId)),
-    deltaQuota: (userId, value, opts) => timed('delta_quota', () => gateway.deltaQuota(userId, value, opts)),
-    refreshQuota: (userId, quota) => timed('refresh_quota', () => gateway.refreshQuota(userId, quota)),
+    deltaQuota: (userId, value, opts) =>
+      timed('delta_quota', () => gateway.deltaQuota(userId, value, opts)),
+    refreshQuota: (userId, quota) =>
+      timed('refresh_quota', () => gateway.refreshQuota(userId, quota)),
     getUsed: (userId) => timed('get_used', () => gateway.getUsed(userId)),
     ping: () => timed('ping', () => gateway.ping()),
   };

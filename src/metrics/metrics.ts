@@ -102,12 +102,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (enabledStrategies) {
         try {
           for (const strategy of await enabledStrategies()) {
-            const since = lastRuns.get(strategy.id) ?? Math.max(startedAt, strategy.createdAt.getTime() / 1000);
+            const since =
+              lastRuns.get(strategy.id) ?? Math.max(startedAt, strategy.createdAt.getTime() / 1000);
             this.set({ strategy_id: String(strategy.id) }, since);
           }
           return;
         } catch (error) {
-          options.logger?.warn('enabled strategies unavailable for metrics', { error: (error as Error).message });
+          options.logger?.warn('enabled strategies unavailable for metrics', {
+            error: (error as Error).message,
+          });
         }
       }
       for (const [id, at] of lastRuns) this.set({ strategy_id: String(id) }, at);
@@ -153,7 +156,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   }
 
-  const scanOutcome = (summary: ScanSummary): ScanOutcome => (summary.failed > 0 ? 'with_failures' : 'ok');
+  const scanOutcome = (summary: ScanSummary): ScanOutcome =>
+    summary.failed > 0 ? 'with_failures' : 'ok';
   const scanObserver: ScanObserver = {
     scanFinished(summary: ScanSummary) {
       const outcome = scanOutcome(summary);
@@ -171,7 +175,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     grantsRecorded(outcomes: readonly GrantOutcome[]) {
       const byStatus = new Map<string, number>();
-      for (const outcome of outcomes) byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);
+      for (const outcome of outcomes)
+        byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);
       for (const [status, count] of byStatus) grants.inc({ status }, count);
     },
   };

@@ -7,7 +7,12 @@ import { isOccurrence, occurrenceKey } from '../core/schedule.ts';
 import { dueOccurrence } from '../core/scan/due-occurrence.ts';
 import { previewStrategy, type PreviewResult } from '../core/scan/preview-strategy.ts';
 import { runScan, summarize, type ScanSummary } from '../core/scan/run-scan.ts';
-import { isOccurrenceClosed, runStrategy, type DueOccurrence, type RunDeps } from '../core/scan/run-strategy.ts';
+import {
+  isOccurrenceClosed,
+  runStrategy,
+  type DueOccurrence,
+  type RunDeps,
+} from '../core/scan/run-strategy.ts';
 import type { Strategy } from '../core/strategy.ts';
 
 export interface RunNowResult extends ScanSummary {
@@ -46,8 +51,16 @@ export class Scanner {
     const occurrence = this.occurrenceFor(strategy, requested);
     return this.serialize(async () => {
       const started = performance.now();
-      const result = await runStrategy(strategy, await this.dueForRun(strategy, occurrence), this.deps);
-      if (!result.leased) throw new AppError('conflict', `strategy ${strategy.id} is being scanned by another process; try again`);
+      const result = await runStrategy(
+        strategy,
+        await this.dueForRun(strategy, occurrence),
+        this.deps,
+      );
+      if (!result.leased)
+        throw new AppError(
+          'conflict',
+          `strategy ${strategy.id} is being scanned by another process; try again`,
+        );
       return { ...summarize([result], performance.now() - started), occurrence };
     });
   }
@@ -63,9 +76,13 @@ export class Scanner {
   private async dueForRun(strategy: Strategy, occurrence: string | null): Promise<DueOccurrence[]> {
     if (occurrence === null) return [];
     const { store, ledgerMaxAttempts } = this.deps;
-    if (!(await isOccurrenceClosed(strategy, occurrence, store))) return [{ occurrence, catchUp: false }];
+    if (!(await isOccurrenceClosed(strategy, occurrence, store)))
+      return [{ occurrence, catchUp: false }];
     const pending = await store.findGrants(strategy.id, ['pending'], { limit: 1 });
-    const failed = await store.findGrants(strategy.id, ['failed'], { limit: 1, maxAttempts: ledgerMaxAttempts });
+    const failed = await store.findGrants(strategy.id, ['failed'], {
+      limit: 1,
+      maxAttempts: ledgerMaxAttempts,
+    });
     if (pending.length > 0 || failed.length > 0) return [];
     throw new AppError(
       'occurrence_done',
@@ -75,20 +92,32 @@ export class Scanner {
 
   preview(strategy: Strategy, requested?: Date): Promise<PreviewResult> {
     // A preview is itself an API request: it must not wait for API requests to finish.
-    return previewStrategy(strategy, this.occurrenceFor(strategy, requested), { ...this.deps, interactive: undefined });
+    return previewStrategy(strategy, this.occurrenceFor(strategy, requested), {
+      ...this.deps,
+      interactive: undefined,
+    });
   }
 
   private occurrenceFor(strategy: Strategy, requested?: Date): string | null {
     if (!requested) return dueOccurrence(strategy, this.deps.clock.now());
     if (strategy.type !== 'periodic' || !strategy.periodicExpr) {
-      throw new AppError('validation_failed', 'occurrence is only accepted for periodic strategies', [{ field: 'occurrence', message: 'not allowed for single strategies' }]);
+      throw new AppError(
+        'validation_failed',
+        'occurrence is only accepted for periodic strategies',
+        [{ field: 'occurrence', message: 'not allowed for single strategies' }],
+      );
     }
     if (requested > this.deps.clock.now()) {
-      throw new AppError('validation_failed', 'occurrence is in the future', [{ field: 'occurrence', message: 'must not be in the future' }]);
+      throw new AppError('validation_failed', 'occurrence is in the future', [
+        { field: 'occurrence', message: 'must not be in the future' },
+      ]);
     }
     if (!isOccurrence(strategy.periodicExpr, strategy.timezone, requested)) {
       throw new AppError('validation_failed', 'occurrence is not a fire time of the strategy', [
-        { field: 'occurrence', message: `not produced by "${strategy.periodicExpr}" in ${strategy.timezone}` },
+        {
+          field: 'occurrence',
+          message: `not produced by "${strategy.periodicExpr}" in ${strategy.timezone}`,
+        },
       ]);
     }
     return occurrenceKey(requested);

@@ -8,7 +8,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 
-const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const swaggerUiDir = dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 
 describe('the /docs page', () => {
   let h: Harness;
@@ -19,7 +21,9 @@ describe('the /docs page', () => {
     response = await h.app.request('/docs');
     html = await response.text();
   });
-  afterAll(async () => { await h.destroy(); });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   const referenced = () => [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
 
@@ -37,7 +41,13 @@ describe('the /docs page', () => {
 
   it('references only relative URLs under docs/assets (and the document itself)', () => {
     const urls = referenced();
-    expect(urls).toEqual(expect.arrayContaining(['docs/assets/swagger-ui.css', 'docs/assets/swagger-ui-bundle.js', 'docs/assets/docs-init.js']));
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        'docs/assets/swagger-ui.css',
+        'docs/assets/swagger-ui-bundle.js',
+        'docs/assets/docs-init.js',
+      ]),
+    );
     for (const url of urls) expect(url).toMatch(/^(docs\/assets\/[\w.-]+|openapi\.json)$/);
     expect(html).not.toMatch(/https?:\/\//);
   });
@@ -54,7 +64,9 @@ describe('the /docs page', () => {
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(Buffer.from(await plain.arrayBuffer()).equals(original)).toBe(true);
 
-    const zipped = await h.app.request(`/docs/assets/${file}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const zipped = await h.app.request(`/docs/assets/${file}`, {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
     const body = Buffer.from(await zipped.arrayBuffer());
@@ -70,12 +82,20 @@ describe('the /docs page', () => {
     expect(script).toContain('validatorUrl: null');
     expect(script).not.toMatch(/https?:\/\//);
     // The path the script computes from its own URL is the document's.
-    expect(new URL('../../openapi.json', 'http://127.0.0.1:8099/docs/assets/docs-init.js').pathname).toBe('/openapi.json');
-    expect(new URL('docs/assets/docs-init.js', 'http://127.0.0.1:8099/docs').pathname).toBe('/docs/assets/docs-init.js');
+    expect(
+      new URL('../../openapi.json', 'http://127.0.0.1:8099/docs/assets/docs-init.js').pathname,
+    ).toBe('/openapi.json');
+    expect(new URL('docs/assets/docs-init.js', 'http://127.0.0.1:8099/docs').pathname).toBe(
+      '/docs/assets/docs-init.js',
+    );
   });
 
   it.each([
-    'package.json', 'index.html', '..%2Fpackage.json', 'swagger-ui-bundle.js.map', '%2e%2e%2f%2e%2e%2fpackage.json',
+    'package.json',
+    'index.html',
+    '..%2Fpackage.json',
+    'swagger-ui-bundle.js.map',
+    '%2e%2e%2f%2e%2e%2fpackage.json',
   ])('answers 404 for %s, outside the allowlist', async (file) => {
     const denied = await h.app.request(`/docs/assets/${file}`);
     expect(denied.status).toBe(404);
@@ -87,7 +107,15 @@ describe('the /docs page', () => {
     expect(doc.status).toBe(200);
     expect(doc.body.info.title).toBe('quota-manager');
     expect(doc.body.info.description).toContain('X-Request-Id');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/stats', '/api/v1/strategies/{id}/stats', '/api/v1/users/{id}/grants']));
-    expect(doc.body.tags.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['strategies', 'statistics', 'operations']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/stats',
+        '/api/v1/strategies/{id}/stats',
+        '/api/v1/users/{id}/grants',
+      ]),
+    );
+    expect(doc.body.tags.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['strategies', 'statistics', 'operations']),
+    );
   });
 });

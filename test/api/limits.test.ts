@@ -5,12 +5,17 @@ import { createHarness, type Harness } from '../support/app-harness.ts';
 
 describe('rate limit', () => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness('sqlite', { rateLimitPerMinute: 5 }); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness('sqlite', { rateLimitPerMinute: 5 });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   it('answers 429 with Retry-After past the per-route budget, and recovers next minute', async () => {
     h.clock.set('2026-01-15T10:00:10Z');
-    for (let i = 0; i < 5; i++) expect((await h.call('GET', '/api/v1/strategies')).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await h.call('GET', '/api/v1/strategies')).status).toBe(200);
     const limited = await h.call('GET', '/api/v1/strategies');
     expect(limited).toMatchObject({ status: 429, body: { code: 'rate_limited' } });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -25,12 +30,22 @@ describe('rate limit', () => {
 
 describe('request timeout', () => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness('sqlite', { requestTimeoutMs: 300 }); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness('sqlite', { requestTimeoutMs: 300 });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   it('answers 503 when a request outlives the timeout; synchronous runs are exempt', async () => {
     await h.call('PUT', '/api/v1/users/slow-1', { org: 'slow' });
-    const created = await h.call('POST', '/api/v1/strategies', { name: 'slow', title: 'slow', type: 'single', amount: 1, condition: 'belong-to("slow") and quota-le("m", 10)' });
+    const created = await h.call('POST', '/api/v1/strategies', {
+      name: 'slow',
+      title: 'slow',
+      type: 'single',
+      amount: 1,
+      condition: 'belong-to("slow") and quota-le("m", 10)',
+    });
     h.mock.setFaults({ latency_ms: 800 });
     try {
       const preview = await h.call('POST', `/api/v1/strategies/${created.body.id}/preview`);

@@ -23,7 +23,8 @@ function parseMetrics(text: string): Sample[] {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match) throw new Error(`unparseable metrics line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]!] = pair[2]!;
+    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1]!] = pair[2]!;
     samples.push({ name: match[1]!, labels, value: Number(match[3]) });
   }
   return samples;
@@ -41,8 +42,12 @@ const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(
 
 describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness(kind); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   async function scrape(): Promise<Sample[]> {
     const response = await h.app.request('/metrics');
@@ -54,7 +59,13 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     const org = unique('org');
     const users = Array.from({ length: count }, (_, i) => ({ id: `${org}-u${i}`, org }));
     expect((await h.call('POST', '/api/v1/users/bulk', users)).status).toBe(200);
-    const created = await h.call('POST', '/api/v1/strategies', { name: unique('m'), title: 'metrics', type: 'single', amount, condition: `belong-to("${org}")` });
+    const created = await h.call('POST', '/api/v1/strategies', {
+      name: unique('m'),
+      title: 'metrics',
+      type: 'single',
+      amount,
+      condition: `belong-to("${org}")`,
+    });
     expect(created.status).toBe(201);
     return created.body as { id: number };
   }
@@ -66,7 +77,9 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     const samples = parseMetrics(response.body as string);
     expect(valueOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(samples.some((s) => s.name === 'nodejs_heap_size_used_bytes')).toBe(true);
-    expect(response.body).toContain('# TYPE quota_manager_gateway_request_duration_seconds histogram');
+    expect(response.body).toContain(
+      '# TYPE quota_manager_gateway_request_duration_seconds histogram',
+    );
     expect(response.body).toContain('# TYPE quota_manager_scan_duration_seconds histogram');
   });
 
@@ -79,33 +92,60 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     expect(scan.body.failed).toBe(0);
     const after = await scrape();
 
-    const delta = (name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
     expect(delta('quota_manager_scans_total', { outcome: 'ok' })).toBe(1);
     expect(delta('quota_manager_scan_duration_seconds_count', { outcome: 'ok' })).toBe(1);
     expect(delta('quota_manager_users_matched_total')).toBe(3);
     expect(delta('quota_manager_grants_total', { status: 'applied' })).toBe(3);
-    expect(delta('quota_manager_gateway_request_duration_seconds_count', { operation: 'delta_quota', outcome: 'success', status: '2xx' })).toBe(3);
-    expect(valueOf(after, 'quota_manager_strategy_last_success_timestamp_seconds', { strategy_id: String(strategy.id) }))
-      .toBe(Date.parse('2026-02-01T12:00:00Z') / 1000);
+    expect(
+      delta('quota_manager_gateway_request_duration_seconds_count', {
+        operation: 'delta_quota',
+        outcome: 'success',
+        status: '2xx',
+      }),
+    ).toBe(3);
+    expect(
+      valueOf(after, 'quota_manager_strategy_last_success_timestamp_seconds', {
+        strategy_id: String(strategy.id),
+      }),
+    ).toBe(Date.parse('2026-02-01T12:00:00Z') / 1000);
     // Histogram buckets are cumulative: +Inf holds every observation.
-    expect(delta('quota_manager_gateway_request_duration_seconds_bucket', { operation: 'delta_quota', outcome: 'success', le: '+Inf' })).toBe(3);
+    expect(
+      delta('quota_manager_gateway_request_duration_seconds_bucket', {
+        operation: 'delta_quota',
+        outcome: 'success',
+        le: '+Inf',
+      }),
+    ).toBe(3);
   });
 
   it('keeps a last-success series for each enabled strategy and none for disabled or deleted ones', async () => {
-    const series = async (id: number) => (await scrape()).filter((s) => s.name === 'quota_manager_strategy_last_success_timestamp_seconds' && s.labels.strategy_id === String(id));
+    const series = async (id: number) =>
+      (await scrape()).filter(
+        (s) =>
+          s.name === 'quota_manager_strategy_last_success_timestamp_seconds' &&
+          s.labels.strategy_id === String(id),
+      );
     h.clock.set('2026-03-01T00:00:00Z');
     const strategy = await strategyForNewUsers(1);
     // Not run yet: the later of the harness start and the strategy's creation.
-    expect((await series(strategy.id)).map((s) => s.value)).toEqual([Date.parse('2026-03-01T00:00:00Z') / 1000]);
+    expect((await series(strategy.id)).map((s) => s.value)).toEqual([
+      Date.parse('2026-03-01T00:00:00Z') / 1000,
+    ]);
 
     h.clock.set('2026-03-01T00:05:00Z');
     expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).status).toBe(200);
-    expect((await series(strategy.id)).map((s) => s.value)).toEqual([Date.parse('2026-03-01T00:05:00Z') / 1000]);
+    expect((await series(strategy.id)).map((s) => s.value)).toEqual([
+      Date.parse('2026-03-01T00:05:00Z') / 1000,
+    ]);
 
     await h.call('POST', `/api/v1/strategies/${strategy.id}/disable`);
     expect(await series(strategy.id)).toEqual([]);
     await h.call('POST', `/api/v1/strategies/${strategy.id}/enable`);
-    expect((await series(strategy.id)).map((s) => s.value)).toEqual([Date.parse('2026-03-01T00:05:00Z') / 1000]);
+    expect((await series(strategy.id)).map((s) => s.value)).toEqual([
+      Date.parse('2026-03-01T00:05:00Z') / 1000,
+    ]);
     expect((await h.call('DELETE', `/api/v1/strategies/${strategy.id}`)).status).toBe(204);
     expect(await series(strategy.id)).toEqual([]);
   });
@@ -120,20 +160,34 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
       h.mock.setFaults({ failure_rate: 0 });
     }
     const samples = await scrape();
-    expect(valueOf(samples, 'quota_manager_grants_total', { status: 'failed' })).toBeGreaterThanOrEqual(2);
-    expect(valueOf(samples, 'quota_manager_gateway_request_duration_seconds_count', { operation: 'delta_quota', outcome: 'http_status', status: '503' })).toBeGreaterThanOrEqual(2);
+    expect(
+      valueOf(samples, 'quota_manager_grants_total', { status: 'failed' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      valueOf(samples, 'quota_manager_gateway_request_duration_seconds_count', {
+        operation: 'delta_quota',
+        outcome: 'http_status',
+        status: '503',
+      }),
+    ).toBeGreaterThanOrEqual(2);
     const failedRows = await h.database.db.quotaExecute.count({ where: { status: 'failed' } });
     expect(failedRows).toBeGreaterThanOrEqual(2);
     expect(valueOf(samples, 'quota_manager_ledger_rows', { status: 'failed' })).toBe(failedRows);
     expect(valueOf(samples, 'quota_manager_ledger_rows', { status: 'pending' })).toBe(0);
-    expect(samples.some((s) => s.name === 'quota_manager_ledger_rows' && s.labels.status === 'unknown')).toBe(true);
-    expect(samples.some((s) => s.name === 'quota_manager_ledger_rows' && s.labels.status === 'applied')).toBe(false);
+    expect(
+      samples.some((s) => s.name === 'quota_manager_ledger_rows' && s.labels.status === 'unknown'),
+    ).toBe(true);
+    expect(
+      samples.some((s) => s.name === 'quota_manager_ledger_rows' && s.labels.status === 'applied'),
+    ).toBe(false);
 
     // The retry by the next run clears the backlog, and the gauge follows at the next scrape.
     const retry = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
     expect(retry.body).toMatchObject({ granted: 2, failed: 0 });
     const later = await scrape();
-    expect(valueOf(later, 'quota_manager_ledger_rows', { status: 'failed' })).toBe(await h.database.db.quotaExecute.count({ where: { status: 'failed' } }));
+    expect(valueOf(later, 'quota_manager_ledger_rows', { status: 'failed' })).toBe(
+      await h.database.db.quotaExecute.count({ where: { status: 'failed' } }),
+    );
   });
 
   it('requires the metrics token when one is configured, and keeps a registry per app', async () => {
@@ -146,12 +200,16 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
         expect(denied.headers.get('www-authenticate')).toBe('Bearer');
         expect(denied.body).toMatchObject({ code: 'unauthorized', status: 401 });
       }
-      const allowed = await guarded.call('GET', '/metrics', undefined, { token: 'scrape-secret-123' });
+      const allowed = await guarded.call('GET', '/metrics', undefined, {
+        token: 'scrape-secret-123',
+      });
       expect(allowed.status).toBe(200);
       // This app has run nothing: the first harness's grants are not in its registry.
       const samples = parseMetrics(allowed.body as string);
       expect(valueOf(samples, 'quota_manager_grants_total', { status: 'applied' })).toBe(0);
-      expect(valueOf(await scrape(), 'quota_manager_grants_total', { status: 'applied' })).toBeGreaterThan(0);
+      expect(
+        valueOf(await scrape(), 'quota_manager_grants_total', { status: 'applied' }),
+      ).toBeGreaterThan(0);
     } finally {
       await guarded.destroy();
     }
@@ -162,45 +220,96 @@ describe('the metrics module', () => {
   it('counts a scan that could not run as outcome="error"', async () => {
     const metrics = createMetrics({ processMetrics: false });
     metrics.scanObserver.scanFailed(1500);
-    metrics.scanObserver.scanFinished({ strategies: 2, matched: 5, granted: 4, skipped: 0, failed: 1, duration_ms: 250 });
+    metrics.scanObserver.scanFinished({
+      strategies: 2,
+      matched: 5,
+      granted: 4,
+      skipped: 0,
+      failed: 1,
+      duration_ms: 250,
+    });
     const samples = parseMetrics((await metrics.render()).body);
     expect(valueOf(samples, 'quota_manager_scans_total', { outcome: 'error' })).toBe(1);
     expect(valueOf(samples, 'quota_manager_scans_total', { outcome: 'with_failures' })).toBe(1);
-    expect(valueOf(samples, 'quota_manager_scan_duration_seconds_sum', { outcome: 'error' })).toBe(1.5);
-    expect(valueOf(samples, 'quota_manager_scan_duration_seconds_bucket', { outcome: 'with_failures', le: '0.5' })).toBe(1);
+    expect(valueOf(samples, 'quota_manager_scan_duration_seconds_sum', { outcome: 'error' })).toBe(
+      1.5,
+    );
+    expect(
+      valueOf(samples, 'quota_manager_scan_duration_seconds_bucket', {
+        outcome: 'with_failures',
+        le: '0.5',
+      }),
+    ).toBe(1);
     expect(samples.some((s) => s.name.startsWith('process_'))).toBe(false);
   });
 
   it('serves the other metrics when the ledger query fails, and logs why', async () => {
     const logger = new CapturingLogger();
-    const metrics = createMetrics({ processMetrics: false, logger, ledgerBacklog: () => Promise.reject(new Error('database is locked')) });
-    metrics.scanObserver.grantsRecorded([{ id: 1, status: 'applied', lastError: null }, { id: 2, status: 'unknown', lastError: 'x' }]);
+    const metrics = createMetrics({
+      processMetrics: false,
+      logger,
+      ledgerBacklog: () => Promise.reject(new Error('database is locked')),
+    });
+    metrics.scanObserver.grantsRecorded([
+      { id: 1, status: 'applied', lastError: null },
+      { id: 2, status: 'unknown', lastError: 'x' },
+    ]);
     const samples = parseMetrics((await metrics.render()).body);
     expect(samples.filter((s) => s.name === 'quota_manager_ledger_rows')).toEqual([]);
     expect(valueOf(samples, 'quota_manager_grants_total', { status: 'applied' })).toBe(1);
     expect(valueOf(samples, 'quota_manager_grants_total', { status: 'unknown' })).toBe(1);
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'ledger metrics unavailable', fields: { error: 'database is locked' } }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'ledger metrics unavailable',
+        fields: { error: 'database is locked' },
+      }),
+    );
   });
 
   it('times gateway calls that get no answer as outcome=connect_failed, status=none', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const port = await freePort(); // nothing listens there
-    const gateway = instrumentGateway(createAiGatewayClient({
-      baseUrl: `http://127.0.0.1:${port}`, adminPath: '/v1/chat/completions/quota', authHeader: 'x-admin-key', authValue: 'k',
-      timeoutMs: 1000, maxAttempts: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1, concurrency: 1, logger: new CapturingLogger(),
-    }), metrics.gatewayRequestDuration);
+    const gateway = instrumentGateway(
+      createAiGatewayClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        adminPath: '/v1/chat/completions/quota',
+        authHeader: 'x-admin-key',
+        authValue: 'k',
+        timeoutMs: 1000,
+        maxAttempts: 1,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 1,
+        concurrency: 1,
+        logger: new CapturingLogger(),
+      }),
+      metrics.gatewayRequestDuration,
+    );
     await expect(gateway.getQuota('u1')).rejects.toMatchObject({ reason: 'connect_failed' });
     const samples = parseMetrics((await metrics.render()).body);
-    expect(valueOf(samples, 'quota_manager_gateway_request_duration_seconds_count', { operation: 'get_quota', outcome: 'connect_failed', status: 'none' })).toBe(1);
+    expect(
+      valueOf(samples, 'quota_manager_gateway_request_duration_seconds_count', {
+        operation: 'get_quota',
+        outcome: 'connect_failed',
+        status: 'none',
+      }),
+    ).toBe(1);
   });
 });
 
 describe.each(DATABASE_KINDS)('access log and X-Request-Id on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness(kind, { pageSize: 5 }); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness(kind, { pageSize: 5 });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
-  const accessLines = (requestId: string) => h.logger.lines.filter((l) => l.message === 'http request' && l.fields?.request_id === requestId);
+  const accessLines = (requestId: string) =>
+    h.logger.lines.filter(
+      (l) => l.message === 'http request' && l.fields?.request_id === requestId,
+    );
 
   it.each([
     ['a success', 'GET', '/api/v1/strategies', undefined, {}, 200],
@@ -209,22 +318,41 @@ describe.each(DATABASE_KINDS)('access log and X-Request-Id on %s', (kind) => {
     ['an unknown route', 'GET', '/api/v1/nothing-here', undefined, {}, 404],
     ['an unknown id', 'GET', '/api/v1/strategies/999999', undefined, {}, 404],
     ['an invalid body', 'POST', '/api/v1/strategies', { name: '' }, {}, 400],
-    ['a non-JSON body', 'POST', '/api/v1/strategies', 'name=x', { headers: { 'content-type': 'text/plain' } }, 415],
-    ['a body over the limit', 'POST', '/api/v1/users/bulk', `[${'"x",'.repeat(70_000)}"x"]`, {}, 413],
-  ] as const)('%s answers with an X-Request-Id that the one access-log line and the problem share', async (_label, method, path, body, options, status) => {
-    const response = await h.call(method, path, body, options as never);
-    expect(response.status).toBe(status);
-    const requestId = response.headers.get('x-request-id');
-    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    if (status >= 400) expect(response.body.request_id).toBe(requestId);
-    const lines = accessLines(requestId!);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]!.fields).toMatchObject({ method, path, status });
-    expect(lines[0]!.fields!.duration_ms).toBeTypeOf('number');
-  });
+    [
+      'a non-JSON body',
+      'POST',
+      '/api/v1/strategies',
+      'name=x',
+      { headers: { 'content-type': 'text/plain' } },
+      415,
+    ],
+    [
+      'a body over the limit',
+      'POST',
+      '/api/v1/users/bulk',
+      `[${'"x",'.repeat(70_000)}"x"]`,
+      {},
+      413,
+    ],
+  ] as const)(
+    '%s answers with an X-Request-Id that the one access-log line and the problem share',
+    async (_label, method, path, body, options, status) => {
+      const response = await h.call(method, path, body, options as never);
+      expect(response.status).toBe(status);
+      const requestId = response.headers.get('x-request-id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      if (status >= 400) expect(response.body.request_id).toBe(requestId);
+      const lines = accessLines(requestId!);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.fields).toMatchObject({ method, path, status });
+      expect(lines[0]!.fields!.duration_ms).toBeTypeOf('number');
+    },
+  );
 
   it('keeps a request id the caller sent', async () => {
-    const response = await h.call('GET', '/api/v1/strategies/424242', undefined, { headers: { 'x-request-id': 'trace-abc-123' } });
+    const response = await h.call('GET', '/api/v1/strategies/424242', undefined, {
+      headers: { 'x-request-id': 'trace-abc-123' },
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
     expect(response.body.request_id).toBe('trace-abc-123');
@@ -233,16 +361,27 @@ describe.each(DATABASE_KINDS)('access log and X-Request-Id on %s', (kind) => {
 
   it('answers an internal error with a request id too, the cause only in the log (last: breaks the schema)', async () => {
     // This file's own database: a missing table makes the next query fail unexpectedly.
-    await h.database.db.$executeRawUnsafe('ALTER TABLE quota_strategy RENAME TO quota_strategy_gone');
+    await h.database.db.$executeRawUnsafe(
+      'ALTER TABLE quota_strategy RENAME TO quota_strategy_gone',
+    );
     const response = await h.call('GET', '/api/v1/strategies');
     expect(response.status).toBe(500);
-    expect(response.body).toMatchObject({ code: 'internal', detail: 'An internal error occurred; the request id is in the log' });
+    expect(response.body).toMatchObject({
+      code: 'internal',
+      detail: 'An internal error occurred; the request id is in the log',
+    });
     expect(JSON.stringify(response.body)).not.toContain('quota_strategy');
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const requestId = response.headers.get('x-request-id')!;
     expect(response.body.request_id).toBe(requestId);
     expect(accessLines(requestId)).toHaveLength(1);
     expect(accessLines(requestId)[0]!.fields).toMatchObject({ status: 500 });
-    expect(h.logger.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'unhandled error', fields: expect.objectContaining({ request_id: requestId }) }));
+    expect(h.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'unhandled error',
+        fields: expect.objectContaining({ request_id: requestId }),
+      }),
+    );
   });
 });

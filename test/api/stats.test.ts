@@ -11,16 +11,51 @@ describe('calendar arithmetic in a time zone', () => {
   it.each([
     // instant, zone, start of its local day, start of its local month
     ['2026-01-15T10:00:00Z', 'UTC', '2026-01-15T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
-    ['2026-01-15T10:00:00Z', 'Asia/Shanghai', '2026-01-14T16:00:00.000Z', '2025-12-31T16:00:00.000Z'],
-    ['2026-01-14T15:59:59.999Z', 'Asia/Shanghai', '2026-01-13T16:00:00.000Z', '2025-12-31T16:00:00.000Z'],
-    ['2026-03-01T02:00:00Z', 'Asia/Shanghai', '2026-02-28T16:00:00.000Z', '2026-02-28T16:00:00.000Z'],
+    [
+      '2026-01-15T10:00:00Z',
+      'Asia/Shanghai',
+      '2026-01-14T16:00:00.000Z',
+      '2025-12-31T16:00:00.000Z',
+    ],
+    [
+      '2026-01-14T15:59:59.999Z',
+      'Asia/Shanghai',
+      '2026-01-13T16:00:00.000Z',
+      '2025-12-31T16:00:00.000Z',
+    ],
+    [
+      '2026-03-01T02:00:00Z',
+      'Asia/Shanghai',
+      '2026-02-28T16:00:00.000Z',
+      '2026-02-28T16:00:00.000Z',
+    ],
     // New York, the day clocks go forward (a 23-hour day) and the day they go back (25 hours).
-    ['2026-03-08T20:00:00Z', 'America/New_York', '2026-03-08T05:00:00.000Z', '2026-03-01T05:00:00.000Z'],
-    ['2026-11-01T20:00:00Z', 'America/New_York', '2026-11-01T04:00:00.000Z', '2026-11-01T04:00:00.000Z'],
+    [
+      '2026-03-08T20:00:00Z',
+      'America/New_York',
+      '2026-03-08T05:00:00.000Z',
+      '2026-03-01T05:00:00.000Z',
+    ],
+    [
+      '2026-11-01T20:00:00Z',
+      'America/New_York',
+      '2026-11-01T04:00:00.000Z',
+      '2026-11-01T04:00:00.000Z',
+    ],
     // Santiago skips midnight when DST starts: 2024-09-08 begins at 01:00 local (04:00Z).
-    ['2024-09-08T12:00:00Z', 'America/Santiago', '2024-09-08T04:00:00.000Z', '2024-09-01T04:00:00.000Z'],
+    [
+      '2024-09-08T12:00:00Z',
+      'America/Santiago',
+      '2024-09-08T04:00:00.000Z',
+      '2024-09-01T04:00:00.000Z',
+    ],
     // A zone with a 45-minute offset.
-    ['2026-06-30T23:00:00Z', 'Asia/Kathmandu', '2026-06-30T18:15:00.000Z', '2026-06-30T18:15:00.000Z'],
+    [
+      '2026-06-30T23:00:00Z',
+      'Asia/Kathmandu',
+      '2026-06-30T18:15:00.000Z',
+      '2026-06-30T18:15:00.000Z',
+    ],
   ])('%s in %s: the day starts at %s, the month at %s', (instant, zone, day, month) => {
     expect(startOfDay(new Date(instant), zone).toISOString()).toBe(day);
     expect(startOfMonth(new Date(instant), zone).toISOString()).toBe(month);
@@ -49,8 +84,12 @@ const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(
 
 describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness(kind, { now: NOW, timeZone: ZONE }); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness(kind, { now: NOW, timeZone: ZONE });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
   beforeEach(() => h.clock.set(NOW));
 
   async function newUsers(count: number, extra: Record<string, unknown> = {}): Promise<string[]> {
@@ -62,13 +101,25 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
 
   async function createStrategy(fields: Record<string, unknown> = {}) {
     const response = await h.call('POST', '/api/v1/strategies', {
-      name: unique('stats'), title: 'stats', type: 'single', amount: 1, condition: 'is-vip(100)', enabled: false, ...fields,
+      name: unique('stats'),
+      title: 'stats',
+      type: 'single',
+      amount: 1,
+      condition: 'is-vip(100)',
+      enabled: false,
+      ...fields,
     });
     expect(response.status).toBe(201);
     return response.body as { id: number };
   }
 
-  interface Row { userId: string; amount: string; status: string; createdAt: string; occurrence?: string }
+  interface Row {
+    userId: string;
+    amount: string;
+    status: string;
+    createdAt: string;
+    occurrence?: string;
+  }
   /** Ledger rows written directly, with the creation times a test needs. */
   async function insertRows(strategyId: number, rows: Row[]): Promise<void> {
     await h.database.db.quotaExecute.createMany({
@@ -95,28 +146,52 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
       { userId: u!, amount: '0.20', status: 'applied', createdAt: '2026-01-15T09:59:59.000Z' },
       { userId: u!, amount: '0.70', status: 'failed', createdAt: '2026-01-15T01:00:00.000Z' },
       { userId: u!, amount: '0.10', status: 'applied', createdAt: '2026-01-14T15:59:59.999Z' }, // 23:59:59.999 local yesterday
-      { userId: u!, amount: '999999999999.99', status: 'applied', createdAt: '2025-12-31T16:00:00.000Z' }, // 00:00 local Jan 1
+      {
+        userId: u!,
+        amount: '999999999999.99',
+        status: 'applied',
+        createdAt: '2025-12-31T16:00:00.000Z',
+      }, // 00:00 local Jan 1
       { userId: u!, amount: '0.05', status: 'unknown', createdAt: '2025-12-31T15:59:59.999Z' }, // Dec 31 local
     ]);
 
     const response = await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`);
     expect(response.status).toBe(200);
     const stats = response.body;
-    expect(stats).toMatchObject({ time_zone: ZONE, generated_at: '2026-01-15T18:00:00+08:00', strategy_id: strategy.id });
+    expect(stats).toMatchObject({
+      time_zone: ZONE,
+      generated_at: '2026-01-15T18:00:00+08:00',
+      strategy_id: strategy.id,
+    });
     expect(stats.today).toEqual({
       since: '2026-01-15T00:00:00+08:00',
       total: { grants: 3, amount: 1 },
-      by_status: { pending: { grants: 0, amount: 0 }, applied: { grants: 2, amount: 0.3 }, failed: { grants: 1, amount: 0.7 }, unknown: { grants: 0, amount: 0 } },
+      by_status: {
+        pending: { grants: 0, amount: 0 },
+        applied: { grants: 2, amount: 0.3 },
+        failed: { grants: 1, amount: 0.7 },
+        unknown: { grants: 0, amount: 0 },
+      },
     });
     expect(stats.this_month).toEqual({
       since: '2026-01-01T00:00:00+08:00',
       total: { grants: 5, amount: 1000000000001.09 },
-      by_status: { pending: { grants: 0, amount: 0 }, applied: { grants: 4, amount: 1000000000000.39 }, failed: { grants: 1, amount: 0.7 }, unknown: { grants: 0, amount: 0 } },
+      by_status: {
+        pending: { grants: 0, amount: 0 },
+        applied: { grants: 4, amount: 1000000000000.39 },
+        failed: { grants: 1, amount: 0.7 },
+        unknown: { grants: 0, amount: 0 },
+      },
     });
     expect(stats.all_time).toEqual({
       since: null,
       total: { grants: 6, amount: 1000000000001.14 },
-      by_status: { pending: { grants: 0, amount: 0 }, applied: { grants: 4, amount: 1000000000000.39 }, failed: { grants: 1, amount: 0.7 }, unknown: { grants: 1, amount: 0.05 } },
+      by_status: {
+        pending: { grants: 0, amount: 0 },
+        applied: { grants: 4, amount: 1000000000000.39 },
+        failed: { grants: 1, amount: 0.7 },
+        unknown: { grants: 1, amount: 0.05 },
+      },
     });
   });
 
@@ -124,10 +199,18 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     const before = (await h.call('GET', '/api/v1/stats')).body;
     const users = await newUsers(3);
     const org = users[0]!.replace(/-u0$/, '');
-    const strategy = await createStrategy({ amount: 0.1, condition: `belong-to("${org}")`, enabled: true });
-    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body).toMatchObject({ granted: 3 });
+    const strategy = await createStrategy({
+      amount: 0.1,
+      condition: `belong-to("${org}")`,
+      enabled: true,
+    });
+    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body).toMatchObject({
+      granted: 3,
+    });
     const other = await createStrategy();
-    await insertRows(other.id, [{ userId: users[0]!, amount: '2.25', status: 'pending', createdAt: '2026-01-10T00:00:00Z' }]);
+    await insertRows(other.id, [
+      { userId: users[0]!, amount: '2.25', status: 'pending', createdAt: '2026-01-10T00:00:00Z' },
+    ]);
 
     const own = (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`)).body;
     expect(own.all_time.by_status.applied).toEqual({ grants: 3, amount: 0.3 });
@@ -135,21 +218,38 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
 
     const after = await h.call('GET', '/api/v1/stats');
     expect(after.status).toBe(200);
-    expect(after.body).toMatchObject({ time_zone: ZONE, today: { since: '2026-01-15T00:00:00+08:00' }, this_month: { since: '2026-01-01T00:00:00+08:00' }, all_time: { since: null } });
+    expect(after.body).toMatchObject({
+      time_zone: ZONE,
+      today: { since: '2026-01-15T00:00:00+08:00' },
+      this_month: { since: '2026-01-01T00:00:00+08:00' },
+      all_time: { since: null },
+    });
     const delta = (status: string) => ({
-      grants: after.body.all_time.by_status[status].grants - before.all_time.by_status[status].grants,
-      cents: cents(after.body.all_time.by_status[status].amount) - cents(before.all_time.by_status[status].amount),
+      grants:
+        after.body.all_time.by_status[status].grants - before.all_time.by_status[status].grants,
+      cents:
+        cents(after.body.all_time.by_status[status].amount) -
+        cents(before.all_time.by_status[status].amount),
     });
     expect(delta('applied')).toEqual({ grants: 3, cents: 30 });
     expect(delta('pending')).toEqual({ grants: 1, cents: 225 });
     expect(after.body.all_time.total.grants - before.all_time.total.grants).toBe(4);
     // The pending row was created on Jan 10: this month, not today.
-    expect(after.body.this_month.by_status.pending.grants - before.this_month.by_status.pending.grants).toBe(1);
-    expect(after.body.today.by_status.pending.grants - before.today.by_status.pending.grants).toBe(0);
+    expect(
+      after.body.this_month.by_status.pending.grants - before.this_month.by_status.pending.grants,
+    ).toBe(1);
+    expect(after.body.today.by_status.pending.grants - before.today.by_status.pending.grants).toBe(
+      0,
+    );
   });
 
   it("shows a periodic strategy's due occurrence and next fire times in its own zone", async () => {
-    const strategy = await createStrategy({ type: 'periodic', periodic_expr: '0 8 * * *', timezone: ZONE, enabled: true });
+    const strategy = await createStrategy({
+      type: 'periodic',
+      periodic_expr: '0 8 * * *',
+      timezone: ZONE,
+      enabled: true,
+    });
     const first = await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?next=3`);
     expect(first.status).toBe(200);
     // Created at 18:00 local: today's 08:00 fire time is before the strategy existed.
@@ -163,31 +263,62 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
 
     h.clock.set('2026-01-16T01:00:00Z');
     const later = (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`)).body;
-    expect(later.last_occurrence).toEqual({ at: '2026-01-16T00:00:00.000Z', local: '2026-01-16T08:00:00+08:00' });
+    expect(later.last_occurrence).toEqual({
+      at: '2026-01-16T00:00:00.000Z',
+      local: '2026-01-16T08:00:00+08:00',
+    });
     expect(later.next_occurrences).toHaveLength(5); // the default
     expect(later.next_occurrences[0].at).toBe('2026-01-17T00:00:00.000Z');
 
-    expect((await h.call('PATCH', `/api/v1/strategies/${strategy.id}`, { end_at: '2026-01-18T00:00:00Z' })).status).toBe(200);
+    expect(
+      (
+        await h.call('PATCH', `/api/v1/strategies/${strategy.id}`, {
+          end_at: '2026-01-18T00:00:00Z',
+        })
+      ).status,
+    ).toBe(200);
     const ending = (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?next=10`)).body;
-    expect(ending.next_occurrences.map((o: { at: string }) => o.at)).toEqual(['2026-01-17T00:00:00.000Z', '2026-01-18T00:00:00.000Z']);
+    expect(ending.next_occurrences.map((o: { at: string }) => o.at)).toEqual([
+      '2026-01-17T00:00:00.000Z',
+      '2026-01-18T00:00:00.000Z',
+    ]);
 
     await h.call('POST', `/api/v1/strategies/${strategy.id}/disable`);
-    expect((await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`)).body.next_occurrences).toEqual([]);
+    expect(
+      (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`)).body.next_occurrences,
+    ).toEqual([]);
   });
 
   it('starts the next fire times at start_at, and has none for a single strategy', async () => {
-    const future = await createStrategy({ type: 'periodic', periodic_expr: '0 8 * * *', timezone: ZONE, enabled: true, start_at: '2026-02-01T00:00:00Z' });
+    const future = await createStrategy({
+      type: 'periodic',
+      periodic_expr: '0 8 * * *',
+      timezone: ZONE,
+      enabled: true,
+      start_at: '2026-02-01T00:00:00Z',
+    });
     const stats = (await h.call('GET', `/api/v1/strategies/${future.id}/stats?next=2`)).body;
-    expect(stats.next_occurrences.map((o: { local: string }) => o.local)).toEqual(['2026-02-01T08:00:00+08:00', '2026-02-02T08:00:00+08:00']);
+    expect(stats.next_occurrences.map((o: { local: string }) => o.local)).toEqual([
+      '2026-02-01T08:00:00+08:00',
+      '2026-02-02T08:00:00+08:00',
+    ]);
     expect(stats.last_occurrence).toBeNull();
 
     const single = await createStrategy({ enabled: true });
     const singleStats = (await h.call('GET', `/api/v1/strategies/${single.id}/stats`)).body;
-    expect(singleStats).toMatchObject({ last_occurrence: null, next_occurrences: [], recent_occurrences: [] });
+    expect(singleStats).toMatchObject({
+      last_occurrence: null,
+      next_occurrences: [],
+      recent_occurrences: [],
+    });
   });
 
   it('lists the latest occurrences in the ledger, newest first', async () => {
-    const strategy = await createStrategy({ type: 'periodic', periodic_expr: '0 8 * * *', timezone: ZONE });
+    const strategy = await createStrategy({
+      type: 'periodic',
+      periodic_expr: '0 8 * * *',
+      timezone: ZONE,
+    });
     const [a, b] = await newUsers(2);
     const at = (day: string) => `2026-01-${day}T00:00:00.000Z`;
     await insertRows(strategy.id, [
@@ -199,10 +330,23 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     ]);
     const stats = (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?last=2`)).body;
     expect(stats.recent_occurrences).toHaveLength(2);
-    expect(stats.recent_occurrences[0]).toMatchObject({ occurrence: at('12'), total: { grants: 2, amount: 10 }, by_status: { applied: { grants: 1, amount: 5 }, failed: { grants: 1, amount: 5 } } });
-    expect(stats.recent_occurrences[1]).toMatchObject({ occurrence: at('11'), total: { grants: 1, amount: 5 } });
-    expect((await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?last=0`)).body.recent_occurrences).toEqual([]);
-    expect((await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?last=10`)).body.recent_occurrences).toHaveLength(3);
+    expect(stats.recent_occurrences[0]).toMatchObject({
+      occurrence: at('12'),
+      total: { grants: 2, amount: 10 },
+      by_status: { applied: { grants: 1, amount: 5 }, failed: { grants: 1, amount: 5 } },
+    });
+    expect(stats.recent_occurrences[1]).toMatchObject({
+      occurrence: at('11'),
+      total: { grants: 1, amount: 5 },
+    });
+    expect(
+      (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?last=0`)).body
+        .recent_occurrences,
+    ).toEqual([]);
+    expect(
+      (await h.call('GET', `/api/v1/strategies/${strategy.id}/stats?last=10`)).body
+        .recent_occurrences,
+    ).toHaveLength(3);
   });
 
   it.each([
@@ -219,8 +363,14 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
   });
 
   it('answers 404 for an unknown strategy or user, 401 without a token', async () => {
-    expect((await h.call('GET', '/api/v1/strategies/987654/stats')).body).toMatchObject({ status: 404, code: 'not_found' });
-    expect((await h.call('GET', '/api/v1/users/nobody-here/grants')).body).toMatchObject({ status: 404, code: 'not_found' });
+    expect((await h.call('GET', '/api/v1/strategies/987654/stats')).body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+    expect((await h.call('GET', '/api/v1/users/nobody-here/grants')).body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
     for (const path of ['/api/v1/stats', '/api/v1/strategies/1/stats', '/api/v1/users/x/grants']) {
       expect((await h.call('GET', path, undefined, { token: null })).status).toBe(401);
     }
@@ -231,26 +381,60 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     const s1 = await createStrategy();
     const s2 = await createStrategy();
     await insertRows(s1.id, [
-      { userId: user!, amount: '1.25', status: 'applied', createdAt: '2026-01-01T00:00:00Z', occurrence: 'once' },
-      { userId: bystander!, amount: '1.25', status: 'applied', createdAt: '2026-01-01T00:00:00Z', occurrence: 'once' },
+      {
+        userId: user!,
+        amount: '1.25',
+        status: 'applied',
+        createdAt: '2026-01-01T00:00:00Z',
+        occurrence: 'once',
+      },
+      {
+        userId: bystander!,
+        amount: '1.25',
+        status: 'applied',
+        createdAt: '2026-01-01T00:00:00Z',
+        occurrence: 'once',
+      },
     ]);
     await insertRows(s2.id, [
-      { userId: user!, amount: '3', status: 'failed', createdAt: '2026-01-02T00:00:00Z', occurrence: '2026-01-02T00:00:00.000Z' },
-      { userId: user!, amount: '3', status: 'applied', createdAt: '2026-01-03T00:00:00Z', occurrence: '2026-01-03T00:00:00.000Z' },
+      {
+        userId: user!,
+        amount: '3',
+        status: 'failed',
+        createdAt: '2026-01-02T00:00:00Z',
+        occurrence: '2026-01-02T00:00:00.000Z',
+      },
+      {
+        userId: user!,
+        amount: '3',
+        status: 'applied',
+        createdAt: '2026-01-03T00:00:00Z',
+        occurrence: '2026-01-03T00:00:00.000Z',
+      },
     ]);
 
     const all = await h.call('GET', `/api/v1/users/${user}/grants`);
     expect(all.status).toBe(200);
     expect(all.body.total).toBe(3);
-    expect(all.body.items.map((g: { strategy_id: number; status: string }) => [g.strategy_id, g.status])).toEqual([[s2.id, 'applied'], [s2.id, 'failed'], [s1.id, 'applied']]);
+    expect(
+      all.body.items.map((g: { strategy_id: number; status: string }) => [g.strategy_id, g.status]),
+    ).toEqual([
+      [s2.id, 'applied'],
+      [s2.id, 'failed'],
+      [s1.id, 'applied'],
+    ]);
     expect(all.body.items.every((g: { user_id: string }) => g.user_id === user)).toBe(true);
     // The same rows, in the same shape, as the strategy's ledger shows them.
-    const ledger = (await h.call('GET', `/api/v1/strategies/${s1.id}/executions?user_id=${user}`)).body.items;
+    const ledger = (await h.call('GET', `/api/v1/strategies/${s1.id}/executions?user_id=${user}`))
+      .body.items;
     expect(all.body.items[2]).toEqual(ledger[0]);
     expect(all.body.items[2].amount).toBe(1.25);
 
     const failed = await h.call('GET', `/api/v1/users/${user}/grants?status=failed`);
-    expect(failed.body).toMatchObject({ total: 1, items: [{ strategy_id: s2.id, status: 'failed', amount: 3 }] });
+    expect(failed.body).toMatchObject({
+      total: 1,
+      items: [{ strategy_id: s2.id, status: 'failed', amount: 3 }],
+    });
     const page = await h.call('GET', `/api/v1/users/${user}/grants?limit=1&offset=1`);
     expect(page.body.total).toBe(3);
     expect(page.body.items).toHaveLength(1);
@@ -264,7 +448,16 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     const strategy = await createStrategy();
     // 102 grants, oldest first: the user page must leave out the two oldest, not the two newest.
     const day = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString();
-    await insertRows(strategy.id, Array.from({ length: 102 }, (_, i) => ({ userId: user!, amount: '1', status: 'applied', createdAt: day(i), occurrence: day(i) })));
+    await insertRows(
+      strategy.id,
+      Array.from({ length: 102 }, (_, i) => ({
+        userId: user!,
+        amount: '1',
+        status: 'applied',
+        createdAt: day(i),
+        occurrence: day(i),
+      })),
+    );
 
     const shown = await h.call('GET', `/api/v1/users/${user}`);
     expect(shown.status).toBe(200);
@@ -277,7 +470,9 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
     expect(grants).toEqual(history.body.items);
 
     const doc = (await h.call('GET', '/openapi.json', undefined, { token: null })).body;
-    const grantsField = doc.components.schemas.UserWithGrants.allOf.find((part: { properties?: object }) => part.properties)?.properties.grants;
+    const grantsField = doc.components.schemas.UserWithGrants.allOf.find(
+      (part: { properties?: object }) => part.properties,
+    )?.properties.grants;
     expect(grantsField.description).toMatch(/latest 100 grants .*newest first/);
   });
 });

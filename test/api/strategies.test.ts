@@ -5,7 +5,8 @@ import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 
 let seq = 0;
-const uniqueName = (prefix = 'strategy') => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
+const uniqueName = (prefix = 'strategy') =>
+  `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
 const validStrategy = (overrides: Record<string, unknown> = {}) => ({
   name: uniqueName(),
   title: 'Star reward',
@@ -17,15 +18,25 @@ const validStrategy = (overrides: Record<string, unknown> = {}) => ({
 
 describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness(kind); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   const strategyCount = () => h.database.db.quotaStrategy.count();
 
   it('answers /healthz without a token and /readyz with database and gateway checks', async () => {
-    expect(await h.call('GET', '/healthz', undefined, { token: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await h.call('GET', '/healthz', undefined, { token: null })).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
     const ready = await h.call('GET', '/readyz', undefined, { token: null });
-    expect(ready).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', gateway: 'ok' } } });
+    expect(ready).toMatchObject({
+      status: 200,
+      body: { status: 'ok', checks: { database: 'ok', gateway: 'ok' } },
+    });
   });
 
   it.each([
@@ -36,7 +47,11 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
     const response = await h.call('GET', '/api/v1/strategies', undefined, { token });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(response.body).toMatchObject({ status: 401, code: 'unauthorized', title: 'Unauthorized' });
+    expect(response.body).toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+      title: 'Unauthorized',
+    });
   });
 
   it('creates a strategy with defaults and returns it with 201', async () => {
@@ -44,8 +59,16 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
     const created = await h.call('POST', '/api/v1/strategies', input);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      name: input.name, title: 'Star reward', type: 'single', amount: 5, model: null, periodic_expr: null,
-      timezone: 'UTC', condition: input.condition, enabled: true, max_exec_per_user: 0,
+      name: input.name,
+      title: 'Star reward',
+      type: 'single',
+      amount: 5,
+      model: null,
+      periodic_expr: null,
+      timezone: 'UTC',
+      condition: input.condition,
+      enabled: true,
+      max_exec_per_user: 0,
     });
     expect(created.body.id).toBeTypeOf('number');
     const fetched = await h.call('GET', `/api/v1/strategies/${created.body.id}`);
@@ -60,11 +83,25 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
   });
 
   it('creates a periodic strategy with a 6-field cron and an IANA zone', async () => {
-    const created = await h.call('POST', '/api/v1/strategies', validStrategy({
-      type: 'periodic', periodic_expr: '0 0 8 * * *', timezone: 'Asia/Shanghai', max_exec_per_user: 3, amount: 0.25,
-    }));
+    const created = await h.call(
+      'POST',
+      '/api/v1/strategies',
+      validStrategy({
+        type: 'periodic',
+        periodic_expr: '0 0 8 * * *',
+        timezone: 'Asia/Shanghai',
+        max_exec_per_user: 3,
+        amount: 0.25,
+      }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ type: 'periodic', periodic_expr: '0 0 8 * * *', timezone: 'Asia/Shanghai', max_exec_per_user: 3, amount: 0.25 });
+    expect(created.body).toMatchObject({
+      type: 'periodic',
+      periodic_expr: '0 0 8 * * *',
+      timezone: 'Asia/Shanghai',
+      max_exec_per_user: 3,
+      amount: 0.25,
+    });
   });
 
   it.each([
@@ -83,8 +120,16 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
     ['a 4-field cron expression', { type: 'periodic', periodic_expr: '* * * *' }, 'periodic_expr'],
     ['an expression on a single strategy', { periodic_expr: '0 8 * * *' }, 'periodic_expr'],
     ['an unknown time zone', { timezone: 'Mars/Olympus' }, 'timezone'],
-    ['a negative max_exec_per_user', { type: 'periodic', periodic_expr: '0 8 * * *', max_exec_per_user: -1 }, 'max_exec_per_user'],
-    ['end before start', { start_at: '2026-02-01T00:00:00Z', end_at: '2026-01-01T00:00:00Z' }, 'end_at'],
+    [
+      'a negative max_exec_per_user',
+      { type: 'periodic', periodic_expr: '0 8 * * *', max_exec_per_user: -1 },
+      'max_exec_per_user',
+    ],
+    [
+      'end before start',
+      { start_at: '2026-02-01T00:00:00Z', end_at: '2026-01-01T00:00:00Z' },
+      'end_at',
+    ],
   ])('rejects %s with 400 and writes nothing', async (_label, overrides, field) => {
     const before = await strategyCount();
     const response = await h.call('POST', '/api/v1/strategies', validStrategy(overrides));
@@ -98,10 +143,19 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
 
   it('rejects an invalid condition with its line and column', async () => {
     const before = await strategyCount();
-    const response = await h.call('POST', '/api/v1/strategies', validStrategy({ condition: 'and(\n  is-vip(2),\n  is-vp(3))' }));
+    const response = await h.call(
+      'POST',
+      '/api/v1/strategies',
+      validStrategy({ condition: 'and(\n  is-vip(2),\n  is-vp(3))' }),
+    );
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('invalid_condition');
-    expect(response.body.errors[0]).toMatchObject({ field: 'condition', code: 'unknown_function', line: 3, column: 3 });
+    expect(response.body.errors[0]).toMatchObject({
+      field: 'condition',
+      code: 'unknown_function',
+      line: 3,
+      column: 3,
+    });
     expect(await strategyCount()).toBe(before);
   });
 
@@ -110,9 +164,15 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
     const malformed = await h.call('POST', '/api/v1/strategies', '{"name": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('validation_failed');
-    const wrongType = await h.call('POST', '/api/v1/strategies', 'name=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const wrongType = await h.call('POST', '/api/v1/strategies', 'name=x', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(wrongType).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
-    const huge = await h.call('POST', '/api/v1/strategies', validStrategy({ title: 'x'.repeat(300 * 1024) }));
+    const huge = await h.call(
+      'POST',
+      '/api/v1/strategies',
+      validStrategy({ title: 'x'.repeat(300 * 1024) }),
+    );
     expect(huge).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
     expect(await strategyCount()).toBe(before);
   });
@@ -127,16 +187,34 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
   });
 
   it('answers 404 for unknown ids and 400 for malformed ids', async () => {
-    expect(await h.call('GET', '/api/v1/strategies/999999')).toMatchObject({ status: 404, body: { code: 'not_found' } });
-    expect(await h.call('PATCH', '/api/v1/strategies/999999', { title: 't' })).toMatchObject({ status: 404 });
+    expect(await h.call('GET', '/api/v1/strategies/999999')).toMatchObject({
+      status: 404,
+      body: { code: 'not_found' },
+    });
+    expect(await h.call('PATCH', '/api/v1/strategies/999999', { title: 't' })).toMatchObject({
+      status: 404,
+    });
     expect(await h.call('DELETE', '/api/v1/strategies/999999')).toMatchObject({ status: 404 });
     expect(await h.call('POST', '/api/v1/strategies/999999/enable')).toMatchObject({ status: 404 });
-    expect(await h.call('GET', '/api/v1/strategies/abc')).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await h.call('GET', '/api/v1/strategies/abc')).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
   });
 
   it('lists with filters and pagination as {items, total}', async () => {
     const tag = uniqueName('list');
-    for (let i = 0; i < 3; i++) await h.call('POST', '/api/v1/strategies', validStrategy({ name: `${tag}-${i}`, type: 'periodic', periodic_expr: '0 8 * * *', enabled: i !== 1 }));
+    for (let i = 0; i < 3; i++)
+      await h.call(
+        'POST',
+        '/api/v1/strategies',
+        validStrategy({
+          name: `${tag}-${i}`,
+          type: 'periodic',
+          periodic_expr: '0 8 * * *',
+          enabled: i !== 1,
+        }),
+      );
     const all = await h.call('GET', '/api/v1/strategies?type=periodic&limit=1000');
     const mine = all.body.items.filter((s: { name: string }) => s.name.startsWith(tag));
     expect(mine).toHaveLength(3);
@@ -152,26 +230,60 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
 
   it('patches some fields, replaces with PUT, enables and disables', async () => {
     const created = (await h.call('POST', '/api/v1/strategies', validStrategy())).body;
-    const patched = await h.call('PATCH', `/api/v1/strategies/${created.id}`, { title: 'New title', amount: 7.5 });
-    expect(patched).toMatchObject({ status: 200, body: { id: created.id, title: 'New title', amount: 7.5, name: created.name } });
-    const badPatch = await h.call('PATCH', `/api/v1/strategies/${created.id}`, { condition: 'is-vip(' });
+    const patched = await h.call('PATCH', `/api/v1/strategies/${created.id}`, {
+      title: 'New title',
+      amount: 7.5,
+    });
+    expect(patched).toMatchObject({
+      status: 200,
+      body: { id: created.id, title: 'New title', amount: 7.5, name: created.name },
+    });
+    const badPatch = await h.call('PATCH', `/api/v1/strategies/${created.id}`, {
+      condition: 'is-vip(',
+    });
     expect(badPatch).toMatchObject({ status: 400, body: { code: 'invalid_condition' } });
-    expect((await h.call('GET', `/api/v1/strategies/${created.id}`)).body.condition).toBe(created.condition);
-    const replaced = await h.call('PUT', `/api/v1/strategies/${created.id}`, validStrategy({ name: created.name, title: 'Replaced', type: 'periodic', periodic_expr: '*/5 * * * *' }));
-    expect(replaced).toMatchObject({ status: 200, body: { title: 'Replaced', type: 'periodic', periodic_expr: '*/5 * * * *', enabled: true } });
-    expect((await h.call('POST', `/api/v1/strategies/${created.id}/disable`)).body.enabled).toBe(false);
-    expect((await h.call('POST', `/api/v1/strategies/${created.id}/enable`)).body.enabled).toBe(true);
+    expect((await h.call('GET', `/api/v1/strategies/${created.id}`)).body.condition).toBe(
+      created.condition,
+    );
+    const replaced = await h.call(
+      'PUT',
+      `/api/v1/strategies/${created.id}`,
+      validStrategy({
+        name: created.name,
+        title: 'Replaced',
+        type: 'periodic',
+        periodic_expr: '*/5 * * * *',
+      }),
+    );
+    expect(replaced).toMatchObject({
+      status: 200,
+      body: { title: 'Replaced', type: 'periodic', periodic_expr: '*/5 * * * *', enabled: true },
+    });
+    expect((await h.call('POST', `/api/v1/strategies/${created.id}/disable`)).body.enabled).toBe(
+      false,
+    );
+    expect((await h.call('POST', `/api/v1/strategies/${created.id}/enable`)).body.enabled).toBe(
+      true,
+    );
   });
 
   it('answers 409 when a rename collides', async () => {
     const a = (await h.call('POST', '/api/v1/strategies', validStrategy())).body;
     const b = (await h.call('POST', '/api/v1/strategies', validStrategy())).body;
-    expect(await h.call('PATCH', `/api/v1/strategies/${b.id}`, { name: a.name })).toMatchObject({ status: 409 });
+    expect(await h.call('PATCH', `/api/v1/strategies/${b.id}`, { name: a.name })).toMatchObject({
+      status: 409,
+    });
   });
 
   it('deletes with 204, then 404; the ledger is kept', async () => {
     await h.call('PUT', '/api/v1/users/del-user', { vip: 1, github_stars: ['zgsm-ai/zgsm'] });
-    const created = (await h.call('POST', '/api/v1/strategies', validStrategy({ condition: 'match-user("del-user")' }))).body;
+    const created = (
+      await h.call(
+        'POST',
+        '/api/v1/strategies',
+        validStrategy({ condition: 'match-user("del-user")' }),
+      )
+    ).body;
     expect((await h.call('POST', `/api/v1/strategies/${created.id}/run`)).body.granted).toBe(1);
     expect((await h.call('DELETE', `/api/v1/strategies/${created.id}`)).status).toBe(204);
     expect((await h.call('GET', `/api/v1/strategies/${created.id}`)).status).toBe(404);
@@ -179,27 +291,51 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
   });
 
   it('validates conditions without saving them', async () => {
-    const ok = await h.call('POST', '/api/v1/conditions/validate', { condition: 'is-vip(2) and belong-to("org001")' });
-    expect(ok).toMatchObject({ status: 200, body: { valid: true, canonical: 'and(is-vip(2), belong-to("org001"))' } });
+    const ok = await h.call('POST', '/api/v1/conditions/validate', {
+      condition: 'is-vip(2) and belong-to("org001")',
+    });
+    expect(ok).toMatchObject({
+      status: 200,
+      body: { valid: true, canonical: 'and(is-vip(2), belong-to("org001"))' },
+    });
     const bad = await h.call('POST', '/api/v1/conditions/validate', { condition: 'true() junk' });
     expect(bad.status).toBe(200);
     expect(bad.body.valid).toBe(false);
     expect(bad.body.errors[0]).toMatchObject({ code: 'trailing_input', line: 1, column: 8 });
     const functions = await h.call('GET', '/api/v1/conditions/functions');
-    expect(functions.body.items.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['match-user', 'github-star', 'quota-le', 'is-vip', 'belong-to']));
+    expect(functions.body.items.map((f: { name: string }) => f.name)).toEqual(
+      expect.arrayContaining(['match-user', 'github-star', 'quota-le', 'is-vip', 'belong-to']),
+    );
   });
 
   it('serves an OpenAPI document that lists every route', async () => {
     const doc = (await h.call('GET', '/openapi.json', undefined, { token: null })).body;
     expect(doc.openapi).toBe('3.1.0');
-    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(routes).toEqual(expect.arrayContaining([
-      'POST /api/v1/strategies', 'GET /api/v1/strategies', 'GET /api/v1/strategies/{id}', 'PUT /api/v1/strategies/{id}',
-      'PATCH /api/v1/strategies/{id}', 'DELETE /api/v1/strategies/{id}', 'POST /api/v1/strategies/{id}/enable',
-      'POST /api/v1/strategies/{id}/disable', 'POST /api/v1/strategies/scan', 'POST /api/v1/strategies/{id}/run',
-      'POST /api/v1/strategies/{id}/preview', 'GET /api/v1/strategies/{id}/executions', 'POST /api/v1/conditions/validate',
-      'GET /api/v1/conditions/functions', 'PUT /api/v1/users/{id}', 'POST /api/v1/users/bulk', 'GET /api/v1/users/{id}',
-      'GET /healthz', 'GET /readyz',
-    ]));
+    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/strategies',
+        'GET /api/v1/strategies',
+        'GET /api/v1/strategies/{id}',
+        'PUT /api/v1/strategies/{id}',
+        'PATCH /api/v1/strategies/{id}',
+        'DELETE /api/v1/strategies/{id}',
+        'POST /api/v1/strategies/{id}/enable',
+        'POST /api/v1/strategies/{id}/disable',
+        'POST /api/v1/strategies/scan',
+        'POST /api/v1/strategies/{id}/run',
+        'POST /api/v1/strategies/{id}/preview',
+        'GET /api/v1/strategies/{id}/executions',
+        'POST /api/v1/conditions/validate',
+        'GET /api/v1/conditions/functions',
+        'PUT /api/v1/users/{id}',
+        'POST /api/v1/users/bulk',
+        'GET /api/v1/users/{id}',
+        'GET /healthz',
+        'GET /readyz',
+      ]),
+    );
   });
 });

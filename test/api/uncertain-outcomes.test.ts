@@ -12,8 +12,22 @@ const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(
 async function setup(h: Harness, users: number) {
   const org = unique('org');
   const ids = Array.from({ length: users }, (_, i) => `${org}-u${i}`);
-  expect((await h.call('POST', '/api/v1/users/bulk', ids.map((id) => ({ id, org })))).status).toBe(200);
-  const strategy = await h.call('POST', '/api/v1/strategies', { name: unique('s'), title: 't', type: 'single', amount: 2, condition: `belong-to("${org}")` });
+  expect(
+    (
+      await h.call(
+        'POST',
+        '/api/v1/users/bulk',
+        ids.map((id) => ({ id, org })),
+      )
+    ).status,
+  ).toBe(200);
+  const strategy = await h.call('POST', '/api/v1/strategies', {
+    name: unique('s'),
+    title: 't',
+    type: 'single',
+    amount: 2,
+    condition: `belong-to("${org}")`,
+  });
   expect(strategy.status).toBe(201);
   return { ids, strategyId: strategy.body.id as number };
 }
@@ -21,8 +35,12 @@ async function setup(h: Harness, users: number) {
 describe.each(DATABASE_KINDS)('uncertain outcomes on %s', (kind) => {
   describe('gateway honours idempotency keys', () => {
     let h: Harness;
-    beforeAll(async () => { h = await createHarness(kind, { honoursIdempotency: true }); });
-    afterAll(async () => { await h.destroy(); });
+    beforeAll(async () => {
+      h = await createHarness(kind, { honoursIdempotency: true });
+    });
+    afterAll(async () => {
+      await h.destroy();
+    });
 
     it('a dropped answer is retried with the same key and applied exactly once', async () => {
       const { ids, strategyId } = await setup(h, 5);
@@ -48,7 +66,9 @@ describe.each(DATABASE_KINDS)('uncertain outcomes on %s', (kind) => {
       h = await createHarness(kind, { honoursIdempotency: false });
       h.mock.setFaults({ honour_idempotency: false });
     });
-    afterAll(async () => { await h.destroy(); });
+    afterAll(async () => {
+      await h.destroy();
+    });
 
     it('an uncertain grant becomes unknown, is never re-sent, and is resolved by an operator', async () => {
       const { ids, strategyId } = await setup(h, 3);
@@ -64,22 +84,48 @@ describe.each(DATABASE_KINDS)('uncertain outcomes on %s', (kind) => {
       expect(h.mock.state().deltas).toBe(3);
       for (const id of ids) expect(h.mock.state().quotas[id]).toBe(2);
 
-      const unknown = await h.call('GET', `/api/v1/strategies/${strategyId}/executions?status=unknown`);
+      const unknown = await h.call(
+        'GET',
+        `/api/v1/strategies/${strategyId}/executions?status=unknown`,
+      );
       expect(unknown.body.total).toBe(3);
       const [a, b, c] = unknown.body.items as { id: number; last_error: string }[];
       expect(a!.last_error).toBeTruthy();
 
-      const applied = await h.call('POST', `/api/v1/strategies/${strategyId}/executions/${a!.id}/resolve`, { resolution: 'applied' });
+      const applied = await h.call(
+        'POST',
+        `/api/v1/strategies/${strategyId}/executions/${a!.id}/resolve`,
+        { resolution: 'applied' },
+      );
       expect(applied).toMatchObject({ status: 200, body: { status: 'applied', last_error: null } });
-      const retry = await h.call('POST', `/api/v1/strategies/${strategyId}/executions/${b!.id}/resolve`, { resolution: 'retry' });
+      const retry = await h.call(
+        'POST',
+        `/api/v1/strategies/${strategyId}/executions/${b!.id}/resolve`,
+        { resolution: 'retry' },
+      );
       expect(retry).toMatchObject({ status: 200, body: { status: 'failed', attempts: 0 } });
       await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
       expect(h.mock.state().deltas).toBe(4); // only the row the operator asked to retry was sent
 
-      expect(await h.call('POST', `/api/v1/strategies/${strategyId}/executions/${a!.id}/resolve`, { resolution: 'retry' })).toMatchObject({ status: 409 });
-      expect(await h.call('POST', `/api/v1/strategies/${strategyId}/executions/999999/resolve`, { resolution: 'applied' })).toMatchObject({ status: 404 });
-      expect(await h.call('POST', `/api/v1/strategies/${strategyId}/executions/${c!.id}/resolve`, { resolution: 'maybe' })).toMatchObject({ status: 400 });
-      const still = await h.call('GET', `/api/v1/strategies/${strategyId}/executions?status=unknown`);
+      expect(
+        await h.call('POST', `/api/v1/strategies/${strategyId}/executions/${a!.id}/resolve`, {
+          resolution: 'retry',
+        }),
+      ).toMatchObject({ status: 409 });
+      expect(
+        await h.call('POST', `/api/v1/strategies/${strategyId}/executions/999999/resolve`, {
+          resolution: 'applied',
+        }),
+      ).toMatchObject({ status: 404 });
+      expect(
+        await h.call('POST', `/api/v1/strategies/${strategyId}/executions/${c!.id}/resolve`, {
+          resolution: 'maybe',
+        }),
+      ).toMatchObject({ status: 400 });
+      const still = await h.call(
+        'GET',
+        `/api/v1/strategies/${strategyId}/executions?status=unknown`,
+      );
       expect(still.body.total).toBe(1);
     });
   });

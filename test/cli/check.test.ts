@@ -18,7 +18,11 @@ function caretBlock(stderr: string, line: number): { source: string; carets: str
 describe('quota-manager check', () => {
   it('prints the canonical form of a valid condition and exits 0', async () => {
     const result = await runCli(['check', 'is-vip(2)   and\n  github-star("zgsm-ai/zgsm")']);
-    expect(result).toMatchObject({ code: 0, stdout: 'and(is-vip(2), github-star("zgsm-ai/zgsm"))\n', stderr: '' });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: 'and(is-vip(2), github-star("zgsm-ai/zgsm"))\n',
+      stderr: '',
+    });
   });
 
   it('puts the caret under the offending column of a later line and exits 1', async () => {
@@ -26,7 +30,9 @@ describe('quota-manager check', () => {
     const result = await runCli(['check', condition]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain("error[unknown_function]: Unknown function 'is-vp'. Did you mean 'is-vip'?");
+    expect(result.stderr).toContain(
+      "error[unknown_function]: Unknown function 'is-vp'. Did you mean 'is-vip'?",
+    );
     expect(result.stderr).toContain('--> line 3, column 6');
     const { source, carets } = caretBlock(result.stderr, 3);
     expect(source).toBe('     is-vp(3)');
@@ -46,7 +52,10 @@ describe('quota-manager check', () => {
     const result = await runCli(['check', 'is-vip(2) and']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--> line 1, column 14');
-    expect(caretBlock(result.stderr, 1)).toEqual({ source: 'is-vip(2) and', carets: `${' '.repeat(13)}^` });
+    expect(caretBlock(result.stderr, 1)).toEqual({
+      source: 'is-vip(2) and',
+      carets: `${' '.repeat(13)}^`,
+    });
   });
 
   it('reads the condition from standard input with -', async () => {
@@ -55,13 +64,24 @@ describe('quota-manager check', () => {
   });
 
   it('--json gives the verdict in the shape of POST /api/v1/conditions/validate', async () => {
-    const [valid, invalid] = await Promise.all([runCli(['check', '--json', 'true()']), runCli(['check', '--json', 'is-vp(1)'])]);
+    const [valid, invalid] = await Promise.all([
+      runCli(['check', '--json', 'true()']),
+      runCli(['check', '--json', 'is-vp(1)']),
+    ]);
     expect(valid.code).toBe(0);
     expect(JSON.parse(valid.stdout)).toEqual({ valid: true, canonical: 'true()' });
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout)).toEqual({
       valid: false,
-      errors: [{ line: 1, column: 1, length: 5, code: 'unknown_function', message: "Unknown function 'is-vp'. Did you mean 'is-vip'?" }],
+      errors: [
+        {
+          line: 1,
+          column: 1,
+          length: 5,
+          code: 'unknown_function',
+          message: "Unknown function 'is-vp'. Did you mean 'is-vip'?",
+        },
+      ],
     });
   });
 });

@@ -18,7 +18,10 @@ describe('splitRecord', () => {
   });
 
   it.each([
-    ['a,b"c', 'a double quote inside unquoted field 2; quote the whole field and double the quote ("")'],
+    [
+      'a,b"c',
+      'a double quote inside unquoted field 2; quote the whole field and double the quote ("")',
+    ],
     ['"a"b,c', 'unexpected text after a closing quote in field 1'],
   ])('%j is an error', (text, message) => {
     expect(splitRecord(text)).toEqual({ kind: 'error', message });
@@ -34,7 +37,11 @@ describe('CsvRecordAssembler', () => {
     const csv = new CsvRecordAssembler();
     expect(csv.push('x,"one', 7)).toEqual({ kind: 'more' });
     expect(csv.push('two', 8)).toEqual({ kind: 'more' });
-    expect(csv.push('three",y', 9)).toEqual({ kind: 'record', fields: ['x', 'one\ntwo\nthree', 'y'], line: 7 });
+    expect(csv.push('three",y', 9)).toEqual({
+      kind: 'record',
+      fields: ['x', 'one\ntwo\nthree', 'y'],
+      line: 7,
+    });
     expect(csv.push('next,row', 10)).toEqual({ kind: 'record', fields: ['next', 'row'], line: 10 });
     expect(csv.end()).toBeUndefined();
   });
@@ -43,13 +50,23 @@ describe('CsvRecordAssembler', () => {
     const csv = new CsvRecordAssembler();
     csv.push('a,"never closed', 3);
     csv.push('more', 4);
-    expect(csv.end()).toEqual({ kind: 'error', message: 'a quoted field opened on line 3 is never closed', line: 3 });
+    expect(csv.end()).toEqual({
+      kind: 'error',
+      message: 'a quoted field opened on line 3 is never closed',
+      line: 3,
+    });
   });
 });
 
 function fakeIo(isTTY: boolean) {
   let out = '';
-  const stream = { isTTY, write: (text: string) => { out += text; return true; } } as unknown as NodeJS.WritableStream & { isTTY: boolean };
+  const stream = {
+    isTTY,
+    write: (text: string) => {
+      out += text;
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream & { isTTY: boolean };
   return { io: { stdout: stream, stderr: stream }, output: () => out };
 }
 
@@ -57,7 +74,12 @@ describe('progress', () => {
   it('draws one bar in place on a terminal, throttled, and clears it at the end', () => {
     const { io, output } = fakeIo(true);
     let now = 0;
-    const progress = createProgress(io, { label: 'writing', unit: 'users', total: 200, now: () => now });
+    const progress = createProgress(io, {
+      label: 'writing',
+      unit: 'users',
+      total: 200,
+      now: () => now,
+    });
     progress.update(50);
     now += 10;
     progress.update(60); // too soon: not drawn
@@ -65,7 +87,9 @@ describe('progress', () => {
     progress.update(100);
     progress.update(200); // the end is always drawn
     progress.finish();
-    const frames = output().split('\r\u001b[2K').filter((f) => f !== '');
+    const frames = output()
+      .split('\r\u001b[2K')
+      .filter((f) => f !== '');
     expect(frames).toHaveLength(3);
     expect(frames[0]).toMatch(/^writing \[######------------------\]  25% 50\/200 users/);
     expect(frames[1]).toMatch(/^writing \[############------------\]  50% 100\/200 users/);

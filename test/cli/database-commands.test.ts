@@ -4,7 +4,12 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import { createDatabaseUrl, createEmptyDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
+import {
+  createDatabaseUrl,
+  createEmptyDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
 import { freePort } from '../support/pg-cluster.ts';
 import { MOCK_KEY, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 import { runCli } from './cli-process.ts';
@@ -18,14 +23,18 @@ interface MockState {
 }
 
 async function mockState(mock: RunningProcess): Promise<MockState> {
-  const response = await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } });
+  const response = await fetch(`${mock.url}/__mock/state`, {
+    headers: { 'x-admin-key': MOCK_KEY },
+  });
   return (await response.json()) as MockState;
 }
 
 /** Rows the scanner writes: none may appear during a dry run. */
 async function traces(database: Database) {
   const [ledger, leases, occurrences] = await Promise.all([
-    database.db.quotaExecute.count(), database.db.strategyLease.count(), database.db.strategyOccurrence.count(),
+    database.db.quotaExecute.count(),
+    database.db.strategyLease.count(),
+    database.db.strategyOccurrence.count(),
   ]);
   return { ledger, leases, occurrences };
 }
@@ -40,7 +49,12 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     url = await createDatabaseUrl(kind);
     database = await openDatabase(url.url);
     mock = await startMockGatewayProcess();
-    env = { DATABASE_URL: url.url, AIGATEWAY_URL: mock.url, AIGATEWAY_AUTH_VALUE: MOCK_KEY, AIGATEWAY_MAX_ATTEMPTS: '2' };
+    env = {
+      DATABASE_URL: url.url,
+      AIGATEWAY_URL: mock.url,
+      AIGATEWAY_AUTH_VALUE: MOCK_KEY,
+      AIGATEWAY_MAX_ATTEMPTS: '2',
+    };
   });
   afterAll(async () => {
     await mock?.stop();
@@ -59,38 +73,65 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     const second = await runCli(['seed-demo'], { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/strategies: 0 created, 7 kept \(daily-star-reward, .*\)/);
-    expect(await database.db.userInfo.count({ where: { id: { startsWith: 'demo-user-' } } })).toBe(20);
+    expect(await database.db.userInfo.count({ where: { id: { startsWith: 'demo-user-' } } })).toBe(
+      20,
+    );
     expect(await database.db.quotaStrategy.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
     expect(before.map((s) => s.timezone)).toEqual(Array(7).fill('UTC'));
   });
 
   it('preview by name and by id shows the same dry run and writes nothing', async () => {
-    const vip = await database.db.quotaStrategy.findUniqueOrThrow({ where: { name: 'vip-reward' } });
+    const vip = await database.db.quotaStrategy.findUniqueOrThrow({
+      where: { name: 'vip-reward' },
+    });
     const [byName, byId] = await Promise.all([
       runCli(['preview', 'vip-reward'], { env }),
       runCli(['preview', String(vip.id), '--json'], { env }),
     ]);
     expect(byName.code).toBe(0);
-    expect(byName.stdout).toMatch(new RegExp(`^strategy +${vip.id} vip-reward \\(single, amount 10\\)$`, 'm'));
+    expect(byName.stdout).toMatch(
+      new RegExp(`^strategy +${vip.id} vip-reward \\(single, amount 10\\)$`, 'm'),
+    );
     expect(byName.stdout).toMatch(/^would grant +10 users, 100 in total$/m);
     expect(byId.code).toBe(0);
     const preview = JSON.parse(byId.stdout);
-    expect(preview).toMatchObject({ occurrence: 'once', matched: 10, would_grant: 10, total_amount: 100 });
+    expect(preview).toMatchObject({
+      occurrence: 'once',
+      matched: 10,
+      would_grant: 10,
+      total_amount: 100,
+    });
     // is-vip(2): users 3, 4, 7, 8, … (vip = index % 4).
-    expect(preview.sample_user_ids.slice(0, 3)).toEqual(['demo-user-03', 'demo-user-04', 'demo-user-07']);
+    expect(preview.sample_user_ids.slice(0, 3)).toEqual([
+      'demo-user-03',
+      'demo-user-04',
+      'demo-user-07',
+    ]);
     expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
   });
 
-  let dryRun: { would_grant: number; total_amount: number; items: { name: string; would_grant: number }[] };
+  let dryRun: {
+    would_grant: number;
+    total_amount: number;
+    items: { name: string; would_grant: number }[];
+  };
 
   it('scan --dry-run previews every enabled strategy and leaves the ledger and the gateway untouched', async () => {
     // Periodic strategies off: one of them fires every 10 minutes, which would make the
     // expected grants depend on the wall clock. Disabled strategies are not scanned.
-    await database.db.quotaStrategy.updateMany({ where: { type: 'periodic' }, data: { enabled: false } });
+    await database.db.quotaStrategy.updateMany({
+      where: { type: 'periodic' },
+      data: { enabled: false },
+    });
     const result = await runCli(['scan', '--dry-run', '--json'], { env });
     expect(result.code).toBe(0);
     dryRun = JSON.parse(result.stdout);
-    expect(dryRun.items.map((i) => i.name)).toEqual(['star-bonus-once', 'vip-reward', 'new-user-welcome', 'active-vip-reward']);
+    expect(dryRun.items.map((i) => i.name)).toEqual([
+      'star-bonus-once',
+      'vip-reward',
+      'new-user-welcome',
+      'active-vip-reward',
+    ]);
     expect(dryRun.items.find((i) => i.name === 'vip-reward')!.would_grant).toBe(10);
     expect(dryRun.would_grant).toBeGreaterThan(10);
     expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
@@ -98,14 +139,21 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
 
     const table = await runCli(['scan', '--dry-run'], { env });
     expect(table.stdout).toMatch(/^id +name +occurrence +would grant +amount$/m);
-    expect(table.stdout).toContain(`dry run: 4 enabled strategies would grant ${dryRun.would_grant} times, ${dryRun.total_amount} in total; nothing was written or sent`);
+    expect(table.stdout).toContain(
+      `dry run: 4 enabled strategies would grant ${dryRun.would_grant} times, ${dryRun.total_amount} in total; nothing was written or sent`,
+    );
   });
 
   it('scan grants what the dry run showed, through the gateway, exactly once', async () => {
     const result = await runCli(['scan'], { env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^scanned 4 strategies in \\d+ ms: matched ${dryRun.would_grant}, granted ${dryRun.would_grant}, skipped 0, failed 0$`, 'm'));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^scanned 4 strategies in \\d+ ms: matched ${dryRun.would_grant}, granted ${dryRun.would_grant}, skipped 0, failed 0$`,
+        'm',
+      ),
+    );
 
     const state = await mockState(mock);
     expect(state.deltas).toBe(dryRun.would_grant);
@@ -114,7 +162,9 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     // demo-user-04: VIP 3, no stars, registered in 2025, last access before July 10th, so
     // vip-reward (10) and new-user-welcome (15) only.
     expect(state.quotas['demo-user-04']).toBe(25);
-    expect(await database.db.quotaExecute.count({ where: { status: 'applied' } })).toBe(dryRun.would_grant);
+    expect(await database.db.quotaExecute.count({ where: { status: 'applied' } })).toBe(
+      dryRun.would_grant,
+    );
     expect(await database.db.strategyLease.count()).toBe(0);
 
     const again = await runCli(['scan', '--json'], { env });
@@ -125,68 +175,110 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
 
   it('scan exits 1 when grants fail, and says where to look', async () => {
     await database.db.userInfo.create({ data: { id: 'zz-late-vip', vip: 3 } });
-    await fetch(`${mock.url}/__mock/faults`, { method: 'POST', headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ failure_rate: 1, status: 503 }) });
+    await fetch(`${mock.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ failure_rate: 1, status: 503 }),
+    });
     try {
-      const result = await runCli(['scan'], { env: { ...env, AIGATEWAY_RETRY_BASE_DELAY_MS: '1', AIGATEWAY_RETRY_MAX_DELAY_MS: '5' } });
+      const result = await runCli(['scan'], {
+        env: { ...env, AIGATEWAY_RETRY_BASE_DELAY_MS: '1', AIGATEWAY_RETRY_MAX_DELAY_MS: '5' },
+      });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/granted 0, skipped 0, failed [1-9]/);
       expect(result.stderr).toContain('grants failed or are unknown; see the ledger');
-      expect(await database.db.quotaExecute.count({ where: { userId: 'zz-late-vip', status: 'failed' } })).toBeGreaterThan(0);
+      expect(
+        await database.db.quotaExecute.count({
+          where: { userId: 'zz-late-vip', status: 'failed' },
+        }),
+      ).toBeGreaterThan(0);
     } finally {
-      await fetch(`${mock.url}/__mock/faults`, { method: 'POST', headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ failure_rate: 0 }) });
+      await fetch(`${mock.url}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ failure_rate: 0 }),
+      });
     }
   });
 
   it('preview of an unknown strategy fails with exit 1', async () => {
     const result = await runCli(['preview', 'no-such-strategy'], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('quota-manager preview: no strategy has the id or name "no-such-strategy"\n');
+    expect(result.stderr).toBe(
+      'quota-manager preview: no strategy has the id or name "no-such-strategy"\n',
+    );
   });
 });
 
 describe('migrate, the schema check and serve', () => {
   let empty: DisposableDatabaseUrl | undefined;
-  afterAll(async () => { await empty?.drop(); });
+  afterAll(async () => {
+    await empty?.drop();
+  });
 
   it('commands refuse an unmigrated database until migrate has run', async () => {
     empty = await createEmptyDatabaseUrl('sqlite');
     const env = { DATABASE_URL: empty.url };
     const refused = await runCli(['scan', '--dry-run'], { env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('quota-manager scan: the database has no quota-manager schema yet; run `quota-manager migrate` first\n');
+    expect(refused.stderr).toBe(
+      'quota-manager scan: the database has no quota-manager schema yet; run `quota-manager migrate` first\n',
+    );
 
     const migrated = await runCli(['migrate'], { env });
     expect(migrated).toMatchObject({ code: 0, stdout: 'migrations applied\n' });
     const scanned = await runCli(['scan', '--dry-run', '--json'], { env });
     expect(scanned.code).toBe(0);
-    expect(JSON.parse(scanned.stdout)).toMatchObject({ dry_run: true, strategies: 0, would_grant: 0 });
+    expect(JSON.parse(scanned.stdout)).toMatchObject({
+      dry_run: true,
+      strategies: 0,
+      would_grant: 0,
+    });
   });
 
   it('reports an invalid setting in one line, exit 1', async () => {
     const result = await runCli(['seed-demo'], { env: { DATABASE_URL: 'mysql://x' } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^quota-manager seed-demo: invalid configuration: .*DATABASE_URL.*\n$/);
+    expect(result.stderr).toMatch(
+      /^quota-manager seed-demo: invalid configuration: .*DATABASE_URL.*\n$/,
+    );
   });
 
   it('serve runs the daemon until SIGTERM, then exits 0', async () => {
     const url = await createDatabaseUrl('sqlite');
     const port = await freePort();
     const child = spawn(process.execPath, ['bin/quota-manager.js', 'serve'], {
-      env: { ...process.env, QM_CONFIG: 'config.yaml', DATABASE_URL: url.url, PORT: String(port), ADMIN_TOKEN: 'cli-serve-token-0123456789', LOG_FORMAT: 'json' },
+      env: {
+        ...process.env,
+        QM_CONFIG: 'config.yaml',
+        DATABASE_URL: url.url,
+        PORT: String(port),
+        ADMIN_TOKEN: 'cli-serve-token-0123456789',
+        LOG_FORMAT: 'json',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (c) => { output += c; });
-    child.stderr.on('data', (c) => { output += c; });
+    child.stdout.on('data', (c) => {
+      output += c;
+    });
+    child.stderr.on('data', (c) => {
+      output += c;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       let healthy = false;
       for (let i = 0; i < 600 && !healthy && child.exitCode === null; i++) {
-        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!healthy) await new Promise((r) => setTimeout(r, 100));
       }
       expect(healthy, output).toBe(true);
-      const strategies = await fetch(`http://127.0.0.1:${port}/api/v1/strategies`, { headers: { authorization: 'Bearer cli-serve-token-0123456789' } });
+      const strategies = await fetch(`http://127.0.0.1:${port}/api/v1/strategies`, {
+        headers: { authorization: 'Bearer cli-serve-token-0123456789' },
+      });
       expect(strategies.status).toBe(200);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

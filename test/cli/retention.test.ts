@@ -8,7 +8,11 @@ import type { Strategy, StrategyFields } from '../../src/core/strategy.ts';
 import { retentionVerdict } from '../../src/cli/prune-ledger.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
-import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
+import {
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
 import { runCli } from './cli-process.ts';
 
 // Each test starts real processes (tsx, Prisma) and this suite runs on small, busy machines.
@@ -18,8 +22,21 @@ const DAY = 86_400_000;
 
 function fields(name: string, overrides: Partial<StrategyFields> = {}): StrategyFields {
   return {
-    name, title: name, type: 'single', amount: 1, model: null, periodicExpr: null, timezone: 'UTC', condition: 'true()',
-    enabled: true, maxExecPerUser: 0, missedRuns: 'skip', maxCatchUp: 10, startAt: null, endAt: null, ...overrides,
+    name,
+    title: name,
+    type: 'single',
+    amount: 1,
+    model: null,
+    periodicExpr: null,
+    timezone: 'UTC',
+    condition: 'true()',
+    enabled: true,
+    maxExecPerUser: 0,
+    missedRuns: 'skip',
+    maxCatchUp: 10,
+    startAt: null,
+    endAt: null,
+    ...overrides,
   };
 }
 
@@ -28,7 +45,8 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
   let database: Database;
   const now = Date.now();
   const old = new Date(now - 40 * DAY);
-  const daily = (daysAgo: number) => occurrenceKey(latestOccurrence('0 8 * * *', 'UTC', new Date(now - daysAgo * DAY))!);
+  const daily = (daysAgo: number) =>
+    occurrenceKey(latestOccurrence('0 8 * * *', 'UTC', new Date(now - daysAgo * DAY))!);
   /** Row name → id, to say which rows must survive. */
   const rows = new Map<string, number>();
 
@@ -42,8 +60,14 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     const single = await strategies.create(fields('ret-single'), created);
     const gone = await strategies.create(fields('ret-deleted'), created);
     await strategies.delete(gone.id);
-    const periodic = await strategies.create(fields('ret-daily', { type: 'periodic', periodicExpr: '0 8 * * *' }), created);
-    const capped = await strategies.create(fields('ret-capped', { type: 'periodic', periodicExpr: '0 8 * * *', maxExecPerUser: 5 }), created);
+    const periodic = await strategies.create(
+      fields('ret-daily', { type: 'periodic', periodicExpr: '0 8 * * *' }),
+      created,
+    );
+    const capped = await strategies.create(
+      fields('ret-capped', { type: 'periodic', periodicExpr: '0 8 * * *', maxExecPerUser: 5 }),
+      created,
+    );
 
     const due = daily(0);
     await db.strategyOccurrence.createMany({
@@ -54,9 +78,25 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
         { strategyId: capped.id, occurrence: daily(50), status: 'done' },
       ],
     });
-    const add = async (name: string, strategyId: number, occurrence: string, userId: string, status: string, updatedAt = old) => {
+    const add = async (
+      name: string,
+      strategyId: number,
+      occurrence: string,
+      userId: string,
+      status: string,
+      updatedAt = old,
+    ) => {
       const row = await db.quotaExecute.create({
-        data: { strategyId, occurrence, userId, amount: 1, status, idempotencyKey: `qm:${strategyId}:${occurrence}:${userId}`, createdAt: updatedAt, updatedAt },
+        data: {
+          strategyId,
+          occurrence,
+          userId,
+          amount: 1,
+          status,
+          idempotencyKey: `qm:${strategyId}:${occurrence}:${userId}`,
+          createdAt: updatedAt,
+          updatedAt,
+        },
       });
       rows.set(name, row.id);
     };
@@ -65,7 +105,14 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     await add('deleted strategy, failed', gone.id, 'once', 'ret-b', 'failed');
     await add('done occurrence, applied', periodic.id, daily(50), 'ret-a', 'applied');
     await add('done occurrence, unknown', periodic.id, daily(50), 'ret-b', 'unknown');
-    await add('done occurrence, applied recently', periodic.id, daily(50), 'ret-c', 'applied', new Date(now - 5 * DAY));
+    await add(
+      'done occurrence, applied recently',
+      periodic.id,
+      daily(50),
+      'ret-c',
+      'applied',
+      new Date(now - 5 * DAY),
+    );
     await add('open occurrence', periodic.id, daily(45), 'ret-a', 'applied');
     await add('occurrence never marked', periodic.id, daily(42), 'ret-a', 'applied');
     await add('occurrence due now', periodic.id, due, 'ret-a', 'applied');
@@ -77,12 +124,16 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
   });
 
   const remaining = async () => {
-    const ids = new Set((await database.db.quotaExecute.findMany({ select: { id: true } })).map((r) => r.id));
+    const ids = new Set(
+      (await database.db.quotaExecute.findMany({ select: { id: true } })).map((r) => r.id),
+    );
     return [...rows].filter(([, id]) => ids.has(id)).map(([name]) => name);
   };
 
   it('--dry-run counts by the rule and deletes nothing', async () => {
-    const result = await runCli(['retention', '--older-than', '30', '--dry-run', '--json'], { env: { DATABASE_URL: url.url } });
+    const result = await runCli(['retention', '--older-than', '30', '--dry-run', '--json'], {
+      env: { DATABASE_URL: url.url },
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
@@ -91,17 +142,29 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
       deleted: 2,
       kept: 5,
       deleted_by_reason: { strategy_deleted: 1, occurrence_done: 1 },
-      kept_by_reason: { single_strategy: 1, per_user_cap: 1, due_occurrence: 1, occurrence_not_done: 2, unknown_strategy: 0 },
+      kept_by_reason: {
+        single_strategy: 1,
+        per_user_cap: 1,
+        due_occurrence: 1,
+        occurrence_not_done: 2,
+        unknown_strategy: 0,
+      },
     });
     expect(await remaining()).toHaveLength(rows.size);
   });
 
   it('deletes only applied rows of deleted strategies and of done, not-due occurrences', async () => {
-    const result = await runCli(['retention', '--older-than', '30'], { env: { DATABASE_URL: url.url } });
+    const result = await runCli(['retention', '--older-than', '30'], {
+      env: { DATABASE_URL: url.url },
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\(older than 30 days\): 7$/m);
-    expect(result.stdout).toContain('deleted 2: 1 of deleted strategies, 1 of done periodic occurrences');
-    expect(result.stdout).toContain('kept 5: 1 of single strategies that still exist, 1 of periodic strategies with a max_exec_per_user cap, 1 of the occurrence due now, 2 of periodic occurrences not done yet');
+    expect(result.stdout).toContain(
+      'deleted 2: 1 of deleted strategies, 1 of done periodic occurrences',
+    );
+    expect(result.stdout).toContain(
+      'kept 5: 1 of single strategies that still exist, 1 of periodic strategies with a max_exec_per_user cap, 1 of the occurrence due now, 2 of periodic occurrences not done yet',
+    );
     expect(await remaining()).toEqual([
       'single strategy that exists',
       'deleted strategy, failed',
@@ -115,12 +178,16 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     // The occurrence bookkeeping stays: it is what stops scans revisiting a done occurrence.
     expect(await database.db.strategyOccurrence.count()).toBe(4);
 
-    const again = await runCli(['retention', '--older-than', '30', '--json'], { env: { DATABASE_URL: url.url } });
+    const again = await runCli(['retention', '--older-than', '30', '--json'], {
+      env: { DATABASE_URL: url.url },
+    });
     expect(JSON.parse(again.stdout)).toMatchObject({ examined: 5, deleted: 0, kept: 5 });
   });
 
   it('a larger age leaves everything', async () => {
-    const result = await runCli(['retention', '--older-than', '60', '--json'], { env: { DATABASE_URL: url.url } });
+    const result = await runCli(['retention', '--older-than', '60', '--json'], {
+      env: { DATABASE_URL: url.url },
+    });
     expect(JSON.parse(result.stdout)).toMatchObject({ examined: 0, deleted: 0 });
     expect(await remaining()).toHaveLength(8);
   });
@@ -128,19 +195,63 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
 
 describe('the retention rule', () => {
   const strategy = (overrides: Partial<Strategy>): Strategy => ({
-    ...fields('s', { type: 'periodic', periodicExpr: '0 8 * * *' }), id: 5, createdAt: new Date(0), updatedAt: new Date(0), ...overrides,
+    ...fields('s', { type: 'periodic', periodicExpr: '0 8 * * *' }),
+    id: 5,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    ...overrides,
   });
   const row = { id: 1, strategyId: 5, occurrence: '2026-01-01T08:00:00.000Z' };
-  const context = { occurrenceDone: true, dueOccurrence: '2026-02-01T08:00:00.000Z', lastKnownStrategyId: 9 };
+  const context = {
+    occurrenceDone: true,
+    dueOccurrence: '2026-02-01T08:00:00.000Z',
+    lastKnownStrategyId: 9,
+  };
 
   it.each([
     ['a strategy that no longer exists', undefined, row, context, { delete: 'strategy_deleted' }],
-    ['a strategy id newer than every one listed', undefined, { ...row, strategyId: 10 }, context, { keep: 'unknown_strategy' }],
-    ['a single strategy, even disabled', strategy({ type: 'single', periodicExpr: null, enabled: false }), { ...row, occurrence: 'once' }, context, { keep: 'single_strategy' }],
-    ['a capped periodic strategy, done occurrence', strategy({ maxExecPerUser: 3 }), row, context, { keep: 'per_user_cap' }],
-    ['the occurrence due now, even done', strategy({}), row, { ...context, dueOccurrence: row.occurrence }, { keep: 'due_occurrence' }],
-    ['an occurrence not done', strategy({}), row, { ...context, occurrenceDone: false }, { keep: 'occurrence_not_done' }],
-    ['a done, past occurrence of an uncapped periodic strategy', strategy({ enabled: false }), row, context, { delete: 'occurrence_done' }],
+    [
+      'a strategy id newer than every one listed',
+      undefined,
+      { ...row, strategyId: 10 },
+      context,
+      { keep: 'unknown_strategy' },
+    ],
+    [
+      'a single strategy, even disabled',
+      strategy({ type: 'single', periodicExpr: null, enabled: false }),
+      { ...row, occurrence: 'once' },
+      context,
+      { keep: 'single_strategy' },
+    ],
+    [
+      'a capped periodic strategy, done occurrence',
+      strategy({ maxExecPerUser: 3 }),
+      row,
+      context,
+      { keep: 'per_user_cap' },
+    ],
+    [
+      'the occurrence due now, even done',
+      strategy({}),
+      row,
+      { ...context, dueOccurrence: row.occurrence },
+      { keep: 'due_occurrence' },
+    ],
+    [
+      'an occurrence not done',
+      strategy({}),
+      row,
+      { ...context, occurrenceDone: false },
+      { keep: 'occurrence_not_done' },
+    ],
+    [
+      'a done, past occurrence of an uncapped periodic strategy',
+      strategy({ enabled: false }),
+      row,
+      context,
+      { delete: 'occurrence_done' },
+    ],
   ] as const)('%s', (_name, s, r, c, verdict) => {
     expect(retentionVerdict(r, s, c)).toEqual(verdict);
   });

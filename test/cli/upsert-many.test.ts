@@ -11,7 +11,10 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../suppor
 vi.setConfig({ testTimeout: 180_000 });
 
 const text = fc.option(fc.constantFrom('a', 'b', 'Zoë', "O'Brien", ''), { nil: null });
-const time = fc.option(fc.constantFrom(new Date('2024-01-01T00:00:00Z'), new Date('2025-06-30T12:34:56.789Z')), { nil: null });
+const time = fc.option(
+  fc.constantFrom(new Date('2024-01-01T00:00:00Z'), new Date('2025-06-30T12:34:56.789Z')),
+  { nil: null },
+);
 const upsert: fc.Arbitrary<UserUpsert> = fc.record(
   {
     id: fc.constantFrom('u1', 'u2', 'u3', 'u4'),
@@ -41,7 +44,9 @@ describe.each(DATABASE_KINDS)('upsertMany on %s', (kind) => {
 
   const snapshot = async (database: TestDatabase) => {
     const users = createUserRepository(database.db);
-    const ids = (await database.db.userInfo.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((u) => u.id);
+    const ids = (
+      await database.db.userInfo.findMany({ select: { id: true }, orderBy: { id: 'asc' } })
+    ).map((u) => u.id);
     return Promise.all(ids.map((id) => users.get(id)));
   };
   const clear = async (database: TestDatabase) => {
@@ -51,17 +56,21 @@ describe.each(DATABASE_KINDS)('upsertMany on %s', (kind) => {
 
   it('leaves the state that one-by-one upserts in order leave', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(upsert, { maxLength: 3 }), fc.array(upsert, { minLength: 1, maxLength: 8 }), async (existing, users) => {
-        await Promise.all([clear(batch), clear(oneByOne)]);
-        // Some users exist before the batch, written the same way in both databases.
-        for (const user of existing) {
-          await createUserRepository(batch.db).upsert(user);
-          await createUserRepository(oneByOne.db).upsert(user);
-        }
-        expect(await createUserRepository(batch.db).upsertMany(users)).toBe(users.length);
-        for (const user of users) await createUserRepository(oneByOne.db).upsert(user);
-        expect(await snapshot(batch)).toEqual(await snapshot(oneByOne));
-      }),
+      fc.asyncProperty(
+        fc.array(upsert, { maxLength: 3 }),
+        fc.array(upsert, { minLength: 1, maxLength: 8 }),
+        async (existing, users) => {
+          await Promise.all([clear(batch), clear(oneByOne)]);
+          // Some users exist before the batch, written the same way in both databases.
+          for (const user of existing) {
+            await createUserRepository(batch.db).upsert(user);
+            await createUserRepository(oneByOne.db).upsert(user);
+          }
+          expect(await createUserRepository(batch.db).upsertMany(users)).toBe(users.length);
+          for (const user of users) await createUserRepository(oneByOne.db).upsert(user);
+          expect(await snapshot(batch)).toEqual(await snapshot(oneByOne));
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -70,7 +79,11 @@ describe.each(DATABASE_KINDS)('upsertMany on %s', (kind) => {
     await clear(batch);
     // Three field sets, so three INSERT statements; the last one fails (vip NaN: NULL into a
     // NOT NULL column on SQLite, not an integer on PostgreSQL) after the first two succeeded.
-    const users: UserUpsert[] = [{ id: 'ok-1', name: 'one', githubStars: ['x/a'] }, { id: 'ok-2', vip: 2 }, { id: 'bad', name: 'b', vip: Number.NaN }];
+    const users: UserUpsert[] = [
+      { id: 'ok-1', name: 'one', githubStars: ['x/a'] },
+      { id: 'ok-2', vip: 2 },
+      { id: 'bad', name: 'b', vip: Number.NaN },
+    ];
     await expect(createUserRepository(batch.db).upsertMany(users)).rejects.toThrow();
     expect(await batch.db.userInfo.count()).toBe(0);
     expect(await batch.db.userGithubStar.count()).toBe(0);

@@ -9,7 +9,11 @@ import { runCli } from './cli-process.ts';
 // Each test starts real processes (tsx, Prisma) and this suite runs on small, busy machines.
 vi.setConfig({ testTimeout: 180_000 });
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
+};
 // A database URL that cannot be opened: usage errors must be reported before any connection.
 const NO_DATABASE = { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' };
 
@@ -17,7 +21,16 @@ describe('quota-manager help and version', () => {
   it('--help lists every command and the exit codes, exit 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['serve', 'migrate', 'check <condition>', 'preview <strategy>', 'scan', 'users import <file>', 'seed-demo', 'retention']) {
+    for (const command of [
+      'serve',
+      'migrate',
+      'check <condition>',
+      'preview <strategy>',
+      'scan',
+      'users import <file>',
+      'seed-demo',
+      'retention',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command.replace(/[<>]/g, '.')}\\s`, 'm'));
     }
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 failure or invalid input, 2 usage error.');
@@ -28,7 +41,16 @@ describe('quota-manager help and version', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 
-  it.each(['serve', 'migrate', 'check', 'preview', 'scan', 'users import', 'seed-demo', 'retention'])('%s --help prints its usage and options, exit 0', async (name) => {
+  it.each([
+    'serve',
+    'migrate',
+    'check',
+    'preview',
+    'scan',
+    'users import',
+    'seed-demo',
+    'retention',
+  ])('%s --help prints its usage and options, exit 0', async (name) => {
     const result = await runCli([...name.split(' '), '--help'], { env: NO_DATABASE });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: quota-manager ${name}`);
@@ -42,7 +64,11 @@ describe('quota-manager help and version', () => {
   });
 
   it('runs through npx from the project directory (no build step)', async () => {
-    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'quota-manager', '--version'], { env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['--no-install', 'quota-manager', '--version'],
+      { env: { ...process.env, npm_config_update_notifier: 'false' } },
+    );
     expect(stdout.trim()).toBe(pkg.version);
   });
 });
@@ -59,7 +85,10 @@ describe('usage errors exit 2 and say what is wrong', () => {
     [['preview'], /missing argument <strategy>/],
     [['users', 'import'], /missing argument <file>/],
     [['users', 'import', 'users.txt'], /cannot tell the format of "users.txt"/],
-    [['users', 'import', 'users.csv', '--batch-size', 'lots'], /--batch-size must be a whole number/],
+    [
+      ['users', 'import', 'users.csv', '--batch-size', 'lots'],
+      /--batch-size must be a whole number/,
+    ],
     [['users', 'import', 'users.csv', '--format', 'xml'], /--format must be csv or jsonl/],
     [['retention'], /--older-than <days> is required/],
     [['retention', '--older-than', '0'], /--older-than must be between 1 and 36500/],

@@ -9,7 +9,11 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createUserRepository } from '../../src/db/user-repository.ts';
-import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
+import {
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
 import { runCli } from './cli-process.ts';
 
 // Each test starts real processes (tsx, Prisma) and this suite runs on small, busy machines.
@@ -28,7 +32,9 @@ async function fixture(kind: 'sqlite' | 'postgresql'): Promise<Fixture> {
   const database = await openDatabase(url.url);
   const dir = mkdtempSync(join(tmpdir(), 'qm-cli-import-'));
   return {
-    url, database, dir,
+    url,
+    database,
+    dir,
     file(name, content) {
       const path = join(dir, name);
       writeFileSync(path, content);
@@ -48,18 +54,23 @@ async function dispose(f: Fixture | undefined): Promise<void> {
 describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
   let f: Fixture;
   const env = () => ({ DATABASE_URL: f.url.url });
-  beforeAll(async () => { f = await fixture(kind); });
+  beforeAll(async () => {
+    f = await fixture(kind);
+  });
   afterAll(() => dispose(f));
 
   it('imports a CSV: quoted and multi-line fields, empty cells, ;-separated stars', async () => {
-    const path = f.file('users.csv', [
-      'id,name,vip,org,github_stars,register_time,email',
-      'csv-1,"Smith, Jane",2,acme,zgsm-ai/zgsm;vscode,2025-01-02T03:04:05Z,jane@example.com',
-      'csv-2,"two',
-      'lines, ""quoted""",,,,,',
-      '',
-      'csv-3,Bob,0,globex, vscode ,2024-06-01T00:00:00+08:00,',
-    ].join('\r\n'));
+    const path = f.file(
+      'users.csv',
+      [
+        'id,name,vip,org,github_stars,register_time,email',
+        'csv-1,"Smith, Jane",2,acme,zgsm-ai/zgsm;vscode,2025-01-02T03:04:05Z,jane@example.com',
+        'csv-2,"two',
+        'lines, ""quoted""",,,,,',
+        '',
+        'csv-3,Bob,0,globex, vscode ,2024-06-01T00:00:00+08:00,',
+      ].join('\r\n'),
+    );
     const result = await runCli(['users', 'import', path], { env: env() });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -67,32 +78,68 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
 
     const users = createUserRepository(f.database.db);
     expect(await users.get('csv-1')).toMatchObject({
-      name: 'Smith, Jane', vip: 2, org: 'acme', githubStars: ['vscode', 'zgsm-ai/zgsm'],
-      registerTime: new Date('2025-01-02T03:04:05Z'), email: 'jane@example.com', phone: null,
+      name: 'Smith, Jane',
+      vip: 2,
+      org: 'acme',
+      githubStars: ['vscode', 'zgsm-ai/zgsm'],
+      registerTime: new Date('2025-01-02T03:04:05Z'),
+      email: 'jane@example.com',
+      phone: null,
     });
     // Empty cells: null for text and times, no stars, vip untouched (default 0 for a new user).
-    expect(await users.get('csv-2')).toMatchObject({ name: 'two\nlines, "quoted"', vip: 0, org: null, githubStars: [], registerTime: null, email: null });
-    expect(await users.get('csv-3')).toMatchObject({ name: 'Bob', githubStars: ['vscode'], registerTime: new Date('2024-05-31T16:00:00Z') });
+    expect(await users.get('csv-2')).toMatchObject({
+      name: 'two\nlines, "quoted"',
+      vip: 0,
+      org: null,
+      githubStars: [],
+      registerTime: null,
+      email: null,
+    });
+    expect(await users.get('csv-3')).toMatchObject({
+      name: 'Bob',
+      githubStars: ['vscode'],
+      registerTime: new Date('2024-05-31T16:00:00Z'),
+    });
   });
 
   it('imports JSON Lines with the API semantics: absent fields keep their values, the last line for an id wins', async () => {
-    const path = f.file('users.jsonl', [
-      JSON.stringify({ id: 'csv-1', vip: 5 }),
-      '',
-      JSON.stringify({ id: 'jsonl-1', name: 'First', github_stars: ['a/b'], access_time: '2025-07-01T00:00:00Z' }),
-      JSON.stringify({ id: 'jsonl-1', org: 'acme' }),
-    ].join('\n'));
+    const path = f.file(
+      'users.jsonl',
+      [
+        JSON.stringify({ id: 'csv-1', vip: 5 }),
+        '',
+        JSON.stringify({
+          id: 'jsonl-1',
+          name: 'First',
+          github_stars: ['a/b'],
+          access_time: '2025-07-01T00:00:00Z',
+        }),
+        JSON.stringify({ id: 'jsonl-1', org: 'acme' }),
+      ].join('\n'),
+    );
     const result = await runCli(['users', 'import', path], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 3 users from users.jsonl in 1 batch');
     const users = createUserRepository(f.database.db);
     // Only vip changed; the name, stars and times written by the CSV test stay.
-    expect(await users.get('csv-1')).toMatchObject({ vip: 5, name: 'Smith, Jane', githubStars: ['vscode', 'zgsm-ai/zgsm'], org: 'acme' });
-    expect(await users.get('jsonl-1')).toMatchObject({ name: 'First', org: 'acme', githubStars: ['a/b'], accessTime: new Date('2025-07-01T00:00:00Z') });
+    expect(await users.get('csv-1')).toMatchObject({
+      vip: 5,
+      name: 'Smith, Jane',
+      githubStars: ['vscode', 'zgsm-ai/zgsm'],
+      org: 'acme',
+    });
+    expect(await users.get('jsonl-1')).toMatchObject({
+      name: 'First',
+      org: 'acme',
+      githubStars: ['a/b'],
+      accessTime: new Date('2025-07-01T00:00:00Z'),
+    });
   });
 
   it('an invalid record on line N is reported with N and nothing at all is written', async () => {
-    const lines = Array.from({ length: 2500 }, (_, i) => JSON.stringify({ id: `bad-${i + 1}`, vip: 1 }));
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      JSON.stringify({ id: `bad-${i + 1}`, vip: 1 }),
+    );
     lines[2344] = JSON.stringify({ id: 'bad-2345', vip: -1 });
     lines[2399] = '{"id": "bad-2400", "vip": 1';
     lines[2449] = JSON.stringify({ id: 'bad-2450', vip: 1, nickname: 'x' });
@@ -108,10 +155,15 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
   });
 
   it('counts CSV line numbers in the file, across multi-line records', async () => {
-    const path = f.file('bad.csv', ['id,name,vip', 'c-1,"a', 'b",1', 'c-2,ok,lots', 'c-3,ok,1,extra'].join('\n'));
+    const path = f.file(
+      'bad.csv',
+      ['id,name,vip', 'c-1,"a', 'b",1', 'c-2,ok,lots', 'c-3,ok,1,extra'].join('\n'),
+    );
     const result = await runCli(['users', 'import', path], { env: env() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^bad\.csv:4: vip: Invalid input: expected number, received string$/m);
+    expect(result.stderr).toMatch(
+      /^bad\.csv:4: vip: Invalid input: expected number, received string$/m,
+    );
     expect(result.stderr).toMatch(/^bad\.csv:5: expected 3 fields \(id,name,vip\), found 4$/m);
     expect(await f.count('c-')).toBe(0);
   });
@@ -129,19 +181,35 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
 describe('users import, batches and large files', () => {
   let sqlite: Fixture | undefined;
   let postgres: Fixture | undefined;
-  afterAll(async () => { await dispose(sqlite); await dispose(postgres); });
+  afterAll(async () => {
+    await dispose(sqlite);
+    await dispose(postgres);
+  });
 
   it('a batch the database refuses is not written; the batches before it stay written (PostgreSQL)', async () => {
     postgres = await fixture('postgresql');
     // A record the schema accepts but this database refuses: a CHECK constraint added for the
     // test stands in for any write-time failure (disk full, a constraint added by an operator).
-    await postgres.database.db.$executeRawUnsafe(`ALTER TABLE user_info ADD CONSTRAINT test_refuse CHECK (name IS NULL OR name <> 'refuse-me')`);
-    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `nul-${String(i + 1).padStart(3, '0')}`, name: i === 229 ? 'refuse-me' : `user ${i + 1}` }));
+    await postgres.database.db.$executeRawUnsafe(
+      `ALTER TABLE user_info ADD CONSTRAINT test_refuse CHECK (name IS NULL OR name <> 'refuse-me')`,
+    );
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({
+        id: `nul-${String(i + 1).padStart(3, '0')}`,
+        name: i === 229 ? 'refuse-me' : `user ${i + 1}`,
+      }),
+    );
     const path = postgres.file('nul.jsonl', lines.join('\n'));
-    const result = await runCli(['users', 'import', path, '--batch-size', '100'], { env: { DATABASE_URL: postgres.url.url } });
+    const result = await runCli(['users', 'import', path, '--batch-size', '100'], {
+      env: { DATABASE_URL: postgres.url.url },
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('nul.jsonl: the batch of lines 201-300 (100 users) was not written');
-    expect(result.stderr).toContain('200 users (lines before 201, 2 batches) were written and stay written; nothing from line 201 on was written.');
+    expect(result.stderr).toContain(
+      'nul.jsonl: the batch of lines 201-300 (100 users) was not written',
+    );
+    expect(result.stderr).toContain(
+      '200 users (lines before 201, 2 batches) were written and stay written; nothing from line 201 on was written.',
+    );
     expect(await postgres.count('nul-')).toBe(200);
     expect(await postgres.database.db.userInfo.count({ where: { id: { gt: 'nul-200' } } })).toBe(0);
   });
@@ -152,12 +220,19 @@ describe('users import, batches and large files', () => {
     const out = createWriteStream(path);
     out.write('id,name,vip,org,github_stars\n');
     for (let i = 0; i < 20_000; i++) {
-      if (!out.write(`big-${String(i).padStart(5, '0')},User ${i},${i % 4},org${i % 7},${i % 3 === 0 ? 'zgsm-ai/zgsm;vscode' : ''}\n`)) await once(out, 'drain');
+      if (
+        !out.write(
+          `big-${String(i).padStart(5, '0')},User ${i},${i % 4},org${i % 7},${i % 3 === 0 ? 'zgsm-ai/zgsm;vscode' : ''}\n`,
+        )
+      )
+        await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');
 
-    const result = await runCli(['users', 'import', path], { env: { DATABASE_URL: sqlite.url.url } });
+    const result = await runCli(['users', 'import', path], {
+      env: { DATABASE_URL: sqlite.url.url },
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 20000 users from big.csv in 20 batches');
@@ -165,7 +240,14 @@ describe('users import, batches and large files', () => {
     expect(result.stdout).toContain('writing 18000/20000 users (90%)');
     expect(result.stdout).not.toMatch(/[\r\u001b]/);
     expect(await sqlite.count('big-')).toBe(20_000);
-    expect(await sqlite.database.db.userGithubStar.count({ where: { repo: 'zgsm-ai/zgsm' } })).toBe(6667);
-    expect(await createUserRepository(sqlite.database.db).get('big-19999')).toMatchObject({ name: 'User 19999', vip: 3, org: 'org0', githubStars: [] });
+    expect(await sqlite.database.db.userGithubStar.count({ where: { repo: 'zgsm-ai/zgsm' } })).toBe(
+      6667,
+    );
+    expect(await createUserRepository(sqlite.database.db).get('big-19999')).toMatchObject({
+      name: 'User 19999',
+      vip: 3,
+      org: 'org0',
+      githubStars: [],
+    });
   }, 300_000);
 });

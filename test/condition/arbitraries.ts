@@ -61,7 +61,11 @@ function pad(n: number, width = 2): string {
 /** Any literal the checker accepts, for round-trip tests (wide ranges, every form). */
 const anyTimestamp: fc.Arbitrary<string> = fc
   .tuple(
-    fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+    fc.date({
+      min: new Date('0001-01-01T00:00:00Z'),
+      max: new Date('9999-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    }),
     fc.integer({ min: 0, max: 4 }),
     fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
   )
@@ -70,13 +74,30 @@ const anyTimestamp: fc.Arbitrary<string> = fc
     const t = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
     const sign = offset < 0 ? '-' : '+';
     const o = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-    return [d, `${d} ${t}`, `${d}T${t}Z`, `${d}T${t}.${pad(date.getUTCMilliseconds(), 3)}${o}`, `${d} ${t}${o}`][form]!;
+    return [
+      d,
+      `${d} ${t}`,
+      `${d}T${t}Z`,
+      `${d}T${t}.${pad(date.getUTCMilliseconds(), 3)}${o}`,
+      `${d} ${t}${o}`,
+    ][form]!;
   });
 
 const anyString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc.constantFrom('', '"', '\\', '\\"', '\n\r\t', '\u0000\u001f\u007f', '\ud800', 'a\udc00b', '\u2028', '😀'),
+  fc.constantFrom(
+    '',
+    '"',
+    '\\',
+    '\\"',
+    '\n\r\t',
+    '\u0000\u001f\u007f',
+    '\ud800',
+    'a\udc00b',
+    '\u2028',
+    '😀',
+  ),
 );
 
 /** Wide vocabulary for format/parse round trips. */
@@ -103,7 +124,10 @@ function leaf(v: Vocabulary): fc.Arbitrary<ConditionAst> {
     list('belong-to', v.orgs),
     v.levels.map((level) => call('is-vip', [num(level)])),
     fc
-      .tuple(fc.constantFrom('register-before', 'register-after', 'access-after', 'access-before'), v.timestamps)
+      .tuple(
+        fc.constantFrom('register-before', 'register-after', 'access-after', 'access-before'),
+        v.timestamps,
+      )
       .map(([name, literal]) => call(name, [ts(literal)])),
   );
 }
@@ -115,15 +139,26 @@ function quotaLeaf(v: Vocabulary): fc.Arbitrary<ConditionAst> {
 }
 
 /** Random conditions up to `depth` levels of and/or/not above the leaves. */
-export function conditionArbitrary(v: Vocabulary, options: { depth: number; quota: boolean }): fc.Arbitrary<ConditionAst> {
-  const leaves = options.quota ? fc.oneof({ weight: 5, arbitrary: leaf(v) }, { weight: 1, arbitrary: quotaLeaf(v) }) : leaf(v);
+export function conditionArbitrary(
+  v: Vocabulary,
+  options: { depth: number; quota: boolean },
+): fc.Arbitrary<ConditionAst> {
+  const leaves = options.quota
+    ? fc.oneof({ weight: 5, arbitrary: leaf(v) }, { weight: 1, arbitrary: quotaLeaf(v) })
+    : leaf(v);
   let node: fc.Arbitrary<ConditionAst> = leaves;
   for (let level = 0; level < options.depth; level++) {
     const sub = node;
     node = fc.oneof(
       { weight: 2, arbitrary: leaves },
-      { weight: 2, arbitrary: fc.array(sub, { minLength: 2, maxLength: 4 }).map((args) => call('and', args)) },
-      { weight: 2, arbitrary: fc.array(sub, { minLength: 2, maxLength: 4 }).map((args) => call('or', args)) },
+      {
+        weight: 2,
+        arbitrary: fc.array(sub, { minLength: 2, maxLength: 4 }).map((args) => call('and', args)),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.array(sub, { minLength: 2, maxLength: 4 }).map((args) => call('or', args)),
+      },
       { weight: 1, arbitrary: sub.map((arg) => call('not', [arg])) },
     );
   }
@@ -132,10 +167,15 @@ export function conditionArbitrary(v: Vocabulary, options: { depth: number; quot
 
 /** Users on and around the literals' instants (in every test zone), NULLs allowed everywhere. */
 export function userArbitrary(id: string): fc.Arbitrary<ConditionUser> {
-  const instants = ZONES.flatMap((zone) => TIMESTAMP_LITERALS.map((literal) => resolveTimestamp(literal, zone)!.getTime()));
+  const instants = ZONES.flatMap((zone) =>
+    TIMESTAMP_LITERALS.map((literal) => resolveTimestamp(literal, zone)!.getTime()),
+  );
   const time = fc.option(
     fc
-      .tuple(fc.constantFrom(...instants), fc.constantFrom(0, 0, 1, -1, 1000, -1000, 86_400_000, -86_400_000))
+      .tuple(
+        fc.constantFrom(...instants),
+        fc.constantFrom(0, 0, 1, -1, 1000, -1000, 86_400_000, -86_400_000),
+      )
       .map(([instant, jitter]) => new Date(instant + jitter)),
     { freq: 4 },
   );

@@ -14,7 +14,13 @@ import {
 } from '../../src/condition/index.ts';
 import type { Prisma } from '../../src/db/client.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
-import { conditionArbitrary, databaseVocabulary, insertConditionUsers, userArbitrary, ZONES } from './arbitraries.ts';
+import {
+  conditionArbitrary,
+  databaseVocabulary,
+  insertConditionUsers,
+  userArbitrary,
+  ZONES,
+} from './arbitraries.ts';
 
 const USER_COUNT = 60;
 const CONDITION_RUNS = 300;
@@ -30,7 +36,9 @@ const filterOf = (text: string, timeZone = 'UTC') => toDatabaseFilter(astOf(text
 describe('toDatabaseFilter: shapes', () => {
   it('produces a where that Prisma accepts for user_info (checked by the compiler)', () => {
     expectTypeOf<UserWhere>().toExtend<Prisma.UserInfoWhereInput>();
-    const asPrisma: Prisma.UserInfoWhereInput = filterOf('and(is-vip(1), not(belong-to("o")))').where;
+    const asPrisma: Prisma.UserInfoWhereInput = filterOf(
+      'and(is-vip(1), not(belong-to("o")))',
+    ).where;
     expect(asPrisma).toBeDefined();
   });
 
@@ -46,14 +54,46 @@ describe('toDatabaseFilter: shapes', () => {
     ['not(belong-to("org001"))', { org: { not: null, notIn: ['org001'] } }, true],
     ['github-star("a", "b")', { stars: { some: { repo: { in: ['a', 'b'] } } } }, true],
     ['not(github-star("a"))', { stars: { none: { repo: { in: ['a'] } } } }, true],
-    ['register-before("2024-01-01T00:00:00Z")', { registerTime: { lte: new Date('2024-01-01T00:00:00Z') } }, true],
-    ['register-after("2024-01-01T00:00:00Z")', { registerTime: { gt: new Date('2024-01-01T00:00:00Z') } }, true],
-    ['access-after("2024-01-01T00:00:00Z")', { accessTime: { gt: new Date('2024-01-01T00:00:00Z') } }, true],
-    ['access-before("2024-01-01T00:00:00Z")', { accessTime: { lt: new Date('2024-01-01T00:00:00Z') } }, true],
-    ['not(access-after("2024-01-01T00:00:00Z"))', { accessTime: { lte: new Date('2024-01-01T00:00:00Z') } }, true],
-    ['and(is-vip(2), belong-to("org001"))', { AND: [{ vip: { gte: 2 } }, { org: { in: ['org001'] } }] }, true],
-    ['not(and(is-vip(2), belong-to("o")))', { OR: [{ vip: { lt: 2 } }, { org: { not: null, notIn: ['o'] } }] }, true],
-    ['and(and(is-vip(1), is-vip(2)), is-vip(3))', { AND: [{ vip: { gte: 1 } }, { vip: { gte: 2 } }, { vip: { gte: 3 } }] }, true],
+    [
+      'register-before("2024-01-01T00:00:00Z")',
+      { registerTime: { lte: new Date('2024-01-01T00:00:00Z') } },
+      true,
+    ],
+    [
+      'register-after("2024-01-01T00:00:00Z")',
+      { registerTime: { gt: new Date('2024-01-01T00:00:00Z') } },
+      true,
+    ],
+    [
+      'access-after("2024-01-01T00:00:00Z")',
+      { accessTime: { gt: new Date('2024-01-01T00:00:00Z') } },
+      true,
+    ],
+    [
+      'access-before("2024-01-01T00:00:00Z")',
+      { accessTime: { lt: new Date('2024-01-01T00:00:00Z') } },
+      true,
+    ],
+    [
+      'not(access-after("2024-01-01T00:00:00Z"))',
+      { accessTime: { lte: new Date('2024-01-01T00:00:00Z') } },
+      true,
+    ],
+    [
+      'and(is-vip(2), belong-to("org001"))',
+      { AND: [{ vip: { gte: 2 } }, { org: { in: ['org001'] } }] },
+      true,
+    ],
+    [
+      'not(and(is-vip(2), belong-to("o")))',
+      { OR: [{ vip: { lt: 2 } }, { org: { not: null, notIn: ['o'] } }] },
+      true,
+    ],
+    [
+      'and(and(is-vip(1), is-vip(2)), is-vip(3))',
+      { AND: [{ vip: { gte: 1 } }, { vip: { gte: 2 } }, { vip: { gte: 3 } }] },
+      true,
+    ],
     ['and(true(), is-vip(1))', { vip: { gte: 1 } }, true],
     ['or(true(), is-vip(1))', {}, true],
     ['and(false(), is-vip(1))', { id: { in: [] } }, true],
@@ -87,7 +127,14 @@ function toConditionUser(row: {
   accessTime: Date | null;
   stars: { repo: string }[];
 }): ConditionUser {
-  return { id: row.id, vip: row.vip, org: row.org, registerTime: row.registerTime, accessTime: row.accessTime, githubStars: row.stars.map((star) => star.repo) };
+  return {
+    id: row.id,
+    vip: row.vip,
+    org: row.org,
+    registerTime: row.registerTime,
+    accessTime: row.accessTime,
+    githubStars: row.stars.map((star) => star.repo),
+  };
 }
 
 describe.each(DATABASE_KINDS)('toDatabaseFilter on %s', (kind) => {
@@ -102,12 +149,29 @@ describe.each(DATABASE_KINDS)('toDatabaseFilter on %s', (kind) => {
       // Fixed seeds: both databases hold the same users, and a failure reproduces.
       const [generated] = fc.sample(userArbitrary(`u${i}`), { numRuns: 1, seed: 1000 + i });
       users.push(generated!);
-      const [q] = fc.sample(fc.option(fc.integer({ min: -2, max: 12 }), { freq: 4 }), { numRuns: 1, seed: 5000 + i });
+      const [q] = fc.sample(fc.option(fc.integer({ min: -2, max: 12 }), { freq: 4 }), {
+        numRuns: 1,
+        seed: 5000 + i,
+      });
       quota[`u${i}`] = q ?? null;
     }
     // Also the extremes: everything unknown, and a user who has it all.
-    users.push({ id: 'nulls', vip: 0, org: null, registerTime: null, accessTime: null, githubStars: [] });
-    users.push({ id: 'all', vip: 6, org: 'org001', registerTime: new Date('2024-06-15T04:00:00Z'), accessTime: new Date('2024-06-15T04:00:00Z'), githubStars: ['zgsm', 'p', 'ZGSM'] });
+    users.push({
+      id: 'nulls',
+      vip: 0,
+      org: null,
+      registerTime: null,
+      accessTime: null,
+      githubStars: [],
+    });
+    users.push({
+      id: 'all',
+      vip: 6,
+      org: 'org001',
+      registerTime: new Date('2024-06-15T04:00:00Z'),
+      accessTime: new Date('2024-06-15T04:00:00Z'),
+      githubStars: ['zgsm', 'p', 'ZGSM'],
+    });
     await insertConditionUsers(database.db, users);
   });
 
@@ -117,13 +181,22 @@ describe.each(DATABASE_KINDS)('toDatabaseFilter on %s', (kind) => {
 
   async function selected(ast: ConditionAst, timeZone: string) {
     const filter = toDatabaseFilter(ast, { timeZone });
-    const rows = await database.db.userInfo.findMany({ where: filter.where, include: { stars: true }, orderBy: { id: 'asc' } });
+    const rows = await database.db.userInfo.findMany({
+      where: filter.where,
+      include: { stars: true },
+      orderBy: { id: 'asc' },
+    });
     return { filter, rows };
   }
 
-  async function trueIds(ast: ConditionAst, candidates: readonly ConditionUser[], timeZone: string): Promise<string[]> {
+  async function trueIds(
+    ast: ConditionAst,
+    candidates: readonly ConditionUser[],
+    timeZone: string,
+  ): Promise<string[]> {
     const ids: string[] = [];
-    for (const user of candidates) if ((await evaluate(ast, user, { timeZone, quota: lookup })) === 'TRUE') ids.push(user.id);
+    for (const user of candidates)
+      if ((await evaluate(ast, user, { timeZone, quota: lookup })) === 'TRUE') ids.push(user.id);
     return ids.sort();
   }
 
@@ -132,7 +205,10 @@ describe.each(DATABASE_KINDS)('toDatabaseFilter on %s', (kind) => {
     const byId = new Map(rows.map((row) => [row.id, toConditionUser(row)]));
     for (const user of users) {
       const stored = byId.get(user.id)!;
-      expect({ ...stored, githubStars: [...stored.githubStars].sort() }).toEqual({ ...user, githubStars: [...user.githubStars].sort() });
+      expect({ ...stored, githubStars: [...stored.githubStars].sort() }).toEqual({
+        ...user,
+        githubStars: [...user.githubStars].sort(),
+      });
     }
   });
 

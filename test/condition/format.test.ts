@@ -2,11 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { format, LIMITS, parse, type ConditionAst } from '../../src/condition/index.ts';
 import { formatNumber, quote } from '../../src/condition/format.ts';
-import { conditionArbitrary, databaseVocabulary, NO_SPAN, roundTripVocabulary, withoutSpans } from './arbitraries.ts';
+import {
+  conditionArbitrary,
+  databaseVocabulary,
+  NO_SPAN,
+  roundTripVocabulary,
+  withoutSpans,
+} from './arbitraries.ts';
 
 function reparsed(text: string): unknown {
   const result = parse(text);
-  if (!result.ok) throw new Error(`${JSON.stringify(text)} did not parse: ${JSON.stringify(result.errors)}`);
+  if (!result.ok)
+    throw new Error(`${JSON.stringify(text)} did not parse: ${JSON.stringify(result.errors)}`);
   return withoutSpans(result.ast);
 }
 
@@ -41,7 +48,8 @@ describe('format', () => {
 
   it('writes a tree as deep as the limit in a form that parses again', () => {
     let ast: ConditionAst = { kind: 'call', name: 'true', args: [], span: NO_SPAN };
-    for (let i = 1; i < LIMITS.maxDepth; i++) ast = { kind: 'call', name: 'not', args: [ast], span: NO_SPAN };
+    for (let i = 1; i < LIMITS.maxDepth; i++)
+      ast = { kind: 'call', name: 'not', args: [ast], span: NO_SPAN };
     expect(reparsed(format(ast))).toEqual(withoutSpans(ast));
   });
 
@@ -71,18 +79,24 @@ function mixedNotation(ast: ConditionAst, choices: () => number): string {
     if ((node.name === 'and' || node.name === 'or') && useInfix) {
       const parts = node.args.map((arg) => {
         const part = render(arg);
-        return part.infix && (arg.name === 'and' || arg.name === 'or') ? `(${space()}${part.text}${space()})` : part.text;
+        return part.infix && (arg.name === 'and' || arg.name === 'or')
+          ? `(${space()}${part.text}${space()})`
+          : part.text;
       });
       return { text: parts.join(`${space()}${node.name}${space()}`), infix: true };
     }
     if (node.name === 'not' && useInfix) {
       const operand = render(node.args[0]);
-      const wrapped = operand.infix && node.args[0].name !== 'not' ? `(${operand.text})` : operand.text;
+      const wrapped =
+        operand.infix && node.args[0].name !== 'not' ? `(${operand.text})` : operand.text;
       return { text: `not${space()}${wrapped}`, infix: true };
     }
     if (node.name === 'and' || node.name === 'or' || node.name === 'not') {
       const args = node.args.map((arg) => render(arg).text);
-      return { text: `${node.name}(${space()}${args.join(`,${space()}`)}${space()})`, infix: false };
+      return {
+        text: `${node.name}(${space()}${args.join(`,${space()}`)}${space()})`,
+        infix: false,
+      };
     }
     return { text: format(node), infix: false };
   };

@@ -30,20 +30,49 @@ function checkResult(text: string): void {
   for (const error of result.errors) {
     expect(CONDITION_ERROR_CODES).toContain(error.code);
     expect(error.message.length).toBeGreaterThan(0);
-    expect(Number.isInteger(error.line) && error.line >= 1 && error.line <= lastLine.line).toBe(true);
+    expect(Number.isInteger(error.line) && error.line >= 1 && error.line <= lastLine.line).toBe(
+      true,
+    );
     expect(Number.isInteger(error.column) && error.column >= 1).toBe(true);
     expect(Number.isInteger(error.length) && error.length >= 0).toBe(true);
   }
 }
 
 const TOKENS = [
-  'and', 'or', 'not', '(', ')', ',', ' ', '\n', 'true', 'false', 'is-vip', 'belong-to', 'quota-le', 'match-user',
-  'register-before', 'foo', '"x"', '"2024-01-01"', '"\\u00e9"', '"\\q"', '"open', "'s'", '1', '-2.5', '@', '\\', '""',
+  'and',
+  'or',
+  'not',
+  '(',
+  ')',
+  ',',
+  ' ',
+  '\n',
+  'true',
+  'false',
+  'is-vip',
+  'belong-to',
+  'quota-le',
+  'match-user',
+  'register-before',
+  'foo',
+  '"x"',
+  '"2024-01-01"',
+  '"\\u00e9"',
+  '"\\q"',
+  '"open',
+  "'s'",
+  '1',
+  '-2.5',
+  '@',
+  '\\',
+  '""',
 ];
 
 describe('parse never throws', () => {
   it('on random Unicode text (including lone surrogates)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), checkResult), { numRuns: 1000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), checkResult), {
+      numRuns: 1000,
+    });
   });
 
   it('on random bytes read as UTF-8 and as Latin-1', () => {
@@ -58,21 +87,31 @@ describe('parse never throws', () => {
 
   it('on token soup that reaches deep into the grammar', () => {
     const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 });
-    fc.assert(fc.property(soup, (tokens) => checkResult(tokens.join(''))), { numRuns: 2500 });
-    fc.assert(fc.property(soup, (tokens) => checkResult(tokens.join(' '))), { numRuns: 2500 });
+    fc.assert(
+      fc.property(soup, (tokens) => checkResult(tokens.join(''))),
+      { numRuns: 2500 },
+    );
+    fc.assert(
+      fc.property(soup, (tokens) => checkResult(tokens.join(' '))),
+      { numRuns: 2500 },
+    );
   });
 
   it('on valid conditions with random edits', () => {
     const edit = fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.constantFrom(...TOKENS, ''));
     fc.assert(
-      fc.property(conditionArbitrary(databaseVocabulary(5), { depth: 3, quota: true }), fc.array(edit, { minLength: 1, maxLength: 4 }), (ast, edits) => {
-        let text = format(ast);
-        for (const [at, remove, insert] of edits) {
-          const position = at % (text.length + 1);
-          text = text.slice(0, position) + insert + text.slice(position + remove);
-        }
-        checkResult(text);
-      }),
+      fc.property(
+        conditionArbitrary(databaseVocabulary(5), { depth: 3, quota: true }),
+        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        (ast, edits) => {
+          let text = format(ast);
+          for (const [at, remove, insert] of edits) {
+            const position = at % (text.length + 1);
+            text = text.slice(0, position) + insert + text.slice(position + remove);
+          }
+          checkResult(text);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { format, LIMITS, parse, type ConditionAst, type ConditionError } from '../../src/condition/index.ts';
+import {
+  format,
+  LIMITS,
+  parse,
+  type ConditionAst,
+  type ConditionError,
+} from '../../src/condition/index.ts';
 import { withoutSpans } from './arbitraries.ts';
 
 function astOf(text: string): ConditionAst {
   const result = parse(text);
-  if (!result.ok) throw new Error(`expected ${JSON.stringify(text)} to parse: ${JSON.stringify(result.errors)}`);
+  if (!result.ok)
+    throw new Error(`expected ${JSON.stringify(text)} to parse: ${JSON.stringify(result.errors)}`);
   return result.ast;
 }
 
 function errorsOf(text: string): ConditionError[] {
   const result = parse(text);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(text)} to fail, got ${format(result.ast)}`);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(text)} to fail, got ${format(result.ast)}`);
   return result.errors;
 }
 
@@ -27,15 +35,27 @@ describe('parse: accepted conditions and their canonical form', () => {
     // The forms quoted in the issue, as operators already write them.
     ['github-star("zgsm-ai.zgsm")', 'github-star("zgsm-ai.zgsm")'],
     ['and(is-vip(2), belong-to("org001"))', 'and(is-vip(2), belong-to("org001"))'],
-    ['or(and(is-vip(3), true()), and(false(), github-star("project")))', 'or(and(is-vip(3), true()), and(false(), github-star("project")))'],
+    [
+      'or(and(is-vip(3), true()), and(false(), github-star("project")))',
+      'or(and(is-vip(3), true()), and(false(), github-star("project")))',
+    ],
     ['not(is-vip(2))', 'not(is-vip(2))'],
-    ['or(and(is-vip(2), github-star("zgsm")), belong-to("org001"))', 'or(and(is-vip(2), github-star("zgsm")), belong-to("org001"))'],
-    ['and(is-vip(3), or(belong-to("org001"), not(github-star("zgsm"))))', 'and(is-vip(3), or(belong-to("org001"), not(github-star("zgsm"))))'],
+    [
+      'or(and(is-vip(2), github-star("zgsm")), belong-to("org001"))',
+      'or(and(is-vip(2), github-star("zgsm")), belong-to("org001"))',
+    ],
+    [
+      'and(is-vip(3), or(belong-to("org001"), not(github-star("zgsm"))))',
+      'and(is-vip(3), or(belong-to("org001"), not(github-star("zgsm"))))',
+    ],
     [
       'not(and(or(quota-le("m",10),not(is-vip(2))),not(or(github-star("p"),belong-to("o")))))',
       'not(and(or(quota-le("m", 10), not(is-vip(2))), not(or(github-star("p"), belong-to("o")))))',
     ],
-    ['or(and(is-vip(3), github-star("zgsm")), and(register-before("2024-01-01 00:00:00"), belong-to("org002")))', 'or(and(is-vip(3), github-star("zgsm")), and(register-before("2024-01-01 00:00:00"), belong-to("org002")))'],
+    [
+      'or(and(is-vip(3), github-star("zgsm")), and(register-before("2024-01-01 00:00:00"), belong-to("org002")))',
+      'or(and(is-vip(3), github-star("zgsm")), and(register-before("2024-01-01 00:00:00"), belong-to("org002")))',
+    ],
     // Every function.
     ['true()', 'true()'],
     ['false()', 'false()'],
@@ -43,13 +63,19 @@ describe('parse: accepted conditions and their canonical form', () => {
     ['register-before("2024-01-01")', 'register-before("2024-01-01")'],
     ['register-after("2024-01-01 08:00:00")', 'register-after("2024-01-01 08:00:00")'],
     ['access-after("2024-01-01T08:00:00Z")', 'access-after("2024-01-01T08:00:00Z")'],
-    ['access-before("2024-01-01T08:00:00.123+08:00")', 'access-before("2024-01-01T08:00:00.123+08:00")'],
+    [
+      'access-before("2024-01-01T08:00:00.123+08:00")',
+      'access-before("2024-01-01T08:00:00.123+08:00")',
+    ],
     ['is-vip(0)', 'is-vip(0)'],
     ['belong-to("a", "b", "c")', 'belong-to("a", "b", "c")'],
     ['quota-le("gpt-4o", 10.5)', 'quota-le("gpt-4o", 10.5)'],
     ['quota-ge("gpt-4o", -3)', 'quota-ge("gpt-4o", -3)'],
     // Whitespace and newlines anywhere between tokens.
-    ['\n  and (\n\tis-vip( 2 ) ,belong-to(\r\n"org001"\n) )\n', 'and(is-vip(2), belong-to("org001"))'],
+    [
+      '\n  and (\n\tis-vip( 2 ) ,belong-to(\r\n"org001"\n) )\n',
+      'and(is-vip(2), belong-to("org001"))',
+    ],
     ['\u00a0true()\u3000', 'true()'],
     // Numbers are canonicalised.
     ['is-vip(2.0)', 'is-vip(2)'],
@@ -72,7 +98,11 @@ describe('parse: accepted conditions and their canonical form', () => {
     expect(vip!.span).toEqual({ offset: 7, length: 9, line: 2, column: 3 });
     expect(vip!.args[0]!.span).toEqual({ offset: 14, length: 1, line: 2, column: 10 });
     expect(org!.span).toEqual({ offset: 20, length: 19, line: 3, column: 3 });
-    expect(org!.args[0]).toEqual({ kind: 'string', value: 'org001', span: { offset: 30, length: 8, line: 3, column: 13 } });
+    expect(org!.args[0]).toEqual({
+      kind: 'string',
+      value: 'org001',
+      span: { offset: 30, length: 8, line: 3, column: 13 },
+    });
   });
 
   it('keeps timestamps as the literal text (the zone is applied when evaluating)', () => {
@@ -109,7 +139,12 @@ describe('parse: infix operators', () => {
     ['not (a or b)', 'not(or(a, b))'],
     ['a and (b or c) and not d', 'and(a, or(b, c), not(d))'],
   ])('infix %j means the same AST as prefix %j', (infix, prefix) => {
-    const leaves: Record<string, string> = { a: 'is-vip(1)', b: 'belong-to("o")', c: 'github-star("r")', d: 'true()' };
+    const leaves: Record<string, string> = {
+      a: 'is-vip(1)',
+      b: 'belong-to("o")',
+      c: 'github-star("r")',
+      d: 'true()',
+    };
     const expand = (text: string) => text.replace(/\b[a-d]\b/g, (leaf) => leaves[leaf]!);
     expect(withoutSpans(astOf(expand(infix)))).toEqual(withoutSpans(astOf(expand(prefix))));
   });
@@ -117,30 +152,45 @@ describe('parse: infix operators', () => {
 
 describe('parse: string escapes', () => {
   it('decodes \\" \\\\ \\/ \\n \\r \\t \\b \\f and \\uXXXX', () => {
-    const ast = astOf(String.raw`match-user("a\"b", "c\\d", "\/", "e\nf", "\r\t\b\f", "\u00e9\u00C9", "\ud83d\ude00")`);
-    expect(ast.args.map((arg) => (arg as { value: string }).value)).toEqual(['a"b', 'c\\d', '/', 'e\nf', '\r\t\b\f', 'éÉ', '😀']);
-    expect(format(ast)).toBe(String.raw`match-user("a\"b", "c\\d", "/", "e\nf", "\r\t\u0008\u000c", "éÉ", "😀")`);
+    const ast = astOf(
+      String.raw`match-user("a\"b", "c\\d", "\/", "e\nf", "\r\t\b\f", "\u00e9\u00C9", "\ud83d\ude00")`,
+    );
+    expect(ast.args.map((arg) => (arg as { value: string }).value)).toEqual([
+      'a"b',
+      'c\\d',
+      '/',
+      'e\nf',
+      '\r\t\b\f',
+      'éÉ',
+      '😀',
+    ]);
+    expect(format(ast)).toBe(
+      String.raw`match-user("a\"b", "c\\d", "/", "e\nf", "\r\t\u0008\u000c", "éÉ", "😀")`,
+    );
   });
 
   it('reports each invalid escape at its own position', () => {
     expect(errorsOf('and(\n  belong-to("a\\qb"),\n  github-star("\\u12G4", "\\u00"))')).toEqual([
       {
         code: 'syntax',
-        message: "Invalid escape '\\q' in string; valid escapes are \\\" \\\\ \\/ \\n \\r \\t \\b \\f \\uXXXX",
+        message:
+          "Invalid escape '\\q' in string; valid escapes are \\\" \\\\ \\/ \\n \\r \\t \\b \\f \\uXXXX",
         line: 2,
         column: 15,
         length: 2,
       },
       {
         code: 'syntax',
-        message: "Invalid escape '\\u12G' in string: \\u takes exactly 4 hexadecimal digits, as in \\u00e9",
+        message:
+          "Invalid escape '\\u12G' in string: \\u takes exactly 4 hexadecimal digits, as in \\u00e9",
         line: 3,
         column: 16,
         length: 5,
       },
       {
         code: 'syntax',
-        message: "Invalid escape '\\u00' in string: \\u takes exactly 4 hexadecimal digits, as in \\u00e9",
+        message:
+          "Invalid escape '\\u00' in string: \\u takes exactly 4 hexadecimal digits, as in \\u00e9",
         line: 3,
         column: 26,
         length: 4,
@@ -154,12 +204,30 @@ describe('parse: errors, with exact messages and positions', () => {
     [
       'empty',
       '',
-      [{ code: 'empty', message: 'The condition is empty; write true() to match every user', line: 1, column: 1, length: 0, suggestion: 'true()' }],
+      [
+        {
+          code: 'empty',
+          message: 'The condition is empty; write true() to match every user',
+          line: 1,
+          column: 1,
+          length: 0,
+          suggestion: 'true()',
+        },
+      ],
     ],
     [
       'whitespace only',
       ' \n\t \r\n ',
-      [{ code: 'empty', message: 'The condition is empty; write true() to match every user', line: 1, column: 1, length: 0, suggestion: 'true()' }],
+      [
+        {
+          code: 'empty',
+          message: 'The condition is empty; write true() to match every user',
+          line: 1,
+          column: 1,
+          length: 0,
+          suggestion: 'true()',
+        },
+      ],
     ],
     [
       'trailing input (the Go original accepted it)',
@@ -167,7 +235,8 @@ describe('parse: errors, with exact messages and positions', () => {
       [
         {
           code: 'trailing_input',
-          message: "Unexpected 'junk' after the end of the condition; combine conditions with 'and' or 'or'",
+          message:
+            "Unexpected 'junk' after the end of the condition; combine conditions with 'and' or 'or'",
           line: 1,
           column: 8,
           length: 4,
@@ -181,7 +250,8 @@ describe('parse: errors, with exact messages and positions', () => {
       [
         {
           code: 'trailing_input',
-          message: "Unexpected 'junk' after the end of the condition; combine conditions with 'and' or 'or'",
+          message:
+            "Unexpected 'junk' after the end of the condition; combine conditions with 'and' or 'or'",
           line: 3,
           column: 3,
           length: 14,
@@ -195,7 +265,8 @@ describe('parse: errors, with exact messages and positions', () => {
       [
         {
           code: 'trailing_input',
-          message: "Unexpected 'false' after the end of the condition; combine conditions with 'and' or 'or'",
+          message:
+            "Unexpected 'false' after the end of the condition; combine conditions with 'and' or 'or'",
           line: 1,
           column: 8,
           length: 7,
@@ -209,7 +280,8 @@ describe('parse: errors, with exact messages and positions', () => {
       [
         {
           code: 'trailing_input',
-          message: "Unexpected ')' after the end of the condition; combine conditions with 'and' or 'or'",
+          message:
+            "Unexpected ')' after the end of the condition; combine conditions with 'and' or 'or'",
           line: 1,
           column: 21,
           length: 1,
@@ -220,12 +292,30 @@ describe('parse: errors, with exact messages and positions', () => {
     [
       'a missing closing parenthesis is reported where it belongs, not after blank lines',
       'and(true(),\n  false()\n\n',
-      [{ code: 'syntax', message: "Expected ',' or ')' but found end of input", line: 2, column: 10, length: 0, expected: ["','", "')'"] }],
+      [
+        {
+          code: 'syntax',
+          message: "Expected ',' or ')' but found end of input",
+          line: 2,
+          column: 10,
+          length: 0,
+          expected: ["','", "')'"],
+        },
+      ],
     ],
     [
       'an unclosed group',
       '(true()',
-      [{ code: 'syntax', message: "Expected ')' but found end of input", line: 1, column: 8, length: 0, expected: ["')'"] }],
+      [
+        {
+          code: 'syntax',
+          message: "Expected ')' but found end of input",
+          line: 1,
+          column: 8,
+          length: 0,
+          expected: ["')'"],
+        },
+      ],
     ],
     [
       'a name without parentheses',
@@ -233,7 +323,8 @@ describe('parse: errors, with exact messages and positions', () => {
       [
         {
           code: 'syntax',
-          message: "Expected '(' after 'true' but found end of input: functions are called with parentheses, as in true()",
+          message:
+            "Expected '(' after 'true' but found end of input: functions are called with parentheses, as in true()",
           line: 2,
           column: 3,
           length: 4,
@@ -244,22 +335,58 @@ describe('parse: errors, with exact messages and positions', () => {
     [
       'a missing comma between arguments',
       'and(\n  is-vip(2)\n  belong-to("x"))',
-      [{ code: 'syntax', message: "Expected ',' between arguments but found 'belong-to'", line: 3, column: 3, length: 9, expected: ["','"] }],
+      [
+        {
+          code: 'syntax',
+          message: "Expected ',' between arguments but found 'belong-to'",
+          line: 3,
+          column: 3,
+          length: 9,
+          expected: ["','"],
+        },
+      ],
     ],
     [
       'a dangling operator',
       'is-vip(2) and',
-      [{ code: 'syntax', message: 'Expected a condition such as true() or a value but found end of input', line: 1, column: 14, length: 0, expected: EXPRESSION_START }],
+      [
+        {
+          code: 'syntax',
+          message: 'Expected a condition such as true() or a value but found end of input',
+          line: 1,
+          column: 14,
+          length: 0,
+          expected: EXPRESSION_START,
+        },
+      ],
     ],
     [
       'a trailing comma',
       'and(true(),)',
-      [{ code: 'syntax', message: "Expected a condition such as true() or a value but found ')'", line: 1, column: 12, length: 1, expected: EXPRESSION_START }],
+      [
+        {
+          code: 'syntax',
+          message: "Expected a condition such as true() or a value but found ')'",
+          line: 1,
+          column: 12,
+          length: 1,
+          expected: EXPRESSION_START,
+        },
+      ],
     ],
     [
       'a comma without arguments',
       'and(,)',
-      [{ code: 'syntax', message: "Expected an argument or ')' but found ','", line: 1, column: 5, length: 1, expected: ['an argument', "')'"] }],
+      [
+        {
+          code: 'syntax',
+          message: "Expected an argument or ')' but found ','",
+          line: 1,
+          column: 5,
+          length: 1,
+          expected: ['an argument', "')'"],
+        },
+      ],
     ],
     [
       'an unexpected character',
@@ -269,87 +396,225 @@ describe('parse: errors, with exact messages and positions', () => {
     [
       'control characters are shown escaped',
       'true()\u0001',
-      [{ code: 'syntax', message: "Unexpected character '\\u0001'", line: 1, column: 7, length: 1 }],
+      [
+        {
+          code: 'syntax',
+          message: "Unexpected character '\\u0001'",
+          line: 1,
+          column: 7,
+          length: 1,
+        },
+      ],
     ],
     [
       'single quotes',
       "belong-to(\n  'org001')",
-      [{ code: 'syntax', message: 'Strings are written in double quotes, e.g. "org001"', line: 2, column: 3, length: 8, suggestion: '"org001"' }],
+      [
+        {
+          code: 'syntax',
+          message: 'Strings are written in double quotes, e.g. "org001"',
+          line: 2,
+          column: 3,
+          length: 8,
+          suggestion: '"org001"',
+        },
+      ],
     ],
     [
       'an unterminated string stops at the end of its line',
       'belong-to("org001\n)',
-      [{ code: 'syntax', message: 'Unterminated string: the closing " is missing', line: 1, column: 11, length: 7 }],
+      [
+        {
+          code: 'syntax',
+          message: 'Unterminated string: the closing " is missing',
+          line: 1,
+          column: 11,
+          length: 7,
+        },
+      ],
     ],
     [
       'an unknown function with a suggestion',
       'and(is-vip(1),\n    is-vp(2))',
-      [{ code: 'unknown_function', message: "Unknown function 'is-vp'. Did you mean 'is-vip'?", line: 2, column: 5, length: 5, suggestion: 'is-vip' }],
+      [
+        {
+          code: 'unknown_function',
+          message: "Unknown function 'is-vp'. Did you mean 'is-vip'?",
+          line: 2,
+          column: 5,
+          length: 5,
+          suggestion: 'is-vip',
+        },
+      ],
     ],
     [
       'an unknown function without a close match',
       'foo()',
-      [{ code: 'unknown_function', message: `Unknown function 'foo'. ${KNOWN}`, line: 1, column: 1, length: 3 }],
+      [
+        {
+          code: 'unknown_function',
+          message: `Unknown function 'foo'. ${KNOWN}`,
+          line: 1,
+          column: 1,
+          length: 3,
+        },
+      ],
     ],
     [
       'not with two arguments',
       'not(true(), false())',
-      [{ code: 'arity', message: 'not() takes exactly 1 argument (condition), got 2', line: 1, column: 13, length: 7 }],
+      [
+        {
+          code: 'arity',
+          message: 'not() takes exactly 1 argument (condition), got 2',
+          line: 1,
+          column: 13,
+          length: 7,
+        },
+      ],
     ],
     [
       'and with one argument',
       'and(\n  true())',
-      [{ code: 'arity', message: 'and() takes at least 2 arguments, got 1', line: 1, column: 1, length: 14 }],
+      [
+        {
+          code: 'arity',
+          message: 'and() takes at least 2 arguments, got 1',
+          line: 1,
+          column: 1,
+          length: 14,
+        },
+      ],
     ],
     [
       'a constant with an argument',
       'true(1, 2)',
-      [{ code: 'arity', message: 'true() takes no arguments, got 2', line: 1, column: 6, length: 4 }],
+      [
+        {
+          code: 'arity',
+          message: 'true() takes no arguments, got 2',
+          line: 1,
+          column: 6,
+          length: 4,
+        },
+      ],
     ],
     [
       'quota-le with one argument',
       'quota-le("m")',
-      [{ code: 'arity', message: 'quota-le() takes exactly 2 arguments (model, n), got 1', line: 1, column: 1, length: 13 }],
+      [
+        {
+          code: 'arity',
+          message: 'quota-le() takes exactly 2 arguments (model, n), got 1',
+          line: 1,
+          column: 1,
+          length: 13,
+        },
+      ],
     ],
     [
       'a variadic function without arguments',
       'match-user()',
-      [{ code: 'arity', message: 'match-user() takes at least 1 argument, got 0', line: 1, column: 1, length: 12 }],
+      [
+        {
+          code: 'arity',
+          message: 'match-user() takes at least 1 argument, got 0',
+          line: 1,
+          column: 1,
+          length: 12,
+        },
+      ],
     ],
     [
       'a string where a number is expected',
       'is-vip("2")',
-      [{ code: 'argument_type', message: 'is-vip() argument 1 (level) must be a number, got a string', line: 1, column: 8, length: 3 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'is-vip() argument 1 (level) must be a number, got a string',
+          line: 1,
+          column: 8,
+          length: 3,
+        },
+      ],
     ],
     [
       'a decimal where an integer is expected',
       'is-vip(2.5)',
-      [{ code: 'argument_type', message: 'is-vip() argument 1 (level) must be a whole number, got 2.5', line: 1, column: 8, length: 3 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'is-vip() argument 1 (level) must be a whole number, got 2.5',
+          line: 1,
+          column: 8,
+          length: 3,
+        },
+      ],
     ],
     [
       'a negative vip level',
       'is-vip(-1)',
-      [{ code: 'argument_type', message: 'is-vip() argument 1 (level) must be between 0 and 2147483647, got -1', line: 1, column: 8, length: 2 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'is-vip() argument 1 (level) must be between 0 and 2147483647, got -1',
+          line: 1,
+          column: 8,
+          length: 2,
+        },
+      ],
     ],
     [
       'a number where a string is expected',
       'belong-to("a", 1)',
-      [{ code: 'argument_type', message: 'belong-to() argument 2 (org) must be a string, got the number 1', line: 1, column: 16, length: 1 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'belong-to() argument 2 (org) must be a string, got the number 1',
+          line: 1,
+          column: 16,
+          length: 1,
+        },
+      ],
     ],
     [
       'a call where a string is expected',
       'github-star(is-vip(1))',
-      [{ code: 'argument_type', message: 'github-star() argument 1 (repo) must be a string, got a function call (is-vip)', line: 1, column: 13, length: 9 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'github-star() argument 1 (repo) must be a string, got a function call (is-vip)',
+          line: 1,
+          column: 13,
+          length: 9,
+        },
+      ],
     ],
     [
       'a literal where a condition is expected',
       'and(true(), "x")',
-      [{ code: 'argument_type', message: 'and() argument 2 must be a condition such as is-vip(1), got a string', line: 1, column: 13, length: 3 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'and() argument 2 must be a condition such as is-vip(1), got a string',
+          line: 1,
+          column: 13,
+          length: 3,
+        },
+      ],
     ],
     [
       'a literal as the whole condition',
       '42',
-      [{ code: 'argument_type', message: 'Expected a condition such as is-vip(1), got the number 42', line: 1, column: 1, length: 2 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'Expected a condition such as is-vip(1), got the number 42',
+          line: 1,
+          column: 1,
+          length: 2,
+        },
+      ],
     ],
     [
       'a number where a timestamp is expected',
@@ -357,7 +622,8 @@ describe('parse: errors, with exact messages and positions', () => {
       [
         {
           code: 'argument_type',
-          message: 'register-before() argument 1 (time) must be a timestamp string such as "2024-01-01 00:00:00", got the number 2024',
+          message:
+            'register-before() argument 1 (time) must be a timestamp string such as "2024-01-01 00:00:00", got the number 2024',
           line: 1,
           column: 17,
           length: 4,
@@ -367,7 +633,15 @@ describe('parse: errors, with exact messages and positions', () => {
     [
       'a number too large for a double',
       `quota-le("m", 1${'0'.repeat(400)})`,
-      [{ code: 'argument_type', message: 'quota-le() argument 2 (n) is too large a number', line: 1, column: 15, length: 401 }],
+      [
+        {
+          code: 'argument_type',
+          message: 'quota-le() argument 2 (n) is too large a number',
+          line: 1,
+          column: 15,
+          length: 401,
+        },
+      ],
     ],
   ])('%s', (_label, text, expected) => {
     expect(errorsOf(text)).toEqual(expected);
@@ -384,7 +658,10 @@ describe('parse: errors, with exact messages and positions', () => {
     ['2024-01-01 23:59:60', 'second 60 is out of range'],
     ['0000-01-01', 'year 0000 does not exist'],
     ['2024-01-01T00:00:00+24:00', 'offset +24:00 is out of range'],
-    ['2024-01-01T00:00:00', 'an ISO 8601 time needs an offset such as Z or +08:00 (or write the wall time as "YYYY-MM-DD HH:mm:ss")'],
+    [
+      '2024-01-01T00:00:00',
+      'an ISO 8601 time needs an offset such as Z or +08:00 (or write the wall time as "YYYY-MM-DD HH:mm:ss")',
+    ],
     ['2024-1-1', 'it is not in a supported format'],
     ['yesterday', 'it is not in a supported format'],
     ['2024-01-01 08:00', 'it is not in a supported format'],
@@ -426,8 +703,11 @@ describe('parse: errors, with exact messages and positions', () => {
   });
 
   it('reports independent errors together, in source order', () => {
-    const text = 'or(is-vip(1.5),\n  is-vp(2),\n  register-after("2024-02-30"),\n  belong-to(1, "a"))';
-    expect(errorsOf(text).map(({ code, line, column, length }) => ({ code, line, column, length }))).toEqual([
+    const text =
+      'or(is-vip(1.5),\n  is-vp(2),\n  register-after("2024-02-30"),\n  belong-to(1, "a"))';
+    expect(
+      errorsOf(text).map(({ code, line, column, length }) => ({ code, line, column, length })),
+    ).toEqual([
       { code: 'argument_type', line: 1, column: 11, length: 3 },
       { code: 'unknown_function', line: 2, column: 3, length: 5 },
       { code: 'invalid_timestamp', line: 3, column: 18, length: 12 },
@@ -436,38 +716,85 @@ describe('parse: errors, with exact messages and positions', () => {
   });
 
   it('keeps checking after syntax errors it recovered from', () => {
-    const text = 'or(and(is-vip(2) github-star("a")),\n   and(belong-to("b"),, true()),\n   is-vp(1))';
+    const text =
+      'or(and(is-vip(2) github-star("a")),\n   and(belong-to("b"),, true()),\n   is-vp(1))';
     expect(errorsOf(text)).toEqual([
-      { code: 'syntax', message: "Expected ',' between arguments but found 'github-star'", line: 1, column: 18, length: 11, expected: ["','"] },
-      { code: 'syntax', message: "Expected a condition such as true() or a value but found ','", line: 2, column: 23, length: 1, expected: EXPRESSION_START },
-      { code: 'unknown_function', message: "Unknown function 'is-vp'. Did you mean 'is-vip'?", line: 3, column: 4, length: 5, suggestion: 'is-vip' },
+      {
+        code: 'syntax',
+        message: "Expected ',' between arguments but found 'github-star'",
+        line: 1,
+        column: 18,
+        length: 11,
+        expected: ["','"],
+      },
+      {
+        code: 'syntax',
+        message: "Expected a condition such as true() or a value but found ','",
+        line: 2,
+        column: 23,
+        length: 1,
+        expected: EXPRESSION_START,
+      },
+      {
+        code: 'unknown_function',
+        message: "Unknown function 'is-vp'. Did you mean 'is-vip'?",
+        line: 3,
+        column: 4,
+        length: 5,
+        suggestion: 'is-vip',
+      },
     ]);
   });
 
   it('reports several bare names at once', () => {
-    expect(errorsOf('a and\nb').map(({ message, line, column }) => ({ message, line, column }))).toEqual([
-      { message: "Expected '(' after 'a' but found 'and': functions are called with parentheses, as in a()", line: 1, column: 1 },
-      { message: "Expected '(' after 'b' but found end of input: functions are called with parentheses, as in b()", line: 2, column: 1 },
+    expect(
+      errorsOf('a and\nb').map(({ message, line, column }) => ({ message, line, column })),
+    ).toEqual([
+      {
+        message:
+          "Expected '(' after 'a' but found 'and': functions are called with parentheses, as in a()",
+        line: 1,
+        column: 1,
+      },
+      {
+        message:
+          "Expected '(' after 'b' but found end of input: functions are called with parentheses, as in b()",
+        line: 2,
+        column: 1,
+      },
     ]);
   });
 
   it('does not report argument counts that only reflect a recovery', () => {
     // The broken argument list of and() must not also yield "and() takes at least 2 arguments".
-    expect(errorsOf('and(is-vip(2) belong-to("x"), )').map((error) => error.code)).toEqual(['syntax', 'syntax']);
+    expect(errorsOf('and(is-vip(2) belong-to("x"), )').map((error) => error.code)).toEqual([
+      'syntax',
+      'syntax',
+    ]);
     // …but a complete call elsewhere is still checked.
-    expect(errorsOf('and(is-vip(), belong-to("x"').map(({ code, message }) => ({ code, message }))).toEqual([
+    expect(
+      errorsOf('and(is-vip(), belong-to("x"').map(({ code, message }) => ({ code, message })),
+    ).toEqual([
       { code: 'arity', message: 'is-vip() takes exactly 1 argument (level), got 0' },
       { code: 'syntax', message: "Expected ',' or ')' but found end of input" },
     ]);
   });
 
   it('counts columns in UTF-16 code units and lines at \\n, \\r\\n and \\r', () => {
-    expect(errorsOf('match-user("😀")\r\nand\rfoo()')[0]).toMatchObject({ code: 'unknown_function', line: 3, column: 1, length: 3 });
+    expect(errorsOf('match-user("😀")\r\nand\rfoo()')[0]).toMatchObject({
+      code: 'unknown_function',
+      line: 3,
+      column: 1,
+      length: 3,
+    });
     expect(errorsOf('match-user("😀", 1)')[0]).toMatchObject({ line: 1, column: 18 });
   });
 
   it('never throws on a non-string (JavaScript callers)', () => {
-    expect(parse(undefined as unknown as string)).toMatchObject({ ok: false, errors: [{ code: 'empty' }] });
+    expect(parse(undefined as unknown as string)).toMatchObject({
+      ok: false,
+      errors: [{ code: 'empty' }],
+    });
   });
 });
 
@@ -476,14 +803,20 @@ describe('parse: limits', () => {
 
   it(`accepts ${LIMITS.maxDepth} levels and rejects ${LIMITS.maxDepth + 1}`, () => {
     expect(parse(nested(LIMITS.maxDepth)).ok).toBe(true);
-    expect(errorsOf(nested(LIMITS.maxDepth + 1))).toEqual([{ code: 'too_deep', message: TOO_DEEP, line: 1, column: 261, length: 1 }]);
+    expect(errorsOf(nested(LIMITS.maxDepth + 1))).toEqual([
+      { code: 'too_deep', message: TOO_DEEP, line: 1, column: 261, length: 1 },
+    ]);
   });
 
   it('counts prefix nots and redundant parentheses as written', () => {
     expect(parse(`${'not '.repeat(63)}true()`).ok).toBe(true);
-    expect(errorsOf(`${'not '.repeat(64)}true()`)).toEqual([{ code: 'too_deep', message: TOO_DEEP, line: 1, column: 261, length: 1 }]);
+    expect(errorsOf(`${'not '.repeat(64)}true()`)).toEqual([
+      { code: 'too_deep', message: TOO_DEEP, line: 1, column: 261, length: 1 },
+    ]);
     expect(parse(`${'('.repeat(63)}true()${')'.repeat(63)}`).ok).toBe(true);
-    expect(errorsOf(`${'('.repeat(64)}true()${')'.repeat(64)}`)).toEqual([{ code: 'too_deep', message: TOO_DEEP, line: 1, column: 69, length: 1 }]);
+    expect(errorsOf(`${'('.repeat(64)}true()${')'.repeat(64)}`)).toEqual([
+      { code: 'too_deep', message: TOO_DEEP, line: 1, column: 69, length: 1 },
+    ]);
   });
 
   it('also limits the depth of the resulting tree (infix operators add levels)', () => {
@@ -517,14 +850,25 @@ describe('parse: limits', () => {
     const padding = ' '.repeat(LIMITS.maxLength - 'true()'.length);
     expect(parse(`true()${padding}`).ok).toBe(true);
     expect(errorsOf(`true()${padding} `)).toEqual([
-      { code: 'too_long', message: `The condition is too long: 10001 characters, at most ${LIMITS.maxLength} are allowed`, line: 1, column: 10001, length: 1 },
+      {
+        code: 'too_long',
+        message: `The condition is too long: 10001 characters, at most ${LIMITS.maxLength} are allowed`,
+        line: 1,
+        column: 10001,
+        length: 1,
+      },
     ]);
   });
 
   it('returns at most 20 errors, the first in source order', () => {
-    const errors = errorsOf(`match-user(${Array.from({ length: 30 }, (_, i) => `"u${i}"`).join(' ')})`);
+    const errors = errorsOf(
+      `match-user(${Array.from({ length: 30 }, (_, i) => `"u${i}"`).join(' ')})`,
+    );
     expect(errors).toHaveLength(20);
-    expect(errors[0]).toMatchObject({ message: "Expected ',' between arguments but found string \"u1\"", column: 17 });
+    expect(errors[0]).toMatchObject({
+      message: 'Expected \',\' between arguments but found string "u1"',
+      column: 17,
+    });
   });
 
   it('reports only the first syntax error of a very long input (recovery would cost too much)', () => {
@@ -565,10 +909,24 @@ describe('parse: limits', () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `"u${i}"`).join(',');
     expect(parse(`match-user(${ids(100)})`).ok).toBe(true);
     expect(errorsOf(`match-user(${ids(102)})`)).toEqual([
-      { code: 'arity', message: 'match-user() takes at most 100 arguments, got 102', line: 1, column: 602, length: 13 },
+      {
+        code: 'arity',
+        message: 'match-user() takes at most 100 arguments, got 102',
+        line: 1,
+        column: 602,
+        length: 13,
+      },
     ]);
     const chain = (n: number) => Array.from({ length: n }, () => 'true()').join(' or ');
     expect(parse(chain(100)).ok).toBe(true);
-    expect(errorsOf(chain(101))).toEqual([{ code: 'arity', message: 'or() takes at most 100 arguments, got 101', line: 1, column: 1001, length: 6 }]);
+    expect(errorsOf(chain(101))).toEqual([
+      {
+        code: 'arity',
+        message: 'or() takes at most 100 arguments, got 101',
+        line: 1,
+        column: 1001,
+        length: 6,
+      },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isValidTimeZone, resolveTimestamp } from '../../src/condition/index.ts';
 
-const iso = (literal: string, zone: string) => resolveTimestamp(literal, zone)?.toISOString() ?? null;
+const iso = (literal: string, zone: string) =>
+  resolveTimestamp(literal, zone)?.toISOString() ?? null;
 
 describe('resolveTimestamp', () => {
   it.each([

@@ -11,18 +11,21 @@ const configYaml = readFileSync(resolve(root, 'config.yaml'), 'utf8');
 const configDoc = readFileSync(resolve(root, 'docs/configuration.md'), 'utf8');
 
 describe('config.yaml', () => {
-  it.each(SETTINGS.map((s) => [s.yamlKey, s]))('documents %s with its environment variable and default', (_key, setting) => {
-    // The key (possibly commented out, for settings whose default cannot be written down),
-    // preceded by its comment block, which names the variable and the default.
-    const leaf = setting.yamlKey.split('.').at(-1)!;
-    const lines = configYaml.split('\n');
-    const keyLine = lines.findIndex((line) => new RegExp(`^\\s*(# )?${leaf}:`).test(line));
-    expect(keyLine, `${setting.yamlKey} missing`).toBeGreaterThan(0);
-    let start = keyLine;
-    while (start > 0 && lines[start - 1]!.trim().startsWith('#')) start--;
-    const comment = lines.slice(start, keyLine).join('\n');
-    expect(comment).toMatch(new RegExp(`env: ${setting.env}\\s+default: \\S`));
-  });
+  it.each(SETTINGS.map((s) => [s.yamlKey, s]))(
+    'documents %s with its environment variable and default',
+    (_key, setting) => {
+      // The key (possibly commented out, for settings whose default cannot be written down),
+      // preceded by its comment block, which names the variable and the default.
+      const leaf = setting.yamlKey.split('.').at(-1)!;
+      const lines = configYaml.split('\n');
+      const keyLine = lines.findIndex((line) => new RegExp(`^\\s*(# )?${leaf}:`).test(line));
+      expect(keyLine, `${setting.yamlKey} missing`).toBeGreaterThan(0);
+      let start = keyLine;
+      while (start > 0 && lines[start - 1]!.trim().startsWith('#')) start--;
+      const comment = lines.slice(start, keyLine).join('\n');
+      expect(comment).toMatch(new RegExp(`env: ${setting.env}\\s+default: \\S`));
+    },
+  );
 
   it('mentions QM_CONFIG', () => {
     expect(configYaml).toContain(CONFIG_PATH_ENV);
@@ -30,9 +33,14 @@ describe('config.yaml', () => {
 });
 
 describe('docs/configuration.md', () => {
-  it.each(SETTINGS.map((s) => [s.env, s]))('has a row for %s with its YAML key', (_env, setting) => {
-    const row = configDoc.split('\n').find((line) => line.startsWith('|') && line.includes(`\`${setting.env}\``));
-    expect(row, `${setting.env} missing from the settings table`).toBeDefined();
-    expect(row).toContain(`\`${setting.yamlKey}\``);
-  });
+  it.each(SETTINGS.map((s) => [s.env, s]))(
+    'has a row for %s with its YAML key',
+    (_env, setting) => {
+      const row = configDoc
+        .split('\n')
+        .find((line) => line.startsWith('|') && line.includes(`\`${setting.env}\``));
+      expect(row, `${setting.env} missing from the settings table`).toBeDefined();
+      expect(row).toContain(`\`${setting.yamlKey}\``);
+    },
+  );
 });

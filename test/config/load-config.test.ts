@@ -4,7 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, configSecrets, loadConfig, type Config } from '../../src/config/load-config.ts';
+import {
+  ConfigError,
+  configSecrets,
+  loadConfig,
+  type Config,
+} from '../../src/config/load-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,7 +53,9 @@ const DEFAULTS: Config = {
 
 /** Reads a dotted path (`gateway.timeoutMs`) out of a config. */
 function at(config: Readonly<Config>, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
 }
 
 /** The ConfigError a load throws (fails the test if it does not throw one). */
@@ -87,13 +94,17 @@ describe('defaults', () => {
   it('ships a config.yaml whose values are exactly the defaults', () => {
     const shipped = resolve(import.meta.dirname, '../../config.yaml');
     for (const stdoutIsTty of [true, false]) {
-      expect(loadConfig({ env: {}, path: shipped, stdoutIsTty })).toEqual(loadConfig({ env: {}, path: empty, stdoutIsTty }));
+      expect(loadConfig({ env: {}, path: shipped, stdoutIsTty })).toEqual(
+        loadConfig({ env: {}, path: empty, stdoutIsTty }),
+      );
     }
   });
 
   it('treats an empty or null YAML value and an empty variable as unset', () => {
     const path = yamlFile('port:\nhost: ~\ngateway:\n');
-    expect(loadConfig({ env: { ADMIN_TOKEN: '', PORT: '' }, path, stdoutIsTty: false })).toEqual(DEFAULTS);
+    expect(loadConfig({ env: { ADMIN_TOKEN: '', PORT: '' }, path, stdoutIsTty: false })).toEqual(
+      DEFAULTS,
+    );
   });
 });
 
@@ -134,24 +145,72 @@ describe('YAML values override defaults', () => {
 
 describe('environment variables override YAML', () => {
   it.each([
-    ['DATABASE_URL', 'database_url: file:./a.db', 'file:/var/lib/qm/b.db', 'databaseUrl', 'file:/var/lib/qm/b.db'],
+    [
+      'DATABASE_URL',
+      'database_url: file:./a.db',
+      'file:/var/lib/qm/b.db',
+      'databaseUrl',
+      'file:/var/lib/qm/b.db',
+    ],
     ['HOST', 'host: 127.0.0.1', '0.0.0.0', 'host', '0.0.0.0'],
     ['PORT', 'port: 9000', '9100', 'port', 9100],
-    ['ADMIN_TOKEN', 'admin_token: from-the-yaml-file-1234', 'from-the-environment-5678', 'adminToken', 'from-the-environment-5678'],
-    ['METRICS_TOKEN', 'metrics_token: metrics-from-the-yaml-1234', 'metrics-from-the-env-5678', 'metricsToken', 'metrics-from-the-env-5678'],
+    [
+      'ADMIN_TOKEN',
+      'admin_token: from-the-yaml-file-1234',
+      'from-the-environment-5678',
+      'adminToken',
+      'from-the-environment-5678',
+    ],
+    [
+      'METRICS_TOKEN',
+      'metrics_token: metrics-from-the-yaml-1234',
+      'metrics-from-the-env-5678',
+      'metricsToken',
+      'metrics-from-the-env-5678',
+    ],
     ['QM_TIMEZONE', 'timezone: UTC', 'Europe/Berlin', 'timezone', 'Europe/Berlin'],
     ['SCAN_CRON', 'scan_cron: "0 * * * *"', '*/10 * * * *', 'scanCron', '*/10 * * * *'],
-    ['AIGATEWAY_URL', 'gateway:\n  url: http://a:1', 'http://mock-gateway:8002', 'gateway.url', 'http://mock-gateway:8002'],
+    [
+      'AIGATEWAY_URL',
+      'gateway:\n  url: http://a:1',
+      'http://mock-gateway:8002',
+      'gateway.url',
+      'http://mock-gateway:8002',
+    ],
     ['AIGATEWAY_ADMIN_PATH', 'gateway:\n  admin_path: /a', '/b', 'gateway.adminPath', '/b'],
     ['AIGATEWAY_AUTH_HEADER', 'gateway:\n  auth_header: x-a', 'x-b', 'gateway.authHeader', 'x-b'],
     ['AIGATEWAY_AUTH_VALUE', 'gateway:\n  auth_value: a', 'b', 'gateway.authValue', 'b'],
     ['AIGATEWAY_TIMEOUT_MS', 'gateway:\n  timeout_ms: 1', '2', 'gateway.timeoutMs', 2],
     ['AIGATEWAY_MAX_ATTEMPTS', 'gateway:\n  max_attempts: 1', '2', 'gateway.maxAttempts', 2],
-    ['AIGATEWAY_RETRY_BASE_DELAY_MS', 'gateway:\n  retry_base_delay_ms: 1', '2', 'gateway.retryBaseDelayMs', 2],
-    ['AIGATEWAY_RETRY_MAX_DELAY_MS', 'gateway:\n  retry_max_delay_ms: 300', '400', 'gateway.retryMaxDelayMs', 400],
+    [
+      'AIGATEWAY_RETRY_BASE_DELAY_MS',
+      'gateway:\n  retry_base_delay_ms: 1',
+      '2',
+      'gateway.retryBaseDelayMs',
+      2,
+    ],
+    [
+      'AIGATEWAY_RETRY_MAX_DELAY_MS',
+      'gateway:\n  retry_max_delay_ms: 300',
+      '400',
+      'gateway.retryMaxDelayMs',
+      400,
+    ],
     ['AIGATEWAY_CONCURRENCY', 'gateway:\n  concurrency: 1', '2', 'gateway.concurrency', 2],
-    ['AIGATEWAY_HONOURS_IDEMPOTENCY', 'gateway:\n  honours_idempotency: true', 'false', 'gateway.honoursIdempotency', false],
-    ['AIGATEWAY_HONOURS_IDEMPOTENCY', 'gateway:\n  honours_idempotency: false', '1', 'gateway.honoursIdempotency', true],
+    [
+      'AIGATEWAY_HONOURS_IDEMPOTENCY',
+      'gateway:\n  honours_idempotency: true',
+      'false',
+      'gateway.honoursIdempotency',
+      false,
+    ],
+    [
+      'AIGATEWAY_HONOURS_IDEMPOTENCY',
+      'gateway:\n  honours_idempotency: false',
+      '1',
+      'gateway.honoursIdempotency',
+      true,
+    ],
     ['SCAN_PAGE_SIZE', 'scan:\n  page_size: 1', '2', 'scan.pageSize', 2],
     ['SCAN_LEASE_MS', 'scan:\n  lease_ms: 1', '2', 'scan.leaseMs', 2],
     ['LEDGER_MAX_ATTEMPTS', 'scan:\n  ledger_max_attempts: 1', '2', 'scan.ledgerMaxAttempts', 2],
@@ -172,38 +231,230 @@ describe('environment variables override YAML', () => {
 
 describe('invalid configuration stops with a ConfigError naming the setting', () => {
   it.each<[string, Record<string, string>, string, string, RegExp]>([
-    ['port out of range (env)', { PORT: '65536' }, '', 'PORT', /^PORT \(yaml: port\) = "65536" from the environment: must be an integer from 0 to 65535$/],
-    ['port not a number (env)', { PORT: '80a' }, '', 'PORT', /PORT \(yaml: port\) = "80a" from the environment: must be an integer/],
-    ['negative port (yaml)', {}, 'port: -1', 'PORT', /^PORT \(yaml: port\) = -1 at .*config-\d+\.yaml:1:7: must be an integer from 0 to 65535$/],
-    ['fractional port (yaml)', {}, 'port: 80.5', 'PORT', /PORT \(yaml: port\) = 80\.5 at .*:1:7: must be an integer/],
-    ['unknown time zone', { QM_TIMEZONE: 'Mars/Olympus_Mons' }, '', 'QM_TIMEZONE', /QM_TIMEZONE \(yaml: timezone\) = "Mars\/Olympus_Mons" from the environment: must be an IANA time zone/],
-    ['cron with 4 fields', { SCAN_CRON: '* * * *' }, '', 'SCAN_CRON', /SCAN_CRON \(yaml: scan_cron\) = "\* \* \* \*" from the environment: must have 5 fields .* got 4$/],
-    ['cron with 7 fields', {}, 'scan_cron: "0 0 0 * * * *"', 'SCAN_CRON', /SCAN_CRON \(yaml: scan_cron\) .* at .*:1:12: must have 5 fields .* got 7$/],
-    ['cron minute out of range', { SCAN_CRON: '61 * * * *' }, '', 'SCAN_CRON', /SCAN_CRON .*: is not a valid cron expression: .*61/],
-    ['cron nickname', { SCAN_CRON: '@hourly' }, '', 'SCAN_CRON', /SCAN_CRON .*: must have 5 fields/],
-    ['gateway URL with ftp scheme', { AIGATEWAY_URL: 'ftp://gw:21' }, '', 'AIGATEWAY_URL', /AIGATEWAY_URL \(yaml: gateway\.url\) = "ftp:\/\/gw:21" from the environment: must be an absolute http:\/\/ or https:\/\/ URL$/],
-    ['gateway URL not absolute', {}, 'gateway:\n  url: gw.local:8002/x', 'AIGATEWAY_URL', /AIGATEWAY_URL \(yaml: gateway\.url\) = "gw\.local:8002\/x" at .*:2:8: must be an absolute http:\/\/ or https:\/\/ URL$/],
-    ['database URL with mysql scheme', { DATABASE_URL: 'mysql://u:hunter2@db/qm' }, '', 'DATABASE_URL', /^DATABASE_URL \(yaml: database_url\) from the environment: must start with file: \(SQLite\) or postgres:\/\//],
-    ['admin token too short', { ADMIN_TOKEN: 'short-secret' }, '', 'ADMIN_TOKEN', /^ADMIN_TOKEN \(yaml: admin_token\) from the environment: must be at least 16 characters/],
-    ['admin token with a line break', {}, 'admin_token: "0123456789abcdef\\n"', 'ADMIN_TOKEN', /ADMIN_TOKEN \(yaml: admin_token\) at .*:1:14: must not contain spaces or line breaks/],
-    ['admin token as a YAML number', {}, 'admin_token: 12345678901234567890', 'ADMIN_TOKEN', /ADMIN_TOKEN .*: must be a string \(quote it in YAML\)/],
-    ['metrics token too short', { METRICS_TOKEN: 'short-secret' }, '', 'METRICS_TOKEN', /^METRICS_TOKEN \(yaml: metrics_token\) from the environment: must be at least 16 characters \(leave it unset to keep \/metrics open\)$/],
-    ['metrics token with a space', {}, 'metrics_token: "scrape 0123456789"', 'METRICS_TOKEN', /^METRICS_TOKEN \(yaml: metrics_token\) at .*:1:16: must not contain spaces or line breaks$/],
-    ['admin path without slash', { AIGATEWAY_ADMIN_PATH: 'v1/quota' }, '', 'AIGATEWAY_ADMIN_PATH', /AIGATEWAY_ADMIN_PATH .*: must be a path starting with \//],
-    ['header name with a space', { AIGATEWAY_AUTH_HEADER: 'x admin' }, '', 'AIGATEWAY_AUTH_HEADER', /AIGATEWAY_AUTH_HEADER .*: must be a valid HTTP header name/],
-    ['header value with a line break', { AIGATEWAY_AUTH_VALUE: 'k\r\nX-Evil: 1' }, '', 'AIGATEWAY_AUTH_VALUE', /^AIGATEWAY_AUTH_VALUE \(yaml: gateway\.auth_value\) from the environment: must be a valid HTTP header value/],
-    ['zero timeout', { AIGATEWAY_TIMEOUT_MS: '0' }, '', 'AIGATEWAY_TIMEOUT_MS', /AIGATEWAY_TIMEOUT_MS .*: must be an integer of at least 1$/],
-    ['zero attempts', {}, 'gateway:\n  max_attempts: 0', 'AIGATEWAY_MAX_ATTEMPTS', /AIGATEWAY_MAX_ATTEMPTS \(yaml: gateway\.max_attempts\) = 0 at .*:2:17: must be an integer of at least 1$/],
-    ['retry cap below the base delay', { AIGATEWAY_RETRY_BASE_DELAY_MS: '20000' }, '', 'AIGATEWAY_RETRY_MAX_DELAY_MS', /AIGATEWAY_RETRY_MAX_DELAY_MS \(yaml: gateway\.retry_max_delay_ms\) left at its default: must be at least the base delay \(AIGATEWAY_RETRY_BASE_DELAY_MS = 20000\)$/],
-    ['zero concurrency', { AIGATEWAY_CONCURRENCY: '0' }, '', 'AIGATEWAY_CONCURRENCY', /AIGATEWAY_CONCURRENCY .*: must be an integer of at least 1$/],
-    ['idempotency flag not a boolean', { AIGATEWAY_HONOURS_IDEMPOTENCY: 'sometimes' }, '', 'AIGATEWAY_HONOURS_IDEMPOTENCY', /AIGATEWAY_HONOURS_IDEMPOTENCY .*: must be true or false$/],
-    ['zero page size', { SCAN_PAGE_SIZE: '0' }, '', 'SCAN_PAGE_SIZE', /SCAN_PAGE_SIZE \(yaml: scan\.page_size\)/],
-    ['lease in exponent notation', { SCAN_LEASE_MS: '1e5' }, '', 'SCAN_LEASE_MS', /SCAN_LEASE_MS \(yaml: scan\.lease_ms\) = "1e5" from the environment: must be an integer/],
-    ['zero ledger attempts', { LEDGER_MAX_ATTEMPTS: '0' }, '', 'LEDGER_MAX_ATTEMPTS', /LEDGER_MAX_ATTEMPTS \(yaml: scan\.ledger_max_attempts\)/],
-    ['zero body limit', { API_BODY_LIMIT_BYTES: '0' }, '', 'API_BODY_LIMIT_BYTES', /API_BODY_LIMIT_BYTES \(yaml: api\.body_limit_bytes\)/],
-    ['unknown log level', { LOG_LEVEL: 'verbose' }, '', 'LOG_LEVEL', /LOG_LEVEL \(yaml: log\.level\) = "verbose" from the environment: must be one of error, warn, info, debug$/],
-    ['unknown log format', {}, 'log:\n  format: xml', 'LOG_FORMAT', /LOG_FORMAT \(yaml: log\.format\) = "xml" at .*:2:11: must be one of json, pretty$/],
-    ['host with a scheme', { HOST: 'http://0.0.0.0' }, '', 'HOST', /HOST \(yaml: host\) = "http:\/\/0\.0\.0\.0" from the environment: must be a host name or IP address/],
+    [
+      'port out of range (env)',
+      { PORT: '65536' },
+      '',
+      'PORT',
+      /^PORT \(yaml: port\) = "65536" from the environment: must be an integer from 0 to 65535$/,
+    ],
+    [
+      'port not a number (env)',
+      { PORT: '80a' },
+      '',
+      'PORT',
+      /PORT \(yaml: port\) = "80a" from the environment: must be an integer/,
+    ],
+    [
+      'negative port (yaml)',
+      {},
+      'port: -1',
+      'PORT',
+      /^PORT \(yaml: port\) = -1 at .*config-\d+\.yaml:1:7: must be an integer from 0 to 65535$/,
+    ],
+    [
+      'fractional port (yaml)',
+      {},
+      'port: 80.5',
+      'PORT',
+      /PORT \(yaml: port\) = 80\.5 at .*:1:7: must be an integer/,
+    ],
+    [
+      'unknown time zone',
+      { QM_TIMEZONE: 'Mars/Olympus_Mons' },
+      '',
+      'QM_TIMEZONE',
+      /QM_TIMEZONE \(yaml: timezone\) = "Mars\/Olympus_Mons" from the environment: must be an IANA time zone/,
+    ],
+    [
+      'cron with 4 fields',
+      { SCAN_CRON: '* * * *' },
+      '',
+      'SCAN_CRON',
+      /SCAN_CRON \(yaml: scan_cron\) = "\* \* \* \*" from the environment: must have 5 fields .* got 4$/,
+    ],
+    [
+      'cron with 7 fields',
+      {},
+      'scan_cron: "0 0 0 * * * *"',
+      'SCAN_CRON',
+      /SCAN_CRON \(yaml: scan_cron\) .* at .*:1:12: must have 5 fields .* got 7$/,
+    ],
+    [
+      'cron minute out of range',
+      { SCAN_CRON: '61 * * * *' },
+      '',
+      'SCAN_CRON',
+      /SCAN_CRON .*: is not a valid cron expression: .*61/,
+    ],
+    [
+      'cron nickname',
+      { SCAN_CRON: '@hourly' },
+      '',
+      'SCAN_CRON',
+      /SCAN_CRON .*: must have 5 fields/,
+    ],
+    [
+      'gateway URL with ftp scheme',
+      { AIGATEWAY_URL: 'ftp://gw:21' },
+      '',
+      'AIGATEWAY_URL',
+      /AIGATEWAY_URL \(yaml: gateway\.url\) = "ftp:\/\/gw:21" from the environment: must be an absolute http:\/\/ or https:\/\/ URL$/,
+    ],
+    [
+      'gateway URL not absolute',
+      {},
+      'gateway:\n  url: gw.local:8002/x',
+      'AIGATEWAY_URL',
+      /AIGATEWAY_URL \(yaml: gateway\.url\) = "gw\.local:8002\/x" at .*:2:8: must be an absolute http:\/\/ or https:\/\/ URL$/,
+    ],
+    [
+      'database URL with mysql scheme',
+      { DATABASE_URL: 'mysql://u:hunter2@db/qm' },
+      '',
+      'DATABASE_URL',
+      /^DATABASE_URL \(yaml: database_url\) from the environment: must start with file: \(SQLite\) or postgres:\/\//,
+    ],
+    [
+      'admin token too short',
+      { ADMIN_TOKEN: 'short-secret' },
+      '',
+      'ADMIN_TOKEN',
+      /^ADMIN_TOKEN \(yaml: admin_token\) from the environment: must be at least 16 characters/,
+    ],
+    [
+      'admin token with a line break',
+      {},
+      'admin_token: "0123456789abcdef\\n"',
+      'ADMIN_TOKEN',
+      /ADMIN_TOKEN \(yaml: admin_token\) at .*:1:14: must not contain spaces or line breaks/,
+    ],
+    [
+      'admin token as a YAML number',
+      {},
+      'admin_token: 12345678901234567890',
+      'ADMIN_TOKEN',
+      /ADMIN_TOKEN .*: must be a string \(quote it in YAML\)/,
+    ],
+    [
+      'metrics token too short',
+      { METRICS_TOKEN: 'short-secret' },
+      '',
+      'METRICS_TOKEN',
+      /^METRICS_TOKEN \(yaml: metrics_token\) from the environment: must be at least 16 characters \(leave it unset to keep \/metrics open\)$/,
+    ],
+    [
+      'metrics token with a space',
+      {},
+      'metrics_token: "scrape 0123456789"',
+      'METRICS_TOKEN',
+      /^METRICS_TOKEN \(yaml: metrics_token\) at .*:1:16: must not contain spaces or line breaks$/,
+    ],
+    [
+      'admin path without slash',
+      { AIGATEWAY_ADMIN_PATH: 'v1/quota' },
+      '',
+      'AIGATEWAY_ADMIN_PATH',
+      /AIGATEWAY_ADMIN_PATH .*: must be a path starting with \//,
+    ],
+    [
+      'header name with a space',
+      { AIGATEWAY_AUTH_HEADER: 'x admin' },
+      '',
+      'AIGATEWAY_AUTH_HEADER',
+      /AIGATEWAY_AUTH_HEADER .*: must be a valid HTTP header name/,
+    ],
+    [
+      'header value with a line break',
+      { AIGATEWAY_AUTH_VALUE: 'k\r\nX-Evil: 1' },
+      '',
+      'AIGATEWAY_AUTH_VALUE',
+      /^AIGATEWAY_AUTH_VALUE \(yaml: gateway\.auth_value\) from the environment: must be a valid HTTP header value/,
+    ],
+    [
+      'zero timeout',
+      { AIGATEWAY_TIMEOUT_MS: '0' },
+      '',
+      'AIGATEWAY_TIMEOUT_MS',
+      /AIGATEWAY_TIMEOUT_MS .*: must be an integer of at least 1$/,
+    ],
+    [
+      'zero attempts',
+      {},
+      'gateway:\n  max_attempts: 0',
+      'AIGATEWAY_MAX_ATTEMPTS',
+      /AIGATEWAY_MAX_ATTEMPTS \(yaml: gateway\.max_attempts\) = 0 at .*:2:17: must be an integer of at least 1$/,
+    ],
+    [
+      'retry cap below the base delay',
+      { AIGATEWAY_RETRY_BASE_DELAY_MS: '20000' },
+      '',
+      'AIGATEWAY_RETRY_MAX_DELAY_MS',
+      /AIGATEWAY_RETRY_MAX_DELAY_MS \(yaml: gateway\.retry_max_delay_ms\) left at its default: must be at least the base delay \(AIGATEWAY_RETRY_BASE_DELAY_MS = 20000\)$/,
+    ],
+    [
+      'zero concurrency',
+      { AIGATEWAY_CONCURRENCY: '0' },
+      '',
+      'AIGATEWAY_CONCURRENCY',
+      /AIGATEWAY_CONCURRENCY .*: must be an integer of at least 1$/,
+    ],
+    [
+      'idempotency flag not a boolean',
+      { AIGATEWAY_HONOURS_IDEMPOTENCY: 'sometimes' },
+      '',
+      'AIGATEWAY_HONOURS_IDEMPOTENCY',
+      /AIGATEWAY_HONOURS_IDEMPOTENCY .*: must be true or false$/,
+    ],
+    [
+      'zero page size',
+      { SCAN_PAGE_SIZE: '0' },
+      '',
+      'SCAN_PAGE_SIZE',
+      /SCAN_PAGE_SIZE \(yaml: scan\.page_size\)/,
+    ],
+    [
+      'lease in exponent notation',
+      { SCAN_LEASE_MS: '1e5' },
+      '',
+      'SCAN_LEASE_MS',
+      /SCAN_LEASE_MS \(yaml: scan\.lease_ms\) = "1e5" from the environment: must be an integer/,
+    ],
+    [
+      'zero ledger attempts',
+      { LEDGER_MAX_ATTEMPTS: '0' },
+      '',
+      'LEDGER_MAX_ATTEMPTS',
+      /LEDGER_MAX_ATTEMPTS \(yaml: scan\.ledger_max_attempts\)/,
+    ],
+    [
+      'zero body limit',
+      { API_BODY_LIMIT_BYTES: '0' },
+      '',
+      'API_BODY_LIMIT_BYTES',
+      /API_BODY_LIMIT_BYTES \(yaml: api\.body_limit_bytes\)/,
+    ],
+    [
+      'unknown log level',
+      { LOG_LEVEL: 'verbose' },
+      '',
+      'LOG_LEVEL',
+      /LOG_LEVEL \(yaml: log\.level\) = "verbose" from the environment: must be one of error, warn, info, debug$/,
+    ],
+    [
+      'unknown log format',
+      {},
+      'log:\n  format: xml',
+      'LOG_FORMAT',
+      /LOG_FORMAT \(yaml: log\.format\) = "xml" at .*:2:11: must be one of json, pretty$/,
+    ],
+    [
+      'host with a scheme',
+      { HOST: 'http://0.0.0.0' },
+      '',
+      'HOST',
+      /HOST \(yaml: host\) = "http:\/\/0\.0\.0\.0" from the environment: must be a host name or IP address/,
+    ],
   ])('%s', (_case, env, yaml, setting, message) => {
     const error = configError({ env, path: yamlFile(yaml), stdoutIsTty: false });
     expect(error.code).toBe('config_invalid');
@@ -213,12 +464,42 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
   });
 
   it.each<[string, string, string, RegExp]>([
-    ['a top-level typo', 'port: 8099\nprot: 9000\n', 'prot', /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, host, port, .*gateway, scan, api, log\)$/],
-    ['a typo inside a section', 'gateway:\n  url: http://gw:8002\n  timeout: 100\n', 'gateway.timeout', /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, breaker_failures, breaker_cooldown_ms\)$/],
-    ['the Config spelling instead of the YAML one', 'gateway:\n  adminPath: /quota\n', 'gateway.adminPath', /unknown key gateway\.adminPath at .*:2:3/],
-    ['an environment variable name used as a key', 'DATABASE_URL: file:./x.db\n', 'DATABASE_URL', /unknown key DATABASE_URL at .*:1:1/],
-    ['a section given a value', 'log: debug\n', 'log', /^log at .*:1:6 must be a mapping of settings/],
-    ['a file that is a list', '- port: 1\n', 'QM_CONFIG', /^the file at .*:1:1 must be a mapping of settings/],
+    [
+      'a top-level typo',
+      'port: 8099\nprot: 9000\n',
+      'prot',
+      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, host, port, .*gateway, scan, api, log\)$/,
+    ],
+    [
+      'a typo inside a section',
+      'gateway:\n  url: http://gw:8002\n  timeout: 100\n',
+      'gateway.timeout',
+      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, breaker_failures, breaker_cooldown_ms\)$/,
+    ],
+    [
+      'the Config spelling instead of the YAML one',
+      'gateway:\n  adminPath: /quota\n',
+      'gateway.adminPath',
+      /unknown key gateway\.adminPath at .*:2:3/,
+    ],
+    [
+      'an environment variable name used as a key',
+      'DATABASE_URL: file:./x.db\n',
+      'DATABASE_URL',
+      /unknown key DATABASE_URL at .*:1:1/,
+    ],
+    [
+      'a section given a value',
+      'log: debug\n',
+      'log',
+      /^log at .*:1:6 must be a mapping of settings/,
+    ],
+    [
+      'a file that is a list',
+      '- port: 1\n',
+      'QM_CONFIG',
+      /^the file at .*:1:1 must be a mapping of settings/,
+    ],
   ])('rejects %s with its line and column', (_case, yaml, setting, message) => {
     const error = configError({ env: {}, path: yamlFile(yaml), stdoutIsTty: false });
     expect(error.setting).toBe(setting);
@@ -226,10 +507,22 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
   });
 
   it.each<[string, string, RegExp]>([
-    ['an unclosed flow sequence', 'gateway:\n  url: [1\n  x: 2\n', /^YAML syntax error at .*config-\d+\.yaml:3:3: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
-    ['a duplicated key', 'port: 1\nport: 2\n', /YAML syntax error at .*:2:1: Map keys must be unique$/],
+    [
+      'an unclosed flow sequence',
+      'gateway:\n  url: [1\n  x: 2\n',
+      /^YAML syntax error at .*config-\d+\.yaml:3:3: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+    ],
+    [
+      'a duplicated key',
+      'port: 1\nport: 2\n',
+      /YAML syntax error at .*:2:1: Map keys must be unique$/,
+    ],
     ['a tab used for indentation', 'gateway:\n\turl: http://x\n', /YAML syntax error at .*:2:1: /],
-    ['two documents', 'port: 1\n---\nport: 2\n', /YAML syntax error at .*:2:1: the file must hold a single YAML document/],
+    [
+      'two documents',
+      'port: 1\n---\nport: 2\n',
+      /YAML syntax error at .*:2:1: the file must hold a single YAML document/,
+    ],
   ])('reports malformed YAML (%s) with line:column', (_case, yaml, message) => {
     const error = configError({ env: {}, path: yamlFile(yaml), stdoutIsTty: false });
     expect(error.setting).toBe('QM_CONFIG');
@@ -245,12 +538,18 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       { AIGATEWAY_AUTH_VALUE: 'hunter2-secret\n' },
     ];
     for (const env of cases) {
-      expect(configError({ env, path: empty, stdoutIsTty: false }).message).not.toContain('hunter2');
+      expect(configError({ env, path: empty, stdoutIsTty: false }).message).not.toContain(
+        'hunter2',
+      );
     }
   });
 
   it('cuts long values short in the message', () => {
-    const error = configError({ env: { QM_TIMEZONE: 'X'.repeat(500) }, path: empty, stdoutIsTty: false });
+    const error = configError({
+      env: { QM_TIMEZONE: 'X'.repeat(500) },
+      path: empty,
+      stdoutIsTty: false,
+    });
     expect(error.message.length).toBeLessThan(250);
   });
 });
@@ -264,7 +563,9 @@ describe('choosing the file', () => {
   it('prefers an explicit path over QM_CONFIG', () => {
     const named = yamlFile('port: 7000\n');
     const explicit = yamlFile('port: 7001\n');
-    expect(loadConfig({ env: { QM_CONFIG: named }, path: explicit, stdoutIsTty: false }).port).toBe(7001);
+    expect(loadConfig({ env: { QM_CONFIG: named }, path: explicit, stdoutIsTty: false }).port).toBe(
+      7001,
+    );
   });
 
   it.each([
@@ -277,7 +578,9 @@ describe('choosing the file', () => {
   });
 
   it('fails when the named path is a directory', () => {
-    expect(configError({ env: { QM_CONFIG: dir }, stdoutIsTty: false }).message).toMatch(/cannot read config file .* \(EISDIR\)/);
+    expect(configError({ env: { QM_CONFIG: dir }, stdoutIsTty: false }).message).toMatch(
+      /cannot read config file .* \(EISDIR\)/,
+    );
   });
 });
 
@@ -285,7 +588,8 @@ describe('the result', () => {
   it('is deeply frozen', () => {
     const config = loadConfig({ env: {}, path: empty, stdoutIsTty: false });
     expect(Object.isFrozen(config)).toBe(true);
-    for (const section of [config.gateway, config.scan, config.api, config.log]) expect(Object.isFrozen(section)).toBe(true);
+    for (const section of [config.gateway, config.scan, config.api, config.log])
+      expect(Object.isFrozen(section)).toBe(true);
     expect(() => {
       (config as Config).port = 1;
     }).toThrow(TypeError);
@@ -304,10 +608,26 @@ describe('the result', () => {
 describe('configSecrets', () => {
   it.each<[string, Record<string, string>, string[]]>([
     ['nothing secret by default', {}, []],
-    ['the admin token and the gateway key', { ADMIN_TOKEN: 'admin-token-0123456789', AIGATEWAY_AUTH_VALUE: 'gw-key' }, ['admin-token-0123456789', 'gw-key']],
-    ['the metrics token', { METRICS_TOKEN: 'metrics-token-0123456789' }, ['metrics-token-0123456789']],
-    ['the database password, as written and decoded', { DATABASE_URL: 'postgresql://qm:p%40ss%2Fword@db:5432/qm' }, ['p%40ss%2Fword', 'p@ss/word']],
-    ['a password given as a query parameter', { DATABASE_URL: 'postgres://qm@db/qm?password=s3cret' }, ['s3cret']],
+    [
+      'the admin token and the gateway key',
+      { ADMIN_TOKEN: 'admin-token-0123456789', AIGATEWAY_AUTH_VALUE: 'gw-key' },
+      ['admin-token-0123456789', 'gw-key'],
+    ],
+    [
+      'the metrics token',
+      { METRICS_TOKEN: 'metrics-token-0123456789' },
+      ['metrics-token-0123456789'],
+    ],
+    [
+      'the database password, as written and decoded',
+      { DATABASE_URL: 'postgresql://qm:p%40ss%2Fword@db:5432/qm' },
+      ['p%40ss%2Fword', 'p@ss/word'],
+    ],
+    [
+      'a password given as a query parameter',
+      { DATABASE_URL: 'postgres://qm@db/qm?password=s3cret' },
+      ['s3cret'],
+    ],
     ['nothing for a SQLite file', { DATABASE_URL: 'file:/var/lib/qm/qm.db' }, []],
   ])('lists %s', (_case, env, expected) => {
     const config = loadConfig({ env, path: empty, stdoutIsTty: false });

@@ -4,8 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryPipeline } from '../../src/core/scan/delivery-pipeline.ts';
 import type { Grant, GrantOutcome } from '../../src/core/ledger.ts';
 
-const grant = (id: number): Grant => ({ id, strategyId: 1, occurrence: 'once', userId: `u${id}`, amount: 1, attempts: 0, idempotencyKey: `qm:1:once:u${id}` });
-const page = (from: number, size: number) => Array.from({ length: size }, (_, i) => grant(from + i));
+const grant = (id: number): Grant => ({
+  id,
+  strategyId: 1,
+  occurrence: 'once',
+  userId: `u${id}`,
+  amount: 1,
+  attempts: 0,
+  idempotencyKey: `qm:1:once:u${id}`,
+});
+const page = (from: number, size: number) =>
+  Array.from({ length: size }, (_, i) => grant(from + i));
 const applied = (g: Grant): GrantOutcome => ({ id: g.id, status: 'applied', lastError: null });
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -20,7 +29,13 @@ function heldGateway() {
       sent.push(g.id);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      waiting.push({ grant: g, finish: () => { inFlight--; resolve(applied(g)); } });
+      waiting.push({
+        grant: g,
+        finish: () => {
+          inFlight--;
+          resolve(applied(g));
+        },
+      });
     });
   const finishAll = async () => {
     while (waiting.length > 0) {
@@ -44,7 +59,9 @@ describe('DeliveryPipeline', () => {
         inFlight--;
         return applied(g);
       },
-      async (outcomes) => { recorded.push(...outcomes.map((o) => o.id)); },
+      async (outcomes) => {
+        recorded.push(...outcomes.map((o) => o.id));
+      },
       { concurrency: 4, maxQueued: 10, recordBatch: 7 },
     );
     for (let p = 0; p < 5; p++) await pipeline.submit(page(p * 10, 10));
@@ -55,13 +72,19 @@ describe('DeliveryPipeline', () => {
 
   it('lets the producer claim the next page while the current one is still being delivered', async () => {
     const gateway = heldGateway();
-    const pipeline = new DeliveryPipeline(gateway.deliver, async () => undefined, { concurrency: 2, maxQueued: 4, recordBatch: 100 });
+    const pipeline = new DeliveryPipeline(gateway.deliver, async () => undefined, {
+      concurrency: 2,
+      maxQueued: 4,
+      recordBatch: 100,
+    });
     // 4 grants: 2 go out, 2 wait — fewer than maxQueued, so the producer is let through at once.
     await pipeline.submit(page(0, 4));
     expect(gateway.sent).toEqual([0, 1]);
     // The next page fills the queue to 6 ≥ 4: the producer waits for room.
     let through = false;
-    const second = pipeline.submit(page(4, 4)).then(() => { through = true; });
+    const second = pipeline.submit(page(4, 4)).then(() => {
+      through = true;
+    });
     await tick();
     expect(through).toBe(false);
     const finishWaiting = async () => {
@@ -84,11 +107,17 @@ describe('DeliveryPipeline', () => {
   it('takes back grants not yet sent; calls in flight finish and are recorded', async () => {
     const gateway = heldGateway();
     const recorded: number[] = [];
-    const pipeline = new DeliveryPipeline(gateway.deliver, async (outcomes) => { recorded.push(...outcomes.map((o) => o.id)); }, {
-      concurrency: 3,
-      maxQueued: 100,
-      recordBatch: 100,
-    });
+    const pipeline = new DeliveryPipeline(
+      gateway.deliver,
+      async (outcomes) => {
+        recorded.push(...outcomes.map((o) => o.id));
+      },
+      {
+        concurrency: 3,
+        maxQueued: 100,
+        recordBatch: 100,
+      },
+    );
     await pipeline.submit(page(0, 10));
     const unsent = pipeline.takeBackQueued();
     expect(unsent.map((g) => g.id)).toEqual([3, 4, 5, 6, 7, 8, 9]);
@@ -102,8 +131,13 @@ describe('DeliveryPipeline', () => {
   it('stops sending and refuses more work when outcomes cannot be written', async () => {
     const sent: number[] = [];
     const pipeline = new DeliveryPipeline(
-      async (g) => { sent.push(g.id); return applied(g); },
-      async () => { throw new Error('database away'); },
+      async (g) => {
+        sent.push(g.id);
+        return applied(g);
+      },
+      async () => {
+        throw new Error('database away');
+      },
       { concurrency: 1, maxQueued: 100, recordBatch: 2 },
     );
     await pipeline.submit(page(0, 50));
@@ -121,7 +155,9 @@ describe('DeliveryPipeline', () => {
         if (g.id === 2) throw new Error('bug in delivery');
         return applied(g);
       },
-      async (outcomes) => { recorded.push(...outcomes.map((o) => o.id)); },
+      async (outcomes) => {
+        recorded.push(...outcomes.map((o) => o.id));
+      },
       { concurrency: 1, maxQueued: 100, recordBatch: 1 },
     );
     await pipeline.submit(page(0, 6));
@@ -133,12 +169,18 @@ describe('DeliveryPipeline', () => {
     const gateway = heldGateway();
     let paused = false;
     const recorded: number[] = [];
-    const pipeline = new DeliveryPipeline(gateway.deliver, async (outcomes) => { recorded.push(...outcomes.map((o) => o.id)); }, {
-      concurrency: 2,
-      maxQueued: 3,
-      recordBatch: 100,
-      paused: () => paused,
-    });
+    const pipeline = new DeliveryPipeline(
+      gateway.deliver,
+      async (outcomes) => {
+        recorded.push(...outcomes.map((o) => o.id));
+      },
+      {
+        concurrency: 2,
+        maxQueued: 3,
+        recordBatch: 100,
+        paused: () => paused,
+      },
+    );
     await pipeline.submit(page(0, 4)); // 0 and 1 out, 2 queued
     const blocked = pipeline.submit(page(4, 4)); // 6 queued: waits for room
     paused = true;
@@ -158,7 +200,13 @@ describe('DeliveryPipeline', () => {
       concurrency: 2,
       maxQueued: 100,
       recordBatch: 100,
-      yieldTo: { busy: () => busy, idle: () => new Promise<void>((resolve) => { release = resolve; }) },
+      yieldTo: {
+        busy: () => busy,
+        idle: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+          }),
+      },
     });
     await pipeline.submit(page(0, 5)); // 0 and 1 out
     busy = true;
@@ -173,4 +221,3 @@ describe('DeliveryPipeline', () => {
     expect(gateway.sent).toEqual([0, 1, 2, 3, 4]);
   });
 });
-

@@ -1,13 +1,33 @@
 // Occurrence arithmetic and "what is due": pure functions, tested with fixed instants.
 import { describe, expect, it } from 'vitest';
 import { dueOccurrence, planOccurrences } from '../../src/core/scan/due-occurrence.ts';
-import { cronProblem, isOccurrence, latestOccurrence, nextOccurrences } from '../../src/core/schedule.ts';
+import {
+  cronProblem,
+  isOccurrence,
+  latestOccurrence,
+  nextOccurrences,
+} from '../../src/core/schedule.ts';
 import type { Strategy } from '../../src/core/strategy.ts';
 
 const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
-  id: 1, name: 'n', title: 't', type: 'periodic', amount: 1, model: null, periodicExpr: '0 8 * * *', timezone: 'UTC',
-  condition: 'true()', enabled: true, maxExecPerUser: 0, missedRuns: 'skip', maxCatchUp: 10, startAt: null, endAt: null,
-  createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z'), ...overrides,
+  id: 1,
+  name: 'n',
+  title: 't',
+  type: 'periodic',
+  amount: 1,
+  model: null,
+  periodicExpr: '0 8 * * *',
+  timezone: 'UTC',
+  condition: 'true()',
+  enabled: true,
+  maxExecPerUser: 0,
+  missedRuns: 'skip',
+  maxCatchUp: 10,
+  startAt: null,
+  endAt: null,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  updatedAt: new Date('2026-01-01T00:00:00Z'),
+  ...overrides,
 });
 
 describe('cron validation', () => {
@@ -32,15 +52,28 @@ describe('cron validation', () => {
 
 describe('occurrences', () => {
   it('takes the latest fire time at or before the instant, in the strategy zone', () => {
-    expect(latestOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:00Z'))?.toISOString()).toBe('2026-03-01T08:00:00.000Z');
-    expect(latestOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T07:59:59Z'))?.toISOString()).toBe('2026-02-28T08:00:00.000Z');
+    expect(
+      latestOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:00Z'))?.toISOString(),
+    ).toBe('2026-03-01T08:00:00.000Z');
+    expect(
+      latestOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T07:59:59Z'))?.toISOString(),
+    ).toBe('2026-02-28T08:00:00.000Z');
     // 08:00 in Shanghai is 00:00 UTC.
-    expect(latestOccurrence('0 8 * * *', 'Asia/Shanghai', new Date('2026-03-01T03:00:00Z'))?.toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    expect(
+      latestOccurrence(
+        '0 8 * * *',
+        'Asia/Shanghai',
+        new Date('2026-03-01T03:00:00Z'),
+      )?.toISOString(),
+    ).toBe('2026-03-01T00:00:00.000Z');
   });
 
   it('lists the next fire times and recognises real ones', () => {
-    expect(nextOccurrences('0 * * * *', 'UTC', new Date('2026-03-01T08:30:00Z'), 2).map((d) => d.toISOString()))
-      .toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z']);
+    expect(
+      nextOccurrences('0 * * * *', 'UTC', new Date('2026-03-01T08:30:00Z'), 2).map((d) =>
+        d.toISOString(),
+      ),
+    ).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z']);
     expect(isOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:00Z'))).toBe(true);
     expect(isOccurrence('0 8 * * *', 'UTC', new Date('2026-03-01T08:00:01Z'))).toBe(false);
     expect(isOccurrence('0 0 31 * *', 'UTC', new Date('2026-04-30T00:00:00Z'))).toBe(false);
@@ -51,21 +84,40 @@ describe('dueOccurrence', () => {
   it('a single strategy has its one occurrence inside its window', () => {
     const single = strategy({ type: 'single', periodicExpr: null });
     expect(dueOccurrence(single, new Date('2026-02-01T00:00:00Z'))).toBe('once');
-    expect(dueOccurrence({ ...single, startAt: new Date('2026-03-01T00:00:00Z') }, new Date('2026-02-01T00:00:00Z'))).toBeNull();
-    expect(dueOccurrence({ ...single, endAt: new Date('2026-01-15T00:00:00Z') }, new Date('2026-02-01T00:00:00Z'))).toBeNull();
+    expect(
+      dueOccurrence(
+        { ...single, startAt: new Date('2026-03-01T00:00:00Z') },
+        new Date('2026-02-01T00:00:00Z'),
+      ),
+    ).toBeNull();
+    expect(
+      dueOccurrence(
+        { ...single, endAt: new Date('2026-01-15T00:00:00Z') },
+        new Date('2026-02-01T00:00:00Z'),
+      ),
+    ).toBeNull();
   });
 
   it('a periodic strategy is due at its latest fire time, never one before it existed', () => {
-    expect(dueOccurrence(strategy(), new Date('2026-02-01T09:00:00Z'))).toBe('2026-02-01T08:00:00.000Z');
+    expect(dueOccurrence(strategy(), new Date('2026-02-01T09:00:00Z'))).toBe(
+      '2026-02-01T08:00:00.000Z',
+    );
     const created = strategy({ createdAt: new Date('2026-02-01T08:30:00Z') });
     expect(dueOccurrence(created, new Date('2026-02-01T09:00:00Z'))).toBeNull();
-    expect(dueOccurrence(created, new Date('2026-02-02T08:00:00Z'))).toBe('2026-02-02T08:00:00.000Z');
+    expect(dueOccurrence(created, new Date('2026-02-02T08:00:00Z'))).toBe(
+      '2026-02-02T08:00:00.000Z',
+    );
   });
 
   it('respects start_at and end_at for periodic strategies', () => {
-    const windowed = strategy({ startAt: new Date('2026-02-10T00:00:00Z'), endAt: new Date('2026-02-12T00:00:00Z') });
+    const windowed = strategy({
+      startAt: new Date('2026-02-10T00:00:00Z'),
+      endAt: new Date('2026-02-12T00:00:00Z'),
+    });
     expect(dueOccurrence(windowed, new Date('2026-02-09T09:00:00Z'))).toBeNull();
-    expect(dueOccurrence(windowed, new Date('2026-02-11T09:00:00Z'))).toBe('2026-02-11T08:00:00.000Z');
+    expect(dueOccurrence(windowed, new Date('2026-02-11T09:00:00Z'))).toBe(
+      '2026-02-11T08:00:00.000Z',
+    );
     expect(dueOccurrence(windowed, new Date('2026-02-13T09:00:00Z'))).toBeNull();
   });
 });
@@ -73,60 +125,101 @@ describe('dueOccurrence', () => {
 describe('daylight saving and calendar edges', () => {
   const zone = 'America/New_York';
   it('a 02:30 daily job runs once on the spring-forward day (at 03:30 EDT)', () => {
-    const times = nextOccurrences('30 2 * * *', zone, new Date('2026-03-07T12:00:00Z'), 2).map((d) => d.toISOString());
+    const times = nextOccurrences('30 2 * * *', zone, new Date('2026-03-07T12:00:00Z'), 2).map(
+      (d) => d.toISOString(),
+    );
     expect(times).toEqual(['2026-03-08T07:30:00.000Z', '2026-03-09T06:30:00.000Z']);
   });
 
   it('a 01:30 daily job runs once, not twice, on the fall-back day — forwards and backwards', () => {
-    const forward = nextOccurrences('30 1 * * *', zone, new Date('2026-10-31T12:00:00Z'), 2).map((d) => d.toISOString());
+    const forward = nextOccurrences('30 1 * * *', zone, new Date('2026-10-31T12:00:00Z'), 2).map(
+      (d) => d.toISOString(),
+    );
     expect(forward).toEqual(['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']);
     // After the second 01:30 (EST) the latest occurrence is still the first one (EDT).
-    expect(latestOccurrence('30 1 * * *', zone, new Date('2026-11-01T07:00:00Z'))?.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(
+      latestOccurrence('30 1 * * *', zone, new Date('2026-11-01T07:00:00Z'))?.toISOString(),
+    ).toBe('2026-11-01T05:30:00.000Z');
     expect(isOccurrence('30 1 * * *', zone, new Date('2026-11-01T06:30:00Z'))).toBe(false);
   });
 
   it('an hourly job keeps running every elapsed hour through the fall-back day', () => {
-    const times = nextOccurrences('0 * * * *', zone, new Date('2026-11-01T04:30:00Z'), 4).map((d) => d.toISOString());
-    expect(times).toEqual(['2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z', '2026-11-01T07:00:00.000Z', '2026-11-01T08:00:00.000Z']);
+    const times = nextOccurrences('0 * * * *', zone, new Date('2026-11-01T04:30:00Z'), 4).map((d) =>
+      d.toISOString(),
+    );
+    expect(times).toEqual([
+      '2026-11-01T05:00:00.000Z',
+      '2026-11-01T06:00:00.000Z',
+      '2026-11-01T07:00:00.000Z',
+      '2026-11-01T08:00:00.000Z',
+    ]);
   });
 
   it('"0 0 31 * *" fires only in 31-day months', () => {
-    const times = nextOccurrences('0 0 31 * *', 'UTC', new Date('2026-01-01T00:00:00Z'), 4).map((d) => d.toISOString().slice(0, 10));
+    const times = nextOccurrences('0 0 31 * *', 'UTC', new Date('2026-01-01T00:00:00Z'), 4).map(
+      (d) => d.toISOString().slice(0, 10),
+    );
     expect(times).toEqual(['2026-01-31', '2026-03-31', '2026-05-31', '2026-07-31']);
   });
 
   it('5-field and 6-field expressions agree when seconds are zero', () => {
     const at = new Date('2026-05-05T05:05:05Z');
-    expect(nextOccurrences('15 8 * * 1-5', 'Europe/Berlin', at, 3)).toEqual(nextOccurrences('0 15 8 * * 1-5', 'Europe/Berlin', at, 3));
-    expect(nextOccurrences('*/20 * * * * *', 'UTC', at, 2).map((d) => d.toISOString())).toEqual(['2026-05-05T05:05:20.000Z', '2026-05-05T05:05:40.000Z']);
+    expect(nextOccurrences('15 8 * * 1-5', 'Europe/Berlin', at, 3)).toEqual(
+      nextOccurrences('0 15 8 * * 1-5', 'Europe/Berlin', at, 3),
+    );
+    expect(nextOccurrences('*/20 * * * * *', 'UTC', at, 2).map((d) => d.toISOString())).toEqual([
+      '2026-05-05T05:05:20.000Z',
+      '2026-05-05T05:05:40.000Z',
+    ]);
   });
 });
 
 describe('planOccurrences: missed runs', () => {
-  const hourly = strategy({ periodicExpr: '0 * * * *', createdAt: new Date('2026-02-01T00:00:00Z') });
-  const keys = (plan: { due: { occurrence: string; catchUp: boolean }[] }) => plan.due.map((d) => `${d.occurrence.slice(11, 16)}${d.catchUp ? '*' : ''}`);
+  const hourly = strategy({
+    periodicExpr: '0 * * * *',
+    createdAt: new Date('2026-02-01T00:00:00Z'),
+  });
+  const keys = (plan: { due: { occurrence: string; catchUp: boolean }[] }) =>
+    plan.due.map((d) => `${d.occurrence.slice(11, 16)}${d.catchUp ? '*' : ''}`);
 
   it('skip (default): only the latest due occurrence, even after a long outage', () => {
-    expect(keys(planOccurrences(hourly, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z'))).toEqual(['05:00']);
+    expect(
+      keys(planOccurrences(hourly, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z')),
+    ).toEqual(['05:00']);
   });
 
   it('catch_up: every occurrence since the last recorded one, oldest first, older ones marked', () => {
     const catchUp = { ...hourly, missedRuns: 'catch_up' as const };
-    const plan = planOccurrences(catchUp, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z');
+    const plan = planOccurrences(
+      catchUp,
+      new Date('2026-02-01T05:30:00Z'),
+      '2026-02-01T01:00:00.000Z',
+    );
     expect(keys(plan)).toEqual(['02:00*', '03:00*', '04:00*', '05:00']);
     expect(plan.cut).toBe(0);
   });
 
   it('catch_up is capped by max_catch_up and reports the cut', () => {
     const capped = { ...hourly, missedRuns: 'catch_up' as const, maxCatchUp: 2 };
-    const plan = planOccurrences(capped, new Date('2026-02-01T05:30:00Z'), '2026-02-01T01:00:00.000Z');
+    const plan = planOccurrences(
+      capped,
+      new Date('2026-02-01T05:30:00Z'),
+      '2026-02-01T01:00:00.000Z',
+    );
     expect(keys(plan)).toEqual(['04:00*', '05:00']);
     expect(plan.cut).toBe(1);
   });
 
   it('catch_up never reaches before the strategy existed or outside its window', () => {
-    const young = { ...hourly, missedRuns: 'catch_up' as const, createdAt: new Date('2026-02-01T03:30:00Z') };
-    expect(keys(planOccurrences(young, new Date('2026-02-01T05:30:00Z')))).toEqual(['04:00*', '05:00']);
+    const young = {
+      ...hourly,
+      missedRuns: 'catch_up' as const,
+      createdAt: new Date('2026-02-01T03:30:00Z'),
+    };
+    expect(keys(planOccurrences(young, new Date('2026-02-01T05:30:00Z')))).toEqual([
+      '04:00*',
+      '05:00',
+    ]);
     const ended = { ...young, endAt: new Date('2026-02-01T09:45:00Z') };
     expect(planOccurrences(ended, new Date('2026-02-01T09:50:00Z')).due).toEqual([]);
   });

@@ -12,7 +12,9 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
     database = await createTestDatabase(kind);
     store = createScanStore(database.db);
   });
-  afterAll(async () => { await database.destroy(); });
+  afterAll(async () => {
+    await database.destroy();
+  });
 
   it('is held by one holder until it expires or is released', async () => {
     const t = 1_000_000;
@@ -30,16 +32,25 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
 
   it('lets exactly one of many simultaneous acquirers win', async () => {
     const holders = Array.from({ length: 12 }, (_, i) => `replica-${i}`);
-    const won = await Promise.all(holders.map((holder) => store.acquireLease(2, holder, 5_000, 60_000)));
+    const won = await Promise.all(
+      holders.map((holder) => store.acquireLease(2, holder, 5_000, 60_000)),
+    );
     expect(won.filter(Boolean)).toHaveLength(1);
   });
 
   it('releases unsent claims only while the lease is held, and only rows never attempted', async () => {
     const t = 2_000_000;
     await database.db.userInfo.createMany({ data: ['r1', 'r2', 'r3', 'r4'].map((id) => ({ id })) });
-    const claimed = await store.claimGrants(['r1', 'r2', 'r3', 'r4'].map((userId) => ({
-      strategyId: 3, occurrence: 'once', userId, amount: 1, idempotencyKey: `qm:3:once:${userId}`, catchUp: false,
-    })));
+    const claimed = await store.claimGrants(
+      ['r1', 'r2', 'r3', 'r4'].map((userId) => ({
+        strategyId: 3,
+        occurrence: 'once',
+        userId,
+        amount: 1,
+        idempotencyKey: `qm:3:once:${userId}`,
+        catchUp: false,
+      })),
+    );
     const [r1, r2, r3, r4] = claimed.map((grant) => grant.id) as [number, number, number, number];
     await store.recordOutcomes([{ id: r4, status: 'applied', lastError: null }]);
     // No lease: nothing is deleted.

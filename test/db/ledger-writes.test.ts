@@ -18,13 +18,20 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     store = createScanStore(database.db);
-    await database.db.userInfo.createMany({ data: Array.from({ length: USERS }, (_, i) => ({ id: `w${String(i).padStart(5, '0')}` })) });
+    await database.db.userInfo.createMany({
+      data: Array.from({ length: USERS }, (_, i) => ({ id: `w${String(i).padStart(5, '0')}` })),
+    });
   });
   afterAll(async () => {
     await database?.destroy();
   });
 
-  const grant = (strategyId: number, userId: string, amount: number, catchUp = false): NewGrant => ({
+  const grant = (
+    strategyId: number,
+    userId: string,
+    amount: number,
+    catchUp = false,
+  ): NewGrant => ({
     strategyId,
     occurrence: 'once',
     userId,
@@ -35,15 +42,37 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
 
   it('claims store every field as written and return only the rows they inserted', async () => {
     const before = Date.now();
-    const first = await store.claimGrants([grant(1, 'w00000', 12.5, true), grant(1, 'w00001', 0.01)]);
+    const first = await store.claimGrants([
+      grant(1, 'w00000', 12.5, true),
+      grant(1, 'w00001', 0.01),
+    ]);
     expect(first.map((g) => g.userId).sort()).toEqual(['w00000', 'w00001']);
     // The same grants again (another replica, a retry): nothing new is claimed.
     const again = await store.claimGrants([grant(1, 'w00000', 12.5, true), grant(1, 'w00002', 3)]);
     expect(again.map((g) => g.userId)).toEqual(['w00002']);
-    expect(again[0]).toMatchObject({ strategyId: 1, occurrence: 'once', userId: 'w00002', amount: 3, attempts: 0, idempotencyKey: 'qm:1:once:w00002' });
+    expect(again[0]).toMatchObject({
+      strategyId: 1,
+      occurrence: 'once',
+      userId: 'w00002',
+      amount: 3,
+      attempts: 0,
+      idempotencyKey: 'qm:1:once:w00002',
+    });
 
-    const rows = await database.db.quotaExecute.findMany({ where: { strategyId: 1 }, orderBy: { userId: 'asc' } });
-    expect(rows.map((r) => [r.userId, decimalToNumber(r.amount), r.status, r.attempts, r.catchUp, r.idempotencyKey])).toEqual([
+    const rows = await database.db.quotaExecute.findMany({
+      where: { strategyId: 1 },
+      orderBy: { userId: 'asc' },
+    });
+    expect(
+      rows.map((r) => [
+        r.userId,
+        decimalToNumber(r.amount),
+        r.status,
+        r.attempts,
+        r.catchUp,
+        r.idempotencyKey,
+      ]),
+    ).toEqual([
       ['w00000', 12.5, 'pending', 0, true, 'qm:1:once:w00000'],
       ['w00001', 0.01, 'pending', 0, false, 'qm:1:once:w00001'],
       ['w00002', 3, 'pending', 0, false, 'qm:1:once:w00002'],
@@ -60,13 +89,25 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
     const users = Array.from({ length: USERS }, (_, i) => `w${String(i).padStart(5, '0')}`);
     const claimed = await store.claimGrants(users.map((u) => grant(2, u, 1)));
     expect(claimed).toHaveLength(USERS);
-    await store.recordOutcomes(claimed.map((g, i) => (i === 7 ? { id: g.id, status: 'failed', lastError: 'HTTP 503' } : { id: g.id, status: 'applied', lastError: null })));
-    const counts = await database.db.quotaExecute.groupBy({ by: ['status', 'attempts'], where: { strategyId: 2 }, _count: { _all: true } });
+    await store.recordOutcomes(
+      claimed.map((g, i) =>
+        i === 7
+          ? { id: g.id, status: 'failed', lastError: 'HTTP 503' }
+          : { id: g.id, status: 'applied', lastError: null },
+      ),
+    );
+    const counts = await database.db.quotaExecute.groupBy({
+      by: ['status', 'attempts'],
+      where: { strategyId: 2 },
+      _count: { _all: true },
+    });
     expect(counts.map((c) => [c.status, c.attempts, c._count._all]).sort()).toEqual([
       ['applied', 1, USERS - 1],
       ['failed', 1, 1],
     ]);
-    const failed = await database.db.quotaExecute.findFirstOrThrow({ where: { strategyId: 2, status: 'failed' } });
+    const failed = await database.db.quotaExecute.findFirstOrThrow({
+      where: { strategyId: 2, status: 'failed' },
+    });
     expect(failed.lastError).toBe('HTTP 503');
     expect(failed.userId).toBe(claimed[7]!.userId);
   });

@@ -43,9 +43,11 @@ async function describePostgres(url: string): Promise<unknown> {
 function describeSqlite(url: string): unknown {
   const db = new Sqlite(sqlitePath(url), { readonly: true });
   try {
-    const tables = db.prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('_prisma_migrations', 'sqlite_sequence') ORDER BY name",
-    ).all() as { name: string }[];
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('_prisma_migrations', 'sqlite_sequence') ORDER BY name",
+      )
+      .all() as { name: string }[];
     return tables.map(({ name }) => ({
       name,
       columns: db.pragma(`table_info("${name}")`),
@@ -69,14 +71,26 @@ describe('schema drift', () => {
     const migrated = await createDatabaseUrl('postgresql');
     const fromSchema = await createEmptyDatabaseUrl('postgresql');
     try {
-      const script = prisma(['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], fromSchema.url);
+      const script = prisma(
+        [
+          'migrate',
+          'diff',
+          '--from-empty',
+          '--to-schema-datamodel',
+          'prisma/schema.prisma',
+          '--script',
+        ],
+        fromSchema.url,
+      );
       const client = new pg.Client({ connectionString: fromSchema.url });
       await client.connect();
       await client.query(script);
       await client.end();
       const expected = await describePostgres(fromSchema.url);
       expect(await describePostgres(migrated.url)).toEqual(expected);
-      expect(JSON.stringify(expected)).toContain('quota_execute_strategy_id_occurrence_user_id_key');
+      expect(JSON.stringify(expected)).toContain(
+        'quota_execute_strategy_id_occurrence_user_id_key',
+      );
     } finally {
       await Promise.all([migrated.drop(), fromSchema.drop()]);
     }
@@ -86,13 +100,25 @@ describe('schema drift', () => {
     const migrated = await createDatabaseUrl('sqlite');
     const fromSchema = await createEmptyDatabaseUrl('sqlite');
     try {
-      const script = prisma(['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/sqlite/schema.prisma', '--script'], fromSchema.url);
+      const script = prisma(
+        [
+          'migrate',
+          'diff',
+          '--from-empty',
+          '--to-schema-datamodel',
+          'prisma/sqlite/schema.prisma',
+          '--script',
+        ],
+        fromSchema.url,
+      );
       const empty = new Sqlite(sqlitePath(fromSchema.url));
       empty.exec(script);
       empty.close();
       const expected = describeSqlite(fromSchema.url);
       expect(describeSqlite(migrated.url)).toEqual(expected);
-      expect(JSON.stringify(expected)).toContain('quota_execute_strategy_id_occurrence_user_id_key');
+      expect(JSON.stringify(expected)).toContain(
+        'quota_execute_strategy_id_occurrence_user_id_key',
+      );
     } finally {
       await Promise.all([migrated.drop(), fromSchema.drop()]);
     }

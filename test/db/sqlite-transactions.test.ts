@@ -27,7 +27,12 @@ describe('SQLite: statements outside a transaction stay outside it', () => {
     });
     await expect(failing).rejects.toThrow('import failed');
     await outside;
-    const ids = (await db.userInfo.findMany({ where: { id: { in: ['inside', 'outside'] } }, select: { id: true } })).map((u) => u.id);
+    const ids = (
+      await db.userInfo.findMany({
+        where: { id: { in: ['inside', 'outside'] } },
+        select: { id: true },
+      })
+    ).map((u) => u.id);
     expect(ids).toEqual(['outside']);
   });
 
@@ -52,6 +57,10 @@ describe('SQLite: statements outside a transaction stay outside it', () => {
         : db.userInfo.create({ data: { id: `plain-${i}` } }),
     );
     await Promise.all(work);
-    expect(await db.userInfo.count({ where: { OR: [{ id: { startsWith: 'batch-' } }, { id: { startsWith: 'plain-' } }] } })).toBe(20);
+    expect(
+      await db.userInfo.count({
+        where: { OR: [{ id: { startsWith: 'batch-' } }, { id: { startsWith: 'plain-' } }] },
+      }),
+    ).toBe(20);
   });
 });

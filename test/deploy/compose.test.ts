@@ -49,7 +49,8 @@ const envExample = dotenv(read('.env.example'));
 
 // Compose interpolation: $$ is a literal $, then ${VAR}, ${VAR:-default}, ${VAR-default},
 // ${VAR:?message}, ${VAR?message}, ${VAR:+alt}, ${VAR+alt} and bare $VAR.
-const REFERENCE = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const REFERENCE =
+  /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 interface Reference {
   name: string;
@@ -63,15 +64,18 @@ function referencesIn(text: string): Reference[] {
 }
 
 function interpolate(text: string, vars: ReadonlyMap<string, string>): string {
-  return text.replace(REFERENCE, (_all, dollar?: string, braced?: string, operator?: string, arg?: string, bare?: string) => {
-    if (dollar) return '$';
-    const value = vars.get((braced ?? bare)!);
-    const set = value !== undefined && (value !== '' || !operator?.startsWith(':'));
-    if (operator?.endsWith('-')) return set ? value! : arg!;
-    if (operator?.endsWith('+')) return set ? arg! : '';
-    if (operator?.endsWith('?') && !set) throw new Error(`required variable ${braced}: ${arg}`);
-    return value ?? '';
-  });
+  return text.replace(
+    REFERENCE,
+    (_all, dollar?: string, braced?: string, operator?: string, arg?: string, bare?: string) => {
+      if (dollar) return '$';
+      const value = vars.get((braced ?? bare)!);
+      const set = value !== undefined && (value !== '' || !operator?.startsWith(':'));
+      if (operator?.endsWith('-')) return set ? value! : arg!;
+      if (operator?.endsWith('+')) return set ? arg! : '';
+      if (operator?.endsWith('?') && !set) throw new Error(`required variable ${braced}: ${arg}`);
+      return value ?? '';
+    },
+  );
 }
 
 /** Every string in the parsed file (keys excluded), where compose performs interpolation. */
@@ -98,13 +102,23 @@ function dependenciesOf(service: Service): Array<[string, string]> {
 }
 
 function envFilesOf(service: Service): string[] {
-  const files = service.env_file === undefined ? [] : Array.isArray(service.env_file) ? service.env_file : [service.env_file];
+  const files =
+    service.env_file === undefined
+      ? []
+      : Array.isArray(service.env_file)
+        ? service.env_file
+        : [service.env_file];
   return files.map((file) => (typeof file === 'string' ? file : file.path));
 }
 
 /** The variables compose would substitute, as a user who filled in .env.example would have them. */
 const filledEnv = new Map(
-  [...envExample].map(([key, value]) => [key, value === '' && /PASSWORD|TOKEN|AUTH_VALUE/.test(key) ? `filled-in-${key.toLowerCase()}-0123456789` : value]),
+  [...envExample].map(([key, value]) => [
+    key,
+    value === '' && /PASSWORD|TOKEN|AUTH_VALUE/.test(key)
+      ? `filled-in-${key.toLowerCase()}-0123456789`
+      : value,
+  ]),
 );
 
 describe('docker-compose.yml', () => {
@@ -116,13 +130,18 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [dependency, condition] of dependenciesOf(service)) {
         expect(Object.keys(services), `${name} depends on ${dependency}`).toContain(dependency);
-        expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(condition);
+        expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(
+          condition,
+        );
       }
     }
   });
 
   it('starts the daemon once PostgreSQL is healthy and the mock has started', () => {
-    expect(Object.fromEntries(dependenciesOf(daemon))).toEqual({ postgres: 'service_healthy', 'mock-gateway': 'service_started' });
+    expect(Object.fromEntries(dependenciesOf(daemon))).toEqual({
+      postgres: 'service_healthy',
+      'mock-gateway': 'service_started',
+    });
   });
 
   it('has a healthcheck on every service: pg_isready for PostgreSQL, /healthz for the daemon', () => {
@@ -140,7 +159,8 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(services)) {
       for (const volume of service.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0]! : (volume.source ?? '');
-        if (source.startsWith('.') || source.startsWith('/')) expect(existsSync(resolve(root, source)), source).toBe(true);
+        if (source.startsWith('.') || source.startsWith('/'))
+          expect(existsSync(resolve(root, source)), source).toBe(true);
         else expect(Object.keys(compose.volumes ?? {}), source).toContain(source);
       }
     }
@@ -165,7 +185,10 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values(services)) {
       for (const file of envFilesOf(service)) {
         // .env is git-ignored: what must exist in the repository is its template.
-        expect(existsSync(resolve(root, file)) || existsSync(resolve(root, `${file}.example`)), file).toBe(true);
+        expect(
+          existsSync(resolve(root, file)) || existsSync(resolve(root, `${file}.example`)),
+          file,
+        ).toBe(true);
       }
     }
     expect(envFilesOf(daemon)).toEqual(['.env']);
@@ -175,8 +198,12 @@ describe('docker-compose.yml', () => {
     const references = stringsIn(compose).flatMap(referencesIn);
     expect(references.length).toBeGreaterThan(0);
     for (const { name, operator } of references) {
-      const hasDefault = operator === '-' || operator === ':-' || operator === '+' || operator === ':+';
-      expect(hasDefault || envExample.has(name), `\${${name}} is neither in .env.example nor defaulted`).toBe(true);
+      const hasDefault =
+        operator === '-' || operator === ':-' || operator === '+' || operator === ':+';
+      expect(
+        hasDefault || envExample.has(name),
+        `\${${name}} is neither in .env.example nor defaulted`,
+      ).toBe(true);
     }
   });
 
@@ -186,7 +213,7 @@ describe('docker-compose.yml', () => {
     expect(packageJson.scripts.start).toBeDefined();
   });
 
-  it('makes the mock listen beyond loopback and accept the daemon\'s key', () => {
+  it("makes the mock listen beyond loopback and accept the daemon's key", () => {
     const mock = environmentOf(services['mock-gateway']!);
     expect(mock.MOCK_GATEWAY_HOST).toBe('0.0.0.0');
     expect(mock.MOCK_GATEWAY_AUTH_VALUE).toMatch(/^\$\{AIGATEWAY_AUTH_VALUE[:?}]/);
@@ -195,33 +222,51 @@ describe('docker-compose.yml', () => {
   it('gives the daemon only settings that loadConfig knows', () => {
     const known = new Set([...SETTINGS.map((s) => s.env), CONFIG_PATH_ENV]);
     for (const name of Object.keys(environmentOf(daemon))) expect(known, name).toContain(name);
-    expect(Object.keys(environmentOf(daemon))).toEqual(expect.arrayContaining(['DATABASE_URL', 'AIGATEWAY_URL', 'HOST']));
+    expect(Object.keys(environmentOf(daemon))).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'AIGATEWAY_URL', 'HOST']),
+    );
   });
 
   it('lists in .env.example only settings or variables the compose file uses', () => {
     const known = new Set([...SETTINGS.map((s) => s.env), CONFIG_PATH_ENV]);
-    const used = new Set(stringsIn(compose).flatMap(referencesIn).map((ref) => ref.name));
-    for (const name of envExample.keys()) expect(known.has(name) || used.has(name), `${name} in .env.example is used nowhere`).toBe(true);
+    const used = new Set(
+      stringsIn(compose)
+        .flatMap(referencesIn)
+        .map((ref) => ref.name),
+    );
+    for (const name of envExample.keys())
+      expect(known.has(name) || used.has(name), `${name} in .env.example is used nowhere`).toBe(
+        true,
+      );
   });
 
   it('commits .env.example without secrets, and never .env itself', () => {
     for (const [name, value] of envExample) {
       if (/PASSWORD|TOKEN|AUTH_VALUE|SECRET|KEY/.test(name)) expect(value, name).toBe('');
     }
-    expect(read('.gitignore').split('\n').map((line) => line.trim())).toContain('.env');
+    expect(
+      read('.gitignore')
+        .split('\n')
+        .map((line) => line.trim()),
+    ).toContain('.env');
   });
 
   it('gives the daemon an environment loadConfig accepts, pointing at the other services', () => {
     // What the container sees: .env (env_file) overlaid by `environment:`, both interpolated.
     const environment = Object.fromEntries(
-      Object.entries(environmentOf(daemon)).map(([key, value]) => [key, interpolate(value, filledEnv)]),
+      Object.entries(environmentOf(daemon)).map(([key, value]) => [
+        key,
+        interpolate(value, filledEnv),
+      ]),
     );
     const env = { ...Object.fromEntries(filledEnv), ...environment };
     const config = loadConfig({ env, path: resolve(root, 'config.yaml'), stdoutIsTty: false });
     expect(new URL(config.databaseUrl).hostname).toBe('postgres');
     expect(new URL(config.databaseUrl).protocol).toBe('postgresql:');
     expect(new URL(config.gateway.url).hostname).toBe('mock-gateway');
-    expect(new URL(config.gateway.url).port).toBe(environmentOf(services['mock-gateway']!).MOCK_GATEWAY_PORT);
+    expect(new URL(config.gateway.url).port).toBe(
+      environmentOf(services['mock-gateway']!).MOCK_GATEWAY_PORT,
+    );
     expect(config.host).toBe('0.0.0.0');
     expect(config.gateway.authValue).toBe(filledEnv.get('AIGATEWAY_AUTH_VALUE'));
     // The published port and the healthcheck reach the port the daemon listens on.
@@ -232,7 +277,9 @@ describe('docker-compose.yml', () => {
 
   it('refuses to start without the required secrets', () => {
     const withoutPassword = new Map([...filledEnv].filter(([key]) => key !== 'POSTGRES_PASSWORD'));
-    expect(() => interpolate(environmentOf(daemon).DATABASE_URL!, withoutPassword)).toThrow(/POSTGRES_PASSWORD/);
+    expect(() => interpolate(environmentOf(daemon).DATABASE_URL!, withoutPassword)).toThrow(
+      /POSTGRES_PASSWORD/,
+    );
   });
 });
 
@@ -270,7 +317,14 @@ describe('Dockerfile', () => {
       .slice(0, npmCi)
       .filter((line) => /^COPY\s/.test(line))
       .flatMap((line) => line.split(/\s+/).slice(1, -1));
-    for (const needed of ['package.json', 'package-lock.json', 'prisma.config.ts', 'prisma', 'scripts', 'src/db']) {
+    for (const needed of [
+      'package.json',
+      'package-lock.json',
+      'prisma.config.ts',
+      'prisma',
+      'scripts',
+      'src/db',
+    ]) {
       expect(copiedBefore, needed).toContain(needed);
     }
     expect(packageJson.scripts.postinstall).toContain('scripts/db-generate.ts');
@@ -278,8 +332,12 @@ describe('Dockerfile', () => {
 
   it('copies only files that exist', () => {
     for (const line of instructions.filter((l) => /^COPY\s/.test(l) && !l.includes('--from='))) {
-      const sources = line.split(/\s+/).slice(1, -1).filter((part) => !part.startsWith('--'));
-      for (const source of sources) if (source !== '.') expect(existsSync(resolve(root, source)), source).toBe(true);
+      const sources = line
+        .split(/\s+/)
+        .slice(1, -1)
+        .filter((part) => !part.startsWith('--'));
+      for (const source of sources)
+        if (source !== '.') expect(existsSync(resolve(root, source)), source).toBe(true);
     }
   });
 
@@ -287,12 +345,17 @@ describe('Dockerfile', () => {
     const user = final.filter((line) => /^USER\s/.test(line)).at(-1);
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^USER\s+(root|0)(:|$)/);
-    expect(final.find((line) => line.startsWith('HEALTHCHECK'))).toMatch(/CMD \["node", .*\/healthz/);
+    expect(final.find((line) => line.startsWith('HEALTHCHECK'))).toMatch(
+      /CMD \["node", .*\/healthz/,
+    );
     expect(final.at(-1)).toBe('CMD ["npm", "start"]');
   });
 
   it('keeps host artefacts and secrets out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
-    for (const entry of ['node_modules', 'src/db/generated', 'data', '.env', '.git']) expect(ignored, entry).toContain(entry);
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
+    for (const entry of ['node_modules', 'src/db/generated', 'data', '.env', '.git'])
+      expect(ignored, entry).toContain(entry);
   });
 });

@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2E_ADMIN_TOKEN, MOCK_KEY, runScript, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+import {
+  E2E_ADMIN_TOKEN,
+  MOCK_KEY,
+  runScript,
+  startDaemon,
+  startMockGatewayProcess,
+  type RunningProcess,
+} from '../support/processes.ts';
 
 describe('the daemon process on SQLite', () => {
   let dir: string;
@@ -24,13 +31,21 @@ describe('the daemon process on SQLite', () => {
   });
 
   it('passes scripts/test-api (create → scan → check quota → disable → scan → delete)', async () => {
-    const result = await runScript('scripts/test-api.ts', [], { QM_URL: daemon.url, ADMIN_TOKEN: E2E_ADMIN_TOKEN, MOCK_URL: mock.url, MOCK_KEY });
+    const result = await runScript('scripts/test-api.ts', [], {
+      QM_URL: daemon.url,
+      ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+      MOCK_URL: mock.url,
+      MOCK_KEY,
+    });
     expect(result.output).toContain('checks passed');
     expect(result.code).toBe(0);
   });
 
   it('logs JSON lines and never the admin token or gateway key', () => {
-    const lines = daemon.output().split('\n').filter((l) => l.startsWith('{'));
+    const lines = daemon
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.some((l) => JSON.parse(l).message === 'listening')).toBe(true);
     expect(daemon.output()).not.toContain(E2E_ADMIN_TOKEN);
     expect(daemon.output()).not.toContain(MOCK_KEY);
@@ -59,7 +74,9 @@ describe('start-up checks', () => {
       expect(match).not.toBeNull();
       const token = match![1]!;
       expect(token.length).toBeGreaterThanOrEqual(32);
-      const authorized = await fetch(`${daemon.url}/api/v1/strategies`, { headers: { authorization: `Bearer ${token}` } });
+      const authorized = await fetch(`${daemon.url}/api/v1/strategies`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(authorized.status).toBe(200);
       expect(daemon.output().split(token).length - 1).toBe(1);
     } finally {
@@ -73,9 +90,12 @@ describe('start-up checks', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qm-e2e-'));
     const mock = await startMockGatewayProcess();
     const token = 'e2e-metrics-token-0123456789abcdef';
-    const daemon = await startDaemon(`file:${join(dir, 'm.db')}`, mock.url, { METRICS_TOKEN: token });
+    const daemon = await startDaemon(`file:${join(dir, 'm.db')}`, mock.url, {
+      METRICS_TOKEN: token,
+    });
     try {
-      const scrape = (authorization?: string) => fetch(`${daemon.url}/metrics`, { headers: authorization ? { authorization } : {} });
+      const scrape = (authorization?: string) =>
+        fetch(`${daemon.url}/metrics`, { headers: authorization ? { authorization } : {} });
       const denied = await scrape();
       expect(denied.status).toBe(401);
       expect(denied.headers.get('www-authenticate')).toBe('Bearer');
@@ -101,7 +121,11 @@ describe('start-up checks', () => {
     ['SCAN_CRON', 'every minute'],
     ['DATABASE_URL', 'mysql://x'],
   ])('exits 1 naming %s when it is invalid', async (setting, value) => {
-    const result = await runScript('src/main.ts', [], { [setting]: value, QM_CONFIG: 'config.yaml', ADMIN_TOKEN: E2E_ADMIN_TOKEN });
+    const result = await runScript('src/main.ts', [], {
+      [setting]: value,
+      QM_CONFIG: 'config.yaml',
+      ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+    });
     expect(result.code).toBe(1);
     expect(result.output).toContain(setting);
     expect(result.output).not.toMatch(/at .*\.ts:\d+/); // one clear line, no stack trace

@@ -2,15 +2,28 @@
 // gateway as a separate process: kill -9 at random points of a 2 000-user scan, graceful
 // SIGTERM in the middle of a scan, and a slow gateway that must not block the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
-import { apiHeaders, countByStatus, ledgerRows, mockState, seedUsersAndStrategy, setFaults, sleep } from '../support/fault-helpers.ts';
+import {
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
+import {
+  apiHeaders,
+  countByStatus,
+  ledgerRows,
+  mockState,
+  seedUsersAndStrategy,
+  setFaults,
+  sleep,
+} from '../support/fault-helpers.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 2000;
 const KILLS = 5;
 const LEASE_MS = 3000;
 const seed = (daemon: RunningProcess, name: string) => seedUsersAndStrategy(daemon, name, USERS);
-const ledgerByStatus = async (url: string, strategyId: number) => countByStatus(await ledgerRows(url, strategyId));
+const ledgerByStatus = async (url: string, strategyId: number) =>
+  countByStatus(await ledgerRows(url, strategyId));
 
 describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300_000 }, (kind) => {
   let database: DisposableDatabaseUrl;
@@ -18,7 +31,12 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
   const daemons: RunningProcess[] = [];
   const daemon = async (env: Record<string, string> = {}) => {
     // A generous request timeout: these runs share two cores with the rest of the suite.
-    const started = await startDaemon(database.url, mock.url, { SCAN_PAGE_SIZE: '100', SCAN_LEASE_MS: String(LEASE_MS), API_REQUEST_TIMEOUT_MS: '120000', ...env });
+    const started = await startDaemon(database.url, mock.url, {
+      SCAN_PAGE_SIZE: '100',
+      SCAN_LEASE_MS: String(LEASE_MS),
+      API_REQUEST_TIMEOUT_MS: '120000',
+      ...env,
+    });
     daemons.push(started);
     return started;
   };
@@ -40,7 +58,10 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     const killTimes: number[] = [];
     let current = first;
     for (let kill = 0; kill < KILLS; kill++) {
-      void fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
+      void fetch(`${current.url}/api/v1/strategies/scan`, {
+        method: 'POST',
+        headers: apiHeaders,
+      }).catch(() => undefined);
       const delay = 150 + Math.floor(Math.random() * 1200);
       killTimes.push(delay);
       await sleep(delay);
@@ -53,12 +74,17 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await sleep(LEASE_MS + 500);
     // The restarted daemon's scan finishes orphaned rows (re-sent with their key) and the rest.
     for (let round = 0; round < 3; round++) {
-      const scan = await fetch(`${current.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders });
+      const scan = await fetch(`${current.url}/api/v1/strategies/scan`, {
+        method: 'POST',
+        headers: apiHeaders,
+      });
       expect(scan.status).toBe(200);
     }
     const state = await mockState(mock);
     const ledger = await ledgerByStatus(database.url, strategyId);
-    console.info(`kill -9 after ${killTimes.join(', ')} ms; ledger ${JSON.stringify(ledger)}; deltas ${state.deltas}, replays ${state.idempotent_replays}`);
+    console.info(
+      `kill -9 after ${killTimes.join(', ')} ms; ledger ${JSON.stringify(ledger)}; deltas ${state.deltas}, replays ${state.idempotent_replays}`,
+    );
     expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
     expect(ledger).toEqual({ applied: USERS });
     await current.stop();
@@ -68,7 +94,10 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await setFaults(mock, { latency_ms: 40 });
     const running = await daemon({ AIGATEWAY_CONCURRENCY: '4' });
     const { userIds, strategyId } = await seed(running, `term-${kind}`);
-    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
+    void fetch(`${running.url}/api/v1/strategies/scan`, {
+      method: 'POST',
+      headers: apiHeaders,
+    }).catch(() => undefined);
     await sleep(1500);
     const started = Date.now();
     const code = await running.stop('SIGTERM');
@@ -89,7 +118,10 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     const env = { AIGATEWAY_CONCURRENCY: '4', AIGATEWAY_HONOURS_IDEMPOTENCY: 'false' };
     const running = await daemon(env);
     const { userIds, strategyId } = await seed(running, `term-strict-${kind}`);
-    void fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
+    void fetch(`${running.url}/api/v1/strategies/scan`, {
+      method: 'POST',
+      headers: apiHeaders,
+    }).catch(() => undefined);
     await sleep(1500);
     expect(await running.stop('SIGTERM')).toBe(0);
     const stopped = await ledgerByStatus(database.url, strategyId);
@@ -101,7 +133,14 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
 
     await setFaults(mock, { latency_ms: 0 });
     const restarted = await daemon(env);
-    expect((await fetch(`${restarted.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${restarted.url}/api/v1/strategies/scan`, {
+          method: 'POST',
+          headers: apiHeaders,
+        })
+      ).status,
+    ).toBe(200);
     const state = await mockState(mock);
     expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
     expect(await ledgerByStatus(database.url, strategyId)).toEqual({ applied: USERS });
@@ -113,11 +152,16 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await setFaults(mock, { latency_ms: 1500 });
     const running = await daemon();
     await seed(running, `slow-${kind}`);
-    const scan = fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders }).catch(() => undefined);
+    const scan = fetch(`${running.url}/api/v1/strategies/scan`, {
+      method: 'POST',
+      headers: apiHeaders,
+    }).catch(() => undefined);
     await sleep(300);
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
-      const response = await fetch(`${running.url}/api/v1/strategies?limit=5`, { headers: apiHeaders });
+      const response = await fetch(`${running.url}/api/v1/strategies?limit=5`, {
+        headers: apiHeaders,
+      });
       expect(response.status).toBe(200);
       expect(performance.now() - started).toBeLessThan(1000);
     }

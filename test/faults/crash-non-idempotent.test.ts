@@ -4,147 +4,196 @@
 // marks them `unknown`, the API lists them, an operator resolves each one against the gateway's
 // state, and after one more scan every user has exactly one grant, at the mock and in the ledger.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
 import {
-  apiHeaders, countByStatus, disagreements, ledgerRows, mockState, scanUntilSettled, seedUsersAndStrategy, setFaults, sleep,
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
+import {
+  apiHeaders,
+  countByStatus,
+  disagreements,
+  ledgerRows,
+  mockState,
+  scanUntilSettled,
+  seedUsersAndStrategy,
+  setFaults,
+  sleep,
 } from '../support/fault-helpers.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 2000;
 const KILLS = 6;
 
-describe.each(DATABASE_KINDS)('kill -9 with a gateway that ignores Idempotency-Key, on %s', { timeout: 240_000 }, (kind) => {
-  let database: DisposableDatabaseUrl;
-  let mock: RunningProcess;
-  const daemons: RunningProcess[] = [];
-  const daemon = async () => {
-    const started = await startDaemon(database.url, mock.url, {
-      AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
-      AIGATEWAY_CONCURRENCY: '8',
-      SCAN_PAGE_SIZE: '100',
-      // A killed daemon's lease blocks the strategy until it expires; keep that wait short.
-      SCAN_LEASE_MS: '2000',
-      API_REQUEST_TIMEOUT_MS: '120000',
-      // The operator below resolves every unknown row one request at a time.
-      API_RATE_LIMIT_PER_MINUTE: '0',
-    });
-    daemons.push(started);
-    return started;
-  };
-
-  beforeAll(async () => {
-    database = await createDatabaseUrl(kind);
-    mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
-  });
-  afterAll(async () => {
-    await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
-    await mock?.stop();
-    await database?.drop();
-  });
-
-  /**
-   * Asks `running` to scan (again, while a dead daemon's lease still blocks it) until the mock
-   * sees a delta beyond `before`: from then on this daemon is delivering grants.
-   */
-  async function scanUntilDelivering(running: RunningProcess, before: number): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    let inFlight = false;
-    let lastStarted = 0;
-    while (Date.now() < deadline) {
-      if (!inFlight && Date.now() - lastStarted > 200) {
-        inFlight = true;
-        lastStarted = Date.now();
-        fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
-          .then((r) => r.body?.cancel(), () => undefined)
-          .finally(() => { inFlight = false; });
-      }
-      if ((await mockState(mock)).deltas > before) return;
-      await sleep(10);
-    }
-    throw new Error(`daemon did not start delivering within 30 s:\n${running.output().slice(-3000)}`);
-  }
-
-  it(`${KILLS} kill -9 mid-scan of ${USERS} users: orphans become unknown, nobody is granted twice, operator resolution completes it`, async () => {
-    // ~8 grants in flight, 20 ms each: the scan takes seconds, so every kill lands mid-scan.
-    await setFaults(mock, { latency_ms: 20 });
-    let current = await daemon();
-    const { userIds, strategyId } = await seed(current);
-    const kills: string[] = [];
-    for (let kill = 0; kill < KILLS; kill++) {
-      const before = (await mockState(mock)).deltas;
-      await scanUntilDelivering(current, before);
-      const delay = 20 + Math.floor(Math.random() * 400);
-      await sleep(delay);
-      await current.stop('SIGKILL');
-      const state = await mockState(mock);
-      kills.push(`${delay} ms (${state.deltas - before} deltas)`);
-      // Whatever the kill interrupted, nobody has more than one grant.
-      expect(userIds.filter((id) => (state.quotas[id] ?? 0) > 1)).toEqual([]);
-      current = await daemon();
-    }
-    expect(kills).toHaveLength(KILLS);
-
-    // The next daemon settles the orphans (unknown, not re-sent) and grants everybody else.
-    await setFaults(mock, { latency_ms: 0 });
-    await scanUntilSettled(current);
-    const afterCrashes = await ledgerRows(database.url, strategyId);
-    const crashed = countByStatus(afterCrashes);
-    const stateAfterCrashes = await mockState(mock);
-    expect(crashed.pending ?? 0).toBe(0);
-    expect(crashed.failed ?? 0).toBe(0);
-    expect(crashed.unknown ?? 0).toBeGreaterThan(0);
-    expect((crashed.applied ?? 0) + crashed.unknown!).toBe(USERS);
-    expect(userIds.filter((id) => (stateAfterCrashes.quotas[id] ?? 0) > 1)).toEqual([]);
-    expect(stateAfterCrashes.idempotent_replays).toBe(0);
-    // Every delta the mock applied went to a distinct user: nothing was sent twice.
-    expect(stateAfterCrashes.deltas).toBe(userIds.filter((id) => stateAfterCrashes.quotas[id] === 1).length);
-    // Applied rows are all real at the mock.
-    expect(afterCrashes.filter((r) => r.status === 'applied' && stateAfterCrashes.quotas[r.userId] !== 1)).toEqual([]);
-
-    // The operator's view: the API lists exactly the unknown rows, and so does the metric.
-    const listed = await listUnknown(current, strategyId);
-    expect(listed.map((r) => r.id).sort((a, b) => a - b))
-      .toEqual(afterCrashes.filter((r) => r.status === 'unknown').map((r) => r.id).sort((a, b) => a - b));
-    const metrics = await (await fetch(`${current.url}/metrics`)).text();
-    expect(metrics).toContain(`quota_manager_ledger_rows{status="unknown"} ${crashed.unknown}`);
-
-    // The operator checks each one at the gateway: applied if it arrived, retry if it did not.
-    let resolvedApplied = 0;
-    for (const row of listed) {
-      const resolution = stateAfterCrashes.quotas[row.user_id] === 1 ? 'applied' : 'retry';
-      if (resolution === 'applied') resolvedApplied++;
-      const response = await fetch(`${current.url}/api/v1/strategies/${strategyId}/executions/${row.id}/resolve`, {
-        method: 'POST', headers: apiHeaders, body: JSON.stringify({ resolution }),
+describe.each(DATABASE_KINDS)(
+  'kill -9 with a gateway that ignores Idempotency-Key, on %s',
+  { timeout: 240_000 },
+  (kind) => {
+    let database: DisposableDatabaseUrl;
+    let mock: RunningProcess;
+    const daemons: RunningProcess[] = [];
+    const daemon = async () => {
+      const started = await startDaemon(database.url, mock.url, {
+        AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
+        AIGATEWAY_CONCURRENCY: '8',
+        SCAN_PAGE_SIZE: '100',
+        // A killed daemon's lease blocks the strategy until it expires; keep that wait short.
+        SCAN_LEASE_MS: '2000',
+        API_REQUEST_TIMEOUT_MS: '120000',
+        // The operator below resolves every unknown row one request at a time.
+        API_RATE_LIMIT_PER_MINUTE: '0',
       });
-      expect(response.status).toBe(200);
-      expect(((await response.json()) as { status: string }).status).toBe(resolution === 'applied' ? 'applied' : 'failed');
+      daemons.push(started);
+      return started;
+    };
+
+    beforeAll(async () => {
+      database = await createDatabaseUrl(kind);
+      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
+    });
+    afterAll(async () => {
+      await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
+      await mock?.stop();
+      await database?.drop();
+    });
+
+    /**
+     * Asks `running` to scan (again, while a dead daemon's lease still blocks it) until the mock
+     * sees a delta beyond `before`: from then on this daemon is delivering grants.
+     */
+    async function scanUntilDelivering(running: RunningProcess, before: number): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      let inFlight = false;
+      let lastStarted = 0;
+      while (Date.now() < deadline) {
+        if (!inFlight && Date.now() - lastStarted > 200) {
+          inFlight = true;
+          lastStarted = Date.now();
+          fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
+            .then(
+              (r) => r.body?.cancel(),
+              () => undefined,
+            )
+            .finally(() => {
+              inFlight = false;
+            });
+        }
+        if ((await mockState(mock)).deltas > before) return;
+        await sleep(10);
+      }
+      throw new Error(
+        `daemon did not start delivering within 30 s:\n${running.output().slice(-3000)}`,
+      );
     }
 
-    await scanUntilSettled(current);
-    const finalRows = await ledgerRows(database.url, strategyId);
-    const finalState = await mockState(mock);
-    console.info(
-      `${kind}: kill -9 after ${kills.join(', ')}; after restart ${JSON.stringify(crashed)}; ` +
-        `operator resolved ${resolvedApplied} applied + ${listed.length - resolvedApplied} retry; ` +
-        `final ledger ${JSON.stringify(countByStatus(finalRows))}, deltas ${finalState.deltas}`,
-    );
-    expect(countByStatus(finalRows)).toEqual({ applied: USERS });
-    expect(disagreements(userIds, finalRows, finalState)).toEqual([]);
-    expect(finalState.deltas).toBe(USERS);
-    expect(current.child.exitCode).toBeNull();
-  });
+    it(`${KILLS} kill -9 mid-scan of ${USERS} users: orphans become unknown, nobody is granted twice, operator resolution completes it`, async () => {
+      // ~8 grants in flight, 20 ms each: the scan takes seconds, so every kill lands mid-scan.
+      await setFaults(mock, { latency_ms: 20 });
+      let current = await daemon();
+      const { userIds, strategyId } = await seed(current);
+      const kills: string[] = [];
+      for (let kill = 0; kill < KILLS; kill++) {
+        const before = (await mockState(mock)).deltas;
+        await scanUntilDelivering(current, before);
+        const delay = 20 + Math.floor(Math.random() * 400);
+        await sleep(delay);
+        await current.stop('SIGKILL');
+        const state = await mockState(mock);
+        kills.push(`${delay} ms (${state.deltas - before} deltas)`);
+        // Whatever the kill interrupted, nobody has more than one grant.
+        expect(userIds.filter((id) => (state.quotas[id] ?? 0) > 1)).toEqual([]);
+        current = await daemon();
+      }
+      expect(kills).toHaveLength(KILLS);
 
-  async function seed(running: RunningProcess) {
-    return seedUsersAndStrategy(running, `crash-ni-${kind}`, USERS);
-  }
-});
+      // The next daemon settles the orphans (unknown, not re-sent) and grants everybody else.
+      await setFaults(mock, { latency_ms: 0 });
+      await scanUntilSettled(current);
+      const afterCrashes = await ledgerRows(database.url, strategyId);
+      const crashed = countByStatus(afterCrashes);
+      const stateAfterCrashes = await mockState(mock);
+      expect(crashed.pending ?? 0).toBe(0);
+      expect(crashed.failed ?? 0).toBe(0);
+      expect(crashed.unknown ?? 0).toBeGreaterThan(0);
+      expect((crashed.applied ?? 0) + crashed.unknown!).toBe(USERS);
+      expect(userIds.filter((id) => (stateAfterCrashes.quotas[id] ?? 0) > 1)).toEqual([]);
+      expect(stateAfterCrashes.idempotent_replays).toBe(0);
+      // Every delta the mock applied went to a distinct user: nothing was sent twice.
+      expect(stateAfterCrashes.deltas).toBe(
+        userIds.filter((id) => stateAfterCrashes.quotas[id] === 1).length,
+      );
+      // Applied rows are all real at the mock.
+      expect(
+        afterCrashes.filter(
+          (r) => r.status === 'applied' && stateAfterCrashes.quotas[r.userId] !== 1,
+        ),
+      ).toEqual([]);
 
-async function listUnknown(running: RunningProcess, strategyId: number): Promise<{ id: number; user_id: string }[]> {
+      // The operator's view: the API lists exactly the unknown rows, and so does the metric.
+      const listed = await listUnknown(current, strategyId);
+      expect(listed.map((r) => r.id).sort((a, b) => a - b)).toEqual(
+        afterCrashes
+          .filter((r) => r.status === 'unknown')
+          .map((r) => r.id)
+          .sort((a, b) => a - b),
+      );
+      const metrics = await (await fetch(`${current.url}/metrics`)).text();
+      expect(metrics).toContain(`quota_manager_ledger_rows{status="unknown"} ${crashed.unknown}`);
+
+      // The operator checks each one at the gateway: applied if it arrived, retry if it did not.
+      let resolvedApplied = 0;
+      for (const row of listed) {
+        const resolution = stateAfterCrashes.quotas[row.user_id] === 1 ? 'applied' : 'retry';
+        if (resolution === 'applied') resolvedApplied++;
+        const response = await fetch(
+          `${current.url}/api/v1/strategies/${strategyId}/executions/${row.id}/resolve`,
+          {
+            method: 'POST',
+            headers: apiHeaders,
+            body: JSON.stringify({ resolution }),
+          },
+        );
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as { status: string }).status).toBe(
+          resolution === 'applied' ? 'applied' : 'failed',
+        );
+      }
+
+      await scanUntilSettled(current);
+      const finalRows = await ledgerRows(database.url, strategyId);
+      const finalState = await mockState(mock);
+      console.info(
+        `${kind}: kill -9 after ${kills.join(', ')}; after restart ${JSON.stringify(crashed)}; ` +
+          `operator resolved ${resolvedApplied} applied + ${listed.length - resolvedApplied} retry; ` +
+          `final ledger ${JSON.stringify(countByStatus(finalRows))}, deltas ${finalState.deltas}`,
+      );
+      expect(countByStatus(finalRows)).toEqual({ applied: USERS });
+      expect(disagreements(userIds, finalRows, finalState)).toEqual([]);
+      expect(finalState.deltas).toBe(USERS);
+      expect(current.child.exitCode).toBeNull();
+    });
+
+    async function seed(running: RunningProcess) {
+      return seedUsersAndStrategy(running, `crash-ni-${kind}`, USERS);
+    }
+  },
+);
+
+async function listUnknown(
+  running: RunningProcess,
+  strategyId: number,
+): Promise<{ id: number; user_id: string }[]> {
   const rows: { id: number; user_id: string }[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const response = await fetch(`${running.url}/api/v1/strategies/${strategyId}/executions?status=unknown&limit=1000&offset=${offset}`, { headers: apiHeaders });
+    const response = await fetch(
+      `${running.url}/api/v1/strategies/${strategyId}/executions?status=unknown&limit=1000&offset=${offset}`,
+      { headers: apiHeaders },
+    );
     expect(response.status).toBe(200);
-    const page = (await response.json()) as { items: { id: number; user_id: string; status: string }[]; total: number };
+    const page = (await response.json()) as {
+      items: { id: number; user_id: string; status: string }[];
+      total: number;
+    };
     expect(page.items.every((r) => r.status === 'unknown')).toBe(true);
     rows.push(...page.items);
     if (rows.length >= page.total || page.items.length === 0) return rows;

@@ -3,7 +3,12 @@
 // restart needed. Uses its own cluster so stopping it disturbs no other test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { E2E_ADMIN_TOKEN, startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+import {
+  E2E_ADMIN_TOKEN,
+  startDaemon,
+  startMockGatewayProcess,
+  type RunningProcess,
+} from '../support/processes.ts';
 
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
@@ -24,9 +29,12 @@ describe('PostgreSQL restarted under a running daemon', { timeout: 240_000 }, ()
   });
 
   it('answers 503 while the database is down and recovers after it returns', async () => {
-    const create = (name: string) => fetch(`${daemon.url}/api/v1/strategies`, {
-      method: 'POST', headers, body: JSON.stringify({ name, title: name, type: 'single', amount: 1, condition: 'true()' }),
-    });
+    const create = (name: string) =>
+      fetch(`${daemon.url}/api/v1/strategies`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name, title: name, type: 'single', amount: 1, condition: 'true()' }),
+      });
     expect((await create('before')).status).toBe(201);
 
     cluster.stopServer();
@@ -54,7 +62,11 @@ describe('PostgreSQL restarted under a running daemon', { timeout: 240_000 }, ()
       if (status !== 201) await new Promise((r) => setTimeout(r, 500));
     }
     expect(status).toBe(201);
-    const names = ((await (await fetch(`${daemon.url}/api/v1/strategies`, { headers })).json()) as { items: { name: string }[] }).items.map((s) => s.name);
+    const names = (
+      (await (await fetch(`${daemon.url}/api/v1/strategies`, { headers })).json()) as {
+        items: { name: string }[];
+      }
+    ).items.map((s) => s.name);
     expect(names).toContain('before');
     expect(names).not.toContain('while-down');
     expect((await fetch(`${daemon.url}/readyz`)).status).toBe(200);

@@ -4,23 +4,50 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/gateway/index.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
-import { createDatabaseUrl, DATABASE_KINDS, type DisposableDatabaseUrl } from '../support/databases.ts';
-import { mockState, scan, seedUsersAndStrategy, setFaults, sleep } from '../support/fault-helpers.ts';
+import {
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
+import {
+  mockState,
+  scan,
+  seedUsersAndStrategy,
+  setFaults,
+  sleep,
+} from '../support/fault-helpers.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
   let h: Harness;
-  beforeAll(async () => { h = await createHarness(kind, { gatewayMaxAttempts: 3 }); });
-  afterAll(async () => { await h.destroy(); });
+  beforeAll(async () => {
+    h = await createHarness(kind, { gatewayMaxAttempts: 3 });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   it('grants exactly once after recovery, with bounded, logged retries', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `outage-${i}`);
-    await h.call('POST', '/api/v1/users/bulk', ids.map((id) => ({ id, org: 'outage' })));
-    const strategy = (await h.call('POST', '/api/v1/strategies', { name: 'outage', title: 'o', type: 'single', amount: 2, condition: 'belong-to("outage")' })).body;
+    await h.call(
+      'POST',
+      '/api/v1/users/bulk',
+      ids.map((id) => ({ id, org: 'outage' })),
+    );
+    const strategy = (
+      await h.call('POST', '/api/v1/strategies', {
+        name: 'outage',
+        title: 'o',
+        type: 'single',
+        amount: 2,
+        condition: 'belong-to("outage")',
+      })
+    ).body;
 
     h.mock.setFaults({ failure_rate: 1, status: 503 });
     const during = [];
-    for (let tick = 0; tick < 3; tick++) during.push((await h.call('POST', '/api/v1/strategies/scan')).body);
+    for (let tick = 0; tick < 3; tick++)
+      during.push((await h.call('POST', '/api/v1/strategies/scan')).body);
     h.mock.setFaults({ failure_rate: 1, status: 429, retry_after_s: 0 });
     during.push((await h.call('POST', '/api/v1/strategies/scan')).body);
     expect(during.every((summary) => summary.granted === 0)).toBe(true);
@@ -30,7 +57,8 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
     expect(retries.length).toBeGreaterThan(0);
     expect(retries.some((l) => l.fields?.status === 503)).toBe(true);
     expect(retries.some((l) => l.fields?.status === 429)).toBe(true);
-    const rows = (await h.call('GET', `/api/v1/strategies/${strategy.id}/executions?limit=100`)).body.items as { status: string; attempts: number }[];
+    const rows = (await h.call('GET', `/api/v1/strategies/${strategy.id}/executions?limit=100`))
+      .body.items as { status: string; attempts: number }[];
     expect(rows.every((r) => r.status === 'failed' && r.attempts === 4)).toBe(true);
 
     h.mock.setFaults({ failure_rate: 0 });
@@ -47,10 +75,23 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
     const b = await createHarness(kind, { gatewayMaxAttempts: 2, pageSize: 50, breaker });
     try {
       const ids = Array.from({ length: 300 }, (_, i) => `breaker-${String(i).padStart(3, '0')}`);
-      await b.call('POST', '/api/v1/users/bulk', ids.map((id) => ({ id, org: 'breaker' })));
-      const strategy = (await b.call('POST', '/api/v1/strategies', { name: 'breaker', title: 'b', type: 'single', amount: 1, condition: 'belong-to("breaker")' })).body;
+      await b.call(
+        'POST',
+        '/api/v1/users/bulk',
+        ids.map((id) => ({ id, org: 'breaker' })),
+      );
+      const strategy = (
+        await b.call('POST', '/api/v1/strategies', {
+          name: 'breaker',
+          title: 'b',
+          type: 'single',
+          amount: 1,
+          condition: 'belong-to("breaker")',
+        })
+      ).body;
       const ledger = async () => {
-        const rows = (await b.call('GET', `/api/v1/strategies/${strategy.id}/executions?limit=500`)).body.items as { status: string; attempts: number }[];
+        const rows = (await b.call('GET', `/api/v1/strategies/${strategy.id}/executions?limit=500`))
+          .body.items as { status: string; attempts: number }[];
         return rows;
       };
 
@@ -64,7 +105,13 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
       expect(afterFirst.length).toBeLessThanOrEqual(3 + 8);
       expect(afterFirst.every((row) => row.status === 'failed' && row.attempts === 1)).toBe(true);
       expect(first.granted).toBe(0);
-      expect(b.logger.lines.some((l) => l.level === 'warn' && l.message.startsWith('gateway unavailable (circuit breaker open)'))).toBe(true);
+      expect(
+        b.logger.lines.some(
+          (l) =>
+            l.level === 'warn' &&
+            l.message.startsWith('gateway unavailable (circuit breaker open)'),
+        ),
+      ).toBe(true);
 
       // While open, ticks neither claim nor re-send anything.
       await b.call('POST', '/api/v1/strategies/scan');
@@ -87,7 +134,6 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
   });
 });
 
-
 describe('the circuit breaker in the daemon process', () => {
   let database: DisposableDatabaseUrl;
   let mock: RunningProcess;
@@ -104,7 +150,11 @@ describe('the circuit breaker in the daemon process', () => {
 
   it('opens on an outage (logged, and 1 in /metrics), then closes when the gateway is back', async () => {
     daemon = await startDaemon(database.url, mock.url, {
-      AIGATEWAY_BREAKER_FAILURES: '2', AIGATEWAY_BREAKER_COOLDOWN_MS: '1500', AIGATEWAY_MAX_ATTEMPTS: '2', AIGATEWAY_RETRY_BASE_DELAY_MS: '10', AIGATEWAY_RETRY_MAX_DELAY_MS: '20',
+      AIGATEWAY_BREAKER_FAILURES: '2',
+      AIGATEWAY_BREAKER_COOLDOWN_MS: '1500',
+      AIGATEWAY_MAX_ATTEMPTS: '2',
+      AIGATEWAY_RETRY_BASE_DELAY_MS: '10',
+      AIGATEWAY_RETRY_MAX_DELAY_MS: '20',
     });
     const { userIds } = await seedUsersAndStrategy(daemon, 'breaker-process', 200);
     const circuitOpen = async () => {

@@ -5,7 +5,14 @@
 // test file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  countByStatus, disagreements, ledgerRows, mockState, seedUsersAndStrategy, setFaults, sleep, type LedgerRow,
+  countByStatus,
+  disagreements,
+  ledgerRows,
+  mockState,
+  seedUsersAndStrategy,
+  setFaults,
+  sleep,
+  type LedgerRow,
 } from '../support/fault-helpers.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
@@ -77,7 +84,9 @@ describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
     const settledAt = Date.now();
     const state = await mockState(mock);
     const output = daemon.output();
-    const failedRuns = output.split('\n').filter((line) => /"strategy run failed"|"scan tick failed"/.test(line)).length;
+    const failedRuns = output
+      .split('\n')
+      .filter((line) => /"strategy run failed"|"scan tick failed"/.test(line)).length;
     console.info(
       `postgresql restart: stopped after ${deltasAtStop} deltas, down ${restartedAt - stoppedAt} ms (${deltasWhileDown} deltas by restart), ` +
         `settled ${settledAt - restartedAt} ms after restart; ${failedRuns} failed runs/ticks logged; ` +

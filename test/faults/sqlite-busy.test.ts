@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlitePath } from '../../src/db/driver.ts';
 import { createDatabaseUrl, type DisposableDatabaseUrl } from '../support/databases.ts';
 import {
-  apiHeaders, countByStatus, disagreements, ledgerRows, mockState, scan, scanUntilSettled, seedUsersAndStrategy, setFaults, sleep,
+  apiHeaders,
+  countByStatus,
+  disagreements,
+  ledgerRows,
+  mockState,
+  scan,
+  scanUntilSettled,
+  seedUsersAndStrategy,
+  setFaults,
+  sleep,
 } from '../support/fault-helpers.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
@@ -43,7 +52,11 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
    * HOLD_MS whether or not `during` has finished (it may well be waiting for the lock); then
    * waits for `during`.
    */
-  async function holdWriteLock<T>(begin: 'BEGIN IMMEDIATE' | 'BEGIN EXCLUSIVE', touchUser: string, during: () => Promise<T>): Promise<T> {
+  async function holdWriteLock<T>(
+    begin: 'BEGIN IMMEDIATE' | 'BEGIN EXCLUSIVE',
+    touchUser: string,
+    during: () => Promise<T>,
+  ): Promise<T> {
     other.exec(begin);
     let running: Promise<T>;
     try {
@@ -58,10 +71,17 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
   }
 
   /** API writes of several kinds (and a health check), sent at once; each one's status and time. */
-  async function apiWrites(round: number, strategyId: number): Promise<{ what: string; status: number; ms: number }[]> {
+  async function apiWrites(
+    round: number,
+    strategyId: number,
+  ): Promise<{ what: string; status: number; ms: number }[]> {
     const send = async (what: string, method: string, path: string, body: unknown) => {
       const started = performance.now();
-      const response = await fetch(`${daemon.url}${path}`, { method, headers: apiHeaders, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${daemon.url}${path}`, {
+        method,
+        headers: apiHeaders,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       await response.body?.cancel();
       return { what, status: response.status, ms: Math.round(performance.now() - started) };
     };
@@ -69,11 +89,22 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
       // Not a write: shows how long the daemon's event loop is held by SQLite's (synchronous) wait.
       send('healthz', 'GET', '/healthz', undefined),
       send('create strategy', 'POST', '/api/v1/strategies', {
-        name: `busy-other-${round}`, title: 'matches nobody', type: 'single', amount: 1, condition: 'belong-to("nobody")',
+        name: `busy-other-${round}`,
+        title: 'matches nobody',
+        type: 'single',
+        amount: 1,
+        condition: 'belong-to("nobody")',
       }),
       send('put user', 'PUT', `/api/v1/users/busy-extra-${round}`, { org: 'elsewhere' }),
-      send('bulk users', 'POST', '/api/v1/users/bulk', [1, 2, 3].map((i) => ({ id: `busy-bulk-${round}-${i}`, org: 'elsewhere' }))),
-      send('patch strategy', 'PATCH', `/api/v1/strategies/${strategyId}`, { title: `busy round ${round}` }),
+      send(
+        'bulk users',
+        'POST',
+        '/api/v1/users/bulk',
+        [1, 2, 3].map((i) => ({ id: `busy-bulk-${round}-${i}`, org: 'elsewhere' })),
+      ),
+      send('patch strategy', 'PATCH', `/api/v1/strategies/${strategyId}`, {
+        title: `busy round ${round}`,
+      }),
     ]);
   }
 
@@ -86,10 +117,14 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
     while ((await mockState(mock)).deltas < 200) await sleep(20);
 
     const writes = [];
-    writes.push(...(await holdWriteLock('BEGIN IMMEDIATE', userIds[0]!, () => apiWrites(1, strategyId))));
+    writes.push(
+      ...(await holdWriteLock('BEGIN IMMEDIATE', userIds[0]!, () => apiWrites(1, strategyId))),
+    );
     const deltasBetween = (await mockState(mock)).deltas;
     await sleep(300);
-    writes.push(...(await holdWriteLock('BEGIN EXCLUSIVE', userIds[1]!, () => apiWrites(2, strategyId))));
+    writes.push(
+      ...(await holdWriteLock('BEGIN EXCLUSIVE', userIds[1]!, () => apiWrites(2, strategyId))),
+    );
     const deltasAfterLocks = (await mockState(mock)).deltas;
 
     const first = await scanning;

@@ -36,7 +36,10 @@ interface Harness {
 }
 
 /** A client with instant, recorded sleeps; `onSleep` runs during each wait (e.g. to heal the gateway). */
-function harness(overrides: Partial<GatewayClientOptions> = {}, onSleep?: (n: number) => void): Harness {
+function harness(
+  overrides: Partial<GatewayClientOptions> = {},
+  onSleep?: (n: number) => void,
+): Harness {
   const sleeps: number[] = [];
   const warnings: Harness['warnings'] = [];
   const client = createAiGatewayClient({
@@ -53,7 +56,9 @@ function harness(overrides: Partial<GatewayClientOptions> = {}, onSleep?: (n: nu
       sleeps.push(ms);
       onSleep?.(sleeps.length);
     },
-    logger: { warn: (msg, fields) => void warnings.push({ msg, fields: fields as Record<string, unknown> }) },
+    logger: {
+      warn: (msg, fields) => void warnings.push({ msg, fields: fields as Record<string, unknown> }),
+    },
     ...overrides,
   });
   return { client, sleeps, warnings };
@@ -138,7 +143,14 @@ describe('errors that retrying cannot fix', () => {
     const { client, sleeps } = harness({ authValue: 'wrong' });
     const user = userId();
     const error = await failure(client.deltaQuota(user, 1, { idempotencyKey: grantKey() }));
-    expect(error).toMatchObject({ code: 'gateway_error', reason: 'http_status', status: 401, retryable: false, uncertain: false, attempts: 1 });
+    expect(error).toMatchObject({
+      code: 'gateway_error',
+      reason: 'http_status',
+      status: 401,
+      retryable: false,
+      uncertain: false,
+      attempts: 1,
+    });
     expect(error.message).toContain('missing or wrong x-admin-key header');
     expect(sleeps).toEqual([]);
     expect(gw.state().quotas[user]).toBeUndefined();
@@ -149,11 +161,16 @@ describe('errors that retrying cannot fix', () => {
     const seen: (string | undefined)[] = [];
     const probe = createServer((req, res) => {
       seen.push(req.headers['x-admin-key'] as string | undefined);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true,"data":{"quota":1}}');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"success":true,"data":{"quota":1}}');
     });
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     try {
-      const { client } = harness({ baseUrl: `http://127.0.0.1:${(probe.address() as { port: number }).port}`, authValue: '' });
+      const { client } = harness({
+        baseUrl: `http://127.0.0.1:${(probe.address() as { port: number }).port}`,
+        authValue: '',
+      });
       expect(await client.getQuota('u')).toBe(1);
       expect(seen).toEqual([undefined]);
     } finally {
@@ -211,15 +228,41 @@ describe('retries', () => {
     const user = userId();
     gw.setFaults({ failure_rate: 1, status: 503 });
     const error = await failure(client.deltaQuota(user, 5, { idempotencyKey: grantKey() }));
-    expect(error).toMatchObject({ reason: 'http_status', status: 503, retryable: true, uncertain: false, attempts: 3 });
-    expect(error.message).toBe('gateway delta_quota failed after 3 attempts: gateway answered HTTP 503: injected failure');
+    expect(error).toMatchObject({
+      reason: 'http_status',
+      status: 503,
+      retryable: true,
+      uncertain: false,
+      attempts: 3,
+    });
+    expect(error.message).toBe(
+      'gateway delta_quota failed after 3 attempts: gateway answered HTTP 503: injected failure',
+    );
     // random() = 0.5: half of 100 ms, then half of 200 ms.
     expect(sleeps).toEqual([50, 100]);
     expect(gw.state().quotas[user]).toBeUndefined();
 
     expect(warnings.map((w) => w.fields)).toEqual([
-      { operation: 'delta_quota', user_id: user, attempt: 1, max_attempts: 3, status: 503, reason: 'http_status', uncertain: false, delay_ms: 50 },
-      { operation: 'delta_quota', user_id: user, attempt: 2, max_attempts: 3, status: 503, reason: 'http_status', uncertain: false, delay_ms: 100 },
+      {
+        operation: 'delta_quota',
+        user_id: user,
+        attempt: 1,
+        max_attempts: 3,
+        status: 503,
+        reason: 'http_status',
+        uncertain: false,
+        delay_ms: 50,
+      },
+      {
+        operation: 'delta_quota',
+        user_id: user,
+        attempt: 2,
+        max_attempts: 3,
+        status: 503,
+        reason: 'http_status',
+        uncertain: false,
+        delay_ms: 100,
+      },
     ]);
     expect(warnings.every((w) => w.msg === 'gateway request failed, retrying')).toBe(true);
     expect(JSON.stringify(warnings)).not.toContain(KEY);
@@ -271,7 +314,12 @@ describe('retries', () => {
 
     const { client, sleeps } = harness({ baseUrl: `http://127.0.0.1:${port}` });
     const error = await failure(client.deltaQuota(userId(), 1, { idempotencyKey: grantKey() }));
-    expect(error).toMatchObject({ reason: 'connect_failed', retryable: true, uncertain: false, attempts: 3 });
+    expect(error).toMatchObject({
+      reason: 'connect_failed',
+      retryable: true,
+      uncertain: false,
+      attempts: 3,
+    });
     expect(sleeps).toHaveLength(2);
   });
 
@@ -302,7 +350,12 @@ describe('uncertain outcomes', () => {
     const user = userId();
     gw.setFaults({ latency_ms: 600 });
     const error = await failure(client.deltaQuota(user, 2, { idempotencyKey: grantKey() }));
-    expect(error).toMatchObject({ reason: 'timeout', retryable: true, uncertain: true, attempts: 1 });
+    expect(error).toMatchObject({
+      reason: 'timeout',
+      retryable: true,
+      uncertain: true,
+      attempts: 1,
+    });
     await waitFor(() => gw.state().quotas[user] === 2);
   });
 
@@ -318,14 +371,21 @@ describe('uncertain outcomes', () => {
     const user = userId();
     gw.setFaults({ drop_after_apply_rate: 1 });
     const error = await failure(client.deltaQuota(user, 3, { idempotencyKey: grantKey() }));
-    expect(error).toMatchObject({ reason: 'connection_lost', retryable: true, uncertain: true, attempts: 1 });
+    expect(error).toMatchObject({
+      reason: 'connection_lost',
+      retryable: true,
+      uncertain: true,
+      attempts: 1,
+    });
     expect(gw.state().quotas[user]).toBe(3);
   });
 
   it('retrying a dropped delta reuses its Idempotency-Key, so a key-honouring gateway applies it once', async () => {
     const user = userId();
     const before = gw.state();
-    const { client, sleeps } = harness({ honoursIdempotency: true }, () => gw.setFaults({ drop_after_apply_rate: 0 }));
+    const { client, sleeps } = harness({ honoursIdempotency: true }, () =>
+      gw.setFaults({ drop_after_apply_rate: 0 }),
+    );
     gw.setFaults({ drop_after_apply_rate: 1 });
     await client.deltaQuota(user, 10, { idempotencyKey: grantKey() });
     expect(sleeps).toHaveLength(1);
@@ -358,7 +418,9 @@ describe('uncertain outcomes', () => {
   });
 
   it('refreshQuota is re-sent after a dropped connection whatever the setting: setting a value twice is harmless', async () => {
-    const { client, sleeps } = harness({ honoursIdempotency: false }, () => gw.setFaults({ drop_after_apply_rate: 0 }));
+    const { client, sleeps } = harness({ honoursIdempotency: false }, () =>
+      gw.setFaults({ drop_after_apply_rate: 0 }),
+    );
     const user = userId();
     gw.setFaults({ drop_after_apply_rate: 1, honour_idempotency: false });
     await client.refreshQuota(user, 50);
@@ -367,7 +429,9 @@ describe('uncertain outcomes', () => {
   });
 
   it('with honoursIdempotency=false a certain failure is still retried', async () => {
-    const { client, sleeps } = harness({ honoursIdempotency: false }, () => gw.setFaults({ failure_rate: 0 }));
+    const { client, sleeps } = harness({ honoursIdempotency: false }, () =>
+      gw.setFaults({ failure_rate: 0 }),
+    );
     const user = userId();
     gw.setFaults({ failure_rate: 1, honour_idempotency: false });
     await client.deltaQuota(user, 6, { idempotencyKey: grantKey() });
@@ -376,7 +440,9 @@ describe('uncertain outcomes', () => {
   });
 
   it('why the setting matters: re-sending to a gateway that ignores keys grants twice', async () => {
-    const { client } = harness({ honoursIdempotency: true }, () => gw.setFaults({ drop_after_apply_rate: 0 }));
+    const { client } = harness({ honoursIdempotency: true }, () =>
+      gw.setFaults({ drop_after_apply_rate: 0 }),
+    );
     const user = userId();
     gw.setFaults({ drop_after_apply_rate: 1, honour_idempotency: false });
     await client.deltaQuota(user, 5, { idempotencyKey: grantKey() });
@@ -395,7 +461,11 @@ describe('uncertain outcomes', () => {
   });
 
   it('a 502 or 504 on a delta is uncertain (a proxy may have forwarded it); a 503 is not', async () => {
-    for (const [status, uncertain] of [[502, true], [504, true], [503, false]] as const) {
+    for (const [status, uncertain] of [
+      [502, true],
+      [504, true],
+      [503, false],
+    ] as const) {
       const { client } = harness({ maxAttempts: 1 });
       gw.setFaults({ failure_rate: 1, status });
       const error = await failure(client.deltaQuota(userId(), 1, { idempotencyKey: grantKey() }));
@@ -413,7 +483,9 @@ describe('answers from gateways other than our mock', () => {
     // A bare HTTP server answering whatever the test sets: real sockets, no module mocks.
     server = createServer((req, res) => {
       req.resume();
-      req.on('end', () => res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body));
+      req.on('end', () =>
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -423,7 +495,12 @@ describe('answers from gateways other than our mock', () => {
   it('reads the real Higress plugin envelope (string codes, quota as a string)', async () => {
     reply = {
       status: 200,
-      body: JSON.stringify({ code: 'ai-gateway.queryquota', message: 'query quota successful', success: true, data: { user_id: 'u', quota: '42', type: 'total_quota' } }),
+      body: JSON.stringify({
+        code: 'ai-gateway.queryquota',
+        message: 'query quota successful',
+        success: true,
+        data: { user_id: 'u', quota: '42', type: 'total_quota' },
+      }),
     };
     expect(await harness({ baseUrl: base }).client.getQuota('u')).toBe(42);
   });
@@ -432,25 +509,43 @@ describe('answers from gateways other than our mock', () => {
     reply = { status: 200, body: JSON.stringify({ code: 403, message: 'nope', success: false }) };
     const { client, sleeps } = harness({ baseUrl: base });
     const error = await failure(client.deltaQuota('u', 1, { idempotencyKey: 'k' }));
-    expect(error).toMatchObject({ reason: 'rejected', retryable: false, uncertain: false, attempts: 1 });
+    expect(error).toMatchObject({
+      reason: 'rejected',
+      retryable: false,
+      uncertain: false,
+      attempts: 1,
+    });
     expect(sleeps).toEqual([]);
   });
 
   it('success:false without a 4xx code is retried', async () => {
-    reply = { status: 200, body: JSON.stringify({ code: 'ai-gateway.error', message: 'redis down', success: false }) };
+    reply = {
+      status: 200,
+      body: JSON.stringify({ code: 'ai-gateway.error', message: 'redis down', success: false }),
+    };
     const error = await failure(harness({ baseUrl: base }).client.getQuota('u'));
     expect(error).toMatchObject({ reason: 'rejected', retryable: true, attempts: 3 });
   });
 
   it('an unreadable 2xx answer to a delta is uncertain and not retried', async () => {
     reply = { status: 200, body: '<html>proxy page</html>' };
-    const error = await failure(harness({ baseUrl: base }).client.deltaQuota('u', 1, { idempotencyKey: 'k' }));
-    expect(error).toMatchObject({ reason: 'bad_response', retryable: false, uncertain: true, attempts: 1 });
+    const error = await failure(
+      harness({ baseUrl: base }).client.deltaQuota('u', 1, { idempotencyKey: 'k' }),
+    );
+    expect(error).toMatchObject({
+      reason: 'bad_response',
+      retryable: false,
+      uncertain: true,
+      attempts: 1,
+    });
     expect(error.message).toContain('<html>proxy page</html>');
   });
 
   it('a query answer without a numeric quota is a bad response', async () => {
-    reply = { status: 200, body: JSON.stringify({ code: 200, success: true, data: { user_id: 'u' } }) };
+    reply = {
+      status: 200,
+      body: JSON.stringify({ code: 200, success: true, data: { user_id: 'u' } }),
+    };
     const error = await failure(harness({ baseUrl: base }).client.getQuota('u'));
     expect(error).toMatchObject({ reason: 'bad_response', retryable: false });
   });
@@ -463,7 +558,11 @@ describe('answers from gateways other than our mock', () => {
     });
     await new Promise<void>((resolve) => dated.listen(0, '127.0.0.1', resolve));
     try {
-      const { client, sleeps } = harness({ baseUrl: `http://127.0.0.1:${(dated.address() as { port: number }).port}`, maxAttempts: 2, now: () => now });
+      const { client, sleeps } = harness({
+        baseUrl: `http://127.0.0.1:${(dated.address() as { port: number }).port}`,
+        maxAttempts: 2,
+        now: () => now,
+      });
       await failure(client.getQuota('u'));
       expect(sleeps).toEqual([9_000]);
     } finally {

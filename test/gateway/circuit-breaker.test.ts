@@ -4,13 +4,30 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
-import { CircuitBreaker, createAiGatewayClient, GatewayError, type CircuitChange } from '../../src/gateway/index.ts';
+import {
+  CircuitBreaker,
+  createAiGatewayClient,
+  GatewayError,
+  type CircuitChange,
+} from '../../src/gateway/index.ts';
 
 function breakerAt(start = 1_000) {
   let now = start;
   const changes: CircuitChange[] = [];
-  const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, maxCooldownMs: 3_000, now: () => now, onChange: (c) => changes.push(c) });
-  return { breaker, changes, advance: (ms: number) => { now += ms; } };
+  const breaker = new CircuitBreaker({
+    failureThreshold: 3,
+    cooldownMs: 1_000,
+    maxCooldownMs: 3_000,
+    now: () => now,
+    onChange: (c) => changes.push(c),
+  });
+  return {
+    breaker,
+    changes,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('CircuitBreaker', () => {
@@ -44,7 +61,14 @@ describe('CircuitBreaker', () => {
     advance(3_000);
     breaker.recordSuccess();
     expect(breaker.state).toBe('closed');
-    expect(changes.map((c) => c.state)).toEqual(['open', 'half_open', 'open', 'half_open', 'open', 'closed']);
+    expect(changes.map((c) => c.state)).toEqual([
+      'open',
+      'half_open',
+      'open',
+      'half_open',
+      'open',
+      'closed',
+    ]);
     // Closed again: the threshold and the first cooldown apply afresh.
     for (let i = 0; i < 3; i++) breaker.recordFailure();
     expect(breaker.retryAt()).toBe(7_000 + 1_000);
@@ -64,33 +88,68 @@ describe('the gateway client with a circuit breaker', () => {
       req.resume();
       req.on('end', () => {
         res.writeHead(down ? 503 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(down ? { success: false, code: 503, message: 'down' } : { success: true, code: 200, message: 'ok', data: { quota: 1 } }));
+        res.end(
+          JSON.stringify(
+            down
+              ? { success: false, code: 503, message: 'down' }
+              : { success: true, code: 200, message: 'ok', data: { quota: 1 } },
+          ),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 
-  const client = (breaker: CircuitBreaker, now: () => number, authValue = KEY) => createAiGatewayClient({
-    baseUrl: url, adminPath: '/v1/chat/completions/quota', authHeader: 'x-admin-key', authValue,
-    timeoutMs: 2_000, maxAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 2, sleep: async () => undefined,
-    honoursIdempotency: true, breaker, now,
-  });
+  const client = (breaker: CircuitBreaker, now: () => number, authValue = KEY) =>
+    createAiGatewayClient({
+      baseUrl: url,
+      adminPath: '/v1/chat/completions/quota',
+      authHeader: 'x-admin-key',
+      authValue,
+      timeoutMs: 2_000,
+      maxAttempts: 3,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 2,
+      sleep: async () => undefined,
+      honoursIdempotency: true,
+      breaker,
+      now,
+    });
 
   it('stops sending during an outage, probes after the cooldown, and recovers', async () => {
     let now = 1_000_000;
     const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 5_000, now: () => now });
     const gateway = client(breaker, () => now);
-    const delta = (i: number) => gateway.deltaQuota(`b-${i}`, 1, { idempotencyKey: `qm:9:once:b-${i}` });
+    const delta = (i: number) =>
+      gateway.deltaQuota(`b-${i}`, 1, { idempotencyKey: `qm:9:once:b-${i}` });
     down = true;
     requests = 0;
     const errors: GatewayError[] = [];
-    for (let i = 0; i < 20; i++) errors.push(await delta(i).then(() => { throw new Error('should fail'); }, (e: GatewayError) => e));
+    for (let i = 0; i < 20; i++)
+      errors.push(
+        await delta(i).then(
+          () => {
+            throw new Error('should fail');
+          },
+          (e: GatewayError) => e,
+        ),
+      );
     // Two operations of three attempts each reached the gateway; the other 18 were refused here.
     expect(requests).toBe(6);
-    expect(errors.slice(0, 2).every((e) => e.reason === 'http_status' && e.status === 503)).toBe(true);
-    expect(errors.slice(2).every((e) => e.reason === 'circuit_open' && !e.uncertain && !e.retryable)).toBe(true);
+    expect(errors.slice(0, 2).every((e) => e.reason === 'http_status' && e.status === 503)).toBe(
+      true,
+    );
+    expect(
+      errors.slice(2).every((e) => e.reason === 'circuit_open' && !e.uncertain && !e.retryable),
+    ).toBe(true);
     expect(errors[2]!.message).toContain(new Date(now + 5_000).toISOString());
 
     // Readiness pings are not refused: they report the gateway as it is.
@@ -122,11 +181,21 @@ describe('the gateway client with a circuit breaker', () => {
 
 describe('the gateway client against the mock gateway', () => {
   let gw: RunningMockGateway;
-  beforeAll(async () => { gw = await startMockGateway({ authValue: 'right-key' }); });
+  beforeAll(async () => {
+    gw = await startMockGateway({ authValue: 'right-key' });
+  });
   afterAll(() => gw.close());
 
   it('a gateway that refuses our key opens the circuit too; a user it rejects does not', async () => {
-    const options = { baseUrl: gw.url, adminPath: '/v1/chat/completions/quota', authHeader: 'x-admin-key', timeoutMs: 2_000, maxAttempts: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 2 };
+    const options = {
+      baseUrl: gw.url,
+      adminPath: '/v1/chat/completions/quota',
+      authHeader: 'x-admin-key',
+      timeoutMs: 2_000,
+      maxAttempts: 1,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 2,
+    };
     const refused = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 5_000 });
     const wrongKey = createAiGatewayClient({ ...options, authValue: 'wrong', breaker: refused });
     await expect(wrongKey.getQuota('x')).rejects.toMatchObject({ status: 401 });
@@ -135,7 +204,10 @@ describe('the gateway client against the mock gateway', () => {
 
     const fine = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 5_000 });
     const rightKey = createAiGatewayClient({ ...options, authValue: 'right-key', breaker: fine });
-    for (let i = 0; i < 3; i++) await expect(rightKey.deltaQuota('', 1, { idempotencyKey: 'k' })).rejects.toMatchObject({ reason: 'invalid_argument' });
+    for (let i = 0; i < 3; i++)
+      await expect(rightKey.deltaQuota('', 1, { idempotencyKey: 'k' })).rejects.toMatchObject({
+        reason: 'invalid_argument',
+      });
     expect(fine.state).toBe('closed');
   });
 });

@@ -47,7 +47,9 @@ describe('createLimiter', () => {
     const limiter = createLimiter(undefined);
     const gate = deferred();
     let started = 0;
-    const runs = Array.from({ length: 50 }, () => limiter.run(async () => (started += 1, await gate.promise)));
+    const runs = Array.from({ length: 50 }, () =>
+      limiter.run(async () => ((started += 1), await gate.promise)),
+    );
     await Promise.resolve();
     expect(started).toBe(50);
     gate.resolve();

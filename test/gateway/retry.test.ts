@@ -10,7 +10,12 @@ import {
   type RetryPolicy,
 } from '../../src/gateway/retry.ts';
 
-const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000, retryAfterMaxMs: 30_000 };
+const policy: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  retryAfterMaxMs: 30_000,
+};
 const almostOne = () => 0.999_999;
 
 describe('backoffDelayMs (full jitter)', () => {
@@ -29,7 +34,7 @@ describe('backoffDelayMs (full jitter)', () => {
 
   it('spreads delays across the whole range', () => {
     let seed = 42;
-    const lcg = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const lcg = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const delays = Array.from({ length: 1_000 }, () => backoffDelayMs(3, policy, lcg));
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...delays)).toBeLessThanOrEqual(400);
@@ -91,30 +96,57 @@ describe('status classification', () => {
 });
 
 describe('decideRetry', () => {
-  const ask = (failure: { retryable: boolean; uncertain: boolean; retryAfterMs?: number }, attempt: number, resendableWhenUncertain = true) =>
-    decideRetry({ failure, attempt, resendableWhenUncertain, policy, random: () => 0.5 });
+  const ask = (
+    failure: { retryable: boolean; uncertain: boolean; retryAfterMs?: number },
+    attempt: number,
+    resendableWhenUncertain = true,
+  ) => decideRetry({ failure, attempt, resendableWhenUncertain, policy, random: () => 0.5 });
 
   it('retries a retryable failure with jittered backoff until the attempts run out', () => {
     expect(ask({ retryable: true, uncertain: false }, 1)).toEqual({ retry: true, delayMs: 50 });
     expect(ask({ retryable: true, uncertain: false }, 2)).toEqual({ retry: true, delayMs: 100 });
     expect(ask({ retryable: true, uncertain: false }, 3)).toEqual({ retry: true, delayMs: 200 });
-    expect(ask({ retryable: true, uncertain: false }, 4)).toEqual({ retry: false, why: 'attempts_exhausted' });
+    expect(ask({ retryable: true, uncertain: false }, 4)).toEqual({
+      retry: false,
+      why: 'attempts_exhausted',
+    });
   });
 
   it('never retries a failure that will not change', () => {
-    expect(ask({ retryable: false, uncertain: false }, 1)).toEqual({ retry: false, why: 'not_retryable' });
+    expect(ask({ retryable: false, uncertain: false }, 1)).toEqual({
+      retry: false,
+      why: 'not_retryable',
+    });
   });
 
   it('waits exactly what Retry-After asks, and gives up when it asks for too long', () => {
-    expect(ask({ retryable: true, uncertain: false, retryAfterMs: 7_000 }, 1)).toEqual({ retry: true, delayMs: 7_000 });
-    expect(ask({ retryable: true, uncertain: false, retryAfterMs: 0 }, 1)).toEqual({ retry: true, delayMs: 0 });
-    expect(ask({ retryable: true, uncertain: false, retryAfterMs: 30_001 }, 1)).toEqual({ retry: false, why: 'retry_after_too_long' });
+    expect(ask({ retryable: true, uncertain: false, retryAfterMs: 7_000 }, 1)).toEqual({
+      retry: true,
+      delayMs: 7_000,
+    });
+    expect(ask({ retryable: true, uncertain: false, retryAfterMs: 0 }, 1)).toEqual({
+      retry: true,
+      delayMs: 0,
+    });
+    expect(ask({ retryable: true, uncertain: false, retryAfterMs: 30_001 }, 1)).toEqual({
+      retry: false,
+      why: 'retry_after_too_long',
+    });
   });
 
   it('re-sends an uncertain request only where re-sending cannot apply it twice', () => {
-    expect(ask({ retryable: true, uncertain: true }, 1, true)).toEqual({ retry: true, delayMs: 50 });
-    expect(ask({ retryable: true, uncertain: true }, 1, false)).toEqual({ retry: false, why: 'uncertain_not_resendable' });
+    expect(ask({ retryable: true, uncertain: true }, 1, true)).toEqual({
+      retry: true,
+      delayMs: 50,
+    });
+    expect(ask({ retryable: true, uncertain: true }, 1, false)).toEqual({
+      retry: false,
+      why: 'uncertain_not_resendable',
+    });
     // A certain failure is retried either way.
-    expect(ask({ retryable: true, uncertain: false }, 1, false)).toEqual({ retry: true, delayMs: 50 });
+    expect(ask({ retryable: true, uncertain: false }, 1, false)).toEqual({
+      retry: true,
+      delayMs: 50,
+    });
   });
 });

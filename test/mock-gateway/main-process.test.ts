@@ -13,7 +13,8 @@ const children: ChildProcessWithoutNullStreams[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,42 +52,54 @@ async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 20_000):
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(child.output())) {
     if (child.process.exitCode !== null) throw new Error(`exited early: ${child.output()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}: ${child.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${pattern}: ${child.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 describe('mock-gateway/main.ts', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('serves on MOCK_GATEWAY_PORT and exits 0 on %s, saving its state file', async (signal) => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'qm-mock-entry-'));
-    dirs.push(dir);
-    const stateFile = join(dir, 'state.json');
-    const child = startEntry({
-      MOCK_GATEWAY_PORT: String(port),
-      MOCK_GATEWAY_AUTH_VALUE: KEY,
-      MOCK_GATEWAY_STATE_FILE: stateFile,
-    });
-    await waitForOutput(child, /mock gateway listening on/);
-    expect(child.output()).toContain(`mock gateway listening on http://127.0.0.1:${port}`);
-    expect(child.output()).not.toContain(KEY);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'serves on MOCK_GATEWAY_PORT and exits 0 on %s, saving its state file',
+    async (signal) => {
+      const port = await freePort();
+      const dir = mkdtempSync(join(tmpdir(), 'qm-mock-entry-'));
+      dirs.push(dir);
+      const stateFile = join(dir, 'state.json');
+      const child = startEntry({
+        MOCK_GATEWAY_PORT: String(port),
+        MOCK_GATEWAY_AUTH_VALUE: KEY,
+        MOCK_GATEWAY_STATE_FILE: stateFile,
+      });
+      await waitForOutput(child, /mock gateway listening on/);
+      expect(child.output()).toContain(`mock gateway listening on http://127.0.0.1:${port}`);
+      expect(child.output()).not.toContain(KEY);
 
-    const base = `http://127.0.0.1:${port}`;
-    const delta = await fetch(`${base}/v1/chat/completions/quota/delta`, {
-      method: 'POST',
-      headers: { 'x-admin-key': KEY, 'idempotency-key': 'once' },
-      body: new URLSearchParams({ user_id: 'child-user', value: '2.5' }),
-    });
-    expect(delta.status).toBe(200);
-    const state = await fetch(`${base}/__mock/state`, { headers: { 'x-admin-key': KEY } });
-    expect(await state.json()).toEqual({ quotas: { 'child-user': 2.5 }, used: {}, deltas: 1, idempotent_replays: 0 });
-    expect((await fetch(`${base}/__mock/state`)).status).toBe(401);
+      const base = `http://127.0.0.1:${port}`;
+      const delta = await fetch(`${base}/v1/chat/completions/quota/delta`, {
+        method: 'POST',
+        headers: { 'x-admin-key': KEY, 'idempotency-key': 'once' },
+        body: new URLSearchParams({ user_id: 'child-user', value: '2.5' }),
+      });
+      expect(delta.status).toBe(200);
+      const state = await fetch(`${base}/__mock/state`, { headers: { 'x-admin-key': KEY } });
+      expect(await state.json()).toEqual({
+        quotas: { 'child-user': 2.5 },
+        used: {},
+        deltas: 1,
+        idempotent_replays: 0,
+      });
+      expect((await fetch(`${base}/__mock/state`)).status).toBe(401);
 
-    child.process.kill(signal);
-    expect(await child.exited).toEqual({ code: 0, signal: null });
-    expect(child.output()).toContain(`mock gateway stopping (${signal})`);
-    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ quotas: { 'child-user': 250 }, deltas: 1 });
-  });
+      child.process.kill(signal);
+      expect(await child.exited).toEqual({ code: 0, signal: null });
+      expect(child.output()).toContain(`mock gateway stopping (${signal})`);
+      expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+        quotas: { 'child-user': 250 },
+        deltas: 1,
+      });
+    },
+  );
 
   it('honours MOCK_GATEWAY_ADMIN_PATH, MOCK_GATEWAY_AUTH_HEADER and MOCK_GATEWAY_HONOUR_IDEMPOTENCY', async () => {
     const port = await freePort();
@@ -106,9 +119,15 @@ describe('mock-gateway/main.ts', () => {
       });
       expect(res.status).toBe(200);
     }
-    const state = await fetch(`http://127.0.0.1:${port}/__mock/state`, { headers: { 'x-gw-key': KEY } });
+    const state = await fetch(`http://127.0.0.1:${port}/__mock/state`, {
+      headers: { 'x-gw-key': KEY },
+    });
     // The key was ignored, as the real Higress plugin ignores it.
-    expect(await state.json()).toMatchObject({ quotas: { u: 2 }, deltas: 2, idempotent_replays: 0 });
+    expect(await state.json()).toMatchObject({
+      quotas: { u: 2 },
+      deltas: 2,
+      idempotent_replays: 0,
+    });
     child.process.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
   });

@@ -15,27 +15,55 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function post(base: string, path: string, form: Record<string, string>, key?: string): Promise<Response> {
+function post(
+  base: string,
+  path: string,
+  form: Record<string, string>,
+  key?: string,
+): Promise<Response> {
   const headers: Record<string, string> = { 'x-admin-key': KEY };
   if (key) headers['idempotency-key'] = key;
-  return fetch(`${base}${ADMIN}${path}`, { method: 'POST', headers, body: new URLSearchParams(form) });
+  return fetch(`${base}${ADMIN}${path}`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(form),
+  });
 }
 
 describe('state file', () => {
   it('survives a restart: balances, counters and remembered idempotency keys', async () => {
     const stateFile = join(dir, 'state.json');
     const first = await startMockGateway({ authValue: KEY, stateFile });
-    expect((await post(first.url, '/delta', { user_id: 'alice', value: '0.1' }, 'grant-1')).status).toBe(200);
-    expect((await post(first.url, '/delta', { user_id: 'alice', value: '0.2' }, 'grant-2')).status).toBe(200);
-    expect((await post(first.url, '/delta', { user_id: 'alice', value: '0.2' }, 'grant-2')).status).toBe(200);
-    expect((await post(first.url, '/used/refresh', { user_id: 'bob', quota: '12.34' })).status).toBe(200);
+    expect(
+      (await post(first.url, '/delta', { user_id: 'alice', value: '0.1' }, 'grant-1')).status,
+    ).toBe(200);
+    expect(
+      (await post(first.url, '/delta', { user_id: 'alice', value: '0.2' }, 'grant-2')).status,
+    ).toBe(200);
+    expect(
+      (await post(first.url, '/delta', { user_id: 'alice', value: '0.2' }, 'grant-2')).status,
+    ).toBe(200);
+    expect(
+      (await post(first.url, '/used/refresh', { user_id: 'bob', quota: '12.34' })).status,
+    ).toBe(200);
     const saved = first.state();
-    expect(saved).toEqual({ quotas: { alice: 0.3 }, used: { bob: 12.34 }, deltas: 2, idempotent_replays: 1 });
+    expect(saved).toEqual({
+      quotas: { alice: 0.3 },
+      used: { bob: 12.34 },
+      deltas: 2,
+      idempotent_replays: 1,
+    });
     await first.close();
 
     // Amounts are stored as integer hundredths, so the file itself holds no float noise.
     const onDisk = JSON.parse(readFileSync(stateFile, 'utf8'));
-    expect(onDisk).toMatchObject({ version: 1, quotas: { alice: 30 }, used: { bob: 1234 }, deltas: 2, idempotent_replays: 1 });
+    expect(onDisk).toMatchObject({
+      version: 1,
+      quotas: { alice: 30 },
+      used: { bob: 1234 },
+      deltas: 2,
+      idempotent_replays: 1,
+    });
     // Atomic writes leave no temp files behind.
     expect(readdirSync(dir)).toEqual(['state.json']);
 
@@ -43,7 +71,12 @@ describe('state file', () => {
     try {
       expect(second.state()).toEqual(saved);
       // A key used before the restart is still recognised: replayed, not applied again.
-      const replay = await post(second.url, '/delta', { user_id: 'alice', value: '0.1' }, 'grant-1');
+      const replay = await post(
+        second.url,
+        '/delta',
+        { user_id: 'alice', value: '0.1' },
+        'grant-1',
+      );
       expect((await replay.json()).data.quota).toBe(0.1);
       expect(second.state()).toEqual({ ...saved, idempotent_replays: 2 });
     } finally {
@@ -68,17 +101,47 @@ describe('state file', () => {
   it('a burst of concurrent deltas all reach the file', async () => {
     const stateFile = join(dir, 'state.json');
     const gw = await startMockGateway({ authValue: KEY, stateFile });
-    await Promise.all(Array.from({ length: 50 }, (_, i) => post(gw.url, '/delta', { user_id: `user-${i % 5}`, value: '1.01' })));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        post(gw.url, '/delta', { user_id: `user-${i % 5}`, value: '1.01' }),
+      ),
+    );
     await gw.close();
     const onDisk = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(onDisk.deltas).toBe(50);
-    expect(onDisk.quotas).toEqual({ 'user-0': 1010, 'user-1': 1010, 'user-2': 1010, 'user-3': 1010, 'user-4': 1010 });
+    expect(onDisk.quotas).toEqual({
+      'user-0': 1010,
+      'user-1': 1010,
+      'user-2': 1010,
+      'user-3': 1010,
+      'user-4': 1010,
+    });
   });
 
   it.each([
     ['not JSON', '{"quotas": '],
-    ['the wrong shape', JSON.stringify({ version: 1, quotas: { a: 'lots' }, used: {}, deltas: 0, idempotent_replays: 0, idempotency: [] })],
-    ['an unknown version', JSON.stringify({ version: 2, quotas: {}, used: {}, deltas: 0, idempotent_replays: 0, idempotency: [] })],
+    [
+      'the wrong shape',
+      JSON.stringify({
+        version: 1,
+        quotas: { a: 'lots' },
+        used: {},
+        deltas: 0,
+        idempotent_replays: 0,
+        idempotency: [],
+      }),
+    ],
+    [
+      'an unknown version',
+      JSON.stringify({
+        version: 2,
+        quotas: {},
+        used: {},
+        deltas: 0,
+        idempotent_replays: 0,
+        idempotency: [],
+      }),
+    ],
   ])('refuses to start from a file holding %s', async (_what, content) => {
     const stateFile = join(dir, 'state.json');
     writeFileSync(stateFile, content);

@@ -2,7 +2,11 @@
 // protocol, authentication, validation, idempotency and the /__mock control routes.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMockGatewayApp, startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
+import {
+  createMockGatewayApp,
+  startMockGateway,
+  type RunningMockGateway,
+} from '../../mock-gateway/server.ts';
 
 const KEY = 'protocol-test-key';
 const ADMIN = '/v1/chat/completions/quota';
@@ -23,7 +27,12 @@ const userId = () => `u-${randomUUID()}`;
 async function call(
   method: 'GET' | 'POST',
   path: string,
-  opts: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; base?: string } = {},
+  opts: {
+    form?: Record<string, string>;
+    json?: unknown;
+    headers?: Record<string, string>;
+    base?: string;
+  } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { 'x-admin-key': KEY, ...opts.headers };
   let body: string | URLSearchParams | undefined;
@@ -34,7 +43,11 @@ async function call(
   }
   const response = await fetch(`${opts.base ?? gw.url}${path}`, { method, headers, body });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : null,
+    headers: response.headers,
+  };
 }
 
 const getQuota = (user: string) => call('GET', `${ADMIN}?user_id=${encodeURIComponent(user)}`);
@@ -54,7 +67,9 @@ describe('quota routes', () => {
 
   it('refresh sets the total and delta adds to it, with negative deltas allowed', async () => {
     const user = userId();
-    const refreshed = await call('POST', `${ADMIN}/refresh`, { form: { user_id: user, quota: '100' } });
+    const refreshed = await call('POST', `${ADMIN}/refresh`, {
+      form: { user_id: user, quota: '100' },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).toMatchObject({ success: true, data: { user_id: user, quota: 100 } });
 
@@ -75,7 +90,8 @@ describe('quota routes', () => {
 
     // A long run of cents still sums exactly (floats would drift here).
     const other = userId();
-    for (let i = 0; i < 100; i += 1) await call('POST', `${ADMIN}/delta`, { form: { user_id: other, value: '0.01' } });
+    for (let i = 0; i < 100; i += 1)
+      await call('POST', `${ADMIN}/delta`, { form: { user_id: other, value: '0.01' } });
     expect(gw.state().quotas[other]).toBe(1);
   });
 
@@ -99,8 +115,14 @@ describe('used-quota routes', () => {
       success: true,
       data: { user_id: user, quota: 0, type: 'used_quota' },
     });
-    expect((await call('POST', `${ADMIN}/used/refresh`, { form: { user_id: user, quota: '10.5' } })).status).toBe(200);
-    expect((await call('POST', `${ADMIN}/used/delta`, { form: { user_id: user, value: '2.25' } })).status).toBe(200);
+    expect(
+      (await call('POST', `${ADMIN}/used/refresh`, { form: { user_id: user, quota: '10.5' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call('POST', `${ADMIN}/used/delta`, { form: { user_id: user, value: '2.25' } }))
+        .status,
+    ).toBe(200);
 
     expect((await call('GET', `${ADMIN}/used?user_id=${user}`)).body.data.quota).toBe(12.75);
     expect(gw.state().used[user]).toBe(12.75);
@@ -127,36 +149,56 @@ describe('authentication', () => {
     ['the key under another header', { authorization: KEY }],
   ];
 
-  it.each(routes)('%s refuses a missing or wrong key with a 401 envelope and changes nothing', async (_name, method, path) => {
-    const before = gw.state();
-    for (const [, headers] of credentials) {
-      const response = await fetch(`${gw.url}${path}`, {
-        method,
-        headers,
-        body: method === 'POST' ? new URLSearchParams({ user_id: 'a', value: '1', quota: '1' }) : undefined,
-      });
-      expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({
-        code: 401,
-        message: 'missing or wrong x-admin-key header',
-        success: false,
-        data: null,
-      });
-    }
-    expect(gw.state()).toEqual(before);
-  });
+  it.each(routes)(
+    '%s refuses a missing or wrong key with a 401 envelope and changes nothing',
+    async (_name, method, path) => {
+      const before = gw.state();
+      for (const [, headers] of credentials) {
+        const response = await fetch(`${gw.url}${path}`, {
+          method,
+          headers,
+          body:
+            method === 'POST'
+              ? new URLSearchParams({ user_id: 'a', value: '1', quota: '1' })
+              : undefined,
+        });
+        expect(response.status).toBe(401);
+        expect(await response.json()).toEqual({
+          code: 401,
+          message: 'missing or wrong x-admin-key header',
+          success: false,
+          data: null,
+        });
+      }
+      expect(gw.state()).toEqual(before);
+    },
+  );
 
   it('honours a custom admin path, auth header and key', async () => {
-    const custom = await startMockGateway({ adminPath: '/quota/', authHeader: 'x-custom', authValue: 's3cret' });
+    const custom = await startMockGateway({
+      adminPath: '/quota/',
+      authHeader: 'x-custom',
+      authValue: 's3cret',
+    });
     try {
       const user = userId();
-      const ok = await call('POST', '/quota/delta', { base: custom.url, headers: { 'x-custom': 's3cret' }, form: { user_id: user, value: '3' } });
+      const ok = await call('POST', '/quota/delta', {
+        base: custom.url,
+        headers: { 'x-custom': 's3cret' },
+        form: { user_id: user, value: '3' },
+      });
       expect(ok.status).toBe(200);
       expect(custom.state().quotas[user]).toBe(3);
-      const refused = await call('GET', `/quota?user_id=${user}`, { base: custom.url, headers: { 'x-admin-key': 's3cret' } });
+      const refused = await call('GET', `/quota?user_id=${user}`, {
+        base: custom.url,
+        headers: { 'x-admin-key': 's3cret' },
+      });
       expect(refused.status).toBe(401);
       expect(refused.body.message).toBe('missing or wrong x-custom header');
-      const oldPath = await call('GET', `${ADMIN}?user_id=${user}`, { base: custom.url, headers: { 'x-custom': 's3cret' } });
+      const oldPath = await call('GET', `${ADMIN}?user_id=${user}`, {
+        base: custom.url,
+        headers: { 'x-custom': 's3cret' },
+      });
       expect(oldPath.status).toBe(404);
     } finally {
       await custom.close();
@@ -167,26 +209,95 @@ describe('authentication', () => {
 describe('input validation', () => {
   const cases: [string, 'GET' | 'POST', string, Record<string, string> | undefined, string][] = [
     ['GET without user_id', 'GET', ADMIN, undefined, 'user_id is required (1-256 characters)'],
-    ['GET with empty user_id', 'GET', `${ADMIN}?user_id=`, undefined, 'user_id is required (1-256 characters)'],
-    ['delta without user_id', 'POST', `${ADMIN}/delta`, { value: '1' }, 'user_id is required (1-256 characters)'],
-    ['delta with an overlong user_id', 'POST', `${ADMIN}/delta`, { user_id: 'x'.repeat(257), value: '1' }, 'user_id is required (1-256 characters)'],
-    ['delta without value', 'POST', `${ADMIN}/delta`, { user_id: 'v1' }, 'value must be a decimal with at most 2 decimal places'],
-    ['delta with text', 'POST', `${ADMIN}/delta`, { user_id: 'v1', value: 'ten' }, 'value must be a decimal with at most 2 decimal places'],
-    ['delta with 3 decimals', 'POST', `${ADMIN}/delta`, { user_id: 'v1', value: '0.123' }, 'value must be a decimal with at most 2 decimal places'],
-    ['delta with an exponent', 'POST', `${ADMIN}/delta`, { user_id: 'v1', value: '1e3' }, 'value must be a decimal with at most 2 decimal places'],
-    ['delta with an absurd amount', 'POST', `${ADMIN}/delta`, { user_id: 'v1', value: '99999999999999' }, 'value must be a decimal with at most 2 decimal places'],
-    ['refresh negative', 'POST', `${ADMIN}/refresh`, { user_id: 'v1', quota: '-1' }, 'quota must not be negative'],
-    ['refresh without quota', 'POST', `${ADMIN}/refresh`, { user_id: 'v1', value: '5' }, 'quota must be a decimal with at most 2 decimal places'],
-    ['used/delta with text', 'POST', `${ADMIN}/used/delta`, { user_id: 'v1', value: 'x' }, 'value must be a decimal with at most 2 decimal places'],
+    [
+      'GET with empty user_id',
+      'GET',
+      `${ADMIN}?user_id=`,
+      undefined,
+      'user_id is required (1-256 characters)',
+    ],
+    [
+      'delta without user_id',
+      'POST',
+      `${ADMIN}/delta`,
+      { value: '1' },
+      'user_id is required (1-256 characters)',
+    ],
+    [
+      'delta with an overlong user_id',
+      'POST',
+      `${ADMIN}/delta`,
+      { user_id: 'x'.repeat(257), value: '1' },
+      'user_id is required (1-256 characters)',
+    ],
+    [
+      'delta without value',
+      'POST',
+      `${ADMIN}/delta`,
+      { user_id: 'v1' },
+      'value must be a decimal with at most 2 decimal places',
+    ],
+    [
+      'delta with text',
+      'POST',
+      `${ADMIN}/delta`,
+      { user_id: 'v1', value: 'ten' },
+      'value must be a decimal with at most 2 decimal places',
+    ],
+    [
+      'delta with 3 decimals',
+      'POST',
+      `${ADMIN}/delta`,
+      { user_id: 'v1', value: '0.123' },
+      'value must be a decimal with at most 2 decimal places',
+    ],
+    [
+      'delta with an exponent',
+      'POST',
+      `${ADMIN}/delta`,
+      { user_id: 'v1', value: '1e3' },
+      'value must be a decimal with at most 2 decimal places',
+    ],
+    [
+      'delta with an absurd amount',
+      'POST',
+      `${ADMIN}/delta`,
+      { user_id: 'v1', value: '99999999999999' },
+      'value must be a decimal with at most 2 decimal places',
+    ],
+    [
+      'refresh negative',
+      'POST',
+      `${ADMIN}/refresh`,
+      { user_id: 'v1', quota: '-1' },
+      'quota must not be negative',
+    ],
+    [
+      'refresh without quota',
+      'POST',
+      `${ADMIN}/refresh`,
+      { user_id: 'v1', value: '5' },
+      'quota must be a decimal with at most 2 decimal places',
+    ],
+    [
+      'used/delta with text',
+      'POST',
+      `${ADMIN}/used/delta`,
+      { user_id: 'v1', value: 'x' },
+      'value must be a decimal with at most 2 decimal places',
+    ],
   ];
 
-  it.each(cases)('%s → 400 envelope, nothing applied', async (_name, method, path, form, message) => {
-    const before = gw.state();
-    const res = await call(method, path, { form });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ code: 400, message, success: false, data: null });
-    expect(gw.state()).toEqual(before);
-  });
+  it.each(cases)(
+    '%s → 400 envelope, nothing applied',
+    async (_name, method, path, form, message) => {
+      const before = gw.state();
+      const res = await call(method, path, { form });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ code: 400, message, success: false, data: null });
+      expect(gw.state()).toEqual(before);
+    },
+  );
 
   it('refuses a JSON body on a form route', async () => {
     const res = await call('POST', `${ADMIN}/delta`, { json: { user_id: 'v1', value: '1' } });
@@ -197,7 +308,12 @@ describe('input validation', () => {
   it('answers unknown routes with a 404 envelope', async () => {
     const res = await call('GET', '/v1/other');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ code: 404, message: 'no route for GET /v1/other', success: false, data: null });
+    expect(res.body).toEqual({
+      code: 404,
+      message: 'no route for GET /v1/other',
+      success: false,
+      data: null,
+    });
   });
 });
 
@@ -206,9 +322,15 @@ describe('Idempotency-Key', () => {
     const user = userId();
     const key = `k-${randomUUID()}`;
     const before = gw.state();
-    const first = await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': key }, form: { user_id: user, value: '7.5' } });
+    const first = await call('POST', `${ADMIN}/delta`, {
+      headers: { 'idempotency-key': key },
+      form: { user_id: user, value: '7.5' },
+    });
     // Even a different body under the same key gets the first answer: the key names the operation.
-    const second = await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': key }, form: { user_id: user, value: '9' } });
+    const second = await call('POST', `${ADMIN}/delta`, {
+      headers: { 'idempotency-key': key },
+      form: { user_id: user, value: '9' },
+    });
     expect(second.status).toBe(first.status);
     expect(second.body).toEqual(first.body);
     const after = gw.state();
@@ -219,8 +341,14 @@ describe('Idempotency-Key', () => {
 
   it('different keys, or no key, apply every time', async () => {
     const user = userId();
-    await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': `a-${randomUUID()}` }, form: { user_id: user, value: '1' } });
-    await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': `b-${randomUUID()}` }, form: { user_id: user, value: '1' } });
+    await call('POST', `${ADMIN}/delta`, {
+      headers: { 'idempotency-key': `a-${randomUUID()}` },
+      form: { user_id: user, value: '1' },
+    });
+    await call('POST', `${ADMIN}/delta`, {
+      headers: { 'idempotency-key': `b-${randomUUID()}` },
+      form: { user_id: user, value: '1' },
+    });
     await call('POST', `${ADMIN}/delta`, { form: { user_id: user, value: '1' } });
     await call('POST', `${ADMIN}/delta`, { form: { user_id: user, value: '1' } });
     expect(gw.state().quotas[user]).toBe(4);
@@ -230,9 +358,23 @@ describe('Idempotency-Key', () => {
     const user = userId();
     const key = `k-${randomUUID()}`;
     gw.setFaults({ failure_rate: 1 });
-    expect((await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': key }, form: { user_id: user, value: '2' } })).status).toBe(503);
+    expect(
+      (
+        await call('POST', `${ADMIN}/delta`, {
+          headers: { 'idempotency-key': key },
+          form: { user_id: user, value: '2' },
+        })
+      ).status,
+    ).toBe(503);
     gw.setFaults({ failure_rate: 0 });
-    expect((await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': key }, form: { user_id: user, value: '2' } })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `${ADMIN}/delta`, {
+          headers: { 'idempotency-key': key },
+          form: { user_id: user, value: '2' },
+        })
+      ).status,
+    ).toBe(200);
     expect(gw.state().quotas[user]).toBe(2);
   });
 
@@ -241,10 +383,19 @@ describe('Idempotency-Key', () => {
     try {
       const user = userId();
       for (let i = 0; i < 2; i += 1) {
-        const res = await call('POST', `${ADMIN}/delta`, { base: ignoring.url, headers: { 'idempotency-key': 'same' }, form: { user_id: user, value: '5' } });
+        const res = await call('POST', `${ADMIN}/delta`, {
+          base: ignoring.url,
+          headers: { 'idempotency-key': 'same' },
+          form: { user_id: user, value: '5' },
+        });
         expect(res.status).toBe(200);
       }
-      expect(ignoring.state()).toEqual({ quotas: { [user]: 10 }, used: {}, deltas: 2, idempotent_replays: 0 });
+      expect(ignoring.state()).toEqual({
+        quotas: { [user]: 10 },
+        used: {},
+        deltas: 2,
+        idempotent_replays: 0,
+      });
     } finally {
       await ignoring.close();
     }
@@ -255,7 +406,10 @@ describe('Idempotency-Key', () => {
     const res = await call('POST', '/__mock/faults', { json: { honour_idempotency: false } });
     expect(res.body.honour_idempotency).toBe(false);
     for (let i = 0; i < 2; i += 1) {
-      await call('POST', `${ADMIN}/delta`, { headers: { 'idempotency-key': `k-${user}` }, form: { user_id: user, value: '1' } });
+      await call('POST', `${ADMIN}/delta`, {
+        headers: { 'idempotency-key': `k-${user}` },
+        form: { user_id: user, value: '1' },
+      });
     }
     expect(gw.state().quotas[user]).toBe(2);
     gw.setFaults({ honour_idempotency: true });
@@ -269,7 +423,12 @@ describe('control routes', () => {
     await call('POST', `${ADMIN}/used/delta`, { form: { user_id: user, value: '0.5' } });
     const res = await call('GET', '/__mock/state');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['deltas', 'idempotent_replays', 'quotas', 'used']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'deltas',
+      'idempotent_replays',
+      'quotas',
+      'used',
+    ]);
     expect(res.body.quotas[user]).toBe(1.25);
     expect(res.body.used[user]).toBe(0.5);
     expect(Number.isInteger(res.body.deltas)).toBe(true);
@@ -281,17 +440,34 @@ describe('control routes', () => {
     // A private instance: resetting the shared one would disturb tests running beside this one.
     const own = await startMockGateway({ authValue: KEY });
     try {
-      await call('POST', `${ADMIN}/delta`, { base: own.url, headers: { 'idempotency-key': 'k' }, form: { user_id: 'r', value: '1' } });
-      await call('POST', `${ADMIN}/delta`, { base: own.url, headers: { 'idempotency-key': 'k' }, form: { user_id: 'r', value: '1' } });
+      await call('POST', `${ADMIN}/delta`, {
+        base: own.url,
+        headers: { 'idempotency-key': 'k' },
+        form: { user_id: 'r', value: '1' },
+      });
+      await call('POST', `${ADMIN}/delta`, {
+        base: own.url,
+        headers: { 'idempotency-key': 'k' },
+        form: { user_id: 'r', value: '1' },
+      });
       own.setFaults({ latency_ms: 5, status: 500 });
       const res = await call('POST', '/__mock/reset', { base: own.url });
       expect(res.status).toBe(200);
       const empty = { quotas: {}, used: {}, deltas: 0, idempotent_replays: 0 };
       expect(res.body).toEqual(empty);
       expect((await call('GET', '/__mock/state', { base: own.url })).body).toEqual(empty);
-      expect(own.faults()).toMatchObject({ failure_rate: 0, status: 503, latency_ms: 0, drop_after_apply_rate: 0 });
+      expect(own.faults()).toMatchObject({
+        failure_rate: 0,
+        status: 503,
+        latency_ms: 0,
+        drop_after_apply_rate: 0,
+      });
       // The remembered key is gone too: the same key applies again.
-      await call('POST', `${ADMIN}/delta`, { base: own.url, headers: { 'idempotency-key': 'k' }, form: { user_id: 'r', value: '1' } });
+      await call('POST', `${ADMIN}/delta`, {
+        base: own.url,
+        headers: { 'idempotency-key': 'k' },
+        form: { user_id: 'r', value: '1' },
+      });
       expect(own.state()).toEqual({ quotas: { r: 1 }, used: {}, deltas: 1, idempotent_replays: 0 });
     } finally {
       await own.close();
@@ -299,7 +475,9 @@ describe('control routes', () => {
   });
 
   it('POST /__mock/faults merges fields, and {} stops all faults', async () => {
-    const first = await call('POST', '/__mock/faults', { json: { failure_rate: 0.25, status: 500 } });
+    const first = await call('POST', '/__mock/faults', {
+      json: { failure_rate: 0.25, status: 500 },
+    });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
       failure_rate: 0.25,
@@ -312,7 +490,12 @@ describe('control routes', () => {
     const second = await call('POST', '/__mock/faults', { json: { latency_ms: 10 } });
     expect(second.body).toMatchObject({ failure_rate: 0.25, status: 500, latency_ms: 10 });
     const cleared = await call('POST', '/__mock/faults', { json: {} });
-    expect(cleared.body).toMatchObject({ failure_rate: 0, status: 503, latency_ms: 0, drop_after_apply_rate: 0 });
+    expect(cleared.body).toMatchObject({
+      failure_rate: 0,
+      status: 503,
+      latency_ms: 0,
+      drop_after_apply_rate: 0,
+    });
     expect((await call('GET', '/__mock/faults')).body).toEqual(cleared.body);
   });
 
@@ -323,17 +506,24 @@ describe('control routes', () => {
     [{ latency_ms: -1 }, 'latency_ms'],
     [{ drop_after_apply_rate: -0.1 }, 'drop_after_apply_rate'],
     [{ failur_rate: 1 }, 'failur_rate'],
-  ])('POST /__mock/faults refuses %j with a 400 naming the field, faults unchanged', async (body, field) => {
-    const before = gw.faults();
-    const res = await call('POST', '/__mock/faults', { json: body });
-    expect(res.status).toBe(400);
-    expect(res.body.success).toBe(false);
-    expect(res.body.message).toContain(field);
-    expect(gw.faults()).toEqual(before);
-  });
+  ])(
+    'POST /__mock/faults refuses %j with a 400 naming the field, faults unchanged',
+    async (body, field) => {
+      const before = gw.faults();
+      const res = await call('POST', '/__mock/faults', { json: body });
+      expect(res.status).toBe(400);
+      expect(res.body.success).toBe(false);
+      expect(res.body.message).toContain(field);
+      expect(gw.faults()).toEqual(before);
+    },
+  );
 
   it('refuses a faults body that is not JSON', async () => {
-    const res = await fetch(`${gw.url}/__mock/faults`, { method: 'POST', headers: { 'x-admin-key': KEY }, body: 'failure_rate=1' });
+    const res = await fetch(`${gw.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'x-admin-key': KEY },
+      body: 'failure_rate=1',
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -349,9 +539,16 @@ describe('faults', () => {
       ['POST', `${ADMIN}/refresh`],
       ['GET', `${ADMIN}/used?user_id=${user}`],
     ] as const) {
-      const res = await call(method, path, { form: method === 'POST' ? { user_id: user, value: '1', quota: '1' } : undefined });
+      const res = await call(method, path, {
+        form: method === 'POST' ? { user_id: user, value: '1', quota: '1' } : undefined,
+      });
       expect(res.status).toBe(500);
-      expect(res.body).toEqual({ code: 500, message: 'injected failure', success: false, data: null });
+      expect(res.body).toEqual({
+        code: 500,
+        message: 'injected failure',
+        success: false,
+        data: null,
+      });
     }
     expect(gw.state()).toEqual(before);
     // Control routes are never failed: a test must always be able to switch faults off.
@@ -373,7 +570,8 @@ describe('faults', () => {
     try {
       dice.setFaults({ failure_rate: 0.5 });
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await call('GET', `${ADMIN}?user_id=d`, { base: dice.url })).status);
+      for (let i = 0; i < 4; i += 1)
+        statuses.push((await call('GET', `${ADMIN}?user_id=d`, { base: dice.url })).status);
       expect(statuses).toEqual([503, 200, 503, 200]);
     } finally {
       await dice.close();
@@ -393,7 +591,11 @@ describe('faults', () => {
     gw.setFaults({ drop_after_apply_rate: 1 });
     const before = gw.state().deltas;
     await expect(
-      fetch(`${gw.url}${ADMIN}/delta`, { method: 'POST', headers: { 'x-admin-key': KEY }, body: new URLSearchParams({ user_id: user, value: '4' }) }),
+      fetch(`${gw.url}${ADMIN}/delta`, {
+        method: 'POST',
+        headers: { 'x-admin-key': KEY },
+        body: new URLSearchParams({ user_id: user, value: '4' }),
+      }),
     ).rejects.toThrow(/fetch failed/);
     expect(gw.state().quotas[user]).toBe(4);
     expect(gw.state().deltas).toBe(before + 1);
@@ -418,6 +620,11 @@ describe('Idempotency-Key under concurrency', () => {
     const bodies = await Promise.all(answers.map((a) => a.json()));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(bodies.every((b) => b.data.quota === 1.5)).toBe(true);
-    expect(mock.state()).toEqual({ quotas: { 'same-user': 1.5 }, used: {}, deltas: 1, idempotent_replays: 19 });
+    expect(mock.state()).toEqual({
+      quotas: { 'same-user': 1.5 },
+      used: {},
+      deltas: 1,
+      idempotent_replays: 19,
+    });
   });
 });

@@ -17,7 +17,9 @@ describe('InteractiveGate', () => {
     gate.begin();
     gate.begin();
     let through = false;
-    const step = gate.idle().then(() => { through = true; });
+    const step = gate.idle().then(() => {
+      through = true;
+    });
     gate.end();
     await new Promise((r) => setTimeout(r, 20));
     expect(through).toBe(false);
@@ -42,9 +44,13 @@ describe('the API marks interactive requests', () => {
   let h: Harness;
   const events: string[] = [];
   beforeAll(async () => {
-    h = await createHarness('sqlite', { interactive: { begin: () => events.push('begin'), end: () => events.push('end') } });
+    h = await createHarness('sqlite', {
+      interactive: { begin: () => events.push('begin'), end: () => events.push('end') },
+    });
   });
-  afterAll(async () => { await h.destroy(); });
+  afterAll(async () => {
+    await h.destroy();
+  });
 
   it('counts ordinary requests, but not the scan and run requests that are the scan', async () => {
     events.length = 0;
@@ -52,7 +58,13 @@ describe('the API marks interactive requests', () => {
     expect(events).toEqual(['begin', 'end']);
     events.length = 0;
     expect((await h.call('POST', '/api/v1/strategies/scan')).status).toBe(200);
-    const created = await h.call('POST', '/api/v1/strategies', { name: 'gate', title: 'g', type: 'single', amount: 1, condition: 'false()' });
+    const created = await h.call('POST', '/api/v1/strategies', {
+      name: 'gate',
+      title: 'g',
+      type: 'single',
+      amount: 1,
+      condition: 'false()',
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const strategy = created.body;
     events.length = 0;

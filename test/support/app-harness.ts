@@ -22,7 +22,8 @@ export const GATEWAY_KEY = 'test-gateway-key';
 /** Collects log lines so tests can assert on them (and keep test output quiet). */
 export class CapturingLogger {
   readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  private push = (level: string) => (message: string, fields?: Record<string, unknown>) => void this.lines.push({ level, message, fields });
+  private push = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void this.lines.push({ level, message, fields });
   info = this.push('info');
   warn = this.push('warn');
   error = this.push('error');
@@ -38,7 +39,12 @@ export interface Harness {
   logger: CapturingLogger;
   metrics: Metrics;
   /** JSON request with the admin token unless `token: null`. */
-  call(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   destroy(): Promise<void>;
 }
 
@@ -59,29 +65,38 @@ export interface HarnessOptions {
   interactive?: { begin(): void; end(): void };
 }
 
-export async function createHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
+export async function createHarness(
+  kind: DatabaseKind,
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();
   const stats = createStatsRepository(database.db);
   const metrics = createMetrics({
-    ledgerBacklog: () => stats.ledgerBacklog(), enabledStrategies: () => stats.enabledStrategies(), logger, now: () => clock.now(),
-  });
-  const gateway = instrumentGateway(createAiGatewayClient({
-    baseUrl: mock.url,
-    adminPath: '/v1/chat/completions/quota',
-    authHeader: 'x-admin-key',
-    authValue: GATEWAY_KEY,
-    timeoutMs: 2000,
-    maxAttempts: options.gatewayMaxAttempts ?? 3,
-    retryBaseDelayMs: 1,
-    retryMaxDelayMs: 5,
-    concurrency: 8,
-    honoursIdempotency: options.honoursIdempotency ?? true,
+    ledgerBacklog: () => stats.ledgerBacklog(),
+    enabledStrategies: () => stats.enabledStrategies(),
     logger,
-    breaker: options.breaker,
-  }), metrics.gatewayRequestDuration);
+    now: () => clock.now(),
+  });
+  const gateway = instrumentGateway(
+    createAiGatewayClient({
+      baseUrl: mock.url,
+      adminPath: '/v1/chat/completions/quota',
+      authHeader: 'x-admin-key',
+      authValue: GATEWAY_KEY,
+      timeoutMs: 2000,
+      maxAttempts: options.gatewayMaxAttempts ?? 3,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 5,
+      concurrency: 8,
+      honoursIdempotency: options.honoursIdempotency ?? true,
+      logger,
+      breaker: options.breaker,
+    }),
+    metrics.gatewayRequestDuration,
+  );
   const scanner = new Scanner({
     store: createScanStore(database.db),
     gateway,
@@ -117,7 +132,13 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
     },
   });
   return {
-    app, database, mock, clock, scanner, logger, metrics,
+    app,
+    database,
+    mock,
+    clock,
+    scanner,
+    logger,
+    metrics,
     async call(method, path, body, callOptions = {}) {
       const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
       const token = callOptions.token === undefined ? ADMIN_TOKEN : callOptions.token;
@@ -131,7 +152,11 @@ export async function createHarness(kind: DatabaseKind, options: HarnessOptions 
       const response = await app.request(path, { method, headers, body: payload });
       const text = await response.text();
       let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : null; } catch { /* keep text */ }
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* keep text */
+      }
       return { status: response.status, body: parsed, headers: response.headers };
     },
     async destroy() {

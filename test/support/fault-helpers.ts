@@ -5,39 +5,72 @@ import { expect } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { E2E_ADMIN_TOKEN, MOCK_KEY, type RunningProcess } from './processes.ts';
 
-export const apiHeaders = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+export const apiHeaders = {
+  authorization: `Bearer ${E2E_ADMIN_TOKEN}`,
+  'content-type': 'application/json',
+};
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface MockState { quotas: Record<string, number>; deltas: number; idempotent_replays: number }
+export interface MockState {
+  quotas: Record<string, number>;
+  deltas: number;
+  idempotent_replays: number;
+}
 
 export async function mockState(mock: RunningProcess): Promise<MockState> {
-  return (await (await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })).json()) as MockState;
+  return (await (
+    await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
+  ).json()) as MockState;
 }
 
 export async function setFaults(mock: RunningProcess, faults: object): Promise<void> {
   const response = await fetch(`${mock.url}/__mock/faults`, {
-    method: 'POST', headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' }, body: JSON.stringify(faults),
+    method: 'POST',
+    headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
   });
   expect(response.status).toBe(200);
 }
 
 /** `count` users in org `name` and a single strategy granting 1 to each of them. */
-export async function seedUsersAndStrategy(daemon: RunningProcess, name: string, count: number): Promise<{ userIds: string[]; strategyId: number }> {
+export async function seedUsersAndStrategy(
+  daemon: RunningProcess,
+  name: string,
+  count: number,
+): Promise<{ userIds: string[]; strategyId: number }> {
   const userIds = Array.from({ length: count }, (_, i) => `${name}-${String(i).padStart(5, '0')}`);
-  const users = await fetch(`${daemon.url}/api/v1/users/bulk`, { method: 'POST', headers: apiHeaders, body: JSON.stringify(userIds.map((id) => ({ id, org: name }))) });
+  const users = await fetch(`${daemon.url}/api/v1/users/bulk`, {
+    method: 'POST',
+    headers: apiHeaders,
+    body: JSON.stringify(userIds.map((id) => ({ id, org: name }))),
+  });
   expect(users.status).toBe(200);
   const strategy = await fetch(`${daemon.url}/api/v1/strategies`, {
-    method: 'POST', headers: apiHeaders, body: JSON.stringify({ name, title: name, type: 'single', amount: 1, condition: `belong-to("${name}")` }),
+    method: 'POST',
+    headers: apiHeaders,
+    body: JSON.stringify({
+      name,
+      title: name,
+      type: 'single',
+      amount: 1,
+      condition: `belong-to("${name}")`,
+    }),
   });
   expect(strategy.status).toBe(201);
   return { userIds, strategyId: ((await strategy.json()) as { id: number }).id };
 }
 
-export interface ScanAnswer { status: number; body: { strategies?: number; granted?: number; failed?: number } }
+export interface ScanAnswer {
+  status: number;
+  body: { strategies?: number; granted?: number; failed?: number };
+}
 
 export async function scan(daemon: RunningProcess): Promise<ScanAnswer> {
-  const response = await fetch(`${daemon.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders });
+  const response = await fetch(`${daemon.url}/api/v1/strategies/scan`, {
+    method: 'POST',
+    headers: apiHeaders,
+  });
   return { status: response.status, body: (await response.json()) as ScanAnswer['body'] };
 }
 
@@ -46,26 +79,51 @@ export async function scan(daemon: RunningProcess): Promise<ScanAnswer> {
  * lease stays until it expires), granted nothing new and failed nothing: the ledger is then
  * settled.
  */
-export async function scanUntilSettled(daemon: RunningProcess, strategies = 1, timeoutMs = 60_000): Promise<ScanAnswer[]> {
+export async function scanUntilSettled(
+  daemon: RunningProcess,
+  strategies = 1,
+  timeoutMs = 60_000,
+): Promise<ScanAnswer[]> {
   const answers: ScanAnswer[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const answer = await scan(daemon);
     answers.push(answer);
-    if (answer.status === 200 && answer.body.strategies === strategies && answer.body.granted === 0 && answer.body.failed === 0) return answers;
+    if (
+      answer.status === 200 &&
+      answer.body.strategies === strategies &&
+      answer.body.granted === 0 &&
+      answer.body.failed === 0
+    )
+      return answers;
     await sleep(250);
   }
-  throw new Error(`scans did not settle within ${timeoutMs} ms: ${JSON.stringify(answers.slice(-5))}`);
+  throw new Error(
+    `scans did not settle within ${timeoutMs} ms: ${JSON.stringify(answers.slice(-5))}`,
+  );
 }
 
-export interface LedgerRow { id: number; userId: string; status: string; amount: number }
+export interface LedgerRow {
+  id: number;
+  userId: string;
+  status: string;
+  amount: number;
+}
 
 /** Every ledger row of a strategy, read straight from the database. */
 export async function ledgerRows(url: string, strategyId: number): Promise<LedgerRow[]> {
   const database = await openDatabase(url);
   try {
-    const rows = await database.db.quotaExecute.findMany({ where: { strategyId }, select: { id: true, userId: true, status: true, amount: true } });
-    return rows.map((r) => ({ id: r.id, userId: r.userId, status: r.status, amount: Number(r.amount) }));
+    const rows = await database.db.quotaExecute.findMany({
+      where: { strategyId },
+      select: { id: true, userId: true, status: true, amount: true },
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.userId,
+      status: r.status,
+      amount: Number(r.amount),
+    }));
   } finally {
     await database.close();
   }
@@ -81,9 +139,17 @@ export function countByStatus(rows: readonly LedgerRow[]): Record<string, number
  * Users whose balance at the mock is not exactly what the ledger's applied rows say, or not
  * exactly `expected` (empty when the ledger and the gateway agree on every user).
  */
-export function disagreements(userIds: readonly string[], rows: readonly LedgerRow[], state: MockState, expected = 1): string[] {
+export function disagreements(
+  userIds: readonly string[],
+  rows: readonly LedgerRow[],
+  state: MockState,
+  expected = 1,
+): string[] {
   const applied = new Map<string, number>();
-  for (const row of rows) if (row.status === 'applied') applied.set(row.userId, (applied.get(row.userId) ?? 0) + row.amount);
-  return userIds.filter((id) => (state.quotas[id] ?? 0) !== expected || (applied.get(id) ?? 0) !== expected)
+  for (const row of rows)
+    if (row.status === 'applied')
+      applied.set(row.userId, (applied.get(row.userId) ?? 0) + row.amount);
+  return userIds
+    .filter((id) => (state.quotas[id] ?? 0) !== expected || (applied.get(id) ?? 0) !== expected)
     .map((id) => `${id}: mock ${state.quotas[id] ?? 0}, ledger ${applied.get(id) ?? 0}`);
 }

@@ -62,21 +62,48 @@ function runAsPostgres(binDir: string, command: string, args: string[]): void {
 export async function startPgCluster(): Promise<PgCluster> {
   const binDir = findPgBinDir();
   if (!binDir) {
-    throw new Error('PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN_DIR)');
+    throw new Error(
+      'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN_DIR)',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'qm-pg-'));
   chmodSync(dir, 0o777);
   const dataDir = join(dir, 'data');
   if (isRoot) execFileSync('chown', ['postgres', dir]);
-  runAsPostgres(binDir, 'initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  runAsPostgres(binDir, 'initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   const port = await freePort();
   // Durability settings off: this cluster lives for one test run and is then deleted.
   const serverOptions = [
-    `-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1",
-    '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=200',
   ].join(' ');
-  const startServer = () => runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', 'start']);
-  const stopServer = () => runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  const startServer = () =>
+    runAsPostgres(binDir, 'pg_ctl', [
+      '-D',
+      dataDir,
+      '-o',
+      serverOptions,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      'start',
+    ]);
+  const stopServer = () =>
+    runAsPostgres(binDir, 'pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
   startServer();
   const urlFor = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
   let stopped = false;

@@ -13,14 +13,24 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
-function start(script: string, env: Record<string, string>, port: number, readyPath: string, anyAnswer = false): Promise<RunningProcess> {
+function start(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  readyPath: string,
+  anyAnswer = false,
+): Promise<RunningProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env, NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const handle: RunningProcess = {
@@ -36,16 +46,26 @@ function start(script: string, env: Record<string, string>, port: number, readyP
   return waitForHttp(`${url}${readyPath}`, handle, anyAnswer).then(() => handle);
 }
 
-async function waitForHttp(url: string, handle: RunningProcess, anyAnswer: boolean, timeoutMs = 60_000): Promise<void> {
+async function waitForHttp(
+  url: string,
+  handle: RunningProcess,
+  anyAnswer: boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitedCode: number | null | undefined;
-  void handle.exited.then((code) => { exitedCode = code; });
+  void handle.exited.then((code) => {
+    exitedCode = code;
+  });
   while (Date.now() < deadline) {
-    if (exitedCode !== undefined) throw new Error(`process exited (${exitedCode}) before ${url} answered:\n${handle.output()}`);
+    if (exitedCode !== undefined)
+      throw new Error(`process exited (${exitedCode}) before ${url} answered:\n${handle.output()}`);
     try {
       const response = await fetch(url);
       if (response.ok || anyAnswer) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await handle.stop('SIGKILL');
@@ -55,34 +75,62 @@ async function waitForHttp(url: string, handle: RunningProcess, anyAnswer: boole
 export const MOCK_KEY = 'e2e-mock-key';
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
-export async function startMockGatewayProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
+export async function startMockGatewayProcess(
+  env: Record<string, string> = {},
+): Promise<RunningProcess> {
   const port = await freePort();
   // Any HTTP answer (even 401 from the keyed control route) means the mock is listening.
-  return start('mock-gateway/main.ts', { MOCK_GATEWAY_PORT: String(port), MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY, ...env }, port, '/__mock/state', true);
+  return start(
+    'mock-gateway/main.ts',
+    { MOCK_GATEWAY_PORT: String(port), MOCK_GATEWAY_AUTH_VALUE: MOCK_KEY, ...env },
+    port,
+    '/__mock/state',
+    true,
+  );
 }
 
-export async function startDaemon(databaseUrl: string, gatewayUrl: string, env: Record<string, string> = {}): Promise<RunningProcess> {
+export async function startDaemon(
+  databaseUrl: string,
+  gatewayUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningProcess> {
   const port = await freePort();
-  return start('src/main.ts', {
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ADMIN_TOKEN: E2E_ADMIN_TOKEN,
-    AIGATEWAY_URL: gatewayUrl,
-    AIGATEWAY_AUTH_VALUE: MOCK_KEY,
-    LOG_FORMAT: 'json',
-    QM_CONFIG: 'config.yaml',
-    ...env,
-  }, port, '/readyz');
+  return start(
+    'src/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+      AIGATEWAY_URL: gatewayUrl,
+      AIGATEWAY_AUTH_VALUE: MOCK_KEY,
+      LOG_FORMAT: 'json',
+      QM_CONFIG: 'config.yaml',
+      ...env,
+    },
+    port,
+    '/readyz',
+  );
 }
 
 /** Runs a script to completion; resolves with its exit code and output. */
-export function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    child.stdout.on('data', (c) => { output += c; });
-    child.stderr.on('data', (c) => { output += c; });
+    child.stdout.on('data', (c) => {
+      output += c;
+    });
+    child.stderr.on('data', (c) => {
+      output += c;
+    });
     child.on('exit', (code) => resolve({ code, output }));
   });
 }

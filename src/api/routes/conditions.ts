@@ -2,7 +2,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { format, FUNCTION_REGISTRY, parse } from '../../condition/index.ts';
 import { newRouter } from '../app.ts';
-import { ConditionValidateBodySchema, ConditionValidateResultSchema, problemResponses } from '../schemas.ts';
+import {
+  ConditionValidateBodySchema,
+  ConditionValidateResultSchema,
+  problemResponses,
+} from '../schemas.ts';
 
 const FunctionSchema = z
   .object({
@@ -18,31 +22,65 @@ export function registerConditionRoutes() {
   return newRouter()
     .openapi(
       createRoute({
-        method: 'post', path: '/validate', tags: ['conditions'], summary: 'Validate a condition (200 whether valid or not)',
-        request: { body: { content: { 'application/json': { schema: ConditionValidateBodySchema } }, required: true } },
-        responses: { 200: { content: { 'application/json': { schema: ConditionValidateResultSchema } }, description: 'The verdict' }, ...problemResponses },
+        method: 'post',
+        path: '/validate',
+        tags: ['conditions'],
+        summary: 'Validate a condition (200 whether valid or not)',
+        request: {
+          body: {
+            content: { 'application/json': { schema: ConditionValidateBodySchema } },
+            required: true,
+          },
+        },
+        responses: {
+          200: {
+            content: { 'application/json': { schema: ConditionValidateResultSchema } },
+            description: 'The verdict',
+          },
+          ...problemResponses,
+        },
       }),
       (c) => {
         const result = parse(c.req.valid('json').condition);
         if (result.ok) return c.json({ valid: true, canonical: format(result.ast) }, 200);
-        const errors = result.errors.map((e) => ({ line: e.line, column: e.column, length: e.length, code: e.code, message: e.message }));
+        const errors = result.errors.map((e) => ({
+          line: e.line,
+          column: e.column,
+          length: e.length,
+          code: e.code,
+          message: e.message,
+        }));
         return c.json({ valid: false, errors }, 200);
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/functions', tags: ['conditions'], summary: 'The functions a condition may use',
-        responses: { 200: { content: { 'application/json': { schema: z.object({ items: z.array(FunctionSchema) }) } }, description: 'The registry' }, ...problemResponses },
+        method: 'get',
+        path: '/functions',
+        tags: ['conditions'],
+        summary: 'The functions a condition may use',
+        responses: {
+          200: {
+            content: {
+              'application/json': { schema: z.object({ items: z.array(FunctionSchema) }) },
+            },
+            description: 'The registry',
+          },
+          ...problemResponses,
+        },
       }),
       (c) =>
-        c.json({
-          items: FUNCTION_REGISTRY.map((f) => ({
-            name: f.name,
-            signature: `${f.name}(${f.params.map((p) => `${p.name}: ${p.type}`).join(', ')}${f.variadic ? ', ...' : ''})`,
-            description: f.description,
-            example: f.example,
-            needs_gateway: f.needsGateway,
-          })),
-        }, 200),
+        c.json(
+          {
+            items: FUNCTION_REGISTRY.map((f) => ({
+              name: f.name,
+              signature: `${f.name}(${f.params.map((p) => `${p.name}: ${p.type}`).join(', ')}${f.variadic ? ', ...' : ''})`,
+              description: f.description,
+              example: f.example,
+              needs_gateway: f.needsGateway,
+            })),
+          },
+          200,
+        ),
     );
 }

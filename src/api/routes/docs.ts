@@ -27,10 +27,20 @@ const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 in the daemon's log line for the request.`;
 
 const TAGS = [
-  { name: 'strategies', description: 'Recharge rules: who gets how much quota, when; runs, previews and the ledger of each' },
+  {
+    name: 'strategies',
+    description:
+      'Recharge rules: who gets how much quota, when; runs, previews and the ledger of each',
+  },
   { name: 'users', description: 'The user attributes conditions read, fed by the operator' },
-  { name: 'conditions', description: 'Check a condition before saving it; the functions it may use' },
-  { name: 'statistics', description: 'How much was given away: totals per period and status, schedules, user histories' },
+  {
+    name: 'conditions',
+    description: 'Check a condition before saving it; the functions it may use',
+  },
+  {
+    name: 'statistics',
+    description: 'How much was given away: totals per period and status, schedules, user histories',
+  },
   { name: 'health', description: 'Liveness and readiness probes' },
   { name: 'operations', description: 'Prometheus metrics' },
 ];
@@ -41,10 +51,24 @@ const TAGS = [
  * (schemas.ts) and none is made up here.
  */
 const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: ErrorDetail[] }>> = {
-  validation_failed: { detail: 'The request is not valid', errors: [{ field: 'amount', code: 'too_small', message: 'Too small: expected number to be >=0.01' }] },
+  validation_failed: {
+    detail: 'The request is not valid',
+    errors: [
+      { field: 'amount', code: 'too_small', message: 'Too small: expected number to be >=0.01' },
+    ],
+  },
   invalid_condition: {
     detail: 'The condition is not valid',
-    errors: [{ field: 'condition', line: 1, column: 1, length: 6, code: 'unknown_function', message: 'unknown function "is-vp"; did you mean "is-vip"?' }],
+    errors: [
+      {
+        field: 'condition',
+        line: 1,
+        column: 1,
+        length: 6,
+        code: 'unknown_function',
+        message: 'unknown function "is-vp"; did you mean "is-vip"?',
+      },
+    ],
   },
   unauthorized: { detail: 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>' },
   payload_too_large: { detail: 'request bodies are limited to 262144 bytes' },
@@ -62,23 +86,29 @@ const RESPONSE_DESCRIPTION: Record<string, string> = {
   '503': 'The database is unavailable; retry later',
 };
 
-
 function problemExamples(status: string, codes: ErrorCode[]): Json {
   const examples: Json = {};
   for (const code of codes) {
     const example = EXAMPLE_DETAIL[code];
     if (!example || String(STATUS_BY_CODE[code]) !== status) continue;
-    examples[code] = { summary: code, value: problem(code, example.detail, example.errors ?? [], EXAMPLE_REQUEST_ID) };
+    examples[code] = {
+      summary: code,
+      value: problem(code, example.detail, example.errors ?? [], EXAMPLE_REQUEST_ID),
+    };
   }
   return examples;
 }
 
 /** Error codes a response of this status may carry on this operation. */
 function codesFor(status: string, operation: Json): ErrorCode[] {
-  const all = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).filter((code) => String(STATUS_BY_CODE[code]) === status);
+  const all = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).filter(
+    (code) => String(STATUS_BY_CODE[code]) === status,
+  );
   const bodyRef: string = operation.requestBody?.content?.['application/json']?.schema?.$ref ?? '';
   // Only strategy bodies carry a condition that the condition checker can reject.
-  return all.filter((code) => code !== 'invalid_condition' || /Strategy(Input|Patch)$/.test(bodyRef));
+  return all.filter(
+    (code) => code !== 'invalid_condition' || /Strategy(Input|Patch)$/.test(bodyRef),
+  );
 }
 
 /**
@@ -98,7 +128,12 @@ export function completeDocument(doc: Json): Json {
       if (operation.requestBody) for (const status of ['400', '413', '415']) wanted.add(status);
       if ((operation.parameters ?? []).length > 0) wanted.add('400');
       for (const status of wanted) {
-        responses[status] ??= { description: RESPONSE_DESCRIPTION[status], content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+        responses[status] ??= {
+          description: RESPONSE_DESCRIPTION[status],
+          content: {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+          },
+        };
       }
       for (const [status, response] of Object.entries<Json>(responses)) {
         const media = response.content?.['application/problem+json'];
@@ -112,14 +147,20 @@ export function completeDocument(doc: Json): Json {
   }
   const problemSchema = doc.components?.schemas?.Problem;
   if (problemSchema?.properties?.code) {
-    problemSchema.properties.code = { type: 'string', enum: Object.keys(STATUS_BY_CODE), description: 'Machine-readable error code' };
+    problemSchema.properties.code = {
+      type: 'string',
+      enum: Object.keys(STATUS_BY_CODE),
+      description: 'Machine-readable error code',
+    };
   }
   return doc;
 }
 
 // --- the docs page ---------------------------------------------------------------------------
 
-const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const swaggerUiDir = dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 
 const INIT_SCRIPT = `// quota-manager: Swagger UI on the daemon's own OpenAPI document (no external requests).
 window.ui = SwaggerUIBundle({
@@ -172,7 +213,10 @@ interface Asset {
   load(): Buffer;
 }
 
-const fromPackage = (file: string, type: string): Asset => ({ type, load: () => readFileSync(join(swaggerUiDir, file)) });
+const fromPackage = (file: string, type: string): Asset => ({
+  type,
+  load: () => readFileSync(join(swaggerUiDir, file)),
+});
 
 /** Every file /docs/assets may serve; anything else is a 404. */
 const ASSETS: Record<string, Asset> = {
@@ -207,24 +251,31 @@ const acceptsGzip = (header: string | undefined) => /\bgzip\b/i.test(header ?? '
 
 export function registerDocsRoutes(app: ApiApp): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http', scheme: 'bearer', description: 'The admin token (ADMIN_TOKEN)',
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The admin token (ADMIN_TOKEN)',
   });
   let document: Json | undefined;
   app.get('/openapi.json', (c) => {
-    document ??= completeDocument(app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'quota-manager', version: '1', description: DESCRIPTION },
-      security: [{ bearerAuth: [] }],
-      tags: TAGS,
-    }) as Json);
+    document ??= completeDocument(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'quota-manager', version: '1', description: DESCRIPTION },
+        security: [{ bearerAuth: [] }],
+        tags: TAGS,
+      }) as Json,
+    );
     return c.json(document);
   });
 
-  app.get('/docs', (c) => c.html(PAGE, 200, { 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' }));
+  app.get('/docs', (c) =>
+    c.html(PAGE, 200, { 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' }),
+  );
 
   app.get('/docs/assets/:file', (c) => {
     const asset = loadAsset(c.req.param('file'));
-    if (!asset) return problemResponse(c, 'not_found', `no docs asset named ${c.req.param('file')}`);
+    if (!asset)
+      return problemResponse(c, 'not_found', `no docs asset named ${c.req.param('file')}`);
     const gzip = acceptsGzip(c.req.header('accept-encoding'));
     const headers: Record<string, string> = {
       'content-type': asset.type,

@@ -17,15 +17,24 @@ quota_manager_grants_total{status="failed"} 3
 `;
 
 const route = createRoute({
-  method: 'get', path: '/metrics', tags: ['operations'], summary: 'Prometheus metrics',
+  method: 'get',
+  path: '/metrics',
+  tags: ['operations'],
+  summary: 'Prometheus metrics',
   description:
     'Prometheus text format: scans, users matched, grants by status, gateway latency, ledger backlog, ' +
     'last successful run per strategy, process metrics. No token is needed unless the daemon is ' +
     'configured with `METRICS_TOKEN`; then send `Authorization: Bearer <METRICS_TOKEN>`.',
   security: [],
   responses: {
-    200: { description: 'The metrics', content: { 'text/plain': { schema: z.string().openapi({ example: EXAMPLE }) } } },
-    401: { description: 'A metrics token is configured and the request lacks it', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    200: {
+      description: 'The metrics',
+      content: { 'text/plain': { schema: z.string().openapi({ example: EXAMPLE }) } },
+    },
+    401: {
+      description: 'A metrics token is configured and the request lacks it',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
 
@@ -41,7 +50,10 @@ export function registerMetricsRoutes(app: ApiApp, deps: ApiDeps, metrics: Metri
   app.openapi(route, async (c) => {
     if (expected && !hasToken(c.req.header('authorization'), expected)) {
       c.header('WWW-Authenticate', 'Bearer');
-      throw new AppError('unauthorized', 'this endpoint requires the metrics token: Authorization: Bearer <token>');
+      throw new AppError(
+        'unauthorized',
+        'this endpoint requires the metrics token: Authorization: Bearer <token>',
+      );
     }
     const { contentType, body } = await metrics.render();
     return c.text(body, 200, { 'content-type': contentType });

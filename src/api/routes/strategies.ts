@@ -4,24 +4,52 @@ import { assertValidStrategy, type Strategy, type StrategyFields } from '../../c
 import { newRouter } from '../app.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
-  duplicateNameResponse, ExecutionListQuerySchema, executionNotFoundResponse, ExecutionSchema, IdParamSchema, listOf,
-  PreviewSchema, problemResponses, ResolveBodySchema, resolveConflictResponse, ExecutionParamSchema, RunBodySchema, runConflictResponse,
-  RunResultSchema, ScanSummarySchema, StrategyCreateSchema, StrategyListQuerySchema, strategyNotFoundResponse, StrategyPatchSchema,
-  StrategySchema, strategyFieldsFromInput,
+  duplicateNameResponse,
+  ExecutionListQuerySchema,
+  executionNotFoundResponse,
+  ExecutionSchema,
+  IdParamSchema,
+  listOf,
+  PreviewSchema,
+  problemResponses,
+  ResolveBodySchema,
+  resolveConflictResponse,
+  ExecutionParamSchema,
+  RunBodySchema,
+  runConflictResponse,
+  RunResultSchema,
+  ScanSummarySchema,
+  StrategyCreateSchema,
+  StrategyListQuerySchema,
+  strategyNotFoundResponse,
+  StrategyPatchSchema,
+  StrategySchema,
+  strategyFieldsFromInput,
 } from '../schemas.ts';
 import { executionJson, strategyJson } from '../serialize.ts';
 
 type StrategyPatch = z.infer<typeof StrategyPatchSchema>;
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({ body: { content: { 'application/json': { schema } }, required } });
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({
+  body: { content: { 'application/json': { schema } }, required },
+});
 const tags = ['strategies'];
 
 function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
-  const pick = <K extends keyof StrategyPatch, V>(key: K, fallback: V, map: (v: NonNullable<StrategyPatch[K]>) => V): V => {
+  const pick = <K extends keyof StrategyPatch, V>(
+    key: K,
+    fallback: V,
+    map: (v: NonNullable<StrategyPatch[K]>) => V,
+  ): V => {
     if (!(key in patch)) return fallback;
     const value = patch[key];
-    return (value === null || value === undefined ? null : map(value as NonNullable<StrategyPatch[K]>)) as V;
+    return (
+      value === null || value === undefined ? null : map(value as NonNullable<StrategyPatch[K]>)
+    ) as V;
   };
   return {
     name: patch.name ?? current.name,
@@ -43,74 +71,160 @@ function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
 
 const routes = {
   create: createRoute({
-    method: 'post', path: '/', tags, summary: 'Create a strategy',
+    method: 'post',
+    path: '/',
+    tags,
+    summary: 'Create a strategy',
     request: body(StrategyCreateSchema),
-    responses: { 201: json(StrategySchema, 'The created strategy'), ...problemResponses, ...duplicateNameResponse },
+    responses: {
+      201: json(StrategySchema, 'The created strategy'),
+      ...problemResponses,
+      ...duplicateNameResponse,
+    },
   }),
   list: createRoute({
-    method: 'get', path: '/', tags, summary: 'List strategies',
+    method: 'get',
+    path: '/',
+    tags,
+    summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
     responses: { 200: json(listOf(StrategySchema), 'A page of strategies'), ...problemResponses },
   }),
   scan: createRoute({
-    method: 'post', path: '/scan', tags, summary: 'Run a scan of every enabled strategy now (synchronous)',
+    method: 'post',
+    path: '/scan',
+    tags,
+    summary: 'Run a scan of every enabled strategy now (synchronous)',
     responses: { 200: json(ScanSummarySchema, 'What the scan did'), ...problemResponses },
   }),
   get: createRoute({
-    method: 'get', path: '/{id}', tags, summary: 'Get a strategy',
+    method: 'get',
+    path: '/{id}',
+    tags,
+    summary: 'Get a strategy',
     request: { params: IdParamSchema },
-    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...strategyNotFoundResponse },
+    responses: {
+      200: json(StrategySchema, 'The strategy'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+    },
   }),
   put: createRoute({
-    method: 'put', path: '/{id}', tags, summary: 'Replace a strategy',
+    method: 'put',
+    path: '/{id}',
+    tags,
+    summary: 'Replace a strategy',
     request: { params: IdParamSchema, ...body(StrategyCreateSchema) },
-    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...strategyNotFoundResponse, ...duplicateNameResponse },
+    responses: {
+      200: json(StrategySchema, 'The updated strategy'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+      ...duplicateNameResponse,
+    },
   }),
   patch: createRoute({
-    method: 'patch', path: '/{id}', tags, summary: 'Change some fields of a strategy',
+    method: 'patch',
+    path: '/{id}',
+    tags,
+    summary: 'Change some fields of a strategy',
     request: { params: IdParamSchema, ...body(StrategyPatchSchema) },
-    responses: { 200: json(StrategySchema, 'The updated strategy'), ...problemResponses, ...strategyNotFoundResponse, ...duplicateNameResponse },
+    responses: {
+      200: json(StrategySchema, 'The updated strategy'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+      ...duplicateNameResponse,
+    },
   }),
   delete: createRoute({
-    method: 'delete', path: '/{id}', tags, summary: 'Delete a strategy (its ledger rows are kept for audit)',
+    method: 'delete',
+    path: '/{id}',
+    tags,
+    summary: 'Delete a strategy (its ledger rows are kept for audit)',
     request: { params: IdParamSchema },
-    responses: { 204: { description: 'Deleted' }, ...problemResponses, ...strategyNotFoundResponse },
+    responses: {
+      204: { description: 'Deleted' },
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+    },
   }),
   enable: createRoute({
-    method: 'post', path: '/{id}/enable', tags, summary: 'Enable a strategy',
+    method: 'post',
+    path: '/{id}/enable',
+    tags,
+    summary: 'Enable a strategy',
     request: { params: IdParamSchema },
-    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...strategyNotFoundResponse },
+    responses: {
+      200: json(StrategySchema, 'The strategy'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+    },
   }),
   disable: createRoute({
-    method: 'post', path: '/{id}/disable', tags, summary: 'Disable a strategy',
+    method: 'post',
+    path: '/{id}/disable',
+    tags,
+    summary: 'Disable a strategy',
     request: { params: IdParamSchema },
-    responses: { 200: json(StrategySchema, 'The strategy'), ...problemResponses, ...strategyNotFoundResponse },
+    responses: {
+      200: json(StrategySchema, 'The strategy'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+    },
   }),
   run: createRoute({
-    method: 'post', path: '/{id}/run', tags,
-    summary: 'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
+    method: 'post',
+    path: '/{id}/run',
+    tags,
+    summary:
+      'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
     description:
       'Synchronous, like one tick for this strategy: settles its pending and failed grants, then grants the occurrence. ' +
       'A periodic occurrence already done is never scanned again (its ledger rows may have been removed by retention): ' +
       'the run then only settles, or answers 409 `occurrence_done` when there is nothing to settle.',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: { 200: json(RunResultSchema, 'What the run did'), ...problemResponses, ...strategyNotFoundResponse, ...runConflictResponse },
+    responses: {
+      200: json(RunResultSchema, 'What the run did'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+      ...runConflictResponse,
+    },
   }),
   preview: createRoute({
-    method: 'post', path: '/{id}/preview', tags, summary: 'Dry run: who would be granted now (no side effects)',
+    method: 'post',
+    path: '/{id}/preview',
+    tags,
+    summary: 'Dry run: who would be granted now (no side effects)',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: { 200: json(PreviewSchema, 'The preview'), ...problemResponses, ...strategyNotFoundResponse },
+    responses: {
+      200: json(PreviewSchema, 'The preview'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+    },
   }),
   executions: createRoute({
-    method: 'get', path: '/{id}/executions', tags, summary: "The strategy's grant ledger",
+    method: 'get',
+    path: '/{id}/executions',
+    tags,
+    summary: "The strategy's grant ledger",
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
-    responses: { 200: json(listOf(ExecutionSchema), 'A page of ledger rows'), ...problemResponses, ...strategyNotFoundResponse },
+    responses: {
+      200: json(listOf(ExecutionSchema), 'A page of ledger rows'),
+      ...problemResponses,
+      ...strategyNotFoundResponse,
+    },
   }),
   resolve: createRoute({
-    method: 'post', path: '/{id}/executions/{execution_id}/resolve', tags,
+    method: 'post',
+    path: '/{id}/executions/{execution_id}/resolve',
+    tags,
     summary: 'Resolve a grant whose outcome is unknown (or failed): mark it applied, or retry it',
     request: { params: ExecutionParamSchema, ...body(ResolveBodySchema) },
-    responses: { 200: json(ExecutionSchema, 'The ledger row after resolution'), ...problemResponses, ...executionNotFoundResponse, ...resolveConflictResponse },
+    responses: {
+      200: json(ExecutionSchema, 'The ledger row after resolution'),
+      ...problemResponses,
+      ...executionNotFoundResponse,
+      ...resolveConflictResponse,
+    },
   }),
 };
 
@@ -129,7 +243,9 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
     })
     .openapi(routes.scan, async (c) => c.json(await scanner.scanNow(), 200))
-    .openapi(routes.get, async (c) => c.json(strategyJson(await strategies.get(c.req.valid('param').id)), 200))
+    .openapi(routes.get, async (c) =>
+      c.json(strategyJson(await strategies.get(c.req.valid('param').id)), 200),
+    )
     .openapi(routes.put, async (c) => {
       const { id } = c.req.valid('param');
       const fields = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
@@ -147,13 +263,28 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       await strategies.delete(c.req.valid('param').id);
       return c.body(null, 204);
     })
-    .openapi(routes.enable, async (c) => c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, true)), 200))
-    .openapi(routes.disable, async (c) => c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, false)), 200))
+    .openapi(routes.enable, async (c) =>
+      c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, true)), 200),
+    )
+    .openapi(routes.disable, async (c) =>
+      c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, false)), 200),
+    )
     .openapi(routes.run, async (c) => {
       const strategy = await strategies.get(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
       if (!strategy.enabled) {
-        return c.json({ strategies: 0, matched: 0, granted: 0, skipped: 0, failed: 0, duration_ms: 0, occurrence: null }, 200);
+        return c.json(
+          {
+            strategies: 0,
+            matched: 0,
+            granted: 0,
+            skipped: 0,
+            failed: 0,
+            duration_ms: 0,
+            occurrence: null,
+          },
+          200,
+        );
       }
       return c.json(await scanner.runNow(strategy, requested), 200);
     })
@@ -164,8 +295,17 @@ export function registerStrategyRoutes(deps: ApiDeps) {
     })
     .openapi(routes.resolve, async (c) => {
       const { id, execution_id: executionId } = c.req.valid('param');
-      const row = await deps.executions.resolve(id, executionId, c.req.valid('json').resolution, deps.clock.now());
-      deps.logger.info('grant resolved by operator', { strategy_id: id, execution_id: executionId, status: row.status });
+      const row = await deps.executions.resolve(
+        id,
+        executionId,
+        c.req.valid('json').resolution,
+        deps.clock.now(),
+      );
+      deps.logger.info('grant resolved by operator', {
+        strategy_id: id,
+        execution_id: executionId,
+        status: row.status,
+      });
       return c.json(executionJson(row), 200);
     })
     .openapi(routes.executions, async (c) => {
@@ -178,7 +318,9 @@ export function registerStrategyRoutes(deps: ApiDeps) {
 }
 
 /** The run/preview body is optional; when present it has already been validated. */
-async function readOptionalBody(c: { req: { valid(target: 'json'): unknown } }): Promise<{ occurrence?: string }> {
+async function readOptionalBody(c: {
+  req: { valid(target: 'json'): unknown };
+}): Promise<{ occurrence?: string }> {
   try {
     return (c.req.valid('json') as { occurrence?: string } | undefined) ?? {};
   } catch {

@@ -20,7 +20,12 @@ interface GatewayFailure {
 }
 
 /** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
-export async function deliverGrant(grant: Grant, gateway: GrantGateway, options: DeliveryOptions, logger: ScanLogger): Promise<GrantOutcome> {
+export async function deliverGrant(
+  grant: Grant,
+  gateway: GrantGateway,
+  options: DeliveryOptions,
+  logger: ScanLogger,
+): Promise<GrantOutcome> {
   try {
     await gateway.deltaQuota(grant.userId, grant.amount, { idempotencyKey: grant.idempotencyKey });
     return { id: grant.id, status: 'applied', lastError: null };
@@ -36,6 +41,10 @@ export async function deliverGrant(grant: Grant, gateway: GrantGateway, options:
       error: failure.message,
       outcome: unknown ? 'unknown' : 'failed',
     });
-    return { id: grant.id, status: unknown ? 'unknown' : 'failed', lastError: failure.message.slice(0, 500) };
+    return {
+      id: grant.id,
+      status: unknown ? 'unknown' : 'failed',
+      lastError: failure.message.slice(0, 500),
+    };
   }
 }

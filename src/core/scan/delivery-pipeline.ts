@@ -145,7 +145,9 @@ export class DeliveryPipeline {
     this.outcomes = [];
     // Recorded even after a failure: these grants were sent, and every outcome written is one
     // fewer row for the next run to settle.
-    this.recording = this.recording.then(() => this.record(batch)).catch((error: Error) => this.fail(error, 0));
+    this.recording = this.recording
+      .then(() => this.record(batch))
+      .catch((error: Error) => this.fail(error, 0));
   }
 
   private fail(error: Error, callsEnded: number): void {

@@ -15,7 +15,11 @@ export interface DuePlan {
  * and lies inside its window; with `missed_runs: catch_up`, also every fire time missed since
  * `lastRecorded` (the newest occurrence already opened), at most `max_catch_up` in all.
  */
-export function planOccurrences(strategy: Strategy, now: Date, lastRecorded: string | null = null): DuePlan {
+export function planOccurrences(
+  strategy: Strategy,
+  now: Date,
+  lastRecorded: string | null = null,
+): DuePlan {
   const none: DuePlan = { due: [], cut: 0 };
   // The window bounds when grants are made, not only which occurrences exist.
   if (strategy.startAt && now < strategy.startAt) return none;
@@ -30,7 +34,8 @@ export function planOccurrences(strategy: Strategy, now: Date, lastRecorded: str
 
   const latest = latestOccurrence(expression, strategy.timezone, now);
   if (!latest || !inWindow(latest)) return none;
-  if (strategy.missedRuns !== 'catch_up') return { due: [{ occurrence: occurrenceKey(latest), catchUp: false }], cut: 0 };
+  if (strategy.missedRuns !== 'catch_up')
+    return { due: [{ occurrence: occurrenceKey(latest), catchUp: false }], cut: 0 };
 
   // Walk back from the latest fire time to the last recorded one; newest first while walking.
   const after = lastRecorded ? new Date(lastRecorded).getTime() : -Infinity;
@@ -47,7 +52,12 @@ export function planOccurrences(strategy: Strategy, now: Date, lastRecorded: str
     }
     found.push(cursor);
   }
-  const due = found.reverse().map((fire, index, all) => ({ occurrence: occurrenceKey(fire), catchUp: index < all.length - 1 }));
+  const due = found
+    .reverse()
+    .map((fire, index, all) => ({
+      occurrence: occurrenceKey(fire),
+      catchUp: index < all.length - 1,
+    }));
   return { due, cut };
 }
 

@@ -36,7 +36,9 @@ export async function* matchingUsers(
   deps: MatchingDeps,
 ): AsyncGenerator<MatchedPage> {
   const { where, exact } =
-    deps.pushDown === false ? { where: {}, exact: false } : toDatabaseFilter(condition, { timeZone: strategy.timezone });
+    deps.pushDown === false
+      ? { where: {}, exact: false }
+      : toDatabaseFilter(condition, { timeZone: strategy.timezone });
   const quotaCache = new Map<string, number | null>();
   const quota = async (userId: string): Promise<number | null> => {
     if (!quotaCache.has(userId)) {
@@ -45,7 +47,11 @@ export async function* matchingUsers(
       } catch (error) {
         // Unknown quota → the quota-* predicate is UNKNOWN → not granted now; a later scan
         // sees the user again because no ledger row was written.
-        deps.logger.warn('quota lookup failed', { user_id: userId, strategy_id: strategy.id, error: (error as Error).message });
+        deps.logger.warn('quota lookup failed', {
+          user_id: userId,
+          strategy_id: strategy.id,
+          error: (error as Error).message,
+        });
         quotaCache.set(userId, null);
       }
     }
@@ -77,7 +83,8 @@ export async function* matchingUsers(
     if (!exact) {
       matched = [];
       for (const user of users) {
-        if ((await evaluate(condition, user, { timeZone: strategy.timezone, quota })) === 'TRUE') matched.push(user.id);
+        if ((await evaluate(condition, user, { timeZone: strategy.timezone, quota })) === 'TRUE')
+          matched.push(user.id);
       }
       quotaCache.clear();
     }

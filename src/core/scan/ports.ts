@@ -32,7 +32,11 @@ export interface ScanStore {
    * still holds the strategy's lease at `nowMs`; returns how many were deleted.
    */
   releaseClaims(strategyId: number, holder: string, ids: number[], nowMs: number): Promise<number>;
-  findGrants(strategyId: number, statuses: GrantStatus[], options: { maxAttempts?: number; limit: number; afterId?: number }): Promise<Grant[]>;
+  findGrants(
+    strategyId: number,
+    statuses: GrantStatus[],
+    options: { maxAttempts?: number; limit: number; afterId?: number },
+  ): Promise<Grant[]>;
   /** Records outcomes; every recorded row's `attempts` goes up by one. */
   recordOutcomes(outcomes: GrantOutcome[]): Promise<void>;
   acquireLease(strategyId: number, holder: string, nowMs: number, ttlMs: number): Promise<boolean>;

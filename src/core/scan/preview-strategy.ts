@@ -20,8 +20,19 @@ export interface PreviewResult {
 
 const SAMPLE_SIZE = 20;
 
-export async function previewStrategy(strategy: Strategy, occurrence: string | null, deps: MatchingDeps): Promise<PreviewResult> {
-  const preview: PreviewResult = { occurrence, occurrence_done: false, matched: 0, would_grant: 0, total_amount: 0, sample_user_ids: [] };
+export async function previewStrategy(
+  strategy: Strategy,
+  occurrence: string | null,
+  deps: MatchingDeps,
+): Promise<PreviewResult> {
+  const preview: PreviewResult = {
+    occurrence,
+    occurrence_done: false,
+    matched: 0,
+    would_grant: 0,
+    total_amount: 0,
+    sample_user_ids: [],
+  };
   const parsed = parse(strategy.condition);
   if (occurrence === null || !parsed.ok) return preview;
   if (await isOccurrenceClosed(strategy, occurrence, deps.store)) {
@@ -36,6 +47,6 @@ export async function previewStrategy(strategy: Strategy, occurrence: string | n
     }
   }
   // Amounts have at most two decimals; sum in hundredths to stay exact.
-  preview.total_amount = Math.round(strategy.amount * 100) * preview.would_grant / 100;
+  preview.total_amount = (Math.round(strategy.amount * 100) * preview.would_grant) / 100;
   return preview;
 }

@@ -3,7 +3,12 @@
 // and a lease per strategy lets several replicas share the work.
 import type { Strategy } from '../strategy.ts';
 import { planOccurrences } from './due-occurrence.ts';
-import { runStrategy, type DueOccurrence, type RunDeps, type StrategyRunResult } from './run-strategy.ts';
+import {
+  runStrategy,
+  type DueOccurrence,
+  type RunDeps,
+  type StrategyRunResult,
+} from './run-strategy.ts';
 
 export interface ScanSummary {
   strategies: number;
@@ -14,7 +19,10 @@ export interface ScanSummary {
   duration_ms: number;
 }
 
-export async function runScan(deps: RunDeps, options: { shouldStop?: () => boolean } = {}): Promise<ScanSummary> {
+export async function runScan(
+  deps: RunDeps,
+  options: { shouldStop?: () => boolean } = {},
+): Promise<ScanSummary> {
   const started = deps.clock.now().getTime();
   const startedAt = performance.now();
   const strategies = await deps.store.listEnabledStrategies().catch((error: unknown) => {
@@ -32,7 +40,11 @@ export async function runScan(deps: RunDeps, options: { shouldStop?: () => boole
   return summary;
 }
 
-async function runOne(strategy: Strategy, deps: RunDeps, nowMs: number): Promise<StrategyRunResult> {
+async function runOne(
+  strategy: Strategy,
+  deps: RunDeps,
+  nowMs: number,
+): Promise<StrategyRunResult> {
   let occurrence: string | null = null;
   try {
     const due = await dueNow(strategy, deps, nowMs);
@@ -40,24 +52,45 @@ async function runOne(strategy: Strategy, deps: RunDeps, nowMs: number): Promise
     return await runStrategy(strategy, due, deps);
   } catch (error) {
     // One broken strategy must not stop the others; the error is logged and counted.
-    deps.logger.error('strategy run failed', { strategy_id: strategy.id, occurrence, error: (error as Error).message });
-    return { strategyId: strategy.id, occurrence, leased: true, matched: 0, granted: 0, skipped: 0, failed: 1 };
+    deps.logger.error('strategy run failed', {
+      strategy_id: strategy.id,
+      occurrence,
+      error: (error as Error).message,
+    });
+    return {
+      strategyId: strategy.id,
+      occurrence,
+      leased: true,
+      matched: 0,
+      granted: 0,
+      skipped: 0,
+      failed: 1,
+    };
   }
 }
 
 /** Due occurrences that are not done yet, oldest first; warns when max_catch_up cut some. */
 async function dueNow(strategy: Strategy, deps: RunDeps, nowMs: number): Promise<DueOccurrence[]> {
   if (strategy.type !== 'periodic') return planOccurrences(strategy, new Date(nowMs)).due;
-  const lastRecorded = strategy.missedRuns === 'catch_up' ? await deps.store.latestRecordedOccurrence(strategy.id) : null;
+  const lastRecorded =
+    strategy.missedRuns === 'catch_up'
+      ? await deps.store.latestRecordedOccurrence(strategy.id)
+      : null;
   const plan = planOccurrences(strategy, new Date(nowMs), lastRecorded);
   if (plan.cut > 0) {
     deps.logger.warn('missed occurrences beyond max_catch_up were skipped', {
-      strategy_id: strategy.id, max_catch_up: strategy.maxCatchUp, oldest_kept: plan.due[0]?.occurrence,
+      strategy_id: strategy.id,
+      max_catch_up: strategy.maxCatchUp,
+      oldest_kept: plan.due[0]?.occurrence,
     });
   }
   const due = [...plan.due];
   // An occurrence that was opened but never finished (crash, outage) is finished first.
-  if (lastRecorded && !due.some((d) => d.occurrence === lastRecorded) && !(await deps.store.isOccurrenceDone(strategy.id, lastRecorded))) {
+  if (
+    lastRecorded &&
+    !due.some((d) => d.occurrence === lastRecorded) &&
+    !(await deps.store.isOccurrenceDone(strategy.id, lastRecorded))
+  ) {
     due.unshift({ occurrence: lastRecorded, catchUp: true });
   }
   const open: DueOccurrence[] = [];
@@ -68,7 +101,14 @@ async function dueNow(strategy: Strategy, deps: RunDeps, nowMs: number): Promise
 }
 
 export function summarize(results: StrategyRunResult[], durationMs: number): ScanSummary {
-  const summary: ScanSummary = { strategies: 0, matched: 0, granted: 0, skipped: 0, failed: 0, duration_ms: Math.round(durationMs) };
+  const summary: ScanSummary = {
+    strategies: 0,
+    matched: 0,
+    granted: 0,
+    skipped: 0,
+    failed: 0,
+    duration_ms: Math.round(durationMs),
+  };
   for (const result of results) {
     if (result.leased) summary.strategies++;
     summary.matched += result.matched;

@@ -74,7 +74,11 @@ export interface DueOccurrence {
  * previews: ledger retention may have deleted its rows, and the ledger is what stops a second
  * grant.
  */
-export async function isOccurrenceClosed(strategy: Strategy, occurrence: string, store: ScanStore): Promise<boolean> {
+export async function isOccurrenceClosed(
+  strategy: Strategy,
+  occurrence: string,
+  store: ScanStore,
+): Promise<boolean> {
   return strategy.type === 'periodic' && (await store.isOccurrenceDone(strategy.id, occurrence));
 }
 
@@ -82,7 +86,11 @@ export async function isOccurrenceClosed(strategy: Strategy, occurrence: string,
  * Settles earlier rows, then grants each occurrence in `due` (oldest first). An empty `due`
  * means: only settle (a periodic strategy with nothing new due).
  */
-export async function runStrategy(strategy: Strategy, due: readonly DueOccurrence[], deps: RunDeps): Promise<StrategyRunResult> {
+export async function runStrategy(
+  strategy: Strategy,
+  due: readonly DueOccurrence[],
+  deps: RunDeps,
+): Promise<StrategyRunResult> {
   const counts: RunCounts = { matched: 0, granted: 0, skipped: 0, failed: 0 };
   const occurrence = due.length > 0 ? due[due.length - 1]!.occurrence : null;
   const result = (leased: boolean): StrategyRunResult => {
@@ -92,7 +100,8 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     return finished;
   };
   const { store, clock, holder, leaseMs } = deps;
-  if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs))) return result(false);
+  if (!(await store.acquireLease(strategy.id, holder, clock.now().getTime(), leaseMs)))
+    return result(false);
   const lease = keepLease(strategy.id, deps);
   const checkpoint = () => {
     if (lease.lost()) throw new LeaseLostError(`lease on strategy ${strategy.id} was lost`);
@@ -114,21 +123,28 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     if (deps.gatewayAvailable?.() !== false) return false;
     if (!pausedLogged) {
       pausedLogged = true;
-      log.warn('gateway unavailable (circuit breaker open): grants of this strategy paused until it recovers', { strategy_id: strategy.id });
+      log.warn(
+        'gateway unavailable (circuit breaker open): grants of this strategy paused until it recovers',
+        { strategy_id: strategy.id },
+      );
     }
     return true;
   };
 
-  const pipeline = new DeliveryPipeline((grant) => deliverGrant(grant, deps.gateway, deps.delivery, log), record, {
-    concurrency: deps.delivery.concurrency,
-    // The next page is claimed once half of this one is sent: early enough for the claim to
-    // finish before the queue runs dry, late enough that a crash orphans at most 1.5 pages
-    // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
-    maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
-    recordBatch: deps.pageSize,
-    paused: gatewayDown,
-    yieldTo: deps.interactive,
-  });
+  const pipeline = new DeliveryPipeline(
+    (grant) => deliverGrant(grant, deps.gateway, deps.delivery, log),
+    record,
+    {
+      concurrency: deps.delivery.concurrency,
+      // The next page is claimed once half of this one is sent: early enough for the claim to
+      // finish before the queue runs dry, late enough that a crash orphans at most 1.5 pages
+      // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
+      maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
+      recordBatch: deps.pageSize,
+      paused: gatewayDown,
+      yieldTo: deps.interactive,
+    },
+  );
   /**
    * Re-sends a page of earlier rows and records the outcomes. Rows left unsent because the
    * gateway went down stay as they are (they may have been sent before: never released).
@@ -146,22 +162,34 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
         if (gatewayDown()) return true;
         await resend(grants);
       } else {
-        await record(grants.map((g) => ({ id: g.id, status: 'unknown', lastError: ORPHAN_MESSAGE })));
+        await record(
+          grants.map((g) => ({ id: g.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
+        );
       }
       return checkpoint();
     });
     // 2. Failed rows: re-send with the same key, a bounded number of times in total.
-    await forEachGrantPage(store, strategy.id, ['failed'], deps, async (grants) => {
-      if (gatewayDown()) return true;
-      await resend(grants);
-      return checkpoint();
-    }, deps.ledgerMaxAttempts);
+    await forEachGrantPage(
+      store,
+      strategy.id,
+      ['failed'],
+      deps,
+      async (grants) => {
+        if (gatewayDown()) return true;
+        await resend(grants);
+        return checkpoint();
+      },
+      deps.ledgerMaxAttempts,
+    );
 
     if (due.length === 0 || checkpoint() || gatewayDown()) return result(true);
     const parsed = parse(strategy.condition);
     if (!parsed.ok) {
       // Conditions are validated on write; this only happens if the language got stricter.
-      log.error('stored condition no longer parses; strategy skipped', { strategy_id: strategy.id, errors: parsed.errors });
+      log.error('stored condition no longer parses; strategy skipped', {
+        strategy_id: strategy.id,
+        errors: parsed.errors,
+      });
       return result(true);
     }
     // 3. New grants, occurrence by occurrence, page by page. The pipeline delivers one page
@@ -198,7 +226,10 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
           await windDown(pipeline, strategy.id, deps, lease);
           return result(true);
         }
-        if (strategy.type === 'periodic' && (await store.countUnsettled(strategy.id, current)) === 0) {
+        if (
+          strategy.type === 'periodic' &&
+          (await store.countUnsettled(strategy.id, current)) === 0
+        ) {
           await store.markOccurrenceDone(strategy.id, current);
         }
       }
@@ -210,9 +241,14 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
     return result(true);
   } finally {
     lease.stop();
-    await store.releaseLease(strategy.id, holder).catch((error: Error) =>
-      log.warn('lease release failed; it will expire', { strategy_id: strategy.id, error: error.message }),
-    );
+    await store
+      .releaseLease(strategy.id, holder)
+      .catch((error: Error) =>
+        log.warn('lease release failed; it will expire', {
+          strategy_id: strategy.id,
+          error: error.message,
+        }),
+      );
   }
 }
 
@@ -222,14 +258,28 @@ export async function runStrategy(strategy: Strategy, due: readonly DueOccurrenc
  * by a later run instead of being settled as orphans (which, with a gateway that ignores
  * idempotency keys, would make them `unknown`). Calls already in flight finish and are recorded.
  */
-async function windDown(pipeline: DeliveryPipeline, strategyId: number, deps: RunDeps, lease: { lost(): boolean }): Promise<void> {
+async function windDown(
+  pipeline: DeliveryPipeline,
+  strategyId: number,
+  deps: RunDeps,
+  lease: { lost(): boolean },
+): Promise<void> {
   const unsent = pipeline.takeBackQueued();
   if (unsent.length > 0 && !lease.lost()) {
     try {
-      const released = await deps.store.releaseClaims(strategyId, deps.holder, unsent.map((grant) => grant.id), deps.clock.now().getTime());
+      const released = await deps.store.releaseClaims(
+        strategyId,
+        deps.holder,
+        unsent.map((grant) => grant.id),
+        deps.clock.now().getTime(),
+      );
       deps.logger.info('unsent grants released', { strategy_id: strategyId, released });
     } catch (error) {
-      deps.logger.warn('could not release unsent grants; the next run settles them', { strategy_id: strategyId, count: unsent.length, error: (error as Error).message });
+      deps.logger.warn('could not release unsent grants; the next run settles them', {
+        strategy_id: strategyId,
+        count: unsent.length,
+        error: (error as Error).message,
+      });
     }
   }
   await pipeline.drain();
@@ -242,15 +292,23 @@ async function windDown(pipeline: DeliveryPipeline, strategyId: number, deps: Ru
  */
 function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean; stop(): void } {
   let lost = false;
-  const timer = setInterval(() => {
-    deps.store
-      .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
-      .then((held) => { if (!held) lost = true; })
-      .catch((error: Error) => {
-        lost = true;
-        deps.logger.warn('lease renewal failed', { strategy_id: strategyId, error: error.message });
-      });
-  }, Math.max(1000, Math.floor(deps.leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      deps.store
+        .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
+        .then((held) => {
+          if (!held) lost = true;
+        })
+        .catch((error: Error) => {
+          lost = true;
+          deps.logger.warn('lease renewal failed', {
+            strategy_id: strategyId,
+            error: error.message,
+          });
+        });
+    },
+    Math.max(1000, Math.floor(deps.leaseMs / 3)),
+  );
   timer.unref();
   return { lost: () => lost, stop: () => clearInterval(timer) };
 }
@@ -267,7 +325,11 @@ async function forEachGrantPage(
   // The id cursor makes each row visited once per run even when it fails again.
   let afterId = 0;
   for (;;) {
-    const grants = await store.findGrants(strategyId, statuses, { limit: deps.pageSize, afterId, maxAttempts });
+    const grants = await store.findGrants(strategyId, statuses, {
+      limit: deps.pageSize,
+      afterId,
+      maxAttempts,
+    });
     if (grants.length === 0) return;
     afterId = grants[grants.length - 1]!.id;
     if (await handle(grants)) return;
