@@ -57,6 +57,13 @@ describe("the OpenAPI document passes Redocly's recommended rules", () => {
       expect(rules, `${rule} (${method} ${path})`).toContain(rule);
   });
 
+  it('names one server, relative to the document, so a proxy prefix is kept', () => {
+    expect(doc.servers).toHaveLength(1);
+    const base = (documentUrl: string) => new URL(doc.servers[0].url, documentUrl).href;
+    expect(base('https://ops.example/quota/openapi.json')).toBe('https://ops.example/quota/');
+    expect(base('http://127.0.0.1:8099/openapi.json')).toBe('http://127.0.0.1:8099/');
+  });
+
   it('declares on the probes the 4xx they really answer: another method on their path', async () => {
     for (const path of ['/healthz', '/readyz']) {
       const documented =

@@ -264,8 +264,9 @@ export function registerDocsRoutes(app: ApiApp): void {
       app.getOpenAPI31Document({
         openapi: '3.1.0',
         info: { title: 'quota-manager', version: '1', description: DESCRIPTION, license: LICENSE },
-        // Relative: the API is wherever this document was fetched from (behind any proxy path).
-        servers: [{ url: '/', description: 'This daemon' }],
+        // Relative to this document, so "Try it out" and generated clients keep a reverse proxy's
+        // path prefix (`/` would resolve to the proxy's root).
+        servers: [{ url: '.', description: 'This daemon, where this document was fetched from' }],
         security: [{ bearerAuth: [] }],
         tags: TAGS,
       }) as Json,
