@@ -103,6 +103,15 @@ export const userNotFoundResponse = {
     not_found: { code: 'not_found', detail: 'user user001 does not exist' },
   }),
 };
+/**
+ * The health probes have no client error of their own; the 4xx a client can meet on their path is
+ * the one for a method they do not serve.
+ */
+export const probeNotFoundResponse = (path: string) => ({
+  404: routeProblem(`${path} serves GET (and HEAD) only; any other method answers not_found`, {
+    not_found: { code: 'not_found', detail: `no route for POST ${path}` },
+  }),
+});
 export const executionNotFoundResponse = {
   404: routeProblem('The strategy has no ledger row with this id', {
     not_found: { code: 'not_found', detail: 'execution 42 does not exist' },
@@ -188,13 +197,10 @@ const StrategyFieldsShape = {
   condition: text().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
-  missed_runs: z
-    .enum(['skip', 'catch_up'])
-    .optional()
-    .openapi({
-      description:
-        'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
-    }),
+  missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({
+    description:
+      'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
+  }),
   max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
@@ -291,12 +297,10 @@ export const RunResultSchema = ScanSummarySchema.extend({
 export const PreviewSchema = z
   .object({
     occurrence: z.string().nullable(),
-    occurrence_done: z
-      .boolean()
-      .openapi({
-        description:
-          'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
-      }),
+    occurrence_done: z.boolean().openapi({
+      description:
+        'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
+    }),
     matched: z.number().int(),
     would_grant: z.number().int(),
     total_amount: z.number(),
@@ -414,13 +418,10 @@ export const UserWithGrantsSchema = UserSchema.extend({
   grants: z.array(ExecutionSchema).openapi({
     description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
   }),
-  grants_total: z
-    .number()
-    .int()
-    .openapi({
-      description:
-        'How many grants the user has in all (more than `grants` holds when over the limit)',
-    }),
+  grants_total: z.number().int().openapi({
+    description:
+      'How many grants the user has in all (more than `grants` holds when over the limit)',
+  }),
 }).openapi('UserWithGrants');
 export const UserIdParamSchema = z.object({
   id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }),

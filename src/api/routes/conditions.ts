@@ -24,6 +24,7 @@ export function registerConditionRoutes() {
       createRoute({
         method: 'post',
         path: '/validate',
+        operationId: 'validateCondition',
         tags: ['conditions'],
         summary: 'Validate a condition (200 whether valid or not)',
         request: {
@@ -57,6 +58,7 @@ export function registerConditionRoutes() {
       createRoute({
         method: 'get',
         path: '/functions',
+        operationId: 'listConditionFunctions',
         tags: ['conditions'],
         summary: 'The functions a condition may use',
         responses: {

@@ -26,6 +26,9 @@ const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 **Request ids.** Every response carries \`X-Request-Id\` (yours, when you send one); the same id is
 in the daemon's log line for the request.`;
 
+/** Apache-2.0, as chosen for the project (package.json states no other license). */
+const LICENSE = { name: 'Apache-2.0', identifier: 'Apache-2.0' };
+
 const TAGS = [
   {
     name: 'strategies',
@@ -260,7 +263,10 @@ export function registerDocsRoutes(app: ApiApp): void {
     document ??= completeDocument(
       app.getOpenAPI31Document({
         openapi: '3.1.0',
-        info: { title: 'quota-manager', version: '1', description: DESCRIPTION },
+        info: { title: 'quota-manager', version: '1', description: DESCRIPTION, license: LICENSE },
+        // Relative to this document, so "Try it out" and generated clients keep a reverse proxy's
+        // path prefix (`/` would resolve to the proxy's root).
+        servers: [{ url: '.', description: 'This daemon, where this document was fetched from' }],
         security: [{ bearerAuth: [] }],
         tags: TAGS,
       }) as Json,

@@ -19,6 +19,7 @@ quota_manager_grants_total{status="failed"} 3
 const route = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['operations'],
   summary: 'Prometheus metrics',
   description:

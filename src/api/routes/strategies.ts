@@ -73,6 +73,7 @@ const routes = {
   create: createRoute({
     method: 'post',
     path: '/',
+    operationId: 'createStrategy',
     tags,
     summary: 'Create a strategy',
     request: body(StrategyCreateSchema),
@@ -85,6 +86,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listStrategies',
     tags,
     summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
@@ -93,6 +95,7 @@ const routes = {
   scan: createRoute({
     method: 'post',
     path: '/scan',
+    operationId: 'scanStrategies',
     tags,
     summary: 'Run a scan of every enabled strategy now (synchronous)',
     responses: { 200: json(ScanSummarySchema, 'What the scan did'), ...problemResponses },
@@ -100,6 +103,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: '/{id}',
+    operationId: 'getStrategy',
     tags,
     summary: 'Get a strategy',
     request: { params: IdParamSchema },
@@ -112,6 +116,7 @@ const routes = {
   put: createRoute({
     method: 'put',
     path: '/{id}',
+    operationId: 'replaceStrategy',
     tags,
     summary: 'Replace a strategy',
     request: { params: IdParamSchema, ...body(StrategyCreateSchema) },
@@ -125,6 +130,7 @@ const routes = {
   patch: createRoute({
     method: 'patch',
     path: '/{id}',
+    operationId: 'updateStrategy',
     tags,
     summary: 'Change some fields of a strategy',
     request: { params: IdParamSchema, ...body(StrategyPatchSchema) },
@@ -138,6 +144,7 @@ const routes = {
   delete: createRoute({
     method: 'delete',
     path: '/{id}',
+    operationId: 'deleteStrategy',
     tags,
     summary: 'Delete a strategy (its ledger rows are kept for audit)',
     request: { params: IdParamSchema },
@@ -150,6 +157,7 @@ const routes = {
   enable: createRoute({
     method: 'post',
     path: '/{id}/enable',
+    operationId: 'enableStrategy',
     tags,
     summary: 'Enable a strategy',
     request: { params: IdParamSchema },
@@ -162,6 +170,7 @@ const routes = {
   disable: createRoute({
     method: 'post',
     path: '/{id}/disable',
+    operationId: 'disableStrategy',
     tags,
     summary: 'Disable a strategy',
     request: { params: IdParamSchema },
@@ -174,6 +183,7 @@ const routes = {
   run: createRoute({
     method: 'post',
     path: '/{id}/run',
+    operationId: 'runStrategy',
     tags,
     summary:
       'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
@@ -192,6 +202,7 @@ const routes = {
   preview: createRoute({
     method: 'post',
     path: '/{id}/preview',
+    operationId: 'previewStrategy',
     tags,
     summary: 'Dry run: who would be granted now (no side effects)',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
@@ -204,6 +215,7 @@ const routes = {
   executions: createRoute({
     method: 'get',
     path: '/{id}/executions',
+    operationId: 'listStrategyExecutions',
     tags,
     summary: "The strategy's grant ledger",
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
@@ -216,6 +228,7 @@ const routes = {
   resolve: createRoute({
     method: 'post',
     path: '/{id}/executions/{execution_id}/resolve',
+    operationId: 'resolveExecution',
     tags,
     summary: 'Resolve a grant whose outcome is unknown (or failed): mark it applied, or retry it',
     request: { params: ExecutionParamSchema, ...body(ResolveBodySchema) },

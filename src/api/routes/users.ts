@@ -23,6 +23,7 @@ export function registerUserRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/bulk',
+        operationId: 'upsertUsers',
         tags: ['users'],
         summary: 'Upsert many users at once (all or nothing)',
         request: {
@@ -59,6 +60,7 @@ export function registerUserRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/{id}',
+        operationId: 'upsertUser',
         tags: ['users'],
         summary: 'Create or update a user',
         request: {
@@ -88,6 +90,7 @@ export function registerUserRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/{id}',
+        operationId: 'getUser',
         tags: ['users'],
         summary: `A user, with their latest ${USER_GRANTS_SHOWN} grants (newest first)`,
         request: { params: UserIdParamSchema },
