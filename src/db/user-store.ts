@@ -1,26 +1,10 @@
-// user_info persistence. An upsert replaces the user's starred repositories as a whole, so a
-// user is always written with the same shape it is read with.
-import { Prisma, type Db } from './client.ts';
+// UserStore over user_info. An upsert replaces the user's starred repositories as a whole, so
+// a user is always written with the same shape it is read with.
+import type { User, UserUpsert } from '../core/model/user.ts';
+import type { UserStore } from '../core/ports/stores.ts';
+import { Prisma, type Database, type DbClient } from './client.ts';
 
-export interface UserRecord {
-  id: string;
-  name: string | null;
-  githubUsername: string | null;
-  email: string | null;
-  phone: string | null;
-  vip: number;
-  org: string | null;
-  githubStars: string[];
-  registerTime: Date | null;
-  accessTime: Date | null;
-}
-
-/** Fields an operator may send; absent ones keep their stored value (or the default). */
-export type UserUpsert = { id: string } & Partial<Omit<UserRecord, 'id'>>;
-
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-async function upsertOne(tx: Tx, user: UserUpsert): Promise<void> {
+async function upsertOne(tx: DbClient, user: UserUpsert): Promise<void> {
   const { id, githubStars, ...fields } = user;
   await tx.userInfo.upsert({ where: { id }, create: { id, ...fields }, update: fields });
   if (githubStars !== undefined) {
@@ -83,11 +67,13 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-export function createUserRepository(db: Db) {
-  return {
-    async upsert(user: UserUpsert): Promise<UserRecord> {
+export function createUserStore({ db }: Database): UserStore {
+  const store: UserStore = {
+    async upsert(user: UserUpsert): Promise<User> {
       await db.$transaction((tx) => upsertOne(tx, user));
-      return (await this.get(user.id))!;
+      const stored = await store.get(user.id);
+      if (!stored) throw new Error(`user ${user.id} vanished right after its upsert`);
+      return stored;
     },
 
     /**
@@ -138,7 +124,7 @@ export function createUserRepository(db: Db) {
       return users.length;
     },
 
-    async get(id: string): Promise<UserRecord | null> {
+    async get(id: string): Promise<User | null> {
       const row = await db.userInfo.findUnique({
         where: { id },
         include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
@@ -148,6 +134,5 @@ export function createUserRepository(db: Db) {
       return { ...user, githubStars: stars.map((s) => s.repo) };
     },
   };
+  return store;
 }
-
-export type UserRepository = ReturnType<typeof createUserRepository>;

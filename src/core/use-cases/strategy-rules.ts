@@ -1,36 +1,12 @@
-// The strategy as the core sees it, and the rules that decide whether one is acceptable.
-// HTTP-level shape checks (types, lengths) live in the API schemas; the rules here need
-// domain knowledge: the condition language, cron, time zones, and cross-field constraints.
-import { parse } from '../condition/index.ts';
-import { AppError, type ErrorDetail } from './errors.ts';
-import { cronProblem, isValidTimeZone } from './schedule.ts';
-
-export type StrategyType = 'single' | 'periodic';
-/** What a periodic strategy does about occurrences missed while the daemon was down. */
-export type MissedRunsPolicy = 'skip' | 'catch_up';
-
-export interface Strategy {
-  id: number;
-  name: string;
-  title: string;
-  type: StrategyType;
-  amount: number;
-  model: string | null;
-  periodicExpr: string | null;
-  timezone: string;
-  condition: string;
-  enabled: boolean;
-  maxExecPerUser: number;
-  missedRuns: MissedRunsPolicy;
-  maxCatchUp: number;
-  startAt: Date | null;
-  endAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** Everything an operator sets; `id` and timestamps are the database's. */
-export type StrategyFields = Omit<Strategy, 'id' | 'createdAt' | 'updatedAt'>;
+// The one home of strategy validation: the rules that need domain knowledge (the condition
+// language, cron, time zones, cross-field constraints). HTTP-level shape checks (types,
+// lengths) live in the API schemas. Only create-strategy and update-strategy call this, so
+// every write path — API, CLI, seed — passes through the same rules.
+import { parse } from '../../condition/index.ts';
+import { AppError, type ErrorDetail } from '../errors.ts';
+import type { StrategyFields } from '../model/strategy.ts';
+import { cronProblem } from '../schedule.ts';
+import { isValidTimeZone } from '../time-zone.ts';
 
 /** Cross-field and domain checks. Throws one AppError listing every problem found. */
 export function assertValidStrategy(fields: StrategyFields): void {

@@ -16,12 +16,12 @@
 // by ticks or by runs and backfills (POST /:id/run answers 409 occurrence_done, see
 // Scanner.runNow), so its rows are no longer needed; the occurrence due now keeps them anyway,
 // as a margin.
-import type { Clock } from '../core/clock.ts';
-import { dueOccurrence } from '../core/scan/due-occurrence.ts';
-import type { Strategy } from '../core/strategy.ts';
-import type { ExecutionRepository, LedgerKey } from '../db/execution-repository.ts';
-import type { StrategyRepository } from '../db/strategy-repository.ts';
-import { allStrategies } from './find-strategy.ts';
+import type { Clock } from '../clock.ts';
+import type { LedgerKey } from '../model/ledger-entry.ts';
+import type { Strategy } from '../model/strategy.ts';
+import type { LedgerStore, StrategyStore } from '../ports/stores.ts';
+import { dueOccurrence } from '../scan/due-occurrence.ts';
+import { allStrategies } from './all-strategies.ts';
 
 export type KeepReason =
   | 'single_strategy'
@@ -34,11 +34,11 @@ export type DeleteReason = 'strategy_deleted' | 'occurrence_done';
 export interface PruneOptions {
   before: Date;
   dryRun: boolean;
-  executions: Pick<
-    ExecutionRepository,
+  ledger: Pick<
+    LedgerStore,
     'findAppliedBefore' | 'countAppliedBefore' | 'doneOccurrences' | 'deleteAppliedBefore'
   >;
-  strategies: Pick<StrategyRepository, 'list'>;
+  strategies: Pick<StrategyStore, 'list'>;
   clock: Clock;
   pageSize?: number;
   onStart?(candidates: number): void;
@@ -94,14 +94,14 @@ export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
     },
     changed: 0,
   };
-  options.onStart?.(await options.executions.countAppliedBefore(options.before));
+  options.onStart?.(await options.ledger.countAppliedBefore(options.before));
 
   let afterId = 0;
   for (;;) {
-    const rows = await options.executions.findAppliedBefore(options.before, afterId, pageSize);
+    const rows = await options.ledger.findAppliedBefore(options.before, afterId, pageSize);
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
-    const done = await doneOccurrencesOf(rows, strategies, options.executions);
+    const done = await doneOccurrencesOf(rows, strategies, options.ledger);
     const doomed: number[] = [];
     for (const row of rows) {
       const verdict = retentionVerdict(row, strategies.get(row.strategyId), {
@@ -118,7 +118,7 @@ export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
     }
     if (!options.dryRun && doomed.length > 0) {
       // Rows re-checked by the statement; one that changed meanwhile is kept, not counted.
-      const deleted = await options.executions.deleteAppliedBefore(doomed, options.before);
+      const deleted = await options.ledger.deleteAppliedBefore(doomed, options.before);
       result.changed += doomed.length - deleted;
     }
     result.examined += rows.length;
@@ -131,7 +131,7 @@ export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
 async function doneOccurrencesOf(
   rows: LedgerKey[],
   strategies: Map<number, Strategy>,
-  executions: Pick<ExecutionRepository, 'doneOccurrences'>,
+  ledger: Pick<LedgerStore, 'doneOccurrences'>,
 ): Promise<Set<string>> {
   const byStrategy = new Map<number, Set<string>>();
   for (const row of rows) {
@@ -142,7 +142,7 @@ async function doneOccurrencesOf(
   }
   const done = new Set<string>();
   for (const [strategyId, occurrences] of byStrategy) {
-    for (const occurrence of await executions.doneOccurrences(strategyId, [...occurrences]))
+    for (const occurrence of await ledger.doneOccurrences(strategyId, [...occurrences]))
       done.add(`${strategyId}\u0000${occurrence}`);
   }
   return done;

@@ -1,6 +1,16 @@
-// Calendar arithmetic in an IANA time zone with nothing but Intl: where a local day or month
-// starts, and how an instant reads on the local wall clock. Used by the statistics ("today",
-// "this month" in the configured zone) and to show fire times in a strategy's zone.
+// The one time-zone module: IANA zones with nothing but Intl. Whether a zone exists, how an
+// instant reads on the local wall clock, where a local day or month starts, and ISO 8601 with
+// the zone's offset. Used by strategy validation, the schedule's daylight-saving rule, the
+// statistics ("today", "this month" in the configured zone) and the configuration.
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 interface WallClock {
   year: number;
@@ -45,6 +55,20 @@ export function wallClock(at: Date, timeZone: string): WallClock {
     minute: parts.minute!,
     second: parts.second!,
   };
+}
+
+/** True when `a` and `b` read the same on a wall clock in `timeZone` (to the second). */
+export function sameWallClock(a: Date, b: Date, timeZone: string): boolean {
+  const x = wallClock(a, timeZone);
+  const y = wallClock(b, timeZone);
+  return (
+    x.year === y.year &&
+    x.month === y.month &&
+    x.day === y.day &&
+    x.hour === y.hour &&
+    x.minute === y.minute &&
+    x.second === y.second
+  );
 }
 
 /** Local time minus UTC at instant `at`, in milliseconds (+8 h for Asia/Shanghai). */

@@ -1,67 +1,21 @@
-// Read side of the grant ledger (quota_execute) for the API, and the ledger retention queries.
+// LedgerStore over quota_execute: the read side of the grant ledger for the API, operator
+// resolutions, and the ledger retention queries. (The scanner's writes are in scan-store.ts.)
 import { AppError, notFound } from '../core/errors.ts';
-import type { GrantStatus } from '../core/ledger.ts';
-import type { Db } from './client.ts';
-import { decimalToNumber } from './strategy-mapper.ts';
+import type { LedgerEntry, LedgerKey, Resolution } from '../core/model/ledger-entry.ts';
+import type { LedgerFilter, LedgerStore } from '../core/ports/stores.ts';
+import type { Database } from './client.ts';
+import { toLedgerEntry } from './row-mappers.ts';
 
-export interface Execution {
-  id: number;
-  strategyId: number;
-  userId: string;
-  occurrence: string;
-  amount: number;
-  status: GrantStatus;
-  attempts: number;
-  lastError: string | null;
-  catchUp: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ExecutionFilter {
-  strategyId?: number;
-  userId?: string;
-  status?: GrantStatus;
-  limit: number;
-  offset: number;
-  /** Newest rows first (by id, i.e. by creation); default oldest first. */
-  newestFirst?: boolean;
-}
-
-type ExecutionRow = Omit<Execution, 'amount' | 'status'> & { amount: unknown; status: string };
-
-function toExecution(row: ExecutionRow): Execution {
+export function createLedgerStore({ db }: Database): LedgerStore {
   return {
-    id: row.id,
-    strategyId: row.strategyId,
-    userId: row.userId,
-    occurrence: row.occurrence,
-    amount: decimalToNumber(row.amount),
-    status: row.status as GrantStatus,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    catchUp: row.catchUp,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-/** What an operator decided about a grant whose outcome the daemon could not know. */
-export type Resolution = 'applied' | 'retry';
-
-export function createExecutionRepository(db: Db) {
-  return {
-    /**
-     * `applied`: the operator checked the gateway and the grant arrived. `retry`: it did not;
-     * the row becomes `failed` with its attempts reset, and the next scan re-sends it with the
-     * same idempotency key. Only `unknown` and `failed` rows can be resolved.
-     */
+    // `retry` makes the row `failed` with its attempts reset: the next scan re-sends it with
+    // the same idempotency key.
     async resolve(
       strategyId: number,
       id: number,
       resolution: Resolution,
       now: Date,
-    ): Promise<Execution> {
+    ): Promise<LedgerEntry> {
       const data =
         resolution === 'applied'
           ? { status: 'applied', lastError: null, updatedAt: now }
@@ -77,10 +31,10 @@ export function createExecutionRepository(db: Db) {
           'conflict',
           `execution ${id} is ${row.status}; only unknown or failed grants can be resolved`,
         );
-      return toExecution(row);
+      return toLedgerEntry(row);
     },
 
-    async list(filter: ExecutionFilter): Promise<{ items: Execution[]; total: number }> {
+    async list(filter: LedgerFilter) {
       const where = { strategyId: filter.strategyId, userId: filter.userId, status: filter.status };
       const [rows, total] = await db.$transaction([
         db.quotaExecute.findMany({
@@ -91,7 +45,7 @@ export function createExecutionRepository(db: Db) {
         }),
         db.quotaExecute.count({ where }),
       ]);
-      return { items: rows.map(toExecution), total };
+      return { items: rows.map(toLedgerEntry), total };
     },
 
     /** Retention candidates: applied rows last changed before `before`, by id, after `afterId`. */
@@ -131,12 +85,3 @@ export function createExecutionRepository(db: Db) {
     },
   };
 }
-
-/** The identity of a ledger row: enough to decide whether retention may delete it. */
-export interface LedgerKey {
-  id: number;
-  strategyId: number;
-  occurrence: string;
-}
-
-export type ExecutionRepository = ReturnType<typeof createExecutionRepository>;

@@ -1,16 +1,11 @@
-// quota_strategy persistence. Translates unique-name violations to 409 and missing rows to 404.
+// StrategyStore over quota_strategy. Translates unique-name violations to 409 and missing rows
+// to 404.
 import { AppError, notFound } from '../core/errors.ts';
-import type { Strategy, StrategyFields, StrategyType } from '../core/strategy.ts';
-import { Prisma, type Db } from './client.ts';
+import type { Strategy, StrategyFields } from '../core/model/strategy.ts';
+import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
+import { Prisma, type Database } from './client.ts';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
-import { toStrategy } from './strategy-mapper.ts';
-
-export interface StrategyListFilter {
-  type?: StrategyType;
-  enabled?: boolean;
-  limit: number;
-  offset: number;
-}
+import { toStrategy } from './row-mappers.ts';
 
 function toData(fields: StrategyFields) {
   return { ...fields, amount: new Prisma.Decimal(fields.amount) };
@@ -22,9 +17,8 @@ function duplicateName(name: string): AppError {
   ]);
 }
 
-export function createStrategyRepository(db: Db) {
+export function createStrategyStore({ db }: Database): StrategyStore {
   return {
-    /** `now` comes from the injected clock: periodic schedules start from created_at. */
     async create(fields: StrategyFields, now: Date): Promise<Strategy> {
       try {
         return toStrategy(
@@ -77,7 +71,6 @@ export function createStrategyRepository(db: Db) {
       }
     },
 
-    /** Deletes the strategy and its bookkeeping; its ledger rows stay for audit. */
     async delete(id: number): Promise<void> {
       const [, , deleted] = await db.$transaction([
         db.strategyLease.deleteMany({ where: { strategyId: id } }),
@@ -88,5 +81,3 @@ export function createStrategyRepository(db: Db) {
     },
   };
 }
-
-export type StrategyRepository = ReturnType<typeof createStrategyRepository>;

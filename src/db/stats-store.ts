@@ -1,37 +1,17 @@
-// Read-only statistics over the grant ledger (quota_execute): how many grants and how much
-// was given, per status, for time windows; a user's history; the backlog for metrics.
+// StatsStore: read-only statistics over the grant ledger (quota_execute): how many grants and
+// how much was given, per status, for time windows; the backlog for metrics.
 // Amounts are summed in SQL as integer cents (amounts have at most two decimals), so the sums
 // are exact on both providers: SQLite keeps DECIMAL columns as floating point, and its own
 // SUM(amount) would answer 0.30000000000000004 for 0.1 + 0.2.
-import { GRANT_STATUSES, type GrantStatus } from '../core/ledger.ts';
-import { Prisma, type Db } from './client.ts';
-import type { Execution } from './execution-repository.ts';
-import { decimalToNumber } from './strategy-mapper.ts';
-
-/** Grants and their amount in cents (bigint: exact whatever the total). */
-export interface GrantTotals {
-  grants: number;
-  cents: bigint;
-}
-
-export type TotalsByStatus = Record<GrantStatus, GrantTotals>;
-
-export interface WindowedTotals {
-  /** One entry per requested window start, in the order given: rows created at or after it. */
-  windows: TotalsByStatus[];
-  allTime: TotalsByStatus;
-}
-
-export interface OccurrenceTotals {
-  occurrence: string;
-  byStatus: TotalsByStatus;
-}
-
-export interface UserGrantsQuery {
-  status?: GrantStatus;
-  limit: number;
-  offset: number;
-}
+import {
+  emptyTotals,
+  isLedgerStatus,
+  type OccurrenceTotals,
+  type TotalsByStatus,
+  type WindowedTotals,
+} from '../core/model/ledger-totals.ts';
+import type { StatsStore } from '../core/ports/stores.ts';
+import { Prisma, type Database } from './client.ts';
 
 const CENTS = Prisma.sql`CAST(ROUND(amount * 100) AS BIGINT)`;
 
@@ -43,15 +23,7 @@ function toBigInt(value: unknown): bigint {
   return BigInt(String(value));
 }
 
-export const emptyTotals = (): TotalsByStatus =>
-  Object.fromEntries(
-    GRANT_STATUSES.map((status) => [status, { grants: 0, cents: 0n }]),
-  ) as TotalsByStatus;
-
-const isStatus = (status: string): status is GrantStatus =>
-  (GRANT_STATUSES as readonly string[]).includes(status);
-
-export function createStatsRepository(db: Db) {
+export function createStatsStore({ db }: Database): StatsStore {
   return {
     /**
      * Totals per status for all time and for each window (rows created at or after its start),
@@ -80,7 +52,7 @@ export function createStatsRepository(db: Db) {
       };
       for (const row of rows) {
         const status = String(row.status);
-        if (!isStatus(status)) continue;
+        if (!isLedgerStatus(status)) continue;
         result.allTime[status] = {
           grants: Number(toBigInt(row.all_grants)),
           cents: toBigInt(row.all_cents),
@@ -109,7 +81,7 @@ export function createStatsRepository(db: Db) {
       const byOccurrence = new Map<string, TotalsByStatus>();
       for (const row of rows) {
         const status = String(row.status);
-        if (!isStatus(status)) continue;
+        if (!isLedgerStatus(status)) continue;
         const occurrence = String(row.occurrence);
         const totals = byOccurrence.get(occurrence) ?? emptyTotals();
         totals[status] = { grants: Number(toBigInt(row.grants)), cents: toBigInt(row.cents) };
@@ -143,36 +115,5 @@ export function createStatsRepository(db: Db) {
         orderBy: { id: 'asc' },
       });
     },
-
-    /** One user's ledger rows across strategies, newest first. */
-    async userGrants(
-      userId: string,
-      query: UserGrantsQuery,
-    ): Promise<{ items: Execution[]; total: number }> {
-      const where = { userId, status: query.status };
-      const [rows, total] = await db.$transaction([
-        db.quotaExecute.findMany({
-          where,
-          orderBy: { id: 'desc' },
-          take: query.limit,
-          skip: query.offset,
-        }),
-        db.quotaExecute.count({ where }),
-      ]);
-      // The row as the ledger read side shapes it (columns kept as they are, amount and status typed).
-      const items = rows.map(({ idempotencyKey: _key, ...row }): Execution => ({
-        ...row,
-        amount: decimalToNumber(row.amount),
-        status: row.status as GrantStatus,
-      }));
-      return { items, total };
-    },
   };
-}
-
-export type StatsRepository = ReturnType<typeof createStatsRepository>;
-
-/** Cents → a number with at most two decimals (exact to print below 2^53 cents). */
-export function centsToAmount(cents: bigint): number {
-  return Number(cents) / 100;
 }
