@@ -1,7 +1,7 @@
 // /api/v1/conditions — check a condition before saving it, and list the function registry.
 import { createRoute, z } from '@hono/zod-openapi';
 import { format, FUNCTION_REGISTRY, parse } from '../../condition/index.ts';
-import { newRouter } from '../app.ts';
+import { newRouter } from '../router.ts';
 import {
   ConditionValidateBodySchema,
   ConditionValidateResultSchema,

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
-import type { ApiApp } from '../app.ts';
+import type { ApiApp } from '../router.ts';
 import { problem, problemResponse, STATUS_BY_CODE } from '../problem.ts';
 import { EXAMPLE_REQUEST_ID } from '../schemas.ts';
 

@@ -1,7 +1,7 @@
 // Liveness and readiness. /healthz says the process serves HTTP; /readyz says its database
 // and gateway answer (load balancers and compose healthchecks use it).
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ApiApp } from '../app.ts';
+import type { ApiApp } from '../router.ts';
 import type { ApiDeps } from '../deps.ts';
 import { probeNotFoundResponse } from '../schemas.ts';
 

@@ -2,19 +2,9 @@
 // and all time (day and month in the configured time zone), per strategy with its schedule,
 // and one user's grant history across strategies.
 import { createRoute, z } from '@hono/zod-openapi';
-import { formatInZone, startOfDay, startOfMonth } from '../../core/calendar.ts';
-import { notFound } from '../../core/errors.ts';
-import { GRANT_STATUSES } from '../../core/ledger.ts';
-import { dueOccurrence } from '../../core/scan/due-occurrence.ts';
-import { nextOccurrences, SINGLE_OCCURRENCE } from '../../core/schedule.ts';
-import type { Strategy } from '../../core/strategy.ts';
-import {
-  centsToAmount,
-  type StatsRepository,
-  type TotalsByStatus,
-} from '../../db/stats-repository.ts';
-import { newRouter } from '../app.ts';
+import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
 import type { ApiDeps } from '../deps.ts';
+import { newRouter } from '../router.ts';
 import {
   ExecutionSchema,
   IdParamSchema,
@@ -25,7 +15,7 @@ import {
   UserIdParamSchema,
   userNotFoundResponse,
 } from '../schemas.ts';
-import { executionJson } from '../serialize.ts';
+import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../serialize.ts';
 
 const TotalsSchema = z
   .object({
@@ -39,8 +29,8 @@ const TotalsSchema = z
 
 const ByStatusSchema = z
   .object(
-    Object.fromEntries(GRANT_STATUSES.map((status) => [status, TotalsSchema])) as Record<
-      (typeof GRANT_STATUSES)[number],
+    Object.fromEntries(LEDGER_STATUSES.map((status) => [status, TotalsSchema])) as Record<
+      (typeof LEDGER_STATUSES)[number],
       typeof TotalsSchema
     >,
   )
@@ -134,7 +124,7 @@ const StrategyStatsQuerySchema = z.strictObject({
 });
 
 const UserGrantsQuerySchema = z.strictObject({
-  status: z.enum(GRANT_STATUSES).optional(),
+  status: z.enum(LEDGER_STATUSES).optional(),
   ...PaginationShape,
 });
 
@@ -183,92 +173,15 @@ const routes = {
   }),
 };
 
-function totalsJson(byStatus: TotalsByStatus) {
-  let grants = 0;
-  let cents = 0n;
-  const statuses = Object.fromEntries(
-    GRANT_STATUSES.map((status) => {
-      const totals = byStatus[status];
-      grants += totals.grants;
-      cents += totals.cents;
-      return [status, { grants: totals.grants, amount: centsToAmount(totals.cents) }];
-    }),
-  ) as Record<(typeof GRANT_STATUSES)[number], { grants: number; amount: number }>;
-  return { total: { grants, amount: centsToAmount(cents) }, by_status: statuses };
-}
-
-async function periodTotals(stats: StatsRepository, deps: ApiDeps, strategyId?: number) {
-  const now = deps.clock.now();
-  const zone = deps.defaultTimeZone;
-  const day = startOfDay(now, zone);
-  const month = startOfMonth(now, zone);
-  const { windows, allTime } = await stats.grantTotals({ strategyId, windowStarts: [day, month] });
-  return {
-    time_zone: zone,
-    generated_at: formatInZone(now, zone),
-    today: { since: formatInZone(day, zone), ...totalsJson(windows[0]!) },
-    this_month: { since: formatInZone(month, zone), ...totalsJson(windows[1]!) },
-    all_time: { since: null, ...totalsJson(allTime) },
-  };
-}
-
-const fireTime = (at: Date, zone: string) => ({
-  at: at.toISOString(),
-  local: formatInZone(at, zone),
-});
-
-/** The occurrence the scanner works on now, if the strategy is periodic and one is due. */
-function lastOccurrence(strategy: Strategy, now: Date) {
-  const due = dueOccurrence(strategy, now);
-  return due === null || due === SINGLE_OCCURRENCE
-    ? null
-    : fireTime(new Date(due), strategy.timezone);
-}
-
-/** The next fire times that will grant: inside [start_at, end_at], none when disabled. */
-function upcoming(strategy: Strategy, now: Date, count: number) {
-  if (!strategy.enabled || strategy.type !== 'periodic' || !strategy.periodicExpr || count === 0)
-    return [];
-  // nextOccurrences is strictly after its instant; start just before start_at so it counts.
-  const from =
-    strategy.startAt && strategy.startAt > now ? new Date(strategy.startAt.getTime() - 1) : now;
-  return nextOccurrences(strategy.periodicExpr, strategy.timezone, from, count)
-    .filter((at) => !strategy.endAt || at <= strategy.endAt)
-    .map((at) => fireTime(at, strategy.timezone));
-}
-
-export function registerStatsRoutes(deps: ApiDeps, stats: StatsRepository) {
+export function registerStatsRoutes({ app }: ApiDeps) {
   return newRouter()
-    .openapi(routes.overall, async (c) => c.json(await periodTotals(stats, deps), 200))
+    .openapi(routes.overall, async (c) => c.json(periodTotalsJson(await app.grantStats()), 200))
     .openapi(routes.strategy, async (c) => {
-      const { id } = c.req.valid('param');
-      const { next, last } = c.req.valid('query');
-      const strategy = await deps.strategies.get(id);
-      const now = deps.clock.now();
-      const [periods, recent] = await Promise.all([
-        periodTotals(stats, deps, id),
-        stats.recentOccurrences(id, last),
-      ]);
-      return c.json(
-        {
-          ...periods,
-          strategy_id: id,
-          strategy_time_zone: strategy.timezone,
-          last_occurrence: lastOccurrence(strategy, now),
-          next_occurrences: upcoming(strategy, now, next),
-          recent_occurrences: recent.map((o) => ({
-            occurrence: o.occurrence,
-            ...totalsJson(o.byStatus),
-          })),
-        },
-        200,
-      );
+      const stats = await app.strategyStats(c.req.valid('param').id, c.req.valid('query'));
+      return c.json(strategyStatsJson(stats), 200);
     })
     .openapi(routes.userGrants, async (c) => {
-      const { id } = c.req.valid('param');
-      const query = c.req.valid('query');
-      if (!(await deps.users.get(id))) throw notFound('user', id);
-      const page = await stats.userGrants(id, query);
-      return c.json({ items: page.items.map(executionJson), total: page.total }, 200);
+      const page = await app.userLedger(c.req.valid('param').id, c.req.valid('query'));
+      return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
     });
 }

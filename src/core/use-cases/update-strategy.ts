@@ -1,0 +1,34 @@
+// Replace (PUT) or change (PATCH) a strategy. Both end in the same rules as a create; a missing
+// strategy is a 404 before any validation error.
+import {
+  applyPatch,
+  withDefaults,
+  type Strategy,
+  type StrategyInput,
+  type StrategyPatch,
+} from '../model/strategy.ts';
+import type { CoreDeps } from './deps.ts';
+import { assertValidStrategy } from './strategy-rules.ts';
+
+type Deps = Pick<CoreDeps, 'strategies' | 'defaultTimeZone'>;
+
+export async function replaceStrategy(
+  deps: Deps,
+  id: number,
+  input: StrategyInput,
+): Promise<Strategy> {
+  const fields = withDefaults(input, deps.defaultTimeZone);
+  await deps.strategies.get(id);
+  assertValidStrategy(fields);
+  return deps.strategies.update(id, fields);
+}
+
+export async function patchStrategy(
+  deps: Deps,
+  id: number,
+  patch: StrategyPatch,
+): Promise<Strategy> {
+  const fields = applyPatch(await deps.strategies.get(id), patch);
+  assertValidStrategy(fields);
+  return deps.strategies.update(id, fields);
+}
