@@ -72,11 +72,11 @@ export class ApiClient {
       this.env,
     );
     const text = await response.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      parsed = undefined;
+      // Not JSON (a CSV or text answer): the caller reads the status only.
     }
     const detail = (parsed as Problem | undefined)?.detail ?? '';
     return {

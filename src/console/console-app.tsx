@@ -117,7 +117,7 @@ function requireSession(sessions: SessionStore, fetchApi: ApiFetch): MiddlewareH
     c.set('api', new ApiClient(fetchApi, session.token, c.env, c.req.header('x-request-id')));
     c.set('form', {});
     if (post) {
-      const form = (await c.req.parseBody({ all: true })) as Record<string, string | string[]>;
+      const form = textFields(await c.req.parseBody({ all: true }));
       c.set('form', form);
       const token = typeof form._csrf === 'string' ? form._csrf : undefined;
       const refusal = csrfRefusal(c, session, token);
@@ -170,4 +170,15 @@ function SignInPage(props: { next?: string; error?: string }) {
       </form>
     </Layout>
   );
+}
+
+/** A parsed form's text fields (the console has no file inputs; a file part is dropped). */
+function textFields(body: Record<string, unknown>): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'string') form[name] = value;
+    else if (Array.isArray(value))
+      form[name] = value.filter((v): v is string => typeof v === 'string');
+  }
+  return form;
 }

@@ -18,7 +18,7 @@ export async function checkCondition(
 ): Promise<ConditionCheck | undefined> {
   const answer = await api.post<ConditionCheck>('/api/v1/conditions/validate', { condition });
   if (!answer.ok) return undefined;
-  return { ...answer.body, errors: answer.body.errors ?? [] };
+  return answer.body;
 }
 
 export function ConditionFeedback(props: { source: string; check?: ConditionCheck }) {

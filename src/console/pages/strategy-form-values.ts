@@ -23,7 +23,7 @@ export interface FormValues {
 }
 
 export function valuesOf(s?: Strategy): FormValues {
-  const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const text = (value: string | number | null | undefined) => (value == null ? '' : String(value));
   return {
     name: text(s?.name),
     title: text(s?.title),
@@ -71,7 +71,8 @@ export function strategyBody(values: FormValues, editing: boolean): Record<strin
       if (editing && NULLABLE.has(key) && !NEWER.has(key)) body[key] = null;
       continue;
     }
-    if (key === 'condition') body[key] = String(raw);
+    // A textarea posts its line breaks as CRLF (HTML's form encoding); the operator typed LF.
+    if (key === 'condition') body[key] = String(raw).replace(/\r\n?/g, '\n');
     else if (NUMBERS.has(key) && /^-?\d+(\.\d+)?$/.test(text)) body[key] = Number(text);
     else body[key] = text;
   }

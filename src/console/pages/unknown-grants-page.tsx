@@ -54,70 +54,25 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         </p>
         {rows.length === 0 ? (
           <p data-testid="no-unknown">No grant has an unknown outcome.</p>
-        ) : (
+        ) : admin ? (
           <form
             method="post"
             action={`${BASE}/unknown-grants/resolve`}
             data-confirm="Resolve the selected grants?"
           >
             <CsrfField session={session} />
-            <div class="scroll">
-              <table data-testid="unknown-grants">
-                <thead>
-                  <tr>
-                    {admin && <th scope="col">Select</th>}
-                    <th scope="col">Strategy</th>
-                    <th scope="col">User</th>
-                    <th scope="col">Occurrence</th>
-                    <th scope="col" class="num">
-                      Amount
-                    </th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Last error</th>
-                    <th scope="col">Since</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr>
-                      {admin && (
-                        <td>
-                          <input
-                            type="checkbox"
-                            name="grant"
-                            value={`${r.strategy_id}:${r.id}`}
-                            id={`grant-${r.id}`}
-                            aria-label={`Select grant ${r.id} of ${r.user_id}`}
-                          />
-                        </td>
-                      )}
-                      <td>
-                        <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
-                      </td>
-                      <td>
-                        <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
-                      </td>
-                      <td>{fmtTime(r.occurrence)}</td>
-                      <td class="num">{fmtAmount(r.amount)}</td>
-                      <td>{r.attempts}</td>
-                      <td>{r.last_error ?? ''}</td>
-                      <td>{fmtTime(r.updated_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            {admin && (
-              <p>
-                <button type="submit" name="resolution" value="applied">
-                  Mark applied
-                </button>{' '}
-                <button type="submit" name="resolution" value="retry">
-                  Retry
-                </button>
-              </p>
-            )}
+            <GrantsTable rows={rows} admin />
+            <p>
+              <button type="submit" name="resolution" value="applied">
+                Mark applied
+              </button>{' '}
+              <button type="submit" name="resolution" value="retry">
+                Retry
+              </button>
+            </p>
           </form>
+        ) : (
+          <GrantsTable rows={rows} admin={false} />
         )}
       </Layout>,
     );
@@ -158,4 +113,56 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
       : { done: `Resolved ${resolved} as ${resolution}.` };
     return c.redirect(`${back}?${new URLSearchParams(query).toString()}`, 303);
   });
+}
+
+function GrantsTable(props: { rows: LedgerRow[]; admin: boolean }) {
+  const { rows, admin } = props;
+  return (
+    <div class="scroll">
+      <table data-testid="unknown-grants">
+        <thead>
+          <tr>
+            {admin && <th scope="col">Select</th>}
+            <th scope="col">Strategy</th>
+            <th scope="col">User</th>
+            <th scope="col">Occurrence</th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Last error</th>
+            <th scope="col">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              {admin && (
+                <td>
+                  <input
+                    type="checkbox"
+                    name="grant"
+                    value={`${r.strategy_id}:${r.id}`}
+                    id={`grant-${r.id}`}
+                    aria-label={`Select grant ${r.id} of ${r.user_id}`}
+                  />
+                </td>
+              )}
+              <td>
+                <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+              </td>
+              <td>
+                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+              </td>
+              <td>{fmtTime(r.occurrence)}</td>
+              <td class="num">{fmtAmount(r.amount)}</td>
+              <td>{r.attempts}</td>
+              <td>{r.last_error ?? ''}</td>
+              <td>{fmtTime(r.updated_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
