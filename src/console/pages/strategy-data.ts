@@ -1,7 +1,7 @@
 // Strategies with their statistics, as the overview and the list show them: one API call for
 // the list, one per strategy for its stats (the same calls a script would make).
-import type { ApiClient } from '../api-client.ts';
-import type { Page, Strategy, StrategyStats } from '../api-types.ts';
+import { problemText, type ApiClient } from '../api-client.ts';
+import type { Page, Preview, Strategy, StrategyStats } from '../api-types.ts';
 
 export interface StrategyWithStats {
   strategy: Strategy;
@@ -35,4 +35,27 @@ export function dayIn(instant: Date, timeZone: string): string {
     month: '2-digit',
     day: '2-digit',
   }).format(instant);
+}
+
+export interface PreviewResult {
+  preview?: Preview;
+  /** What was previewed: 'next', an ISO instant, or 'due' when the server cannot do 'next'. */
+  previewed: string;
+  error?: string;
+}
+
+/**
+ * Previews the occurrence asked for. A server without future previews refuses "next" with 400;
+ * the console then previews the occurrence due now and says so, rather than guess.
+ */
+export async function previewOf(api: ApiClient, id: string, wanted: string): Promise<PreviewResult> {
+  const answer = await api.post<Preview>(`/api/v1/strategies/${id}/preview`, {
+    occurrence: wanted,
+  });
+  if (answer.ok) return { preview: answer.body, previewed: wanted };
+  if (wanted === 'next' && answer.status === 400) {
+    const due = await api.post<Preview>(`/api/v1/strategies/${id}/preview`);
+    if (due.ok) return { preview: due.body, previewed: 'due' };
+  }
+  return { previewed: wanted, error: problemText(answer) };
 }

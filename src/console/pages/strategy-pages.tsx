@@ -1,12 +1,12 @@
 // Strategies: the list (type, mode, enabled, next fire time, granted totals) and one strategy's
 // page (fields, version, next fire times, preview of an occurrence, its ledger, its actions).
 import { problemText } from '../api-client.ts';
-import type { LedgerRow, Page, Preview, Strategy, StrategyStats } from '../api-types.ts';
+import type { LedgerRow, Page, Strategy, StrategyStats } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { BASE, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
 import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
-import { strategiesWithStats } from './strategy-data.ts';
+import { previewOf, strategiesWithStats } from './strategy-data.ts';
 
 export function registerStrategyPages(app: ConsoleApp): void {
   app.get('/strategies', async (c) => {
@@ -159,31 +159,4 @@ export function registerStrategyPages(app: ConsoleApp): void {
       },
     });
   });
-}
-
-export interface PreviewResult {
-  preview?: Preview;
-  /** What was previewed: 'next', an ISO instant, or 'due' when the server cannot do 'next'. */
-  previewed: string;
-  error?: string;
-}
-
-/**
- * Previews the occurrence asked for. A server without future previews refuses "next" with 400;
- * the console then previews the occurrence due now and says so, rather than guess.
- */
-async function previewOf(
-  api: import('../api-client.ts').ApiClient,
-  id: string,
-  wanted: string,
-): Promise<PreviewResult> {
-  const answer = await api.post<Preview>(`/api/v1/strategies/${id}/preview`, {
-    occurrence: wanted,
-  });
-  if (answer.ok) return { preview: answer.body, previewed: wanted };
-  if (wanted === 'next' && answer.status === 400) {
-    const due = await api.post<Preview>(`/api/v1/strategies/${id}/preview`);
-    if (due.ok) return { preview: due.body, previewed: 'due' };
-  }
-  return { previewed: wanted, error: problemText(answer) };
 }

@@ -3,7 +3,7 @@ import type { ApiAnswer } from '../api-client.ts';
 import { problemText } from '../api-client.ts';
 import type { LedgerRow, Page, Strategy } from '../api-types.ts';
 import { BASE, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
-import type { PreviewResult } from './strategy-pages.tsx';
+import type { PreviewResult } from './strategy-data.ts';
 
 export function FieldList(props: { strategy: Strategy }) {
   const s = props.strategy;
