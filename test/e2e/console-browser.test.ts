@@ -114,6 +114,25 @@ describe('the web console in headless Chromium', () => {
 
   let grantsBefore = 0;
   it('overview: totals from /api/v1/stats, the gateway and breaker, the 30-day chart drawn by uPlot', async () => {
+    // Three past days of the daily demo strategy (backfilled through the API) for the chart.
+    const list = await api<{ items: { id: number; name: string }[] }>(
+      base,
+      TOKEN,
+      'GET',
+      '/api/v1/strategies?limit=100',
+    );
+    const daily = list.body.items.find((s) => s.name === 'daily-star-reward')!;
+    const days: string[] = [];
+    for (const back of [1, 2, 3]) {
+      const at = new Date(Date.now() - back * 86_400_000);
+      days.push(at.toISOString().slice(0, 10));
+      const occurrence = `${at.toISOString().slice(0, 10)}T08:00:00.000Z`;
+      const run = await api(base, TOKEN, 'POST', `/api/v1/strategies/${daily.id}/run`, {
+        occurrence,
+      });
+      expect(run.status).toBe(200);
+    }
+    const stargazers = DEMO_USERS.filter((u) => u.github_stars.includes('zgsm-ai/zgsm')).length;
     await page.goto(`${base}/ui`);
     const stats = await api<{ all_time: { total: { grants: number; amount: number } } }>(
       base,
@@ -129,6 +148,12 @@ describe('the web console in headless Chromium', () => {
     expect(gateway).toContain('Circuit breaker: closed');
     expect(await page.getByTestId('waiting').innerText()).toContain('Unknown outcome: 0');
     await page.locator('#chart[data-drawn="true"] canvas').waitFor();
+    await page.getByText('The numbers').click();
+    const table = page.locator('#chart + details table');
+    for (const day of days) {
+      const row = await table.locator('tr', { hasText: day }).innerText();
+      expect(row.split('\t')[1]).toBe(String(5 * stargazers));
+    }
     await screenshot(page, 'overview');
   });
 
