@@ -48,7 +48,11 @@ export interface PreviewResult {
  * Previews the occurrence asked for. A server without future previews refuses "next" with 400;
  * the console then previews the occurrence due now and says so, rather than guess.
  */
-export async function previewOf(api: ApiClient, id: string, wanted: string): Promise<PreviewResult> {
+export async function previewOf(
+  api: ApiClient,
+  id: string,
+  wanted: string,
+): Promise<PreviewResult> {
   const answer = await api.post<Preview>(`/api/v1/strategies/${id}/preview`, {
     occurrence: wanted,
   });
