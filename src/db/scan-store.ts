@@ -11,7 +11,7 @@ import type {
 import type { Strategy } from '../core/model/strategy.ts';
 import type { CandidateQuery, ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
-import { claimSql, idListSql } from './ledger-sql.ts';
+import { claimSql, idListSql, markSendingSql } from './ledger-sql.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database, type Db } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
@@ -63,7 +63,7 @@ const SCAN_WINDOW_USERS: Record<DatabaseKind, number> = { sqlite: 2_500, postgre
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Statuses that count towards max_exec_per_user: granted, or possibly granted. */
-const COUNTED_STATUSES: LedgerStatus[] = ['applied', 'pending', 'unknown'];
+const COUNTED_STATUSES: LedgerStatus[] = ['applied', 'pending', 'sending', 'unknown'];
 
 export interface ScanStoreOptions {
   /** Users per candidate window (default SCAN_WINDOW_USERS); tests use small ones. */
@@ -171,14 +171,25 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
     async releaseClaims(strategyId, holder, ids, nowMs): Promise<number> {
       let released = 0;
       for (const chunk of chunks(ids, MAX_IDS_PER_STATEMENT)) {
-        // The lease check is in the statement itself: a process whose lease lapsed unnoticed
-        // must not delete rows the new holder may be settling.
+        // The lease check is in each statement itself: a process whose lease lapsed unnoticed
+        // must not touch rows the new holder may be settling.
+        const held = Prisma.sql`EXISTS (SELECT 1 FROM strategy_lease l WHERE l.strategy_id = ${strategyId} AND l.holder = ${holder} AND l.expires_at > ${BigInt(nowMs)})`;
+        const mine = Prisma.sql`id IN (${idListSql(kind, chunk)}) AND strategy_id = ${strategyId} AND status IN ('pending', 'sending')`;
         released += await db.$executeRaw`
-          DELETE FROM quota_execute
-          WHERE id IN (${idListSql(kind, chunk)}) AND strategy_id = ${strategyId} AND status = 'pending' AND attempts = 0
-            AND EXISTS (SELECT 1 FROM strategy_lease l WHERE l.strategy_id = ${strategyId} AND l.holder = ${holder} AND l.expires_at > ${BigInt(nowMs)})`;
+          DELETE FROM quota_execute WHERE ${mine} AND attempts = 0 AND ${held}`;
+        released += await db.$executeRaw`
+          UPDATE quota_execute SET status = 'failed', updated_at = ${new Date()}
+          WHERE ${mine} AND attempts > 0 AND ${held}`;
       }
       return released;
+    },
+
+    async markSending(entries): Promise<void> {
+      const now = new Date();
+      for (const [index, chunk] of chunks(entries, rowsPerStatement).entries()) {
+        await breathe(index);
+        await db.$executeRaw(markSendingSql(kind, chunk, now));
+      }
     },
 
     async findEntries(strategyId, statuses, options): Promise<ClaimedEntry[]> {
@@ -200,6 +211,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         amount: decimalToNumber(row.amount),
         attempts: row.attempts,
         idempotencyKey: row.idempotencyKey,
+        totalBefore: row.totalBefore === null ? null : decimalToNumber(row.totalBefore),
       }));
     },
 
@@ -283,7 +295,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
 
     async countUnsettled(strategyId, occurrence): Promise<number> {
       return db.quotaExecute.count({
-        where: { strategyId, occurrence, status: { in: ['pending', 'failed'] } },
+        where: { strategyId, occurrence, status: { in: ['pending', 'sending', 'failed'] } },
       });
     },
   };

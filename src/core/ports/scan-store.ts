@@ -31,10 +31,18 @@ export interface ScanStore {
   /** Inserts pending rows; returns only the rows this call inserted (the claims it won). */
   claimEntries(rows: NewLedgerEntry[]): Promise<ClaimedEntry[]>;
   /**
-   * Deletes claimed rows that were never sent (pending, no attempt yet), only while `holder`
-   * still holds the strategy's lease at `nowMs`; returns how many were deleted.
+   * Gives back rows this run took but never sent (pending, or marked sending and not started),
+   * only while `holder` still holds the strategy's lease at `nowMs`: rows never attempted are
+   * deleted (a later run claims them again), rows attempted before go back to `failed`.
+   * Returns how many rows were given back.
    */
   releaseClaims(strategyId: number, holder: string, ids: number[], nowMs: number): Promise<number>;
+  /**
+   * Marks rows `sending` in one statement per chunk, just before their gateway calls, with the
+   * user's total read before sending (null when not read). After a crash only these rows can
+   * have an uncertain outcome; `pending` rows were never sent.
+   */
+  markSending(entries: { id: number; totalBefore: number | null }[]): Promise<void>;
   findEntries(
     strategyId: number,
     statuses: LedgerStatus[],

@@ -6,8 +6,13 @@
 // than a page is waiting. Memory stays bounded: at most about two pages of grants are held.
 //
 // Exactly-once is unchanged: every grant entering the queue was already claimed (its ledger row
-// exists), each is sent at most once by this run, and grants taken back by `stop` were never
-// sent.
+// exists), each is sent at most once by this run, and grants taken back were never sent.
+//
+// Only what was sent can be uncertain: grants leave the queue in small batches through the
+// `prepareSend` step (which marks their rows `sending`, one statement per batch) and only then
+// are sent. At most 2 × concurrency grants are marked and not yet answered at any time, so a
+// crash leaves at most that many rows whose outcome the next run cannot know; every other
+// claimed row is still `pending`, known never sent, and is simply sent by the next run.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { InteractiveWork } from '../ports/runtime-services.ts';
 
@@ -24,6 +29,14 @@ export interface DeliveryPipelineOptions {
    */
   paused?: () => boolean;
   /**
+   * The step between queue and gateway (mark rows `sending`, read totals before sending): it
+   * gets up to 2 × concurrency grants at a time and answers which to send and which it settled
+   * itself. Absent: grants are sent as they are.
+   */
+  prepareSend?: (
+    grants: ClaimedEntry[],
+  ) => Promise<{ send: ClaimedEntry[]; settled: DeliveryOutcome[] }>;
+  /**
    * Interactive work to let go first: while `busy()`, no new call is started; sending resumes
    * when `idle()` resolves (it is bounded, so deliveries are delayed, never stalled).
    */
@@ -33,6 +46,9 @@ export interface DeliveryPipelineOptions {
 export class DeliveryPipeline {
   private queue: ClaimedEntry[] = [];
   private head = 0;
+  /** Prepared (marked `sending`), not started yet. */
+  private ready: ClaimedEntry[] = [];
+  private preparing = false;
   private inFlight = 0;
   private outcomes: DeliveryOutcome[] = [];
   private recording: Promise<void> = Promise.resolve();
@@ -64,18 +80,20 @@ export class DeliveryPipeline {
     this.throwIfFailed();
     for (const grant of grants) this.queue.push(grant);
     this.startWorkers();
-    while (this.queued >= this.options.maxQueued && this.failure === undefined && !this.paused) {
+    while (this.waiting >= this.options.maxQueued && this.failure === undefined && !this.paused) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
     this.throwIfFailed();
   }
 
   /**
-   * Takes back every grant not yet sent (they stay claimed: the caller releases their rows or
-   * leaves them for the next run) and returns them. Calls already in flight carry on.
+   * Takes back every grant not yet sent, prepared ones included (they stay claimed: the caller
+   * releases their rows or leaves them for the next run) and returns them. Calls already in
+   * flight carry on. Call it after `drain`, so that no batch is still being prepared.
    */
   takeBackQueued(): ClaimedEntry[] {
-    const unsent = this.queue.slice(this.head);
+    const unsent = [...this.ready, ...this.queue.slice(this.head)];
+    this.ready = [];
     this.queue = [];
     this.head = 0;
     this.wake(this.roomWaiters);
@@ -87,7 +105,7 @@ export class DeliveryPipeline {
    * queued ones are for the caller to take back), then writes the remaining outcomes.
    */
   async drain(): Promise<void> {
-    while (this.inFlight > 0 || (this.queued > 0 && !this.paused)) {
+    while (this.inFlight > 0 || this.preparing || (this.waiting > 0 && !this.halted)) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     this.flush();
@@ -95,9 +113,19 @@ export class DeliveryPipeline {
     this.throwIfFailed();
   }
 
+  /** Nothing more is sent for now (paused) or at all (a write failed). */
+  private get halted(): boolean {
+    return this.paused || this.failure !== undefined;
+  }
+
+  /** Grants not yet sent: queued or prepared. */
+  private get waiting(): number {
+    return this.queued + this.ready.length;
+  }
+
   private startWorkers(): void {
     const yieldTo = this.options.yieldTo;
-    if (yieldTo?.busy() === true && this.queued > 0) {
+    if (yieldTo?.busy() === true && this.waiting > 0) {
       if (!this.heldBack) {
         this.heldBack = true;
         void yieldTo.idle().then(() => {
@@ -107,8 +135,14 @@ export class DeliveryPipeline {
       }
       return;
     }
-    while (this.inFlight < this.options.concurrency && this.queued > 0 && !this.paused) {
-      const grant = this.queue[this.head++]!;
+    this.prepareMore();
+    while (
+      this.inFlight < this.options.concurrency &&
+      this.ready.length > 0 &&
+      !this.paused &&
+      this.failure === undefined
+    ) {
+      const grant = this.ready.shift()!;
       this.inFlight++;
       void this.deliver(grant).then(
         (outcome) => this.finished(outcome),
@@ -124,6 +158,40 @@ export class DeliveryPipeline {
     }
   }
 
+  /**
+   * Moves the next batch from the queue through `prepareSend` once at most `concurrency` grants
+   * are prepared or in flight, up to 2 × concurrency of them: the gateway never waits for a
+   * batch to be marked, and no more than that can be uncertain at a crash.
+   */
+  private prepareMore(): void {
+    const { concurrency, prepareSend } = this.options;
+    const taken = this.inFlight + this.ready.length;
+    if (this.preparing || this.queued === 0 || taken > concurrency) return;
+    if (this.paused || this.failure !== undefined) return;
+    const batch = this.queue.slice(this.head, this.head + 2 * concurrency - taken);
+    this.head += batch.length;
+    if (prepareSend === undefined) {
+      this.ready.push(...batch);
+      return;
+    }
+    this.preparing = true;
+    void prepareSend(batch).then(
+      ({ send, settled }) => {
+        this.preparing = false;
+        this.ready.push(...send);
+        this.outcomes.push(...settled);
+        if (this.outcomes.length >= this.options.recordBatch) this.flush();
+        this.afterCall();
+      },
+      (error: unknown) => {
+        this.preparing = false;
+        // Not sent: handed back by takeBackQueued like any prepared grant.
+        this.ready.push(...batch);
+        this.fail(error instanceof Error ? error : new Error(String(error)), 0);
+      },
+    );
+  }
+
   private finished(outcome: DeliveryOutcome): void {
     this.inFlight--;
     this.outcomes.push(outcome);
@@ -134,8 +202,9 @@ export class DeliveryPipeline {
   private afterCall(): void {
     if (this.failure === undefined) this.startWorkers();
     const paused = this.paused;
-    if (this.queued < this.options.maxQueued || paused) this.wake(this.roomWaiters);
-    if (this.inFlight === 0 && (this.queued === 0 || paused)) this.wake(this.idleWaiters);
+    if (this.waiting < this.options.maxQueued || paused) this.wake(this.roomWaiters);
+    if (this.inFlight === 0 && !this.preparing && (this.waiting === 0 || this.halted))
+      this.wake(this.idleWaiters);
   }
 
   /** Writes the outcomes gathered so far, after any write already under way (one at a time). */
