@@ -49,6 +49,10 @@ export class DeliveryPipeline {
   /** Prepared (marked `sending`), not started yet. */
   private ready: ClaimedEntry[] = [];
   private preparing = false;
+  /** Rows marked by prepareSend whose outcome is not written yet (see prepareMore). */
+  private unrecorded = 0;
+  /** Outcomes of sent grants among `outcomes` (not yet handed to `record`). */
+  private answered = 0;
   private inFlight = 0;
   private outcomes: DeliveryOutcome[] = [];
   private recording: Promise<void> = Promise.resolve();
@@ -160,40 +164,64 @@ export class DeliveryPipeline {
 
   /**
    * Moves the next batch from the queue through `prepareSend` once at most `concurrency` grants
-   * are prepared or in flight, up to 2 × concurrency of them: the gateway never waits for a
-   * batch to be marked, and no more than that can be uncertain at a crash.
+   * are prepared or in flight, so the gateway never waits for a batch to be marked. Before
+   * marking more, the outcomes received so far are written: rows marked and not yet recorded
+   * (prepared, in flight, or answered but unwritten) never exceed 2 × concurrency, and those are
+   * all a crash can leave uncertain.
    */
   private prepareMore(): void {
     const { concurrency, prepareSend } = this.options;
-    const taken = this.inFlight + this.ready.length;
-    if (this.preparing || this.queued === 0 || taken > concurrency) return;
-    if (this.paused || this.failure !== undefined) return;
-    const batch = this.queue.slice(this.head, this.head + 2 * concurrency - taken);
-    this.head += batch.length;
+    if (this.preparing || this.queued === 0 || this.halted) return;
+    if (this.inFlight + this.ready.length > concurrency) return;
     if (prepareSend === undefined) {
-      this.ready.push(...batch);
+      const room = 2 * concurrency - this.inFlight - this.ready.length;
+      this.ready.push(...this.takeFromQueue(room));
       return;
     }
     this.preparing = true;
-    void prepareSend(batch).then(
-      ({ send, settled }) => {
+    void this.prepareNext(prepareSend).then(
+      () => {
         this.preparing = false;
-        this.ready.push(...send);
-        this.outcomes.push(...settled);
-        if (this.outcomes.length >= this.options.recordBatch) this.flush();
         this.afterCall();
       },
       (error: unknown) => {
         this.preparing = false;
-        // Not sent: handed back by takeBackQueued like any prepared grant.
-        this.ready.push(...batch);
         this.fail(error instanceof Error ? error : new Error(String(error)), 0);
       },
     );
   }
 
+  private async prepareNext(
+    prepareSend: NonNullable<DeliveryPipelineOptions['prepareSend']>,
+  ): Promise<void> {
+    this.flush();
+    await this.recording;
+    if (this.halted) return;
+    const batch = this.takeFromQueue(2 * this.options.concurrency - this.unrecorded);
+    if (batch.length === 0) return;
+    this.unrecorded += batch.length;
+    try {
+      const { send, settled } = await prepareSend(batch);
+      // Settled by the step itself: never marked, written with the next outcomes.
+      this.unrecorded -= settled.length;
+      this.outcomes.push(...settled);
+      this.ready.push(...send);
+    } catch (error) {
+      // Not sent: handed back by takeBackQueued like any prepared grant.
+      this.ready.push(...batch);
+      throw error;
+    }
+  }
+
+  private takeFromQueue(count: number): ClaimedEntry[] {
+    const taken = this.queue.slice(this.head, this.head + Math.max(0, count));
+    this.head += taken.length;
+    return taken;
+  }
+
   private finished(outcome: DeliveryOutcome): void {
     this.inFlight--;
+    this.answered++;
     this.outcomes.push(outcome);
     if (this.outcomes.length >= this.options.recordBatch) this.flush();
     this.afterCall();
@@ -211,11 +239,16 @@ export class DeliveryPipeline {
   private flush(): void {
     if (this.outcomes.length === 0) return;
     const batch = this.outcomes;
+    const answered = this.answered;
     this.outcomes = [];
+    this.answered = 0;
     // Recorded even after a failure: these grants were sent, and every outcome written is one
     // fewer row for the next run to settle.
     this.recording = this.recording
       .then(() => this.record(batch))
+      .then(() => {
+        this.unrecorded -= answered;
+      })
       .catch((error: Error) => this.fail(error, 0));
   }
 
