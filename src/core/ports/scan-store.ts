@@ -24,6 +24,11 @@ export interface CandidateQuery {
 export interface ScanStore {
   /** Enabled strategies, by id. */
   listEnabledStrategies(): Promise<Strategy[]>;
+  /**
+   * The strategy as it is now, or null when it was deleted or disabled: a run re-reads it
+   * before it starts and compares versions before each page it claims.
+   */
+  currentStrategy(id: number): Promise<Strategy | null>;
   /** Users matching `where` that have no ledger row for (strategy, occurrence), by id. */
   findCandidates(query: CandidateQuery): Promise<ConditionUser[]>;
   /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
@@ -40,9 +45,14 @@ export interface ScanStore {
   /**
    * Marks rows `sending` in one statement per chunk, just before their gateway calls, with the
    * user's total read before sending (null when not read). After a crash only these rows can
-   * have an uncertain outcome; `pending` rows were never sent.
+   * have an uncertain outcome; `pending` rows were never sent. Rows are marked only while the
+   * strategy is enabled at `version` (a run never sends under a definition changed since it
+   * read it); returns how many rows were marked.
    */
-  markSending(entries: { id: number; totalBefore: number | null }[]): Promise<void>;
+  markSending(
+    strategy: { id: number; version: number },
+    entries: { id: number; totalBefore: number | null }[],
+  ): Promise<number>;
   findEntries(
     strategyId: number,
     statuses: LedgerStatus[],

@@ -33,9 +33,12 @@ export interface DeliveryPipelineOptions {
    * gets up to 2 × concurrency grants at a time and answers which to send and which it settled
    * itself. Absent: grants are sent as they are.
    */
-  prepareSend?: (
-    grants: ClaimedEntry[],
-  ) => Promise<{ send: ClaimedEntry[]; settled: DeliveryOutcome[] }>;
+  prepareSend?: (grants: ClaimedEntry[]) => Promise<{
+    send: ClaimedEntry[];
+    settled: DeliveryOutcome[];
+    /** Grants the step refused to send: nothing more is sent; they are taken back. */
+    refused?: ClaimedEntry[];
+  }>;
   /**
    * Interactive work to let go first: while `busy()`, no new call is started; sending resumes
    * when `idle()` resolves (it is bounded, so deliveries are delayed, never stalled).
@@ -48,6 +51,9 @@ export class DeliveryPipeline {
   private head = 0;
   /** Prepared (marked `sending`), not started yet. */
   private ready: ClaimedEntry[] = [];
+  /** Refused by prepareSend: never sent, for takeBackQueued. */
+  private refusedGrants: ClaimedEntry[] = [];
+  private refusedOnce = false;
   private preparing = false;
   /** Rows marked by prepareSend whose outcome is not written yet (see prepareMore). */
   private unrecorded = 0;
@@ -84,7 +90,7 @@ export class DeliveryPipeline {
     this.throwIfFailed();
     for (const grant of grants) this.queue.push(grant);
     this.startWorkers();
-    while (this.waiting >= this.options.maxQueued && this.failure === undefined && !this.paused) {
+    while (this.waiting >= this.options.maxQueued && !this.halted) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
     this.throwIfFailed();
@@ -96,7 +102,8 @@ export class DeliveryPipeline {
    * flight carry on. Call it after `drain`, so that no batch is still being prepared.
    */
   takeBackQueued(): ClaimedEntry[] {
-    const unsent = [...this.ready, ...this.queue.slice(this.head)];
+    const unsent = [...this.refusedGrants, ...this.ready, ...this.queue.slice(this.head)];
+    this.refusedGrants = [];
     this.ready = [];
     this.queue = [];
     this.head = 0;
@@ -117,9 +124,14 @@ export class DeliveryPipeline {
     this.throwIfFailed();
   }
 
-  /** Nothing more is sent for now (paused) or at all (a write failed). */
+  /** Whether prepareSend refused a batch: from then on nothing more is sent. */
+  get refused(): boolean {
+    return this.refusedOnce;
+  }
+
+  /** Nothing more is sent for now (paused) or at all (a write failed, a batch was refused). */
   private get halted(): boolean {
-    return this.paused || this.failure !== undefined;
+    return this.paused || this.failure !== undefined || this.refusedOnce;
   }
 
   /** Grants not yet sent: queued or prepared. */
@@ -201,7 +213,13 @@ export class DeliveryPipeline {
     if (batch.length === 0) return;
     this.unrecorded += batch.length;
     try {
-      const { send, settled } = await prepareSend(batch);
+      const { send, settled, refused = [] } = await prepareSend(batch);
+      if (refused.length > 0) {
+        this.refusedOnce = true;
+        this.refusedGrants.push(...refused);
+        this.unrecorded -= refused.length;
+        this.wake(this.roomWaiters);
+      }
       // Settled by the step itself: never marked, written with the next outcomes.
       this.unrecorded -= settled.length;
       this.outcomes.push(...settled);
@@ -230,7 +248,7 @@ export class DeliveryPipeline {
   private afterCall(): void {
     if (this.failure === undefined) this.startWorkers();
     const paused = this.paused;
-    if (this.waiting < this.options.maxQueued || paused) this.wake(this.roomWaiters);
+    if (this.waiting < this.options.maxQueued || paused || this.halted) this.wake(this.roomWaiters);
     if (this.inFlight === 0 && !this.preparing && (this.waiting === 0 || this.halted))
       this.wake(this.idleWaiters);
   }

@@ -10,6 +10,8 @@ import type { RunDeps } from './run-deps.ts';
 export interface PreparedBatch {
   send: ClaimedEntry[];
   settled: DeliveryOutcome[];
+  /** Not sent because the strategy changed since the run read it: the run must stop. */
+  refused?: ClaimedEntry[];
 }
 
 /** Reads every user's total before sending; a grant whose total cannot be read is not sent. */
@@ -46,14 +48,19 @@ export async function readTotalsBefore(
 
 /** The prepareSend step of a run's delivery pipeline. */
 export async function prepareSend(
+  strategy: { id: number; version: number },
   grants: ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
 ): Promise<PreparedBatch> {
   const batch = deps.delivery.reconcile
     ? await readTotalsBefore(grants, deps)
     : { send: grants.map((g) => ({ ...g, totalBefore: null })), settled: [] };
-  await deps.store.markSending(
+  if (batch.send.length === 0) return batch;
+  const marked = await deps.store.markSending(
+    strategy,
     batch.send.map((g) => ({ id: g.id, totalBefore: g.totalBefore ?? null })),
   );
+  // The mark is guarded by the strategy's version: fewer rows marked means it changed.
+  if (marked < batch.send.length) return { send: [], settled: batch.settled, refused: batch.send };
   return batch;
 }

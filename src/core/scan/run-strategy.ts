@@ -34,6 +34,7 @@ export async function runStrategy(
   const run = new StrategyRun(strategy, due, deps);
   if (!(await run.acquireLease())) return run.result(false);
   try {
+    if (await run.definitionChanged()) return run.result(true);
     if (await run.settleEarlierEntries()) await run.grantDue();
     return run.result(true);
   } finally {
@@ -63,7 +64,7 @@ class StrategyRun {
         // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
         maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
         recordBatch: deps.pageSize,
-        prepareSend: (grants) => prepareSend(grants, deps),
+        prepareSend: (grants) => prepareSend(strategy, grants, deps),
         paused: () => this.gatewayDown(),
         yieldTo: deps.interactive,
       },
@@ -105,7 +106,7 @@ class StrategyRun {
     const send = async (entries: ClaimedEntry[]) => {
       if (this.gatewayDown()) return true;
       await this.resend(entries);
-      return this.checkpoint();
+      return this.checkpoint() || this.pipeline.refused;
     };
     // `sending`: a run died while these were in flight; their outcome is uncertain.
     await forEachEntryPage(store, this.strategy.id, ['sending'], this.deps, (entries) =>
@@ -175,6 +176,12 @@ class StrategyRun {
     const periodic = this.strategy.type === 'periodic';
     if (periodic) await store.markOccurrenceOpen(this.strategy.id, occurrence);
     for await (const page of matchingUsers(this.strategy, condition, occurrence, this.deps)) {
+      // A strategy deleted, disabled or changed since this run read it grants nothing more
+      // under the old definition: at most the page before this check and the calls in flight.
+      if (await this.definitionChanged()) {
+        await this.windDown();
+        return false;
+      }
       await this.claimAndSubmit(page, occurrence, catchUp);
       if (this.lease.lost() || this.deps.isStopping?.() === true || this.gatewayDown()) {
         await this.windDown();
@@ -183,8 +190,8 @@ class StrategyRun {
       }
     }
     await this.pipeline.drain();
-    if (this.gatewayDown()) {
-      // Paused with grants still queued (drain does not send them): release them.
+    if (this.gatewayDown() || this.pipeline.refused) {
+      // Paused or refused with grants still queued (drain does not send them): release them.
       await this.windDown();
       return false;
     }
@@ -229,6 +236,27 @@ class StrategyRun {
       if (outcome.status === 'applied') this.counts.granted++;
       else this.counts.failed++;
     }
+  }
+
+  /**
+   * Whether the strategy was deleted, disabled or changed (its version moved on) since this run
+   * read it: one primary-key read, made once per page. Between pages the `sending` mark itself
+   * checks the version (prepare-send.ts), so a change stops sends within one small batch; this
+   * check stops the claims.
+   */
+  async definitionChanged(): Promise<boolean> {
+    if (this.pipeline.refused) return true;
+    const current = await this.deps.store.currentStrategy(this.strategy.id);
+    if (current !== null && current.version === this.strategy.version) return false;
+    this.deps.logger.info(
+      'strategy changed during its run; stopped (the next run uses it as it is now)',
+      {
+        strategy_id: this.strategy.id,
+        version: this.strategy.version,
+        current_version: current?.version ?? null,
+      },
+    );
+    return true;
   }
 
   /** Throws when the lease was lost; true when the process is stopping. */
