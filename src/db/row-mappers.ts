@@ -19,6 +19,7 @@ export interface StrategyRow {
   maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }

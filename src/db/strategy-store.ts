@@ -54,7 +54,13 @@ export function createStrategyStore({ db }: Database): StrategyStore {
 
     async update(id: number, fields: StrategyFields): Promise<Strategy> {
       try {
-        return toStrategy(await db.quotaStrategy.update({ where: { id }, data: toData(fields) }));
+        return toStrategy(
+          await db.quotaStrategy.update({
+            where: { id },
+            // A scan in flight compares versions at each page: every change is one increment.
+            data: { ...toData(fields), version: { increment: 1 } },
+          }),
+        );
       } catch (error) {
         if (isRecordNotFound(error)) throw notFound('strategy', id);
         if (isUniqueViolation(error)) throw duplicateName(fields.name);
@@ -64,7 +70,12 @@ export function createStrategyStore({ db }: Database): StrategyStore {
 
     async setEnabled(id: number, enabled: boolean): Promise<Strategy> {
       try {
-        return toStrategy(await db.quotaStrategy.update({ where: { id }, data: { enabled } }));
+        return toStrategy(
+          await db.quotaStrategy.update({
+            where: { id },
+            data: { enabled, version: { increment: 1 } },
+          }),
+        );
       } catch (error) {
         if (isRecordNotFound(error)) throw notFound('strategy', id);
         throw error;
