@@ -35,12 +35,12 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 const POOL_SIZE = 10;
 
 /**
- * Pool settings for a mysql:// or mariadb:// URL. `foundRows: false` makes an UPDATE or an
+ * Connection settings for a mysql:// or mariadb:// URL. `foundRows: false` makes an UPDATE or an
  * `ON DUPLICATE KEY UPDATE` report the rows it changed, as PostgreSQL and SQLite do, not the
  * rows it matched (the driver's default). The session runs in UTC because the adapter writes
  * and reads DATETIME values as UTC wall-clock time; CURRENT_TIMESTAMP defaults must agree.
  */
-export function mysqlPoolConfig(url: string) {
+export function mysqlConnectionConfig(url: string) {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,
@@ -48,10 +48,13 @@ export function mysqlPoolConfig(url: string) {
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
-    connectionLimit: POOL_SIZE,
     foundRows: false,
     initSql: "SET time_zone = '+00:00'",
   };
+}
+
+export function mysqlPoolConfig(url: string) {
+  return { ...mysqlConnectionConfig(url), connectionLimit: POOL_SIZE };
 }
 
 export function createDriverAdapter(url: string): PrismaBetterSqlite3 | PrismaPg | PrismaMariaDb {

@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mariadb from 'mariadb';
-import { mysqlPoolConfig } from './driver.ts';
+import { mysqlConnectionConfig } from './driver.ts';
 
 export interface MysqlMigration {
   name: string;
@@ -83,7 +83,7 @@ export async function applyMysqlMigrations(
   url: string,
   migrations: MysqlMigration[],
 ): Promise<void> {
-  const { connectionLimit: _pool, ...config } = mysqlPoolConfig(url);
+  const config = mysqlConnectionConfig(url);
   const connection = await mariadb.createConnection(config);
   try {
     // Replicas starting together: one applies, the others wait and then find nothing to do.
@@ -107,7 +107,7 @@ export async function applyMysqlMigrations(
       } catch (error) {
         const reason = (error as Error).message;
         await connection.query('UPDATE _prisma_migrations SET logs = ? WHERE id = ?', [reason, id]);
-        throw new Error(`migration ${migration.name} failed: ${reason}`);
+        throw new Error(`migration ${migration.name} failed: ${reason}`, { cause: error });
       }
       await connection.query(
         'UPDATE _prisma_migrations SET finished_at = CURRENT_TIMESTAMP(3), applied_steps_count = 1 WHERE id = ?',

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import mariadb from 'mariadb';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { mysqlPoolConfig } from '../../src/db/driver.ts';
+import { mysqlConnectionConfig } from '../../src/db/driver.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import type { DatabaseKind } from '../../src/db/driver.ts';
@@ -68,7 +68,7 @@ async function mysqlAdmin(sql: string): Promise<void> {
     connectionLimit: _pool,
     database: _db,
     ...config
-  } = mysqlPoolConfig(inject('mysqlAdminUrl'));
+  } = mysqlConnectionConfig(inject('mysqlAdminUrl'));
   const connection = await mariadb.createConnection(config);
   try {
     await connection.query(sql);

@@ -109,7 +109,9 @@ export async function startMariaDbServer(): Promise<MariaDbServer> {
         await connection.end();
       }
     },
-    stopServer: () => kill('SIGTERM'),
+    stopServer: async () => {
+      await kill('SIGTERM');
+    },
     startServer,
     stop() {
       if (stopped) return;
