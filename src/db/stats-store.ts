@@ -75,13 +75,14 @@ export function createStatsStore({ db, kind }: Database): StatsStore {
     /** Totals per status for the strategy's latest `limit` occurrences in the ledger, newest first. */
     async recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]> {
       if (limit <= 0) return [];
-      // Periodic occurrence keys are UTC ISO strings, so text order is time order.
+      // Periodic occurrence keys are UTC ISO strings, so text order is time order. The LIMIT sits
+      // in a derived table because MySQL refuses one directly inside IN (…).
       const rows = await db.$queryRaw<Record<string, unknown>[]>`
         SELECT occurrence, status, COUNT(*) AS grants, SUM(${CENTS}) AS cents
         FROM quota_execute
-        WHERE strategy_id = ${strategyId} AND occurrence IN (
+        WHERE strategy_id = ${strategyId} AND occurrence IN (SELECT occurrence FROM (
           SELECT DISTINCT occurrence FROM quota_execute WHERE strategy_id = ${strategyId} ORDER BY occurrence DESC LIMIT ${limit}
-        )
+        ) AS latest)
         GROUP BY occurrence, status`;
       const byOccurrence = new Map<string, TotalsByStatus>();
       for (const row of rows) {

@@ -64,12 +64,7 @@ async function newDatabase(kind: DatabaseKind, migrated: boolean): Promise<Dispo
 }
 
 async function mysqlAdmin(sql: string): Promise<void> {
-  const {
-    connectionLimit: _pool,
-    database: _db,
-    ...config
-  } = mysqlConnectionConfig(inject('mysqlAdminUrl'));
-  const connection = await mariadb.createConnection(config);
+  const connection = await mariadb.createConnection(mysqlConnectionConfig(inject('mysqlAdminUrl')));
   try {
     await connection.query(sql);
   } finally {
