@@ -40,7 +40,7 @@ export function translateDatabaseError(error: unknown): unknown {
   const message = (error as PrismaLikeError)?.message ?? '';
   if (
     (code && UNAVAILABLE_CODES.has(code)) ||
-    /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection|retrieve connection from pool timeout|socket has unexpectedly been closed|Connection killed|server shutdown in progress/i.test(
+    /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection|retrieve connection from pool timeout|failed to retrieve a connection from pool|socket has unexpectedly been closed|Connection killed|server shutdown in progress/i.test(
       message,
     )
   ) {
