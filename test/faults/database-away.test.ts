@@ -28,10 +28,10 @@ const SERVERS: [string, () => Promise<RestartableServer>][] = [
       return {
         url: await cluster.createDatabase('qm_away'),
         stopServer: async () => {
-          await cluster.stopServer();
+          cluster.stopServer();
         },
         startServer: async () => {
-          await cluster.startServer();
+          cluster.startServer();
         },
         stop: () => {
           cluster.stop();

@@ -46,9 +46,9 @@ function pgType(row: Record<string, unknown>): string {
     case 'integer':
       return 'int';
     case 'numeric':
-      return `decimal(${row.numeric_precision},${row.numeric_scale})`;
+      return `decimal(${String(row.numeric_precision)},${String(row.numeric_scale)})`;
     case 'timestamp without time zone':
-      return `datetime(${row.datetime_precision})`;
+      return `datetime(${String(row.datetime_precision)})`;
     default:
       return String(row.data_type);
   }
@@ -131,9 +131,9 @@ function mysqlType(row: Record<string, unknown>): string {
     case 'mediumtext':
       return 'string';
     case 'decimal':
-      return `decimal(${row.NUMERIC_PRECISION},${row.NUMERIC_SCALE})`;
+      return `decimal(${String(row.NUMERIC_PRECISION)},${String(row.NUMERIC_SCALE)})`;
     case 'datetime':
-      return `datetime(${row.DATETIME_PRECISION})`;
+      return `datetime(${String(row.DATETIME_PRECISION)})`;
     case 'tinyint':
       return row.COLUMN_TYPE === 'tinyint(1)' ? 'boolean' : 'tinyint';
     default:
@@ -170,7 +170,7 @@ export async function describeMysqlPortably(url: string): Promise<PortableSchema
       WHERE k.table_schema = DATABASE() ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`);
     const indexes = new Map<string, PortableIndex>();
     for (const row of indexColumns) {
-      const key = `${row.TABLE_NAME}.${row.INDEX_NAME}`;
+      const key = `${String(row.TABLE_NAME)}.${String(row.INDEX_NAME)}`;
       const index = indexes.get(key) ?? {
         table: String(row.TABLE_NAME),
         name: String(row.INDEX_NAME),
@@ -182,7 +182,7 @@ export async function describeMysqlPortably(url: string): Promise<PortableSchema
     }
     const foreignKeys = new Map<string, PortableForeignKey>();
     for (const row of keyColumns) {
-      const key = `${row.TABLE_NAME}.${row.CONSTRAINT_NAME}`;
+      const key = `${String(row.TABLE_NAME)}.${String(row.CONSTRAINT_NAME)}`;
       const foreignKey = foreignKeys.get(key) ?? {
         table: String(row.TABLE_NAME),
         name: String(row.CONSTRAINT_NAME),
