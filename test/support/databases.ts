@@ -79,6 +79,21 @@ async function newMysqlDatabase(name: string, migrated: boolean): Promise<Dispos
   return { url, drop: () => mysqlAdmin(`DROP DATABASE IF EXISTS ${name}`) };
 }
 
+/** The URL of a new MySQL user, identified by `password`, with every right on the URL's database. */
+export async function mysqlUrlWithPassword(url: string, password: string): Promise<string> {
+  const parsed = new URL(url);
+  const database = parsed.pathname.slice(1);
+  const user = `u_${database}`.slice(0, 32);
+  // Also @localhost: an anonymous ''@localhost account would otherwise match first.
+  for (const host of ['%', 'localhost', '127.0.0.1']) {
+    await mysqlAdmin(`CREATE USER '${user}'@'${host}' IDENTIFIED BY '${password}'`);
+    await mysqlAdmin(`GRANT ALL ON ${database}.* TO '${user}'@'${host}'`);
+  }
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.toString();
+}
+
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const { url, drop } = await createDatabaseUrl(kind);
   const database = await openDatabase(url);
