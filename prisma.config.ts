@@ -1,6 +1,9 @@
 // Prisma CLI configuration (migrate, generate). Rust-free: migrations run through the WASM
 // schema engine and the driver adapter below, so nothing is downloaded after `npm ci`.
-// The provider follows DATABASE_URL: file:… → SQLite twin schema, postgres(ql):// → main schema.
+// The provider follows DATABASE_URL: file:… → SQLite twin schema, postgres(ql):// → main schema,
+// mysql:// / mariadb:// → MySQL twin (generate only: MySQL migrations run through
+// src/db/mysql-migrate.ts, the schema engine has no MySQL connector here).
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { defineConfig } from 'prisma/config';
 import { databaseKind, createDriverAdapter } from './src/db/driver.ts';
 
@@ -10,7 +13,15 @@ const kind = databaseKind(url);
 export default defineConfig({
   engine: 'js',
   experimental: { adapter: true },
-  schema: kind === 'sqlite' ? 'prisma/sqlite/schema.prisma' : 'prisma/schema.prisma',
-  migrations: { path: kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations' },
-  adapter: async () => createDriverAdapter(url),
+  schema: kind === 'postgresql' ? 'prisma/schema.prisma' : `prisma/${kind}/schema.prisma`,
+  migrations: { path: kind === 'postgresql' ? 'prisma/migrations' : `prisma/${kind}/migrations` },
+  adapter: async () => {
+    const adapter = createDriverAdapter(url);
+    if (adapter instanceof PrismaMariaDb) {
+      throw new Error(
+        'Prisma CLI schema commands cannot reach MySQL here: run `quota-manager migrate`',
+      );
+    }
+    return adapter;
+  },
 });

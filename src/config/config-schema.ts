@@ -89,11 +89,11 @@ function httpUrlProblem(value: string): string | undefined {
 
 function databaseUrlProblem(value: string): string | undefined {
   try {
-    // The driver picks SQLite or PostgreSQL with this same function, so config and driver agree.
+    // The driver picks the database with this same function, so config and driver agree.
     if (databaseKind(value) === 'sqlite')
       return value.length > 'file:'.length ? undefined : 'must name a file after file:';
   } catch {
-    return 'must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)';
+    return 'must start with file: (SQLite), postgres:// / postgresql:// (PostgreSQL) or mysql:// / mariadb:// (MySQL, MariaDB)';
   }
   try {
     new URL(value);

@@ -12,6 +12,7 @@
 // and is never selected). test/db/candidate-sql.test.ts checks the result against evaluate().
 import type { UserWhere } from '../condition/index.ts';
 import { Prisma } from './client.ts';
+import type { DatabaseKind } from './driver.ts';
 
 const TRUE = Prisma.sql`1=1`;
 const FALSE = Prisma.sql`1=0`;
@@ -166,8 +167,9 @@ export interface CandidateSqlOptions {
    * - PostgreSQL: `OFFSET 0` keeps the ledger check a per-candidate index probe. Unfenced, the
    *   planner often turns it into a hash anti-join that reads every ledger row of the strategy
    *   for each window (a few hundred candidates against up to hundreds of thousands of rows).
+   * - MySQL: no hint; its NOT EXISTS probes the ledger's unique key per candidate.
    */
-  dialect: 'sqlite' | 'postgresql';
+  dialect: DatabaseKind;
 }
 
 export function candidateSql(options: CandidateSqlOptions): Prisma.Sql {

@@ -1,5 +1,5 @@
 // The only module that constructs a Prisma client. Both providers' clients are generated from
-// one data model (prisma/schema.prisma and its SQLite twin), so they accept the same queries
+// one data model (prisma/schema.prisma and its SQLite and MySQL twins), so they accept the same queries
 // and return the same rows. The stores are written once, against the SQLite client's type
 // (the smaller feature set, so nothing PostgreSQL-only can slip in unnoticed): `Db`.
 //
@@ -9,6 +9,7 @@
 // makes it true. Everything else knows the database only through `Database`.
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.ts';
+import { PrismaClient as MysqlPrismaClient } from './generated/mysql/client.ts';
 import type { Prisma as SqlitePrisma } from './generated/sqlite/client.ts';
 import { createDriverAdapter, databaseKind, type DatabaseKind } from './driver.ts';
 
@@ -26,18 +27,21 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The PostgreSQL client seen through the shared type (see the note at the top). */
-function portable(client: PostgresPrismaClient): Db {
+/** A server database's client seen through the shared type (see the note at the top). */
+function portable(client: PostgresPrismaClient | MysqlPrismaClient): Db {
   return client as unknown as Db;
+}
+
+function createClient(kind: DatabaseKind, url: string): Db {
+  const adapter = createDriverAdapter(url);
+  if (kind === 'sqlite') return new SqlitePrismaClient({ adapter });
+  if (kind === 'mysql') return portable(new MysqlPrismaClient({ adapter }));
+  return portable(new PostgresPrismaClient({ adapter }));
 }
 
 export async function openDatabase(url: string): Promise<Database> {
   const kind = databaseKind(url);
-  const adapter = createDriverAdapter(url);
-  const db =
-    kind === 'sqlite'
-      ? new SqlitePrismaClient({ adapter })
-      : portable(new PostgresPrismaClient({ adapter }));
+  const db = createClient(kind, url);
   await db.$connect();
   if (kind === 'sqlite') {
     // WAL lets the API read while a scan writes; NORMAL sync is durable across process

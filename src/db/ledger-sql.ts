@@ -3,34 +3,68 @@ import type { NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 
+const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)`;
+
+function rowsJson(rows: NewLedgerEntry[], catchUp: (value: boolean) => boolean | number): string {
+  return JSON.stringify(
+    rows.map((r) => [
+      r.strategyId,
+      r.occurrence,
+      r.userId,
+      r.amount,
+      r.idempotencyKey,
+      catchUp(r.catchUp),
+    ]),
+  );
+}
+
 /**
  * Ledger rows are written with one JSON parameter per statement, expanded by the database's
  * own JSON functions, rather than with ten bind parameters per row: Prisma prepares every bound
  * value of a raw query one by one, which made a 1 000-row claim cost ~75 ms of the scanner's
- * CPU against ~8 ms this way (bench/README.md).
+ * CPU against ~8 ms this way (bench/README.md). SQLite and PostgreSQL answer with the rows the
+ * statement inserted (RETURNING); MySQL has no RETURNING, see mysqlClaimSql.
  */
-export function claimSql(kind: DatabaseKind, rows: NewLedgerEntry[], now: Date): Prisma.Sql {
-  const columns = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)`;
+export function claimSql(
+  kind: 'sqlite' | 'postgresql',
+  rows: NewLedgerEntry[],
+  now: Date,
+): Prisma.Sql {
   const conflict = Prisma.sql`ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING RETURNING id, user_id`;
-  const json = JSON.stringify(
-    rows.map((r) => [r.strategyId, r.occurrence, r.userId, r.amount, r.idempotencyKey, r.catchUp]),
-  );
+  const json = rowsJson(rows, (value) => value);
   if (kind === 'sqlite') {
     // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
-    return Prisma.sql`INSERT INTO quota_execute ${columns}
+    return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
       SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, ${now}, ${now}
       FROM json_each(${json}) j WHERE true ${conflict}`;
   }
-  return Prisma.sql`INSERT INTO quota_execute ${columns}
+  return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
     SELECT (j.value ->> 0)::int, j.value ->> 1, j.value ->> 2, (j.value ->> 3)::numeric, 'pending', 0, j.value ->> 4,
       (j.value ->> 5)::boolean, ${now}::timestamp(3), ${now}::timestamp(3)
     FROM json_array_elements(${json}::json) AS j(value) ${conflict}`;
 }
 
+/**
+ * MySQL's claim: INSERT IGNORE skips the rows whose (strategy, occurrence, user) key exists.
+ * It reports only how many it inserted; mysql-claim.ts finds which. The JSON_TABLE column
+ * types are the ledger's own, so a value that would not fit cannot be silently cut to fit.
+ */
+export function mysqlClaimSql(rows: NewLedgerEntry[], now: Date): Prisma.Sql {
+  const json = rowsJson(rows, (value) => (value ? 1 : 0));
+  return Prisma.sql`INSERT IGNORE INTO quota_execute ${COLUMNS}
+    SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, ${now}, ${now}
+    FROM JSON_TABLE(${json}, '$[*]' COLUMNS (
+      strategy_id INT PATH '$[0]', occurrence VARCHAR(64) PATH '$[1]', user_id VARCHAR(191) PATH '$[2]',
+      amount DECIMAL(14, 2) PATH '$[3]', idempotency_key VARCHAR(255) PATH '$[4]', catch_up TINYINT PATH '$[5]')) AS j`;
+}
+
 /** A list of ledger ids for `id IN (…)`, as one JSON parameter. */
 export function idListSql(kind: DatabaseKind, ids: number[]): Prisma.Sql {
-  if (kind === 'sqlite') return Prisma.sql`SELECT value FROM json_each(${JSON.stringify(ids)})`;
-  return Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(ids)}::json)::int`;
+  const json = JSON.stringify(ids);
+  if (kind === 'sqlite') return Prisma.sql`SELECT value FROM json_each(${json})`;
+  if (kind === 'mysql')
+    return Prisma.sql`SELECT j.id FROM JSON_TABLE(${json}, '$[*]' COLUMNS (id INT PATH '$')) AS j`;
+  return Prisma.sql`SELECT json_array_elements_text(${json}::json)::int`;
 }
 
 /**
@@ -52,6 +86,12 @@ export function markSendingSql(
   if (kind === 'sqlite') {
     return Prisma.sql`UPDATE quota_execute SET status = 'sending', total_before = CAST(j.value ->> 1 AS DECIMAL), updated_at = ${now}
       FROM json_each(${json}) j WHERE quota_execute.id = j.value ->> 0 AND ${current}`;
+  }
+  if (kind === 'mysql') {
+    return Prisma.sql`UPDATE quota_execute q
+      JOIN JSON_TABLE(${json}, '$[*]' COLUMNS (id INT PATH '$[0]', total VARCHAR(40) PATH '$[1]')) j ON q.id = j.id
+      SET q.status = 'sending', q.total_before = CAST(j.total AS DECIMAL(14, 2)), q.updated_at = ${now}
+      WHERE ${current}`;
   }
   return Prisma.sql`UPDATE quota_execute q SET status = 'sending', total_before = (j.value ->> 1)::numeric, updated_at = ${now}::timestamp(3)
     FROM json_array_elements(${json}::json) AS j(value) WHERE q.id = (j.value ->> 0)::int AND ${current}`;

@@ -1,13 +1,16 @@
 // Applies committed migrations with the Prisma CLI (`migrate deploy`), run as a child process
 // because the CLI is the supported entry point to Prisma's WASM schema engine. The CLI picks
 // the provider's schema and migrations folder from DATABASE_URL (see prisma.config.ts).
+// MySQL is the exception: that engine has no MySQL connector, so mysql-migrate.ts applies
+// prisma/mysql/migrations itself, into the same bookkeeping table.
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import { databaseKind, type DatabaseKind } from './driver.ts';
+import { applyMysqlMigrations, readMysqlMigrations } from './mysql-migrate.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const prismaCli = createRequire(import.meta.url).resolve('prisma/build/index.js');
@@ -16,13 +19,17 @@ export class MigrationError extends Error {
   readonly code = 'migration_failed';
 }
 
+/** Where the migrations for this kind of database are committed. */
+export function migrationsFolder(kind: DatabaseKind): string {
+  return resolve(
+    projectRoot,
+    kind === 'postgresql' ? 'prisma/migrations' : `prisma/${kind}/migrations`,
+  );
+}
+
 /** The migration folders committed for this kind of database, oldest first. */
 export function committedMigrations(kind: DatabaseKind): string[] {
-  const folder = resolve(
-    projectRoot,
-    kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations',
-  );
-  return readdirSync(folder, { withFileTypes: true })
+  return readdirSync(migrationsFolder(kind), { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
@@ -51,6 +58,16 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
 }
 
 export async function applyMigrations(databaseUrl: string): Promise<void> {
+  if (databaseKind(databaseUrl) === 'mysql') {
+    const migrations = readMysqlMigrations(migrationsFolder('mysql'), committedMigrations('mysql'));
+    try {
+      await applyMysqlMigrations(databaseUrl, migrations);
+    } catch (error) {
+      const reason = (error as Error).message.replaceAll(databaseUrl, '<DATABASE_URL>');
+      throw new MigrationError(`MySQL migration failed: ${reason}`);
+    }
+    return;
+  }
   await new Promise<void>((done, fail) => {
     execFile(
       process.execPath,

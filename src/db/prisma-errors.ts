@@ -20,6 +20,10 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_LOCKED',
   '57P01',
   '57P03',
+  // MySQL / MariaDB: server shutting down, connection killed, connection lost.
+  '1053',
+  '1927',
+  '2013',
 ]);
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -36,7 +40,7 @@ export function translateDatabaseError(error: unknown): unknown {
   const message = (error as PrismaLikeError)?.message ?? '';
   if (
     (code && UNAVAILABLE_CODES.has(code)) ||
-    /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection/i.test(
+    /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection|retrieve connection from pool timeout|failed to retrieve a connection from pool|socket has unexpectedly been closed|Connection killed|server shutdown in progress/i.test(
       message,
     )
   ) {

@@ -1,13 +1,16 @@
 // Prisma implementation of the scanner's ScanStore port. Claims use raw SQL because Prisma's
 // createMany cannot report which rows a conflicting insert skipped, and SQLite has no
-// skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both, on both providers.
+// skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both on SQLite and
+// PostgreSQL, and mysql-claim.ts does it on MySQL, which has no RETURNING.
 import type { ConditionUser } from '../condition/index.ts';
 import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import type { CandidateQuery, ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
-import { claimSql } from './ledger-sql.ts';
+import { claimSql, idListSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
+import { acquireLeaseRow } from './lease-sql.ts';
+import { claimOnMysql } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
@@ -27,7 +30,11 @@ const MAX_ROWS_PER_STATEMENT = 1000;
  * runs the statement itself there too): a 1 000-row claim held the daemon's event loop ~10 ms,
  * and API requests waited behind it (bench/README.md, "API during a scan").
  */
-const LEDGER_ROWS_PER_STATEMENT: Record<DatabaseKind, number> = { sqlite: 100, postgresql: 250 };
+const LEDGER_ROWS_PER_STATEMENT: Record<DatabaseKind, number> = {
+  sqlite: 100,
+  postgresql: 250,
+  mysql: 250,
+};
 
 interface CandidateRow {
   id: string;
@@ -54,7 +61,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * fewer round trips matter more (1M users nothing-new: 4.1 s with 10 000, 6.4 s with 2 500).
  * See bench/README.md for the measurements.
  */
-const SCAN_WINDOW_USERS: Record<DatabaseKind, number> = { sqlite: 2_500, postgresql: 10_000 };
+const SCAN_WINDOW_USERS: Record<DatabaseKind, number> = {
+  sqlite: 2_500,
+  postgresql: 10_000,
+  mysql: 10_000,
+};
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -158,9 +169,11 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
       for (const [index, chunk] of chunks(rows, rowsPerStatement).entries()) {
         await breathe(index);
         inserted.push(
-          ...(await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(
-            claimSql(kind, chunk, now),
-          )),
+          ...(kind === 'mysql'
+            ? await claimOnMysql(db, chunk, now)
+            : await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(
+                claimSql(kind, chunk, now),
+              )),
         );
       }
       const byUser = new Map(rows.map((r) => [r.userId, r]));
@@ -194,13 +207,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
     },
 
     async acquireLease(strategyId, holder, nowMs, ttlMs): Promise<boolean> {
-      // Insert, or take over an expired lease, or extend our own — in one atomic statement.
-      const rows = await db.$queryRaw<{ holder: string }[]>`
-        INSERT INTO strategy_lease (strategy_id, holder, expires_at) VALUES (${strategyId}, ${holder}, ${BigInt(nowMs + ttlMs)})
-        ON CONFLICT (strategy_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-        WHERE strategy_lease.holder = excluded.holder OR strategy_lease.expires_at < ${BigInt(nowMs)}
-        RETURNING holder`;
-      return rows.length === 1;
+      return acquireLeaseRow(db, kind, { strategyId, holder, nowMs, ttlMs });
     },
 
     async releaseLease(strategyId, holder): Promise<void> {

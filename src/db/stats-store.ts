@@ -12,8 +12,12 @@ import {
 } from '../core/model/ledger-totals.ts';
 import type { StatsStore } from '../core/ports/stores.ts';
 import { Prisma, type Database } from './client.ts';
+import type { DatabaseKind } from './driver.ts';
 
-const CENTS = Prisma.sql`CAST(ROUND(amount * 100) AS BIGINT)`;
+/** Amount in integer cents; MySQL spells the 64-bit integer cast SIGNED. */
+function centsSql(kind: DatabaseKind): Prisma.Sql {
+  return Prisma.raw(`CAST(ROUND(amount * 100) AS ${kind === 'mysql' ? 'SIGNED' : 'BIGINT'})`);
+}
 
 /** COUNT/SUM come back as bigint, number, string or Decimal depending on provider and driver. */
 function toBigInt(value: unknown): bigint {
@@ -23,7 +27,8 @@ function toBigInt(value: unknown): bigint {
   return BigInt(String(value));
 }
 
-export function createStatsStore({ db }: Database): StatsStore {
+export function createStatsStore({ db, kind }: Database): StatsStore {
+  const CENTS = centsSql(kind);
   return {
     /**
      * Totals per status for all time and for each window (rows created at or after its start),
@@ -70,13 +75,14 @@ export function createStatsStore({ db }: Database): StatsStore {
     /** Totals per status for the strategy's latest `limit` occurrences in the ledger, newest first. */
     async recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]> {
       if (limit <= 0) return [];
-      // Periodic occurrence keys are UTC ISO strings, so text order is time order.
+      // Periodic occurrence keys are UTC ISO strings, so text order is time order. The LIMIT sits
+      // in a derived table because MySQL refuses one directly inside IN (…).
       const rows = await db.$queryRaw<Record<string, unknown>[]>`
         SELECT occurrence, status, COUNT(*) AS grants, SUM(${CENTS}) AS cents
         FROM quota_execute
-        WHERE strategy_id = ${strategyId} AND occurrence IN (
+        WHERE strategy_id = ${strategyId} AND occurrence IN (SELECT occurrence FROM (
           SELECT DISTINCT occurrence FROM quota_execute WHERE strategy_id = ${strategyId} ORDER BY occurrence DESC LIMIT ${limit}
-        )
+        ) AS latest)
         GROUP BY occurrence, status`;
       const byOccurrence = new Map<string, TotalsByStatus>();
       for (const row of rows) {

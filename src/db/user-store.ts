@@ -67,7 +67,7 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-export function createUserStore({ db }: Database): UserStore {
+export function createUserStore({ db, kind }: Database): UserStore {
   const store: UserStore = {
     async upsert(user: UserUpsert): Promise<User> {
       await db.$transaction((tx) => upsertOne(tx, user));
@@ -94,16 +94,19 @@ export function createUserStore({ db }: Database): UserStore {
               'created_at',
               'updated_at',
             ];
-            const updates = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at']
-              .map((c) => `${c} = excluded.${c}`)
-              .join(', ');
+            const updated = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at'];
+            // MySQL's upsert names the proposed row VALUES(column); the others name it `excluded`.
+            const upsert =
+              kind === 'mysql'
+                ? `ON DUPLICATE KEY UPDATE ${updated.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+                : `ON CONFLICT (id) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`;
             for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
               const values = rows.map(
                 (user) =>
                   Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`,
               );
               await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
-              ON CONFLICT (id) DO UPDATE SET ${Prisma.raw(updates)}`;
+              ${Prisma.raw(upsert)}`;
             }
           }
           // Stars are replaced as a whole for every user that sends them.

@@ -237,7 +237,7 @@ describe('migrate, the schema check and serve', () => {
   });
 
   it('reports an invalid setting in one line, exit 1', async () => {
-    const result = await runCli(['seed-demo'], { env: { DATABASE_URL: 'mysql://x' } });
+    const result = await runCli(['seed-demo'], { env: { DATABASE_URL: 'mongodb://x' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^quota-manager seed-demo: invalid configuration: .*DATABASE_URL.*\n$/,

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createUserStore } from '../../src/db/user-store.ts';
+import type { DatabaseKind } from '../../src/db/driver.ts';
 import {
   createDatabaseUrl,
   DATABASE_KINDS,
@@ -27,7 +28,7 @@ interface Fixture {
   count(prefix: string): Promise<number>;
 }
 
-async function fixture(kind: 'sqlite' | 'postgresql'): Promise<Fixture> {
+async function fixture(kind: DatabaseKind): Promise<Fixture> {
   const url = await createDatabaseUrl(kind);
   const database = await openDatabase(url.url);
   const dir = mkdtempSync(join(tmpdir(), 'qm-cli-import-'));

@@ -113,6 +113,8 @@ describe('YAML values override defaults', () => {
   it.each([
     ['database_url: postgresql://qm:pw@db:5432/qm', 'databaseUrl', 'postgresql://qm:pw@db:5432/qm'],
     ['database_url: postgres://db/qm', 'databaseUrl', 'postgres://db/qm'],
+    ['database_url: mysql://qm:pw@db:3306/qm', 'databaseUrl', 'mysql://qm:pw@db:3306/qm'],
+    ['database_url: mariadb://db/qm', 'databaseUrl', 'mariadb://db/qm'],
     ['host: 0.0.0.0', 'host', '0.0.0.0'],
     ['port: 0', 'port', 0],
     ['port: 65535', 'port', 65535],
@@ -310,11 +312,11 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       /AIGATEWAY_URL \(yaml: gateway\.url\) = "gw\.local:8002\/x" at .*:2:8: must be an absolute http:\/\/ or https:\/\/ URL$/,
     ],
     [
-      'database URL with mysql scheme',
-      { DATABASE_URL: 'mysql://u:hunter2@db/qm' },
+      'database URL with an unknown scheme',
+      { DATABASE_URL: 'mongodb://u:hunter2@db/qm' },
       '',
       'DATABASE_URL',
-      /^DATABASE_URL \(yaml: database_url\) from the environment: must start with file: \(SQLite\) or postgres:\/\//,
+      /^DATABASE_URL \(yaml: database_url\) from the environment: must start with file: \(SQLite\), postgres:\/\/ \/ postgresql:\/\/ \(PostgreSQL\) or mysql:\/\/ \/ mariadb:\/\//,
     ],
     [
       'admin token too short',
@@ -533,7 +535,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
 
   it('never echoes a secret value in the message', () => {
     const cases = [
-      { DATABASE_URL: 'mysql://qm:hunter2-secret@db/qm' },
+      { DATABASE_URL: 'mongodb://qm:hunter2-secret@db/qm' },
       { ADMIN_TOKEN: 'hunter2-secret' },
       { METRICS_TOKEN: 'hunter2-secret' },
       { AIGATEWAY_AUTH_VALUE: 'hunter2-secret\n' },

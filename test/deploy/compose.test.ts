@@ -43,6 +43,7 @@ const packageJson = JSON.parse(read('package.json')) as {
 const DEPLOYMENTS = [
   { profile: 'sqlite', daemon: 'quota-manager-sqlite' },
   { profile: 'postgres', daemon: 'quota-manager-postgres' },
+  { profile: 'mariadb', daemon: 'quota-manager-mariadb' },
 ] as const;
 
 /** What `docker compose --profile …` starts: the services of those profiles. */
@@ -163,10 +164,11 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it('offers two deployments by profile, and the mock gateway as an addition to either', () => {
+  it('offers three deployments by profile, and the mock gateway as an addition to any', () => {
     const byProfile = (profile: string) => Object.keys(activeServices([profile])).sort();
     expect(byProfile('sqlite')).toEqual(['quota-manager-sqlite']);
     expect(byProfile('postgres')).toEqual(['postgres', 'quota-manager-postgres']);
+    expect(byProfile('mariadb')).toEqual(['mariadb', 'quota-manager-mariadb']);
     expect(byProfile('mock')).toEqual(['mock-gateway']);
     // Every service belongs to a profile, so nothing starts that the chosen deployment lacks.
     for (const [name, service] of Object.entries(services))
@@ -200,6 +202,9 @@ describe('docker-compose.yml', () => {
     expect(Object.fromEntries(dependenciesOf(services['quota-manager-postgres']!))).toEqual({
       postgres: 'service_healthy',
     });
+    expect(Object.fromEntries(dependenciesOf(services['quota-manager-mariadb']!))).toEqual({
+      mariadb: 'service_healthy',
+    });
     expect(dependenciesOf(services['quota-manager-sqlite']!)).toEqual([]);
   });
 
@@ -224,12 +229,14 @@ describe('docker-compose.yml', () => {
       expect(service.healthcheck?.disable, name).not.toBe(true);
     }
     expect(String(services.postgres!.healthcheck!.test)).toContain('pg_isready');
+    expect(String(services.mariadb!.healthcheck!.test)).toContain('healthcheck.sh');
     for (const { daemon } of DEPLOYMENTS)
       expect(String(services[daemon]!.healthcheck!.test), daemon).toContain('/healthz');
   });
 
   it('keeps every database in a declared named volume', () => {
     expect(services.postgres!.volumes ?? []).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(services.mariadb!.volumes ?? []).toContain('mariadb-data:/var/lib/mysql');
     expect(services['quota-manager-sqlite']!.volumes ?? []).toContain(
       'quota-manager-data:/app/data',
     );
@@ -391,14 +398,34 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('points the MariaDB daemon at the mariadb service with its credentials', () => {
+    const config = daemonConfig('quota-manager-mariadb');
+    const url = new URL(config.databaseUrl);
+    expect(url.protocol).toBe('mysql:');
+    expect(url.hostname).toBe('mariadb');
+    expect(url.password).toBe(filledEnv.get('MARIADB_PASSWORD'));
+    expect(url.username).toBe(
+      interpolate(environmentOf(services.mariadb!).MARIADB_USER!, filledEnv),
+    );
+    expect(url.pathname).toBe(
+      `/${interpolate(environmentOf(services.mariadb!).MARIADB_DATABASE!, filledEnv)}`,
+    );
+    expect(interpolate(environmentOf(services.mariadb!).MARIADB_PASSWORD!, filledEnv)).toBe(
+      filledEnv.get('MARIADB_PASSWORD'),
+    );
+  });
+
   it('starts the light deployment without any PostgreSQL setting', () => {
     // Compose substitutes variables in the whole file, whatever the profile: a required
     // PostgreSQL variable would stop the SQLite deployment too.
-    const light = new Map([...filledEnv].filter(([key]) => !key.startsWith('POSTGRES_')));
+    const light = new Map(
+      [...filledEnv].filter(([key]) => !key.startsWith('POSTGRES_') && !key.startsWith('MARIADB_')),
+    );
     expect(() => stringsIn(compose).map((text) => interpolate(text, light))).not.toThrow();
     expect(new URL(daemonConfig('quota-manager-sqlite', light).databaseUrl).protocol).toBe('file:');
     // The PostgreSQL password has no default: the postgres image refuses to start without one.
     expect(environmentOf(services.postgres!).POSTGRES_PASSWORD).toBe('${POSTGRES_PASSWORD}');
+    expect(environmentOf(services.mariadb!).MARIADB_PASSWORD).toBe('${MARIADB_PASSWORD}');
   });
 
   it('refuses to start without the gateway key, which every deployment needs', () => {

@@ -1,11 +1,15 @@
-// Three daemon processes on one PostgreSQL, each ticking every second, with a periodic
+// Three daemon processes on one PostgreSQL (then MariaDB), each ticking every second, with a periodic
 // strategy firing every 10 seconds and a single strategy, against a mock gateway that does NOT
 // de-duplicate by idempotency key (so any double send would show as a double grant): every
 // (strategy, occurrence, user) is granted exactly once. The database URL carries a password,
 // which must never reach the logs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { createDatabaseUrl, type DisposableDatabaseUrl } from '../support/databases.ts';
+import {
+  createDatabaseUrl,
+  mysqlUrlWithPassword,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
 import {
   E2E_ADMIN_TOKEN,
   MOCK_KEY,
@@ -19,125 +23,130 @@ const RUN_MS = 60_000;
 const PASSWORD = 'pg-secret-9f8e7d';
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
-describe('three daemons on one PostgreSQL', { timeout: 300_000 }, () => {
-  let database: DisposableDatabaseUrl;
-  let mock: RunningProcess;
-  let replicas: RunningProcess[] = [];
-  let urlWithPassword: string;
+describe.each(['postgresql', 'mysql'] as const)(
+  'three daemons on one %s',
+  { timeout: 300_000 },
+  (kind) => {
+    let database: DisposableDatabaseUrl;
+    let mock: RunningProcess;
+    let replicas: RunningProcess[] = [];
+    let urlWithPassword: string;
 
-  beforeAll(async () => {
-    database = await createDatabaseUrl('postgresql');
-    // The throwaway cluster trusts loopback, so any password works; it only has to be in the URL.
-    urlWithPassword = database.url.replace(
-      'postgresql://postgres@',
-      `postgresql://postgres:${PASSWORD}@`,
-    );
-    mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
-    const env = {
-      SCAN_PAGE_SIZE: '25',
-      SCAN_CRON: '* * * * * *',
-      SCAN_LEASE_MS: '5000',
-      LOG_LEVEL: 'debug',
-    };
-    replicas = [];
-    for (let i = 0; i < 3; i++) replicas.push(await startDaemon(urlWithPassword, mock.url, env));
-  });
-  afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.stop()));
-    await mock?.stop();
-    await database?.drop();
-  });
+    beforeAll(async () => {
+      database = await createDatabaseUrl(kind);
+      // The throwaway PostgreSQL cluster trusts loopback, so any password works; it only has to be
+      // in the URL. MariaDB checks it: a user with that password is created for the database.
+      urlWithPassword =
+        kind === 'postgresql'
+          ? database.url.replace('postgresql://postgres@', `postgresql://postgres:${PASSWORD}@`)
+          : await mysqlUrlWithPassword(database.url, PASSWORD);
+      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
+      const env = {
+        SCAN_PAGE_SIZE: '25',
+        SCAN_CRON: '* * * * * *',
+        SCAN_LEASE_MS: '5000',
+        LOG_LEVEL: 'debug',
+      };
+      replicas = [];
+      for (let i = 0; i < 3; i++) replicas.push(await startDaemon(urlWithPassword, mock.url, env));
+    });
+    afterAll(async () => {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await mock?.stop();
+      await database?.drop();
+    });
 
-  it('grant each (strategy, occurrence, user) exactly once while all three tick every second', async () => {
-    const [a, b, c] = replicas as [RunningProcess, RunningProcess, RunningProcess];
-    const users = Array.from({ length: USERS }, (_, i) => ({
-      id: `replica-${String(i).padStart(4, '0')}`,
-      org: 'replicas',
-      vip: i % 3,
-    }));
-    expect(
-      (
-        await fetch(`${a.url}/api/v1/users/bulk`, {
+    it('grant each (strategy, occurrence, user) exactly once while all three tick every second', async () => {
+      const [a, b, c] = replicas as [RunningProcess, RunningProcess, RunningProcess];
+      const users = Array.from({ length: USERS }, (_, i) => ({
+        id: `replica-${String(i).padStart(4, '0')}`,
+        org: 'replicas',
+        vip: i % 3,
+      }));
+      expect(
+        (
+          await fetch(`${a.url}/api/v1/users/bulk`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(users),
+          })
+        ).status,
+      ).toBe(200);
+      const create = async (replica: RunningProcess, body: object) => {
+        const response = await fetch(`${replica.url}/api/v1/strategies`, {
           method: 'POST',
           headers,
-          body: JSON.stringify(users),
-        })
-      ).status,
-    ).toBe(200);
-    const create = async (replica: RunningProcess, body: object) => {
-      const response = await fetch(`${replica.url}/api/v1/strategies`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBe(201);
+        return ((await response.json()) as { id: number }).id;
+      };
+      const single = await create(b, {
+        name: 'replicas-once',
+        title: 'once',
+        type: 'single',
+        amount: 1,
+        condition: 'belong-to("replicas")',
       });
-      expect(response.status).toBe(201);
-      return ((await response.json()) as { id: number }).id;
-    };
-    const single = await create(b, {
-      name: 'replicas-once',
-      title: 'once',
-      type: 'single',
-      amount: 1,
-      condition: 'belong-to("replicas")',
-    });
-    const periodic = await create(c, {
-      name: 'replicas-10s',
-      title: 'every 10 s',
-      type: 'periodic',
-      periodic_expr: '*/10 * * * * *',
-      amount: 0.5,
-      condition: 'belong-to("replicas") and is-vip(1)',
-    });
+      const periodic = await create(c, {
+        name: 'replicas-10s',
+        title: 'every 10 s',
+        type: 'periodic',
+        periodic_expr: '*/10 * * * * *',
+        amount: 0.5,
+        condition: 'belong-to("replicas") and is-vip(1)',
+      });
 
-    // Manual scans on top of the ticks, to make collisions likelier.
-    const deadline = Date.now() + RUN_MS;
-    while (Date.now() < deadline) {
-      await Promise.all(
-        replicas.map((r) =>
-          fetch(`${r.url}/api/v1/strategies/scan`, { method: 'POST', headers }).then((res) =>
-            expect(res.status).toBe(200),
+      // Manual scans on top of the ticks, to make collisions likelier.
+      const deadline = Date.now() + RUN_MS;
+      while (Date.now() < deadline) {
+        await Promise.all(
+          replicas.map((r) =>
+            fetch(`${r.url}/api/v1/strategies/scan`, { method: 'POST', headers }).then((res) =>
+              expect(res.status).toBe(200),
+            ),
           ),
-        ),
-      );
-      await new Promise((r) => setTimeout(r, 700));
-    }
-    // Let in-flight ticks settle, then compare the gateway with the ledger.
-    await Promise.all(replicas.map((r) => r.stop()));
-    const state = (await (
-      await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
-    ).json()) as { quotas: Record<string, number>; deltas: number };
-    const db = await openDatabase(database.url);
-    try {
-      const rows = await db.db.quotaExecute.findMany({
-        where: { strategyId: { in: [single, periodic] } },
-      });
-      const applied = rows.filter((r) => r.status === 'applied');
-      expect(rows.filter((r) => r.status !== 'applied')).toEqual([]);
-      const occurrences = new Set(
-        rows.filter((r) => r.strategyId === periodic).map((r) => r.occurrence),
-      );
-      expect(occurrences.size).toBeGreaterThanOrEqual(2);
-      // Every delta the gateway received corresponds to exactly one applied ledger row…
-      expect(state.deltas).toBe(applied.length);
-      // …and each user's quota is exactly what the ledger says it was given.
-      const vipUsers = users.filter((u) => u.vip >= 1).length;
-      expect(rows.filter((r) => r.strategyId === single)).toHaveLength(USERS);
-      expect(rows.filter((r) => r.strategyId === periodic)).toHaveLength(
-        vipUsers * occurrences.size,
-      );
-      for (const user of users) {
-        const expected = 1 + (user.vip >= 1 ? 0.5 * occurrences.size : 0);
-        expect(state.quotas[user.id]).toBe(expected);
+        );
+        await new Promise((r) => setTimeout(r, 700));
       }
-      console.info(
-        `replicas: ${occurrences.size} periodic occurrences, ${applied.length} grants, ${state.deltas} deltas`,
-      );
-    } finally {
-      await db.close();
-    }
-    for (const replica of replicas) {
-      expect(replica.output()).not.toContain(PASSWORD);
-      expect(replica.output()).not.toContain(E2E_ADMIN_TOKEN);
-    }
-  });
-});
+      // Let in-flight ticks settle, then compare the gateway with the ledger.
+      await Promise.all(replicas.map((r) => r.stop()));
+      const state = (await (
+        await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
+      ).json()) as { quotas: Record<string, number>; deltas: number };
+      const db = await openDatabase(database.url);
+      try {
+        const rows = await db.db.quotaExecute.findMany({
+          where: { strategyId: { in: [single, periodic] } },
+        });
+        const applied = rows.filter((r) => r.status === 'applied');
+        expect(rows.filter((r) => r.status !== 'applied')).toEqual([]);
+        const occurrences = new Set(
+          rows.filter((r) => r.strategyId === periodic).map((r) => r.occurrence),
+        );
+        expect(occurrences.size).toBeGreaterThanOrEqual(2);
+        // Every delta the gateway received corresponds to exactly one applied ledger row…
+        expect(state.deltas).toBe(applied.length);
+        // …and each user's quota is exactly what the ledger says it was given.
+        const vipUsers = users.filter((u) => u.vip >= 1).length;
+        expect(rows.filter((r) => r.strategyId === single)).toHaveLength(USERS);
+        expect(rows.filter((r) => r.strategyId === periodic)).toHaveLength(
+          vipUsers * occurrences.size,
+        );
+        for (const user of users) {
+          const expected = 1 + (user.vip >= 1 ? 0.5 * occurrences.size : 0);
+          expect(state.quotas[user.id]).toBe(expected);
+        }
+        console.info(
+          `replicas: ${occurrences.size} periodic occurrences, ${applied.length} grants, ${state.deltas} deltas`,
+        );
+      } finally {
+        await db.close();
+      }
+      for (const replica of replicas) {
+        expect(replica.output()).not.toContain(PASSWORD);
+        expect(replica.output()).not.toContain(E2E_ADMIN_TOKEN);
+      }
+    });
+  },
+);

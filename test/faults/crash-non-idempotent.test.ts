@@ -27,7 +27,7 @@ const KILLS = 6;
 
 describe.each(DATABASE_KINDS)(
   'kill -9 with a gateway that ignores Idempotency-Key, on %s',
-  { timeout: 240_000 },
+  { timeout: 360_000 },
   (kind) => {
     let database: DisposableDatabaseUrl;
     let mock: RunningProcess;

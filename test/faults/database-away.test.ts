@@ -1,8 +1,9 @@
-// PostgreSQL goes away under a running daemon: the API answers 503 problem documents (not 500)
+// The database server (PostgreSQL, then MariaDB) goes away under a running daemon: the API answers 503 problem documents (not 500)
 // while it is down, the process stays up, and it carries on once the database is back — no
 // restart needed. Uses its own cluster so stopping it disturbs no other test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { startMariaDbServer } from '../support/mariadb-server.ts';
+import { startPgCluster } from '../support/pg-cluster.ts';
 import {
   E2E_ADMIN_TOKEN,
   startDaemon,
@@ -12,63 +13,112 @@ import {
 
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
-describe('PostgreSQL restarted under a running daemon', { timeout: 240_000 }, () => {
-  let cluster: PgCluster;
-  let mock: RunningProcess;
-  let daemon: RunningProcess;
+interface RestartableServer {
+  url: string;
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  stop(): void;
+}
 
-  beforeAll(async () => {
-    cluster = await startPgCluster();
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(await cluster.createDatabase('qm_away'), mock.url);
-  });
-  afterAll(async () => {
-    await daemon?.stop('SIGKILL');
-    await mock?.stop();
-    cluster?.stop();
-  });
+const SERVERS: [string, () => Promise<RestartableServer>][] = [
+  [
+    'PostgreSQL',
+    async () => {
+      const cluster = await startPgCluster();
+      return {
+        url: await cluster.createDatabase('qm_away'),
+        stopServer: async () => {
+          cluster.stopServer();
+        },
+        startServer: async () => {
+          cluster.startServer();
+        },
+        stop: () => {
+          cluster.stop();
+        },
+      };
+    },
+  ],
+  [
+    'MariaDB',
+    async () => {
+      const server = await startMariaDbServer();
+      await server.admin('CREATE DATABASE qm_away');
+      return { ...server, url: server.urlFor('qm_away') };
+    },
+  ],
+];
 
-  it('answers 503 while the database is down and recovers after it returns', async () => {
-    const create = (name: string) =>
-      fetch(`${daemon.url}/api/v1/strategies`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ name, title: name, type: 'single', amount: 1, condition: 'true()' }),
-      });
-    expect((await create('before')).status).toBe(201);
+describe.each(SERVERS)(
+  '%s restarted under a running daemon',
+  { timeout: 240_000 },
+  (_name, start) => {
+    let cluster: RestartableServer;
+    let mock: RunningProcess;
+    let daemon: RunningProcess;
 
-    cluster.stopServer();
-    try {
-      const listing = await fetch(`${daemon.url}/api/v1/strategies`, { headers });
-      expect(listing.status).toBe(503);
-      expect(listing.headers.get('content-type')).toContain('application/problem+json');
-      expect(await listing.json()).toMatchObject({ code: 'database_unavailable', status: 503 });
-      expect((await create('while-down')).status).toBe(503);
-      const ready = await fetch(`${daemon.url}/readyz`);
-      expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ checks: { database: 'failed' } });
-      // A scan tick while the database is away fails, is logged, and does not kill the process.
-      const scan = await fetch(`${daemon.url}/api/v1/strategies/scan`, { method: 'POST', headers });
-      expect(scan.status).toBe(503);
-      expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
-    } finally {
-      cluster.startServer();
-    }
+    beforeAll(async () => {
+      cluster = await start();
+      mock = await startMockGatewayProcess();
+      daemon = await startDaemon(cluster.url, mock.url);
+    });
+    afterAll(async () => {
+      await daemon?.stop('SIGKILL');
+      await mock?.stop();
+      cluster?.stop();
+    });
 
-    // The pool reconnects by itself; give it a few attempts.
-    let status = 0;
-    for (let attempt = 0; attempt < 30 && status !== 201; attempt++) {
-      status = (await create(`after-${attempt}`)).status;
-      if (status !== 201) await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(status).toBe(201);
-    const names = (
-      (await (await fetch(`${daemon.url}/api/v1/strategies`, { headers })).json()) as {
-        items: { name: string }[];
+    it('answers 503 while the database is down and recovers after it returns', async () => {
+      const create = (name: string) =>
+        fetch(`${daemon.url}/api/v1/strategies`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            name,
+            title: name,
+            type: 'single',
+            amount: 1,
+            condition: 'true()',
+          }),
+        });
+      expect((await create('before')).status).toBe(201);
+
+      await cluster.stopServer();
+      try {
+        const listing = await fetch(`${daemon.url}/api/v1/strategies`, { headers });
+        expect(listing.status).toBe(503);
+        expect(listing.headers.get('content-type')).toContain('application/problem+json');
+        expect(await listing.json()).toMatchObject({ code: 'database_unavailable', status: 503 });
+        expect((await create('while-down')).status).toBe(503);
+        const ready = await fetch(`${daemon.url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toMatchObject({ checks: { database: 'failed' } });
+        // A scan tick while the database is away fails, is logged, and does not kill the process.
+        const scan = await fetch(`${daemon.url}/api/v1/strategies/scan`, {
+          method: 'POST',
+          headers,
+        });
+        expect(scan.status).toBe(503);
+        expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
+      } finally {
+        await cluster.startServer();
       }
-    ).items.map((s) => s.name);
-    expect(names).toContain('before');
-    expect(names).not.toContain('while-down');
-    expect((await fetch(`${daemon.url}/readyz`)).status).toBe(200);
-  });
-});
+
+      // The pool reconnects by itself; give it a few attempts.
+      let status = 0;
+      for (let attempt = 0; attempt < 30 && status !== 201; attempt++) {
+        status = (await create(`after-${attempt}`)).status;
+        if (status !== 201) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(status).toBe(201);
+      const names = (
+        (await (await fetch(`${daemon.url}/api/v1/strategies`, { headers })).json()) as {
+          items: { name: string }[];
+        }
+      ).items.map((s) => s.name);
+      expect(names).toContain('before');
+      expect(names).not.toContain('while-down');
+      expect((await fetch(`${daemon.url}/readyz`)).status).toBe(200);
+    });
+  },
+);

@@ -1,8 +1,8 @@
-// PostgreSQL stopped and started again in the middle of a scan, under a running daemon ticking
-// every 2 seconds: the process stays up, the interrupted scan fails and is logged, the pool
-// reconnects, and later ticks finish the job — every user granted exactly once at the mock and
-// in the ledger, nothing left pending. Uses its own cluster so stopping it disturbs no other
-// test file.
+// The database server (PostgreSQL, then MariaDB) stopped and started again in the middle of a
+// scan, under a running daemon ticking every 2 seconds: the process stays up, the interrupted
+// scan fails and is logged, the pool reconnects, and later ticks finish the job — every user
+// granted exactly once at the mock and in the ledger, nothing left pending. Uses its own server
+// so stopping it disturbs no other test file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countByStatus,
@@ -14,21 +14,58 @@ import {
   sleep,
   type LedgerRow,
 } from '../support/fault-helpers.ts';
-import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { startMariaDbServer } from '../support/mariadb-server.ts';
+import { startPgCluster } from '../support/pg-cluster.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 4000;
 const DOWN_MS = 3000;
 
-describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
-  let cluster: PgCluster;
+interface RestartableServer {
+  url: string;
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  stop(): void;
+}
+
+const SERVERS: [string, () => Promise<RestartableServer>][] = [
+  [
+    'PostgreSQL',
+    async () => {
+      const cluster = await startPgCluster();
+      return {
+        url: await cluster.createDatabase('qm_restart'),
+        stopServer: async () => {
+          cluster.stopServer();
+        },
+        startServer: async () => {
+          cluster.startServer();
+        },
+        stop: () => {
+          cluster.stop();
+        },
+      };
+    },
+  ],
+  [
+    'MariaDB',
+    async () => {
+      const server = await startMariaDbServer();
+      await server.admin('CREATE DATABASE qm_restart');
+      return { ...server, url: server.urlFor('qm_restart') };
+    },
+  ],
+];
+
+describe.each(SERVERS)('%s restarted during a scan', { timeout: 180_000 }, (name, start) => {
+  let cluster: RestartableServer;
   let url: string;
   let mock: RunningProcess;
   let daemon: RunningProcess;
 
   beforeAll(async () => {
-    cluster = await startPgCluster();
-    url = await cluster.createDatabase('qm_restart');
+    cluster = await start();
+    url = cluster.url;
     mock = await startMockGatewayProcess();
     daemon = await startDaemon(url, mock.url, {
       SCAN_CRON: '*/2 * * * * *',
@@ -44,7 +81,7 @@ describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
     cluster?.stop();
   });
 
-  it(`a ${USERS}-user scan survives a PostgreSQL restart and finishes exactly once`, async () => {
+  it(`a ${USERS}-user scan survives a database server restart and finishes exactly once`, async () => {
     // ~8 grants in flight, 20 ms each: the scan takes several seconds.
     await setFaults(mock, { latency_ms: 20 });
     const { userIds, strategyId } = await seedUsersAndStrategy(daemon, 'pg-restart', USERS);
@@ -58,7 +95,7 @@ describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
     }
     expect(deltasAtStop).toBeGreaterThanOrEqual(600);
     const stoppedAt = Date.now();
-    cluster.stopServer();
+    await cluster.stopServer();
     try {
       await sleep(DOWN_MS);
       // The process is up and answering; the scan was cut short, not finished.
@@ -66,7 +103,7 @@ describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
       expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${daemon.url}/readyz`)).status).toBe(503);
     } finally {
-      cluster.startServer();
+      await cluster.startServer();
     }
     const restartedAt = Date.now();
     const deltasWhileDown = (await mockState(mock)).deltas;
@@ -88,7 +125,7 @@ describe('PostgreSQL restarted during a scan', { timeout: 180_000 }, () => {
       .split('\n')
       .filter((line) => /"strategy run failed"|"scan tick failed"/.test(line)).length;
     console.info(
-      `postgresql restart: stopped after ${deltasAtStop} deltas, down ${restartedAt - stoppedAt} ms (${deltasWhileDown} deltas by restart), ` +
+      `${name} restart: stopped after ${deltasAtStop} deltas, down ${restartedAt - stoppedAt} ms (${deltasWhileDown} deltas by restart), ` +
         `settled ${settledAt - restartedAt} ms after restart; ${failedRuns} failed runs/ticks logged; ` +
         `ledger ${JSON.stringify(countByStatus(rows))}; deltas ${state.deltas}, replays ${state.idempotent_replays}`,
     );
