@@ -4,6 +4,7 @@
 import { quotaFrom, type Envelope } from './envelope.ts';
 import { checkOptions, type GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
+import { encodeHeaderText } from './header-value.ts';
 import { createLimiter } from './limiter.ts';
 import type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
 import { decideRetry, type RetryPolicy } from './retry.ts';
@@ -166,8 +167,9 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
         request: {
           method: 'POST',
           path: url('/delta'),
-          // The same object (so the same key) is sent on every attempt.
-          headers: headers({ 'idempotency-key': key }),
+          // The same object (so the same key) is sent on every attempt; user ids may hold any
+          // character, so the key travels percent-encoded (docs/gateway.md).
+          headers: headers({ 'idempotency-key': encodeHeaderText(key) }),
           form: new URLSearchParams({ user_id: user, value: formatAmount(value) }),
           mutating: true,
         },

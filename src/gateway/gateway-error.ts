@@ -11,6 +11,8 @@ export type GatewayErrorReason =
   | 'timeout'
   /** The connection could not be made, so nothing was sent. */
   | 'connect_failed'
+  /** Node refused to build the request (e.g. a header it cannot encode): nothing was sent. */
+  | 'not_sent'
   /** The connection broke after the request may have been sent. */
   | 'connection_lost'
   /** The answer was not the Higress envelope we expect. */
