@@ -55,7 +55,8 @@ export async function buildRuntime(
     format: config.log.format,
     secrets: [...configSecrets(config), ...(options.secrets ?? [])],
   });
-  let database = await openDatabase(config.databaseUrl);
+  const pool = { poolSize: config.databasePoolSize };
+  let database = await openDatabase(config.databaseUrl, pool);
   if (options.migrate !== false) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
     const pending = await pendingMigrations(database);
@@ -63,7 +64,7 @@ export async function buildRuntime(
       logger.info('applying database migrations', { pending });
       await database.close();
       await applyMigrations(config.databaseUrl);
-      database = await openDatabase(config.databaseUrl);
+      database = await openDatabase(config.databaseUrl, pool);
     }
   }
   logger.info('database ready', { kind: database.kind });

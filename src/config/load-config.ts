@@ -18,6 +18,8 @@ export { configSecrets } from './config-secrets.ts';
 
 export interface Config {
   databaseUrl: string;
+  /** PostgreSQL connections per process (SQLite uses one). */
+  databasePoolSize: number;
   host: string;
   port: number;
   /** Unset means main.ts generates one and prints it once. */

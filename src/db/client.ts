@@ -4,7 +4,12 @@
 // (the smaller of the two feature sets, so nothing PostgreSQL-only can slip in unnoticed).
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.ts';
-import { createDriverAdapter, databaseKind, type DatabaseKind } from './driver.ts';
+import {
+  createDriverAdapter,
+  databaseKind,
+  type DatabaseKind,
+  type DriverOptions,
+} from './driver.ts';
 
 export type Db = SqlitePrismaClient;
 export { Prisma } from './generated/sqlite/client.ts';
@@ -23,9 +28,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: DriverOptions = {}): Promise<Database> {
   const kind = databaseKind(url);
-  const adapter = createDriverAdapter(url);
+  const adapter = createDriverAdapter(url, options);
   const db =
     kind === 'sqlite'
       ? new SqlitePrismaClient({ adapter })

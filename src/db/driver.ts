@@ -30,11 +30,22 @@ export function sqlitePath(url: string): string {
 /** SQLite waits this long on a locked database before failing (busy_timeout). */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
-export function createDriverAdapter(url: string): PrismaBetterSqlite3 | PrismaPg {
+export interface DriverOptions {
+  /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE); SQLite always has one. */
+  poolSize?: number;
+}
+
+/** The pool size when none is configured (DATABASE_POOL_SIZE's default). */
+export const DEFAULT_POOL_SIZE = 10;
+
+export function createDriverAdapter(
+  url: string,
+  options: DriverOptions = {},
+): PrismaBetterSqlite3 | PrismaPg {
   if (databaseKind(url) === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
     return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
   }
-  return new PrismaPg({ connectionString: url, max: 10 });
+  return new PrismaPg({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE });
 }

@@ -70,7 +70,12 @@ export async function createHarness(
   options: HarnessOptions = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(kind);
-  const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
+  // The mock behaves as the client is told it does (key-honouring unless a test says otherwise).
+  const mock = await startMockGateway({
+    port: 0,
+    authValue: GATEWAY_KEY,
+    honourIdempotency: options.honoursIdempotency ?? true,
+  });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();
   const stats = createStatsRepository(database.db);

@@ -12,6 +12,7 @@ import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { matchingUsers } from './matching-users.ts';
 import type { GrantGateway, InteractiveWork, ScanLogger, ScanStore } from './ports.ts';
 import type { ScanObserver } from './ports.ts';
+import { leaseRenewalIntervalMs } from './lease-timing.ts';
 
 export interface RunDeps {
   store: ScanStore;
@@ -241,14 +242,12 @@ export async function runStrategy(
     return result(true);
   } finally {
     lease.stop();
-    await store
-      .releaseLease(strategy.id, holder)
-      .catch((error: Error) =>
-        log.warn('lease release failed; it will expire', {
-          strategy_id: strategy.id,
-          error: error.message,
-        }),
-      );
+    await store.releaseLease(strategy.id, holder).catch((error: Error) =>
+      log.warn('lease release failed; it will expire', {
+        strategy_id: strategy.id,
+        error: error.message,
+      }),
+    );
   }
 }
 
@@ -292,23 +291,20 @@ async function windDown(
  */
 function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean; stop(): void } {
   let lost = false;
-  const timer = setInterval(
-    () => {
-      deps.store
-        .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
-        .then((held) => {
-          if (!held) lost = true;
-        })
-        .catch((error: Error) => {
-          lost = true;
-          deps.logger.warn('lease renewal failed', {
-            strategy_id: strategyId,
-            error: error.message,
-          });
+  const timer = setInterval(() => {
+    deps.store
+      .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
+      .then((held) => {
+        if (!held) lost = true;
+      })
+      .catch((error: Error) => {
+        lost = true;
+        deps.logger.warn('lease renewal failed', {
+          strategy_id: strategyId,
+          error: error.message,
         });
-    },
-    Math.max(1000, Math.floor(deps.leaseMs / 3)),
-  );
+      });
+  }, leaseRenewalIntervalMs(deps.leaseMs));
   timer.unref();
   return { lost: () => lost, stop: () => clearInterval(timer) };
 }
