@@ -6,7 +6,9 @@ import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.ts';
 import {
   createDriverAdapter,
+  DatabaseLocationError,
   databaseKind,
+  sqlitePath,
   type DatabaseKind,
   type DriverOptions,
 } from './driver.ts';
@@ -38,10 +40,20 @@ export async function openDatabase(url: string, options: DriverOptions = {}): Pr
   kinds.set(db, kind);
   await db.$connect();
   if (kind === 'sqlite') {
-    // WAL lets the API read while a scan writes; NORMAL sync is durable across process
-    // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
-    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    try {
+      // WAL lets the API read while a scan writes; NORMAL sync is durable across process
+      // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
+      await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+      await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    } catch (error) {
+      await db.$disconnect();
+      // The first statement is where SQLite finds out the file is no database it can open.
+      throw new DatabaseLocationError(
+        url,
+        `cannot open ${sqlitePath(url)} as a SQLite database`,
+        error,
+      );
+    }
   }
   return { kind, db, close: () => db.$disconnect() };
 }
