@@ -14,7 +14,7 @@ import { createStatsRepository, type StatsRepository } from './db/stats-reposito
 import { createStrategyRepository, type StrategyRepository } from './db/strategy-repository.ts';
 import { createUserRepository, type UserRepository } from './db/user-repository.ts';
 import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
@@ -50,11 +50,8 @@ export async function buildRuntime(
   config: Readonly<Config>,
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
-  const logger = createLogger({
-    level: config.log.level,
-    format: config.log.format,
-    secrets: [...configSecrets(config), ...(options.secrets ?? [])],
-  });
+  const secrets = [...configSecrets(config), ...(options.secrets ?? [])];
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets });
   const pool = { poolSize: config.databasePoolSize };
   let database = await openDatabase(config.databaseUrl, pool);
   if (options.migrate !== false) {
@@ -93,6 +90,8 @@ export async function buildRuntime(
       concurrency: config.gateway.concurrency,
       honoursIdempotency: config.gateway.honoursIdempotency,
       logger: gatewayLog,
+      // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
+      redact: createRedactor(secrets),
       breaker,
     }),
     metrics.gatewayRequestDuration,

@@ -47,12 +47,18 @@ export function createApp(deps: ApiDeps): ApiApp {
   const app = newRouter();
   app.use('*', requestId());
   app.use('*', accessLog(deps));
-  app.use('*', markInteractive(deps.interactive));
+  app.use('*', closeAfterEarlyRejection());
+  // Unauthenticated but limited: each call may cost a database query (the gateway probe is cached).
+  app.use('/readyz', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
   registerHealthRoutes(app, deps);
   registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
 
-  app.use('/api/*', requireAdminToken(deps.adminToken));
+  // The limit comes before authentication, so failed logins count against it too.
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  app.use('/api/*', requireAdminToken(deps.adminToken));
+  app.use('/api/*', requireUtf8Path());
+  // Only authenticated API work makes scans yield: not health checks, scrapes or refused calls.
+  app.use('/api/*', markInteractive(deps.interactive));
   app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
   app.use(
@@ -122,13 +128,19 @@ function accessLog(deps: ApiDeps): MiddlewareHandler<AppEnv> {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** `Authorization: Bearer <token>`, or `X-Admin-Token: <token>` as proxies of this ecosystem send it. */
+function presentedToken(c: Context): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
+  if (bearer) return bearer[1]!.trim();
+  return c.req.header('x-admin-token')?.trim() || undefined;
+}
+
 function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
   const expected = digest(adminToken);
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
+    const token = presentedToken(c);
     // Comparing fixed-size digests keeps the comparison constant-time whatever the length.
-    if (!match || !timingSafeEqual(digest(match[1]!.trim()), expected)) {
+    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
       c.header('WWW-Authenticate', 'Bearer');
       return problemResponse(
         c,
@@ -137,6 +149,42 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
       );
     }
     await next();
+  };
+}
+
+/**
+ * Percent sequences that do not decode to UTF-8 (`%FF`) would otherwise reach the handlers
+ * as literal text and be stored as ids nobody can type.
+ */
+function requireUtf8Path(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const raw = new URL(c.req.url).pathname;
+    try {
+      for (const segment of raw.split('/')) decodeURIComponent(segment);
+    } catch {
+      return problemResponse(c, 'validation_failed', 'The request is not valid', [
+        { field: 'path', message: 'percent-encoded characters in the path must be UTF-8' },
+      ]);
+    }
+    await next();
+  };
+}
+
+/** Answers sent before the request body was read (or while it was still arriving). */
+const EARLY_REJECTIONS = new Set([401, 413, 415, 429]);
+
+/**
+ * An early rejection leaves the request body unread on the socket; keeping the connection
+ * alive would then make the client's next request on it fail. Saying `Connection: close` makes
+ * the server close it cleanly after the answer, and the client opens a new one.
+ */
+function closeAfterEarlyRejection(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    const length = c.req.header('content-length');
+    const hasBody =
+      (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && EARLY_REJECTIONS.has(c.res.status)) c.header('Connection', 'close');
   };
 }
 

@@ -188,13 +188,10 @@ const StrategyFieldsShape = {
   condition: text().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
-  missed_runs: z
-    .enum(['skip', 'catch_up'])
-    .optional()
-    .openapi({
-      description:
-        'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
-    }),
+  missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({
+    description:
+      'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
+  }),
   max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
@@ -251,13 +248,20 @@ export const StrategySchema = z
   })
   .openapi('Strategy');
 
-export const IdParamSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-});
+/**
+ * A numeric id in a path, written the one canonical way (`1`, not `01`, `1.0`, `0x1`, `1e0` or
+ * `+1`): other spellings would name the same row under a different URL (and, before, a fresh
+ * rate-limit bucket each).
+ */
+const pathId = (name: string, example: number) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, { error: 'must be a positive integer written in plain digits' })
+    .transform(Number)
+    .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER))
+    .openapi({ param: { name, in: 'path' }, type: 'integer', example });
+
+export const IdParamSchema = z.object({ id: pathId('id', 1) });
 
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const PaginationShape = {
@@ -291,12 +295,10 @@ export const RunResultSchema = ScanSummarySchema.extend({
 export const PreviewSchema = z
   .object({
     occurrence: z.string().nullable(),
-    occurrence_done: z
-      .boolean()
-      .openapi({
-        description:
-          'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
-      }),
+    occurrence_done: z.boolean().openapi({
+      description:
+        'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
+    }),
     matched: z.number().int(),
     would_grant: z.number().int(),
     total_amount: z.number(),
@@ -333,11 +335,7 @@ export const ResolveBodySchema = z
       'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan',
   });
 export const ExecutionParamSchema = IdParamSchema.extend({
-  execution_id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'execution_id', in: 'path' }, example: 42 }),
+  execution_id: pathId('execution_id', 42),
 });
 
 export const ConditionValidateBodySchema = z
@@ -414,13 +412,10 @@ export const UserWithGrantsSchema = UserSchema.extend({
   grants: z.array(ExecutionSchema).openapi({
     description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
   }),
-  grants_total: z
-    .number()
-    .int()
-    .openapi({
-      description:
-        'How many grants the user has in all (more than `grants` holds when over the limit)',
-    }),
+  grants_total: z.number().int().openapi({
+    description:
+      'How many grants the user has in all (more than `grants` holds when over the limit)',
+  }),
 }).openapi('UserWithGrants');
 export const UserIdParamSchema = z.object({
   id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }),

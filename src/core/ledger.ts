@@ -35,4 +35,6 @@ export interface GrantOutcome {
   id: number;
   status: Exclude<GrantStatus, 'pending'>;
   lastError: string | null;
+  /** Gateway requests this delivery made (the client's retries included); 1 when not known. */
+  attempts?: number;
 }

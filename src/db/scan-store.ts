@@ -323,7 +323,7 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
               data: {
                 status: o.status,
                 lastError: o.lastError,
-                attempts: { increment: 1 },
+                attempts: { increment: o.attempts ?? 1 },
                 updatedAt: now,
               },
             }),

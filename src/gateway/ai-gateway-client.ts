@@ -73,15 +73,24 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   });
 
   const breaker = options.breaker;
+  // Named in every final error, so a ledger row's last_error says which gateway failed.
+  const where = `${baseUrl.origin}${prefix}`;
+  const redact = options.redact ?? ((text: string) => text);
+  /** Gateway answers are quoted in errors; one that echoes a secret must not leak it. */
+  const redacted = (error: GatewayError): GatewayError => {
+    const message = redact(error.message);
+    return message === error.message ? error : error.withMessage(message);
+  };
 
   /**
    * One operation with retries, seen by the circuit breaker as a whole: refused without a
-   * request while the circuit is open (ping excepted: readiness reports the gateway as it is
-   * and doubles as the probe), and its final success or outage-like failure recorded.
+   * request while the circuit is open, and its final success or outage-like failure recorded.
+   * Ping stays outside the breaker: readiness reports the gateway as it is, and an
+   * unauthenticated /readyz must not be able to close (or open) the circuit.
    */
   async function execute(op: Operation): Promise<Envelope> {
-    if (breaker === undefined) return attempts(op);
-    if (op.name !== 'ping' && !breaker.allowsRequests()) {
+    if (breaker === undefined || op.name === 'ping') return attempts(op);
+    if (!breaker.allowsRequests()) {
       throw new GatewayError(
         `gateway ${op.name} not sent: the gateway is failing and the circuit breaker is open until ${new Date(breaker.retryAt() ?? now()).toISOString()}`,
         {
@@ -118,7 +127,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
           policy: { ...policy, maxAttempts: op.maxAttempts },
           random,
         });
-        if (!decision.retry) throw error.final(op.name, attempt, uncertainSoFar);
+        if (!decision.retry) throw redacted(error.final(op.name, attempt, uncertainSoFar, where));
         // Structured fields only; the auth value lives in a header and is never logged.
         options.logger?.warn('gateway request failed, retrying', {
           operation: op.name,

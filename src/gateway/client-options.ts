@@ -42,6 +42,12 @@ export interface GatewayClientOptions {
   /** Clock for Retry-After dates. */
   now?: () => number;
   logger?: GatewayLogger;
+  /**
+   * Applied to every final error message: the gateway's answers are quoted there, and those
+   * messages end up in ledger rows (`last_error`), API answers and logs. The daemon passes the
+   * logger's secret redaction.
+   */
+  redact?: (text: string) => string;
   /** Stops calls for a while after repeated gateway failures; shared with the scanner. */
   breaker?: CircuitBreaker;
 }

@@ -237,8 +237,9 @@ describe('retries', () => {
       uncertain: false,
       attempts: 3,
     });
+    // The message names the gateway, so a ledger row's last_error says where it failed.
     expect(error.message).toBe(
-      'gateway delta_quota failed after 3 attempts: gateway answered HTTP 503: injected failure',
+      `gateway delta_quota at ${gw.url}${ADMIN} failed after 3 attempts: gateway answered HTTP 503: injected failure`,
     );
     // random() = 0.5: half of 100 ms, then half of 200 ms.
     expect(sleeps).toEqual([50, 100]);

@@ -17,6 +17,8 @@ interface GatewayFailure {
   message: string;
   uncertain?: boolean;
   status?: number;
+  /** Requests the client made before giving up (0 when nothing was sent). */
+  attempts?: number;
 }
 
 /** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
@@ -45,6 +47,8 @@ export async function deliverGrant(
       id: grant.id,
       status: unknown ? 'unknown' : 'failed',
       lastError: failure.message.slice(0, 500),
+      // So the row's count agrees with "failed after N attempts" in its error.
+      attempts: typeof failure.attempts === 'number' ? failure.attempts : 1,
     };
   }
 }
