@@ -61,6 +61,8 @@ export interface HarnessOptions {
   timeZone?: string;
   /** Shared by the gateway client and the scanner, as in src/runtime.ts. */
   breaker?: CircuitBreaker;
+  /** Largest request body (API_BODY_LIMIT_BYTES); default 256 KiB. */
+  bodyLimitBytes?: number;
   /** Hears the API's interactive requests (ApiDeps.interactive). */
   interactive?: { begin(): void; end(): void };
 }
@@ -118,7 +120,7 @@ export async function createHarness(
   const app = createApp({
     adminToken: ADMIN_TOKEN,
     defaultTimeZone: options.timeZone ?? 'UTC',
-    bodyLimitBytes: 256 * 1024,
+    bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
     requestTimeoutMs: options.requestTimeoutMs,
     rateLimitPerMinute: options.rateLimitPerMinute,
     clock,
