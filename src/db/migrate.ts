@@ -15,30 +15,49 @@ export class MigrationError extends Error {
   readonly code = 'migration_failed';
 }
 
-/**
- * Committed migrations not yet applied to the database (all of them for a new database).
- * Reads Prisma's own `_prisma_migrations` bookkeeping, so it agrees with `migrate deploy`.
- */
-export async function pendingMigrations(database: Database): Promise<string[]> {
+export interface MigrationStatus {
+  /** Committed migrations the database has, oldest first. */
+  applied: string[];
+  /** Committed migrations it lacks, in the order `migrate deploy` would apply them. */
+  pending: string[];
+}
+
+/** The committed migrations of a database kind, oldest first. */
+export function committedMigrations(kind: Database['kind']): string[] {
   const folder = resolve(
     projectRoot,
-    database.kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations',
+    kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations',
   );
-  const committed = readdirSync(folder, { withFileTypes: true })
+  return readdirSync(folder, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  let applied: string[] = [];
+}
+
+/**
+ * Applied and pending committed migrations. Reads Prisma's own `_prisma_migrations`
+ * bookkeeping, so it agrees with `migrate deploy`.
+ */
+export async function migrationStatus(database: Database): Promise<MigrationStatus> {
+  const committed = committedMigrations(database.kind);
+  let rows: { migration_name: string }[];
   try {
-    const rows = await database.db.$queryRawUnsafe<{ migration_name: string }[]>(
+    rows = await database.db.$queryRawUnsafe<{ migration_name: string }[]>(
       'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
-    applied = rows.map((row) => row.migration_name);
   } catch {
-    return committed; // no bookkeeping table yet: a new database
+    return { applied: [], pending: committed }; // no bookkeeping table yet: a new database
   }
-  const done = new Set(applied);
-  return committed.filter((name) => !done.has(name));
+  const done = new Set(rows.map((row) => row.migration_name));
+  return {
+    applied: committed.filter((name) => done.has(name)),
+    pending: committed.filter((name) => !done.has(name)),
+  };
+}
+
+/** Committed migrations not yet applied to the database (all of them for a new database). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  return (await migrationStatus(database)).pending;
 }
 
 export async function applyMigrations(databaseUrl: string): Promise<void> {
@@ -54,9 +73,37 @@ export async function applyMigrations(databaseUrl: string): Promise<void> {
       (error, _stdout, stderr) => {
         if (!error) return done();
         // Keep the CLI's own explanation but drop anything that could echo the URL's password.
-        const reason = String(stderr || error.message).replaceAll(databaseUrl, '<DATABASE_URL>');
-        fail(new MigrationError(`prisma migrate deploy failed: ${reason.trim()}`));
+        const reason = prismaReason(String(stderr || error.message)).replaceAll(
+          databaseUrl,
+          '<DATABASE_URL>',
+        );
+        fail(new MigrationError(reason));
       },
     );
   });
+}
+
+/** Lines of the Prisma CLI's output that are its banner or the engine's backtrace, not the reason. */
+const NOISE = [
+  /^Loaded Prisma config from /,
+  /^Prisma config detected/,
+  /^Prisma schema loaded from /,
+  /^Datasource "/,
+  /^\s*\d+: /, // backtrace frame
+  /^\s+(at|with) /, // its location and arguments
+];
+
+/**
+ * The reason inside the Prisma CLI's error output, as one line: "Error: file is not a
+ * database" plus its explanation, without the banner and the schema engine's backtrace.
+ */
+export function prismaReason(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !NOISE.some((noise) => noise.test(line)))
+    .map((line) => line.trim().replace(/^Error: /, ''));
+  if (lines.length === 0) return 'prisma migrate deploy failed without a message';
+  if (lines.length === 1) return lines[0]!;
+  return lines.map((line) => (/[.!?:]$/.test(line) ? line : `${line}.`)).join(' ');
 }
