@@ -112,4 +112,55 @@ describe('start-up where the daemon cannot work', { timeout: 120_000 }, () => {
       /^quota-manager: failed to start: DATABASE_URL file:\/proc\/self\/status: cannot open \/proc\/self\/status as a SQLite database \(SQLITE_CANTOPEN: unable to open database file\); point DATABASE_URL at/,
     );
   });
+
+  it('a gateway that is down at start-up: a warning naming it, and /readyz says why', async () => {
+    const port = await freePort();
+    const gatewayPort = await freePort(); // nothing listens there
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        QM_CONFIG: 'config.yaml',
+        LOG_FORMAT: 'json',
+        ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+        PORT: String(port),
+        DATABASE_URL: `file:${join(dir, 'gateway-down.db')}`,
+        AIGATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    try {
+      const deadline = Date.now() + 60_000;
+      let warning: Record<string, unknown> | undefined;
+      while (!warning && Date.now() < deadline) {
+        warning = output
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find(
+            (entry) =>
+              entry.message === 'gateway not reachable at start-up; grants wait until it answers',
+          );
+        if (!warning) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(warning, output).toMatchObject({
+        level: 'warn',
+        gateway_url: `http://127.0.0.1:${gatewayPort}`,
+      });
+      expect(String(warning!.error)).toContain('ECONNREFUSED');
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { errors: { gateway: string } };
+      expect(body.errors.gateway).toMatch(
+        new RegExp(
+          `^gateway ping at http://127\\.0\\.0\\.1:${gatewayPort}/v1/chat/completions/quota failed after 1 attempt: cannot connect to the gateway \\(ECONNREFUSED\\)$`,
+        ),
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
