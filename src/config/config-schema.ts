@@ -221,7 +221,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
           MIN_LEASE_MS,
           'the lease is renewed every third of its lifetime, at least 1000 ms apart, and must outlast three renewals',
         ).default(120000),
-        ledgerMaxAttempts: integer(1).default(20),
+        // Counts gateway requests (the client's retries included): 100 = 20 scans of 5 requests.
+        ledgerMaxAttempts: integer(1).default(100),
       }),
       api: z.object({
         bodyLimitBytes: integer(1).default(1048576),

@@ -61,6 +61,8 @@ export interface HarnessOptions {
   timeZone?: string;
   /** Shared by the gateway client and the scanner, as in src/runtime.ts. */
   breaker?: CircuitBreaker;
+  /** Gateway requests a failed grant may use across scans (LEDGER_MAX_ATTEMPTS); default 5. */
+  ledgerMaxAttempts?: number;
   /** Largest request body (API_BODY_LIMIT_BYTES); default 256 KiB. */
   bodyLimitBytes?: number;
   /** Hears the API's interactive requests (ApiDeps.interactive). */
@@ -112,7 +114,7 @@ export async function createHarness(
     holder: `test:${process.pid}`,
     pageSize: options.pageSize ?? 50,
     leaseMs: 60_000,
-    ledgerMaxAttempts: 5,
+    ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
     delivery: { concurrency: 8, honoursIdempotency: options.honoursIdempotency ?? true },
     observer: metrics.scanObserver,
     gatewayAvailable: options.breaker ? () => options.breaker!.allowsRequests() : undefined,
