@@ -10,7 +10,14 @@
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.ts';
 import type { Prisma as SqlitePrisma } from './generated/sqlite/client.ts';
-import { createDriverAdapter, databaseKind, type DatabaseKind } from './driver.ts';
+import {
+  createDriverAdapter,
+  DatabaseLocationError,
+  databaseKind,
+  sqlitePath,
+  type DatabaseKind,
+  type DriverOptions,
+} from './driver.ts';
 
 export type Db = SqlitePrismaClient;
 /** A client or an interactive transaction: what a store's statements run on. */
@@ -31,19 +38,29 @@ function portable(client: PostgresPrismaClient): Db {
   return client as unknown as Db;
 }
 
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: DriverOptions = {}): Promise<Database> {
   const kind = databaseKind(url);
-  const adapter = createDriverAdapter(url);
+  const adapter = createDriverAdapter(url, options);
   const db =
     kind === 'sqlite'
       ? new SqlitePrismaClient({ adapter })
       : portable(new PostgresPrismaClient({ adapter }));
   await db.$connect();
   if (kind === 'sqlite') {
-    // WAL lets the API read while a scan writes; NORMAL sync is durable across process
-    // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
-    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    try {
+      // WAL lets the API read while a scan writes; NORMAL sync is durable across process
+      // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
+      await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+      await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    } catch (error) {
+      await db.$disconnect();
+      // The first statement is where SQLite finds out the file is no database it can open.
+      throw new DatabaseLocationError(
+        url,
+        `cannot open ${sqlitePath(url)} as a SQLite database`,
+        error,
+      );
+    }
   }
   return {
     kind,

@@ -225,7 +225,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
               data: {
                 status: o.status,
                 lastError: o.lastError,
-                attempts: { increment: 1 },
+                attempts: { increment: o.attempts ?? 1 },
                 updatedAt: now,
               },
             }),

@@ -19,8 +19,11 @@ describe('PostgreSQL restarted under a running daemon', { timeout: 240_000 }, ()
 
   beforeAll(async () => {
     cluster = await startPgCluster();
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(await cluster.createDatabase('qm_away'), mock.url);
+    // Interrupted grants are re-sent with their key: a key-honouring gateway, said on both sides.
+    mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'true' });
+    daemon = await startDaemon(await cluster.createDatabase('qm_away'), mock.url, {
+      AIGATEWAY_HONOURS_IDEMPOTENCY: 'true',
+    });
   });
   afterAll(async () => {
     await daemon?.stop('SIGKILL');
