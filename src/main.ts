@@ -86,7 +86,10 @@ function generatedAdminToken(): string {
 
 function listening(server: ReturnType<typeof serve>): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (server.listening) return resolve();
+    if (server.listening) {
+      resolve();
+      return;
+    }
     server.once('listening', () => {
       server.off('error', reject);
       resolve();

@@ -23,7 +23,7 @@ export const GATEWAY_PROBE_TTL_MS = 5000;
 
 export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
   const gatewayProbe = cachedCheck(
-    deps.checks.gateway,
+    () => deps.checks.gateway(),
     GATEWAY_PROBE_TTL_MS,
     deps.clock,
     CHECK_TIMEOUT_MS,
@@ -64,7 +64,10 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
       const [database, gateway] = await Promise.all([
         withTimeout(deps.checks.database(), CHECK_TIMEOUT_MS).then(
           () => ({ ok: true as const }),
-          (error: Error) => ({ ok: false as const, reason: error.message }),
+          (error: unknown) => ({
+            ok: false as const,
+            reason: error instanceof Error ? error.message : String(error),
+          }),
         ),
         gatewayProbe(),
       ]);
