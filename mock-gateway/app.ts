@@ -34,7 +34,10 @@ export interface MockGatewayOptions {
   adminPath?: string;
   authHeader?: string;
   authValue?: string;
-  /** Default true; false emulates the real Higress plugin, which ignores Idempotency-Key. */
+  /**
+   * Default false, like the real Higress ai-quota plugin, which ignores Idempotency-Key (so the
+   * daemon is tested against what it will meet); true applies a repeated key only once.
+   */
   honourIdempotency?: boolean;
   /** Dice for fault rates; injectable so a test can make a 0.5 rate deterministic. */
   random?: () => number;
@@ -97,7 +100,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   const adminPath = normaliseAdminPath(options.adminPath ?? DEFAULT_ADMIN_PATH);
   const authHeader = options.authHeader ?? DEFAULT_AUTH_HEADER;
   const authValue = options.authValue ?? DEFAULT_AUTH_VALUE;
-  const initialHonour = options.honourIdempotency ?? true;
+  const initialHonour = options.honourIdempotency ?? false;
   const random = options.random ?? Math.random;
   const changed = options.onChange ?? (() => {});
   const lifecycle = new AbortController();

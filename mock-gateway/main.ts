@@ -1,5 +1,7 @@
-// Standalone mock gateway: `npm run mock-gateway`. Configured only by environment variables
-// (this is a test tool, not the daemon, so it does not read config.yaml).
+// Standalone mock gateway: `npm run mock-gateway`. Configured by environment variables and one
+// flag (this is a test tool, not the daemon, so it does not read config.yaml):
+// `--honour-idempotency` (or MOCK_GATEWAY_HONOUR_IDEMPOTENCY=true) makes it apply a repeated
+// Idempotency-Key once; by default it ignores the key, like the real Higress plugin.
 import { startMockGateway } from './server.ts';
 
 function envFlag(name: string, fallback: boolean): boolean {
@@ -27,7 +29,9 @@ async function main(): Promise<void> {
     authHeader: process.env.MOCK_GATEWAY_AUTH_HEADER || undefined,
     adminPath: process.env.MOCK_GATEWAY_ADMIN_PATH || undefined,
     stateFile: process.env.MOCK_GATEWAY_STATE_FILE || undefined,
-    honourIdempotency: envFlag('MOCK_GATEWAY_HONOUR_IDEMPOTENCY', true),
+    honourIdempotency:
+      process.argv.includes('--honour-idempotency') ||
+      envFlag('MOCK_GATEWAY_HONOUR_IDEMPOTENCY', false),
   });
   // The key is deliberately not printed: a mock key can still be someone's real habit.
   console.log(`mock gateway listening on ${gateway.url}`);

@@ -52,11 +52,18 @@ function fieldsOf(info: winston.Logform.TransformableInfo): Fields {
  * would otherwise print as {}), cycles cut, bigints written as text. Copies what it changes, so
  * the caller's objects are never modified.
  */
-function sanitize(secrets: readonly string[]) {
+/**
+ * Replaces every secret in a text with "[REDACTED]". The logger uses it on every line; the
+ * gateway client on its error messages, which also reach ledger rows and API answers.
+ */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
   // Longest first, so a secret that contains another is replaced whole.
   const ordered = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
-  const redact = (text: string) =>
-    ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  return (text: string) => ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+}
+
+function sanitize(secrets: readonly string[]) {
+  const redact = createRedactor(secrets);
   const seen = new WeakSet<object>();
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return redact(value);

@@ -1,11 +1,12 @@
 // The daemon's entry point: config → runtime (src/runtime.ts wires everything) → HTTP server +
 // cron ticks. Stops cleanly on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
 import { createLogger } from './logger.ts';
-import { buildRuntime } from './runtime.ts';
+import { buildRuntime, type Runtime } from './runtime.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
@@ -18,13 +19,26 @@ async function main(): Promise<void> {
     format: config.log.format,
     secrets: [...configSecrets(config), adminToken],
   });
-  const runtime = await buildRuntime(config, { logger });
+  // The generated token is redacted from gateway errors too, not only from the log.
+  const runtime = await buildRuntime(config, { logger, secrets: [adminToken] });
   const app = runtime.createApi({ adminToken });
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    logger.info('listening', { url: `http://${config.host}:${info.port}`, port: info.port });
-  });
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  // The scanner starts only once the API listens: a daemon that cannot serve must not grant.
+  try {
+    await listening(server);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    process.stderr.write(
+      `quota-manager: cannot listen on ${config.host}:${config.port} (${code}): set HOST / PORT to an address of this machine and a free port\n`,
+    );
+    await runtime.close();
+    process.exit(1);
+  }
+  const port = (server.address() as AddressInfo).port;
+  logger.info('listening', { url: `http://${config.host}:${port}`, port });
   runtime.startScanner();
   logger.info('scanner started', { scan_cron: config.scanCron, timezone: config.timezone });
+  void warnIfGatewayDown(runtime);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -68,6 +82,32 @@ function generatedAdminToken(): string {
       'Set ADMIN_TOKEN (environment) or admin_token (config.yaml) to keep a stable token across restarts.\n\n',
   );
   return token;
+}
+
+function listening(server: ReturnType<typeof serve>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (server.listening) {
+      resolve();
+      return;
+    }
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
+    server.once('error', reject);
+  });
+}
+
+/** A gateway that is down at start-up is not fatal (grants wait), but the operator should know. */
+async function warnIfGatewayDown({ gateway, logger, config }: Runtime): Promise<void> {
+  try {
+    await gateway.ping();
+  } catch (error) {
+    logger.warn('gateway not reachable at start-up; grants wait until it answers', {
+      gateway_url: config.gateway.url,
+      error: (error as Error).message,
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -23,7 +23,7 @@ import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
 import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
@@ -56,7 +56,7 @@ export interface Runtime {
 }
 
 export interface RuntimeOverrides {
-  /** Extra values to redact from logs (e.g. a generated admin token). */
+  /** Extra values to redact from logs and gateway errors (e.g. a generated admin token). */
   secrets?: string[];
   /** Apply migrations before opening the database (default true; ignored with `database`). */
   migrate?: boolean;
@@ -83,13 +83,10 @@ export async function buildRuntime(
   config: Readonly<Config>,
   overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
+  const secrets = [...configSecrets(config), ...(overrides.secrets ?? [])];
   const logger =
     overrides.logger ??
-    createLogger({
-      level: config.log.level,
-      format: config.log.format,
-      secrets: [...configSecrets(config), ...(overrides.secrets ?? [])],
-    });
+    createLogger({ level: config.log.level, format: config.log.format, secrets });
   const clock = overrides.clock ?? systemClock;
   const database = overrides.database ?? (await openMigrated(config, logger, overrides.migrate));
 
@@ -118,6 +115,8 @@ export async function buildRuntime(
       concurrency: config.gateway.concurrency,
       honoursIdempotency: config.gateway.honoursIdempotency,
       logger: gatewayLog,
+      // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
+      redact: createRedactor(secrets),
       breaker,
     }),
     metrics.gatewayRequestDuration,
@@ -199,7 +198,8 @@ async function openMigrated(
   logger: RuntimeLogger,
   migrate = true,
 ): Promise<Database> {
-  let database = await openDatabase(config.databaseUrl);
+  const pool = { poolSize: config.databasePoolSize };
+  let database = await openDatabase(config.databaseUrl, pool);
   if (migrate) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
     const pending = await pendingMigrations(database);
@@ -207,7 +207,7 @@ async function openMigrated(
       logger.info('applying database migrations', { pending });
       await database.close();
       await applyMigrations(config.databaseUrl);
-      database = await openDatabase(config.databaseUrl);
+      database = await openDatabase(config.databaseUrl, pool);
     }
   }
   logger.info('database ready', { kind: database.kind });

@@ -8,7 +8,7 @@ import { requestId } from 'hono/request-id';
 import { AppError } from '../core/errors.ts';
 import { createConsole } from '../console/console-app.tsx';
 import { createMetrics } from '../metrics/metrics.ts';
-import { bearerTokenCheck } from './bearer-token.ts';
+import { bearerToken, tokenCheck } from './bearer-token.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -27,12 +27,18 @@ export function createApp(deps: ApiDeps): ApiApp {
   const app = newRouter();
   app.use('*', requestId());
   app.use('*', accessLog(deps));
-  app.use('*', markInteractive(deps.interactive));
+  app.use('*', closeAfterEarlyRejection());
+  // Unauthenticated but limited: each call may cost a database query (the gateway probe is cached).
+  app.use('/readyz', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
   registerHealthRoutes(app, deps);
   registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
 
-  app.use('/api/*', requireAdminToken(deps.adminToken));
+  // The limit comes before authentication, so failed logins count against it too.
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  app.use('/api/*', requireAdminToken(deps.adminToken));
+  app.use('/api/*', requireUtf8Path());
+  // Only authenticated API work makes scans yield: not health checks, scrapes or refused calls.
+  app.use('/api/*', markInteractive(deps.interactive));
   app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
   app.use(
@@ -104,10 +110,18 @@ function accessLog(deps: ApiDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** `Authorization: Bearer <token>`, or `X-Admin-Token: <token>` as proxies of this ecosystem send it. */
+function presentedToken(c: Context): string | undefined {
+  return (
+    bearerToken(c.req.header('authorization')) ??
+    (c.req.header('x-admin-token')?.trim() || undefined)
+  );
+}
+
 function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
-  const hasToken = bearerTokenCheck(adminToken);
+  const isAdminToken = tokenCheck(adminToken);
   return async (c, next) => {
-    if (!hasToken(c.req.header('authorization'))) {
+    if (!isAdminToken(presentedToken(c))) {
       c.header('WWW-Authenticate', 'Bearer');
       return problemResponse(
         c,
@@ -116,6 +130,42 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
       );
     }
     await next();
+  };
+}
+
+/**
+ * Percent sequences that do not decode to UTF-8 (`%FF`) would otherwise reach the handlers
+ * as literal text and be stored as ids nobody can type.
+ */
+function requireUtf8Path(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const raw = new URL(c.req.url).pathname;
+    try {
+      for (const segment of raw.split('/')) decodeURIComponent(segment);
+    } catch {
+      return problemResponse(c, 'validation_failed', 'The request is not valid', [
+        { field: 'path', message: 'percent-encoded characters in the path must be UTF-8' },
+      ]);
+    }
+    await next();
+  };
+}
+
+/** Answers sent before the request body was read (or while it was still arriving). */
+const EARLY_REJECTIONS = new Set([401, 413, 415, 429]);
+
+/**
+ * An early rejection leaves the request body unread on the socket; keeping the connection
+ * alive would then make the client's next request on it fail. Saying `Connection: close` makes
+ * the server close it cleanly after the answer, and the client opens a new one.
+ */
+function closeAfterEarlyRejection(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    const length = c.req.header('content-length');
+    const hasBody =
+      (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && EARLY_REJECTIONS.has(c.res.status)) c.header('Connection', 'close');
   };
 }
 

@@ -1,22 +1,23 @@
 // Per-client, per-route request limits for the admin API: a fixed one-minute window, counted
 // in memory. Each replica limits on its own, which is what a limit against a runaway script
-// needs; it is not a quota. Ids in paths are folded so /strategies/1 and /strategies/2 share
-// one budget.
-import type { MiddlewareHandler } from 'hono';
+// needs; it is not a quota. Buckets are keyed on the route pattern, so /strategies/1 and
+// /strategies/2 share one budget.
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Clock } from '../core/clock.ts';
 import { problemResponse } from './problem.ts';
 
 const WINDOW_MS = 60_000;
 
-function routeKey(method: string, path: string): string {
-  const folded = path
-    .split('/')
-    .map((segment, index, all) =>
-      /^\d+$/.test(segment) || all[index - 1] === 'users' ? ':id' : segment,
-    )
-    .join('/');
-  return `${method} ${folded}`;
+/**
+ * The bucket of a request: its route pattern (`GET /api/v1/strategies/:id`), so every spelling
+ * of an id (`1`, `1.0`, `0x1`, `+1`) and every id share one budget. Requests that match no
+ * route share one bucket per method.
+ */
+function routeKey(c: Context): string {
+  const pattern = routePath(c, -1);
+  return `${c.req.method} ${pattern === '' || pattern.endsWith('*') ? '(no route)' : pattern}`;
 }
 
 function clientAddress(c: Parameters<MiddlewareHandler>[0]): string {
@@ -37,7 +38,7 @@ export function rateLimit(perMinute: number, clock: Clock): MiddlewareHandler {
       windowStart = now - (now % WINDOW_MS);
       counts = new Map();
     }
-    const key = `${clientAddress(c)} ${routeKey(c.req.method, c.req.path)}`;
+    const key = `${clientAddress(c)} ${routeKey(c)}`;
     const used = (counts.get(key) ?? 0) + 1;
     counts.set(key, used);
     if (used > perMinute) {

@@ -5,7 +5,10 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
 import { z } from 'zod';
+import { isIP } from 'node:net';
+import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { databaseKind } from '../db/driver.ts';
+import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -21,6 +24,20 @@ function integer(min: number, max?: number) {
     (value) =>
       typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value,
     max === undefined ? number : number.max(max, { error }),
+  );
+}
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay silently fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A millisecond setting: bounded so every timer built from it means what it says. */
+function duration(min: number, why = 'longer delays overflow Node timers') {
+  const error = `must be an integer from ${min} to ${MAX_TIMER_MS} (ms; ${why})`;
+  const number = z.int({ error }).min(min, { error }).max(MAX_TIMER_MS, { error });
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value,
+    number,
   );
 }
 
@@ -74,6 +91,22 @@ function cronProblem(expression: string): string | undefined {
   return undefined;
 }
 
+// RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
+const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/** An IP address or a host name; "256.1.1.1" is neither (its last label is all digits). */
+function hostProblem(value: string): string | undefined {
+  if (isIP(value) !== 0) return undefined;
+  const labels = value.replace(/\.$/, '').split('.');
+  const isName =
+    value.length <= 253 &&
+    labels.every((label) => HOST_LABEL.test(label)) &&
+    !/^\d+$/.test(labels.at(-1)!);
+  return isName
+    ? undefined
+    : 'must be a host name or IP address (no scheme, port, path, spaces or underscores)';
+}
+
 function httpUrlProblem(value: string): string | undefined {
   let protocol: string;
   try {
@@ -113,8 +146,6 @@ const rule =
 
 // RFC 9110 token characters: anything else cannot be sent as a header name.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Header values cannot carry CR, LF or NUL; surrounding blanks would be stripped in transit.
-const HEADER_VALUE = /^(?:[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?)?$/;
 
 export interface SchemaOptions {
   /** Chooses the LOG_FORMAT default: readable lines in a terminal, JSON lines otherwise. */
@@ -122,81 +153,98 @@ export interface SchemaOptions {
 }
 
 export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
-  return z.object({
-    databaseUrl: text()
-      .superRefine(rule(databaseUrlProblem))
-      .default('file:./data/quota-manager.db'),
-    host: text()
-      .regex(/^[^\s/]+$/, {
-        error: 'must be a host name or IP address (no scheme, path or spaces)',
-      })
-      .default('127.0.0.1'),
-    port: integer(0, 65535).default(8099),
-    adminToken: text()
-      .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
-      .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
-      .optional(),
-    metricsToken: text()
-      .min(16, { error: 'must be at least 16 characters (leave it unset to keep /metrics open)' })
-      .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
-      .optional(),
-    timezone: text()
-      .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
-      .default('UTC'),
-    scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
-    gateway: z
-      .object({
-        // A trailing slash is dropped so `url + adminPath` never produces "//".
-        url: text()
-          .superRefine(rule(httpUrlProblem))
-          .transform((url) => url.replace(/\/+$/, ''))
-          .default('http://127.0.0.1:8002'),
-        adminPath: text()
-          .regex(/^\/\S*$/, { error: 'must be a path starting with / (no spaces)' })
-          .default('/v1/chat/completions/quota'),
-        authHeader: text()
-          .regex(HEADER_NAME, { error: 'must be a valid HTTP header name' })
-          .default('x-admin-key'),
-        authValue: text()
-          .regex(HEADER_VALUE, {
-            error:
-              'must be a valid HTTP header value (no line breaks, control characters or surrounding spaces)',
-          })
-          .default(''),
-        timeoutMs: integer(1).default(5000),
-        maxAttempts: integer(1).default(5),
-        retryBaseDelayMs: integer(0).default(200),
-        retryMaxDelayMs: integer(0).default(10000),
-        concurrency: integer(1).default(16),
-        honoursIdempotency: boolean().default(true),
-        reconcile: oneOf(['query', 'off'] as const).default('query'),
-        breakerFailures: integer(0).default(5),
-        breakerCooldownMs: integer(1).default(30000),
-      })
-      .superRefine((gateway, ctx) => {
-        if (gateway.retryMaxDelayMs < gateway.retryBaseDelayMs) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['retryMaxDelayMs'],
-            message: `must be at least the base delay (AIGATEWAY_RETRY_BASE_DELAY_MS = ${gateway.retryBaseDelayMs})`,
-          });
-        }
+  return z
+    .object({
+      databaseUrl: text()
+        .superRefine(rule(databaseUrlProblem))
+        .default('file:./data/quota-manager.db'),
+      // PostgreSQL connections per process; SQLite always uses one.
+      databasePoolSize: integer(1, 1000).default(10),
+      host: text().superRefine(rule(hostProblem)).default('127.0.0.1'),
+      port: integer(0, 65535).default(8099),
+      adminToken: text()
+        .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
+        .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
+        .optional(),
+      metricsToken: text()
+        .min(16, { error: 'must be at least 16 characters (leave it unset to keep /metrics open)' })
+        .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
+        .optional(),
+      timezone: text()
+        .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
+        .default('UTC'),
+      scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
+      gateway: z
+        .object({
+          // A trailing slash is dropped so `url + adminPath` never produces "//".
+          url: text()
+            .superRefine(rule(httpUrlProblem))
+            .transform((url) => url.replace(/\/+$/, ''))
+            .default('http://127.0.0.1:8002'),
+          // A query or fragment would be cut off or misplaced once /delta etc. are appended.
+          adminPath: text()
+            .regex(/^\/[^\s?#]*$/, { error: 'must be a path starting with / (no spaces, ? or #)' })
+            .default('/v1/chat/completions/quota'),
+          authHeader: text()
+            .regex(HEADER_NAME, { error: 'must be a valid HTTP header name' })
+            .default('x-admin-key'),
+          authValue: text()
+            // Node refuses non-Latin-1 header values on every request; gateways read Latin-1
+            // differently. Printable ASCII is what every hop agrees on.
+            .regex(SENDABLE_HEADER_VALUE, {
+              error:
+                'must be printable ASCII (no line breaks, control or non-ASCII characters, or surrounding spaces)',
+            })
+            .default(''),
+          timeoutMs: duration(1).default(5000),
+          maxAttempts: integer(1).default(5),
+          retryBaseDelayMs: duration(0).default(200),
+          retryMaxDelayMs: duration(0).default(10000),
+          concurrency: integer(1).default(16),
+          // false is the safe side and what the real Higress ai-quota plugin needs.
+          honoursIdempotency: boolean().default(false),
+          reconcile: oneOf(['query', 'off'] as const).default('query'),
+          breakerFailures: integer(0).default(5),
+          breakerCooldownMs: duration(1).default(30000),
+        })
+        .superRefine((gateway, ctx) => {
+          if (gateway.retryMaxDelayMs < gateway.retryBaseDelayMs) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['retryMaxDelayMs'],
+              message: `must be at least the base delay (AIGATEWAY_RETRY_BASE_DELAY_MS = ${gateway.retryBaseDelayMs})`,
+            });
+          }
+        }),
+      scan: z.object({
+        pageSize: integer(1).default(1000),
+        leaseMs: duration(
+          MIN_LEASE_MS,
+          'the lease is renewed every third of its lifetime, at least 1000 ms apart, and must outlast three renewals',
+        ).default(120000),
+        // Counts gateway requests (the client's retries included): 100 = 20 scans of 5 requests.
+        ledgerMaxAttempts: integer(1).default(100),
       }),
-    scan: z.object({
-      pageSize: integer(1).default(1000),
-      leaseMs: integer(1).default(120000),
-      ledgerMaxAttempts: integer(1).default(20),
-    }),
-    api: z.object({
-      bodyLimitBytes: integer(1).default(1048576),
-      requestTimeoutMs: integer(1).default(30000),
-      rateLimitPerMinute: integer(0).default(600),
-    }),
-    log: z.object({
-      level: oneOf(LOG_LEVELS).default('info'),
-      format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),
-    }),
-  });
+      api: z.object({
+        bodyLimitBytes: integer(1).default(1048576),
+        requestTimeoutMs: duration(1).default(30000),
+        rateLimitPerMinute: integer(0).default(600),
+      }),
+      log: z.object({
+        level: oneOf(LOG_LEVELS).default('info'),
+        format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),
+      }),
+    })
+    .superRefine((config, ctx) => {
+      // Whoever scrapes metrics would otherwise hold the key to the whole admin API.
+      if (config.metricsToken !== undefined && config.metricsToken === config.adminToken) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metricsToken'],
+          message: 'must differ from ADMIN_TOKEN (a scraper must not hold the admin key)',
+        });
+      }
+    });
 }
 
 export type ParsedConfig = z.output<ReturnType<typeof createConfigSchema>>;

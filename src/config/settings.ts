@@ -24,6 +24,7 @@ export const SECTIONS = ['gateway', 'scan', 'api', 'log'] as const;
 // LEDGER_MAX_ATTEMPTS), because the issue fixed them to match the original system's names.
 const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret']> = [
   ['databaseUrl', 'DATABASE_URL', 'secret'],
+  ['databasePoolSize', 'DATABASE_POOL_SIZE'],
   ['host', 'HOST'],
   ['port', 'PORT'],
   ['adminToken', 'ADMIN_TOKEN', 'secret'],

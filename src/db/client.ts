@@ -11,7 +11,14 @@ import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client.ts';
 import { PrismaClient as MysqlPrismaClient } from './generated/mysql/client.ts';
 import type { Prisma as SqlitePrisma } from './generated/sqlite/client.ts';
-import { createDriverAdapter, databaseKind, type DatabaseKind } from './driver.ts';
+import {
+  createDriverAdapter,
+  DatabaseLocationError,
+  databaseKind,
+  sqlitePath,
+  type DatabaseKind,
+  type DriverOptions,
+} from './driver.ts';
 
 export type Db = SqlitePrismaClient;
 /** A client or an interactive transaction: what a store's statements run on. */
@@ -32,22 +39,32 @@ function portable(client: PostgresPrismaClient | MysqlPrismaClient): Db {
   return client as unknown as Db;
 }
 
-function createClient(kind: DatabaseKind, url: string): Db {
-  const adapter = createDriverAdapter(url);
+function createClient(kind: DatabaseKind, url: string, options: DriverOptions): Db {
+  const adapter = createDriverAdapter(url, options);
   if (kind === 'sqlite') return new SqlitePrismaClient({ adapter });
   if (kind === 'mysql') return portable(new MysqlPrismaClient({ adapter }));
   return portable(new PostgresPrismaClient({ adapter }));
 }
 
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: DriverOptions = {}): Promise<Database> {
   const kind = databaseKind(url);
-  const db = createClient(kind, url);
+  const db = createClient(kind, url, options);
   await db.$connect();
   if (kind === 'sqlite') {
-    // WAL lets the API read while a scan writes; NORMAL sync is durable across process
-    // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
-    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    try {
+      // WAL lets the API read while a scan writes; NORMAL sync is durable across process
+      // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
+      await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+      await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    } catch (error) {
+      await db.$disconnect();
+      // The first statement is where SQLite finds out the file is no database it can open.
+      throw new DatabaseLocationError(
+        url,
+        `cannot open ${sqlitePath(url)} as a SQLite database`,
+        error,
+      );
+    }
   }
   return {
     kind,

@@ -1,6 +1,6 @@
 // Chooses and builds the Prisma driver adapter from DATABASE_URL. Shared by the daemon and by
 // prisma.config.ts (the CLI), so both always talk to the same database the same way.
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
@@ -29,10 +29,79 @@ export function sqlitePath(url: string): string {
   return resolve(url.replace(/^file:/, '').replace(/\?.*$/, ''));
 }
 
+/** The SQLite file can't be created or opened: says which path, which setting and the errno. */
+export class DatabaseLocationError extends Error {
+  readonly code = 'database_location';
+  constructor(url: string, problem: string, cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    // errno for file-system failures; SQLite's own code (SQLITE_CANTOPEN…) for driver ones.
+    const errno =
+      /SQLITE_[A-Z_]+/.exec(message)?.[0] ?? (cause as NodeJS.ErrnoException).code ?? 'error';
+    const reason = message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1)!
+      .replace(/^E[A-Z]+: /, '')
+      .replace(/^Raw query failed\. Code: `\w+`\. Message: `(.*)`$/, '$1')
+      .replace(/, \w+ '.*'$/, '');
+    super(
+      `DATABASE_URL ${url}: ${problem} (${errno}: ${reason}); point DATABASE_URL at a file in a writable directory`,
+      { cause },
+    );
+    this.name = 'DatabaseLocationError';
+  }
+}
+
+/**
+ * Creates the SQLite file's directory and checks the file opens for writing, so a bad location
+ * fails at once with the errno. Not `mkdirSync(…, { recursive: true })`: under /proc it loops
+ * forever (every level answers ENOENT), which hung start-up.
+ */
+function prepareSqliteFile(url: string, path: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    try {
+      statSync(dir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir)
+        throw new DatabaseLocationError(url, `cannot use the directory ${dir}`, error);
+      missing.unshift(dir);
+    }
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      throw new DatabaseLocationError(url, `cannot create the directory ${dir}`, error);
+    }
+  }
+  try {
+    // Creates an empty file if there is none, which SQLite takes as a new database.
+    closeSync(openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what =
+      code === 'ENOTDIR'
+        ? `cannot create the directory ${dirname(path)}`
+        : `cannot open ${path} for writing`;
+    throw new DatabaseLocationError(url, what, error);
+  }
+}
+
 /** SQLite waits this long on a locked database before failing (busy_timeout). */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 /** Connections per process for the server databases (PostgreSQL, MySQL). */
 const POOL_SIZE = 10;
+
+export interface DriverOptions {
+  /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE); SQLite always has one. */
+  poolSize?: number;
+}
+
+/** The pool size when none is configured (DATABASE_POOL_SIZE's default). */
+export const DEFAULT_POOL_SIZE = 10;
 
 /**
  * Connection settings for a mysql:// or mariadb:// URL. `foundRows: false` makes an UPDATE or an
@@ -53,17 +122,21 @@ export function mysqlConnectionConfig(url: string) {
   };
 }
 
-export function mysqlPoolConfig(url: string) {
-  return { ...mysqlConnectionConfig(url), connectionLimit: POOL_SIZE };
+export function mysqlPoolConfig(url: string, poolSize = DEFAULT_POOL_SIZE) {
+  return { ...mysqlConnectionConfig(url), connectionLimit: poolSize };
 }
 
-export function createDriverAdapter(url: string): PrismaBetterSqlite3 | PrismaPg | PrismaMariaDb {
+export function createDriverAdapter(
+  url: string,
+  options: DriverOptions = {},
+): PrismaBetterSqlite3 | PrismaPg | PrismaMariaDb {
   const kind = databaseKind(url);
   if (kind === 'sqlite') {
     const path = sqlitePath(url);
-    mkdirSync(dirname(path), { recursive: true });
+    prepareSqliteFile(url, path);
     return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
   }
-  if (kind === 'mysql') return new PrismaMariaDb(mysqlPoolConfig(url));
-  return new PrismaPg({ connectionString: url, max: POOL_SIZE });
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  if (kind === 'mysql') return new PrismaMariaDb(mysqlPoolConfig(url, poolSize));
+  return new PrismaPg({ connectionString: url, max: poolSize });
 }

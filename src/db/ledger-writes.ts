@@ -75,7 +75,7 @@ export function createLedgerWrites(
               data: {
                 status: o.status,
                 lastError: o.lastError,
-                attempts: { increment: 1 },
+                attempts: { increment: o.attempts ?? 1 },
                 updatedAt: now,
               },
             }),

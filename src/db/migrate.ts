@@ -27,6 +27,13 @@ export function migrationsFolder(kind: DatabaseKind): string {
   );
 }
 
+export interface MigrationStatus {
+  /** Committed migrations the database has, oldest first. */
+  applied: string[];
+  /** Committed migrations it lacks, in the order `migrate deploy` would apply them. */
+  pending: string[];
+}
+
 /** The migration folders committed for this kind of database, oldest first. */
 export function committedMigrations(kind: DatabaseKind): string[] {
   return readdirSync(migrationsFolder(kind), { withFileTypes: true })
@@ -50,11 +57,19 @@ export async function appliedMigrations(database: Database): Promise<Set<string>
   }
 }
 
+/** Applied and pending committed migrations (all pending for a new database). */
+export async function migrationStatus(database: Database): Promise<MigrationStatus> {
+  const committed = committedMigrations(database.kind);
+  const done = (await appliedMigrations(database)) ?? new Set<string>();
+  return {
+    applied: committed.filter((name) => done.has(name)),
+    pending: committed.filter((name) => !done.has(name)),
+  };
+}
+
 /** Committed migrations not yet applied to the database (all of them for a new database). */
 export async function pendingMigrations(database: Database): Promise<string[]> {
-  const committed = committedMigrations(database.kind);
-  const applied = await appliedMigrations(database);
-  return applied === null ? committed : committed.filter((name) => !applied.has(name));
+  return (await migrationStatus(database)).pending;
 }
 
 export async function applyMigrations(databaseUrl: string): Promise<void> {
@@ -80,9 +95,37 @@ export async function applyMigrations(databaseUrl: string): Promise<void> {
       (error, _stdout, stderr) => {
         if (!error) return done();
         // Keep the CLI's own explanation but drop anything that could echo the URL's password.
-        const reason = String(stderr || error.message).replaceAll(databaseUrl, '<DATABASE_URL>');
-        fail(new MigrationError(`prisma migrate deploy failed: ${reason.trim()}`));
+        const reason = prismaReason(String(stderr || error.message)).replaceAll(
+          databaseUrl,
+          '<DATABASE_URL>',
+        );
+        fail(new MigrationError(reason));
       },
     );
   });
+}
+
+/** Lines of the Prisma CLI's output that are its banner or the engine's backtrace, not the reason. */
+const NOISE = [
+  /^Loaded Prisma config from /,
+  /^Prisma config detected/,
+  /^Prisma schema loaded from /,
+  /^Datasource "/,
+  /^\s*\d+: /, // backtrace frame
+  /^\s+(at|with) /, // its location and arguments
+];
+
+/**
+ * The reason inside the Prisma CLI's error output, as one line: "Error: file is not a
+ * database" plus its explanation, without the banner and the schema engine's backtrace.
+ */
+export function prismaReason(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !NOISE.some((noise) => noise.test(line)))
+    .map((line) => line.trim().replace(/^Error: /, ''));
+  if (lines.length === 0) return 'prisma migrate deploy failed without a message';
+  if (lines.length === 1) return lines[0]!;
+  return lines.map((line) => (/[.!?:]$/.test(line) ? line : `${line}.`)).join(' ');
 }

@@ -33,6 +33,13 @@ const SCALAR_FIELDS = Object.keys(USER_COLUMNS) as ScalarField[];
 const ROWS_PER_STATEMENT = 500;
 
 /**
+ * Lets HTTP requests in between two statements of a big write. SQLite runs each statement
+ * synchronously on the event loop, so a bulk upload written in one go stopped every request,
+ * /healthz included, for seconds (issue 12 L; docs/operations.md states the worst pause).
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * One upsert per id. A repeated id is merged into its first position, later fields over earlier
  * ones: the state that upserting them one after another would leave (and one statement may not
  * touch a row twice).
@@ -101,6 +108,7 @@ export function createUserStore({ db, kind }: Database): UserStore {
                 ? `ON DUPLICATE KEY UPDATE ${updated.map((c) => `${c} = VALUES(${c})`).join(', ')}`
                 : `ON CONFLICT (id) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`;
             for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
+              await yieldToEventLoop();
               const values = rows.map(
                 (user) =>
                   Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`,
@@ -112,15 +120,21 @@ export function createUserStore({ db, kind }: Database): UserStore {
           // Stars are replaced as a whole for every user that sends them.
           const starred = merged.filter((user) => user.githubStars !== undefined);
           for (const rows of chunks(starred, ROWS_PER_STATEMENT)) {
-            await tx.userGithubStar.deleteMany({
-              where: { userId: { in: rows.map((user) => user.id) } },
-            });
+            await yieldToEventLoop();
+            // Raw for the same reason as the INSERT below: deleteMany took ~0.5 s for 500 ids.
+            const ids = Prisma.join(rows.map((user) => user.id));
+            await tx.$executeRaw`DELETE FROM user_github_star WHERE user_id IN (${ids})`;
           }
           const stars = starred.flatMap((user) =>
             [...new Set(user.githubStars)].map((repo) => ({ userId: user.id, repo })),
           );
-          for (const rows of chunks(stars, ROWS_PER_STATEMENT * 2))
-            await tx.userGithubStar.createMany({ data: rows });
+          // A plain multi-row INSERT: Prisma's createMany spent ~60 ms of JavaScript per
+          // thousand rows, which was most of the stall.
+          for (const rows of chunks(stars, ROWS_PER_STATEMENT)) {
+            await yieldToEventLoop();
+            const values = rows.map((star) => Prisma.sql`(${star.userId}, ${star.repo})`);
+            await tx.$executeRaw`INSERT INTO user_github_star (user_id, repo) VALUES ${Prisma.join(values)}`;
+          }
         },
         { timeout: 120_000 },
       );

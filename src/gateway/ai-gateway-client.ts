@@ -4,6 +4,7 @@
 import { quotaFrom, type Envelope } from './envelope.ts';
 import { checkOptions, type GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
+import { encodeHeaderText } from './header-value.ts';
 import { createLimiter } from './limiter.ts';
 import type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
 import { decideRetry, type RetryPolicy } from './retry.ts';
@@ -72,15 +73,24 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   });
 
   const breaker = options.breaker;
+  // Named in every final error, so a ledger row's last_error says which gateway failed.
+  const where = `${baseUrl.origin}${prefix}`;
+  const redact = options.redact ?? ((text: string) => text);
+  /** Gateway answers are quoted in errors; one that echoes a secret must not leak it. */
+  const redacted = (error: GatewayError): GatewayError => {
+    const message = redact(error.message);
+    return message === error.message ? error : error.withMessage(message);
+  };
 
   /**
    * One operation with retries, seen by the circuit breaker as a whole: refused without a
-   * request while the circuit is open (ping excepted: readiness reports the gateway as it is
-   * and doubles as the probe), and its final success or outage-like failure recorded.
+   * request while the circuit is open, and its final success or outage-like failure recorded.
+   * Ping stays outside the breaker: readiness reports the gateway as it is, and an
+   * unauthenticated /readyz must not be able to close (or open) the circuit.
    */
   async function execute(op: Operation): Promise<Envelope> {
-    if (breaker === undefined) return attempts(op);
-    if (op.name !== 'ping' && !breaker.allowsRequests()) {
+    if (breaker === undefined || op.name === 'ping') return attempts(op);
+    if (!breaker.allowsRequests()) {
       throw new GatewayError(
         `gateway ${op.name} not sent: the gateway is failing and the circuit breaker is open until ${new Date(breaker.retryAt() ?? now()).toISOString()}`,
         {
@@ -117,7 +127,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
           policy: { ...policy, maxAttempts: op.maxAttempts },
           random,
         });
-        if (!decision.retry) throw error.final(op.name, attempt, uncertainSoFar);
+        if (!decision.retry) throw redacted(error.final(op.name, attempt, uncertainSoFar, where));
         // Structured fields only; the auth value lives in a header and is never logged.
         options.logger?.warn('gateway request failed, retrying', {
           operation: op.name,
@@ -166,8 +176,9 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
         request: {
           method: 'POST',
           path: url('/delta'),
-          // The same object (so the same key) is sent on every attempt.
-          headers: headers({ 'idempotency-key': key }),
+          // The same object (so the same key) is sent on every attempt; user ids may hold any
+          // character, so the key travels percent-encoded (docs/gateway.md).
+          headers: headers({ 'idempotency-key': encodeHeaderText(key) }),
           form: new URLSearchParams({ user_id: user, value: formatAmount(value) }),
           mutating: true,
         },

@@ -2,6 +2,10 @@
 // created (at wiring time), so a misconfiguration fails start-up rather than the first grant.
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { GatewayConfigError } from './gateway-error.ts';
+import { SENDABLE_HEADER_VALUE } from './header-value.ts';
+
+// RFC 9110 token characters: anything else cannot be sent as a header name.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Satisfied by a winston logger or child; fields are structured data, never the auth value. */
 export interface GatewayLogger {
@@ -38,6 +42,12 @@ export interface GatewayClientOptions {
   /** Clock for Retry-After dates. */
   now?: () => number;
   logger?: GatewayLogger;
+  /**
+   * Applied to every final error message: the gateway's answers are quoted there, and those
+   * messages end up in ledger rows (`last_error`), API answers and logs. The daemon passes the
+   * logger's secret redaction.
+   */
+  redact?: (text: string) => string;
   /** Stops calls for a while after repeated gateway failures; shared with the scanner. */
   breaker?: CircuitBreaker;
 }
@@ -61,8 +71,14 @@ export function checkOptions(options: GatewayClientOptions): string {
     throw new GatewayConfigError('baseUrl', 'must not contain credentials');
   if (options.adminPath.replace(/\//g, '') === '')
     throw new GatewayConfigError('adminPath', 'must not be empty');
-  if (options.authHeader.trim() === '')
-    throw new GatewayConfigError('authHeader', 'must not be empty');
+  if (!HEADER_NAME.test(options.authHeader))
+    throw new GatewayConfigError('authHeader', 'must be a valid HTTP header name');
+  // Node would refuse a non-Latin-1 key on every request; refuse it once, here, instead.
+  if (!SENDABLE_HEADER_VALUE.test(options.authValue))
+    throw new GatewayConfigError(
+      'authValue',
+      'must be printable ASCII without line breaks or surrounding spaces',
+    );
   const positiveInts: [string, number | undefined][] = [
     ['timeoutMs', options.timeoutMs],
     ['maxAttempts', options.maxAttempts],

@@ -11,6 +11,8 @@ export type GatewayErrorReason =
   | 'timeout'
   /** The connection could not be made, so nothing was sent. */
   | 'connect_failed'
+  /** Node refused to build the request (e.g. a header it cannot encode): nothing was sent. */
+  | 'not_sent'
   /** The connection broke after the request may have been sent. */
   | 'connection_lost'
   /** The answer was not the Higress envelope we expect. */
@@ -53,13 +55,27 @@ export class GatewayError extends Error {
     this.attempts = init.attempts ?? 1;
   }
 
+  /** The same error with another message (e.g. with secrets redacted). */
+  withMessage(message: string): GatewayError {
+    return new GatewayError(message, {
+      reason: this.reason,
+      status: this.status,
+      retryable: this.retryable,
+      uncertain: this.uncertain,
+      retryAfterMs: this.retryAfterMs,
+      attempts: this.attempts,
+      cause: this.cause,
+    });
+  }
+
   /**
    * The error a caller finally sees. Uncertainty is sticky: if any earlier attempt may have
    * been applied, the operation as a whole is uncertain even when the last attempt failed cleanly.
    */
-  final(operation: string, attempts: number, uncertain: boolean): GatewayError {
+  final(operation: string, attempts: number, uncertain: boolean, where?: string): GatewayError {
     const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-    return new GatewayError(`gateway ${operation} failed after ${tries}: ${this.message}`, {
+    const at = where === undefined ? '' : ` at ${where}`;
+    return new GatewayError(`gateway ${operation}${at} failed after ${tries}: ${this.message}`, {
       reason: this.reason,
       status: this.status,
       retryable: this.retryable,

@@ -77,6 +77,13 @@ class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** Node refused to build the request; carries Node's own error as its cause. */
+class NotSentError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 interface RawAnswer {
   status: number;
   retryAfter: string | null;
@@ -96,15 +103,23 @@ function exchange(
       headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    const req = transport.request({
-      agent: transport.agent,
-      protocol: transport.protocol,
-      hostname: transport.hostname,
-      port: transport.port,
-      path: request.path,
-      method: request.method,
-      headers,
-    });
+    let req: http.ClientRequest;
+    try {
+      req = transport.request({
+        agent: transport.agent,
+        protocol: transport.protocol,
+        hostname: transport.hostname,
+        port: transport.port,
+        path: request.path,
+        method: request.method,
+        headers,
+      });
+    } catch (error) {
+      // Thrown before any socket is used (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN, …):
+      // nothing left the process, so the outcome is certain.
+      reject(new NotSentError(error));
+      return;
+    }
     const timer = setTimeout(
       () => req.destroy(new RequestTimeoutError(`no complete answer within ${timeoutMs} ms`)),
       timeoutMs,
@@ -193,6 +208,15 @@ export async function sendRequest(
 }
 
 function transportError(error: unknown, mutating: boolean, timeoutMs: number): GatewayError {
+  if (error instanceof NotSentError) {
+    // Not an outage and not uncertain: retrying cannot help and the gateway saw nothing.
+    return new GatewayError(`request not sent (Node refused it): ${error.message}`, {
+      reason: 'not_sent',
+      retryable: false,
+      uncertain: false,
+      cause: error.cause,
+    });
+  }
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new GatewayError(`gateway did not answer within ${timeoutMs} ms`, {

@@ -10,6 +10,7 @@ import {
   loadConfig,
   type Config,
 } from '../../src/config/load-config.ts';
+import { SETTINGS } from '../../src/config/settings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qm-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +27,7 @@ const empty = yamlFile('');
 
 const DEFAULTS: Config = {
   databaseUrl: 'file:./data/quota-manager.db',
+  databasePoolSize: 10,
   host: '127.0.0.1',
   port: 8099,
   adminToken: undefined,
@@ -42,12 +44,12 @@ const DEFAULTS: Config = {
     retryBaseDelayMs: 200,
     retryMaxDelayMs: 10000,
     concurrency: 16,
-    honoursIdempotency: true,
+    honoursIdempotency: false,
     reconcile: 'query',
     breakerFailures: 5,
     breakerCooldownMs: 30000,
   },
-  scan: { pageSize: 1000, leaseMs: 120000, ledgerMaxAttempts: 20 },
+  scan: { pageSize: 1000, leaseMs: 120000, ledgerMaxAttempts: 100 },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
   log: { level: 'info', format: 'json' },
 };
@@ -215,7 +217,7 @@ describe('environment variables override YAML', () => {
       true,
     ],
     ['SCAN_PAGE_SIZE', 'scan:\n  page_size: 1', '2', 'scan.pageSize', 2],
-    ['SCAN_LEASE_MS', 'scan:\n  lease_ms: 1', '2', 'scan.leaseMs', 2],
+    ['SCAN_LEASE_MS', 'scan:\n  lease_ms: 3000', '4000', 'scan.leaseMs', 4000],
     ['LEDGER_MAX_ATTEMPTS', 'scan:\n  ledger_max_attempts: 1', '2', 'scan.ledgerMaxAttempts', 2],
     ['API_BODY_LIMIT_BYTES', 'api:\n  body_limit_bytes: 1', '2', 'api.bodyLimitBytes', 2],
     ['LOG_LEVEL', 'log:\n  level: info', 'WARN', 'log.level', 'warn'],
@@ -372,14 +374,14 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       { AIGATEWAY_AUTH_VALUE: 'k\r\nX-Evil: 1' },
       '',
       'AIGATEWAY_AUTH_VALUE',
-      /^AIGATEWAY_AUTH_VALUE \(yaml: gateway\.auth_value\) from the environment: must be a valid HTTP header value/,
+      /^AIGATEWAY_AUTH_VALUE \(yaml: gateway\.auth_value\) from the environment: must be printable ASCII/,
     ],
     [
       'zero timeout',
       { AIGATEWAY_TIMEOUT_MS: '0' },
       '',
       'AIGATEWAY_TIMEOUT_MS',
-      /AIGATEWAY_TIMEOUT_MS .*: must be an integer of at least 1$/,
+      /AIGATEWAY_TIMEOUT_MS .*: must be an integer from 1 to 2147483647 \(ms; longer delays overflow Node timers\)$/,
     ],
     [
       'zero attempts',
@@ -471,7 +473,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a top-level typo',
       'port: 8099\nprot: 9000\n',
       'prot',
-      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, host, port, .*gateway, scan, api, log\)$/,
+      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, log\)$/,
     ],
     [
       'a typo inside a section',
@@ -635,5 +637,102 @@ describe('configSecrets', () => {
   ])('lists %s', (_case, env, expected) => {
     const config = loadConfig({ env, path: empty, stdoutIsTty: false });
     expect(configSecrets(config).sort()).toEqual([...expected].sort());
+  });
+});
+
+describe('settings that would misbehave at run time are refused at start-up (issues 11, 12)', () => {
+  const load = (env: Record<string, string>, yaml = '') =>
+    loadConfig({ env, path: yamlFile(yaml), stdoutIsTty: false });
+
+  // Node's timers hold at most 2^31-1 ms; a longer delay silently becomes 1 ms.
+  it.each(SETTINGS.filter((s) => s.env.endsWith('_MS')).map((s) => [s.env, s]))(
+    '%s = 2147483648 is a configuration error naming the setting',
+    (env) => {
+      const error = configError({ env: { [env]: '2147483648' }, path: empty, stdoutIsTty: false });
+      expect(error.setting).toBe(env);
+      expect(error.message).toMatch(
+        new RegExp(`^${env} .*: must be an integer from \\d+ to 2147483647 \\(ms`),
+      );
+      expect(() => load({ [env]: '2147483647' })).not.toThrow(/from \d+ to 2147483647/);
+    },
+  );
+
+  it.each<[string, Record<string, string>, string, string, RegExp]>([
+    [
+      'an admin key outside Latin-1 (issue 12 B)',
+      { AIGATEWAY_AUTH_VALUE: 'ключ-доступа' },
+      '',
+      'AIGATEWAY_AUTH_VALUE',
+      /^AIGATEWAY_AUTH_VALUE \(yaml: gateway\.auth_value\) from the environment: must be printable ASCII/,
+    ],
+    [
+      'an admin key with a Latin-1 letter',
+      { AIGATEWAY_AUTH_VALUE: 'clé' },
+      '',
+      'AIGATEWAY_AUTH_VALUE',
+      /printable ASCII/,
+    ],
+    [
+      'METRICS_TOKEN equal to ADMIN_TOKEN (issue 12 K)',
+      { ADMIN_TOKEN: 'same-token-0123456789', METRICS_TOKEN: 'same-token-0123456789' },
+      '',
+      'METRICS_TOKEN',
+      /^METRICS_TOKEN \(yaml: metrics_token\) from the environment: must differ from ADMIN_TOKEN/,
+    ],
+    [
+      'an admin path with a query (issue 12 K)',
+      {},
+      'gateway:\n  admin_path: /quota?x=1',
+      'AIGATEWAY_ADMIN_PATH',
+      /AIGATEWAY_ADMIN_PATH .*: must be a path starting with \/ \(no spaces, \? or #\)/,
+    ],
+    [
+      'an admin path with a fragment',
+      { AIGATEWAY_ADMIN_PATH: '/quota#top' },
+      '',
+      'AIGATEWAY_ADMIN_PATH',
+      /no spaces, \? or #/,
+    ],
+    [
+      'an IPv4-looking HOST that is no address (issue 12 H)',
+      { HOST: '256.1.1.1' },
+      '',
+      'HOST',
+      /^HOST \(yaml: host\) = "256\.1\.1\.1" from the environment: must be a host name or IP address/,
+    ],
+    ['a HOST with an underscore', { HOST: 'bad_host' }, '', 'HOST', /must be a host name/],
+    ['a HOST with a port', { HOST: 'localhost:8099' }, '', 'HOST', /must be a host name/],
+    [
+      'a scan lease shorter than three renewals (issue 11 §3)',
+      { SCAN_LEASE_MS: '2999' },
+      '',
+      'SCAN_LEASE_MS',
+      /^SCAN_LEASE_MS \(yaml: scan\.lease_ms\) = "2999" from the environment: must be an integer from 3000 to 2147483647 \(ms; the lease is renewed every third of its lifetime/,
+    ],
+    [
+      'a database pool of 0 (issue 12 9)',
+      { DATABASE_POOL_SIZE: '0' },
+      '',
+      'DATABASE_POOL_SIZE',
+      /^DATABASE_POOL_SIZE \(yaml: database_pool_size\) = "0" from the environment: must be an integer from 1 to 1000$/,
+    ],
+  ])('%s', (_case, env, yaml, setting, message) => {
+    const error = configError({ env, path: yamlFile(yaml), stdoutIsTty: false });
+    expect(error.setting).toBe(setting);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it.each(['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'quota-manager.internal', 'a1.b-2.c'])(
+    'accepts HOST %s',
+    (host) => {
+      expect(load({ HOST: host }).host).toBe(host);
+    },
+  );
+
+  it('accepts the shortest safe scan lease and a database pool size', () => {
+    expect(load({ SCAN_LEASE_MS: '3000' }).scan.leaseMs).toBe(3000);
+    expect(load({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
+    expect(load({}, 'database_pool_size: 4').databasePoolSize).toBe(4);
   });
 });

@@ -33,6 +33,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     // A generous request timeout: these runs share two cores with the rest of the suite.
     const started = await startDaemon(database.url, mock.url, {
       SCAN_PAGE_SIZE: '100',
+      AIGATEWAY_HONOURS_IDEMPOTENCY: 'true',
       SCAN_LEASE_MS: String(LEASE_MS),
       API_REQUEST_TIMEOUT_MS: '120000',
       ...env,
@@ -43,7 +44,8 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
 
   beforeAll(async () => {
     database = await createDatabaseUrl(kind);
-    mock = await startMockGatewayProcess();
+    // Interrupted grants are re-sent with their key: a key-honouring gateway, said on both sides.
+    mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'true' });
   });
   afterAll(async () => {
     await Promise.all(daemons.map((d) => d.stop('SIGKILL')));

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)(
         AIGATEWAY_CONCURRENCY: '8',
         SCAN_PAGE_SIZE: '100',
         // A killed daemon's lease blocks the strategy until it expires; keep that wait short.
-        SCAN_LEASE_MS: '2000',
+        SCAN_LEASE_MS: '3000', // the shortest lease the configuration accepts
         API_REQUEST_TIMEOUT_MS: '120000',
         // The operator below resolves every unknown row one request at a time.
         API_RATE_LIMIT_PER_MINUTE: '0',

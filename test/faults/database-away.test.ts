@@ -59,8 +59,9 @@ describe.each(SERVERS)(
 
     beforeAll(async () => {
       cluster = await start();
-      mock = await startMockGatewayProcess();
-      daemon = await startDaemon(cluster.url, mock.url);
+      // Interrupted grants are re-sent with their key: a key-honouring gateway, said on both sides.
+      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'true' });
+      daemon = await startDaemon(cluster.url, mock.url, { AIGATEWAY_HONOURS_IDEMPOTENCY: 'true' });
     });
     afterAll(async () => {
       await daemon?.stop('SIGKILL');

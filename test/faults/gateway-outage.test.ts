@@ -21,7 +21,8 @@ import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../su
 describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(kind, { gatewayMaxAttempts: 3 });
+    // Four failing scans of 3 requests each fit in the ledger's budget.
+    h = await createHarness(kind, { gatewayMaxAttempts: 3, ledgerMaxAttempts: 20 });
   });
   afterAll(async () => {
     await h.destroy();
@@ -59,7 +60,8 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
     expect(retries.some((l) => l.fields?.status === 429)).toBe(true);
     const rows = (await h.call('GET', `/api/v1/strategies/${strategy.id}/executions?limit=100`))
       .body.items as { status: string; attempts: number }[];
-    expect(rows.every((r) => r.status === 'failed' && r.attempts === 4)).toBe(true);
+    // Each row counts every request made: 4 scans × 3 attempts within each call.
+    expect(rows.every((r) => r.status === 'failed' && r.attempts === 12)).toBe(true);
 
     h.mock.setFaults({ failure_rate: 0 });
     const recovered = (await h.call('POST', '/api/v1/strategies/scan')).body;
@@ -103,7 +105,8 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
       // the rest of the claimed page was released, not left pending and not marked failed.
       expect(afterFirst.length).toBeGreaterThanOrEqual(3);
       expect(afterFirst.length).toBeLessThanOrEqual(3 + 8);
-      expect(afterFirst.every((row) => row.status === 'failed' && row.attempts === 1)).toBe(true);
+      // Two requests each (gatewayMaxAttempts: 2), as their last_error says.
+      expect(afterFirst.every((row) => row.status === 'failed' && row.attempts === 2)).toBe(true);
       expect(first.granted).toBe(0);
       expect(
         b.logger.lines.some(

@@ -66,11 +66,13 @@ describe.each(SERVERS)('%s restarted during a scan', { timeout: 180_000 }, (name
   beforeAll(async () => {
     cluster = await start();
     url = cluster.url;
-    mock = await startMockGatewayProcess();
+    // Interrupted grants are re-sent with their key: a key-honouring gateway, said on both sides.
+    mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'true' });
     daemon = await startDaemon(url, mock.url, {
       SCAN_CRON: '*/2 * * * * *',
       AIGATEWAY_CONCURRENCY: '8',
       SCAN_PAGE_SIZE: '200',
+      AIGATEWAY_HONOURS_IDEMPOTENCY: 'true',
       SCAN_LEASE_MS: '5000',
       API_REQUEST_TIMEOUT_MS: '120000',
     });

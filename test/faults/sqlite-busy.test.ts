@@ -31,10 +31,12 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     database = await createDatabaseUrl('sqlite');
-    mock = await startMockGatewayProcess();
+    // Interrupted grants are re-sent with their key: a key-honouring gateway, said on both sides.
+    mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'true' });
     daemon = await startDaemon(database.url, mock.url, {
       AIGATEWAY_CONCURRENCY: '8',
       SCAN_PAGE_SIZE: '100',
+      AIGATEWAY_HONOURS_IDEMPOTENCY: 'true',
       API_REQUEST_TIMEOUT_MS: '120000',
     });
     other = new Sqlite(sqlitePath(database.url));

@@ -6,19 +6,21 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import {
+  CircuitBreaker,
   createAiGatewayClient,
   GatewayConfigError,
   GatewayError,
   type GatewayClientOptions,
   type QuotaGateway,
 } from '../../src/gateway/index.ts';
+import { createTransport, sendRequest } from '../../src/gateway/send-request.ts';
 
 const KEY = 'client-test-secret-value';
 const ADMIN = '/v1/chat/completions/quota';
 let gw: RunningMockGateway;
 
 beforeAll(async () => {
-  gw = await startMockGateway({ authValue: KEY });
+  gw = await startMockGateway({ authValue: KEY, honourIdempotency: true });
 });
 afterAll(() => gw.close());
 afterEach(() => {
@@ -235,8 +237,9 @@ describe('retries', () => {
       uncertain: false,
       attempts: 3,
     });
+    // The message names the gateway, so a ledger row's last_error says where it failed.
     expect(error.message).toBe(
-      'gateway delta_quota failed after 3 attempts: gateway answered HTTP 503: injected failure',
+      `gateway delta_quota at ${gw.url}${ADMIN} failed after 3 attempts: gateway answered HTTP 503: injected failure`,
     );
     // random() = 0.5: half of 100 ms, then half of 200 ms.
     expect(sleeps).toEqual([50, 100]);
@@ -569,5 +572,76 @@ describe('answers from gateways other than our mock', () => {
       dated.closeAllConnections();
       await new Promise((resolve) => dated.close(resolve));
     }
+  });
+});
+
+describe('user ids outside Latin-1 (issue 12 B)', () => {
+  it('Chinese and emoji user ids are granted, with the Idempotency-Key percent-encoded as UTF-8', async () => {
+    const seen: string[] = [];
+    const probe = createServer((req, res) => {
+      seen.push(req.headers['idempotency-key'] as string);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}');
+    });
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    try {
+      const { client } = harness({
+        baseUrl: `http://127.0.0.1:${(probe.address() as { port: number }).port}`,
+      });
+      await client.deltaQuota('张三', 1, { idempotencyKey: 'qm:7:once:张三' });
+      await client.deltaQuota('a 100%😀', 1, { idempotencyKey: 'qm:7:once:a 100%😀' });
+      expect(seen).toEqual(['qm:7:once:%E5%BC%A0%E4%B8%89', 'qm:7:once:a%20100%25%F0%9F%98%80']);
+    } finally {
+      probe.closeAllConnections();
+      await new Promise((resolve) => probe.close(resolve));
+    }
+
+    // Through the real mock: applied, and a repeated key is still recognised as the same grant.
+    gw.setFaults({ honour_idempotency: true });
+    const { client } = harness();
+    for (const user of [`张三-${randomUUID()}`, `😀-${randomUUID()}`, `ユーザー-${randomUUID()}`]) {
+      const key = `qm:1:once:${user}`;
+      await client.deltaQuota(user, 2, { idempotencyKey: key });
+      await client.deltaQuota(user, 2, { idempotencyKey: key });
+      expect(gw.state().quotas[user]).toBe(2);
+      expect(await client.getQuota(user)).toBe(2);
+    }
+  });
+
+  it('a request Node refuses to send is a certain, non-retryable failure the breaker does not count', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000 });
+    const transport = createTransport(gw.url);
+    for (let i = 0; i < 5; i++) {
+      const error = await failure(
+        sendRequest(
+          {
+            method: 'POST',
+            path: `${ADMIN}/delta`,
+            headers: { 'x-admin-key': KEY, 'x-note': '张三' },
+            form: new URLSearchParams({ user_id: userId(), value: '1' }),
+            mutating: true,
+          },
+          2_000,
+          Date.now,
+          transport,
+        ),
+      );
+      expect(error).toMatchObject({ reason: 'not_sent', retryable: false, uncertain: false });
+    }
+    const { client, sleeps } = harness({ breaker });
+    // Nothing in a user id can make the client build such a request any more; 20 of them
+    // leave the breaker closed and the gateway serving everyone else.
+    for (let i = 0; i < 20; i++) {
+      const user = `用户${i}-${randomUUID()}`;
+      await client.deltaQuota(user, 1, { idempotencyKey: `qm:9:once:${user}` });
+    }
+    expect(sleeps).toEqual([]);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('an admin key Node cannot send is refused when the client is created', () => {
+    expect(() => harness({ authValue: 'ключ' })).toThrow(GatewayConfigError);
+    expect(() => harness({ authValue: 'ключ' })).toThrow(/authValue/);
+    expect(() => harness({ authHeader: 'x key' })).toThrow(/authHeader/);
   });
 });

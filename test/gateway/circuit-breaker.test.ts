@@ -166,7 +166,7 @@ describe('the gateway client with a circuit breaker', () => {
     expect(requests).toBe(9);
   });
 
-  it('a ping that succeeds closes an open circuit: the gateway is back', async () => {
+  it('ping neither closes nor opens the circuit: /readyz cannot reset it from outside (issue 12 I)', async () => {
     const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
     const gateway = client(breaker, Date.now);
     down = true;
@@ -174,8 +174,15 @@ describe('the gateway client with a circuit breaker', () => {
     expect(breaker.state).toBe('open');
     down = false;
     await gateway.ping();
-    expect(breaker.state).toBe('closed');
-    expect(await gateway.getQuota('x')).toBe(1);
+    expect(breaker.state).toBe('open');
+    await expect(gateway.getQuota('x')).rejects.toMatchObject({ reason: 'circuit_open' });
+
+    const closed = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 60_000 });
+    const other = client(closed, Date.now);
+    down = true;
+    await expect(other.ping()).rejects.toMatchObject({ status: 503 });
+    expect(closed.state).toBe('closed');
+    down = false;
   });
 });
 

@@ -33,8 +33,8 @@ interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function startEntry(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-gateway/main.ts'], {
+function startEntry(env: Record<string, string>, args: string[] = []): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'mock-gateway/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
   });
@@ -128,6 +128,38 @@ describe('mock-gateway/main.ts', () => {
       deltas: 2,
       idempotent_replays: 0,
     });
+    child.process.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  });
+
+  it.each([
+    ['by default, like the real Higress plugin, ignores', {}, [], 2],
+    [
+      'with MOCK_GATEWAY_HONOUR_IDEMPOTENCY=true applies once',
+      { MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'true' },
+      [],
+      1,
+    ],
+    ['with --honour-idempotency applies once', {}, ['--honour-idempotency'], 1],
+  ] as const)('%s a repeated Idempotency-Key (issue 11)', async (_case, env, args, deltas) => {
+    const port = await freePort();
+    const child = startEntry(
+      { MOCK_GATEWAY_PORT: String(port), MOCK_GATEWAY_AUTH_VALUE: KEY, ...env },
+      [...args],
+    );
+    await waitForOutput(child, /listening on/);
+    for (let i = 0; i < 2; i += 1) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/chat/completions/quota/delta`, {
+        method: 'POST',
+        headers: { 'x-admin-key': KEY, 'idempotency-key': 'same' },
+        body: new URLSearchParams({ user_id: 'u', value: '1' }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const state = await fetch(`http://127.0.0.1:${port}/__mock/state`, {
+      headers: { 'x-admin-key': KEY },
+    });
+    expect(await state.json()).toMatchObject({ quotas: { u: deltas }, deltas });
     child.process.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
   });

@@ -33,7 +33,7 @@ function post(
 describe('state file', () => {
   it('survives a restart: balances, counters and remembered idempotency keys', async () => {
     const stateFile = join(dir, 'state.json');
-    const first = await startMockGateway({ authValue: KEY, stateFile });
+    const first = await startMockGateway({ authValue: KEY, stateFile, honourIdempotency: true });
     expect(
       (await post(first.url, '/delta', { user_id: 'alice', value: '0.1' }, 'grant-1')).status,
     ).toBe(200);
@@ -67,7 +67,7 @@ describe('state file', () => {
     // Atomic writes leave no temp files behind.
     expect(readdirSync(dir)).toEqual(['state.json']);
 
-    const second = await startMockGateway({ authValue: KEY, stateFile });
+    const second = await startMockGateway({ authValue: KEY, stateFile, honourIdempotency: true });
     try {
       expect(second.state()).toEqual(saved);
       // A key used before the restart is still recognised: replayed, not applied again.
@@ -86,11 +86,11 @@ describe('state file', () => {
 
   it('a reset is persisted too', async () => {
     const stateFile = join(dir, 'state.json');
-    const first = await startMockGateway({ authValue: KEY, stateFile });
+    const first = await startMockGateway({ authValue: KEY, stateFile, honourIdempotency: true });
     await post(first.url, '/delta', { user_id: 'carol', value: '5' });
     first.reset();
     await first.close();
-    const second = await startMockGateway({ authValue: KEY, stateFile });
+    const second = await startMockGateway({ authValue: KEY, stateFile, honourIdempotency: true });
     try {
       expect(second.state()).toEqual({ quotas: {}, used: {}, deltas: 0, idempotent_replays: 0 });
     } finally {
@@ -100,7 +100,7 @@ describe('state file', () => {
 
   it('a burst of concurrent deltas all reach the file', async () => {
     const stateFile = join(dir, 'state.json');
-    const gw = await startMockGateway({ authValue: KEY, stateFile });
+    const gw = await startMockGateway({ authValue: KEY, stateFile, honourIdempotency: true });
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         post(gw.url, '/delta', { user_id: `user-${i % 5}`, value: '1.01' }),
@@ -145,7 +145,9 @@ describe('state file', () => {
   ])('refuses to start from a file holding %s', async (_what, content) => {
     const stateFile = join(dir, 'state.json');
     writeFileSync(stateFile, content);
-    await expect(startMockGateway({ authValue: KEY, stateFile })).rejects.toMatchObject({
+    await expect(
+      startMockGateway({ authValue: KEY, stateFile, honourIdempotency: true }),
+    ).rejects.toMatchObject({
       code: 'mock_state_file_invalid',
       message: expect.stringContaining(stateFile),
     });

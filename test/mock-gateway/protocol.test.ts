@@ -13,7 +13,8 @@ const ADMIN = '/v1/chat/completions/quota';
 let gw: RunningMockGateway;
 
 beforeAll(async () => {
-  gw = await startMockGateway({ port: 0, authValue: KEY });
+  // Key handling is on unless a test switches it off (the mock's default emulates Higress: off).
+  gw = await startMockGateway({ port: 0, authValue: KEY, honourIdempotency: true });
 });
 afterAll(() => gw.close());
 // Faults are global to the server; users are unique per test, so only faults need undoing.
@@ -607,7 +608,7 @@ describe('faults', () => {
 describe('Idempotency-Key under concurrency', () => {
   it('many simultaneous requests with one key apply exactly once', async () => {
     // app.request starts all twenty handlers in the same tick, so they truly interleave.
-    const mock = createMockGatewayApp({ authValue: KEY });
+    const mock = createMockGatewayApp({ authValue: KEY, honourIdempotency: true });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
         mock.app.request(`${ADMIN}/delta`, {

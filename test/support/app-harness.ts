@@ -61,6 +61,10 @@ export interface HarnessOptions {
   timeZone?: string;
   /** Shared by the gateway client and the scanner, as in src/runtime.ts. */
   breaker?: CircuitBreaker;
+  /** Gateway requests a failed grant may use across scans (LEDGER_MAX_ATTEMPTS); default 5. */
+  ledgerMaxAttempts?: number;
+  /** Largest request body (API_BODY_LIMIT_BYTES); default 256 KiB. */
+  bodyLimitBytes?: number;
   /** The gate API requests are reported to (default none: scans never wait for requests). */
   interactive?: InteractiveGate;
 }
@@ -73,6 +77,7 @@ function harnessConfig(
 ): Config {
   return {
     databaseUrl: database.url,
+    databasePoolSize: 10,
     host: '127.0.0.1',
     port: 0,
     adminToken: ADMIN_TOKEN,
@@ -95,9 +100,13 @@ function harnessConfig(
       breakerFailures: 0,
       breakerCooldownMs: 30_000,
     },
-    scan: { pageSize: options.pageSize ?? 50, leaseMs: 60_000, ledgerMaxAttempts: 5 },
+    scan: {
+      pageSize: options.pageSize ?? 50,
+      leaseMs: 60_000,
+      ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
+    },
     api: {
-      bodyLimitBytes: 256 * 1024,
+      bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
       requestTimeoutMs: options.requestTimeoutMs ?? 0,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     },
@@ -110,7 +119,12 @@ export async function createHarness(
   options: HarnessOptions = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(kind);
-  const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
+  // The mock behaves as the client is told it does (key-honouring unless a test says otherwise).
+  const mock = await startMockGateway({
+    port: 0,
+    authValue: GATEWAY_KEY,
+    honourIdempotency: options.honoursIdempotency ?? true,
+  });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();
   const runtime = await buildRuntime(harnessConfig(database, mock.url, options), {

@@ -1,7 +1,9 @@
 // Liveness and readiness. /healthz says the process serves HTTP; /readyz says its database
-// and gateway answer (load balancers and compose healthchecks use it).
+// and gateway answer (load balancers and compose healthchecks use it), and why not. The
+// gateway probe is cached for a few seconds (see cached-check.ts).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiApp } from '../router.ts';
+import { cachedCheck, withTimeout } from '../cached-check.ts';
 import type { ApiDeps } from '../deps.ts';
 import { probeNotFoundResponse } from '../schemas.ts';
 
@@ -10,12 +12,22 @@ const ReadySchema = z
   .object({
     status: z.enum(['ok', 'unavailable']),
     checks: z.record(z.string(), z.enum(['ok', 'failed'])),
+    /** Why each failed check failed (secrets redacted), e.g. the gateway URL and errno. */
+    errors: z.record(z.string(), z.string()).optional(),
   })
   .openapi('Readiness');
 
 const CHECK_TIMEOUT_MS = 3000;
+/** How long one gateway probe answers for /readyz. */
+export const GATEWAY_PROBE_TTL_MS = 5000;
 
 export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
+  const gatewayProbe = cachedCheck(
+    () => deps.checks.gateway(),
+    GATEWAY_PROBE_TTL_MS,
+    deps.clock,
+    CHECK_TIMEOUT_MS,
+  );
   app.openapi(
     createRoute({
       method: 'get',
@@ -49,27 +61,29 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
       },
     }),
     async (c) => {
-      const probe = async (check: () => Promise<void>) => {
-        try {
-          await Promise.race([
-            check(),
-            new Promise((_, reject) =>
-              setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref(),
-            ),
-          ]);
-          return 'ok' as const;
-        } catch {
-          return 'failed' as const;
-        }
-      };
       const [database, gateway] = await Promise.all([
-        probe(deps.checks.database),
-        probe(deps.checks.gateway),
+        withTimeout(deps.checks.database(), CHECK_TIMEOUT_MS).then(
+          () => ({ ok: true as const }),
+          (error: unknown) => ({
+            ok: false as const,
+            reason: error instanceof Error ? error.message : String(error),
+          }),
+        ),
+        gatewayProbe(),
       ]);
-      const ok = database === 'ok' && gateway === 'ok';
+      const ok = database.ok && gateway.ok;
+      const errors: Record<string, string> = {};
+      if (!database.ok) errors.database = 'the database does not answer (details in the log)';
+      if (!gateway.ok) errors.gateway = gateway.reason;
+      if (!database.ok)
+        deps.logger.warn('readiness: database check failed', { error: database.reason });
       const bodyJson = {
         status: ok ? ('ok' as const) : ('unavailable' as const),
-        checks: { database, gateway },
+        checks: {
+          database: database.ok ? ('ok' as const) : ('failed' as const),
+          gateway: gateway.ok ? ('ok' as const) : ('failed' as const),
+        },
+        ...(ok ? {} : { errors }),
       };
       return ok ? c.json(bodyJson, 200) : c.json(bodyJson, 503);
     },

@@ -166,13 +166,20 @@ export const text = () =>
     .string()
     .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
 
-export const IdParamSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-});
+/**
+ * A numeric id in a path, written the one canonical way (`1`, not `01`, `1.0`, `0x1`, `1e0` or
+ * `+1`): other spellings would name the same row under a different URL (and, before, a fresh
+ * rate-limit bucket each).
+ */
+export const pathId = (name: string, example: number) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, { error: 'must be a positive integer written in plain digits' })
+    .transform(Number)
+    .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER))
+    .openapi({ param: { name, in: 'path' }, type: 'integer', example });
+
+export const IdParamSchema = z.object({ id: pathId('id', 1) });
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const PaginationShape = {

@@ -1,7 +1,7 @@
 // Ledger rows (the OpenAPI name `Execution` is part of the public contract) and resolutions.
 import { z } from '@hono/zod-openapi';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
-import { IdParamSchema, PaginationShape } from './common.ts';
+import { IdParamSchema, PaginationShape, pathId } from './common.ts';
 
 export const ExecutionSchema = z
   .object({
@@ -32,9 +32,5 @@ export const ResolveBodySchema = z
       'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan',
   });
 export const ExecutionParamSchema = IdParamSchema.extend({
-  execution_id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'execution_id', in: 'path' }, example: 42 }),
+  execution_id: pathId('execution_id', 42),
 });

@@ -49,6 +49,8 @@ export interface DeliveryOutcome {
   id: number;
   status: Exclude<LedgerStatus, 'pending' | 'sending'>;
   lastError: string | null;
+  /** Gateway requests this delivery made (the client's retries included); 1 when not known. */
+  attempts?: number;
 }
 
 /** The identity of a ledger row: enough to decide whether retention may delete it. */

@@ -8,6 +8,8 @@ export interface GatewayFailure {
   uncertain: boolean;
   /** The gateway's HTTP status, when it answered. */
   status?: number;
+  /** Requests the client made before giving up (0 when nothing was sent). */
+  attempts?: number;
 }
 
 /** A rejection of a GrantGateway call as a GatewayFailure; anything else is a certain failure. */
@@ -17,6 +19,8 @@ export function gatewayFailureOf(error: unknown): GatewayFailure {
     message: error.message,
     uncertain: 'uncertain' in error && error.uncertain === true,
     status: 'status' in error && typeof error.status === 'number' ? error.status : undefined,
+    attempts:
+      'attempts' in error && typeof error.attempts === 'number' ? error.attempts : undefined,
   };
 }
 

@@ -37,6 +37,8 @@ export async function deliverEntry(
       id: entry.id,
       status: unknown ? 'unknown' : 'failed',
       lastError: failure.message.slice(0, 500),
+      // So the row's count agrees with "failed after N attempts" in its error.
+      attempts: failure.attempts ?? 1,
     };
   }
 }

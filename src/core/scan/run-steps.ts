@@ -3,6 +3,7 @@
 import type { ClaimedEntry, LedgerStatus } from '../model/ledger-entry.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
 import type { DeliveryPipeline } from './delivery-pipeline.ts';
+import { leaseRenewalIntervalMs } from './lease-timing.ts';
 import type { RunDeps } from './run-deps.ts';
 
 /**
@@ -46,23 +47,20 @@ export async function windDown(
  */
 export function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean; stop(): void } {
   let lost = false;
-  const timer = setInterval(
-    () => {
-      deps.store
-        .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
-        .then((held) => {
-          if (!held) lost = true;
-        })
-        .catch((error: Error) => {
-          lost = true;
-          deps.logger.warn('lease renewal failed', {
-            strategy_id: strategyId,
-            error: error.message,
-          });
+  const timer = setInterval(() => {
+    deps.store
+      .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
+      .then((held) => {
+        if (!held) lost = true;
+      })
+      .catch((error: Error) => {
+        lost = true;
+        deps.logger.warn('lease renewal failed', {
+          strategy_id: strategyId,
+          error: error.message,
         });
-    },
-    Math.max(1000, Math.floor(deps.leaseMs / 3)),
-  );
+      });
+  }, leaseRenewalIntervalMs(deps.leaseMs));
   timer.unref();
   return { lost: () => lost, stop: () => clearInterval(timer) };
 }
