@@ -3,7 +3,7 @@
 // skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both, on both providers.
 import type { ConditionUser, UserWhere } from '../condition/index.ts';
 import type { Grant, GrantOutcome, GrantStatus, NewGrant } from '../core/ledger.ts';
-import type { CandidateQuery, ScanStore } from '../core/scan/ports.ts';
+import { ScanOrderError, type CandidateQuery, type ScanStore } from '../core/scan/ports.ts';
 import type { Strategy } from '../core/strategy.ts';
 import { candidateSql } from './candidate-sql.ts';
 import { databaseKindOf, Prisma, type Db } from './client.ts';
@@ -63,15 +63,25 @@ const SCAN_WINDOW_USERS: Record<DatabaseKind, number> = { sqlite: 2_500, postgre
  * grid stays correct when users are added or removed — windows only need to be contiguous ranges
  * covering every id, not to hold exactly SCAN_WINDOW_USERS users — so expiry only keeps their
  * sizes near it.
+ *
+ * Every comparison of ids is made by the database, never by JavaScript: ids are ordered by the
+ * column's collation (linguistic on a PostgreSQL created with en_US, UTF-8 bytes on SQLite),
+ * which JavaScript's UTF-16 `<` contradicts for `a…`/`B…` or for full-width letters against
+ * emoji; comparing here once sent the cursor backwards into an endless scan (issue 12 A).
+ * Bound values are compared as plain text parameters, which take the database's default
+ * collation — the id columns declare none, so it is theirs.
  */
 class WindowGrid {
   private bounds: string[] = [];
+  /** Position of each bound in `bounds`: equal strings are equal ids in every collation we use. */
+  private positions = new Map<string, number>();
   /** True once the walk found fewer than a window of users after the last bound. */
   private complete = false;
   private since = 0;
 
   constructor(
     private readonly db: Db,
+    private readonly kind: DatabaseKind | undefined,
     private readonly windowUsers: number,
     private readonly maxAgeMs = 10 * 60_000,
   ) {}
@@ -81,34 +91,51 @@ class WindowGrid {
     const now = Date.now();
     if (now - this.since > this.maxAgeMs) {
       this.bounds = [];
+      this.positions = new Map();
       this.complete = false;
       this.since = now;
     }
+    const index = after === null ? 0 : await this.boundsNotAfter(after);
+    if (index < this.bounds.length) return this.bounds[index]!;
+    // Every remembered bound is at or before `after`: walk on from the last one.
     for (;;) {
-      const index = after === null ? 0 : firstGreater(this.bounds, after);
-      if (index < this.bounds.length) return this.bounds[index]!;
       if (this.complete) return null;
       const from = this.bounds.at(-1) ?? null;
-      const rows = await this.db.$queryRaw<{ id: string }[]>`
-        SELECT id FROM user_info WHERE ${from === null ? Prisma.sql`1=1` : Prisma.sql`id > ${from}`}
+      const past =
+        after === null ? Prisma.sql`1` : Prisma.sql`CASE WHEN id > ${after} THEN 1 ELSE 0 END`;
+      const rows = await this.db.$queryRaw<{ id: string; past: number | bigint }[]>`
+        SELECT id, ${past} AS past FROM user_info WHERE ${from === null ? Prisma.sql`1=1` : Prisma.sql`id > ${from}`}
         ORDER BY id LIMIT 1 OFFSET ${this.windowUsers - 1}`;
-      const end = rows[0]?.id;
-      if (end === undefined) this.complete = true;
-      else this.bounds.push(end);
+      const row = rows[0];
+      if (row === undefined) {
+        this.complete = true;
+        continue;
+      }
+      this.positions.set(row.id, this.bounds.length);
+      this.bounds.push(row.id);
+      if (Number(row.past) === 1) return row.id;
     }
   }
-}
 
-/** Index of the first element of a sorted array greater than `value` (its length if none). */
-function firstGreater(sorted: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! > value) hi = mid;
-    else lo = mid + 1;
+  /** How many remembered bounds are at or before `after` in the database's order. */
+  private async boundsNotAfter(after: string): Promise<number> {
+    const known = this.positions.get(after);
+    if (known !== undefined) return known + 1;
+    if (this.bounds.length === 0) return 0;
+    const json = JSON.stringify(this.bounds);
+    const values =
+      this.kind === 'sqlite'
+        ? Prisma.sql`SELECT value AS b FROM json_each(${json})`
+        : this.kind === 'postgresql'
+          ? Prisma.sql`SELECT json_array_elements_text(${json}::json) AS b`
+          : Prisma.join(
+              this.bounds.map((b) => Prisma.sql`SELECT ${b} AS b`),
+              ' UNION ALL ',
+            );
+    const rows = await this.db.$queryRaw<{ n: number | bigint }[]>`
+      SELECT count(*) AS n FROM (${values}) t WHERE t.b <= ${after}`;
+    return Number(rows[0]!.n);
   }
-  return lo;
 }
 
 /**
@@ -165,6 +192,7 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
   const kind = databaseKindOf(db);
   const windows = new WindowGrid(
     db,
+    kind,
     options.windowUsers ?? SCAN_WINDOW_USERS[kind ?? 'postgresql'],
   );
   const rowsPerStatement =
@@ -184,8 +212,16 @@ export function createScanStore(db: Db, options: ScanStoreOptions = {}): ScanSto
       // The first `limit` candidates after the cursor, found window by window (see SCAN_WINDOW_USERS).
       const rows: CandidateRow[] = [];
       let after = query.afterUserId;
+      const windowEnds = new Set<string>();
       for (;;) {
         const upTo = await windows.endAfter(after);
+        // Each window starts where the last one ended, so an end seen twice means the walk
+        // turned back: fail loudly rather than read the same users again and again.
+        if (upTo !== null && (windowEnds.has(upTo) || upTo === after))
+          throw new ScanOrderError(
+            `candidate windows of strategy ${query.strategyId} went back to user id ${JSON.stringify(upTo)}`,
+          );
+        if (upTo !== null) windowEnds.add(upTo);
         const remaining = query.limit - rows.length;
         const found = await db.$queryRaw<CandidateRow[]>(
           candidateSql({

@@ -63,13 +63,15 @@ export interface HarnessOptions {
   breaker?: CircuitBreaker;
   /** Hears the API's interactive requests (ApiDeps.interactive). */
   interactive?: { begin(): void; end(): void };
+  /** A database made by the test (e.g. on a cluster with another locale); destroyed with the harness. */
+  database?: TestDatabase;
 }
 
 export async function createHarness(
   kind: DatabaseKind,
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase(kind);
+  const database = options.database ?? (await createTestDatabase(kind));
   const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();

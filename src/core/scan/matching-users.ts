@@ -1,11 +1,17 @@
 // Streams the users a strategy should grant to for one occurrence, a page at a time:
 // the condition is pushed down to SQL, users already in the ledger for the occurrence are
 // excluded in SQL (anti-join), and only conditions that need the gateway (quota-le/ge) are
-// finished in memory. Memory is bounded by the page size (two pages: one is read ahead), never
-// by the number of users.
+// finished in memory. Memory is bounded by the page size (two pages: one is read ahead) plus
+// one id per page (the revisit guard), never by the number of users.
 import { evaluate, toDatabaseFilter, type ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../strategy.ts';
-import type { GrantGateway, InteractiveWork, ScanLogger, ScanStore } from './ports.ts';
+import {
+  ScanOrderError,
+  type GrantGateway,
+  type InteractiveWork,
+  type ScanLogger,
+  type ScanStore,
+} from './ports.ts';
 
 export interface MatchedPage {
   /** Users for whom the condition is TRUE and who have no grant for the occurrence. */
@@ -70,12 +76,28 @@ export async function* matchingUsers(
     });
   };
   let next = page(null);
+  // Every cursor so far (one id per page). The store returns users strictly after the cursor
+  // in the database's order, so a cursor seen twice means the walk went back: fail loudly
+  // instead of reading the same pages for ever. Ids cannot be compared here (JavaScript's
+  // order is not the database's), only recognised.
+  const cursors = new Set<string>();
+  let cursor: string | null = null;
   for (;;) {
     const users = await next;
     if (users.length === 0) return;
+    if (cursor !== null && users.some((user) => user.id === cursor))
+      throw new ScanOrderError(
+        `strategy ${strategy.id}: a page after user id ${JSON.stringify(cursor)} contained it again`,
+      );
+    cursor = users[users.length - 1]!.id;
+    if (cursors.has(cursor))
+      throw new ScanOrderError(
+        `strategy ${strategy.id}: the scan came back to user id ${JSON.stringify(cursor)}`,
+      );
+    cursors.add(cursor);
     // Read ahead: the next page is looked up while the caller claims and delivers this one.
     // Its users all come after this page's, so this page's claims cannot change its answer.
-    next = users.length < deps.pageSize ? Promise.resolve([]) : page(users[users.length - 1]!.id);
+    next = users.length < deps.pageSize ? Promise.resolve([]) : page(cursor);
     // If the caller stops early, nobody awaits the read-ahead; its failure must not go unhandled.
     next.catch(() => undefined);
 

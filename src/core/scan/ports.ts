@@ -6,6 +6,19 @@ import type { Strategy } from '../strategy.ts';
 import type { ScanSummary } from './run-scan.ts';
 import type { StrategyRunResult } from './run-strategy.ts';
 
+/**
+ * The keyset walk over users went backwards or stood still: continuing would read the same
+ * users again, and for ever. Thrown instead, so the run fails (and is logged and counted as
+ * failed) rather than loops.
+ */
+export class ScanOrderError extends Error {
+  readonly code = 'scan_order';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanOrderError';
+  }
+}
+
 export interface CandidateQuery {
   strategyId: number;
   occurrence: string;
