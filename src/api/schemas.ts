@@ -4,6 +4,7 @@ import { z } from '@hono/zod-openapi';
 import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
 import { GRANT_STATUSES } from '../core/ledger.ts';
 import type { StrategyFields } from '../core/strategy.ts';
+import { isStorableInstant, isWholeCents, textProblem } from '../core/storable-values.ts';
 import type { UserUpsert } from '../db/user-repository.ts';
 import { problem } from './problem.ts';
 
@@ -24,6 +25,8 @@ export const ProblemSchema = z
           length: z.number().int().optional(),
           code: z.string().optional(),
           message: z.string(),
+          expected: z.array(z.string()).optional(),
+          suggestion: z.string().optional(),
         }),
       )
       .optional(),
@@ -147,28 +150,49 @@ export const resolveConflictResponse = {
   ),
 };
 
-const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * An ISO 8601 instant with an offset, inside the range every database stores
+ * (STORABLE_INSTANTS): `9999-12-31T23:00:00-05:00` is a valid ISO string but year 10000 in UTC.
+ */
+const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => isStorableInstant(Date.parse(v)), {
+    message: 'must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+    params: { code: 'date_out_of_range' },
+  });
 
 /**
- * Text an operator sends. NUL characters are refused here because PostgreSQL cannot store
- * them in text columns (it would fail the write with a 500); SQLite could, but both databases
- * must accept the same input.
+ * Text an operator sends, refused when a database cannot store it as sent (textProblem): a NUL
+ * fails the write on PostgreSQL (a 500), and half of a surrogate pair would be stored as U+FFFD.
+ * Conditions are plain strings instead: their parser reports the same characters with a line
+ * and column.
  */
 const text = () =>
-  z
-    .string()
-    .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
+  z.string().superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          problem.code === 'nul_character'
+            ? `must not contain NUL characters (at index ${problem.index})`
+            : `must not contain half of a UTF-16 surrogate pair (at index ${problem.index})`,
+        params: { code: problem.code },
+      });
+  });
 
 /**
- * Amount: at least 0.01, at most two decimals, below the Decimal(14,2) column's limit.
- * (`positive()` alone would let 5e-324 through and store it as 0.00.)
+ * Amount: at least 0.01, a whole number of cents (decided on its decimal form, not with a float
+ * tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`positive()` alone
+ * would let 5e-324 through and store it as 0.00.)
  */
 const Amount = z
   .number()
   .min(0.01)
   .max(999_999_999_999)
-  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, {
-    message: 'at most two decimals',
+  .refine(isWholeCents, {
+    message: 'at most two decimals: a whole number of cents',
+    params: { code: 'amount_precision' },
   });
 
 const StrategyFieldsShape = {
@@ -185,16 +209,13 @@ const StrategyFieldsShape = {
     .optional()
     .openapi({ example: '0 8 * * *' }),
   timezone: text().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
-  condition: text().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
+  condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
-  missed_runs: z
-    .enum(['skip', 'catch_up'])
-    .optional()
-    .openapi({
-      description:
-        'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
-    }),
+  missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({
+    description:
+      'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
+  }),
   max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
@@ -291,12 +312,10 @@ export const RunResultSchema = ScanSummarySchema.extend({
 export const PreviewSchema = z
   .object({
     occurrence: z.string().nullable(),
-    occurrence_done: z
-      .boolean()
-      .openapi({
-        description:
-          'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
-      }),
+    occurrence_done: z.boolean().openapi({
+      description:
+        'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
+    }),
     matched: z.number().int(),
     would_grant: z.number().int(),
     total_amount: z.number(),
@@ -341,7 +360,7 @@ export const ExecutionParamSchema = IdParamSchema.extend({
 });
 
 export const ConditionValidateBodySchema = z
-  .strictObject({ condition: text().max(1_000_000) })
+  .strictObject({ condition: z.string().max(1_000_000) })
   .openapi('ConditionValidateRequest');
 export const ConditionValidateResultSchema = z
   .object({
@@ -414,13 +433,10 @@ export const UserWithGrantsSchema = UserSchema.extend({
   grants: z.array(ExecutionSchema).openapi({
     description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
   }),
-  grants_total: z
-    .number()
-    .int()
-    .openapi({
-      description:
-        'How many grants the user has in all (more than `grants` holds when over the limit)',
-    }),
+  grants_total: z.number().int().openapi({
+    description:
+      'How many grants the user has in all (more than `grants` holds when over the limit)',
+  }),
 }).openapi('UserWithGrants');
 export const UserIdParamSchema = z.object({
   id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }),

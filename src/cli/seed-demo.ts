@@ -37,8 +37,9 @@ export async function seedDemoData(deps: SeedDemoDeps): Promise<SeedDemoResult> 
   await deps.users.upsertMany(users);
   const result: SeedDemoResult = { users: users.length, created: [], kept: [] };
   for (const input of DEMO_STRATEGIES) {
-    const fields = strategyFieldsFromInput(StrategyCreateSchema.parse(input), deps.defaultTimeZone);
-    assertValidStrategy(fields);
+    const fields = assertValidStrategy(
+      strategyFieldsFromInput(StrategyCreateSchema.parse(input), deps.defaultTimeZone),
+    );
     try {
       await deps.strategies.create(fields, deps.clock.now());
       result.created.push(fields.name);

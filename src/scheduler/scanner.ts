@@ -4,7 +4,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { AppError } from '../core/errors.ts';
 import { isOccurrence, occurrenceKey } from '../core/schedule.ts';
-import { dueOccurrence } from '../core/scan/due-occurrence.ts';
+import { dueOccurrence, isInsideWindow } from '../core/scan/due-occurrence.ts';
 import { previewStrategy, type PreviewResult } from '../core/scan/preview-strategy.ts';
 import { runScan, summarize, type ScanSummary } from '../core/scan/run-scan.ts';
 import {
@@ -117,6 +117,15 @@ export class Scanner {
         {
           field: 'occurrence',
           message: `not produced by "${strategy.periodicExpr}" in ${strategy.timezone}`,
+        },
+      ]);
+    }
+    if (!isInsideWindow(strategy, requested)) {
+      throw new AppError('validation_failed', "occurrence is outside the strategy's window", [
+        {
+          field: 'occurrence',
+          code: 'occurrence_outside_window',
+          message: `must lie in [start_at, end_at) = [${strategy.startAt?.toISOString() ?? '-∞'}, ${strategy.endAt?.toISOString() ?? '∞'})`,
         },
       ]);
     }

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertValidStrategy, type Strategy, type StrategyFields } from '../../core/strategy.ts';
 import { newRouter } from '../app.ts';
+import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
   duplicateNameResponse,
@@ -174,6 +175,7 @@ const routes = {
   run: createRoute({
     method: 'post',
     path: '/{id}/run',
+    middleware: [emptyBodyIsNoBody],
     tags,
     summary:
       'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
@@ -192,6 +194,7 @@ const routes = {
   preview: createRoute({
     method: 'post',
     path: '/{id}/preview',
+    middleware: [emptyBodyIsNoBody],
     tags,
     summary: 'Dry run: who would be granted now (no side effects)',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },
@@ -233,8 +236,9 @@ export function registerStrategyRoutes(deps: ApiDeps) {
   const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
   return newRouter()
     .openapi(routes.create, async (c) => {
-      const fields = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
-      assertValidStrategy(fields);
+      const fields = assertValidStrategy(
+        strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone),
+      );
       return c.json(strategyJson(await strategies.create(fields, deps.clock.now())), 201);
     })
     .openapi(routes.list, async (c) => {
@@ -248,15 +252,14 @@ export function registerStrategyRoutes(deps: ApiDeps) {
     )
     .openapi(routes.put, async (c) => {
       const { id } = c.req.valid('param');
-      const fields = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
+      const input = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
       await strategies.get(id);
-      assertValidStrategy(fields);
+      const fields = assertValidStrategy(input);
       return c.json(strategyJson(await strategies.update(id, fields)), 200);
     })
     .openapi(routes.patch, async (c) => {
       const { id } = c.req.valid('param');
-      const fields = applyPatch(await strategies.get(id), c.req.valid('json'));
-      assertValidStrategy(fields);
+      const fields = assertValidStrategy(applyPatch(await strategies.get(id), c.req.valid('json')));
       return c.json(strategyJson(await strategies.update(id, fields)), 200);
     })
     .openapi(routes.delete, async (c) => {
