@@ -30,10 +30,12 @@ import { executionJson } from '../serialize.ts';
 const TotalsSchema = z
   .object({
     grants: z.number().int().openapi({ description: 'Ledger rows', example: 120 }),
-    amount: z.number().openapi({
-      description: 'Sum of their amounts (exact, at most two decimals)',
-      example: 600.5,
-    }),
+    amount: z
+      .number()
+      .openapi({
+        description: 'Sum of their amounts (exact, at most two decimals)',
+        example: 600.5,
+      }),
   })
   .openapi('GrantTotals');
 
@@ -51,11 +53,14 @@ const ByStatusSchema = z
 
 const PeriodSchema = z
   .object({
-    since: z.string().nullable().openapi({
-      description:
-        'Start of the period (ISO 8601 with the offset of the time zone); null for all time',
-      example: '2026-01-15T00:00:00+08:00',
-    }),
+    since: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'Start of the period (ISO 8601 with the offset of the time zone); null for all time',
+        example: '2026-01-15T00:00:00+08:00',
+      }),
     total: TotalsSchema.openapi({
       description: 'Every ledger row created in the period, whatever its status',
     }),
@@ -65,10 +70,12 @@ const PeriodSchema = z
 
 const StatsSchema = z
   .object({
-    time_zone: z.string().openapi({
-      description: 'The zone that decides where "today" and "this month" start',
-      example: 'Asia/Shanghai',
-    }),
+    time_zone: z
+      .string()
+      .openapi({
+        description: 'The zone that decides where "today" and "this month" start',
+        example: 'Asia/Shanghai',
+      }),
     generated_at: z.string().openapi({ example: '2026-01-15T18:30:00+08:00' }),
     today: PeriodSchema,
     this_month: PeriodSchema,
@@ -78,23 +85,29 @@ const StatsSchema = z
 
 const FireTimeSchema = z
   .object({
-    at: z.string().openapi({
-      description: 'UTC instant; the occurrence key in the ledger',
-      example: '2026-01-16T00:00:00.000Z',
-    }),
-    local: z.string().openapi({
-      description: "The same instant in the strategy's time zone",
-      example: '2026-01-16T08:00:00+08:00',
-    }),
+    at: z
+      .string()
+      .openapi({
+        description: 'UTC instant; the occurrence key in the ledger',
+        example: '2026-01-16T00:00:00.000Z',
+      }),
+    local: z
+      .string()
+      .openapi({
+        description: "The same instant in the strategy's time zone",
+        example: '2026-01-16T08:00:00+08:00',
+      }),
   })
   .openapi('FireTime');
 
 const OccurrenceStatsSchema = z
   .object({
-    occurrence: z.string().openapi({
-      description: '`once` for single strategies, else the fire time (UTC ISO 8601)',
-      example: '2026-01-15T00:00:00.000Z',
-    }),
+    occurrence: z
+      .string()
+      .openapi({
+        description: '`once` for single strategies, else the fire time (UTC ISO 8601)',
+        example: '2026-01-15T00:00:00.000Z',
+      }),
     total: TotalsSchema,
     by_status: ByStatusSchema,
   })
@@ -107,10 +120,12 @@ const StrategyStatsSchema = StatsSchema.extend({
     description:
       'The occurrence due now (periodic strategies; null when none is due or for single strategies)',
   }),
-  next_occurrences: z.array(FireTimeSchema).openapi({
-    description:
-      'The next fire times that will grant (empty when disabled, single, or past end_at)',
-  }),
+  next_occurrences: z
+    .array(FireTimeSchema)
+    .openapi({
+      description:
+        'The next fire times that will grant (empty when disabled, single, or past end_at)',
+    }),
   recent_occurrences: z
     .array(OccurrenceStatsSchema)
     .openapi({ description: 'The latest occurrences in the ledger, newest first' }),

@@ -241,12 +241,14 @@ export async function runStrategy(
     return result(true);
   } finally {
     lease.stop();
-    await store.releaseLease(strategy.id, holder).catch((error: Error) =>
-      log.warn('lease release failed; it will expire', {
-        strategy_id: strategy.id,
-        error: error.message,
-      }),
-    );
+    await store
+      .releaseLease(strategy.id, holder)
+      .catch((error: Error) =>
+        log.warn('lease release failed; it will expire', {
+          strategy_id: strategy.id,
+          error: error.message,
+        }),
+      );
   }
 }
 
