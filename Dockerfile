@@ -3,13 +3,19 @@
 # AI gateway. TypeScript runs through tsx, so there is no compile step; the build stage only
 # installs dependencies (compiling better-sqlite3 if no prebuilt binary fits) and generates the
 # Prisma clients. See docs/configuration.md for the settings and docker-compose.yml for a stack.
+# Node 24, the current LTS (Node 20 reached end of life on 2026-04-30); package.json's engines
+# still allows 20.19+, and CI runs the suite on both.
 
 # ---- build: compilers live only here -------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# The npm the lockfile was made with (package.json `packageManager`): npm 11 honours the
+# `allowScripts` policy in package.json, so only the packages listed there run install scripts
+# (the npm bundled with a Node image may be older and run every package's scripts).
+RUN npm install -g npm@11.19.1 && npm cache clean --force
 
 # `npm ci` runs the postinstall hook (tsx scripts/db-generate.ts → prisma generate), which needs
 # the Prisma schemas, prisma.config.ts and the driver module it imports. Copying only these
@@ -26,7 +32,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
 
 # ---- runtime: no compilers, no root --------------------------------------------------------
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # HOST=0.0.0.0: inside a container the loopback default would be unreachable from outside.
 # No npm update check: the image must start on servers without internet access.
 ENV NODE_ENV=production \

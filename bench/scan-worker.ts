@@ -5,16 +5,10 @@
 //   BENCH_DATABASE_URL, BENCH_GATEWAY_URL, BENCH_GATEWAY_KEY   where to scan and grant
 //   BENCH_PUSH_DOWN=false                                      evaluate conditions in memory
 //   SCAN_PAGE_SIZE, AIGATEWAY_CONCURRENCY, …                   any daemon setting
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { scanSummaryJson } from '../src/api/serialize.ts';
 import { loadConfig } from '../src/config/load-config.ts';
-import { systemClock } from '../src/core/clock.ts';
-import type { MatchingDeps } from '../src/core/scan/matching-users.ts';
-import type { RunDeps } from '../src/core/scan/run-strategy.ts';
-import { createScanStore } from '../src/db/scan-store.ts';
 import { buildRuntime } from '../src/runtime.ts';
-import { Scanner } from '../src/scheduler/scanner.ts';
 import { statusMb } from './support/proc.ts';
 
 const env = process.env;
@@ -30,7 +24,13 @@ const config = loadConfig({
   stdoutIsTty: false,
 });
 
-const runtime = await buildRuntime(config, { migrate: false });
+// Wired like the daemon, plus the benchmark-only push-down switch. No API runs here, so no
+// interactive gate (as before: nothing to yield to).
+const runtime = await buildRuntime(config, {
+  migrate: false,
+  pushDown: env.BENCH_PUSH_DOWN !== 'false',
+  interactive: null,
+});
 const rssBaselineMb = statusMb('self', 'VmRSS');
 let rssSampledPeakMb = rssBaselineMb;
 let heapPeakMb = 0;
@@ -53,31 +53,12 @@ const sampler = setInterval(() => {
   }
 }, 50);
 
-// The daemon's scanner deps (see buildRuntime), plus the benchmark-only push-down switch.
-const deps: RunDeps & Pick<MatchingDeps, 'pushDown'> = {
-  store: createScanStore(runtime.database.db),
-  gateway: runtime.gateway,
-  clock: systemClock,
-  logger: runtime.logger.child({ component: 'scanner' }),
-  holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-  pageSize: config.scan.pageSize,
-  leaseMs: config.scan.leaseMs,
-  ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
-  delivery: {
-    concurrency: config.gateway.concurrency,
-    honoursIdempotency: config.gateway.honoursIdempotency,
-  },
-  observer: runtime.metrics.scanObserver,
-  pushDown: env.BENCH_PUSH_DOWN !== 'false',
-};
-const scanner = new Scanner(deps);
-
 // How long the event loop is held up: what an API request in the same daemon would wait.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const summary = await scanner.scanNow();
+const summary = scanSummaryJson(await runtime.app.scanNow());
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 clearInterval(sampler);

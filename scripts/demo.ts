@@ -1,5 +1,8 @@
-// `npm run demo`: the mock gateway and the daemon on the embedded default (SQLite), seeded
-// with demo users and strategies, one scan run, and what to try next. Ctrl-C stops both.
+// `npm run demo`: the mock gateway and the daemon on SQLite, seeded with demo users and
+// strategies, one scan run, and what to try next. Ctrl-C stops both.
+// The demo keeps its own database (data/demo.db, not the daemon's default data/quota-manager.db)
+// so that trying it never leaves sample users and strategies in a real installation; the banner
+// therefore prints the command line with the demo's DATABASE_URL and gateway.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { seedDemo } from './demo-data.ts';
@@ -80,7 +83,8 @@ const state = (await (
 console.log(`
 ────────────────────────────────────────────────────────────────────────
  quota-manager demo is running
-   API          ${api}/api/v1   (OpenAPI: ${api}/openapi.json)
+   API          ${api}/api/v1
+   reference    ${api}/docs   (OpenAPI: ${api}/openapi.json)
    admin token  ${ADMIN_TOKEN}
    mock gateway ${mockUrl}   (admin key: ${MOCK_KEY})
    database     ${DATABASE_URL}
@@ -102,6 +106,13 @@ console.log(`
    curl -s -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
         -d '{"condition":"is-vip(2) and belong-to(\\"acme\\")"}' ${api}/api/v1/conditions/validate; echo
    curl -s -H "x-admin-key: ${MOCK_KEY}" ${mockUrl}/__mock/state; echo
+
+ The command line, on the demo's database and gateway (another terminal, same directory):
+   export DATABASE_URL=${DATABASE_URL} AIGATEWAY_URL=${mockUrl} AIGATEWAY_AUTH_VALUE=${MOCK_KEY}
+   npx quota-manager scan --dry-run
+
+ End-to-end checks against this demo (they clean up after themselves):
+   ADMIN_TOKEN=${ADMIN_TOKEN} QM_URL=${api} MOCK_URL=${mockUrl} MOCK_KEY=${MOCK_KEY} npm run test-api
  Stop with Ctrl-C.
 ────────────────────────────────────────────────────────────────────────
 `);

@@ -1,7 +1,13 @@
-// End-to-end check of a RUNNING daemon and mock gateway: create → scan → check quota →
+// End-to-end check of a RUNNING daemon and mock gateway: create → run → check quota → scan →
 // disable → scan → delete, with assertions. Exits non-zero on the first mismatch.
 // Usage: ADMIN_TOKEN=… [QM_URL=http://127.0.0.1:8099] [MOCK_URL=http://127.0.0.1:8002]
 //        [MOCK_KEY=mock-admin-key] npm run test-api
+// (the defaults are the addresses and key of `npm run demo`, which prints this line).
+//
+// It shares the daemon with whatever is already there (the demo's strategies, an operator's own),
+// so it must neither be granted by them nor leave anything that grants: its users match no
+// condition but its own strategy's (VIP 0, no stars, no dates, an org of their own), and its
+// strategy is deleted on every way out, failures included.
 import { randomBytes } from 'node:crypto';
 
 const QM_URL = process.env.QM_URL ?? 'http://127.0.0.1:8099';
@@ -13,12 +19,14 @@ if (!TOKEN) {
   process.exit(2);
 }
 
+class CheckFailed extends Error {}
+
 let step = 0;
 function check(condition: boolean, what: string, detail?: unknown): void {
   step++;
   if (!condition) {
     console.error(`✗ ${step}. ${what}`, detail === undefined ? '' : JSON.stringify(detail));
-    process.exit(1);
+    throw new CheckFailed(what);
   }
   console.log(`✓ ${step}. ${what}`);
 }
@@ -45,69 +53,101 @@ async function gatewayQuota(userId: string): Promise<number> {
     `${MOCK_URL}/v1/chat/completions/quota?user_id=${encodeURIComponent(userId)}`,
     { headers: { 'x-admin-key': MOCK_KEY } },
   );
-  const body = (await response.json()) as { data: { quota: number } };
+  const body = (await response.json()) as { success?: boolean; data?: { quota: number } };
+  if (!response.ok || body.data === undefined)
+    throw new CheckFailed(
+      `the mock gateway at ${MOCK_URL} answered ${response.status} ${JSON.stringify(body)} (MOCK_URL, MOCK_KEY?)`,
+    );
   return body.data.quota;
 }
 
 const run = randomBytes(4).toString('hex');
 const org = `test-api-${run}`;
 const users = [`${org}-a`, `${org}-b`];
+/** Attributes no sample strategy reads as a match: only `belong-to(org)` selects these users. */
+const inert = { org, vip: 0, github_stars: [], register_time: null, access_time: null };
+let strategyId: number | undefined;
 
-const unauthorized = await fetch(`${QM_URL}/api/v1/strategies`);
-check(unauthorized.status === 401, 'the API refuses requests without the admin token');
+async function main(): Promise<void> {
+  const unauthorized = await fetch(`${QM_URL}/api/v1/strategies`);
+  check(unauthorized.status === 401, 'the API refuses requests without the admin token');
 
-const seeded = await api(
-  'POST',
-  '/api/v1/users/bulk',
-  users.map((id, i) => ({ id, org, vip: 2 + i, github_stars: ['zgsm-ai/zgsm'] })),
-);
-check(seeded.status === 200 && seeded.json.upserted === 2, 'users are written', seeded);
+  const seeded = await api(
+    'POST',
+    '/api/v1/users/bulk',
+    users.map((id) => ({ id, ...inert })),
+  );
+  check(seeded.status === 200 && seeded.json.upserted === 2, 'users are written', seeded);
 
-const before = await Promise.all(users.map(gatewayQuota));
-const created = await api('POST', '/api/v1/strategies', {
-  name: `test-api-${run}`,
-  title: 'test-api reward',
-  type: 'single',
-  amount: 4.5,
-  condition: `belong-to("${org}") and is-vip(2)`,
-});
-check(created.status === 201, 'a strategy is created', created);
-const id = created.json.id as number;
+  const before = await Promise.all(users.map(gatewayQuota));
+  const created = await api('POST', '/api/v1/strategies', {
+    name: `test-api-${run}`,
+    title: 'test-api reward',
+    type: 'single',
+    amount: 4.5,
+    condition: `belong-to("${org}")`,
+  });
+  check(created.status === 201, 'a strategy is created', created);
+  strategyId = created.json.id as number;
 
-const scan1 = await api('POST', '/api/v1/strategies/scan');
-check(scan1.status === 200 && scan1.json.failed === 0, 'a scan runs without failures', scan1);
-const after1 = await Promise.all(users.map(gatewayQuota));
-check(
-  after1.every((q, i) => q === before[i]! + 4.5),
-  'each matching user got exactly 4.5 at the gateway',
-  { before, after1 },
-);
+  const ran = await api('POST', `/api/v1/strategies/${strategyId}/run`);
+  check(
+    ran.status === 200 && ran.json.granted === 2 && ran.json.failed === 0,
+    'running it grants both users, without failures',
+    ran,
+  );
+  const after1 = await Promise.all(users.map(gatewayQuota));
+  check(
+    after1.every((q, i) => q === before[i]! + 4.5),
+    'each matching user got exactly 4.5 at the gateway',
+    { before, after1 },
+  );
 
-const ledger = await api('GET', `/api/v1/strategies/${id}/executions`);
-check(
-  ledger.json.total === 2 && ledger.json.items.every((e: any) => e.status === 'applied'),
-  'the ledger holds one applied row per user',
-  ledger.json,
-);
+  const ledger = await api('GET', `/api/v1/strategies/${strategyId}/executions`);
+  check(
+    ledger.json.total === 2 && ledger.json.items.every((e: any) => e.status === 'applied'),
+    'the ledger holds one applied row per user',
+    ledger.json,
+  );
 
-const scan2 = await api('POST', '/api/v1/strategies/scan');
-const after2 = await Promise.all(users.map(gatewayQuota));
-check(
-  scan2.status === 200 && after2.every((q, i) => q === after1[i]),
-  'a second scan grants nothing new',
-  { after1, after2 },
-);
+  const scan = await api('POST', '/api/v1/strategies/scan');
+  const after2 = await Promise.all(users.map(gatewayQuota));
+  check(
+    scan.status === 200 && after2.every((q, i) => q === after1[i]),
+    'a scan of every strategy grants them nothing new',
+    { scan: scan.json, after1, after2 },
+  );
 
-const disabled = await api('POST', `/api/v1/strategies/${id}/disable`);
-check(disabled.status === 200 && disabled.json.enabled === false, 'the strategy is disabled');
-const late = await api('PUT', `/api/v1/users/${org}-late`, { org, vip: 5 });
-check(late.status === 200, 'a new matching user is added');
-await api('POST', '/api/v1/strategies/scan');
-check((await gatewayQuota(`${org}-late`)) === 0, 'a disabled strategy grants nothing');
+  const disabled = await api('POST', `/api/v1/strategies/${strategyId}/disable`);
+  check(disabled.status === 200 && disabled.json.enabled === false, 'the strategy is disabled');
+  const late = await api('PUT', `/api/v1/users/${org}-late`, inert);
+  check(late.status === 200, 'a new matching user is added');
+  await api('POST', '/api/v1/strategies/scan');
+  check((await gatewayQuota(`${org}-late`)) === 0, 'a disabled strategy grants nothing');
 
-const deleted = await api('DELETE', `/api/v1/strategies/${id}`);
-check(deleted.status === 204, 'the strategy is deleted');
-const gone = await api('GET', `/api/v1/strategies/${id}`);
-check(gone.status === 404 && gone.json.code === 'not_found', 'a deleted strategy answers 404');
+  const deleted = await api('DELETE', `/api/v1/strategies/${strategyId}`);
+  check(deleted.status === 204, 'the strategy is deleted');
+  strategyId = undefined;
+  const gone = await api('GET', `/api/v1/strategies/${created.json.id}`);
+  check(gone.status === 404 && gone.json.code === 'not_found', 'a deleted strategy answers 404');
+}
 
-console.log(`test-api: all ${step} checks passed`);
+try {
+  await main();
+  console.log(`test-api: all ${step} checks passed`);
+} catch (error) {
+  if (!(error instanceof CheckFailed)) console.error(`test-api: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  // Never leave a strategy behind that a later scan would grant by.
+  if (strategyId !== undefined) {
+    const cleanup = await api('DELETE', `/api/v1/strategies/${strategyId}`).catch(
+      (error: Error) => ({ status: 0, json: error.message }),
+    );
+    console.error(
+      cleanup.status === 204
+        ? `test-api: deleted its strategy ${strategyId}`
+        : `test-api: could not delete its strategy ${strategyId} (${cleanup.status}); delete it by hand`,
+    );
+  }
+}

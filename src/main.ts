@@ -1,64 +1,29 @@
-// The daemon's entry point: config → runtime (logger, database, gateway, scanner) → HTTP
-// server + cron ticks. Stops cleanly on SIGTERM/SIGINT.
+// The daemon's entry point: config → runtime (src/runtime.ts wires everything) → HTTP server +
+// cron ticks. Stops cleanly on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { createApp } from './api/app.ts';
 import { ConfigError, loadConfig } from './config/load-config.ts';
+import { configSecrets } from './config/config-secrets.ts';
+import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`quota-manager: invalid configuration: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-
-  const generatedToken = config.adminToken ? undefined : randomBytes(24).toString('base64url');
-  const adminToken = config.adminToken ?? generatedToken!;
-  if (generatedToken) {
-    // Printed once, on purpose not through the logger (which redacts it): the operator needs it.
-    process.stdout.write(
-      `\nADMIN_TOKEN was not set, so this run uses a generated one:\n\n  ${generatedToken}\n\n` +
-        'Set ADMIN_TOKEN (environment) or admin_token (config.yaml) to keep a stable token across restarts.\n\n',
-    );
-  }
-
-  const runtime = await buildRuntime(config, { secrets: [adminToken] });
-  const { logger, database, gateway, scanner } = runtime;
-  const app = createApp({
-    adminToken,
-    defaultTimeZone: config.timezone,
-    bodyLimitBytes: config.api.bodyLimitBytes,
-    requestTimeoutMs: config.api.requestTimeoutMs,
-    rateLimitPerMinute: config.api.rateLimitPerMinute,
-    clock: runtime.clock,
-    logger: logger.child({ component: 'api' }),
-    strategies: runtime.strategies,
-    executions: runtime.executions,
-    users: runtime.users,
-    scanner,
-    stats: runtime.stats,
-    metrics: runtime.metrics,
-    metricsToken: config.metricsToken,
-    interactive: runtime.interactive,
-    checks: {
-      database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
-      gateway: () => gateway.ping(),
-    },
+  const config = loadOrExit();
+  const adminToken = config.adminToken ?? generatedAdminToken();
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    secrets: [...configSecrets(config), adminToken],
   });
-
+  const runtime = await buildRuntime(config, { logger });
+  const app = runtime.createApi({ adminToken });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info('listening', { url: `http://${config.host}:${info.port}`, port: info.port });
   });
-  scanner.start(config.scanCron, config.timezone);
+  runtime.startScanner();
   logger.info('scanner started', { scan_cron: config.scanCron, timezone: config.timezone });
 
   let stopping = false;
@@ -85,7 +50,29 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`quota-manager: failed to start: ${error.message}\n`);
+function loadOrExit() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`quota-manager: invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** Printed once, on purpose not through the logger (which redacts it): the operator needs it. */
+function generatedAdminToken(): string {
+  const token = randomBytes(24).toString('base64url');
+  process.stdout.write(
+    `\nADMIN_TOKEN was not set, so this run uses a generated one:\n\n  ${token}\n\n` +
+      'Set ADMIN_TOKEN (environment) or admin_token (config.yaml) to keep a stable token across restarts.\n\n',
+  );
+  return token;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `quota-manager: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -1,18 +1,27 @@
-// Builds the daemon's parts from a validated config: logger, database (migrated), gateway
-// client, repositories and scanner. Shared by the daemon (main.ts) and the CLI, so both wire
-// things the same way. Starting the HTTP server and the cron ticks is the caller's business.
+// The one composition root: builds every part of the daemon from a validated config — logger,
+// database (migrated), gateway client and breaker, stores, the core's use cases, the scanner —
+// and the HTTP app on request. Used by the daemon (main.ts), the CLI, the test harness and the
+// benchmarks, so all of them are wired the same way; `overrides` is how a test or a benchmark
+// swaps a part (a manual clock, a capturing logger, a database it made) without re-wiring.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type winston from 'winston';
-import { configSecrets, type Config } from './config/load-config.ts';
+import { createApp, type ApiApp } from './api/app.ts';
+import type { ApiDeps } from './api/deps.ts';
+import type { Config } from './config/load-config.ts';
+import { configSecrets } from './config/config-secrets.ts';
+import { createApplication, type Application } from './core/application.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import type { GatewayHealth } from './core/ports/gateway.ts';
+import type { CoreLogger } from './core/ports/runtime-services.ts';
+import type { RunDeps } from './core/scan/run-deps.ts';
 import { openDatabase, type Database } from './db/client.ts';
-import { createExecutionRepository, type ExecutionRepository } from './db/execution-repository.ts';
+import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
+import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
-import { createStatsRepository, type StatsRepository } from './db/stats-repository.ts';
-import { createStrategyRepository, type StrategyRepository } from './db/strategy-repository.ts';
-import { createUserRepository, type UserRepository } from './db/user-repository.ts';
+import { createStatsStore } from './db/stats-store.ts';
+import { createStrategyStore } from './db/strategy-store.ts';
+import { createUserStore } from './db/user-store.ts';
 import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
 import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
@@ -20,64 +29,81 @@ import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
+/** A logger with children per component (winston's, or a test's). */
+export interface RuntimeLogger extends CoreLogger {
+  child(fields: Record<string, unknown>): RuntimeLogger;
+}
+
 export interface Runtime {
   config: Readonly<Config>;
-  logger: winston.Logger;
+  logger: RuntimeLogger;
   clock: Clock;
   database: Database;
   gateway: QuotaGateway;
-  strategies: StrategyRepository;
-  executions: ExecutionRepository;
-  users: UserRepository;
+  /** The core's use cases: what the API, the CLI and the cron ticks call. */
+  app: Application;
   scanner: Scanner;
   /** API requests pass through it so that scans let them go first (see interactive-gate.ts). */
-  interactive: InteractiveGate;
-  stats: StatsRepository;
+  interactive: InteractiveGate | undefined;
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
+  /** The HTTP application over this runtime's use cases. */
+  createApi(options: { adminToken: string }): ApiApp;
+  /** Starts the cron ticks (config.scanCron in config.timezone). */
+  startScanner(): void;
   /** Stops the scanner (finishing the gateway calls in flight) and closes the database. */
   close(): Promise<void>;
 }
 
-export interface RuntimeOptions {
+export interface RuntimeOverrides {
   /** Extra values to redact from logs (e.g. a generated admin token). */
   secrets?: string[];
-  /** Apply migrations before opening the database (default true). */
+  /** Apply migrations before opening the database (default true; ignored with `database`). */
   migrate?: boolean;
+  /** Default: winston, configured by config.log. */
+  logger?: RuntimeLogger;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** An open database to use instead of opening config.databaseUrl (tests). */
+  database?: Database;
+  /** Identity of this process in leases; default host:pid:random. */
+  holder?: string;
+  /** The benchmarks' switch to evaluate conditions in memory (see RunDeps.pushDown). */
+  pushDown?: boolean;
+  /**
+   * The gate API requests are reported to and scans yield to; default a fresh one. null: none
+   * (requests are not reported, scans never wait: the in-process test harness).
+   */
+  interactive?: InteractiveGate | null;
+  /** The gateway circuit breaker; default one from config.gateway (none when breakerFailures is 0). */
+  breaker?: CircuitBreaker;
 }
 
 export async function buildRuntime(
   config: Readonly<Config>,
-  options: RuntimeOptions = {},
+  overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
-  const logger = createLogger({
-    level: config.log.level,
-    format: config.log.format,
-    secrets: [...configSecrets(config), ...(options.secrets ?? [])],
-  });
-  let database = await openDatabase(config.databaseUrl);
-  if (options.migrate !== false) {
-    // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
-    const pending = await pendingMigrations(database);
-    if (pending.length > 0) {
-      logger.info('applying database migrations', { pending });
-      await database.close();
-      await applyMigrations(config.databaseUrl);
-      database = await openDatabase(config.databaseUrl);
-    }
-  }
-  logger.info('database ready', { kind: database.kind });
+  const logger =
+    overrides.logger ??
+    createLogger({
+      level: config.log.level,
+      format: config.log.format,
+      secrets: [...configSecrets(config), ...(overrides.secrets ?? [])],
+    });
+  const clock = overrides.clock ?? systemClock;
+  const database = overrides.database ?? (await openMigrated(config, logger, overrides.migrate));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
-  // claims nothing).
-  const breaker = createGatewayBreaker(config.gateway, gatewayLog);
-  const stats = createStatsRepository(database.db);
+  // claims nothing): the one source of truth for "gateway down".
+  const breaker = overrides.breaker ?? createGatewayBreaker(config.gateway, gatewayLog);
+  const stats = createStatsStore(database);
   const metrics = createMetrics({
     ledgerBacklog: () => stats.ledgerBacklog(),
     enabledStrategies: () => stats.enabledStrategies(),
     logger: logger.child({ component: 'metrics' }),
     gatewayCircuit: () => breaker?.state ?? 'closed',
+    now: () => clock.now(),
   });
   const gateway = instrumentGateway(
     createAiGatewayClient({
@@ -97,13 +123,19 @@ export async function buildRuntime(
     metrics.gatewayRequestDuration,
   );
 
-  const interactive = new InteractiveGate();
-  const scanner = new Scanner({
-    store: createScanStore(database.db),
+  const interactive =
+    overrides.interactive === null ? undefined : (overrides.interactive ?? new InteractiveGate());
+  const scanLog = logger.child({ component: 'scanner' });
+  const scanner = new Scanner(scanLog);
+  const health: GatewayHealth | undefined = breaker && {
+    available: () => breaker.allowsRequests(),
+  };
+  const scan: RunDeps = {
+    store: createScanStore(database),
     gateway,
-    clock: systemClock,
-    logger: logger.child({ component: 'scanner' }),
-    holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    clock,
+    logger: scanLog,
+    holder: overrides.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     pageSize: config.scan.pageSize,
     leaseMs: config.scan.leaseMs,
     ledgerMaxAttempts: config.scan.ledgerMaxAttempts,
@@ -112,23 +144,47 @@ export async function buildRuntime(
       honoursIdempotency: config.gateway.honoursIdempotency,
     },
     observer: metrics.scanObserver,
-    gatewayAvailable: breaker ? () => breaker.allowsRequests() : undefined,
+    gatewayHealth: health,
     interactive,
+    pushDown: overrides.pushDown,
+  };
+  const app = createApplication({
+    strategies: createStrategyStore(database),
+    ledger: createLedgerStore(database),
+    users: createUserStore(database),
+    stats,
+    scan,
+    serializer: scanner,
+    clock,
+    logger: logger.child({ component: 'core' }),
+    defaultTimeZone: config.timezone,
   });
 
+  const apiDeps: Omit<ApiDeps, 'adminToken'> = {
+    app,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    requestTimeoutMs: config.api.requestTimeoutMs,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    clock,
+    logger: logger.child({ component: 'api' }),
+    checks: { database: () => database.ping(), gateway: () => gateway.ping() },
+    translateError: translateDatabaseError,
+    metrics,
+    metricsToken: config.metricsToken,
+    interactive,
+  };
   return {
     config,
     logger,
-    clock: systemClock,
+    clock,
     database,
     gateway,
-    strategies: createStrategyRepository(database.db),
-    executions: createExecutionRepository(database.db),
-    users: createUserRepository(database.db),
+    app,
     scanner,
     interactive,
-    stats,
     metrics,
+    createApi: ({ adminToken }) => createApp({ ...apiDeps, adminToken }),
+    startScanner: () => scanner.start(config.scanCron, config.timezone, () => app.scanNow()),
     async close() {
       await scanner.stop();
       await database.close();
@@ -136,10 +192,31 @@ export async function buildRuntime(
   };
 }
 
+/** Opens the configured database, applying pending migrations first unless told not to. */
+async function openMigrated(
+  config: Readonly<Config>,
+  logger: RuntimeLogger,
+  migrate = true,
+): Promise<Database> {
+  let database = await openDatabase(config.databaseUrl);
+  if (migrate) {
+    // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
+    const pending = await pendingMigrations(database);
+    if (pending.length > 0) {
+      logger.info('applying database migrations', { pending });
+      await database.close();
+      await applyMigrations(config.databaseUrl);
+      database = await openDatabase(config.databaseUrl);
+    }
+  }
+  logger.info('database ready', { kind: database.kind });
+  return database;
+}
+
 /** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
 function createGatewayBreaker(
   settings: Config['gateway'],
-  log: winston.Logger,
+  log: CoreLogger,
 ): CircuitBreaker | undefined {
   if (settings.breakerFailures === 0) return undefined;
   return new CircuitBreaker({
@@ -149,7 +226,7 @@ function createGatewayBreaker(
       if (state === 'open') {
         log.error('gateway circuit breaker open: grants paused', {
           consecutive_failures: consecutiveFailures,
-          retry_at: new Date(retryAt!).toISOString(),
+          retry_at: retryAt === null ? null : new Date(retryAt).toISOString(),
         });
       } else if (state === 'closed') {
         log.info('gateway circuit breaker closed: grants resume');

@@ -1,12 +1,12 @@
 // Runs bench/scan-worker.ts once against a database and the mock gateway, and collects what
 // the worker measured plus what only the parent can see: the mock's and PostgreSQL's CPU time,
 // and how many log lines the scan wrote at each level.
-import type { ScanSummary } from '../../src/core/scan/run-scan.ts';
+import type { scanSummaryJson } from '../../src/api/serialize.ts';
 import { cpuSeconds, treeCpuSeconds } from './proc.ts';
 import { MOCK_KEY, spawnTsx, type MockGatewayService } from './services.ts';
 
 export interface WorkerResult {
-  summary: ScanSummary;
+  summary: ReturnType<typeof scanSummaryJson>;
   wallMs: number;
   cpuSeconds: number;
   rssBaselineMb: number;

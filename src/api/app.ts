@@ -1,16 +1,13 @@
 // Builds the HTTP application from its dependencies. Reads like a table of contents: the
 // cross-cutting middleware, then one line per resource.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { timeout } from 'hono/timeout';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import type { ZodError } from 'zod';
 import { AppError } from '../core/errors.ts';
-import { translateDatabaseError } from '../db/prisma-errors.ts';
 import { createMetrics } from '../metrics/metrics.ts';
+import { bearerTokenCheck } from './bearer-token.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -21,31 +18,9 @@ import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 
-export type AppEnv = { Variables: { requestId: string } };
-export type ApiApp = OpenAPIHono<AppEnv>;
-
-export function newRouter(): ApiApp {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-}
-
-/** Every schema failure becomes one 400 problem listing each field. */
-function validationHook(
-  result: { success: boolean; error?: ZodError; target?: string },
-  c: Context,
-) {
-  if (result.success || !result.error) return;
-  const details = result.error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : (result.target ?? 'body'),
-    // Our own refinements name their problem (`amount_precision`, …) instead of zod's `custom`.
-    code:
-      issue.code === 'custom' && typeof issue.params?.code === 'string'
-        ? issue.params.code
-        : issue.code,
-    message: issue.message,
-  }));
-  return problemResponse(c, 'validation_failed', 'The request is not valid', details);
-}
+export type { ApiApp } from './router.ts';
 
 export function createApp(deps: ApiDeps): ApiApp {
   const app = newRouter();
@@ -74,7 +49,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
-  if (deps.stats) app.route('/api/v1', registerStatsRoutes(deps, deps.stats));
+  app.route('/api/v1', registerStatsRoutes(deps));
 
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
   registerDocsRoutes(app);
@@ -87,7 +62,7 @@ export function createApp(deps: ApiDeps): ApiApp {
 }
 
 function errorResponse(raw: Error, c: Context, deps: ApiDeps): Response {
-  const error = translateDatabaseError(raw);
+  const error = deps.translateError ? deps.translateError(raw) : raw;
   if (error instanceof AppError) {
     if (error.code === 'database_unavailable')
       deps.logger.warn('database unavailable', {
@@ -124,15 +99,10 @@ function accessLog(deps: ApiDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
 function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
-  const expected = digest(adminToken);
+  const hasToken = bearerTokenCheck(adminToken);
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    // Comparing fixed-size digests keeps the comparison constant-time whatever the length.
-    if (!match || !timingSafeEqual(digest(match[1]!.trim()), expected)) {
+    if (!hasToken(c.req.header('authorization'))) {
       c.header('WWW-Authenticate', 'Bearer');
       return problemResponse(
         c,

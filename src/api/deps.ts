@@ -1,11 +1,9 @@
-// What the HTTP layer needs, built once in main.ts (or by a test) and passed to createApp.
+// What the HTTP layer needs, built once by the composition root (src/runtime.ts, or a test
+// through it) and passed to createApp. Everything the routes do goes through `app`, the core's
+// use cases; the API knows no database and no scheduler.
+import type { Application } from '../core/application.ts';
 import type { Clock } from '../core/clock.ts';
-import type { ExecutionRepository } from '../db/execution-repository.ts';
-import type { StatsRepository } from '../db/stats-repository.ts';
-import type { StrategyRepository } from '../db/strategy-repository.ts';
-import type { UserRepository } from '../db/user-repository.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { Scanner } from '../scheduler/scanner.ts';
 
 export interface ApiLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -14,8 +12,8 @@ export interface ApiLogger {
 }
 
 export interface ApiDeps {
+  app: Application;
   adminToken: string;
-  defaultTimeZone: string;
   bodyLimitBytes: number;
   /** Requests slower than this answer 503 (synchronous scan/run routes are exempt). */
   requestTimeoutMs?: number;
@@ -23,14 +21,13 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   clock: Clock;
   logger: ApiLogger;
-  strategies: StrategyRepository;
-  executions: ExecutionRepository;
-  users: UserRepository;
-  scanner: Scanner;
   /** Readiness probes: each resolves when its dependency answers. */
   checks: { database(): Promise<void>; gateway(): Promise<void> };
-  /** Ledger statistics; absent means the /api/v1 statistics routes are not mounted. */
-  stats?: StatsRepository;
+  /**
+   * Turns an adapter's error into ours where it has a meaning (the database adapter's: 503
+   * database_unavailable); anything else is returned as it is.
+   */
+  translateError?: (error: unknown) => unknown;
   /** The registry /metrics serves (shared with the scanner's observer); absent → a fresh one. */
   metrics?: Metrics;
   /** When set, /metrics requires `Authorization: Bearer <metricsToken>`; unset, it is open. */

@@ -1,7 +1,12 @@
-// Domain objects → the API's snake_case JSON.
-import type { Strategy } from '../core/strategy.ts';
-import type { Execution } from '../db/execution-repository.ts';
-import type { UserRecord } from '../db/user-repository.ts';
+// Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
+import type { LedgerEntry } from '../core/model/ledger-entry.ts';
+import { LEDGER_STATUSES } from '../core/model/ledger-entry.ts';
+import { centsToAmount, type TotalsByStatus } from '../core/model/ledger-totals.ts';
+import type { PreviewResult, RunNowResult, ScanSummary } from '../core/model/run-result.ts';
+import type { Strategy } from '../core/model/strategy.ts';
+import type { User } from '../core/model/user.ts';
+import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
+import { formatInZone } from '../core/time-zone.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -27,7 +32,7 @@ export function strategyJson(s: Strategy) {
   };
 }
 
-export function executionJson(e: Execution) {
+export function ledgerEntryJson(e: LedgerEntry) {
   return {
     id: e.id,
     strategy_id: e.strategyId,
@@ -43,7 +48,7 @@ export function executionJson(e: Execution) {
   };
 }
 
-export function userJson(u: UserRecord) {
+export function userJson(u: User) {
   return {
     id: u.id,
     name: u.name,
@@ -55,5 +60,76 @@ export function userJson(u: UserRecord) {
     github_stars: u.githubStars,
     register_time: iso(u.registerTime),
     access_time: iso(u.accessTime),
+  };
+}
+
+export function scanSummaryJson(s: ScanSummary) {
+  return {
+    strategies: s.strategies,
+    matched: s.matched,
+    granted: s.granted,
+    skipped: s.skipped,
+    failed: s.failed,
+    duration_ms: s.durationMs,
+  };
+}
+
+export function runResultJson(r: RunNowResult) {
+  return { ...scanSummaryJson(r), occurrence: r.occurrence };
+}
+
+export function previewJson(p: PreviewResult) {
+  return {
+    occurrence: p.occurrence,
+    occurrence_done: p.occurrenceDone,
+    matched: p.matched,
+    would_grant: p.wouldGrant,
+    total_amount: p.totalAmount,
+    sample_user_ids: p.sampleUserIds,
+  };
+}
+
+function totalsJson(byStatus: TotalsByStatus) {
+  let grants = 0;
+  let cents = 0n;
+  const statuses = Object.fromEntries(
+    LEDGER_STATUSES.map((status) => {
+      const totals = byStatus[status];
+      grants += totals.grants;
+      cents += totals.cents;
+      return [status, { grants: totals.grants, amount: centsToAmount(totals.cents) }];
+    }),
+  ) as Record<(typeof LEDGER_STATUSES)[number], { grants: number; amount: number }>;
+  return { total: { grants, amount: centsToAmount(cents) }, by_status: statuses };
+}
+
+export function periodTotalsJson(p: PeriodTotals) {
+  const zone = p.timeZone;
+  return {
+    time_zone: zone,
+    generated_at: formatInZone(p.generatedAt, zone),
+    today: { since: formatInZone(p.today.since, zone), ...totalsJson(p.today.totals) },
+    this_month: { since: formatInZone(p.thisMonth.since, zone), ...totalsJson(p.thisMonth.totals) },
+    all_time: { since: null, ...totalsJson(p.allTime) },
+  };
+}
+
+const fireTime = (at: Date, zone: string) => ({
+  at: at.toISOString(),
+  local: formatInZone(at, zone),
+});
+
+export function strategyStatsJson(s: StrategyStats) {
+  const zone = s.strategy.timezone;
+  return {
+    ...periodTotalsJson(s),
+    strategy_id: s.strategy.id,
+    strategy_time_zone: zone,
+    last_occurrence: s.lastOccurrence === null ? null : fireTime(s.lastOccurrence, zone),
+    next_occurrences: s.nextOccurrences.map((at) => fireTime(at, zone)),
+    recent_occurrences: s.recentOccurrences.map((o) => ({
+      occurrence: o.occurrence,
+      ...totalsJson(o.byStatus),
+    })),
   };
 }

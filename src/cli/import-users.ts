@@ -8,7 +8,8 @@
 // import is safe: users are upserted, so written ones are simply written again.
 import { stat } from 'node:fs/promises';
 import { userUpsertFromInput } from '../api/schemas.ts';
-import type { UserRepository, UserUpsert } from '../db/user-repository.ts';
+import type { UserUpsert } from '../core/model/user.ts';
+import type { UserStore } from '../core/ports/stores.ts';
 import { CliFailure } from './command.ts';
 import { readUserRecords, type UserFileFormat } from './user-records.ts';
 
@@ -21,7 +22,7 @@ export interface ImportUsersOptions {
   /** Errors listed in full; the rest are only counted. */
   maxErrors: number;
   /** Needed unless dryRun. */
-  users?: Pick<UserRepository, 'upsertMany'>;
+  users?: Pick<UserStore, 'upsertMany'>;
   onCheckProgress?(lines: number): void;
   onWriteProgress?(written: number, total: number): void;
 }

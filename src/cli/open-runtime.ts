@@ -6,15 +6,10 @@
 // schema is current and otherwise ask the operator to run `quota-manager migrate`.
 // The heavy modules (Prisma clients, the HTTP stack) are imported when a command needs them,
 // so --help and usage errors answer at once.
-import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load-config.ts';
 import type { Database } from '../db/client.ts';
 import type { Runtime } from '../runtime.ts';
 import { CliFailure, type CliIo } from './command.ts';
-
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Loads config.yaml + environment; an invalid setting becomes a one-line failure (exit 1). */
 export async function loadCliConfig(io: CliIo): Promise<Readonly<Config>> {
@@ -33,22 +28,29 @@ export async function openRuntime(
   options: { verbose?: boolean } = {},
 ): Promise<Runtime> {
   const config = await loadCliConfig(io);
-  const [{ buildRuntime }, { default: winston }] = await Promise.all([
-    import('../runtime.ts'),
-    import('winston'),
-  ]);
-  const level = options.verbose ? config.log.level : 'warn';
+  const [{ buildRuntime }, { createLogger }, { configSecrets }, { default: winston }] =
+    await Promise.all([
+      import('../runtime.ts'),
+      import('../logger.ts'),
+      import('../config/config-secrets.ts'),
+      import('winston'),
+    ]);
+  const logger = createLogger({
+    level: options.verbose ? config.log.level : 'warn',
+    format: config.log.format,
+    secrets: configSecrets(config),
+  });
+  // Standard output carries only the command's result; child loggers write through these transports.
+  logger.clear().add(new winston.transports.Stream({ stream: io.stderr }));
   let runtime: Runtime;
   try {
-    runtime = await buildRuntime({ ...config, log: { ...config.log, level } }, { migrate: false });
+    runtime = await buildRuntime(config, { migrate: false, logger });
   } catch (error) {
     // A driver's message may quote the URL, and with it the password.
     throw new CliFailure(
-      `cannot open the database: ${(error as Error).message.replaceAll(config.databaseUrl, '<DATABASE_URL>')}`,
+      `cannot open the database: ${(error instanceof Error ? error.message : String(error)).replaceAll(config.databaseUrl, '<DATABASE_URL>')}`,
     );
   }
-  // Child loggers (gateway, scanner) write through the root logger's transports.
-  runtime.logger.clear().add(new winston.transports.Stream({ stream: io.stderr }));
   try {
     await assertSchemaCurrent(runtime.database);
   } catch (error) {
@@ -59,26 +61,18 @@ export async function openRuntime(
 }
 
 /**
- * Compares the committed migrations with the ones recorded in the database (Prisma's
- * `_prisma_migrations` table). Cheap, and it turns "table does not exist" into advice.
+ * Compares the committed migrations with the ones recorded in the database. Cheap, and it
+ * turns "table does not exist" into advice.
  */
 async function assertSchemaCurrent(database: Database): Promise<void> {
-  const folder = database.kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations';
-  const committed = readdirSync(join(projectRoot, folder), { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name);
-  let applied: Set<string>;
-  try {
-    const rows = await database.db.$queryRawUnsafe<{ migration_name: string }[]>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    applied = new Set(rows.map((r) => r.migration_name));
-  } catch {
+  const { appliedMigrations, committedMigrations } = await import('../db/migrate.ts');
+  const applied = await appliedMigrations(database);
+  if (applied === null) {
     throw new CliFailure(
       'the database has no quota-manager schema yet; run `quota-manager migrate` first',
     );
   }
-  const pending = committed.filter((name) => !applied.has(name));
+  const pending = committedMigrations(database.kind).filter((name) => !applied.has(name));
   if (pending.length > 0) {
     throw new CliFailure(
       `the database schema is behind this version (${pending.length} pending migration${pending.length === 1 ? '' : 's'}: ${pending.join(', ')}); run \`quota-manager migrate\` first`,

@@ -1,7 +1,8 @@
 // `quota-manager preview <strategy>`: who would one strategy grant to now? A dry run through
 // the scanner's own matching path (Scanner.preview): nothing is claimed, nothing is sent.
-import type { PreviewResult } from '../core/scan/preview-strategy.ts';
-import type { Strategy } from '../core/strategy.ts';
+import { previewJson } from '../api/serialize.ts';
+import type { PreviewResult } from '../core/model/run-result.ts';
+import type { Strategy } from '../core/model/strategy.ts';
 import { defineCommand, EXIT, UsageError, VERBOSE_OPTION, write } from './command.ts';
 import { findStrategy } from './find-strategy.ts';
 import { openRuntime } from './open-runtime.ts';
@@ -44,10 +45,10 @@ the gateway (read only).`,
     const requested = values.occurrence === undefined ? undefined : parseInstant(values.occurrence);
     const runtime = await openRuntime(io, { verbose: values.verbose });
     try {
-      const strategy = await findStrategy(runtime.strategies, positionals[0]!);
-      const preview = await runtime.scanner.preview(strategy, requested);
-      if (values.json) write(io.stdout, JSON.stringify(preview));
-      else write(io.stdout, describePreview(strategy, preview, preview.occurrence_done));
+      const strategy = await findStrategy(runtime.app, positionals[0]!);
+      const preview = await runtime.app.previewStrategy(strategy, requested);
+      if (values.json) write(io.stdout, JSON.stringify(previewJson(preview)));
+      else write(io.stdout, describePreview(strategy, preview));
       return EXIT.ok;
     } finally {
       await runtime.close();
@@ -65,7 +66,7 @@ export function parseInstant(text: string): Date {
   return date;
 }
 
-function describePreview(strategy: Strategy, preview: PreviewResult, done: boolean): string {
+function describePreview(strategy: Strategy, preview: PreviewResult): string {
   const rows: [string, string][] = [
     [
       'strategy',
@@ -80,15 +81,15 @@ function describePreview(strategy: Strategy, preview: PreviewResult, done: boole
   } else {
     rows.push([
       'occurrence',
-      `${preview.occurrence}${done ? ' (done: scans no longer revisit it)' : ''}`,
+      `${preview.occurrence}${preview.occurrenceDone ? ' (done: scans no longer revisit it)' : ''}`,
     ]);
     rows.push(['matched', String(preview.matched)]);
-    rows.push(['would grant', `${preview.would_grant} users, ${preview.total_amount} in total`]);
-    if (preview.matched > preview.would_grant)
-      rows.push(['capped', `${preview.matched - preview.would_grant} (max_exec_per_user reached)`]);
-    if (preview.sample_user_ids.length > 0) {
-      const more = preview.would_grant > preview.sample_user_ids.length ? ', …' : '';
-      rows.push(['sample', `${preview.sample_user_ids.join(', ')}${more}`]);
+    rows.push(['would grant', `${preview.wouldGrant} users, ${preview.totalAmount} in total`]);
+    if (preview.matched > preview.wouldGrant)
+      rows.push(['capped', `${preview.matched - preview.wouldGrant} (max_exec_per_user reached)`]);
+    if (preview.sampleUserIds.length > 0) {
+      const more = preview.wouldGrant > preview.sampleUserIds.length ? ', …' : '';
+      rows.push(['sample', `${preview.sampleUserIds.join(', ')}${more}`]);
     }
   }
   rows.push(['', 'dry run: nothing was written or sent']);

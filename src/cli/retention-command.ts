@@ -10,7 +10,7 @@ import {
 } from './command.ts';
 import { openRuntime } from './open-runtime.ts';
 import { createProgress } from './progress.ts';
-import type { DeleteReason, KeepReason } from './prune-ledger.ts';
+import type { DeleteReason, KeepReason } from '../core/use-cases/prune-ledger.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -58,17 +58,13 @@ pending, failed or unknown are never deleted. Safe to run while the daemon runs.
     if (values['older-than'] === undefined) throw new UsageError('--older-than <days> is required');
     const days = integerOption('older-than', values['older-than'], 0, { min: 1, max: 36_500 });
     const dryRun = values['dry-run'] === true;
-    const { pruneLedger } = await import('./prune-ledger.ts');
     const runtime = await openRuntime(io, { verbose: values.verbose });
     let progress: ReturnType<typeof createProgress> | undefined;
     try {
       const before = new Date(runtime.clock.now().getTime() - days * DAY_MS);
-      const result = await pruneLedger({
+      const result = await runtime.app.pruneLedger({
         before,
         dryRun,
-        executions: runtime.executions,
-        strategies: runtime.strategies,
-        clock: runtime.clock,
         onStart: (total) => {
           progress = createProgress(io, {
             label: dryRun ? 'examining' : 'pruning',

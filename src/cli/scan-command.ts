@@ -1,7 +1,7 @@
 // `quota-manager scan`: one scan of every enabled strategy now, the same as a scheduler tick
 // (Scanner.scanNow: leases, ledger, gateway). With --dry-run, a preview of every enabled
 // strategy instead: no ledger row, no lease, no gateway write.
-import type { PreviewResult } from '../core/scan/preview-strategy.ts';
+import { previewJson, scanSummaryJson } from '../api/serialize.ts';
 import type { Runtime } from '../runtime.ts';
 import {
   defineCommand,
@@ -11,7 +11,6 @@ import {
   type CliIo,
   type ExitCode,
 } from './command.ts';
-import { allStrategies } from './find-strategy.ts';
 import { openRuntime } from './open-runtime.ts';
 
 export const scanCommand = defineCommand({
@@ -47,12 +46,12 @@ ended "unknown" (they are in the ledger; failed ones are retried by later scans)
 });
 
 async function realScan(runtime: Runtime, io: CliIo, json: boolean): Promise<ExitCode> {
-  const summary = await runtime.scanner.scanNow();
-  if (json) write(io.stdout, JSON.stringify(summary));
+  const summary = await runtime.app.scanNow();
+  if (json) write(io.stdout, JSON.stringify(scanSummaryJson(summary)));
   else {
     write(
       io.stdout,
-      `scanned ${summary.strategies} strategies in ${summary.duration_ms} ms: matched ${summary.matched}, granted ${summary.granted}, skipped ${summary.skipped}, failed ${summary.failed}`,
+      `scanned ${summary.strategies} strategies in ${summary.durationMs} ms: matched ${summary.matched}, granted ${summary.granted}, skipped ${summary.skipped}, failed ${summary.failed}`,
     );
     if (summary.failed > 0)
       write(
@@ -63,7 +62,7 @@ async function realScan(runtime: Runtime, io: CliIo, json: boolean): Promise<Exi
   return summary.failed > 0 ? EXIT.failure : EXIT.ok;
 }
 
-interface DryRunRow extends PreviewResult {
+interface DryRunRow extends ReturnType<typeof previewJson> {
   id: number;
   name: string;
   /** A periodic occurrence already done: a real scan would not look for new users in it. */
@@ -72,9 +71,9 @@ interface DryRunRow extends PreviewResult {
 
 async function dryRun(runtime: Runtime, io: CliIo, json: boolean): Promise<ExitCode> {
   const rows: DryRunRow[] = [];
-  for await (const strategy of allStrategies(runtime.strategies, { enabled: true })) {
+  for await (const strategy of runtime.app.allStrategies({ enabled: true })) {
     // A real scan skips a done occurrence; the preview then grants nobody, as the scan would.
-    const preview = await runtime.scanner.preview(strategy);
+    const preview = previewJson(await runtime.app.previewStrategy(strategy));
     rows.push({ ...preview, id: strategy.id, name: strategy.name, done: preview.occurrence_done });
   }
   const totals = {

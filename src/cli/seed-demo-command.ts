@@ -18,12 +18,7 @@ command again changes nothing. Strategies without a time zone get the configured
     const { seedDemoData } = await import('./seed-demo.ts');
     const runtime = await openRuntime(io, { verbose: values.verbose });
     try {
-      const result = await seedDemoData({
-        users: runtime.users,
-        strategies: runtime.strategies,
-        clock: runtime.clock,
-        defaultTimeZone: runtime.config.timezone,
-      });
+      const result = await seedDemoData(runtime.app);
       write(io.stdout, `users: ${result.users} written (created or updated)`);
       write(
         io.stdout,

@@ -97,7 +97,7 @@ import again is safe (users are upserted).`,
         batchSize,
         dryRun,
         maxErrors: ERRORS_SHOWN,
-        users: runtime?.users,
+        users: runtime && { upsertMany: (users) => runtime.app.importUserBatch(users) },
         onCheckProgress: (line) => checking.update(line),
         onWriteProgress: (written, total) => {
           if (!writing) {

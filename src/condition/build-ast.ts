@@ -13,62 +13,20 @@ import { conditionError, type ConditionError } from './errors.ts';
 import { recoveringParser } from './parser.ts';
 import type { Source } from './source.ts';
 import { describeToken } from './syntax-messages.ts';
+import type {
+  CallCtx,
+  ConjunctionCtx,
+  ExpressionCtx,
+  GroupCtx,
+  NegationCtx,
+  PrimaryCtx,
+  SyntaxCall,
+  SyntaxNode,
+  SyntaxNumber,
+  SyntaxString,
+} from './syntax-tree.ts';
 
-export interface SyntaxCall {
-  readonly kind: 'call';
-  readonly name: string;
-  readonly nameSpan: Span;
-  readonly args: readonly SyntaxNode[];
-  readonly span: Span;
-  /** False when error recovery dropped, skipped or invented anything in this call's subtree. */
-  readonly intact: boolean;
-}
-
-export interface SyntaxString {
-  readonly kind: 'string';
-  readonly value: string;
-  readonly span: Span;
-  readonly intact: boolean;
-}
-
-export interface SyntaxNumber {
-  readonly kind: 'number';
-  readonly value: number;
-  readonly span: Span;
-  readonly intact: boolean;
-}
-
-export type SyntaxNode = SyntaxCall | SyntaxString | SyntaxNumber;
-
-interface ExpressionCtx {
-  conjunction?: CstNode[];
-  Or?: IToken[];
-}
-interface ConjunctionCtx {
-  negation?: CstNode[];
-  And?: IToken[];
-}
-interface NegationCtx {
-  Not?: IToken[];
-  negation?: CstNode[];
-  primary?: CstNode[];
-}
-interface PrimaryCtx {
-  call?: CstNode[];
-  group?: CstNode[];
-  StringLiteral?: IToken[];
-  NumberLiteral?: IToken[];
-}
-interface CallCtx {
-  Identifier?: IToken[];
-  LParen?: IToken[];
-  expression?: CstNode[];
-  Comma?: IToken[];
-  RParen?: IToken[];
-}
-interface GroupCtx {
-  expression?: CstNode[];
-}
+export type { SyntaxCall, SyntaxNode } from './syntax-tree.ts';
 
 // Both parser instances share the grammar, so either one's visitor base fits their CSTs.
 const BaseVisitor = recoveringParser.getBaseCstVisitorConstructorWithDefaults();

@@ -1,4 +1,5 @@
-// Which functions a condition uses, e.g. for the API to show that a strategy needs the gateway.
+// Which functions a condition uses, and whether it needs the gateway (quota-le/ge). Not used
+// by the daemon yet; the operator-trust issue shows it with each strategy.
 import type { ConditionAst } from './ast.ts';
 import { needsGateway } from './gateway.ts';
 

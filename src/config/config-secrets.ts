@@ -1,6 +1,6 @@
 // Lists the secret values inside a loaded config so the logger can blank them out wherever they
 // surface (a driver error quoting the connection string, a gateway error echoing a header).
-import type { Config } from './load-config.ts';
+import type { ParsedConfig as Config } from './config-schema.ts';
 
 export function configSecrets(
   config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'>,

@@ -16,42 +16,8 @@ import {
 export { ConfigError } from './config-error.ts';
 export { configSecrets } from './config-secrets.ts';
 
-export interface Config {
-  databaseUrl: string;
-  host: string;
-  port: number;
-  /** Unset means main.ts generates one and prints it once. */
-  adminToken: string | undefined;
-  /** Bearer token /metrics requires; unset means /metrics is open. */
-  metricsToken: string | undefined;
-  timezone: string;
-  scanCron: string;
-  gateway: {
-    url: string;
-    adminPath: string;
-    authHeader: string;
-    authValue: string;
-    timeoutMs: number;
-    maxAttempts: number;
-    retryBaseDelayMs: number;
-    retryMaxDelayMs: number;
-    concurrency: number;
-    /** false: an uncertain grant is marked "unknown" instead of being re-sent. */
-    honoursIdempotency: boolean;
-    /** Consecutive failed gateway operations that open the circuit breaker; 0 disables it. */
-    breakerFailures: number;
-    /** How long an open circuit refuses calls before a probe (doubling per failed probe). */
-    breakerCooldownMs: number;
-  };
-  scan: {
-    pageSize: number;
-    leaseMs: number;
-    /** Gateway attempts a grant may use in total, across later scans. */
-    ledgerMaxAttempts: number;
-  };
-  api: { bodyLimitBytes: number; requestTimeoutMs: number; rateLimitPerMinute: number };
-  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'json' | 'pretty' };
-}
+/** The validated configuration: derived from its schema, so the two cannot disagree. */
+export type Config = ParsedConfig;
 
 export interface LoadConfigOptions {
   /** Defaults to process.env. */
@@ -107,7 +73,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
       invalidValueMessage(setting, supplied.get(path), issue.message),
     );
   }
-  return deepFreeze(toConfig(result.data));
+  return deepFreeze(result.data);
 }
 
 /** An empty variable counts as unset, so `ADMIN_TOKEN=` in a .env file means "not configured". */
@@ -220,11 +186,6 @@ function assign(target: Record<string, unknown>, path: string, value: unknown): 
   let node = target;
   for (const key of keys) node = node[key] as Record<string, unknown>;
   node[last] = value;
-}
-
-/** Spelled out so the compiler checks the schema's output against the Config contract. */
-function toConfig(parsed: ParsedConfig): Config {
-  return { ...parsed, adminToken: parsed.adminToken, metricsToken: parsed.metricsToken };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

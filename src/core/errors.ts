@@ -43,6 +43,3 @@ export class AppError extends Error {
 
 export const notFound = (what: string, id: string | number) =>
   new AppError('not_found', `${what} ${id} does not exist`);
-
-export const validationFailed = (details: ErrorDetail[], message = 'The request is not valid') =>
-  new AppError('validation_failed', message, details);

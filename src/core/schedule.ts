@@ -2,7 +2,7 @@
 // zone, instant), delegated to cron-parser (never hand-rolled). An occurrence is a cron fire
 // time; its identity in the ledger is its UTC ISO string.
 import { CronExpressionParser } from 'cron-parser';
-import { zoneOffsetMs } from './calendar.ts';
+import { sameWallClock, zoneOffsetMs } from './time-zone.ts';
 
 export const SINGLE_OCCURRENCE = 'once';
 
@@ -61,33 +61,12 @@ export function isValidTimeZone(timeZone: string): boolean {
  *   expression names specific hours. Expressions whose hour field is a wildcard (a star, alone or with a step)
  *   keep firing on elapsed time, as classic cron does, so an hourly job still runs every hour.
  */
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallClock(instant: Date, timeZone: string): string {
-  let format = wallClockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  return format.format(instant);
-}
-
 /** DST shifts are one hour almost everywhere, 30 minutes on Lord Howe Island. */
 const DST_SHIFTS_MS = [3_600_000, 1_800_000];
 
 function isRepeatedWallTime(instant: Date, timeZone: string): boolean {
-  const wall = wallClock(instant, timeZone);
-  return DST_SHIFTS_MS.some(
-    (shift) => wallClock(new Date(instant.getTime() - shift), timeZone) === wall,
+  return DST_SHIFTS_MS.some((shift) =>
+    sameWallClock(new Date(instant.getTime() - shift), instant, timeZone),
   );
 }
 
@@ -156,17 +135,6 @@ export function nextOccurrences(
   count: number,
 ): Date[] {
   return occurrencesAfter(expression, timeZone, at, count, null);
-}
-
-/** Fire times strictly after `after` and at or before `until`, oldest first, at most `limit`. */
-export function occurrencesBetween(
-  expression: string,
-  timeZone: string,
-  after: Date,
-  until: Date,
-  limit: number,
-): Date[] {
-  return occurrencesAfter(expression, timeZone, after, limit, until);
 }
 
 /**

@@ -167,7 +167,7 @@ export interface CandidateSqlOptions {
    *   planner often turns it into a hash anti-join that reads every ledger row of the strategy
    *   for each window (a few hundred candidates against up to hundreds of thousands of rows).
    */
-  dialect?: 'sqlite' | 'postgresql';
+  dialect: 'sqlite' | 'postgresql';
 }
 
 export function candidateSql(options: CandidateSqlOptions): Prisma.Sql {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './client.ts';
+import type { DatabaseKind } from './driver.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const prismaCli = createRequire(import.meta.url).resolve('prisma/build/index.js');
@@ -15,30 +16,38 @@ export class MigrationError extends Error {
   readonly code = 'migration_failed';
 }
 
-/**
- * Committed migrations not yet applied to the database (all of them for a new database).
- * Reads Prisma's own `_prisma_migrations` bookkeeping, so it agrees with `migrate deploy`.
- */
-export async function pendingMigrations(database: Database): Promise<string[]> {
+/** The migration folders committed for this kind of database, oldest first. */
+export function committedMigrations(kind: DatabaseKind): string[] {
   const folder = resolve(
     projectRoot,
-    database.kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations',
+    kind === 'sqlite' ? 'prisma/sqlite/migrations' : 'prisma/migrations',
   );
-  const committed = readdirSync(folder, { withFileTypes: true })
+  return readdirSync(folder, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  let applied: string[] = [];
+}
+
+/**
+ * The migrations recorded as applied in Prisma's own `_prisma_migrations` bookkeeping (so the
+ * answer agrees with `migrate deploy`); null when the table does not exist (a new database).
+ */
+export async function appliedMigrations(database: Database): Promise<Set<string> | null> {
   try {
     const rows = await database.db.$queryRawUnsafe<{ migration_name: string }[]>(
       'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
-    applied = rows.map((row) => row.migration_name);
+    return new Set(rows.map((row) => row.migration_name));
   } catch {
-    return committed; // no bookkeeping table yet: a new database
+    return null;
   }
-  const done = new Set(applied);
-  return committed.filter((name) => !done.has(name));
+}
+
+/** Committed migrations not yet applied to the database (all of them for a new database). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const committed = committedMigrations(database.kind);
+  const applied = await appliedMigrations(database);
+  return applied === null ? committed : committed.filter((name) => !applied.has(name));
 }
 
 export async function applyMigrations(databaseUrl: string): Promise<void> {

@@ -55,7 +55,8 @@ export function checkOptions(options: GatewayClientOptions): string {
   }
   if (parsed.search || parsed.hash)
     throw new GatewayConfigError('baseUrl', 'must not have a query or fragment');
-  // fetch refuses such URLs, and credentials in a URL end up in logs: the key belongs in authValue.
+  // Credentials in a URL end up in logs (and the HTTP client would not send them as a header):
+  // the key belongs in authValue.
   if (parsed.username || parsed.password)
     throw new GatewayConfigError('baseUrl', 'must not contain credentials');
   if (options.adminPath.replace(/\//g, '') === '')

@@ -3,10 +3,9 @@
 // ScanObserver port, the gateway through instrumentGateway(), and the ledger gauges are read
 // from the database at scrape time.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { GrantOutcome } from '../core/ledger.ts';
-import type { ScanObserver } from '../core/scan/ports.ts';
-import type { ScanSummary } from '../core/scan/run-scan.ts';
-import type { StrategyRunResult } from '../core/scan/run-strategy.ts';
+import type { DeliveryOutcome } from '../core/model/ledger-entry.ts';
+import type { ScanSummary, StrategyRunResult } from '../core/model/run-result.ts';
+import type { ScanObserver } from '../core/ports/runtime-services.ts';
 
 /** Ledger rows that still need attention, by status. */
 export interface LedgerBacklog {
@@ -162,7 +161,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     scanFinished(summary: ScanSummary) {
       const outcome = scanOutcome(summary);
       scans.inc({ outcome });
-      scanDuration.observe({ outcome }, summary.duration_ms / 1000);
+      scanDuration.observe({ outcome }, summary.durationMs / 1000);
     },
     scanFailed(durationMs: number) {
       scans.inc({ outcome: 'error' });
@@ -173,7 +172,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       usersMatched.inc(result.matched);
       lastRuns.set(result.strategyId, at.getTime() / 1000);
     },
-    grantsRecorded(outcomes: readonly GrantOutcome[]) {
+    grantsRecorded(outcomes: readonly DeliveryOutcome[]) {
       const byStatus = new Map<string, number>();
       for (const outcome of outcomes)
         byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);

@@ -226,7 +226,7 @@ describe('the metrics module', () => {
       granted: 4,
       skipped: 0,
       failed: 1,
-      duration_ms: 250,
+      durationMs: 250,
     });
     const samples = parseMetrics((await metrics.render()).body);
     expect(valueOf(samples, 'quota_manager_scans_total', { outcome: 'error' })).toBe(1);

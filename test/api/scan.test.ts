@@ -2,9 +2,9 @@
 // exactly-once grants, periodic occurrences and backfill, disabled strategies, caps, gateway
 // failures, dry runs, and the users API that feeds it all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneLedger } from '../../src/cli/prune-ledger.ts';
-import { createExecutionRepository } from '../../src/db/execution-repository.ts';
-import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
+import { pruneLedger } from '../../src/core/use-cases/prune-ledger.ts';
+import { createLedgerStore } from '../../src/db/ledger-store.ts';
+import { createStrategyStore } from '../../src/db/strategy-store.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 
@@ -467,8 +467,8 @@ describe.each(DATABASE_KINDS)('runs of a periodic occurrence already done, on %s
       before: new Date(Date.now() + 86_400_000),
       dryRun: false,
       clock: h.clock,
-      executions: createExecutionRepository(h.database.db),
-      strategies: createStrategyRepository(h.database.db),
+      ledger: createLedgerStore(h.database),
+      strategies: createStrategyStore(h.database),
     });
     expect(pruned.deleted.occurrence_done).toBe(2);
     expect(await rowsOf(id)).toEqual([]);

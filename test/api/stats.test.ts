@@ -2,7 +2,7 @@
 // "this month" cut at local midnight in the configured zone, a strategy's schedule (due and
 // next fire times in its own zone), recent occurrences, and one user's grant history.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { formatInZone, startOfDay, startOfMonth, zoneOffsetMs } from '../../src/core/calendar.ts';
+import { formatInZone, startOfDay, startOfMonth, zoneOffsetMs } from '../../src/core/time-zone.ts';
 import { Prisma } from '../../src/db/client.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';

@@ -4,10 +4,10 @@
 // the rule allows.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { latestOccurrence, occurrenceKey } from '../../src/core/schedule.ts';
-import type { Strategy, StrategyFields } from '../../src/core/strategy.ts';
-import { retentionVerdict } from '../../src/cli/prune-ledger.ts';
+import type { Strategy, StrategyFields } from '../../src/core/model/strategy.ts';
+import { retentionVerdict } from '../../src/core/use-cases/prune-ledger.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
+import { createStrategyStore } from '../../src/db/strategy-store.ts';
 import {
   createDatabaseUrl,
   DATABASE_KINDS,
@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     database = await openDatabase(url.url);
     const { db } = database;
     await db.userInfo.createMany({ data: [{ id: 'ret-a' }, { id: 'ret-b' }, { id: 'ret-c' }] });
-    const strategies = createStrategyRepository(db);
+    const strategies = createStrategyStore(database);
     const created = new Date(now - 100 * DAY);
     const single = await strategies.create(fields('ret-single'), created);
     const gone = await strategies.create(fields('ret-deleted'), created);

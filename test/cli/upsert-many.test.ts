@@ -5,7 +5,8 @@
 // partial fields, nulls and duplicate stars.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createUserRepository, type UserUpsert } from '../../src/db/user-repository.ts';
+import type { UserUpsert } from '../../src/core/model/user.ts';
+import { createUserStore } from '../../src/db/user-store.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -43,7 +44,7 @@ describe.each(DATABASE_KINDS)('upsertMany on %s', (kind) => {
   });
 
   const snapshot = async (database: TestDatabase) => {
-    const users = createUserRepository(database.db);
+    const users = createUserStore(database);
     const ids = (
       await database.db.userInfo.findMany({ select: { id: true }, orderBy: { id: 'asc' } })
     ).map((u) => u.id);
@@ -63,11 +64,11 @@ describe.each(DATABASE_KINDS)('upsertMany on %s', (kind) => {
           await Promise.all([clear(batch), clear(oneByOne)]);
           // Some users exist before the batch, written the same way in both databases.
           for (const user of existing) {
-            await createUserRepository(batch.db).upsert(user);
-            await createUserRepository(oneByOne.db).upsert(user);
+            await createUserStore(batch).upsert(user);
+            await createUserStore(oneByOne).upsert(user);
           }
-          expect(await createUserRepository(batch.db).upsertMany(users)).toBe(users.length);
-          for (const user of users) await createUserRepository(oneByOne.db).upsert(user);
+          expect(await createUserStore(batch).upsertMany(users)).toBe(users.length);
+          for (const user of users) await createUserStore(oneByOne).upsert(user);
           expect(await snapshot(batch)).toEqual(await snapshot(oneByOne));
         },
       ),
@@ -84,7 +85,7 @@ describe.each(DATABASE_KINDS)('upsertMany on %s', (kind) => {
       { id: 'ok-2', vip: 2 },
       { id: 'bad', name: 'b', vip: Number.NaN },
     ];
-    await expect(createUserRepository(batch.db).upsertMany(users)).rejects.toThrow();
+    await expect(createUserStore(batch).upsertMany(users)).rejects.toThrow();
     expect(await batch.db.userInfo.count()).toBe(0);
     expect(await batch.db.userGithubStar.count()).toBe(0);
   });

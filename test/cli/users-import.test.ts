@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import { createUserRepository } from '../../src/db/user-repository.ts';
+import { createUserStore } from '../../src/db/user-store.ts';
 import {
   createDatabaseUrl,
   DATABASE_KINDS,
@@ -76,7 +76,7 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 3 users from users.csv in 1 batch');
 
-    const users = createUserRepository(f.database.db);
+    const users = createUserStore(f.database);
     expect(await users.get('csv-1')).toMatchObject({
       name: 'Smith, Jane',
       vip: 2,
@@ -120,7 +120,7 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
     const result = await runCli(['users', 'import', path], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 3 users from users.jsonl in 1 batch');
-    const users = createUserRepository(f.database.db);
+    const users = createUserStore(f.database);
     // Only vip changed; the name, stars and times written by the CSV test stay.
     expect(await users.get('csv-1')).toMatchObject({
       vip: 5,
@@ -243,7 +243,7 @@ describe('users import, batches and large files', () => {
     expect(await sqlite.database.db.userGithubStar.count({ where: { repo: 'zgsm-ai/zgsm' } })).toBe(
       6667,
     );
-    expect(await createUserRepository(sqlite.database.db).get('big-19999')).toMatchObject({
+    expect(await createUserStore(sqlite.database).get('big-19999')).toMatchObject({
       name: 'User 19999',
       vip: 3,
       org: 'org0',

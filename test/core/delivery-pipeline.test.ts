@@ -2,9 +2,9 @@
 // timing the tests control, so overlap, back-pressure, take-back and failures are observable.
 import { describe, expect, it } from 'vitest';
 import { DeliveryPipeline } from '../../src/core/scan/delivery-pipeline.ts';
-import type { Grant, GrantOutcome } from '../../src/core/ledger.ts';
+import type { ClaimedEntry, DeliveryOutcome } from '../../src/core/model/ledger-entry.ts';
 
-const grant = (id: number): Grant => ({
+const grant = (id: number): ClaimedEntry => ({
   id,
   strategyId: 1,
   occurrence: 'once',
@@ -15,17 +15,21 @@ const grant = (id: number): Grant => ({
 });
 const page = (from: number, size: number) =>
   Array.from({ length: size }, (_, i) => grant(from + i));
-const applied = (g: Grant): GrantOutcome => ({ id: g.id, status: 'applied', lastError: null });
+const applied = (g: ClaimedEntry): DeliveryOutcome => ({
+  id: g.id,
+  status: 'applied',
+  lastError: null,
+});
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A gateway whose calls finish when the test releases them. */
 function heldGateway() {
-  const waiting: { grant: Grant; finish: () => void }[] = [];
+  const waiting: { grant: ClaimedEntry; finish: () => void }[] = [];
   const sent: number[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const deliver = (g: Grant) =>
-    new Promise<GrantOutcome>((resolve) => {
+  const deliver = (g: ClaimedEntry) =>
+    new Promise<DeliveryOutcome>((resolve) => {
       sent.push(g.id);
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);

@@ -8,7 +8,7 @@ import {
   latestOccurrence,
   nextOccurrences,
 } from '../../src/core/schedule.ts';
-import type { Strategy } from '../../src/core/strategy.ts';
+import type { Strategy } from '../../src/core/model/strategy.ts';
 
 const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
   id: 1,

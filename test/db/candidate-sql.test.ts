@@ -12,8 +12,8 @@ import {
   type ConditionUser,
   type UserWhere,
 } from '../../src/condition/index.ts';
-import { idempotencyKey } from '../../src/core/ledger.ts';
-import type { ScanStore } from '../../src/core/scan/ports.ts';
+import { idempotencyKey } from '../../src/core/model/ledger-entry.ts';
+import type { ScanStore } from '../../src/core/ports/scan-store.ts';
 import { UnsupportedFilterError, userWhereSql } from '../../src/db/candidate-sql.ts';
 import { createScanStore } from '../../src/db/scan-store.ts';
 import {
@@ -60,7 +60,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    store = createScanStore(database.db, { windowUsers: 4 });
+    store = createScanStore(database, { windowUsers: 4 });
     for (let i = 0; i < USER_COUNT; i++) {
       const [generated] = fc.sample(userArbitrary(`u${i}`), { numRuns: 1, seed: 2000 + i });
       users.push(generated!);
@@ -82,7 +82,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
       githubStars: ['zgsm', 'p'],
     });
     await insertConditionUsers(database.db, users);
-    await store.claimGrants(
+    await store.claimEntries(
       [...GRANTED].map((userId) => ({
         strategyId: STRATEGY,
         occurrence: OCCURRENCE,
@@ -93,7 +93,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
       })),
     );
     // A row for another occurrence and another strategy must not exclude anyone.
-    await store.claimGrants([
+    await store.claimEntries([
       {
         strategyId: STRATEGY,
         occurrence: '2024-01-01T00:00:00.000Z',
@@ -159,7 +159,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
     }).where;
     const reference = (await allCandidates(where, false)).map((u) => u.id);
     for (const windowUsers of [1, 3, 1000]) {
-      const other = createScanStore(database.db, { windowUsers });
+      const other = createScanStore(database, { windowUsers });
       const ids: string[] = [];
       let afterUserId: string | null = null;
       for (;;) {
@@ -180,7 +180,7 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
   });
 
   it('finds users added after the window bounds were remembered', async () => {
-    const other = createScanStore(database.db, { windowUsers: 3 });
+    const other = createScanStore(database, { windowUsers: 3 });
     const page = (afterUserId: string | null) =>
       other.findCandidates({
         strategyId: STRATEGY,

@@ -6,7 +6,7 @@
 // every user exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../../src/core/scan/run-scan.ts';
-import type { ScanStore } from '../../src/core/scan/ports.ts';
+import type { ScanStore } from '../../src/core/ports/scan-store.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { createScanStore } from '../../src/db/scan-store.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
@@ -64,7 +64,7 @@ async function grantsEveryUserOnce(h: Harness, ids: string[], delivered = true):
 
   const run = await within(90_000, 'run', h.call('POST', `/api/v1/strategies/${id}/run`));
   expect(run).toMatchObject({ status: 200, body: { matched: ids.length } });
-  expect(run.body.granted + run.body.failed).toBe(ids.length);
+  expect(Number(run.body.granted) + Number(run.body.failed)).toBe(ids.length);
   if (delivered) expect(run.body).toMatchObject({ granted: ids.length, failed: 0 });
 
   const rows = await h.database.db.quotaExecute.findMany({
@@ -160,7 +160,7 @@ describe('a scan whose store turns back', () => {
     expect(created.status).toBe(201);
     // The real store, except that from its third page on it restarts from the first user:
     // what a store comparing ids in an order other than the database's did (issue 12 A).
-    const real = createScanStore(h.database.db);
+    const real = createScanStore(h.database);
     let pages = 0;
     const turning: ScanStore = {
       ...real,

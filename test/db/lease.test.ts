@@ -2,7 +2,7 @@
 // atomic statement per acquire, on both databases, including under concurrent acquires.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScanStore } from '../../src/db/scan-store.ts';
-import type { ScanStore } from '../../src/core/scan/ports.ts';
+import type { ScanStore } from '../../src/core/ports/scan-store.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 
 describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
@@ -10,7 +10,7 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
   let store: ScanStore;
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    store = createScanStore(database.db);
+    store = createScanStore(database);
   });
   afterAll(async () => {
     await database.destroy();
@@ -41,7 +41,7 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
   it('releases unsent claims only while the lease is held, and only rows never attempted', async () => {
     const t = 2_000_000;
     await database.db.userInfo.createMany({ data: ['r1', 'r2', 'r3', 'r4'].map((id) => ({ id })) });
-    const claimed = await store.claimGrants(
+    const claimed = await store.claimEntries(
       ['r1', 'r2', 'r3', 'r4'].map((userId) => ({
         strategyId: 3,
         occurrence: 'once',
@@ -61,7 +61,7 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
     expect(await store.releaseClaims(3, 'me', [r1], t + 1001)).toBe(0);
     // Held: pending rows go; the applied one stays whatever we ask.
     expect(await store.releaseClaims(3, 'me', [r1, r2, r4], t + 10)).toBe(2);
-    const left = await store.findGrants(3, ['pending', 'applied'], { limit: 10 });
+    const left = await store.findEntries(3, ['pending', 'applied'], { limit: 10 });
     expect(left.map((grant) => grant.id)).toEqual([r3, r4]);
   });
 });

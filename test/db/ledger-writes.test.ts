@@ -3,10 +3,10 @@
 // statements stored it: amounts with their decimals, the catch-up flag, timestamps, and only
 // the rows this claim inserted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyKey, type NewGrant } from '../../src/core/ledger.ts';
-import type { ScanStore } from '../../src/core/scan/ports.ts';
+import { idempotencyKey, type NewLedgerEntry } from '../../src/core/model/ledger-entry.ts';
+import type { ScanStore } from '../../src/core/ports/scan-store.ts';
 import { createScanStore } from '../../src/db/scan-store.ts';
-import { decimalToNumber } from '../../src/db/strategy-mapper.ts';
+import { decimalToNumber } from '../../src/db/row-mappers.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.ts';
 
 const USERS = 2_500; // more than one statement's worth of rows
@@ -17,7 +17,7 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    store = createScanStore(database.db);
+    store = createScanStore(database);
     await database.db.userInfo.createMany({
       data: Array.from({ length: USERS }, (_, i) => ({ id: `w${String(i).padStart(5, '0')}` })),
     });
@@ -31,7 +31,7 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
     userId: string,
     amount: number,
     catchUp = false,
-  ): NewGrant => ({
+  ): NewLedgerEntry => ({
     strategyId,
     occurrence: 'once',
     userId,
@@ -42,13 +42,13 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
 
   it('claims store every field as written and return only the rows they inserted', async () => {
     const before = Date.now();
-    const first = await store.claimGrants([
+    const first = await store.claimEntries([
       grant(1, 'w00000', 12.5, true),
       grant(1, 'w00001', 0.01),
     ]);
     expect(first.map((g) => g.userId).sort()).toEqual(['w00000', 'w00001']);
     // The same grants again (another replica, a retry): nothing new is claimed.
-    const again = await store.claimGrants([grant(1, 'w00000', 12.5, true), grant(1, 'w00002', 3)]);
+    const again = await store.claimEntries([grant(1, 'w00000', 12.5, true), grant(1, 'w00002', 3)]);
     expect(again.map((g) => g.userId)).toEqual(['w00002']);
     expect(again[0]).toMatchObject({
       strategyId: 1,
@@ -87,7 +87,7 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
 
   it('claims and records pages larger than one statement', async () => {
     const users = Array.from({ length: USERS }, (_, i) => `w${String(i).padStart(5, '0')}`);
-    const claimed = await store.claimGrants(users.map((u) => grant(2, u, 1)));
+    const claimed = await store.claimEntries(users.map((u) => grant(2, u, 1)));
     expect(claimed).toHaveLength(USERS);
     await store.recordOutcomes(
       claimed.map((g, i) =>

@@ -1,7 +1,8 @@
 // No Docker engine runs here, so docker-compose.yml, .env.example and the Dockerfile are checked
-// statically: the compose file parses and references only defined services, volumes, files and
-// variables, every service has a healthcheck, and the daemon's environment is accepted by
-// loadConfig itself (so a renamed setting breaks this test, not a deployment).
+// statically: the compose file parses (as Compose v2 and docker-compose 1.29 read it), each
+// deployment (profile) references only defined services, volumes, files and variables, every
+// service has a healthcheck, and each daemon's environment is accepted by loadConfig itself (so a
+// renamed setting breaks this test, not a deployment).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -13,6 +14,7 @@ const root = resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(resolve(root, file), 'utf8');
 
 interface Service {
+  profiles?: string[];
   image?: string;
   build?: string | { context?: string; dockerfile?: string };
   command?: string | string[];
@@ -24,14 +26,41 @@ interface Service {
   healthcheck?: { test?: string | string[]; disable?: boolean };
 }
 interface ComposeFile {
+  name?: string;
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
 }
 
-const compose = parse(read('docker-compose.yml')) as ComposeFile;
+// YAML merge keys (`<<: *anchor`) are YAML 1.1, which both compose implementations read.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
 const services = compose.services;
-const daemon = services['quota-manager']!;
-const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+const packageJson = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  packageManager?: string;
+};
+
+/** The deployments: the profile that selects each, and its daemon. */
+const DEPLOYMENTS = [
+  { profile: 'sqlite', daemon: 'quota-manager-sqlite' },
+  { profile: 'postgres', daemon: 'quota-manager-postgres' },
+] as const;
+
+/** What `docker compose --profile …` starts: the services of those profiles. */
+function activeServices(profiles: readonly string[]): Record<string, Service> {
+  return Object.fromEntries(
+    Object.entries(services).filter(
+      ([, service]) =>
+        (service.profiles ?? []).length === 0 ||
+        service.profiles!.some((profile) => profiles.includes(profile)),
+    ),
+  );
+}
+
+/** Every way the file is meant to be started: each deployment alone and with the mock. */
+const COMBINATIONS = DEPLOYMENTS.flatMap(({ profile, daemon }) => [
+  { profiles: [profile], daemon },
+  { profiles: [profile, 'mock'], daemon },
+]);
 
 /** KEY=value lines of a dotenv file (comments and blank lines skipped). */
 function dotenv(text: string): Map<string, string> {
@@ -94,6 +123,10 @@ function environmentOf(service: Service): Record<string, string> {
   return Object.fromEntries(pairs);
 }
 
+function publishedPorts(service: Service): string[] {
+  return (service.ports ?? []).map((port) => interpolate(String(port), filledEnv));
+}
+
 function dependenciesOf(service: Service): Array<[string, string]> {
   const deps = service.depends_on ?? [];
   return Array.isArray(deps)
@@ -122,40 +155,84 @@ const filledEnv = new Map(
 );
 
 describe('docker-compose.yml', () => {
-  it('defines the three services', () => {
-    expect(Object.keys(services).sort()).toEqual(['mock-gateway', 'postgres', 'quota-manager']);
+  it('has no top-level `name` (docker-compose 1.29, still in Debian, rejects it)', () => {
+    expect(compose.name).toBeUndefined();
+    expect(Object.keys(compose).filter((key) => !key.startsWith('x-'))).toEqual([
+      'services',
+      'volumes',
+    ]);
   });
 
-  it('only depends on services it defines, with a valid condition', () => {
-    for (const [name, service] of Object.entries(services)) {
-      for (const [dependency, condition] of dependenciesOf(service)) {
-        expect(Object.keys(services), `${name} depends on ${dependency}`).toContain(dependency);
-        expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(
-          condition,
-        );
+  it('offers two deployments by profile, and the mock gateway as an addition to either', () => {
+    const byProfile = (profile: string) => Object.keys(activeServices([profile])).sort();
+    expect(byProfile('sqlite')).toEqual(['quota-manager-sqlite']);
+    expect(byProfile('postgres')).toEqual(['postgres', 'quota-manager-postgres']);
+    expect(byProfile('mock')).toEqual(['mock-gateway']);
+    // Every service belongs to a profile, so nothing starts that the chosen deployment lacks.
+    for (const [name, service] of Object.entries(services))
+      expect(service.profiles?.length, name).toBeGreaterThan(0);
+  });
+
+  it('lets .env.example choose a deployment that exists', () => {
+    const chosen = envExample.get('COMPOSE_PROFILES')?.split(',') ?? [];
+    expect(COMBINATIONS.map((c) => c.profiles.join(','))).toContain(chosen.join(','));
+  });
+
+  it('only depends on services of the same deployment, with a valid condition', () => {
+    for (const { profiles } of COMBINATIONS) {
+      const active = activeServices(profiles);
+      for (const [name, service] of Object.entries(active)) {
+        for (const [dependency, condition] of dependenciesOf(service)) {
+          expect(Object.keys(active), `${name} depends on ${dependency} (${profiles})`).toContain(
+            dependency,
+          );
+          expect([
+            'service_started',
+            'service_healthy',
+            'service_completed_successfully',
+          ]).toContain(condition);
+        }
       }
     }
   });
 
-  it('starts the daemon once PostgreSQL is healthy and the mock has started', () => {
-    expect(Object.fromEntries(dependenciesOf(daemon))).toEqual({
+  it('starts the PostgreSQL daemon once PostgreSQL is healthy; the light one depends on nothing', () => {
+    expect(Object.fromEntries(dependenciesOf(services['quota-manager-postgres']!))).toEqual({
       postgres: 'service_healthy',
-      'mock-gateway': 'service_started',
     });
+    expect(dependenciesOf(services['quota-manager-sqlite']!)).toEqual([]);
   });
 
-  it('has a healthcheck on every service: pg_isready for PostgreSQL, /healthz for the daemon', () => {
+  it('builds the image once per deployment: one build, one image name for every service running our code', () => {
+    for (const { profiles, daemon } of COMBINATIONS) {
+      const active = activeServices(profiles);
+      const builders = Object.entries(active).filter(([, service]) => service.build !== undefined);
+      expect(
+        builders.map(([name]) => name),
+        String(profiles),
+      ).toEqual([daemon]);
+      const image = active[daemon]!.image;
+      expect(image, daemon).toBeDefined();
+      // The mock runs the same image: by name, never by a second build.
+      if (active['mock-gateway']) expect(active['mock-gateway'].image).toBe(image);
+    }
+  });
+
+  it('has a healthcheck on every service: pg_isready for PostgreSQL, /healthz for the daemons', () => {
     for (const [name, service] of Object.entries(services)) {
       expect(service.healthcheck?.test, name).toBeDefined();
       expect(service.healthcheck?.disable, name).not.toBe(true);
     }
     expect(String(services.postgres!.healthcheck!.test)).toContain('pg_isready');
-    expect(String(daemon.healthcheck!.test)).toContain('/healthz');
+    for (const { daemon } of DEPLOYMENTS)
+      expect(String(services[daemon]!.healthcheck!.test), daemon).toContain('/healthz');
   });
 
-  it('keeps PostgreSQL data in a declared named volume', () => {
-    const volumes = services.postgres!.volumes ?? [];
-    expect(volumes).toContain('postgres-data:/var/lib/postgresql/data');
+  it('keeps every database in a declared named volume', () => {
+    expect(services.postgres!.volumes ?? []).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(services['quota-manager-sqlite']!.volumes ?? []).toContain(
+      'quota-manager-data:/app/data',
+    );
     for (const service of Object.values(services)) {
       for (const volume of service.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0]! : (volume.source ?? '');
@@ -164,6 +241,14 @@ describe('docker-compose.yml', () => {
         else expect(Object.keys(compose.volumes ?? {}), source).toContain(source);
       }
     }
+  });
+
+  it('publishes every port on loopback only (the admin API and an open /metrics stay on the host)', () => {
+    const all = Object.entries(services).flatMap(([name, service]) =>
+      publishedPorts(service).map((port) => [name, port] as const),
+    );
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const [name, port] of all) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 
   it('builds from contexts and Dockerfiles that exist', () => {
@@ -177,8 +262,6 @@ describe('docker-compose.yml', () => {
       expect(statSync(context).isDirectory(), name).toBe(true);
       expect(existsSync(resolve(context, build.dockerfile ?? 'Dockerfile')), name).toBe(true);
     }
-    expect(services['mock-gateway']!.build).toBeDefined();
-    expect(daemon.build).toBeDefined();
   });
 
   it('reads env files that exist or are created from a committed .example', () => {
@@ -191,7 +274,7 @@ describe('docker-compose.yml', () => {
         ).toBe(true);
       }
     }
-    expect(envFilesOf(daemon)).toEqual(['.env']);
+    for (const { daemon } of DEPLOYMENTS) expect(envFilesOf(services[daemon]!)).toEqual(['.env']);
   });
 
   it('uses only variables that .env.example provides or that have a default', () => {
@@ -219,16 +302,20 @@ describe('docker-compose.yml', () => {
     expect(mock.MOCK_GATEWAY_AUTH_VALUE).toMatch(/^\$\{AIGATEWAY_AUTH_VALUE[:?}]/);
   });
 
-  it('gives the daemon only settings that loadConfig knows', () => {
+  it('gives the daemons only settings that loadConfig knows', () => {
     const known = new Set([...SETTINGS.map((s) => s.env), CONFIG_PATH_ENV]);
-    for (const name of Object.keys(environmentOf(daemon))) expect(known, name).toContain(name);
-    expect(Object.keys(environmentOf(daemon))).toEqual(
-      expect.arrayContaining(['DATABASE_URL', 'AIGATEWAY_URL', 'HOST']),
-    );
+    for (const { daemon } of DEPLOYMENTS) {
+      for (const name of Object.keys(environmentOf(services[daemon]!)))
+        expect(known, `${daemon}: ${name}`).toContain(name);
+      expect(Object.keys(environmentOf(services[daemon]!))).toEqual(
+        expect.arrayContaining(['DATABASE_URL', 'AIGATEWAY_URL', 'HOST']),
+      );
+    }
   });
 
   it('lists in .env.example only settings or variables the compose file uses', () => {
-    const known = new Set([...SETTINGS.map((s) => s.env), CONFIG_PATH_ENV]);
+    // COMPOSE_PROFILES is read by compose itself.
+    const known = new Set([...SETTINGS.map((s) => s.env), CONFIG_PATH_ENV, 'COMPOSE_PROFILES']);
     const used = new Set(
       stringsIn(compose)
         .flatMap(referencesIn)
@@ -251,34 +338,73 @@ describe('docker-compose.yml', () => {
     ).toContain('.env');
   });
 
-  it('gives the daemon an environment loadConfig accepts, pointing at the other services', () => {
-    // What the container sees: .env (env_file) overlaid by `environment:`, both interpolated.
+  /** What a daemon's container sees: .env (env_file) overlaid by `environment:`, interpolated. */
+  function daemonConfig(daemon: string, vars: ReadonlyMap<string, string> = filledEnv) {
     const environment = Object.fromEntries(
-      Object.entries(environmentOf(daemon)).map(([key, value]) => [
+      Object.entries(environmentOf(services[daemon]!)).map(([key, value]) => [
         key,
-        interpolate(value, filledEnv),
+        interpolate(value, vars),
       ]),
     );
-    const env = { ...Object.fromEntries(filledEnv), ...environment };
-    const config = loadConfig({ env, path: resolve(root, 'config.yaml'), stdoutIsTty: false });
-    expect(new URL(config.databaseUrl).hostname).toBe('postgres');
-    expect(new URL(config.databaseUrl).protocol).toBe('postgresql:');
-    expect(new URL(config.gateway.url).hostname).toBe('mock-gateway');
-    expect(new URL(config.gateway.url).port).toBe(
-      environmentOf(services['mock-gateway']!).MOCK_GATEWAY_PORT,
+    const env = { ...Object.fromEntries(vars), ...environment };
+    return loadConfig({ env, path: resolve(root, 'config.yaml'), stdoutIsTty: false });
+  }
+
+  it.each(DEPLOYMENTS)(
+    'gives the $profile daemon an environment loadConfig accepts, reachable where it is published',
+    ({ daemon }) => {
+      const config = daemonConfig(daemon);
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.gateway.authValue).toBe(filledEnv.get('AIGATEWAY_AUTH_VALUE'));
+      // With AIGATEWAY_URL left empty, the daemon talks to the bundled mock.
+      expect(new URL(config.gateway.url).hostname).toBe('mock-gateway');
+      expect(new URL(config.gateway.url).port).toBe(
+        environmentOf(services['mock-gateway']!).MOCK_GATEWAY_PORT,
+      );
+      // The published port and the healthcheck reach the port the daemon listens on.
+      const published = publishedPorts(services[daemon]!);
+      expect(published.some((port) => port.endsWith(`:${config.port}`))).toBe(true);
+      expect(String(services[daemon]!.healthcheck!.test)).toContain(`:${config.port}/healthz`);
+      // A real gateway, when .env names one, replaces the mock.
+      const real = new Map([...filledEnv, ['AIGATEWAY_URL', 'https://gateway.internal:8443']]);
+      expect(daemonConfig(daemon, real).gateway.url).toBe('https://gateway.internal:8443');
+    },
+  );
+
+  it('puts the light daemon on SQLite inside its volume', () => {
+    const config = daemonConfig('quota-manager-sqlite');
+    expect(config.databaseUrl).toMatch(/^file:\/app\/data\/[^/]+\.db$/);
+    const mount = services['quota-manager-sqlite']!.volumes!.map(String).find((v) =>
+      v.endsWith(':/app/data'),
     );
-    expect(config.host).toBe('0.0.0.0');
-    expect(config.gateway.authValue).toBe(filledEnv.get('AIGATEWAY_AUTH_VALUE'));
-    // The published port and the healthcheck reach the port the daemon listens on.
-    const published = (daemon.ports ?? []).map((port) => interpolate(String(port), filledEnv));
-    expect(published.some((port) => port.endsWith(`:${config.port}`))).toBe(true);
-    expect(String(daemon.healthcheck!.test)).toContain(`:${config.port}/healthz`);
+    expect(mount).toBeDefined();
   });
 
-  it('refuses to start without the required secrets', () => {
-    const withoutPassword = new Map([...filledEnv].filter(([key]) => key !== 'POSTGRES_PASSWORD'));
-    expect(() => interpolate(environmentOf(daemon).DATABASE_URL!, withoutPassword)).toThrow(
-      /POSTGRES_PASSWORD/,
+  it('points the PostgreSQL daemon at the postgres service with its credentials', () => {
+    const config = daemonConfig('quota-manager-postgres');
+    const url = new URL(config.databaseUrl);
+    expect(url.protocol).toBe('postgresql:');
+    expect(url.hostname).toBe('postgres');
+    expect(url.password).toBe(filledEnv.get('POSTGRES_PASSWORD'));
+    expect(interpolate(environmentOf(services.postgres!).POSTGRES_PASSWORD!, filledEnv)).toBe(
+      filledEnv.get('POSTGRES_PASSWORD'),
+    );
+  });
+
+  it('starts the light deployment without any PostgreSQL setting', () => {
+    // Compose substitutes variables in the whole file, whatever the profile: a required
+    // PostgreSQL variable would stop the SQLite deployment too.
+    const light = new Map([...filledEnv].filter(([key]) => !key.startsWith('POSTGRES_')));
+    expect(() => stringsIn(compose).map((text) => interpolate(text, light))).not.toThrow();
+    expect(new URL(daemonConfig('quota-manager-sqlite', light).databaseUrl).protocol).toBe('file:');
+    // The PostgreSQL password has no default: the postgres image refuses to start without one.
+    expect(environmentOf(services.postgres!).POSTGRES_PASSWORD).toBe('${POSTGRES_PASSWORD}');
+  });
+
+  it('refuses to start without the gateway key, which every deployment needs', () => {
+    const withoutKey = new Map([...filledEnv].filter(([key]) => key !== 'AIGATEWAY_AUTH_VALUE'));
+    expect(() => stringsIn(compose).map((text) => interpolate(text, withoutKey))).toThrow(
+      /AIGATEWAY_AUTH_VALUE/,
     );
   });
 });
@@ -296,10 +422,24 @@ describe('Dockerfile', () => {
   const build = stages[0]!;
   const final = stages.at(-1)!;
 
-  it('is multi-stage, ending on node:20-bookworm-slim', () => {
+  it('is multi-stage on Node 24, the current LTS, ending on node:24-bookworm-slim', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(build[0]).toMatch(/^FROM\s+node:20\S*\s+AS\s+build$/i);
-    expect(final[0]).toMatch(/^FROM\s+node:20-bookworm-slim$/i);
+    expect(build[0]).toMatch(/^FROM\s+node:24\S*\s+AS\s+build$/i);
+    expect(final[0]).toMatch(/^FROM\s+node:24-bookworm-slim$/i);
+  });
+
+  it("installs with the lockfile's npm (11, which honours allowScripts), pinned", () => {
+    const pinned = packageJson.packageManager?.match(/^npm@(\d+\.\d+\.\d+)$/)?.[1];
+    expect(pinned, 'package.json packageManager names an exact npm').toMatch(/^11\./);
+    const npmCi = build.findIndex((line) => /^RUN .*npm ci\b/.test(line));
+    const install = build.findIndex((line) =>
+      new RegExp(`^RUN npm (i|install) -g npm@${pinned!.replaceAll('.', '\\.')}(\\s|$)`).test(line),
+    );
+    expect(install, `RUN npm install -g npm@${pinned}`).toBeGreaterThan(0);
+    expect(install).toBeLessThan(npmCi);
+    expect(Object.keys(JSON.parse(read('package.json')).allowScripts ?? {})).toContain(
+      '@prisma/engines',
+    );
   });
 
   it('compiles native modules in the build stage only', () => {

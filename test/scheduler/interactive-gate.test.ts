@@ -44,9 +44,18 @@ describe('the API marks interactive requests', () => {
   let h: Harness;
   const events: string[] = [];
   beforeAll(async () => {
-    h = await createHarness('sqlite', {
-      interactive: { begin: () => events.push('begin'), end: () => events.push('end') },
-    });
+    // The daemon's own gate, recording what the API tells it.
+    const gate = new (class extends InteractiveGate {
+      override begin(): void {
+        events.push('begin');
+        super.begin();
+      }
+      override end(): void {
+        events.push('end');
+        super.end();
+      }
+    })();
+    h = await createHarness('sqlite', { interactive: gate });
   });
   afterAll(async () => {
     await h.destroy();

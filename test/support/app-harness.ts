@@ -2,18 +2,14 @@
 // real mock gateway on a free port, the real gateway client and scanner, and a clock the test
 // moves by hand. Requests go through app.request (no socket needed for the API itself).
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
-import { createApp, type ApiApp } from '../../src/api/app.ts';
+import type { ApiApp } from '../../src/api/app.ts';
+import type { Config } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
-import { createExecutionRepository } from '../../src/db/execution-repository.ts';
 import type { DatabaseKind } from '../../src/db/driver.ts';
-import { createScanStore } from '../../src/db/scan-store.ts';
-import { createStatsRepository } from '../../src/db/stats-repository.ts';
-import { createStrategyRepository } from '../../src/db/strategy-repository.ts';
-import { createUserRepository } from '../../src/db/user-repository.ts';
-import { CircuitBreaker, createAiGatewayClient } from '../../src/gateway/index.ts';
-import { instrumentGateway } from '../../src/metrics/instrumented-gateway.ts';
-import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
-import { Scanner } from '../../src/scheduler/scanner.ts';
+import type { CircuitBreaker } from '../../src/gateway/index.ts';
+import type { Metrics } from '../../src/metrics/metrics.ts';
+import { buildRuntime, type Runtime } from '../../src/runtime.ts';
+import type { InteractiveGate } from '../../src/scheduler/interactive-gate.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -28,6 +24,8 @@ export class CapturingLogger {
   warn = this.push('warn');
   error = this.push('error');
   debug = this.push('debug');
+  /** Children share the parent's lines: tests read one list. */
+  child = (): CapturingLogger => this;
 }
 
 export interface Harness {
@@ -35,7 +33,7 @@ export interface Harness {
   database: TestDatabase;
   mock: RunningMockGateway;
   clock: ManualClock;
-  scanner: Scanner;
+  runtime: Runtime;
   logger: CapturingLogger;
   metrics: Metrics;
   /** JSON request with the admin token unless `token: null`. */
@@ -61,10 +59,49 @@ export interface HarnessOptions {
   timeZone?: string;
   /** Shared by the gateway client and the scanner, as in src/runtime.ts. */
   breaker?: CircuitBreaker;
-  /** Hears the API's interactive requests (ApiDeps.interactive). */
-  interactive?: { begin(): void; end(): void };
+  /** The gate API requests are reported to (default none: scans never wait for requests). */
+  interactive?: InteractiveGate;
   /** A database made by the test (e.g. on a cluster with another locale); destroyed with the harness. */
   database?: TestDatabase;
+}
+
+/** The daemon's settings with the harness's small, fast values. */
+function harnessConfig(
+  database: TestDatabase,
+  gatewayUrl: string,
+  options: HarnessOptions,
+): Config {
+  return {
+    databaseUrl: database.url,
+    host: '127.0.0.1',
+    port: 0,
+    adminToken: ADMIN_TOKEN,
+    metricsToken: options.metricsToken,
+    timezone: options.timeZone ?? 'UTC',
+    scanCron: '* * * * *',
+    gateway: {
+      url: gatewayUrl,
+      adminPath: '/v1/chat/completions/quota',
+      authHeader: 'x-admin-key',
+      authValue: GATEWAY_KEY,
+      timeoutMs: 2000,
+      maxAttempts: options.gatewayMaxAttempts ?? 3,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 5,
+      concurrency: 8,
+      honoursIdempotency: options.honoursIdempotency ?? true,
+      // No breaker unless the test brings one (HarnessOptions.breaker).
+      breakerFailures: 0,
+      breakerCooldownMs: 30_000,
+    },
+    scan: { pageSize: options.pageSize ?? 50, leaseMs: 60_000, ledgerMaxAttempts: 5 },
+    api: {
+      bodyLimitBytes: 256 * 1024,
+      requestTimeoutMs: options.requestTimeoutMs ?? 0,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    },
+    log: { level: 'debug', format: 'json' },
+  };
 }
 
 export async function createHarness(
@@ -75,72 +112,23 @@ export async function createHarness(
   const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();
-  const stats = createStatsRepository(database.db);
-  const metrics = createMetrics({
-    ledgerBacklog: () => stats.ledgerBacklog(),
-    enabledStrategies: () => stats.enabledStrategies(),
+  const runtime = await buildRuntime(harnessConfig(database, mock.url, options), {
     logger,
-    now: () => clock.now(),
-  });
-  const gateway = instrumentGateway(
-    createAiGatewayClient({
-      baseUrl: mock.url,
-      adminPath: '/v1/chat/completions/quota',
-      authHeader: 'x-admin-key',
-      authValue: GATEWAY_KEY,
-      timeoutMs: 2000,
-      maxAttempts: options.gatewayMaxAttempts ?? 3,
-      retryBaseDelayMs: 1,
-      retryMaxDelayMs: 5,
-      concurrency: 8,
-      honoursIdempotency: options.honoursIdempotency ?? true,
-      logger,
-      breaker: options.breaker,
-    }),
-    metrics.gatewayRequestDuration,
-  );
-  const scanner = new Scanner({
-    store: createScanStore(database.db),
-    gateway,
     clock,
-    logger,
+    database,
     holder: `test:${process.pid}`,
-    pageSize: options.pageSize ?? 50,
-    leaseMs: 60_000,
-    ledgerMaxAttempts: 5,
-    delivery: { concurrency: 8, honoursIdempotency: options.honoursIdempotency ?? true },
-    observer: metrics.scanObserver,
-    gatewayAvailable: options.breaker ? () => options.breaker!.allowsRequests() : undefined,
+    breaker: options.breaker,
+    interactive: options.interactive ?? null,
   });
-  const app = createApp({
-    adminToken: ADMIN_TOKEN,
-    defaultTimeZone: options.timeZone ?? 'UTC',
-    bodyLimitBytes: 256 * 1024,
-    requestTimeoutMs: options.requestTimeoutMs,
-    rateLimitPerMinute: options.rateLimitPerMinute,
-    clock,
-    logger,
-    strategies: createStrategyRepository(database.db),
-    executions: createExecutionRepository(database.db),
-    users: createUserRepository(database.db),
-    scanner,
-    stats,
-    metrics,
-    metricsToken: options.metricsToken,
-    interactive: options.interactive,
-    checks: {
-      database: async () => void (await database.db.$queryRawUnsafe('SELECT 1')),
-      gateway: () => gateway.ping(),
-    },
-  });
+  const app = runtime.createApi({ adminToken: ADMIN_TOKEN });
   return {
     app,
     database,
     mock,
     clock,
-    scanner,
+    runtime,
     logger,
-    metrics,
+    metrics: runtime.metrics,
     async call(method, path, body, callOptions = {}) {
       const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
       const token = callOptions.token === undefined ? ADMIN_TOKEN : callOptions.token;
@@ -162,7 +150,7 @@ export async function createHarness(
       return { status: response.status, body: parsed, headers: response.headers };
     },
     async destroy() {
-      await scanner.stop();
+      await runtime.scanner.stop();
       await mock.close();
       await database.destroy();
     },

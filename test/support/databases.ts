@@ -1,5 +1,5 @@
-// Per-test-file databases cloned from the migrated templates made in global-setup.ts.
-// `forEachDatabase` lets one suite run unchanged against SQLite and PostgreSQL.
+// Per-test-file databases cloned from the migrated templates made in global-setup.ts. Suites
+// run against both providers with `describe.each(DATABASE_KINDS)`.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // /api/v1/conditions — check a condition before saving it, and list the function registry.
 import { createRoute, z } from '@hono/zod-openapi';
 import { format, FUNCTION_REGISTRY, parse } from '../../condition/index.ts';
-import { newRouter } from '../app.ts';
+import { newRouter } from '../router.ts';
 import {
   ConditionValidateBodySchema,
   ConditionValidateResultSchema,
@@ -24,6 +24,7 @@ export function registerConditionRoutes() {
       createRoute({
         method: 'post',
         path: '/validate',
+        operationId: 'validateCondition',
         tags: ['conditions'],
         summary: 'Validate a condition (200 whether valid or not)',
         request: {
@@ -51,6 +52,7 @@ export function registerConditionRoutes() {
       createRoute({
         method: 'get',
         path: '/functions',
+        operationId: 'listConditionFunctions',
         tags: ['conditions'],
         summary: 'The functions a condition may use',
         responses: {

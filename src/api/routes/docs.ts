@@ -7,11 +7,30 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
-import type { ApiApp } from '../app.ts';
+import type { ApiApp } from '../router.ts';
 import { problem, problemResponse, STATUS_BY_CODE } from '../problem.ts';
 import { EXAMPLE_REQUEST_ID } from '../schemas.ts';
 
-type Json = Record<string, any>;
+/** The parts of an OpenAPI document that completeDocument reads and writes. */
+interface MediaObject {
+  schema?: { $ref?: string };
+  examples?: Record<string, unknown>;
+}
+interface ResponseObject {
+  description?: string;
+  content?: Partial<Record<string, MediaObject>>;
+}
+interface OperationObject {
+  responses?: Record<string, ResponseObject>;
+  security?: unknown[];
+  requestBody?: { content?: Partial<Record<string, MediaObject>> };
+  parameters?: unknown[];
+}
+interface OpenApiDocument {
+  security?: unknown[];
+  paths?: Record<string, Record<string, OperationObject>>;
+  components?: { schemas?: Partial<Record<string, { properties?: Record<string, unknown> }>> };
+}
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
@@ -25,6 +44,9 @@ const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
 **Request ids.** Every response carries \`X-Request-Id\` (yours, when you send one); the same id is
 in the daemon's log line for the request.`;
+
+/** Apache-2.0, as chosen for the project (package.json states no other license). */
+const LICENSE = { name: 'Apache-2.0', identifier: 'Apache-2.0' };
 
 const TAGS = [
   {
@@ -86,8 +108,8 @@ const RESPONSE_DESCRIPTION: Record<string, string> = {
   '503': 'The database is unavailable; retry later',
 };
 
-function problemExamples(status: string, codes: ErrorCode[]): Json {
-  const examples: Json = {};
+function problemExamples(status: string, codes: ErrorCode[]): Record<string, unknown> {
+  const examples: Record<string, unknown> = {};
   for (const code of codes) {
     const example = EXAMPLE_DETAIL[code];
     if (!example || String(STATUS_BY_CODE[code]) !== status) continue;
@@ -100,7 +122,7 @@ function problemExamples(status: string, codes: ErrorCode[]): Json {
 }
 
 /** Error codes a response of this status may carry on this operation. */
-function codesFor(status: string, operation: Json): ErrorCode[] {
+function codesFor(status: string, operation: OperationObject): ErrorCode[] {
   const all = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).filter(
     (code) => String(STATUS_BY_CODE[code]) === status,
   );
@@ -116,11 +138,13 @@ function codesFor(status: string, operation: Json): ErrorCode[] {
  * operations, 413/415 on operations with a body, 500 everywhere, 503 under /api; every problem
  * response gets an example per error code. Also lists the error codes in the Problem schema.
  */
-export function completeDocument(doc: Json): Json {
+export function completeDocument<T extends object>(document: T): T {
+  // The generator's types describe every OpenAPI object; this walk needs only a few fields.
+  const doc = document as OpenApiDocument;
   const globalSecurity: unknown[] = doc.security ?? [];
-  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
-    for (const operation of Object.values<Json>(item)) {
-      const responses: Json = (operation.responses ??= {});
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      const responses = (operation.responses ??= {});
       const secured = (operation.security ?? globalSecurity).length > 0;
       const wanted = new Set<string>(['500']);
       if (secured) wanted.add('401');
@@ -135,7 +159,7 @@ export function completeDocument(doc: Json): Json {
           },
         };
       }
-      for (const [status, response] of Object.entries<Json>(responses)) {
+      for (const [status, response] of Object.entries(responses)) {
         const media = response.content?.['application/problem+json'];
         if (!media) continue;
         // A route that declared its own examples (its 404s and 409s) knows its errors best.
@@ -153,7 +177,7 @@ export function completeDocument(doc: Json): Json {
       description: 'Machine-readable error code',
     };
   }
-  return doc;
+  return document;
 }
 
 // --- the docs page ---------------------------------------------------------------------------
@@ -255,15 +279,18 @@ export function registerDocsRoutes(app: ApiApp): void {
     scheme: 'bearer',
     description: 'The admin token (ADMIN_TOKEN)',
   });
-  let document: Json | undefined;
+  let document: object | undefined;
   app.get('/openapi.json', (c) => {
     document ??= completeDocument(
       app.getOpenAPI31Document({
         openapi: '3.1.0',
-        info: { title: 'quota-manager', version: '1', description: DESCRIPTION },
+        info: { title: 'quota-manager', version: '1', description: DESCRIPTION, license: LICENSE },
+        // Relative to this document, so "Try it out" and generated clients keep a reverse proxy's
+        // path prefix (`/` would resolve to the proxy's root).
+        servers: [{ url: '.', description: 'This daemon, where this document was fetched from' }],
         security: [{ bearerAuth: [] }],
         tags: TAGS,
-      }) as Json,
+      }),
     );
     return c.json(document);
   });

@@ -1,8 +1,9 @@
 // Liveness and readiness. /healthz says the process serves HTTP; /readyz says its database
 // and gateway answer (load balancers and compose healthchecks use it).
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ApiApp } from '../app.ts';
+import type { ApiApp } from '../router.ts';
 import type { ApiDeps } from '../deps.ts';
+import { probeNotFoundResponse } from '../schemas.ts';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 const ReadySchema = z
@@ -19,11 +20,13 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'checkLiveness',
       tags: ['health'],
       summary: 'Liveness',
       security: [],
       responses: {
         200: { content: { 'application/json': { schema: HealthSchema } }, description: 'Alive' },
+        ...probeNotFoundResponse('/healthz'),
       },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
@@ -32,6 +35,7 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'checkReadiness',
       tags: ['health'],
       summary: 'Readiness (database and gateway)',
       security: [],
@@ -41,6 +45,7 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDeps): void {
           content: { 'application/json': { schema: ReadySchema } },
           description: 'A dependency is down',
         },
+        ...probeNotFoundResponse('/readyz'),
       },
     }),
     async (c) => {

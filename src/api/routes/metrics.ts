@@ -2,11 +2,11 @@
 // exporters, it carries counts and timings, no user data); when ApiDeps.metricsToken is set (the
 // METRICS_TOKEN setting) it requires `Authorization: Bearer <token>` (Prometheus:
 // `authorization: { credentials }`).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
-import type { ApiApp } from '../app.ts';
+import { bearerTokenCheck } from '../bearer-token.ts';
+import type { ApiApp } from '../router.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ProblemSchema } from '../schemas.ts';
 
@@ -19,6 +19,7 @@ quota_manager_grants_total{status="failed"} 3
 const route = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['operations'],
   summary: 'Prometheus metrics',
   description:
@@ -38,17 +39,10 @@ const route = createRoute({
   },
 });
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-function hasToken(header: string | undefined, expected: Buffer): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return match !== null && timingSafeEqual(digest(match[1]!.trim()), expected);
-}
-
 export function registerMetricsRoutes(app: ApiApp, deps: ApiDeps, metrics: Metrics): void {
-  const expected = deps.metricsToken ? digest(deps.metricsToken) : undefined;
+  const hasToken = deps.metricsToken ? bearerTokenCheck(deps.metricsToken) : undefined;
   app.openapi(route, async (c) => {
-    if (expected && !hasToken(c.req.header('authorization'), expected)) {
+    if (hasToken && !hasToken(c.req.header('authorization'))) {
       c.header('WWW-Authenticate', 'Bearer');
       throw new AppError(
         'unauthorized',

@@ -1,9 +1,8 @@
 // /api/v1/strategies — strategy CRUD, runs, previews and the ledger of each strategy.
 import { createRoute, z } from '@hono/zod-openapi';
-import { assertValidStrategy, type Strategy, type StrategyFields } from '../../core/strategy.ts';
-import { newRouter } from '../app.ts';
-import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import type { ApiDeps } from '../deps.ts';
+import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
+import { newRouter } from '../router.ts';
 import {
   duplicateNameResponse,
   ExecutionListQuerySchema,
@@ -25,11 +24,16 @@ import {
   strategyNotFoundResponse,
   StrategyPatchSchema,
   StrategySchema,
-  strategyFieldsFromInput,
+  strategyInputFromBody,
+  strategyPatchFromBody,
 } from '../schemas.ts';
-import { executionJson, strategyJson } from '../serialize.ts';
-
-type StrategyPatch = z.infer<typeof StrategyPatchSchema>;
+import {
+  ledgerEntryJson,
+  previewJson,
+  runResultJson,
+  scanSummaryJson,
+  strategyJson,
+} from '../serialize.ts';
 
 const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
@@ -40,40 +44,11 @@ const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({
 });
 const tags = ['strategies'];
 
-function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
-  const pick = <K extends keyof StrategyPatch, V>(
-    key: K,
-    fallback: V,
-    map: (v: NonNullable<StrategyPatch[K]>) => V,
-  ): V => {
-    if (!(key in patch)) return fallback;
-    const value = patch[key];
-    return (
-      value === null || value === undefined ? null : map(value as NonNullable<StrategyPatch[K]>)
-    ) as V;
-  };
-  return {
-    name: patch.name ?? current.name,
-    title: patch.title ?? current.title,
-    type: patch.type ?? current.type,
-    amount: patch.amount ?? current.amount,
-    model: pick('model', current.model, (v) => v),
-    periodicExpr: pick('periodic_expr', current.periodicExpr, (v) => v),
-    timezone: patch.timezone ?? current.timezone,
-    condition: patch.condition ?? current.condition,
-    enabled: patch.enabled ?? current.enabled,
-    maxExecPerUser: patch.max_exec_per_user ?? current.maxExecPerUser,
-    missedRuns: patch.missed_runs ?? current.missedRuns,
-    maxCatchUp: patch.max_catch_up ?? current.maxCatchUp,
-    startAt: pick('start_at', current.startAt, (v) => new Date(v)),
-    endAt: pick('end_at', current.endAt, (v) => new Date(v)),
-  };
-}
-
 const routes = {
   create: createRoute({
     method: 'post',
     path: '/',
+    operationId: 'createStrategy',
     tags,
     summary: 'Create a strategy',
     request: body(StrategyCreateSchema),
@@ -86,6 +61,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/',
+    operationId: 'listStrategies',
     tags,
     summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
@@ -94,6 +70,7 @@ const routes = {
   scan: createRoute({
     method: 'post',
     path: '/scan',
+    operationId: 'scanStrategies',
     tags,
     summary: 'Run a scan of every enabled strategy now (synchronous)',
     responses: { 200: json(ScanSummarySchema, 'What the scan did'), ...problemResponses },
@@ -101,6 +78,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: '/{id}',
+    operationId: 'getStrategy',
     tags,
     summary: 'Get a strategy',
     request: { params: IdParamSchema },
@@ -113,6 +91,7 @@ const routes = {
   put: createRoute({
     method: 'put',
     path: '/{id}',
+    operationId: 'replaceStrategy',
     tags,
     summary: 'Replace a strategy',
     request: { params: IdParamSchema, ...body(StrategyCreateSchema) },
@@ -126,6 +105,7 @@ const routes = {
   patch: createRoute({
     method: 'patch',
     path: '/{id}',
+    operationId: 'updateStrategy',
     tags,
     summary: 'Change some fields of a strategy',
     request: { params: IdParamSchema, ...body(StrategyPatchSchema) },
@@ -139,6 +119,7 @@ const routes = {
   delete: createRoute({
     method: 'delete',
     path: '/{id}',
+    operationId: 'deleteStrategy',
     tags,
     summary: 'Delete a strategy (its ledger rows are kept for audit)',
     request: { params: IdParamSchema },
@@ -151,6 +132,7 @@ const routes = {
   enable: createRoute({
     method: 'post',
     path: '/{id}/enable',
+    operationId: 'enableStrategy',
     tags,
     summary: 'Enable a strategy',
     request: { params: IdParamSchema },
@@ -163,6 +145,7 @@ const routes = {
   disable: createRoute({
     method: 'post',
     path: '/{id}/disable',
+    operationId: 'disableStrategy',
     tags,
     summary: 'Disable a strategy',
     request: { params: IdParamSchema },
@@ -175,6 +158,7 @@ const routes = {
   run: createRoute({
     method: 'post',
     path: '/{id}/run',
+    operationId: 'runStrategy',
     middleware: [emptyBodyIsNoBody],
     tags,
     summary:
@@ -194,6 +178,7 @@ const routes = {
   preview: createRoute({
     method: 'post',
     path: '/{id}/preview',
+    operationId: 'previewStrategy',
     middleware: [emptyBodyIsNoBody],
     tags,
     summary: 'Dry run: who would be granted now (no side effects)',
@@ -207,6 +192,7 @@ const routes = {
   executions: createRoute({
     method: 'get',
     path: '/{id}/executions',
+    operationId: 'listStrategyExecutions',
     tags,
     summary: "The strategy's grant ledger",
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
@@ -219,6 +205,7 @@ const routes = {
   resolve: createRoute({
     method: 'post',
     path: '/{id}/executions/{execution_id}/resolve',
+    operationId: 'resolveExecution',
     tags,
     summary: 'Resolve a grant whose outcome is unknown (or failed): mark it applied, or retry it',
     request: { params: ExecutionParamSchema, ...body(ResolveBodySchema) },
@@ -231,92 +218,64 @@ const routes = {
   }),
 };
 
-export function registerStrategyRoutes(deps: ApiDeps) {
-  const { strategies, scanner } = deps;
+export function registerStrategyRoutes({ app }: ApiDeps) {
   const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
   return newRouter()
     .openapi(routes.create, async (c) => {
-      const fields = assertValidStrategy(
-        strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone),
-      );
-      return c.json(strategyJson(await strategies.create(fields, deps.clock.now())), 201);
+      const strategy = await app.createStrategy(strategyInputFromBody(c.req.valid('json')));
+      return c.json(strategyJson(strategy), 201);
     })
     .openapi(routes.list, async (c) => {
-      const query = c.req.valid('query');
-      const page = await strategies.list(query);
+      const page = await app.listStrategies(c.req.valid('query'));
       return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
     })
-    .openapi(routes.scan, async (c) => c.json(await scanner.scanNow(), 200))
+    .openapi(routes.scan, async (c) => c.json(scanSummaryJson(await app.scanNow()), 200))
     .openapi(routes.get, async (c) =>
-      c.json(strategyJson(await strategies.get(c.req.valid('param').id)), 200),
+      c.json(strategyJson(await app.getStrategy(c.req.valid('param').id)), 200),
     )
     .openapi(routes.put, async (c) => {
-      const { id } = c.req.valid('param');
-      const input = strategyFieldsFromInput(c.req.valid('json'), deps.defaultTimeZone);
-      await strategies.get(id);
-      const fields = assertValidStrategy(input);
-      return c.json(strategyJson(await strategies.update(id, fields)), 200);
+      const input = strategyInputFromBody(c.req.valid('json'));
+      return c.json(strategyJson(await app.replaceStrategy(c.req.valid('param').id, input)), 200);
     })
     .openapi(routes.patch, async (c) => {
-      const { id } = c.req.valid('param');
-      const fields = assertValidStrategy(applyPatch(await strategies.get(id), c.req.valid('json')));
-      return c.json(strategyJson(await strategies.update(id, fields)), 200);
+      const patch = strategyPatchFromBody(c.req.valid('json'));
+      return c.json(strategyJson(await app.patchStrategy(c.req.valid('param').id, patch)), 200);
     })
     .openapi(routes.delete, async (c) => {
-      await strategies.delete(c.req.valid('param').id);
+      await app.deleteStrategy(c.req.valid('param').id);
       return c.body(null, 204);
     })
     .openapi(routes.enable, async (c) =>
-      c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, true)), 200),
+      c.json(strategyJson(await app.setStrategyEnabled(c.req.valid('param').id, true)), 200),
     )
     .openapi(routes.disable, async (c) =>
-      c.json(strategyJson(await strategies.setEnabled(c.req.valid('param').id, false)), 200),
+      c.json(strategyJson(await app.setStrategyEnabled(c.req.valid('param').id, false)), 200),
     )
     .openapi(routes.run, async (c) => {
-      const strategy = await strategies.get(c.req.valid('param').id);
+      const strategy = await app.getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      if (!strategy.enabled) {
-        return c.json(
-          {
-            strategies: 0,
-            matched: 0,
-            granted: 0,
-            skipped: 0,
-            failed: 0,
-            duration_ms: 0,
-            occurrence: null,
-          },
-          200,
-        );
-      }
-      return c.json(await scanner.runNow(strategy, requested), 200);
+      return c.json(runResultJson(await app.runStrategyNow(strategy, requested)), 200);
     })
     .openapi(routes.preview, async (c) => {
-      const strategy = await strategies.get(c.req.valid('param').id);
+      const strategy = await app.getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(await scanner.preview(strategy, requested), 200);
+      return c.json(previewJson(await app.previewStrategy(strategy, requested)), 200);
     })
     .openapi(routes.resolve, async (c) => {
       const { id, execution_id: executionId } = c.req.valid('param');
-      const row = await deps.executions.resolve(
-        id,
-        executionId,
-        c.req.valid('json').resolution,
-        deps.clock.now(),
-      );
-      deps.logger.info('grant resolved by operator', {
-        strategy_id: id,
-        execution_id: executionId,
-        status: row.status,
-      });
-      return c.json(executionJson(row), 200);
+      const { resolution } = c.req.valid('json');
+      const entry = await app.resolveLedgerEntry(id, executionId, resolution);
+      return c.json(ledgerEntryJson(entry), 200);
     })
     .openapi(routes.executions, async (c) => {
-      const { id } = c.req.valid('param');
-      await strategies.get(id);
       const { user_id: userId, status, limit, offset } = c.req.valid('query');
-      const page = await deps.executions.list({ strategyId: id, userId, status, limit, offset });
-      return c.json({ items: page.items.map(executionJson), total: page.total }, 200);
+      const page = await app.strategyLedger(c.req.valid('param').id, {
+        userId,
+        status,
+        limit,
+        offset,
+      });
+      return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
     });
 }
 

@@ -1,11 +1,10 @@
 // /api/v1/users — how operators feed user_info. Users are written with the shape they are read with.
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError, notFound } from '../../core/errors.ts';
-import { newRouter } from '../app.ts';
+import { AppError } from '../../core/errors.ts';
 import type { ApiDeps } from '../deps.ts';
+import { newRouter } from '../router.ts';
 import {
   problemResponses,
-  UserBulkItemSchema,
   UserBulkSchema,
   UserIdParamSchema,
   UserPutSchema,
@@ -15,14 +14,15 @@ import {
   userUpsertFromInput,
   UserWithGrantsSchema,
 } from '../schemas.ts';
-import { executionJson, userJson } from '../serialize.ts';
+import { ledgerEntryJson, userJson } from '../serialize.ts';
 
-export function registerUserRoutes(deps: ApiDeps) {
+export function registerUserRoutes({ app }: ApiDeps) {
   return newRouter()
     .openapi(
       createRoute({
         method: 'post',
         path: '/bulk',
+        operationId: 'upsertUsers',
         tags: ['users'],
         summary: 'Upsert many users at once (all or nothing)',
         request: {
@@ -37,20 +37,8 @@ export function registerUserRoutes(deps: ApiDeps) {
         },
       }),
       async (c) => {
-        const users = c.req.valid('json');
-        const seen = new Set<string>();
-        const duplicates = users
-          .map((u, index) => ({ id: u.id, index }))
-          .filter(({ id }) => seen.size === seen.add(id).size);
-        if (duplicates.length > 0) {
-          throw new AppError(
-            'validation_failed',
-            'a user id appears more than once',
-            duplicates.map((d) => ({ field: `${d.index}.id`, message: `duplicate id "${d.id}"` })),
-          );
-        }
-        const upserted = await deps.users.upsertMany(
-          users.map(({ id, ...fields }) => userUpsertFromInput(id, fields)),
+        const upserted = await app.upsertUsers(
+          c.req.valid('json').map(({ id, ...fields }) => userUpsertFromInput(id, fields)),
         );
         return c.json({ upserted }, 200);
       },
@@ -59,6 +47,7 @@ export function registerUserRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/{id}',
+        operationId: 'upsertUser',
         tags: ['users'],
         summary: 'Create or update a user',
         request: {
@@ -81,13 +70,14 @@ export function registerUserRoutes(deps: ApiDeps) {
             { field: 'id', message: `expected "${id}"` },
           ]);
         }
-        return c.json(userJson(await deps.users.upsert(userUpsertFromInput(id, fields))), 200);
+        return c.json(userJson(await app.upsertUser(userUpsertFromInput(id, fields))), 200);
       },
     )
     .openapi(
       createRoute({
         method: 'get',
         path: '/{id}',
+        operationId: 'getUser',
         tags: ['users'],
         summary: `A user, with their latest ${USER_GRANTS_SHOWN} grants (newest first)`,
         request: { params: UserIdParamSchema },
@@ -102,18 +92,11 @@ export function registerUserRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const user = await deps.users.get(id);
-        if (!user) throw notFound('user', id);
-        const grants = await deps.executions.list({
-          userId: id,
-          limit: USER_GRANTS_SHOWN,
-          offset: 0,
-          newestFirst: true,
-        });
+        const { user, grants } = await app.getUser(id, USER_GRANTS_SHOWN);
         return c.json(
           {
             ...userJson(user),
-            grants: grants.items.map(executionJson),
+            grants: grants.items.map(ledgerEntryJson),
             grants_total: grants.total,
           },
           200,

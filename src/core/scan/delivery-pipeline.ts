@@ -8,8 +8,8 @@
 // Exactly-once is unchanged: every grant entering the queue was already claimed (its ledger row
 // exists), each is sent at most once by this run, and grants taken back by `stop` were never
 // sent.
-import type { Grant, GrantOutcome } from '../ledger.ts';
-import type { InteractiveWork } from './ports.ts';
+import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import type { InteractiveWork } from '../ports/runtime-services.ts';
 
 export interface DeliveryPipelineOptions {
   /** Gateway calls in flight at most. */
@@ -31,10 +31,10 @@ export interface DeliveryPipelineOptions {
 }
 
 export class DeliveryPipeline {
-  private queue: Grant[] = [];
+  private queue: ClaimedEntry[] = [];
   private head = 0;
   private inFlight = 0;
-  private outcomes: GrantOutcome[] = [];
+  private outcomes: DeliveryOutcome[] = [];
   private recording: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private roomWaiters: (() => void)[] = [];
@@ -42,8 +42,8 @@ export class DeliveryPipeline {
   private heldBack = false;
 
   constructor(
-    private readonly deliver: (grant: Grant) => Promise<GrantOutcome>,
-    private readonly record: (outcomes: GrantOutcome[]) => Promise<void>,
+    private readonly deliver: (grant: ClaimedEntry) => Promise<DeliveryOutcome>,
+    private readonly record: (outcomes: DeliveryOutcome[]) => Promise<void>,
     private readonly options: DeliveryPipelineOptions,
   ) {}
 
@@ -60,7 +60,7 @@ export class DeliveryPipeline {
    * writing earlier outcomes failed: the producer must not claim more when the ledger cannot
    * take what was already sent.
    */
-  async submit(grants: readonly Grant[]): Promise<void> {
+  async submit(grants: readonly ClaimedEntry[]): Promise<void> {
     this.throwIfFailed();
     for (const grant of grants) this.queue.push(grant);
     this.startWorkers();
@@ -74,7 +74,7 @@ export class DeliveryPipeline {
    * Takes back every grant not yet sent (they stay claimed: the caller releases their rows or
    * leaves them for the next run) and returns them. Calls already in flight carry on.
    */
-  takeBackQueued(): Grant[] {
+  takeBackQueued(): ClaimedEntry[] {
     const unsent = this.queue.slice(this.head);
     this.queue = [];
     this.head = 0;
@@ -124,7 +124,7 @@ export class DeliveryPipeline {
     }
   }
 
-  private finished(outcome: GrantOutcome): void {
+  private finished(outcome: DeliveryOutcome): void {
     this.inFlight--;
     this.outcomes.push(outcome);
     if (this.outcomes.length >= this.options.recordBatch) this.flush();

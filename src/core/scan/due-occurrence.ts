@@ -1,7 +1,7 @@
 // Which occurrences of a strategy a tick should work on. Pure: strategy + instants in, answer out.
+import type { DueOccurrence } from '../model/run-result.ts';
+import type { Strategy } from '../model/strategy.ts';
 import { latestOccurrence, occurrenceKey, SINGLE_OCCURRENCE } from '../schedule.ts';
-import type { Strategy } from '../strategy.ts';
-import type { DueOccurrence } from './run-strategy.ts';
 
 export interface DuePlan {
   due: DueOccurrence[];

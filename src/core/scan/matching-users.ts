@@ -4,14 +4,9 @@
 // finished in memory. Memory is bounded by the page size (two pages: one is read ahead) plus
 // one id per page (the revisit guard), never by the number of users.
 import { evaluate, toDatabaseFilter, type ConditionAst } from '../../condition/index.ts';
-import type { Strategy } from '../strategy.ts';
-import {
-  ScanOrderError,
-  type GrantGateway,
-  type InteractiveWork,
-  type ScanLogger,
-  type ScanStore,
-} from './ports.ts';
+import type { Strategy } from '../model/strategy.ts';
+import { ScanOrderError } from '../ports/scan-store.ts';
+import type { RunDeps } from './run-deps.ts';
 
 export interface MatchedPage {
   /** Users for whom the condition is TRUE and who have no grant for the occurrence. */
@@ -20,20 +15,11 @@ export interface MatchedPage {
   capped: string[];
 }
 
-export interface MatchingDeps {
-  store: ScanStore;
-  gateway: GrantGateway;
-  logger: ScanLogger;
-  pageSize: number;
-  /**
-   * false evaluates the whole condition in memory on every user instead of letting SQL filter
-   * (the store is then asked for every user without a grant). Only the benchmarks turn it off,
-   * to measure what push-down saves; the answer is the same either way.
-   */
-  pushDown?: boolean;
-  /** Its `idle()` is awaited before each page is read (see RunDeps.interactive). */
-  interactive?: InteractiveWork;
-}
+/** What matching needs of the scan's dependencies (previews pass no lease, no pipeline). */
+export type MatchingDeps = Pick<
+  RunDeps,
+  'store' | 'gateway' | 'logger' | 'pageSize' | 'pushDown' | 'interactive'
+>;
 
 export async function* matchingUsers(
   strategy: Strategy,
@@ -45,25 +31,7 @@ export async function* matchingUsers(
     deps.pushDown === false
       ? { where: {}, exact: false }
       : toDatabaseFilter(condition, { timeZone: strategy.timezone });
-  const quotaCache = new Map<string, number | null>();
-  const quota = async (userId: string): Promise<number | null> => {
-    if (!quotaCache.has(userId)) {
-      try {
-        quotaCache.set(userId, await deps.gateway.getQuota(userId));
-      } catch (error) {
-        // Unknown quota → the quota-* predicate is UNKNOWN → not granted now; a later scan
-        // sees the user again because no ledger row was written.
-        deps.logger.warn('quota lookup failed', {
-          user_id: userId,
-          strategy_id: strategy.id,
-          error: (error as Error).message,
-        });
-        quotaCache.set(userId, null);
-      }
-    }
-    return quotaCache.get(userId) ?? null;
-  };
-
+  const quota = quotaLookup(strategy, deps);
   const page = async (afterUserId: string | null) => {
     await deps.interactive?.idle();
     return deps.store.findCandidates({
@@ -108,18 +76,48 @@ export async function* matchingUsers(
         if ((await evaluate(condition, user, { timeZone: strategy.timezone, quota })) === 'TRUE')
           matched.push(user.id);
       }
-      quotaCache.clear();
+      quota.forget();
     }
-    let capped: string[] = [];
-    if (strategy.maxExecPerUser > 0 && matched.length > 0) {
-      const counts = await deps.store.countCountedGrants(strategy.id, matched);
-      capped = matched.filter((id) => (counts.get(id) ?? 0) >= strategy.maxExecPerUser);
-      if (capped.length > 0) {
-        const cappedSet = new Set(capped);
-        matched = matched.filter((id) => !cappedSet.has(id));
-      }
-    }
-    yield { matched, capped };
+    yield await capByMaxExec(strategy, matched, deps);
     if (users.length < deps.pageSize) return;
   }
+}
+
+/**
+ * Quotas read from the gateway for quota-le/quota-ge, remembered for one page. An unknown quota
+ * makes the predicate UNKNOWN → not granted now; a later scan sees the user again because no
+ * ledger row was written.
+ */
+function quotaLookup(strategy: Strategy, deps: MatchingDeps) {
+  const cache = new Map<string, number | null>();
+  const lookup = async (userId: string): Promise<number | null> => {
+    if (!cache.has(userId)) {
+      try {
+        cache.set(userId, await deps.gateway.getQuota(userId));
+      } catch (error) {
+        deps.logger.warn('quota lookup failed', {
+          user_id: userId,
+          strategy_id: strategy.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        cache.set(userId, null);
+      }
+    }
+    return cache.get(userId) ?? null;
+  };
+  return Object.assign(lookup, { forget: () => cache.clear() });
+}
+
+/** Splits off the users whose counted grants already reach max_exec_per_user. */
+async function capByMaxExec(
+  strategy: Strategy,
+  matched: string[],
+  deps: MatchingDeps,
+): Promise<MatchedPage> {
+  if (strategy.maxExecPerUser <= 0 || matched.length === 0) return { matched, capped: [] };
+  const counts = await deps.store.countCountedEntries(strategy.id, matched);
+  const capped = matched.filter((id) => (counts.get(id) ?? 0) >= strategy.maxExecPerUser);
+  if (capped.length === 0) return { matched, capped };
+  const cappedSet = new Set(capped);
+  return { matched: matched.filter((id) => !cappedSet.has(id)), capped };
 }

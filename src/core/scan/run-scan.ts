@@ -1,29 +1,17 @@
-// One scan: every enabled strategy, its due occurrence, one after another. Strategies are run
+// One scan: every enabled strategy, its due occurrences, one after another. Strategies are run
 // sequentially on purpose: each one already fans out to the gateway with bounded concurrency,
 // and a lease per strategy lets several replicas share the work.
-import type { Strategy } from '../strategy.ts';
-import { planOccurrences } from './due-occurrence.ts';
-import {
-  runStrategy,
-  type DueOccurrence,
-  type RunDeps,
-  type StrategyRunResult,
-} from './run-strategy.ts';
-
-export interface ScanSummary {
-  strategies: number;
-  matched: number;
-  granted: number;
-  skipped: number;
-  failed: number;
-  duration_ms: number;
-}
+import type { ScanSummary, StrategyRunResult } from '../model/run-result.ts';
+import type { Strategy } from '../model/strategy.ts';
+import { dueForTick } from './occurrence-policy.ts';
+import type { RunDeps } from './run-deps.ts';
+import { runStrategy } from './run-strategy.ts';
 
 export async function runScan(
   deps: RunDeps,
   options: { shouldStop?: () => boolean } = {},
 ): Promise<ScanSummary> {
-  const started = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const startedAt = performance.now();
   const strategies = await deps.store.listEnabledStrategies().catch((error: unknown) => {
     deps.observer?.scanFailed(performance.now() - startedAt);
@@ -32,22 +20,19 @@ export async function runScan(
   const results: StrategyRunResult[] = [];
   for (const strategy of strategies) {
     if (options.shouldStop?.()) break;
-    results.push(await runOne(strategy, deps, started));
+    results.push(await runOne(strategy, deps, now));
   }
   const summary = summarize(results, performance.now() - startedAt);
-  deps.logger.info('scan finished', { ...summary });
+  const { durationMs, ...counts } = summary;
+  deps.logger.info('scan finished', { ...counts, duration_ms: durationMs });
   deps.observer?.scanFinished(summary);
   return summary;
 }
 
-async function runOne(
-  strategy: Strategy,
-  deps: RunDeps,
-  nowMs: number,
-): Promise<StrategyRunResult> {
+async function runOne(strategy: Strategy, deps: RunDeps, now: Date): Promise<StrategyRunResult> {
   let occurrence: string | null = null;
   try {
-    const due = await dueNow(strategy, deps, nowMs);
+    const due = await dueForTick(strategy, deps, now);
     occurrence = due.at(-1)?.occurrence ?? null;
     return await runStrategy(strategy, due, deps);
   } catch (error) {
@@ -55,7 +40,7 @@ async function runOne(
     deps.logger.error('strategy run failed', {
       strategy_id: strategy.id,
       occurrence,
-      error: (error as Error).message,
+      error: error instanceof Error ? error.message : String(error),
     });
     return {
       strategyId: strategy.id,
@@ -69,37 +54,6 @@ async function runOne(
   }
 }
 
-/** Due occurrences that are not done yet, oldest first; warns when max_catch_up cut some. */
-async function dueNow(strategy: Strategy, deps: RunDeps, nowMs: number): Promise<DueOccurrence[]> {
-  if (strategy.type !== 'periodic') return planOccurrences(strategy, new Date(nowMs)).due;
-  const lastRecorded =
-    strategy.missedRuns === 'catch_up'
-      ? await deps.store.latestRecordedOccurrence(strategy.id)
-      : null;
-  const plan = planOccurrences(strategy, new Date(nowMs), lastRecorded);
-  if (plan.cut > 0) {
-    deps.logger.warn('missed occurrences beyond max_catch_up were skipped', {
-      strategy_id: strategy.id,
-      max_catch_up: strategy.maxCatchUp,
-      oldest_kept: plan.due[0]?.occurrence,
-    });
-  }
-  const due = [...plan.due];
-  // An occurrence that was opened but never finished (crash, outage) is finished first.
-  if (
-    lastRecorded &&
-    !due.some((d) => d.occurrence === lastRecorded) &&
-    !(await deps.store.isOccurrenceDone(strategy.id, lastRecorded))
-  ) {
-    due.unshift({ occurrence: lastRecorded, catchUp: true });
-  }
-  const open: DueOccurrence[] = [];
-  for (const item of due) {
-    if (!(await deps.store.isOccurrenceDone(strategy.id, item.occurrence))) open.push(item);
-  }
-  return open;
-}
-
 export function summarize(results: StrategyRunResult[], durationMs: number): ScanSummary {
   const summary: ScanSummary = {
     strategies: 0,
@@ -107,7 +61,7 @@ export function summarize(results: StrategyRunResult[], durationMs: number): Sca
     granted: 0,
     skipped: 0,
     failed: 0,
-    duration_ms: Math.round(durationMs),
+    durationMs: Math.round(durationMs),
   };
   for (const result of results) {
     if (result.leased) summary.strategies++;

@@ -1,0 +1,206 @@
+// Shared pieces of the request and response schemas: problem details, ids, pages, text.
+// The same zod schemas validate requests and generate the OpenAPI document
+// (@hono/zod-openapi), so the docs cannot drift from the behaviour.
+import { z } from '@hono/zod-openapi';
+import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
+import { isStorableInstant, textProblem } from '../../core/storable-values.ts';
+import { problem } from '../problem.ts';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    request_id: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().optional(),
+          line: z.number().int().optional(),
+          column: z.number().int().optional(),
+          length: z.number().int().optional(),
+          code: z.string().optional(),
+          message: z.string(),
+          expected: z.array(z.string()).optional(),
+          suggestion: z.string().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi('Problem', {
+    example: {
+      type: 'https://quota-manager.dev/problems/invalid-condition',
+      title: 'Invalid condition',
+      status: 400,
+      detail: 'The condition is not valid',
+      code: 'invalid_condition',
+      errors: [
+        {
+          field: 'condition',
+          line: 1,
+          column: 9,
+          length: 4,
+          code: 'unknown_function',
+          message: 'unknown function "is-vp"; did you mean "is-vip"?',
+        },
+      ],
+    },
+  });
+
+export const problemResponses = {
+  400: {
+    description: 'Invalid input',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  401: {
+    description: 'Missing or wrong admin token',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+} as const;
+
+/** The request id of documented error examples. */
+export const EXAMPLE_REQUEST_ID = '5f0c1f3e-8a0b-4d55-9c1e-2b7a9f6c4d21';
+
+interface ProblemExample {
+  code: ErrorCode;
+  detail: string;
+  errors?: ErrorDetail[];
+}
+
+/**
+ * An error response as one route produces it: its own description and one example per way it
+ * happens there. (Responses every route shares, such as 400 and 401 above, get their examples
+ * from the document's completion in routes/docs.ts, which keeps the examples declared here.)
+ */
+export function routeProblem(description: string, examples: Record<string, ProblemExample>) {
+  return {
+    description,
+    content: {
+      'application/problem+json': {
+        schema: ProblemSchema,
+        examples: Object.fromEntries(
+          Object.entries(examples).map(([name, e]) => [
+            name,
+            {
+              summary: e.code,
+              value: problem(e.code, e.detail, e.errors ?? [], EXAMPLE_REQUEST_ID),
+            },
+          ]),
+        ),
+      },
+    },
+  };
+}
+
+export const strategyNotFoundResponse = {
+  404: routeProblem('No strategy has this id', {
+    not_found: { code: 'not_found', detail: 'strategy 42 does not exist' },
+  }),
+};
+/**
+ * The health probes have no client error of their own; the 4xx a client can meet on their path is
+ * the one for a method they do not serve.
+ */
+export const probeNotFoundResponse = (path: string) => ({
+  404: routeProblem(`${path} serves GET (and HEAD) only; any other method answers not_found`, {
+    not_found: { code: 'not_found', detail: `no route for POST ${path}` },
+  }),
+});
+export const userNotFoundResponse = {
+  404: routeProblem('No user has this id', {
+    not_found: { code: 'not_found', detail: 'user user001 does not exist' },
+  }),
+};
+export const executionNotFoundResponse = {
+  404: routeProblem('The strategy has no ledger row with this id', {
+    not_found: { code: 'not_found', detail: 'execution 42 does not exist' },
+  }),
+};
+export const duplicateNameResponse = {
+  409: routeProblem('Another strategy already has this name', {
+    conflict: {
+      code: 'conflict',
+      detail: 'a strategy named "daily-star-reward" already exists',
+      errors: [{ field: 'name', message: 'already in use' }],
+    },
+  }),
+};
+export const runConflictResponse = {
+  409: routeProblem(
+    "Nothing was run. `conflict`: another process (a scan here, or another replica) holds the strategy's lease; try again when it is done. " +
+      '`occurrence_done`: the occurrence (the one due now, or the one requested) is already done — a done occurrence is never scanned for users ' +
+      'again, since ledger retention may have removed the rows that prevent a second grant — and the strategy has no pending or failed grants to settle.',
+    {
+      lease_held: {
+        code: 'conflict',
+        detail: 'strategy 42 is being scanned by another process; try again',
+      },
+      occurrence_done: {
+        code: 'occurrence_done',
+        detail:
+          'occurrence 2026-03-01T08:00:00.000Z of strategy 42 is already done: a done occurrence is not scanned again, and the strategy has no pending or failed grants to settle',
+      },
+    },
+  ),
+};
+export const resolveConflictResponse = {
+  409: routeProblem(
+    'The ledger row is neither unknown nor failed (already applied, or still pending): there is nothing to resolve',
+    {
+      conflict: {
+        code: 'conflict',
+        detail: 'execution 42 is applied; only unknown or failed grants can be resolved',
+      },
+    },
+  ),
+};
+
+/**
+ * An ISO 8601 instant with an offset, inside the range every database stores
+ * (STORABLE_INSTANTS): `9999-12-31T23:00:00-05:00` is a valid ISO string but year 10000 in UTC.
+ */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => isStorableInstant(Date.parse(v)), {
+    error: 'must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+    params: { code: 'date_out_of_range' },
+  });
+
+/**
+ * Text an operator sends, refused when a database cannot store it as sent (textProblem): a NUL
+ * fails the write on PostgreSQL (a 500), and half of a surrogate pair would be stored as U+FFFD.
+ * Conditions are plain strings instead: their parser reports the same characters with a line
+ * and column.
+ */
+export const text = () =>
+  z.string().superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          problem.code === 'nul_character'
+            ? `must not contain NUL characters (at index ${problem.index})`
+            : `must not contain half of a UTF-16 surrogate pair (at index ${problem.index})`,
+        params: { code: problem.code },
+      });
+  });
+
+export const IdParamSchema = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
+
+export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const PaginationShape = {
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+export const listOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int() });

@@ -1,0 +1,145 @@
+// Strategy requests and responses, and the conversion of a validated body to the core's input.
+import { z } from '@hono/zod-openapi';
+import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
+import { isWholeCents } from '../../core/storable-values.ts';
+import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
+
+/**
+ * Amount: at least 0.01, a whole number of cents (decided on its decimal form, not with a float
+ * tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`positive()` alone
+ * would let 5e-324 through and store it as 0.00.)
+ */
+const Amount = z
+  .number()
+  .min(0.01)
+  .max(999_999_999_999)
+  .refine(isWholeCents, {
+    error: 'at most two decimals: a whole number of cents',
+    params: { code: 'amount_precision' },
+  });
+
+const StrategyFieldsShape = {
+  name: text().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
+  title: text().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
+  type: z.enum(['single', 'periodic']),
+  amount: Amount.openapi({ example: 5 }),
+  model: text().trim().min(1).max(200).nullable().optional(),
+  periodic_expr: text()
+    .trim()
+    .min(1)
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ example: '0 8 * * *' }),
+  timezone: text().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
+  // A plain string: the parser reports NULs and unpaired surrogates with a line and column.
+  condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
+  enabled: z.boolean().optional(),
+  max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
+  missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({
+    description:
+      'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
+  }),
+  max_catch_up: z.number().int().min(1).max(1000).optional(),
+  start_at: isoDateTime.nullable().optional(),
+  end_at: isoDateTime.nullable().optional(),
+};
+
+export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
+type StrategyBody = Partial<z.infer<typeof StrategyCreateSchema>>;
+
+/**
+ * A validated body (snake_case, ISO strings) → the core's input. Only the keys the body has are
+ * set, so the same conversion serves a create (defaults are the core's) and a patch (absent
+ * keys keep their value, null clears).
+ */
+export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
+  const patch: StrategyPatch = {};
+  const date = (value: string | null | undefined) => (value ? new Date(value) : null);
+  if (body.name !== undefined) patch.name = body.name;
+  if (body.title !== undefined) patch.title = body.title;
+  if (body.type !== undefined) patch.type = body.type;
+  if (body.amount !== undefined) patch.amount = body.amount;
+  if ('model' in body) patch.model = body.model ?? null;
+  if ('periodic_expr' in body) patch.periodicExpr = body.periodic_expr ?? null;
+  if (body.timezone !== undefined) patch.timezone = body.timezone;
+  if (body.condition !== undefined) patch.condition = body.condition;
+  if (body.enabled !== undefined) patch.enabled = body.enabled;
+  if (body.max_exec_per_user !== undefined) patch.maxExecPerUser = body.max_exec_per_user;
+  if (body.missed_runs !== undefined) patch.missedRuns = body.missed_runs;
+  if (body.max_catch_up !== undefined) patch.maxCatchUp = body.max_catch_up;
+  if ('start_at' in body) patch.startAt = date(body.start_at);
+  if ('end_at' in body) patch.endAt = date(body.end_at);
+  return patch;
+}
+
+/** A validated create/replace body → the core's input. */
+export function strategyInputFromBody(body: z.infer<typeof StrategyCreateSchema>): StrategyInput {
+  const { name, title, type, amount, condition } = body;
+  return { ...strategyPatchFromBody(body), name, title, type, amount, condition };
+}
+
+export const StrategyPatchSchema = z
+  .strictObject(StrategyFieldsShape)
+  .partial()
+  .openapi('StrategyPatch');
+
+export const StrategySchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    title: z.string(),
+    type: z.enum(['single', 'periodic']),
+    amount: z.number(),
+    model: z.string().nullable(),
+    periodic_expr: z.string().nullable(),
+    timezone: z.string(),
+    condition: z.string(),
+    enabled: z.boolean(),
+    max_exec_per_user: z.number().int(),
+    missed_runs: z.enum(['skip', 'catch_up']),
+    max_catch_up: z.number().int(),
+    start_at: z.string().nullable(),
+    end_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Strategy');
+
+export const StrategyListQuerySchema = z.strictObject({
+  type: z.enum(['single', 'periodic']).optional(),
+  enabled: booleanQuery.optional(),
+  ...PaginationShape,
+});
+
+export const ScanSummarySchema = z
+  .object({
+    strategies: z.number().int(),
+    matched: z.number().int(),
+    granted: z.number().int(),
+    skipped: z.number().int(),
+    failed: z.number().int(),
+    duration_ms: z.number().int(),
+  })
+  .openapi('ScanSummary');
+
+export const RunBodySchema = z
+  .strictObject({ occurrence: isoDateTime.optional() })
+  .openapi('RunRequest');
+export const RunResultSchema = ScanSummarySchema.extend({
+  occurrence: z.string().nullable(),
+}).openapi('RunResult');
+
+export const PreviewSchema = z
+  .object({
+    occurrence: z.string().nullable(),
+    occurrence_done: z.boolean().openapi({
+      description:
+        'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
+    }),
+    matched: z.number().int(),
+    would_grant: z.number().int(),
+    total_amount: z.number(),
+    sample_user_ids: z.array(z.string()),
+  })
+  .openapi('Preview');

@@ -1,0 +1,77 @@
+// User requests and responses, and the conversion of a validated body to the core's upsert.
+import { z } from '@hono/zod-openapi';
+import type { UserUpsert } from '../../core/model/user.ts';
+import { isoDateTime, text } from './common.ts';
+import { ExecutionSchema } from './ledger.ts';
+
+const userIdString = text().min(1).max(128);
+export const UserFieldsShape = {
+  name: text().max(200).nullable().optional(),
+  github_username: text().max(200).nullable().optional(),
+  email: text().max(320).nullable().optional(),
+  phone: text().max(64).nullable().optional(),
+  vip: z.number().int().min(0).max(1000).optional(),
+  org: text().max(200).nullable().optional(),
+  github_stars: z.array(text().min(1).max(300)).max(10_000).optional(),
+  register_time: isoDateTime.nullable().optional(),
+  access_time: isoDateTime.nullable().optional(),
+};
+/** PUT /users/:id body: the id may be repeated in the body but must then agree with the path. */
+export const UserPutSchema = z
+  .strictObject({ id: userIdString.optional(), ...UserFieldsShape })
+  .openapi('UserInput');
+export const UserBulkItemSchema = z.strictObject({ id: userIdString, ...UserFieldsShape });
+export const UserBulkSchema = z.array(UserBulkItemSchema).max(10_000).openapi('UserBulkInput');
+
+/**
+ * A validated API-shaped user (snake_case, ISO strings) → the repository's upsert; shared by the
+ * API and the CLI's imports. Fields the input leaves out are left out of the upsert too, so they
+ * keep their stored values.
+ */
+export function userUpsertFromInput(
+  id: string,
+  input: Omit<z.infer<typeof UserBulkItemSchema>, 'id'>,
+): UserUpsert {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  const upsert: UserUpsert = { id };
+  if (input.name !== undefined) upsert.name = input.name;
+  if (input.github_username !== undefined) upsert.githubUsername = input.github_username;
+  if (input.email !== undefined) upsert.email = input.email;
+  if (input.phone !== undefined) upsert.phone = input.phone;
+  if (input.vip !== undefined) upsert.vip = input.vip;
+  if (input.org !== undefined) upsert.org = input.org;
+  if (input.github_stars !== undefined) upsert.githubStars = input.github_stars;
+  if (input.register_time !== undefined) upsert.registerTime = date(input.register_time);
+  if (input.access_time !== undefined) upsert.accessTime = date(input.access_time);
+  return upsert;
+}
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    github_username: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    vip: z.number().int(),
+    org: z.string().nullable(),
+    github_stars: z.array(z.string()),
+    register_time: z.string().nullable(),
+    access_time: z.string().nullable(),
+  })
+  .openapi('User');
+
+/** How many grants GET /users/:id shows: the latest; the whole history is GET /users/:id/grants. */
+export const USER_GRANTS_SHOWN = 100;
+export const UserWithGrantsSchema = UserSchema.extend({
+  grants: z.array(ExecutionSchema).openapi({
+    description: `The user's latest ${USER_GRANTS_SHOWN} grants across strategies, newest first (fewer when there are fewer). The whole history, paged: GET /api/v1/users/{id}/grants.`,
+  }),
+  grants_total: z.number().int().openapi({
+    description:
+      'How many grants the user has in all (more than `grants` holds when over the limit)',
+  }),
+}).openapi('UserWithGrants');
+export const UserIdParamSchema = z.object({
+  id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }),
+});

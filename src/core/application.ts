@@ -1,0 +1,70 @@
+// The application layer's table of contents: every use case, bound to its dependencies. The
+// API, the CLI and the scheduler call these and nothing below them. A new use case is a file in
+// use-cases/ plus one line here.
+import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
+import type { Strategy, StrategyInput, StrategyPatch } from './model/strategy.ts';
+import type { UserUpsert } from './model/user.ts';
+import type { StrategyListFilter } from './ports/stores.ts';
+import { allStrategies, findStrategy } from './use-cases/all-strategies.ts';
+import { createStrategy } from './use-cases/create-strategy.ts';
+import type { CoreDeps } from './use-cases/deps.ts';
+import { grantStats, strategyStats } from './use-cases/grant-stats.ts';
+import { resolveLedgerEntry, strategyLedger, userLedger } from './use-cases/ledger.ts';
+import {
+  deleteStrategy,
+  getStrategy,
+  listStrategies,
+  setStrategyEnabled,
+} from './use-cases/manage-strategy.ts';
+import { getUser, importUserBatch, upsertUser, upsertUsers } from './use-cases/manage-users.ts';
+import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
+import { previewStrategy, runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
+
+type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
+
+export function createApplication(deps: CoreDeps) {
+  return {
+    // Strategies
+    createStrategy: (input: StrategyInput) => createStrategy(deps, input),
+    replaceStrategy: (id: number, input: StrategyInput) => replaceStrategy(deps, id, input),
+    patchStrategy: (id: number, patch: StrategyPatch) => patchStrategy(deps, id, patch),
+    getStrategy: (id: number) => getStrategy(deps, id),
+    findStrategy: (idOrName: string) => findStrategy(deps.strategies, idOrName),
+    listStrategies: (filter: StrategyListFilter) => listStrategies(deps, filter),
+    allStrategies: (filter: { enabled?: boolean } = {}) => allStrategies(deps.strategies, filter),
+    setStrategyEnabled: (id: number, enabled: boolean) => setStrategyEnabled(deps, id, enabled),
+    deleteStrategy: (id: number) => deleteStrategy(deps, id),
+    // Scans, runs, previews
+    scanNow: () => scanNow(deps),
+    runStrategyNow: (strategy: Strategy, occurrence?: Date) =>
+      runStrategyNow(deps, strategy, occurrence),
+    previewStrategy: (strategy: Strategy, occurrence?: Date) =>
+      previewStrategy(deps, strategy, occurrence),
+    // The ledger
+    strategyLedger: (id: number, query: PageQuery & { userId?: string }) =>
+      strategyLedger(deps, id, query),
+    userLedger: (userId: string, query: PageQuery) => userLedger(deps, userId, query),
+    resolveLedgerEntry: (strategyId: number, id: number, resolution: Resolution) =>
+      resolveLedgerEntry(deps, strategyId, id, resolution),
+    pruneLedger: (options: Pick<PruneOptions, 'before' | 'dryRun' | 'onStart' | 'onProgress'>) =>
+      pruneLedger({
+        ...options,
+        ledger: deps.ledger,
+        strategies: deps.strategies,
+        clock: deps.clock,
+      }),
+    // Users
+    upsertUser: (user: UserUpsert) => upsertUser(deps, user),
+    upsertUsers: (users: UserUpsert[]) => upsertUsers(deps, users),
+    importUserBatch: (users: UserUpsert[]) => importUserBatch(deps, users),
+    getUser: (id: string, grants: number) => getUser(deps, id, grants),
+    // Statistics
+    grantStats: () => grantStats(deps),
+    strategyStats: (id: number, options: { next: number; last: number }) =>
+      strategyStats(deps, id, options),
+  };
+}
+
+/** What the API, the CLI and the scheduler see of the core. */
+export type Application = ReturnType<typeof createApplication>;

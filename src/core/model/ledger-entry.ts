@@ -1,0 +1,52 @@
+// The grant ledger's row, one name everywhere: a LedgerEntry (table quota_execute). A grant is
+// identified by (strategy, occurrence, user); its idempotency key is derived from exactly that
+// triple, so every retry — in this process, after a crash, or from another replica — sends the
+// same key. New columns of the ledger go on LedgerEntry first, then on the stores that read it.
+
+export const LEDGER_STATUSES = ['pending', 'applied', 'failed', 'unknown'] as const;
+export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
+
+export function idempotencyKey(strategyId: number, occurrence: string, userId: string): string {
+  return `qm:${strategyId}:${occurrence}:${userId}`;
+}
+
+/** A ledger row as the API and the CLI read it. */
+export interface LedgerEntry {
+  id: number;
+  strategyId: number;
+  userId: string;
+  occurrence: string;
+  amount: number;
+  status: LedgerStatus;
+  attempts: number;
+  lastError: string | null;
+  /** Granted late, by catch-up after missed runs. */
+  catchUp: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The part of a ledger row the scanner needs to (re-)send it to the gateway. */
+export type ClaimedEntry = Pick<
+  LedgerEntry,
+  'id' | 'strategyId' | 'occurrence' | 'userId' | 'amount' | 'attempts'
+> & { idempotencyKey: string };
+
+/** A row the scanner is about to insert (claim); the insert that wins owns the gateway call. */
+export type NewLedgerEntry = Pick<
+  LedgerEntry,
+  'strategyId' | 'occurrence' | 'userId' | 'amount' | 'catchUp'
+> & { idempotencyKey: string };
+
+/** What one delivery attempt decided for a row. */
+export interface DeliveryOutcome {
+  id: number;
+  status: Exclude<LedgerStatus, 'pending'>;
+  lastError: string | null;
+}
+
+/** The identity of a ledger row: enough to decide whether retention may delete it. */
+export type LedgerKey = Pick<LedgerEntry, 'id' | 'strategyId' | 'occurrence'>;
+
+/** What an operator decided about a grant whose outcome the daemon could not know. */
+export type Resolution = 'applied' | 'retry';

@@ -1,0 +1,84 @@
+// The strategy as the core sees it. The rules that decide whether one is acceptable live in
+// one place, use-cases/strategy-rules.ts, called by create-strategy and update-strategy only.
+// New strategy settings go here first (and in the store, the API schema and serializer).
+
+export type StrategyType = 'single' | 'periodic';
+/** What a periodic strategy does about occurrences missed while the daemon was down. */
+export type MissedRunsPolicy = 'skip' | 'catch_up';
+
+export interface Strategy {
+  id: number;
+  name: string;
+  title: string;
+  type: StrategyType;
+  amount: number;
+  model: string | null;
+  periodicExpr: string | null;
+  timezone: string;
+  condition: string;
+  enabled: boolean;
+  maxExecPerUser: number;
+  missedRuns: MissedRunsPolicy;
+  maxCatchUp: number;
+  startAt: Date | null;
+  endAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Everything an operator sets; `id` and timestamps are the database's. */
+export type StrategyFields = Omit<Strategy, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** What an operator must send to create a strategy; the rest has defaults (withDefaults). */
+export type StrategyInput = Pick<
+  StrategyFields,
+  'name' | 'title' | 'type' | 'amount' | 'condition'
+> &
+  Partial<StrategyFields>;
+
+/** Absent optional fields take their documented defaults; the zone defaults to the configured one. */
+export function withDefaults(input: StrategyInput, defaultTimeZone: string): StrategyFields {
+  return {
+    name: input.name,
+    title: input.title,
+    type: input.type,
+    amount: input.amount,
+    model: input.model ?? null,
+    periodicExpr: input.periodicExpr ?? null,
+    timezone: input.timezone ?? defaultTimeZone,
+    condition: input.condition,
+    enabled: input.enabled ?? true,
+    maxExecPerUser: input.maxExecPerUser ?? 0,
+    missedRuns: input.missedRuns ?? 'skip',
+    maxCatchUp: input.maxCatchUp ?? 10,
+    startAt: input.startAt ?? null,
+    endAt: input.endAt ?? null,
+  };
+}
+
+/**
+ * A partial change (PATCH): absent keys keep their value; `null` clears a nullable field.
+ * Dates are already parsed.
+ */
+export type StrategyPatch = Partial<StrategyFields>;
+
+/** Applies a patch to a stored strategy: the fields a validated update starts from. */
+export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
+  const has = <K extends keyof StrategyPatch>(key: K) => key in patch;
+  return {
+    name: patch.name ?? current.name,
+    title: patch.title ?? current.title,
+    type: patch.type ?? current.type,
+    amount: patch.amount ?? current.amount,
+    model: has('model') ? (patch.model ?? null) : current.model,
+    periodicExpr: has('periodicExpr') ? (patch.periodicExpr ?? null) : current.periodicExpr,
+    timezone: patch.timezone ?? current.timezone,
+    condition: patch.condition ?? current.condition,
+    enabled: patch.enabled ?? current.enabled,
+    maxExecPerUser: patch.maxExecPerUser ?? current.maxExecPerUser,
+    missedRuns: patch.missedRuns ?? current.missedRuns,
+    maxCatchUp: patch.maxCatchUp ?? current.maxCatchUp,
+    startAt: has('startAt') ? (patch.startAt ?? null) : current.startAt,
+    endAt: has('endAt') ? (patch.endAt ?? null) : current.endAt,
+  };
+}

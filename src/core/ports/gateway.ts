@@ -1,0 +1,35 @@
+// The slice of the quota gateway the core uses, and how its calls fail. src/gateway implements
+// it (GatewayError has the GatewayFailure shape); the core never sees HTTP.
+
+/** How a gateway call fails. */
+export interface GatewayFailure {
+  message: string;
+  /** The gateway may have applied the request anyway (timeout or connection lost after sending). */
+  uncertain: boolean;
+  /** The gateway's HTTP status, when it answered. */
+  status?: number;
+}
+
+/** A rejection of a GrantGateway call as a GatewayFailure; anything else is a certain failure. */
+export function gatewayFailureOf(error: unknown): GatewayFailure {
+  if (!(error instanceof Error)) return { message: String(error), uncertain: false };
+  return {
+    message: error.message,
+    uncertain: 'uncertain' in error && error.uncertain === true,
+    status: 'status' in error && typeof error.status === 'number' ? error.status : undefined,
+  };
+}
+
+/** Calls reject with an Error carrying the GatewayFailure fields (see gatewayFailureOf). */
+export interface GrantGateway {
+  deltaQuota(userId: string, value: number, options: { idempotencyKey: string }): Promise<void>;
+  getQuota(userId: string): Promise<number>;
+}
+
+/**
+ * Whether the gateway is known to be down right now (its circuit breaker is open). The one
+ * source of truth for "gateway down": runs stop claiming and sending while it says so.
+ */
+export interface GatewayHealth {
+  available(): boolean;
+}

@@ -1,0 +1,67 @@
+// What the scanner needs from the database, implemented by src/db/scan-store.ts. Its SQL is
+// where a scan's time goes, so the port speaks in pages, claims and leases.
+import type { ConditionUser, UserWhere } from '../../condition/index.ts';
+import type {
+  ClaimedEntry,
+  DeliveryOutcome,
+  LedgerStatus,
+  NewLedgerEntry,
+} from '../model/ledger-entry.ts';
+import type { Strategy } from '../model/strategy.ts';
+
+/**
+ * The keyset walk over users went backwards or stood still: continuing would read the same
+ * users again, and for ever. Thrown instead, so the run fails (and is logged and counted as
+ * failed) rather than loops.
+ */
+export class ScanOrderError extends Error {
+  readonly code = 'scan_order';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanOrderError';
+  }
+}
+
+export interface CandidateQuery {
+  strategyId: number;
+  occurrence: string;
+  /** Pushed-down condition (exact, or a superset when the condition needs the gateway). */
+  where: UserWhere;
+  /** Keyset cursor: only users with a larger id. */
+  afterUserId: string | null;
+  limit: number;
+  /** Whether the condition must still be evaluated in memory (then all attributes are loaded). */
+  withAttributes: boolean;
+}
+
+export interface ScanStore {
+  /** Enabled strategies, by id. */
+  listEnabledStrategies(): Promise<Strategy[]>;
+  /** Users matching `where` that have no ledger row for (strategy, occurrence), by id. */
+  findCandidates(query: CandidateQuery): Promise<ConditionUser[]>;
+  /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
+  countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
+  /** Inserts pending rows; returns only the rows this call inserted (the claims it won). */
+  claimEntries(rows: NewLedgerEntry[]): Promise<ClaimedEntry[]>;
+  /**
+   * Deletes claimed rows that were never sent (pending, no attempt yet), only while `holder`
+   * still holds the strategy's lease at `nowMs`; returns how many were deleted.
+   */
+  releaseClaims(strategyId: number, holder: string, ids: number[], nowMs: number): Promise<number>;
+  findEntries(
+    strategyId: number,
+    statuses: LedgerStatus[],
+    options: { maxAttempts?: number; limit: number; afterId?: number },
+  ): Promise<ClaimedEntry[]>;
+  /** Records outcomes; every recorded row's `attempts` goes up by one. */
+  recordOutcomes(outcomes: DeliveryOutcome[]): Promise<void>;
+  acquireLease(strategyId: number, holder: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  releaseLease(strategyId: number, holder: string): Promise<void>;
+  isOccurrenceDone(strategyId: number, occurrence: string): Promise<boolean>;
+  /** Records that work on an occurrence began (it stays "open" until every grant settled). */
+  markOccurrenceOpen(strategyId: number, occurrence: string): Promise<void>;
+  markOccurrenceDone(strategyId: number, occurrence: string): Promise<void>;
+  /** The most recent occurrence ever opened for the strategy, or null. */
+  latestRecordedOccurrence(strategyId: number): Promise<string | null>;
+  countUnsettled(strategyId: number, occurrence: string): Promise<number>;
+}

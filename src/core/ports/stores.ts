@@ -1,0 +1,73 @@
+// What the use cases need from the database, one store per concern; src/db implements each
+// (its create…Store functions return these types). A new use case that needs a new query adds
+// a method here first, then to the db store.
+import type { LedgerEntry, LedgerKey, LedgerStatus, Resolution } from '../model/ledger-entry.ts';
+import type { OccurrenceTotals, WindowedTotals } from '../model/ledger-totals.ts';
+import type { Strategy, StrategyFields, StrategyType } from '../model/strategy.ts';
+import type { User, UserUpsert } from '../model/user.ts';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface StrategyListFilter {
+  type?: StrategyType;
+  enabled?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface StrategyStore {
+  /** `now` comes from the injected clock: periodic schedules start from created_at. 409 on a duplicate name. */
+  create(fields: StrategyFields, now: Date): Promise<Strategy>;
+  /** 404 when missing. */
+  get(id: number): Promise<Strategy>;
+  list(filter: StrategyListFilter): Promise<Page<Strategy>>;
+  update(id: number, fields: StrategyFields): Promise<Strategy>;
+  setEnabled(id: number, enabled: boolean): Promise<Strategy>;
+  /** Deletes the strategy and its bookkeeping; its ledger rows stay for audit. */
+  delete(id: number): Promise<void>;
+}
+
+export interface LedgerFilter {
+  strategyId?: number;
+  userId?: string;
+  status?: LedgerStatus;
+  limit: number;
+  offset: number;
+  /** Newest rows first (by id, i.e. by creation); default oldest first. */
+  newestFirst?: boolean;
+}
+
+export interface LedgerStore {
+  list(filter: LedgerFilter): Promise<Page<LedgerEntry>>;
+  /**
+   * `applied`: the operator checked the gateway and the grant arrived. `retry`: it did not; the
+   * row becomes `failed` with its attempts reset. Only `unknown` and `failed` rows (404/409).
+   */
+  resolve(strategyId: number, id: number, resolution: Resolution, now: Date): Promise<LedgerEntry>;
+  /** Retention candidates: applied rows last changed before `before`, by id, after `afterId`. */
+  findAppliedBefore(before: Date, afterId: number, limit: number): Promise<LedgerKey[]>;
+  countAppliedBefore(before: Date): Promise<number>;
+  /** Which of these occurrences of a periodic strategy are marked done. */
+  doneOccurrences(strategyId: number, occurrences: string[]): Promise<Set<string>>;
+  /** Deletes rows still applied and older than `before`; returns how many were deleted. */
+  deleteAppliedBefore(ids: number[], before: Date): Promise<number>;
+}
+
+export interface UserStore {
+  upsert(user: UserUpsert): Promise<User>;
+  /** All or nothing; the same result as upserting one after another, in order. */
+  upsertMany(users: UserUpsert[]): Promise<number>;
+  get(id: string): Promise<User | null>;
+}
+
+export interface StatsStore {
+  /** Totals per status for all time and for each window start, optionally for one strategy. */
+  grantTotals(query: { strategyId?: number; windowStarts: Date[] }): Promise<WindowedTotals>;
+  /** Totals per status for the strategy's latest `limit` occurrences, newest first. */
+  recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]>;
+  ledgerBacklog(): Promise<{ pending: number; failed: number; unknown: number }>;
+  enabledStrategies(): Promise<{ id: number; createdAt: Date }[]>;
+}

@@ -1,0 +1,37 @@
+// Sends one claimed ledger entry to the gateway and turns the answer into a ledger outcome (the
+// delivery pipeline runs many at once). The gateway client already retries with backoff (same
+// idempotency key); what reaches here is its final word.
+import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import { gatewayFailureOf, type GrantGateway } from '../ports/gateway.ts';
+import type { CoreLogger } from '../ports/runtime-services.ts';
+import type { DeliveryOptions } from './run-deps.ts';
+
+/** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
+export async function deliverEntry(
+  entry: ClaimedEntry,
+  gateway: GrantGateway,
+  options: DeliveryOptions,
+  logger: CoreLogger,
+): Promise<DeliveryOutcome> {
+  try {
+    await gateway.deltaQuota(entry.userId, entry.amount, { idempotencyKey: entry.idempotencyKey });
+    return { id: entry.id, status: 'applied', lastError: null };
+  } catch (error) {
+    const failure = gatewayFailureOf(error);
+    const unknown = failure.uncertain && !options.honoursIdempotency;
+    logger.warn('grant delivery failed', {
+      strategy_id: entry.strategyId,
+      occurrence: entry.occurrence,
+      user_id: entry.userId,
+      gateway_status: failure.status,
+      uncertain: failure.uncertain,
+      error: failure.message,
+      outcome: unknown ? 'unknown' : 'failed',
+    });
+    return {
+      id: entry.id,
+      status: unknown ? 'unknown' : 'failed',
+      lastError: failure.message.slice(0, 500),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+// What a scan needs from the outside world, gathered once by the composition root
+// (src/runtime.ts). Every field is a port or a setting; nothing here knows a framework.
+import type { Clock } from '../clock.ts';
+import type { GatewayHealth, GrantGateway } from '../ports/gateway.ts';
+import type { CoreLogger, InteractiveWork, ScanObserver } from '../ports/runtime-services.ts';
+import type { ScanStore } from '../ports/scan-store.ts';
+
+export interface DeliveryOptions {
+  /** Gateway calls a run keeps in flight at most. */
+  concurrency: number;
+  /**
+   * Whether the gateway de-duplicates by Idempotency-Key. If it does not (the real Higress
+   * plugin does not), an uncertain outcome must not be re-sent blindly: it becomes `unknown`.
+   */
+  honoursIdempotency: boolean;
+}
+
+export interface RunDeps {
+  store: ScanStore;
+  gateway: GrantGateway;
+  clock: Clock;
+  logger: CoreLogger;
+  /** Identity of this process in leases (host:pid:random). */
+  holder: string;
+  pageSize: number;
+  leaseMs: number;
+  ledgerMaxAttempts: number;
+  delivery: DeliveryOptions;
+  /** True once the process is shutting down: finish the calls in flight, release unsent claims, claim nothing more. */
+  isStopping?: () => boolean;
+  /** Hears finished runs and recorded grants (metrics). */
+  observer?: ScanObserver;
+  /**
+   * The gateway's circuit breaker, seen as health: while it reports the gateway down, a run
+   * claims and sends nothing more, so an outage does not turn every eligible user into a
+   * failed row. Absent: always available.
+   */
+  gatewayHealth?: GatewayHealth;
+  /**
+   * Interactive work (API requests) to let go first: `idle()` is awaited before each heavy step
+   * of a run (candidate page, claim, ledger write) and no new gateway call starts while
+   * `busy()`. Absent: no waiting.
+   */
+  interactive?: InteractiveWork;
+  /**
+   * false evaluates the whole condition in memory on every user instead of letting SQL filter.
+   * Only the benchmarks turn it off, to measure what push-down saves; the answer is the same.
+   */
+  pushDown?: boolean;
+}

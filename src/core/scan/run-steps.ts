@@ -1,0 +1,90 @@
+// The run's helpers that do not need its state: stopping deliveries early, keeping the lease
+// alive, and paging through earlier ledger rows.
+import type { ClaimedEntry, LedgerStatus } from '../model/ledger-entry.ts';
+import type { ScanStore } from '../ports/scan-store.ts';
+import type { DeliveryPipeline } from './delivery-pipeline.ts';
+import type { RunDeps } from './run-deps.ts';
+
+/**
+ * Stops a run's deliveries early (shutdown, lost lease, error): grants not yet sent are taken
+ * back and, while we still hold the lease, their rows are deleted, so they are claimed again
+ * by a later run instead of being settled as orphans (which, with a gateway that ignores
+ * idempotency keys, would make them `unknown`). Calls already in flight finish and are recorded.
+ */
+export async function windDown(
+  pipeline: DeliveryPipeline,
+  strategyId: number,
+  deps: RunDeps,
+  lease: { lost(): boolean },
+): Promise<void> {
+  const unsent = pipeline.takeBackQueued();
+  if (unsent.length > 0 && !lease.lost()) {
+    try {
+      const released = await deps.store.releaseClaims(
+        strategyId,
+        deps.holder,
+        unsent.map((entry) => entry.id),
+        deps.clock.now().getTime(),
+      );
+      deps.logger.info('unsent grants released', { strategy_id: strategyId, released });
+    } catch (error) {
+      deps.logger.warn('could not release unsent grants; the next run settles them', {
+        strategy_id: strategyId,
+        count: unsent.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  await pipeline.drain();
+}
+
+/**
+ * Renews the lease in the background (every third of its lifetime) for as long as the run
+ * lasts, so a slow gateway cannot let it lapse mid-page. A failed renewal marks it lost; the
+ * run then stops at its next checkpoint, before claiming anything more.
+ */
+export function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean; stop(): void } {
+  let lost = false;
+  const timer = setInterval(
+    () => {
+      deps.store
+        .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
+        .then((held) => {
+          if (!held) lost = true;
+        })
+        .catch((error: Error) => {
+          lost = true;
+          deps.logger.warn('lease renewal failed', {
+            strategy_id: strategyId,
+            error: error.message,
+          });
+        });
+    },
+    Math.max(1000, Math.floor(deps.leaseMs / 3)),
+  );
+  timer.unref();
+  return { lost: () => lost, stop: () => clearInterval(timer) };
+}
+
+/** Calls `handle` page by page until there are no rows left or it returns true (stop). */
+export async function forEachEntryPage(
+  store: ScanStore,
+  strategyId: number,
+  statuses: LedgerStatus[],
+  deps: RunDeps,
+  handle: (entries: ClaimedEntry[]) => Promise<boolean>,
+  maxAttempts?: number,
+): Promise<void> {
+  // The id cursor makes each row visited once per run even when it fails again.
+  let afterId = 0;
+  for (;;) {
+    const grants = await store.findEntries(strategyId, statuses, {
+      limit: deps.pageSize,
+      afterId,
+      maxAttempts,
+    });
+    if (grants.length === 0) return;
+    afterId = grants[grants.length - 1]!.id;
+    if (await handle(grants)) return;
+  }
+}

@@ -1,0 +1,21 @@
+// Everything the use cases may use, built once by the composition root (src/runtime.ts).
+// A new use case takes `CoreDeps` (or a Pick of it) and is listed in application.ts.
+import type { Clock } from '../clock.ts';
+import type { CoreLogger, ScanSerializer } from '../ports/runtime-services.ts';
+import type { LedgerStore, StatsStore, StrategyStore, UserStore } from '../ports/stores.ts';
+import type { RunDeps } from '../scan/run-deps.ts';
+
+export interface CoreDeps {
+  strategies: StrategyStore;
+  ledger: LedgerStore;
+  users: UserStore;
+  stats: StatsStore;
+  /** What scans, runs and previews need (store, gateway, lease settings…). */
+  scan: RunDeps;
+  /** One scan or run at a time in this process (the scheduler's queue). */
+  serializer: ScanSerializer;
+  clock: Clock;
+  logger: CoreLogger;
+  /** The configured zone (QM_TIMEZONE): strategies without one, and "today" in statistics. */
+  defaultTimeZone: string;
+}

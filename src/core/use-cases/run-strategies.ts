@@ -1,0 +1,64 @@
+// Scan now, run one strategy now, preview one: the scan core driven on request, one scan or run
+// at a time in this process (the serializer).
+import { AppError } from '../errors.ts';
+import type { PreviewResult, RunNowResult, ScanSummary } from '../model/run-result.ts';
+import type { Strategy } from '../model/strategy.ts';
+import { dueForRun, requestedOccurrence } from '../scan/occurrence-policy.ts';
+import { previewOccurrence } from '../scan/preview-occurrence.ts';
+import { runScan, summarize } from '../scan/run-scan.ts';
+import { runStrategy } from '../scan/run-strategy.ts';
+import type { CoreDeps } from './deps.ts';
+
+type Deps = Pick<CoreDeps, 'scan' | 'serializer'>;
+
+/** Every enabled strategy, as a tick does. */
+export function scanNow({ scan, serializer }: Deps): Promise<ScanSummary> {
+  const deps = { ...scan, isStopping: () => serializer.isStopping() };
+  return serializer.serialize(() => runScan(deps, { shouldStop: deps.isStopping }));
+}
+
+const NOTHING_RUN: RunNowResult = {
+  strategies: 0,
+  matched: 0,
+  granted: 0,
+  skipped: 0,
+  failed: 0,
+  durationMs: 0,
+  occurrence: null,
+};
+
+/**
+ * Runs one strategy now: its due occurrence, or `requested` when it is a real past fire time
+ * (backfill). A disabled strategy runs nothing. An occurrence already done is not scanned again
+ * (see dueForRun).
+ */
+export async function runStrategyNow(
+  { scan, serializer }: Deps,
+  strategy: Strategy,
+  requested?: Date,
+): Promise<RunNowResult> {
+  if (!strategy.enabled) return NOTHING_RUN;
+  const occurrence = requestedOccurrence(strategy, requested, scan.clock.now());
+  const deps = { ...scan, isStopping: () => serializer.isStopping() };
+  return serializer.serialize(async () => {
+    const started = performance.now();
+    const result = await runStrategy(strategy, await dueForRun(strategy, occurrence, deps), deps);
+    if (!result.leased)
+      throw new AppError(
+        'conflict',
+        `strategy ${strategy.id} is being scanned by another process; try again`,
+      );
+    return { ...summarize([result], performance.now() - started), occurrence };
+  });
+}
+
+/** Who would the strategy grant to now (or for `requested`)? Nothing is claimed or sent. */
+export async function previewStrategy(
+  { scan }: Pick<CoreDeps, 'scan'>,
+  strategy: Strategy,
+  requested?: Date,
+): Promise<PreviewResult> {
+  const occurrence = requestedOccurrence(strategy, requested, scan.clock.now());
+  // A preview is itself an API request: it must not wait for API requests to finish.
+  return previewOccurrence(strategy, occurrence, { ...scan, interactive: undefined });
+}

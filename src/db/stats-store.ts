@@ -1,0 +1,119 @@
+// StatsStore: read-only statistics over the grant ledger (quota_execute): how many grants and
+// how much was given, per status, for time windows; the backlog for metrics.
+// Amounts are summed in SQL as integer cents (amounts have at most two decimals), so the sums
+// are exact on both providers: SQLite keeps DECIMAL columns as floating point, and its own
+// SUM(amount) would answer 0.30000000000000004 for 0.1 + 0.2.
+import {
+  emptyTotals,
+  isLedgerStatus,
+  type OccurrenceTotals,
+  type TotalsByStatus,
+  type WindowedTotals,
+} from '../core/model/ledger-totals.ts';
+import type { StatsStore } from '../core/ports/stores.ts';
+import { Prisma, type Database } from './client.ts';
+
+const CENTS = Prisma.sql`CAST(ROUND(amount * 100) AS BIGINT)`;
+
+/** COUNT/SUM come back as bigint, number, string or Decimal depending on provider and driver. */
+function toBigInt(value: unknown): bigint {
+  if (value === null || value === undefined) return 0n;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return BigInt(Math.round(value));
+  return BigInt(String(value));
+}
+
+export function createStatsStore({ db }: Database): StatsStore {
+  return {
+    /**
+     * Totals per status for all time and for each window (rows created at or after its start),
+     * optionally for one strategy: one grouped query, whatever the number of windows.
+     */
+    async grantTotals(options: {
+      strategyId?: number;
+      windowStarts: Date[];
+    }): Promise<WindowedTotals> {
+      const windowColumns = options.windowStarts.map(
+        (start, index) => Prisma.sql`,
+        SUM(CASE WHEN created_at >= ${start} THEN 1 ELSE 0 END) AS ${Prisma.raw(`w${index}_grants`)},
+        SUM(CASE WHEN created_at >= ${start} THEN ${CENTS} ELSE 0 END) AS ${Prisma.raw(`w${index}_cents`)}`,
+      );
+      const where =
+        options.strategyId === undefined
+          ? Prisma.empty
+          : Prisma.sql`WHERE strategy_id = ${options.strategyId}`;
+      const rows = await db.$queryRaw<Record<string, unknown>[]>`
+        SELECT status, COUNT(*) AS all_grants, SUM(${CENTS}) AS all_cents ${Prisma.join(windowColumns, '')}
+        FROM quota_execute ${where}
+        GROUP BY status`;
+      const result: WindowedTotals = {
+        windows: options.windowStarts.map(emptyTotals),
+        allTime: emptyTotals(),
+      };
+      for (const row of rows) {
+        const status = String(row.status);
+        if (!isLedgerStatus(status)) continue;
+        result.allTime[status] = {
+          grants: Number(toBigInt(row.all_grants)),
+          cents: toBigInt(row.all_cents),
+        };
+        result.windows.forEach((totals, index) => {
+          totals[status] = {
+            grants: Number(toBigInt(row[`w${index}_grants`])),
+            cents: toBigInt(row[`w${index}_cents`]),
+          };
+        });
+      }
+      return result;
+    },
+
+    /** Totals per status for the strategy's latest `limit` occurrences in the ledger, newest first. */
+    async recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]> {
+      if (limit <= 0) return [];
+      // Periodic occurrence keys are UTC ISO strings, so text order is time order.
+      const rows = await db.$queryRaw<Record<string, unknown>[]>`
+        SELECT occurrence, status, COUNT(*) AS grants, SUM(${CENTS}) AS cents
+        FROM quota_execute
+        WHERE strategy_id = ${strategyId} AND occurrence IN (
+          SELECT DISTINCT occurrence FROM quota_execute WHERE strategy_id = ${strategyId} ORDER BY occurrence DESC LIMIT ${limit}
+        )
+        GROUP BY occurrence, status`;
+      const byOccurrence = new Map<string, TotalsByStatus>();
+      for (const row of rows) {
+        const status = String(row.status);
+        if (!isLedgerStatus(status)) continue;
+        const occurrence = String(row.occurrence);
+        const totals = byOccurrence.get(occurrence) ?? emptyTotals();
+        totals[status] = { grants: Number(toBigInt(row.grants)), cents: toBigInt(row.cents) };
+        byOccurrence.set(occurrence, totals);
+      }
+      return [...byOccurrence.entries()]
+        .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+        .map(([occurrence, byStatus]) => ({ occurrence, byStatus }));
+    },
+
+    /** Ledger rows still needing attention, by status: one grouped query (status is indexed). */
+    async ledgerBacklog(): Promise<{ pending: number; failed: number; unknown: number }> {
+      const groups = await db.quotaExecute.groupBy({
+        by: ['status'],
+        where: { status: { in: ['pending', 'failed', 'unknown'] } },
+        _count: { _all: true },
+      });
+      const backlog = { pending: 0, failed: 0, unknown: 0 };
+      for (const group of groups) {
+        if (group.status === 'pending' || group.status === 'failed' || group.status === 'unknown')
+          backlog[group.status] = group._count._all;
+      }
+      return backlog;
+    },
+
+    /** Ids and creation times of the enabled strategies (for the metrics' last-success gauge). */
+    async enabledStrategies(): Promise<{ id: number; createdAt: Date }[]> {
+      return db.quotaStrategy.findMany({
+        where: { enabled: true },
+        select: { id: true, createdAt: true },
+        orderBy: { id: 'asc' },
+      });
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// UserStore over user_info. An upsert replaces the user's starred repositories as a whole, so
+// a user is always written with the same shape it is read with.
+import type { User, UserUpsert } from '../core/model/user.ts';
+import type { UserStore } from '../core/ports/stores.ts';
+import { Prisma, type Database, type DbClient } from './client.ts';
+
+async function upsertOne(tx: DbClient, user: UserUpsert): Promise<void> {
+  const { id, githubStars, ...fields } = user;
+  await tx.userInfo.upsert({ where: { id }, create: { id, ...fields }, update: fields });
+  if (githubStars !== undefined) {
+    await tx.userGithubStar.deleteMany({ where: { userId: id } });
+    const repos = [...new Set(githubStars)];
+    if (repos.length > 0)
+      await tx.userGithubStar.createMany({ data: repos.map((repo) => ({ userId: id, repo })) });
+  }
+}
+
+/** The user_info column of each scalar field an upsert may carry. */
+const USER_COLUMNS = {
+  name: 'name',
+  githubUsername: 'github_username',
+  email: 'email',
+  phone: 'phone',
+  vip: 'vip',
+  org: 'org',
+  registerTime: 'register_time',
+  accessTime: 'access_time',
+} as const satisfies Record<Exclude<keyof UserUpsert, 'id' | 'githubStars'>, string>;
+type ScalarField = keyof typeof USER_COLUMNS;
+const SCALAR_FIELDS = Object.keys(USER_COLUMNS) as ScalarField[];
+
+/** Rows per statement: bound parameters stay far below SQLite's and PostgreSQL's limits. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * One upsert per id. A repeated id is merged into its first position, later fields over earlier
+ * ones: the state that upserting them one after another would leave (and one statement may not
+ * touch a row twice).
+ */
+function mergeInOrder(users: UserUpsert[]): UserUpsert[] {
+  const merged = new Map<string, UserUpsert>();
+  for (const user of users) {
+    const fields = Object.fromEntries(
+      Object.entries(user).filter(([, value]) => value !== undefined),
+    ) as UserUpsert;
+    merged.set(user.id, { ...merged.get(user.id), ...fields });
+  }
+  return [...merged.values()];
+}
+
+/** Users that set the same scalar fields can share one INSERT … ON CONFLICT statement. */
+function groupByFields(users: UserUpsert[]): Map<ScalarField[], UserUpsert[]> {
+  const byKey = new Map<string, { fields: ScalarField[]; users: UserUpsert[] }>();
+  for (const user of users) {
+    const fields = SCALAR_FIELDS.filter((f) => user[f] !== undefined);
+    const key = fields.join(',');
+    const group = byKey.get(key) ?? { fields, users: [] };
+    group.users.push(user);
+    byKey.set(key, group);
+  }
+  return new Map([...byKey.values()].map((g) => [g.fields, g.users]));
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function createUserStore({ db }: Database): UserStore {
+  const store: UserStore = {
+    async upsert(user: UserUpsert): Promise<User> {
+      await db.$transaction((tx) => upsertOne(tx, user));
+      const stored = await store.get(user.id);
+      if (!stored) throw new Error(`user ${user.id} vanished right after its upsert`);
+      return stored;
+    },
+
+    /**
+     * All or nothing: one transaction for the whole batch. The result is the same as upserting
+     * the users one after another, in order, but written with a few set-based statements
+     * (multi-row INSERT … ON CONFLICT DO UPDATE, one DELETE and one INSERT for the stars) instead
+     * of three per user, so 10 000 users take a fraction of a second of database work.
+     */
+    async upsertMany(users: UserUpsert[]): Promise<number> {
+      const merged = mergeInOrder(users);
+      await db.$transaction(
+        async (tx) => {
+          const now = new Date();
+          for (const [fields, group] of groupByFields(merged)) {
+            const columns = [
+              'id',
+              ...fields.map((f) => USER_COLUMNS[f]),
+              'created_at',
+              'updated_at',
+            ];
+            const updates = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at']
+              .map((c) => `${c} = excluded.${c}`)
+              .join(', ');
+            for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
+              const values = rows.map(
+                (user) =>
+                  Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`,
+              );
+              await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
+              ON CONFLICT (id) DO UPDATE SET ${Prisma.raw(updates)}`;
+            }
+          }
+          // Stars are replaced as a whole for every user that sends them.
+          const starred = merged.filter((user) => user.githubStars !== undefined);
+          for (const rows of chunks(starred, ROWS_PER_STATEMENT)) {
+            await tx.userGithubStar.deleteMany({
+              where: { userId: { in: rows.map((user) => user.id) } },
+            });
+          }
+          const stars = starred.flatMap((user) =>
+            [...new Set(user.githubStars)].map((repo) => ({ userId: user.id, repo })),
+          );
+          for (const rows of chunks(stars, ROWS_PER_STATEMENT * 2))
+            await tx.userGithubStar.createMany({ data: rows });
+        },
+        { timeout: 120_000 },
+      );
+      return users.length;
+    },
+
+    async get(id: string): Promise<User | null> {
+      const row = await db.userInfo.findUnique({
+        where: { id },
+        include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
+      });
+      if (!row) return null;
+      const { stars, createdAt: _c, updatedAt: _u, ...user } = row;
+      return { ...user, githubStars: stars.map((s) => s.repo) };
+    },
+  };
+  return store;
+}
