@@ -14,20 +14,9 @@ export function conditionErrorDetail(error: ConditionError): ErrorDetail {
   return { field: 'condition', ...error };
 }
 
-/**
- * Cross-field and domain checks. Throws one AppError listing every problem found; otherwise
- * returns the fields as they are to be stored, the condition in its canonical form
- * (docs/conditions.md, "Canonical form").
- */
-export function assertValidStrategy(fields: StrategyFields): StrategyFields {
+/** The schedule: a periodic strategy has a usable cron expression in a known zone. */
+function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
   const details: ErrorDetail[] = [];
-  if (!isWholeCents(fields.amount)) {
-    details.push({
-      field: 'amount',
-      code: 'amount_precision',
-      message: 'at most two decimals: a whole number of cents',
-    });
-  }
   if (fields.type === 'periodic') {
     if (!fields.periodicExpr) {
       details.push({ field: 'periodic_expr', message: 'required when type is "periodic"' });
@@ -48,12 +37,12 @@ export function assertValidStrategy(fields: StrategyFields): StrategyFields {
         message: `invalid cron expression: ${problem}`,
       });
   }
-  if (fields.type === 'single' && fields.maxExecPerUser !== 0) {
-    details.push({
-      field: 'max_exec_per_user',
-      message: 'only meaningful for periodic strategies; use 0',
-    });
-  }
+  return details;
+}
+
+/** The window: instants every database stores, start before end. */
+function windowProblems(fields: StrategyFields): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
   for (const [field, at] of [
     ['start_at', fields.startAt],
     ['end_at', fields.endAt],
@@ -68,6 +57,31 @@ export function assertValidStrategy(fields: StrategyFields): StrategyFields {
   if (fields.startAt && fields.endAt && fields.startAt >= fields.endAt) {
     details.push({ field: 'end_at', message: 'must be after start_at' });
   }
+  return details;
+}
+
+/**
+ * Cross-field and domain checks. Throws one AppError listing every problem found; otherwise
+ * returns the fields as they are to be stored, the condition in its canonical form
+ * (docs/conditions.md, "Canonical form").
+ */
+export function assertValidStrategy(fields: StrategyFields): StrategyFields {
+  const details: ErrorDetail[] = [];
+  if (!isWholeCents(fields.amount)) {
+    details.push({
+      field: 'amount',
+      code: 'amount_precision',
+      message: 'at most two decimals: a whole number of cents',
+    });
+  }
+  details.push(...scheduleProblems(fields));
+  if (fields.type === 'single' && fields.maxExecPerUser !== 0) {
+    details.push({
+      field: 'max_exec_per_user',
+      message: 'only meaningful for periodic strategies; use 0',
+    });
+  }
+  details.push(...windowProblems(fields));
   if (details.length > 0)
     throw new AppError('validation_failed', 'The strategy is not valid', details);
 
