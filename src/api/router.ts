@@ -20,7 +20,11 @@ function validationHook(
   if (result.success || !result.error) return;
   const details = result.error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.join('.') : (result.target ?? 'body'),
-    code: issue.code,
+    // Our own refinements name their problem (`amount_precision`, …) instead of zod's `custom`.
+    code:
+      issue.code === 'custom' && typeof issue.params?.code === 'string'
+        ? issue.params.code
+        : issue.code,
     message: issue.message,
   }));
   return problemResponse(c, 'validation_failed', 'The request is not valid', details);

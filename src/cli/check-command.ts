@@ -35,16 +35,7 @@ export const checkCommand = defineCommand({
     if (values.json) {
       const verdict = result.ok
         ? { valid: true, canonical: format(result.ast) }
-        : {
-            valid: false,
-            errors: result.errors.map(({ line, column, length, code, message }) => ({
-              line,
-              column,
-              length,
-              code,
-              message,
-            })),
-          };
+        : { valid: false, errors: result.errors };
       write(io.stdout, JSON.stringify(verdict));
       return result.ok ? EXIT.ok : EXIT.failure;
     }

@@ -12,6 +12,8 @@ export const CONDITION_ERROR_CODES = [
   'too_deep',
   'too_long',
   'trailing_input',
+  'invalid_character',
+  'timestamp_out_of_range',
 ] as const;
 
 export type ConditionErrorCode = (typeof CONDITION_ERROR_CODES)[number];

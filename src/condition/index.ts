@@ -9,6 +9,7 @@ export type {
   StringArg,
   TimestampArg,
 } from './ast.ts';
+export { checkInZone, type InstantRange } from './check-in-zone.ts';
 export { conditionFunctions } from './condition-functions.ts';
 export {
   CONDITION_ERROR_CODES,

@@ -1,11 +1,12 @@
 // text → typed AST or errors. The stages, each bounded before the next runs:
 //   1. length limit (before any work proportional to the input)
-//   2. lexing (unexpected characters, unterminated or single-quoted strings)
-//   3. empty input
-//   4. nesting limit on the tokens (before the recursive-descent parser can overflow the stack)
-//   5. parsing, with Chevrotain error recovery unless the input is very long (syntax errors,
+//   2. characters no database can store (NUL, half of a surrogate pair), anywhere, strings too
+//   3. lexing (unexpected characters, unterminated or single-quoted strings)
+//   4. empty input
+//   5. nesting limit on the tokens (before the recursive-descent parser can overflow the stack)
+//   6. parsing, with Chevrotain error recovery unless the input is very long (syntax errors,
 //      trailing input); stopped after a dozen errors (see syntax-messages.ts)
-//   6. syntax tree (string escapes) and checking against the registry
+//   7. syntax tree (string escapes) and checking against the registry
 // Never throws: every failure is a ConditionError.
 import type { CstNode, IToken } from 'chevrotain';
 import type { ConditionAst } from './ast.ts';
@@ -82,6 +83,39 @@ function lexicalErrors(
 }
 
 /**
+ * NUL and unpaired surrogates. A condition is stored as text and its strings are compared in
+ * SQL: PostgreSQL refuses a NUL in text (the write fails), and an unpaired surrogate has no
+ * UTF-8 form (drivers store U+FFFD, so what ran would not be what validated). They are refused
+ * wherever they are, with their position, rather than only where the lexer would trip on them.
+ */
+function unstorableCharacters(source: Source): ConditionError[] {
+  const errors: ConditionError[] = [];
+  const text = source.text;
+  for (let i = 0; i < text.length && errors.length < MAX_REPORTED_ERRORS; i++) {
+    const unit = text.charCodeAt(i);
+    const paired = unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (paired) {
+      i++;
+      continue;
+    }
+    if (unit === 0 || (unit >= 0xd800 && unit <= 0xdfff)) {
+      const what =
+        unit === 0
+          ? 'a NUL character'
+          : `half of a UTF-16 surrogate pair (\\u${unit.toString(16)})`;
+      errors.push(
+        conditionError(
+          'invalid_character',
+          `The condition contains ${what}, which cannot be stored`,
+          source.span(i, 1),
+        ),
+      );
+    }
+  }
+  return errors;
+}
+
+/**
  * The nesting the parser will recurse into: open parentheses plus prefix `not`s, each `not`
  * lasting until the operand after it is complete. Checked on tokens, iteratively, so even a
  * 10 000-character `((((…` is rejected without deep recursion.
@@ -130,6 +164,9 @@ export function parse(text: string): ParseResult {
       ),
     ]);
   }
+
+  const unstorable = unstorableCharacters(source);
+  if (unstorable.length > 0) return fail(unstorable);
 
   const lexed = conditionLexer.tokenize(text);
   const lexical = lexicalErrors(source, lexed.tokens, lexed.errors);

@@ -24,6 +24,10 @@ export interface ErrorDetail {
   length?: number;
   code?: string;
   message: string;
+  /** (Conditions) what would have been accepted at this position. */
+  expected?: string[];
+  /** (Conditions) a replacement for the underlined text, e.g. `true()` for an empty one. */
+  suggestion?: string;
 }
 
 export class AppError extends Error {

@@ -5,7 +5,7 @@
 import type { ConditionUser } from '../condition/index.ts';
 import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import type { Strategy } from '../core/model/strategy.ts';
-import type { CandidateQuery, ScanStore } from '../core/ports/scan-store.ts';
+import { ScanOrderError, type CandidateQuery, type ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
 import { claimSql, idListSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
@@ -79,7 +79,7 @@ export interface ScanStoreOptions {
 
 export function createScanStore(database: Database, options: ScanStoreOptions = {}): ScanStore {
   const { db, kind } = database;
-  const windows = new WindowGrid(db, options.windowUsers ?? SCAN_WINDOW_USERS[kind]);
+  const windows = new WindowGrid(db, kind, options.windowUsers ?? SCAN_WINDOW_USERS[kind]);
   const rowsPerStatement = LEDGER_ROWS_PER_STATEMENT[kind];
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
@@ -102,8 +102,16 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
       // The first `limit` candidates after the cursor, found window by window (see SCAN_WINDOW_USERS).
       const rows: CandidateRow[] = [];
       let after = query.afterUserId;
+      const windowEnds = new Set<string>();
       for (;;) {
         const upTo = await windows.endAfter(after);
+        // Each window starts where the last one ended, so an end seen twice means the walk
+        // turned back: fail loudly rather than read the same users again and again.
+        if (upTo !== null && (windowEnds.has(upTo) || upTo === after))
+          throw new ScanOrderError(
+            `candidate windows of strategy ${query.strategyId} went back to user id ${JSON.stringify(upTo)}`,
+          );
+        if (upTo !== null) windowEnds.add(upTo);
         const remaining = query.limit - rows.length;
         const found = await db.$queryRaw<CandidateRow[]>(
           candidateSql({

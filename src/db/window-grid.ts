@@ -1,5 +1,6 @@
 // The scanner's candidate windows over user_info (see SCAN_WINDOW_USERS in scan-store.ts).
 import { Prisma, type Db } from './client.ts';
+import type { DatabaseKind } from './driver.ts';
 
 /**
  * The windows: a grid of user ids b1 < b2 < … in which every window (b_i, b_i+1] holds
@@ -8,15 +9,25 @@ import { Prisma, type Db } from './client.ts';
  * grid stays correct when users are added or removed — windows only need to be contiguous ranges
  * covering every id, not to hold exactly SCAN_WINDOW_USERS users — so expiry only keeps their
  * sizes near it.
+ *
+ * Every comparison of ids is made by the database, never by JavaScript: ids are ordered by the
+ * column's collation (linguistic on a PostgreSQL created with en_US, UTF-8 bytes on SQLite),
+ * which JavaScript's UTF-16 `<` contradicts for `a…`/`B…` or for full-width letters against
+ * emoji; comparing here once sent the cursor backwards into an endless scan (issue 12 A).
+ * Bound values are compared as plain text parameters, which take the database's default
+ * collation — the id columns declare none, so it is theirs.
  */
 export class WindowGrid {
   private bounds: string[] = [];
+  /** Position of each bound in `bounds`: equal strings are equal ids in every collation we use. */
+  private positions = new Map<string, number>();
   /** True once the walk found fewer than a window of users after the last bound. */
   private complete = false;
   private since = 0;
 
   constructor(
     private readonly db: Db,
+    private readonly kind: DatabaseKind,
     private readonly windowUsers: number,
     private readonly maxAgeMs = 10 * 60_000,
   ) {}
@@ -26,32 +37,45 @@ export class WindowGrid {
     const now = Date.now();
     if (now - this.since > this.maxAgeMs) {
       this.bounds = [];
+      this.positions = new Map();
       this.complete = false;
       this.since = now;
     }
+    const index = after === null ? 0 : await this.boundsNotAfter(after);
+    if (index < this.bounds.length) return this.bounds[index]!;
+    // Every remembered bound is at or before `after`: walk on from the last one, the database
+    // saying (in the same statement) whether the new bound is past `after`.
     for (;;) {
-      const index = after === null ? 0 : firstGreater(this.bounds, after);
-      if (index < this.bounds.length) return this.bounds[index]!;
       if (this.complete) return null;
       const from = this.bounds.at(-1) ?? null;
-      const rows = await this.db.$queryRaw<{ id: string }[]>`
-        SELECT id FROM user_info WHERE ${from === null ? Prisma.sql`1=1` : Prisma.sql`id > ${from}`}
+      const past =
+        after === null ? Prisma.sql`1` : Prisma.sql`CASE WHEN id > ${after} THEN 1 ELSE 0 END`;
+      const rows = await this.db.$queryRaw<{ id: string; past: number | bigint }[]>`
+        SELECT id, ${past} AS past FROM user_info WHERE ${from === null ? Prisma.sql`1=1` : Prisma.sql`id > ${from}`}
         ORDER BY id LIMIT 1 OFFSET ${this.windowUsers - 1}`;
-      const end = rows[0]?.id;
-      if (end === undefined) this.complete = true;
-      else this.bounds.push(end);
+      const row = rows[0];
+      if (row === undefined) {
+        this.complete = true;
+        continue;
+      }
+      this.positions.set(row.id, this.bounds.length);
+      this.bounds.push(row.id);
+      if (Number(row.past) === 1) return row.id;
     }
   }
-}
 
-/** Index of the first element of a sorted array greater than `value` (its length if none). */
-function firstGreater(sorted: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! > value) hi = mid;
-    else lo = mid + 1;
+  /** How many remembered bounds are at or before `after` in the database's order. */
+  private async boundsNotAfter(after: string): Promise<number> {
+    const known = this.positions.get(after);
+    if (known !== undefined) return known + 1;
+    if (this.bounds.length === 0) return 0;
+    const json = JSON.stringify(this.bounds);
+    const values =
+      this.kind === 'sqlite'
+        ? Prisma.sql`SELECT value AS b FROM json_each(${json})`
+        : Prisma.sql`SELECT json_array_elements_text(${json}::json) AS b`;
+    const rows = await this.db.$queryRaw<{ n: number | bigint }[]>`
+      SELECT count(*) AS n FROM (${values}) t WHERE t.b <= ${after}`;
+    return Number(rows[0]!.n);
   }
-  return lo;
 }

@@ -64,9 +64,10 @@ describe('quota-manager check', () => {
   });
 
   it('--json gives the verdict in the shape of POST /api/v1/conditions/validate', async () => {
-    const [valid, invalid] = await Promise.all([
+    const [valid, invalid, empty] = await Promise.all([
       runCli(['check', '--json', 'true()']),
       runCli(['check', '--json', 'is-vp(1)']),
+      runCli(['check', '--json', '  ']),
     ]);
     expect(valid.code).toBe(0);
     expect(JSON.parse(valid.stdout)).toEqual({ valid: true, canonical: 'true()' });
@@ -80,8 +81,14 @@ describe('quota-manager check', () => {
           length: 5,
           code: 'unknown_function',
           message: "Unknown function 'is-vp'. Did you mean 'is-vip'?",
+          suggestion: 'is-vip',
         },
       ],
+    });
+    // Issue 12 item 4: `suggestion` and `expected` are kept, as docs/conditions.md lists them.
+    expect(JSON.parse(empty.stdout).errors[0]).toMatchObject({
+      code: 'empty',
+      suggestion: 'true()',
     });
   });
 });

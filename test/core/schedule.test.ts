@@ -1,4 +1,5 @@
 // Occurrence arithmetic and "what is due": pure functions, tested with fixed instants.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dueOccurrence, planOccurrences } from '../../src/core/scan/due-occurrence.ts';
 import {
@@ -225,3 +226,124 @@ describe('planOccurrences: missed runs', () => {
     expect(planOccurrences(ended, new Date('2026-02-01T09:50:00Z')).due).toEqual([]);
   });
 });
+
+describe('issue 12 C: expressions whose fire times are not a pure function of expression and zone', () => {
+  it.each(['H 8 * * *', 'H/15 * * * *', '0 H(0-5) * * *', '0 0 H * * *', '0 8 * * H', '0 8 h * *'])(
+    'rejects %s (cron-parser draws H at random on every parse)',
+    (expression) => {
+      expect(cronProblem(expression, 'UTC')).toMatch(/H \(a value cron-parser picks at random/);
+    },
+  );
+  it.each([
+    '0 8 ? * *',
+    '0 8 * * THU',
+    '0 8 * * thu,sat',
+    '0 8 L * *',
+    '0 8 * * 5#2',
+    '0 8 * mar *',
+  ])('accepts %s (? is a wildcard, names and L/# are fixed)', (expression) => {
+    expect(cronProblem(expression, 'UTC')).toBeNull();
+  });
+});
+
+describe('issue 12 item 1: backward occurrence arithmetic agrees with forward', () => {
+  it('30 2 * * 0 in New York: the spring-forward Sunday fires at 07:30Z, found both ways', () => {
+    const at = new Date('2024-03-10T12:00:00Z');
+    expect(latestOccurrence('30 2 * * 0', 'America/New_York', at)?.toISOString()).toBe(
+      '2024-03-10T07:30:00.000Z',
+    );
+    const fire = new Date('2024-03-10T07:30:00Z');
+    expect(isOccurrence('30 2 * * 0', 'America/New_York', fire)).toBe(true);
+    expect(
+      nextOccurrences('30 2 * * 0', 'America/New_York', new Date('2024-03-09T00:00:00Z'), 1)[0],
+    ).toEqual(fire);
+  });
+
+  const zones = [
+    'America/New_York',
+    'Europe/London',
+    'Australia/Lord_Howe',
+    'America/Santiago',
+    'Asia/Shanghai',
+    'America/Havana',
+  ];
+  const expressions = [
+    '30 2 * * 0',
+    '30 2 * * *',
+    '0 2 * * *',
+    '30 1 * * *',
+    '0 0 * * *',
+    '15 0 * * *',
+    '45 23 * * 6',
+    '0 */2 * * *',
+    '*/30 * * * *',
+    '0 3 1 * *',
+    '0 30 2 * * *',
+  ];
+  const instants = fc
+    .date({ min: new Date('1995-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z') })
+    .filter((d) => !Number.isNaN(d.getTime()));
+
+  it('for every instant t: latest(t) ≤ t < next(t), next(latest(t)) = next(t), latest(next(t)) = next(t)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...expressions),
+        instants,
+        (zone, expression, t) => {
+          const latest = latestOccurrence(expression, zone, t);
+          const [next] = nextOccurrences(expression, zone, t, 1);
+          expect(latest).not.toBeNull();
+          expect(next).toBeDefined();
+          expect(latest!.getTime()).toBeLessThanOrEqual(t.getTime());
+          expect(next!.getTime()).toBeGreaterThan(t.getTime());
+          // Nothing forward stepping lists lies between latest(t) and t.
+          expect(nextOccurrences(expression, zone, latest!, 1)[0]).toEqual(next);
+          // Every forward fire time is recognised (a backfill of it is accepted).
+          expect(latestOccurrence(expression, zone, next!)).toEqual(next);
+          expect(isOccurrence(expression, zone, next!)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 300_000);
+
+  it('holds around every DST transition of the zones in 2024, where the two directions used to disagree', () => {
+    for (const zone of zones) {
+      for (const expression of [
+        '30 2 * * 0',
+        '30 1 * * *',
+        '0 0 * * *',
+        '0 */2 * * *',
+        '0 30 2 * * *',
+      ]) {
+        for (const year of [2024]) {
+          // Transitions: where the UTC offset changes between two hours.
+          for (let ms = Date.UTC(year, 0, 1); ms < Date.UTC(year + 1, 0, 1); ms += 3_600_000) {
+            if (offsetOf(ms, zone) === offsetOf(ms + 3_600_000, zone)) continue;
+            for (let d = -2 * 3_600_000; d <= 3 * 3_600_000; d += 30 * 60_000) {
+              const t = new Date(ms + d);
+              const latest = latestOccurrence(expression, zone, t)!;
+              const [next] = nextOccurrences(expression, zone, t, 1);
+              expect(
+                nextOccurrences(expression, zone, latest, 1)[0],
+                `${zone} ${expression} ${t.toISOString()}`,
+              ).toEqual(next);
+              expect(latestOccurrence(expression, zone, next!)).toEqual(next);
+            }
+          }
+        }
+      }
+    }
+  }, 300_000);
+});
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+function offsetOf(ms: number, zone: string): string {
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    offsetFormats.set(zone, format);
+  }
+  return format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')!.value;
+}

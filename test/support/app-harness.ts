@@ -67,6 +67,8 @@ export interface HarnessOptions {
   bodyLimitBytes?: number;
   /** The gate API requests are reported to (default none: scans never wait for requests). */
   interactive?: InteractiveGate;
+  /** A database made by the test (e.g. on a cluster with another locale); destroyed with the harness. */
+  database?: TestDatabase;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -118,7 +120,7 @@ export async function createHarness(
   kind: DatabaseKind,
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase(kind);
+  const database = options.database ?? (await createTestDatabase(kind));
   // The mock behaves as the client is told it does (key-honouring unless a test says otherwise).
   const mock = await startMockGateway({
     port: 0,

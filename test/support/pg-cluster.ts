@@ -59,7 +59,16 @@ function runAsPostgres(binDir: string, command: string, args: string[]): void {
   }
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+export interface PgClusterOptions {
+  /**
+   * Extra initdb arguments, e.g. the locale the cluster's databases default to:
+   * `['--locale-provider=icu', '--icu-locale=en-US', '--locale=C.UTF-8']` makes every text
+   * comparison linguistic (as the `postgres` Docker image's en_US.utf8 default does).
+   */
+  initdbArgs?: string[];
+}
+
+export async function startPgCluster(options: PgClusterOptions = {}): Promise<PgCluster> {
   const binDir = findPgBinDir();
   if (!binDir) {
     throw new Error(
@@ -79,6 +88,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     '-E',
     'UTF8',
     '--no-sync',
+    ...(options.initdbArgs ?? []),
   ]);
   const port = await freePort();
   // Durability settings off: this cluster lives for one test run and is then deleted.

@@ -44,14 +44,8 @@ export function registerConditionRoutes() {
       (c) => {
         const result = parse(c.req.valid('json').condition);
         if (result.ok) return c.json({ valid: true, canonical: format(result.ast) }, 200);
-        const errors = result.errors.map((e) => ({
-          line: e.line,
-          column: e.column,
-          length: e.length,
-          code: e.code,
-          message: e.message,
-        }));
-        return c.json({ valid: false, errors }, 200);
+        // As the parser reports them: `expected` and `suggestion` included (docs/conditions.md).
+        return c.json({ valid: false, errors: result.errors }, 200);
       },
     )
     .openapi(

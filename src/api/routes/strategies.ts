@@ -1,6 +1,7 @@
 // /api/v1/strategies — strategy CRUD, runs, previews and the ledger of each strategy.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.ts';
+import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import { newRouter } from '../router.ts';
 import {
   duplicateNameResponse,
@@ -158,6 +159,7 @@ const routes = {
     method: 'post',
     path: '/{id}/run',
     operationId: 'runStrategy',
+    middleware: [emptyBodyIsNoBody],
     tags,
     summary:
       'Run one strategy now: its due occurrence, or a past occurrence to backfill (periodic)',
@@ -177,6 +179,7 @@ const routes = {
     method: 'post',
     path: '/{id}/preview',
     operationId: 'previewStrategy',
+    middleware: [emptyBodyIsNoBody],
     tags,
     summary: 'Dry run: who would be granted now (no side effects)',
     request: { params: IdParamSchema, ...body(RunBodySchema, false) },

@@ -3,6 +3,7 @@
 // (@hono/zod-openapi), so the docs cannot drift from the behaviour.
 import { z } from '@hono/zod-openapi';
 import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
+import { isStorableInstant, textProblem } from '../../core/storable-values.ts';
 import { problem } from '../problem.ts';
 
 export const ProblemSchema = z
@@ -22,6 +23,8 @@ export const ProblemSchema = z
           length: z.number().int().optional(),
           code: z.string().optional(),
           message: z.string(),
+          expected: z.array(z.string()).optional(),
+          suggestion: z.string().optional(),
         }),
       )
       .optional(),
@@ -154,17 +157,36 @@ export const resolveConflictResponse = {
   ),
 };
 
-export const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * An ISO 8601 instant with an offset, inside the range every database stores
+ * (STORABLE_INSTANTS): `9999-12-31T23:00:00-05:00` is a valid ISO string but year 10000 in UTC.
+ */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => isStorableInstant(Date.parse(v)), {
+    error: 'must lie between 1000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+    params: { code: 'date_out_of_range' },
+  });
 
 /**
- * Text an operator sends. NUL characters are refused here because PostgreSQL cannot store
- * them in text columns (it would fail the write with a 500); SQLite could, but both databases
- * must accept the same input.
+ * Text an operator sends, refused when a database cannot store it as sent (textProblem): a NUL
+ * fails the write on PostgreSQL (a 500), and half of a surrogate pair would be stored as U+FFFD.
+ * Conditions are plain strings instead: their parser reports the same characters with a line
+ * and column.
  */
 export const text = () =>
-  z
-    .string()
-    .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' });
+  z.string().superRefine((value, ctx) => {
+    const problem = textProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          problem.code === 'nul_character'
+            ? `must not contain NUL characters (at index ${problem.index})`
+            : `must not contain half of a UTF-16 surrogate pair (at index ${problem.index})`,
+        params: { code: problem.code },
+      });
+  });
 
 /**
  * A numeric id in a path, written the one canonical way (`1`, not `01`, `1.0`, `0x1`, `1e0` or

@@ -1,9 +1,10 @@
 // Condition validation requests and responses.
 import { z } from '@hono/zod-openapi';
-import { ProblemSchema, text } from './common.ts';
+import { ProblemSchema } from './common.ts';
 
 export const ConditionValidateBodySchema = z
-  .strictObject({ condition: text().max(1_000_000) })
+  // A plain string: the parser reports NULs and unpaired surrogates with a line and column.
+  .strictObject({ condition: z.string().max(1_000_000) })
   .openapi('ConditionValidateRequest');
 export const ConditionValidateResultSchema = z
   .object({

@@ -1,18 +1,21 @@
 // Strategy requests and responses, and the conversion of a validated body to the core's input.
 import { z } from '@hono/zod-openapi';
 import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
+import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
 
 /**
- * Amount: at least 0.01, at most two decimals, below the Decimal(14,2) column's limit.
- * (`positive()` alone would let 5e-324 through and store it as 0.00.)
+ * Amount: at least 0.01, a whole number of cents (decided on its decimal form, not with a float
+ * tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`positive()` alone
+ * would let 5e-324 through and store it as 0.00.)
  */
 const Amount = z
   .number()
   .min(0.01)
   .max(999_999_999_999)
-  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, {
-    message: 'at most two decimals',
+  .refine(isWholeCents, {
+    error: 'at most two decimals: a whole number of cents',
+    params: { code: 'amount_precision' },
   });
 
 const StrategyFieldsShape = {
@@ -29,7 +32,8 @@ const StrategyFieldsShape = {
     .optional()
     .openapi({ example: '0 8 * * *' }),
   timezone: text().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
-  condition: text().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
+  // A plain string: the parser reports NULs and unpaired surrogates with a line and column.
+  condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
   enabled: z.boolean().optional(),
   max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
   missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({

@@ -9,6 +9,19 @@ import type {
 } from '../model/ledger-entry.ts';
 import type { Strategy } from '../model/strategy.ts';
 
+/**
+ * The keyset walk over users went backwards or stood still: continuing would read the same
+ * users again, and for ever. Thrown instead, so the run fails (and is logged and counted as
+ * failed) rather than loops.
+ */
+export class ScanOrderError extends Error {
+  readonly code = 'scan_order';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanOrderError';
+  }
+}
+
 export interface CandidateQuery {
   strategyId: number;
   occurrence: string;

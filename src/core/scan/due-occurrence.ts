@@ -59,6 +59,16 @@ export function planOccurrences(
   return { due, cut };
 }
 
+/**
+ * True when the fire time `fire` lies inside the strategy's window [start_at, end_at): the
+ * window bounds which occurrences an operator may backfill as well as when ticks grant.
+ */
+export function isInsideWindow(strategy: Strategy, fire: Date): boolean {
+  if (strategy.startAt && fire < strategy.startAt) return false;
+  if (strategy.endAt && fire >= strategy.endAt) return false;
+  return true;
+}
+
 /** The occurrence a tick grants first under the default policy (used by "run now" and previews). */
 export function dueOccurrence(strategy: Strategy, now: Date): string | null {
   const plan = planOccurrences({ ...strategy, missedRuns: 'skip' }, now);

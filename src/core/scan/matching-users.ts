@@ -1,10 +1,11 @@
 // Streams the users a strategy should grant to for one occurrence, a page at a time:
 // the condition is pushed down to SQL, users already in the ledger for the occurrence are
 // excluded in SQL (anti-join), and only conditions that need the gateway (quota-le/ge) are
-// finished in memory. Memory is bounded by the page size (two pages: one is read ahead), never
-// by the number of users.
+// finished in memory. Memory is bounded by the page size (two pages: one is read ahead) plus
+// one id per page (the revisit guard), never by the number of users.
 import { evaluate, toDatabaseFilter, type ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../model/strategy.ts';
+import { ScanOrderError } from '../ports/scan-store.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export interface MatchedPage {
@@ -43,12 +44,14 @@ export async function* matchingUsers(
     });
   };
   let next = page(null);
+  const nextCursor = cursorGuard(strategy.id);
   for (;;) {
     const users = await next;
     if (users.length === 0) return;
+    const cursor = nextCursor(users);
     // Read ahead: the next page is looked up while the caller claims and delivers this one.
     // Its users all come after this page's, so this page's claims cannot change its answer.
-    next = users.length < deps.pageSize ? Promise.resolve([]) : page(users[users.length - 1]!.id);
+    next = users.length < deps.pageSize ? Promise.resolve([]) : page(cursor);
     // If the caller stops early, nobody awaits the read-ahead; its failure must not go unhandled.
     next.catch(() => undefined);
 
@@ -103,4 +106,29 @@ async function capByMaxExec(
   if (capped.length === 0) return { matched, capped };
   const cappedSet = new Set(capped);
   return { matched: matched.filter((id) => !cappedSet.has(id)), capped };
+}
+
+/**
+ * The keyset cursor after each page, refusing to go back. The store returns users strictly
+ * after the cursor in the database's order, so a cursor seen twice (or a page holding the
+ * cursor it was asked after) means the walk went back: fail loudly instead of reading the same
+ * pages for ever. Ids cannot be compared here (JavaScript's order is not the database's), only
+ * recognised; one id per page is kept.
+ */
+function cursorGuard(strategyId: number): (page: readonly { id: string }[]) => string {
+  const cursors = new Set<string>();
+  let cursor: string | null = null;
+  return (page) => {
+    if (cursor !== null && page.some((user) => user.id === cursor))
+      throw new ScanOrderError(
+        `strategy ${strategyId}: a page after user id ${JSON.stringify(cursor)} contained it again`,
+      );
+    cursor = page[page.length - 1]!.id;
+    if (cursors.has(cursor))
+      throw new ScanOrderError(
+        `strategy ${strategyId}: the scan came back to user id ${JSON.stringify(cursor)}`,
+      );
+    cursors.add(cursor);
+    return cursor;
+  };
 }

@@ -6,7 +6,7 @@ import type { DueOccurrence } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
 import { isOccurrence, occurrenceKey } from '../schedule.ts';
-import { dueOccurrence, planOccurrences } from './due-occurrence.ts';
+import { dueOccurrence, isInsideWindow, planOccurrences } from './due-occurrence.ts';
 import type { RunDeps } from './run-deps.ts';
 
 /**
@@ -82,6 +82,15 @@ export function requestedOccurrence(
       {
         field: 'occurrence',
         message: `not produced by "${strategy.periodicExpr}" in ${strategy.timezone}`,
+      },
+    ]);
+  }
+  if (!isInsideWindow(strategy, requested)) {
+    throw new AppError('validation_failed', "occurrence is outside the strategy's window", [
+      {
+        field: 'occurrence',
+        code: 'occurrence_outside_window',
+        message: `must lie in [start_at, end_at) = [${strategy.startAt?.toISOString() ?? '-∞'}, ${strategy.endAt?.toISOString() ?? '∞'})`,
       },
     ]);
   }

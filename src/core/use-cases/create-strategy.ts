@@ -7,7 +7,6 @@ export async function createStrategy(
   deps: Pick<CoreDeps, 'strategies' | 'clock' | 'defaultTimeZone'>,
   input: StrategyInput,
 ): Promise<Strategy> {
-  const fields = withDefaults(input, deps.defaultTimeZone);
-  assertValidStrategy(fields);
+  const fields = assertValidStrategy(withDefaults(input, deps.defaultTimeZone));
   return deps.strategies.create(fields, deps.clock.now());
 }

@@ -2,14 +2,20 @@
 // language, cron, time zones, cross-field constraints). HTTP-level shape checks (types,
 // lengths) live in the API schemas. Only create-strategy and update-strategy call this, so
 // every write path — API, CLI, seed — passes through the same rules.
-import { parse } from '../../condition/index.ts';
+import { checkInZone, format, parse, type ConditionError } from '../../condition/index.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
 import type { StrategyFields } from '../model/strategy.ts';
-import { cronProblem } from '../schedule.ts';
+import { cronProblem, nondeterministicCronField } from '../schedule.ts';
+import { isStorableInstant, isWholeCents, STORABLE_INSTANTS } from '../storable-values.ts';
 import { isValidTimeZone } from '../time-zone.ts';
 
-/** Cross-field and domain checks. Throws one AppError listing every problem found. */
-export function assertValidStrategy(fields: StrategyFields): void {
+/** A condition error as an error detail: every field the parser gave, `suggestion` and `expected` included. */
+export function conditionErrorDetail(error: ConditionError): ErrorDetail {
+  return { field: 'condition', ...error };
+}
+
+/** The schedule: a periodic strategy has a usable cron expression in a known zone. */
+function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   if (fields.type === 'periodic') {
     if (!fields.periodicExpr) {
@@ -23,33 +29,73 @@ export function assertValidStrategy(fields: StrategyFields): void {
   } else if (fields.periodicExpr) {
     const problem = cronProblem(fields.periodicExpr, fields.timezone);
     if (problem)
-      details.push({ field: 'periodic_expr', message: `invalid cron expression: ${problem}` });
+      details.push({
+        field: 'periodic_expr',
+        ...(nondeterministicCronField(fields.periodicExpr) !== null
+          ? { code: 'cron_not_deterministic' }
+          : {}),
+        message: `invalid cron expression: ${problem}`,
+      });
   }
+  return details;
+}
+
+/** The window: instants every database stores, start before end. */
+function windowProblems(fields: StrategyFields): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const [field, at] of [
+    ['start_at', fields.startAt],
+    ['end_at', fields.endAt],
+  ] as const) {
+    if (at && !isStorableInstant(at.getTime()))
+      details.push({
+        field,
+        code: 'date_out_of_range',
+        message: 'must lie between 1000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+      });
+  }
+  if (fields.startAt && fields.endAt && fields.startAt >= fields.endAt) {
+    details.push({ field: 'end_at', message: 'must be after start_at' });
+  }
+  return details;
+}
+
+/**
+ * Cross-field and domain checks. Throws one AppError listing every problem found; otherwise
+ * returns the fields as they are to be stored, the condition in its canonical form
+ * (docs/conditions.md, "Canonical form").
+ */
+export function assertValidStrategy(fields: StrategyFields): StrategyFields {
+  const details: ErrorDetail[] = [];
+  if (!isWholeCents(fields.amount)) {
+    details.push({
+      field: 'amount',
+      code: 'amount_precision',
+      message: 'at most two decimals: a whole number of cents',
+    });
+  }
+  details.push(...scheduleProblems(fields));
   if (fields.type === 'single' && fields.maxExecPerUser !== 0) {
     details.push({
       field: 'max_exec_per_user',
       message: 'only meaningful for periodic strategies; use 0',
     });
   }
-  if (fields.startAt && fields.endAt && fields.startAt >= fields.endAt) {
-    details.push({ field: 'end_at', message: 'must be after start_at' });
-  }
+  details.push(...windowProblems(fields));
   if (details.length > 0)
     throw new AppError('validation_failed', 'The strategy is not valid', details);
 
   const parsed = parse(fields.condition);
-  if (!parsed.ok) {
+  // Timestamps are checked in the strategy's zone: the same literal is another instant elsewhere.
+  const errors = parsed.ok
+    ? checkInZone(parsed.ast, fields.timezone, STORABLE_INSTANTS)
+    : parsed.errors;
+  if (!parsed.ok || errors.length > 0) {
     throw new AppError(
       'invalid_condition',
       'The condition is not valid',
-      parsed.errors.map((e) => ({
-        field: 'condition',
-        code: e.code,
-        line: e.line,
-        column: e.column,
-        length: e.length,
-        message: e.message,
-      })),
+      errors.map(conditionErrorDetail),
     );
   }
+  return { ...fields, condition: format(parsed.ast) };
 }

@@ -17,9 +17,9 @@ export async function replaceStrategy(
   id: number,
   input: StrategyInput,
 ): Promise<Strategy> {
-  const fields = withDefaults(input, deps.defaultTimeZone);
+  const withDefaulted = withDefaults(input, deps.defaultTimeZone);
   await deps.strategies.get(id);
-  assertValidStrategy(fields);
+  const fields = assertValidStrategy(withDefaulted);
   return deps.strategies.update(id, fields);
 }
 
@@ -28,7 +28,6 @@ export async function patchStrategy(
   id: number,
   patch: StrategyPatch,
 ): Promise<Strategy> {
-  const fields = applyPatch(await deps.strategies.get(id), patch);
-  assertValidStrategy(fields);
+  const fields = assertValidStrategy(applyPatch(await deps.strategies.get(id), patch));
   return deps.strategies.update(id, fields);
 }
