@@ -11,10 +11,12 @@ import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
 import { createApplication, type Application } from './core/application.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { SYSTEM_ACTOR } from './core/model/audit.ts';
 import type { GatewayHealth } from './core/ports/gateway.ts';
 import type { CoreLogger } from './core/ports/runtime-services.ts';
 import type { RunDeps } from './core/scan/run-deps.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { createAuditStore } from './db/audit-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
@@ -153,6 +155,8 @@ export async function buildRuntime(
     ledger: createLedgerStore(database),
     users: createUserStore(database),
     stats,
+    audit: createAuditStore(database),
+    actor: SYSTEM_ACTOR,
     scan,
     serializer: scanner,
     clock,

@@ -10,20 +10,28 @@ import type { DatabaseKind } from './driver.ts';
  * CPU against ~8 ms this way (bench/README.md).
  */
 export function claimSql(kind: DatabaseKind, rows: NewLedgerEntry[], now: Date): Prisma.Sql {
-  const columns = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)`;
+  const columns = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, strategy_version, created_at, updated_at)`;
   const conflict = Prisma.sql`ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING RETURNING id, user_id`;
   const json = JSON.stringify(
-    rows.map((r) => [r.strategyId, r.occurrence, r.userId, r.amount, r.idempotencyKey, r.catchUp]),
+    rows.map((r) => [
+      r.strategyId,
+      r.occurrence,
+      r.userId,
+      r.amount,
+      r.idempotencyKey,
+      r.catchUp,
+      r.strategyVersion,
+    ]),
   );
   if (kind === 'sqlite') {
     // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
     return Prisma.sql`INSERT INTO quota_execute ${columns}
-      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, ${now}, ${now}
+      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, j.value ->> 6, ${now}, ${now}
       FROM json_each(${json}) j WHERE true ${conflict}`;
   }
   return Prisma.sql`INSERT INTO quota_execute ${columns}
     SELECT (j.value ->> 0)::int, j.value ->> 1, j.value ->> 2, (j.value ->> 3)::numeric, 'pending', 0, j.value ->> 4,
-      (j.value ->> 5)::boolean, ${now}::timestamp(3), ${now}::timestamp(3)
+      (j.value ->> 5)::boolean, (j.value ->> 6)::int, ${now}::timestamp(3), ${now}::timestamp(3)
     FROM json_array_elements(${json}::json) AS j(value) ${conflict}`;
 }
 

@@ -19,6 +19,7 @@ export interface StrategyRow {
   maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -49,6 +50,7 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     attempts: row.attempts,
     lastError: row.lastError,
     catchUp: row.catchUp,
+    strategyVersion: row.strategyVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -197,6 +197,7 @@ describe('the retention rule', () => {
   const strategy = (overrides: Partial<Strategy>): Strategy => ({
     ...fields('s', { type: 'periodic', periodicExpr: '0 8 * * *' }),
     id: 5,
+    version: 1,
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...overrides,

@@ -22,6 +22,8 @@ export interface LedgerEntry {
   lastError: string | null;
   /** Granted late, by catch-up after missed runs. */
   catchUp: boolean;
+  /** The strategy's version when the row was claimed (null for rows older than versions). */
+  strategyVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,7 +38,7 @@ export type ClaimedEntry = Pick<
 export type NewLedgerEntry = Pick<
   LedgerEntry,
   'strategyId' | 'occurrence' | 'userId' | 'amount' | 'catchUp'
-> & { idempotencyKey: string };
+> & { idempotencyKey: string; strategyVersion?: number };
 
 /** What one delivery attempt decided for a row. */
 export interface DeliveryOutcome {

@@ -22,12 +22,14 @@ export interface Strategy {
   maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
+  /** 1 on create, +1 on every change (enable and disable included); ledger rows record it. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** Everything an operator sets; `id` and timestamps are the database's. */
-export type StrategyFields = Omit<Strategy, 'id' | 'createdAt' | 'updatedAt'>;
+/** Everything an operator sets; `id`, `version` and timestamps are the database's. */
+export type StrategyFields = Omit<Strategy, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
 
 /** What an operator must send to create a strategy; the rest has defaults (withDefaults). */
 export type StrategyInput = Pick<
