@@ -12,11 +12,13 @@ const SHUTDOWN_DEADLINE_MS = 25_000;
 
 async function main(): Promise<void> {
   const config = loadOrExit();
-  const adminToken = config.adminToken ?? generatedAdminToken();
+  // Named tokens alone are enough; with neither, a token is generated so the API is usable.
+  const adminToken =
+    config.adminToken ?? (config.adminTokens.length > 0 ? undefined : generatedAdminToken());
   const logger = createLogger({
     level: config.log.level,
     format: config.log.format,
-    secrets: [...configSecrets(config), adminToken],
+    secrets: [...configSecrets(config), ...(adminToken === undefined ? [] : [adminToken])],
   });
   const runtime = await buildRuntime(config, { logger });
   const app = runtime.createApi({ adminToken });

@@ -50,7 +50,8 @@ export interface Runtime {
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
   /** The HTTP application over this runtime's use cases. */
-  createApi(options: { adminToken: string }): ApiApp;
+  /** `adminToken`: ADMIN_TOKEN (or main.ts's generated one); named tokens come from config. */
+  createApi(options: { adminToken?: string }): ApiApp;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
   /** Stops the scanner (finishing the gateway calls in flight) and closes the database. */
@@ -166,6 +167,7 @@ export async function buildRuntime(
 
   const apiDeps: Omit<ApiDeps, 'adminToken'> = {
     app,
+    namedTokens: config.adminTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
     requestTimeoutMs: config.api.requestTimeoutMs,
     rateLimitPerMinute: config.api.rateLimitPerMinute,

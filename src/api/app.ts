@@ -7,7 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../core/errors.ts';
 import { createMetrics } from '../metrics/metrics.ts';
-import { bearerTokenCheck } from './bearer-token.ts';
+import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -30,7 +30,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerHealthRoutes(app, deps);
   registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
 
-  app.use('/api/*', requireAdminToken(deps.adminToken));
+  app.use('/api/*', requireAdminToken(deps));
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
   app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
@@ -99,10 +99,15 @@ function accessLog(deps: ApiDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
-  const hasToken = bearerTokenCheck(adminToken);
+function requireAdminToken(deps: ApiDeps): MiddlewareHandler<AppEnv> {
+  const resolve = tokenResolver([
+    ...(deps.adminToken === undefined ? [] : [adminTokenEntry(deps.adminToken)]),
+    ...(deps.namedTokens ?? []),
+  ]);
   return async (c, next) => {
-    if (!hasToken(c.req.header('authorization'))) {
+    const presented = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+    const caller = presented === undefined ? null : resolve(presented);
+    if (caller === null) {
       c.header('WWW-Authenticate', 'Bearer');
       return problemResponse(
         c,
@@ -110,6 +115,14 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
         'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>',
       );
     }
+    if (caller.role === 'viewer' && !viewerMayCall(c.req.method, c.req.path)) {
+      return problemResponse(
+        c,
+        'forbidden',
+        `token "${caller.name}" has the viewer role: it may read, preview, explain and validate only`,
+      );
+    }
+    c.set('caller', caller);
     await next();
   };
 }

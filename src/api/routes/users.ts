@@ -1,7 +1,7 @@
 // /api/v1/users — how operators feed user_info. Users are written with the shape they are read with.
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
-import type { ApiDeps } from '../deps.ts';
+import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
 import {
   problemResponses,
@@ -16,7 +16,7 @@ import {
 } from '../schemas.ts';
 import { ledgerEntryJson, userJson } from '../serialize.ts';
 
-export function registerUserRoutes({ app }: ApiDeps) {
+export function registerUserRoutes(deps: ApiDeps) {
   return newRouter()
     .openapi(
       createRoute({
@@ -37,7 +37,7 @@ export function registerUserRoutes({ app }: ApiDeps) {
         },
       }),
       async (c) => {
-        const upserted = await app.upsertUsers(
+        const upserted = await actingApp(deps, c).upsertUsers(
           c.req.valid('json').map(({ id, ...fields }) => userUpsertFromInput(id, fields)),
         );
         return c.json({ upserted }, 200);
@@ -70,7 +70,7 @@ export function registerUserRoutes({ app }: ApiDeps) {
             { field: 'id', message: `expected "${id}"` },
           ]);
         }
-        return c.json(userJson(await app.upsertUser(userUpsertFromInput(id, fields))), 200);
+        return c.json(userJson(await actingApp(deps, c).upsertUser(userUpsertFromInput(id, fields))), 200);
       },
     )
     .openapi(
@@ -92,7 +92,7 @@ export function registerUserRoutes({ app }: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { user, grants } = await app.getUser(id, USER_GRANTS_SHOWN);
+        const { user, grants } = await actingApp(deps, c).getUser(id, USER_GRANTS_SHOWN);
         return c.json(
           {
             ...userJson(user),

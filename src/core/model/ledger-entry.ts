@@ -45,6 +45,8 @@ export interface DeliveryOutcome {
   id: number;
   status: Exclude<LedgerStatus, 'pending'>;
   lastError: string | null;
+  /** On `applied`: what was given, for the granted-amount metric. */
+  granted?: { strategyId: number; amount: number };
 }
 
 /** The identity of a ledger row: enough to decide whether retention may delete it. */
