@@ -11,8 +11,10 @@ import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.t
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerGrantRoutes } from './routes/grants.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
@@ -48,11 +50,13 @@ export function createApp(deps: ApiDeps): ApiApp {
   );
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
+  app.route('/api/v1/grants', registerGrantRoutes(deps));
+  app.route('/api/v1/audit', registerAuditRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1', registerStatsRoutes(deps));
 
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
-  registerDocsRoutes(app);
+  registerDocsRoutes(app, deps.bodyLimitBytes);
 
   app.notFound((c) =>
     problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),

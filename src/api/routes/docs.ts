@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
+import { viewerMayCall } from '../access-tokens.ts';
 import type { ApiApp } from '../router.ts';
 import { problem, problemResponse, STATUS_BY_CODE } from '../problem.ts';
 import { EXAMPLE_REQUEST_ID } from '../schemas.ts';
@@ -15,7 +16,10 @@ type Json = Record<string, any>;
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
-**Authentication.** Everything under \`/api/v1\` requires \`Authorization: Bearer <ADMIN_TOKEN>\`.
+**Authentication.** Everything under \`/api/v1\` requires \`Authorization: Bearer <token>\`:
+\`ADMIN_TOKEN\`, or a named token of \`admin_tokens\` / \`ADMIN_TOKENS\`. Tokens with the \`viewer\` role
+may read (GET), preview, explain and validate; anything else answers 403 \`forbidden\`. Every
+change is recorded in the audit trail (\`GET /api/v1/audit\`) under the token's name.
 \`/healthz\`, \`/readyz\`, \`/metrics\` (unless \`METRICS_TOKEN\` is set), \`/docs\` and
 \`/openapi.json\` need no token.
 
@@ -44,6 +48,11 @@ const TAGS = [
     name: 'statistics',
     description: 'How much was given away: totals per period and status, schedules, user histories',
   },
+  {
+    name: 'grants',
+    description: 'The whole grant ledger across strategies, paged or exported as CSV',
+  },
+  { name: 'audit', description: 'Who changed what, when, through which request' },
   { name: 'health', description: 'Liveness and readiness probes' },
   { name: 'operations', description: 'Prometheus metrics' },
 ];
@@ -74,7 +83,11 @@ const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: Error
     ],
   },
   unauthorized: { detail: 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>' },
-  payload_too_large: { detail: 'request bodies are limited to 262144 bytes' },
+  forbidden: {
+    detail:
+      'token "viewer-bot" has the viewer role: it may read, preview, explain and validate only',
+  },
+  rate_limited: { detail: 'more than 600 requests per minute to this route; retry later' },
   unsupported_media_type: { detail: 'request bodies must be application/json' },
   internal: { detail: 'An internal error occurred; the request id is in the log' },
   database_unavailable: { detail: 'The database is unavailable; try again shortly' },
@@ -83,16 +96,22 @@ const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: Error
 const RESPONSE_DESCRIPTION: Record<string, string> = {
   '400': 'Invalid input',
   '401': 'Missing or wrong token',
+  '403': 'The token has the viewer role, which may not make this change',
+  '429':
+    'Too many requests from this client (API_RATE_LIMIT_PER_MINUTE); retry after the Retry-After seconds',
   '413': 'The request body is too large',
   '415': 'The request body is not JSON',
   '500': 'Unexpected error (details only in the log, under the request id)',
   '503': 'The database is unavailable; retry later',
 };
 
-function problemExamples(status: string, codes: ErrorCode[]): Json {
+function problemExamples(status: string, codes: ErrorCode[], bodyLimitBytes: number): Json {
   const examples: Json = {};
   for (const code of codes) {
-    const example = EXAMPLE_DETAIL[code];
+    const example =
+      code === 'payload_too_large'
+        ? { detail: `request bodies are limited to ${bodyLimitBytes} bytes` }
+        : EXAMPLE_DETAIL[code];
     if (!example || String(STATUS_BY_CODE[code]) !== status) continue;
     examples[code] = {
       summary: code,
@@ -119,15 +138,19 @@ function codesFor(status: string, operation: Json): ErrorCode[] {
  * operations, 413/415 on operations with a body, 500 everywhere, 503 under /api; every problem
  * response gets an example per error code. Also lists the error codes in the Problem schema.
  */
-export function completeDocument(doc: Json): Json {
+export function completeDocument(doc: Json, bodyLimitBytes: number): Json {
   const globalSecurity: unknown[] = doc.security ?? [];
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
-    for (const operation of Object.values<Json>(item)) {
+    for (const [method, operation] of Object.entries<Json>(item)) {
       const responses: Json = (operation.responses ??= {});
       const secured = (operation.security ?? globalSecurity).length > 0;
       const wanted = new Set<string>(['500']);
       if (secured) wanted.add('401');
-      if (path.startsWith('/api/')) wanted.add('503');
+      if (path.startsWith('/api/')) {
+        wanted.add('503');
+        wanted.add('429');
+        if (!viewerMayCall(method.toUpperCase(), path)) wanted.add('403');
+      }
       if (operation.requestBody) for (const status of ['400', '413', '415']) wanted.add(status);
       if ((operation.parameters ?? []).length > 0) wanted.add('400');
       for (const status of wanted) {
@@ -143,7 +166,7 @@ export function completeDocument(doc: Json): Json {
         if (!media) continue;
         // A route that declared its own examples (its 404s and 409s) knows its errors best.
         if (media.examples) continue;
-        const examples = problemExamples(status, codesFor(status, operation));
+        const examples = problemExamples(status, codesFor(status, operation), bodyLimitBytes);
         if (Object.keys(examples).length > 0) media.examples = examples;
       }
     }
@@ -252,7 +275,8 @@ function loadAsset(name: string): LoadedAsset | undefined {
 
 const acceptsGzip = (header: string | undefined) => /\bgzip\b/i.test(header ?? '');
 
-export function registerDocsRoutes(app: ApiApp): void {
+/** `bodyLimitBytes`: the configured limit, which the 413 example quotes. */
+export function registerDocsRoutes(app: ApiApp, bodyLimitBytes: number): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -270,6 +294,7 @@ export function registerDocsRoutes(app: ApiApp): void {
         security: [{ bearerAuth: [] }],
         tags: TAGS,
       }) as Json,
+      bodyLimitBytes,
     );
     return c.json(document);
   });

@@ -219,44 +219,66 @@ export function registerStrategyRoutes(deps: ApiDeps) {
   const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
   return newRouter()
     .openapi(routes.create, async (c) => {
-      const strategy = await actingApp(deps, c).createStrategy(strategyInputFromBody(c.req.valid('json')));
+      const strategy = await actingApp(deps, c).createStrategy(
+        strategyInputFromBody(c.req.valid('json')),
+      );
       return c.json(strategyJson(strategy), 201);
     })
     .openapi(routes.list, async (c) => {
       const page = await actingApp(deps, c).listStrategies(c.req.valid('query'));
       return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
     })
-    .openapi(routes.scan, async (c) => c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200))
+    .openapi(routes.scan, async (c) =>
+      c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200),
+    )
     .openapi(routes.get, async (c) =>
       c.json(strategyJson(await actingApp(deps, c).getStrategy(c.req.valid('param').id)), 200),
     )
     .openapi(routes.put, async (c) => {
       const input = strategyInputFromBody(c.req.valid('json'));
-      return c.json(strategyJson(await actingApp(deps, c).replaceStrategy(c.req.valid('param').id, input)), 200);
+      return c.json(
+        strategyJson(await actingApp(deps, c).replaceStrategy(c.req.valid('param').id, input)),
+        200,
+      );
     })
     .openapi(routes.patch, async (c) => {
       const patch = strategyPatchFromBody(c.req.valid('json'));
-      return c.json(strategyJson(await actingApp(deps, c).patchStrategy(c.req.valid('param').id, patch)), 200);
+      return c.json(
+        strategyJson(await actingApp(deps, c).patchStrategy(c.req.valid('param').id, patch)),
+        200,
+      );
     })
     .openapi(routes.delete, async (c) => {
       await actingApp(deps, c).deleteStrategy(c.req.valid('param').id);
       return c.body(null, 204);
     })
     .openapi(routes.enable, async (c) =>
-      c.json(strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, true)), 200),
+      c.json(
+        strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, true)),
+        200,
+      ),
     )
     .openapi(routes.disable, async (c) =>
-      c.json(strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, false)), 200),
+      c.json(
+        strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, false)),
+        200,
+      ),
     )
     .openapi(routes.run, async (c) => {
       const strategy = await actingApp(deps, c).getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(runResultJson(await actingApp(deps, c).runStrategyNow(strategy, requested)), 200);
+      return c.json(
+        runResultJson(await actingApp(deps, c).runStrategyNow(strategy, requested)),
+        200,
+      );
     })
     .openapi(routes.preview, async (c) => {
       const strategy = await actingApp(deps, c).getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(previewJson(await actingApp(deps, c).previewStrategy(strategy, requested)), 200);
+      return c.json(
+        previewJson(await actingApp(deps, c).previewStrategy(strategy, requested)),
+        200,
+      );
     })
     .openapi(routes.resolve, async (c) => {
       const { id, execution_id: executionId } = c.req.valid('param');
