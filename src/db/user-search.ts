@@ -1,8 +1,10 @@
 // Searching user_info: `q` is a case-insensitive substring of id, name, email or GitHub
 // username, with the same answer on SQLite and PostgreSQL. The databases fold case differently
 // (SQLite's LIKE folds ASCII only; PostgreSQL's ILIKE/lower() follow the database's locale,
-// which under "C" is ASCII only too), so the database only narrows the candidates when `q` is
-// ASCII, and the match that decides is JavaScript's Unicode folding below, on both.
+// which under "C" is ASCII only too), and even an ASCII `q` can match non-ASCII text once
+// folded ("STRASSE" in "Straße"), so no LIKE can narrow the candidates soundly. The match is
+// decided here, by Unicode folding, over the rows the other filters (SQL) leave, read in
+// keyset pages: memory stays flat, and a search costs one pass over those rows at most.
 import type { User } from '../core/model/user.ts';
 import type { UserSearch } from '../core/ports/stores.ts';
 import type { Database } from './client.ts';
@@ -25,11 +27,8 @@ export function toUser(row: UserRow): User {
 /** Unicode case folding close enough for search: NFKC, then upper then lower (ß → ss, Σ/ς/σ). */
 export const fold = (text: string) => text.normalize('NFKC').toUpperCase().toLowerCase();
 
-export async function searchUsers({ db, kind }: Database, filter: UserSearch): Promise<User[]> {
+export async function searchUsers({ db }: Database, filter: UserSearch): Promise<User[]> {
   const needle = filter.q === undefined || filter.q === '' ? undefined : fold(filter.q);
-  // eslint-disable-next-line no-control-regex
-  const ascii = needle !== undefined && /^[\x00-\x7f]*$/.test(filter.q!);
-  const insensitive = kind === 'postgresql' ? { mode: 'insensitive' as const } : {};
   const found: User[] = [];
   let after = filter.afterId;
   for (;;) {
@@ -38,9 +37,6 @@ export async function searchUsers({ db, kind }: Database, filter: UserSearch): P
         org: filter.org,
         vip: filter.vipGte === undefined ? undefined : { gte: filter.vipGte },
         id: after === undefined ? undefined : { gt: after },
-        OR: ascii
-          ? SEARCHED.map((field) => ({ [field]: { contains: filter.q, ...insensitive } }))
-          : undefined,
       },
       include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
       orderBy: { id: 'asc' },
