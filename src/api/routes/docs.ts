@@ -12,7 +12,26 @@ import type { ApiApp } from '../router.ts';
 import { problem, problemResponse, STATUS_BY_CODE } from '../problem.ts';
 import { EXAMPLE_REQUEST_ID } from '../schemas.ts';
 
-type Json = Record<string, any>;
+/** The parts of an OpenAPI document that completeDocument reads and writes. */
+interface MediaObject {
+  schema?: { $ref?: string };
+  examples?: Record<string, unknown>;
+}
+interface ResponseObject {
+  description?: string;
+  content?: Partial<Record<string, MediaObject>>;
+}
+interface OperationObject {
+  responses?: Record<string, ResponseObject>;
+  security?: unknown[];
+  requestBody?: { content?: Partial<Record<string, MediaObject>> };
+  parameters?: unknown[];
+}
+interface OpenApiDocument {
+  security?: unknown[];
+  paths?: Record<string, Record<string, OperationObject>>;
+  components?: { schemas?: Partial<Record<string, { properties?: Record<string, unknown> }>> };
+}
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
@@ -105,8 +124,12 @@ const RESPONSE_DESCRIPTION: Record<string, string> = {
   '503': 'The database is unavailable; retry later',
 };
 
-function problemExamples(status: string, codes: ErrorCode[], bodyLimitBytes: number): Json {
-  const examples: Json = {};
+function problemExamples(
+  status: string,
+  codes: ErrorCode[],
+  bodyLimitBytes: number,
+): Record<string, unknown> {
+  const examples: Record<string, unknown> = {};
   for (const code of codes) {
     const example =
       code === 'payload_too_large'
@@ -122,7 +145,7 @@ function problemExamples(status: string, codes: ErrorCode[], bodyLimitBytes: num
 }
 
 /** Error codes a response of this status may carry on this operation. */
-function codesFor(status: string, operation: Json): ErrorCode[] {
+function codesFor(status: string, operation: OperationObject): ErrorCode[] {
   const all = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).filter(
     (code) => String(STATUS_BY_CODE[code]) === status,
   );
@@ -138,11 +161,13 @@ function codesFor(status: string, operation: Json): ErrorCode[] {
  * operations, 413/415 on operations with a body, 500 everywhere, 503 under /api; every problem
  * response gets an example per error code. Also lists the error codes in the Problem schema.
  */
-export function completeDocument(doc: Json, bodyLimitBytes: number): Json {
+export function completeDocument<T extends object>(document: T, bodyLimitBytes: number): T {
+  // The generator's types describe every OpenAPI object; this walk needs only a few fields.
+  const doc = document as OpenApiDocument;
   const globalSecurity: unknown[] = doc.security ?? [];
-  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
-    for (const [method, operation] of Object.entries<Json>(item)) {
-      const responses: Json = (operation.responses ??= {});
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      const responses = (operation.responses ??= {});
       const secured = (operation.security ?? globalSecurity).length > 0;
       const wanted = new Set<string>(['500']);
       if (secured) wanted.add('401');
@@ -161,7 +186,7 @@ export function completeDocument(doc: Json, bodyLimitBytes: number): Json {
           },
         };
       }
-      for (const [status, response] of Object.entries<Json>(responses)) {
+      for (const [status, response] of Object.entries(responses)) {
         const media = response.content?.['application/problem+json'];
         if (!media) continue;
         // A route that declared its own examples (its 404s and 409s) knows its errors best.
@@ -179,7 +204,7 @@ export function completeDocument(doc: Json, bodyLimitBytes: number): Json {
       description: 'Machine-readable error code',
     };
   }
-  return doc;
+  return document;
 }
 
 // --- the docs page ---------------------------------------------------------------------------
@@ -282,7 +307,7 @@ export function registerDocsRoutes(app: ApiApp, bodyLimitBytes: number): void {
     scheme: 'bearer',
     description: 'The admin token (ADMIN_TOKEN)',
   });
-  let document: Json | undefined;
+  let document: object | undefined;
   app.get('/openapi.json', (c) => {
     document ??= completeDocument(
       app.getOpenAPI31Document({
@@ -293,7 +318,7 @@ export function registerDocsRoutes(app: ApiApp, bodyLimitBytes: number): void {
         servers: [{ url: '.', description: 'This daemon, where this document was fetched from' }],
         security: [{ bearerAuth: [] }],
         tags: TAGS,
-      }) as Json,
+      }),
       bodyLimitBytes,
     );
     return c.json(document);
