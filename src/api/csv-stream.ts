@@ -3,13 +3,14 @@
 // previous one: ReadableStream's pull is driven by the consumer).
 
 /** RFC 4180: quote fields holding a comma, a quote or a line break; double inner quotes. */
-export function csvField(value: unknown): string {
+export function csvField(value: string | number | boolean | Date | null | undefined): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? value.toISOString() : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export const csvLine = (fields: readonly unknown[]) => `${fields.map(csvField).join(',')}\r\n`;
+export const csvLine = (fields: readonly Parameters<typeof csvField>[0][]) =>
+  `${fields.map(csvField).join(',')}\r\n`;
 
 /**
  * A stream of `header` then every row of every page. `page(cursor)` returns rows and the next
@@ -17,7 +18,7 @@ export const csvLine = (fields: readonly unknown[]) => `${fields.map(csvField).j
  */
 export function csvStream<Row, Cursor>(
   header: readonly string[],
-  toFields: (row: Row) => readonly unknown[],
+  toFields: (row: Row) => readonly Parameters<typeof csvField>[0][],
   page: (cursor: Cursor | undefined) => Promise<{ items: Row[]; next: Cursor | null }>,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

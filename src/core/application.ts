@@ -13,12 +13,7 @@ import { auditTrail } from './use-cases/audit-trail.ts';
 import { createStrategy } from './use-cases/create-strategy.ts';
 import type { CoreDeps } from './use-cases/deps.ts';
 import { grantStats, strategyStats } from './use-cases/grant-stats.ts';
-import {
-  listGrants,
-  resolveLedgerEntry,
-  strategyLedger,
-  userLedger,
-} from './use-cases/ledger.ts';
+import { listGrants, resolveLedgerEntry, strategyLedger, userLedger } from './use-cases/ledger.ts';
 import {
   deleteStrategy,
   getStrategy,
@@ -88,8 +83,7 @@ function useCases(deps: CoreDeps) {
     getUser: (id: string, grants: number) => getUser(deps, id, grants),
     deleteUser: (id: string) => deleteUser(deps, id),
     searchUsers: (filter: UserSearch) => searchUsers(deps, filter),
-    recordUsersImport: (counts: Record<string, number | string>) =>
-      recordUsersImport(deps, counts),
+    recordUsersImport: (counts: Record<string, number | string>) => recordUsersImport(deps, counts),
     // The audit trail
     auditTrail: (filter: AuditFilter) => auditTrail(deps, filter),
     // Statistics

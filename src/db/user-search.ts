@@ -20,8 +20,18 @@ interface UserRow extends Omit<User, 'githubStars'> {
 }
 
 export function toUser(row: UserRow): User {
-  const { stars, createdAt: _c, updatedAt: _u, ...user } = row;
-  return { ...user, githubStars: stars.map((s) => s.repo) };
+  return {
+    id: row.id,
+    name: row.name,
+    githubUsername: row.githubUsername,
+    email: row.email,
+    phone: row.phone,
+    vip: row.vip,
+    org: row.org,
+    registerTime: row.registerTime,
+    accessTime: row.accessTime,
+    githubStars: row.stars.map((s) => s.repo),
+  };
 }
 
 /** Unicode case folding close enough for search: NFKC, then upper then lower (ß → ss, Σ/ς/σ). */

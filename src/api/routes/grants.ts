@@ -106,7 +106,7 @@ export function registerGrantRoutes(deps: ApiDeps) {
       return c.body(stream, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="grants.csv"',
-      }) as never;
+      });
     }
     const page = await app.listGrants({ ...filter, beforeId: query.cursor });
     return c.json(

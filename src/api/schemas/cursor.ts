@@ -10,7 +10,7 @@ const decoded = (cursor: string) => Buffer.from(cursor, 'base64url').toString('u
 /** A cursor over numeric ids. */
 export const idCursor = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'not a cursor this API returned' })
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'not a cursor this API returned' })
   .transform((cursor, ctx) => {
     const id = Number(decoded(cursor));
     if (!Number.isSafeInteger(id) || id < 1) {
@@ -28,7 +28,7 @@ export const idCursor = z
 /** A cursor over text ids (users). */
 export const textCursor = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,700}$/, { message: 'not a cursor this API returned' })
+  .regex(/^[A-Za-z0-9_-]{1,700}$/, { error: 'not a cursor this API returned' })
   .transform(decoded)
   .optional()
   .openapi({
@@ -46,7 +46,7 @@ export const NextCursorSchema = z.string().nullable().openapi({
   example: 'MTIzNA',
 });
 
-export const cursorPageOf = <T extends z.ZodTypeAny>(item: T, what: string) =>
+export const cursorPageOf = <T extends z.ZodType>(item: T, what: string) =>
   z.object({
     items: z.array(item).openapi({ description: what }),
     next_cursor: NextCursorSchema,

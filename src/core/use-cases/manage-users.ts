@@ -13,7 +13,7 @@ type Deps = Pick<CoreDeps, 'users' | 'actor' | 'clock'>;
 export async function upsertUser(deps: Deps, user: UserUpsert): Promise<User> {
   const before = await deps.users.get(user.id);
   const sent = Object.fromEntries(
-    Object.entries(user).filter(([key, value]) => key !== 'id' && value !== undefined),
+    Object.entries(user).filter(([key, value]) => key !== 'id' && value !== (undefined as unknown)),
   );
   const previous = before
     ? Object.fromEntries(Object.keys(sent).map((key) => [key, before[key as keyof User]]))
