@@ -1,5 +1,6 @@
 // /api/v1/strategies — strategy CRUD, runs, previews and the ledger of each strategy.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { body, json, readOptionalBody } from '../route-helpers.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
 import {
@@ -34,13 +35,6 @@ import {
   strategyJson,
 } from '../serialize.ts';
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({
-  body: { content: { 'application/json': { schema } }, required },
-});
 const tags = ['strategies'];
 
 const routes = {
@@ -296,15 +290,4 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       });
       return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
     });
-}
-
-/** The run/preview body is optional; when present it has already been validated. */
-async function readOptionalBody(c: {
-  req: { valid(target: 'json'): unknown };
-}): Promise<{ occurrence?: string }> {
-  try {
-    return (c.req.valid('json') as { occurrence?: string } | undefined) ?? {};
-  } catch {
-    return {};
-  }
 }
