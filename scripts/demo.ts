@@ -83,6 +83,7 @@ const state = (await (
 console.log(`
 ────────────────────────────────────────────────────────────────────────
  quota-manager demo is running
+   console      ${api}/ui   (sign in with the admin token below)
    API          ${api}/api/v1
    reference    ${api}/docs   (OpenAPI: ${api}/openapi.json)
    admin token  ${ADMIN_TOKEN}

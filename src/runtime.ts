@@ -145,6 +145,7 @@ export async function buildRuntime(
     delivery: {
       concurrency: config.gateway.concurrency,
       honoursIdempotency: config.gateway.honoursIdempotency,
+      reconcile: config.gateway.reconcile === 'query',
     },
     observer: metrics.scanObserver,
     gatewayHealth: health,

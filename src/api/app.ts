@@ -6,6 +6,7 @@ import { timeout } from 'hono/timeout';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../core/errors.ts';
+import { createConsole } from '../console/console-app.tsx';
 import { createMetrics } from '../metrics/metrics.ts';
 import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.ts';
 import type { ApiDeps } from './deps.ts';
@@ -57,6 +58,10 @@ export function createApp(deps: ApiDeps): ApiApp {
 
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
   registerDocsRoutes(app, deps.bodyLimitBytes);
+
+  // The web console calls the public API above through this app's own fetch, as a script would.
+  app.route('/ui', createConsole({ fetchApi: (request, env) => app.fetch(request, env) }));
+  app.get('/', (c) => c.redirect('/ui', 302));
 
   app.notFound((c) =>
     problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),

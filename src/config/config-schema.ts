@@ -227,6 +227,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         retryMaxDelayMs: integer(0).default(10000),
         concurrency: integer(1).default(16),
         honoursIdempotency: boolean().default(true),
+        reconcile: oneOf(['query', 'off'] as const).default('query'),
         breakerFailures: integer(0).default(5),
         breakerCooldownMs: integer(1).default(30000),
       })

@@ -40,3 +40,27 @@ export function idListSql(kind: DatabaseKind, ids: number[]): Prisma.Sql {
   if (kind === 'sqlite') return Prisma.sql`SELECT value FROM json_each(${JSON.stringify(ids)})`;
   return Prisma.sql`SELECT json_array_elements_text(${JSON.stringify(ids)}::json)::int`;
 }
+
+/**
+ * Marks rows `sending` and keeps the total read before sending, one JSON parameter of
+ * [id, total] pairs. Totals travel as strings with two decimals so no binary fraction reaches
+ * the DECIMAL column.
+ */
+export function markSendingSql(
+  kind: DatabaseKind,
+  strategy: { id: number; version: number },
+  entries: { id: number; totalBefore: number | null }[],
+  now: Date,
+): Prisma.Sql {
+  // In the statement itself, so no change committed before it can slip between check and mark.
+  const current = Prisma.sql`EXISTS (SELECT 1 FROM quota_strategy s WHERE s.id = ${strategy.id} AND s.version = ${strategy.version} AND s.enabled = ${true})`;
+  const json = JSON.stringify(
+    entries.map((e) => [e.id, e.totalBefore === null ? null : e.totalBefore.toFixed(2)]),
+  );
+  if (kind === 'sqlite') {
+    return Prisma.sql`UPDATE quota_execute SET status = 'sending', total_before = CAST(j.value ->> 1 AS DECIMAL), updated_at = ${now}
+      FROM json_each(${json}) j WHERE quota_execute.id = j.value ->> 0 AND ${current}`;
+  }
+  return Prisma.sql`UPDATE quota_execute q SET status = 'sending', total_before = (j.value ->> 1)::numeric, updated_at = ${now}::timestamp(3)
+    FROM json_array_elements(${json}::json) AS j(value) WHERE q.id = (j.value ->> 0)::int AND ${current}`;
+}

@@ -2,18 +2,14 @@
 // createMany cannot report which rows a conflicting insert skipped, and SQLite has no
 // skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both, on both providers.
 import type { ConditionUser } from '../condition/index.ts';
-import type {
-  ClaimedEntry,
-  DeliveryOutcome,
-  LedgerStatus,
-  NewLedgerEntry,
-} from '../core/model/ledger-entry.ts';
+import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import type { CandidateQuery, ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
-import { claimSql, idListSql } from './ledger-sql.ts';
+import { claimSql } from './ledger-sql.ts';
+import { createLedgerWrites } from './ledger-writes.ts';
 import { WindowGrid } from './window-grid.ts';
-import { Prisma, type Database, type Db } from './client.ts';
+import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 import { decimalToNumber, toStrategy } from './row-mappers.ts';
 
@@ -63,7 +59,7 @@ const SCAN_WINDOW_USERS: Record<DatabaseKind, number> = { sqlite: 2_500, postgre
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Statuses that count towards max_exec_per_user: granted, or possibly granted. */
-const COUNTED_STATUSES: LedgerStatus[] = ['applied', 'pending', 'unknown'];
+const COUNTED_STATUSES: LedgerStatus[] = ['applied', 'pending', 'sending', 'unknown'];
 
 export interface ScanStoreOptions {
   /** Users per candidate window (default SCAN_WINDOW_USERS); tests use small ones. */
@@ -77,12 +73,18 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
   return {
+    ...createLedgerWrites(database, rowsPerStatement),
     async listEnabledStrategies(): Promise<Strategy[]> {
       const rows = await db.quotaStrategy.findMany({
         where: { enabled: true },
         orderBy: { id: 'asc' },
       });
       return rows.map(toStrategy);
+    },
+
+    async currentStrategy(id: number): Promise<Strategy | null> {
+      const row = await db.quotaStrategy.findFirst({ where: { id, enabled: true } });
+      return row === null ? null : toStrategy(row);
     },
 
     async findCandidates(query: CandidateQuery): Promise<ConditionUser[]> {
@@ -168,19 +170,6 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
       });
     },
 
-    async releaseClaims(strategyId, holder, ids, nowMs): Promise<number> {
-      let released = 0;
-      for (const chunk of chunks(ids, MAX_IDS_PER_STATEMENT)) {
-        // The lease check is in the statement itself: a process whose lease lapsed unnoticed
-        // must not delete rows the new holder may be settling.
-        released += await db.$executeRaw`
-          DELETE FROM quota_execute
-          WHERE id IN (${idListSql(kind, chunk)}) AND strategy_id = ${strategyId} AND status = 'pending' AND attempts = 0
-            AND EXISTS (SELECT 1 FROM strategy_lease l WHERE l.strategy_id = ${strategyId} AND l.holder = ${holder} AND l.expires_at > ${BigInt(nowMs)})`;
-      }
-      return released;
-    },
-
     async findEntries(strategyId, statuses, options): Promise<ClaimedEntry[]> {
       const rows = await db.quotaExecute.findMany({
         where: {
@@ -200,38 +189,8 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         amount: decimalToNumber(row.amount),
         attempts: row.attempts,
         idempotencyKey: row.idempotencyKey,
+        totalBefore: row.totalBefore === null ? null : decimalToNumber(row.totalBefore),
       }));
-    },
-
-    async recordOutcomes(outcomes: DeliveryOutcome[]): Promise<void> {
-      if (outcomes.length === 0) return;
-      const now = new Date();
-      const applied = outcomes.filter((o) => o.status === 'applied').map((o) => o.id);
-      const others = outcomes.filter((o) => o.status !== 'applied');
-      // Successes are the common case: few statements for the whole page. Each row's outcome
-      // stands on its own, so the statements need not share a transaction: a crash between
-      // two leaves the rest `pending`, which the next run settles like any interrupted page.
-      for (const [index, ids] of chunks(applied, rowsPerStatement).entries()) {
-        await breathe(index);
-        await db.$executeRaw`
-          UPDATE quota_execute SET status = 'applied', last_error = NULL, attempts = attempts + 1, updated_at = ${now}
-          WHERE id IN (${idListSql(kind, ids)})`;
-      }
-      if (others.length > 0) {
-        await db.$transaction(
-          others.map((o) =>
-            db.quotaExecute.update({
-              where: { id: o.id },
-              data: {
-                status: o.status,
-                lastError: o.lastError,
-                attempts: { increment: 1 },
-                updatedAt: now,
-              },
-            }),
-          ),
-        );
-      }
     },
 
     async acquireLease(strategyId, holder, nowMs, ttlMs): Promise<boolean> {
@@ -283,7 +242,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
 
     async countUnsettled(strategyId, occurrence): Promise<number> {
       return db.quotaExecute.count({
-        where: { strategyId, occurrence, status: { in: ['pending', 'failed'] } },
+        where: { strategyId, occurrence, status: { in: ['pending', 'sending', 'failed'] } },
       });
     },
   };

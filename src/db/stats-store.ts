@@ -93,16 +93,17 @@ export function createStatsStore({ db }: Database): StatsStore {
     },
 
     /** Ledger rows still needing attention, by status: one grouped query (status is indexed). */
-    async ledgerBacklog(): Promise<{ pending: number; failed: number; unknown: number }> {
+    async ledgerBacklog() {
+      const backlog = { pending: 0, sending: 0, failed: 0, unknown: 0 };
+      const statuses = Object.keys(backlog) as (keyof typeof backlog)[];
       const groups = await db.quotaExecute.groupBy({
         by: ['status'],
-        where: { status: { in: ['pending', 'failed', 'unknown'] } },
+        where: { status: { in: statuses } },
         _count: { _all: true },
       });
-      const backlog = { pending: 0, failed: 0, unknown: 0 };
       for (const group of groups) {
-        if (group.status === 'pending' || group.status === 'failed' || group.status === 'unknown')
-          backlog[group.status] = group._count._all;
+        const status = statuses.find((s) => s === group.status);
+        if (status !== undefined) backlog[status] = group._count._all;
       }
       return backlog;
     },

@@ -19,7 +19,10 @@ function duplicateName(name: string): AppError {
   ]);
 }
 
-/** Every change is one increment, whoever makes it (operator, enable/disable, a merge). */
+/**
+ * Every change is one increment, whoever makes it (operator, enable/disable): a scan in flight
+ * compares versions at each page.
+ */
 const BUMP = { version: { increment: 1 } } as const;
 
 /** Runs a change and writes its audit row in the same transaction. */

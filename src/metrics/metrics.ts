@@ -10,6 +10,7 @@ import type { ScanObserver } from '../core/ports/runtime-services.ts';
 /** Ledger rows that still need attention, by status. */
 export interface LedgerBacklog {
   pending: number;
+  sending: number;
   failed: number;
   unknown: number;
 }
@@ -49,7 +50,7 @@ export interface Metrics {
 }
 
 const PREFIX = 'quota_manager_';
-const LEDGER_STATUSES = ['pending', 'failed', 'unknown'] as const;
+const LEDGER_STATUSES = ['pending', 'sending', 'failed', 'unknown'] as const;
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
@@ -145,7 +146,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (ledgerBacklog) {
     new Gauge({
       name: `${PREFIX}ledger_rows`,
-      help: 'Ledger rows that still need attention, by status (pending, failed, unknown); read from the database at scrape time',
+      help: 'Ledger rows that still need attention, by status (pending, sending, failed, unknown); read from the database at scrape time',
       labelNames: ['status'],
       registers,
       async collect() {

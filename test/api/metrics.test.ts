@@ -174,6 +174,7 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
     expect(failedRows).toBeGreaterThanOrEqual(2);
     expect(valueOf(samples, 'quota_manager_ledger_rows', { status: 'failed' })).toBe(failedRows);
     expect(valueOf(samples, 'quota_manager_ledger_rows', { status: 'pending' })).toBe(0);
+    expect(valueOf(samples, 'quota_manager_ledger_rows', { status: 'sending' })).toBe(0);
     expect(
       samples.some((s) => s.name === 'quota_manager_ledger_rows' && s.labels.status === 'unknown'),
     ).toBe(true);

@@ -168,6 +168,7 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
       total: { grants: 3, amount: 1 },
       by_status: {
         pending: { grants: 0, amount: 0 },
+        sending: { grants: 0, amount: 0 },
         applied: { grants: 2, amount: 0.3 },
         failed: { grants: 1, amount: 0.7 },
         unknown: { grants: 0, amount: 0 },
@@ -178,6 +179,7 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
       total: { grants: 5, amount: 1000000000001.09 },
       by_status: {
         pending: { grants: 0, amount: 0 },
+        sending: { grants: 0, amount: 0 },
         applied: { grants: 4, amount: 1000000000000.39 },
         failed: { grants: 1, amount: 0.7 },
         unknown: { grants: 0, amount: 0 },
@@ -188,6 +190,7 @@ describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
       total: { grants: 6, amount: 1000000000001.14 },
       by_status: {
         pending: { grants: 0, amount: 0 },
+        sending: { grants: 0, amount: 0 },
         applied: { grants: 4, amount: 1000000000000.39 },
         failed: { grants: 1, amount: 0.7 },
         unknown: { grants: 1, amount: 0.05 },

@@ -44,6 +44,7 @@ const DEFAULTS: Config = {
     retryMaxDelayMs: 10000,
     concurrency: 16,
     honoursIdempotency: true,
+    reconcile: 'query',
     breakerFailures: 5,
     breakerCooldownMs: 30000,
   },
@@ -475,7 +476,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a typo inside a section',
       'gateway:\n  url: http://gw:8002\n  timeout: 100\n',
       'gateway.timeout',
-      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, breaker_failures, breaker_cooldown_ms\)$/,
+      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, reconcile, breaker_failures, breaker_cooldown_ms\)$/,
     ],
     [
       'the Config spelling instead of the YAML one',

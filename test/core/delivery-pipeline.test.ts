@@ -74,6 +74,51 @@ describe('DeliveryPipeline', () => {
     expect(maxInFlight).toBe(4);
   });
 
+  it('sends only grants prepareSend marked, and never has more than 2 × concurrency marked and unrecorded', async () => {
+    const marked = new Set<number>();
+    const recorded = new Set<number>();
+    const sentUnmarked: number[] = [];
+    let maxUncertain = 0;
+    const observe = () => {
+      maxUncertain = Math.max(maxUncertain, marked.size - recorded.size);
+    };
+    const pipeline = new DeliveryPipeline(
+      async (g) => {
+        if (!marked.has(g.id)) sentUnmarked.push(g.id);
+        await new Promise((r) => setTimeout(r, g.id % 4));
+        return applied(g);
+      },
+      async (outcomes) => {
+        await new Promise((r) => setTimeout(r, 3));
+        for (const o of outcomes) recorded.add(o.id);
+        observe();
+      },
+      {
+        concurrency: 4,
+        maxQueued: 50,
+        recordBatch: 100,
+        prepareSend: async (grants) => {
+          await new Promise((r) => setTimeout(r, 2));
+          // Grant 13 cannot be prepared (say its total could not be read): settled, not sent.
+          const settled = grants
+            .filter((g) => g.id === 13)
+            .map((g) => ({ id: g.id, status: 'failed' as const, lastError: 'not sent' }));
+          const send = grants.filter((g) => g.id !== 13);
+          for (const g of send) marked.add(g.id);
+          observe();
+          return { send, settled };
+        },
+      },
+    );
+    for (let p = 0; p < 4; p++) await pipeline.submit(page(p * 50, 50));
+    await pipeline.drain();
+    expect(sentUnmarked).toEqual([]);
+    expect(marked.size).toBe(199);
+    expect(recorded.size).toBe(200);
+    expect(maxUncertain).toBeGreaterThan(0);
+    expect(maxUncertain).toBeLessThanOrEqual(8);
+  });
+
   it('lets the producer claim the next page while the current one is still being delivered', async () => {
     const gateway = heldGateway();
     const pipeline = new DeliveryPipeline(gateway.deliver, async () => undefined, {

@@ -40,28 +40,84 @@ describe.each(DATABASE_KINDS)('strategy lease on %s', (kind) => {
 
   it('releases unsent claims only while the lease is held, and only rows never attempted', async () => {
     const t = 2_000_000;
-    await database.db.userInfo.createMany({ data: ['r1', 'r2', 'r3', 'r4'].map((id) => ({ id })) });
+    // A real strategy: claims of a deleted one are given back without a lease (last case).
+    const { id } = await database.db.quotaStrategy.create({
+      data: {
+        name: `lease-release-${kind}`,
+        title: 't',
+        type: 'single',
+        amount: 1,
+        timezone: 'UTC',
+        condition: 'true()',
+      },
+    });
+    await database.db.userInfo.createMany({
+      data: ['r1', 'r2', 'r3', 'r4', 'r5'].map((u) => ({ id: u })),
+    });
     const claimed = await store.claimEntries(
-      ['r1', 'r2', 'r3', 'r4'].map((userId) => ({
-        strategyId: 3,
+      ['r1', 'r2', 'r3', 'r4', 'r5'].map((userId) => ({
+        strategyId: id,
         occurrence: 'once',
         userId,
         amount: 1,
-        idempotencyKey: `qm:3:once:${userId}`,
+        idempotencyKey: `qm:${id}:once:${userId}`,
         catchUp: false,
       })),
     );
-    const [r1, r2, r3, r4] = claimed.map((grant) => grant.id) as [number, number, number, number];
+    const [r1, r2, r3, r4, r5] = claimed.map((grant) => grant.id) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     await store.recordOutcomes([{ id: r4, status: 'applied', lastError: null }]);
     // No lease: nothing is deleted.
-    expect(await store.releaseClaims(3, 'me', [r1, r2], t)).toBe(0);
-    expect(await store.acquireLease(3, 'me', t, 1000)).toBe(true);
+    expect(await store.releaseClaims(id, 'me', [r1, r2], t)).toBe(0);
+    expect(await store.acquireLease(id, 'me', t, 1000)).toBe(true);
     // Someone else's name, or our lease lapsed: nothing.
-    expect(await store.releaseClaims(3, 'other', [r1], t + 10)).toBe(0);
-    expect(await store.releaseClaims(3, 'me', [r1], t + 1001)).toBe(0);
-    // Held: pending rows go; the applied one stays whatever we ask.
-    expect(await store.releaseClaims(3, 'me', [r1, r2, r4], t + 10)).toBe(2);
-    const left = await store.findEntries(3, ['pending', 'applied'], { limit: 10 });
-    expect(left.map((grant) => grant.id)).toEqual([r3, r4]);
+    expect(await store.releaseClaims(id, 'other', [r1], t + 10)).toBe(0);
+    expect(await store.releaseClaims(id, 'me', [r1], t + 1001)).toBe(0);
+    // Held: pending and sending rows go; the applied one stays whatever we ask.
+    expect(await store.markSending({ id, version: 1 }, [{ id: r2, totalBefore: null }])).toBe(1);
+    expect(await store.releaseClaims(id, 'me', [r1, r2, r4], t + 10)).toBe(2);
+    const left = await store.findEntries(id, ['pending', 'applied'], { limit: 10 });
+    expect(left.map((grant) => grant.id)).toEqual([r3, r4, r5]);
+    // The strategy deleted (its lease goes with it): its unsent claims can still be given back.
+    await database.db.strategyLease.deleteMany({ where: { strategyId: id } });
+    await database.db.quotaStrategy.delete({ where: { id } });
+    expect(await store.releaseClaims(id, 'me', [r5], t + 5000)).toBe(1);
+  });
+
+  it("marks rows sending only while the strategy is enabled at the run's version", async () => {
+    const { id } = await database.db.quotaStrategy.create({
+      data: {
+        name: `mark-${kind}`,
+        title: 't',
+        type: 'single',
+        amount: 1,
+        timezone: 'UTC',
+        condition: 'true()',
+      },
+    });
+    await database.db.userInfo.createMany({ data: [{ id: 'm1' }, { id: 'm2' }] });
+    const [m1, m2] = (
+      await store.claimEntries(
+        ['m1', 'm2'].map((userId) => ({
+          strategyId: id,
+          occurrence: 'once',
+          userId,
+          amount: 1,
+          idempotencyKey: `qm:${id}:once:${userId}`,
+          catchUp: false,
+        })),
+      )
+    ).map((g) => g.id) as [number, number];
+    expect(await store.markSending({ id, version: 2 }, [{ id: m1, totalBefore: 1.1 }])).toBe(0);
+    expect(await store.markSending({ id, version: 1 }, [{ id: m1, totalBefore: 0.3 }])).toBe(1);
+    const [row] = await store.findEntries(id, ['sending'], { limit: 10 });
+    expect(row).toMatchObject({ id: m1, totalBefore: 0.3 });
+    await database.db.quotaStrategy.update({ where: { id }, data: { enabled: false } });
+    expect(await store.markSending({ id, version: 1 }, [{ id: m2, totalBefore: null }])).toBe(0);
   });
 });

@@ -82,6 +82,19 @@ describe('npm run demo, then the lines its banner prints', () => {
     expect((await fetch(`${api}/docs`)).status).toBe(200);
   });
 
+  it('prints the console URL and the token to sign in with, and the console takes that token', async () => {
+    expect(lineAfter('console')).toContain(`${api}/ui`);
+    expect(banner).toContain(`admin token  ${ADMIN_TOKEN}`);
+    const signIn = await fetch(`${api}/ui/sign-in`, {
+      method: 'POST',
+      headers: { origin: api },
+      body: new URLSearchParams({ token: ADMIN_TOKEN }),
+      redirect: 'manual',
+    });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('set-cookie')).toMatch(/^qm_session=.+HttpOnly; SameSite=Strict/);
+  });
+
   it('passes npm run test-api as the banner prints it, and leaves only the demo strategies', async () => {
     const line = lineAfter('npm run test-api');
     const env = assignments(line);

@@ -1,8 +1,8 @@
 // kill -9 against a gateway that ignores Idempotency-Key (like the real Higress plugin), on
 // SQLite and PostgreSQL, with the daemon and the mock gateway as separate processes. Rows a
-// killed daemon had claimed but not settled must never be re-sent blindly: the next daemon
-// marks them `unknown`, the API lists them, an operator resolves each one against the gateway's
-// state, and after one more scan every user has exactly one grant, at the mock and in the ledger.
+// killed daemon was sending must never be re-sent blindly: the next daemon marks them `unknown`
+// (AIGATEWAY_RECONCILE=off; test/faults/crash-uncertainty.test.ts has reconciliation), the API
+// lists them, an operator resolves each one against the gateway's state, and after one more scan every user has exactly one grant, at the mock and in the ledger.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDatabaseUrl,
@@ -35,6 +35,8 @@ describe.each(DATABASE_KINDS)(
     const daemon = async () => {
       const started = await startDaemon(database.url, mock.url, {
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
+        // This test is about the operator's path for unknown rows: no reconciliation.
+        AIGATEWAY_RECONCILE: 'off',
         AIGATEWAY_CONCURRENCY: '8',
         SCAN_PAGE_SIZE: '100',
         // A killed daemon's lease blocks the strategy until it expires; keep that wait short.

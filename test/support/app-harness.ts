@@ -56,6 +56,8 @@ export interface HarnessOptions {
   rateLimitPerMinute?: number;
   now?: string;
   honoursIdempotency?: boolean;
+  /** AIGATEWAY_RECONCILE; default 'off' (tests of reconciliation turn it on). */
+  reconcile?: 'query' | 'off';
   pageSize?: number;
   gatewayMaxAttempts?: number;
   /** Protects /metrics with this bearer token. */
@@ -97,6 +99,7 @@ function harnessConfig(
       retryMaxDelayMs: 5,
       concurrency: 8,
       honoursIdempotency: options.honoursIdempotency ?? true,
+      reconcile: options.reconcile ?? 'off',
       // No breaker unless the test brings one (HarnessOptions.breaker).
       breakerFailures: 0,
       breakerCooldownMs: 30_000,

@@ -13,7 +13,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
   });
 }
 
@@ -52,6 +52,15 @@ describe('architecture', () => {
         deps
           .filter((d) => d.startsWith('db/') || d.startsWith('scheduler/') || d === 'runtime.ts')
           .map((d) => `${file} → ${d}`),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('console/ uses only the public API: it imports nothing of ours outside console/', () => {
+    const offending = [...graph]
+      .filter(([file]) => file.startsWith('console/'))
+      .flatMap(([file, deps]) =>
+        deps.filter((d) => !d.startsWith('console/')).map((d) => `${file} → ${d}`),
       );
     expect(offending).toEqual([]);
   });

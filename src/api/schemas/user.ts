@@ -63,26 +63,18 @@ export const UserSchema = z
     phone: z.string().nullable().openapi({ description: 'Phone number', example: null }),
     vip: z.number().int().openapi({ description: 'VIP level (0 = none)', example: 1 }),
     org: z.string().nullable().openapi({ description: 'Organisation', example: 'acme' }),
-    github_stars: z
-      .array(z.string())
-      .openapi({
-        description: 'Repositories the user starred (owner/name)',
-        example: ['zgsm-ai/zgsm'],
-      }),
-    register_time: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'When the user registered (ISO 8601)',
-        example: '2025-06-01T00:00:00.000Z',
-      }),
-    access_time: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'When the user was last active (ISO 8601)',
-        example: '2026-01-14T09:30:00.000Z',
-      }),
+    github_stars: z.array(z.string()).openapi({
+      description: 'Repositories the user starred (owner/name)',
+      example: ['zgsm-ai/zgsm'],
+    }),
+    register_time: z.string().nullable().openapi({
+      description: 'When the user registered (ISO 8601)',
+      example: '2025-06-01T00:00:00.000Z',
+    }),
+    access_time: z.string().nullable().openapi({
+      description: 'When the user was last active (ISO 8601)',
+      example: '2026-01-14T09:30:00.000Z',
+    }),
   })
   .openapi('User');
 

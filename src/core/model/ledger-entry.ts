@@ -3,7 +3,9 @@
 // triple, so every retry — in this process, after a crash, or from another replica — sends the
 // same key. New columns of the ledger go on LedgerEntry first, then on the stores that read it.
 
-export const LEDGER_STATUSES = ['pending', 'applied', 'failed', 'unknown'] as const;
+// pending: claimed, never sent. sending: about to be sent or in flight (marked in batches just
+// before the calls), so after a crash only these rows can have an uncertain outcome.
+export const LEDGER_STATUSES = ['pending', 'sending', 'applied', 'failed', 'unknown'] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
 export function idempotencyKey(strategyId: number, occurrence: string, userId: string): string {
@@ -32,7 +34,11 @@ export interface LedgerEntry {
 export type ClaimedEntry = Pick<
   LedgerEntry,
   'id' | 'strategyId' | 'occurrence' | 'userId' | 'amount' | 'attempts'
-> & { idempotencyKey: string };
+> & {
+  idempotencyKey: string;
+  /** The user's gateway total read just before sending (reconciliation on), else null/absent. */
+  totalBefore?: number | null;
+};
 
 /** A row the scanner is about to insert (claim); the insert that wins owns the gateway call. */
 export type NewLedgerEntry = Pick<
@@ -43,7 +49,7 @@ export type NewLedgerEntry = Pick<
 /** What one delivery attempt decided for a row. */
 export interface DeliveryOutcome {
   id: number;
-  status: Exclude<LedgerStatus, 'pending'>;
+  status: Exclude<LedgerStatus, 'pending' | 'sending'>;
   lastError: string | null;
   /** On `applied`: what was given, for the granted-amount metric. */
   granted?: { strategyId: number; amount: number };

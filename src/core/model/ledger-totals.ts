@@ -23,6 +23,7 @@ export interface OccurrenceTotals {
 
 export const emptyTotals = (): TotalsByStatus => ({
   pending: { grants: 0, cents: 0n },
+  sending: { grants: 0, cents: 0n },
   applied: { grants: 0, cents: 0n },
   failed: { grants: 0, cents: 0n },
   unknown: { grants: 0, cents: 0n },

@@ -24,6 +24,11 @@ export interface CandidateQuery {
 export interface ScanStore {
   /** Enabled strategies, by id. */
   listEnabledStrategies(): Promise<Strategy[]>;
+  /**
+   * The strategy as it is now, or null when it was deleted or disabled: a run re-reads it
+   * before it starts and compares versions before each page it claims.
+   */
+  currentStrategy(id: number): Promise<Strategy | null>;
   /** Users matching `where` that have no ledger row for (strategy, occurrence), by id. */
   findCandidates(query: CandidateQuery): Promise<ConditionUser[]>;
   /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
@@ -31,10 +36,23 @@ export interface ScanStore {
   /** Inserts pending rows; returns only the rows this call inserted (the claims it won). */
   claimEntries(rows: NewLedgerEntry[]): Promise<ClaimedEntry[]>;
   /**
-   * Deletes claimed rows that were never sent (pending, no attempt yet), only while `holder`
-   * still holds the strategy's lease at `nowMs`; returns how many were deleted.
+   * Gives back rows this run took but never sent (pending, or marked sending and not started),
+   * only while `holder` still holds the strategy's lease at `nowMs`: rows never attempted are
+   * deleted (a later run claims them again), rows attempted before go back to `failed`.
+   * Returns how many rows were given back.
    */
   releaseClaims(strategyId: number, holder: string, ids: number[], nowMs: number): Promise<number>;
+  /**
+   * Marks rows `sending` in one statement per chunk, just before their gateway calls, with the
+   * user's total read before sending (null when not read). After a crash only these rows can
+   * have an uncertain outcome; `pending` rows were never sent. Rows are marked only while the
+   * strategy is enabled at `version` (a run never sends under a definition changed since it
+   * read it); returns how many rows were marked.
+   */
+  markSending(
+    strategy: { id: number; version: number },
+    entries: { id: number; totalBefore: number | null }[],
+  ): Promise<number>;
   findEntries(
     strategyId: number,
     statuses: LedgerStatus[],

@@ -122,6 +122,6 @@ export interface StatsStore {
   grantTotals(query: { strategyId?: number; windowStarts: Date[] }): Promise<WindowedTotals>;
   /** Totals per status for the strategy's latest `limit` occurrences, newest first. */
   recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]>;
-  ledgerBacklog(): Promise<{ pending: number; failed: number; unknown: number }>;
+  ledgerBacklog(): Promise<{ pending: number; sending: number; failed: number; unknown: number }>;
   enabledStrategies(): Promise<{ id: number; createdAt: Date }[]>;
 }

@@ -4,6 +4,7 @@
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import { gatewayFailureOf, type GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
+import { reconcileEntry } from './reconcile.ts';
 import type { DeliveryOptions } from './run-deps.ts';
 
 /** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
@@ -24,6 +25,9 @@ export async function deliverEntry(
   } catch (error) {
     const failure = gatewayFailureOf(error);
     const unknown = failure.uncertain && !options.honoursIdempotency;
+    // An answer lost within the call: the user's total may still tell what happened.
+    const reconciled =
+      unknown && options.reconcile ? await reconcileEntry(entry, gateway) : undefined;
     logger.warn('grant delivery failed', {
       strategy_id: entry.strategyId,
       occurrence: entry.occurrence,
@@ -31,8 +35,9 @@ export async function deliverEntry(
       gateway_status: failure.status,
       uncertain: failure.uncertain,
       error: failure.message,
-      outcome: unknown ? 'unknown' : 'failed',
+      outcome: reconciled?.status ?? (unknown ? 'unknown' : 'failed'),
     });
+    if (reconciled !== undefined) return reconciled;
     return {
       id: entry.id,
       status: unknown ? 'unknown' : 'failed',

@@ -105,7 +105,7 @@ export async function dueForRun(
   const { store, ledgerMaxAttempts } = deps;
   if (!(await isOccurrenceClosed(strategy, occurrence, store)))
     return [{ occurrence, catchUp: false }];
-  const pending = await store.findEntries(strategy.id, ['pending'], { limit: 1 });
+  const pending = await store.findEntries(strategy.id, ['pending', 'sending'], { limit: 1 });
   const failed = await store.findEntries(strategy.id, ['failed'], {
     limit: 1,
     maxAttempts: ledgerMaxAttempts,

@@ -13,6 +13,11 @@ export interface DeliveryOptions {
    * plugin does not), an uncertain outcome must not be re-sent blindly: it becomes `unknown`.
    */
   honoursIdempotency: boolean;
+  /**
+   * AIGATEWAY_RECONCILE=query: read the user's total before each delta and keep it on the row;
+   * an uncertain outcome is then settled by reading the total again (see reconcile.ts).
+   */
+  reconcile: boolean;
 }
 
 export interface RunDeps {

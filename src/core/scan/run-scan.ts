@@ -29,30 +29,36 @@ export async function runScan(
   return summary;
 }
 
-async function runOne(strategy: Strategy, deps: RunDeps, now: Date): Promise<StrategyRunResult> {
+async function runOne(listed: Strategy, deps: RunDeps, now: Date): Promise<StrategyRunResult> {
   let occurrence: string | null = null;
   try {
+    // The list was read when the scan started; a long scan must not run a stale definition.
+    const strategy = await deps.store.currentStrategy(listed.id);
+    if (strategy === null) return { ...NOT_RUN, strategyId: listed.id };
     const due = await dueForTick(strategy, deps, now);
     occurrence = due.at(-1)?.occurrence ?? null;
     return await runStrategy(strategy, due, deps);
   } catch (error) {
     // One broken strategy must not stop the others; the error is logged and counted.
     deps.logger.error('strategy run failed', {
-      strategy_id: strategy.id,
+      strategy_id: listed.id,
       occurrence,
       error: error instanceof Error ? error.message : String(error),
     });
-    return {
-      strategyId: strategy.id,
-      occurrence,
-      leased: true,
-      matched: 0,
-      granted: 0,
-      skipped: 0,
-      failed: 1,
-    };
+    return { ...NOT_RUN, strategyId: listed.id, occurrence, leased: true, failed: 1 };
   }
 }
+
+/** A strategy deleted or disabled since the scan listed it: not run. */
+const NOT_RUN: StrategyRunResult = {
+  strategyId: 0,
+  occurrence: null,
+  leased: false,
+  matched: 0,
+  granted: 0,
+  skipped: 0,
+  failed: 0,
+};
 
 export function summarize(results: StrategyRunResult[], durationMs: number): ScanSummary {
   const summary: ScanSummary = {

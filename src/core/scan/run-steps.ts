@@ -6,10 +6,11 @@ import type { DeliveryPipeline } from './delivery-pipeline.ts';
 import type { RunDeps } from './run-deps.ts';
 
 /**
- * Stops a run's deliveries early (shutdown, lost lease, error): grants not yet sent are taken
- * back and, while we still hold the lease, their rows are deleted, so they are claimed again
- * by a later run instead of being settled as orphans (which, with a gateway that ignores
- * idempotency keys, would make them `unknown`). Calls already in flight finish and are recorded.
+ * Stops a run's deliveries early (shutdown, lost lease, error, changed strategy): grants not
+ * yet sent are taken back and, while we still hold the lease, their rows are given back (never
+ * attempted: deleted, so a later run claims them again instead of settling them as orphans).
+ * Calls already in flight finish and are recorded. A batch being marked `sending` while this
+ * starts is taken back once the drain has waited for it.
  */
 export async function windDown(
   pipeline: DeliveryPipeline,
@@ -18,24 +19,24 @@ export async function windDown(
   lease: { lost(): boolean },
 ): Promise<void> {
   const unsent = pipeline.takeBackQueued();
-  if (unsent.length > 0 && !lease.lost()) {
-    try {
-      const released = await deps.store.releaseClaims(
-        strategyId,
-        deps.holder,
-        unsent.map((entry) => entry.id),
-        deps.clock.now().getTime(),
-      );
-      deps.logger.info('unsent grants released', { strategy_id: strategyId, released });
-    } catch (error) {
-      deps.logger.warn('could not release unsent grants; the next run settles them', {
-        strategy_id: strategyId,
-        count: unsent.length,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
   await pipeline.drain();
+  unsent.push(...pipeline.takeBackQueued());
+  if (unsent.length === 0 || lease.lost()) return;
+  try {
+    const released = await deps.store.releaseClaims(
+      strategyId,
+      deps.holder,
+      unsent.map((entry) => entry.id),
+      deps.clock.now().getTime(),
+    );
+    deps.logger.info('unsent grants released', { strategy_id: strategyId, released });
+  } catch (error) {
+    deps.logger.warn('could not release unsent grants; the next run settles them', {
+      strategy_id: strategyId,
+      count: unsent.length,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

@@ -9,6 +9,8 @@ import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-r
 import type { Strategy } from '../model/strategy.ts';
 import { deliverEntry } from './deliver-entry.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
+import { prepareSend } from './prepare-send.ts';
+import { reconcileEntry } from './reconcile.ts';
 import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
 import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
@@ -18,7 +20,7 @@ export class LeaseLostError extends Error {
 }
 
 const ORPHAN_MESSAGE =
-  'outcome unknown: the process stopped after claiming this grant and the gateway does not honour idempotency keys; resolve it as applied or retry';
+  'outcome unknown: the process stopped while this grant was being sent and the gateway does not honour idempotency keys; resolve it as applied or retry';
 
 /**
  * Settles earlier rows, then grants each occurrence in `due` (oldest first). An empty `due`
@@ -32,6 +34,7 @@ export async function runStrategy(
   const run = new StrategyRun(strategy, due, deps);
   if (!(await run.acquireLease())) return run.result(false);
   try {
+    if (await run.definitionChanged()) return run.result(true);
     if (await run.settleEarlierEntries()) await run.grantDue();
     return run.result(true);
   } finally {
@@ -61,6 +64,7 @@ class StrategyRun {
         // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
         maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
         recordBatch: deps.pageSize,
+        prepareSend: (grants) => prepareSend(strategy, grants, deps),
         paused: () => this.gatewayDown(),
         yieldTo: deps.interactive,
       },
@@ -94,39 +98,48 @@ class StrategyRun {
   }
 
   /**
-   * Step 1 and 2: rows earlier runs left. Returns whether to go on granting new occurrences.
-   * Rows left unsent because the gateway went down stay as they are (they may have been sent
-   * before: never released).
+   * Steps 1 to 3: rows earlier runs left (while we hold the lease, no other run is working on
+   * them). Returns whether to go on granting new occurrences.
    */
   async settleEarlierEntries(): Promise<boolean> {
-    const { store, delivery, ledgerMaxAttempts } = this.deps;
-    // Pending rows while we hold the lease can only be orphans of a run that died.
-    await forEachEntryPage(store, this.strategy.id, ['pending'], this.deps, async (entries) => {
-      if (delivery.honoursIdempotency) {
-        if (this.gatewayDown()) return true;
-        await this.resend(entries);
-      } else {
-        await this.record(
-          entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
-        );
-      }
-      return this.checkpoint();
-    });
-    // Failed rows: re-send with the same key, a bounded number of times in total.
-    const retry = async (entries: ClaimedEntry[]) => {
+    const { store, ledgerMaxAttempts } = this.deps;
+    const send = async (entries: ClaimedEntry[]) => {
       if (this.gatewayDown()) return true;
       await this.resend(entries);
-      return this.checkpoint();
+      return this.checkpoint() || this.pipeline.refused;
     };
-    await forEachEntryPage(
-      store,
-      this.strategy.id,
-      ['failed'],
-      this.deps,
-      retry,
-      ledgerMaxAttempts,
+    // `sending`: a run died while these were in flight; their outcome is uncertain.
+    await forEachEntryPage(store, this.strategy.id, ['sending'], this.deps, (entries) =>
+      this.settleUncertain(entries),
     );
+    // `pending`: claimed by a run that died before sending them; known never sent.
+    await forEachEntryPage(store, this.strategy.id, ['pending'], this.deps, send);
+    // `failed`: re-sent with the same key, a bounded number of times in total.
+    await forEachEntryPage(store, this.strategy.id, ['failed'], this.deps, send, ledgerMaxAttempts);
     return !(this.due.length === 0 || this.checkpoint() || this.gatewayDown());
+  }
+
+  /**
+   * Rows that were being sent when a run died: re-sent with the same key to a gateway that
+   * honours it; else settled by the user's total (AIGATEWAY_RECONCILE=query: applied, or
+   * `failed` and so re-sent by the failed pass, or `unknown`); else `unknown` for a person.
+   */
+  private async settleUncertain(entries: ClaimedEntry[]): Promise<boolean> {
+    const { delivery, gateway } = this.deps;
+    if (delivery.honoursIdempotency) {
+      if (this.gatewayDown()) return true;
+      await this.resend(entries);
+    } else if (delivery.reconcile) {
+      if (this.gatewayDown()) return true;
+      // A total that cannot be read now leaves its row `sending` for the next run to ask again.
+      const outcomes = await Promise.all(entries.map((e) => reconcileEntry(e, gateway)));
+      await this.record(outcomes.filter((o) => o !== undefined));
+    } else {
+      await this.record(
+        entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
+      );
+    }
+    return this.checkpoint();
   }
 
   /** Step 3: new grants, occurrence by occurrence, page by page. */
@@ -163,6 +176,12 @@ class StrategyRun {
     const periodic = this.strategy.type === 'periodic';
     if (periodic) await store.markOccurrenceOpen(this.strategy.id, occurrence);
     for await (const page of matchingUsers(this.strategy, condition, occurrence, this.deps)) {
+      // A strategy deleted, disabled or changed since this run read it grants nothing more
+      // under the old definition: at most the page before this check and the calls in flight.
+      if (await this.definitionChanged()) {
+        await this.windDown();
+        return false;
+      }
       await this.claimAndSubmit(page, occurrence, catchUp);
       if (this.lease.lost() || this.deps.isStopping?.() === true || this.gatewayDown()) {
         await this.windDown();
@@ -171,8 +190,8 @@ class StrategyRun {
       }
     }
     await this.pipeline.drain();
-    if (this.gatewayDown()) {
-      // Paused with grants still queued (drain does not send them): release them.
+    if (this.gatewayDown() || this.pipeline.refused) {
+      // Paused or refused with grants still queued (drain does not send them): release them.
       await this.windDown();
       return false;
     }
@@ -203,11 +222,11 @@ class StrategyRun {
     await this.pipeline.submit(claimed);
   }
 
-  /** Re-sends a page of earlier rows and records the outcomes. */
+  /** Re-sends a page of earlier rows and records the outcomes; gives back what was not sent. */
   private async resend(entries: ClaimedEntry[]): Promise<void> {
     await this.pipeline.submit(entries);
     await this.pipeline.drain();
-    this.pipeline.takeBackQueued();
+    await this.windDown();
   }
 
   private async record(outcomes: DeliveryOutcome[]): Promise<void> {
@@ -218,6 +237,27 @@ class StrategyRun {
       if (outcome.status === 'applied') this.counts.granted++;
       else this.counts.failed++;
     }
+  }
+
+  /**
+   * Whether the strategy was deleted, disabled or changed (its version moved on) since this run
+   * read it: one primary-key read, made once per page. Between pages the `sending` mark itself
+   * checks the version (prepare-send.ts), so a change stops sends within one small batch; this
+   * check stops the claims.
+   */
+  async definitionChanged(): Promise<boolean> {
+    if (this.pipeline.refused) return true;
+    const current = await this.deps.store.currentStrategy(this.strategy.id);
+    if (current !== null && current.version === this.strategy.version) return false;
+    this.deps.logger.info(
+      'strategy changed during its run; stopped (the next run uses it as it is now)',
+      {
+        strategy_id: this.strategy.id,
+        version: this.strategy.version,
+        current_version: current?.version ?? null,
+      },
+    );
+    return true;
   }
 
   /** Throws when the lease was lost; true when the process is stopping. */

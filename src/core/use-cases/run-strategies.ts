@@ -65,15 +65,19 @@ export async function runStrategyNow(
 ): Promise<RunNowResult> {
   const { scan, serializer } = core;
   if (!strategy.enabled) return NOTHING_RUN;
-  const occurrence = requestedOccurrence(strategy, requested, scan.clock.now());
+  requestedOccurrence(strategy, requested, scan.clock.now()); // a bad occurrence fails at once
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
   const result = await serializer.serialize(async () => {
     const started = performance.now();
-    const result = await runStrategy(strategy, await dueForRun(strategy, occurrence, deps), deps);
+    // Read again: the strategy may have changed (or gone) while this run waited its turn.
+    const current = await scan.store.currentStrategy(strategy.id);
+    if (current === null) return NOTHING_RUN;
+    const occurrence = requestedOccurrence(current, requested, scan.clock.now());
+    const result = await runStrategy(current, await dueForRun(current, occurrence, deps), deps);
     if (!result.leased)
       throw new AppError(
         'conflict',
-        `strategy ${strategy.id} is being scanned by another process; try again`,
+        `strategy ${current.id} is being scanned by another process; try again`,
       );
     return { ...summarize([result], performance.now() - started), occurrence };
   });
@@ -82,7 +86,11 @@ export async function runStrategyNow(
       action: 'strategy.run',
       targetType: 'strategy',
       targetId: String(strategy.id),
-      changes: { occurrence, strategy_version: strategy.version, ...counts(result) },
+      changes: {
+        occurrence: result.occurrence,
+        strategy_version: strategy.version,
+        ...counts(result),
+      },
     }),
   );
   return result;

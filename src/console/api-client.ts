@@ -1,0 +1,114 @@
+// The console's only way to the data: the daemon's public REST API, called in-process through
+// the application's own fetch with the signed-in user's token as the bearer. It therefore sees
+// exactly what an operator's script sees (roles, validation, audit, rate limits), nothing more.
+
+/** The application's fetch, with the incoming request's environment (so rate limits and the
+ * access log see the browser's connection, not an anonymous in-process caller). */
+export type ApiFetch = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+export interface ApiAnswer<T = unknown> {
+  status: number;
+  ok: boolean;
+  /** Parsed JSON (or problem details); undefined for empty or non-JSON bodies. */
+  body: T;
+  /** True when the route itself does not exist on this server (its API is not deployed). */
+  missing: boolean;
+}
+
+export interface Problem {
+  code?: string;
+  detail?: string;
+  errors?: { field?: string; line?: number; column?: number; length?: number; message: string }[];
+}
+
+export class ApiClient {
+  constructor(
+    private readonly fetchApi: ApiFetch,
+    private readonly token: string,
+    private readonly env: unknown,
+    private readonly requestId?: string,
+  ) {}
+
+  get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<ApiAnswer<T>> {
+    return this.call<T>('GET', withQuery(path, query));
+  }
+
+  post<T>(path: string, body?: unknown): Promise<ApiAnswer<T>> {
+    return this.call<T>('POST', path, body);
+  }
+
+  patch<T>(path: string, body: unknown): Promise<ApiAnswer<T>> {
+    return this.call<T>('PATCH', path, body);
+  }
+
+  delete<T>(path: string): Promise<ApiAnswer<T>> {
+    return this.call<T>('DELETE', path);
+  }
+
+  /** The raw response (for CSV streams passed through to the browser). */
+  raw(path: string, accept: string, query?: Record<string, string | undefined>): Promise<Response> {
+    return Promise.resolve(
+      this.fetchApi(this.request('GET', withQuery(path, query), accept), this.env),
+    );
+  }
+
+  private request(method: string, path: string, accept: string, body?: unknown): Request {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept,
+    };
+    if (this.requestId) headers['x-request-id'] = this.requestId;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return new Request(`http://console.internal${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+    const response = await this.fetchApi(
+      this.request(method, path, 'application/json', body),
+      this.env,
+    );
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON (a CSV or text answer): the caller reads the status only.
+    }
+    const detail = (parsed as Problem | undefined)?.detail ?? '';
+    return {
+      status: response.status,
+      ok: response.ok,
+      body: parsed as T,
+      // The app's notFound handler answers "no route for …": the API is not on this server, which
+      // is different from a 404 about a strategy or user that does not exist.
+      missing: response.status === 404 && detail.startsWith('no route for'),
+    };
+  }
+}
+
+export function withQuery(
+  path: string,
+  query?: Record<string, string | number | undefined>,
+): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** A problem body's message for a person, with the field or position of each error. */
+export function problemText(answer: ApiAnswer): string {
+  const problem = answer.body as Problem | undefined;
+  const errors = (problem?.errors ?? []).map((e) =>
+    e.line !== undefined
+      ? `line ${e.line}, column ${e.column}: ${e.message}`
+      : `${e.field ? `${e.field}: ` : ''}${e.message}`,
+  );
+  return [problem?.detail ?? `HTTP ${answer.status}`, ...errors].join('; ');
+}

@@ -1,0 +1,160 @@
+// The frame every console page shares, and the small pieces pages are built from. Pages are
+// complete HTML without JavaScript; console.js and htmx only add validation as you type, the
+// chart, completion and confirmation dialogs.
+import type { Child } from 'hono/jsx';
+import type { Session } from '../sessions.ts';
+
+export const BASE = '/ui';
+
+const NAV: [string, string][] = [
+  ['overview', 'Overview'],
+  ['strategies', 'Strategies'],
+  ['why-not', 'Why not?'],
+  ['unknown-grants', 'Unknown grants'],
+  ['users', 'Users'],
+  ['audit', 'Audit'],
+];
+
+export function Layout(props: {
+  title: string;
+  session?: Session;
+  active?: string;
+  children?: Child;
+}) {
+  const { session } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+        <title>{`${props.title} · quota-manager`}</title>
+        <link rel="stylesheet" href={`${BASE}/assets/console.css`} />
+        <script src={`${BASE}/assets/htmx.min.js`} defer></script>
+        <script src={`${BASE}/assets/console.js`} defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="top">
+          <a class="brand" href={BASE}>
+            quota-manager
+          </a>
+          {session && (
+            <nav aria-label="Console">
+              <ul>
+                {NAV.map(([key, label]) => (
+                  <li>
+                    <a
+                      href={key === 'overview' ? BASE : `${BASE}/${key}`}
+                      aria-current={props.active === key ? 'page' : undefined}
+                    >
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {session && (
+            <form method="post" action={`${BASE}/sign-out`} class="sign-out">
+              <CsrfField session={session} />
+              <span class={`role role-${session.role}`}>{session.role}</span>{' '}
+              <button type="submit">Sign out</button>
+            </form>
+          )}
+        </header>
+        <main id="main">
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+export function CsrfField(props: { session: Session }) {
+  return <input type="hidden" name="_csrf" value={props.session.csrf} />;
+}
+
+/** A page whose API this server does not have yet says so, and shows nothing made up. */
+export function Unavailable(props: { what: string; route: string }) {
+  return (
+    <p class="notice unavailable" role="status">
+      {props.what} is not available on this server: it does not answer <code>{props.route}</code>{' '}
+      (an older version of the API).
+    </p>
+  );
+}
+
+export function ErrorBox(props: { message?: string }) {
+  if (!props.message) return null;
+  return (
+    <p class="notice error" role="alert">
+      {props.message}
+    </p>
+  );
+}
+
+export function Flash(props: { message?: string }) {
+  if (!props.message) return null;
+  return (
+    <p class="notice ok" role="status">
+      {props.message}
+    </p>
+  );
+}
+
+/**
+ * A write button. Without JavaScript the post lands on a confirmation page (the server asks,
+ * because `confirmed` is missing); with it, console.js asks in a dialog and adds `confirmed`.
+ */
+export function ActionForm(props: {
+  session: Session;
+  action: string;
+  label: string;
+  question: string;
+  danger?: boolean;
+  hidden?: Record<string, string>;
+}) {
+  return (
+    <form method="post" action={props.action} class="inline" data-confirm={props.question}>
+      <CsrfField session={props.session} />
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" class={props.danger ? 'danger' : undefined}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+export function ConfirmPage(props: {
+  session: Session;
+  question: string;
+  action: string;
+  fields: Record<string, string>;
+  back: string;
+}) {
+  return (
+    <Layout title="Please confirm" session={props.session}>
+      <form method="post" action={props.action} class="confirm">
+        <p>{props.question}</p>
+        <CsrfField session={props.session} />
+        {Object.entries(props.fields).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <input type="hidden" name="confirmed" value="yes" />
+        <button type="submit">Confirm</button> <a href={props.back}>Cancel</a>
+      </form>
+    </Layout>
+  );
+}
+
+export const fmtAmount = (n: number | undefined) =>
+  n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+export const fmtTime = (iso: string | null | undefined) =>
+  iso ? iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') : '—';

@@ -1,0 +1,171 @@
+// Overview: what was given away (today, this month, all time), the last 30 days per strategy,
+// the gateway and its circuit breaker, grants that need a human, and held occurrences.
+import type { ApiClient } from '../api-client.ts';
+import type { Stats } from '../api-types.ts';
+import type { ConsoleApp } from '../console-env.ts';
+import { BASE, fmtAmount, Layout } from './layout.tsx';
+import { dayIn, strategiesWithStats, type StrategyWithStats } from './strategy-data.ts';
+
+const DAYS = 30;
+
+export function registerOverviewPage(app: ConsoleApp): void {
+  app.get('/', async (c) => {
+    const api = c.get('api');
+    const [stats, ready, gauges, strategies] = await Promise.all([
+      api.get<Stats>('/api/v1/stats'),
+      // 503 still has the body naming the failed check.
+      api.get<{ status: string; checks: Record<string, string> } | undefined>('/readyz'),
+      metricGauges(api),
+      strategiesWithStats(api, 100),
+    ]);
+    const zone = stats.ok ? stats.body.time_zone : 'UTC';
+    const chart = chartData(strategies.rows, zone, new Date());
+    const held = strategies.rows.filter((r) => r.stats?.held);
+    const heldReported = strategies.rows.some((r) => r.stats && 'held' in r.stats);
+    const waiting = stats.ok ? stats.body.all_time.by_status : {};
+    return c.html(
+      <Layout title="Overview" session={c.get('session')} active="overview">
+        {stats.ok ? (
+          <section aria-labelledby="granted" class="cards">
+            <h2 id="granted" class="sr-only">
+              Granted
+            </h2>
+            {(['today', 'this_month', 'all_time'] as const).map((key) => (
+              <div class="card stat" data-testid={`stat-${key}`}>
+                <h3>{key.replace('_', ' ')}</h3>
+                <p class="big">{fmtAmount(stats.body[key].total.amount)}</p>
+                <p>{stats.body[key].total.grants} grants</p>
+              </div>
+            ))}
+          </section>
+        ) : (
+          <p class="notice error">Statistics could not be read (HTTP {stats.status}).</p>
+        )}
+        <section class="cards">
+          <div class="card" data-testid="gateway">
+            <h2>Gateway</h2>
+            <p>
+              Gateway:{' '}
+              <strong class={ready.body?.checks.gateway === 'ok' ? 'good' : 'bad'}>
+                {ready.body?.checks.gateway ?? 'unknown'}
+              </strong>
+              ; database:{' '}
+              <strong class={ready.body?.checks.database === 'ok' ? 'good' : 'bad'}>
+                {ready.body?.checks.database ?? 'unknown'}
+              </strong>
+            </p>
+            <p>
+              Circuit breaker:{' '}
+              {gauges.circuitOpen === undefined ? (
+                <span>not reported (/metrics is protected or not enabled)</span>
+              ) : (
+                <strong class={gauges.circuitOpen ? 'bad' : 'good'}>
+                  {gauges.circuitOpen ? 'open — grants paused' : 'closed'}
+                </strong>
+              )}
+            </p>
+          </div>
+          <div class="card" data-testid="waiting">
+            <h2>Needs attention</h2>
+            <p>
+              <a href={`${BASE}/unknown-grants`}>Unknown outcome</a>:{' '}
+              <strong>{waiting.unknown?.grants ?? 0}</strong>; failed (retried by scans):{' '}
+              <strong>{waiting.failed?.grants ?? 0}</strong>
+            </p>
+            <p>
+              Held occurrences:{' '}
+              {!heldReported ? (
+                <span>not reported by this server</span>
+              ) : held.length === 0 ? (
+                <strong>none</strong>
+              ) : (
+                held.map((r) => (
+                  <a href={`${BASE}/strategies/${r.strategy.id}`}>{r.strategy.name} </a>
+                ))
+              )}
+            </p>
+          </div>
+        </section>
+        <section aria-labelledby="chart-title" class="card">
+          <h2 id="chart-title">Granted per day, last {DAYS} days</h2>
+          <p class="hint">
+            Applied amount per occurrence day ({zone}), periodic strategies; single strategies count
+            in the totals above.
+          </p>
+          <div
+            id="chart"
+            data-chart={JSON.stringify(chart)}
+            role="img"
+            aria-label="Chart of granted amounts per day and strategy (the table below has the numbers)"
+          ></div>
+          <details>
+            <summary>The numbers</summary>
+            <ChartTable chart={chart} />
+          </details>
+        </section>
+      </Layout>,
+    );
+  });
+}
+
+export interface Chart {
+  days: string[];
+  series: { name: string; values: number[] }[];
+}
+
+function chartData(rows: StrategyWithStats[], zone: string, now: Date): Chart {
+  const days: string[] = [];
+  for (let i = DAYS - 1; i >= 0; i--)
+    days.push(dayIn(new Date(now.getTime() - i * 86_400_000), zone));
+  const index = new Map(days.map((d, i) => [d, i]));
+  const series = rows
+    .filter((r) => r.strategy.type === 'periodic' && r.stats)
+    .map((r) => {
+      const values = days.map(() => 0);
+      for (const o of r.stats!.recent_occurrences) {
+        const at = index.get(dayIn(new Date(o.occurrence), zone));
+        if (at !== undefined) values[at]! += o.by_status.applied?.amount ?? 0;
+      }
+      return { name: r.strategy.name, values };
+    });
+  return { days, series };
+}
+
+function ChartTable(props: { chart: Chart }) {
+  const { days, series } = props.chart;
+  const active = days.map((_, i) => i).filter((i) => series.some((s) => s.values[i]! > 0));
+  if (active.length === 0) return <p>Nothing granted by periodic strategies in these days.</p>;
+  return (
+    <div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            {series.map((s) => (
+              <th scope="col">{s.name}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {active.map((i) => (
+            <tr>
+              <th scope="row">{days[i]}</th>
+              {series.map((s) => (
+                <td class="num">{fmtAmount(s.values[i])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Two gauges from the Prometheus text: the breaker, and nothing else the API lacks. */
+async function metricGauges(api: ApiClient): Promise<{ circuitOpen?: boolean }> {
+  const response = await api.raw('/metrics', 'text/plain');
+  if (!response.ok) return {};
+  const text = await response.text();
+  const match = /^quota_manager_gateway_circuit_open (\d+)/m.exec(text);
+  return match ? { circuitOpen: match[1] === '1' } : {};
+}

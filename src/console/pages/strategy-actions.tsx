@@ -1,0 +1,86 @@
+// A strategy's write controls (admins only: a viewer sees none, and the API refuses a viewer's
+// writes anyway) and the posts behind them. Each asks for confirmation first.
+import { problemText } from '../api-client.ts';
+import type { Held, Strategy } from '../api-types.ts';
+import { field, type ConsoleApp } from '../console-env.ts';
+import type { Session } from '../sessions.ts';
+import { ActionForm, BASE, ConfirmPage } from './layout.tsx';
+
+type Action = 'enable' | 'disable' | 'run' | 'approve';
+
+const QUESTIONS: Record<Action, (name: string) => string> = {
+  enable: (n) => `Enable strategy ${n}? Scans will grant it from now on.`,
+  disable: (n) => `Disable strategy ${n}? Scans stop granting it.`,
+  run: (n) => `Run strategy ${n} now? Users it matches are granted at once.`,
+  approve: (n) => `Approve the held occurrence of ${n}? It is granted at once, over the budget.`,
+};
+
+export function StrategyActions(props: {
+  session: Session;
+  strategy: Strategy;
+  held?: Held | null;
+}) {
+  if (props.session.role !== 'admin') return null;
+  const s = props.strategy;
+  const form = (action: Action, label: string, hidden?: Record<string, string>) => (
+    <ActionForm
+      session={props.session}
+      action={`${BASE}/strategies/${s.id}/${action}`}
+      label={label}
+      question={QUESTIONS[action](s.name)}
+      hidden={hidden}
+    />
+  );
+  return (
+    <div class="actions" data-testid="actions">
+      <a class="button" href={`${BASE}/strategies/${s.id}/edit`}>
+        Edit
+      </a>
+      {s.enabled ? form('disable', 'Disable') : form('enable', 'Enable')}
+      {form('run', 'Run now')}
+      {props.held &&
+        form('approve', 'Approve held occurrence', { occurrence: props.held.occurrence ?? 'once' })}
+    </div>
+  );
+}
+
+export function registerStrategyActions(app: ConsoleApp): void {
+  app.post('/strategies/:id{[0-9]+}/:action{enable|disable|run|approve}', async (c) => {
+    const id = c.req.param('id');
+    const action = c.req.param('action') as Action;
+    const api = c.get('api');
+    const page = `${BASE}/strategies/${id}`;
+    const occurrence = field(c, 'occurrence') || 'once';
+    if (field(c, 'confirmed') !== 'yes') {
+      const strategy = await api.get<Strategy>(`/api/v1/strategies/${id}`);
+      const name = strategy.ok ? strategy.body.name : `#${id}`;
+      return c.html(
+        <ConfirmPage
+          session={c.get('session')}
+          question={QUESTIONS[action](name)}
+          action={`${page}/${action}`}
+          fields={action === 'approve' ? { occurrence } : {}}
+          back={page}
+        />,
+      );
+    }
+    const path =
+      action === 'approve'
+        ? `/api/v1/strategies/${id}/occurrences/${encodeURIComponent(occurrence)}/approve`
+        : `/api/v1/strategies/${id}/${action}`;
+    const answer = await api.post<Record<string, unknown>>(path, action === 'run' ? {} : undefined);
+    const outcome: Record<string, string> = answer.ok
+      ? { done: doneMessage(action, answer.body) }
+      : {
+          error: `${action} refused: ${answer.missing ? 'not available on this server' : problemText(answer)}`,
+        };
+    return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
+  });
+}
+
+function doneMessage(action: Action, body: Record<string, unknown>): string {
+  if (action === 'enable') return 'Enabled.';
+  if (action === 'disable') return 'Disabled.';
+  const held = body.held ? ` Held by the budget: ${JSON.stringify(body.held)}.` : '';
+  return `${action === 'run' ? 'Ran' : 'Approved and ran'}: matched ${String(body.matched)}, granted ${String(body.granted)}, failed ${String(body.failed)}.${held}`;
+}

@@ -1,0 +1,65 @@
+// Strategies with their statistics, as the overview and the list show them: one API call for
+// the list, one per strategy for its stats (the same calls a script would make).
+import { problemText, type ApiClient } from '../api-client.ts';
+import type { Page, Preview, Strategy, StrategyStats } from '../api-types.ts';
+
+export interface StrategyWithStats {
+  strategy: Strategy;
+  stats?: StrategyStats;
+}
+
+export async function strategiesWithStats(
+  api: ApiClient,
+  last = 0,
+): Promise<{ rows: StrategyWithStats[]; error?: string }> {
+  const list = await api.get<Page<Strategy>>('/api/v1/strategies', { limit: 1000 });
+  if (!list.ok)
+    return { rows: [], error: `The strategies could not be read (HTTP ${list.status}).` };
+  const rows = await Promise.all(
+    list.body.items.map(async (strategy) => {
+      const stats = await api.get<StrategyStats>(`/api/v1/strategies/${strategy.id}/stats`, {
+        next: 1,
+        last,
+      });
+      return { strategy, stats: stats.ok ? stats.body : undefined };
+    }),
+  );
+  return { rows };
+}
+
+/** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
+export function dayIn(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
+
+export interface PreviewResult {
+  preview?: Preview;
+  /** What was previewed: 'next', an ISO instant, or 'due' when the server cannot do 'next'. */
+  previewed: string;
+  error?: string;
+}
+
+/**
+ * Previews the occurrence asked for. A server without future previews refuses "next" with 400;
+ * the console then previews the occurrence due now and says so, rather than guess.
+ */
+export async function previewOf(
+  api: ApiClient,
+  id: string,
+  wanted: string,
+): Promise<PreviewResult> {
+  const answer = await api.post<Preview>(`/api/v1/strategies/${id}/preview`, {
+    occurrence: wanted,
+  });
+  if (answer.ok) return { preview: answer.body, previewed: wanted };
+  if (wanted === 'next' && answer.status === 400) {
+    const due = await api.post<Preview>(`/api/v1/strategies/${id}/preview`);
+    if (due.ok) return { preview: due.body, previewed: 'due' };
+  }
+  return { previewed: wanted, error: problemText(answer) };
+}

@@ -1,0 +1,162 @@
+// Strategies: the list (type, mode, enabled, next fire time, granted totals) and one strategy's
+// page (fields, version, next fire times, preview of an occurrence, its ledger, its actions).
+import { problemText } from '../api-client.ts';
+import type { LedgerRow, Page, Strategy, StrategyStats } from '../api-types.ts';
+import type { ConsoleApp } from '../console-env.ts';
+import { BASE, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { StrategyActions } from './strategy-actions.tsx';
+import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
+import { previewOf, strategiesWithStats } from './strategy-data.ts';
+
+export function registerStrategyPages(app: ConsoleApp): void {
+  app.get('/strategies', async (c) => {
+    const { rows, error } = await strategiesWithStats(c.get('api'));
+    const admin = c.get('session').role === 'admin';
+    return c.html(
+      <Layout title="Strategies" session={c.get('session')} active="strategies">
+        <ErrorBox message={error} />
+        {admin && (
+          <p>
+            <a class="button" href={`${BASE}/strategies/new`}>
+              New strategy
+            </a>
+          </p>
+        )}
+        <div class="scroll">
+          <table data-testid="strategies">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Enabled</th>
+                <th scope="col">Next fire time</th>
+                <th scope="col" class="num">
+                  Granted (all time)
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ strategy: s, stats }) => (
+                <tr>
+                  <td>
+                    <a href={`${BASE}/strategies/${s.id}`}>{s.name}</a>
+                    <div class="hint">{s.title}</div>
+                  </td>
+                  <td>{s.type}</td>
+                  <td>{s.mode ?? '—'}</td>
+                  <td>{s.enabled ? 'yes' : 'no'}</td>
+                  <td>{stats?.next_occurrences[0]?.local ?? '—'}</td>
+                  <td class="num">
+                    {stats
+                      ? `${fmtAmount(stats.all_time.total.amount)} (${stats.all_time.total.grants})`
+                      : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {rows.length === 0 && !error && <p>No strategies yet.</p>}
+      </Layout>,
+    );
+  });
+
+  app.get('/strategies/:id{[0-9]+}', async (c) => {
+    const api = c.get('api');
+    const id = c.req.param('id');
+    const strategy = await api.get<Strategy>(`/api/v1/strategies/${id}`);
+    if (!strategy.ok)
+      return c.html(
+        <Layout title="Strategy" session={c.get('session')} active="strategies">
+          <ErrorBox message={problemText(strategy)} />
+        </Layout>,
+        strategy.status === 404 ? 404 : 502,
+      );
+    const s = strategy.body;
+    const wanted = c.req.query('occurrence') || 'next';
+    const filters = {
+      status: c.req.query('status') ?? '',
+      user_id: c.req.query('user_id') ?? '',
+      offset: Number(c.req.query('offset') ?? '0') || 0,
+    };
+    const [stats, preview, ledger] = await Promise.all([
+      api.get<StrategyStats>(`/api/v1/strategies/${id}/stats`, { next: 5, last: 5 }),
+      previewOf(c.get('api'), id, wanted),
+      api.get<Page<LedgerRow>>(`/api/v1/strategies/${id}/executions`, {
+        status: filters.status,
+        user_id: filters.user_id,
+        limit: 50,
+        offset: filters.offset,
+      }),
+    ]);
+    const next = stats.ok ? stats.body.next_occurrences : [];
+    return c.html(
+      <Layout title={`Strategy ${s.name}`} session={c.get('session')} active="strategies">
+        <Flash message={c.req.query('done')} />
+        <ErrorBox message={c.req.query('error')} />
+        <p class="lead">{s.title}</p>
+        <StrategyActions
+          session={c.get('session')}
+          strategy={s}
+          held={stats.ok ? stats.body.held : undefined}
+        />
+        <div class="columns">
+          <section class="card" aria-labelledby="fields">
+            <h2 id="fields">Fields</h2>
+            <FieldList strategy={s} />
+          </section>
+          <section class="card" aria-labelledby="schedule">
+            <h2 id="schedule">Next fire times</h2>
+            {next.length === 0 ? (
+              <p>None{s.type === 'single' ? ' (a single strategy has one occurrence)' : ''}.</p>
+            ) : (
+              <ol data-testid="next-fire-times">
+                {next.map((f) => (
+                  <li>
+                    <time datetime={f.at}>{f.local}</time>
+                  </li>
+                ))}
+              </ol>
+            )}
+            {stats.ok && stats.body.held && (
+              <p class="notice error">Held by the budget: {JSON.stringify(stats.body.held)}</p>
+            )}
+          </section>
+        </div>
+        <PreviewSection strategyId={s.id} wanted={wanted} result={preview} />
+        <LedgerSection strategyId={s.id} filters={filters} ledger={ledger} />
+        <p class="hint">
+          Created {fmtTime(s.created_at)}, updated {fmtTime(s.updated_at)}.
+        </p>
+      </Layout>,
+    );
+  });
+
+  // The ledger as CSV, streamed from the API's grants export (Accept: text/csv).
+  app.get('/strategies/:id{[0-9]+}/ledger.csv', async (c) => {
+    const response = await c.get('api').raw('/api/v1/grants', 'text/csv', {
+      strategy_id: c.req.param('id'),
+      status: c.req.query('status'),
+      user_id: c.req.query('user_id'),
+    });
+    if (response.status === 404 || !response.ok)
+      return c.html(
+        <Layout title="CSV export" session={c.get('session')} active="strategies">
+          {response.status === 404 ? (
+            <Unavailable what="The CSV export of grants" route="GET /api/v1/grants" />
+          ) : (
+            <ErrorBox message={`The export failed (HTTP ${response.status}).`} />
+          )}
+        </Layout>,
+        response.status === 404 ? 404 : 502,
+      );
+    return new Response(response.body, {
+      status: 200,
+      headers: {
+        'content-type': response.headers.get('content-type') ?? 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="strategy-${c.req.param('id')}-grants.csv"`,
+      },
+    });
+  });
+}

@@ -1,0 +1,206 @@
+// The parts of a strategy's page: its fields, the preview of one occurrence, its ledger.
+import type { ApiAnswer } from '../api-client.ts';
+import { problemText } from '../api-client.ts';
+import type { LedgerRow, Page, Strategy } from '../api-types.ts';
+import { BASE, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import type { PreviewResult } from './strategy-data.ts';
+
+export function FieldList(props: { strategy: Strategy }) {
+  const s = props.strategy;
+  const rows: [string, string][] = [
+    ['id', String(s.id)],
+    ['version', s.version === undefined ? '— (not reported)' : String(s.version)],
+    ['type', s.type],
+    ['mode', s.mode ?? '—'],
+    ['enabled', s.enabled ? 'yes' : 'no'],
+    ['amount', fmtAmount(s.amount)],
+    ['model', s.model ?? '—'],
+    ['cron', s.periodic_expr ?? '—'],
+    ['time zone', s.timezone],
+    ['max grants per user', s.max_exec_per_user === 0 ? 'unlimited' : String(s.max_exec_per_user)],
+    [
+      'missed runs',
+      `${s.missed_runs}${s.missed_runs === 'catch_up' ? ` (up to ${s.max_catch_up})` : ''}`,
+    ],
+    [
+      'max users per occurrence',
+      s.max_users_per_occurrence == null ? '—' : String(s.max_users_per_occurrence),
+    ],
+    [
+      'max amount per occurrence',
+      s.max_amount_per_occurrence == null ? '—' : fmtAmount(s.max_amount_per_occurrence),
+    ],
+    ['start', fmtTime(s.start_at)],
+    ['end', fmtTime(s.end_at)],
+  ];
+  return (
+    <dl class="fields">
+      {rows.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </>
+      ))}
+      <dt>condition</dt>
+      <dd>
+        <pre class="code">{s.condition}</pre>
+      </dd>
+    </dl>
+  );
+}
+
+export function PreviewSection(props: {
+  strategyId: number;
+  wanted: string;
+  result: PreviewResult;
+}) {
+  const { preview, previewed, error } = props.result;
+  const counts: [string, number | undefined][] = preview
+    ? [
+        ['matched', preview.matched],
+        ['already granted', preview.already_granted],
+        ['capped', preview.capped],
+        ['held by budget', preview.held_by_budget],
+        ['would grant', preview.would_grant],
+      ]
+    : [];
+  return (
+    <section class="card" aria-labelledby="preview" data-testid="preview">
+      <h2 id="preview">Preview</h2>
+      <form method="get" action={`${BASE}/strategies/${props.strategyId}`} class="row">
+        <label for="occurrence">Occurrence (ISO time, or next)</label>
+        <input id="occurrence" name="occurrence" value={props.wanted} />
+        <button type="submit">Preview</button>
+      </form>
+      <ErrorBox message={error} />
+      {previewed === 'due' && (
+        <p class="notice" role="status">
+          This server cannot preview future occurrences; shown: the occurrence due now.
+        </p>
+      )}
+      {preview && (
+        <>
+          <p>
+            Occurrence{' '}
+            <strong data-testid="preview-occurrence">{preview.occurrence ?? 'once'}</strong>
+            {preview.occurrence_done ? ' (already done)' : ''}: would grant{' '}
+            <strong data-testid="would-grant">{preview.would_grant}</strong> users,{' '}
+            <strong>{fmtAmount(preview.total_amount)}</strong> in total.
+          </p>
+          <ul class="counts">
+            {counts
+              .filter(([, n]) => n !== undefined)
+              .map(([label, n]) => (
+                <li>
+                  {label}: <strong>{n}</strong>
+                </li>
+              ))}
+          </ul>
+          {(preview.sample_user_ids ?? []).length > 0 && (
+            <p>
+              Sample:{' '}
+              {preview.sample_user_ids!.map((u) => (
+                <a href={`${BASE}/users/${encodeURIComponent(u)}`}>{u} </a>
+              ))}
+            </p>
+          )}
+          {preview.held && (
+            <p class="notice error">Held by the budget: {JSON.stringify(preview.held)}</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function LedgerSection(props: {
+  strategyId: number;
+  filters: { status: string; user_id: string; offset: number };
+  ledger: ApiAnswer<Page<LedgerRow>>;
+}) {
+  const { filters, ledger } = props;
+  const base = `${BASE}/strategies/${props.strategyId}`;
+  const csv = `${base}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
+  const total = ledger.ok ? (ledger.body.total ?? ledger.body.items.length) : 0;
+  const nextOffset = filters.offset + 50;
+  return (
+    <section class="card" aria-labelledby="ledger" data-testid="ledger">
+      <h2 id="ledger">Ledger</h2>
+      <form method="get" action={base} class="row">
+        <label for="status">Status</label>
+        <select id="status" name="status">
+          {['', 'pending', 'sending', 'applied', 'failed', 'unknown'].map((s) => (
+            <option value={s} selected={s === filters.status}>
+              {s || 'any'}
+            </option>
+          ))}
+        </select>
+        <label for="user_id">User id</label>
+        <input id="user_id" name="user_id" value={filters.user_id} />
+        <button type="submit">Filter</button>
+        <a href={csv}>Export CSV</a>
+      </form>
+      {!ledger.ok ? (
+        <ErrorBox message={problemText(ledger)} />
+      ) : (
+        <>
+          <p>{total} rows</p>
+          <LedgerTable rows={ledger.body.items} />
+          {nextOffset < total && (
+            <a
+              href={`${base}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
+            >
+              Next page
+            </a>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function LedgerTable(props: { rows: LedgerRow[]; showStrategy?: boolean }) {
+  return (
+    <div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            {props.showStrategy && <th scope="col">Strategy</th>}
+            <th scope="col">User</th>
+            <th scope="col">Occurrence</th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+            <th scope="col">Status</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td>{r.id}</td>
+              {props.showStrategy && (
+                <td>
+                  <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                </td>
+              )}
+              <td>
+                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+              </td>
+              <td>{fmtTime(r.occurrence)}</td>
+              <td class="num">{fmtAmount(r.amount)}</td>
+              <td>
+                <span class={`status status-${r.status}`}>{r.status}</span>
+                {r.last_error && <div class="hint">{r.last_error}</div>}
+              </td>
+              <td>{r.attempts}</td>
+              <td>{fmtTime(r.created_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+// Unknown grants: ledger rows whose gateway outcome the daemon could not know. An operator
+// checks the gateway and resolves one or many: applied (it arrived) or retry (send again with
+// the same idempotency key). The list comes from GET /api/v1/grants?status=unknown; a server
+// without that route is read strategy by strategy (its deleted strategies are then not listed,
+// and the page says so).
+import { problemText, type ApiClient } from '../api-client.ts';
+import type { LedgerRow, Page, Strategy } from '../api-types.ts';
+import { field, fields, type ConsoleApp } from '../console-env.ts';
+import {
+  BASE,
+  ConfirmPage,
+  CsrfField,
+  ErrorBox,
+  Flash,
+  fmtAmount,
+  fmtTime,
+  Layout,
+} from './layout.tsx';
+
+async function unknownRows(
+  api: ApiClient,
+): Promise<{ rows: LedgerRow[]; perStrategy: boolean; error?: string }> {
+  const all = await api.get<Page<LedgerRow>>('/api/v1/grants', { status: 'unknown', limit: 500 });
+  if (all.ok) return { rows: all.body.items, perStrategy: false };
+  if (!all.missing) return { rows: [], perStrategy: false, error: problemText(all) };
+  const strategies = await api.get<Page<Strategy>>('/api/v1/strategies', { limit: 1000 });
+  if (!strategies.ok) return { rows: [], perStrategy: true, error: problemText(strategies) };
+  const pages = await Promise.all(
+    strategies.body.items.map((s) =>
+      api.get<Page<LedgerRow>>(`/api/v1/strategies/${s.id}/executions`, {
+        status: 'unknown',
+        limit: 500,
+      }),
+    ),
+  );
+  return { rows: pages.flatMap((p) => (p.ok ? p.body.items : [])), perStrategy: true };
+}
+
+export function registerUnknownGrantsPage(app: ConsoleApp): void {
+  app.get('/unknown-grants', async (c) => {
+    const { rows, perStrategy, error } = await unknownRows(c.get('api'));
+    const session = c.get('session');
+    const admin = session.role === 'admin';
+    return c.html(
+      <Layout title="Unknown grants" session={session} active="unknown-grants">
+        <Flash message={c.req.query('done')} />
+        <ErrorBox message={c.req.query('error') ?? error} />
+        <p class="hint">
+          Check each user's quota at the gateway (the API does not read the gateway for you), then
+          resolve: <strong>applied</strong> if the grant arrived, <strong>retry</strong> to send it
+          again with the same idempotency key on the next scan.
+          {perStrategy &&
+            ' Listed strategy by strategy: this server has no GET /api/v1/grants, so grants of deleted strategies are not shown.'}
+        </p>
+        {rows.length === 0 ? (
+          <p data-testid="no-unknown">No grant has an unknown outcome.</p>
+        ) : admin ? (
+          <form
+            method="post"
+            action={`${BASE}/unknown-grants/resolve`}
+            data-confirm="Resolve the selected grants?"
+          >
+            <CsrfField session={session} />
+            <GrantsTable rows={rows} admin />
+            <p>
+              <button type="submit" name="resolution" value="applied">
+                Mark applied
+              </button>{' '}
+              <button type="submit" name="resolution" value="retry">
+                Retry
+              </button>
+            </p>
+          </form>
+        ) : (
+          <GrantsTable rows={rows} admin={false} />
+        )}
+      </Layout>,
+    );
+  });
+
+  app.post('/unknown-grants/resolve', async (c) => {
+    const resolution = field(c, 'resolution');
+    const grants = [...fields(c, 'grant'), ...field(c, 'grants').split(',')].filter((g) =>
+      /^\d+:\d+$/.test(g),
+    );
+    const back = `${BASE}/unknown-grants`;
+    if (grants.length === 0 || (resolution !== 'applied' && resolution !== 'retry'))
+      return c.redirect(
+        `${back}?error=${encodeURIComponent('Select at least one grant and applied or retry.')}`,
+        303,
+      );
+    if (field(c, 'confirmed') !== 'yes')
+      return c.html(
+        <ConfirmPage
+          session={c.get('session')}
+          question={`Resolve ${grants.length} grant(s) as ${resolution}?`}
+          action={`${back}/resolve`}
+          fields={{ grants: grants.join(','), resolution }}
+          back={back}
+        />,
+      );
+    const failures: string[] = [];
+    for (const grant of grants) {
+      const [strategyId, executionId] = grant.split(':');
+      const answer = await c
+        .get('api')
+        .post(`/api/v1/strategies/${strategyId}/executions/${executionId}/resolve`, { resolution });
+      if (!answer.ok) failures.push(`#${executionId}: ${problemText(answer)}`);
+    }
+    const resolved = grants.length - failures.length;
+    const query: Record<string, string> = failures.length
+      ? { done: `Resolved ${resolved}.`, error: `Refused: ${failures.join('; ')}` }
+      : { done: `Resolved ${resolved} as ${resolution}.` };
+    return c.redirect(`${back}?${new URLSearchParams(query).toString()}`, 303);
+  });
+}
+
+function GrantsTable(props: { rows: LedgerRow[]; admin: boolean }) {
+  const { rows, admin } = props;
+  return (
+    <div class="scroll">
+      <table data-testid="unknown-grants">
+        <thead>
+          <tr>
+            {admin && <th scope="col">Select</th>}
+            <th scope="col">Strategy</th>
+            <th scope="col">User</th>
+            <th scope="col">Occurrence</th>
+            <th scope="col" class="num">
+              Amount
+            </th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Last error</th>
+            <th scope="col">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              {admin && (
+                <td>
+                  <input
+                    type="checkbox"
+                    name="grant"
+                    value={`${r.strategy_id}:${r.id}`}
+                    id={`grant-${r.id}`}
+                    aria-label={`Select grant ${r.id} of ${r.user_id}`}
+                  />
+                </td>
+              )}
+              <td>
+                <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+              </td>
+              <td>
+                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+              </td>
+              <td>{fmtTime(r.occurrence)}</td>
+              <td class="num">{fmtAmount(r.amount)}</td>
+              <td>{r.attempts}</td>
+              <td>{r.last_error ?? ''}</td>
+              <td>{fmtTime(r.updated_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+// Users: search (GET /api/v1/users?q=…), and one user's page with attributes and grant history
+// (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants).
+import { problemText } from '../api-client.ts';
+import type { LedgerRow, Page, User } from '../api-types.ts';
+import type { ConsoleApp } from '../console-env.ts';
+import { BASE, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { LedgerTable } from './strategy-sections.tsx';
+
+export function registerUserPages(app: ConsoleApp): void {
+  app.get('/users', async (c) => {
+    const q = (c.req.query('q') ?? '').trim();
+    const open = (c.req.query('id') ?? '').trim();
+    if (open) return c.redirect(`${BASE}/users/${encodeURIComponent(open)}`, 303);
+    const found = await c
+      .get('api')
+      .get<Page<User>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
+    return c.html(
+      <Layout title="Users" session={c.get('session')} active="users">
+        <div class="columns">
+          <form method="get" action={`${BASE}/users`} class="card row" role="search">
+            <label for="q">Search (id, name, email, GitHub user)</label>
+            <input id="q" name="q" type="search" value={q} />
+            <button type="submit">Search</button>
+          </form>
+          <form method="get" action={`${BASE}/users`} class="card row">
+            <label for="id">Open a user by id</label>
+            <input id="id" name="id" required />
+            <button type="submit">Open</button>
+          </form>
+        </div>
+        {found.missing && <Unavailable what="Searching users" route="GET /api/v1/users" />}
+        {!found.ok && !found.missing && <ErrorBox message={problemText(found)} />}
+        {found.ok && (
+          <>
+            <div class="scroll">
+              <table data-testid="users">
+                <thead>
+                  <tr>
+                    <th scope="col">Id</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">GitHub</th>
+                    <th scope="col">Org</th>
+                    <th scope="col">VIP</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {found.body.items.map((u) => (
+                    <tr>
+                      <td>
+                        <a href={`${BASE}/users/${encodeURIComponent(u.id)}`}>{u.id}</a>
+                      </td>
+                      <td>{u.name ?? ''}</td>
+                      <td>{u.email ?? ''}</td>
+                      <td>{u.github_username ?? ''}</td>
+                      <td>{u.org ?? ''}</td>
+                      <td>{u.vip}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {found.body.next_cursor && (
+              <a
+                href={`${BASE}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
+              >
+                Next page
+              </a>
+            )}
+          </>
+        )}
+      </Layout>,
+    );
+  });
+
+  app.get('/users/:id', async (c) => {
+    const id = c.req.param('id');
+    const path = `/api/v1/users/${encodeURIComponent(id)}`;
+    const [user, grants] = await Promise.all([
+      c.get('api').get<User>(path),
+      c.get('api').get<Page<LedgerRow>>(`${path}/grants`, { limit: 100 }),
+    ]);
+    if (!user.ok)
+      return c.html(
+        <Layout title={`User ${id}`} session={c.get('session')} active="users">
+          <ErrorBox message={problemText(user)} />
+        </Layout>,
+        user.status === 404 ? 404 : 502,
+      );
+    const u = user.body;
+    const attributes: [string, string][] = [
+      ['name', u.name ?? '—'],
+      ['GitHub user', u.github_username ?? '—'],
+      ['email', u.email ?? '—'],
+      ['phone', u.phone ?? '—'],
+      ['VIP level', String(u.vip)],
+      ['org', u.org ?? '—'],
+      ['starred', u.github_stars.join(', ') || '—'],
+      ['registered', fmtTime(u.register_time)],
+      ['last access', fmtTime(u.access_time)],
+    ];
+    return c.html(
+      <Layout title={`User ${u.id}`} session={c.get('session')} active="users">
+        <section class="card">
+          <h2>Attributes</h2>
+          <dl class="fields">
+            {attributes.map(([k, v]) => (
+              <>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </>
+            ))}
+          </dl>
+          <p>
+            <a href={`${BASE}/why-not?user_id=${encodeURIComponent(u.id)}`}>
+              Why did this user not get a grant?
+            </a>
+          </p>
+        </section>
+        <section class="card" data-testid="user-grants">
+          <h2>Grant history</h2>
+          {grants.ok ? (
+            <>
+              <p>{grants.body.total ?? grants.body.items.length} grants</p>
+              <LedgerTable rows={grants.body.items} showStrategy />
+            </>
+          ) : (
+            <ErrorBox message={problemText(grants)} />
+          )}
+        </section>
+      </Layout>,
+    );
+  });
+}

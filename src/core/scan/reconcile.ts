@@ -1,0 +1,52 @@
+// Reconciliation: settling a grant whose outcome was lost by reading the user's total again.
+// With the total-and-used protocol only admin calls move a user's total, so the total read just
+// before the delta (kept on the row as total_before) and the total now tell what happened:
+// before + amount → the delta was applied; before → it was not, and sending it is safe;
+// anything else → another writer moved the total, and a person must decide.
+import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import type { GrantGateway } from '../ports/gateway.ts';
+
+export type Reconciled = 'applied' | 'not_applied' | 'unknown';
+
+/** Amounts have two decimals: compared in hundredths, as integers, never as binary fractions. */
+const hundredths = (value: number): number => Math.round(value * 100);
+
+export function compareTotals(before: number, amount: number, now: number): Reconciled {
+  const [b, a, n] = [hundredths(before), hundredths(amount), hundredths(now)];
+  if (n === b + a) return 'applied';
+  if (n === b) return 'not_applied';
+  return 'unknown';
+}
+
+const UNKNOWN_MOVED =
+  'outcome unknown: the gateway total moved by something other than this grant since it was read before sending; check the user at the gateway and resolve it as applied or retry';
+const UNKNOWN_NO_BEFORE =
+  'outcome unknown: the answer was lost and no total was read before sending (AIGATEWAY_RECONCILE=off); resolve it as applied or retry';
+const NOT_APPLIED = 'not applied (the gateway total is unchanged since before sending); re-sent';
+
+/**
+ * The outcome the gateway's total tells for `entry`, or undefined when the total could not be
+ * read now (the row keeps its state and the next run asks again).
+ */
+export async function reconcileEntry(
+  entry: ClaimedEntry,
+  gateway: GrantGateway,
+): Promise<DeliveryOutcome | undefined> {
+  if (entry.totalBefore === null || entry.totalBefore === undefined)
+    return { id: entry.id, status: 'unknown', lastError: UNKNOWN_NO_BEFORE };
+  let now: number;
+  try {
+    now = await gateway.getQuota(entry.userId);
+  } catch {
+    return undefined;
+  }
+  switch (compareTotals(entry.totalBefore, entry.amount, now)) {
+    case 'applied':
+      return { id: entry.id, status: 'applied', lastError: null };
+    case 'not_applied':
+      // `failed` is re-sent (same key) by the failed-rows pass of this or the next run.
+      return { id: entry.id, status: 'failed', lastError: NOT_APPLIED };
+    case 'unknown':
+      return { id: entry.id, status: 'unknown', lastError: UNKNOWN_MOVED };
+  }
+}

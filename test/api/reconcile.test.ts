@@ -1,0 +1,130 @@
+// AIGATEWAY_RECONCILE=query against a gateway that ignores Idempotency-Key: the user's total is
+// read before each delta and kept on the ledger row; an uncertain outcome (an answer lost within
+// the call, or a row a dead run left `sending`) is settled by reading the total again, compared
+// in hundredths: before + amount → applied, before → sent again, anything else → unknown.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareTotals } from '../../src/core/scan/reconcile.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
+import { createHarness, GATEWAY_KEY, type Harness } from '../support/app-harness.ts';
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+
+describe('compareTotals', () => {
+  it.each([
+    [0.2, 0.1, 0.3, 'applied'], // 0.2 + 0.1 !== 0.3 in binary fractions
+    [0.2, 0.1, 0.2, 'not_applied'],
+    [0.2, 0.1, 0.4, 'unknown'],
+    [999999999999.99, 0.01, 1000000000000, 'applied'],
+    [10, 5, 14.99, 'unknown'],
+  ] as const)('before %d, amount %d, now %d → %s', (before, amount, now, expected) => {
+    expect(compareTotals(before, amount, now)).toBe(expected);
+  });
+});
+
+describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind, { honoursIdempotency: false, reconcile: 'query' });
+    h.mock.setFaults({ honour_idempotency: false });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+
+  async function setup(users: number, amount: number) {
+    const org = unique('org');
+    const ids = Array.from({ length: users }, (_, i) => `${org}-u${i}`);
+    expect(
+      (
+        await h.call(
+          'POST',
+          '/api/v1/users/bulk',
+          ids.map((id) => ({ id, org })),
+        )
+      ).status,
+    ).toBe(200);
+    const strategy = await h.call('POST', '/api/v1/strategies', {
+      name: unique('s'),
+      title: 't',
+      type: 'single',
+      amount,
+      condition: `belong-to("${org}")`,
+    });
+    expect(strategy.status).toBe(201);
+    return { ids, strategyId: strategy.body.id as number };
+  }
+
+  /** Sets a user's total at the gateway, as another admin client would. */
+  async function refresh(userId: string, quota: number) {
+    const response = await fetch(`${h.mock.url}/v1/chat/completions/quota/refresh`, {
+      method: 'POST',
+      headers: { 'x-admin-key': GATEWAY_KEY },
+      body: new URLSearchParams({ user_id: userId, quota: quota.toFixed(2) }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('an answer lost after the gateway applied the delta is settled as applied, not unknown', async () => {
+    const { ids, strategyId } = await setup(3, 0.1);
+    await refresh(ids[0]!, 0.2);
+    h.mock.setFaults({ drop_after_apply_rate: 1 });
+    const run = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
+    h.mock.setFaults({ drop_after_apply_rate: 0 });
+    expect(run.body).toMatchObject({ granted: 3, failed: 0 });
+    const rows = await h.database.db.quotaExecute.findMany({
+      where: { strategyId },
+      orderBy: { userId: 'asc' },
+    });
+    expect(rows.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(rows.map((r) => Number(r.totalBefore))).toEqual([0.2, 0, 0]);
+    expect(ids.map((id) => h.mock.state().quotas[id])).toEqual([0.3, 0.1, 0.1]);
+  });
+
+  it('rows a dead run left sending: applied, sent again, or unknown, by the user total', async () => {
+    const { ids, strategyId } = await setup(4, 2);
+    const [arrived, lost, moved, never] = ids as [string, string, string, string];
+    // What a killed run left: three rows marked `sending` with the totals read before sending
+    // (the first delta reached the gateway, the second did not, the third user's total was
+    // changed by someone else since), one `pending` row it never sent.
+    await refresh(arrived, 12);
+    await refresh(lost, 10);
+    await refresh(moved, 15);
+    const row = (userId: string, status: string, totalBefore: number | null) => ({
+      strategyId,
+      occurrence: 'once',
+      userId,
+      amount: 2,
+      status,
+      idempotencyKey: `qm:${strategyId}:once:${userId}`,
+      totalBefore,
+    });
+    await h.database.db.quotaExecute.createMany({
+      data: [
+        row(arrived, 'sending', 10),
+        row(lost, 'sending', 10),
+        row(moved, 'sending', 10),
+        row(never, 'pending', null),
+      ],
+    });
+    const before = h.mock.state().deltas;
+    const run = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
+    expect(run.status).toBe(200);
+    const statuses = Object.fromEntries(
+      (await h.database.db.quotaExecute.findMany({ where: { strategyId } })).map((r) => [
+        r.userId,
+        r.status,
+      ]),
+    );
+    expect(statuses).toEqual({
+      [arrived]: 'applied',
+      [lost]: 'applied',
+      [moved]: 'unknown',
+      [never]: 'applied',
+    });
+    // Only the lost delta and the never-sent one went out.
+    expect(h.mock.state().deltas - before).toBe(2);
+    const quotas = h.mock.state().quotas;
+    expect([quotas[arrived], quotas[lost], quotas[moved], quotas[never]]).toEqual([12, 12, 15, 2]);
+  });
+});

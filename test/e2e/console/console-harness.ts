@@ -1,0 +1,97 @@
+// What the console's browser tests share: Debian's Chromium driven by playwright-core (never
+// skipped: without the browser the tests fail and say how to install it), a real daemon and mock
+// gateway as processes, the demo data written through the public API, and screenshots written
+// to test-artifacts/console (gitignored) for a person to look at.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_STRATEGIES, seedDemo } from '../../../scripts/demo-data.ts';
+import { MOCK_KEY } from '../../support/processes.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const ARTIFACTS = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../test-artifacts/console',
+);
+
+/** Scans only when asked: a cron tick in the middle of a test would grant behind its back. */
+export const NO_SCHEDULED_SCANS = { SCAN_CRON: '0 0 1 1 *' };
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's browser with \`apt-get install -y chromium\` (.ci/run does this); this test never skips`,
+    );
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+// The caller names the answer's shape, as it would cast fetch().json().
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+export async function api<T>(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** The demo's users and strategies, every demo strategy enabled, and one scan. */
+export async function seedAndScan(base: string, token: string): Promise<void> {
+  await seedDemo(base, token);
+  const list = await api<{ items: { id: number; name: string }[] }>(
+    base,
+    token,
+    'GET',
+    '/api/v1/strategies?limit=100',
+  );
+  const demo = new Set<string>(DEMO_STRATEGIES.map((s) => s.name));
+  for (const s of list.body.items)
+    if (demo.has(s.name)) await api(base, token, 'POST', `/api/v1/strategies/${s.id}/enable`);
+  const scan = await api(base, token, 'POST', '/api/v1/strategies/scan');
+  if (scan.status !== 200) throw new Error(`the demo scan failed: ${scan.status}`);
+}
+
+export async function mockFaults(mockUrl: string, faults: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${mockUrl}/__mock/faults`, {
+    method: 'POST',
+    headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`mock faults: ${response.status}`);
+}
+
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  await page.goto(`${base}/ui`);
+  await page.getByLabel('API token (admin or viewer)').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/ui`);
+}

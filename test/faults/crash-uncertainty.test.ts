@@ -1,0 +1,164 @@
+// How much a kill -9 leaves uncertain, with the default delivery settings (gateway concurrency
+// 16, pages of 1000) against a gateway that ignores Idempotency-Key, on SQLite and PostgreSQL,
+// daemon and mock as separate processes. Only rows marked `sending` (at most 2 × concurrency at
+// any time) can have an unknown outcome after a crash; rows claimed but never sent stay
+// `pending` and are simply sent by the next daemon. With AIGATEWAY_RECONCILE=query the next
+// daemon settles even the `sending` ones by reading each user's total: nothing is left unknown.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
+import {
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
+import {
+  apiHeaders,
+  countByStatus,
+  ledgerRows,
+  mockState,
+  scanUntilSettled,
+  seedUsersAndStrategy,
+  setFaults,
+  sleep,
+} from '../support/fault-helpers.ts';
+import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+
+const USERS = 2000;
+const KILLS = 5;
+/** Default AIGATEWAY_CONCURRENCY. */
+const CONCURRENCY = 16;
+
+const scenarios = DATABASE_KINDS.flatMap((kind) =>
+  (['off', 'query'] as const).map((reconcile) => ({ kind, reconcile })),
+);
+
+describe.each(scenarios)(
+  'kill -9 with default delivery settings, key-ignoring gateway, on $kind, AIGATEWAY_RECONCILE=$reconcile',
+  { timeout: 240_000 },
+  ({ kind, reconcile }) => {
+    let database: DisposableDatabaseUrl;
+    let mock: RunningProcess;
+    const daemons: RunningProcess[] = [];
+    const daemon = async () => {
+      const started = await startDaemon(database.url, mock.url, {
+        AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
+        AIGATEWAY_RECONCILE: reconcile,
+        // A killed daemon's lease blocks the strategy until it expires; keep that wait short.
+        SCAN_LEASE_MS: '3000',
+      });
+      daemons.push(started);
+      return started;
+    };
+
+    beforeAll(async () => {
+      database = await createDatabaseUrl(kind);
+      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
+    });
+    afterAll(async () => {
+      await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
+      await mock.stop();
+      await database.drop();
+    });
+
+    /** Asks `running` to scan until the mock sees a delta beyond `before`. */
+    async function scanUntilDelivering(running: RunningProcess, before: number): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      let inFlight = false;
+      let lastStarted = 0;
+      while (Date.now() < deadline) {
+        if (!inFlight && Date.now() - lastStarted > 200) {
+          inFlight = true;
+          lastStarted = Date.now();
+          fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
+            .then(
+              (r) => r.body?.cancel(),
+              () => undefined,
+            )
+            .finally(() => {
+              inFlight = false;
+            });
+        }
+        if ((await mockState(mock)).deltas > before) return;
+        await sleep(10);
+      }
+      throw new Error(
+        `daemon did not start delivering within 30 s:\n${running.output().slice(-3000)}`,
+      );
+    }
+
+    async function statusCounts(strategyId: number): Promise<Record<string, number>> {
+      const opened = await openDatabase(database.url);
+      try {
+        const groups = await opened.db.quotaExecute.groupBy({
+          by: ['status'],
+          where: { strategyId },
+          _count: { _all: true },
+        });
+        return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+      } finally {
+        await opened.close();
+      }
+    }
+
+    it(`${KILLS} kills mid-scan of ${USERS} users leave at most 2 × concurrency uncertain rows each`, async () => {
+      // 16 calls in flight, 40 ms each: a whole scan takes ~5 s, so every kill lands mid-scan.
+      await setFaults(mock, { latency_ms: 40 });
+      let current = await daemon();
+      const { userIds, strategyId } = await seedUsersAndStrategy(
+        current,
+        `uncertain-${kind}-${reconcile}`,
+        USERS,
+      );
+      const perKill: { delayMs: number; deltas: number; sending: number; pending: number }[] = [];
+      for (let kill = 0; kill < KILLS; kill++) {
+        const before = (await mockState(mock)).deltas;
+        await scanUntilDelivering(current, before);
+        const delayMs = 100 + Math.floor(Math.random() * 600);
+        await sleep(delayMs);
+        await current.stop('SIGKILL');
+        const counts = await statusCounts(strategyId);
+        perKill.push({
+          delayMs,
+          deltas: (await mockState(mock)).deltas - before,
+          sending: counts.sending ?? 0,
+          pending: counts.pending ?? 0,
+        });
+        current = await daemon();
+      }
+
+      await setFaults(mock, { latency_ms: 0 });
+      await scanUntilSettled(current);
+      const rows = await ledgerRows(database.url, strategyId);
+      const settled = countByStatus(rows);
+      const state = await mockState(mock);
+      console.info(
+        `${kind}, reconcile=${reconcile}: per kill ${JSON.stringify(perKill)}; ` +
+          `after restart ${JSON.stringify(settled)}, deltas ${state.deltas}`,
+      );
+
+      // Only rows in flight were uncertain at each kill: at most 2 × concurrency.
+      for (const k of perKill) expect(k.sending).toBeLessThanOrEqual(2 * CONCURRENCY);
+      // Nobody was granted twice, and every applied row is real at the gateway.
+      expect(userIds.filter((id) => (state.quotas[id] ?? 0) > 1)).toEqual([]);
+      expect(rows.filter((r) => r.status === 'applied' && state.quotas[r.userId] !== 1)).toEqual(
+        [],
+      );
+      expect(state.idempotent_replays).toBe(0);
+      expect(settled.pending ?? 0).toBe(0);
+      expect(settled.sending ?? 0).toBe(0);
+      expect(settled.failed ?? 0).toBe(0);
+      const unknown = settled.unknown ?? 0;
+      expect((settled.applied ?? 0) + unknown).toBe(USERS);
+      if (reconcile === 'query') {
+        // Every uncertain row was settled by the user's total: all granted exactly once.
+        expect(unknown).toBe(0);
+        expect(state.deltas).toBe(USERS);
+      } else {
+        // Each kill's `sending` rows, and only those, became unknown.
+        expect(unknown).toBe(perKill.reduce((sum, k) => sum + k.sending, 0));
+        expect(unknown).toBeLessThanOrEqual(KILLS * 2 * CONCURRENCY);
+      }
+      expect(current.child.exitCode).toBeNull();
+    });
+  },
+);
