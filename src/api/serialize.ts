@@ -27,6 +27,7 @@ export function strategyJson(s: Strategy) {
     max_catch_up: s.maxCatchUp,
     start_at: iso(s.startAt),
     end_at: iso(s.endAt),
+    version: s.version,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };
@@ -43,6 +44,7 @@ export function ledgerEntryJson(e: LedgerEntry) {
     attempts: e.attempts,
     last_error: e.lastError,
     catch_up: e.catchUp,
+    strategy_version: e.strategyVersion,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
   };

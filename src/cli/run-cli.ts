@@ -16,6 +16,7 @@ import {
   type Command,
   type CommandOutcome,
 } from './command.ts';
+import { grantsExportCommand, resolveGrantsCommand } from './grants-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { retentionCommand } from './retention-command.ts';
@@ -33,6 +34,8 @@ export const COMMANDS: readonly Command[] = [
   usersImportCommand,
   seedDemoCommand,
   retentionCommand,
+  grantsExportCommand,
+  resolveGrantsCommand,
 ];
 
 export function version(): string {

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { databaseKind } from '../db/driver.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
+import { namedTokens } from './named-tokens.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -166,6 +167,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
         .optional(),
+      adminTokens: namedTokens(),
       metricsToken: text()
         .min(16, { error: 'must be at least 16 characters (leave it unset to keep /metrics open)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })

@@ -28,6 +28,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['host', 'HOST'],
   ['port', 'PORT'],
   ['adminToken', 'ADMIN_TOKEN', 'secret'],
+  ['adminTokens', 'ADMIN_TOKENS', 'secret'],
   ['metricsToken', 'METRICS_TOKEN', 'secret'],
   ['timezone', 'QM_TIMEZONE'],
   ['scanCron', 'SCAN_CRON'],

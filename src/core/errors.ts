@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'validation_failed'
   | 'invalid_condition'
   | 'unauthorized'
+  /** A valid token whose role does not allow the request (a viewer asking for a change). */
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   /** A run of a periodic occurrence that is already done (never scanned again) and has nothing to settle. */

@@ -3,7 +3,7 @@ import type { NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 
-const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at)`;
+const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, strategy_version, created_at, updated_at)`;
 
 function rowsJson(rows: NewLedgerEntry[], catchUp: (value: boolean) => boolean | number): string {
   return JSON.stringify(
@@ -14,6 +14,7 @@ function rowsJson(rows: NewLedgerEntry[], catchUp: (value: boolean) => boolean |
       r.amount,
       r.idempotencyKey,
       catchUp(r.catchUp),
+      r.strategyVersion,
     ]),
   );
 }
@@ -35,12 +36,12 @@ export function claimSql(
   if (kind === 'sqlite') {
     // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
     return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
-      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, ${now}, ${now}
+      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, j.value ->> 6, ${now}, ${now}
       FROM json_each(${json}) j WHERE true ${conflict}`;
   }
   return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
     SELECT (j.value ->> 0)::int, j.value ->> 1, j.value ->> 2, (j.value ->> 3)::numeric, 'pending', 0, j.value ->> 4,
-      (j.value ->> 5)::boolean, ${now}::timestamp(3), ${now}::timestamp(3)
+      (j.value ->> 5)::boolean, (j.value ->> 6)::int, ${now}::timestamp(3), ${now}::timestamp(3)
     FROM json_array_elements(${json}::json) AS j(value) ${conflict}`;
 }
 
@@ -52,10 +53,10 @@ export function claimSql(
 export function mysqlClaimSql(rows: NewLedgerEntry[], now: Date): Prisma.Sql {
   const json = rowsJson(rows, (value) => (value ? 1 : 0));
   return Prisma.sql`INSERT IGNORE INTO quota_execute ${COLUMNS}
-    SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, ${now}, ${now}
+    SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, j.strategy_version, ${now}, ${now}
     FROM JSON_TABLE(${json}, '$[*]' COLUMNS (
       strategy_id INT PATH '$[0]', occurrence VARCHAR(64) PATH '$[1]', user_id VARCHAR(191) PATH '$[2]',
-      amount DECIMAL(14, 2) PATH '$[3]', idempotency_key VARCHAR(255) PATH '$[4]', catch_up TINYINT PATH '$[5]')) AS j`;
+      amount DECIMAL(14, 2) PATH '$[3]', idempotency_key VARCHAR(255) PATH '$[4]', catch_up TINYINT PATH '$[5]', strategy_version INT PATH '$[6]')) AS j`;
 }
 
 /** A list of ledger ids for `id IN (…)`, as one JSON parameter. */

@@ -50,6 +50,7 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     attempts: row.attempts,
     lastError: row.lastError,
     catchUp: row.catchUp,
+    strategyVersion: row.strategyVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

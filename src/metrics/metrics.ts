@@ -81,6 +81,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['status'],
     registers,
   });
+  const grantedAmount = new Counter({
+    name: `${PREFIX}granted_amount_total`,
+    help: 'Quota amount applied at the gateway (grants that ended applied), by strategy',
+    labelNames: ['strategy_id'],
+    registers,
+  });
   const strategyRuns = new Counter({
     name: `${PREFIX}strategy_runs_total`,
     help: 'Strategy runs that held the lease and finished normally',
@@ -178,6 +184,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const outcome of outcomes)
         byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);
       for (const [status, count] of byStatus) grants.inc({ status }, count);
+      for (const { granted } of outcomes)
+        if (granted) grantedAmount.inc({ strategy_id: String(granted.strategyId) }, granted.amount);
     },
   };
 

@@ -101,6 +101,11 @@ export const StrategySchema = z
     max_catch_up: z.number().int(),
     start_at: z.string().nullable(),
     end_at: z.string().nullable(),
+    version: z.number().int().openapi({
+      description:
+        '1 on create, +1 on every change (enable and disable included); each ledger row records the version that granted it',
+      example: 1,
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -24,6 +24,8 @@ export interface LedgerEntry {
   lastError: string | null;
   /** Granted late, by catch-up after missed runs. */
   catchUp: boolean;
+  /** The strategy's version when the row was claimed (null for rows older than versions). */
+  strategyVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,7 +44,7 @@ export type ClaimedEntry = Pick<
 export type NewLedgerEntry = Pick<
   LedgerEntry,
   'strategyId' | 'occurrence' | 'userId' | 'amount' | 'catchUp'
-> & { idempotencyKey: string };
+> & { idempotencyKey: string; strategyVersion?: number };
 
 /** What one delivery attempt decided for a row. */
 export interface DeliveryOutcome {
@@ -51,6 +53,8 @@ export interface DeliveryOutcome {
   lastError: string | null;
   /** Gateway requests this delivery made (the client's retries included); 1 when not known. */
   attempts?: number;
+  /** On `applied`: what was given, for the granted-amount metric. */
+  granted?: { strategyId: number; amount: number };
 }
 
 /** The identity of a ledger row: enough to decide whether retention may delete it. */

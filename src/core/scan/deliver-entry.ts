@@ -16,7 +16,12 @@ export async function deliverEntry(
 ): Promise<DeliveryOutcome> {
   try {
     await gateway.deltaQuota(entry.userId, entry.amount, { idempotencyKey: entry.idempotencyKey });
-    return { id: entry.id, status: 'applied', lastError: null };
+    return {
+      id: entry.id,
+      status: 'applied',
+      lastError: null,
+      granted: { strategyId: entry.strategyId, amount: entry.amount },
+    };
   } catch (error) {
     const failure = gatewayFailureOf(error);
     const unknown = failure.uncertain && !options.honoursIdempotency;

@@ -202,7 +202,7 @@ class StrategyRun {
   }
 
   private async claimAndSubmit(page: MatchedPage, occurrence: string, catchUp: boolean) {
-    const { id, amount } = this.strategy;
+    const { id, amount, version } = this.strategy;
     this.counts.matched += page.matched.length + page.capped.length;
     this.counts.skipped += page.capped.length;
     await this.deps.interactive?.idle();
@@ -214,6 +214,7 @@ class StrategyRun {
         amount,
         idempotencyKey: idempotencyKey(id, occurrence, userId),
         catchUp,
+        strategyVersion: version,
       })),
     );
     // A row we could not insert was claimed by someone else in the meantime.

@@ -7,14 +7,40 @@ import { dueForRun, requestedOccurrence } from '../scan/occurrence-policy.ts';
 import { previewOccurrence } from '../scan/preview-occurrence.ts';
 import { runScan, summarize } from '../scan/run-scan.ts';
 import { runStrategy } from '../scan/run-strategy.ts';
+import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 
-type Deps = Pick<CoreDeps, 'scan' | 'serializer'>;
+type Deps = Pick<CoreDeps, 'scan' | 'serializer' | 'audit' | 'actor' | 'clock'>;
 
-/** Every enabled strategy, as a tick does. */
-export function scanNow({ scan, serializer }: Deps): Promise<ScanSummary> {
+const counts = (r: ScanSummary) => ({
+  strategies: r.strategies,
+  matched: r.matched,
+  granted: r.granted,
+  skipped: r.skipped,
+  failed: r.failed,
+});
+
+/**
+ * Every enabled strategy, as a tick does. A scan someone asked for is always audited; the
+ * daemon's own ticks only when they granted or failed something (else the trail would gain a
+ * row a minute that says nothing).
+ */
+export async function scanNow(core: Deps): Promise<ScanSummary> {
+  const { scan, serializer } = core;
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
-  return serializer.serialize(() => runScan(deps, { shouldStop: deps.isStopping }));
+  const started = core.clock.now();
+  const summary = await serializer.serialize(() => runScan(deps, { shouldStop: deps.isStopping }));
+  if (core.actor.name !== 'system' || summary.granted + summary.failed > 0) {
+    await core.audit.record(
+      auditFor(core, {
+        action: 'scan.run',
+        targetType: 'scan',
+        targetId: started.toISOString(),
+        changes: counts(summary),
+      }),
+    );
+  }
+  return summary;
 }
 
 const NOTHING_RUN: RunNowResult = {
@@ -33,14 +59,15 @@ const NOTHING_RUN: RunNowResult = {
  * (see dueForRun).
  */
 export async function runStrategyNow(
-  { scan, serializer }: Deps,
+  core: Deps,
   strategy: Strategy,
   requested?: Date,
 ): Promise<RunNowResult> {
+  const { scan, serializer } = core;
   if (!strategy.enabled) return NOTHING_RUN;
   requestedOccurrence(strategy, requested, scan.clock.now()); // a bad occurrence fails at once
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
-  return serializer.serialize(async () => {
+  const result = await serializer.serialize(async () => {
     const started = performance.now();
     // Read again: the strategy may have changed (or gone) while this run waited its turn.
     const current = await scan.store.currentStrategy(strategy.id);
@@ -54,6 +81,19 @@ export async function runStrategyNow(
       );
     return { ...summarize([result], performance.now() - started), occurrence };
   });
+  await core.audit.record(
+    auditFor(core, {
+      action: 'strategy.run',
+      targetType: 'strategy',
+      targetId: String(strategy.id),
+      changes: {
+        occurrence: result.occurrence,
+        strategy_version: strategy.version,
+        ...counts(result),
+      },
+    }),
+  );
+  return result;
 }
 
 /** Who would the strategy grant to now (or for `requested`)? Nothing is claimed or sent. */
