@@ -77,6 +77,7 @@ describe('three daemons on one PostgreSQL', { timeout: 300_000 }, () => {
       name: 'replicas-once',
       title: 'once',
       type: 'single',
+      enabled: true,
       amount: 1,
       condition: 'belong-to("replicas")',
     });
@@ -84,6 +85,7 @@ describe('three daemons on one PostgreSQL', { timeout: 300_000 }, () => {
       name: 'replicas-10s',
       title: 'every 10 s',
       type: 'periodic',
+      enabled: true,
       periodic_expr: '*/10 * * * * *',
       amount: 0.5,
       condition: 'belong-to("replicas") and is-vip(1)',

@@ -39,6 +39,7 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
         name: 'outage',
         title: 'o',
         type: 'single',
+        enabled: true,
         amount: 2,
         condition: 'belong-to("outage")',
       })
@@ -85,6 +86,7 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
           name: 'breaker',
           title: 'b',
           type: 'single',
+          enabled: true,
           amount: 1,
           condition: 'belong-to("breaker")',
         })

@@ -47,7 +47,9 @@ export function withDefaults(input: StrategyInput, defaultTimeZone: string): Str
     periodicExpr: input.periodicExpr ?? null,
     timezone: input.timezone ?? defaultTimeZone,
     condition: input.condition,
-    enabled: input.enabled ?? true,
+    // Going live is deliberate: a new strategy grants nothing until the operator enables it
+    // (after a preview), unless the request says `enabled: true` on purpose.
+    enabled: input.enabled ?? false,
     maxExecPerUser: input.maxExecPerUser ?? 0,
     missedRuns: input.missedRuns ?? 'skip',
     maxCatchUp: input.maxCatchUp ?? 10,

@@ -17,19 +17,10 @@ export function scanNow({ scan, serializer }: Deps): Promise<ScanSummary> {
   return serializer.serialize(() => runScan(deps, { shouldStop: deps.isStopping }));
 }
 
-const NOTHING_RUN: RunNowResult = {
-  strategies: 0,
-  matched: 0,
-  granted: 0,
-  skipped: 0,
-  failed: 0,
-  durationMs: 0,
-  occurrence: null,
-};
-
 /**
  * Runs one strategy now: its due occurrence, or `requested` when it is a real past fire time
- * (backfill). A disabled strategy runs nothing. An occurrence already done is not scanned again
+ * (backfill). A disabled strategy is refused (409 strategy_disabled): answering 200 with
+ * nothing done hid the reason from the operator. An occurrence already done is not scanned again
  * (see dueForRun).
  */
 export async function runStrategyNow(
@@ -37,7 +28,11 @@ export async function runStrategyNow(
   strategy: Strategy,
   requested?: Date,
 ): Promise<RunNowResult> {
-  if (!strategy.enabled) return NOTHING_RUN;
+  if (!strategy.enabled)
+    throw new AppError(
+      'strategy_disabled',
+      `strategy ${strategy.id} is disabled: enable it to run it (a preview is always allowed)`,
+    );
   const occurrence = requestedOccurrence(strategy, requested, scan.clock.now());
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
   return serializer.serialize(async () => {
