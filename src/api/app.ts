@@ -17,6 +17,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): ApiApp {
     }),
   );
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
+  app.route('/api/v1/strategies', registerPreviewRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1', registerStatsRoutes(deps));
@@ -115,7 +117,7 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
 }
 
 /** Scans run synchronously by design and can take minutes; everything else is bounded. */
-const LONG_RUNNING = /\/(scan|run)$/;
+const LONG_RUNNING = /\/(scan|run|approve)$/;
 
 /** Every request but the scan/run ones (which are the scan) is interactive work. */
 function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv> {

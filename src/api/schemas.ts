@@ -2,5 +2,6 @@
 export * from './schemas/common.ts';
 export * from './schemas/condition.ts';
 export * from './schemas/ledger.ts';
+export * from './schemas/preview.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';

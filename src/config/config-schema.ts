@@ -185,6 +185,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
       pageSize: integer(1).default(1000),
       leaseMs: integer(1).default(120000),
       ledgerMaxAttempts: integer(1).default(20),
+      /** Budget cap for strategies that set no max_users_per_occurrence; unset: none. */
+      maxUsersPerOccurrence: integer(1).optional(),
     }),
     api: z.object({
       bodyLimitBytes: integer(1).default(1048576),

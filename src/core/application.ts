@@ -18,7 +18,14 @@ import {
 } from './use-cases/manage-strategy.ts';
 import { getUser, importUserBatch, upsertUser, upsertUsers } from './use-cases/manage-users.ts';
 import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
-import { previewStrategy, runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { approveOccurrence, type OnOccurrenceApproved } from './use-cases/approve-occurrence.ts';
+import {
+  previewStrategy,
+  previewUsers,
+  streamPreviewUsers,
+  type PreviewTarget,
+} from './use-cases/preview-strategy.ts';
+import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
@@ -39,8 +46,20 @@ export function createApplication(deps: CoreDeps) {
     scanNow: () => scanNow(deps),
     runStrategyNow: (strategy: Strategy, occurrence?: Date) =>
       runStrategyNow(deps, strategy, occurrence),
-    previewStrategy: (strategy: Strategy, occurrence?: Date) =>
-      previewStrategy(deps, strategy, occurrence),
+    previewStrategy: (strategy: Strategy, target?: PreviewTarget) =>
+      previewStrategy(deps, strategy, target),
+    previewUsers: (
+      strategy: Strategy,
+      query: { target?: PreviewTarget; cursor: string | null; limit: number },
+    ) => previewUsers(deps, strategy, query),
+    streamPreviewUsers: (strategy: Strategy, target?: PreviewTarget) =>
+      streamPreviewUsers(deps, strategy, target),
+    approveOccurrence: (
+      strategy: Strategy,
+      occurrence: string,
+      actor: string,
+      onApproved?: OnOccurrenceApproved,
+    ) => approveOccurrence(deps, strategy, occurrence, actor, onApproved),
     // The ledger
     strategyLedger: (id: number, query: PageQuery & { userId?: string }) =>
       strategyLedger(deps, id, query),

@@ -19,6 +19,8 @@ export interface StrategyRow {
   maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
+  maxUsersPerOccurrence: number | null;
+  maxAmountPerOccurrence: unknown;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -33,6 +35,8 @@ export function toStrategy(row: StrategyRow): Strategy {
     type: row.type as StrategyType,
     missedRuns: row.missedRuns as MissedRunsPolicy,
     amount: decimalToNumber(row.amount),
+    maxAmountPerOccurrence:
+      row.maxAmountPerOccurrence === null ? null : decimalToNumber(row.maxAmountPerOccurrence),
   };
 }
 

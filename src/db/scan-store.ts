@@ -13,8 +13,9 @@ import type { CandidateQuery, ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
 import { claimSql, idListSql } from './ledger-sql.ts';
 import { WindowGrid } from './window-grid.ts';
-import { Prisma, type Database, type Db } from './client.ts';
+import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
+import { occurrenceBookkeeping } from './occurrence-bookkeeping.ts';
 import { decimalToNumber, toStrategy } from './row-mappers.ts';
 
 /**
@@ -77,6 +78,8 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
   return {
+    ...occurrenceBookkeeping(db),
+
     async listEnabledStrategies(): Promise<Strategy[]> {
       const rows = await db.quotaStrategy.findMany({
         where: { enabled: true },
@@ -246,39 +249,6 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
 
     async releaseLease(strategyId, holder): Promise<void> {
       await db.strategyLease.deleteMany({ where: { strategyId, holder } });
-    },
-
-    async isOccurrenceDone(strategyId, occurrence): Promise<boolean> {
-      const row = await db.strategyOccurrence.findUnique({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-      });
-      return row?.status === 'done';
-    },
-
-    async markOccurrenceOpen(strategyId, occurrence): Promise<void> {
-      await db.strategyOccurrence.upsert({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'open' },
-        update: {},
-      });
-    },
-
-    async latestRecordedOccurrence(strategyId): Promise<string | null> {
-      // Occurrence keys are UTC ISO strings, so text order is time order.
-      const row = await db.strategyOccurrence.findFirst({
-        where: { strategyId },
-        orderBy: { occurrence: 'desc' },
-        select: { occurrence: true },
-      });
-      return row?.occurrence ?? null;
-    },
-
-    async markOccurrenceDone(strategyId, occurrence): Promise<void> {
-      await db.strategyOccurrence.upsert({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'done' },
-        update: { status: 'done' },
-      });
     },
 
     async countUnsettled(strategyId, occurrence): Promise<number> {

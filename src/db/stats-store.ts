@@ -93,6 +93,10 @@ export function createStatsStore({ db }: Database): StatsStore {
     },
 
     /** Ledger rows still needing attention, by status: one grouped query (status is indexed). */
+    async countHeldOccurrences(): Promise<number> {
+      return db.strategyOccurrence.count({ where: { status: 'held' } });
+    },
+
     async ledgerBacklog(): Promise<{ pending: number; failed: number; unknown: number }> {
       const groups = await db.quotaExecute.groupBy({
         by: ['status'],

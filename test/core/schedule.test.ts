@@ -25,6 +25,8 @@ const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
   maxCatchUp: 10,
   startAt: null,
   endAt: null,
+  maxUsersPerOccurrence: null,
+  maxAmountPerOccurrence: null,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:00Z'),
   ...overrides,

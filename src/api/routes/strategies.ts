@@ -9,7 +9,6 @@ import {
   ExecutionSchema,
   IdParamSchema,
   listOf,
-  PreviewSchema,
   problemResponses,
   ResolveBodySchema,
   resolveConflictResponse,
@@ -26,13 +25,7 @@ import {
   strategyInputFromBody,
   strategyPatchFromBody,
 } from '../schemas.ts';
-import {
-  ledgerEntryJson,
-  previewJson,
-  runResultJson,
-  scanSummaryJson,
-  strategyJson,
-} from '../serialize.ts';
+import { ledgerEntryJson, runResultJson, scanSummaryJson, strategyJson } from '../serialize.ts';
 
 const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
@@ -173,19 +166,6 @@ const routes = {
       ...runConflictResponse,
     },
   }),
-  preview: createRoute({
-    method: 'post',
-    path: '/{id}/preview',
-    operationId: 'previewStrategy',
-    tags,
-    summary: 'Dry run: who would be granted now (no side effects)',
-    request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: {
-      200: json(PreviewSchema, 'The preview'),
-      ...problemResponses,
-      ...strategyNotFoundResponse,
-    },
-  }),
   executions: createRoute({
     method: 'get',
     path: '/{id}/executions',
@@ -252,11 +232,6 @@ export function registerStrategyRoutes({ app }: ApiDeps) {
       const strategy = await app.getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
       return c.json(runResultJson(await app.runStrategyNow(strategy, requested)), 200);
-    })
-    .openapi(routes.preview, async (c) => {
-      const strategy = await app.getStrategy(c.req.valid('param').id);
-      const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(previewJson(await app.previewStrategy(strategy, requested)), 200);
     })
     .openapi(routes.resolve, async (c) => {
       const { id, execution_id: executionId } = c.req.valid('param');

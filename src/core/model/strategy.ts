@@ -22,6 +22,10 @@ export interface Strategy {
   maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
+  /** Budget: an occurrence that would grant more users than this (in total) is held. */
+  maxUsersPerOccurrence: number | null;
+  /** Budget: an occurrence that would grant more than this amount (in total) is held. */
+  maxAmountPerOccurrence: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,6 +59,8 @@ export function withDefaults(input: StrategyInput, defaultTimeZone: string): Str
     maxCatchUp: input.maxCatchUp ?? 10,
     startAt: input.startAt ?? null,
     endAt: input.endAt ?? null,
+    maxUsersPerOccurrence: input.maxUsersPerOccurrence ?? null,
+    maxAmountPerOccurrence: input.maxAmountPerOccurrence ?? null,
   };
 }
 
@@ -82,5 +88,11 @@ export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFie
     maxCatchUp: patch.maxCatchUp ?? current.maxCatchUp,
     startAt: has('startAt') ? (patch.startAt ?? null) : current.startAt,
     endAt: has('endAt') ? (patch.endAt ?? null) : current.endAt,
+    maxUsersPerOccurrence: has('maxUsersPerOccurrence')
+      ? (patch.maxUsersPerOccurrence ?? null)
+      : current.maxUsersPerOccurrence,
+    maxAmountPerOccurrence: has('maxAmountPerOccurrence')
+      ? (patch.maxAmountPerOccurrence ?? null)
+      : current.maxAmountPerOccurrence,
   };
 }

@@ -25,6 +25,8 @@ export async function* matchingUsers(
   condition: ConditionAst,
   occurrence: string,
   deps: MatchingDeps,
+  /** Keyset cursor: start after this user id (paged previews); null: from the first user. */
+  startAfter: string | null = null,
 ): AsyncGenerator<MatchedPage> {
   const { where, exact } =
     deps.pushDown === false
@@ -42,7 +44,7 @@ export async function* matchingUsers(
       withAttributes: !exact,
     });
   };
-  let next = page(null);
+  let next = page(startAfter);
   for (;;) {
     const users = await next;
     if (users.length === 0) return;

@@ -1,10 +1,9 @@
-// Scan now, run one strategy now, preview one: the scan core driven on request, one scan or run
+// Scan now, run one strategy now: the scan core driven on request, one scan or run
 // at a time in this process (the serializer).
 import { AppError } from '../errors.ts';
-import type { PreviewResult, RunNowResult, ScanSummary } from '../model/run-result.ts';
+import type { RunNowResult, ScanSummary } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { dueForRun, requestedOccurrence } from '../scan/occurrence-policy.ts';
-import { previewOccurrence } from '../scan/preview-occurrence.ts';
 import { runScan, summarize } from '../scan/run-scan.ts';
 import { runStrategy } from '../scan/run-strategy.ts';
 import type { CoreDeps } from './deps.ts';
@@ -43,17 +42,10 @@ export async function runStrategyNow(
         'conflict',
         `strategy ${strategy.id} is being scanned by another process; try again`,
       );
-    return { ...summarize([result], performance.now() - started), occurrence };
+    return {
+      ...summarize([result], performance.now() - started),
+      occurrence,
+      held: result.held ?? null,
+    };
   });
-}
-
-/** Who would the strategy grant to now (or for `requested`)? Nothing is claimed or sent. */
-export async function previewStrategy(
-  { scan }: Pick<CoreDeps, 'scan'>,
-  strategy: Strategy,
-  requested?: Date,
-): Promise<PreviewResult> {
-  const occurrence = requestedOccurrence(strategy, requested, scan.clock.now());
-  // A preview is itself an API request: it must not wait for API requests to finish.
-  return previewOccurrence(strategy, occurrence, { ...scan, interactive: undefined });
 }
