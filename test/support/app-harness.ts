@@ -61,6 +61,8 @@ export interface HarnessOptions {
   breaker?: CircuitBreaker;
   /** The gate API requests are reported to (default none: scans never wait for requests). */
   interactive?: InteractiveGate;
+  /** scan.max_users_per_occurrence (default unset). */
+  maxUsersPerOccurrence?: number;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -92,7 +94,12 @@ function harnessConfig(
       breakerFailures: 0,
       breakerCooldownMs: 30_000,
     },
-    scan: { pageSize: options.pageSize ?? 50, leaseMs: 60_000, ledgerMaxAttempts: 5 },
+    scan: {
+      pageSize: options.pageSize ?? 50,
+      leaseMs: 60_000,
+      ledgerMaxAttempts: 5,
+      maxUsersPerOccurrence: options.maxUsersPerOccurrence,
+    },
     api: {
       bodyLimitBytes: 256 * 1024,
       requestTimeoutMs: options.requestTimeoutMs ?? 0,
