@@ -12,6 +12,7 @@ import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
+import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
@@ -50,7 +51,9 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/strategies', registerPreviewRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
+  app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
+  app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
 
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).

@@ -26,6 +26,7 @@ import {
   type PreviewTarget,
 } from './use-cases/preview-strategy.ts';
 import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { explainCondition, explainUser } from './use-cases/explain-user.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
@@ -60,6 +61,11 @@ export function createApplication(deps: CoreDeps) {
       actor: string,
       onApproved?: OnOccurrenceApproved,
     ) => approveOccurrence(deps, strategy, occurrence, actor, onApproved),
+    // Explain
+    explainUser: (strategy: Strategy, userId: string, target?: PreviewTarget) =>
+      explainUser(deps, strategy, userId, target),
+    explainCondition: (condition: string, userId: string) =>
+      explainCondition(deps, condition, userId),
     // The ledger
     strategyLedger: (id: number, query: PageQuery & { userId?: string }) =>
       strategyLedger(deps, id, query),

@@ -2,7 +2,7 @@
 // approvals) and the ledger totals of one occurrence that the budget check needs.
 import type { ScanStore } from '../core/ports/scan-store.ts';
 import type { Db } from './client.ts';
-import { decimalToNumber } from './row-mappers.ts';
+import { decimalToNumber, toLedgerEntry } from './row-mappers.ts';
 
 type OccurrenceMethods = Pick<
   ScanStore,
@@ -16,6 +16,7 @@ type OccurrenceMethods = Pick<
   | 'releaseHold'
   | 'approveOccurrence'
   | 'heldOccurrences'
+  | 'findEntry'
 >;
 
 export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
@@ -109,6 +110,13 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
         select: { occurrence: true },
       });
       return rows.map((row) => row.occurrence);
+    },
+
+    async findEntry(strategyId, occurrence, userId) {
+      const row = await db.quotaExecute.findUnique({
+        where: { strategyId_occurrence_userId: { strategyId, occurrence, userId } },
+      });
+      return row === null ? null : toLedgerEntry(row);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ConditionUser, UserWhere } from '../../condition/index.ts';
 import type {
   ClaimedEntry,
   DeliveryOutcome,
+  LedgerEntry,
   LedgerStatus,
   NewLedgerEntry,
 } from '../model/ledger-entry.ts';
@@ -64,6 +65,8 @@ export interface ScanStore {
   releaseHold(strategyId: number, occurrence: string): Promise<void>;
   /** Records an operator's approval past the budget caps (the occurrence goes back to open). */
   approveOccurrence(strategyId: number, occurrence: string, by: string, at: Date): Promise<void>;
+  /** One user's ledger row for an occurrence (explain), or null. */
+  findEntry(strategyId: number, occurrence: string, userId: string): Promise<LedgerEntry | null>;
   /** The strategy's held occurrences, newest first. */
   heldOccurrences(strategyId: number, limit: number): Promise<string[]>;
 }
