@@ -86,8 +86,7 @@ function describePreview(strategy: Strategy, preview: PreviewResult): string {
     rows.push(['matched', String(preview.matched)]);
     if (preview.alreadyGranted > 0) rows.push(['granted', String(preview.alreadyGranted)]);
     rows.push(['would grant', `${preview.wouldGrant} users, ${preview.totalAmount} in total`]);
-    if (preview.capped > 0)
-      rows.push(['capped', `${preview.capped} (max_exec_per_user reached)`]);
+    if (preview.capped > 0) rows.push(['capped', `${preview.capped} (max_exec_per_user reached)`]);
     if (preview.held)
       rows.push([
         'held',

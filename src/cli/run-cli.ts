@@ -16,6 +16,7 @@ import {
   type Command,
   type CommandOutcome,
 } from './command.ts';
+import { explainCommand } from './explain-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { retentionCommand } from './retention-command.ts';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   checkCommand,
   previewCommand,
+  explainCommand,
   scanCommand,
   usersImportCommand,
   seedDemoCommand,
