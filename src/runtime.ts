@@ -100,6 +100,7 @@ export async function buildRuntime(
   const stats = createStatsStore(database);
   const metrics = createMetrics({
     ledgerBacklog: () => stats.ledgerBacklog(),
+    heldOccurrences: () => stats.countHeldOccurrences(),
     enabledStrategies: () => stats.enabledStrategies(),
     logger: logger.child({ component: 'metrics' }),
     gatewayCircuit: () => breaker?.state ?? 'closed',
@@ -150,6 +151,7 @@ export async function buildRuntime(
     gatewayHealth: health,
     interactive,
     pushDown: overrides.pushDown,
+    defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
   };
   const app = createApplication({
     strategies: createStrategyStore(database),

@@ -15,12 +15,14 @@ import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
+import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 
@@ -57,10 +59,13 @@ export function createApp(deps: ApiDeps): ApiApp {
     }),
   );
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
+  app.route('/api/v1/strategies', registerPreviewRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/grants', registerGrantRoutes(deps));
   app.route('/api/v1/audit', registerAuditRoutes(deps));
+  app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
+  app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
 
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
@@ -188,7 +193,7 @@ function closeAfterEarlyRejection(): MiddlewareHandler<AppEnv> {
 }
 
 /** Scans run synchronously by design and can take minutes; everything else is bounded. */
-const LONG_RUNNING = /\/(scan|run)$/;
+const LONG_RUNNING = /\/(scan|run|approve)$/;
 
 /** Every request but the scan/run ones (which are the scan) is interactive work. */
 function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv> {

@@ -17,6 +17,7 @@ import {
   type CommandOutcome,
 } from './command.ts';
 import { grantsExportCommand, resolveGrantsCommand } from './grants-command.ts';
+import { explainCommand } from './explain-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { retentionCommand } from './retention-command.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   checkCommand,
   previewCommand,
+  explainCommand,
   scanCommand,
   usersImportCommand,
   seedDemoCommand,

@@ -226,6 +226,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         ).default(120000),
         // Counts gateway requests (the client's retries included): 100 = 20 scans of 5 requests.
         ledgerMaxAttempts: integer(1).default(100),
+        /** Budget cap for strategies that set no max_users_per_occurrence; unset: none. */
+        maxUsersPerOccurrence: integer(1).optional(),
       }),
       api: z.object({
         bodyLimitBytes: integer(1).default(1048576),

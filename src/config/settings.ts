@@ -48,6 +48,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['scan.pageSize', 'SCAN_PAGE_SIZE'],
   ['scan.leaseMs', 'SCAN_LEASE_MS'],
   ['scan.ledgerMaxAttempts', 'LEDGER_MAX_ATTEMPTS'],
+  ['scan.maxUsersPerOccurrence', 'SCAN_MAX_USERS_PER_OCCURRENCE'],
   ['api.bodyLimitBytes', 'API_BODY_LIMIT_BYTES'],
   ['api.requestTimeoutMs', 'API_REQUEST_TIMEOUT_MS'],
   ['api.rateLimitPerMinute', 'API_RATE_LIMIT_PER_MINUTE'],

@@ -30,7 +30,15 @@ import {
   upsertUsers,
 } from './use-cases/manage-users.ts';
 import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
-import { previewStrategy, runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { approveOccurrence } from './use-cases/approve-occurrence.ts';
+import {
+  previewStrategy,
+  previewUsers,
+  streamPreviewUsers,
+  type PreviewTarget,
+} from './use-cases/preview-strategy.ts';
+import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { explainCondition, explainUser } from './use-cases/explain-user.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
@@ -46,6 +54,13 @@ function useCases(deps: CoreDeps) {
   return {
     /** Who this application acts for. */
     actor: deps.actor,
+    ...strategyUseCases(deps),
+    ...ledgerAndUserUseCases(deps),
+  };
+}
+
+function strategyUseCases(deps: CoreDeps) {
+  return {
     // Strategies
     createStrategy: (input: StrategyInput) => createStrategy(deps, input),
     replaceStrategy: (id: number, input: StrategyInput) => replaceStrategy(deps, id, input),
@@ -60,8 +75,26 @@ function useCases(deps: CoreDeps) {
     scanNow: () => scanNow(deps),
     runStrategyNow: (strategy: Strategy, occurrence?: Date) =>
       runStrategyNow(deps, strategy, occurrence),
-    previewStrategy: (strategy: Strategy, occurrence?: Date) =>
-      previewStrategy(deps, strategy, occurrence),
+    previewStrategy: (strategy: Strategy, target?: PreviewTarget) =>
+      previewStrategy(deps, strategy, target),
+    previewUsers: (
+      strategy: Strategy,
+      query: { target?: PreviewTarget; cursor: string | null; limit: number },
+    ) => previewUsers(deps, strategy, query),
+    streamPreviewUsers: (strategy: Strategy, target?: PreviewTarget) =>
+      streamPreviewUsers(deps, strategy, target),
+    approveOccurrence: (strategy: Strategy, occurrence: string) =>
+      approveOccurrence(deps, strategy, occurrence),
+    // Explain
+    explainUser: (strategy: Strategy, userId: string, target?: PreviewTarget) =>
+      explainUser(deps, strategy, userId, target),
+    explainCondition: (condition: string, userId: string) =>
+      explainCondition(deps, condition, userId),
+  };
+}
+
+function ledgerAndUserUseCases(deps: CoreDeps) {
+  return {
     // The ledger
     strategyLedger: (id: number, query: PageQuery & { userId?: string }) =>
       strategyLedger(deps, id, query),

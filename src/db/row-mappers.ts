@@ -20,6 +20,8 @@ export interface StrategyRow {
   startAt: Date | null;
   endAt: Date | null;
   version: number;
+  maxUsersPerOccurrence: number | null;
+  maxAmountPerOccurrence: unknown;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +36,8 @@ export function toStrategy(row: StrategyRow): Strategy {
     type: row.type as StrategyType,
     missedRuns: row.missedRuns as MissedRunsPolicy,
     amount: decimalToNumber(row.amount),
+    maxAmountPerOccurrence:
+      row.maxAmountPerOccurrence === null ? null : decimalToNumber(row.maxAmountPerOccurrence),
   };
 }
 

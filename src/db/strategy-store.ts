@@ -10,7 +10,14 @@ import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
 import { toStrategy } from './row-mappers.ts';
 
 function toData(fields: StrategyFields) {
-  return { ...fields, amount: new Prisma.Decimal(fields.amount) };
+  return {
+    ...fields,
+    amount: new Prisma.Decimal(fields.amount),
+    maxAmountPerOccurrence:
+      fields.maxAmountPerOccurrence === null
+        ? null
+        : new Prisma.Decimal(fields.maxAmountPerOccurrence),
+  };
 }
 
 function duplicateName(name: string): AppError {

@@ -27,6 +27,8 @@ export interface MetricsOptions {
    * each of them and for no other (a disabled or deleted strategy must not look stalled).
    */
   enabledStrategies?: () => Promise<{ id: number; createdAt: Date }[]>;
+  /** Occurrences held by a budget cap right now, read from the database at scrape time. */
+  heldOccurrences?: () => Promise<number>;
   /** The clock runs are timed with (default: the system clock). */
   now?: () => Date;
   logger?: MetricsLogger;
@@ -157,6 +159,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           // No samples rather than stale ones; the other metrics are still served.
           this.reset();
           options.logger?.warn('ledger metrics unavailable', { error: (error as Error).message });
+        }
+      },
+    });
+  }
+
+  const heldOccurrences = options.heldOccurrences;
+  if (heldOccurrences) {
+    new Gauge({
+      name: `${PREFIX}occurrences_held`,
+      help: 'Occurrences held by a budget cap (max_users_per_occurrence / max_amount_per_occurrence): nothing is granted for them until the cap is raised or the occurrence approved; read from the database at scrape time',
+      registers,
+      async collect() {
+        try {
+          this.set(await heldOccurrences());
+        } catch (error) {
+          this.reset();
+          options.logger?.warn('held occurrences unavailable for metrics', {
+            error: (error as Error).message,
+          });
         }
       },
     });

@@ -28,6 +28,8 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
         name: 'cli-grants',
         title: 't',
         type: 'single',
+        maxUsersPerOccurrence: null,
+        maxAmountPerOccurrence: null,
         amount: 2,
         model: null,
         periodicExpr: null,

@@ -22,7 +22,7 @@ writeFileSync(emptyFile, '');
 const defaults = loadConfig({ env: {}, path: emptyFile, stdoutIsTty: false });
 /** How a default is written in the docs: a list as `[]`, anything else as its text. */
 const documentedForm = (value: unknown): string =>
-  Array.isArray(value) ? JSON.stringify(value) : String(value);
+  Array.isArray(value) ? JSON.stringify(value) : value === undefined ? 'unset' : String(value);
 
 const codeDefault = (setting: Setting): unknown =>
   setting.path

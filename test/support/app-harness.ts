@@ -74,6 +74,8 @@ export interface HarnessOptions {
   interactive?: InteractiveGate;
   /** A database made by the test (e.g. on a cluster with another locale); destroyed with the harness. */
   database?: TestDatabase;
+  /** scan.max_users_per_occurrence (default unset). */
+  maxUsersPerOccurrence?: number;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -115,6 +117,7 @@ function harnessConfig(
       pageSize: options.pageSize ?? 50,
       leaseMs: 60_000,
       ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
+      maxUsersPerOccurrence: options.maxUsersPerOccurrence,
     },
     api: {
       bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,

@@ -11,7 +11,6 @@ import {
   ExecutionSchema,
   IdParamSchema,
   listOf,
-  PreviewSchema,
   problemResponses,
   ResolveBodySchema,
   resolveConflictResponse,
@@ -28,13 +27,7 @@ import {
   strategyInputFromBody,
   strategyPatchFromBody,
 } from '../schemas.ts';
-import {
-  ledgerEntryJson,
-  previewJson,
-  runResultJson,
-  scanSummaryJson,
-  strategyJson,
-} from '../serialize.ts';
+import { ledgerEntryJson, runResultJson, scanSummaryJson, strategyJson } from '../serialize.ts';
 
 const tags = ['strategies'];
 
@@ -169,20 +162,6 @@ const routes = {
       ...runConflictResponse,
     },
   }),
-  preview: createRoute({
-    method: 'post',
-    path: '/{id}/preview',
-    operationId: 'previewStrategy',
-    middleware: [emptyBodyIsNoBody],
-    tags,
-    summary: 'Dry run: who would be granted now (no side effects)',
-    request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: {
-      200: json(PreviewSchema, 'The preview'),
-      ...problemResponses,
-      ...strategyNotFoundResponse,
-    },
-  }),
   executions: createRoute({
     method: 'get',
     path: '/{id}/executions',
@@ -266,14 +245,6 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
       return c.json(
         runResultJson(await actingApp(deps, c).runStrategyNow(strategy, requested)),
-        200,
-      );
-    })
-    .openapi(routes.preview, async (c) => {
-      const strategy = await actingApp(deps, c).getStrategy(c.req.valid('param').id);
-      const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(
-        previewJson(await actingApp(deps, c).previewStrategy(strategy, requested)),
         200,
       );
     })

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
+import { HeldSchema } from './preview.ts';
 
 /**
  * Amount: at least 0.01, a whole number of cents (decided on its decimal form, not with a float
@@ -43,6 +44,23 @@ const StrategyFieldsShape = {
   max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
+  max_users_per_occurrence: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .nullable()
+    .optional()
+    .openapi({
+      description:
+        'Budget cap: an occurrence that would grant more users than this in total (already granted included) is held — nothing granted — until the cap is raised or the occurrence approved. Unset: the configured default (scan.max_users_per_occurrence), if any',
+      example: 1000,
+    }),
+  max_amount_per_occurrence: Amount.nullable().optional().openapi({
+    description:
+      'Budget cap: an occurrence that would grant more than this amount in total (already granted included) is held until the cap is raised or the occurrence approved. Unset: no amount cap',
+    example: 5000,
+  }),
 };
 
 export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
@@ -70,6 +88,10 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
   if (body.max_catch_up !== undefined) patch.maxCatchUp = body.max_catch_up;
   if ('start_at' in body) patch.startAt = date(body.start_at);
   if ('end_at' in body) patch.endAt = date(body.end_at);
+  if ('max_users_per_occurrence' in body)
+    patch.maxUsersPerOccurrence = body.max_users_per_occurrence ?? null;
+  if ('max_amount_per_occurrence' in body)
+    patch.maxAmountPerOccurrence = body.max_amount_per_occurrence ?? null;
   return patch;
 }
 
@@ -106,6 +128,12 @@ export const StrategySchema = z
         '1 on create, +1 on every change (enable and disable included); each ledger row records the version that granted it',
       example: 1,
     }),
+    max_users_per_occurrence: z.number().int().nullable().openapi({
+      description: 'Budget cap on users per occurrence (null: the configured default, if any)',
+    }),
+    max_amount_per_occurrence: z.number().nullable().openapi({
+      description: 'Budget cap on the amount per occurrence (null: none)',
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -133,18 +161,8 @@ export const RunBodySchema = z
   .openapi('RunRequest');
 export const RunResultSchema = ScanSummarySchema.extend({
   occurrence: z.string().nullable(),
+  held: HeldSchema.nullable().openapi({
+    description:
+      'Non-null when the occurrence is held by a budget cap: nothing was granted (raise the cap, or approve the occurrence)',
+  }),
 }).openapi('RunResult');
-
-export const PreviewSchema = z
-  .object({
-    occurrence: z.string().nullable(),
-    occurrence_done: z.boolean().openapi({
-      description:
-        'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
-    }),
-    matched: z.number().int(),
-    would_grant: z.number().int(),
-    total_amount: z.number(),
-    sample_user_ids: z.array(z.string()),
-  })
-  .openapi('Preview');

@@ -123,5 +123,7 @@ export interface StatsStore {
   /** Totals per status for the strategy's latest `limit` occurrences, newest first. */
   recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]>;
   ledgerBacklog(): Promise<{ pending: number; sending: number; failed: number; unknown: number }>;
+  /** Occurrences held by a budget cap, across strategies (the occurrences_held gauge). */
+  countHeldOccurrences(): Promise<number>;
   enabledStrategies(): Promise<{ id: number; createdAt: Date }[]>;
 }

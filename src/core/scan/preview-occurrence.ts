@@ -1,9 +1,9 @@
-// Dry run: who would a strategy grant to for one occurrence? Same streaming path as a real
-// run, but nothing is claimed or sent.
+// Dry run: who would a strategy grant to for one occurrence? The same counting as the budget
+// check (occurrence-forecast.ts), so a preview says "held" exactly when a run would hold.
 import { parse } from '../../condition/index.ts';
 import type { PreviewResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
-import { matchingUsers, type MatchingDeps } from './matching-users.ts';
+import { forecastOccurrence, type ForecastDeps } from './occurrence-forecast.ts';
 import { isOccurrenceClosed } from './occurrence-policy.ts';
 
 const SAMPLE_SIZE = 20;
@@ -11,14 +11,18 @@ const SAMPLE_SIZE = 20;
 export async function previewOccurrence(
   strategy: Strategy,
   occurrence: string | null,
-  deps: MatchingDeps,
+  deps: ForecastDeps,
 ): Promise<PreviewResult> {
   const preview: PreviewResult = {
     occurrence,
     occurrenceDone: false,
     matched: 0,
+    alreadyGranted: 0,
+    capped: 0,
+    heldByBudget: 0,
     wouldGrant: 0,
     totalAmount: 0,
+    held: null,
     sampleUserIds: [],
   };
   const parsed = parse(strategy.condition);
@@ -26,15 +30,17 @@ export async function previewOccurrence(
   if (await isOccurrenceClosed(strategy, occurrence, deps.store)) {
     return { ...preview, occurrenceDone: true };
   }
-  for await (const page of matchingUsers(strategy, parsed.ast, occurrence, deps)) {
-    preview.matched += page.matched.length + page.capped.length;
-    preview.wouldGrant += page.matched.length;
-    for (const id of page.matched) {
-      if (preview.sampleUserIds.length >= SAMPLE_SIZE) break;
-      preview.sampleUserIds.push(id);
-    }
-  }
-  // Amounts have at most two decimals; sum in hundredths to stay exact.
-  preview.totalAmount = (Math.round(strategy.amount * 100) * preview.wouldGrant) / 100;
-  return preview;
+  const forecast = await forecastOccurrence(strategy, parsed.ast, occurrence, deps, SAMPLE_SIZE);
+  const held = forecast.held === null ? null : { occurrence, ...forecast.held };
+  return {
+    ...preview,
+    matched: forecast.alreadyGranted + forecast.capped + forecast.eligible,
+    alreadyGranted: forecast.alreadyGranted,
+    capped: forecast.capped,
+    heldByBudget: held ? forecast.eligible : 0,
+    wouldGrant: held ? 0 : forecast.eligible,
+    totalAmount: held ? 0 : forecast.eligibleAmountCents / 100,
+    held,
+    sampleUserIds: forecast.sample,
+  };
 }

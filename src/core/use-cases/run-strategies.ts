@@ -1,10 +1,9 @@
-// Scan now, run one strategy now, preview one: the scan core driven on request, one scan or run
+// Scan now, run one strategy now: the scan core driven on request, one scan or run
 // at a time in this process (the serializer).
 import { AppError } from '../errors.ts';
-import type { PreviewResult, RunNowResult, ScanSummary } from '../model/run-result.ts';
+import type { RunNowResult, ScanSummary } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { dueForRun, requestedOccurrence } from '../scan/occurrence-policy.ts';
-import { previewOccurrence } from '../scan/preview-occurrence.ts';
 import { runScan, summarize } from '../scan/run-scan.ts';
 import { runStrategy } from '../scan/run-strategy.ts';
 import { auditFor } from './audit-trail.ts';
@@ -51,11 +50,13 @@ const NOTHING_RUN: RunNowResult = {
   failed: 0,
   durationMs: 0,
   occurrence: null,
+  held: null,
 };
 
 /**
  * Runs one strategy now: its due occurrence, or `requested` when it is a real past fire time
- * (backfill). A disabled strategy runs nothing. An occurrence already done is not scanned again
+ * (backfill). A disabled strategy is refused (409 strategy_disabled): answering 200 with
+ * nothing done hid the reason from the operator. An occurrence already done is not scanned again
  * (see dueForRun).
  */
 export async function runStrategyNow(
@@ -64,7 +65,11 @@ export async function runStrategyNow(
   requested?: Date,
 ): Promise<RunNowResult> {
   const { scan, serializer } = core;
-  if (!strategy.enabled) return NOTHING_RUN;
+  if (!strategy.enabled)
+    throw new AppError(
+      'strategy_disabled',
+      `strategy ${strategy.id} is disabled: enable it to run it (a preview is always allowed)`,
+    );
   requestedOccurrence(strategy, requested, scan.clock.now()); // a bad occurrence fails at once
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
   const result = await serializer.serialize(async () => {
@@ -79,7 +84,11 @@ export async function runStrategyNow(
         'conflict',
         `strategy ${current.id} is being scanned by another process; try again`,
       );
-    return { ...summarize([result], performance.now() - started), occurrence };
+    return {
+      ...summarize([result], performance.now() - started),
+      occurrence,
+      held: result.held ?? null,
+    };
   });
   await core.audit.record(
     auditFor(core, {
@@ -94,15 +103,4 @@ export async function runStrategyNow(
     }),
   );
   return result;
-}
-
-/** Who would the strategy grant to now (or for `requested`)? Nothing is claimed or sent. */
-export async function previewStrategy(
-  { scan }: Pick<CoreDeps, 'scan'>,
-  strategy: Strategy,
-  requested?: Date,
-): Promise<PreviewResult> {
-  const occurrence = requestedOccurrence(strategy, requested, scan.clock.now());
-  // A preview is itself an API request: it must not wait for API requests to finish.
-  return previewOccurrence(strategy, occurrence, { ...scan, interactive: undefined });
 }
