@@ -46,6 +46,7 @@ async function grantsEveryUserOnce(h: Harness, ids: string[], delivered = true):
     name: 'everyone',
     title: 'everyone',
     type: 'single',
+    enabled: true,
     amount: 1,
     condition: 'true()',
   });
@@ -154,6 +155,7 @@ describe('a scan whose store turns back', () => {
       name: 'turning',
       title: 'turning',
       type: 'single',
+      enabled: true,
       amount: 1,
       condition: 'true()',
     });
