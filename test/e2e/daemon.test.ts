@@ -119,7 +119,7 @@ describe('start-up checks', () => {
     ['PORT', 'not-a-port'],
     ['QM_TIMEZONE', 'Mars/Olympus'],
     ['SCAN_CRON', 'every minute'],
-    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'mongodb://x'],
   ])('exits 1 naming %s when it is invalid', async (setting, value) => {
     const result = await runScript('src/main.ts', [], {
       [setting]: value,
