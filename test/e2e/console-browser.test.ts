@@ -202,7 +202,8 @@ describe('the web console in headless Chromium', () => {
       'GET',
       `/api/v1/strategies/${strategyId}`,
     );
-    expect(strategy.body.condition).toBe('belong-to("org001")\nand is-vip(1)');
+    // Typed on two lines; stored in the canonical form every condition is kept in.
+    expect(strategy.body.condition).toBe('and(belong-to("org001"), is-vip(1))');
     expect(await page.getByText('Saved.').count()).toBe(1);
   });
 
