@@ -115,18 +115,33 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
     // ~8 grants in flight, 20 ms each: the scan runs for seconds, so both locks land mid-scan.
     await setFaults(mock, { latency_ms: 20 });
     const { userIds, strategyId } = await seedUsersAndStrategy(daemon, 'sqlite-busy', USERS);
+    // The PATCHes during the locks go to a bystander: a change to the scanned strategy itself
+    // would (rightly) stop the scan in flight at its next page (issue 11 §2).
+    const bystander = await fetch(`${daemon.url}/api/v1/strategies`, {
+      method: 'POST',
+      headers: apiHeaders,
+      body: JSON.stringify({
+        name: 'busy-bystander',
+        title: 't',
+        type: 'single',
+        amount: 1,
+        condition: 'false()',
+      }),
+    });
+    expect(bystander.status).toBe(201);
+    const bystanderId = ((await bystander.json()) as { id: number }).id;
     const started = performance.now();
     const scanning = scan(daemon);
     while ((await mockState(mock)).deltas < 200) await sleep(20);
 
     const writes = [];
     writes.push(
-      ...(await holdWriteLock('BEGIN IMMEDIATE', userIds[0]!, () => apiWrites(1, strategyId))),
+      ...(await holdWriteLock('BEGIN IMMEDIATE', userIds[0]!, () => apiWrites(1, bystanderId))),
     );
     const deltasBetween = (await mockState(mock)).deltas;
     await sleep(300);
     writes.push(
-      ...(await holdWriteLock('BEGIN EXCLUSIVE', userIds[1]!, () => apiWrites(2, strategyId))),
+      ...(await holdWriteLock('BEGIN EXCLUSIVE', userIds[1]!, () => apiWrites(2, bystanderId))),
     );
     const deltasAfterLocks = (await mockState(mock)).deltas;
 
