@@ -2,8 +2,7 @@
 // while it is down, the process stays up, and it carries on once the database is back — no
 // restart needed. Uses its own cluster so stopping it disturbs no other test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMariaDbServer } from '../support/mariadb-server.ts';
-import { startPgCluster } from '../support/pg-cluster.ts';
+import { restartableServers, type RestartableServer } from '../support/restartable-servers.ts';
 import {
   E2E_ADMIN_TOKEN,
   startDaemon,
@@ -13,41 +12,7 @@ import {
 
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
-interface RestartableServer {
-  url: string;
-  stopServer(): Promise<void>;
-  startServer(): Promise<void>;
-  stop(): void;
-}
-
-const SERVERS: [string, () => Promise<RestartableServer>][] = [
-  [
-    'PostgreSQL',
-    async () => {
-      const cluster = await startPgCluster();
-      return {
-        url: await cluster.createDatabase('qm_away'),
-        stopServer: async () => {
-          cluster.stopServer();
-        },
-        startServer: async () => {
-          cluster.startServer();
-        },
-        stop: () => {
-          cluster.stop();
-        },
-      };
-    },
-  ],
-  [
-    'MariaDB',
-    async () => {
-      const server = await startMariaDbServer();
-      await server.admin('CREATE DATABASE qm_away');
-      return { ...server, url: server.urlFor('qm_away') };
-    },
-  ],
-];
+const SERVERS = restartableServers('qm_away');
 
 describe.each(SERVERS)(
   '%s restarted under a running daemon',

@@ -14,48 +14,13 @@ import {
   sleep,
   type LedgerRow,
 } from '../support/fault-helpers.ts';
-import { startMariaDbServer } from '../support/mariadb-server.ts';
-import { startPgCluster } from '../support/pg-cluster.ts';
+import { restartableServers, type RestartableServer } from '../support/restartable-servers.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 4000;
 const DOWN_MS = 3000;
 
-interface RestartableServer {
-  url: string;
-  stopServer(): Promise<void>;
-  startServer(): Promise<void>;
-  stop(): void;
-}
-
-const SERVERS: [string, () => Promise<RestartableServer>][] = [
-  [
-    'PostgreSQL',
-    async () => {
-      const cluster = await startPgCluster();
-      return {
-        url: await cluster.createDatabase('qm_restart'),
-        stopServer: async () => {
-          cluster.stopServer();
-        },
-        startServer: async () => {
-          cluster.startServer();
-        },
-        stop: () => {
-          cluster.stop();
-        },
-      };
-    },
-  ],
-  [
-    'MariaDB',
-    async () => {
-      const server = await startMariaDbServer();
-      await server.admin('CREATE DATABASE qm_restart');
-      return { ...server, url: server.urlFor('qm_restart') };
-    },
-  ],
-];
+const SERVERS = restartableServers('qm_restart');
 
 describe.each(SERVERS)('%s restarted during a scan', { timeout: 180_000 }, (name, start) => {
   let cluster: RestartableServer;
