@@ -37,6 +37,7 @@ describe.each(DATABASE_KINDS)('user ids outside Latin-1 on %s', (kind) => {
       type: 'single',
       amount: 3,
       condition: `belong-to("${org}")`,
+      enabled: true,
     });
     expect(created.status).toBe(201);
 
