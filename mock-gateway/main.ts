@@ -1,6 +1,6 @@
 // Standalone mock gateway: `npm run mock-gateway`. Configured only by environment variables
 // (this is a test tool, not the daemon, so it does not read config.yaml).
-import { startMockGateway } from './server.ts';
+import { startMockGateway, type MockBalanceProtocol } from './server.ts';
 
 function envFlag(name: string, fallback: boolean): boolean {
   const raw = process.env[name];
@@ -19,6 +19,13 @@ function envPort(name: string, fallback: number): number {
   return port;
 }
 
+function envBalance(name: string): MockBalanceProtocol | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'total_minus_used' || raw === 'quota') return raw;
+  throw new Error(`${name} must be total_minus_used or quota, got "${raw}"`);
+}
+
 async function main(): Promise<void> {
   const gateway = await startMockGateway({
     port: envPort('MOCK_GATEWAY_PORT', 8002),
@@ -28,6 +35,7 @@ async function main(): Promise<void> {
     adminPath: process.env.MOCK_GATEWAY_ADMIN_PATH || undefined,
     stateFile: process.env.MOCK_GATEWAY_STATE_FILE || undefined,
     honourIdempotency: envFlag('MOCK_GATEWAY_HONOUR_IDEMPOTENCY', true),
+    balance: envBalance('MOCK_GATEWAY_BALANCE'),
   });
   // The key is deliberately not printed: a mock key can still be someone's real habit.
   console.log(`mock gateway listening on ${gateway.url}`);

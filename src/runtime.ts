@@ -142,6 +142,7 @@ export async function buildRuntime(
     delivery: {
       concurrency: config.gateway.concurrency,
       honoursIdempotency: config.gateway.honoursIdempotency,
+      balance: config.gateway.balance,
     },
     observer: metrics.scanObserver,
     gatewayHealth: health,

@@ -5,6 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
 import { z } from 'zod';
+import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
 import { databaseKind } from '../db/driver.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -169,6 +170,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         retryMaxDelayMs: integer(0).default(10000),
         concurrency: integer(1).default(16),
         honoursIdempotency: boolean().default(true),
+        balance: oneOf(BALANCE_PROTOCOLS).default('total_minus_used'),
         breakerFailures: integer(0).default(5),
         breakerCooldownMs: integer(1).default(30000),
       })

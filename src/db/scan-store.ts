@@ -11,11 +11,11 @@ import type {
 import type { Strategy } from '../core/model/strategy.ts';
 import type { CandidateQuery, ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
-import { claimSql, idListSql } from './ledger-sql.ts';
+import { appliedSql, claimSql, idListSql } from './ledger-sql.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database, type Db } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
-import { decimalToNumber, toStrategy } from './row-mappers.ts';
+import { decimalToNumber, toGrantMode, toStrategy } from './row-mappers.ts';
 
 /**
  * Most ids bound in one Prisma model query: Prisma refuses one with more bind values than it
@@ -200,22 +200,21 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         amount: decimalToNumber(row.amount),
         attempts: row.attempts,
         idempotencyKey: row.idempotencyKey,
+        mode: toGrantMode(row.mode),
       }));
     },
 
     async recordOutcomes(outcomes: DeliveryOutcome[]): Promise<void> {
       if (outcomes.length === 0) return;
       const now = new Date();
-      const applied = outcomes.filter((o) => o.status === 'applied').map((o) => o.id);
+      const applied = outcomes.filter((o) => o.status === 'applied');
       const others = outcomes.filter((o) => o.status !== 'applied');
       // Successes are the common case: few statements for the whole page. Each row's outcome
       // stands on its own, so the statements need not share a transaction: a crash between
       // two leaves the rest `pending`, which the next run settles like any interrupted page.
-      for (const [index, ids] of chunks(applied, rowsPerStatement).entries()) {
+      for (const [index, chunk] of chunks(applied, rowsPerStatement).entries()) {
         await breathe(index);
-        await db.$executeRaw`
-          UPDATE quota_execute SET status = 'applied', last_error = NULL, attempts = attempts + 1, updated_at = ${now}
-          WHERE id IN (${idListSql(kind, ids)})`;
+        await db.$executeRaw(appliedSql(kind, chunk, now));
       }
       if (others.length > 0) {
         await db.$transaction(
@@ -225,6 +224,9 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
               data: {
                 status: o.status,
                 lastError: o.lastError,
+                // Absent: this outcome observed nothing (an orphan settled without a call).
+                balanceBefore: o.balanceBefore,
+                deltaSent: o.deltaSent,
                 attempts: { increment: 1 },
                 updatedAt: now,
               },

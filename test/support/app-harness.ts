@@ -5,6 +5,7 @@ import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/se
 import type { ApiApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
+import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
 import type { DatabaseKind } from '../../src/db/driver.ts';
 import type { CircuitBreaker } from '../../src/gateway/index.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
@@ -61,6 +62,8 @@ export interface HarnessOptions {
   breaker?: CircuitBreaker;
   /** The gate API requests are reported to (default none: scans never wait for requests). */
   interactive?: InteractiveGate;
+  /** How the gateway keeps balances (AIGATEWAY_BALANCE); the mock is started speaking the same. */
+  balance?: BalanceProtocol;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -88,6 +91,7 @@ function harnessConfig(
       retryMaxDelayMs: 5,
       concurrency: 8,
       honoursIdempotency: options.honoursIdempotency ?? true,
+      balance: options.balance ?? 'total_minus_used',
       // No breaker unless the test brings one (HarnessOptions.breaker).
       breakerFailures: 0,
       breakerCooldownMs: 30_000,
@@ -107,7 +111,11 @@ export async function createHarness(
   options: HarnessOptions = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(kind);
-  const mock = await startMockGateway({ port: 0, authValue: GATEWAY_KEY });
+  const mock = await startMockGateway({
+    port: 0,
+    authValue: GATEWAY_KEY,
+    balance: options.balance,
+  });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();
   const runtime = await buildRuntime(harnessConfig(database, mock.url, options), {

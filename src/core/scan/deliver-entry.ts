@@ -2,9 +2,11 @@
 // delivery pipeline runs many at once). The gateway client already retries with backoff (same
 // idempotency key); what reaches here is its final word.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import { resendableWhenUncertain } from '../grant-mode.ts';
 import { gatewayFailureOf, type GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
 import type { DeliveryOptions } from './run-deps.ts';
+import { sendGrant, type GrantTrace } from './send-grant.ts';
 
 /** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
 export async function deliverEntry(
@@ -13,12 +15,17 @@ export async function deliverEntry(
   options: DeliveryOptions,
   logger: CoreLogger,
 ): Promise<DeliveryOutcome> {
+  const trace: GrantTrace = { balanceBefore: null, deltaSent: null };
   try {
-    await gateway.deltaQuota(entry.userId, entry.amount, { idempotencyKey: entry.idempotencyKey });
-    return { id: entry.id, status: 'applied', lastError: null };
+    await sendGrant(entry, gateway, options.balance, trace);
+    return { id: entry.id, status: 'applied', lastError: null, ...trace };
   } catch (error) {
     const failure = gatewayFailureOf(error);
-    const unknown = failure.uncertain && !options.honoursIdempotency;
+    // top_up and reset stay `failed` (re-sent by a later scan, which reads the balance again).
+    const unknown =
+      failure.uncertain &&
+      !options.honoursIdempotency &&
+      !resendableWhenUncertain(entry.mode ?? 'add');
     logger.warn('grant delivery failed', {
       strategy_id: entry.strategyId,
       occurrence: entry.occurrence,
@@ -32,6 +39,7 @@ export async function deliverEntry(
       id: entry.id,
       status: unknown ? 'unknown' : 'failed',
       lastError: failure.message.slice(0, 500),
+      ...trace,
     };
   }
 }

@@ -1,6 +1,7 @@
 // What a scan needs from the outside world, gathered once by the composition root
 // (src/runtime.ts). Every field is a port or a setting; nothing here knows a framework.
 import type { Clock } from '../clock.ts';
+import type { BalanceProtocol } from '../grant-mode.ts';
 import type { GatewayHealth, GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger, InteractiveWork, ScanObserver } from '../ports/runtime-services.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
@@ -13,6 +14,8 @@ export interface DeliveryOptions {
    * plugin does not), an uncertain outcome must not be re-sent blindly: it becomes `unknown`.
    */
   honoursIdempotency: boolean;
+  /** How the gateway keeps a balance, for top_up and reset (AIGATEWAY_BALANCE). */
+  balance: BalanceProtocol;
 }
 
 export interface RunDeps {

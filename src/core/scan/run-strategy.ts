@@ -4,6 +4,7 @@
 // under a UNIQUE key before the gateway is called (only the inserter sends), and every send of
 // a row uses the same idempotency key.
 import { parse } from '../../condition/index.ts';
+import { resendableWhenUncertain } from '../grant-mode.ts';
 import { idempotencyKey, type ClaimedEntry, type DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -102,13 +103,18 @@ class StrategyRun {
     const { store, delivery, ledgerMaxAttempts } = this.deps;
     // Pending rows while we hold the lease can only be orphans of a run that died.
     await forEachEntryPage(store, this.strategy.id, ['pending'], this.deps, async (entries) => {
-      if (delivery.honoursIdempotency) {
-        if (this.gatewayDown()) return true;
-        await this.resend(entries);
-      } else {
+      // top_up and reset re-read the balance before sending, so their orphans are simply sent.
+      const blind = delivery.honoursIdempotency
+        ? []
+        : entries.filter((e) => !resendableWhenUncertain(e.mode ?? 'add'));
+      if (blind.length > 0) {
         await this.record(
-          entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
+          blind.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
         );
+      }
+      if (blind.length < entries.length) {
+        if (this.gatewayDown()) return true;
+        await this.resend(blind.length === 0 ? entries : entries.filter((e) => !blind.includes(e)));
       }
       return this.checkpoint();
     });
@@ -183,7 +189,7 @@ class StrategyRun {
   }
 
   private async claimAndSubmit(page: MatchedPage, occurrence: string, catchUp: boolean) {
-    const { id, amount } = this.strategy;
+    const { id, amount, mode } = this.strategy;
     this.counts.matched += page.matched.length + page.capped.length;
     this.counts.skipped += page.capped.length;
     await this.deps.interactive?.idle();
@@ -193,6 +199,7 @@ class StrategyRun {
         occurrence,
         userId,
         amount,
+        mode,
         idempotencyKey: idempotencyKey(id, occurrence, userId),
         catchUp,
       })),

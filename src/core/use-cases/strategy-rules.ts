@@ -31,6 +31,15 @@ export function assertValidStrategy(fields: StrategyFields): void {
       message: 'only meaningful for periodic strategies; use 0',
     });
   }
+  if (fields.amount < 0 || (fields.mode === 'add' && fields.amount <= 0)) {
+    details.push({
+      field: 'amount',
+      message:
+        fields.mode === 'add'
+          ? 'must be greater than 0 when mode is "add" (0 is allowed for top_up and reset)'
+          : 'must not be negative',
+    });
+  }
   if (fields.startAt && fields.endAt && fields.startAt >= fields.endAt) {
     details.push({ field: 'end_at', message: 'must be after start_at' });
   }
