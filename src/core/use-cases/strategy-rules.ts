@@ -34,6 +34,8 @@ export function assertValidStrategy(fields: StrategyFields): void {
   if (fields.amount < 0 || (fields.mode === 'add' && fields.amount <= 0)) {
     details.push({
       field: 'amount',
+      // The code zod gives a number below its minimum, so clients handle both the same way.
+      code: 'too_small',
       message:
         fields.mode === 'add'
           ? 'must be greater than 0 when mode is "add" (0 is allowed for top_up and reset)'
