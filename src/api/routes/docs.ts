@@ -11,7 +11,26 @@ import type { ApiApp } from '../router.ts';
 import { problem, problemResponse, STATUS_BY_CODE } from '../problem.ts';
 import { EXAMPLE_REQUEST_ID } from '../schemas.ts';
 
-type Json = Record<string, any>;
+/** The parts of an OpenAPI document that completeDocument reads and writes. */
+interface MediaObject {
+  schema?: { $ref?: string };
+  examples?: Record<string, unknown>;
+}
+interface ResponseObject {
+  description?: string;
+  content?: Partial<Record<string, MediaObject>>;
+}
+interface OperationObject {
+  responses?: Record<string, ResponseObject>;
+  security?: unknown[];
+  requestBody?: { content?: Partial<Record<string, MediaObject>> };
+  parameters?: unknown[];
+}
+interface OpenApiDocument {
+  security?: unknown[];
+  paths?: Record<string, Record<string, OperationObject>>;
+  components?: { schemas?: Partial<Record<string, { properties?: Record<string, unknown> }>> };
+}
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
@@ -93,8 +112,8 @@ const RESPONSE_DESCRIPTION: Record<string, string> = {
   '503': 'The database is unavailable; retry later',
 };
 
-function problemExamples(status: string, codes: ErrorCode[]): Json {
-  const examples: Json = {};
+function problemExamples(status: string, codes: ErrorCode[]): Record<string, unknown> {
+  const examples: Record<string, unknown> = {};
   for (const code of codes) {
     const example = EXAMPLE_DETAIL[code];
     if (!example || String(STATUS_BY_CODE[code]) !== status) continue;
@@ -107,7 +126,7 @@ function problemExamples(status: string, codes: ErrorCode[]): Json {
 }
 
 /** Error codes a response of this status may carry on this operation. */
-function codesFor(status: string, operation: Json): ErrorCode[] {
+function codesFor(status: string, operation: OperationObject): ErrorCode[] {
   const all = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).filter(
     (code) => String(STATUS_BY_CODE[code]) === status,
   );
@@ -123,11 +142,13 @@ function codesFor(status: string, operation: Json): ErrorCode[] {
  * operations, 413/415 on operations with a body, 500 everywhere, 503 under /api; every problem
  * response gets an example per error code. Also lists the error codes in the Problem schema.
  */
-export function completeDocument(doc: Json): Json {
+export function completeDocument<T extends object>(document: T): T {
+  // The generator's types describe every OpenAPI object; this walk needs only a few fields.
+  const doc = document as OpenApiDocument;
   const globalSecurity: unknown[] = doc.security ?? [];
-  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
-    for (const operation of Object.values<Json>(item)) {
-      const responses: Json = (operation.responses ??= {});
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      const responses = (operation.responses ??= {});
       const secured = (operation.security ?? globalSecurity).length > 0;
       const wanted = new Set<string>(['500']);
       if (secured) wanted.add('401');
@@ -142,7 +163,7 @@ export function completeDocument(doc: Json): Json {
           },
         };
       }
-      for (const [status, response] of Object.entries<Json>(responses)) {
+      for (const [status, response] of Object.entries(responses)) {
         const media = response.content?.['application/problem+json'];
         if (!media) continue;
         // A route that declared its own examples (its 404s and 409s) knows its errors best.
@@ -160,7 +181,7 @@ export function completeDocument(doc: Json): Json {
       description: 'Machine-readable error code',
     };
   }
-  return doc;
+  return document;
 }
 
 // --- the docs page ---------------------------------------------------------------------------
@@ -262,7 +283,7 @@ export function registerDocsRoutes(app: ApiApp): void {
     scheme: 'bearer',
     description: 'The admin token (ADMIN_TOKEN)',
   });
-  let document: Json | undefined;
+  let document: object | undefined;
   app.get('/openapi.json', (c) => {
     document ??= completeDocument(
       app.getOpenAPI31Document({
@@ -273,7 +294,7 @@ export function registerDocsRoutes(app: ApiApp): void {
         servers: [{ url: '.', description: 'This daemon, where this document was fetched from' }],
         security: [{ bearerAuth: [] }],
         tags: TAGS,
-      }) as Json,
+      }),
     );
     return c.json(document);
   });
