@@ -19,7 +19,8 @@ function mock(balance?: MockBalanceProtocol) {
       payload = JSON.stringify(body.json);
     }
     const response = await gateway.app.request(path, { method, headers, body: payload });
-    return { status: response.status, body: (await response.json()) as any };
+    const parsed: unknown = await response.json();
+    return { status: response.status, body: parsed as { success?: boolean; data?: unknown } };
   };
   return { gateway, request };
 }
