@@ -248,5 +248,6 @@ describe('API fuzz', () => {
     expect(await snapshot()).toEqual(before);
     console.info(`API fuzz statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
     expect(h.logger.lines.filter((l) => l.message === 'unhandled error')).toEqual([]);
-  });
+    // 10 000 requests take ~20 s alone; a loaded two-core machine needs more than the default.
+  }, 240_000);
 });

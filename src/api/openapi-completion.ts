@@ -1,0 +1,138 @@
+// Completes the generated OpenAPI document with what route declarations cannot know, because
+// middleware produces it: the shared error responses and an example per error code.
+import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
+import { problem, STATUS_BY_CODE } from './problem.ts';
+import { EXAMPLE_REQUEST_ID } from './schemas.ts';
+
+/** The parts of an OpenAPI document that completeDocument reads and writes. */
+interface MediaObject {
+  schema?: { $ref?: string };
+  examples?: Record<string, unknown>;
+}
+interface ResponseObject {
+  description?: string;
+  content?: Partial<Record<string, MediaObject>>;
+}
+interface OperationObject {
+  responses?: Record<string, ResponseObject>;
+  security?: unknown[];
+  requestBody?: { content?: Partial<Record<string, MediaObject>> };
+  parameters?: unknown[];
+}
+interface OpenApiDocument {
+  security?: unknown[];
+  paths?: Record<string, Record<string, OperationObject>>;
+  components?: { schemas?: Partial<Record<string, { properties?: Record<string, unknown> }>> };
+}
+
+const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: ErrorDetail[] }>> = {
+  validation_failed: {
+    detail: 'The request is not valid',
+    errors: [
+      {
+        field: 'amount',
+        code: 'too_small',
+        message: 'must be greater than 0 when mode is "add" (0 is allowed for top_up and reset)',
+      },
+    ],
+  },
+  invalid_condition: {
+    detail: 'The condition is not valid',
+    errors: [
+      {
+        field: 'condition',
+        line: 1,
+        column: 1,
+        length: 6,
+        code: 'unknown_function',
+        message: 'unknown function "is-vp"; did you mean "is-vip"?',
+      },
+    ],
+  },
+  unauthorized: { detail: 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>' },
+  payload_too_large: { detail: 'request bodies are limited to 262144 bytes' },
+  unsupported_media_type: { detail: 'request bodies must be application/json' },
+  internal: { detail: 'An internal error occurred; the request id is in the log' },
+  database_unavailable: { detail: 'The database is unavailable; try again shortly' },
+};
+
+const RESPONSE_DESCRIPTION: Record<string, string> = {
+  '400': 'Invalid input',
+  '401': 'Missing or wrong token',
+  '413': 'The request body is too large',
+  '415': 'The request body is not JSON',
+  '500': 'Unexpected error (details only in the log, under the request id)',
+  '503': 'The database is unavailable; retry later',
+};
+
+function problemExamples(status: string, codes: ErrorCode[]): Record<string, unknown> {
+  const examples: Record<string, unknown> = {};
+  for (const code of codes) {
+    const example = EXAMPLE_DETAIL[code];
+    if (!example || String(STATUS_BY_CODE[code]) !== status) continue;
+    examples[code] = {
+      summary: code,
+      value: problem(code, example.detail, example.errors ?? [], EXAMPLE_REQUEST_ID),
+    };
+  }
+  return examples;
+}
+
+/** Error codes a response of this status may carry on this operation. */
+function codesFor(status: string, operation: OperationObject): ErrorCode[] {
+  const all = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).filter(
+    (code) => String(STATUS_BY_CODE[code]) === status,
+  );
+  const bodyRef: string = operation.requestBody?.content?.['application/json']?.schema?.$ref ?? '';
+  // Only strategy bodies carry a condition that the condition checker can reject.
+  return all.filter(
+    (code) => code !== 'invalid_condition' || /Strategy(Input|Patch)$/.test(bodyRef),
+  );
+}
+
+/**
+ * Adds what the route declarations cannot know, because middleware produces it: 401 on secured
+ * operations, 413/415 on operations with a body, 500 everywhere, 503 under /api; every problem
+ * response gets an example per error code. Also lists the error codes in the Problem schema.
+ */
+export function completeDocument<T extends object>(document: T): T {
+  // The generator's types describe every OpenAPI object; this walk needs only a few fields.
+  const doc = document as OpenApiDocument;
+  const globalSecurity: unknown[] = doc.security ?? [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      const responses = (operation.responses ??= {});
+      const secured = (operation.security ?? globalSecurity).length > 0;
+      const wanted = new Set<string>(['500']);
+      if (secured) wanted.add('401');
+      if (path.startsWith('/api/')) wanted.add('503');
+      if (operation.requestBody) for (const status of ['400', '413', '415']) wanted.add(status);
+      if ((operation.parameters ?? []).length > 0) wanted.add('400');
+      for (const status of wanted) {
+        responses[status] ??= {
+          description: RESPONSE_DESCRIPTION[status],
+          content: {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+          },
+        };
+      }
+      for (const [status, response] of Object.entries(responses)) {
+        const media = response.content?.['application/problem+json'];
+        if (!media) continue;
+        // A route that declared its own examples (its 404s and 409s) knows its errors best.
+        if (media.examples) continue;
+        const examples = problemExamples(status, codesFor(status, operation));
+        if (Object.keys(examples).length > 0) media.examples = examples;
+      }
+    }
+  }
+  const problemSchema = doc.components?.schemas?.Problem;
+  if (problemSchema?.properties?.code) {
+    problemSchema.properties.code = {
+      type: 'string',
+      enum: Object.keys(STATUS_BY_CODE),
+      description: 'Machine-readable error code',
+    };
+  }
+  return document;
+}
