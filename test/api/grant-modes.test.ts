@@ -222,6 +222,22 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
       expect(ids.map((id) => balanceAt(h, protocol, id))).toEqual([0, 0, 0]);
     });
 
+    it('conditions keep working: top_up with quota-le tops up only the users it selects', async () => {
+      const { org, ids } = await usersWithBalances(h, [
+        { total: 30, spent: 0 },
+        { total: 80, spent: 0 },
+      ]);
+      const strategy = await createStrategy(h, org, {
+        amount: 100,
+        mode: 'top_up',
+        condition: `belong-to("${org}") and quota-le("any", 50)`,
+      });
+      const run = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(run.body).toMatchObject({ matched: 1, granted: 1 });
+      expect(ids.map((id) => balanceAt(h, protocol, id))).toEqual([100, 80]);
+      expect([...(await rows(h, strategy.id)).keys()]).toEqual([ids[0]]);
+    });
+
     it('add still adds amount whatever the balance, and records delta_sent = amount', async () => {
       const { org, ids } = await usersWithBalances(h, [{ total: 40, spent: 10 }]);
       const add = await createStrategy(h, org, { amount: 5 });
