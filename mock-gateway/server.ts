@@ -60,7 +60,7 @@ export async function startMockGateway(
     state: gateway.state,
     faults: gateway.faults,
     setFaults: gateway.setFaults,
-    consume: gateway.consume,
+    consume: (userId, amount) => gateway.consume(userId, amount),
     reset: gateway.reset,
     close() {
       closing ??= (async () => {

@@ -13,7 +13,7 @@ const Amount = z
   .number()
   .min(0)
   .max(999_999_999_999)
-  .refine((n) => n === 0 || n >= 0.01, { message: 'must be 0 or at least 0.01' })
+  .refine((n) => n === 0 || n >= 0.01, { error: 'must be 0 or at least 0.01' })
   .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, {
     message: 'at most two decimals',
   });
