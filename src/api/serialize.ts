@@ -16,6 +16,7 @@ export function strategyJson(s: Strategy) {
     name: s.name,
     title: s.title,
     type: s.type,
+    mode: s.mode,
     amount: s.amount,
     model: s.model,
     periodic_expr: s.periodicExpr,
@@ -43,6 +44,10 @@ export function ledgerEntryJson(e: LedgerEntry) {
     attempts: e.attempts,
     last_error: e.lastError,
     catch_up: e.catchUp,
+    mode: e.mode,
+    balance_before: e.balanceBefore,
+    delta_sent: e.deltaSent,
+    target: e.target,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
   };
@@ -86,6 +91,11 @@ export function previewJson(p: PreviewResult) {
     would_grant: p.wouldGrant,
     total_amount: p.totalAmount,
     sample_user_ids: p.sampleUserIds,
+    amounts_from: p.amountsFrom,
+    sample_changes:
+      p.sampleChanges?.map((c) => ({ user_id: c.userId, balance: c.balance, change: c.change })) ??
+      null,
+    balance_unread: p.balanceUnread,
   };
 }
 

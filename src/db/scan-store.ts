@@ -14,7 +14,7 @@ import { claimOnMysql } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
-import { decimalToNumber, toStrategy } from './row-mappers.ts';
+import { decimalToNumber, toGrantMode, toStrategy } from './row-mappers.ts';
 
 /**
  * Most ids bound in one Prisma model query: Prisma refuses one with more bind values than it
@@ -211,6 +211,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         attempts: row.attempts,
         idempotencyKey: row.idempotencyKey,
         totalBefore: row.totalBefore === null ? null : decimalToNumber(row.totalBefore),
+        mode: toGrantMode(row.mode),
       }));
     },
 

@@ -1,28 +1,44 @@
 // Strategy requests and responses, and the conversion of a validated body to the core's input.
 import { z } from '@hono/zod-openapi';
+import { GRANT_MODES } from '../../core/grant-mode.ts';
 import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
 
 /**
- * Amount: at least 0.01, a whole number of cents (decided on its decimal form, not with a float
- * tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`positive()` alone
- * would let 5e-324 through and store it as 0.00.)
+ * Amount: 0 or at least 0.01, a whole number of cents (decided on its decimal form, not with a
+ * float tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`nonnegative()`
+ * alone would let 5e-324 through and store it as 0.00; isWholeCents refuses it.) 0 is only meaningful for top_up and
+ * reset; the core refuses it for add (strategy-rules.ts).
  */
 const Amount = z
   .number()
-  .min(0.01)
+  .min(0)
   .max(999_999_999_999)
   .refine(isWholeCents, {
     error: 'at most two decimals: a whole number of cents',
     params: { code: 'amount_precision' },
   });
 
+const Mode = z.enum(GRANT_MODES).openapi({
+  description:
+    'How a grant changes the balance. add (default): adds amount. top_up: amount is a target ' +
+    'balance; each user gets max(0, amount − balance), read from the gateway just before sending. ' +
+    'reset: sets the balance to amount (0 drains it) with the gateway refresh call. See ' +
+    'AIGATEWAY_BALANCE for how the gateway keeps a balance.',
+  example: 'top_up',
+});
+
 const StrategyFieldsShape = {
   name: text().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
   title: text().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
   type: z.enum(['single', 'periodic']),
-  amount: Amount.openapi({ example: 5 }),
+  mode: Mode.optional(),
+  amount: Amount.openapi({
+    example: 5,
+    description:
+      'add: the amount added (> 0); top_up: the target balance (≥ 0); reset: the new balance (≥ 0; 0 drains)',
+  }),
   model: text().trim().min(1).max(200).nullable().optional(),
   periodic_expr: text()
     .trim()
@@ -59,6 +75,7 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
   if (body.name !== undefined) patch.name = body.name;
   if (body.title !== undefined) patch.title = body.title;
   if (body.type !== undefined) patch.type = body.type;
+  if (body.mode !== undefined) patch.mode = body.mode;
   if (body.amount !== undefined) patch.amount = body.amount;
   if ('model' in body) patch.model = body.model ?? null;
   if ('periodic_expr' in body) patch.periodicExpr = body.periodic_expr ?? null;
@@ -90,6 +107,7 @@ export const StrategySchema = z
     name: z.string(),
     title: z.string(),
     type: z.enum(['single', 'periodic']),
+    mode: Mode,
     amount: z.number(),
     model: z.string().nullable(),
     periodic_expr: z.string().nullable(),
@@ -139,7 +157,31 @@ export const PreviewSchema = z
     }),
     matched: z.number().int(),
     would_grant: z.number().int(),
-    total_amount: z.number(),
+    total_amount: z.number().openapi({
+      description:
+        'add: amount × would_grant. top_up and reset: the sum of the balance changes read live from the gateway now (amounts_from: live_balance)',
+    }),
     sample_user_ids: z.array(z.string()),
+    amounts_from: z.enum(['strategy_amount', 'live_balance']).openapi({
+      description:
+        "live_balance: total_amount and sample_changes come from each matched user's balance read from the gateway for this preview (top_up, reset); a run reads it again just before sending",
+    }),
+    sample_changes: z
+      .array(
+        z.object({
+          user_id: z.string(),
+          balance: z.number().nullable(),
+          change: z.number().openapi({
+            description:
+              'What a grant would change now: the top-up delta (0 at or above the target), or target − balance for a reset',
+          }),
+        }),
+      )
+      .nullable()
+      .openapi({ description: 'With live balances: the first matched users; null for add' }),
+    balance_unread: z.number().int().openapi({
+      description:
+        'With live balances: matched users whose balance could not be read (not in total_amount)',
+    }),
   })
   .openapi('Preview');

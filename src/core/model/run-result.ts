@@ -33,8 +33,15 @@ export interface PreviewResult {
   occurrenceDone: boolean;
   matched: number;
   wouldGrant: number;
+  /** strategy_amount: amount × would_grant; live_balance: the sum of the changes read now. */
   totalAmount: number;
   sampleUserIds: string[];
+  /** top_up and reset depend on each user's balance, read live from the gateway for the preview. */
+  amountsFrom: 'strategy_amount' | 'live_balance';
+  /** With live balances: the first users' balance now and the change a grant would make. */
+  sampleChanges: { userId: string; balance: number | null; change: number }[] | null;
+  /** With live balances: users whose balance could not be read (left out of totalAmount). */
+  balanceUnread: number;
 }
 
 /** One occurrence to grant; `catchUp` marks an occurrence granted late after missed runs. */
