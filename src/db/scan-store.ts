@@ -7,7 +7,7 @@ import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/l
 import type { Strategy } from '../core/model/strategy.ts';
 import { ScanOrderError, type CandidateQuery, type ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
-import { claimSql, idListSql } from './ledger-sql.ts';
+import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
 import { acquireLeaseRow } from './lease-sql.ts';
 import { claimOnMysql } from './mysql-claim.ts';
