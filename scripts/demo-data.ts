@@ -17,11 +17,15 @@ export const DEMO_USERS = Array.from({ length: 20 }, (_, i) => ({
   access_time: i % 5 === 0 ? null : new Date(Date.UTC(2025, 6, 1 + i)).toISOString(),
 }));
 
+// The demo's strategies are created enabled ON PURPOSE (`enabled: true`): the demo shows grants
+// flowing. A strategy created through the API without `enabled` starts disabled, so an operator
+// previews it before it grants anything.
 export const DEMO_STRATEGIES = [
   {
     name: 'daily-star-reward',
     title: 'Daily reward for stargazers of zgsm-ai/zgsm',
     type: 'periodic',
+    enabled: true,
     // add (the default): the balance grows by amount at every occurrence.
     mode: 'add',
     amount: 5,
@@ -32,6 +36,7 @@ export const DEMO_STRATEGIES = [
     name: 'star-bonus-once',
     title: 'One-time bonus for starring zgsm-ai/zgsm',
     type: 'single',
+    enabled: true,
     amount: 20,
     condition: 'github-star("zgsm-ai/zgsm")',
   },
@@ -39,6 +44,7 @@ export const DEMO_STRATEGIES = [
     name: 'vip-reward',
     title: 'One-time reward for VIP level 2 and above',
     type: 'single',
+    enabled: true,
     amount: 10,
     condition: 'is-vip(2)',
   },
@@ -46,6 +52,7 @@ export const DEMO_STRATEGIES = [
     name: 'new-user-welcome',
     title: 'Welcome quota for users registered since 2025',
     type: 'single',
+    enabled: true,
     amount: 15,
     condition: 'register-after("2025-01-01")',
   },
@@ -53,6 +60,7 @@ export const DEMO_STRATEGIES = [
     name: 'org-weekly-reward',
     title: 'Weekly top-up for VIP members of acme',
     type: 'periodic',
+    enabled: true,
     amount: 8,
     periodic_expr: '0 9 * * 1',
     condition: 'and(belong-to("acme"), is-vip(2))',
@@ -61,6 +69,7 @@ export const DEMO_STRATEGIES = [
     name: 'active-vip-reward',
     title: 'Reward for VIPs active since July 2025',
     type: 'single',
+    enabled: true,
     amount: 12.5,
     condition: 'is-vip(1) and access-after("2025-07-10")',
   },
@@ -68,6 +77,7 @@ export const DEMO_STRATEGIES = [
     name: 'low-quota-top-up',
     title: 'Every 10 minutes, top up users whose quota is 5 or less',
     type: 'periodic',
+    enabled: true,
     amount: 3,
     periodic_expr: '*/10 * * * *',
     max_exec_per_user: 10,
@@ -77,6 +87,7 @@ export const DEMO_STRATEGIES = [
     name: 'daily-vip-refill',
     title: 'Every day at 07:00, bring every VIP back to 100',
     type: 'periodic',
+    enabled: true,
     // top_up: amount is a target balance; a VIP at 100 or more gets nothing.
     mode: 'top_up',
     amount: 100,
@@ -87,6 +98,7 @@ export const DEMO_STRATEGIES = [
     name: 'monthly-acme-reset',
     title: 'On the 1st of each month, reset every acme member to 50',
     type: 'periodic',
+    enabled: true,
     // reset: the balance is set to amount, up or down.
     mode: 'reset',
     amount: 50,

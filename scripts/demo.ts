@@ -90,7 +90,9 @@ console.log(`
    mock gateway ${mockUrl}   (admin key: ${MOCK_KEY})
    database     ${DATABASE_URL}
 
- Seeded ${seeded.users} users and ${seeded.strategiesCreated} new strategies; the first scan did:
+ Seeded ${seeded.users} users and ${seeded.strategiesCreated} new strategies, created ENABLED on purpose
+ (through the API a new strategy starts disabled unless the request says "enabled": true);
+ the first scan did:
    ${JSON.stringify(summary)}
  Quotas at the gateway now: ${Object.keys(state.quotas).length} users, e.g. ${Object.entries(
    state.quotas,

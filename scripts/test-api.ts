@@ -87,8 +87,21 @@ async function main(): Promise<void> {
     amount: 4.5,
     condition: `belong-to("${org}")`,
   });
-  check(created.status === 201, 'a strategy is created', created);
+  check(
+    created.status === 201 && created.json.enabled === false,
+    'a strategy is created, disabled (going live is deliberate)',
+    created,
+  );
   strategyId = created.json.id as number;
+
+  const refused = await api('POST', `/api/v1/strategies/${strategyId}/run`);
+  check(
+    refused.status === 409 && refused.json.code === 'strategy_disabled',
+    'running a disabled strategy is refused (409 strategy_disabled)',
+    refused,
+  );
+  const enabled = await api('POST', `/api/v1/strategies/${strategyId}/enable`);
+  check(enabled.status === 200 && enabled.json.enabled === true, 'the strategy is enabled');
 
   const ran = await api('POST', `/api/v1/strategies/${strategyId}/run`);
   check(

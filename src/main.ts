@@ -13,14 +13,19 @@ const SHUTDOWN_DEADLINE_MS = 25_000;
 
 async function main(): Promise<void> {
   const config = loadOrExit();
-  const adminToken = config.adminToken ?? generatedAdminToken();
+  // Named tokens alone are enough; with neither, a token is generated so the API is usable.
+  const adminToken =
+    config.adminToken ?? (config.adminTokens.length > 0 ? undefined : generatedAdminToken());
   const logger = createLogger({
     level: config.log.level,
     format: config.log.format,
-    secrets: [...configSecrets(config), adminToken],
+    secrets: [...configSecrets(config), ...(adminToken === undefined ? [] : [adminToken])],
   });
   // The generated token is redacted from gateway errors too, not only from the log.
-  const runtime = await buildRuntime(config, { logger, secrets: [adminToken] });
+  const runtime = await buildRuntime(config, {
+    logger,
+    secrets: adminToken === undefined ? [] : [adminToken],
+  });
   const app = runtime.createApi({ adminToken });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   // The scanner starts only once the API listens: a daemon that cannot serve must not grant.

@@ -11,10 +11,12 @@ import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
 import { createApplication, type Application } from './core/application.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { SYSTEM_ACTOR } from './core/model/audit.ts';
 import type { GatewayHealth } from './core/ports/gateway.ts';
 import type { CoreLogger } from './core/ports/runtime-services.ts';
 import type { RunDeps } from './core/scan/run-deps.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { createAuditStore } from './db/audit-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
@@ -48,7 +50,8 @@ export interface Runtime {
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
   /** The HTTP application over this runtime's use cases. */
-  createApi(options: { adminToken: string }): ApiApp;
+  /** `adminToken`: ADMIN_TOKEN (or main.ts's generated one); named tokens come from config. */
+  createApi(options: { adminToken?: string }): ApiApp;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
   /** Stops the scanner (finishing the gateway calls in flight) and closes the database. */
@@ -97,6 +100,7 @@ export async function buildRuntime(
   const stats = createStatsStore(database);
   const metrics = createMetrics({
     ledgerBacklog: () => stats.ledgerBacklog(),
+    heldOccurrences: () => stats.countHeldOccurrences(),
     enabledStrategies: () => stats.enabledStrategies(),
     logger: logger.child({ component: 'metrics' }),
     gatewayCircuit: () => breaker?.state ?? 'closed',
@@ -148,12 +152,15 @@ export async function buildRuntime(
     gatewayHealth: health,
     interactive,
     pushDown: overrides.pushDown,
+    defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
   };
   const app = createApplication({
     strategies: createStrategyStore(database),
     ledger: createLedgerStore(database),
     users: createUserStore(database),
     stats,
+    audit: createAuditStore(database),
+    actor: SYSTEM_ACTOR,
     scan,
     serializer: scanner,
     clock,
@@ -163,6 +170,7 @@ export async function buildRuntime(
 
   const apiDeps: Omit<ApiDeps, 'adminToken'> = {
     app,
+    namedTokens: config.adminTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
     requestTimeoutMs: config.api.requestTimeoutMs,
     rateLimitPerMinute: config.api.rateLimitPerMinute,

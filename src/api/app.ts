@@ -8,16 +8,21 @@ import { requestId } from 'hono/request-id';
 import { AppError } from '../core/errors.ts';
 import { createConsole } from '../console/console-app.tsx';
 import { createMetrics } from '../metrics/metrics.ts';
-import { bearerToken, tokenCheck } from './bearer-token.ts';
+import { bearerToken } from './bearer-token.ts';
+import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.ts';
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
+import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerGrantRoutes } from './routes/grants.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 
@@ -35,7 +40,7 @@ export function createApp(deps: ApiDeps): ApiApp {
 
   // The limit comes before authentication, so failed logins count against it too.
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
-  app.use('/api/*', requireAdminToken(deps.adminToken));
+  app.use('/api/*', requireAdminToken(deps));
   app.use('/api/*', requireUtf8Path());
   // Only authenticated API work makes scans yield: not health checks, scrapes or refused calls.
   app.use('/api/*', markInteractive(deps.interactive));
@@ -54,12 +59,17 @@ export function createApp(deps: ApiDeps): ApiApp {
     }),
   );
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
+  app.route('/api/v1/strategies', registerPreviewRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
+  app.route('/api/v1/grants', registerGrantRoutes(deps));
+  app.route('/api/v1/audit', registerAuditRoutes(deps));
+  app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
+  app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
 
   // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
-  registerDocsRoutes(app);
+  registerDocsRoutes(app, deps.bodyLimitBytes);
 
   // The web console calls the public API above through this app's own fetch, as a script would.
   app.route('/ui', createConsole({ fetchApi: (request, env) => app.fetch(request, env) }));
@@ -118,10 +128,15 @@ function presentedToken(c: Context): string | undefined {
   );
 }
 
-function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
-  const isAdminToken = tokenCheck(adminToken);
+function requireAdminToken(deps: ApiDeps): MiddlewareHandler<AppEnv> {
+  const resolve = tokenResolver([
+    ...(deps.adminToken === undefined ? [] : [adminTokenEntry(deps.adminToken)]),
+    ...(deps.namedTokens ?? []),
+  ]);
   return async (c, next) => {
-    if (!isAdminToken(presentedToken(c))) {
+    const presented = presentedToken(c);
+    const caller = presented === undefined ? null : resolve(presented);
+    if (caller === null) {
       c.header('WWW-Authenticate', 'Bearer');
       return problemResponse(
         c,
@@ -129,6 +144,14 @@ function requireAdminToken(adminToken: string): MiddlewareHandler<AppEnv> {
         'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>',
       );
     }
+    if (caller.role === 'viewer' && !viewerMayCall(c.req.method, c.req.path)) {
+      return problemResponse(
+        c,
+        'forbidden',
+        `token "${caller.name}" has the viewer role: it may read, preview, explain and validate only`,
+      );
+    }
+    c.set('caller', caller);
     await next();
   };
 }
@@ -170,7 +193,7 @@ function closeAfterEarlyRejection(): MiddlewareHandler<AppEnv> {
 }
 
 /** Scans run synchronously by design and can take minutes; everything else is bounded. */
-const LONG_RUNNING = /\/(scan|run)$/;
+const LONG_RUNNING = /\/(scan|run|approve)$/;
 
 /** Every request but the scan/run ones (which are the scan) is interactive work. */
 function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv> {

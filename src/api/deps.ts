@@ -2,8 +2,17 @@
 // through it) and passed to createApp. Everything the routes do goes through `app`, the core's
 // use cases; the API knows no database and no scheduler.
 import type { Application } from '../core/application.ts';
+import type { NamedToken } from './access-tokens.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+
+/** The use cases acting for the request's caller (audit rows carry its name and request id). */
+export function actingApp(
+  deps: Pick<ApiDeps, 'app'>,
+  c: { get(key: 'caller'): { name: string }; get(key: 'requestId'): string },
+): Application {
+  return deps.app.as({ name: c.get('caller').name, requestId: c.get('requestId') });
+}
 
 export interface ApiLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -13,7 +22,10 @@ export interface ApiLogger {
 
 export interface ApiDeps {
   app: Application;
-  adminToken: string;
+  /** ADMIN_TOKEN: the admin token named "admin" (absent when only named tokens are configured). */
+  adminToken?: string;
+  /** Named tokens with their roles (config admin_tokens / ADMIN_TOKENS). */
+  namedTokens?: readonly NamedToken[];
   bodyLimitBytes: number;
   /** Requests slower than this answer 503 (synchronous scan/run routes are exempt). */
   requestTimeoutMs?: number;

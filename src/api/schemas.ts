@@ -1,6 +1,8 @@
 // Request and response schemas, one module per resource (schemas/); routes import from here.
 export * from './schemas/common.ts';
 export * from './schemas/condition.ts';
+export * from './schemas/explain.ts';
 export * from './schemas/ledger.ts';
+export * from './schemas/preview.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';

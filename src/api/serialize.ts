@@ -2,7 +2,12 @@
 import type { LedgerEntry } from '../core/model/ledger-entry.ts';
 import { LEDGER_STATUSES } from '../core/model/ledger-entry.ts';
 import { centsToAmount, type TotalsByStatus } from '../core/model/ledger-totals.ts';
-import type { PreviewResult, RunNowResult, ScanSummary } from '../core/model/run-result.ts';
+import type {
+  HeldOccurrence,
+  PreviewResult,
+  RunNowResult,
+  ScanSummary,
+} from '../core/model/run-result.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import type { User } from '../core/model/user.ts';
 import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
@@ -28,6 +33,9 @@ export function strategyJson(s: Strategy) {
     max_catch_up: s.maxCatchUp,
     start_at: iso(s.startAt),
     end_at: iso(s.endAt),
+    version: s.version,
+    max_users_per_occurrence: s.maxUsersPerOccurrence,
+    max_amount_per_occurrence: s.maxAmountPerOccurrence,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };
@@ -48,6 +56,7 @@ export function ledgerEntryJson(e: LedgerEntry) {
     balance_before: e.balanceBefore,
     delta_sent: e.deltaSent,
     target: e.target,
+    strategy_version: e.strategyVersion,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
   };
@@ -79,8 +88,19 @@ export function scanSummaryJson(s: ScanSummary) {
   };
 }
 
+export function heldJson(h: HeldOccurrence | null) {
+  if (h === null) return null;
+  return {
+    occurrence: h.occurrence,
+    needed_users: h.neededUsers,
+    needed_amount: h.neededAmount,
+    max_users_per_occurrence: h.maxUsers,
+    max_amount_per_occurrence: h.maxAmount,
+  };
+}
+
 export function runResultJson(r: RunNowResult) {
-  return { ...scanSummaryJson(r), occurrence: r.occurrence };
+  return { ...scanSummaryJson(r), occurrence: r.occurrence, held: heldJson(r.held) };
 }
 
 export function previewJson(p: PreviewResult) {
@@ -88,8 +108,12 @@ export function previewJson(p: PreviewResult) {
     occurrence: p.occurrence,
     occurrence_done: p.occurrenceDone,
     matched: p.matched,
+    already_granted: p.alreadyGranted,
+    capped: p.capped,
+    held_by_budget: p.heldByBudget,
     would_grant: p.wouldGrant,
     total_amount: p.totalAmount,
+    held: heldJson(p.held),
     sample_user_ids: p.sampleUserIds,
     amounts_from: p.amountsFrom,
     sample_changes:
@@ -141,5 +165,6 @@ export function strategyStatsJson(s: StrategyStats) {
       occurrence: o.occurrence,
       ...totalsJson(o.byStatus),
     })),
+    held: s.held.map((h) => heldJson(h)!),
   };
 }

@@ -29,6 +29,8 @@ export class CliFailure extends Error {
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where confirmations are read from (absent: nothing can be confirmed; use --yes). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export interface OptionSpec {

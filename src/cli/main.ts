@@ -4,6 +4,7 @@ import { runCli } from './run-cli.ts';
 const outcome = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
 });
 if (outcome !== 'running') {
   // Exit now rather than when the event loop drains: a database pool or a keep-alive socket

@@ -57,7 +57,8 @@ export async function openRuntime(
     await runtime.close();
     throw error;
   }
-  return runtime;
+  // Changes made from a terminal are audited as "cli" (the daemon's own ticks are "system").
+  return { ...runtime, app: runtime.app.as({ name: 'cli', requestId: null }) };
 }
 
 /**

@@ -84,9 +84,14 @@ function describePreview(strategy: Strategy, preview: PreviewResult): string {
       `${preview.occurrence}${preview.occurrenceDone ? ' (done: scans no longer revisit it)' : ''}`,
     ]);
     rows.push(['matched', String(preview.matched)]);
+    if (preview.alreadyGranted > 0) rows.push(['granted', String(preview.alreadyGranted)]);
     rows.push(['would grant', `${preview.wouldGrant} users, ${preview.totalAmount} in total`]);
-    if (preview.matched > preview.wouldGrant)
-      rows.push(['capped', `${preview.matched - preview.wouldGrant} (max_exec_per_user reached)`]);
+    if (preview.capped > 0) rows.push(['capped', `${preview.capped} (max_exec_per_user reached)`]);
+    if (preview.held)
+      rows.push([
+        'held',
+        `${preview.heldByBudget} users held by a budget cap (needs ${preview.held.neededUsers} users, ${preview.held.neededAmount} in total)`,
+      ]);
     if (preview.sampleUserIds.length > 0) {
       const more = preview.wouldGrant > preview.sampleUserIds.length ? ', …' : '';
       rows.push(['sample', `${preview.sampleUserIds.join(', ')}${more}`]);

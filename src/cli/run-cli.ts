@@ -16,6 +16,8 @@ import {
   type Command,
   type CommandOutcome,
 } from './command.ts';
+import { grantsExportCommand, resolveGrantsCommand } from './grants-command.ts';
+import { explainCommand } from './explain-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { previewCommand } from './preview-command.ts';
 import { retentionCommand } from './retention-command.ts';
@@ -29,10 +31,13 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   checkCommand,
   previewCommand,
+  explainCommand,
   scanCommand,
   usersImportCommand,
   seedDemoCommand,
   retentionCommand,
+  grantsExportCommand,
+  resolveGrantsCommand,
 ];
 
 export function version(): string {

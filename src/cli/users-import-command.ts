@@ -128,6 +128,12 @@ import again is safe (users are upserted).`,
           );
           return EXIT.ok;
         case 'written':
+          // One audit row for the whole file (its batches are one operator request).
+          await runtime?.app.recordUsersImport({
+            file: name,
+            users: result.records,
+            batches: result.batches,
+          });
           write(
             io.stdout,
             `imported ${result.records} users from ${name} in ${result.batches} batch${result.batches === 1 ? '' : 'es'}`,
@@ -135,6 +141,13 @@ import again is safe (users are upserted).`,
           return EXIT.ok;
         case 'write_failed': {
           const { failed } = result;
+          if (result.written > 0)
+            await runtime?.app.recordUsersImport({
+              file: name,
+              users: result.written,
+              batches: result.batches,
+              failed_at_line: failed.firstLine,
+            });
           write(
             io.stderr,
             `${name}: the batch of lines ${failed.firstLine}-${failed.lastLine} (${failed.size} users) was not written: ${result.reason}`,

@@ -10,6 +10,7 @@ import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
 import { databaseKind } from '../db/driver.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
+import { namedTokens } from './named-tokens.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -167,6 +168,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
         .optional(),
+      adminTokens: namedTokens(),
       metricsToken: text()
         .min(16, { error: 'must be at least 16 characters (leave it unset to keep /metrics open)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
@@ -226,6 +228,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         ).default(120000),
         // Counts gateway requests (the client's retries included): 100 = 20 scans of 5 requests.
         ledgerMaxAttempts: integer(1).default(100),
+        /** Budget cap for strategies that set no max_users_per_occurrence; unset: none. */
+        maxUsersPerOccurrence: integer(1).optional(),
       }),
       api: z.object({
         bodyLimitBytes: integer(1).default(1048576),

@@ -1,29 +1,65 @@
 // The application layer's table of contents: every use case, bound to its dependencies. The
 // API, the CLI and the scheduler call these and nothing below them. A new use case is a file in
-// use-cases/ plus one line here.
+// use-cases/ plus one line here. `as(actor)` is the same application acting for someone else:
+// the API binds each request's token name (and request id), the CLI "cli", the daemon "system",
+// and every change they make is audited under that name.
 import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
+import type { Actor } from './model/audit.ts';
 import type { Strategy, StrategyInput, StrategyPatch } from './model/strategy.ts';
 import type { UserUpsert } from './model/user.ts';
-import type { StrategyListFilter } from './ports/stores.ts';
+import type { AuditFilter, GrantFilter, StrategyListFilter, UserSearch } from './ports/stores.ts';
 import { allStrategies, findStrategy } from './use-cases/all-strategies.ts';
+import { auditTrail } from './use-cases/audit-trail.ts';
 import { createStrategy } from './use-cases/create-strategy.ts';
 import type { CoreDeps } from './use-cases/deps.ts';
 import { grantStats, strategyStats } from './use-cases/grant-stats.ts';
-import { resolveLedgerEntry, strategyLedger, userLedger } from './use-cases/ledger.ts';
+import { listGrants, resolveLedgerEntry, strategyLedger, userLedger } from './use-cases/ledger.ts';
 import {
   deleteStrategy,
   getStrategy,
   listStrategies,
   setStrategyEnabled,
 } from './use-cases/manage-strategy.ts';
-import { getUser, importUserBatch, upsertUser, upsertUsers } from './use-cases/manage-users.ts';
+import {
+  deleteUser,
+  getUser,
+  importUserBatch,
+  recordUsersImport,
+  searchUsers,
+  upsertUser,
+  upsertUsers,
+} from './use-cases/manage-users.ts';
 import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
-import { previewStrategy, runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { approveOccurrence } from './use-cases/approve-occurrence.ts';
+import {
+  previewStrategy,
+  previewUsers,
+  streamPreviewUsers,
+  type PreviewTarget,
+} from './use-cases/preview-strategy.ts';
+import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
+import { explainCondition, explainUser } from './use-cases/explain-user.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
 
-export function createApplication(deps: CoreDeps) {
+export function createApplication(deps: CoreDeps): Application {
+  return {
+    ...useCases(deps),
+    as: (actor: Actor) => createApplication({ ...deps, actor }),
+  };
+}
+
+function useCases(deps: CoreDeps) {
+  return {
+    /** Who this application acts for. */
+    actor: deps.actor,
+    ...strategyUseCases(deps),
+    ...ledgerAndUserUseCases(deps),
+  };
+}
+
+function strategyUseCases(deps: CoreDeps) {
   return {
     // Strategies
     createStrategy: (input: StrategyInput) => createStrategy(deps, input),
@@ -39,12 +75,31 @@ export function createApplication(deps: CoreDeps) {
     scanNow: () => scanNow(deps),
     runStrategyNow: (strategy: Strategy, occurrence?: Date) =>
       runStrategyNow(deps, strategy, occurrence),
-    previewStrategy: (strategy: Strategy, occurrence?: Date) =>
-      previewStrategy(deps, strategy, occurrence),
+    previewStrategy: (strategy: Strategy, target?: PreviewTarget) =>
+      previewStrategy(deps, strategy, target),
+    previewUsers: (
+      strategy: Strategy,
+      query: { target?: PreviewTarget; cursor: string | null; limit: number },
+    ) => previewUsers(deps, strategy, query),
+    streamPreviewUsers: (strategy: Strategy, target?: PreviewTarget) =>
+      streamPreviewUsers(deps, strategy, target),
+    approveOccurrence: (strategy: Strategy, occurrence: string) =>
+      approveOccurrence(deps, strategy, occurrence),
+    // Explain
+    explainUser: (strategy: Strategy, userId: string, target?: PreviewTarget) =>
+      explainUser(deps, strategy, userId, target),
+    explainCondition: (condition: string, userId: string) =>
+      explainCondition(deps, condition, userId),
+  };
+}
+
+function ledgerAndUserUseCases(deps: CoreDeps) {
+  return {
     // The ledger
     strategyLedger: (id: number, query: PageQuery & { userId?: string }) =>
       strategyLedger(deps, id, query),
     userLedger: (userId: string, query: PageQuery) => userLedger(deps, userId, query),
+    listGrants: (filter: GrantFilter) => listGrants(deps, filter),
     resolveLedgerEntry: (strategyId: number, id: number, resolution: Resolution) =>
       resolveLedgerEntry(deps, strategyId, id, resolution),
     pruneLedger: (options: Pick<PruneOptions, 'before' | 'dryRun' | 'onStart' | 'onProgress'>) =>
@@ -59,6 +114,11 @@ export function createApplication(deps: CoreDeps) {
     upsertUsers: (users: UserUpsert[]) => upsertUsers(deps, users),
     importUserBatch: (users: UserUpsert[]) => importUserBatch(deps, users),
     getUser: (id: string, grants: number) => getUser(deps, id, grants),
+    deleteUser: (id: string) => deleteUser(deps, id),
+    searchUsers: (filter: UserSearch) => searchUsers(deps, filter),
+    recordUsersImport: (counts: Record<string, number | string>) => recordUsersImport(deps, counts),
+    // The audit trail
+    auditTrail: (filter: AuditFilter) => auditTrail(deps, filter),
     // Statistics
     grantStats: () => grantStats(deps),
     strategyStats: (id: number, options: { next: number; last: number }) =>
@@ -67,4 +127,7 @@ export function createApplication(deps: CoreDeps) {
 }
 
 /** What the API, the CLI and the scheduler see of the core. */
-export type Application = ReturnType<typeof createApplication>;
+export type Application = ReturnType<typeof useCases> & {
+  /** The same use cases acting for `actor` (audit rows name it). */
+  as(actor: Actor): Application;
+};

@@ -5,10 +5,16 @@ export type ErrorCode =
   | 'validation_failed'
   | 'invalid_condition'
   | 'unauthorized'
+  /** A valid token whose role does not allow the request (a viewer asking for a change). */
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   /** A run of a periodic occurrence that is already done (never scanned again) and has nothing to settle. */
   | 'occurrence_done'
+  /** A run (or approval) of a disabled strategy: enable it first; a preview is always allowed. */
+  | 'strategy_disabled'
+  /** An approval of an occurrence that is not held by a budget cap. */
+  | 'occurrence_not_held'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'

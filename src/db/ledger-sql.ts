@@ -3,7 +3,7 @@ import type { DeliveryOutcome, NewLedgerEntry } from '../core/model/ledger-entry
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 
-const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, created_at, updated_at, mode, target)`;
+const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, strategy_version, created_at, updated_at, mode, target)`;
 
 function rowsJson(rows: NewLedgerEntry[], catchUp: (value: boolean) => boolean | number): string {
   return JSON.stringify(
@@ -14,6 +14,7 @@ function rowsJson(rows: NewLedgerEntry[], catchUp: (value: boolean) => boolean |
       r.amount,
       r.idempotencyKey,
       catchUp(r.catchUp),
+      r.strategyVersion,
       r.mode ?? 'add',
       // A top_up's or reset's amount is its target balance; a string, so MySQL casts it exactly.
       (r.mode ?? 'add') === 'add' ? null : r.amount.toFixed(2),
@@ -38,13 +39,13 @@ export function claimSql(
   if (kind === 'sqlite') {
     // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
     return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
-      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, ${now}, ${now},
-        j.value ->> 6, CAST(j.value ->> 7 AS DECIMAL)
+      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, j.value ->> 6, ${now}, ${now},
+        j.value ->> 7, CAST(j.value ->> 8 AS DECIMAL)
       FROM json_each(${json}) j WHERE true ${conflict}`;
   }
   return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
     SELECT (j.value ->> 0)::int, j.value ->> 1, j.value ->> 2, (j.value ->> 3)::numeric, 'pending', 0, j.value ->> 4,
-      (j.value ->> 5)::boolean, ${now}::timestamp(3), ${now}::timestamp(3), j.value ->> 6, (j.value ->> 7)::numeric
+      (j.value ->> 5)::boolean, (j.value ->> 6)::int, ${now}::timestamp(3), ${now}::timestamp(3), j.value ->> 7, (j.value ->> 8)::numeric
     FROM json_array_elements(${json}::json) AS j(value) ${conflict}`;
 }
 
@@ -56,12 +57,12 @@ export function claimSql(
 export function mysqlClaimSql(rows: NewLedgerEntry[], now: Date): Prisma.Sql {
   const json = rowsJson(rows, (value) => (value ? 1 : 0));
   return Prisma.sql`INSERT IGNORE INTO quota_execute ${COLUMNS}
-    SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, ${now}, ${now},
+    SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, j.strategy_version, ${now}, ${now},
       j.mode, CAST(j.target AS DECIMAL(14, 2))
     FROM JSON_TABLE(${json}, '$[*]' COLUMNS (
       strategy_id INT PATH '$[0]', occurrence VARCHAR(64) PATH '$[1]', user_id VARCHAR(191) PATH '$[2]',
       amount DECIMAL(14, 2) PATH '$[3]', idempotency_key VARCHAR(255) PATH '$[4]', catch_up TINYINT PATH '$[5]',
-      mode VARCHAR(16) PATH '$[6]', target VARCHAR(40) PATH '$[7]')) AS j`;
+      strategy_version INT PATH '$[6]', mode VARCHAR(16) PATH '$[7]', target VARCHAR(40) PATH '$[8]')) AS j`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // resolutions, and the ledger retention queries. (The scanner's writes are in scan-store.ts.)
 import { AppError, notFound } from '../core/errors.ts';
 import type { LedgerEntry, LedgerKey, Resolution } from '../core/model/ledger-entry.ts';
-import type { LedgerFilter, LedgerStore } from '../core/ports/stores.ts';
+import type { GrantFilter, LedgerFilter, LedgerStore } from '../core/ports/stores.ts';
 import type { Database } from './client.ts';
 import { toLedgerEntry } from './row-mappers.ts';
 
@@ -46,6 +46,23 @@ export function createLedgerStore({ db }: Database): LedgerStore {
         db.quotaExecute.count({ where }),
       ]);
       return { items: rows.map(toLedgerEntry), total };
+    },
+
+    // Keyset by id (the creation order): each page is one index range scan, however deep.
+    async grants(filter: GrantFilter): Promise<LedgerEntry[]> {
+      const rows = await db.quotaExecute.findMany({
+        where: {
+          strategyId: filter.strategyId,
+          userId: filter.userId,
+          status: filter.status,
+          occurrence: filter.occurrence,
+          createdAt: { gte: filter.from, lt: filter.to },
+          id: filter.beforeId === undefined ? undefined : { lt: filter.beforeId },
+        },
+        orderBy: { id: 'desc' },
+        take: filter.limit,
+      });
+      return rows.map(toLedgerEntry);
     },
 
     /** Retention candidates: applied rows last changed before `before`, by id, after `afterId`. */

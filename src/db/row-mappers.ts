@@ -22,6 +22,8 @@ export interface StrategyRow {
   startAt: Date | null;
   endAt: Date | null;
   version: number;
+  maxUsersPerOccurrence: number | null;
+  maxAmountPerOccurrence: unknown;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,6 +48,8 @@ export function toStrategy(row: StrategyRow): Strategy {
     mode: toGrantMode(row.mode),
     missedRuns: row.missedRuns as MissedRunsPolicy,
     amount: decimalToNumber(row.amount),
+    maxAmountPerOccurrence:
+      row.maxAmountPerOccurrence === null ? null : decimalToNumber(row.maxAmountPerOccurrence),
   };
 }
 
@@ -76,6 +80,7 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     balanceBefore: decimalOrNull(row.balanceBefore),
     deltaSent: decimalOrNull(row.deltaSent),
     target: decimalOrNull(row.target),
+    strategyVersion: row.strategyVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

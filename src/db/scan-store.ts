@@ -14,6 +14,7 @@ import { claimOnMysql } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
+import { occurrenceBookkeeping } from './occurrence-bookkeeping.ts';
 import { decimalToNumber, toGrantMode, toStrategy } from './row-mappers.ts';
 
 /**
@@ -85,6 +86,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
   return {
     ...createLedgerWrites(database, rowsPerStatement),
+    ...occurrenceBookkeeping(db),
     async listEnabledStrategies(): Promise<Strategy[]> {
       const rows = await db.quotaStrategy.findMany({
         where: { enabled: true },
@@ -221,39 +223,6 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
 
     async releaseLease(strategyId, holder): Promise<void> {
       await db.strategyLease.deleteMany({ where: { strategyId, holder } });
-    },
-
-    async isOccurrenceDone(strategyId, occurrence): Promise<boolean> {
-      const row = await db.strategyOccurrence.findUnique({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-      });
-      return row?.status === 'done';
-    },
-
-    async markOccurrenceOpen(strategyId, occurrence): Promise<void> {
-      await db.strategyOccurrence.upsert({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'open' },
-        update: {},
-      });
-    },
-
-    async latestRecordedOccurrence(strategyId): Promise<string | null> {
-      // Occurrence keys are UTC ISO strings, so text order is time order.
-      const row = await db.strategyOccurrence.findFirst({
-        where: { strategyId },
-        orderBy: { occurrence: 'desc' },
-        select: { occurrence: true },
-      });
-      return row?.occurrence ?? null;
-    },
-
-    async markOccurrenceDone(strategyId, occurrence): Promise<void> {
-      await db.strategyOccurrence.upsert({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'done' },
-        update: { status: 'done' },
-      });
     },
 
     async countUnsettled(strategyId, occurrence): Promise<number> {

@@ -104,6 +104,10 @@ export function createStatsStore({ db, kind }: Database): StatsStore {
     },
 
     /** Ledger rows still needing attention, by status: one grouped query (status is indexed). */
+    async countHeldOccurrences(): Promise<number> {
+      return db.strategyOccurrence.count({ where: { status: 'held' } });
+    },
+
     async ledgerBacklog() {
       const backlog = { pending: 0, sending: 0, failed: 0, unknown: 0 };
       const statuses = Object.keys(backlog) as (keyof typeof backlog)[];

@@ -1,14 +1,23 @@
 // StrategyStore over quota_strategy. Translates unique-name violations to 409 and missing rows
 // to 404.
 import { AppError, notFound } from '../core/errors.ts';
+import type { AuditDraft } from '../core/model/audit.ts';
 import type { Strategy, StrategyFields } from '../core/model/strategy.ts';
 import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
-import { Prisma, type Database } from './client.ts';
+import { writeAudit } from './audit-store.ts';
+import { Prisma, type Database, type DbClient } from './client.ts';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
 import { toStrategy } from './row-mappers.ts';
 
 function toData(fields: StrategyFields) {
-  return { ...fields, amount: new Prisma.Decimal(fields.amount) };
+  return {
+    ...fields,
+    amount: new Prisma.Decimal(fields.amount),
+    maxAmountPerOccurrence:
+      fields.maxAmountPerOccurrence === null
+        ? null
+        : new Prisma.Decimal(fields.maxAmountPerOccurrence),
+  };
 }
 
 function duplicateName(name: string): AppError {
@@ -17,15 +26,40 @@ function duplicateName(name: string): AppError {
   ]);
 }
 
-export function createStrategyStore({ db }: Database): StrategyStore {
+/**
+ * Every change is one increment, whoever makes it (operator, enable/disable): a scan in flight
+ * compares versions at each page.
+ */
+const BUMP = { version: { increment: 1 } } as const;
+
+/** Runs a change and writes its audit row in the same transaction. */
+async function audited<T>(
+  { db }: Database,
+  change: (tx: DbClient) => Promise<T>,
+  audit: ((result: T) => AuditDraft) | undefined,
+): Promise<T> {
+  if (!audit) return change(db);
+  return db.$transaction(async (tx) => {
+    const result = await change(tx);
+    await writeAudit(tx, audit(result));
+    return result;
+  });
+}
+
+export function createStrategyStore(database: Database): StrategyStore {
+  const { db } = database;
   return {
-    async create(fields: StrategyFields, now: Date): Promise<Strategy> {
+    async create(fields: StrategyFields, now: Date, audit?: AuditDraft): Promise<Strategy> {
       try {
-        return toStrategy(
-          await db.quotaStrategy.create({
-            data: { ...toData(fields), createdAt: now, updatedAt: now },
-          }),
+        const row = await audited(
+          database,
+          (tx) =>
+            tx.quotaStrategy.create({
+              data: { ...toData(fields), createdAt: now, updatedAt: now },
+            }),
+          audit && ((created) => ({ ...audit, targetId: String(created.id) })),
         );
+        return toStrategy(row);
       } catch (error) {
         if (isUniqueViolation(error)) throw duplicateName(fields.name);
         throw error;
@@ -52,15 +86,14 @@ export function createStrategyStore({ db }: Database): StrategyStore {
       return { items: rows.map(toStrategy), total };
     },
 
-    async update(id: number, fields: StrategyFields): Promise<Strategy> {
+    async update(id: number, fields: StrategyFields, audit?: AuditDraft): Promise<Strategy> {
       try {
-        return toStrategy(
-          await db.quotaStrategy.update({
-            where: { id },
-            // A scan in flight compares versions at each page: every change is one increment.
-            data: { ...toData(fields), version: { increment: 1 } },
-          }),
+        const row = await audited(
+          database,
+          (tx) => tx.quotaStrategy.update({ where: { id }, data: { ...toData(fields), ...BUMP } }),
+          audit && (() => audit),
         );
+        return toStrategy(row);
       } catch (error) {
         if (isRecordNotFound(error)) throw notFound('strategy', id);
         if (isUniqueViolation(error)) throw duplicateName(fields.name);
@@ -68,27 +101,29 @@ export function createStrategyStore({ db }: Database): StrategyStore {
       }
     },
 
-    async setEnabled(id: number, enabled: boolean): Promise<Strategy> {
+    async setEnabled(id: number, enabled: boolean, audit?: AuditDraft): Promise<Strategy> {
       try {
-        return toStrategy(
-          await db.quotaStrategy.update({
-            where: { id },
-            data: { enabled, version: { increment: 1 } },
-          }),
+        const row = await audited(
+          database,
+          (tx) => tx.quotaStrategy.update({ where: { id }, data: { enabled, ...BUMP } }),
+          audit && (() => audit),
         );
+        return toStrategy(row);
       } catch (error) {
         if (isRecordNotFound(error)) throw notFound('strategy', id);
         throw error;
       }
     },
 
-    async delete(id: number): Promise<void> {
-      const [, , deleted] = await db.$transaction([
-        db.strategyLease.deleteMany({ where: { strategyId: id } }),
-        db.strategyOccurrence.deleteMany({ where: { strategyId: id } }),
-        db.quotaStrategy.deleteMany({ where: { id } }),
-      ]);
-      if (deleted.count === 0) throw notFound('strategy', id);
+    async delete(id: number, audit?: AuditDraft): Promise<void> {
+      await db.$transaction(async (tx) => {
+        await tx.strategyLease.deleteMany({ where: { strategyId: id } });
+        await tx.strategyOccurrence.deleteMany({ where: { strategyId: id } });
+        const deleted = await tx.quotaStrategy.deleteMany({ where: { id } });
+        // Thrown inside the transaction: nothing is deleted and no audit row is written.
+        if (deleted.count === 0) throw notFound('strategy', id);
+        if (audit) await writeAudit(tx, audit);
+      });
     },
   };
 }

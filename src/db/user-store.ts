@@ -1,8 +1,11 @@
 // UserStore over user_info. An upsert replaces the user's starred repositories as a whole, so
 // a user is always written with the same shape it is read with.
+import type { AuditDraft } from '../core/model/audit.ts';
 import type { User, UserUpsert } from '../core/model/user.ts';
 import type { UserStore } from '../core/ports/stores.ts';
+import { writeAudit } from './audit-store.ts';
 import { Prisma, type Database, type DbClient } from './client.ts';
+import { searchUsers, toUser } from './user-search.ts';
 
 async function upsertOne(tx: DbClient, user: UserUpsert): Promise<void> {
   const { id, githubStars, ...fields } = user;
@@ -74,10 +77,14 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-export function createUserStore({ db, kind }: Database): UserStore {
+export function createUserStore(database: Database): UserStore {
+  const { db, kind } = database;
   const store: UserStore = {
-    async upsert(user: UserUpsert): Promise<User> {
-      await db.$transaction((tx) => upsertOne(tx, user));
+    async upsert(user: UserUpsert, audit?: AuditDraft): Promise<User> {
+      await db.$transaction(async (tx) => {
+        await upsertOne(tx, user);
+        if (audit) await writeAudit(tx, audit);
+      });
       const stored = await store.get(user.id);
       if (!stored) throw new Error(`user ${user.id} vanished right after its upsert`);
       return stored;
@@ -89,7 +96,7 @@ export function createUserStore({ db, kind }: Database): UserStore {
      * (multi-row INSERT … ON CONFLICT DO UPDATE, one DELETE and one INSERT for the stars) instead
      * of three per user, so 10 000 users take a fraction of a second of database work.
      */
-    async upsertMany(users: UserUpsert[]): Promise<number> {
+    async upsertMany(users: UserUpsert[], audit?: AuditDraft): Promise<number> {
       const merged = mergeInOrder(users);
       await db.$transaction(
         async (tx) => {
@@ -135,6 +142,7 @@ export function createUserStore({ db, kind }: Database): UserStore {
             const values = rows.map((star) => Prisma.sql`(${star.userId}, ${star.repo})`);
             await tx.$executeRaw`INSERT INTO user_github_star (user_id, repo) VALUES ${Prisma.join(values)}`;
           }
+          if (audit) await writeAudit(tx, audit);
         },
         { timeout: 120_000 },
       );
@@ -146,10 +154,19 @@ export function createUserStore({ db, kind }: Database): UserStore {
         where: { id },
         include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
       });
-      if (!row) return null;
-      const { stars, createdAt: _c, updatedAt: _u, ...user } = row;
-      return { ...user, githubStars: stars.map((s) => s.repo) };
+      return row ? toUser(row) : null;
     },
+
+    async delete(id: string, audit?: AuditDraft): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        await tx.userGithubStar.deleteMany({ where: { userId: id } });
+        const { count } = await tx.userInfo.deleteMany({ where: { id } });
+        if (count > 0 && audit) await writeAudit(tx, audit);
+        return count > 0;
+      });
+    },
+
+    search: (filter) => searchUsers(database, filter),
   };
   return store;
 }

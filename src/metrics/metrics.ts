@@ -27,6 +27,8 @@ export interface MetricsOptions {
    * each of them and for no other (a disabled or deleted strategy must not look stalled).
    */
   enabledStrategies?: () => Promise<{ id: number; createdAt: Date }[]>;
+  /** Occurrences held by a budget cap right now, read from the database at scrape time. */
+  heldOccurrences?: () => Promise<number>;
   /** The clock runs are timed with (default: the system clock). */
   now?: () => Date;
   logger?: MetricsLogger;
@@ -79,6 +81,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: `${PREFIX}grants_total`,
     help: 'Grant delivery outcomes written to the ledger, by status (applied, failed, unknown)',
     labelNames: ['status'],
+    registers,
+  });
+  const grantedAmount = new Counter({
+    name: `${PREFIX}granted_amount_total`,
+    help: 'Quota amount applied at the gateway (grants that ended applied), by strategy',
+    labelNames: ['strategy_id'],
     registers,
   });
   const strategyRuns = new Counter({
@@ -156,6 +164,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
   }
 
+  const heldOccurrences = options.heldOccurrences;
+  if (heldOccurrences) {
+    new Gauge({
+      name: `${PREFIX}occurrences_held`,
+      help: 'Occurrences held by a budget cap (max_users_per_occurrence / max_amount_per_occurrence): nothing is granted for them until the cap is raised or the occurrence approved; read from the database at scrape time',
+      registers,
+      async collect() {
+        try {
+          this.set(await heldOccurrences());
+        } catch (error) {
+          this.reset();
+          options.logger?.warn('held occurrences unavailable for metrics', {
+            error: (error as Error).message,
+          });
+        }
+      },
+    });
+  }
+
   const scanOutcome = (summary: ScanSummary): ScanOutcome =>
     summary.failed > 0 ? 'with_failures' : 'ok';
   const scanObserver: ScanObserver = {
@@ -178,6 +205,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const outcome of outcomes)
         byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);
       for (const [status, count] of byStatus) grants.inc({ status }, count);
+      for (const { granted } of outcomes)
+        if (granted) grantedAmount.inc({ strategy_id: String(granted.strategyId) }, granted.amount);
     },
   };
 

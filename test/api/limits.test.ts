@@ -43,6 +43,7 @@ describe('request timeout', () => {
       name: 'slow',
       title: 'slow',
       type: 'single',
+      enabled: true,
       amount: 1,
       condition: 'belong-to("slow") and quota-le("m", 10)',
     });

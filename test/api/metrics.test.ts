@@ -63,6 +63,7 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
       name: unique('m'),
       title: 'metrics',
       type: 'single',
+      enabled: true,
       amount,
       condition: `belong-to("${org}")`,
     });

@@ -194,7 +194,8 @@ describe('the OpenAPI document covers the whole API', () => {
     expect(run.description).toMatch(/lease/);
     expect(run.description).not.toMatch(/name/);
     expect(run.details).toContain('strategy 42 is being scanned by another process; try again');
-    expect(run.codes).toEqual(['conflict', 'occurrence_done']);
+    expect(run.codes).toEqual(['conflict', 'strategy_disabled', 'occurrence_done']);
+    expect(run.description).toMatch(/strategy_disabled.*enable it first/);
     expect(run.description).toMatch(/occurrence_done.*already done/);
     const resolve = problemOf('POST /api/v1/strategies/{id}/executions/{execution_id}/resolve')(
       '409',
@@ -227,6 +228,7 @@ describe('the OpenAPI document covers the whole API', () => {
       name: 'leased-elsewhere',
       title: 't',
       type: 'single',
+      enabled: true,
       amount: 1,
       condition: 'is-vip(1)',
     });

@@ -42,6 +42,7 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
       name: unique('s'),
       title: 'test',
       type: 'single',
+      enabled: true,
       amount: 2,
       ...fields,
     });
@@ -96,13 +97,17 @@ describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
     expect(quotaOf(`${org}-u0`)).toBe(0);
   });
 
-  it('a disabled strategy grants nothing; enabling it resumes', async () => {
+  it('a disabled strategy grants nothing (a run is refused with 409 strategy_disabled, a preview answers); enabling it resumes', async () => {
     const org = unique('dis');
     const [id] = await usersInOrg(org, 1);
     const strategy = await createStrategy({ condition: `belong-to("${org}")`, enabled: false });
     await h.call('POST', '/api/v1/strategies/scan');
-    expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body.granted).toBe(0);
+    const refused = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+    expect(refused).toMatchObject({ status: 409, body: { code: 'strategy_disabled' } });
+    const preview = await h.call('POST', `/api/v1/strategies/${strategy.id}/preview`);
+    expect(preview).toMatchObject({ status: 200, body: { would_grant: 1 } });
     expect(quotaOf(id!)).toBe(0);
+    expect(await ledger(strategy.id)).toHaveLength(0);
     await h.call('POST', `/api/v1/strategies/${strategy.id}/enable`);
     await h.call('POST', '/api/v1/strategies/scan');
     expect(quotaOf(id!)).toBe(2);
@@ -444,6 +449,7 @@ describe.each(DATABASE_KINDS)('runs of a periodic occurrence already done, on %s
       name: unique('done'),
       title: 't',
       type: 'periodic',
+      enabled: true,
       periodic_expr: '0 8 * * *',
       timezone: 'UTC',
       condition: `belong-to("${org}")`,

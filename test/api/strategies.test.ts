@@ -54,7 +54,7 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
     });
   });
 
-  it('creates a strategy with defaults and returns it with 201', async () => {
+  it('creates a strategy with defaults (disabled: going live is deliberate) and returns it with 201', async () => {
     const input = validStrategy();
     const created = await h.call('POST', '/api/v1/strategies', input);
     expect(created.status).toBe(201);
@@ -67,13 +67,18 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
       periodic_expr: null,
       timezone: 'UTC',
       condition: input.condition,
-      enabled: true,
+      enabled: false,
       max_exec_per_user: 0,
     });
     expect(created.body.id).toBeTypeOf('number');
     const fetched = await h.call('GET', `/api/v1/strategies/${created.body.id}`);
     expect(fetched).toMatchObject({ status: 200, body: created.body });
     expect(created.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('creates it enabled only when the body says enabled: true', async () => {
+    const created = await h.call('POST', '/api/v1/strategies', validStrategy({ enabled: true }));
+    expect(created).toMatchObject({ status: 201, body: { enabled: true } });
   });
 
   it('keeps enabled: false on create', async () => {
@@ -255,9 +260,10 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
         periodic_expr: '*/5 * * * *',
       }),
     );
+    // PUT replaces the whole strategy: without `enabled` it takes the default, disabled.
     expect(replaced).toMatchObject({
       status: 200,
-      body: { title: 'Replaced', type: 'periodic', periodic_expr: '*/5 * * * *', enabled: true },
+      body: { title: 'Replaced', type: 'periodic', periodic_expr: '*/5 * * * *', enabled: false },
     });
     expect((await h.call('POST', `/api/v1/strategies/${created.id}/disable`)).body.enabled).toBe(
       false,
@@ -281,7 +287,7 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
       await h.call(
         'POST',
         '/api/v1/strategies',
-        validStrategy({ condition: 'match-user("del-user")' }),
+        validStrategy({ condition: 'match-user("del-user")', enabled: true }),
       )
     ).body;
     expect((await h.call('POST', `/api/v1/strategies/${created.id}/run`)).body.granted).toBe(1);

@@ -25,6 +25,7 @@ async function setup(h: Harness, users: number) {
     name: unique('s'),
     title: 't',
     type: 'single',
+    enabled: true,
     amount: 2,
     condition: `belong-to("${org}")`,
   });

@@ -112,6 +112,25 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
   });
 
+  it('explain says why a user would or would not get a strategy, as text or JSON, and writes nothing', async () => {
+    // is-vip(2): demo-user-03 has vip 2 (would_grant), demo-user-02 has vip 1 (condition_false).
+    const [yes, no] = await Promise.all([
+      runCli(['explain', 'vip-reward', 'demo-user-03'], { env }),
+      runCli(['explain', 'vip-reward', 'demo-user-02', '--json'], { env }),
+    ]);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/^verdict +would_grant \(amount 10\)$/m);
+    expect(yes.stdout).toMatch(/^ +true +is-vip\(2\) +\[vip=2\]$/m);
+    expect(no.code).toBe(0);
+    expect(JSON.parse(no.stdout)).toMatchObject({
+      verdict: 'condition_false',
+      occurrence: 'once',
+      condition: { text: 'is-vip(2)', result: false, observed: { vip: 1 } },
+      ledger: null,
+    });
+    expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
+  });
+
   let dryRun: {
     would_grant: number;
     total_amount: number;

@@ -37,6 +37,8 @@ function fields(name: string, overrides: Partial<StrategyFields> = {}): Strategy
     maxCatchUp: 10,
     startAt: null,
     endAt: null,
+    maxUsersPerOccurrence: null,
+    maxAmountPerOccurrence: null,
     ...overrides,
   };
 }

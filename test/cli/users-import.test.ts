@@ -76,6 +76,11 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 3 users from users.csv in 1 batch');
+    // One audit row for the whole import, as the CLI.
+    const audit = await f.database.db.auditEvent.findMany({ where: { action: 'users.import' } });
+    expect(audit.map((e) => [e.actor, JSON.parse(e.changes ?? '{}')])).toEqual([
+      ['cli', { file: 'users.csv', users: 3, batches: 1 }],
+    ]);
 
     const users = createUserStore(f.database);
     expect(await users.get('csv-1')).toMatchObject({

@@ -28,6 +28,8 @@ const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
   startAt: null,
   endAt: null,
   version: 1,
+  maxUsersPerOccurrence: null,
+  maxAmountPerOccurrence: null,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:00Z'),
   ...overrides,

@@ -85,6 +85,7 @@ describe.each(['postgresql', 'mysql'] as const)(
         name: 'replicas-once',
         title: 'once',
         type: 'single',
+        enabled: true,
         amount: 1,
         condition: 'belong-to("replicas")',
       });
@@ -92,6 +93,7 @@ describe.each(['postgresql', 'mysql'] as const)(
         name: 'replicas-10s',
         title: 'every 10 s',
         type: 'periodic',
+        enabled: true,
         periodic_expr: '*/10 * * * * *',
         amount: 0.5,
         condition: 'belong-to("replicas") and is-vip(1)',

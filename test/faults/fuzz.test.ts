@@ -213,6 +213,7 @@ describe('API fuzz', () => {
       ...strategyBase,
       name: 'fuzz-target',
       type: 'periodic',
+      enabled: true,
       periodic_expr: '0 8 * * *',
     });
     existingId = created.body.id;

@@ -40,6 +40,7 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
         name: 'outage',
         title: 'o',
         type: 'single',
+        enabled: true,
         amount: 2,
         condition: 'belong-to("outage")',
       })
@@ -87,6 +88,7 @@ describe.each(DATABASE_KINDS)('gateway outage on %s', (kind) => {
           name: 'breaker',
           title: 'b',
           type: 'single',
+          enabled: true,
           amount: 1,
           condition: 'belong-to("breaker")',
         })

@@ -94,6 +94,7 @@ describe('SQLite locked by another writer', { timeout: 120_000 }, () => {
         name: `busy-other-${round}`,
         title: 'matches nobody',
         type: 'single',
+        enabled: true,
         amount: 1,
         condition: 'belong-to("nobody")',
       }),

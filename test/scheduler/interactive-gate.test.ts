@@ -71,6 +71,7 @@ describe('the API marks interactive requests', () => {
       name: 'gate',
       title: 'g',
       type: 'single',
+      enabled: true,
       amount: 1,
       condition: 'false()',
     });

@@ -1,6 +1,7 @@
 // Builds the real application in-process for API tests: a real database of the given kind, a
 // real mock gateway on a free port, the real gateway client and scanner, and a clock the test
 // moves by hand. Requests go through app.request (no socket needed for the API itself).
+import { createHash } from 'node:crypto';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import type { ApiApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/load-config.ts';
@@ -14,6 +15,10 @@ import type { InteractiveGate } from '../../src/scheduler/interactive-gate.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** Named tokens the harness configures (admin_tokens): a viewer and a second admin. */
+export const VIEWER_TOKEN = 'test-viewer-token-0123456789';
+export const OPS_TOKEN = 'test-ops-token-0123456789';
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 export const GATEWAY_KEY = 'test-gateway-key';
 
 /** Collects log lines so tests can assert on them (and keep test output quiet). */
@@ -72,6 +77,8 @@ export interface HarnessOptions {
   database?: TestDatabase;
   /** How the gateway keeps balances (AIGATEWAY_BALANCE); the mock is started speaking the same. */
   balance?: BalanceProtocol;
+  /** scan.max_users_per_occurrence (default unset). */
+  maxUsersPerOccurrence?: number;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -86,6 +93,10 @@ function harnessConfig(
     host: '127.0.0.1',
     port: 0,
     adminToken: ADMIN_TOKEN,
+    adminTokens: [
+      { name: 'viewer-bot', role: 'viewer', tokenSha256: sha256(VIEWER_TOKEN) },
+      { name: 'ops-alice', role: 'admin', tokenSha256: sha256(OPS_TOKEN) },
+    ],
     metricsToken: options.metricsToken,
     timezone: options.timeZone ?? 'UTC',
     scanCron: '* * * * *',
@@ -110,6 +121,7 @@ function harnessConfig(
       pageSize: options.pageSize ?? 50,
       leaseMs: 60_000,
       ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
+      maxUsersPerOccurrence: options.maxUsersPerOccurrence,
     },
     api: {
       bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,

@@ -53,6 +53,7 @@ export async function seedUsersAndStrategy(
       name,
       title: name,
       type: 'single',
+      enabled: true,
       amount: 1,
       condition: `belong-to("${name}")`,
     }),

@@ -12,7 +12,10 @@ import { problemResponse } from '../problem.ts';
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
-**Authentication.** Everything under \`/api/v1\` requires \`Authorization: Bearer <ADMIN_TOKEN>\`.
+**Authentication.** Everything under \`/api/v1\` requires \`Authorization: Bearer <token>\`:
+\`ADMIN_TOKEN\`, or a named token of \`admin_tokens\` / \`ADMIN_TOKENS\`. Tokens with the \`viewer\` role
+may read (GET), preview, explain and validate; anything else answers 403 \`forbidden\`. Every
+change is recorded in the audit trail (\`GET /api/v1/audit\`) under the token's name.
 \`/healthz\`, \`/readyz\`, \`/metrics\` (unless \`METRICS_TOKEN\` is set), \`/docs\` and
 \`/openapi.json\` need no token.
 
@@ -41,6 +44,11 @@ const TAGS = [
     name: 'statistics',
     description: 'How much was given away: totals per period and status, schedules, user histories',
   },
+  {
+    name: 'grants',
+    description: 'The whole grant ledger across strategies, paged or exported as CSV',
+  },
+  { name: 'audit', description: 'Who changed what, when, through which request' },
   { name: 'health', description: 'Liveness and readiness probes' },
   { name: 'operations', description: 'Prometheus metrics' },
 ];
@@ -143,7 +151,8 @@ function loadAsset(name: string): LoadedAsset | undefined {
 
 const acceptsGzip = (header: string | undefined) => /\bgzip\b/i.test(header ?? '');
 
-export function registerDocsRoutes(app: ApiApp): void {
+/** `bodyLimitBytes`: the configured limit, which the 413 example quotes. */
+export function registerDocsRoutes(app: ApiApp, bodyLimitBytes: number): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -161,6 +170,7 @@ export function registerDocsRoutes(app: ApiApp): void {
         security: [{ bearerAuth: [] }],
         tags: TAGS,
       }),
+      bodyLimitBytes,
     );
     return c.json(document);
   });

@@ -14,6 +14,7 @@ import {
   strategyNotFoundResponse,
   UserIdParamSchema,
   userNotFoundResponse,
+  HeldSchema,
 } from '../schemas.ts';
 import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../serialize.ts';
 
@@ -104,6 +105,10 @@ const StrategyStatsSchema = StatsSchema.extend({
   recent_occurrences: z
     .array(OccurrenceStatsSchema)
     .openapi({ description: 'The latest occurrences in the ledger, newest first' }),
+  held: z.array(HeldSchema).openapi({
+    description:
+      'Occurrences held by a budget cap (nothing granted until the cap is raised or the occurrence approved), newest first, with what each needs now',
+  }),
 }).openapi('StrategyStats');
 
 const StrategyStatsQuerySchema = z.strictObject({

@@ -1,6 +1,7 @@
 // /api/v1/strategies — strategy CRUD, runs, previews and the ledger of each strategy.
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ApiDeps } from '../deps.ts';
+import { body, json, readOptionalBody } from '../route-helpers.ts';
+import { actingApp, type ApiDeps } from '../deps.ts';
 import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import { newRouter } from '../router.ts';
 import {
@@ -10,7 +11,6 @@ import {
   ExecutionSchema,
   IdParamSchema,
   listOf,
-  PreviewSchema,
   problemResponses,
   ResolveBodySchema,
   resolveConflictResponse,
@@ -27,21 +27,8 @@ import {
   strategyInputFromBody,
   strategyPatchFromBody,
 } from '../schemas.ts';
-import {
-  ledgerEntryJson,
-  previewJson,
-  runResultJson,
-  scanSummaryJson,
-  strategyJson,
-} from '../serialize.ts';
+import { ledgerEntryJson, runResultJson, scanSummaryJson, strategyJson } from '../serialize.ts';
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  content: { 'application/json': { schema } },
-  description,
-});
-const body = <T extends z.ZodTypeAny>(schema: T, required = true) => ({
-  body: { content: { 'application/json': { schema } }, required },
-});
 const tags = ['strategies'];
 
 const routes = {
@@ -175,20 +162,6 @@ const routes = {
       ...runConflictResponse,
     },
   }),
-  preview: createRoute({
-    method: 'post',
-    path: '/{id}/preview',
-    operationId: 'previewStrategy',
-    middleware: [emptyBodyIsNoBody],
-    tags,
-    summary: 'Dry run: who would be granted now (no side effects)',
-    request: { params: IdParamSchema, ...body(RunBodySchema, false) },
-    responses: {
-      200: json(PreviewSchema, 'The preview'),
-      ...problemResponses,
-      ...strategyNotFoundResponse,
-    },
-  }),
   executions: createRoute({
     method: 'get',
     path: '/{id}/executions',
@@ -218,58 +191,72 @@ const routes = {
   }),
 };
 
-export function registerStrategyRoutes({ app }: ApiDeps) {
+export function registerStrategyRoutes(deps: ApiDeps) {
   const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
   return newRouter()
     .openapi(routes.create, async (c) => {
-      const strategy = await app.createStrategy(strategyInputFromBody(c.req.valid('json')));
+      const strategy = await actingApp(deps, c).createStrategy(
+        strategyInputFromBody(c.req.valid('json')),
+      );
       return c.json(strategyJson(strategy), 201);
     })
     .openapi(routes.list, async (c) => {
-      const page = await app.listStrategies(c.req.valid('query'));
+      const page = await actingApp(deps, c).listStrategies(c.req.valid('query'));
       return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
     })
-    .openapi(routes.scan, async (c) => c.json(scanSummaryJson(await app.scanNow()), 200))
+    .openapi(routes.scan, async (c) =>
+      c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200),
+    )
     .openapi(routes.get, async (c) =>
-      c.json(strategyJson(await app.getStrategy(c.req.valid('param').id)), 200),
+      c.json(strategyJson(await actingApp(deps, c).getStrategy(c.req.valid('param').id)), 200),
     )
     .openapi(routes.put, async (c) => {
       const input = strategyInputFromBody(c.req.valid('json'));
-      return c.json(strategyJson(await app.replaceStrategy(c.req.valid('param').id, input)), 200);
+      return c.json(
+        strategyJson(await actingApp(deps, c).replaceStrategy(c.req.valid('param').id, input)),
+        200,
+      );
     })
     .openapi(routes.patch, async (c) => {
       const patch = strategyPatchFromBody(c.req.valid('json'));
-      return c.json(strategyJson(await app.patchStrategy(c.req.valid('param').id, patch)), 200);
+      return c.json(
+        strategyJson(await actingApp(deps, c).patchStrategy(c.req.valid('param').id, patch)),
+        200,
+      );
     })
     .openapi(routes.delete, async (c) => {
-      await app.deleteStrategy(c.req.valid('param').id);
+      await actingApp(deps, c).deleteStrategy(c.req.valid('param').id);
       return c.body(null, 204);
     })
     .openapi(routes.enable, async (c) =>
-      c.json(strategyJson(await app.setStrategyEnabled(c.req.valid('param').id, true)), 200),
+      c.json(
+        strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, true)),
+        200,
+      ),
     )
     .openapi(routes.disable, async (c) =>
-      c.json(strategyJson(await app.setStrategyEnabled(c.req.valid('param').id, false)), 200),
+      c.json(
+        strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, false)),
+        200,
+      ),
     )
     .openapi(routes.run, async (c) => {
-      const strategy = await app.getStrategy(c.req.valid('param').id);
+      const strategy = await actingApp(deps, c).getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(runResultJson(await app.runStrategyNow(strategy, requested)), 200);
-    })
-    .openapi(routes.preview, async (c) => {
-      const strategy = await app.getStrategy(c.req.valid('param').id);
-      const requested = optionalDate((await readOptionalBody(c)).occurrence);
-      return c.json(previewJson(await app.previewStrategy(strategy, requested)), 200);
+      return c.json(
+        runResultJson(await actingApp(deps, c).runStrategyNow(strategy, requested)),
+        200,
+      );
     })
     .openapi(routes.resolve, async (c) => {
       const { id, execution_id: executionId } = c.req.valid('param');
       const { resolution } = c.req.valid('json');
-      const entry = await app.resolveLedgerEntry(id, executionId, resolution);
+      const entry = await actingApp(deps, c).resolveLedgerEntry(id, executionId, resolution);
       return c.json(ledgerEntryJson(entry), 200);
     })
     .openapi(routes.executions, async (c) => {
       const { user_id: userId, status, limit, offset } = c.req.valid('query');
-      const page = await app.strategyLedger(c.req.valid('param').id, {
+      const page = await actingApp(deps, c).strategyLedger(c.req.valid('param').id, {
         userId,
         status,
         limit,
@@ -277,15 +264,4 @@ export function registerStrategyRoutes({ app }: ApiDeps) {
       });
       return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
     });
-}
-
-/** The run/preview body is optional; when present it has already been validated. */
-async function readOptionalBody(c: {
-  req: { valid(target: 'json'): unknown };
-}): Promise<{ occurrence?: string }> {
-  try {
-    return (c.req.valid('json') as { occurrence?: string } | undefined) ?? {};
-  } catch {
-    return {};
-  }
 }

@@ -1,7 +1,7 @@
 // /api/v1/users — how operators feed user_info. Users are written with the shape they are read with.
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
-import type { ApiDeps } from '../deps.ts';
+import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
 import {
   problemResponses,
@@ -15,9 +15,79 @@ import {
   UserWithGrantsSchema,
 } from '../schemas.ts';
 import { ledgerEntryJson, userJson } from '../serialize.ts';
+import { cursorLimit, cursorPageOf, encodeCursor, textCursor } from '../schemas/cursor.ts';
 
-export function registerUserRoutes({ app }: ApiDeps) {
+const UserSearchQuerySchema = z.strictObject({
+  q: z.string().min(1).max(200).optional().openapi({
+    description: 'Case-insensitive substring (Unicode) of the id, name, email or GitHub username',
+    example: 'alice',
+  }),
+  org: z.string().min(1).max(200).optional().openapi({
+    description: 'Only users of this organisation (exact)',
+    example: 'acme',
+  }),
+  vip_gte: z.coerce.number().int().min(0).optional().openapi({
+    description: 'Only users with a VIP level at least this',
+    example: 1,
+  }),
+  cursor: textCursor,
+  limit: cursorLimit,
+});
+
+export function registerUserRoutes(deps: ApiDeps) {
   return newRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        operationId: 'listUsers',
+        tags: ['users'],
+        summary: 'List and search users, by id',
+        request: { query: UserSearchQuerySchema },
+        responses: {
+          200: {
+            content: {
+              'application/json': { schema: cursorPageOf(UserSchema, 'Users, by id') },
+            },
+            description: 'A page of users',
+          },
+          ...problemResponses,
+        },
+      }),
+      async (c) => {
+        const q = c.req.valid('query');
+        const page = await actingApp(deps, c).searchUsers({
+          q: q.q,
+          org: q.org,
+          vipGte: q.vip_gte,
+          afterId: q.cursor,
+          limit: q.limit,
+        });
+        return c.json(
+          { items: page.items.map(userJson), next_cursor: encodeCursor(page.next) },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/{id}',
+        operationId: 'deleteUser',
+        tags: ['users'],
+        summary: 'Delete a user (their ledger rows stay)',
+        request: { params: UserIdParamSchema },
+        responses: {
+          204: { description: 'Deleted' },
+          ...problemResponses,
+          ...userNotFoundResponse,
+        },
+      }),
+      async (c) => {
+        await actingApp(deps, c).deleteUser(c.req.valid('param').id);
+        return c.body(null, 204);
+      },
+    )
     .openapi(
       createRoute({
         method: 'post',
@@ -37,7 +107,7 @@ export function registerUserRoutes({ app }: ApiDeps) {
         },
       }),
       async (c) => {
-        const upserted = await app.upsertUsers(
+        const upserted = await actingApp(deps, c).upsertUsers(
           c.req.valid('json').map(({ id, ...fields }) => userUpsertFromInput(id, fields)),
         );
         return c.json({ upserted }, 200);
@@ -70,7 +140,10 @@ export function registerUserRoutes({ app }: ApiDeps) {
             { field: 'id', message: `expected "${id}"` },
           ]);
         }
-        return c.json(userJson(await app.upsertUser(userUpsertFromInput(id, fields))), 200);
+        return c.json(
+          userJson(await actingApp(deps, c).upsertUser(userUpsertFromInput(id, fields))),
+          200,
+        );
       },
     )
     .openapi(
@@ -92,7 +165,7 @@ export function registerUserRoutes({ app }: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { user, grants } = await app.getUser(id, USER_GRANTS_SHOWN);
+        const { user, grants } = await actingApp(deps, c).getUser(id, USER_GRANTS_SHOWN);
         return c.json(
           {
             ...userJson(user),

@@ -131,11 +131,16 @@ export const runConflictResponse = {
   409: routeProblem(
     "Nothing was run. `conflict`: another process (a scan here, or another replica) holds the strategy's lease; try again when it is done. " +
       '`occurrence_done`: the occurrence (the one due now, or the one requested) is already done — a done occurrence is never scanned for users ' +
-      'again, since ledger retention may have removed the rows that prevent a second grant — and the strategy has no pending or failed grants to settle.',
+      'again, since ledger retention may have removed the rows that prevent a second grant — and the strategy has no pending or failed grants to settle. ' +
+      '`strategy_disabled`: the strategy is disabled; enable it first (a preview is always allowed).',
     {
       lease_held: {
         code: 'conflict',
         detail: 'strategy 42 is being scanned by another process; try again',
+      },
+      strategy_disabled: {
+        code: 'strategy_disabled',
+        detail: 'strategy 42 is disabled: enable it to run it (a preview is always allowed)',
       },
       occurrence_done: {
         code: 'occurrence_done',

@@ -6,15 +6,36 @@ import { IdParamSchema, PaginationShape, pathId } from './common.ts';
 
 export const ExecutionSchema = z
   .object({
-    id: z.number().int(),
-    strategy_id: z.number().int(),
-    user_id: z.string(),
-    occurrence: z.string(),
-    amount: z.number(),
-    status: z.enum(LEDGER_STATUSES),
-    attempts: z.number().int(),
-    last_error: z.string().nullable(),
-    catch_up: z.boolean(),
+    id: z.number().int().openapi({ description: 'Ledger row id (never reused)', example: 42 }),
+    strategy_id: z.number().int().openapi({
+      description: 'The strategy that granted it (the strategy may since have been deleted)',
+      example: 1,
+    }),
+    user_id: z.string().openapi({ description: 'The user granted', example: 'user001' }),
+    occurrence: z.string().openapi({
+      description: '`once` for single strategies, else the cron fire time (UTC ISO 8601)',
+      example: '2026-01-16T00:00:00.000Z',
+    }),
+    amount: z.number().openapi({ description: 'Quota granted', example: 50 }),
+    status: z.enum(LEDGER_STATUSES).openapi({
+      description:
+        '`pending`: claimed, not yet sent; `applied`: the gateway took it; `failed`: retried by later scans; `unknown`: the outcome could not be known — an operator resolves it',
+      example: 'applied',
+    }),
+    attempts: z.number().int().openapi({ description: 'Gateway calls made so far', example: 1 }),
+    last_error: z.string().nullable().openapi({
+      description: 'The last gateway error (null once applied)',
+      example: null,
+    }),
+    catch_up: z.boolean().openapi({
+      description: 'Granted late, by catch-up after missed runs',
+      example: false,
+    }),
+    strategy_version: z.number().int().nullable().openapi({
+      description:
+        "The strategy's version when the row was claimed (null for rows older than versions)",
+      example: 3,
+    }),
     mode: z
       .enum(GRANT_MODES)
       .openapi({ description: "The strategy's grant mode when the grant was claimed" }),
@@ -29,8 +50,14 @@ export const ExecutionSchema = z
     target: z.number().nullable().openapi({
       description: 'The target balance of a top_up or reset grant; null for add',
     }),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: z.string().openapi({
+      description: 'When the row was claimed (UTC ISO 8601)',
+      example: '2026-01-16T00:00:01.250Z',
+    }),
+    updated_at: z.string().openapi({
+      description: 'When its status last changed',
+      example: '2026-01-16T00:00:01.400Z',
+    }),
   })
   .openapi('Execution');
 

@@ -4,6 +4,7 @@ import { GRANT_MODES } from '../../core/grant-mode.ts';
 import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
+import { HeldSchema } from './preview.ts';
 
 /**
  * Amount: 0 or at least 0.01, a whole number of cents (decided on its decimal form, not with a
@@ -59,6 +60,23 @@ const StrategyFieldsShape = {
   max_catch_up: z.number().int().min(1).max(1000).optional(),
   start_at: isoDateTime.nullable().optional(),
   end_at: isoDateTime.nullable().optional(),
+  max_users_per_occurrence: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .nullable()
+    .optional()
+    .openapi({
+      description:
+        'Budget cap: an occurrence that would grant more users than this in total (already granted included) is held — nothing granted — until the cap is raised or the occurrence approved. Unset: the configured default (scan.max_users_per_occurrence), if any',
+      example: 1000,
+    }),
+  max_amount_per_occurrence: Amount.nullable().optional().openapi({
+    description:
+      'Budget cap: an occurrence that would grant more than this amount in total (already granted included) is held until the cap is raised or the occurrence approved. Unset: no amount cap',
+    example: 5000,
+  }),
 };
 
 export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
@@ -87,6 +105,10 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
   if (body.max_catch_up !== undefined) patch.maxCatchUp = body.max_catch_up;
   if ('start_at' in body) patch.startAt = date(body.start_at);
   if ('end_at' in body) patch.endAt = date(body.end_at);
+  if ('max_users_per_occurrence' in body)
+    patch.maxUsersPerOccurrence = body.max_users_per_occurrence ?? null;
+  if ('max_amount_per_occurrence' in body)
+    patch.maxAmountPerOccurrence = body.max_amount_per_occurrence ?? null;
   return patch;
 }
 
@@ -119,6 +141,17 @@ export const StrategySchema = z
     max_catch_up: z.number().int(),
     start_at: z.string().nullable(),
     end_at: z.string().nullable(),
+    version: z.number().int().openapi({
+      description:
+        '1 on create, +1 on every change (enable and disable included); each ledger row records the version that granted it',
+      example: 1,
+    }),
+    max_users_per_occurrence: z.number().int().nullable().openapi({
+      description: 'Budget cap on users per occurrence (null: the configured default, if any)',
+    }),
+    max_amount_per_occurrence: z.number().nullable().openapi({
+      description: 'Budget cap on the amount per occurrence (null: none)',
+    }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -146,42 +179,8 @@ export const RunBodySchema = z
   .openapi('RunRequest');
 export const RunResultSchema = ScanSummarySchema.extend({
   occurrence: z.string().nullable(),
+  held: HeldSchema.nullable().openapi({
+    description:
+      'Non-null when the occurrence is held by a budget cap: nothing was granted (raise the cap, or approve the occurrence)',
+  }),
 }).openapi('RunResult');
-
-export const PreviewSchema = z
-  .object({
-    occurrence: z.string().nullable(),
-    occurrence_done: z.boolean().openapi({
-      description:
-        'The occurrence is already done: a run would answer 409 occurrence_done and grant nobody',
-    }),
-    matched: z.number().int(),
-    would_grant: z.number().int(),
-    total_amount: z.number().openapi({
-      description:
-        'add: amount × would_grant. top_up and reset: the sum of the balance changes read live from the gateway now (amounts_from: live_balance)',
-    }),
-    sample_user_ids: z.array(z.string()),
-    amounts_from: z.enum(['strategy_amount', 'live_balance']).openapi({
-      description:
-        "live_balance: total_amount and sample_changes come from each matched user's balance read from the gateway for this preview (top_up, reset); a run reads it again just before sending",
-    }),
-    sample_changes: z
-      .array(
-        z.object({
-          user_id: z.string(),
-          balance: z.number().nullable(),
-          change: z.number().openapi({
-            description:
-              'What a grant would change now: the top-up delta (0 at or above the target), or target − balance for a reset',
-          }),
-        }),
-      )
-      .nullable()
-      .openapi({ description: 'With live balances: the first matched users; null for add' }),
-    balance_unread: z.number().int().openapi({
-      description:
-        'With live balances: matched users whose balance could not be read (not in total_amount)',
-    }),
-  })
-  .openapi('Preview');

@@ -48,16 +48,33 @@ export function userUpsertFromInput(
 
 export const UserSchema = z
   .object({
-    id: z.string(),
-    name: z.string().nullable(),
-    github_username: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    vip: z.number().int(),
-    org: z.string().nullable(),
-    github_stars: z.array(z.string()),
-    register_time: z.string().nullable(),
-    access_time: z.string().nullable(),
+    id: z
+      .string()
+      .openapi({ description: 'The user id (as the gateway knows it)', example: 'user001' }),
+    name: z.string().nullable().openapi({ description: 'Display name', example: 'Ann' }),
+    github_username: z
+      .string()
+      .nullable()
+      .openapi({ description: 'GitHub login', example: 'ann-dev' }),
+    email: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Email address', example: 'ann@example.org' }),
+    phone: z.string().nullable().openapi({ description: 'Phone number', example: null }),
+    vip: z.number().int().openapi({ description: 'VIP level (0 = none)', example: 1 }),
+    org: z.string().nullable().openapi({ description: 'Organisation', example: 'acme' }),
+    github_stars: z.array(z.string()).openapi({
+      description: 'Repositories the user starred (owner/name)',
+      example: ['zgsm-ai/zgsm'],
+    }),
+    register_time: z.string().nullable().openapi({
+      description: 'When the user registered (ISO 8601)',
+      example: '2025-06-01T00:00:00.000Z',
+    }),
+    access_time: z.string().nullable().openapi({
+      description: 'When the user was last active (ISO 8601)',
+      example: '2026-01-14T09:30:00.000Z',
+    }),
   })
   .openapi('User');
 

@@ -37,6 +37,8 @@ export interface LedgerEntry {
   deltaSent: number | null;
   /** The target balance of a top_up or reset grant (its `amount`); null for add. */
   target: number | null;
+  /** The strategy's version when the row was claimed (null for rows older than versions). */
+  strategyVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,6 +62,7 @@ export type NewLedgerEntry = Pick<
   idempotencyKey: string;
   /** Absent: add (the behaviour before modes existed). */
   mode?: GrantMode;
+  strategyVersion?: number;
 };
 
 /** What one delivery attempt decided for a row. */
@@ -73,6 +76,8 @@ export interface DeliveryOutcome {
   balanceBefore?: number | null;
   /** Recorded once something was sent, or a top-up decided to send nothing (0). */
   deltaSent?: number | null;
+  /** On `applied`: what was given, for the granted-amount metric. */
+  granted?: { strategyId: number; amount: number };
 }
 
 /** The identity of a ledger row: enough to decide whether retention may delete it. */

@@ -13,6 +13,17 @@ export interface StrategyRunResult extends RunCounts {
   occurrence: string | null;
   /** False when another process holds the strategy's lease; nothing was done. */
   leased: boolean;
+  /** The occurrence a budget cap held (nothing granted for it), if any. */
+  held?: HeldOccurrence | null;
+}
+
+/** An occurrence held by a budget cap: what it needs in total and the caps it exceeds. */
+export interface HeldOccurrence {
+  occurrence: string;
+  neededUsers: number;
+  neededAmount: number;
+  maxUsers: number | null;
+  maxAmount: number | null;
 }
 
 export interface ScanSummary extends RunCounts {
@@ -22,6 +33,8 @@ export interface ScanSummary extends RunCounts {
 
 export interface RunNowResult extends ScanSummary {
   occurrence: string | null;
+  /** Non-null when the occurrence is held by a budget cap: nothing was granted. */
+  held: HeldOccurrence | null;
 }
 
 export interface PreviewResult {
@@ -31,10 +44,20 @@ export interface PreviewResult {
    * nobody would be granted, whoever matches now.
    */
   occurrenceDone: boolean;
+  /** Condition TRUE now, granted already or not (already granted + capped + eligible). */
   matched: number;
+  /** Users with a ledger row for the occurrence (any status). */
+  alreadyGranted: number;
+  /** Left out by max_exec_per_user. */
+  capped: number;
+  /** While the occurrence is held by a budget cap: every user it would grant (else 0). */
+  heldByBudget: number;
+  /** Whom a run would grant now (0 while held). */
   wouldGrant: number;
   /** strategy_amount: amount × would_grant; live_balance: the sum of the changes read now. */
   totalAmount: number;
+  /** Non-null when a budget cap holds (or would hold) the occurrence. */
+  held: HeldOccurrence | null;
   sampleUserIds: string[];
   /** top_up and reset depend on each user's balance, read live from the gateway for the preview. */
   amountsFrom: 'strategy_amount' | 'live_balance';

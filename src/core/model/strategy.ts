@@ -27,6 +27,10 @@ export interface Strategy {
   endAt: Date | null;
   /** 1 on create, +1 on every change (enable and disable included); ledger rows record it. */
   version: number;
+  /** Budget: an occurrence that would grant more users than this (in total) is held. */
+  maxUsersPerOccurrence: number | null;
+  /** Budget: an occurrence that would grant more than this amount (in total) is held. */
+  maxAmountPerOccurrence: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,12 +57,16 @@ export function withDefaults(input: StrategyInput, defaultTimeZone: string): Str
     periodicExpr: input.periodicExpr ?? null,
     timezone: input.timezone ?? defaultTimeZone,
     condition: input.condition,
-    enabled: input.enabled ?? true,
+    // Going live is deliberate: a new strategy grants nothing until the operator enables it
+    // (after a preview), unless the request says `enabled: true` on purpose.
+    enabled: input.enabled ?? false,
     maxExecPerUser: input.maxExecPerUser ?? 0,
     missedRuns: input.missedRuns ?? 'skip',
     maxCatchUp: input.maxCatchUp ?? 10,
     startAt: input.startAt ?? null,
     endAt: input.endAt ?? null,
+    maxUsersPerOccurrence: input.maxUsersPerOccurrence ?? null,
+    maxAmountPerOccurrence: input.maxAmountPerOccurrence ?? null,
   };
 }
 
@@ -87,5 +95,11 @@ export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFie
     maxCatchUp: patch.maxCatchUp ?? current.maxCatchUp,
     startAt: has('startAt') ? (patch.startAt ?? null) : current.startAt,
     endAt: has('endAt') ? (patch.endAt ?? null) : current.endAt,
+    maxUsersPerOccurrence: has('maxUsersPerOccurrence')
+      ? (patch.maxUsersPerOccurrence ?? null)
+      : current.maxUsersPerOccurrence,
+    maxAmountPerOccurrence: has('maxAmountPerOccurrence')
+      ? (patch.maxAmountPerOccurrence ?? null)
+      : current.maxAmountPerOccurrence,
   };
 }

@@ -4,6 +4,7 @@ import type { ConditionUser, UserWhere } from '../../condition/index.ts';
 import type {
   ClaimedEntry,
   DeliveryOutcome,
+  LedgerEntry,
   LedgerStatus,
   NewLedgerEntry,
 } from '../model/ledger-entry.ts';
@@ -82,4 +83,28 @@ export interface ScanStore {
   /** The most recent occurrence ever opened for the strategy, or null. */
   latestRecordedOccurrence(strategyId: number): Promise<string | null>;
   countUnsettled(strategyId: number, occurrence: string): Promise<number>;
+  /** Ledger rows of one occurrence, any status (grants made or claimed), and their amount. */
+  occurrenceEntryTotals(
+    strategyId: number,
+    occurrence: string,
+  ): Promise<{ users: number; amountCents: number }>;
+  /** The bookkeeping row of an occurrence (null when no run opened it yet). */
+  occurrenceState(strategyId: number, occurrence: string): Promise<OccurrenceState | null>;
+  /** Marks the occurrence held by a budget cap; true when it was not held before. */
+  markOccurrenceHeld(strategyId: number, occurrence: string): Promise<boolean>;
+  /** A held occurrence whose caps now allow it goes back to open. */
+  releaseHold(strategyId: number, occurrence: string): Promise<void>;
+  /** Records an operator's approval past the budget caps (the occurrence goes back to open). */
+  approveOccurrence(strategyId: number, occurrence: string, by: string, at: Date): Promise<void>;
+  /** One user's ledger row for an occurrence (explain), or null. */
+  findEntry(strategyId: number, occurrence: string, userId: string): Promise<LedgerEntry | null>;
+  /** The strategy's held occurrences, newest first. */
+  heldOccurrences(strategyId: number, limit: number): Promise<string[]>;
+}
+
+export interface OccurrenceState {
+  /** open | done | held */
+  status: string;
+  approvedBy: string | null;
+  approvedAt: Date | null;
 }

@@ -1,6 +1,7 @@
 // What the use cases need from the database, one store per concern; src/db implements each
 // (its create…Store functions return these types). A new use case that needs a new query adds
 // a method here first, then to the db store.
+import type { AuditDraft, AuditEvent, AuditTargetType } from '../model/audit.ts';
 import type { LedgerEntry, LedgerKey, LedgerStatus, Resolution } from '../model/ledger-entry.ts';
 import type { OccurrenceTotals, WindowedTotals } from '../model/ledger-totals.ts';
 import type { Strategy, StrategyFields, StrategyType } from '../model/strategy.ts';
@@ -19,15 +20,20 @@ export interface StrategyListFilter {
 }
 
 export interface StrategyStore {
-  /** `now` comes from the injected clock: periodic schedules start from created_at. 409 on a duplicate name. */
-  create(fields: StrategyFields, now: Date): Promise<Strategy>;
+  /**
+   * `now` comes from the injected clock: periodic schedules start from created_at. 409 on a
+   * duplicate name. Every change takes an optional audit row, written in the same transaction
+   * (the create fills in the new strategy's id as its target).
+   */
+  create(fields: StrategyFields, now: Date, audit?: AuditDraft): Promise<Strategy>;
   /** 404 when missing. */
   get(id: number): Promise<Strategy>;
   list(filter: StrategyListFilter): Promise<Page<Strategy>>;
-  update(id: number, fields: StrategyFields): Promise<Strategy>;
-  setEnabled(id: number, enabled: boolean): Promise<Strategy>;
+  /** Every change adds one to `version` (one increment, here and in setEnabled). */
+  update(id: number, fields: StrategyFields, audit?: AuditDraft): Promise<Strategy>;
+  setEnabled(id: number, enabled: boolean, audit?: AuditDraft): Promise<Strategy>;
   /** Deletes the strategy and its bookkeeping; its ledger rows stay for audit. */
-  delete(id: number): Promise<void>;
+  delete(id: number, audit?: AuditDraft): Promise<void>;
 }
 
 export interface LedgerFilter {
@@ -40,8 +46,24 @@ export interface LedgerFilter {
   newestFirst?: boolean;
 }
 
+/** The whole ledger, newest first (by id), after a keyset cursor. */
+export interface GrantFilter {
+  strategyId?: number;
+  userId?: string;
+  status?: LedgerStatus;
+  occurrence?: string;
+  /** created_at ≥ from, < to. */
+  from?: Date;
+  to?: Date;
+  /** Only rows with a smaller id (the previous page's last). */
+  beforeId?: number;
+  limit: number;
+}
+
 export interface LedgerStore {
   list(filter: LedgerFilter): Promise<Page<LedgerEntry>>;
+  /** Ledger rows of every strategy, deleted ones included, newest first. */
+  grants(filter: GrantFilter): Promise<LedgerEntry[]>;
   /**
    * `applied`: the operator checked the gateway and the grant arrived. `retry`: it did not; the
    * row becomes `failed` with its attempts reset. Only `unknown` and `failed` rows (404/409).
@@ -56,11 +78,43 @@ export interface LedgerStore {
   deleteAppliedBefore(ids: number[], before: Date): Promise<number>;
 }
 
+export interface UserSearch {
+  /** Case-insensitive substring of id, name, email or GitHub username. */
+  q?: string;
+  org?: string;
+  vipGte?: number;
+  /** Keyset cursor: only users with a larger id. */
+  afterId?: string;
+  limit: number;
+}
+
 export interface UserStore {
-  upsert(user: UserUpsert): Promise<User>;
+  upsert(user: UserUpsert, audit?: AuditDraft): Promise<User>;
   /** All or nothing; the same result as upserting one after another, in order. */
-  upsertMany(users: UserUpsert[]): Promise<number>;
+  upsertMany(users: UserUpsert[], audit?: AuditDraft): Promise<number>;
   get(id: string): Promise<User | null>;
+  /** Deletes the user and their stars (the ledger keeps its rows); false when unknown. */
+  delete(id: string, audit?: AuditDraft): Promise<boolean>;
+  /** Users by id order (the database's), after the cursor. */
+  search(filter: UserSearch): Promise<User[]>;
+}
+
+export interface AuditFilter {
+  targetType?: AuditTargetType;
+  targetId?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  /** Only events with a smaller id (the previous page's last). */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface AuditStore {
+  /** For changes whose store cannot share a transaction with it (runs, scans, resolutions). */
+  record(draft: AuditDraft): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditEvent[]>;
 }
 
 export interface StatsStore {
@@ -69,5 +123,7 @@ export interface StatsStore {
   /** Totals per status for the strategy's latest `limit` occurrences, newest first. */
   recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]>;
   ledgerBacklog(): Promise<{ pending: number; sending: number; failed: number; unknown: number }>;
+  /** Occurrences held by a budget cap, across strategies (the occurrences_held gauge). */
+  countHeldOccurrences(): Promise<number>;
   enabledStrategies(): Promise<{ id: number; createdAt: Date }[]>;
 }

@@ -19,7 +19,14 @@ export async function deliverEntry(
   const trace: GrantTrace = { balanceBefore: null, deltaSent: null };
   try {
     await sendGrant(entry, gateway, options.balance, trace);
-    return { id: entry.id, status: 'applied', lastError: null, ...trace };
+    return {
+      id: entry.id,
+      status: 'applied',
+      lastError: null,
+      ...trace,
+      // What the balance changed by (for top_up and reset not `amount`, which is the target).
+      granted: { strategyId: entry.strategyId, amount: trace.deltaSent ?? entry.amount },
+    };
   } catch (error) {
     const failure = gatewayFailureOf(error);
     // top_up and reset stay `failed` (re-sent by a later scan, which reads the balance again);

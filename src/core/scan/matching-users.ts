@@ -26,6 +26,8 @@ export async function* matchingUsers(
   condition: ConditionAst,
   occurrence: string,
   deps: MatchingDeps,
+  /** Keyset cursor: start after this user id (paged previews); null: from the first user. */
+  startAfter: string | null = null,
 ): AsyncGenerator<MatchedPage> {
   const { where, exact } =
     deps.pushDown === false
@@ -43,7 +45,7 @@ export async function* matchingUsers(
       withAttributes: !exact,
     });
   };
-  let next = page(null);
+  let next = page(startAfter);
   const nextCursor = cursorGuard(strategy.id);
   for (;;) {
     const users = await next;

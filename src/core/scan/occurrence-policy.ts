@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import type { DueOccurrence } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
-import { isOccurrence, occurrenceKey } from '../schedule.ts';
+import { isOccurrence, nextOccurrences, occurrenceKey, SINGLE_OCCURRENCE } from '../schedule.ts';
 import { dueOccurrence, isInsideWindow, planOccurrences } from './due-occurrence.ts';
 import type { RunDeps } from './run-deps.ts';
 
@@ -65,6 +65,8 @@ export function requestedOccurrence(
   strategy: Strategy,
   requested: Date | undefined,
   now: Date,
+  /** Previews may look ahead; runs never grant an occurrence before its time. */
+  allowFuture = false,
 ): string | null {
   if (!requested) return dueOccurrence(strategy, now);
   if (strategy.type !== 'periodic' || !strategy.periodicExpr) {
@@ -72,7 +74,7 @@ export function requestedOccurrence(
       { field: 'occurrence', message: 'not allowed for single strategies' },
     ]);
   }
-  if (requested > now) {
+  if (requested > now && !allowFuture) {
     throw new AppError('validation_failed', 'occurrence is in the future', [
       { field: 'occurrence', message: 'must not be in the future' },
     ]);
@@ -95,6 +97,24 @@ export function requestedOccurrence(
     ]);
   }
   return occurrenceKey(requested);
+}
+
+/**
+ * The occurrence a preview (or explain) looks at: the one due now (absent), the next one to come
+ * (`next`: `once` for a single strategy, else the next fire time inside the window), or any
+ * fire time, future ones included.
+ */
+export function previewedOccurrence(
+  strategy: Strategy,
+  requested: Date | 'next' | undefined,
+  now: Date,
+): string | null {
+  if (requested !== 'next') return requestedOccurrence(strategy, requested, now, true);
+  if (strategy.type !== 'periodic' || !strategy.periodicExpr) return SINGLE_OCCURRENCE;
+  const earliest = Math.max(now.getTime(), strategy.startAt?.getTime() ?? 0) - 1;
+  const [next] = nextOccurrences(strategy.periodicExpr, strategy.timezone, new Date(earliest), 1);
+  if (!next || (strategy.endAt && next > strategy.endAt)) return null;
+  return occurrenceKey(next);
 }
 
 /**

@@ -55,4 +55,6 @@ export interface RunDeps {
    * Only the benchmarks turn it off, to measure what push-down saves; the answer is the same.
    */
   pushDown?: boolean;
+  /** Budget cap (users per occurrence) for strategies that set none; absent: no cap. */
+  defaultMaxUsersPerOccurrence?: number;
 }

@@ -8,6 +8,7 @@ import { resendableWhenUncertain } from '../grant-mode.ts';
 import { idempotencyKey, type ClaimedEntry, type DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
+import { checkBudget, type HeldOccurrence } from './budget-check.ts';
 import { deliverEntry } from './deliver-entry.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { prepareSend } from './prepare-send.ts';
@@ -19,7 +20,6 @@ import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
 export class LeaseLostError extends Error {
   readonly code = 'lease_lost';
 }
-
 const ORPHAN_MESSAGE =
   'outcome unknown: the process stopped while this grant was being sent and the gateway does not honour idempotency keys; resolve it as applied or retry';
 
@@ -49,6 +49,8 @@ class StrategyRun {
   private readonly pipeline: DeliveryPipeline;
   private lease: { lost(): boolean; stop(): void } = { lost: () => false, stop: () => undefined };
   private pausedLogged = false;
+  /** The last occurrence a budget cap held in this run, if any. */
+  private held: HeldOccurrence | null = null;
 
   constructor(
     private readonly strategy: Strategy,
@@ -75,7 +77,13 @@ class StrategyRun {
   /** The run's answer; every run that held the lease is reported to the observer. */
   result(leased: boolean): StrategyRunResult {
     const occurrence = this.due.length > 0 ? this.due[this.due.length - 1]!.occurrence : null;
-    const finished = { strategyId: this.strategy.id, occurrence, leased, ...this.counts };
+    const finished = {
+      strategyId: this.strategy.id,
+      occurrence,
+      leased,
+      ...this.counts,
+      held: this.held,
+    };
     if (leased) this.deps.observer?.strategyRunFinished(finished, this.deps.clock.now());
     return finished;
   }
@@ -182,6 +190,11 @@ class StrategyRun {
     condition: Parameters<typeof matchingUsers>[1],
   ): Promise<boolean> {
     const { store } = this.deps;
+    const held = await checkBudget(this.strategy, condition, occurrence, this.deps);
+    if (held) {
+      this.held = held;
+      return true; // nothing granted for it; later occurrences are checked on their own
+    }
     const periodic = this.strategy.type === 'periodic';
     if (periodic) await store.markOccurrenceOpen(this.strategy.id, occurrence);
     for await (const page of matchingUsers(this.strategy, condition, occurrence, this.deps)) {
@@ -211,7 +224,7 @@ class StrategyRun {
   }
 
   private async claimAndSubmit(page: MatchedPage, occurrence: string, catchUp: boolean) {
-    const { id, amount, mode } = this.strategy;
+    const { id, amount, mode, version } = this.strategy;
     this.counts.matched += page.matched.length + page.capped.length;
     this.counts.skipped += page.capped.length;
     await this.deps.interactive?.idle();
@@ -224,6 +237,7 @@ class StrategyRun {
         mode,
         idempotencyKey: idempotencyKey(id, occurrence, userId),
         catchUp,
+        strategyVersion: version,
       })),
     );
     // A row we could not insert was claimed by someone else in the meantime.

@@ -1,12 +1,20 @@
-// Create a strategy: defaults for what the operator left out, then the rules, then the row.
+// Create a strategy: defaults for what the operator left out, then the rules, then the row
+// (and its audit row, in the same transaction).
 import { withDefaults, type Strategy, type StrategyInput } from '../model/strategy.ts';
+import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 import { assertValidStrategy } from './strategy-rules.ts';
 
 export async function createStrategy(
-  deps: Pick<CoreDeps, 'strategies' | 'clock' | 'defaultTimeZone'>,
+  deps: Pick<CoreDeps, 'strategies' | 'clock' | 'defaultTimeZone' | 'actor'>,
   input: StrategyInput,
 ): Promise<Strategy> {
   const fields = assertValidStrategy(withDefaults(input, deps.defaultTimeZone));
-  return deps.strategies.create(fields, deps.clock.now());
+  const audit = auditFor(deps, {
+    action: 'strategy.create',
+    targetType: 'strategy',
+    targetId: '', // the store fills in the new id
+    changes: { after: fields },
+  });
+  return deps.strategies.create(fields, deps.clock.now(), audit);
 }

@@ -1,8 +1,15 @@
 // Everything the use cases may use, built once by the composition root (src/runtime.ts).
 // A new use case takes `CoreDeps` (or a Pick of it) and is listed in application.ts.
 import type { Clock } from '../clock.ts';
+import type { Actor } from '../model/audit.ts';
 import type { CoreLogger, ScanSerializer } from '../ports/runtime-services.ts';
-import type { LedgerStore, StatsStore, StrategyStore, UserStore } from '../ports/stores.ts';
+import type {
+  AuditStore,
+  LedgerStore,
+  StatsStore,
+  StrategyStore,
+  UserStore,
+} from '../ports/stores.ts';
 import type { RunDeps } from '../scan/run-deps.ts';
 
 export interface CoreDeps {
@@ -10,6 +17,9 @@ export interface CoreDeps {
   ledger: LedgerStore;
   users: UserStore;
   stats: StatsStore;
+  audit: AuditStore;
+  /** Who the use cases act for: audit rows name them (the API binds each request's token). */
+  actor: Actor;
   /** What scans, runs and previews need (store, gateway, lease settings…). */
   scan: RunDeps;
   /** One scan or run at a time in this process (the scheduler's queue). */

@@ -3,7 +3,10 @@
 // next fire times that will grant.
 import { startOfDay, startOfMonth } from '../time-zone.ts';
 import type { OccurrenceTotals, TotalsByStatus } from '../model/ledger-totals.ts';
+import { parse } from '../../condition/index.ts';
+import type { HeldOccurrence } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
+import { forecastOccurrence } from '../scan/occurrence-forecast.ts';
 import { dueOccurrence } from '../scan/due-occurrence.ts';
 import { nextOccurrences, SINGLE_OCCURRENCE } from '../schedule.ts';
 import type { CoreDeps } from './deps.ts';
@@ -23,6 +26,8 @@ export interface StrategyStats extends PeriodTotals {
   /** The next fire times that will grant: inside [start_at, end_at], none when disabled. */
   nextOccurrences: Date[];
   recentOccurrences: OccurrenceTotals[];
+  /** Occurrences held by a budget cap, newest first, with what each needs now. */
+  held: HeldOccurrence[];
 }
 
 export async function grantStats(
@@ -47,15 +52,16 @@ export async function grantStats(
 }
 
 export async function strategyStats(
-  deps: Pick<CoreDeps, 'stats' | 'strategies' | 'clock' | 'defaultTimeZone'>,
+  deps: Pick<CoreDeps, 'stats' | 'strategies' | 'clock' | 'defaultTimeZone' | 'scan'>,
   id: number,
   options: { next: number; last: number },
 ): Promise<StrategyStats> {
   const strategy = await deps.strategies.get(id);
   const now = deps.clock.now();
-  const [periods, recent] = await Promise.all([
+  const [periods, recent, held] = await Promise.all([
     grantStats(deps, id),
     deps.stats.recentOccurrences(id, options.last),
+    heldOccurrences(deps, strategy),
   ]);
   return {
     ...periods,
@@ -63,7 +69,21 @@ export async function strategyStats(
     lastOccurrence: lastOccurrence(strategy, now),
     nextOccurrences: upcoming(strategy, now, options.next),
     recentOccurrences: recent,
+    held,
   };
+}
+
+/** At most a few held occurrences (there is rarely more than one), counted as a run would. */
+async function heldOccurrences(deps: Pick<CoreDeps, 'scan'>, strategy: Strategy) {
+  const parsed = parse(strategy.condition);
+  if (!parsed.ok) return [];
+  const matching = { ...deps.scan, interactive: undefined };
+  const held: HeldOccurrence[] = [];
+  for (const occurrence of await deps.scan.store.heldOccurrences(strategy.id, 5)) {
+    const forecast = await forecastOccurrence(strategy, parsed.ast, occurrence, matching);
+    if (forecast.held) held.push({ occurrence, ...forecast.held });
+  }
+  return held;
 }
 
 function lastOccurrence(strategy: Strategy, now: Date): Date | null {

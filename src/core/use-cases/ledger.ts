@@ -1,7 +1,8 @@
 // Reading the grant ledger, and an operator's resolution of a grant whose outcome is unknown.
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { LedgerEntry, LedgerStatus, Resolution } from '../model/ledger-entry.ts';
-import type { Page } from '../ports/stores.ts';
+import type { GrantFilter, Page } from '../ports/stores.ts';
+import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 
 interface PageQuery {
@@ -10,14 +11,38 @@ interface PageQuery {
   offset: number;
 }
 
-/** One strategy's ledger, oldest first; 404 when the strategy does not exist. */
+/**
+ * One strategy's ledger, oldest first. A deleted strategy's rows stay readable (they are kept
+ * for audit); 404 only when no strategy has the id and the ledger has no row of it either.
+ */
 export async function strategyLedger(
   deps: Pick<CoreDeps, 'strategies' | 'ledger'>,
   strategyId: number,
   query: PageQuery & { userId?: string },
 ): Promise<Page<LedgerEntry>> {
-  await deps.strategies.get(strategyId);
-  return deps.ledger.list({ strategyId, ...query });
+  const exists = await deps.strategies.get(strategyId).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return false;
+      throw error;
+    },
+  );
+  const page = await deps.ledger.list({ strategyId, ...query });
+  if (!exists) {
+    const anyRow = await deps.ledger.list({ strategyId, limit: 1, offset: 0 });
+    if (anyRow.total === 0) throw notFound('strategy', strategyId);
+  }
+  return page;
+}
+
+/** The whole ledger, newest first: one page and the id to continue before (null at the end). */
+export async function listGrants(
+  deps: Pick<CoreDeps, 'ledger'>,
+  filter: GrantFilter,
+): Promise<{ items: LedgerEntry[]; next: number | null }> {
+  const rows = await deps.ledger.grants({ ...filter, limit: filter.limit + 1 });
+  const items = rows.slice(0, filter.limit);
+  return { items, next: rows.length > filter.limit ? items[items.length - 1]!.id : null };
 }
 
 /** One user's ledger entries across strategies, newest first; 404 when the user is unknown. */
@@ -32,12 +57,20 @@ export async function userLedger(
 
 /** Mark an unknown (or failed) grant applied, or send it again on the next scan. */
 export async function resolveLedgerEntry(
-  deps: Pick<CoreDeps, 'ledger' | 'clock' | 'logger'>,
+  deps: Pick<CoreDeps, 'ledger' | 'clock' | 'logger' | 'audit' | 'actor'>,
   strategyId: number,
   id: number,
   resolution: Resolution,
 ): Promise<LedgerEntry> {
   const entry = await deps.ledger.resolve(strategyId, id, resolution, deps.clock.now());
+  await deps.audit.record(
+    auditFor(deps, {
+      action: 'grant.resolve',
+      targetType: 'grant',
+      targetId: String(id),
+      changes: { strategy_id: strategyId, resolution, status: { after: entry.status } },
+    }),
+  );
   deps.logger.info('grant resolved by operator', {
     strategy_id: strategyId,
     execution_id: id,

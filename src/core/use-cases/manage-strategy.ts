@@ -1,17 +1,36 @@
 // Reading, enabling, disabling and deleting strategies: no rules beyond the store's 404/409.
+// Changes are audited in the store's transaction.
 import type { Strategy } from '../model/strategy.ts';
 import type { Page, StrategyListFilter } from '../ports/stores.ts';
+import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 
 type Deps = Pick<CoreDeps, 'strategies'>;
+type ChangeDeps = Pick<CoreDeps, 'strategies' | 'actor' | 'clock'>;
 
 export const getStrategy = (deps: Deps, id: number): Promise<Strategy> => deps.strategies.get(id);
 
 export const listStrategies = (deps: Deps, filter: StrategyListFilter): Promise<Page<Strategy>> =>
   deps.strategies.list(filter);
 
-export const setStrategyEnabled = (deps: Deps, id: number, enabled: boolean): Promise<Strategy> =>
-  deps.strategies.setEnabled(id, enabled);
+export async function setStrategyEnabled(
+  deps: ChangeDeps,
+  id: number,
+  enabled: boolean,
+): Promise<Strategy> {
+  const before = await deps.strategies.get(id);
+  const audit = auditFor(deps, {
+    action: enabled ? 'strategy.enable' : 'strategy.disable',
+    targetType: 'strategy',
+    targetId: String(id),
+    changes: { enabled: { before: before.enabled, after: enabled } },
+  });
+  return deps.strategies.setEnabled(id, enabled, audit);
+}
 
 /** Deletes the strategy and its bookkeeping; its ledger rows stay for audit. */
-export const deleteStrategy = (deps: Deps, id: number): Promise<void> => deps.strategies.delete(id);
+export const deleteStrategy = (deps: ChangeDeps, id: number): Promise<void> =>
+  deps.strategies.delete(
+    id,
+    auditFor(deps, { action: 'strategy.delete', targetType: 'strategy', targetId: String(id) }),
+  );

@@ -1,16 +1,20 @@
 // Replace (PUT) or change (PATCH) a strategy. Both end in the same rules as a create; a missing
-// strategy is a 404 before any validation error.
+// strategy is a 404 before any validation error. The audit row holds the before/after of the
+// fields that changed.
+import { changedFields } from '../model/audit.ts';
 import {
   applyPatch,
   withDefaults,
   type Strategy,
+  type StrategyFields,
   type StrategyInput,
   type StrategyPatch,
 } from '../model/strategy.ts';
+import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 import { assertValidStrategy } from './strategy-rules.ts';
 
-type Deps = Pick<CoreDeps, 'strategies' | 'defaultTimeZone'>;
+type Deps = Pick<CoreDeps, 'strategies' | 'defaultTimeZone' | 'actor' | 'clock'>;
 
 export async function replaceStrategy(
   deps: Deps,
@@ -18,9 +22,9 @@ export async function replaceStrategy(
   input: StrategyInput,
 ): Promise<Strategy> {
   const withDefaulted = withDefaults(input, deps.defaultTimeZone);
-  await deps.strategies.get(id);
+  const current = await deps.strategies.get(id);
   const fields = assertValidStrategy(withDefaulted);
-  return deps.strategies.update(id, fields);
+  return save(deps, current, fields);
 }
 
 export async function patchStrategy(
@@ -28,6 +32,20 @@ export async function patchStrategy(
   id: number,
   patch: StrategyPatch,
 ): Promise<Strategy> {
-  const fields = assertValidStrategy(applyPatch(await deps.strategies.get(id), patch));
-  return deps.strategies.update(id, fields);
+  const current = await deps.strategies.get(id);
+  const fields = assertValidStrategy(applyPatch(current, patch));
+  return save(deps, current, fields);
+}
+
+function save(deps: Deps, current: Strategy, fields: StrategyFields): Promise<Strategy> {
+  const before = Object.fromEntries(
+    Object.keys(fields).map((key) => [key, current[key as keyof StrategyFields]]),
+  ) as StrategyFields;
+  const audit = auditFor(deps, {
+    action: 'strategy.update',
+    targetType: 'strategy',
+    targetId: String(current.id),
+    changes: changedFields(before, fields),
+  });
+  return deps.strategies.update(current.id, fields, audit);
 }

@@ -1,0 +1,24 @@
+// Small shapes shared by route declarations, and the reading of an optional JSON body.
+import type { z } from '@hono/zod-openapi';
+
+/** A JSON response with its description. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+/** A JSON request body. */
+export const body = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { content: { 'application/json': { schema } }, required },
+});
+
+/** The run/preview body is optional; when present it has already been validated. */
+export function readOptionalBody(c: {
+  req: { valid(target: 'json'): unknown };
+}): Promise<{ occurrence?: string }> {
+  try {
+    return Promise.resolve((c.req.valid('json') as { occurrence?: string } | undefined) ?? {});
+  } catch {
+    return Promise.resolve({});
+  }
+}

@@ -1,0 +1,117 @@
+// /api/v1/grants — the whole grant ledger (every strategy, deleted ones included), newest first,
+// keyset-paginated, or streamed as CSV for an export of any size.
+import { createRoute, z } from '@hono/zod-openapi';
+import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
+import type { GrantFilter } from '../../core/ports/stores.ts';
+import { csvStream, wantsCsv } from '../csv-stream.ts';
+import { actingApp, type ApiDeps } from '../deps.ts';
+import { newRouter } from '../router.ts';
+import { cursorLimit, cursorPageOf, encodeCursor, idCursor } from '../schemas/cursor.ts';
+import { ExecutionSchema, isoDateTime, problemResponses } from '../schemas.ts';
+import { ledgerEntryJson } from '../serialize.ts';
+
+const GrantQuerySchema = z.strictObject({
+  strategy_id: z.coerce.number().int().positive().optional().openapi({
+    description: 'Only this strategy (deleted strategies included)',
+    example: 1,
+  }),
+  user_id: z.string().min(1).max(128).optional().openapi({
+    description: 'Only this user',
+    example: 'user001',
+  }),
+  status: z.enum(LEDGER_STATUSES).optional().openapi({
+    description: 'Only rows in this status',
+    example: 'unknown',
+  }),
+  occurrence: z.string().min(1).max(64).optional().openapi({
+    description: '`once`, or a periodic fire time exactly as the ledger shows it',
+    example: '2026-01-16T00:00:00.000Z',
+  }),
+  from: isoDateTime.optional().openapi({
+    description: 'Rows created at or after this instant',
+    example: '2026-01-01T00:00:00Z',
+  }),
+  to: isoDateTime.optional().openapi({
+    description: 'Rows created before this instant',
+    example: '2026-02-01T00:00:00Z',
+  }),
+  cursor: idCursor,
+  limit: cursorLimit,
+});
+
+/** The CSV export's columns, in the JSON answer's field names. */
+export const GRANT_CSV_HEADER = [
+  'id',
+  'strategy_id',
+  'strategy_version',
+  'user_id',
+  'occurrence',
+  'amount',
+  'status',
+  'attempts',
+  'last_error',
+  'catch_up',
+  'created_at',
+  'updated_at',
+] as const;
+const CSV_PAGE = 1000;
+
+const route = createRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listGrants',
+  tags: ['grants'],
+  summary: 'The whole grant ledger, newest first (JSON pages, or CSV with Accept: text/csv)',
+  description:
+    'Every strategy, deleted ones included. JSON answers one page and `next_cursor`; with `Accept: text/csv` the answer streams every matching row (header row first, `limit` and `cursor` ignored) in constant memory.',
+  request: { query: GrantQuerySchema },
+  responses: {
+    200: {
+      description: 'A page of ledger rows, or all of them as CSV',
+      content: {
+        'application/json': { schema: cursorPageOf(ExecutionSchema, 'Ledger rows, newest first') },
+        'text/csv': {
+          schema: z.string().openapi({
+            description: `Header row \`${GRANT_CSV_HEADER.join(',')}\`, then one line per row`,
+          }),
+        },
+      },
+    },
+    ...problemResponses,
+  },
+});
+
+export function registerGrantRoutes(deps: ApiDeps) {
+  return newRouter().openapi(route, async (c) => {
+    const query = c.req.valid('query');
+    const app = actingApp(deps, c);
+    const filter: GrantFilter = {
+      strategyId: query.strategy_id,
+      userId: query.user_id,
+      status: query.status,
+      occurrence: query.occurrence,
+      from: query.from === undefined ? undefined : new Date(query.from),
+      to: query.to === undefined ? undefined : new Date(query.to),
+      limit: query.limit,
+    };
+    if (wantsCsv(c.req.header('accept'))) {
+      const stream = csvStream(
+        GRANT_CSV_HEADER,
+        (row) => {
+          const json = ledgerEntryJson(row);
+          return GRANT_CSV_HEADER.map((column) => json[column]);
+        },
+        (beforeId: number | undefined) => app.listGrants({ ...filter, beforeId, limit: CSV_PAGE }),
+      );
+      return c.body(stream, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="grants.csv"',
+      });
+    }
+    const page = await app.listGrants({ ...filter, beforeId: query.cursor });
+    return c.json(
+      { items: page.items.map(ledgerEntryJson), next_cursor: encodeCursor(page.next) },
+      200,
+    );
+  });
+}

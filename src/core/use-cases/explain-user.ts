@@ -1,0 +1,160 @@
+// "Why did user X not get it?": one user, one strategy, one occurrence. The verdict is the first
+// reason that applies, in the order of EXPLAIN_VERDICTS; the condition tree is evaluated and
+// returned whatever the verdict (except for a user that does not exist), each node with the
+// user attributes it read.
+import { explain, parse, type ConditionAst, type ExplainNode } from '../../condition/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Explanation, ExplainVerdict } from '../model/explanation.ts';
+import type { LedgerEntry } from '../model/ledger-entry.ts';
+import type { Strategy } from '../model/strategy.ts';
+import type { User } from '../model/user.ts';
+import { grantAmountsInCents } from '../scan/grant-amount.ts';
+import { budgetApplies, forecastOccurrence } from '../scan/occurrence-forecast.ts';
+import { isOccurrenceClosed, previewedOccurrence } from '../scan/occurrence-policy.ts';
+import { SINGLE_OCCURRENCE } from '../schedule.ts';
+import type { CoreDeps } from './deps.ts';
+import type { PreviewTarget } from './preview-strategy.ts';
+
+type Deps = Pick<CoreDeps, 'scan' | 'users' | 'defaultTimeZone'>;
+
+const LEDGER_VERDICTS: Record<LedgerEntry['status'], ExplainVerdict> = {
+  applied: 'granted',
+  pending: 'pending',
+  // Sent, answer not recorded yet: as far as an operator is concerned, still on its way.
+  sending: 'pending',
+  unknown: 'unknown_outcome',
+  failed: 'failed',
+};
+
+const REASONS: Record<ExplainVerdict, string> = {
+  no_such_user: 'no user has this id',
+  disabled: 'the strategy is disabled: nothing is granted until it is enabled',
+  outside_window: 'no occurrence is due: outside the strategy’s start_at/end_at window',
+  occurrence_done: 'the occurrence is done: scans never revisit it',
+  granted: 'the user was granted for this occurrence',
+  pending: 'a grant for this occurrence is claimed and being sent',
+  unknown_outcome:
+    'a grant for this occurrence was sent but its outcome is unknown: resolve it as applied or retry',
+  failed: 'the grant for this occurrence failed; later scans retry it while attempts remain',
+  condition_false: 'the condition is false for this user',
+  condition_unknown:
+    'the condition is unknown for this user (an attribute it reads is missing, or the gateway quota could not be read)',
+  capped: 'the user already reached max_exec_per_user grants of this strategy',
+  held_by_budget: 'the occurrence is held by a budget cap: nothing is granted until approved',
+  would_grant: 'the user would be granted at the next run of this occurrence',
+};
+
+const asConditionUser = (user: User) => ({ ...user, githubStars: [...user.githubStars] });
+
+/** The evaluation tree of `ast` for one user (quota-* read from the gateway, read only). */
+function explainTree(deps: Deps, ast: ConditionAst, user: User, timeZone: string) {
+  const quota = (id: string) => deps.scan.gateway.getQuota(id);
+  return explain(ast, asConditionUser(user), { timeZone, quota });
+}
+
+export async function explainUser(
+  deps: Deps,
+  strategy: Strategy,
+  userId: string,
+  target?: PreviewTarget,
+): Promise<Explanation> {
+  const now = deps.scan.clock.now();
+  const occurrence = previewedOccurrence(strategy, target, now);
+  const user = await deps.users.get(userId);
+  const answer = (verdict: ExplainVerdict, extra: Partial<Explanation> = {}): Explanation => ({
+    verdict,
+    occurrence,
+    reasons: [REASONS[verdict]],
+    condition: null,
+    ledger: null,
+    amount: null,
+    ...extra,
+  });
+  if (user === null) return answer('no_such_user');
+  const parsed = parse(strategy.condition);
+  if (!parsed.ok) throw new AppError('invalid_condition', 'the stored condition does not parse');
+  const condition = await explainTree(deps, parsed.ast, user, strategy.timezone);
+  const ledger = occurrence
+    ? await deps.scan.store.findEntry(strategy.id, occurrence, userId)
+    : null;
+  const verdict = await decide(deps, strategy, parsed.ast, {
+    userId,
+    occurrence,
+    now,
+    ledger,
+    condition,
+  });
+  const amount =
+    verdict === 'would_grant' || verdict === 'held_by_budget'
+      ? (await grantAmountsInCents(strategy, [userId], deps.scan))[0]! / 100
+      : null;
+  return answer(verdict, { condition, ledger, amount });
+}
+
+interface Facts {
+  userId: string;
+  occurrence: string | null;
+  now: Date;
+  ledger: LedgerEntry | null;
+  condition: ExplainNode;
+}
+
+async function decide(
+  deps: Deps,
+  strategy: Strategy,
+  ast: ConditionAst,
+  { userId, occurrence, now, ledger, condition }: Facts,
+): Promise<ExplainVerdict> {
+  if (!strategy.enabled) return 'disabled';
+  if (occurrence === null || outsideWindow(strategy, occurrence, now)) return 'outside_window';
+  if (await isOccurrenceClosed(strategy, occurrence, deps.scan.store)) return 'occurrence_done';
+  if (ledger) return LEDGER_VERDICTS[ledger.status];
+  if (condition.value === 'FALSE') return 'condition_false';
+  if (condition.value === 'UNKNOWN') return 'condition_unknown';
+  if (strategy.maxExecPerUser > 0) {
+    const counts = await deps.scan.store.countCountedEntries(strategy.id, [userId]);
+    if ((counts.get(userId) ?? 0) >= strategy.maxExecPerUser) return 'capped';
+  }
+  if (budgetApplies(strategy, deps.scan)) {
+    const forecast = await forecastOccurrence(strategy, ast, occurrence, {
+      ...deps.scan,
+      interactive: undefined,
+    });
+    if (forecast.held) return 'held_by_budget';
+  }
+  return 'would_grant';
+}
+
+/** The occurrence's instant (now for a single strategy) outside [start_at, end_at]. */
+function outsideWindow(strategy: Strategy, occurrence: string, now: Date): boolean {
+  const at = occurrence === SINGLE_OCCURRENCE ? now : new Date(occurrence);
+  return (
+    (strategy.startAt !== null && at < strategy.startAt) ||
+    (strategy.endAt !== null && at > strategy.endAt)
+  );
+}
+
+/** Ad-hoc: the tree of any condition for one user (no strategy; the configured zone). */
+export async function explainCondition(
+  deps: Deps,
+  source: string,
+  userId: string,
+): Promise<ExplainNode> {
+  const parsed = parse(source);
+  if (!parsed.ok)
+    throw new AppError(
+      'invalid_condition',
+      'The condition is not valid',
+      parsed.errors.map((e) => ({
+        field: 'condition',
+        code: e.code,
+        line: e.line,
+        column: e.column,
+        length: e.length,
+        message: e.message,
+      })),
+    );
+  const user = await deps.users.get(userId);
+  if (user === null) throw notFound('user', userId);
+  return explainTree(deps, parsed.ast, user, deps.defaultTimeZone);
+}

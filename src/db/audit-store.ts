@@ -1,0 +1,60 @@
+// AuditStore over audit_event, and the one writer of audit rows that other stores call inside
+// their own transactions (so a change and its audit row commit or roll back together).
+import type { AuditDraft, AuditEvent } from '../core/model/audit.ts';
+import type { AuditFilter, AuditStore } from '../core/ports/stores.ts';
+import type { Database, DbClient } from './client.ts';
+
+/** Writes one audit row with `tx` (a transaction or the client). */
+export async function writeAudit(tx: DbClient, draft: AuditDraft): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      at: draft.at,
+      actor: draft.actor,
+      action: draft.action,
+      targetType: draft.targetType,
+      targetId: draft.targetId,
+      changes: draft.changes === null ? null : JSON.stringify(draft.changes),
+      requestId: draft.requestId,
+    },
+  });
+}
+
+interface AuditRow {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  changes: string | null;
+  requestId: string | null;
+}
+
+function toAuditEvent(row: AuditRow): AuditEvent {
+  return {
+    ...row,
+    action: row.action as AuditEvent['action'],
+    targetType: row.targetType as AuditEvent['targetType'],
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as AuditEvent['changes']),
+  };
+}
+
+export function createAuditStore({ db }: Database): AuditStore {
+  return {
+    record: (draft) => writeAudit(db, draft),
+    async list(filter: AuditFilter): Promise<AuditEvent[]> {
+      const rows = await db.auditEvent.findMany({
+        where: {
+          targetType: filter.targetType,
+          targetId: filter.targetId,
+          actor: filter.actor,
+          at: { gte: filter.from, lt: filter.to },
+          id: filter.beforeId === undefined ? undefined : { lt: filter.beforeId },
+        },
+        orderBy: { id: 'desc' },
+        take: filter.limit,
+      });
+      return rows.map(toAuditEvent);
+    },
+  };
+}

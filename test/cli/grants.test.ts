@@ -1,0 +1,96 @@
+// `quota-manager grants export` and `quota-manager resolve` as real processes on both
+// databases: the export is the API's CSV, a resolution needs a confirmation (or --yes) and is
+// audited as "cli".
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.ts';
+import { createStrategyStore } from '../../src/db/strategy-store.ts';
+import {
+  createDatabaseUrl,
+  DATABASE_KINDS,
+  type DisposableDatabaseUrl,
+} from '../support/databases.ts';
+import { runCli } from './cli-process.ts';
+
+vi.setConfig({ testTimeout: 180_000 });
+
+describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
+  let url: DisposableDatabaseUrl;
+  let database: Database;
+  let strategyId: number;
+  const env = () => ({ DATABASE_URL: url.url });
+
+  beforeAll(async () => {
+    url = await createDatabaseUrl(kind);
+    database = await openDatabase(url.url);
+    const { db } = database;
+    const strategy = await createStrategyStore(database).create(
+      {
+        name: 'cli-grants',
+        title: 't',
+        type: 'single',
+        mode: 'add',
+        maxUsersPerOccurrence: null,
+        maxAmountPerOccurrence: null,
+        amount: 2,
+        model: null,
+        periodicExpr: null,
+        timezone: 'UTC',
+        condition: 'true()',
+        enabled: true,
+        maxExecPerUser: 0,
+        missedRuns: 'skip',
+        maxCatchUp: 10,
+        startAt: null,
+        endAt: null,
+      },
+      new Date(),
+    );
+    strategyId = strategy.id;
+    const row = (userId: string, status: string) => ({
+      strategyId,
+      occurrence: 'once',
+      userId,
+      amount: 2,
+      status,
+      attempts: 1,
+      idempotencyKey: `qm:${strategyId}:once:${userId}`,
+      strategyVersion: 1,
+    });
+    await db.quotaExecute.createMany({
+      data: [row('a', 'applied'), row('b', 'unknown'), row('c, "quoted"', 'unknown')],
+    });
+  });
+  afterAll(async () => {
+    await database.close();
+    await url.drop();
+  });
+
+  it('exports the ledger as CSV with a header row', async () => {
+    const result = await runCli(['grants', 'export', '--strategy', String(strategyId)], {
+      env: env(),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^id,strategy_id,strategy_version,user_id,occurrence,amount,status/);
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toContain('"c, ""quoted"""');
+    const unknown = await runCli(['grants', 'export', '--status', 'unknown'], { env: env() });
+    expect(unknown.stdout.trimEnd().split('\r\n')).toHaveLength(3);
+  });
+
+  it('refuses to resolve without a confirmation, and resolves every unknown row with --yes', async () => {
+    const refused = await runCli(['resolve', 'cli-grants', '--as', 'applied'], { env: env() });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('not confirmed');
+    expect(await database.db.quotaExecute.count({ where: { status: 'unknown' } })).toBe(2);
+
+    const done = await runCli(['resolve', 'cli-grants', '--as', 'applied', '--yes'], {
+      env: env(),
+    });
+    expect(done.code, done.stderr).toBe(0);
+    expect(await database.db.quotaExecute.count({ where: { status: 'unknown' } })).toBe(0);
+    const audit = await database.db.auditEvent.findMany({ where: { action: 'grant.resolve' } });
+    expect(audit).toHaveLength(2);
+    expect(audit.every((e) => e.actor === 'cli')).toBe(true);
+  });
+});
