@@ -12,7 +12,7 @@ import { checkBudget, type HeldOccurrence } from './budget-check.ts';
 import { deliverEntry } from './deliver-entry.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { prepareSend } from './prepare-send.ts';
-import { reconcileEntry } from './reconcile.ts';
+import { settleUnsent } from './reconcile.ts';
 import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
 import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
@@ -20,9 +20,6 @@ import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
 export class LeaseLostError extends Error {
   readonly code = 'lease_lost';
 }
-const ORPHAN_MESSAGE =
-  'outcome unknown: the process stopped while this grant was being sent and the gateway does not honour idempotency keys; resolve it as applied or retry';
-
 /**
  * Settles earlier rows, then grants each occurrence in `due` (oldest first). An empty `due`
  * means: only settle (a periodic strategy with nothing new due).
@@ -146,16 +143,8 @@ class StrategyRun {
     }
     const entries = all.filter((e) => !resent.includes(e));
     if (entries.length === 0) return this.checkpoint();
-    if (delivery.reconcile) {
-      if (this.gatewayDown()) return true;
-      // A total that cannot be read now leaves its row `sending` for the next run to ask again.
-      const outcomes = await Promise.all(entries.map((e) => reconcileEntry(e, gateway)));
-      await this.record(outcomes.filter((o) => o !== undefined));
-    } else {
-      await this.record(
-        entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
-      );
-    }
+    if (delivery.reconcile && this.gatewayDown()) return true;
+    await this.record(await settleUnsent(entries, delivery.reconcile, gateway));
     return this.checkpoint();
   }
 
