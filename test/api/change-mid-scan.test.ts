@@ -41,6 +41,8 @@ describe.each(DATABASE_KINDS)('changing a strategy mid-run, on %s', (kind) => {
       title: 't',
       type: 'single',
       amount,
+      // Created enabled: strategies start disabled otherwise (go-live default).
+      enabled: true,
       condition: `belong-to("${org}")`,
     });
     expect(created.status).toBe(201);

@@ -42,6 +42,8 @@ async function createStrategy(h: Harness, org: string, fields: Record<string, un
     name: unique('s'),
     title: 't',
     type: 'single',
+    // Created enabled: strategies start disabled otherwise (go-live default).
+    enabled: true,
     condition: `belong-to("${org}")`,
     ...fields,
   });

@@ -49,6 +49,8 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       title: 't',
       type: 'single',
       amount,
+      // Created enabled: strategies start disabled otherwise (go-live default).
+      enabled: true,
       condition: `belong-to("${org}")`,
     });
     expect(strategy.status).toBe(201);

@@ -24,8 +24,12 @@ export async function deliverEntry(
       status: 'applied',
       lastError: null,
       ...trace,
-      // What the balance changed by (for top_up and reset not `amount`, which is the target).
-      granted: { strategyId: entry.strategyId, amount: trace.deltaSent ?? entry.amount },
+      // What the balance grew by (for top_up and reset not `amount`, which is the target); a
+      // reset that lowered a balance granted nothing, and a counter cannot go down.
+      granted: {
+        strategyId: entry.strategyId,
+        amount: Math.max(0, trace.deltaSent ?? entry.amount),
+      },
     };
   } catch (error) {
     const failure = gatewayFailureOf(error);
