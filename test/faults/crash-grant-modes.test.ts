@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)(
         AIGATEWAY_BALANCE: 'total_minus_used',
         AIGATEWAY_CONCURRENCY: '8',
         SCAN_PAGE_SIZE: '50',
-        SCAN_LEASE_MS: '2000',
+        SCAN_LEASE_MS: '3000', // the shortest lease the configuration accepts
         API_REQUEST_TIMEOUT_MS: '120000',
         API_RATE_LIMIT_PER_MINUTE: '0',
       });
