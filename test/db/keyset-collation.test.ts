@@ -47,6 +47,8 @@ async function grantsEveryUserOnce(h: Harness, ids: string[], delivered = true):
     title: 'everyone',
     type: 'single',
     amount: 1,
+    // Created enabled: strategies start disabled otherwise (go-live default).
+    enabled: true,
     condition: 'true()',
   });
   expect(created.status).toBe(201);
@@ -155,6 +157,7 @@ describe('a scan whose store turns back', () => {
       title: 'turning',
       type: 'single',
       amount: 1,
+      enabled: true,
       condition: 'true()',
     });
     expect(created.status).toBe(201);
