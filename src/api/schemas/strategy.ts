@@ -21,6 +21,16 @@ const Amount = z
     params: { code: 'amount_precision' },
   });
 
+/** A budget cap: at least 0.01 (a cap of 0 would hold every occurrence: disable instead). */
+const CapAmount = z
+  .number()
+  .min(0.01)
+  .max(999_999_999_999)
+  .refine(isWholeCents, {
+    error: 'at most two decimals: a whole number of cents',
+    params: { code: 'amount_precision' },
+  });
+
 const Mode = z.enum(GRANT_MODES).openapi({
   description:
     'How a grant changes the balance. add (default): adds amount. top_up: amount is a target ' +
@@ -72,7 +82,7 @@ const StrategyFieldsShape = {
         'Budget cap: an occurrence that would grant more users than this in total (already granted included) is held — nothing granted — until the cap is raised or the occurrence approved. Unset: the configured default (scan.max_users_per_occurrence), if any',
       example: 1000,
     }),
-  max_amount_per_occurrence: Amount.nullable().optional().openapi({
+  max_amount_per_occurrence: CapAmount.nullable().optional().openapi({
     description:
       'Budget cap: an occurrence that would grant more than this amount in total (already granted included) is held until the cap is raised or the occurrence approved. Unset: no amount cap',
     example: 5000,
