@@ -71,6 +71,13 @@ export class WindowGrid {
     if (known !== undefined) return known + 1;
     if (this.bounds.length === 0) return 0;
     const json = JSON.stringify(this.bounds);
+    if (this.kind === 'mysql') {
+      // Bounds compared in the ids' own binary collation (utf8mb4_bin), not the session's.
+      const rows = await this.db.$queryRaw<{ n: number | bigint }[]>`
+        SELECT count(*) AS n FROM JSON_TABLE(${json}, '$[*]' COLUMNS (b VARCHAR(1024) PATH '$')) AS t
+        WHERE CONVERT(t.b USING utf8mb4) COLLATE utf8mb4_bin <= CONVERT(${after} USING utf8mb4) COLLATE utf8mb4_bin`;
+      return Number(rows[0]!.n);
+    }
     const values =
       this.kind === 'sqlite'
         ? Prisma.sql`SELECT value AS b FROM json_each(${json})`

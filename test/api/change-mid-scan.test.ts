@@ -40,6 +40,7 @@ describe.each(DATABASE_KINDS)('changing a strategy mid-run, on %s', (kind) => {
       name: unique('s'),
       title: 't',
       type: 'single',
+      enabled: true,
       amount,
       // Created enabled: strategies start disabled otherwise (go-live default).
       enabled: true,

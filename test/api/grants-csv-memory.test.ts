@@ -28,6 +28,10 @@ describe.each(DATABASE_KINDS)('grants CSV on %s', (kind) => {
       await db.$executeRawUnsafe(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS})
         INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
         SELECT 7, 'once', 'user-' || i, 5, 'applied', 1, 'qm:7:once:user-' || i, 1768471200000, 1768471200000 FROM n`);
+    } else if (kind === 'mysql') {
+      // The test server is MariaDB: its sequence engine gives the numbers.
+      await db.$executeRawUnsafe(`INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
+        SELECT 7, 'once', CONCAT('user-', seq), 5, 'applied', 1, CONCAT('qm:7:once:user-', seq), NOW(3), NOW(3) FROM seq_1_to_${ROWS}`);
     } else {
       await db.$executeRawUnsafe(`INSERT INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
         SELECT 7, 'once', 'user-' || i, 5, 'applied', 1, 'qm:7:once:user-' || i, now(), now() FROM generate_series(1, ${ROWS}) i`);

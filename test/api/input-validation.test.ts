@@ -23,6 +23,8 @@ describe.each(DATABASE_KINDS)('input validation on %s', (kind) => {
     name: unique('s'),
     title: 'input validation',
     type: 'single',
+    // Runs of these strategies are part of the tests: created enabled on purpose.
+    enabled: true,
     amount: 1,
     condition: 'true()',
     ...overrides,

@@ -29,10 +29,13 @@ function documentedRoutes(doc: Json): Set<string> {
   return found;
 }
 
+/** The web console (`/` redirects to `/ui`) is HTML for people, built on the API it documents. */
+const isConsole = (route: string) => / \/$/.test(route) || / \/ui(\/|$)/.test(route);
+
 function undocumented(routes: readonly { method: string; path: string }[], doc: Json): string[] {
   const documented = documentedRoutes(doc);
   return [...appRoutes(routes)]
-    .filter((route) => !NOT_API.has(route) && !documented.has(route))
+    .filter((route) => !NOT_API.has(route) && !isConsole(route) && !documented.has(route))
     .sort();
 }
 

@@ -48,6 +48,7 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       name: unique('s'),
       title: 't',
       type: 'single',
+      enabled: true,
       amount,
       // Created enabled: strategies start disabled otherwise (go-live default).
       enabled: true,

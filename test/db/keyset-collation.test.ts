@@ -46,6 +46,7 @@ async function grantsEveryUserOnce(h: Harness, ids: string[], delivered = true):
     name: 'everyone',
     title: 'everyone',
     type: 'single',
+    enabled: true,
     amount: 1,
     // Created enabled: strategies start disabled otherwise (go-live default).
     enabled: true,
@@ -156,6 +157,7 @@ describe('a scan whose store turns back', () => {
       name: 'turning',
       title: 'turning',
       type: 'single',
+      enabled: true,
       amount: 1,
       enabled: true,
       condition: 'true()',
