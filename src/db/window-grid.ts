@@ -15,8 +15,7 @@ import type { DatabaseKind } from './driver.ts';
  * which JavaScript's UTF-16 `<` contradicts for `a…`/`B…` or for full-width letters against
  * emoji; comparing here once sent the cursor backwards into an endless scan (issue 12 A).
  * Bound values are compared as plain text parameters, which take the database's default
- * collation — the id columns declare none, so it is theirs; on MySQL/MariaDB they are converted
- * to the column's collation explicitly (see mysqlIdCollation).
+ * collation — the id columns declare none, so it is theirs.
  */
 export class WindowGrid {
   private bounds: string[] = [];
@@ -81,34 +80,9 @@ export class WindowGrid {
     const values =
       this.kind === 'sqlite'
         ? Prisma.sql`SELECT value AS b FROM json_each(${json})`
-        : this.kind === 'mysql'
-          ? Prisma.sql`SELECT CONVERT(j.b USING ${Prisma.raw(await this.mysqlIdCollation())} AS b
-              FROM JSON_TABLE(${json}, '$[*]' COLUMNS (b VARCHAR(191) PATH '$')) AS j`
-          : Prisma.sql`SELECT json_array_elements_text(${json}::json) AS b`;
+        : Prisma.sql`SELECT json_array_elements_text(${json}::json) AS b`;
     const rows = await this.db.$queryRaw<{ n: number | bigint }[]>`
       SELECT count(*) AS n FROM (${values}) t WHERE t.b <= ${after}`;
     return Number(rows[0]!.n);
-  }
-
-  private idCollation?: Promise<string>;
-
-  /**
-   * MySQL/MariaDB: `<charset>) COLLATE <collation` of user_info.id. JSON_TABLE's text has a
-   * collation of its own (and a parameter the connection's), so the bounds are converted to the
-   * column's for the comparison to agree with `id > …` in the walk.
-   */
-  private mysqlIdCollation(): Promise<string> {
-    this.idCollation ??= this.db.$queryRaw<{ cs: string; co: string }[]>`
-        SELECT CHARACTER_SET_NAME AS cs, COLLATION_NAME AS co FROM information_schema.COLUMNS
-        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'user_info' AND COLUMN_NAME = 'id'`.then(
-      (rows) => {
-        const { cs, co } = rows[0] ?? { cs: '', co: '' };
-        // Spliced into SQL: only plain identifiers.
-        if (!/^\w+$/.test(cs) || !/^\w+$/.test(co))
-          throw new Error(`unexpected collation of user_info.id: ${cs} ${co}`);
-        return `${cs}) COLLATE ${co}`;
-      },
-    );
-    return this.idCollation;
   }
 }

@@ -42,8 +42,6 @@ describe.each(DATABASE_KINDS)('changing a strategy mid-run, on %s', (kind) => {
       type: 'single',
       enabled: true,
       amount,
-      // Created enabled: strategies start disabled otherwise (go-live default).
-      enabled: true,
       condition: `belong-to("${org}")`,
     });
     expect(created.status).toBe(201);

@@ -50,8 +50,6 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       type: 'single',
       enabled: true,
       amount,
-      // Created enabled: strategies start disabled otherwise (go-live default).
-      enabled: true,
       condition: `belong-to("${org}")`,
     });
     expect(strategy.status).toBe(201);

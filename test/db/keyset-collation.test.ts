@@ -48,8 +48,6 @@ async function grantsEveryUserOnce(h: Harness, ids: string[], delivered = true):
     type: 'single',
     enabled: true,
     amount: 1,
-    // Created enabled: strategies start disabled otherwise (go-live default).
-    enabled: true,
     condition: 'true()',
   });
   expect(created.status).toBe(201);
@@ -159,7 +157,6 @@ describe('a scan whose store turns back', () => {
       type: 'single',
       enabled: true,
       amount: 1,
-      enabled: true,
       condition: 'true()',
     });
     expect(created.status).toBe(201);
