@@ -43,7 +43,15 @@ export interface MockGatewayOptions {
   random?: () => number;
   /** Called after every change to the balances or counters (the persistence hook). */
   onChange?: () => void;
+  /**
+   * How the gateway keeps a balance. `total_minus_used` (default): a total and a used counter,
+   * as the x-admin-key / user_id plugin does. `quota`: one remaining counter, as the original
+   * upstream plugin does: there are no `used` routes, and spending lowers the quota itself.
+   */
+  balance?: MockBalanceProtocol;
 }
+
+export type MockBalanceProtocol = 'total_minus_used' | 'quota';
 
 export interface MockGateway {
   app: Hono<{ Bindings: HttpBindings }>;
@@ -51,6 +59,11 @@ export interface MockGateway {
   faults(): Faults;
   /** Same rules as `POST /__mock/faults`; throws a ZodError for an invalid patch. */
   setFaults(patch: FaultsPatch): Faults;
+  /**
+   * A user spends `amount` (like `POST /__mock/consume`): the used counter goes up, or on a
+   * single-counter gateway the quota goes down. Returns false when it would overflow.
+   */
+  consume(userId: string, amount: number): boolean;
   /** Empties the state and stops every fault, like `POST /__mock/reset`. */
   reset(): void;
   /** The persistence layer loads a saved state through this. */
@@ -103,6 +116,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   const initialHonour = options.honourIdempotency ?? false;
   const random = options.random ?? Math.random;
   const changed = options.onChange ?? (() => {});
+  const protocol = options.balance ?? 'total_minus_used';
   const lifecycle = new AbortController();
   const store = new MockStore();
   let faults = defaultFaults(initialHonour);
@@ -134,10 +148,13 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     return true;
   }
 
-  const balances: { balance: Balance; prefix: string; type: string }[] = [
-    { balance: 'quota', prefix: adminPath, type: 'total_quota' },
-    { balance: 'used', prefix: `${adminPath}/used`, type: 'used_quota' },
-  ];
+  const balances: { balance: Balance; prefix: string; type: string }[] =
+    protocol === 'quota'
+      ? [{ balance: 'quota', prefix: adminPath, type: 'quota' }]
+      : [
+          { balance: 'quota', prefix: adminPath, type: 'total_quota' },
+          { balance: 'used', prefix: `${adminPath}/used`, type: 'used_quota' },
+        ];
 
   for (const { balance, prefix, type } of balances) {
     const answer = (userId: string) => ({
@@ -224,9 +241,19 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     }
   }
 
+  function consume(userId: string, hundredths: number): boolean {
+    const moved =
+      protocol === 'quota'
+        ? store.adjust('quota', userId, -hundredths)
+        : store.adjust('used', userId, hundredths);
+    if (moved !== null) changed();
+    return moved !== null;
+  }
+
   app.route(
     '/__mock',
     createControlRoutes({
+      consume,
       state: () => store.snapshot(),
       reset,
       faults: () => faults,
@@ -254,6 +281,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       faults = applyFaultsPatch(faults, faultsPatchSchema.parse(patch));
       return { ...faults };
     },
+    consume: (userId, amount) => consume(userId, Math.round(amount * 100)),
     reset,
     restore: (persisted) => store.restore(persisted),
     persisted: () => store.toPersisted(),

@@ -4,9 +4,12 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { envelope } from './envelope.ts';
 import { faultsPatchSchema, type Faults } from './faults.ts';
+import { parseHundredths } from './money.ts';
 import type { MockState } from './store.ts';
 
 export interface MockControls {
+  /** A user spends quota (amount in hundredths); false when it would overflow. */
+  consume(userId: string, hundredths: number): boolean;
   state(): MockState;
   reset(): void;
   faults(): Faults;
@@ -19,6 +22,27 @@ export function createControlRoutes(controls: MockControls): Hono<{ Bindings: Ht
   routes.get('/state', (c) => c.json(controls.state()));
   routes.post('/reset', (c) => {
     controls.reset();
+    return c.json(controls.state());
+  });
+  // Simulates a user spending quota through the gateway, the way the plugin counts tokens: not a
+  // protocol request, so it is neither failed nor delayed, and it is not a grant (`deltas`).
+  routes.post('/consume', async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return envelope(c, 400, 'body must be a JSON object');
+    }
+    const { user_id: userId, amount } = (body ?? {}) as { user_id?: unknown; amount?: unknown };
+    const hundredths = typeof amount === 'number' ? parseHundredths(String(amount)) : null;
+    if (typeof userId !== 'string' || userId.length === 0 || hundredths === null)
+      return envelope(
+        c,
+        400,
+        'expected {"user_id": string, "amount": decimal with at most 2 places}',
+      );
+    if (!controls.consume(userId, hundredths))
+      return envelope(c, 400, 'amount would take the balance out of range');
     return c.json(controls.state());
   });
   routes.get('/faults', (c) => c.json(faultsView(controls.faults())));

@@ -2,7 +2,7 @@
 // flag (this is a test tool, not the daemon, so it does not read config.yaml):
 // `--honour-idempotency` (or MOCK_GATEWAY_HONOUR_IDEMPOTENCY=true) makes it apply a repeated
 // Idempotency-Key once; by default it ignores the key, like the real Higress plugin.
-import { startMockGateway } from './server.ts';
+import { startMockGateway, type MockBalanceProtocol } from './server.ts';
 
 function envFlag(name: string, fallback: boolean): boolean {
   const raw = process.env[name];
@@ -21,6 +21,13 @@ function envPort(name: string, fallback: number): number {
   return port;
 }
 
+function envBalance(name: string): MockBalanceProtocol | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'total_minus_used' || raw === 'quota') return raw;
+  throw new Error(`${name} must be total_minus_used or quota, got "${raw}"`);
+}
+
 async function main(): Promise<void> {
   const gateway = await startMockGateway({
     port: envPort('MOCK_GATEWAY_PORT', 8002),
@@ -32,6 +39,7 @@ async function main(): Promise<void> {
     honourIdempotency:
       process.argv.includes('--honour-idempotency') ||
       envFlag('MOCK_GATEWAY_HONOUR_IDEMPOTENCY', false),
+    balance: envBalance('MOCK_GATEWAY_BALANCE'),
   });
   // The key is deliberately not printed: a mock key can still be someone's real habit.
   console.log(`mock gateway listening on ${gateway.url}`);

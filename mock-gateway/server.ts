@@ -8,7 +8,7 @@ import { createStatePersister, loadStateFile, type StatePersister } from './pers
 import type { MockState } from './store.ts';
 
 export { createMockGatewayApp } from './app.ts';
-export type { MockGateway, MockGatewayOptions } from './app.ts';
+export type { MockBalanceProtocol, MockGateway, MockGatewayOptions } from './app.ts';
 export type { Faults, FaultsPatch } from './faults.ts';
 export type { MockState } from './store.ts';
 
@@ -30,6 +30,8 @@ export interface RunningMockGateway {
   state(): MockState;
   faults(): Faults;
   setFaults(patch: FaultsPatch): Faults;
+  /** A user spends `amount` (see MockGateway.consume). */
+  consume(userId: string, amount: number): boolean;
   reset(): void;
 }
 
@@ -58,6 +60,7 @@ export async function startMockGateway(
     state: gateway.state,
     faults: gateway.faults,
     setFaults: gateway.setFaults,
+    consume: (userId, amount) => gateway.consume(userId, amount),
     reset: gateway.reset,
     close() {
       closing ??= (async () => {

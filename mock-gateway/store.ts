@@ -61,6 +61,17 @@ export class MockStore {
     return next;
   }
 
+  /**
+   * Moves a balance without counting a grant: a user spending quota (`POST /__mock/consume`).
+   * Returns the new balance, or `null` (nothing changed) if it would overflow.
+   */
+  adjust(balance: Balance, userId: string, hundredths: number): number | null {
+    const next = addHundredths(this.get(balance, userId), hundredths);
+    if (next === null) return null;
+    this.set(balance, userId, next);
+    return next;
+  }
+
   recall(key: string): RememberedAnswer | undefined {
     const answer = this.answers.get(key);
     if (answer) this.replays += 1;

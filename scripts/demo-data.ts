@@ -26,6 +26,8 @@ export const DEMO_STRATEGIES = [
     title: 'Daily reward for stargazers of zgsm-ai/zgsm',
     type: 'periodic',
     enabled: true,
+    // add (the default): the balance grows by amount at every occurrence.
+    mode: 'add',
     amount: 5,
     periodic_expr: '0 8 * * *',
     condition: 'github-star("zgsm-ai/zgsm")',
@@ -80,6 +82,28 @@ export const DEMO_STRATEGIES = [
     periodic_expr: '*/10 * * * *',
     max_exec_per_user: 10,
     condition: 'quota-le("default", 5) and access-after("2025-07-01")',
+  },
+  {
+    name: 'daily-vip-refill',
+    title: 'Every day at 07:00, bring every VIP back to 100',
+    type: 'periodic',
+    enabled: true,
+    // top_up: amount is a target balance; a VIP at 100 or more gets nothing.
+    mode: 'top_up',
+    amount: 100,
+    periodic_expr: '0 7 * * *',
+    condition: 'is-vip(1)',
+  },
+  {
+    name: 'monthly-acme-reset',
+    title: 'On the 1st of each month, reset every acme member to 50',
+    type: 'periodic',
+    enabled: true,
+    // reset: the balance is set to amount, up or down.
+    mode: 'reset',
+    amount: 50,
+    periodic_expr: '0 0 1 * *',
+    condition: 'belong-to("acme")',
   },
 ] as const;
 

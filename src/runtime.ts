@@ -146,6 +146,7 @@ export async function buildRuntime(
       concurrency: config.gateway.concurrency,
       honoursIdempotency: config.gateway.honoursIdempotency,
       reconcile: config.gateway.reconcile === 'query',
+      balance: config.gateway.balance,
     },
     observer: metrics.scanObserver,
     gatewayHealth: health,

@@ -30,7 +30,11 @@ const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: Error
   validation_failed: {
     detail: 'The request is not valid',
     errors: [
-      { field: 'amount', code: 'too_small', message: 'Too small: expected number to be >=0.01' },
+      {
+        field: 'amount',
+        code: 'too_small',
+        message: 'must be greater than 0 when mode is "add" (0 is allowed for top_up and reset)',
+      },
     ],
   },
   invalid_condition: {

@@ -21,6 +21,7 @@ export function strategyJson(s: Strategy) {
     name: s.name,
     title: s.title,
     type: s.type,
+    mode: s.mode,
     amount: s.amount,
     model: s.model,
     periodic_expr: s.periodicExpr,
@@ -51,6 +52,10 @@ export function ledgerEntryJson(e: LedgerEntry) {
     attempts: e.attempts,
     last_error: e.lastError,
     catch_up: e.catchUp,
+    mode: e.mode,
+    balance_before: e.balanceBefore,
+    delta_sent: e.deltaSent,
+    target: e.target,
     strategy_version: e.strategyVersion,
     created_at: e.createdAt.toISOString(),
     updated_at: e.updatedAt.toISOString(),
@@ -110,6 +115,11 @@ export function previewJson(p: PreviewResult) {
     total_amount: p.totalAmount,
     held: heldJson(p.held),
     sample_user_ids: p.sampleUserIds,
+    amounts_from: p.amountsFrom,
+    sample_changes:
+      p.sampleChanges?.map((c) => ({ user_id: c.userId, balance: c.balance, change: c.change })) ??
+      null,
+    balance_unread: p.balanceUnread,
   };
 }
 

@@ -7,6 +7,7 @@ import { validate as nodeCronAccepts } from 'node-cron';
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
+import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
 import { databaseKind } from '../db/driver.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { namedTokens } from './named-tokens.ts';
@@ -206,6 +207,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
           // false is the safe side and what the real Higress ai-quota plugin needs.
           honoursIdempotency: boolean().default(false),
           reconcile: oneOf(['query', 'off'] as const).default('query'),
+          balance: oneOf(BALANCE_PROTOCOLS).default('total_minus_used'),
           breakerFailures: integer(0).default(5),
           breakerCooldownMs: duration(1).default(30000),
         })

@@ -43,6 +43,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['gateway.concurrency', 'AIGATEWAY_CONCURRENCY'],
   ['gateway.honoursIdempotency', 'AIGATEWAY_HONOURS_IDEMPOTENCY'],
   ['gateway.reconcile', 'AIGATEWAY_RECONCILE'],
+  ['gateway.balance', 'AIGATEWAY_BALANCE'],
   ['gateway.breakerFailures', 'AIGATEWAY_BREAKER_FAILURES'],
   ['gateway.breakerCooldownMs', 'AIGATEWAY_BREAKER_COOLDOWN_MS'],
   ['scan.pageSize', 'SCAN_PAGE_SIZE'],

@@ -4,7 +4,7 @@
 import type { DeliveryOutcome } from '../core/model/ledger-entry.ts';
 import type { ScanStore } from '../core/ports/scan-store.ts';
 import { Prisma, type Database } from './client.ts';
-import { idListSql, markSendingSql } from './ledger-sql.ts';
+import { appliedSql, idListSql, markSendingSql } from './ledger-sql.ts';
 
 /** Most ids bound in one statement of this module (see scan-store.ts, MAX_IDS_PER_STATEMENT). */
 const MAX_IDS_PER_STATEMENT = 500;
@@ -56,16 +56,14 @@ export function createLedgerWrites(
     async recordOutcomes(outcomes: DeliveryOutcome[]): Promise<void> {
       if (outcomes.length === 0) return;
       const now = new Date();
-      const applied = outcomes.filter((o) => o.status === 'applied').map((o) => o.id);
+      const applied = outcomes.filter((o) => o.status === 'applied');
       const others = outcomes.filter((o) => o.status !== 'applied');
       // Successes are the common case: few statements for the whole page. Each row's outcome
       // stands on its own, so the statements need not share a transaction: a crash between
       // two leaves the rest `pending`, which the next run settles like any interrupted page.
-      for (const [index, ids] of chunks(applied, rowsPerStatement).entries()) {
+      for (const [index, chunk] of chunks(applied, rowsPerStatement).entries()) {
         await breathe(index);
-        await db.$executeRaw`
-          UPDATE quota_execute SET status = 'applied', last_error = NULL, attempts = attempts + 1, updated_at = ${now}
-          WHERE id IN (${idListSql(kind, ids)})`;
+        await db.$executeRaw(appliedSql(kind, chunk, now));
       }
       if (others.length > 0) {
         await db.$transaction(
@@ -75,6 +73,9 @@ export function createLedgerWrites(
               data: {
                 status: o.status,
                 lastError: o.lastError,
+                // Absent: this outcome observed nothing (an orphan settled without a call).
+                balanceBefore: o.balanceBefore,
+                deltaSent: o.deltaSent,
                 attempts: { increment: o.attempts ?? 1 },
                 updatedAt: now,
               },

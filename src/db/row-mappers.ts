@@ -1,5 +1,6 @@
 // Row ↔ domain conversion. Decimal amounts become numbers with at most two decimals
 // (validated on write), which JavaScript numbers represent exactly enough to print.
+import { GRANT_MODES, type GrantMode } from '../core/grant-mode.ts';
 import type { LedgerEntry, LedgerStatus } from '../core/model/ledger-entry.ts';
 import type { MissedRunsPolicy, Strategy, StrategyType } from '../core/model/strategy.ts';
 
@@ -8,6 +9,7 @@ export interface StrategyRow {
   name: string;
   title: string;
   type: string;
+  mode: string;
   amount: unknown;
   model: string | null;
   periodicExpr: string | null;
@@ -30,10 +32,20 @@ export function decimalToNumber(value: unknown): number {
   return Number(String(value));
 }
 
+/** A stored mode; anything unexpected (written by hand) is refused rather than read as add. */
+export function toGrantMode(value: string): GrantMode {
+  if (!(GRANT_MODES as readonly string[]).includes(value))
+    throw new Error(`unknown grant mode "${value}" in the database`);
+  return value as GrantMode;
+}
+
+const decimalOrNull = (value: unknown) => (value === null ? null : decimalToNumber(value));
+
 export function toStrategy(row: StrategyRow): Strategy {
   return {
     ...row,
     type: row.type as StrategyType,
+    mode: toGrantMode(row.mode),
     missedRuns: row.missedRuns as MissedRunsPolicy,
     amount: decimalToNumber(row.amount),
     maxAmountPerOccurrence:
@@ -41,7 +53,17 @@ export function toStrategy(row: StrategyRow): Strategy {
   };
 }
 
-type LedgerRow = Omit<LedgerEntry, 'amount' | 'status'> & { amount: unknown; status: string };
+type LedgerRow = Omit<
+  LedgerEntry,
+  'amount' | 'status' | 'mode' | 'balanceBefore' | 'deltaSent' | 'target'
+> & {
+  amount: unknown;
+  status: string;
+  mode: string;
+  balanceBefore: unknown;
+  deltaSent: unknown;
+  target: unknown;
+};
 
 export function toLedgerEntry(row: LedgerRow): LedgerEntry {
   return {
@@ -54,6 +76,10 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     attempts: row.attempts,
     lastError: row.lastError,
     catchUp: row.catchUp,
+    mode: toGrantMode(row.mode),
+    balanceBefore: decimalOrNull(row.balanceBefore),
+    deltaSent: decimalOrNull(row.deltaSent),
+    target: decimalOrNull(row.target),
     strategyVersion: row.strategyVersion,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

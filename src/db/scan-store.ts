@@ -7,7 +7,7 @@ import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/l
 import type { Strategy } from '../core/model/strategy.ts';
 import { ScanOrderError, type CandidateQuery, type ScanStore } from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
-import { claimSql, idListSql } from './ledger-sql.ts';
+import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
 import { acquireLeaseRow } from './lease-sql.ts';
 import { claimOnMysql } from './mysql-claim.ts';
@@ -15,7 +15,7 @@ import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 import { occurrenceBookkeeping } from './occurrence-bookkeeping.ts';
-import { decimalToNumber, toStrategy } from './row-mappers.ts';
+import { decimalToNumber, toGrantMode, toStrategy } from './row-mappers.ts';
 
 /**
  * Most ids bound in one Prisma model query: Prisma refuses one with more bind values than it
@@ -213,6 +213,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         attempts: row.attempts,
         idempotencyKey: row.idempotencyKey,
         totalBefore: row.totalBefore === null ? null : decimalToNumber(row.totalBefore),
+        mode: toGrantMode(row.mode),
       }));
     },
 

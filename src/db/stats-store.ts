@@ -1,6 +1,6 @@
 // StatsStore: read-only statistics over the grant ledger (quota_execute): how many grants and
 // how much was given, per status, for time windows; the backlog for metrics.
-// Amounts are summed in SQL as integer cents (amounts have at most two decimals), so the sums
+// Amounts (what each grant changed, see CENTS) are summed in SQL as integer cents (amounts have at most two decimals), so the sums
 // are exact on both providers: SQLite keeps DECIMAL columns as floating point, and its own
 // SUM(amount) would answer 0.30000000000000004 for 0.1 + 0.2.
 import {
@@ -14,9 +14,14 @@ import type { StatsStore } from '../core/ports/stores.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 
-/** Amount in integer cents; MySQL spells the 64-bit integer cast SIGNED. */
+/**
+ * What a row gave, in integer cents: `delta_sent` (for top_up and reset the balance change, not
+ * the target); rows written before grant modes have none and were adds of `amount`. A top_up or
+ * reset not sent yet has given nothing known: 0. MySQL spells the 64-bit integer cast SIGNED.
+ */
 function centsSql(kind: DatabaseKind): Prisma.Sql {
-  return Prisma.raw(`CAST(ROUND(amount * 100) AS ${kind === 'mysql' ? 'SIGNED' : 'BIGINT'})`);
+  const given = `CASE WHEN delta_sent IS NOT NULL THEN delta_sent WHEN mode = 'add' THEN amount ELSE 0 END`;
+  return Prisma.raw(`CAST(ROUND((${given}) * 100) AS ${kind === 'mysql' ? 'SIGNED' : 'BIGINT'})`);
 }
 
 /** COUNT/SUM come back as bigint, number, string or Decimal depending on provider and driver. */

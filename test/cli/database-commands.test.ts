@@ -67,17 +67,19 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('users: 20 written');
-    expect(first.stdout).toMatch(/strategies: 7 created \(daily-star-reward, .*\), 0 kept/);
+    expect(first.stdout).toMatch(/strategies: 9 created \(daily-star-reward, .*\), 0 kept/);
     const before = await database.db.quotaStrategy.findMany({ orderBy: { id: 'asc' } });
 
     const second = await runCli(['seed-demo'], { env });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/strategies: 0 created, 7 kept \(daily-star-reward, .*\)/);
+    expect(second.stdout).toMatch(/strategies: 0 created, 9 kept \(daily-star-reward, .*\)/);
     expect(await database.db.userInfo.count({ where: { id: { startsWith: 'demo-user-' } } })).toBe(
       20,
     );
     expect(await database.db.quotaStrategy.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
-    expect(before.map((s) => s.timezone)).toEqual(Array(7).fill('UTC'));
+    expect(before.map((s) => s.timezone)).toEqual(Array(9).fill('UTC'));
+    // One strategy of each grant mode at least.
+    expect(new Set(before.map((s) => s.mode))).toEqual(new Set(['add', 'top_up', 'reset']));
   });
 
   it('preview by name and by id shows the same dry run and writes nothing', async () => {

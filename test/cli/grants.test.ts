@@ -28,6 +28,7 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
         name: 'cli-grants',
         title: 't',
         type: 'single',
+        mode: 'add',
         maxUsersPerOccurrence: null,
         maxAmountPerOccurrence: null,
         amount: 2,

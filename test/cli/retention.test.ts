@@ -25,6 +25,7 @@ function fields(name: string, overrides: Partial<StrategyFields> = {}): Strategy
     name,
     title: name,
     type: 'single',
+    mode: 'add',
     amount: 1,
     model: null,
     periodicExpr: null,

@@ -15,6 +15,7 @@ const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
   name: 'n',
   title: 't',
   type: 'periodic',
+  mode: 'add',
   amount: 1,
   model: null,
   periodicExpr: '0 8 * * *',

@@ -175,14 +175,24 @@ describe('a scan whose store turns back', () => {
       'scan',
       runScan({
         store: turning,
-        gateway: { deltaQuota: async () => undefined, getQuota: async () => 0 },
+        gateway: {
+          deltaQuota: async () => undefined,
+          getQuota: async () => 0,
+          getUsed: async () => 0,
+          refreshQuota: async () => undefined,
+        },
         clock: h.clock,
         logger,
         holder: 'turning-test',
         pageSize: 5,
         leaseMs: 60_000,
         ledgerMaxAttempts: 5,
-        delivery: { concurrency: 2, honoursIdempotency: true, reconcile: false },
+        delivery: {
+          concurrency: 2,
+          honoursIdempotency: true,
+          reconcile: false,
+          balance: 'total_minus_used',
+        },
       }),
     );
     expect(summary).toMatchObject({ strategies: 1, failed: 1 });

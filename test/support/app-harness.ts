@@ -6,6 +6,7 @@ import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/se
 import type { ApiApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
+import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
 import type { DatabaseKind } from '../../src/db/driver.ts';
 import type { CircuitBreaker } from '../../src/gateway/index.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
@@ -74,6 +75,8 @@ export interface HarnessOptions {
   interactive?: InteractiveGate;
   /** A database made by the test (e.g. on a cluster with another locale); destroyed with the harness. */
   database?: TestDatabase;
+  /** How the gateway keeps balances (AIGATEWAY_BALANCE); the mock is started speaking the same. */
+  balance?: BalanceProtocol;
   /** scan.max_users_per_occurrence (default unset). */
   maxUsersPerOccurrence?: number;
 }
@@ -109,6 +112,7 @@ function harnessConfig(
       concurrency: 8,
       honoursIdempotency: options.honoursIdempotency ?? true,
       reconcile: options.reconcile ?? 'off',
+      balance: options.balance ?? 'total_minus_used',
       // No breaker unless the test brings one (HarnessOptions.breaker).
       breakerFailures: 0,
       breakerCooldownMs: 30_000,
@@ -138,6 +142,7 @@ export async function createHarness(
     port: 0,
     authValue: GATEWAY_KEY,
     honourIdempotency: options.honoursIdempotency ?? true,
+    balance: options.balance,
   });
   const clock = new ManualClock(new Date(options.now ?? '2026-01-15T10:00:00Z'));
   const logger = new CapturingLogger();

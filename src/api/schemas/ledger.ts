@@ -1,5 +1,6 @@
 // Ledger rows (the OpenAPI name `Execution` is part of the public contract) and resolutions.
 import { z } from '@hono/zod-openapi';
+import { GRANT_MODES } from '../../core/grant-mode.ts';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
 import { IdParamSchema, PaginationShape, pathId } from './common.ts';
 
@@ -34,6 +35,20 @@ export const ExecutionSchema = z
       description:
         "The strategy's version when the row was claimed (null for rows older than versions)",
       example: 3,
+    }),
+    mode: z
+      .enum(GRANT_MODES)
+      .openapi({ description: "The strategy's grant mode when the grant was claimed" }),
+    balance_before: z.number().nullable().openapi({
+      description:
+        'The balance read just before sending (top_up, reset; the latest attempt); null for add',
+    }),
+    delta_sent: z.number().nullable().openapi({
+      description:
+        'How much the grant changed the balance: the delta sent (0 when a top-up found the balance at its target: applied without a call), or for a reset the new balance minus balance_before. Null until sent, and on rows from before grant modes (their amount was the delta).',
+    }),
+    target: z.number().nullable().openapi({
+      description: 'The target balance of a top_up or reset grant; null for add',
     }),
     created_at: z.string().openapi({
       description: 'When the row was claimed (UTC ISO 8601)',

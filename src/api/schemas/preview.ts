@@ -64,13 +64,37 @@ export const PreviewSchema = z
         'While the occurrence is held by a budget cap: every user it would grant (would_grant is then 0)',
     }),
     would_grant: z.number().int().openapi({ description: 'Users a run would grant now' }),
-    total_amount: z.number().openapi({ description: 'What those grants add up to' }),
+    total_amount: z.number().openapi({
+      description:
+        'What those grants add up to. add: amount × would_grant. top_up and reset: the sum of the balance changes read live from the gateway now (amounts_from: live_balance)',
+    }),
     held: HeldSchema.nullable().openapi({
       description: 'Non-null when a budget cap holds (or would hold) the occurrence',
     }),
     sample_user_ids: z
       .array(z.string())
       .openapi({ description: 'Up to 20 of the users a run would grant (or an approval would)' }),
+    amounts_from: z.enum(['strategy_amount', 'live_balance']).openapi({
+      description:
+        "live_balance: total_amount and sample_changes come from each matched user's balance read from the gateway for this preview (top_up, reset); a run reads it again just before sending",
+    }),
+    sample_changes: z
+      .array(
+        z.object({
+          user_id: z.string(),
+          balance: z.number().nullable(),
+          change: z.number().openapi({
+            description:
+              'What a grant would change now: the top-up delta (0 at or above the target), or target − balance for a reset',
+          }),
+        }),
+      )
+      .nullable()
+      .openapi({ description: 'With live balances: the first matched users; null for add' }),
+    balance_unread: z.number().int().openapi({
+      description:
+        'With live balances: matched users whose balance could not be read (not in total_amount)',
+    }),
   })
   .openapi('Preview');
 

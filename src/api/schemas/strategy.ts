@@ -1,16 +1,28 @@
 // Strategy requests and responses, and the conversion of a validated body to the core's input.
 import { z } from '@hono/zod-openapi';
+import { GRANT_MODES } from '../../core/grant-mode.ts';
 import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
 import { HeldSchema } from './preview.ts';
 
 /**
- * Amount: at least 0.01, a whole number of cents (decided on its decimal form, not with a float
- * tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`positive()` alone
- * would let 5e-324 through and store it as 0.00.)
+ * Amount: 0 or at least 0.01, a whole number of cents (decided on its decimal form, not with a
+ * float tolerance: see isWholeCents), below the Decimal(14,2) column's limit. (`nonnegative()`
+ * alone would let 5e-324 through and store it as 0.00; isWholeCents refuses it.) 0 is only meaningful for top_up and
+ * reset; the core refuses it for add (strategy-rules.ts).
  */
 const Amount = z
+  .number()
+  .min(0)
+  .max(999_999_999_999)
+  .refine(isWholeCents, {
+    error: 'at most two decimals: a whole number of cents',
+    params: { code: 'amount_precision' },
+  });
+
+/** A budget cap: at least 0.01 (a cap of 0 would hold every occurrence: disable instead). */
+const CapAmount = z
   .number()
   .min(0.01)
   .max(999_999_999_999)
@@ -19,11 +31,25 @@ const Amount = z
     params: { code: 'amount_precision' },
   });
 
+const Mode = z.enum(GRANT_MODES).openapi({
+  description:
+    'How a grant changes the balance. add (default): adds amount. top_up: amount is a target ' +
+    'balance; each user gets max(0, amount − balance), read from the gateway just before sending. ' +
+    'reset: sets the balance to amount (0 drains it) with the gateway refresh call. See ' +
+    'AIGATEWAY_BALANCE for how the gateway keeps a balance.',
+  example: 'top_up',
+});
+
 const StrategyFieldsShape = {
   name: text().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
   title: text().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
   type: z.enum(['single', 'periodic']),
-  amount: Amount.openapi({ example: 5 }),
+  mode: Mode.optional(),
+  amount: Amount.openapi({
+    example: 5,
+    description:
+      'add: the amount added (> 0); top_up: the target balance (≥ 0); reset: the new balance (≥ 0; 0 drains)',
+  }),
   model: text().trim().min(1).max(200).nullable().optional(),
   periodic_expr: text()
     .trim()
@@ -56,7 +82,7 @@ const StrategyFieldsShape = {
         'Budget cap: an occurrence that would grant more users than this in total (already granted included) is held — nothing granted — until the cap is raised or the occurrence approved. Unset: the configured default (scan.max_users_per_occurrence), if any',
       example: 1000,
     }),
-  max_amount_per_occurrence: Amount.nullable().optional().openapi({
+  max_amount_per_occurrence: CapAmount.nullable().optional().openapi({
     description:
       'Budget cap: an occurrence that would grant more than this amount in total (already granted included) is held until the cap is raised or the occurrence approved. Unset: no amount cap',
     example: 5000,
@@ -77,6 +103,7 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
   if (body.name !== undefined) patch.name = body.name;
   if (body.title !== undefined) patch.title = body.title;
   if (body.type !== undefined) patch.type = body.type;
+  if (body.mode !== undefined) patch.mode = body.mode;
   if (body.amount !== undefined) patch.amount = body.amount;
   if ('model' in body) patch.model = body.model ?? null;
   if ('periodic_expr' in body) patch.periodicExpr = body.periodic_expr ?? null;
@@ -112,6 +139,7 @@ export const StrategySchema = z
     name: z.string(),
     title: z.string(),
     type: z.enum(['single', 'periodic']),
+    mode: Mode,
     amount: z.number(),
     model: z.string().nullable(),
     periodic_expr: z.string().nullable(),

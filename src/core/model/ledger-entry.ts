@@ -2,6 +2,7 @@
 // identified by (strategy, occurrence, user); its idempotency key is derived from exactly that
 // triple, so every retry — in this process, after a crash, or from another replica — sends the
 // same key. New columns of the ledger go on LedgerEntry first, then on the stores that read it.
+import type { GrantMode } from '../grant-mode.ts';
 
 // pending: claimed, never sent. sending: about to be sent or in flight (marked in batches just
 // before the calls), so after a crash only these rows can have an uncertain outcome.
@@ -24,6 +25,18 @@ export interface LedgerEntry {
   lastError: string | null;
   /** Granted late, by catch-up after missed runs. */
   catchUp: boolean;
+  /** The strategy's grant mode when the grant was claimed. */
+  mode: GrantMode;
+  /** The balance read before sending (top_up, reset); null when the mode reads none or before it was read. */
+  balanceBefore: number | null;
+  /**
+   * How much the grant changed the balance: the delta sent (0 when a top-up found nothing to
+   * add), or for a reset the new balance minus the one read. Null until sent, and on rows
+   * written before modes existed (their `amount` was the delta).
+   */
+  deltaSent: number | null;
+  /** The target balance of a top_up or reset grant (its `amount`); null for add. */
+  target: number | null;
   /** The strategy's version when the row was claimed (null for rows older than versions). */
   strategyVersion: number | null;
   createdAt: Date;
@@ -38,13 +51,19 @@ export type ClaimedEntry = Pick<
   idempotencyKey: string;
   /** The user's gateway total read just before sending (reconciliation on), else null/absent. */
   totalBefore?: number | null;
+  mode?: GrantMode;
 };
 
 /** A row the scanner is about to insert (claim); the insert that wins owns the gateway call. */
 export type NewLedgerEntry = Pick<
   LedgerEntry,
   'strategyId' | 'occurrence' | 'userId' | 'amount' | 'catchUp'
-> & { idempotencyKey: string; strategyVersion?: number };
+> & {
+  idempotencyKey: string;
+  /** Absent: add (the behaviour before modes existed). */
+  mode?: GrantMode;
+  strategyVersion?: number;
+};
 
 /** What one delivery attempt decided for a row. */
 export interface DeliveryOutcome {
@@ -53,6 +72,10 @@ export interface DeliveryOutcome {
   lastError: string | null;
   /** Gateway requests this delivery made (the client's retries included); 1 when not known. */
   attempts?: number;
+  /** Recorded when the delivery read a balance (top_up, reset). */
+  balanceBefore?: number | null;
+  /** Recorded once something was sent, or a top-up decided to send nothing (0). */
+  deltaSent?: number | null;
   /** On `applied`: what was given, for the granted-amount metric. */
   granted?: { strategyId: number; amount: number };
 }

@@ -54,11 +54,17 @@ export interface PreviewResult {
   heldByBudget: number;
   /** Whom a run would grant now (0 while held). */
   wouldGrant: number;
-  /** What those grants add up to. */
+  /** strategy_amount: amount × would_grant; live_balance: the sum of the changes read now. */
   totalAmount: number;
   /** Non-null when a budget cap holds (or would hold) the occurrence. */
   held: HeldOccurrence | null;
   sampleUserIds: string[];
+  /** top_up and reset depend on each user's balance, read live from the gateway for the preview. */
+  amountsFrom: 'strategy_amount' | 'live_balance';
+  /** With live balances: the first users' balance now and the change a grant would make. */
+  sampleChanges: { userId: string; balance: number | null; change: number }[] | null;
+  /** With live balances: users whose balance could not be read (left out of totalAmount). */
+  balanceUnread: number;
 }
 
 /** One occurrence to grant; `catchUp` marks an occurrence granted late after missed runs. */

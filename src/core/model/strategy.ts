@@ -1,6 +1,7 @@
 // The strategy as the core sees it. The rules that decide whether one is acceptable live in
 // one place, use-cases/strategy-rules.ts, called by create-strategy and update-strategy only.
 // New strategy settings go here first (and in the store, the API schema and serializer).
+import type { GrantMode } from '../grant-mode.ts';
 
 export type StrategyType = 'single' | 'periodic';
 /** What a periodic strategy does about occurrences missed while the daemon was down. */
@@ -11,6 +12,8 @@ export interface Strategy {
   name: string;
   title: string;
   type: StrategyType;
+  /** add: a delta of amount; top_up: amount is a target balance; reset: set the balance to amount. */
+  mode: GrantMode;
   amount: number;
   model: string | null;
   periodicExpr: string | null;
@@ -48,6 +51,7 @@ export function withDefaults(input: StrategyInput, defaultTimeZone: string): Str
     name: input.name,
     title: input.title,
     type: input.type,
+    mode: input.mode ?? 'add',
     amount: input.amount,
     model: input.model ?? null,
     periodicExpr: input.periodicExpr ?? null,
@@ -79,6 +83,7 @@ export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFie
     name: patch.name ?? current.name,
     title: patch.title ?? current.title,
     type: patch.type ?? current.type,
+    mode: patch.mode ?? current.mode,
     amount: patch.amount ?? current.amount,
     model: has('model') ? (patch.model ?? null) : current.model,
     periodicExpr: has('periodicExpr') ? (patch.periodicExpr ?? null) : current.periodicExpr,

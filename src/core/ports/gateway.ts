@@ -27,7 +27,12 @@ export function gatewayFailureOf(error: unknown): GatewayFailure {
 /** Calls reject with an Error carrying the GatewayFailure fields (see gatewayFailureOf). */
 export interface GrantGateway {
   deltaQuota(userId: string, value: number, options: { idempotencyKey: string }): Promise<void>;
+  /** The user's quota counter: the total (total-and-used protocol) or the balance itself. */
   getQuota(userId: string): Promise<number>;
+  /** The used counter of the total-and-used protocol. */
+  getUsed(userId: string): Promise<number>;
+  /** Sets the quota counter to an absolute value (safe to re-send). */
+  refreshQuota(userId: string, quota: number): Promise<void>;
 }
 
 /**

@@ -2,10 +2,12 @@
 // delivery pipeline runs many at once). The gateway client already retries with backoff (same
 // idempotency key); what reaches here is its final word.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import { resendableWhenUncertain } from '../grant-mode.ts';
 import { gatewayFailureOf, type GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
 import { reconcileEntry } from './reconcile.ts';
 import type { DeliveryOptions } from './run-deps.ts';
+import { sendGrant, type GrantTrace } from './send-grant.ts';
 
 /** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
 export async function deliverEntry(
@@ -14,17 +16,29 @@ export async function deliverEntry(
   options: DeliveryOptions,
   logger: CoreLogger,
 ): Promise<DeliveryOutcome> {
+  const trace: GrantTrace = { balanceBefore: null, deltaSent: null };
   try {
-    await gateway.deltaQuota(entry.userId, entry.amount, { idempotencyKey: entry.idempotencyKey });
+    await sendGrant(entry, gateway, options.balance, trace);
     return {
       id: entry.id,
       status: 'applied',
       lastError: null,
-      granted: { strategyId: entry.strategyId, amount: entry.amount },
+      ...trace,
+      // What the balance grew by (for top_up and reset not `amount`, which is the target); a
+      // reset that lowered a balance granted nothing, and a counter cannot go down.
+      granted: {
+        strategyId: entry.strategyId,
+        amount: Math.max(0, trace.deltaSent ?? entry.amount),
+      },
     };
   } catch (error) {
     const failure = gatewayFailureOf(error);
-    const unknown = failure.uncertain && !options.honoursIdempotency;
+    // top_up and reset stay `failed` (re-sent by a later scan, which reads the balance again);
+    // reconciliation compares the total with `amount`, which only means something for `add`.
+    const unknown =
+      failure.uncertain &&
+      !options.honoursIdempotency &&
+      !resendableWhenUncertain(entry.mode ?? 'add');
     // An answer lost within the call: the user's total may still tell what happened.
     const reconciled =
       unknown && options.reconcile ? await reconcileEntry(entry, gateway) : undefined;
@@ -44,6 +58,7 @@ export async function deliverEntry(
       lastError: failure.message.slice(0, 500),
       // So the row's count agrees with "failed after N attempts" in its error.
       attempts: failure.attempts ?? 1,
+      ...trace,
     };
   }
 }

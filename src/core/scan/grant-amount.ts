@@ -1,23 +1,56 @@
 // How much one user would be granted for an occurrence. Previews, explain and the budget check
-// all ask here, page by page, so a mode whose amount depends on the user (top_up: the target
-// minus the user's live balance at the gateway) is added in this one place.
+// all ask here, page by page, so a mode whose amount depends on the user (top_up, reset: the
+// change from the user's live balance at the gateway) is handled in this one place.
+import { readsBalance } from '../grant-mode.ts';
 import type { Strategy } from '../model/strategy.ts';
 import type { MatchingDeps } from './matching-users.ts';
+import type { DeliveryOptions } from './run-deps.ts';
+import { previewChange } from './send-grant.ts';
 
 /** Amounts in cents (integers), so sums over a million users stay exact. */
 export type AmountsInCents = number[];
 
+export type AmountDeps = Pick<MatchingDeps, 'gateway' | 'logger'> & {
+  /** How the gateway keeps balances (AIGATEWAY_BALANCE); absent: total_minus_used. */
+  delivery?: Pick<DeliveryOptions, 'balance'>;
+};
+
+/** What a grant would change for one user now; `balance` is null for add. */
+export interface UserChange {
+  userId: string;
+  balance: number | null;
+  change: number;
+}
+
 /**
- * The amount each of `userIds` would receive, in cents, in the same order. Today every mode
- * grants `strategy.amount`; `deps` is there for modes that must read the gateway.
+ * What each of `userIds` would receive now, in the same order; null where the user's balance
+ * could not be read (top_up, reset), one gateway read per user, bounded by the client's limiter.
  */
-export function grantAmountsInCents(
+export async function grantChanges(
   strategy: Strategy,
   userIds: readonly string[],
-  // Read by modes whose amount depends on the user's balance (top_up); unused by `add`.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  _deps: Pick<MatchingDeps, 'gateway' | 'logger'>,
+  deps: AmountDeps,
+): Promise<(UserChange | null)[]> {
+  if (!readsBalance(strategy.mode)) {
+    return userIds.map((userId) => ({ userId, balance: null, change: strategy.amount }));
+  }
+  const protocol = deps.delivery?.balance ?? 'total_minus_used';
+  return Promise.all(
+    userIds.map((userId) =>
+      previewChange(strategy.mode, strategy.amount, userId, deps.gateway, protocol).then(
+        (seen) => ({ userId, ...seen }),
+        () => null,
+      ),
+    ),
+  );
+}
+
+/** The amount each of `userIds` would receive, in cents; a balance not read counts 0. */
+export async function grantAmountsInCents(
+  strategy: Strategy,
+  userIds: readonly string[],
+  deps: AmountDeps,
 ): Promise<AmountsInCents> {
-  const cents = Math.round(strategy.amount * 100);
-  return Promise.resolve(userIds.map(() => cents));
+  const changes = await grantChanges(strategy, userIds, deps);
+  return changes.map((c) => (c === null ? 0 : Math.round(c.change * 100)));
 }

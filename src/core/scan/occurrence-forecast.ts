@@ -4,10 +4,10 @@
 // run, explain and the strategy's statistics all count here, so they cannot disagree.
 import type { ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../model/strategy.ts';
-import { grantAmountsInCents } from './grant-amount.ts';
+import { grantChanges, type AmountDeps, type UserChange } from './grant-amount.ts';
 import { matchingUsers, type MatchingDeps } from './matching-users.ts';
 
-export type ForecastDeps = MatchingDeps & { defaultMaxUsersPerOccurrence?: number };
+export type ForecastDeps = MatchingDeps & AmountDeps & { defaultMaxUsersPerOccurrence?: number };
 
 export interface BudgetCaps {
   maxUsers: number | null;
@@ -32,6 +32,10 @@ export interface OccurrenceForecast {
   eligibleAmountCents: number;
   /** The first eligible users, by id. */
   sample: string[];
+  /** top_up, reset: the first eligible users' live balance and change (add: none kept). */
+  sampleChanges: UserChange[];
+  /** top_up, reset: eligible users whose balance could not be read (not in the amount). */
+  balanceUnread: number;
   /** Non-null when a budget cap would hold the occurrence (and no operator approved it). */
   held: HeldBudget | null;
   approved: boolean;
@@ -82,6 +86,8 @@ export async function forecastOccurrence(
     eligible: 0,
     eligibleAmountCents: 0,
     sample: [],
+    sampleChanges: [],
+    balanceUnread: 0,
     held: null,
     approved: state?.approvedAt != null,
     status: state?.status ?? null,
@@ -89,8 +95,12 @@ export async function forecastOccurrence(
   for await (const page of matchingUsers(strategy, condition, occurrence, deps)) {
     forecast.capped += page.capped.length;
     forecast.eligible += page.matched.length;
-    for (const cents of await grantAmountsInCents(strategy, page.matched, deps))
-      forecast.eligibleAmountCents += cents;
+    for (const change of await grantChanges(strategy, page.matched, deps)) {
+      if (change === null) forecast.balanceUnread++;
+      else forecast.eligibleAmountCents += Math.round(change.change * 100);
+      if (change?.balance != null && forecast.sampleChanges.length < sampleSize)
+        forecast.sampleChanges.push(change);
+    }
     for (const id of page.matched) {
       if (forecast.sample.length >= sampleSize) break;
       forecast.sample.push(id);

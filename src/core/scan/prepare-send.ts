@@ -52,9 +52,13 @@ export async function prepareSend(
   grants: ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
 ): Promise<PreparedBatch> {
-  const batch = deps.delivery.reconcile
-    ? await readTotalsBefore(grants, deps)
-    : { send: grants.map((g) => ({ ...g, totalBefore: null })), settled: [] };
+  // Only `add` rows are reconciled by their total; top_up and reset read the balance anyway.
+  const reconciled = deps.delivery.reconcile
+    ? grants.filter((g) => (g.mode ?? 'add') === 'add')
+    : [];
+  const batch: PreparedBatch =
+    reconciled.length > 0 ? await readTotalsBefore(reconciled, deps) : { send: [], settled: [] };
+  for (const g of grants) if (!reconciled.includes(g)) batch.send.push({ ...g, totalBefore: null });
   if (batch.send.length === 0) return batch;
   const marked = await deps.store.markSending(
     strategy,

@@ -3,6 +3,7 @@
 import { parse } from '../../condition/index.ts';
 import type { PreviewResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
+import { readsBalance } from '../grant-mode.ts';
 import { forecastOccurrence, type ForecastDeps } from './occurrence-forecast.ts';
 import { isOccurrenceClosed } from './occurrence-policy.ts';
 
@@ -13,6 +14,7 @@ export async function previewOccurrence(
   occurrence: string | null,
   deps: ForecastDeps,
 ): Promise<PreviewResult> {
+  const live = readsBalance(strategy.mode);
   const preview: PreviewResult = {
     occurrence,
     occurrenceDone: false,
@@ -24,6 +26,9 @@ export async function previewOccurrence(
     totalAmount: 0,
     held: null,
     sampleUserIds: [],
+    amountsFrom: live ? 'live_balance' : 'strategy_amount',
+    sampleChanges: live ? [] : null,
+    balanceUnread: 0,
   };
   const parsed = parse(strategy.condition);
   if (occurrence === null || !parsed.ok) return preview;
@@ -42,5 +47,7 @@ export async function previewOccurrence(
     totalAmount: held ? 0 : forecast.eligibleAmountCents / 100,
     held,
     sampleUserIds: forecast.sample,
+    sampleChanges: live ? forecast.sampleChanges : null,
+    balanceUnread: forecast.balanceUnread,
   };
 }

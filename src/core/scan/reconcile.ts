@@ -50,3 +50,23 @@ export async function reconcileEntry(
       return { id: entry.id, status: 'unknown', lastError: UNKNOWN_MOVED };
   }
 }
+
+const ORPHAN_MESSAGE =
+  'outcome unknown: the process stopped while this grant was being sent and the gateway does not honour idempotency keys; resolve it as applied or retry';
+
+/**
+ * Outcomes for `sending` rows a dead run left, to a gateway that ignores keys: by the user's
+ * total when reconciliation is on (a total that cannot be read now leaves its row `sending`
+ * for the next run to ask again), else `unknown` for a person.
+ */
+export async function settleUnsent(
+  entries: readonly ClaimedEntry[],
+  reconcile: boolean,
+  gateway: GrantGateway,
+): Promise<DeliveryOutcome[]> {
+  if (!reconcile) {
+    return entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE }));
+  }
+  const outcomes = await Promise.all(entries.map((e) => reconcileEntry(e, gateway)));
+  return outcomes.filter((o) => o !== undefined);
+}

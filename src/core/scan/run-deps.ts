@@ -1,6 +1,7 @@
 // What a scan needs from the outside world, gathered once by the composition root
 // (src/runtime.ts). Every field is a port or a setting; nothing here knows a framework.
 import type { Clock } from '../clock.ts';
+import type { BalanceProtocol } from '../grant-mode.ts';
 import type { GatewayHealth, GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger, InteractiveWork, ScanObserver } from '../ports/runtime-services.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
@@ -18,6 +19,8 @@ export interface DeliveryOptions {
    * an uncertain outcome is then settled by reading the total again (see reconcile.ts).
    */
   reconcile: boolean;
+  /** How the gateway keeps a balance, for top_up and reset (AIGATEWAY_BALANCE). */
+  balance: BalanceProtocol;
 }
 
 export interface RunDeps {

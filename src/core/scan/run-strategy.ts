@@ -4,6 +4,7 @@
 // under a UNIQUE key before the gateway is called (only the inserter sends), and every send of
 // a row uses the same idempotency key.
 import { parse } from '../../condition/index.ts';
+import { resendableWhenUncertain } from '../grant-mode.ts';
 import { idempotencyKey, type ClaimedEntry, type DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -11,7 +12,7 @@ import { checkBudget, type HeldOccurrence } from './budget-check.ts';
 import { deliverEntry } from './deliver-entry.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { prepareSend } from './prepare-send.ts';
-import { reconcileEntry } from './reconcile.ts';
+import { settleUnsent } from './reconcile.ts';
 import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
 import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
@@ -19,9 +20,6 @@ import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
 export class LeaseLostError extends Error {
   readonly code = 'lease_lost';
 }
-const ORPHAN_MESSAGE =
-  'outcome unknown: the process stopped while this grant was being sent and the gateway does not honour idempotency keys; resolve it as applied or retry';
-
 /**
  * Settles earlier rows, then grants each occurrence in `due` (oldest first). An empty `due`
  * means: only settle (a periodic strategy with nothing new due).
@@ -128,25 +126,25 @@ class StrategyRun {
   }
 
   /**
-   * Rows that were being sent when a run died: re-sent with the same key to a gateway that
-   * honours it; else settled by the user's total (AIGATEWAY_RECONCILE=query: applied, or
-   * `failed` and so re-sent by the failed pass, or `unknown`); else `unknown` for a person.
+   * Rows that were being sent when a run died. top_up and reset rows are re-sent: each send
+   * re-reads the balance first, so a first send that arrived leaves little or nothing to add.
+   * The rest (`add`) are re-sent with the same key to a gateway that honours it; else settled
+   * by the user's total (AIGATEWAY_RECONCILE=query: applied, or `failed` and so re-sent by the
+   * failed pass, or `unknown`); else `unknown` for a person.
    */
-  private async settleUncertain(entries: ClaimedEntry[]): Promise<boolean> {
+  private async settleUncertain(all: ClaimedEntry[]): Promise<boolean> {
     const { delivery, gateway } = this.deps;
-    if (delivery.honoursIdempotency) {
+    const resent = delivery.honoursIdempotency
+      ? all
+      : all.filter((e) => resendableWhenUncertain(e.mode ?? 'add'));
+    if (resent.length > 0) {
       if (this.gatewayDown()) return true;
-      await this.resend(entries);
-    } else if (delivery.reconcile) {
-      if (this.gatewayDown()) return true;
-      // A total that cannot be read now leaves its row `sending` for the next run to ask again.
-      const outcomes = await Promise.all(entries.map((e) => reconcileEntry(e, gateway)));
-      await this.record(outcomes.filter((o) => o !== undefined));
-    } else {
-      await this.record(
-        entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE })),
-      );
+      await this.resend(resent);
     }
+    const entries = all.filter((e) => !resent.includes(e));
+    if (entries.length === 0) return this.checkpoint();
+    if (delivery.reconcile && this.gatewayDown()) return true;
+    await this.record(await settleUnsent(entries, delivery.reconcile, gateway));
     return this.checkpoint();
   }
 
@@ -215,7 +213,7 @@ class StrategyRun {
   }
 
   private async claimAndSubmit(page: MatchedPage, occurrence: string, catchUp: boolean) {
-    const { id, amount, version } = this.strategy;
+    const { id, amount, mode, version } = this.strategy;
     this.counts.matched += page.matched.length + page.capped.length;
     this.counts.skipped += page.capped.length;
     await this.deps.interactive?.idle();
@@ -225,6 +223,7 @@ class StrategyRun {
         occurrence,
         userId,
         amount,
+        mode,
         idempotencyKey: idempotencyKey(id, occurrence, userId),
         catchUp,
         strategyVersion: version,

@@ -81,6 +81,17 @@ export function assertValidStrategy(fields: StrategyFields): StrategyFields {
       message: 'only meaningful for periodic strategies; use 0',
     });
   }
+  if (fields.amount < 0 || (fields.mode === 'add' && fields.amount <= 0)) {
+    details.push({
+      field: 'amount',
+      // The code zod gives a number below its minimum, so clients handle both the same way.
+      code: 'too_small',
+      message:
+        fields.mode === 'add'
+          ? 'must be greater than 0 when mode is "add" (0 is allowed for top_up and reset)'
+          : 'must not be negative',
+    });
+  }
   details.push(...windowProblems(fields));
   if (details.length > 0)
     throw new AppError('validation_failed', 'The strategy is not valid', details);

@@ -1,0 +1,322 @@
+// Grant modes end to end through the API, the real scanner and the real mock gateway, on both
+// databases and with both ways a gateway keeps a balance (AIGATEWAY_BALANCE): add, top_up
+// (a target balance) and reset (set the balance), what the ledger records, what the preview and
+// the statistics say, validation, and retries against a gateway that ignores Idempotency-Key.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
+import { createHarness, type Harness } from '../support/app-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+
+interface Row {
+  user_id: string;
+  status: string;
+  mode: string;
+  amount: number;
+  balance_before: number | null;
+  delta_sent: number | null;
+  target: number | null;
+}
+
+/** Users of a fresh org, each given `balances[i]` at the gateway (set, then spent down). */
+async function usersWithBalances(h: Harness, balances: { total: number; spent: number }[]) {
+  const org = unique('org');
+  const ids = balances.map((_, i) => `${org}-u${i}`);
+  const bulk = await h.call(
+    'POST',
+    '/api/v1/users/bulk',
+    ids.map((id) => ({ id, org })),
+  );
+  expect(bulk.status).toBe(200);
+  for (const [i, id] of ids.entries()) {
+    if (balances[i]!.total > 0) await h.runtime.gateway.refreshQuota(id, balances[i]!.total);
+    if (balances[i]!.spent > 0) expect(h.mock.consume(id, balances[i]!.spent)).toBe(true);
+  }
+  return { org, ids };
+}
+
+async function createStrategy(h: Harness, org: string, fields: Record<string, unknown>) {
+  const created = await h.call('POST', '/api/v1/strategies', {
+    name: unique('s'),
+    title: 't',
+    type: 'single',
+    // Created enabled: strategies start disabled otherwise (go-live default).
+    enabled: true,
+    condition: `belong-to("${org}")`,
+    ...fields,
+  });
+  expect(created.status).toBe(201);
+  return created.body as { id: number; mode: string; amount: number };
+}
+
+async function rows(h: Harness, strategyId: number): Promise<Map<string, Row>> {
+  const page = await h.call('GET', `/api/v1/strategies/${strategyId}/executions?limit=100`);
+  expect(page.status).toBe(200);
+  return new Map((page.body.items as Row[]).map((r) => [r.user_id, r]));
+}
+
+/** What the user can spend at the mock, the way the configured protocol counts it. */
+function balanceAt(h: Harness, protocol: BalanceProtocol, userId: string): number {
+  const state = h.mock.state();
+  const quota = state.quotas[userId] ?? 0;
+  return protocol === 'quota' ? quota : Math.round((quota - (state.used[userId] ?? 0)) * 100) / 100;
+}
+
+const PROTOCOLS: BalanceProtocol[] = ['total_minus_used', 'quota'];
+
+describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
+  describe('validation and the strategy resource', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness(kind);
+    });
+    afterAll(async () => {
+      await h.destroy();
+    });
+
+    it('mode defaults to add, is stored, serialized and patchable', async () => {
+      const { org } = await usersWithBalances(h, []);
+      const plain = await createStrategy(h, org, { amount: 5 });
+      expect(plain.mode).toBe('add');
+      const topUp = await createStrategy(h, org, { amount: 100, mode: 'top_up' });
+      expect(topUp.mode).toBe('top_up');
+      expect((await h.call('GET', `/api/v1/strategies/${topUp.id}`)).body.mode).toBe('top_up');
+      const patched = await h.call('PATCH', `/api/v1/strategies/${plain.id}`, { mode: 'reset' });
+      expect(patched).toMatchObject({ status: 200, body: { mode: 'reset', amount: 5 } });
+    });
+
+    it.each([
+      ['top_up', 0, 201],
+      ['reset', 0, 201],
+      ['add', 0, 400],
+      ['top_up', -1, 400],
+      ['reset', -0.5, 400],
+      ['add', -1, 400],
+      ['top_up', 0.001, 400],
+    ] as const)('mode %s with amount %d → %d', async (mode, amount, status) => {
+      const answer = await h.call('POST', '/api/v1/strategies', {
+        name: unique('v'),
+        title: 't',
+        type: 'single',
+        mode,
+        amount,
+        condition: 'true()',
+      });
+      expect(answer.status).toBe(status);
+      if (status === 400) {
+        expect(answer.body.code).toBe('validation_failed');
+        expect(answer.body.errors.map((e: { field: string }) => e.field)).toContain('amount');
+      }
+    });
+
+    it('an unknown mode is a 400 naming the field, and a PATCH to add with amount 0 is refused', async () => {
+      const bad = await h.call('POST', '/api/v1/strategies', {
+        name: unique('v'),
+        title: 't',
+        type: 'single',
+        mode: 'double',
+        amount: 1,
+        condition: 'true()',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('mode');
+      const { org } = await usersWithBalances(h, []);
+      const drain = await createStrategy(h, org, { amount: 0, mode: 'reset' });
+      const toAdd = await h.call('PATCH', `/api/v1/strategies/${drain.id}`, { mode: 'add' });
+      expect(toAdd.status).toBe(400);
+      expect((await h.call('GET', `/api/v1/strategies/${drain.id}`)).body.mode).toBe('reset');
+    });
+  });
+
+  describe.each(PROTOCOLS)('balance kept as %s', (protocol) => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness(kind, { balance: protocol });
+    });
+    afterAll(async () => {
+      await h.destroy();
+    });
+
+    it('top_up grants max(0, target − balance); a user at or above it gets an applied row with delta_sent 0 and no call', async () => {
+      const { org, ids } = await usersWithBalances(h, [
+        { total: 0, spent: 0 },
+        { total: 100, spent: 30 },
+        { total: 150, spent: 0 },
+        { total: 100, spent: 0 },
+      ]);
+      const strategy = await createStrategy(h, org, { amount: 100, mode: 'top_up' });
+
+      const preview = await h.call('POST', `/api/v1/strategies/${strategy.id}/preview`);
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({
+        would_grant: 4,
+        amounts_from: 'live_balance',
+        total_amount: 130,
+        balance_unread: 0,
+      });
+      expect(
+        Object.fromEntries(
+          (preview.body.sample_changes as { user_id: string; change: number }[]).map((c) => [
+            c.user_id,
+            c.change,
+          ]),
+        ),
+      ).toEqual({ [ids[0]!]: 100, [ids[1]!]: 30, [ids[2]!]: 0, [ids[3]!]: 0 });
+
+      const deltasBefore = h.mock.state().deltas;
+      const run = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(run.body).toMatchObject({ granted: 4, failed: 0 });
+      expect(h.mock.state().deltas - deltasBefore).toBe(2);
+      expect(ids.map((id) => balanceAt(h, protocol, id))).toEqual([100, 100, 150, 100]);
+
+      const ledger = await rows(h, strategy.id);
+      const expected = [
+        [0, 100],
+        [70, 30],
+        [150, 0],
+        [100, 0],
+      ];
+      for (const [i, id] of ids.entries()) {
+        expect(ledger.get(id)).toMatchObject({
+          status: 'applied',
+          mode: 'top_up',
+          amount: 100,
+          target: 100,
+          balance_before: expected[i]![0],
+          delta_sent: expected[i]![1],
+        });
+      }
+      // Statistics sum what was sent, not the targets.
+      const stats = await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`);
+      expect(stats.body.all_time.by_status.applied).toEqual({ grants: 4, amount: 130 });
+    });
+
+    it('reset sets the balance to amount (total = used + amount with two counters); 0 drains', async () => {
+      const { org, ids } = await usersWithBalances(h, [
+        { total: 0, spent: 0 },
+        { total: 100, spent: 30 },
+        { total: 800, spent: 0 },
+      ]);
+      const reset = await createStrategy(h, org, { amount: 500, mode: 'reset' });
+      const preview = await h.call('POST', `/api/v1/strategies/${reset.id}/preview`);
+      // 500 − 0 + 500 − 70 + 500 − 800
+      expect(preview.body).toMatchObject({ amounts_from: 'live_balance', total_amount: 630 });
+
+      const deltasBefore = h.mock.state().deltas;
+      const run = await h.call('POST', `/api/v1/strategies/${reset.id}/run`);
+      expect(run.body).toMatchObject({ granted: 3, failed: 0 });
+      expect(h.mock.state().deltas).toBe(deltasBefore); // refreshes, not deltas
+      expect(ids.map((id) => balanceAt(h, protocol, id))).toEqual([500, 500, 500]);
+      if (protocol === 'total_minus_used') expect(h.mock.state().quotas[ids[1]!]).toBe(530);
+      const ledger = await rows(h, reset.id);
+      expect(ledger.get(ids[1]!)).toMatchObject({
+        mode: 'reset',
+        target: 500,
+        balance_before: 70,
+        delta_sent: 430,
+      });
+      expect(ledger.get(ids[2]!)).toMatchObject({ balance_before: 800, delta_sent: -300 });
+
+      const drain = await createStrategy(h, org, { amount: 0, mode: 'reset' });
+      expect((await h.call('POST', `/api/v1/strategies/${drain.id}/run`)).body.granted).toBe(3);
+      expect(ids.map((id) => balanceAt(h, protocol, id))).toEqual([0, 0, 0]);
+    });
+
+    it('conditions keep working: top_up with quota-le tops up only the users it selects', async () => {
+      const { org, ids } = await usersWithBalances(h, [
+        { total: 30, spent: 0 },
+        { total: 80, spent: 0 },
+      ]);
+      const strategy = await createStrategy(h, org, {
+        amount: 100,
+        mode: 'top_up',
+        condition: `belong-to("${org}") and quota-le("any", 50)`,
+      });
+      const run = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(run.body).toMatchObject({ matched: 1, granted: 1 });
+      expect(ids.map((id) => balanceAt(h, protocol, id))).toEqual([100, 80]);
+      expect([...(await rows(h, strategy.id)).keys()]).toEqual([ids[0]]);
+    });
+
+    it('add still adds amount whatever the balance, and records delta_sent = amount', async () => {
+      const { org, ids } = await usersWithBalances(h, [{ total: 40, spent: 10 }]);
+      const add = await createStrategy(h, org, { amount: 5 });
+      await h.call('POST', `/api/v1/strategies/${add.id}/run`);
+      expect(balanceAt(h, protocol, ids[0]!)).toBe(35);
+      expect((await rows(h, add.id)).get(ids[0]!)).toMatchObject({
+        mode: 'add',
+        balance_before: null,
+        delta_sent: 5,
+        target: null,
+      });
+    });
+  });
+
+  describe('uncertain outcomes against a gateway that ignores Idempotency-Key', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness(kind, { honoursIdempotency: false });
+      h.mock.setFaults({ honour_idempotency: false });
+    });
+    afterAll(async () => {
+      await h.destroy();
+    });
+
+    it('top_up: a lost answer leaves the row failed, not unknown; the retry re-reads and adds only what was consumed in between', async () => {
+      const { org, ids } = await usersWithBalances(h, [
+        { total: 20, spent: 0 },
+        { total: 0, spent: 0 },
+      ]);
+      const strategy = await createStrategy(h, org, { amount: 100, mode: 'top_up' });
+      h.mock.setFaults({ drop_after_apply_rate: 1 });
+      const first = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      h.mock.setFaults({ drop_after_apply_rate: 0 });
+      expect(first.body).toMatchObject({ granted: 0, failed: 2 });
+      // The deltas arrived although their answers were lost.
+      expect(ids.map((id) => balanceAt(h, 'total_minus_used', id))).toEqual([100, 100]);
+      const failed = await rows(h, strategy.id);
+      expect([...failed.values()].map((r) => r.status)).toEqual(['failed', 'failed']);
+      expect(failed.get(ids[0]!)).toMatchObject({ balance_before: 20, delta_sent: 80 });
+
+      // The second user spends 15 before the retry.
+      h.mock.consume(ids[1]!, 15);
+      const deltasBefore = h.mock.state().deltas;
+      const retry = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(retry.body).toMatchObject({ failed: 0 });
+      expect(h.mock.state().deltas - deltasBefore).toBe(1);
+      expect(ids.map((id) => balanceAt(h, 'total_minus_used', id))).toEqual([100, 100]);
+      const settled = await rows(h, strategy.id);
+      expect(settled.get(ids[0]!)).toMatchObject({
+        status: 'applied',
+        balance_before: 100,
+        delta_sent: 0,
+      });
+      expect(settled.get(ids[1]!)).toMatchObject({
+        status: 'applied',
+        balance_before: 85,
+        delta_sent: 15,
+      });
+    });
+
+    it('reset: a lost answer is re-sent (an absolute value), never unknown', async () => {
+      const { org, ids } = await usersWithBalances(h, [{ total: 300, spent: 100 }]);
+      const strategy = await createStrategy(h, org, { amount: 50, mode: 'reset' });
+      h.mock.setFaults({ drop_after_apply_rate: 1 });
+      const first = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      h.mock.setFaults({ drop_after_apply_rate: 0 });
+      expect(first.body).toMatchObject({ granted: 0, failed: 1 });
+      expect(balanceAt(h, 'total_minus_used', ids[0]!)).toBe(50);
+      const retry = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(retry.body).toMatchObject({ failed: 0 });
+      expect(balanceAt(h, 'total_minus_used', ids[0]!)).toBe(50);
+      expect((await rows(h, strategy.id)).get(ids[0]!)).toMatchObject({ status: 'applied' });
+      const unknown = await h.call(
+        'GET',
+        `/api/v1/strategies/${strategy.id}/executions?status=unknown`,
+      );
+      expect(unknown.body.total).toBe(0);
+    });
+  });
+});
