@@ -10,11 +10,18 @@ import {
 
 const FunctionSchema = z
   .object({
-    name: z.string(),
-    signature: z.string(),
-    description: z.string(),
-    example: z.string(),
-    needs_gateway: z.boolean(),
+    name: z.string().openapi({ description: 'The function name', example: 'is-vip' }),
+    signature: z.string().openapi({
+      description: 'How it is called, with its parameters and their types',
+      example: 'is-vip(level: integer)',
+    }),
+    description: z.string().openapi({ description: 'What it tests' }),
+    example: z.string().openapi({ description: 'A condition using it', example: 'is-vip(2)' }),
+    needs_gateway: z.boolean().openapi({
+      description:
+        'True when it reads the balance from the gateway (quota-le/ge): it cannot be pushed down to SQL',
+      example: false,
+    }),
   })
   .openapi('ConditionFunction');
 
@@ -58,7 +65,13 @@ export function registerConditionRoutes() {
         responses: {
           200: {
             content: {
-              'application/json': { schema: z.object({ items: z.array(FunctionSchema) }) },
+              'application/json': {
+                schema: z.object({
+                  items: z
+                    .array(FunctionSchema)
+                    .openapi({ description: 'Every function, in the order of the registry' }),
+                }),
+              },
             },
             description: 'The registry',
           },

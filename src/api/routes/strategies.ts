@@ -52,7 +52,10 @@ const routes = {
     tags,
     summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
-    responses: { 200: json(listOf(StrategySchema), 'A page of strategies'), ...problemResponses },
+    responses: {
+      200: json(listOf(StrategySchema, 'Strategies, by id'), 'A page of strategies'),
+      ...problemResponses,
+    },
   }),
   scan: createRoute({
     method: 'post',
@@ -170,7 +173,10 @@ const routes = {
     summary: "The strategy's grant ledger",
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
     responses: {
-      200: json(listOf(ExecutionSchema), 'A page of ledger rows'),
+      200: json(
+        listOf(ExecutionSchema, 'Ledger rows, oldest first (by id)'),
+        'A page of ledger rows',
+      ),
       ...problemResponses,
       ...strategyNotFoundResponse,
     },

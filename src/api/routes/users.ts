@@ -100,7 +100,16 @@ export function registerUserRoutes(deps: ApiDeps) {
         },
         responses: {
           200: {
-            content: { 'application/json': { schema: z.object({ upserted: z.number().int() }) } },
+            content: {
+              'application/json': {
+                schema: z.object({
+                  upserted: z
+                    .number()
+                    .int()
+                    .openapi({ description: 'Users created or updated', example: 2 }),
+                }),
+              },
+            },
             description: 'How many users were written',
           },
           ...problemResponses,
