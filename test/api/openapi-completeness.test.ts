@@ -89,7 +89,8 @@ function undescribed(doc: Json): string[] {
       const name = schema.$ref.split('/').pop() as string;
       if (visited.has(name)) return;
       visited.add(name);
-      return walk(doc.components.schemas[name], name);
+      walk(doc.components.schemas[name], name);
+      return;
     }
     for (const part of [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])])
       walk(part, where);

@@ -53,12 +53,10 @@ export const ProblemSchema = z
       description: 'A URI naming the kind of problem (RFC 9457)',
       example: 'https://quota-manager.dev/problems/invalid-condition',
     }),
-    title: z
-      .string()
-      .openapi({
-        description: 'Short summary of the kind of problem',
-        example: 'Invalid condition',
-      }),
+    title: z.string().openapi({
+      description: 'Short summary of the kind of problem',
+      example: 'Invalid condition',
+    }),
     status: z.number().int().openapi({ description: 'The HTTP status code', example: 400 }),
     detail: z.string().openapi({
       description: 'What went wrong in this request, for people',
@@ -261,18 +259,13 @@ export const PaginationShape = {
     .max(1000)
     .default(50)
     .openapi({ description: 'Items per page (1 to 1000)', example: 50 }),
-  offset: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .openapi({
-      description: 'How many items to skip (for the next page: offset + limit)',
-      example: 0,
-    }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({
+    description: 'How many items to skip (for the next page: offset + limit)',
+    example: 0,
+  }),
 };
 
-export const listOf = <T extends z.ZodTypeAny>(item: T, what = 'The items of this page') =>
+export const listOf = <T extends z.ZodType>(item: T, what = 'The items of this page') =>
   z.object({
     items: z.array(item).openapi({ description: what }),
     total: z.number().int().openapi({ description: 'How many items match in all (every page)' }),

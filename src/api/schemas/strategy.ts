@@ -190,13 +190,10 @@ export const StrategyPatchSchema = z
 
 export const StrategySchema = z
   .object({
-    id: z
-      .number()
-      .int()
-      .openapi({
-        description: "The strategy's id; never reused (ledger rows keep it)",
-        example: 1,
-      }),
+    id: z.number().int().openapi({
+      description: "The strategy's id; never reused (ledger rows keep it)",
+      example: 1,
+    }),
     name: z.string().openapi({ description: FIELD.name, example: 'daily-star-reward' }),
     title: z.string().openapi({ description: FIELD.title, example: 'Daily reward for stargazers' }),
     type: z.enum(['single', 'periodic']).openapi({ description: FIELD.type, example: 'periodic' }),
@@ -259,12 +256,10 @@ export const StrategyListQuerySchema = z.strictObject({
     .enum(['single', 'periodic'])
     .optional()
     .openapi({ description: 'Only strategies of this type', example: 'periodic' }),
-  enabled: booleanQuery
-    .optional()
-    .openapi({
-      description: 'Only enabled (true) or disabled (false) strategies',
-      example: 'true',
-    }),
+  enabled: booleanQuery.optional().openapi({
+    description: 'Only enabled (true) or disabled (false) strategies',
+    example: 'true',
+  }),
   ...PaginationShape,
 });
 
