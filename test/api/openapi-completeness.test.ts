@@ -51,6 +51,17 @@ describe('the OpenAPI document', () => {
     expect(undescribed(doc)).toEqual([]);
   });
 
+  it('makes no component nullable itself: null belongs to the properties that may be null', () => {
+    // The generator builds a component from the first use it meets; a nullable first use used to
+    // make HeldOccurrence and ExplainNode admit null everywhere (StrategyStats.held[] included).
+    const nullable = Object.entries<Json>(doc.components.schemas)
+      .filter(([, schema]) => [schema.type].flat().includes('null'))
+      .map(([name]) => name);
+    expect(nullable).toEqual([]);
+    const run = doc.components.schemas.RunResult.allOf[1].properties.held;
+    expect(run.anyOf).toEqual([{ $ref: '#/components/schemas/HeldOccurrence' }, { type: 'null' }]);
+  });
+
   it('has teeth: a field or parameter without a description is reported, where it is', () => {
     const broken = structuredClone(doc);
     delete broken.components.schemas.Strategy.properties.title.description;

@@ -1,11 +1,13 @@
 // /api/v1/conditions — check a condition before saving it, and list the function registry.
 import { createRoute, z } from '@hono/zod-openapi';
 import { format, FUNCTION_REGISTRY, parse } from '../../condition/index.ts';
+import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
   ConditionValidateBodySchema,
   ConditionValidateResultSchema,
   problemResponses,
+  validateConditionExamples,
 } from '../schemas.ts';
 
 const FunctionSchema = z
@@ -34,12 +36,7 @@ export function registerConditionRoutes() {
         operationId: 'validateCondition',
         tags: ['conditions'],
         summary: 'Validate a condition (200 whether valid or not)',
-        request: {
-          body: {
-            content: { 'application/json': { schema: ConditionValidateBodySchema } },
-            required: true,
-          },
-        },
+        request: body(ConditionValidateBodySchema, validateConditionExamples),
         responses: {
           200: {
             content: { 'application/json': { schema: ConditionValidateResultSchema } },

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
+import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
   problemResponses,
@@ -13,6 +14,8 @@ import {
   UserSchema,
   userUpsertFromInput,
   UserWithGrantsSchema,
+  upsertUserExamples,
+  upsertUsersExamples,
 } from '../schemas.ts';
 import { ledgerEntryJson, userJson } from '../serialize.ts';
 import { cursorLimit, cursorPageOf, encodeCursor, textCursor } from '../schemas/cursor.ts';
@@ -96,7 +99,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         tags: ['users'],
         summary: 'Upsert many users at once (all or nothing)',
         request: {
-          body: { content: { 'application/json': { schema: UserBulkSchema } }, required: true },
+          ...body(UserBulkSchema, upsertUsersExamples),
         },
         responses: {
           200: {
@@ -131,7 +134,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         summary: 'Create or update a user',
         request: {
           params: UserIdParamSchema,
-          body: { content: { 'application/json': { schema: UserPutSchema } }, required: true },
+          ...body(UserPutSchema, upsertUserExamples),
         },
         responses: {
           200: {

@@ -86,5 +86,5 @@ export const ResolveBodySchema = z
       'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan',
   });
 export const ExecutionParamSchema = IdParamSchema.extend({
-  execution_id: pathId('execution_id', 42, 'Ledger row id (the `id` of an Execution)'),
+  execution_id: pathId('execution_id', 1, 'Ledger row id (the `id` of an Execution)'),
 });
