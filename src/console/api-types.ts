@@ -23,10 +23,11 @@ export interface FireTime {
   local: string;
 }
 export interface Held {
-  occurrence?: string;
-  needed_users?: number;
-  needed_amount?: number;
-  [cap: string]: unknown;
+  occurrence: string;
+  needed_users: number;
+  needed_amount: number;
+  max_users_per_occurrence: number | null;
+  max_amount_per_occurrence: number | null;
 }
 export interface StrategyStats extends Stats {
   strategy_id: number;
@@ -34,7 +35,8 @@ export interface StrategyStats extends Stats {
   last_occurrence: FireTime | null;
   next_occurrences: FireTime[];
   recent_occurrences: ({ occurrence: string } & Omit<Period, 'since'>)[];
-  held?: Held | null;
+  /** Every occurrence a budget cap holds now (empty when none; absent on older servers). */
+  held?: Held[];
 }
 export interface Strategy {
   id: number;

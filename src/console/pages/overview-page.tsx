@@ -20,7 +20,7 @@ export function registerOverviewPage(app: ConsoleApp): void {
     ]);
     const zone = stats.ok ? stats.body.time_zone : 'UTC';
     const chart = chartData(strategies.rows, zone, new Date());
-    const held = strategies.rows.filter((r) => r.stats?.held);
+    const held = strategies.rows.filter((r) => (r.stats?.held ?? []).length > 0);
     const heldReported = strategies.rows.some((r) => r.stats && 'held' in r.stats);
     const waiting = stats.ok ? stats.body.all_time.by_status : {};
     return c.html(

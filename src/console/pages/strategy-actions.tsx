@@ -15,11 +15,7 @@ const QUESTIONS: Record<Action, (name: string) => string> = {
   approve: (n) => `Approve the held occurrence of ${n}? It is granted at once, over the budget.`,
 };
 
-export function StrategyActions(props: {
-  session: Session;
-  strategy: Strategy;
-  held?: Held | null;
-}) {
+export function StrategyActions(props: { session: Session; strategy: Strategy; held?: Held[] }) {
   if (props.session.role !== 'admin') return null;
   const s = props.strategy;
   const form = (action: Action, label: string, hidden?: Record<string, string>) => (
@@ -38,8 +34,13 @@ export function StrategyActions(props: {
       </a>
       {s.enabled ? form('disable', 'Disable') : form('enable', 'Enable')}
       {form('run', 'Run now')}
-      {props.held &&
-        form('approve', 'Approve held occurrence', { occurrence: props.held.occurrence ?? 'once' })}
+      {(props.held ?? []).map((h) =>
+        form(
+          'approve',
+          props.held!.length === 1 ? 'Approve held occurrence' : `Approve ${h.occurrence}`,
+          { occurrence: h.occurrence },
+        ),
+      )}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { LedgerRow, Page, Strategy, StrategyStats } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { BASE, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
-import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
+import { FieldList, HeldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
 
 export function registerStrategyPages(app: ConsoleApp): void {
@@ -119,8 +119,8 @@ export function registerStrategyPages(app: ConsoleApp): void {
                 ))}
               </ol>
             )}
-            {stats.ok && stats.body.held && (
-              <p class="notice error">Held by the budget: {JSON.stringify(stats.body.held)}</p>
+            {stats.ok && (stats.body.held ?? []).length > 0 && (
+              <HeldList held={stats.body.held!} testId="held" />
             )}
           </section>
         </div>

