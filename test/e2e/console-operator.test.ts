@@ -118,6 +118,71 @@ describe('operator chores in the web console (headless Chromium)', () => {
     await screenshot(page, 'held-occurrence-approved');
   });
 
+  it('deletes a user from the UI after confirmation; the ledger keeps their grants; CSRF-less posts are refused', async () => {
+    for (const id of ['doomed-1', 'doomed-2'])
+      expect((await call('PUT', `/api/v1/users/${id}`, { org: 'doomed-org' })).status).toBe(200);
+    const created = await call<{ id: number }>('POST', '/api/v1/strategies', {
+      name: 'e2e-doomed',
+      title: 'Grants the users about to be deleted',
+      type: 'single',
+      amount: 3,
+      condition: 'belong-to("doomed-org")',
+      enabled: true,
+    });
+    const run = await call<{ granted: number }>(
+      'POST',
+      `/api/v1/strategies/${created.body.id}/run`,
+    );
+    expect(run.body.granted).toBe(2);
+
+    // A post without the form's CSRF token is refused and deletes nothing.
+    const target = `${base}/ui/users/doomed-1/delete`;
+    const forged = await page.request.post(target, {
+      form: { confirmed: 'yes' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect((await call('GET', '/api/v1/users/doomed-1')).status).toBe(200);
+
+    // With JavaScript: the button asks in a dialog (accepted), then the user is gone.
+    await page.goto(`${base}/ui/users/doomed-1`);
+    await screenshot(page, 'user-before-delete');
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await page.waitForURL(/\/ui\/users\?done=/);
+    expect(await page.getByRole('status').first().innerText()).toBe('Deleted user doomed-1.');
+    expect((await call('GET', '/api/v1/users/doomed-1')).status).toBe(404);
+
+    // Without JavaScript: the server asks on a confirmation page first.
+    const plain = await browser!.newContext({ javaScriptEnabled: false });
+    try {
+      const noJs = await plain.newPage();
+      await signIn(noJs, base, TOKEN);
+      await noJs.goto(`${base}/ui/users/doomed-2`);
+      await noJs.getByRole('button', { name: 'Delete user' }).click();
+      await noJs.waitForURL(`${base}/ui/users/doomed-2/delete`);
+      expect(await noJs.locator('main').innerText()).toContain(
+        'Delete user doomed-2? Scans stop granting them; their grants stay in the ledger.',
+      );
+      expect((await call('GET', '/api/v1/users/doomed-2')).status).toBe(200);
+      await noJs.getByRole('button', { name: 'Confirm' }).click();
+      await noJs.waitForURL(/\/ui\/users\?done=/);
+      expect((await call('GET', '/api/v1/users/doomed-2')).status).toBe(404);
+    } finally {
+      await plain.close();
+    }
+
+    // Their grants stay in the ledger, and each deletion is in the audit trail.
+    for (const id of ['doomed-1', 'doomed-2']) {
+      const grants = await call<{ items: Row[] }>('GET', `/api/v1/grants?user_id=${id}`);
+      expect(grants.body.items.map((r) => [r.status, r.amount])).toEqual([['applied', 3]]);
+      const audit = await call<{ items: { action: string; actor: string }[] }>(
+        'GET',
+        `/api/v1/audit?target_type=user&target_id=${id}`,
+      );
+      expect(audit.body.items[0]).toMatchObject({ action: 'user.delete', actor: 'admin' });
+    }
+  });
+
   it('shows no held notice nor approve button on a strategy nothing holds', async () => {
     const created = await call<{ id: number }>('POST', '/api/v1/strategies', {
       name: 'e2e-not-held',

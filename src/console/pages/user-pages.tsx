@@ -1,12 +1,50 @@
 // Users: search (GET /api/v1/users?q=…), and one user's page with attributes and grant history
-// (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants).
+// (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants); an admin deletes a user there
+// (DELETE /api/v1/users/{id}: the user's ledger rows stay, for the audit).
 import { problemText } from '../api-client.ts';
 import type { LedgerRow, Page, User } from '../api-types.ts';
-import type { ConsoleApp } from '../console-env.ts';
-import { BASE, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { field, type ConsoleApp } from '../console-env.ts';
+import {
+  ActionForm,
+  BASE,
+  ConfirmPage,
+  ErrorBox,
+  Flash,
+  fmtTime,
+  Layout,
+  Unavailable,
+} from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 
+const deleteQuestion = (id: string) =>
+  `Delete user ${id}? Scans stop granting them; their grants stay in the ledger.`;
+
 export function registerUserPages(app: ConsoleApp): void {
+  app.post('/users/:id/delete', async (c) => {
+    const id = c.req.param('id');
+    const page = `${BASE}/users/${encodeURIComponent(id)}`;
+    if (field(c, 'confirmed') !== 'yes')
+      return c.html(
+        <ConfirmPage
+          session={c.get('session')}
+          question={deleteQuestion(id)}
+          action={`${page}/delete`}
+          fields={{}}
+          back={page}
+        />,
+      );
+    const answer = await c.get('api').delete(`/api/v1/users/${encodeURIComponent(id)}`);
+    if (!answer.ok)
+      return c.redirect(
+        `${page}?${new URLSearchParams({ error: `Delete refused: ${problemText(answer)}` }).toString()}`,
+        303,
+      );
+    return c.redirect(
+      `${BASE}/users?${new URLSearchParams({ done: `Deleted user ${id}.` }).toString()}`,
+      303,
+    );
+  });
+
   app.get('/users', async (c) => {
     const q = (c.req.query('q') ?? '').trim();
     const open = (c.req.query('id') ?? '').trim();
@@ -16,6 +54,7 @@ export function registerUserPages(app: ConsoleApp): void {
       .get<Page<User>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
     return c.html(
       <Layout title="Users" session={c.get('session')} active="users">
+        <Flash message={c.req.query('done')} />
         <div class="columns">
           <form method="get" action={`${BASE}/users`} class="card row" role="search">
             <label for="q">Search (id, name, email, GitHub user)</label>
@@ -101,6 +140,18 @@ export function registerUserPages(app: ConsoleApp): void {
     ];
     return c.html(
       <Layout title={`User ${u.id}`} session={c.get('session')} active="users">
+        <ErrorBox message={c.req.query('error')} />
+        {c.get('session').role === 'admin' && (
+          <div class="actions" data-testid="user-actions">
+            <ActionForm
+              session={c.get('session')}
+              action={`${BASE}/users/${encodeURIComponent(u.id)}/delete`}
+              label="Delete user"
+              question={deleteQuestion(u.id)}
+              danger
+            />
+          </div>
+        )}
         <section class="card">
           <h2>Attributes</h2>
           <dl class="fields">
