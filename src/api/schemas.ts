@@ -5,5 +5,6 @@ export * from './schemas/explain.ts';
 export * from './schemas/ledger.ts';
 export * from './schemas/preview.ts';
 export * from './schemas/request-examples.ts';
+export * from './schemas/run.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';

@@ -5,6 +5,7 @@ import { actingApp, type ApiDeps } from '../deps.ts';
 import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
+  GatewayBalanceSchema,
   problemResponses,
   UserBulkSchema,
   UserIdParamSchema,
@@ -17,7 +18,7 @@ import {
   upsertUserExamples,
   upsertUsersExamples,
 } from '../schemas.ts';
-import { ledgerEntryJson, userJson } from '../serialize.ts';
+import { gatewayBalanceJson, ledgerEntryJson, userJson } from '../serialize.ts';
 import { cursorLimit, cursorPageOf, encodeCursor, textCursor } from '../schemas/cursor.ts';
 
 const UserSearchQuerySchema = z.strictObject({
@@ -186,6 +187,29 @@ export function registerUserRoutes(deps: ApiDeps) {
           },
           200,
         );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/balance',
+        operationId: 'getGatewayBalance',
+        tags: ['users'],
+        summary: "The user's balance at the gateway now (to reconcile unknown grants)",
+        description:
+          "Read through the daemon's gateway client, whether or not the user is in user_info (the gateway knows users by id; a deleted user's grants may still need reconciling). A gateway that cannot be read answers 200 with `balance: null` and the reason in `error`.",
+        request: { params: UserIdParamSchema },
+        responses: {
+          200: {
+            content: { 'application/json': { schema: GatewayBalanceSchema } },
+            description: 'What the gateway shows now, or why it could not be read',
+          },
+          ...problemResponses,
+        },
+      }),
+      async (c) => {
+        const reading = await actingApp(deps, c).gatewayBalance(c.req.valid('param').id);
+        return c.json(gatewayBalanceJson(reading), 200);
       },
     );
 }

@@ -6,7 +6,8 @@ import type { ConditionValidateBodySchema } from './condition.ts';
 import type { ConditionExplainBodySchema } from './explain.ts';
 import type { ResolveBodySchema } from './ledger.ts';
 import type { PreviewBodySchema } from './preview.ts';
-import type { RunBodySchema, StrategyCreateSchema, StrategyPatchSchema } from './strategy.ts';
+import type { RunBodySchema } from './run.ts';
+import type { StrategyCreateSchema, StrategyPatchSchema } from './strategy.ts';
 import type { UserBulkSchema, UserPutSchema } from './user.ts';
 
 /** Named examples of one request body, as OpenAPI's `examples` map writes them. */

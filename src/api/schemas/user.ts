@@ -1,5 +1,6 @@
 // User requests and responses, and the conversion of a validated body to the core's upsert.
 import { z } from '@hono/zod-openapi';
+import { BALANCE_PROTOCOLS } from '../../core/grant-mode.ts';
 import type { UserUpsert } from '../../core/model/user.ts';
 import { isoDateTime, text } from './common.ts';
 import { ExecutionSchema } from './ledger.ts';
@@ -152,3 +153,37 @@ export const UserIdParamSchema = z.object({
     example: 'user001',
   }),
 });
+
+export const GatewayBalanceSchema = z
+  .object({
+    user_id: z
+      .string()
+      .openapi({ description: 'The user, as the gateway knows them', example: 'user001' }),
+    protocol: z.enum(BALANCE_PROTOCOLS).openapi({
+      description:
+        'How the gateway keeps balances (AIGATEWAY_BALANCE): total_minus_used (balance = quota − used) or quota (one counter)',
+      example: 'total_minus_used',
+    }),
+    balance: z.number().nullable().openapi({
+      description:
+        'What the user can spend now, as the gateway says; null when it could not be read',
+      example: 55,
+    }),
+    used: z.number().nullable().openapi({
+      description: 'The used counter (0 for a single-counter gateway); null when unread',
+      example: 5,
+    }),
+    read_at: z.string().openapi({
+      description: 'When the gateway was read (UTC ISO 8601)',
+      example: '2026-01-15T10:00:00.000Z',
+    }),
+    error: z.string().nullable().openapi({
+      description:
+        'Why the gateway could not be read (it is down, refused, timed out); null when read',
+      example: null,
+    }),
+  })
+  .openapi('GatewayBalance', {
+    description:
+      "The user's balance at the gateway now, read through the daemon's gateway client: compare it with a grant's balance_before and delta_sent to resolve an unknown outcome",
+  });
