@@ -73,6 +73,19 @@ export interface LedgerRow {
   created_at: string;
   updated_at: string;
   strategy_version?: number;
+  mode?: 'add' | 'top_up' | 'reset';
+  balance_before?: number | null;
+  delta_sent?: number | null;
+  target?: number | null;
+}
+/** GET /api/v1/users/{id}/balance: the gateway's view of a user now. */
+export interface GatewayBalance {
+  user_id: string;
+  protocol: string;
+  balance: number | null;
+  used: number | null;
+  read_at: string;
+  error: string | null;
 }
 export interface Page<T> {
   items: T[];

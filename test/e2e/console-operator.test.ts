@@ -16,6 +16,7 @@ import {
 import {
   api,
   launchChromium,
+  mockFaults,
   NO_SCHEDULED_SCANS,
   screenshot,
   signIn,
@@ -181,6 +182,43 @@ describe('operator chores in the web console (headless Chromium)', () => {
       );
       expect(audit.body.items[0]).toMatchObject({ action: 'user.delete', actor: 'admin' });
     }
+  });
+
+  it('unknown grants: each row shows what the grant sent and the balance the gateway shows now', async () => {
+    expect((await call('PUT', '/api/v1/users/unsure-1', { org: 'unsure-org' })).status).toBe(200);
+    const created = await call<{ id: number }>('POST', '/api/v1/strategies', {
+      name: 'e2e-unsure',
+      title: 'Its answer is lost',
+      type: 'single',
+      amount: 11,
+      condition: 'belong-to("unsure-org")',
+      enabled: true,
+    });
+    await mockFaults(mock!.url, { drop_after_apply_rate: 1, honour_idempotency: false });
+    await call('POST', `/api/v1/strategies/${created.body.id}/run`);
+    await mockFaults(mock!.url, { drop_after_apply_rate: 0 });
+    const unknown = await call<{ items: Row[] }>('GET', '/api/v1/grants?status=unknown');
+    const grant = unknown.body.items.find((r) => r.user_id === 'unsure-1')!;
+    expect(grant).toBeDefined();
+
+    await page.goto(`${base}/ui/unknown-grants`);
+    const table = page.getByTestId('unknown-grants');
+    const headers = await table.locator('thead th').allInnerTexts();
+    const row = table.locator('tbody tr', { has: page.getByRole('link', { name: 'unsure-1' }) });
+    const cells = await row.locator('td').allInnerTexts();
+    const cell = (name: string) => cells[headers.indexOf(name)];
+    expect(cell('Amount')).toBe('11');
+    expect(cell('Mode')).toBe('add');
+    // The gateway applied the grant before its answer was lost: the balance now shows it.
+    expect(cell('Gateway balance now')).toBe('11');
+    await screenshot(page, 'unknown-grants-with-balances');
+
+    // The user's page shows the same gateway view.
+    await row.getByRole('link', { name: 'unsure-1' }).click();
+    await page.waitForURL(`${base}/ui/users/unsure-1`);
+    expect(await page.locator('dl.fields').innerText()).toMatch(
+      /balance at the gateway now\s+11 \(read /,
+    );
   });
 
   it('shows no held notice nor approve button on a strategy nothing holds', async () => {

@@ -2,7 +2,7 @@
 // (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants); an admin deletes a user there
 // (DELETE /api/v1/users/{id}: the user's ledger rows stay, for the audit).
 import { problemText } from '../api-client.ts';
-import type { LedgerRow, Page, User } from '../api-types.ts';
+import type { GatewayBalance, LedgerRow, Page, User } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import {
   ActionForm,
@@ -10,11 +10,18 @@ import {
   ConfirmPage,
   ErrorBox,
   Flash,
+  fmtAmount,
   fmtTime,
   Layout,
   Unavailable,
 } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
+
+function balanceText(b: GatewayBalance | undefined): string {
+  if (!b) return 'not available on this server';
+  if (b.balance === null) return `unreadable: ${b.error ?? 'no answer'}`;
+  return `${fmtAmount(b.balance)} (read ${fmtTime(b.read_at)})`;
+}
 
 const deleteQuestion = (id: string) =>
   `Delete user ${id}? Scans stop granting them; their grants stay in the ledger.`;
@@ -115,9 +122,10 @@ export function registerUserPages(app: ConsoleApp): void {
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id');
     const path = `/api/v1/users/${encodeURIComponent(id)}`;
-    const [user, grants] = await Promise.all([
+    const [user, grants, balance] = await Promise.all([
       c.get('api').get<User>(path),
       c.get('api').get<Page<LedgerRow>>(`${path}/grants`, { limit: 100 }),
+      c.get('api').get<GatewayBalance>(`${path}/balance`),
     ]);
     if (!user.ok)
       return c.html(
@@ -137,6 +145,7 @@ export function registerUserPages(app: ConsoleApp): void {
       ['starred', u.github_stars.join(', ') || '—'],
       ['registered', fmtTime(u.register_time)],
       ['last access', fmtTime(u.access_time)],
+      ['balance at the gateway now', balanceText(balance.ok ? balance.body : undefined)],
     ];
     return c.html(
       <Layout title={`User ${u.id}`} session={c.get('session')} active="users">
