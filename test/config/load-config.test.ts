@@ -30,6 +30,7 @@ const DEFAULTS: Config = {
   databasePoolSize: 10,
   host: '127.0.0.1',
   port: 8099,
+  publicBasePath: '',
   adminToken: undefined,
   adminTokens: [],
   metricsToken: undefined,

@@ -4,7 +4,7 @@ import { problemText } from '../api-client.ts';
 import type { Held, Strategy } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
-import { ActionForm, BASE, ConfirmPage } from './layout.tsx';
+import { ActionForm, base, ConfirmPage } from './layout.tsx';
 
 type Action = 'enable' | 'disable' | 'run' | 'approve';
 
@@ -21,7 +21,7 @@ export function StrategyActions(props: { session: Session; strategy: Strategy; h
   const form = (action: Action, label: string, hidden?: Record<string, string>) => (
     <ActionForm
       session={props.session}
-      action={`${BASE}/strategies/${s.id}/${action}`}
+      action={`${base()}/strategies/${s.id}/${action}`}
       label={label}
       question={QUESTIONS[action](s.name)}
       hidden={hidden}
@@ -29,7 +29,7 @@ export function StrategyActions(props: { session: Session; strategy: Strategy; h
   );
   return (
     <div class="actions" data-testid="actions">
-      <a class="button" href={`${BASE}/strategies/${s.id}/edit`}>
+      <a class="button" href={`${base()}/strategies/${s.id}/edit`}>
         Edit
       </a>
       {s.enabled ? form('disable', 'Disable') : form('enable', 'Enable')}
@@ -50,7 +50,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
     const id = c.req.param('id');
     const action = c.req.param('action') as Action;
     const api = c.get('api');
-    const page = `${BASE}/strategies/${id}`;
+    const page = `${base()}/strategies/${id}`;
     const occurrence = field(c, 'occurrence') || 'once';
     if (field(c, 'confirmed') !== 'yes') {
       const strategy = await api.get<Strategy>(`/api/v1/strategies/${id}`);

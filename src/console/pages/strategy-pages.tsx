@@ -3,7 +3,7 @@
 import { problemText } from '../api-client.ts';
 import type { LedgerRow, Page, Strategy, StrategyStats } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { BASE, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { base, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
 import { FieldList, HeldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
@@ -17,7 +17,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <ErrorBox message={error} />
         {admin && (
           <p>
-            <a class="button" href={`${BASE}/strategies/new`}>
+            <a class="button" href={`${base()}/strategies/new`}>
               New strategy
             </a>
           </p>
@@ -40,7 +40,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
               {rows.map(({ strategy: s, stats }) => (
                 <tr>
                   <td>
-                    <a href={`${BASE}/strategies/${s.id}`}>{s.name}</a>
+                    <a href={`${base()}/strategies/${s.id}`}>{s.name}</a>
                     <div class="hint">{s.title}</div>
                   </td>
                   <td>{s.type}</td>

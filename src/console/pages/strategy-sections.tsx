@@ -2,7 +2,7 @@
 import type { ApiAnswer } from '../api-client.ts';
 import { problemText } from '../api-client.ts';
 import type { Held, LedgerRow, Page, Strategy } from '../api-types.ts';
-import { BASE, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
@@ -86,7 +86,7 @@ export function PreviewSection(props: {
   return (
     <section class="card" aria-labelledby="preview" data-testid="preview">
       <h2 id="preview">Preview</h2>
-      <form method="get" action={`${BASE}/strategies/${props.strategyId}`} class="row">
+      <form method="get" action={`${base()}/strategies/${props.strategyId}`} class="row">
         <label for="occurrence">Occurrence (ISO time, or next)</label>
         <input id="occurrence" name="occurrence" value={props.wanted} />
         <button type="submit">Preview</button>
@@ -119,7 +119,7 @@ export function PreviewSection(props: {
             <p>
               Sample:{' '}
               {preview.sample_user_ids!.map((u) => (
-                <a href={`${BASE}/users/${encodeURIComponent(u)}`}>{u} </a>
+                <a href={`${base()}/users/${encodeURIComponent(u)}`}>{u} </a>
               ))}
             </p>
           )}
@@ -136,14 +136,14 @@ export function LedgerSection(props: {
   ledger: ApiAnswer<Page<LedgerRow>>;
 }) {
   const { filters, ledger } = props;
-  const base = `${BASE}/strategies/${props.strategyId}`;
-  const csv = `${base}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
+  const page = `${base()}/strategies/${props.strategyId}`;
+  const csv = `${page}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
   const total = ledger.ok ? (ledger.body.total ?? ledger.body.items.length) : 0;
   const nextOffset = filters.offset + 50;
   return (
     <section class="card" aria-labelledby="ledger" data-testid="ledger">
       <h2 id="ledger">Ledger</h2>
-      <form method="get" action={base} class="row">
+      <form method="get" action={page} class="row">
         <label for="status">Status</label>
         <select id="status" name="status">
           {['', 'pending', 'sending', 'applied', 'failed', 'unknown'].map((s) => (
@@ -165,7 +165,7 @@ export function LedgerSection(props: {
           <LedgerTable rows={ledger.body.items} />
           {nextOffset < total && (
             <a
-              href={`${base}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
+              href={`${page}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
             >
               Next page
             </a>
@@ -200,11 +200,11 @@ export function LedgerTable(props: { rows: LedgerRow[]; showStrategy?: boolean }
               <td>{r.id}</td>
               {props.showStrategy && (
                 <td>
-                  <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                  <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
                 </td>
               )}
               <td>
-                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+                <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
               <td class="num">{fmtAmount(r.amount)}</td>

@@ -9,7 +9,7 @@ import { problemText, type ApiClient } from '../api-client.ts';
 import type { GatewayBalance, LedgerRow, Page, Strategy } from '../api-types.ts';
 import { field, fields, type ConsoleApp } from '../console-env.ts';
 import {
-  BASE,
+  base,
   ConfirmPage,
   CsrfField,
   ErrorBox,
@@ -81,7 +81,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         ) : admin ? (
           <form
             method="post"
-            action={`${BASE}/unknown-grants/resolve`}
+            action={`${base()}/unknown-grants/resolve`}
             data-confirm="Resolve the selected grants?"
           >
             <CsrfField session={session} />
@@ -107,7 +107,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     const grants = [...fields(c, 'grant'), ...field(c, 'grants').split(',')].filter((g) =>
       /^\d+:\d+$/.test(g),
     );
-    const back = `${BASE}/unknown-grants`;
+    const back = `${base()}/unknown-grants`;
     if (grants.length === 0 || (resolution !== 'applied' && resolution !== 'retry'))
       return c.redirect(
         `${back}?error=${encodeURIComponent('Select at least one grant and applied or retry.')}`,
@@ -202,10 +202,10 @@ function GrantsTable(props: {
                 </td>
               )}
               <td>
-                <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
               </td>
               <td>
-                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+                <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
               <td class="num">{fmtAmount(r.amount)}</td>

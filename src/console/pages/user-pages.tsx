@@ -6,7 +6,7 @@ import type { GatewayBalance, LedgerRow, Page, User } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import {
   ActionForm,
-  BASE,
+  base,
   ConfirmPage,
   ErrorBox,
   Flash,
@@ -29,7 +29,7 @@ const deleteQuestion = (id: string) =>
 export function registerUserPages(app: ConsoleApp): void {
   app.post('/users/:id/delete', async (c) => {
     const id = c.req.param('id');
-    const page = `${BASE}/users/${encodeURIComponent(id)}`;
+    const page = `${base()}/users/${encodeURIComponent(id)}`;
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
@@ -47,7 +47,7 @@ export function registerUserPages(app: ConsoleApp): void {
         303,
       );
     return c.redirect(
-      `${BASE}/users?${new URLSearchParams({ done: `Deleted user ${id}.` }).toString()}`,
+      `${base()}/users?${new URLSearchParams({ done: `Deleted user ${id}.` }).toString()}`,
       303,
     );
   });
@@ -55,7 +55,7 @@ export function registerUserPages(app: ConsoleApp): void {
   app.get('/users', async (c) => {
     const q = (c.req.query('q') ?? '').trim();
     const open = (c.req.query('id') ?? '').trim();
-    if (open) return c.redirect(`${BASE}/users/${encodeURIComponent(open)}`, 303);
+    if (open) return c.redirect(`${base()}/users/${encodeURIComponent(open)}`, 303);
     const found = await c
       .get('api')
       .get<Page<User>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
@@ -63,12 +63,12 @@ export function registerUserPages(app: ConsoleApp): void {
       <Layout title="Users" session={c.get('session')} active="users">
         <Flash message={c.req.query('done')} />
         <div class="columns">
-          <form method="get" action={`${BASE}/users`} class="card row" role="search">
+          <form method="get" action={`${base()}/users`} class="card row" role="search">
             <label for="q">Search (id, name, email, GitHub user)</label>
             <input id="q" name="q" type="search" value={q} />
             <button type="submit">Search</button>
           </form>
-          <form method="get" action={`${BASE}/users`} class="card row">
+          <form method="get" action={`${base()}/users`} class="card row">
             <label for="id">Open a user by id</label>
             <input id="id" name="id" required />
             <button type="submit">Open</button>
@@ -94,7 +94,7 @@ export function registerUserPages(app: ConsoleApp): void {
                   {found.body.items.map((u) => (
                     <tr>
                       <td>
-                        <a href={`${BASE}/users/${encodeURIComponent(u.id)}`}>{u.id}</a>
+                        <a href={`${base()}/users/${encodeURIComponent(u.id)}`}>{u.id}</a>
                       </td>
                       <td>{u.name ?? ''}</td>
                       <td>{u.email ?? ''}</td>
@@ -108,7 +108,7 @@ export function registerUserPages(app: ConsoleApp): void {
             </div>
             {found.body.next_cursor && (
               <a
-                href={`${BASE}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
+                href={`${base()}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
               >
                 Next page
               </a>
@@ -154,7 +154,7 @@ export function registerUserPages(app: ConsoleApp): void {
           <div class="actions" data-testid="user-actions">
             <ActionForm
               session={c.get('session')}
-              action={`${BASE}/users/${encodeURIComponent(u.id)}/delete`}
+              action={`${base()}/users/${encodeURIComponent(u.id)}/delete`}
               label="Delete user"
               question={deleteQuestion(u.id)}
               danger
@@ -172,7 +172,7 @@ export function registerUserPages(app: ConsoleApp): void {
             ))}
           </dl>
           <p>
-            <a href={`${BASE}/why-not?user_id=${encodeURIComponent(u.id)}`}>
+            <a href={`${base()}/why-not?user_id=${encodeURIComponent(u.id)}`}>
               Why did this user not get a grant?
             </a>
           </p>
