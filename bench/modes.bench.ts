@@ -3,7 +3,7 @@
 // `top_up` mode, where every matched user's balance is read before the delta (two reads with
 // AIGATEWAY_BALANCE=total_minus_used, the default). The balances start empty, so a top-up sends
 // as many deltas as an add: the difference is the price of the reads.
-// Run: npx tsx bench/modes.bench.ts [--sizes 100k] [--db sqlite,postgresql] [--runs 3]
+// Run: npx tsx bench/modes.bench.ts [--sizes 100k] [--db sqlite,postgresql,mysql] [--runs 3]
 // Each figure is the median of --runs runs, with the spread (min–max) beside it.
 import { openDatabase } from '../src/db/client.ts';
 import { benchOptions, isMain, log } from './support/options.ts';
@@ -11,10 +11,8 @@ import { Recorder, type Cell } from './support/report.ts';
 import { runScanWorker, type ScanRun } from './support/scan-run.ts';
 import {
   benchWorkDir,
-  seededSqlite,
+  BenchDatabases,
   startMockGateway,
-  startPostgres,
-  type PgService,
   type SeededDatabase,
 } from './support/services.ts';
 
@@ -24,7 +22,7 @@ async function scanIn(
   mode: Mode,
   seeded: SeededDatabase,
   mock: Awaited<ReturnType<typeof startMockGateway>>,
-  pg: PgService | undefined,
+  serverPid: number | undefined,
 ): Promise<ScanRun> {
   const copy = await seeded.clone();
   try {
@@ -38,7 +36,7 @@ async function scanIn(
     return await runScanWorker({
       databaseUrl: copy.url,
       mock,
-      postmasterPid: pg?.postmasterPid,
+      postmasterPid: serverPid,
       timeoutMs: Math.max(300_000, seeded.users * 2),
     });
   } finally {
@@ -82,20 +80,16 @@ export async function runModesBench(argv: string[]): Promise<void> {
   const figures: Record<string, Record<Mode, ScanRun[]>> = {};
   const work = benchWorkDir();
   const mock = await startMockGateway();
-  let pg: PgService | undefined;
+  const databases = new BenchDatabases(work.dir);
   try {
     for (const kind of options.databases) {
-      if (kind === 'postgresql') pg = await startPostgres();
       for (const users of options.sizes) {
-        const seeded =
-          kind === 'sqlite'
-            ? await seededSqlite(users, work.dir, log)
-            : await pg!.seeded(users, log);
+        const seeded = await databases.seeded(kind, users, log);
         const runs: Record<Mode, ScanRun[]> = { add: [], top_up: [] };
         // Alternate the modes so that a change in the machine's load hits both alike.
         for (let repeat = 0; repeat < repeats; repeat++) {
           for (const mode of ['add', 'top_up'] as const) {
-            const run = await scanIn(mode, seeded, mock, pg);
+            const run = await scanIn(mode, seeded, mock, databases.serverPid(kind));
             runs[mode].push(run);
             log(
               `${kind} ${users} ${mode} run ${repeat + 1}/${repeats}: ${run.summary.granted} grants ` +
@@ -134,7 +128,7 @@ export async function runModesBench(argv: string[]): Promise<void> {
     }
   } finally {
     await mock.stop();
-    pg?.stop();
+    databases.stop();
     work.remove();
   }
   recorder.table({
@@ -146,7 +140,7 @@ export async function runModesBench(argv: string[]): Promise<void> {
       'wall s',
       'scanner CPU s',
       'gateway CPU s',
-      'PostgreSQL CPU s',
+      'db server CPU s',
       'peak RSS MiB',
     ],
     rows,

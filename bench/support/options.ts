@@ -1,6 +1,6 @@
 // Command-line and environment selection shared by every benchmark:
 //   --sizes 10k,100k,1m   (BENCH_SIZES)   user counts
-//   --db sqlite,postgresql (BENCH_DB)     databases
+//   --db sqlite,postgresql,mysql (BENCH_DB) databases (default sqlite,postgresql; mysql = MariaDB)
 //   --only scan,pushdown,api (BENCH_ONLY) benchmarks, for run-all.ts
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,8 +43,8 @@ export function benchOptions(
     'postgresql',
   ]) as DatabaseKind[];
   for (const kind of databases) {
-    if (kind !== 'sqlite' && kind !== 'postgresql')
-      throw new Error(`unknown database "${kind}" (sqlite, postgresql)`);
+    if (kind !== 'sqlite' && kind !== 'postgresql' && kind !== 'mysql')
+      throw new Error(`unknown database "${kind}" (sqlite, postgresql, mysql)`);
   }
   return { sizes, databases, only: list(argument(argv, 'only') ?? process.env.BENCH_ONLY) };
 }
