@@ -50,7 +50,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 export interface ChildService {
   readonly url: string;
   readonly pid: number;
-  output(): string;
+  /** The output kept so far (a closure over it, so it can be passed on its own). */
+  readonly output: () => string;
   stop(): Promise<void>;
 }
 
@@ -137,7 +138,9 @@ export async function startMockGateway(): Promise<MockGatewayService> {
   };
   return {
     ...base,
-    reset: async () => void (await control('POST', 'reset')),
+    reset: async () => {
+      await control('POST', 'reset');
+    },
     state: () => control('GET', 'state'),
   };
 }
@@ -309,8 +312,9 @@ export async function startPostgres(): Promise<PgService> {
           return {
             kind: 'postgresql',
             url: cluster.urlFor(clone),
-            drop: async () =>
-              void (await adminQuery(cluster, `DROP DATABASE IF EXISTS ${clone} WITH (FORCE)`)),
+            drop: async () => {
+              await adminQuery(cluster, `DROP DATABASE IF EXISTS ${clone} WITH (FORCE)`);
+            },
           };
         },
       };
