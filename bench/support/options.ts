@@ -32,20 +32,20 @@ const list = (text: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const DATABASE_NAMES: readonly DatabaseKind[] = ['sqlite', 'postgresql', 'mysql'];
+
 export function benchOptions(
   defaults: { sizes: number[] },
   argv = process.argv.slice(2),
 ): BenchOptions {
   const sizes =
     list(argument(argv, 'sizes') ?? process.env.BENCH_SIZES)?.map(parseCount) ?? defaults.sizes;
-  const databases = (list(argument(argv, 'db') ?? process.env.BENCH_DB) ?? [
-    'sqlite',
-    'postgresql',
-  ]) as DatabaseKind[];
-  for (const kind of databases) {
-    if (kind !== 'sqlite' && kind !== 'postgresql' && kind !== 'mysql')
-      throw new Error(`unknown database "${kind}" (sqlite, postgresql, mysql)`);
-  }
+  const names = list(argument(argv, 'db') ?? process.env.BENCH_DB) ?? ['sqlite', 'postgresql'];
+  const databases = names.map((name) => {
+    if (!(DATABASE_NAMES as readonly string[]).includes(name))
+      throw new Error(`unknown database "${name}" (${DATABASE_NAMES.join(', ')})`);
+    return name as DatabaseKind;
+  });
   return { sizes, databases, only: list(argument(argv, 'only') ?? process.env.BENCH_ONLY) };
 }
 
