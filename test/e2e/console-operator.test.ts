@@ -83,13 +83,17 @@ describe('operator chores in the web console (headless Chromium)', () => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    const run = await call<{ held: { needed_users: number } | null; granted: number }>(
-      'POST',
-      `/api/v1/strategies/${id}/run`,
-    );
-    expect(run.body).toMatchObject({ granted: 0, held: { needed_users: 3 } });
 
+    // Run now: the cap holds the occurrence, and the page says so; nothing is granted.
     await page.goto(`${base}/ui/strategies/${id}`);
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.waitForURL(/\/ui\/strategies\/\d+\?done=/);
+    expect(await page.getByRole('status').first().innerText()).toBe(
+      'Ran: matched 0, granted 0, failed 0. Held by the budget: it would grant 3 users 21 in all (cap: 2 users); nothing was granted.',
+    );
+    const before = await call<{ items: Row[] }>('GET', `/api/v1/strategies/${id}/executions`);
+    expect(before.body.items).toEqual([]);
+
     const held = page.getByTestId('held');
     await expect.poll(() => held.innerText()).toContain('once: 3 users, 21 in all');
     expect(await held.innerText()).toContain('caps: 2 users');

@@ -4,7 +4,7 @@ import { problemText } from '../api-client.ts';
 import type { Held, Strategy } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
-import { ActionForm, base, ConfirmPage } from './layout.tsx';
+import { ActionForm, base, ConfirmPage, fmtAmount } from './layout.tsx';
 
 type Action = 'enable' | 'disable' | 'run' | 'approve';
 
@@ -82,6 +82,17 @@ export function registerStrategyActions(app: ConsoleApp): void {
 function doneMessage(action: Action, body: Record<string, unknown>): string {
   if (action === 'enable') return 'Enabled.';
   if (action === 'disable') return 'Disabled.';
-  const held = body.held ? ` Held by the budget: ${JSON.stringify(body.held)}.` : '';
+  const h = body.held as Held | null | undefined;
+  const caps = h
+    ? [
+        h.max_users_per_occurrence === null ? '' : `${h.max_users_per_occurrence} users`,
+        h.max_amount_per_occurrence === null
+          ? ''
+          : `amount ${fmtAmount(h.max_amount_per_occurrence)}`,
+      ].filter(Boolean)
+    : [];
+  const held = h
+    ? ` Held by the budget: it would grant ${h.needed_users} users ${fmtAmount(h.needed_amount)} in all (cap: ${caps.join(', ')}); nothing was granted.`
+    : '';
   return `${action === 'run' ? 'Ran' : 'Approved and ran'}: matched ${String(body.matched)}, granted ${String(body.granted)}, failed ${String(body.failed)}.${held}`;
 }
