@@ -77,6 +77,14 @@ class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** The caller's signal ended the request (the daemon is stopping): the socket is destroyed. */
+class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError';
+  constructor(readonly beforeSending: boolean) {
+    super(beforeSending ? 'aborted before it was sent' : 'aborted while in flight');
+  }
+}
+
 /** Node refused to build the request; carries Node's own error as its cause. */
 class NotSentError extends Error {
   constructor(cause: unknown) {
@@ -90,13 +98,22 @@ interface RawAnswer {
   body: string;
 }
 
-/** One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending and reading. */
+/**
+ * One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending
+ * and reading. At the timeout, or when `signal` aborts, the request is destroyed with its socket
+ * (a pooled socket mid-request cannot be reused anyway), so nothing of it outlives the call.
+ */
 function exchange(
   request: GatewayRequest,
   timeoutMs: number,
   transport: HttpTransport,
+  signal: AbortSignal | undefined,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new RequestAbortedError(true));
+      return;
+    }
     const body = request.form?.toString();
     const headers: Record<string, string> = { ...request.headers };
     if (body !== undefined) {
@@ -120,12 +137,20 @@ function exchange(
       reject(new NotSentError(error));
       return;
     }
+    // A plain timer rather than AbortSignal.timeout: one per request is the cheaper of the two
+    // at a scan's request rate, and destroying the request is what either would do.
     const timer = setTimeout(
       () => req.destroy(new RequestTimeoutError(`no complete answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    req.once('error', (error) => {
+    const onAbort = () => req.destroy(new RequestAbortedError(false));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    req.once('error', (error) => {
+      settle();
       reject(error);
     });
     req.once('response', (res) => {
@@ -134,11 +159,11 @@ function exchange(
       res.on('data', (chunk: string) => (text += chunk));
       // An answer cut off mid-body surfaces as an 'error' ('aborted') on the request or response.
       res.once('error', (error) => {
-        clearTimeout(timer);
+        settle();
         reject(error);
       });
       res.once('end', () => {
-        clearTimeout(timer);
+        settle();
         if (!res.complete) {
           reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }));
           return;
@@ -160,12 +185,13 @@ export async function sendRequest(
   timeoutMs: number,
   nowMs: () => number,
   transport: HttpTransport,
+  signal?: AbortSignal,
 ): Promise<Envelope> {
   let status: number;
   let body: string;
   let retryAfter: string | null;
   try {
-    ({ status, body, retryAfter } = await exchange(request, timeoutMs, transport));
+    ({ status, body, retryAfter } = await exchange(request, timeoutMs, transport, signal));
   } catch (error) {
     throw transportError(error, request.mutating, timeoutMs);
   }
@@ -215,6 +241,16 @@ function transportError(error: unknown, mutating: boolean, timeoutMs: number): G
       retryable: false,
       uncertain: false,
       cause: error.cause,
+    });
+  }
+  if (error instanceof RequestAbortedError) {
+    // Stopping, not failing: never retried. A mutation that may have reached the gateway is
+    // uncertain exactly like a timeout, and is settled the same way (reconciliation).
+    return new GatewayError(`request ${error.message}: the caller stopped waiting`, {
+      reason: 'aborted',
+      retryable: false,
+      uncertain: mutating && !error.beforeSending,
+      cause: error,
     });
   }
   const name = error instanceof Error ? error.name : '';
