@@ -54,7 +54,7 @@ export interface Runtime {
   createApi(options: { adminToken?: string }): ApiApp;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
-  /** Stops the scanner (finishing the gateway calls in flight) and closes the database. */
+  /** Stops the scanner (aborting the gateway calls in flight) and closes the database. */
   close(): Promise<void>;
 }
 
@@ -106,6 +106,8 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
+  // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
+  const stopGatewayCalls = new AbortController();
   const gateway = instrumentGateway(
     createAiGatewayClient({
       baseUrl: config.gateway.url,
@@ -122,6 +124,7 @@ export async function buildRuntime(
       // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
       redact: createRedactor(secrets),
       breaker,
+      signal: stopGatewayCalls.signal,
     }),
     metrics.gatewayRequestDuration,
   );
@@ -195,7 +198,12 @@ export async function buildRuntime(
     createApi: ({ adminToken }) => createApp({ ...apiDeps, adminToken }),
     startScanner: () => scanner.start(config.scanCron, config.timezone, () => app.scanNow()),
     async close() {
-      await scanner.stop();
+      // The scanner stops claiming at once (stop() marks it stopping before it waits); then the
+      // calls in flight are aborted, so a slow gateway cannot hold the shutdown. A delta cut off
+      // in flight stays `sending` and the next run settles it (deliver-entry.ts).
+      const stopped = scanner.stop();
+      stopGatewayCalls.abort();
+      await stopped;
       await database.close();
     },
   };
