@@ -1,6 +1,6 @@
 // The one composition root: builds every part of the daemon from a validated config — logger,
 // database (migrated), gateway client and breaker, stores, the core's use cases, the scanner —
-// and the HTTP app on request. Used by the daemon (main.ts), the CLI, the test harness and the
+// and the HTTP app on request. Used by the daemon (daemon.ts), the CLI, the test harness and the
 // benchmarks, so all of them are wired the same way; `overrides` is how a test or a benchmark
 // swaps a part (a manual clock, a capturing logger, a database it made) without re-wiring.
 import { randomBytes } from 'node:crypto';
@@ -50,7 +50,7 @@ export interface Runtime {
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
   /** The HTTP application over this runtime's use cases. */
-  /** `adminToken`: ADMIN_TOKEN (or main.ts's generated one); named tokens come from config. */
+  /** `adminToken`: ADMIN_TOKEN (or daemon.ts's generated one); named tokens come from config. */
   createApi(options: { adminToken?: string }): ApiApp;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
