@@ -173,7 +173,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     // Rows are marked `sending` just before their deltas go out (after the totals are read).
     const deadline = Date.now() + 60_000;
     while (((await ledgerByStatus(database.url, strategyId)).sending ?? 0) === 0) {
-      if (Date.now() > deadline) throw new Error('no delta was ever sent');
+      if (Date.now() > deadline) throw new Error(`no delta was sent:\n${running.output()}`);
       await sleep(50);
     }
     await sleep(300);
