@@ -3,9 +3,9 @@
 // configured limit, and the operator-trust schemas (ledger rows, grants, audit, user search)
 // describe every field. (Descriptions on every older schema's fields are still to do.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, JsonBody>;
 
 describe('the OpenAPI document', () => {
   let h: Harness;
