@@ -1,6 +1,6 @@
 // The one composition root: builds every part of the daemon from a validated config — logger,
 // database (migrated), gateway client and breaker, stores, the core's use cases, the scanner —
-// and the HTTP app on request. Used by the daemon (main.ts), the CLI, the test harness and the
+// and the HTTP app on request. Used by the daemon (daemon.ts), the CLI, the test harness and the
 // benchmarks, so all of them are wired the same way; `overrides` is how a test or a benchmark
 // swaps a part (a manual clock, a capturing logger, a database it made) without re-wiring.
 import { randomBytes } from 'node:crypto';
@@ -50,11 +50,11 @@ export interface Runtime {
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
   /** The HTTP application over this runtime's use cases. */
-  /** `adminToken`: ADMIN_TOKEN (or main.ts's generated one); named tokens come from config. */
+  /** `adminToken`: ADMIN_TOKEN (or daemon.ts's generated one); named tokens come from config. */
   createApi(options: { adminToken?: string }): ApiApp;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
-  /** Stops the scanner (finishing the gateway calls in flight) and closes the database. */
+  /** Stops the scanner (aborting the gateway calls in flight) and closes the database. */
   close(): Promise<void>;
 }
 
@@ -106,6 +106,8 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
+  // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
+  const stopGatewayCalls = new AbortController();
   const gateway = instrumentGateway(
     createAiGatewayClient({
       baseUrl: config.gateway.url,
@@ -122,6 +124,7 @@ export async function buildRuntime(
       // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
       redact: createRedactor(secrets),
       breaker,
+      signal: stopGatewayCalls.signal,
     }),
     metrics.gatewayRequestDuration,
   );
@@ -196,7 +199,12 @@ export async function buildRuntime(
     createApi: ({ adminToken }) => createApp({ ...apiDeps, adminToken }),
     startScanner: () => scanner.start(config.scanCron, config.timezone, () => app.scanNow()),
     async close() {
-      await scanner.stop();
+      // The scanner stops claiming at once (stop() marks it stopping before it waits); then the
+      // calls in flight are aborted, so a slow gateway cannot hold the shutdown. A delta cut off
+      // in flight stays `sending` and the next run settles it (deliver-entry.ts).
+      const stopped = scanner.stop();
+      stopGatewayCalls.abort();
+      await stopped;
       await database.close();
     },
   };

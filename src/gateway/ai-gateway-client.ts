@@ -29,6 +29,27 @@ const PING_USER_ID = '__quota_manager_readiness_probe__';
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** `sleep(ms)`, cut short when `signal` aborts (the retry loop then stops). */
+function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal === undefined) return sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    sleep(ms).then(done, (error: unknown) => {
+      signal.removeEventListener('abort', done);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+}
+
 export function createAiGatewayClient(options: GatewayClientOptions): QuotaGateway {
   const base = checkOptions(options);
   const policy: RetryPolicy = {
@@ -112,10 +133,14 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   }
 
   async function attempts(op: Operation): Promise<Envelope> {
+    const signal = options.signal;
     let uncertainSoFar = false;
     for (let attempt = 1; ; attempt += 1) {
+      if (signal?.aborted === true)
+        throw abortedBeforeAttempt(op.name, attempt - 1, uncertainSoFar);
       try {
-        const attemptOnce = () => sendRequest(op.request, options.timeoutMs, now, transport);
+        const attemptOnce = () =>
+          sendRequest(op.request, options.timeoutMs, now, transport, signal);
         return await (op.limited ? limiter.run(attemptOnce) : attemptOnce());
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
@@ -139,7 +164,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
           uncertain: error.uncertain,
           delay_ms: decision.delayMs,
         });
-        await sleep(decision.delayMs);
+        await sleepUnlessAborted(sleep, decision.delayMs, signal);
       }
     }
   }
@@ -226,6 +251,23 @@ function isOutage(error: GatewayError): boolean {
     error.reason === 'bad_response' ||
     error.status === 401 ||
     error.status === 403
+  );
+}
+
+/** Stopped between attempts (or before the first): this attempt was never sent. */
+function abortedBeforeAttempt(
+  operation: OperationName,
+  attemptsMade: number,
+  uncertainSoFar: boolean,
+): GatewayError {
+  return new GatewayError(
+    `gateway ${operation} stopped after ${attemptsMade} attempt(s): the caller stopped waiting`,
+    {
+      reason: 'aborted',
+      retryable: false,
+      uncertain: uncertainSoFar,
+      attempts: attemptsMade,
+    },
   );
 }
 

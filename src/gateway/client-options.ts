@@ -50,6 +50,12 @@ export interface GatewayClientOptions {
   redact?: (text: string) => string;
   /** Stops calls for a while after repeated gateway failures; shared with the scanner. */
   breaker?: CircuitBreaker;
+  /**
+   * Aborting it ends every call: requests in flight are destroyed with their sockets (a delta
+   * in flight ends uncertain), queued and retrying calls end without sending. The daemon aborts
+   * it at shutdown, so stopping never waits for a slow gateway.
+   */
+  signal?: AbortSignal;
 }
 
 /** Validates the options once, at wiring time; returns the base URL without a trailing slash. */

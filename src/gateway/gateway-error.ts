@@ -20,7 +20,12 @@ export type GatewayErrorReason =
   /** The caller passed something that cannot be sent (NaN amount, empty user id). */
   | 'invalid_argument'
   /** Not sent: the circuit breaker is open after repeated gateway failures. */
-  | 'circuit_open';
+  | 'circuit_open'
+  /**
+   * The caller's signal ended the call (the daemon is stopping); uncertain when a mutation was
+   * in flight. Never retried.
+   */
+  | 'aborted';
 
 export interface GatewayErrorInit {
   reason: GatewayErrorReason;
@@ -43,6 +48,8 @@ export class GatewayError extends Error {
   readonly retryAfterMs?: number;
   /** How many attempts were made before giving up (1 when no retry happened). */
   readonly attempts: number;
+  /** The caller's signal ended the call (reason `aborted`): the daemon is stopping. */
+  readonly aborted: boolean;
 
   constructor(message: string, init: GatewayErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -53,6 +60,7 @@ export class GatewayError extends Error {
     this.uncertain = init.uncertain;
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 1;
+    this.aborted = init.reason === 'aborted';
   }
 
   /** The same error with another message (e.g. with secrets redacted). */

@@ -10,6 +10,12 @@ import https from 'node:https';
 import { excerpt, parseEnvelope, type Envelope } from './envelope.ts';
 import { GatewayError } from './gateway-error.ts';
 import {
+  NotSentError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  transportError,
+} from './transport-error.ts';
+import {
   isRetryableEnvelopeCode,
   isRetryableStatus,
   isUncertainStatus,
@@ -59,44 +65,28 @@ export function createTransport(origin: string): HttpTransport {
   };
 }
 
-/**
- * Error codes that mean the connection was never established, so the request was never sent.
- * Anything else that breaks a connection may have happened after the gateway read the request.
- */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-class RequestTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
-
-/** Node refused to build the request; carries Node's own error as its cause. */
-class NotSentError extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
-
 interface RawAnswer {
   status: number;
   retryAfter: string | null;
   body: string;
 }
 
-/** One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending and reading. */
+/**
+ * One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending
+ * and reading. At the timeout, or when `signal` aborts, the request is destroyed with its socket
+ * (a pooled socket mid-request cannot be reused anyway), so nothing of it outlives the call.
+ */
 function exchange(
   request: GatewayRequest,
   timeoutMs: number,
   transport: HttpTransport,
+  signal: AbortSignal | undefined,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new RequestAbortedError(true));
+      return;
+    }
     const body = request.form?.toString();
     const headers: Record<string, string> = { ...request.headers };
     if (body !== undefined) {
@@ -120,12 +110,20 @@ function exchange(
       reject(new NotSentError(error));
       return;
     }
+    // A plain timer rather than AbortSignal.timeout: one per request is the cheaper of the two
+    // at a scan's request rate, and destroying the request is what either would do.
     const timer = setTimeout(
       () => req.destroy(new RequestTimeoutError(`no complete answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    req.once('error', (error) => {
+    const onAbort = () => req.destroy(new RequestAbortedError(false));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    req.once('error', (error) => {
+      settle();
       reject(error);
     });
     req.once('response', (res) => {
@@ -134,11 +132,11 @@ function exchange(
       res.on('data', (chunk: string) => (text += chunk));
       // An answer cut off mid-body surfaces as an 'error' ('aborted') on the request or response.
       res.once('error', (error) => {
-        clearTimeout(timer);
+        settle();
         reject(error);
       });
       res.once('end', () => {
-        clearTimeout(timer);
+        settle();
         if (!res.complete) {
           reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }));
           return;
@@ -160,12 +158,13 @@ export async function sendRequest(
   timeoutMs: number,
   nowMs: () => number,
   transport: HttpTransport,
+  signal?: AbortSignal,
 ): Promise<Envelope> {
   let status: number;
   let body: string;
   let retryAfter: string | null;
   try {
-    ({ status, body, retryAfter } = await exchange(request, timeoutMs, transport));
+    ({ status, body, retryAfter } = await exchange(request, timeoutMs, transport, signal));
   } catch (error) {
     throw transportError(error, request.mutating, timeoutMs);
   }
@@ -205,64 +204,4 @@ export async function sendRequest(
     );
   }
   return envelope;
-}
-
-function transportError(error: unknown, mutating: boolean, timeoutMs: number): GatewayError {
-  if (error instanceof NotSentError) {
-    // Not an outage and not uncertain: retrying cannot help and the gateway saw nothing.
-    return new GatewayError(`request not sent (Node refused it): ${error.message}`, {
-      reason: 'not_sent',
-      retryable: false,
-      uncertain: false,
-      cause: error.cause,
-    });
-  }
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new GatewayError(`gateway did not answer within ${timeoutMs} ms`, {
-      reason: 'timeout',
-      retryable: true,
-      uncertain: mutating,
-      cause: error,
-    });
-  }
-  const code = errorCode(error);
-  if (code !== undefined && NOT_SENT_CODES.has(code)) {
-    return new GatewayError(`cannot connect to the gateway (${code})`, {
-      reason: 'connect_failed',
-      retryable: true,
-      uncertain: false,
-      cause: error,
-    });
-  }
-  const cause =
-    error instanceof Error
-      ? error.cause instanceof Error
-        ? error.cause.message
-        : error.message
-      : String(error);
-  return new GatewayError(`connection to the gateway broke${code ? ` (${code})` : ''}: ${cause}`, {
-    reason: 'connection_lost',
-    retryable: true,
-    uncertain: mutating,
-    cause: error,
-  });
-}
-
-/** The socket error's code, on the error itself (node:http) or on a wrapped error's cause. */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') return code;
-    // Happy-eyeballs connects fail with an AggregateError of one error per address.
-    if (current instanceof AggregateError && current.errors.length > 0) {
-      const codes = current.errors.map(errorCode);
-      return codes.every((c) => c !== undefined && NOT_SENT_CODES.has(c))
-        ? codes[0]
-        : codes.find(Boolean);
-    }
-    current = current.cause;
-  }
-  return undefined;
 }

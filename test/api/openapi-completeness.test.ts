@@ -3,9 +3,9 @@
 // configured limit, and every parameter and every field of every request and response schema
 // has a description (the console at /ui is HTML for people, not part of this document).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, JsonBody>;
 
 describe('the OpenAPI document', () => {
   let h: Harness;

@@ -1,6 +1,7 @@
 // The daemon as a real process under faults, on SQLite and PostgreSQL, against the mock
 // gateway as a separate process: kill -9 at random points of a 2 000-user scan, graceful
-// SIGTERM in the middle of a scan, and a slow gateway that must not block the API.
+// SIGTERM in the middle of a scan (the gateway calls in flight are aborted, not waited for), and a
+// slow gateway that must not block the API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDatabaseUrl,
@@ -92,7 +93,7 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await current.stop();
   });
 
-  it('SIGTERM during a scan finishes the calls in flight, releases unsent claims, exits 0, and leaves nothing pending', async () => {
+  it('SIGTERM during a scan aborts the calls in flight, releases unsent claims, exits 0, and leaves nothing pending', async () => {
     await setFaults(mock, { latency_ms: 40 });
     const running = await daemon({ AIGATEWAY_CONCURRENCY: '4' });
     const { userIds, strategyId } = await seed(running, `term-${kind}`);
@@ -127,7 +128,8 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await sleep(1500);
     expect(await running.stop('SIGTERM')).toBe(0);
     const stopped = await ledgerByStatus(database.url, strategyId);
-    // Calls in flight were recorded; claims never sent were deleted, not left to become unknown.
+    // Calls cut off in flight stay `sending` (settled by the next run); claims never sent were
+    // deleted, not left to become unknown.
     expect(stopped.pending ?? 0).toBe(0);
     expect(stopped.unknown ?? 0).toBe(0);
     expect(stopped.applied ?? 0).toBeLessThan(USERS);
@@ -146,6 +148,58 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     const state = await mockState(mock);
     expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
     expect(await ledgerByStatus(database.url, strategyId)).toEqual({ applied: USERS });
+    await setFaults(mock, { honour_idempotency: true });
+    await restarted.stop();
+  });
+
+  it('SIGTERM during slow gateway calls exits at once; the deltas cut off stay sending and a restart settles them by the total (AIGATEWAY_RECONCILE=query), each user once', async () => {
+    const LATENCY_MS = 4000;
+    await setFaults(mock, { honour_idempotency: false });
+    const env = {
+      AIGATEWAY_CONCURRENCY: '4',
+      AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
+      AIGATEWAY_RECONCILE: 'query',
+      // Far longer than the gateway's latency: only the shutdown can end these calls early.
+      AIGATEWAY_TIMEOUT_MS: '60000',
+    };
+    const running = await daemon(env);
+    const { userIds, strategyId } = await seedUsersAndStrategy(running, `abort-${kind}`, 40);
+    // Slow only now: /readyz asks the gateway too, and the daemon must first be ready.
+    await setFaults(mock, { latency_ms: LATENCY_MS });
+    void fetch(`${running.url}/api/v1/strategies/scan`, {
+      method: 'POST',
+      headers: apiHeaders,
+    }).catch(() => undefined);
+    // Rows are marked `sending` just before their deltas go out (after the totals are read).
+    const deadline = Date.now() + 60_000;
+    while (((await ledgerByStatus(database.url, strategyId)).sending ?? 0) === 0) {
+      if (Date.now() > deadline) throw new Error(`no delta was sent:\n${running.output()}`);
+      await sleep(50);
+    }
+    await sleep(300);
+    const started = Date.now();
+    expect(await running.stop('SIGTERM')).toBe(0);
+    // Waiting for the calls would take the rest of the gateway's latency.
+    expect(Date.now() - started).toBeLessThan(2_500);
+    const stopped = await ledgerByStatus(database.url, strategyId);
+    expect(stopped.sending ?? 0).toBeGreaterThan(0);
+    expect(stopped.pending ?? 0).toBe(0);
+    expect(stopped.unknown ?? 0).toBe(0);
+    expect(running.output()).toContain('grant left in flight at shutdown');
+
+    // The gateway handles the abandoned deltas once its latency is over; reconciliation reads
+    // totals after that (a delta still on its way to the gateway would make any read too early).
+    await sleep(LATENCY_MS + 500);
+    await setFaults(mock, { latency_ms: 0 });
+    const restarted = await daemon(env);
+    const scanned = await fetch(`${restarted.url}/api/v1/strategies/scan`, {
+      method: 'POST',
+      headers: apiHeaders,
+    });
+    expect(scanned.status).toBe(200);
+    const state = await mockState(mock);
+    expect(userIds.filter((id) => state.quotas[id] !== 1)).toEqual([]);
+    expect(await ledgerByStatus(database.url, strategyId)).toEqual({ applied: userIds.length });
     await setFaults(mock, { honour_idempotency: true });
     await restarted.stop();
   });

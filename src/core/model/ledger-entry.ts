@@ -68,7 +68,8 @@ export type NewLedgerEntry = Pick<
 /** What one delivery attempt decided for a row. */
 export interface DeliveryOutcome {
   id: number;
-  status: Exclude<LedgerStatus, 'pending' | 'sending'>;
+  /** `sending` only for a call the daemon stopped waiting for at shutdown (the next run settles it). */
+  status: Exclude<LedgerStatus, 'pending'>;
   lastError: string | null;
   /** Gateway requests this delivery made (the client's retries included); 1 when not known. */
   attempts?: number;

@@ -10,6 +10,8 @@ export interface GatewayFailure {
   status?: number;
   /** Requests the client made before giving up (0 when nothing was sent). */
   attempts?: number;
+  /** The call was ended by the daemon stopping, not by the gateway (see GrantGateway). */
+  aborted?: boolean;
 }
 
 /** A rejection of a GrantGateway call as a GatewayFailure; anything else is a certain failure. */
@@ -21,6 +23,7 @@ export function gatewayFailureOf(error: unknown): GatewayFailure {
     status: 'status' in error && typeof error.status === 'number' ? error.status : undefined,
     attempts:
       'attempts' in error && typeof error.attempts === 'number' ? error.attempts : undefined,
+    aborted: 'aborted' in error && error.aborted === true,
   };
 }
 

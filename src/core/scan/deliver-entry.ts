@@ -3,7 +3,7 @@
 // idempotency key); what reaches here is its final word.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import { resendableWhenUncertain } from '../grant-mode.ts';
-import { gatewayFailureOf, type GrantGateway } from '../ports/gateway.ts';
+import { gatewayFailureOf, type GatewayFailure, type GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
 import { reconcileEntry } from './reconcile.ts';
 import type { DeliveryOptions } from './run-deps.ts';
@@ -32,33 +32,62 @@ export async function deliverEntry(
       },
     };
   } catch (error) {
-    const failure = gatewayFailureOf(error);
-    // top_up and reset stay `failed` (re-sent by a later scan, which reads the balance again);
-    // reconciliation compares the total with `amount`, which only means something for `add`.
-    const unknown =
-      failure.uncertain &&
-      !options.honoursIdempotency &&
-      !resendableWhenUncertain(entry.mode ?? 'add');
-    // An answer lost within the call: the user's total may still tell what happened.
-    const reconciled =
-      unknown && options.reconcile ? await reconcileEntry(entry, gateway) : undefined;
-    logger.warn('grant delivery failed', {
+    return failedDelivery(entry, gatewayFailureOf(error), gateway, options, logger, trace);
+  }
+}
+
+/** The outcome of a delivery the gateway client gave up on. */
+async function failedDelivery(
+  entry: ClaimedEntry,
+  failure: GatewayFailure,
+  gateway: GrantGateway,
+  options: DeliveryOptions,
+  logger: CoreLogger,
+  trace: GrantTrace,
+): Promise<DeliveryOutcome> {
+  if (failure.aborted === true && failure.uncertain) {
+    // The daemon is stopping and stopped waiting for this call: the row stays `sending`, as a
+    // crash would leave it, and the next run settles it like every uncertain row (re-sent with
+    // its key, or by the user's total with AIGATEWAY_RECONCILE=query, else unknown). Reading
+    // the total now would wait on the gateway the daemon is leaving.
+    logger.warn('grant left in flight at shutdown', {
       strategy_id: entry.strategyId,
       occurrence: entry.occurrence,
       user_id: entry.userId,
-      gateway_status: failure.status,
-      uncertain: failure.uncertain,
-      error: failure.message,
-      outcome: reconciled?.status ?? (unknown ? 'unknown' : 'failed'),
     });
-    if (reconciled !== undefined) return reconciled;
     return {
       id: entry.id,
-      status: unknown ? 'unknown' : 'failed',
+      status: 'sending',
       lastError: failure.message.slice(0, 500),
-      // So the row's count agrees with "failed after N attempts" in its error.
       attempts: failure.attempts ?? 1,
       ...trace,
     };
   }
+  // top_up and reset stay `failed` (re-sent by a later scan, which reads the balance again);
+  // reconciliation compares the total with `amount`, which only means something for `add`.
+  const unknown =
+    failure.uncertain &&
+    !options.honoursIdempotency &&
+    !resendableWhenUncertain(entry.mode ?? 'add');
+  // An answer lost within the call: the user's total may still tell what happened.
+  const reconciled =
+    unknown && options.reconcile ? await reconcileEntry(entry, gateway) : undefined;
+  logger.warn('grant delivery failed', {
+    strategy_id: entry.strategyId,
+    occurrence: entry.occurrence,
+    user_id: entry.userId,
+    gateway_status: failure.status,
+    uncertain: failure.uncertain,
+    error: failure.message,
+    outcome: reconciled?.status ?? (unknown ? 'unknown' : 'failed'),
+  });
+  if (reconciled !== undefined) return reconciled;
+  return {
+    id: entry.id,
+    status: unknown ? 'unknown' : 'failed',
+    lastError: failure.message.slice(0, 500),
+    // So the row's count agrees with "failed after N attempts" in its error.
+    attempts: failure.attempts ?? 1,
+    ...trace,
+  };
 }

@@ -65,7 +65,8 @@ class StrategyRun {
         maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
         recordBatch: deps.pageSize,
         prepareSend: (grants) => prepareSend(strategy, grants, deps),
-        paused: () => this.gatewayDown(),
+        // Stopping: nothing more is sent (calls in flight are aborted); windDown takes it back.
+        paused: () => this.deps.isStopping?.() === true || this.gatewayDown(),
         yieldTo: deps.interactive,
       },
     );
@@ -201,8 +202,8 @@ class StrategyRun {
       }
     }
     await this.pipeline.drain();
-    if (this.gatewayDown() || this.pipeline.refused) {
-      // Paused or refused with grants still queued (drain does not send them): release them.
+    if (this.gatewayDown() || this.pipeline.refused || this.deps.isStopping?.() === true) {
+      // Paused, refused or stopping, grants still queued (drain does not send them): release them.
       await this.windDown();
       return false;
     }

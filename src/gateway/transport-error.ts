@@ -1,0 +1,107 @@
+// How an HTTP attempt that broke turns into a GatewayError: whether it was sent at all, whether
+// it may have been applied (uncertain), whether to retry. The error classes send-request.ts
+// destroys or rejects a request with are declared here, next to their translation.
+import { GatewayError } from './gateway-error.ts';
+
+/**
+ * Error codes that mean the connection was never established, so the request was never sent.
+ * Anything else that breaks a connection may have happened after the gateway read the request.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export class RequestTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** The caller's signal ended the request (the daemon is stopping): the socket is destroyed. */
+export class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError';
+  constructor(readonly beforeSending: boolean) {
+    super(beforeSending ? 'aborted before it was sent' : 'aborted while in flight');
+  }
+}
+
+/** Node refused to build the request; carries Node's own error as its cause. */
+export class NotSentError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+export function transportError(error: unknown, mutating: boolean, timeoutMs: number): GatewayError {
+  if (error instanceof NotSentError) {
+    // Not an outage and not uncertain: retrying cannot help and the gateway saw nothing.
+    return new GatewayError(`request not sent (Node refused it): ${error.message}`, {
+      reason: 'not_sent',
+      retryable: false,
+      uncertain: false,
+      cause: error.cause,
+    });
+  }
+  if (error instanceof RequestAbortedError) {
+    // Stopping, not failing: never retried. A mutation that may have reached the gateway is
+    // uncertain exactly like a timeout, and is settled the same way (reconciliation).
+    return new GatewayError(`request ${error.message}: the caller stopped waiting`, {
+      reason: 'aborted',
+      retryable: false,
+      uncertain: mutating && !error.beforeSending,
+      cause: error,
+    });
+  }
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new GatewayError(`gateway did not answer within ${timeoutMs} ms`, {
+      reason: 'timeout',
+      retryable: true,
+      uncertain: mutating,
+      cause: error,
+    });
+  }
+  const code = errorCode(error);
+  if (code !== undefined && NOT_SENT_CODES.has(code)) {
+    return new GatewayError(`cannot connect to the gateway (${code})`, {
+      reason: 'connect_failed',
+      retryable: true,
+      uncertain: false,
+      cause: error,
+    });
+  }
+  const cause =
+    error instanceof Error
+      ? error.cause instanceof Error
+        ? error.cause.message
+        : error.message
+      : String(error);
+  return new GatewayError(`connection to the gateway broke${code ? ` (${code})` : ''}: ${cause}`, {
+    reason: 'connection_lost',
+    retryable: true,
+    uncertain: mutating,
+    cause: error,
+  });
+}
+
+/** The socket error's code, on the error itself (node:http) or on a wrapped error's cause. */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+    // Happy-eyeballs connects fail with an AggregateError of one error per address.
+    if (current instanceof AggregateError && current.errors.length > 0) {
+      const codes = current.errors.map(errorCode);
+      return codes.every((c) => c !== undefined && NOT_SENT_CODES.has(c))
+        ? codes[0]
+        : codes.find(Boolean);
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
