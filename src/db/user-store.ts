@@ -4,12 +4,18 @@ import type { AuditDraft } from '../core/model/audit.ts';
 import type { User, UserUpsert } from '../core/model/user.ts';
 import type { UserStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
+import { bumpChangeSequence } from './change-sequence.ts';
 import { Prisma, type Database, type DbClient } from './client.ts';
 import { searchUsers, toUser } from './user-search.ts';
 
-async function upsertOne(tx: DbClient, user: UserUpsert): Promise<void> {
+/** Writes one user (and its stars) stamped with `changeSeq`, the transaction's bumped value. */
+async function upsertOne(tx: DbClient, user: UserUpsert, changeSeq: bigint): Promise<void> {
   const { id, githubStars, ...fields } = user;
-  await tx.userInfo.upsert({ where: { id }, create: { id, ...fields }, update: fields });
+  await tx.userInfo.upsert({
+    where: { id },
+    create: { id, ...fields, changeSeq },
+    update: { ...fields, changeSeq },
+  });
   if (githubStars !== undefined) {
     await tx.userGithubStar.deleteMany({ where: { userId: id } });
     const repos = [...new Set(githubStars)];
@@ -82,7 +88,8 @@ export function createUserStore(database: Database): UserStore {
   const store: UserStore = {
     async upsert(user: UserUpsert, audit?: AuditDraft): Promise<User> {
       await db.$transaction(async (tx) => {
-        await upsertOne(tx, user);
+        // First statement: the counter's lock orders user writers by commit (change-sequence.ts).
+        await upsertOne(tx, user, await bumpChangeSequence(tx, kind));
         if (audit) await writeAudit(tx, audit);
       });
       const stored = await store.get(user.id);
@@ -100,6 +107,8 @@ export function createUserStore(database: Database): UserStore {
       const merged = mergeInOrder(users);
       await db.$transaction(
         async (tx) => {
+          // One value for the whole batch, taken first (see change-sequence.ts).
+          const changeSeq = await bumpChangeSequence(tx, kind);
           const now = new Date();
           for (const [fields, group] of groupByFields(merged)) {
             const columns = [
@@ -107,8 +116,9 @@ export function createUserStore(database: Database): UserStore {
               ...fields.map((f) => USER_COLUMNS[f]),
               'created_at',
               'updated_at',
+              'change_seq',
             ];
-            const updated = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at'];
+            const updated = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at', 'change_seq'];
             // MySQL's upsert names the proposed row VALUES(column); the others name it `excluded`.
             const upsert =
               kind === 'mysql'
@@ -118,7 +128,7 @@ export function createUserStore(database: Database): UserStore {
               await yieldToEventLoop();
               const values = rows.map(
                 (user) =>
-                  Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`,
+                  Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now, changeSeq])})`,
               );
               await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
               ${Prisma.raw(upsert)}`;
@@ -159,6 +169,9 @@ export function createUserStore(database: Database): UserStore {
 
     async delete(id: string, audit?: AuditDraft): Promise<boolean> {
       return db.$transaction(async (tx) => {
+        // A delete needs no stamp (a scan has nothing to read for a user who is gone), but it
+        // takes its turn like every user writer, so a re-import after it is ordered after it.
+        await bumpChangeSequence(tx, kind);
         await tx.userGithubStar.deleteMany({ where: { userId: id } });
         const { count } = await tx.userInfo.deleteMany({ where: { id } });
         if (count > 0 && audit) await writeAudit(tx, audit);
