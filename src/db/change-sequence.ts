@@ -13,10 +13,35 @@ import type { Db, DbClient } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 
 /**
- * Takes the next change sequence value inside `tx` (call it before writing any user row: the
- * lock it takes is what orders the writers) and returns it, to stamp the rows written.
+ * Runs `write` (a transaction's user writes) with the transaction's change sequence value, to
+ * stamp every row it writes.
+ *
+ * PostgreSQL and MySQL: the counter is bumped first; its row lock, held until commit, is what
+ * orders the writers, and other sessions see the new value only once it is committed.
+ *
+ * SQLite: one connection serves the whole process, and a statement from outside an open
+ * transaction sees that transaction's uncommitted rows. A bump made first would be seen by a
+ * scan before the rows it stamps exist, and the scan would move its position past them. So
+ * the first statement only takes the write lock (an update that leaves the value as it is:
+ * other processes' writers now wait), and the counter moves last, after every row is written.
  */
-export async function bumpChangeSequence(tx: DbClient, kind: DatabaseKind): Promise<bigint> {
+export async function withChangeSequence<T>(
+  tx: DbClient,
+  kind: DatabaseKind,
+  write: (changeSeq: bigint) => Promise<T>,
+): Promise<T> {
+  if (kind !== 'sqlite') return write(await bumpFirst(tx, kind));
+  const rows = await tx.$queryRaw<{ value: bigint | number }[]>`
+    INSERT INTO change_counter (id, value) VALUES (1, 0)
+    ON CONFLICT (id) DO UPDATE SET value = change_counter.value
+    RETURNING value`;
+  const changeSeq = BigInt(rows[0]!.value) + 1n;
+  const result = await write(changeSeq);
+  await tx.$executeRaw`UPDATE change_counter SET value = ${changeSeq} WHERE id = 1`;
+  return result;
+}
+
+async function bumpFirst(tx: DbClient, kind: DatabaseKind): Promise<bigint> {
   if (kind === 'mysql') {
     // No RETURNING on MySQL; our own uncommitted write is visible to our next read.
     await tx.$executeRaw`

@@ -2,7 +2,6 @@
 // createMany cannot report which rows a conflicting insert skipped, and SQLite has no
 // skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both on SQLite and
 // PostgreSQL, and mysql-claim.ts does it on MySQL, which has no RETURNING.
-import type { ConditionUser } from '../condition/index.ts';
 import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import {
