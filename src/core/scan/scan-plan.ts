@@ -74,10 +74,12 @@ export async function finishOccurrenceScan(
       await store.markOccurrenceDone(strategy.id, occurrence);
     return;
   }
-  await store.saveScanPosition(strategy.id, {
-    changeSeq: plan.upTo,
-    strategyVersion: strategy.version,
-  });
+  // A tick that found nothing new leaves the position where it was: no write.
+  if (plan.changes?.after !== plan.upTo)
+    await store.saveScanPosition(strategy.id, {
+      changeSeq: plan.upTo,
+      strategyVersion: strategy.version,
+    });
   deps.logger.debug('single strategy scanned', {
     strategy_id: strategy.id,
     scan: plan.changes === null ? 'full' : 'incremental',
