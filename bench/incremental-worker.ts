@@ -6,7 +6,8 @@
 // Order: a first (full) scan; BENCH_RUNS ticks with nothing new; then BENCH_RUNS times: rewrite
 // BENCH_CHANGED_USERS existing users with a new profile through the daemon's bulk import
 // (UserStore.upsertMany on a connection of its own, as an API replica or `users import` would),
-// then one tick. Each tick's time is scanNow alone.
+// then one tick; last, BENCH_RUNS nothing-new ticks as full scans (positions deleted first), the
+// figure incremental ticks replace. Each tick's time is scanNow alone.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { generateUsers } from '../scripts/seed-users.ts';
 import { loadConfig } from '../src/config/load-config.ts';
@@ -88,7 +89,14 @@ for (let run = 0; run < runs; run++) {
   const writeMs = await changeUsers(run * changedUsers * 7, 100 + run);
   changed.push({ ...(await tick()), writeMs });
 }
+// The same nothing-new tick as a full scan, for comparison in the same run: with the stored
+// positions gone every strategy reads every user again (and finds nothing to grant).
+const fullNothingNew: TickResult[] = [];
+for (let run = 0; run < runs; run++) {
+  await writer.db.strategyScanPosition.deleteMany();
+  fullNothingNew.push(await tick());
+}
 await writer.close();
 await runtime.close();
-process.stdout.write(`RESULT ${JSON.stringify({ first, nothingNew, changed })}\n`);
+process.stdout.write(`RESULT ${JSON.stringify({ first, nothingNew, changed, fullNothingNew })}\n`);
 process.exit(0);

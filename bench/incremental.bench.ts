@@ -33,6 +33,8 @@ export interface IncrementalFigures {
   first: TickResult;
   nothingNew: TickResult[];
   changed: TickResult[];
+  /** The nothing-new tick as a full scan (positions deleted), same process and run. */
+  fullNothingNew: TickResult[];
   /** PostgreSQL server CPU over the whole worker (null: SQLite, in-process). */
   databaseCpuSeconds: number | null;
 }
@@ -41,6 +43,7 @@ interface WorkerOutput {
   first: TickResult;
   nothingNew: TickResult[];
   changed: TickResult[];
+  fullNothingNew: TickResult[];
 }
 
 async function runWorker(env: Record<string, string>, timeoutMs: number): Promise<WorkerOutput> {
@@ -123,7 +126,7 @@ export async function runIncrementalBench(
             databaseCpuSeconds: pg ? treeCpuSeconds(pg.postmasterPid) - cpuBefore : null,
           };
           log(
-            `${kind} ${users}: first ${seconds(output.first.wallMs)} s; nothing new ${output.nothingNew.map((t) => seconds(t.wallMs)).join(', ')} s; ${CHANGED_USERS} changed ${output.changed.map((t) => `${seconds(t.wallMs)} s/${t.summary.granted} grants`).join(', ')}`,
+            `${kind} ${users}: first ${seconds(output.first.wallMs)} s; nothing new ${output.nothingNew.map((t) => seconds(t.wallMs)).join(', ')} s (full: ${output.fullNothingNew.map((t) => seconds(t.wallMs)).join(', ')} s); ${CHANGED_USERS} changed ${output.changed.map((t) => `${seconds(t.wallMs)} s/${t.summary.granted} grants`).join(', ')}`,
           );
           figures.push(figure);
         } finally {
@@ -144,6 +147,7 @@ export async function runIncrementalBench(
       'first full scan s',
       'nothing-new tick s',
       'spread s',
+      'same, full scan s',
       `${CHANGED_USERS} changed: tick s`,
       'spread s',
       'grants per changed tick',
@@ -156,6 +160,7 @@ export async function runIncrementalBench(
       round(f.first.wallMs / 1000, 1),
       seconds(median(f.nothingNew.map((t) => t.wallMs))),
       spread(f.nothingNew),
+      seconds(median(f.fullNothingNew.map((t) => t.wallMs))),
       seconds(median(f.changed.map((t) => t.wallMs))),
       spread(f.changed),
       f.changed.map((t) => t.summary.granted).join(' / '),

@@ -88,9 +88,12 @@ export function createUserStore(database: Database): UserStore {
   const store: UserStore = {
     async upsert(user: UserUpsert, audit?: AuditDraft): Promise<User> {
       await db.$transaction(async (tx) => {
-        // The counter orders user writers by commit (change-sequence.ts).
-        await withChangeSequence(tx, kind, (changeSeq) => upsertOne(tx, user, changeSeq));
-        if (audit) await writeAudit(tx, audit);
+        // The counter orders user writers by commit (change-sequence.ts); every write of the
+        // transaction happens inside, so on SQLite the counter moves last.
+        await withChangeSequence(tx, kind, async (changeSeq) => {
+          await upsertOne(tx, user, changeSeq);
+          if (audit) await writeAudit(tx, audit);
+        });
       });
       const stored = await store.get(user.id);
       if (!stored) throw new Error(`user ${user.id} vanished right after its upsert`);
@@ -171,12 +174,12 @@ export function createUserStore(database: Database): UserStore {
       return db.$transaction(async (tx) => {
         // A delete needs no stamp (a scan has nothing to read for a user who is gone), but it
         // takes its turn like every user writer, so a re-import after it is ordered after it.
-        const { count } = await withChangeSequence(tx, kind, async () => {
+        return withChangeSequence(tx, kind, async () => {
           await tx.userGithubStar.deleteMany({ where: { userId: id } });
-          return tx.userInfo.deleteMany({ where: { id } });
+          const { count } = await tx.userInfo.deleteMany({ where: { id } });
+          if (count > 0 && audit) await writeAudit(tx, audit);
+          return count > 0;
         });
-        if (count > 0 && audit) await writeAudit(tx, audit);
-        return count > 0;
       });
     },
 

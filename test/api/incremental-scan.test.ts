@@ -179,6 +179,40 @@ describe.each(DATABASE_KINDS)('incremental scans on %s', (kind) => {
     expect((await ledger(strategy.id)).map((r) => r.status)).toEqual(['applied', 'applied']);
   });
 
+  it('a scan held by a budget cap keeps the old position, so the approved run still reads its users', async () => {
+    const org = unique('held');
+    await putUsers([{ id: `${org}-a`, org }]);
+    const strategy = await createStrategy(`belong-to("${org}")`, { max_users_per_occurrence: 2 });
+    const first = await run(strategy.id);
+    expect(first.body).toMatchObject({ granted: 1, held: null });
+    const position = () =>
+      h.database.db.strategyScanPosition.findUnique({ where: { strategyId: strategy.id } });
+    expect(Number((await position())!.changeSeq)).toBe(first.scan!.changes_up_to);
+    await putUsers([
+      { id: `${org}-b`, org },
+      { id: `${org}-c`, org },
+    ]);
+    const held = await run(strategy.id);
+    expect(held.body.held).not.toBeNull();
+    expect(held.scan).toBeUndefined(); // not completed: nothing stored
+    expect(Number((await position())!.changeSeq)).toBe(first.scan!.changes_up_to);
+    const before = h.logger.lines.length;
+    const approved = await h.call(
+      'POST',
+      `/api/v1/strategies/${strategy.id}/occurrences/once/approve`,
+    );
+    expect(approved).toMatchObject({ status: 200, body: { granted: 2, held: null } });
+    const scan = h.logger.lines.slice(before).find((l) => l.message === 'single strategy scanned')
+      ?.fields as unknown as ScanLog;
+    expect(scan).toMatchObject({
+      scan: 'incremental',
+      changes_after: first.scan!.changes_up_to,
+      candidates_read: 2,
+    });
+    expect(quotaOf(`${org}-b`)).toBe(2);
+    expect(quotaOf(`${org}-c`)).toBe(2);
+  });
+
   it('a second replica continues from the stored position', async () => {
     const org = unique('replica');
     await putUsers([{ id: `${org}-a`, org }]);

@@ -37,6 +37,8 @@ export async function* matchingUsers(
     deps.pushDown === false
       ? { where: {}, exact: false }
       : toDatabaseFilter(condition, { timeZone: strategy.timezone });
+  // Nothing changed since the last completed scan: no statement to run at all.
+  if (changes !== null && changes.after >= changes.upTo) return;
   const quota = quotaLookup(strategy, deps);
   const page = async (afterUserId: string | null, afterChangeSeq?: number) => {
     await deps.interactive?.idle();
