@@ -15,13 +15,13 @@ export default defineConfig({
   experimental: { adapter: true },
   schema: kind === 'postgresql' ? 'prisma/schema.prisma' : `prisma/${kind}/schema.prisma`,
   migrations: { path: kind === 'postgresql' ? 'prisma/migrations' : `prisma/${kind}/migrations` },
-  adapter: async () => {
+  adapter: () => {
     const adapter = createDriverAdapter(url);
     if (adapter instanceof PrismaMariaDb) {
       throw new Error(
         'Prisma CLI schema commands cannot reach MySQL here: run `quota-manager migrate`',
       );
     }
-    return adapter;
+    return Promise.resolve(adapter);
   },
 });

@@ -71,7 +71,7 @@ interface Row {
 async function measure(
   measurement: string,
   batch: number,
-  run: () => unknown | Promise<unknown>,
+  run: () => unknown,
   budgetMs = 1500,
 ): Promise<Row> {
   for (let i = 0; i < 3; i++) await run();

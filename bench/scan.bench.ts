@@ -5,7 +5,7 @@
 //   2. limits — raw ledger inserts into the same database and raw delta calls to the same mock,
 //      measured right after the scan; headline = scan grants/s ÷ min(the two);
 //   5. growth — the same figures across sizes (linear time, flat memory).
-// Run: npm run bench -- --only scan [--sizes 10k,100k,1m] [--db sqlite,postgresql]
+// Run: npm run bench -- --only scan [--sizes 10k,100k,1m] [--db sqlite,postgresql,mysql]
 import type { DatabaseKind } from '../src/db/driver.ts';
 import {
   clientGatewayRate,
@@ -20,10 +20,8 @@ import { Recorder } from './support/report.ts';
 import { runScanWorker, type ScanRun } from './support/scan-run.ts';
 import {
   benchWorkDir,
-  seededSqlite,
+  BenchDatabases,
   startMockGateway,
-  startPostgres,
-  type PgService,
   type SeededDatabase,
 } from './support/services.ts';
 
@@ -49,7 +47,7 @@ const perSecond = (count: number, ms: number) => (ms > 0 ? count / (ms / 1000) :
 
 async function measure(
   seeded: SeededDatabase,
-  context: { mock: Awaited<ReturnType<typeof startMockGateway>>; pg?: PgService },
+  context: { mock: Awaited<ReturnType<typeof startMockGateway>>; serverPid?: number },
 ): Promise<ScanFigures> {
   const { mock } = context;
   const users = seeded.users;
@@ -64,7 +62,7 @@ async function measure(
     first = await runScanWorker({
       databaseUrl: scanned.url,
       mock,
-      postmasterPid: context.pg?.postmasterPid,
+      postmasterPid: context.serverPid,
       timeoutMs,
     });
     log(
@@ -73,7 +71,7 @@ async function measure(
     again = await runScanWorker({
       databaseUrl: scanned.url,
       mock,
-      postmasterPid: context.pg?.postmasterPid,
+      postmasterPid: context.serverPid,
       timeoutMs,
     });
     log(`${seeded.kind} ${users}: nothing-new scan in ${(again.wallMs / 1000).toFixed(1)} s`);
@@ -121,21 +119,17 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
   const work = benchWorkDir();
   const figures: ScanFigures[] = [];
   const mock = await startMockGateway();
-  let pg: PgService | undefined;
+  const databases = new BenchDatabases(work.dir);
   try {
     for (const kind of options.databases) {
-      if (kind === 'postgresql') pg = await startPostgres();
       for (const users of options.sizes) {
-        const seeded =
-          kind === 'sqlite'
-            ? await seededSqlite(users, work.dir, log)
-            : await pg!.seeded(users, log);
-        figures.push(await measure(seeded, { mock, pg }));
+        const seeded = await databases.seeded(kind, users, log);
+        figures.push(await measure(seeded, { mock, serverPid: databases.serverPid(kind) }));
       }
     }
   } finally {
     await mock.stop();
-    pg?.stop();
+    databases.stop();
     work.remove();
   }
 

@@ -53,19 +53,21 @@ export interface MockGatewayOptions {
 
 export type MockBalanceProtocol = 'total_minus_used' | 'quota';
 
+// The functions are closures over one gateway's state, not methods: they may be passed around
+// on their own (server.ts does), so they are declared as properties.
 export interface MockGateway {
   app: Hono<{ Bindings: HttpBindings }>;
-  state(): MockState;
-  faults(): Faults;
+  state: () => MockState;
+  faults: () => Faults;
   /** Same rules as `POST /__mock/faults`; throws a ZodError for an invalid patch. */
-  setFaults(patch: FaultsPatch): Faults;
+  setFaults: (patch: FaultsPatch) => Faults;
   /**
    * A user spends `amount` (like `POST /__mock/consume`): the used counter goes up, or on a
    * single-counter gateway the quota goes down. Returns false when it would overflow.
    */
   consume(userId: string, amount: number): boolean;
   /** Empties the state and stops every fault, like `POST /__mock/reset`. */
-  reset(): void;
+  reset: () => void;
   /** The persistence layer loads a saved state through this. */
   restore(persisted: unknown): void;
   persisted(): PersistedState;
@@ -82,7 +84,10 @@ function normaliseAdminPath(path: string): string {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
+    if (ms <= 0 || signal.aborted) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -277,7 +282,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     app,
     state: () => store.snapshot(),
     faults: () => ({ ...faults }),
-    setFaults(patch) {
+    setFaults: (patch) => {
       faults = applyFaultsPatch(faults, faultsPatchSchema.parse(patch));
       return { ...faults };
     },

@@ -116,8 +116,7 @@ export class MockStore {
     this.clear();
     for (const [user, value] of Object.entries(parsed.quotas)) this.balances.quota.set(user, value);
     for (const [user, value] of Object.entries(parsed.used)) this.balances.used.set(user, value);
-    for (const [key, answer] of parsed.idempotency)
-      this.answers.set(key, answer as RememberedAnswer);
+    for (const [key, answer] of parsed.idempotency) this.answers.set(key, answer);
     this.deltas = parsed.deltas;
     this.replays = parsed.idempotent_replays;
   }

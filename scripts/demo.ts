@@ -36,7 +36,7 @@ async function stop(code = 0): Promise<void> {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   await Promise.all(
-    children.map((c) => (c.exitCode === null ? new Promise((r) => c.on('exit', r)) : undefined)),
+    children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.on('exit', r))),
   );
   process.exit(code);
 }

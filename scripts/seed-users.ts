@@ -14,8 +14,9 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import Sqlite from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
-import { databaseKind, sqlitePath } from '../src/db/driver.ts';
+import { databaseKind, mysqlConnectionConfig, sqlitePath } from '../src/db/driver.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 
 export const ORG_COUNT = 50;
@@ -114,8 +115,11 @@ const STAR_COUNT_WEIGHTS = [40, 30, 20, 10];
 const REGISTER_FROM = Date.UTC(2022, 0, 1);
 const REGISTER_TO = Date.UTC(2026, 10, 1);
 
-/** Prisma's DateTime text on SQLite (`…T…+00:00`); PostgreSQL's timestamp(3) takes the UTC wall time. */
-export type TimestampStyle = 'sqlite' | 'postgresql';
+/**
+ * Prisma's DateTime text on SQLite (`…T…+00:00`); PostgreSQL's timestamp(3) takes the UTC wall
+ * time; MySQL's DATETIME(3) the same wall time with a space, its canonical literal.
+ */
+export type TimestampStyle = 'sqlite' | 'postgresql' | 'mysql';
 
 const DAY_MS = 86_400_000;
 const dayTexts = new Map<number, string>();
@@ -129,6 +133,7 @@ function timestamp(ms: number, style: TimestampStyle): string {
     dayTexts.set(day, (date = new Date(day * DAY_MS).toISOString().slice(0, 10)));
   const rest = ms - day * DAY_MS;
   const time = `${pad(Math.floor(rest / 3_600_000), 2)}:${pad(Math.floor(rest / 60_000) % 60, 2)}:${pad(Math.floor(rest / 1000) % 60, 2)}.${pad(rest % 1000, 3)}`;
+  if (style === 'mysql') return `${date} ${time}`;
   return `${date}T${time}${style === 'sqlite' ? '+00:00' : ''}`;
 }
 
@@ -210,10 +215,13 @@ const USER_COLUMNS = [
 
 export async function seedUsers(databaseUrl: string, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
+  const kind = databaseKind(databaseUrl);
   const stars =
-    databaseKind(databaseUrl) === 'sqlite'
+    kind === 'sqlite'
       ? seedSqlite(sqlitePath(databaseUrl), options)
-      : await seedPostgres(databaseUrl, options);
+      : kind === 'mysql'
+        ? await seedMysql(databaseUrl, options)
+        : await seedPostgres(databaseUrl, options);
   const seconds = (performance.now() - started) / 1000;
   return { users: options.users, stars, seconds, usersPerSecond: options.users / seconds };
 }
@@ -391,6 +399,61 @@ async function seedPostgres(url: string, options: SeedOptions): Promise<number> 
     return stars;
   } finally {
     await pool.end();
+  }
+}
+
+const MYSQL_BATCH_USERS = 5_000;
+
+/**
+ * MariaDB/MySQL: one prepared INSERT run over a whole batch with the connector's `batch()`, which
+ * sends it as one bulk command (MariaDB's COM_STMT_BULK_EXECUTE), one transaction per batch. The
+ * secondary indexes stay: InnoDB buffers their changes, and dropping them would need the
+ * migration's exact definitions to restore.
+ */
+async function seedMysql(url: string, options: SeedOptions): Promise<number> {
+  const connection = await mariadb.createConnection(mysqlConnectionConfig(url));
+  try {
+    // Same durability trade-off as the other seeders: a failed seed is restarted from scratch.
+    await connection.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+    const now = timestamp(Date.now(), 'mysql');
+    const placeholders = USER_COLUMNS.map(() => '?').join(',');
+    const from = options.from ?? 0;
+    const to = from + options.users;
+    let stars = 0;
+    for (let start = from; start < to; start += MYSQL_BATCH_USERS) {
+      const end = Math.min(to, start + MYSQL_BATCH_USERS);
+      const users = generateUsers(start, end, options.seed ?? 1, 'mysql');
+      const starRows = users.flatMap((u) => u.stars.map((repo) => [u.id, repo]));
+      await connection.beginTransaction();
+      await connection.batch(
+        `INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${placeholders})`,
+        users.map((u) => [
+          u.id,
+          u.name,
+          u.githubUsername,
+          u.email,
+          u.phone,
+          u.vip,
+          u.org,
+          u.registerTime,
+          u.accessTime,
+          now,
+          now,
+        ]),
+      );
+      if (starRows.length > 0)
+        await connection.batch(
+          'INSERT INTO user_github_star (user_id, repo) VALUES (?, ?)',
+          starRows,
+        );
+      await connection.commit();
+      stars += starRows.length;
+      options.onProgress?.(end - from);
+    }
+    await connection.query('ANALYZE TABLE user_info, user_github_star');
+    return stars;
+  } finally {
+    await connection.end();
   }
 }
 

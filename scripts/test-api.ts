@@ -31,11 +31,14 @@ function check(condition: boolean, what: string, detail?: unknown): void {
   console.log(`✓ ${step}. ${what}`);
 }
 
+/** A parsed answer, typed as JSON.parse types it; each check below says what it expects. */
+type Json = ReturnType<typeof JSON.parse>;
+
 async function api(
   method: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: Json }> {
   const response = await fetch(`${QM_URL}${path}`, {
     method,
     headers: {
@@ -118,7 +121,8 @@ async function main(): Promise<void> {
 
   const ledger = await api('GET', `/api/v1/strategies/${strategyId}/executions`);
   check(
-    ledger.json.total === 2 && ledger.json.items.every((e: any) => e.status === 'applied'),
+    ledger.json.total === 2 &&
+      ledger.json.items.every((e: { status: string }) => e.status === 'applied'),
     'the ledger holds one applied row per user',
     ledger.json,
   );
@@ -155,7 +159,10 @@ try {
   // Never leave a strategy behind that a later scan would grant by.
   if (strategyId !== undefined) {
     const cleanup = await api('DELETE', `/api/v1/strategies/${strategyId}`).catch(
-      (error: Error) => ({ status: 0, json: error.message }),
+      (error: unknown) => ({
+        status: 0,
+        json: error instanceof Error ? error.message : String(error),
+      }),
     );
     console.error(
       cleanup.status === 204

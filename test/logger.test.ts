@@ -24,6 +24,8 @@ function capture(options: Omit<LoggerOptions, 'stream'>) {
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// ANSI colour sequences start with the ESC control character, which is what this matches.
+// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 describe('JSON format', () => {
@@ -112,7 +114,7 @@ describe('pretty format', () => {
     });
     expect(lines()).toHaveLength(1);
     expect(lines()[0]).toMatch(
-      /^\d{4}-\d{2}-\d{2}T\S+Z info  listening host=0\.0\.0\.0 port=8099 note="two words" opts=\{"tls":false\}$/,
+      /^\d{4}-\d{2}-\d{2}T\S+Z info {2}listening host=0\.0\.0\.0 port=8099 note="two words" opts=\{"tls":false\}$/,
     );
   });
 
@@ -123,7 +125,7 @@ describe('pretty format', () => {
     const [warn, error] = lines();
     expect(warn).toContain('\u001b[33mwarn \u001b[0m');
     expect(error).toContain('\u001b[31merror\u001b[0m');
-    expect(warn!.replace(ANSI, '')).toMatch(/ warn  gateway slow$/);
+    expect(warn!.replace(ANSI, '')).toMatch(/ warn {2}gateway slow$/);
   });
 
   it('has no colours when the stream is not a terminal', () => {

@@ -4,9 +4,10 @@
 // concurrency. Both loops are bounded in count and in time.
 import http from 'node:http';
 import Sqlite from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
 import { createAiGatewayClient } from '../../src/gateway/index.ts';
-import { sqlitePath } from '../../src/db/driver.ts';
+import { mysqlConnectionConfig, sqlitePath } from '../../src/db/driver.ts';
 import { cpuSeconds } from './proc.ts';
 import { ADMIN_PATH, MOCK_KEY, type BenchDatabase, type MockGatewayService } from './services.ts';
 
@@ -51,7 +52,7 @@ async function insertInBatches(
  * (a) `count` pending ledger rows for the seeded strategies, `BATCH` rows per transaction, with
  * the daemon's own settings (SQLite: WAL, synchronous=NORMAL). SQLite: one prepared single-row
  * INSERT run per row (better-sqlite3's fastest form); PostgreSQL: one INSERT … SELECT FROM
- * unnest(arrays) per batch.
+ * unnest(arrays) per batch; MariaDB: one bulk INSERT IGNORE per batch.
  */
 export async function rawLedgerInsertRate(
   database: BenchDatabase,
@@ -83,6 +84,7 @@ export async function rawLedgerInsertRate(
       db.close();
     }
   }
+  if (database.kind === 'mysql') return rawMysqlLedgerInsertRate(database, count, deadline);
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
@@ -101,6 +103,34 @@ export async function rawLedgerInsertRate(
     });
   } finally {
     await client.end();
+  }
+}
+
+/** MariaDB: one prepared INSERT IGNORE sent per batch as one bulk command. */
+async function rawMysqlLedgerInsertRate(
+  database: BenchDatabase,
+  count: number,
+  deadline: number,
+): Promise<RateMeasurement> {
+  const perStrategy = Math.ceil(count / 10);
+  const connection = await mariadb.createConnection(mysqlConnectionConfig(database.url));
+  try {
+    const rows = await connection.query<{ id: string }[]>(
+      'SELECT id FROM user_info ORDER BY id LIMIT ?',
+      [perStrategy],
+    );
+    const users = rows.map((r) => r.id);
+    return await insertInBatches(pairs(10, users), count, deadline, async (slice) => {
+      await connection.beginTransaction();
+      await connection.batch(
+        `INSERT IGNORE INTO quota_execute (strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, created_at, updated_at)
+         VALUES (?, 'once', ?, 10, 'pending', 0, ?, NOW(3), NOW(3))`,
+        slice.map(([strategy, user]) => [strategy, user, `qm:${strategy}:once:${user}`]),
+      );
+      await connection.commit();
+    });
+  } finally {
+    await connection.end();
   }
 }
 

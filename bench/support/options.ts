@@ -1,6 +1,6 @@
 // Command-line and environment selection shared by every benchmark:
 //   --sizes 10k,100k,1m   (BENCH_SIZES)   user counts
-//   --db sqlite,postgresql (BENCH_DB)     databases
+//   --db sqlite,postgresql,mysql (BENCH_DB) databases (default sqlite,postgresql; mysql = MariaDB)
 //   --only scan,pushdown,api (BENCH_ONLY) benchmarks, for run-all.ts
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,20 +32,20 @@ const list = (text: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const DATABASE_NAMES: readonly DatabaseKind[] = ['sqlite', 'postgresql', 'mysql'];
+
 export function benchOptions(
   defaults: { sizes: number[] },
   argv = process.argv.slice(2),
 ): BenchOptions {
   const sizes =
     list(argument(argv, 'sizes') ?? process.env.BENCH_SIZES)?.map(parseCount) ?? defaults.sizes;
-  const databases = (list(argument(argv, 'db') ?? process.env.BENCH_DB) ?? [
-    'sqlite',
-    'postgresql',
-  ]) as DatabaseKind[];
-  for (const kind of databases) {
-    if (kind !== 'sqlite' && kind !== 'postgresql')
-      throw new Error(`unknown database "${kind}" (sqlite, postgresql)`);
-  }
+  const names = list(argument(argv, 'db') ?? process.env.BENCH_DB) ?? ['sqlite', 'postgresql'];
+  const databases = names.map((name) => {
+    if (!(DATABASE_NAMES as readonly string[]).includes(name))
+      throw new Error(`unknown database "${name}" (${DATABASE_NAMES.join(', ')})`);
+    return name as DatabaseKind;
+  });
   return { sizes, databases, only: list(argument(argv, 'only') ?? process.env.BENCH_ONLY) };
 }
 

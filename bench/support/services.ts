@@ -1,7 +1,7 @@
 // What a benchmark run needs around the code under test: the mock gateway as its own process,
-// a throwaway PostgreSQL cluster, and seeded databases that can be cloned cheaply so every
-// measured run starts from the same state (SQLite: a file copy; PostgreSQL: CREATE DATABASE …
-// TEMPLATE). Seeded SQLite files are cached in bench/.cache, keyed by everything that shapes them.
+// a throwaway PostgreSQL cluster and MariaDB server, and seeded databases that can be cloned so
+// every measured run starts from the same state (SQLite: a file copy; PostgreSQL: CREATE
+// DATABASE … TEMPLATE; MariaDB: a table-by-table copy). Seeded SQLite files are cached in bench/.cache, keyed by everything that shapes them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -19,11 +19,13 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mariadb from 'mariadb';
 import pg from 'pg';
 import { BENCH_CONDITIONS, seedUsers, type SeedResult } from '../../scripts/seed-users.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import type { DatabaseKind } from '../../src/db/driver.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
+import { startMariaDbServer, type MariaDbServer } from '../../test/support/mariadb-server.ts';
 import { freePort, startPgCluster, type PgCluster } from '../../test/support/pg-cluster.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,7 +50,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 export interface ChildService {
   readonly url: string;
   readonly pid: number;
-  output(): string;
+  /** The output kept so far (a closure over it, so it can be passed on its own). */
+  readonly output: () => string;
   stop(): Promise<void>;
 }
 
@@ -135,7 +138,9 @@ export async function startMockGateway(): Promise<MockGatewayService> {
   };
   return {
     ...base,
-    reset: async () => void (await control('POST', 'reset')),
+    reset: async () => {
+      await control('POST', 'reset');
+    },
     state: () => control('GET', 'state'),
   };
 }
@@ -307,8 +312,9 @@ export async function startPostgres(): Promise<PgService> {
           return {
             kind: 'postgresql',
             url: cluster.urlFor(clone),
-            drop: async () =>
-              void (await adminQuery(cluster, `DROP DATABASE IF EXISTS ${clone} WITH (FORCE)`)),
+            drop: async () => {
+              await adminQuery(cluster, `DROP DATABASE IF EXISTS ${clone} WITH (FORCE)`);
+            },
           };
         },
       };
@@ -317,6 +323,114 @@ export async function startPostgres(): Promise<PgService> {
     },
     stop: () => cluster.stop(),
   };
+}
+
+export interface MariaDbService {
+  readonly server: MariaDbServer;
+  /** mariadbd's pid: one process, so its CPU time is the whole server's. */
+  readonly serverPid: number;
+  seeded(users: number, log: (line: string) => void): Promise<SeededDatabase>;
+  stop(): void;
+}
+
+/** MariaDB has no CREATE DATABASE … TEMPLATE: a copy is made table by table. */
+async function copyMariaDbDatabase(server: MariaDbServer, from: string, to: string): Promise<void> {
+  const connection = await mariadb.createConnection({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'root',
+  });
+  try {
+    await connection.query(`CREATE DATABASE \`${to}\``);
+    const tables = await connection.query<{ name: string }[]>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
+      [from],
+    );
+    await connection.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
+    for (const { name } of tables) {
+      await connection.query(`CREATE TABLE \`${to}\`.\`${name}\` LIKE \`${from}\`.\`${name}\``);
+      await connection.query(
+        `INSERT INTO \`${to}\`.\`${name}\` SELECT * FROM \`${from}\`.\`${name}\``,
+      );
+    }
+    await connection.query(`ANALYZE TABLE \`${to}\`.user_info, \`${to}\`.user_github_star`);
+  } finally {
+    await connection.end();
+  }
+}
+
+export async function startMariaDb(): Promise<MariaDbService> {
+  // A buffer pool that holds a million users and their indexes, as a production server's would;
+  // the default 128 MiB would make the benchmark measure the disk.
+  const server = await startMariaDbServer({ extraArgs: ['--innodb-buffer-pool-size=2G'] });
+  const bases = new Map<number, SeededDatabase>();
+  return {
+    server,
+    serverPid: server.pid!,
+    async seeded(users, log) {
+      const existing = bases.get(users);
+      if (existing) return existing;
+      const name = `qm_base_${users}`;
+      await server.admin(`CREATE DATABASE ${name}`);
+      await applyMigrations(server.urlFor(name));
+      log(`mysql: seeding ${users} users`);
+      const result = await seedUsers(server.urlFor(name), { users });
+      await createStrategies(server.urlFor(name));
+      log(
+        `mysql: seeded ${users} users in ${result.seconds.toFixed(1)} s (${Math.round(result.usersPerSecond)} users/s)`,
+      );
+      const seeded: SeededDatabase = {
+        kind: 'mysql',
+        users,
+        seed: { ...result, cached: false },
+        async clone() {
+          const clone = `qm_${randomBytes(6).toString('hex')}`;
+          await copyMariaDbDatabase(server, name, clone);
+          return {
+            kind: 'mysql',
+            url: server.urlFor(clone),
+            drop: () => server.admin(`DROP DATABASE IF EXISTS ${clone}`),
+          };
+        },
+      };
+      bases.set(users, seeded);
+      return seeded;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * The databases a benchmark runs on: the servers start on first use (one PostgreSQL cluster,
+ * one MariaDB server) and every size is seeded once, then cloned for each measured run.
+ */
+export class BenchDatabases {
+  private pg: PgService | undefined;
+  private maria: MariaDbService | undefined;
+
+  constructor(private readonly workDir: string) {}
+
+  async seeded(
+    kind: DatabaseKind,
+    users: number,
+    log: (line: string) => void,
+  ): Promise<SeededDatabase> {
+    if (kind === 'sqlite') return seededSqlite(users, this.workDir, log);
+    if (kind === 'postgresql') return (this.pg ??= await startPostgres()).seeded(users, log);
+    return (this.maria ??= await startMariaDb()).seeded(users, log);
+  }
+
+  /** The server process whose CPU time a run reports; undefined for SQLite (in-process). */
+  serverPid(kind: DatabaseKind): number | undefined {
+    if (kind === 'postgresql') return this.pg?.postmasterPid;
+    if (kind === 'mysql') return this.maria?.serverPid;
+    return undefined;
+  }
+
+  stop(): void {
+    this.pg?.stop();
+    this.maria?.stop();
+  }
 }
 
 export function benchWorkDir(): { dir: string; remove(): void } {

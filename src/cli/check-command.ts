@@ -75,9 +75,8 @@ export function renderConditionErrors(source: string, errors: ConditionError[]):
     const gutter = String(error.line).length;
     const pad = ' '.repeat(gutter);
     // Tabs before the column are copied so the caret lines up in any terminal's tab width.
-    const indent = [...text.slice(0, error.column - 1)]
-      .map((ch) => (ch === '\t' ? '\t' : ' '))
-      .join('');
+    // One space per code point (the `u` flag), as a terminal draws them.
+    const indent = text.slice(0, error.column - 1).replace(/[^\t]/gu, ' ');
     // A span never underlines past its line's end; a zero-length span (end of input) gets one caret.
     const length = Math.max(1, Math.min(error.length, text.length - (error.column - 1)));
     const hint =

@@ -69,7 +69,7 @@ export interface Command<O extends Record<string, OptionSpec> = Record<string, O
 
 /** Identity function that keeps the option types for `run`. */
 export function defineCommand<O extends Record<string, OptionSpec>>(command: Command<O>): Command {
-  return command as unknown as Command;
+  return command;
 }
 
 export const HELP_OPTION: OptionSpec = {
@@ -135,7 +135,7 @@ export function renderHelp(spec: CommandSpec): string {
     ]),
   ];
   const width = Math.max(...rows.map(([left]) => left.length));
-  const lines = [`${spec.summary}`, '', `Usage: ${usageLine(spec)}`, ''];
+  const lines = [spec.summary, '', `Usage: ${usageLine(spec)}`, ''];
   if (spec.args.length > 0) {
     lines.push('Arguments:');
     for (const [left, right] of rows.slice(0, spec.args.length))

@@ -156,8 +156,11 @@ function report(
     write(io.stderr, [`${prefix}: ${error.message}`, ...details].join('\n'));
     return EXIT.failure;
   }
-  const failure = error as Error;
-  write(io.stderr, `${prefix}: ${failure.message ?? String(error)}`);
-  if (verbose && failure.stack) write(io.stderr, failure.stack);
+  if (!(error instanceof Error)) {
+    write(io.stderr, `${prefix}: ${String(error)}`);
+    return EXIT.failure;
+  }
+  write(io.stderr, `${prefix}: ${error.message}`);
+  if (verbose && error.stack) write(io.stderr, error.stack);
   return EXIT.failure;
 }

@@ -20,10 +20,8 @@ import type {
   GroupCtx,
   NegationCtx,
   PrimaryCtx,
-  SyntaxCall,
   SyntaxNode,
   SyntaxNumber,
-  SyntaxString,
 } from './syntax-tree.ts';
 
 export type { SyntaxCall, SyntaxNode } from './syntax-tree.ts';

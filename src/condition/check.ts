@@ -42,6 +42,21 @@ function describe(node: SyntaxNode): string {
   return `a function call (${node.name})`;
 }
 
+/** Why a number does not fit a numeric parameter, or undefined when it does. */
+function numberProblem(value: number, param: ParamSpec): string | undefined {
+  if (!Number.isFinite(value)) return 'is too large a number';
+  if (param.type === 'integer' && !Number.isInteger(value)) {
+    return `must be a whole number, got ${value}`;
+  }
+  const min = param.min ?? -Infinity;
+  const max = param.max ?? Infinity;
+  if (value < min || value > max) {
+    const range = Number.isFinite(max) ? `between ${min} and ${max}` : `at least ${min}`;
+    return `must be ${range}, got ${value}`;
+  }
+  return undefined;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -174,7 +189,8 @@ class Checker {
         return this.condition(arg, depth + 1, place);
       case 'string':
         if (arg.kind === 'string') return { kind: 'string', value: arg.value, span: arg.span };
-        return this.typeError(arg, `${label} must be a string, got ${describe(arg)}`);
+        this.typeError(arg, `${label} must be a string, got ${describe(arg)}`);
+        return undefined;
       case 'number':
       case 'integer':
         return this.number(arg, param, label);
@@ -184,28 +200,25 @@ class Checker {
   }
 
   private number(arg: SyntaxNode, param: ParamSpec, label: string): NumberArg | undefined {
-    if (arg.kind !== 'number')
-      return this.typeError(arg, `${label} must be a number, got ${describe(arg)}`);
-    const { value } = arg;
-    if (!Number.isFinite(value)) return this.typeError(arg, `${label} is too large a number`);
-    if (param.type === 'integer' && !Number.isInteger(value)) {
-      return this.typeError(arg, `${label} must be a whole number, got ${value}`);
+    if (arg.kind !== 'number') {
+      this.typeError(arg, `${label} must be a number, got ${describe(arg)}`);
+      return undefined;
     }
-    const min = param.min ?? -Infinity;
-    const max = param.max ?? Infinity;
-    if (value < min || value > max) {
-      const range = Number.isFinite(max) ? `between ${min} and ${max}` : `at least ${min}`;
-      return this.typeError(arg, `${label} must be ${range}, got ${value}`);
+    const problem = numberProblem(arg.value, param);
+    if (problem !== undefined) {
+      this.typeError(arg, `${label} ${problem}`);
+      return undefined;
     }
-    return { kind: 'number', value, span: arg.span };
+    return { kind: 'number', value: arg.value, span: arg.span };
   }
 
   private timestamp(arg: SyntaxNode, label: string): TimestampArg | undefined {
     if (arg.kind !== 'string') {
-      return this.typeError(
+      this.typeError(
         arg,
         `${label} must be a timestamp string such as "2024-01-01 00:00:00", got ${describe(arg)}`,
       );
+      return undefined;
     }
     const result = checkTimestamp(arg.value);
     if (result.ok) return { kind: 'timestamp', value: arg.value, span: arg.span };
@@ -219,8 +232,7 @@ class Checker {
     return undefined;
   }
 
-  private typeError(arg: SyntaxNode, message: string): undefined {
+  private typeError(arg: SyntaxNode, message: string): void {
     this.errors.push(conditionError('argument_type', message, arg.span));
-    return undefined;
   }
 }

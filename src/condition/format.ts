@@ -34,7 +34,7 @@ export function quote(value: string): string {
     else if (code >= 0xd800 && code <= 0xdbff) {
       const next = value.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        out += c + value[i + 1];
+        out += value.slice(i, i + 2);
         i++;
       } else out += unicodeEscape(code);
     } else if (code >= 0xdc00 && code <= 0xdfff) out += unicodeEscape(code);

@@ -196,7 +196,7 @@ export function toSyntaxErrors(
   const damagedOffsets: number[] = [];
 
   for (const exception of exceptions) {
-    for (const skipped of exception.resyncedTokens ?? [])
+    for (const skipped of exception.resyncedTokens)
       if (isRealToken(skipped)) damagedOffsets.push(skipped.startOffset);
     const payload = decode(exception.message);
     const trailing = payload?.kind === 'trailing';

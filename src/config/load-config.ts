@@ -1,7 +1,8 @@
 // Loads the daemon's configuration once at start-up: defaults < config.yaml < environment.
 // This is the only module that reads process.env; everything else receives the frozen Config.
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { isatty } from 'node:tty';
+import { LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
 import { ConfigError } from './config-error.ts';
 import { createConfigSchema, type ParsedConfig } from './config-schema.ts';
 import {
@@ -59,7 +60,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   }
 
   const schema = createConfigSchema({
-    stdoutIsTty: options.stdoutIsTty ?? process.stdout.isTTY === true,
+    stdoutIsTty: options.stdoutIsTty ?? isatty(1),
   });
   const result = schema.safeParse(input);
   if (!result.success) {
@@ -94,7 +95,9 @@ function invalidValueMessage(
 }
 
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON.stringify answers undefined for undefined, functions and symbols (its type says string).
+  const json = JSON.stringify(value) as string | undefined;
+  const text = json ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -164,11 +167,11 @@ function readYaml(file: string, required: boolean): Map<string, Supplied> {
         );
       }
       // `port:` or `port: ~` leaves the default in place, like an absent key.
-      const value: unknown = valueNode === null ? null : valueNode.toJS(doc as Document);
+      const value: unknown = valueNode === null ? null : valueNode.toJS(doc);
       if (value !== null) values.set(setting.path, { value, where: `at ${location(valueNode)}` });
     }
   };
-  collect(doc.contents as Node | null, '');
+  collect(doc.contents, '');
   return values;
 }
 

@@ -69,7 +69,9 @@ export async function openDatabase(url: string, options: DriverOptions = {}): Pr
   return {
     kind,
     db,
-    ping: async () => void (await db.$queryRawUnsafe('SELECT 1')),
+    ping: async () => {
+      await db.$queryRawUnsafe('SELECT 1');
+    },
     close: () => db.$disconnect(),
   };
 }

@@ -92,8 +92,6 @@ function prepareSqliteFile(url: string, path: string): void {
 
 /** SQLite waits this long on a locked database before failing (busy_timeout). */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
-/** Connections per process for the server databases (PostgreSQL, MySQL). */
-const POOL_SIZE = 10;
 
 export interface DriverOptions {
   /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE); SQLite always has one. */

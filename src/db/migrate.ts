@@ -93,9 +93,12 @@ export async function applyMigrations(databaseUrl: string): Promise<void> {
         timeout: 120_000,
       },
       (error, _stdout, stderr) => {
-        if (!error) return done();
+        if (!error) {
+          done();
+          return;
+        }
         // Keep the CLI's own explanation but drop anything that could echo the URL's password.
-        const reason = prismaReason(String(stderr || error.message)).replaceAll(
+        const reason = prismaReason(stderr || error.message).replaceAll(
           databaseUrl,
           '<DATABASE_URL>',
         );

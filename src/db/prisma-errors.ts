@@ -26,18 +26,22 @@ const UNAVAILABLE_CODES = new Set([
   '2013',
 ]);
 
+/** The fields a Prisma or driver error may carry; none for a thrown non-object. */
+function prismaLike(error: unknown): PrismaLikeError {
+  return typeof error === 'object' && error !== null ? error : {};
+}
+
 export function isUniqueViolation(error: unknown): boolean {
-  return (error as PrismaLikeError)?.code === 'P2002';
+  return prismaLike(error).code === 'P2002';
 }
 
 export function isRecordNotFound(error: unknown): boolean {
-  return (error as PrismaLikeError)?.code === 'P2025';
+  return prismaLike(error).code === 'P2025';
 }
 
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  const code = (error as PrismaLikeError)?.code;
-  const message = (error as PrismaLikeError)?.message ?? '';
+  const { code, message = '' } = prismaLike(error);
   if (
     (code && UNAVAILABLE_CODES.has(code)) ||
     /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection|retrieve connection from pool timeout|failed to retrieve a connection from pool|socket has unexpectedly been closed|Connection killed|server shutdown in progress/i.test(

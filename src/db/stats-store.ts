@@ -29,7 +29,9 @@ function toBigInt(value: unknown): bigint {
   if (value === null || value === undefined) return 0n;
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return BigInt(Math.round(value));
-  return BigInt(String(value));
+  if (typeof value === 'string') return BigInt(value);
+  // A Decimal: its text is the number.
+  return BigInt((value as { toString(): string }).toString());
 }
 
 export function createStatsStore({ db, kind }: Database): StatsStore {

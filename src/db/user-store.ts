@@ -57,7 +57,8 @@ function mergeInOrder(users: UserUpsert[]): UserUpsert[] {
   const merged = new Map<string, UserUpsert>();
   for (const user of users) {
     const fields = Object.fromEntries(
-      Object.entries(user).filter(([, value]) => value !== undefined),
+      // An optional field may be present and undefined, which the entries' type leaves out.
+      Object.entries(user as Record<string, unknown>).filter(([, value]) => value !== undefined),
     ) as UserUpsert;
     merged.set(user.id, { ...merged.get(user.id), ...fields });
   }

@@ -2,7 +2,7 @@
 // row naming the token and the request, updates carry before/after of the changed fields, a
 // refused change writes nothing, versions count every change, ledger rows record the version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, OPS_TOKEN, type Harness } from '../support/app-harness.ts';
+import { createHarness, OPS_TOKEN, type Harness, type JsonBody } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 
 let seq = 0;
@@ -28,7 +28,7 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
   const trail = async (query: string) => {
     const answer = await h.call('GET', `/api/v1/audit?${query}`);
     expect(answer.status).toBe(200);
-    return answer.body as { items: any[]; next_cursor: string | null };
+    return answer.body as { items: JsonBody[]; next_cursor: string | null };
   };
 
   it('records a strategy life with actors, request ids, changes and versions', async () => {
@@ -122,7 +122,7 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
   });
 
   it('pages newest first with a cursor, and filters by actor and time', async () => {
-    const all: any[] = [];
+    const all: JsonBody[] = [];
     let cursor: string | null = null;
     do {
       const page = await trail(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);

@@ -2,7 +2,7 @@
 // strategies (deleted ones included) by keyset pages and as CSV, a deleted strategy's
 // executions, user search (case-insensitive, Unicode) and deletion, the granted-amount metric.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 
 describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
   });
 
   it('lists the whole ledger newest first, deleted strategies included, page by page', async () => {
-    const seen: any[] = [];
+    const seen: JsonBody[] = [];
     let cursor: string | null = null;
     do {
       const answer = await h.call(
@@ -61,9 +61,9 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
   it('filters by strategy, user, status, occurrence and time', async () => {
     const get = async (query: string) => (await h.call('GET', `/api/v1/grants?${query}`)).body;
     expect((await get(`strategy_id=${removed}`)).items).toHaveLength(5);
-    expect((await get('user_id=g-ann')).items.map((r: any) => r.strategy_id).sort()).toEqual(
-      [kept, removed].sort(),
-    );
+    expect(
+      (await get('user_id=g-ann')).items.map((r: { strategy_id: number }) => r.strategy_id).sort(),
+    ).toEqual([kept, removed].sort());
     expect((await get('status=unknown')).items).toEqual([]);
     expect((await get('occurrence=once')).items).toHaveLength(10);
     expect((await get('from=2099-01-01T00:00:00Z')).items).toEqual([]);
@@ -96,7 +96,7 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
     const ids = async (query: string) => {
       const answer = await h.call('GET', `/api/v1/users?${query}`);
       expect(answer.status).toBe(200);
-      return answer.body.items.map((u: any) => u.id);
+      return answer.body.items.map((u: { id: string }) => u.id);
     };
     expect(await ids('q=ann%40EXAMPLE')).toEqual(['g-ann']);
     expect(await ids('q=bobcat')).toEqual(['g-bob']);
@@ -113,12 +113,12 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
 
   it('pages users by id with a cursor', async () => {
     const first = await h.call('GET', '/api/v1/users?limit=2&q=g-');
-    expect(first.body.items.map((u: any) => u.id)).toEqual(['g-ann', 'g-bob']);
+    expect(first.body.items.map((u: { id: string }) => u.id)).toEqual(['g-ann', 'g-bob']);
     const second = await h.call(
       'GET',
       `/api/v1/users?limit=2&q=g-&cursor=${first.body.next_cursor}`,
     );
-    expect(second.body.items.map((u: any) => u.id)).toEqual(['g-cid', 'g-dan']);
+    expect(second.body.items.map((u: { id: string }) => u.id)).toEqual(['g-cid', 'g-dan']);
     const third = await h.call(
       'GET',
       `/api/v1/users?limit=2&q=g-&cursor=${second.body.next_cursor}`,

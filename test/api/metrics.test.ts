@@ -339,7 +339,7 @@ describe.each(DATABASE_KINDS)('access log and X-Request-Id on %s', (kind) => {
   ] as const)(
     '%s answers with an X-Request-Id that the one access-log line and the problem share',
     async (_label, method, path, body, options, status) => {
-      const response = await h.call(method, path, body, options as never);
+      const response = await h.call(method, path, body, options);
       expect(response.status).toBe(status);
       const requestId = response.headers.get('x-request-id');
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);

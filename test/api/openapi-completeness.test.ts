@@ -51,7 +51,10 @@ describe('the OpenAPI document', () => {
     const missing: string[] = [];
     const check = (schema: Json | undefined, where: string) => {
       if (!schema) return;
-      if (schema.$ref) return check(doc.components.schemas[schema.$ref.split('/').pop()], where);
+      if (schema.$ref) {
+        check(doc.components.schemas[schema.$ref.split('/').pop()], where);
+        return;
+      }
       for (const [key, value] of Object.entries<Json>(schema.properties ?? {}))
         if (!value.description && !value.$ref && key !== 'items') missing.push(`${where}.${key}`);
       if (schema.properties?.items) check(schema.properties.items.items, `${where}.items[]`);

@@ -3,9 +3,9 @@
 // come back, with an example per error code, and every $ref resolves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_BY_CODE } from '../../src/api/problem.ts';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 
-type Json = Record<string, any>;
+type Json = Record<string, JsonBody>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 /** Routes that serve the documentation itself rather than the API. */

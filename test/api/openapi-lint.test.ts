@@ -3,9 +3,9 @@
 // read the document with the same expectations, so every error and every warning counts.
 import { createConfig, lintFromString, type NormalizedProblem } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 
-type Json = Record<string, any>;
+type Json = Record<string, JsonBody>;
 
 /** One line per problem: severity, rule, where, what. */
 const describeProblem = (p: NormalizedProblem) =>

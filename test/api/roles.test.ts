@@ -4,7 +4,13 @@
 // databases, since the allowed requests reach the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewerMayCall } from '../../src/api/access-tokens.ts';
-import { createHarness, OPS_TOKEN, VIEWER_TOKEN, type Harness } from '../support/app-harness.ts';
+import {
+  createHarness,
+  OPS_TOKEN,
+  VIEWER_TOKEN,
+  type Harness,
+  type JsonBody,
+} from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createApp } from '../../src/api/app.ts';
 
@@ -14,9 +20,9 @@ type Operation = { method: string; path: string; id: string; forbidden: boolean 
 async function apiOperations(h: Harness): Promise<Operation[]> {
   const doc = (await h.call('GET', '/openapi.json')).body;
   const operations: Operation[] = [];
-  for (const [template, item] of Object.entries<Record<string, any>>(doc.paths)) {
+  for (const [template, item] of Object.entries<Record<string, JsonBody>>(doc.paths)) {
     if (!template.startsWith('/api/')) continue;
-    for (const [method, operation] of Object.entries<any>(item)) {
+    for (const [method, operation] of Object.entries<JsonBody>(item)) {
       const path = template
         .replace('{id}', template.startsWith('/api/v1/users') ? 'nobody-here' : '999999')
         .replace('{execution_id}', '999999')

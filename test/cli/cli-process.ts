@@ -23,11 +23,11 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
     });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));

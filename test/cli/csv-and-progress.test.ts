@@ -91,8 +91,8 @@ describe('progress', () => {
       .split('\r\u001b[2K')
       .filter((f) => f !== '');
     expect(frames).toHaveLength(3);
-    expect(frames[0]).toMatch(/^writing \[######------------------\]  25% 50\/200 users/);
-    expect(frames[1]).toMatch(/^writing \[############------------\]  50% 100\/200 users/);
+    expect(frames[0]).toMatch(/^writing \[######------------------\] {2}25% 50\/200 users/);
+    expect(frames[1]).toMatch(/^writing \[############------------\] {2}50% 100\/200 users/);
     expect(frames[2]).toMatch(/^writing \[########################\] 100% 200\/200 users/);
     expect(output().endsWith('\r\u001b[2K')).toBe(true);
     expect(output()).not.toContain('\n');

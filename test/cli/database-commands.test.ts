@@ -280,11 +280,11 @@ describe('migrate, the schema check and serve', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (c) => {
-      output += c;
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
     });
-    child.stderr.on('data', (c) => {
-      output += c;
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {

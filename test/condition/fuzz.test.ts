@@ -16,7 +16,7 @@ function checkResult(text: string): void {
   try {
     result = parse(text);
   } catch (error) {
-    throw new Error(`parse threw on ${JSON.stringify(text)}: ${String(error)}`);
+    throw new Error(`parse threw on ${JSON.stringify(text)}: ${String(error)}`, { cause: error });
   }
   if (result.ok) {
     // Anything accepted has a canonical form that means the same.
@@ -121,8 +121,8 @@ describe('parse never throws', () => {
       '('.repeat(LIMITS.maxLength),
       ')'.repeat(LIMITS.maxLength),
       'not '.repeat(LIMITS.maxLength / 4),
-      `${'and(true(),'.repeat(900)}`,
-      `${'"'.repeat(LIMITS.maxLength)}`,
+      'and(true(),'.repeat(900),
+      '"'.repeat(LIMITS.maxLength),
       'x'.repeat(LIMITS.maxLength),
       `match-user(${'"a",'.repeat(2000)}"a")`,
       'true() or '.repeat(999) + 'true()',

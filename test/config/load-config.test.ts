@@ -615,7 +615,7 @@ describe('the result', () => {
       (config as Config).port = 1;
     }).toThrow(TypeError);
     expect(() => {
-      (config.gateway as Config['gateway']).url = 'http://elsewhere';
+      config.gateway.url = 'http://elsewhere';
     }).toThrow(TypeError);
   });
 

@@ -100,7 +100,7 @@ function interpolate(text: string, vars: ReadonlyMap<string, string>): string {
       if (dollar) return '$';
       const value = vars.get((braced ?? bare)!);
       const set = value !== undefined && (value !== '' || !operator?.startsWith(':'));
-      if (operator?.endsWith('-')) return set ? value! : arg!;
+      if (operator?.endsWith('-')) return set ? value : arg!;
       if (operator?.endsWith('+')) return set ? arg! : '';
       if (operator?.endsWith('?') && !set) throw new Error(`required variable ${braced}: ${arg}`);
       return value ?? '';
@@ -185,9 +185,10 @@ describe('docker-compose.yml', () => {
       const active = activeServices(profiles);
       for (const [name, service] of Object.entries(active)) {
         for (const [dependency, condition] of dependenciesOf(service)) {
-          expect(Object.keys(active), `${name} depends on ${dependency} (${profiles})`).toContain(
-            dependency,
-          );
+          expect(
+            Object.keys(active),
+            `${name} depends on ${dependency} (${profiles.join(',')})`,
+          ).toContain(dependency);
           expect([
             'service_started',
             'service_healthy',

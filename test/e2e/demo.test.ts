@@ -46,8 +46,8 @@ describe('npm run demo, then the lines its banner prints', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    demo.stdout!.on('data', (chunk) => (output += chunk));
-    demo.stderr!.on('data', (chunk) => (output += chunk));
+    demo.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 90_000;
     while (!output.includes('Stop with Ctrl-C')) {
       if (demo.exitCode !== null) throw new Error(`the demo exited early:\n${output}`);

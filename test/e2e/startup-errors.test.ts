@@ -41,8 +41,8 @@ async function startExpectingExit(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -130,8 +130,8 @@ describe('start-up where the daemon cannot work', { timeout: 120_000 }, () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     try {
       const deadline = Date.now() + 60_000;
       let warning: Record<string, unknown> | undefined;

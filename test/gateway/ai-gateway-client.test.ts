@@ -59,7 +59,7 @@ function harness(
       onSleep?.(sleeps.length);
     },
     logger: {
-      warn: (msg, fields) => void warnings.push({ msg, fields: fields as Record<string, unknown> }),
+      warn: (msg, fields) => void warnings.push({ msg, fields }),
     },
     ...overrides,
   });

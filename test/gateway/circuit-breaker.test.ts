@@ -139,7 +139,10 @@ describe('the gateway client with a circuit breaker', () => {
           () => {
             throw new Error('should fail');
           },
-          (e: GatewayError) => e,
+          (e: unknown) => {
+            if (!(e instanceof GatewayError)) throw e;
+            return e;
+          },
         ),
       );
     // Two operations of three attempts each reached the gateway; the other 18 were refused here.

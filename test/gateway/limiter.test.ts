@@ -48,7 +48,10 @@ describe('createLimiter', () => {
     const gate = deferred();
     let started = 0;
     const runs = Array.from({ length: 50 }, () =>
-      limiter.run(async () => ((started += 1), await gate.promise)),
+      limiter.run(async () => {
+        started += 1;
+        await gate.promise;
+      }),
     );
     await Promise.resolve();
     expect(started).toBe(50);

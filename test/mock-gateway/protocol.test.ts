@@ -7,6 +7,7 @@ import {
   startMockGateway,
   type RunningMockGateway,
 } from '../../mock-gateway/server.ts';
+import type { JsonBody } from '../support/json-body.ts';
 
 const KEY = 'protocol-test-key';
 const ADMIN = '/v1/chat/completions/quota';
@@ -34,7 +35,7 @@ async function call(
     headers?: Record<string, string>;
     base?: string;
   } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: JsonBody; headers: Headers }> {
   const headers: Record<string, string> = { 'x-admin-key': KEY, ...opts.headers };
   let body: string | URLSearchParams | undefined;
   if (opts.form) body = new URLSearchParams(opts.form);
@@ -611,11 +612,14 @@ describe('Idempotency-Key under concurrency', () => {
     const mock = createMockGatewayApp({ authValue: KEY, honourIdempotency: true });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        mock.app.request(`${ADMIN}/delta`, {
-          method: 'POST',
-          headers: { 'x-admin-key': KEY, 'idempotency-key': 'one-key' },
-          body: new URLSearchParams({ user_id: 'same-user', value: '1.5' }),
-        }),
+        // app.request answers a Response or a promise of one.
+        Promise.resolve(
+          mock.app.request(`${ADMIN}/delta`, {
+            method: 'POST',
+            headers: { 'x-admin-key': KEY, 'idempotency-key': 'one-key' },
+            body: new URLSearchParams({ user_id: 'same-user', value: '1.5' }),
+          }),
+        ),
       ),
     );
     const bodies = await Promise.all(answers.map((a) => a.json()));

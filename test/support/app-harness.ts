@@ -13,6 +13,9 @@ import type { Metrics } from '../../src/metrics/metrics.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import type { InteractiveGate } from '../../src/scheduler/interactive-gate.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
+import type { JsonBody } from './json-body.ts';
+
+export type { JsonBody } from './json-body.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Named tokens the harness configures (admin_tokens): a viewer and a second admin. */
@@ -31,7 +34,7 @@ export class CapturingLogger {
   error = this.push('error');
   debug = this.push('debug');
   /** Children share the parent's lines: tests read one list. */
-  child = (): CapturingLogger => this;
+  child = (): this => this;
 }
 
 export interface Harness {
@@ -48,7 +51,7 @@ export interface Harness {
     path: string,
     body?: unknown,
     options?: { token?: string | null; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<{ status: number; body: JsonBody; headers: Headers }>;
   destroy(): Promise<void>;
 }
 

@@ -23,7 +23,7 @@ export interface TestDatabase extends Database {
 
 export interface DisposableDatabaseUrl {
   readonly url: string;
-  drop(): Promise<void>;
+  readonly drop: () => Promise<void>;
 }
 
 /** A fresh, migrated database of the given kind, with no rows. */

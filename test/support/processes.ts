@@ -25,11 +25,11 @@ function start(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => {
-    output += chunk;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
   });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
@@ -125,11 +125,11 @@ export function runScript(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (c) => {
-      output += c;
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
     });
-    child.stderr.on('data', (c) => {
-      output += c;
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
     });
     child.on('exit', (code) => resolve({ code, output }));
   });

@@ -133,7 +133,7 @@ const UserGrantsQuerySchema = z.strictObject({
   ...PaginationShape,
 });
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,
 });

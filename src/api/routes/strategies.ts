@@ -1,5 +1,5 @@
 // /api/v1/strategies — strategy CRUD, runs, previews and the ledger of each strategy.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { body, json, readOptionalBody } from '../route-helpers.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';

@@ -214,5 +214,5 @@ export const PaginationShape = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
-export const listOf = <T extends z.ZodTypeAny>(item: T) =>
+export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int() });

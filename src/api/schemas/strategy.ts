@@ -14,7 +14,7 @@ import { HeldSchema } from './preview.ts';
  */
 const Amount = z
   .number()
-  .min(0)
+  .min(0, { error: 'must be at least 0 (and at least 0.01 in add mode)' })
   .max(999_999_999_999)
   .refine(isWholeCents, {
     error: 'at most two decimals: a whole number of cents',

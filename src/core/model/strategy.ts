@@ -78,7 +78,7 @@ export type StrategyPatch = Partial<StrategyFields>;
 
 /** Applies a patch to a stored strategy: the fields a validated update starts from. */
 export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
-  const has = <K extends keyof StrategyPatch>(key: K) => key in patch;
+  const has = (key: keyof StrategyPatch) => key in patch;
   return {
     name: patch.name ?? current.name,
     title: patch.title ?? current.title,

@@ -164,7 +164,7 @@ export class DeliveryPipeline {
         (outcome) => this.finished(outcome),
         // deliver() turns gateway errors into outcomes; anything else is a bug in this process,
         // and the row stays pending for the next run to settle.
-        (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error)), 1),
+        (error: unknown) => this.fail(error, 1),
       );
     }
     // Compact now and then so a long run does not keep every grant it ever queued.
@@ -198,7 +198,7 @@ export class DeliveryPipeline {
       },
       (error: unknown) => {
         this.preparing = false;
-        this.fail(error instanceof Error ? error : new Error(String(error)), 0);
+        this.fail(error, 0);
       },
     );
   }
@@ -267,12 +267,12 @@ export class DeliveryPipeline {
       .then(() => {
         this.unrecorded -= answered;
       })
-      .catch((error: Error) => this.fail(error, 0));
+      .catch((error: unknown) => this.fail(error, 0));
   }
 
-  private fail(error: Error, callsEnded: number): void {
+  private fail(error: unknown, callsEnded: number): void {
     this.inFlight -= callsEnded;
-    this.failure ??= error;
+    this.failure ??= error instanceof Error ? error : new Error(String(error));
     // Nothing more is sent; what is queued stays claimed (pending) for the next run to settle.
     this.queue = [];
     this.head = 0;

@@ -42,15 +42,20 @@ export function planOccurrences(
   const limit = Math.max(1, strategy.maxCatchUp);
   const found: Date[] = [latest];
   let cut = 0;
-  let cursor: Date | null = latest;
-  while (cursor) {
-    cursor = latestOccurrence(expression, strategy.timezone, new Date(cursor.getTime() - 1));
-    if (!cursor || cursor.getTime() <= after || !inWindow(cursor)) break;
+  let cursor = latest;
+  for (;;) {
+    const previous = latestOccurrence(
+      expression,
+      strategy.timezone,
+      new Date(cursor.getTime() - 1),
+    );
+    if (!previous || previous.getTime() <= after || !inWindow(previous)) break;
     if (found.length >= limit) {
       cut = 1; // at least one more was missed; counting them all could walk years of minutes
       break;
     }
-    found.push(cursor);
+    found.push(previous);
+    cursor = previous;
   }
   const due = found.reverse().map((fire, index, all) => ({
     occurrence: occurrenceKey(fire),

@@ -59,11 +59,11 @@ export function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean;
       .then((held) => {
         if (!held) lost = true;
       })
-      .catch((error: Error) => {
+      .catch((error: unknown) => {
         lost = true;
         deps.logger.warn('lease renewal failed', {
           strategy_id: strategyId,
-          error: error.message,
+          error: error instanceof Error ? error.message : String(error),
         });
       });
   }, leaseRenewalIntervalMs(deps.leaseMs));

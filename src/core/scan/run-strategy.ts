@@ -98,10 +98,10 @@ class StrategyRun {
 
   async releaseLease(): Promise<void> {
     this.lease.stop();
-    await this.deps.store.releaseLease(this.strategy.id, this.deps.holder).catch((error: Error) =>
+    await this.deps.store.releaseLease(this.strategy.id, this.deps.holder).catch((error: unknown) =>
       this.deps.logger.warn('lease release failed; it will expire', {
         strategy_id: this.strategy.id,
-        error: error.message,
+        error: error instanceof Error ? error.message : String(error),
       }),
     );
   }
