@@ -15,13 +15,11 @@ import { benchOptions, isMain, log, type BenchOptions } from './support/options.
 import { treeCpuSeconds } from './support/proc.ts';
 import { Recorder } from './support/report.ts';
 import {
+  BenchDatabases,
   benchWorkDir,
   MOCK_KEY,
-  seededSqlite,
   spawnTsx,
   startMockGateway,
-  startPostgres,
-  type PgService,
 } from './support/services.ts';
 import type { TickResult } from './incremental-worker.ts';
 
@@ -35,7 +33,7 @@ export interface IncrementalFigures {
   changed: TickResult[];
   /** The nothing-new tick as a full scan (positions deleted), same process and run. */
   fullNothingNew: TickResult[];
-  /** PostgreSQL server CPU over the whole worker (null: SQLite, in-process). */
+  /** The database server's CPU over the whole worker (null: SQLite, in-process). */
   databaseCpuSeconds: number | null;
 }
 
@@ -95,20 +93,17 @@ export async function runIncrementalBench(
   const work = benchWorkDir();
   const figures: IncrementalFigures[] = [];
   const mock = await startMockGateway();
-  let pg: PgService | undefined;
+  const databases = new BenchDatabases(work.dir);
   try {
     for (const kind of options.databases) {
-      if (kind === 'postgresql') pg = await startPostgres();
       for (const users of options.sizes) {
-        const seeded =
-          kind === 'sqlite'
-            ? await seededSqlite(users, work.dir, log)
-            : await pg!.seeded(users, log);
+        const seeded = await databases.seeded(kind, users, log);
+        const serverPid = databases.serverPid(kind);
         const db = await seeded.clone();
         try {
           await mock.reset();
           log(`${kind} ${users}: first (full) scan, then ${options.runs} + ${options.runs} ticks`);
-          const cpuBefore = pg ? treeCpuSeconds(pg.postmasterPid) : 0;
+          const cpuBefore = serverPid ? treeCpuSeconds(serverPid) : 0;
           const output = await runWorker(
             {
               BENCH_DATABASE_URL: db.url,
@@ -123,7 +118,7 @@ export async function runIncrementalBench(
             database: kind,
             users,
             ...output,
-            databaseCpuSeconds: pg ? treeCpuSeconds(pg.postmasterPid) - cpuBefore : null,
+            databaseCpuSeconds: serverPid ? treeCpuSeconds(serverPid) - cpuBefore : null,
           };
           log(
             `${kind} ${users}: first ${seconds(output.first.wallMs)} s; nothing new ${output.nothingNew.map((t) => seconds(t.wallMs)).join(', ')} s (full: ${output.fullNothingNew.map((t) => seconds(t.wallMs)).join(', ')} s); ${CHANGED_USERS} changed ${output.changed.map((t) => `${seconds(t.wallMs)} s/${t.summary.granted} grants`).join(', ')}`,
@@ -136,7 +131,7 @@ export async function runIncrementalBench(
     }
   } finally {
     await mock.stop();
-    pg?.stop();
+    databases.stop();
     work.remove();
   }
   recorder.table({

@@ -425,6 +425,14 @@ async function seedMysql(url: string, options: SeedOptions): Promise<number> {
       const users = generateUsers(start, end, options.seed ?? 1, 'mysql');
       const starRows = users.flatMap((u) => u.stars.map((repo) => [u.id, repo]));
       await connection.beginTransaction();
+      // The counter's row lock orders this batch among all user writers (by commit).
+      await connection.query(
+        'INSERT INTO change_counter (id, value) VALUES (1, 1) ON DUPLICATE KEY UPDATE value = value + 1',
+      );
+      const [counter] = await connection.query<{ value: number | bigint }[]>(
+        'SELECT value FROM change_counter WHERE id = 1',
+      );
+      const changeSeq = counter!.value;
       await connection.batch(
         `INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${placeholders})`,
         users.map((u) => [
@@ -439,6 +447,7 @@ async function seedMysql(url: string, options: SeedOptions): Promise<number> {
           u.accessTime,
           now,
           now,
+          changeSeq,
         ]),
       );
       if (starRows.length > 0)
