@@ -99,6 +99,22 @@ describe.each(DATABASE_KINDS)('incremental scans on %s', (kind) => {
     expect(await ledger(strategy.id)).toHaveLength(3);
   });
 
+  it('pages of an incremental scan walk (change_seq, id): one import sharing one value spans several pages', async () => {
+    const org = unique('pages');
+    await putUsers([{ id: `${org}-first`, org }]);
+    const strategy = await createStrategy(`belong-to("${org}")`);
+    expect((await run(strategy.id)).body).toMatchObject({ granted: 1 });
+    // 8 users in one import (one change sequence value) and 2 single writes after it: with
+    // pages of 3, pages end inside the shared value and the cursor continues by id within it.
+    await putUsers(Array.from({ length: 8 }, (_, i) => ({ id: `${org}-bulk-${7 - i}`, org })));
+    await h.call('PUT', `/api/v1/users/${org}-after-b`, { org });
+    await h.call('PUT', `/api/v1/users/${org}-after-a`, { org });
+    const next = await run(strategy.id);
+    expect(next.scan).toMatchObject({ scan: 'incremental', candidates_read: 10 });
+    expect(next.body).toMatchObject({ matched: 10, granted: 10 });
+    expect(await ledger(strategy.id)).toHaveLength(11);
+  });
+
   it('an incremental tick does not read unchanged users; a PATCH (new version) makes the next scan full', async () => {
     const org = unique('patch');
     await putUsers([{ id: `${org}-a`, org, vip: 1 }]);
