@@ -180,6 +180,7 @@ export async function buildRuntime(
     translateError: translateDatabaseError,
     metrics,
     metricsToken: config.metricsToken,
+    publicBasePath: config.publicBasePath,
     interactive,
   };
   return {

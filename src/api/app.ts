@@ -72,8 +72,12 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerDocsRoutes(app, deps.bodyLimitBytes);
 
   // The web console calls the public API above through this app's own fetch, as a script would.
-  app.route('/ui', createConsole({ fetchApi: (request, env) => app.fetch(request, env) }));
-  app.get('/', (c) => c.redirect('/ui', 302));
+  const basePath = deps.publicBasePath ?? '';
+  app.route(
+    '/ui',
+    createConsole({ fetchApi: (request, env) => app.fetch(request, env), basePath }),
+  );
+  app.get('/', (c) => c.redirect(`${basePath}/ui`, 302));
 
   app.notFound((c) =>
     problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),

@@ -44,6 +44,8 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** When set, /metrics requires `Authorization: Bearer <metricsToken>`; unset, it is open. */
   metricsToken?: string;
+  /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under ('' for the root). */
+  publicBasePath?: string;
   /** Told when requests start and end, so scans can let them go first (scan/run routes excepted). */
   interactive?: { begin(): void; end(): void };
 }

@@ -1,5 +1,6 @@
 // Small shapes shared by route declarations, and the reading of an optional JSON body.
 import type { z } from '@hono/zod-openapi';
+import type { BodyExamples } from './schemas/request-examples.ts';
 
 /** A JSON response with its description. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -7,9 +8,13 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 
-/** A JSON request body. */
-export const body = <T extends z.ZodType>(schema: T, required = true) => ({
-  body: { content: { 'application/json': { schema } }, required },
+/** A JSON request body with its documented examples (every one is sent by a test). */
+export const body = <T extends z.ZodType>(
+  schema: T,
+  examples: BodyExamples<T>,
+  required = true,
+) => ({
+  body: { content: { 'application/json': { schema, examples } }, required },
 });
 
 /** The run/preview body is optional; when present it has already been validated. */

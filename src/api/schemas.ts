@@ -4,5 +4,7 @@ export * from './schemas/condition.ts';
 export * from './schemas/explain.ts';
 export * from './schemas/ledger.ts';
 export * from './schemas/preview.ts';
+export * from './schemas/request-examples.ts';
+export * from './schemas/run.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';

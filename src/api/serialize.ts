@@ -10,6 +10,7 @@ import type {
 } from '../core/model/run-result.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import type { User } from '../core/model/user.ts';
+import type { GatewayBalance } from '../core/use-cases/gateway-balance.ts';
 import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
 import { formatInZone } from '../core/time-zone.ts';
 
@@ -166,5 +167,16 @@ export function strategyStatsJson(s: StrategyStats) {
       ...totalsJson(o.byStatus),
     })),
     held: s.held.map((h) => heldJson(h)!),
+  };
+}
+
+export function gatewayBalanceJson(b: GatewayBalance) {
+  return {
+    user_id: b.userId,
+    protocol: b.protocol,
+    balance: b.balance,
+    used: b.used,
+    read_at: b.readAt.toISOString(),
+    error: b.error,
   };
 }

@@ -164,6 +164,14 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
       databasePoolSize: integer(1, 1000).default(10),
       host: text().superRefine(rule(hostProblem)).default('127.0.0.1'),
       port: integer(0, 65535).default(8099),
+      // The path a reverse proxy serves the daemon under ("/quota"): links and redirects the
+      // console sends carry it. A trailing slash is dropped so "/quota/" and "/quota" agree.
+      publicBasePath: text()
+        .regex(/^(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*\/?$/, {
+          error: 'must be empty or a path starting with / (no spaces, ? or #), such as /quota',
+        })
+        .transform((path) => path.replace(/\/+$/, ''))
+        .default(''),
       adminToken: text()
         .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })

@@ -27,6 +27,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['databasePoolSize', 'DATABASE_POOL_SIZE'],
   ['host', 'HOST'],
   ['port', 'PORT'],
+  ['publicBasePath', 'PUBLIC_BASE_PATH'],
   ['adminToken', 'ADMIN_TOKEN', 'secret'],
   ['adminTokens', 'ADMIN_TOKENS', 'secret'],
   ['metricsToken', 'METRICS_TOKEN', 'secret'],

@@ -23,10 +23,11 @@ export interface FireTime {
   local: string;
 }
 export interface Held {
-  occurrence?: string;
-  needed_users?: number;
-  needed_amount?: number;
-  [cap: string]: unknown;
+  occurrence: string;
+  needed_users: number;
+  needed_amount: number;
+  max_users_per_occurrence: number | null;
+  max_amount_per_occurrence: number | null;
 }
 export interface StrategyStats extends Stats {
   strategy_id: number;
@@ -34,7 +35,8 @@ export interface StrategyStats extends Stats {
   last_occurrence: FireTime | null;
   next_occurrences: FireTime[];
   recent_occurrences: ({ occurrence: string } & Omit<Period, 'since'>)[];
-  held?: Held | null;
+  /** Every occurrence a budget cap holds now (empty when none; absent on older servers). */
+  held?: Held[];
 }
 export interface Strategy {
   id: number;
@@ -71,6 +73,19 @@ export interface LedgerRow {
   created_at: string;
   updated_at: string;
   strategy_version?: number;
+  mode?: 'add' | 'top_up' | 'reset';
+  balance_before?: number | null;
+  delta_sent?: number | null;
+  target?: number | null;
+}
+/** GET /api/v1/users/{id}/balance: the gateway's view of a user now. */
+export interface GatewayBalance {
+  user_id: string;
+  protocol: string;
+  balance: number | null;
+  used: number | null;
+  read_at: string;
+  error: string | null;
 }
 export interface Page<T> {
   items: T[];

@@ -9,7 +9,7 @@ import { consoleAsset } from './assets.ts';
 import { newConsoleApp, type ConsoleApp, type ConsoleEnv } from './console-env.ts';
 import { csrfRefusal, requestOrigin } from './csrf.ts';
 import { registerAuditPage } from './pages/audit-page.tsx';
-import { BASE, ErrorBox, Layout } from './pages/layout.tsx';
+import { base, CONSOLE_MOUNT, ErrorBox, inRequest, Layout, publicPath } from './pages/layout.tsx';
 import { registerOverviewPage } from './pages/overview-page.tsx';
 import { registerStrategyActions } from './pages/strategy-actions.tsx';
 import { registerStrategyFormPages } from './pages/strategy-form-page.tsx';
@@ -23,6 +23,8 @@ export interface ConsoleDeps {
   /** The daemon's own application fetch: the console calls the public API through it. */
   fetchApi: ApiFetch;
   sessions?: SessionStore;
+  /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under ('' or e.g. /quota). */
+  basePath?: string;
 }
 
 const COOKIE = 'qm_session';
@@ -42,12 +44,15 @@ const CSP = [
 export function createConsole(deps: ConsoleDeps): ConsoleApp {
   const sessions = deps.sessions ?? new SessionStore();
   const app = newConsoleApp();
+  // First: everything below renders links with base() for this request.
+  const basePath = deps.basePath ?? '';
+  app.use('*', (_c, next) => inRequest(basePath, next));
   app.use('*', async (c, next) => {
     await next();
     c.header('content-security-policy', CSP);
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'same-origin');
-    if (!c.req.path.startsWith(`${BASE}/assets/`)) c.header('cache-control', 'no-store');
+    if (!c.req.path.startsWith(`${CONSOLE_MOUNT}/assets/`)) c.header('cache-control', 'no-store');
   });
 
   // Forms are small; a condition is at most 10 000 characters.
@@ -79,7 +84,7 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
       httpOnly: true,
       sameSite: 'Strict',
       secure: new URL(c.req.url).protocol === 'https:',
-      path: BASE,
+      path: base(),
       maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
     return c.redirect(next, 303);
@@ -88,8 +93,8 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   app.use('*', requireSession(sessions, deps.fetchApi));
   app.post('/sign-out', (c) => {
     sessions.delete(c.get('session').id);
-    deleteCookie(c, COOKIE, { path: BASE });
-    return c.redirect(`${BASE}/sign-in`, 303);
+    deleteCookie(c, COOKIE, { path: base() });
+    return c.redirect(`${base()}/sign-in`, 303);
   });
 
   registerOverviewPage(app);
@@ -110,8 +115,9 @@ function requireSession(sessions: SessionStore, fetchApi: ApiFetch): MiddlewareH
     const post = c.req.method === 'POST';
     if (!session) {
       if (post) return c.text('not signed in', 403);
-      const path = new URL(c.req.url).pathname + new URL(c.req.url).search;
-      return c.redirect(`${BASE}/sign-in?next=${encodeURIComponent(path)}`, 303);
+      // The path this request came in on, as the browser knows it (behind the proxy's prefix).
+      const path = publicPath(new URL(c.req.url).pathname + new URL(c.req.url).search);
+      return c.redirect(`${base()}/sign-in?next=${encodeURIComponent(path)}`, 303);
     }
     c.set('session', session);
     c.set('api', new ApiClient(fetchApi, session.token, c.env, c.req.header('x-request-id')));
@@ -149,16 +155,17 @@ async function roleOf(fetchApi: ApiFetch, token: string, env: unknown): Promise<
 
 /** Only our own pages may be the target after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
-  return next && (next === BASE || next.startsWith(`${BASE}/`) || next.startsWith(`${BASE}?`))
+  const home = base();
+  return next && (next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`))
     ? next
-    : BASE;
+    : home;
 }
 
 function SignInPage(props: { next?: string; error?: string }) {
   return (
     <Layout title="Sign in">
       <ErrorBox message={props.error} />
-      <form method="post" action={`${BASE}/sign-in`} class="card narrow">
+      <form method="post" action={`${base()}/sign-in`} class="card narrow">
         <label for="token">API token (admin or viewer)</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required />
         <input type="hidden" name="next" value={safeNext(props.next)} />

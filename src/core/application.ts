@@ -29,6 +29,7 @@ import {
   upsertUser,
   upsertUsers,
 } from './use-cases/manage-users.ts';
+import { gatewayBalance } from './use-cases/gateway-balance.ts';
 import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
 import { approveOccurrence } from './use-cases/approve-occurrence.ts';
 import {
@@ -116,6 +117,7 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     getUser: (id: string, grants: number) => getUser(deps, id, grants),
     deleteUser: (id: string) => deleteUser(deps, id),
     searchUsers: (filter: UserSearch) => searchUsers(deps, filter),
+    gatewayBalance: (userId: string) => gatewayBalance(deps, userId),
     recordUsersImport: (counts: Record<string, number | string>) => recordUsersImport(deps, counts),
     // The audit trail
     auditTrail: (filter: AuditFilter) => auditTrail(deps, filter),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../scripts/demo-data.ts';
 import {
   E2E_ADMIN_TOKEN,
   startDaemon,
@@ -78,6 +79,7 @@ describe('the web console for a viewer', () => {
       `/ui/strategies/${strategy.id}`,
       '/ui/unknown-grants',
       '/ui/users',
+      `/ui/users/${DEMO_USERS[0]!.id}`,
       '/ui/audit',
       '/ui/why-not',
     ]) {
@@ -127,5 +129,12 @@ describe('the web console for a viewer', () => {
       '/api/v1/strategies?limit=100',
     );
     expect(list.body.items.map((s) => s.name)).not.toContain('viewer-made');
+    const user = DEMO_USERS[0]!.id;
+    const remove = await page.request.post(`${base}/ui/users/${user}/delete`, {
+      form: { confirmed: 'yes', _csrf: csrf },
+      headers: { origin: base },
+    });
+    expect(await remove.text()).toContain('Delete refused');
+    expect((await api(base, E2E_ADMIN_TOKEN, 'GET', `/api/v1/users/${user}`)).status).toBe(200);
   });
 });

@@ -80,6 +80,8 @@ export interface HarnessOptions {
   database?: TestDatabase;
   /** How the gateway keeps balances (AIGATEWAY_BALANCE); the mock is started speaking the same. */
   balance?: BalanceProtocol;
+  /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under (default none). */
+  publicBasePath?: string;
   /** scan.max_users_per_occurrence (default unset). */
   maxUsersPerOccurrence?: number;
 }
@@ -95,6 +97,7 @@ function harnessConfig(
     databasePoolSize: 10,
     host: '127.0.0.1',
     port: 0,
+    publicBasePath: options.publicBasePath ?? '',
     adminToken: ADMIN_TOKEN,
     adminTokens: [
       { name: 'viewer-bot', role: 'viewer', tokenSha256: sha256(VIEWER_TOKEN) },

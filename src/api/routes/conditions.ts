@@ -1,20 +1,29 @@
 // /api/v1/conditions — check a condition before saving it, and list the function registry.
 import { createRoute, z } from '@hono/zod-openapi';
 import { format, FUNCTION_REGISTRY, parse } from '../../condition/index.ts';
+import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
   ConditionValidateBodySchema,
   ConditionValidateResultSchema,
   problemResponses,
+  validateConditionExamples,
 } from '../schemas.ts';
 
 const FunctionSchema = z
   .object({
-    name: z.string(),
-    signature: z.string(),
-    description: z.string(),
-    example: z.string(),
-    needs_gateway: z.boolean(),
+    name: z.string().openapi({ description: 'The function name', example: 'is-vip' }),
+    signature: z.string().openapi({
+      description: 'How it is called, with its parameters and their types',
+      example: 'is-vip(level: integer)',
+    }),
+    description: z.string().openapi({ description: 'What it tests' }),
+    example: z.string().openapi({ description: 'A condition using it', example: 'is-vip(2)' }),
+    needs_gateway: z.boolean().openapi({
+      description:
+        'True when it reads the balance from the gateway (quota-le/ge): it cannot be pushed down to SQL',
+      example: false,
+    }),
   })
   .openapi('ConditionFunction');
 
@@ -27,12 +36,7 @@ export function registerConditionRoutes() {
         operationId: 'validateCondition',
         tags: ['conditions'],
         summary: 'Validate a condition (200 whether valid or not)',
-        request: {
-          body: {
-            content: { 'application/json': { schema: ConditionValidateBodySchema } },
-            required: true,
-          },
-        },
+        request: body(ConditionValidateBodySchema, validateConditionExamples),
         responses: {
           200: {
             content: { 'application/json': { schema: ConditionValidateResultSchema } },
@@ -58,7 +62,13 @@ export function registerConditionRoutes() {
         responses: {
           200: {
             content: {
-              'application/json': { schema: z.object({ items: z.array(FunctionSchema) }) },
+              'application/json': {
+                schema: z.object({
+                  items: z
+                    .array(FunctionSchema)
+                    .openapi({ description: 'Every function, in the order of the registry' }),
+                }),
+              },
             },
             description: 'The registry',
           },

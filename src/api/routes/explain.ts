@@ -2,6 +2,7 @@
 // and any condition evaluated for one user (/api/v1/conditions/explain).
 import { createRoute } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps.ts';
+import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
   ConditionExplainBodySchema,
@@ -12,6 +13,7 @@ import {
   problemResponses,
   strategyNotFoundResponse,
   userNotFoundResponse,
+  explainConditionExamples,
 } from '../schemas.ts';
 import { explainNodeJson, explanationJson } from '../serialize-explain.ts';
 
@@ -41,12 +43,7 @@ const conditionExplain = createRoute({
   operationId: 'explainCondition',
   tags: ['conditions'],
   summary: 'Evaluate any condition for one user, as a tree of nodes',
-  request: {
-    body: {
-      content: { 'application/json': { schema: ConditionExplainBodySchema } },
-      required: true,
-    },
-  },
+  request: body(ConditionExplainBodySchema, explainConditionExamples),
   responses: {
     200: {
       content: { 'application/json': { schema: ConditionExplanationSchema } },

@@ -7,13 +7,28 @@ import { cachedCheck, withTimeout } from '../cached-check.ts';
 import type { ApiDeps } from '../deps.ts';
 import { probeNotFoundResponse } from '../schemas.ts';
 
-const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+const HealthSchema = z
+  .object({
+    status: z.literal('ok').openapi({ description: 'Always ok: the process serves HTTP' }),
+  })
+  .openapi('Health');
 const ReadySchema = z
   .object({
-    status: z.enum(['ok', 'unavailable']),
-    checks: z.record(z.string(), z.enum(['ok', 'failed'])),
+    status: z
+      .enum(['ok', 'unavailable'])
+      .openapi({ description: 'ok when every check passed', example: 'ok' }),
+    checks: z.record(z.string(), z.enum(['ok', 'failed'])).openapi({
+      description: 'Each dependency (database, gateway) and whether it answered',
+      example: { database: 'ok', gateway: 'ok' },
+    }),
     /** Why each failed check failed (secrets redacted), e.g. the gateway URL and errno. */
-    errors: z.record(z.string(), z.string()).optional(),
+    errors: z
+      .record(z.string(), z.string())
+      .optional()
+      .openapi({
+        description: 'Why each failed check failed (secrets redacted)',
+        example: { gateway: 'connect ECONNREFUSED 127.0.0.1:8002' },
+      }),
   })
   .openapi('Readiness');
 

@@ -15,6 +15,7 @@ import {
   UserIdParamSchema,
   userNotFoundResponse,
   HeldSchema,
+  nullableRef,
 } from '../schemas.ts';
 import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../serialize.ts';
 
@@ -26,14 +27,16 @@ const TotalsSchema = z
       example: 600.5,
     }),
   })
-  .openapi('GrantTotals');
+  .openapi('GrantTotals', { description: 'How many grants, and how much they add up to' });
 
 const ByStatusSchema = z
   .object(
-    Object.fromEntries(LEDGER_STATUSES.map((status) => [status, TotalsSchema])) as Record<
-      (typeof LEDGER_STATUSES)[number],
-      typeof TotalsSchema
-    >,
+    Object.fromEntries(
+      LEDGER_STATUSES.map((status) => [
+        status,
+        TotalsSchema.openapi({ description: `Ledger rows now in status ${status}` }),
+      ]),
+    ) as Record<(typeof LEDGER_STATUSES)[number], typeof TotalsSchema>,
   )
   .openapi('GrantTotalsByStatus', {
     description:
@@ -50,9 +53,9 @@ const PeriodSchema = z
     total: TotalsSchema.openapi({
       description: 'Every ledger row created in the period, whatever its status',
     }),
-    by_status: ByStatusSchema,
+    by_status: ByStatusSchema.openapi({ description: 'The same rows, by their status now' }),
   })
-  .openapi('GrantPeriod');
+  .openapi('GrantPeriod', { description: 'The grants of one period' });
 
 const StatsSchema = z
   .object({
@@ -60,10 +63,13 @@ const StatsSchema = z
       description: 'The zone that decides where "today" and "this month" start',
       example: 'Asia/Shanghai',
     }),
-    generated_at: z.string().openapi({ example: '2026-01-15T18:30:00+08:00' }),
-    today: PeriodSchema,
-    this_month: PeriodSchema,
-    all_time: PeriodSchema,
+    generated_at: z.string().openapi({
+      description: 'When these totals were read, in the time zone',
+      example: '2026-01-15T18:30:00+08:00',
+    }),
+    today: PeriodSchema.openapi({ description: 'Since local midnight' }),
+    this_month: PeriodSchema.openapi({ description: 'Since the first of the month, local time' }),
+    all_time: PeriodSchema.openapi({ description: 'Every ledger row' }),
   })
   .openapi('GrantStats');
 
@@ -86,18 +92,21 @@ const OccurrenceStatsSchema = z
       description: '`once` for single strategies, else the fire time (UTC ISO 8601)',
       example: '2026-01-15T00:00:00.000Z',
     }),
-    total: TotalsSchema,
-    by_status: ByStatusSchema,
+    total: TotalsSchema.openapi({ description: 'Every ledger row of the occurrence' }),
+    by_status: ByStatusSchema.openapi({ description: 'The same rows, by their status now' }),
   })
   .openapi('OccurrenceStats');
 
 const StrategyStatsSchema = StatsSchema.extend({
-  strategy_id: z.number().int().openapi({ example: 1 }),
-  strategy_time_zone: z.string().openapi({ example: 'Asia/Shanghai' }),
-  last_occurrence: FireTimeSchema.nullable().openapi({
-    description:
-      'The occurrence due now (periodic strategies; null when none is due or for single strategies)',
+  strategy_id: z.number().int().openapi({ description: 'The strategy', example: 1 }),
+  strategy_time_zone: z.string().openapi({
+    description: "The strategy's time zone (its fire times' local form)",
+    example: 'Asia/Shanghai',
   }),
+  last_occurrence: nullableRef(
+    FireTimeSchema,
+    'The occurrence due now (periodic strategies; null when none is due or for single strategies)',
+  ),
   next_occurrences: z.array(FireTimeSchema).openapi({
     description:
       'The next fire times that will grant (empty when disabled, single, or past end_at)',
@@ -129,7 +138,10 @@ const StrategyStatsQuerySchema = z.strictObject({
 });
 
 const UserGrantsQuerySchema = z.strictObject({
-  status: z.enum(LEDGER_STATUSES).optional(),
+  status: z
+    .enum(LEDGER_STATUSES)
+    .optional()
+    .openapi({ description: 'Only grants in this status', example: 'applied' }),
   ...PaginationShape,
 });
 
@@ -171,7 +183,7 @@ const routes = {
     summary: "One user's grant history across strategies, newest first",
     request: { params: UserIdParamSchema, query: UserGrantsQuerySchema },
     responses: {
-      200: json(listOf(ExecutionSchema), 'A page of ledger rows'),
+      200: json(listOf(ExecutionSchema, 'Ledger rows, newest first'), 'A page of ledger rows'),
       ...problemResponses,
       ...userNotFoundResponse,
     },
@@ -179,7 +191,13 @@ const routes = {
 };
 
 export function registerStatsRoutes({ app }: ApiDeps) {
-  return newRouter()
+  const router = newRouter();
+  // The generator makes a component from the first instance it meets: registered first, these
+  // keep their own description, and each property's `.openapi({ description })` stays its own.
+  router.openAPIRegistry.register('GrantTotals', TotalsSchema);
+  router.openAPIRegistry.register('GrantTotalsByStatus', ByStatusSchema);
+  router.openAPIRegistry.register('GrantPeriod', PeriodSchema);
+  return router
     .openapi(routes.overall, async (c) => c.json(periodTotalsJson(await app.grantStats()), 200))
     .openapi(routes.strategy, async (c) => {
       const stats = await app.strategyStats(c.req.valid('param').id, c.req.valid('query'));

@@ -26,6 +26,11 @@ import {
   StrategySchema,
   strategyInputFromBody,
   strategyPatchFromBody,
+  createStrategyExamples,
+  replaceStrategyExamples,
+  updateStrategyExamples,
+  runStrategyExamples,
+  resolveExecutionExamples,
 } from '../schemas.ts';
 import { ledgerEntryJson, runResultJson, scanSummaryJson, strategyJson } from '../serialize.ts';
 
@@ -38,7 +43,7 @@ const routes = {
     operationId: 'createStrategy',
     tags,
     summary: 'Create a strategy',
-    request: body(StrategyCreateSchema),
+    request: body(StrategyCreateSchema, createStrategyExamples),
     responses: {
       201: json(StrategySchema, 'The created strategy'),
       ...problemResponses,
@@ -52,7 +57,10 @@ const routes = {
     tags,
     summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
-    responses: { 200: json(listOf(StrategySchema), 'A page of strategies'), ...problemResponses },
+    responses: {
+      200: json(listOf(StrategySchema, 'Strategies, by id'), 'A page of strategies'),
+      ...problemResponses,
+    },
   }),
   scan: createRoute({
     method: 'post',
@@ -81,7 +89,7 @@ const routes = {
     operationId: 'replaceStrategy',
     tags,
     summary: 'Replace a strategy',
-    request: { params: IdParamSchema, ...body(StrategyCreateSchema) },
+    request: { params: IdParamSchema, ...body(StrategyCreateSchema, replaceStrategyExamples) },
     responses: {
       200: json(StrategySchema, 'The updated strategy'),
       ...problemResponses,
@@ -95,7 +103,7 @@ const routes = {
     operationId: 'updateStrategy',
     tags,
     summary: 'Change some fields of a strategy',
-    request: { params: IdParamSchema, ...body(StrategyPatchSchema) },
+    request: { params: IdParamSchema, ...body(StrategyPatchSchema, updateStrategyExamples) },
     responses: {
       200: json(StrategySchema, 'The updated strategy'),
       ...problemResponses,
@@ -154,7 +162,7 @@ const routes = {
       'Synchronous, like one tick for this strategy: settles its pending and failed grants, then grants the occurrence. ' +
       'A periodic occurrence already done is never scanned again (its ledger rows may have been removed by retention): ' +
       'the run then only settles, or answers 409 `occurrence_done` when there is nothing to settle.',
-    request: { params: IdParamSchema, ...body(RunBodySchema, false) },
+    request: { params: IdParamSchema, ...body(RunBodySchema, runStrategyExamples, false) },
     responses: {
       200: json(RunResultSchema, 'What the run did'),
       ...problemResponses,
@@ -170,7 +178,10 @@ const routes = {
     summary: "The strategy's grant ledger",
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
     responses: {
-      200: json(listOf(ExecutionSchema), 'A page of ledger rows'),
+      200: json(
+        listOf(ExecutionSchema, 'Ledger rows, oldest first (by id)'),
+        'A page of ledger rows',
+      ),
       ...problemResponses,
       ...strategyNotFoundResponse,
     },
@@ -181,7 +192,7 @@ const routes = {
     operationId: 'resolveExecution',
     tags,
     summary: 'Resolve a grant whose outcome is unknown (or failed): mark it applied, or retry it',
-    request: { params: ExecutionParamSchema, ...body(ResolveBodySchema) },
+    request: { params: ExecutionParamSchema, ...body(ResolveBodySchema, resolveExecutionExamples) },
     responses: {
       200: json(ExecutionSchema, 'The ledger row after resolution'),
       ...problemResponses,

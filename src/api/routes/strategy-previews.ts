@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import type { PreviewTarget } from '../../core/use-cases/preview-strategy.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
+import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
   IdParamSchema,
@@ -17,6 +18,7 @@ import {
   routeProblem,
   RunResultSchema,
   strategyNotFoundResponse,
+  previewStrategyExamples,
 } from '../schemas.ts';
 import { previewJson, runResultJson } from '../serialize.ts';
 import { csvStream } from './csv-stream.ts';
@@ -59,7 +61,7 @@ const routes = {
       'Counts are made with the same pushed-down condition as a run, and the same budget check.',
     request: {
       params: IdParamSchema,
-      body: { content: { 'application/json': { schema: PreviewBodySchema } }, required: false },
+      ...body(PreviewBodySchema, previewStrategyExamples, false),
     },
     responses: {
       200: json(PreviewSchema, 'The preview'),

@@ -2,8 +2,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
+import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
+  GatewayBalanceSchema,
   problemResponses,
   UserBulkSchema,
   UserIdParamSchema,
@@ -13,8 +15,10 @@ import {
   UserSchema,
   userUpsertFromInput,
   UserWithGrantsSchema,
+  upsertUserExamples,
+  upsertUsersExamples,
 } from '../schemas.ts';
-import { ledgerEntryJson, userJson } from '../serialize.ts';
+import { gatewayBalanceJson, ledgerEntryJson, userJson } from '../serialize.ts';
 import { cursorLimit, cursorPageOf, encodeCursor, textCursor } from '../schemas/cursor.ts';
 
 const UserSearchQuerySchema = z.strictObject({
@@ -96,11 +100,20 @@ export function registerUserRoutes(deps: ApiDeps) {
         tags: ['users'],
         summary: 'Upsert many users at once (all or nothing)',
         request: {
-          body: { content: { 'application/json': { schema: UserBulkSchema } }, required: true },
+          ...body(UserBulkSchema, upsertUsersExamples),
         },
         responses: {
           200: {
-            content: { 'application/json': { schema: z.object({ upserted: z.number().int() }) } },
+            content: {
+              'application/json': {
+                schema: z.object({
+                  upserted: z
+                    .number()
+                    .int()
+                    .openapi({ description: 'Users created or updated', example: 2 }),
+                }),
+              },
+            },
             description: 'How many users were written',
           },
           ...problemResponses,
@@ -122,7 +135,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         summary: 'Create or update a user',
         request: {
           params: UserIdParamSchema,
-          body: { content: { 'application/json': { schema: UserPutSchema } }, required: true },
+          ...body(UserPutSchema, upsertUserExamples),
         },
         responses: {
           200: {
@@ -174,6 +187,29 @@ export function registerUserRoutes(deps: ApiDeps) {
           },
           200,
         );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/balance',
+        operationId: 'getGatewayBalance',
+        tags: ['users'],
+        summary: "The user's balance at the gateway now (to reconcile unknown grants)",
+        description:
+          "Read through the daemon's gateway client, whether or not the user is in user_info (the gateway knows users by id; a deleted user's grants may still need reconciling). A gateway that cannot be read answers 200 with `balance: null` and the reason in `error`.",
+        request: { params: UserIdParamSchema },
+        responses: {
+          200: {
+            content: { 'application/json': { schema: GatewayBalanceSchema } },
+            description: 'What the gateway shows now, or why it could not be read',
+          },
+          ...problemResponses,
+        },
+      }),
+      async (c) => {
+        const reading = await actingApp(deps, c).gatewayBalance(c.req.valid('param').id);
+        return c.json(gatewayBalanceJson(reading), 200);
       },
     );
 }

@@ -6,28 +6,70 @@ import type { ErrorCode, ErrorDetail } from '../../core/errors.ts';
 import { isStorableInstant, textProblem } from '../../core/storable-values.ts';
 import { problem } from '../problem.ts';
 
+/** One problem with one field or one place in a condition. */
+const ProblemDetailSchema = z.object({
+  field: z.string().optional().openapi({
+    description: 'The request field at fault (dotted path for nested fields)',
+    example: 'condition',
+  }),
+  line: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: 'Condition errors: the line of the error (from 1)', example: 1 }),
+  column: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: 'Condition errors: the column of the error (from 1)', example: 9 }),
+  length: z.number().int().optional().openapi({
+    description: 'Condition errors: how many characters the error spans',
+    example: 4,
+  }),
+  code: z
+    .string()
+    .optional()
+    .openapi({ description: 'Machine-readable code of this problem', example: 'unknown_function' }),
+  message: z.string().openapi({
+    description: 'What is wrong, for people',
+    example: 'unknown function "is-vp"; did you mean "is-vip"?',
+  }),
+  expected: z
+    .array(z.string())
+    .optional()
+    .openapi({
+      description: 'Condition syntax errors: the tokens the parser would have accepted here',
+      example: ['(', 'and', 'or'],
+    }),
+  suggestion: z.string().optional().openapi({
+    description: 'A close known name ("did you mean"), when there is one',
+    example: 'is-vip',
+  }),
+});
+
 export const ProblemSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    request_id: z.string().optional(),
-    errors: z
-      .array(
-        z.object({
-          field: z.string().optional(),
-          line: z.number().int().optional(),
-          column: z.number().int().optional(),
-          length: z.number().int().optional(),
-          code: z.string().optional(),
-          message: z.string(),
-          expected: z.array(z.string()).optional(),
-          suggestion: z.string().optional(),
-        }),
-      )
-      .optional(),
+    type: z.string().openapi({
+      description: 'A URI naming the kind of problem (RFC 9457)',
+      example: 'https://quota-manager.dev/problems/invalid-condition',
+    }),
+    title: z.string().openapi({
+      description: 'Short summary of the kind of problem',
+      example: 'Invalid condition',
+    }),
+    status: z.number().int().openapi({ description: 'The HTTP status code', example: 400 }),
+    detail: z.string().openapi({
+      description: 'What went wrong in this request, for people',
+      example: 'The condition is not valid',
+    }),
+    code: z.string().openapi({ description: 'Machine-readable error code' }),
+    request_id: z.string().optional().openapi({
+      description: 'The id of this request (also in the X-Request-Id header and in the log)',
+      example: '5f0c1f3e-8a0b-4d55-9c1e-2b7a9f6c4d21',
+    }),
+    errors: z.array(ProblemDetailSchema).optional().openapi({
+      description: 'For 400s: one entry per field or condition problem',
+    }),
   })
   .openapi('Problem', {
     example: {
@@ -198,21 +240,41 @@ export const text = () =>
  * `+1`): other spellings would name the same row under a different URL (and, before, a fresh
  * rate-limit bucket each).
  */
-export const pathId = (name: string, example: number) =>
+export const pathId = (name: string, example: number, description: string) =>
   z
     .string()
     .regex(/^[1-9][0-9]{0,15}$/, { error: 'must be a positive integer written in plain digits' })
     .transform(Number)
     .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER))
-    .openapi({ param: { name, in: 'path' }, type: 'integer', example });
+    .openapi({ param: { name, in: 'path' }, type: 'integer', example, description });
 
-export const IdParamSchema = z.object({ id: pathId('id', 1) });
+export const IdParamSchema = z.object({ id: pathId('id', 1, 'Strategy id') });
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const PaginationShape = {
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .openapi({ description: 'Items per page (1 to 1000)', example: 50 }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({
+    description: 'How many items to skip (for the next page: offset + limit)',
+    example: 0,
+  }),
 };
 
-export const listOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int() });
+export const listOf = <T extends z.ZodType>(item: T, what = 'The items of this page') =>
+  z.object({
+    items: z.array(item).openapi({ description: what }),
+    total: z.number().int().openapi({ description: 'How many items match in all (every page)' }),
+  });
+
+/**
+ * A registered schema or null. `Schema.nullable()` generates `allOf: [$ref, {type: [object,
+ * null]}]`, which no null satisfies (the $ref branch is an object); a union generates the
+ * `anyOf: [$ref, {type: null}]` that validators accept, and keeps the description.
+ */
+export const nullableRef = <T extends z.ZodType>(schema: T, description: string) =>
+  z.union([schema, z.null()]).openapi({ description });

@@ -1,7 +1,7 @@
 // Explain requests and responses: the verdict for one user and the evaluated condition tree.
 import { z } from '@hono/zod-openapi';
 import { EXPLAIN_VERDICTS } from '../../core/model/explanation.ts';
-import { isoDateTime, text } from './common.ts';
+import { isoDateTime, nullableRef, text } from './common.ts';
 import { ExecutionSchema } from './ledger.ts';
 
 export const ExplainNodeSchema = z
@@ -59,12 +59,11 @@ export const ExplanationSchema = z
       .nullable()
       .openapi({ description: 'The occurrence explained (ISO or once); null when none is due' }),
     reasons: z.array(z.string()).openapi({ description: 'The verdict in words' }),
-    condition: ExplainNodeSchema.nullable().openapi({
-      description: 'The evaluated condition tree (null only for no_such_user)',
-    }),
-    ledger: ExecutionSchema.nullable().openapi({
-      description: "The user's ledger row for this occurrence, if any",
-    }),
+    condition: nullableRef(
+      ExplainNodeSchema,
+      'The evaluated condition tree (null only for no_such_user)',
+    ),
+    ledger: nullableRef(ExecutionSchema, "The user's ledger row for this occurrence, if any"),
     amount: z.number().nullable().openapi({
       description: 'What the user would receive (would_grant, held_by_budget); else null',
     }),

@@ -62,17 +62,29 @@ export const ExecutionSchema = z
   .openapi('Execution');
 
 export const ExecutionListQuerySchema = z.strictObject({
-  user_id: z.string().optional(),
-  status: z.enum(LEDGER_STATUSES).optional(),
+  user_id: z
+    .string()
+    .optional()
+    .openapi({ description: "Only this user's rows", example: 'user001' }),
+  status: z
+    .enum(LEDGER_STATUSES)
+    .optional()
+    .openapi({ description: 'Only rows in this status', example: 'unknown' }),
   ...PaginationShape,
 });
 
 export const ResolveBodySchema = z
-  .strictObject({ resolution: z.enum(['applied', 'retry']) })
+  .strictObject({
+    resolution: z.enum(['applied', 'retry']).openapi({
+      description:
+        'applied: the gateway is known to have taken the grant; retry: send it again (same idempotency key) on the next scan',
+      example: 'applied',
+    }),
+  })
   .openapi('ResolveRequest', {
     description:
       'applied: the grant is known to have arrived; retry: send it again (same idempotency key) on the next scan',
   });
 export const ExecutionParamSchema = IdParamSchema.extend({
-  execution_id: pathId('execution_id', 42),
+  execution_id: pathId('execution_id', 1, 'Ledger row id (the `id` of an Execution)'),
 });

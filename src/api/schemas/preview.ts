@@ -1,6 +1,6 @@
 // Preview, held-occurrence and approval requests and responses.
 import { z } from '@hono/zod-openapi';
-import { isoDateTime } from './common.ts';
+import { isoDateTime, nullableRef } from './common.ts';
 
 export const HeldSchema = z
   .object({
@@ -68,9 +68,10 @@ export const PreviewSchema = z
       description:
         'What those grants add up to. add: amount × would_grant. top_up and reset: the sum of the balance changes read live from the gateway now (amounts_from: live_balance)',
     }),
-    held: HeldSchema.nullable().openapi({
-      description: 'Non-null when a budget cap holds (or would hold) the occurrence',
-    }),
+    held: nullableRef(
+      HeldSchema,
+      'Non-null when a budget cap holds (or would hold) the occurrence',
+    ),
     sample_user_ids: z
       .array(z.string())
       .openapi({ description: 'Up to 20 of the users a run would grant (or an approval would)' }),
@@ -81,8 +82,11 @@ export const PreviewSchema = z
     sample_changes: z
       .array(
         z.object({
-          user_id: z.string(),
-          balance: z.number().nullable(),
+          user_id: z.string().openapi({ description: 'A matched user', example: 'user001' }),
+          balance: z.number().nullable().openapi({
+            description: "The user's balance read from the gateway now (null: could not be read)",
+            example: 12,
+          }),
           change: z.number().openapi({
             description:
               'What a grant would change now: the top-up delta (0 at or above the target), or target − balance for a reset',

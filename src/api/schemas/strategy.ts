@@ -4,7 +4,6 @@ import { GRANT_MODES } from '../../core/grant-mode.ts';
 import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
-import { HeldSchema } from './preview.ts';
 
 /**
  * Amount: 0 or at least 0.01, a whole number of cents (decided on its decimal form, not with a
@@ -40,36 +39,91 @@ const Mode = z.enum(GRANT_MODES).openapi({
   example: 'top_up',
 });
 
+/** What each strategy field means: one text for requests and responses (docs/strategies.md). */
+const FIELD = {
+  name: 'Unique, stable handle (the CLI names strategies by it); a duplicate answers 409 conflict',
+  title: 'Human description shown in lists',
+  type: '`single` grants each matching user once (occurrence `once`); `periodic` once per cron fire time',
+  model: "The gateway model the quota is for (null: the gateway's default)",
+  periodic_expr:
+    'Cron expression (5 or 6 fields), evaluated in `timezone`: required for periodic, refused for single',
+  timezone: 'IANA zone of periodic_expr and of dates in the condition (default: QM_TIMEZONE)',
+  condition:
+    'Who qualifies, in the condition language (docs/conditions.md); checked on save (400 invalid_condition with line and column)',
+  enabled:
+    'Disabled strategies are never scanned and a run answers 409 strategy_disabled (a preview always works). Created disabled unless true',
+  max_exec_per_user: 'At most this many grants per user over the strategy’s life (0: no cap)',
+  max_catch_up: 'The most missed occurrences catch_up grants at once (default 10)',
+  start_at: 'No occurrence before this instant (ISO 8601; null: no start)',
+  end_at: 'No occurrence after this instant (ISO 8601; null: no end)',
+} as const;
+
 const StrategyFieldsShape = {
-  name: text().trim().min(1).max(100).openapi({ example: 'daily-star-reward' }),
-  title: text().trim().min(1).max(200).openapi({ example: 'Daily reward for stargazers' }),
-  type: z.enum(['single', 'periodic']),
+  name: text()
+    .trim()
+    .min(1)
+    .max(100)
+    .openapi({ description: FIELD.name, example: 'daily-star-reward' }),
+  title: text()
+    .trim()
+    .min(1)
+    .max(200)
+    .openapi({ description: FIELD.title, example: 'Daily reward for stargazers' }),
+  type: z.enum(['single', 'periodic']).openapi({ description: FIELD.type, example: 'periodic' }),
   mode: Mode.optional(),
   amount: Amount.openapi({
     example: 5,
     description:
       'add: the amount added (> 0); top_up: the target balance (≥ 0); reset: the new balance (≥ 0; 0 drains)',
   }),
-  model: text().trim().min(1).max(200).nullable().optional(),
+  model: text()
+    .trim()
+    .min(1)
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ description: FIELD.model, example: null }),
   periodic_expr: text()
     .trim()
     .min(1)
     .max(200)
     .nullable()
     .optional()
-    .openapi({ example: '0 8 * * *' }),
-  timezone: text().min(1).max(64).optional().openapi({ example: 'Asia/Shanghai' }),
+    .openapi({ description: FIELD.periodic_expr, example: '0 8 * * *' }),
+  timezone: text()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: FIELD.timezone, example: 'Asia/Shanghai' }),
   // A plain string: the parser reports NULs and unpaired surrogates with a line and column.
-  condition: z.string().max(10_000).openapi({ example: 'github-star("zgsm-ai/zgsm")' }),
-  enabled: z.boolean().optional(),
-  max_exec_per_user: z.number().int().min(0).max(1_000_000).optional(),
+  condition: z
+    .string()
+    .max(10_000)
+    .openapi({ description: FIELD.condition, example: 'github-star("zgsm-ai/zgsm")' }),
+  enabled: z.boolean().optional().openapi({ description: FIELD.enabled, example: false }),
+  max_exec_per_user: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .openapi({ description: FIELD.max_exec_per_user, example: 0 }),
   missed_runs: z.enum(['skip', 'catch_up']).optional().openapi({
     description:
       'skip (default): only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
   }),
-  max_catch_up: z.number().int().min(1).max(1000).optional(),
-  start_at: isoDateTime.nullable().optional(),
-  end_at: isoDateTime.nullable().optional(),
+  max_catch_up: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .openapi({ description: FIELD.max_catch_up, example: 10 }),
+  start_at: isoDateTime
+    .nullable()
+    .optional()
+    .openapi({ description: FIELD.start_at, example: '2026-02-01T00:00:00+08:00' }),
+  end_at: isoDateTime.nullable().optional().openapi({ description: FIELD.end_at, example: null }),
   max_users_per_occurrence: z
     .number()
     .int()
@@ -135,22 +189,45 @@ export const StrategyPatchSchema = z
 
 export const StrategySchema = z
   .object({
-    id: z.number().int(),
-    name: z.string(),
-    title: z.string(),
-    type: z.enum(['single', 'periodic']),
+    id: z.number().int().openapi({
+      description: "The strategy's id; never reused (ledger rows keep it)",
+      example: 1,
+    }),
+    name: z.string().openapi({ description: FIELD.name, example: 'daily-star-reward' }),
+    title: z.string().openapi({ description: FIELD.title, example: 'Daily reward for stargazers' }),
+    type: z.enum(['single', 'periodic']).openapi({ description: FIELD.type, example: 'periodic' }),
     mode: Mode,
-    amount: z.number(),
-    model: z.string().nullable(),
-    periodic_expr: z.string().nullable(),
-    timezone: z.string(),
-    condition: z.string(),
-    enabled: z.boolean(),
-    max_exec_per_user: z.number().int(),
-    missed_runs: z.enum(['skip', 'catch_up']),
-    max_catch_up: z.number().int(),
-    start_at: z.string().nullable(),
-    end_at: z.string().nullable(),
+    amount: z.number().openapi({
+      description:
+        'add: the amount added per grant; top_up: the target balance; reset: the new balance',
+      example: 5,
+    }),
+    model: z.string().nullable().openapi({ description: FIELD.model, example: null }),
+    periodic_expr: z
+      .string()
+      .nullable()
+      .openapi({ description: FIELD.periodic_expr, example: '0 8 * * *' }),
+    timezone: z.string().openapi({ description: FIELD.timezone, example: 'Asia/Shanghai' }),
+    condition: z.string().openapi({
+      description: `${FIELD.condition}; stored in canonical form`,
+      example: 'github-star("zgsm-ai/zgsm")',
+    }),
+    enabled: z.boolean().openapi({ description: FIELD.enabled, example: true }),
+    max_exec_per_user: z
+      .number()
+      .int()
+      .openapi({ description: FIELD.max_exec_per_user, example: 0 }),
+    missed_runs: z.enum(['skip', 'catch_up']).openapi({
+      description:
+        'skip: only the latest missed occurrence is granted; catch_up: every missed one, up to max_catch_up',
+      example: 'skip',
+    }),
+    max_catch_up: z.number().int().openapi({ description: FIELD.max_catch_up, example: 10 }),
+    start_at: z
+      .string()
+      .nullable()
+      .openapi({ description: FIELD.start_at, example: '2026-01-31T16:00:00.000Z' }),
+    end_at: z.string().nullable().openapi({ description: FIELD.end_at, example: null }),
     version: z.number().int().openapi({
       description:
         '1 on create, +1 on every change (enable and disable included); each ledger row records the version that granted it',
@@ -162,35 +239,25 @@ export const StrategySchema = z
     max_amount_per_occurrence: z.number().nullable().openapi({
       description: 'Budget cap on the amount per occurrence (null: none)',
     }),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: z.string().openapi({
+      description: 'When it was created (UTC ISO 8601); periodic schedules start from here',
+      example: '2026-01-15T10:00:00.000Z',
+    }),
+    updated_at: z.string().openapi({
+      description: 'When it last changed (UTC ISO 8601)',
+      example: '2026-01-15T10:00:00.000Z',
+    }),
   })
   .openapi('Strategy');
 
 export const StrategyListQuerySchema = z.strictObject({
-  type: z.enum(['single', 'periodic']).optional(),
-  enabled: booleanQuery.optional(),
+  type: z
+    .enum(['single', 'periodic'])
+    .optional()
+    .openapi({ description: 'Only strategies of this type', example: 'periodic' }),
+  enabled: booleanQuery.optional().openapi({
+    description: 'Only enabled (true) or disabled (false) strategies',
+    example: 'true',
+  }),
   ...PaginationShape,
 });
-
-export const ScanSummarySchema = z
-  .object({
-    strategies: z.number().int(),
-    matched: z.number().int(),
-    granted: z.number().int(),
-    skipped: z.number().int(),
-    failed: z.number().int(),
-    duration_ms: z.number().int(),
-  })
-  .openapi('ScanSummary');
-
-export const RunBodySchema = z
-  .strictObject({ occurrence: isoDateTime.optional() })
-  .openapi('RunRequest');
-export const RunResultSchema = ScanSummarySchema.extend({
-  occurrence: z.string().nullable(),
-  held: HeldSchema.nullable().openapi({
-    description:
-      'Non-null when the occurrence is held by a budget cap: nothing was granted (raise the cap, or approve the occurrence)',
-  }),
-}).openapi('RunResult');

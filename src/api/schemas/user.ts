@@ -1,26 +1,83 @@
 // User requests and responses, and the conversion of a validated body to the core's upsert.
 import { z } from '@hono/zod-openapi';
+import { BALANCE_PROTOCOLS } from '../../core/grant-mode.ts';
 import type { UserUpsert } from '../../core/model/user.ts';
 import { isoDateTime, text } from './common.ts';
 import { ExecutionSchema } from './ledger.ts';
 
 const userIdString = text().min(1).max(128);
+/** Fields left out keep their stored value; null clears a field. */
+const keep = ' (absent: unchanged; null clears it)';
 export const UserFieldsShape = {
-  name: text().max(200).nullable().optional(),
-  github_username: text().max(200).nullable().optional(),
-  email: text().max(320).nullable().optional(),
-  phone: text().max(64).nullable().optional(),
-  vip: z.number().int().min(0).max(1000).optional(),
-  org: text().max(200).nullable().optional(),
-  github_stars: z.array(text().min(1).max(300)).max(10_000).optional(),
-  register_time: isoDateTime.nullable().optional(),
-  access_time: isoDateTime.nullable().optional(),
+  name: text()
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ description: `Display name${keep}`, example: 'Ann' }),
+  github_username: text()
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ description: `GitHub login${keep}`, example: 'ann-dev' }),
+  email: text()
+    .max(320)
+    .nullable()
+    .optional()
+    .openapi({ description: `Email address${keep}`, example: 'ann@example.org' }),
+  phone: text()
+    .max(64)
+    .nullable()
+    .optional()
+    .openapi({ description: `Phone number${keep}`, example: null }),
+  vip: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .openapi({ description: 'VIP level, 0 = none (absent: unchanged)', example: 1 }),
+  org: text()
+    .max(200)
+    .nullable()
+    .optional()
+    .openapi({ description: `Organisation${keep}`, example: 'acme' }),
+  github_stars: z
+    .array(text().min(1).max(300))
+    .max(10_000)
+    .optional()
+    .openapi({
+      description: 'Repositories the user starred, owner/name (absent: unchanged)',
+      example: ['zgsm-ai/zgsm'],
+    }),
+  register_time: isoDateTime
+    .nullable()
+    .optional()
+    .openapi({ description: `When the user registered${keep}`, example: '2025-06-01T00:00:00Z' }),
+  access_time: isoDateTime
+    .nullable()
+    .optional()
+    .openapi({
+      description: `When the user was last active${keep}`,
+      example: '2026-01-14T09:30:00Z',
+    }),
 };
 /** PUT /users/:id body: the id may be repeated in the body but must then agree with the path. */
 export const UserPutSchema = z
-  .strictObject({ id: userIdString.optional(), ...UserFieldsShape })
+  .strictObject({
+    id: userIdString.optional().openapi({
+      description: 'The user id; optional here, and when given it must equal the id in the path',
+      example: 'user001',
+    }),
+    ...UserFieldsShape,
+  })
   .openapi('UserInput');
-export const UserBulkItemSchema = z.strictObject({ id: userIdString, ...UserFieldsShape });
+export const UserBulkItemSchema = z.strictObject({
+  id: userIdString.openapi({
+    description: 'The user id (as the gateway knows it)',
+    example: 'user001',
+  }),
+  ...UserFieldsShape,
+});
 export const UserBulkSchema = z.array(UserBulkItemSchema).max(10_000).openapi('UserBulkInput');
 
 /**
@@ -90,5 +147,43 @@ export const UserWithGrantsSchema = UserSchema.extend({
   }),
 }).openapi('UserWithGrants');
 export const UserIdParamSchema = z.object({
-  id: userIdString.openapi({ param: { name: 'id', in: 'path' }, example: 'user001' }),
+  id: userIdString.openapi({
+    param: { name: 'id', in: 'path' },
+    description: 'The user id (as the gateway knows it)',
+    example: 'user001',
+  }),
 });
+
+export const GatewayBalanceSchema = z
+  .object({
+    user_id: z
+      .string()
+      .openapi({ description: 'The user, as the gateway knows them', example: 'user001' }),
+    protocol: z.enum(BALANCE_PROTOCOLS).openapi({
+      description:
+        'How the gateway keeps balances (AIGATEWAY_BALANCE): total_minus_used (balance = quota − used) or quota (one counter)',
+      example: 'total_minus_used',
+    }),
+    balance: z.number().nullable().openapi({
+      description:
+        'What the user can spend now, as the gateway says; null when it could not be read',
+      example: 55,
+    }),
+    used: z.number().nullable().openapi({
+      description: 'The used counter (0 for a single-counter gateway); null when unread',
+      example: 5,
+    }),
+    read_at: z.string().openapi({
+      description: 'When the gateway was read (UTC ISO 8601)',
+      example: '2026-01-15T10:00:00.000Z',
+    }),
+    error: z.string().nullable().openapi({
+      description:
+        'Why the gateway could not be read (it is down, refused, timed out); null when read',
+      example: null,
+    }),
+  })
+  .openapi('GatewayBalance', {
+    description:
+      "The user's balance at the gateway now, read through the daemon's gateway client: compare it with a grant's balance_before and delta_sent to resolve an unknown outcome",
+  });

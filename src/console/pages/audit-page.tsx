@@ -2,7 +2,7 @@
 import { problemText } from '../api-client.ts';
 import type { AuditEvent, Page } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { BASE, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { base, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
 
 const FILTERS = [
   ['actor', 'Actor (token name)'],
@@ -22,7 +22,7 @@ export function registerAuditPage(app: ConsoleApp): void {
       .get<Page<AuditEvent>>('/api/v1/audit', { ...query, cursor: c.req.query('cursor') });
     return c.html(
       <Layout title="Audit" session={c.get('session')} active="audit">
-        <form method="get" action={`${BASE}/audit`} class="card filters">
+        <form method="get" action={`${base()}/audit`} class="card filters">
           {FILTERS.map(([name, label]) => (
             <div class="field">
               <label for={name}>{label}</label>
@@ -55,7 +55,7 @@ export function registerAuditPage(app: ConsoleApp): void {
                       <td>{e.action}</td>
                       <td>
                         {e.target_type === 'strategy' && e.target_id ? (
-                          <a href={`${BASE}/strategies/${e.target_id}`}>strategy {e.target_id}</a>
+                          <a href={`${base()}/strategies/${e.target_id}`}>strategy {e.target_id}</a>
                         ) : (
                           `${e.target_type} ${e.target_id ?? ''}`
                         )}
@@ -78,7 +78,7 @@ export function registerAuditPage(app: ConsoleApp): void {
             {trail.body.items.length === 0 && <p>No events match.</p>}
             {trail.body.next_cursor && (
               <a
-                href={`${BASE}/audit?${new URLSearchParams({ ...query, cursor: trail.body.next_cursor }).toString()}`}
+                href={`${base()}/audit?${new URLSearchParams({ ...query, cursor: trail.body.next_cursor }).toString()}`}
               >
                 Older events
               </a>

@@ -1,10 +1,29 @@
 // The frame every console page shares, and the small pieces pages are built from. Pages are
 // complete HTML without JavaScript; console.js and htmx only add validation as you type, the
 // chart, completion and confirmation dialogs.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Child } from 'hono/jsx';
 import type { Session } from '../sessions.ts';
 
-export const BASE = '/ui';
+/** Where the daemon mounts the console (the paths its routes see). */
+export const CONSOLE_MOUNT = '/ui';
+
+/**
+ * The public base path (PUBLIC_BASE_PATH, e.g. "/quota") of the request being answered: behind
+ * a reverse proxy that strips it, every link, form target, redirect and cookie path the browser
+ * gets must carry it. Set once per request by the console's first middleware (inRequest).
+ */
+const publicBase = new AsyncLocalStorage<string>();
+
+export function inRequest<T>(basePath: string, run: () => T): T {
+  return publicBase.run(basePath, run);
+}
+
+/** A path of the daemon as the browser must request it ("/ui/x" → "/quota/ui/x"). */
+export const publicPath = (path: string): string => `${publicBase.getStore() ?? ''}${path}`;
+
+/** The console's URL prefix as the browser sees it: /ui, or /quota/ui behind a proxy. */
+export const base = (): string => publicPath(CONSOLE_MOUNT);
 
 const NAV: [string, string][] = [
   ['overview', 'Overview'],
@@ -29,16 +48,16 @@ export function Layout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <title>{`${props.title} · quota-manager`}</title>
-        <link rel="stylesheet" href={`${BASE}/assets/console.css`} />
-        <script src={`${BASE}/assets/htmx.min.js`} defer></script>
-        <script src={`${BASE}/assets/console.js`} defer></script>
+        <link rel="stylesheet" href={`${base()}/assets/console.css`} />
+        <script src={`${base()}/assets/htmx.min.js`} defer></script>
+        <script src={`${base()}/assets/console.js`} defer></script>
       </head>
       <body>
         <a class="skip" href="#main">
           Skip to content
         </a>
         <header class="top">
-          <a class="brand" href={BASE}>
+          <a class="brand" href={base()}>
             quota-manager
           </a>
           {session && (
@@ -47,7 +66,7 @@ export function Layout(props: {
                 {NAV.map(([key, label]) => (
                   <li>
                     <a
-                      href={key === 'overview' ? BASE : `${BASE}/${key}`}
+                      href={key === 'overview' ? base() : `${base()}/${key}`}
                       aria-current={props.active === key ? 'page' : undefined}
                     >
                       {label}
@@ -58,7 +77,7 @@ export function Layout(props: {
             </nav>
           )}
           {session && (
-            <form method="post" action={`${BASE}/sign-out`} class="sign-out">
+            <form method="post" action={`${base()}/sign-out`} class="sign-out">
               <CsrfField session={session} />
               <span class={`role role-${session.role}`}>{session.role}</span>{' '}
               <button type="submit">Sign out</button>

@@ -3,7 +3,7 @@
 import type { ApiClient } from '../api-client.ts';
 import type { Stats } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { BASE, fmtAmount, Layout } from './layout.tsx';
+import { base, fmtAmount, Layout } from './layout.tsx';
 import { dayIn, strategiesWithStats, type StrategyWithStats } from './strategy-data.ts';
 
 const DAYS = 30;
@@ -20,7 +20,7 @@ export function registerOverviewPage(app: ConsoleApp): void {
     ]);
     const zone = stats.ok ? stats.body.time_zone : 'UTC';
     const chart = chartData(strategies.rows, zone, new Date());
-    const held = strategies.rows.filter((r) => r.stats?.held);
+    const held = strategies.rows.filter((r) => (r.stats?.held ?? []).length > 0);
     const heldReported = strategies.rows.some((r) => r.stats && 'held' in r.stats);
     const waiting = stats.ok ? stats.body.all_time.by_status : {};
     return c.html(
@@ -68,7 +68,7 @@ export function registerOverviewPage(app: ConsoleApp): void {
           <div class="card" data-testid="waiting">
             <h2>Needs attention</h2>
             <p>
-              <a href={`${BASE}/unknown-grants`}>Unknown outcome</a>:{' '}
+              <a href={`${base()}/unknown-grants`}>Unknown outcome</a>:{' '}
               <strong>{waiting.unknown?.grants ?? 0}</strong>; failed (retried by scans):{' '}
               <strong>{waiting.failed?.grants ?? 0}</strong>
             </p>
@@ -80,7 +80,7 @@ export function registerOverviewPage(app: ConsoleApp): void {
                 <strong>none</strong>
               ) : (
                 held.map((r) => (
-                  <a href={`${BASE}/strategies/${r.strategy.id}`}>{r.strategy.name} </a>
+                  <a href={`${base()}/strategies/${r.strategy.id}`}>{r.strategy.name} </a>
                 ))
               )}
             </p>

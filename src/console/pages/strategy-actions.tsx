@@ -4,7 +4,7 @@ import { problemText } from '../api-client.ts';
 import type { Held, Strategy } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
-import { ActionForm, BASE, ConfirmPage } from './layout.tsx';
+import { ActionForm, base, ConfirmPage, fmtAmount } from './layout.tsx';
 
 type Action = 'enable' | 'disable' | 'run' | 'approve';
 
@@ -15,17 +15,13 @@ const QUESTIONS: Record<Action, (name: string) => string> = {
   approve: (n) => `Approve the held occurrence of ${n}? It is granted at once, over the budget.`,
 };
 
-export function StrategyActions(props: {
-  session: Session;
-  strategy: Strategy;
-  held?: Held | null;
-}) {
+export function StrategyActions(props: { session: Session; strategy: Strategy; held?: Held[] }) {
   if (props.session.role !== 'admin') return null;
   const s = props.strategy;
   const form = (action: Action, label: string, hidden?: Record<string, string>) => (
     <ActionForm
       session={props.session}
-      action={`${BASE}/strategies/${s.id}/${action}`}
+      action={`${base()}/strategies/${s.id}/${action}`}
       label={label}
       question={QUESTIONS[action](s.name)}
       hidden={hidden}
@@ -33,13 +29,18 @@ export function StrategyActions(props: {
   );
   return (
     <div class="actions" data-testid="actions">
-      <a class="button" href={`${BASE}/strategies/${s.id}/edit`}>
+      <a class="button" href={`${base()}/strategies/${s.id}/edit`}>
         Edit
       </a>
       {s.enabled ? form('disable', 'Disable') : form('enable', 'Enable')}
       {form('run', 'Run now')}
-      {props.held &&
-        form('approve', 'Approve held occurrence', { occurrence: props.held.occurrence ?? 'once' })}
+      {(props.held ?? []).map((h) =>
+        form(
+          'approve',
+          props.held!.length === 1 ? 'Approve held occurrence' : `Approve ${h.occurrence}`,
+          { occurrence: h.occurrence },
+        ),
+      )}
     </div>
   );
 }
@@ -49,7 +50,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
     const id = c.req.param('id');
     const action = c.req.param('action') as Action;
     const api = c.get('api');
-    const page = `${BASE}/strategies/${id}`;
+    const page = `${base()}/strategies/${id}`;
     const occurrence = field(c, 'occurrence') || 'once';
     if (field(c, 'confirmed') !== 'yes') {
       const strategy = await api.get<Strategy>(`/api/v1/strategies/${id}`);
@@ -81,6 +82,17 @@ export function registerStrategyActions(app: ConsoleApp): void {
 function doneMessage(action: Action, body: Record<string, unknown>): string {
   if (action === 'enable') return 'Enabled.';
   if (action === 'disable') return 'Disabled.';
-  const held = body.held ? ` Held by the budget: ${JSON.stringify(body.held)}.` : '';
+  const h = body.held as Held | null | undefined;
+  const caps = h
+    ? [
+        h.max_users_per_occurrence === null ? '' : `${h.max_users_per_occurrence} users`,
+        h.max_amount_per_occurrence === null
+          ? ''
+          : `amount ${fmtAmount(h.max_amount_per_occurrence)}`,
+      ].filter(Boolean)
+    : [];
+  const held = h
+    ? ` Held by the budget: it would grant ${h.needed_users} users ${fmtAmount(h.needed_amount)} in all (cap: ${caps.join(', ')}); nothing was granted.`
+    : '';
   return `${action === 'run' ? 'Ran' : 'Approved and ran'}: matched ${String(body.matched)}, granted ${String(body.granted)}, failed ${String(body.failed)}.${held}`;
 }

@@ -12,7 +12,7 @@ import {
   type ConditionCheck,
 } from './condition-feedback.tsx';
 import { FireTimes, registerFireTimes } from './fire-times.tsx';
-import { BASE, CsrfField, ErrorBox, Layout } from './layout.tsx';
+import { base, CsrfField, ErrorBox, Layout } from './layout.tsx';
 import { strategyBody, valuesOf, type FormValues } from './strategy-form-values.ts';
 
 interface FormState {
@@ -31,14 +31,14 @@ export function registerStrategyFormPages(app: ConsoleApp): void {
   );
   app.get('/strategies/:id{[0-9]+}/edit', async (c) => {
     const s = await c.get('api').get<Strategy>(`/api/v1/strategies/${c.req.param('id')}`);
-    if (!s.ok) return c.redirect(`${BASE}/strategies/${c.req.param('id')}`, 303);
+    if (!s.ok) return c.redirect(`${base()}/strategies/${c.req.param('id')}`, 303);
     return c.html(await formPage(c, s.body, { values: valuesOf(s.body) }));
   });
 
   app.post('/strategies', async (c) => save(c, undefined));
   app.post('/strategies/:id{[0-9]+}/edit', async (c) => {
     const s = await c.get('api').get<Strategy>(`/api/v1/strategies/${c.req.param('id')}`);
-    return s.ok ? save(c, s.body) : c.redirect(`${BASE}/strategies`, 303);
+    return s.ok ? save(c, s.body) : c.redirect(`${base()}/strategies`, 303);
   });
 }
 
@@ -52,7 +52,7 @@ async function save(c: ConsoleContext, existing: Strategy | undefined) {
   const answer = existing
     ? await api.patch<Strategy>(`/api/v1/strategies/${existing.id}`, body)
     : await api.post<Strategy>('/api/v1/strategies', body);
-  if (answer.ok) return c.redirect(`${BASE}/strategies/${answer.body.id}?done=Saved.`, 303);
+  if (answer.ok) return c.redirect(`${base()}/strategies/${answer.body.id}?done=Saved.`, 303);
   const problem = answer.body as Problem | undefined;
   const fieldErrors: Record<string, string> = {};
   for (const e of problem?.errors ?? []) if (e.field) fieldErrors[e.field] = e.message;
@@ -100,7 +100,7 @@ async function formPage(c: ConsoleContext, existing: Strategy | undefined, state
       <ErrorBox message={state.error} />
       <form
         method="post"
-        action={existing ? `${BASE}/strategies/${existing.id}/edit` : `${BASE}/strategies`}
+        action={existing ? `${base()}/strategies/${existing.id}/edit` : `${base()}/strategies`}
         class="card form"
         id="strategy-form"
       >
@@ -127,7 +127,7 @@ async function formPage(c: ConsoleContext, existing: Strategy | undefined, state
             name="periodic_expr"
             value={v.periodic_expr}
             placeholder="0 8 * * *"
-            hx-get={`${BASE}/schedules/check`}
+            hx-get={`${base()}/schedules/check`}
             hx-trigger="input changed delay:300ms"
             hx-include="#periodic_expr,#timezone"
             hx-target="#cron-next"
@@ -152,7 +152,7 @@ async function formPage(c: ConsoleContext, existing: Strategy | undefined, state
             data-functions={JSON.stringify(
               fns.map((f) => ({ name: f.name, signature: f.signature })),
             )}
-            hx-get={`${BASE}/conditions/check`}
+            hx-get={`${base()}/conditions/check`}
             hx-trigger="input changed delay:300ms"
             hx-target="#condition-feedback"
           >
@@ -200,7 +200,9 @@ async function formPage(c: ConsoleContext, existing: Strategy | undefined, state
           <label for="enabled">Enabled (scans grant it)</label>
         </div>
         <button type="submit">{existing ? 'Save' : 'Create'}</button>{' '}
-        <a href={existing ? `${BASE}/strategies/${existing.id}` : `${BASE}/strategies`}>Cancel</a>
+        <a href={existing ? `${base()}/strategies/${existing.id}` : `${base()}/strategies`}>
+          Cancel
+        </a>
       </form>
     </Layout>
   );

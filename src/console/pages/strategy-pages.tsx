@@ -3,9 +3,9 @@
 import { problemText } from '../api-client.ts';
 import type { LedgerRow, Page, Strategy, StrategyStats } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { BASE, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { base, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
-import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
+import { FieldList, HeldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
 
 export function registerStrategyPages(app: ConsoleApp): void {
@@ -17,7 +17,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <ErrorBox message={error} />
         {admin && (
           <p>
-            <a class="button" href={`${BASE}/strategies/new`}>
+            <a class="button" href={`${base()}/strategies/new`}>
               New strategy
             </a>
           </p>
@@ -40,7 +40,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
               {rows.map(({ strategy: s, stats }) => (
                 <tr>
                   <td>
-                    <a href={`${BASE}/strategies/${s.id}`}>{s.name}</a>
+                    <a href={`${base()}/strategies/${s.id}`}>{s.name}</a>
                     <div class="hint">{s.title}</div>
                   </td>
                   <td>{s.type}</td>
@@ -119,8 +119,8 @@ export function registerStrategyPages(app: ConsoleApp): void {
                 ))}
               </ol>
             )}
-            {stats.ok && stats.body.held && (
-              <p class="notice error">Held by the budget: {JSON.stringify(stats.body.held)}</p>
+            {stats.ok && (stats.body.held ?? []).length > 0 && (
+              <HeldList held={stats.body.held!} testId="held" />
             )}
           </section>
         </div>

@@ -1,9 +1,28 @@
 // The parts of a strategy's page: its fields, the preview of one occurrence, its ledger.
 import type { ApiAnswer } from '../api-client.ts';
 import { problemText } from '../api-client.ts';
-import type { LedgerRow, Page, Strategy } from '../api-types.ts';
-import { BASE, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import type { Held, LedgerRow, Page, Strategy } from '../api-types.ts';
+import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
 import type { PreviewResult } from './strategy-data.ts';
+
+/** Occurrences a budget cap holds: what each would grant in total against the caps. */
+export function HeldList(props: { held: Held[]; testId: string }) {
+  const cap = (n: number | null) => (n === null ? 'none' : fmtAmount(n));
+  return (
+    <div class="notice error" role="status" data-testid={props.testId}>
+      <p>Held by the budget (nothing is granted until the cap is raised or it is approved):</p>
+      <ul>
+        {props.held.map((h) => (
+          <li>
+            {fmtTime(h.occurrence)}: {h.needed_users} users, {fmtAmount(h.needed_amount)} in all
+            (caps: {cap(h.max_users_per_occurrence)} users, {cap(h.max_amount_per_occurrence)}{' '}
+            amount)
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 export function FieldList(props: { strategy: Strategy }) {
   const s = props.strategy;
@@ -67,7 +86,7 @@ export function PreviewSection(props: {
   return (
     <section class="card" aria-labelledby="preview" data-testid="preview">
       <h2 id="preview">Preview</h2>
-      <form method="get" action={`${BASE}/strategies/${props.strategyId}`} class="row">
+      <form method="get" action={`${base()}/strategies/${props.strategyId}`} class="row">
         <label for="occurrence">Occurrence (ISO time, or next)</label>
         <input id="occurrence" name="occurrence" value={props.wanted} />
         <button type="submit">Preview</button>
@@ -100,13 +119,11 @@ export function PreviewSection(props: {
             <p>
               Sample:{' '}
               {preview.sample_user_ids!.map((u) => (
-                <a href={`${BASE}/users/${encodeURIComponent(u)}`}>{u} </a>
+                <a href={`${base()}/users/${encodeURIComponent(u)}`}>{u} </a>
               ))}
             </p>
           )}
-          {preview.held && (
-            <p class="notice error">Held by the budget: {JSON.stringify(preview.held)}</p>
-          )}
+          {preview.held && <HeldList held={[preview.held]} testId="preview-held" />}
         </>
       )}
     </section>
@@ -119,14 +136,14 @@ export function LedgerSection(props: {
   ledger: ApiAnswer<Page<LedgerRow>>;
 }) {
   const { filters, ledger } = props;
-  const base = `${BASE}/strategies/${props.strategyId}`;
-  const csv = `${base}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
+  const page = `${base()}/strategies/${props.strategyId}`;
+  const csv = `${page}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
   const total = ledger.ok ? (ledger.body.total ?? ledger.body.items.length) : 0;
   const nextOffset = filters.offset + 50;
   return (
     <section class="card" aria-labelledby="ledger" data-testid="ledger">
       <h2 id="ledger">Ledger</h2>
-      <form method="get" action={base} class="row">
+      <form method="get" action={page} class="row">
         <label for="status">Status</label>
         <select id="status" name="status">
           {['', 'pending', 'sending', 'applied', 'failed', 'unknown'].map((s) => (
@@ -148,7 +165,7 @@ export function LedgerSection(props: {
           <LedgerTable rows={ledger.body.items} />
           {nextOffset < total && (
             <a
-              href={`${base}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
+              href={`${page}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
             >
               Next page
             </a>
@@ -183,11 +200,11 @@ export function LedgerTable(props: { rows: LedgerRow[]; showStrategy?: boolean }
               <td>{r.id}</td>
               {props.showStrategy && (
                 <td>
-                  <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                  <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
                 </td>
               )}
               <td>
-                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+                <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
               <td class="num">{fmtAmount(r.amount)}</td>

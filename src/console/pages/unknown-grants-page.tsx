@@ -2,12 +2,14 @@
 // checks the gateway and resolves one or many: applied (it arrived) or retry (send again with
 // the same idempotency key). The list comes from GET /api/v1/grants?status=unknown; a server
 // without that route is read strategy by strategy (its deleted strategies are then not listed,
-// and the page says so).
+// and the page says so). Beside each row: the user's balance at the gateway now (GET
+// /api/v1/users/{id}/balance, read through the daemon's gateway client), to compare with what
+// the grant read before sending and what it sent.
 import { problemText, type ApiClient } from '../api-client.ts';
-import type { LedgerRow, Page, Strategy } from '../api-types.ts';
+import type { GatewayBalance, LedgerRow, Page, Strategy } from '../api-types.ts';
 import { field, fields, type ConsoleApp } from '../console-env.ts';
 import {
-  BASE,
+  base,
   ConfirmPage,
   CsrfField,
   ErrorBox,
@@ -36,9 +38,30 @@ async function unknownRows(
   return { rows: pages.flatMap((p) => (p.ok ? p.body.items : [])), perStrategy: true };
 }
 
+/** How many users' balances one page load reads from the gateway at most. */
+const BALANCES_READ = 100;
+
+/** Each listed user's balance at the gateway now (the first BALANCES_READ users). */
+async function gatewayBalances(
+  api: ApiClient,
+  rows: LedgerRow[],
+): Promise<Map<string, GatewayBalance | 'unavailable'>> {
+  const users = [...new Set(rows.map((r) => r.user_id))].slice(0, BALANCES_READ);
+  const answers = await Promise.all(
+    users.map((id) => api.get<GatewayBalance>(`/api/v1/users/${encodeURIComponent(id)}/balance`)),
+  );
+  return new Map(
+    users.map((id, i) => {
+      const answer = answers[i]!;
+      return [id, answer.ok ? answer.body : ('unavailable' as const)];
+    }),
+  );
+}
+
 export function registerUnknownGrantsPage(app: ConsoleApp): void {
   app.get('/unknown-grants', async (c) => {
     const { rows, perStrategy, error } = await unknownRows(c.get('api'));
+    const balances = await gatewayBalances(c.get('api'), rows);
     const session = c.get('session');
     const admin = session.role === 'admin';
     return c.html(
@@ -46,9 +69,10 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? error} />
         <p class="hint">
-          Check each user's quota at the gateway (the API does not read the gateway for you), then
-          resolve: <strong>applied</strong> if the grant arrived, <strong>retry</strong> to send it
-          again with the same idempotency key on the next scan.
+          For each grant, compare the user's balance at the gateway now with the balance the grant
+          read before sending and what it sent (usage since then lowers it), then resolve:{' '}
+          <strong>applied</strong> if the grant arrived, <strong>retry</strong> to send it again
+          with the same idempotency key on the next scan.
           {perStrategy &&
             ' Listed strategy by strategy: this server has no GET /api/v1/grants, so grants of deleted strategies are not shown.'}
         </p>
@@ -57,11 +81,11 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         ) : admin ? (
           <form
             method="post"
-            action={`${BASE}/unknown-grants/resolve`}
+            action={`${base()}/unknown-grants/resolve`}
             data-confirm="Resolve the selected grants?"
           >
             <CsrfField session={session} />
-            <GrantsTable rows={rows} admin />
+            <GrantsTable rows={rows} balances={balances} admin />
             <p>
               <button type="submit" name="resolution" value="applied">
                 Mark applied
@@ -72,7 +96,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
             </p>
           </form>
         ) : (
-          <GrantsTable rows={rows} admin={false} />
+          <GrantsTable rows={rows} balances={balances} admin={false} />
         )}
       </Layout>,
     );
@@ -83,7 +107,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     const grants = [...fields(c, 'grant'), ...field(c, 'grants').split(',')].filter((g) =>
       /^\d+:\d+$/.test(g),
     );
-    const back = `${BASE}/unknown-grants`;
+    const back = `${base()}/unknown-grants`;
     if (grants.length === 0 || (resolution !== 'applied' && resolution !== 'retry'))
       return c.redirect(
         `${back}?error=${encodeURIComponent('Select at least one grant and applied or retry.')}`,
@@ -115,8 +139,27 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
   });
 }
 
-function GrantsTable(props: { rows: LedgerRow[]; admin: boolean }) {
-  const { rows, admin } = props;
+function GatewayBalanceCell(props: { balance: GatewayBalance | 'unavailable' | undefined }) {
+  const b = props.balance;
+  if (b === undefined) return <td>not read (over {BALANCES_READ} users)</td>;
+  if (b === 'unavailable') return <td>not available on this server</td>;
+  if (b.balance === null) return <td class="error">unreadable: {b.error}</td>;
+  return (
+    <td class="num" title={`read ${fmtTime(b.read_at)} (${b.protocol}, used ${b.used ?? '—'})`}>
+      {fmtAmount(b.balance)}
+    </td>
+  );
+}
+
+const fmtMaybe = (n: number | null | undefined) =>
+  n === null || n === undefined ? '—' : fmtAmount(n);
+
+function GrantsTable(props: {
+  rows: LedgerRow[];
+  balances: Map<string, GatewayBalance | 'unavailable'>;
+  admin: boolean;
+}) {
+  const { rows, admin, balances } = props;
   return (
     <div class="scroll">
       <table data-testid="unknown-grants">
@@ -128,6 +171,16 @@ function GrantsTable(props: { rows: LedgerRow[]; admin: boolean }) {
             <th scope="col">Occurrence</th>
             <th scope="col" class="num">
               Amount
+            </th>
+            <th scope="col">Mode</th>
+            <th scope="col" class="num">
+              Balance before
+            </th>
+            <th scope="col" class="num">
+              Sent
+            </th>
+            <th scope="col" class="num">
+              Gateway balance now
             </th>
             <th scope="col">Attempts</th>
             <th scope="col">Last error</th>
@@ -149,13 +202,17 @@ function GrantsTable(props: { rows: LedgerRow[]; admin: boolean }) {
                 </td>
               )}
               <td>
-                <a href={`${BASE}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
               </td>
               <td>
-                <a href={`${BASE}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
+                <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
               <td class="num">{fmtAmount(r.amount)}</td>
+              <td>{r.mode ?? 'add'}</td>
+              <td class="num">{fmtMaybe(r.balance_before)}</td>
+              <td class="num">{fmtMaybe(r.delta_sent)}</td>
+              <GatewayBalanceCell balance={balances.get(r.user_id)} />
               <td>{r.attempts}</td>
               <td>{r.last_error ?? ''}</td>
               <td>{fmtTime(r.updated_at)}</td>

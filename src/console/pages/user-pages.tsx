@@ -1,28 +1,74 @@
 // Users: search (GET /api/v1/users?q=…), and one user's page with attributes and grant history
-// (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants).
+// (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants); an admin deletes a user there
+// (DELETE /api/v1/users/{id}: the user's ledger rows stay, for the audit).
 import { problemText } from '../api-client.ts';
-import type { LedgerRow, Page, User } from '../api-types.ts';
-import type { ConsoleApp } from '../console-env.ts';
-import { BASE, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
+import type { GatewayBalance, LedgerRow, Page, User } from '../api-types.ts';
+import { field, type ConsoleApp } from '../console-env.ts';
+import {
+  ActionForm,
+  base,
+  ConfirmPage,
+  ErrorBox,
+  Flash,
+  fmtAmount,
+  fmtTime,
+  Layout,
+  Unavailable,
+} from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 
+function balanceText(b: GatewayBalance | undefined): string {
+  if (!b) return 'not available on this server';
+  if (b.balance === null) return `unreadable: ${b.error ?? 'no answer'}`;
+  return `${fmtAmount(b.balance)} (read ${fmtTime(b.read_at)})`;
+}
+
+const deleteQuestion = (id: string) =>
+  `Delete user ${id}? Scans stop granting them; their grants stay in the ledger.`;
+
 export function registerUserPages(app: ConsoleApp): void {
+  app.post('/users/:id/delete', async (c) => {
+    const id = c.req.param('id');
+    const page = `${base()}/users/${encodeURIComponent(id)}`;
+    if (field(c, 'confirmed') !== 'yes')
+      return c.html(
+        <ConfirmPage
+          session={c.get('session')}
+          question={deleteQuestion(id)}
+          action={`${page}/delete`}
+          fields={{}}
+          back={page}
+        />,
+      );
+    const answer = await c.get('api').delete(`/api/v1/users/${encodeURIComponent(id)}`);
+    if (!answer.ok)
+      return c.redirect(
+        `${page}?${new URLSearchParams({ error: `Delete refused: ${problemText(answer)}` }).toString()}`,
+        303,
+      );
+    return c.redirect(
+      `${base()}/users?${new URLSearchParams({ done: `Deleted user ${id}.` }).toString()}`,
+      303,
+    );
+  });
+
   app.get('/users', async (c) => {
     const q = (c.req.query('q') ?? '').trim();
     const open = (c.req.query('id') ?? '').trim();
-    if (open) return c.redirect(`${BASE}/users/${encodeURIComponent(open)}`, 303);
+    if (open) return c.redirect(`${base()}/users/${encodeURIComponent(open)}`, 303);
     const found = await c
       .get('api')
       .get<Page<User>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
     return c.html(
       <Layout title="Users" session={c.get('session')} active="users">
+        <Flash message={c.req.query('done')} />
         <div class="columns">
-          <form method="get" action={`${BASE}/users`} class="card row" role="search">
+          <form method="get" action={`${base()}/users`} class="card row" role="search">
             <label for="q">Search (id, name, email, GitHub user)</label>
             <input id="q" name="q" type="search" value={q} />
             <button type="submit">Search</button>
           </form>
-          <form method="get" action={`${BASE}/users`} class="card row">
+          <form method="get" action={`${base()}/users`} class="card row">
             <label for="id">Open a user by id</label>
             <input id="id" name="id" required />
             <button type="submit">Open</button>
@@ -48,7 +94,7 @@ export function registerUserPages(app: ConsoleApp): void {
                   {found.body.items.map((u) => (
                     <tr>
                       <td>
-                        <a href={`${BASE}/users/${encodeURIComponent(u.id)}`}>{u.id}</a>
+                        <a href={`${base()}/users/${encodeURIComponent(u.id)}`}>{u.id}</a>
                       </td>
                       <td>{u.name ?? ''}</td>
                       <td>{u.email ?? ''}</td>
@@ -62,7 +108,7 @@ export function registerUserPages(app: ConsoleApp): void {
             </div>
             {found.body.next_cursor && (
               <a
-                href={`${BASE}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
+                href={`${base()}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
               >
                 Next page
               </a>
@@ -76,9 +122,10 @@ export function registerUserPages(app: ConsoleApp): void {
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id');
     const path = `/api/v1/users/${encodeURIComponent(id)}`;
-    const [user, grants] = await Promise.all([
+    const [user, grants, balance] = await Promise.all([
       c.get('api').get<User>(path),
       c.get('api').get<Page<LedgerRow>>(`${path}/grants`, { limit: 100 }),
+      c.get('api').get<GatewayBalance>(`${path}/balance`),
     ]);
     if (!user.ok)
       return c.html(
@@ -98,9 +145,22 @@ export function registerUserPages(app: ConsoleApp): void {
       ['starred', u.github_stars.join(', ') || '—'],
       ['registered', fmtTime(u.register_time)],
       ['last access', fmtTime(u.access_time)],
+      ['balance at the gateway now', balanceText(balance.ok ? balance.body : undefined)],
     ];
     return c.html(
       <Layout title={`User ${u.id}`} session={c.get('session')} active="users">
+        <ErrorBox message={c.req.query('error')} />
+        {c.get('session').role === 'admin' && (
+          <div class="actions" data-testid="user-actions">
+            <ActionForm
+              session={c.get('session')}
+              action={`${base()}/users/${encodeURIComponent(u.id)}/delete`}
+              label="Delete user"
+              question={deleteQuestion(u.id)}
+              danger
+            />
+          </div>
+        )}
         <section class="card">
           <h2>Attributes</h2>
           <dl class="fields">
@@ -112,7 +172,7 @@ export function registerUserPages(app: ConsoleApp): void {
             ))}
           </dl>
           <p>
-            <a href={`${BASE}/why-not?user_id=${encodeURIComponent(u.id)}`}>
+            <a href={`${base()}/why-not?user_id=${encodeURIComponent(u.id)}`}>
               Why did this user not get a grant?
             </a>
           </p>

@@ -4,7 +4,7 @@
 import { problemText } from '../api-client.ts';
 import type { ExplainNode, Explanation, Page, Strategy } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { BASE, ErrorBox, Layout, Unavailable } from './layout.tsx';
+import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 
 export function registerWhyNotPage(app: ConsoleApp): void {
@@ -23,7 +23,7 @@ export function registerWhyNotPage(app: ConsoleApp): void {
         : undefined;
     return c.html(
       <Layout title="Why not?" session={c.get('session')} active="why-not">
-        <form method="get" action={`${BASE}/why-not`} class="card row">
+        <form method="get" action={`${base()}/why-not`} class="card row">
           <label for="strategy_id">Strategy</label>
           <select id="strategy_id" name="strategy_id" required>
             {(strategies.ok ? strategies.body.items : []).map((s) => (
