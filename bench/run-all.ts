@@ -7,11 +7,12 @@
 // takes about 10 minutes on the 2-core machine (9.1 measured, 1M-user databases already seeded;
 // seeding them adds ~20 s each), most of it scanning 1M users and the API phases.
 import { runApiBench } from './api.bench.ts';
+import { runIncrementalBench } from './incremental.bench.ts';
 import { runPushDownBench } from './pushdown.bench.ts';
 import { runScanBench } from './scan.bench.ts';
 import { benchOptions, log } from './support/options.ts';
 
-const BENCHMARKS = ['scan', 'pushdown', 'api'] as const;
+const BENCHMARKS = ['scan', 'pushdown', 'api', 'incremental'] as const;
 
 async function main(): Promise<void> {
   const options = benchOptions({ sizes: [10_000, 100_000, 1_000_000] });
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     });
   }
   if (only.includes('api')) await runApiBench({ ...options, sizes: [Math.max(...options.sizes)] });
+  // Ticks after a first scan: nothing new, and 1 000 changed users (3 runs each).
+  if (only.includes('incremental')) await runIncrementalBench({ ...options, runs: 3 });
   log(`benchmarks done in ${((performance.now() - started) / 60_000).toFixed(1)} minutes`);
 }
 

@@ -191,6 +191,13 @@ export interface SeedOptions {
   onProgress?: (done: number) => void;
 }
 
+/**
+ * Takes the next user change sequence value (src/db/change-sequence.ts): every transaction
+ * that writes users stamps them with one, or incremental scans would never read them.
+ */
+const BUMP_CHANGE_COUNTER = `INSERT INTO change_counter (id, value) VALUES (1, 1)
+  ON CONFLICT (id) DO UPDATE SET value = change_counter.value + 1 RETURNING value`;
+
 const USER_COLUMNS = [
   'id',
   'name',
@@ -203,6 +210,7 @@ const USER_COLUMNS = [
   'access_time',
   'created_at',
   'updated_at',
+  'change_seq',
 ];
 
 export async function seedUsers(databaseUrl: string, options: SeedOptions): Promise<SeedResult> {
@@ -242,8 +250,11 @@ function seedSqlite(path: string, options: SeedOptions): number {
       `INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${USER_COLUMNS.map(() => '?').join(',')})`,
     );
     const insertStar = db.prepare('INSERT INTO user_github_star (user_id, repo) VALUES (?, ?)');
+    const bump = db.prepare(BUMP_CHANGE_COUNTER);
     const writeChunk = db.transaction((users: SeedUser[]) => {
       let starCount = 0;
+      // One change sequence value per transaction, as the daemon's bulk import takes.
+      const { value: changeSeq } = bump.get() as { value: number | bigint };
       for (const u of users) {
         insertUser.run(
           u.id,
@@ -257,6 +268,7 @@ function seedSqlite(path: string, options: SeedOptions): number {
           u.accessTime,
           now,
           now,
+          changeSeq,
         );
       }
       for (const u of users) {
@@ -338,9 +350,11 @@ async function seedPostgres(url: string, options: SeedOptions): Promise<number> 
           const starUsers = users.flatMap((u) => u.stars.map(() => u.id));
           const starRepos = users.flatMap((u) => u.stars);
           await client.query('BEGIN');
+          // The counter's row lock orders this batch among all user writers (by commit).
+          const bumped = await client.query<{ value: string }>(BUMP_CHANGE_COUNTER);
           await client.query(
             `INSERT INTO user_info (${USER_COLUMNS.join(',')})
-             SELECT id, name, gh, email, phone, vip, org, reg, acc, $10::timestamp(3), $10::timestamp(3)
+             SELECT id, name, gh, email, phone, vip, org, reg, acc, $10::timestamp(3), $10::timestamp(3), $11::bigint
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
                AS t(id, name, gh, email, phone, vip, org, reg, acc)`,
             [
@@ -354,6 +368,7 @@ async function seedPostgres(url: string, options: SeedOptions): Promise<number> 
               column('registerTime'),
               column('accessTime'),
               now,
+              bumped.rows[0]!.value,
             ],
           );
           await client.query(
@@ -410,6 +425,14 @@ async function seedMysql(url: string, options: SeedOptions): Promise<number> {
       const users = generateUsers(start, end, options.seed ?? 1, 'mysql');
       const starRows = users.flatMap((u) => u.stars.map((repo) => [u.id, repo]));
       await connection.beginTransaction();
+      // The counter's row lock orders this batch among all user writers (by commit).
+      await connection.query(
+        'INSERT INTO change_counter (id, value) VALUES (1, 1) ON DUPLICATE KEY UPDATE value = value + 1',
+      );
+      const [counter] = await connection.query<{ value: number | bigint }[]>(
+        'SELECT value FROM change_counter WHERE id = 1',
+      );
+      const changeSeq = counter!.value;
       await connection.batch(
         `INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${placeholders})`,
         users.map((u) => [
@@ -424,6 +447,7 @@ async function seedMysql(url: string, options: SeedOptions): Promise<number> {
           u.accessTime,
           now,
           now,
+          changeSeq,
         ]),
       );
       if (starRows.length > 0)

@@ -160,6 +160,11 @@ export interface CandidateSqlOptions {
   /** Also select the attributes a condition is evaluated on (stars come separately). */
   withAttributes: boolean;
   /**
+   * An incremental scan: only users with change_seq in (after, upTo], in (change_seq, id)
+   * order, after the cursor (afterChangeSeq, afterUserId). The id window is not used then.
+   */
+  changes?: { after: number; upTo: number; afterChangeSeq: number | null };
+  /**
    * Planner hints for a known database; without one the query is plain portable SQL.
    * - SQLite: read the window through user_info_scan_idx. With ANALYZE's samples (STAT4) SQLite
    *   sometimes estimates a window as cheaper through the id-only primary key index, and then
@@ -172,18 +177,50 @@ export interface CandidateSqlOptions {
   dialect: DatabaseKind;
 }
 
+/**
+ * The range and cursor of an incremental scan over user_info_change_idx (change_seq, id). The
+ * cursor is spelt with a leading `change_seq >=` so every database reads it as an index range
+ * (row-value comparisons are not a range on all of them). The upper end makes the set fixed for
+ * the scan: a user written during it gets a larger value and is left to the next scan, so no
+ * user is read twice and the cursor only moves forwards.
+ */
+function changesSql(
+  changes: NonNullable<CandidateSqlOptions['changes']>,
+  afterUserId: string | null,
+) {
+  const parts = [
+    Prisma.sql`u.change_seq > ${changes.after}`,
+    Prisma.sql`u.change_seq <= ${changes.upTo}`,
+  ];
+  if (changes.afterChangeSeq !== null && afterUserId !== null) {
+    const seq = changes.afterChangeSeq;
+    parts.push(
+      Prisma.sql`u.change_seq >= ${seq}`,
+      Prisma.sql`(u.change_seq > ${seq} OR u.id > ${afterUserId})`,
+    );
+  }
+  return parts;
+}
+
 export function candidateSql(options: CandidateSqlOptions): Prisma.Sql {
+  const { changes } = options;
   const columns = options.withAttributes
     ? Prisma.sql`u.id, u.vip, u.org, u.register_time, u.access_time`
     : Prisma.sql`u.id`;
-  const window: IdWindow = { after: options.afterUserId, upTo: options.upToUserId };
+  const window: IdWindow = changes
+    ? ALL_IDS
+    : { after: options.afterUserId, upTo: options.upToUserId };
+  const range = changes
+    ? changesSql(changes, options.afterUserId)
+    : windowSql(Prisma.sql`u.id`, window);
+  const index = changes ? 'user_info_change_idx' : 'user_info_scan_idx';
   return Prisma.sql`
-    SELECT ${columns} FROM user_info u${options.dialect === 'sqlite' ? Prisma.raw(' INDEXED BY user_info_scan_idx') : Prisma.empty}
-    WHERE ${allOf([...windowSql(Prisma.sql`u.id`, window), userWhereSql(options.where, window)])}
+    SELECT ${columns}${changes ? Prisma.sql`, u.change_seq` : Prisma.empty} FROM user_info u${options.dialect === 'sqlite' ? Prisma.raw(` INDEXED BY ${index}`) : Prisma.empty}
+    WHERE ${allOf([...range, userWhereSql(options.where, window)])}
       AND NOT EXISTS (
         SELECT 1 FROM quota_execute e
         WHERE e.strategy_id = ${options.strategyId} AND e.occurrence = ${options.occurrence} AND e.user_id = u.id
         ${options.dialect === 'postgresql' ? Prisma.raw('OFFSET 0') : Prisma.empty})
-    ORDER BY u.id
+    ORDER BY ${changes ? Prisma.sql`u.change_seq, u.id` : Prisma.sql`u.id`}
     LIMIT ${options.limit}`;
 }

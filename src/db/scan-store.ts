@@ -2,11 +2,17 @@
 // createMany cannot report which rows a conflicting insert skipped, and SQLite has no
 // skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both on SQLite and
 // PostgreSQL, and mysql-claim.ts does it on MySQL, which has no RETURNING.
-import type { ConditionUser } from '../condition/index.ts';
 import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import type { Strategy } from '../core/model/strategy.ts';
-import { ScanOrderError, type CandidateQuery, type ScanStore } from '../core/ports/scan-store.ts';
+import {
+  ScanOrderError,
+  type Candidate,
+  type CandidateQuery,
+  type ChangeRange,
+  type ScanStore,
+} from '../core/ports/scan-store.ts';
 import { candidateSql } from './candidate-sql.ts';
+import { currentChangeSequence, readScanPosition, writeScanPosition } from './change-sequence.ts';
 import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
 import { acquireLeaseRow } from './lease-sql.ts';
@@ -39,6 +45,7 @@ const LEDGER_ROWS_PER_STATEMENT: Record<DatabaseKind, number> = {
 
 interface CandidateRow {
   id: string;
+  change_seq?: number | bigint;
   vip: number | bigint;
   org: string | null;
   register_time: Date | null;
@@ -84,6 +91,52 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   const rowsPerStatement = LEDGER_ROWS_PER_STATEMENT[kind];
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
+  /**
+   * An incremental page: one statement over user_info_change_idx. Its size is bounded by the
+   * users changed since the strategy's last scan, so no id window is needed.
+   */
+  const changedCandidates = (query: CandidateQuery, changes: ChangeRange) =>
+    db.$queryRaw<CandidateRow[]>(
+      candidateSql({
+        ...query,
+        upToUserId: null,
+        changes: { ...changes, afterChangeSeq: query.afterChangeSeq ?? null },
+        dialect: kind,
+      }),
+    );
+  /** The first `limit` candidates after the cursor, found window by window (see SCAN_WINDOW_USERS). */
+  const windowedCandidates = async (query: CandidateQuery): Promise<CandidateRow[]> => {
+    const rows: CandidateRow[] = [];
+    let after = query.afterUserId;
+    const windowEnds = new Set<string>();
+    for (;;) {
+      const upTo = await windows.endAfter(after);
+      // Each window starts where the last one ended, so an end seen twice means the walk
+      // turned back: fail loudly rather than read the same users again and again.
+      if (upTo !== null && (windowEnds.has(upTo) || upTo === after))
+        throw new ScanOrderError(
+          `candidate windows of strategy ${query.strategyId} went back to user id ${JSON.stringify(upTo)}`,
+        );
+      if (upTo !== null) windowEnds.add(upTo);
+      const remaining = query.limit - rows.length;
+      const found = await db.$queryRaw<CandidateRow[]>(
+        candidateSql({
+          ...query,
+          changes: undefined,
+          afterUserId: after,
+          upToUserId: upTo,
+          limit: remaining,
+          dialect: kind,
+        }),
+      );
+      rows.push(...found);
+      if (found.length === remaining || upTo === null) break;
+      after = upTo;
+      // Let gateway answers and API requests in between: each window is one synchronous step on SQLite.
+      await yieldToEventLoop();
+    }
+    return rows;
+  };
   return {
     ...createLedgerWrites(database, rowsPerStatement),
     ...occurrenceBookkeeping(db),
@@ -100,36 +153,12 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
       return row === null ? null : toStrategy(row);
     },
 
-    async findCandidates(query: CandidateQuery): Promise<ConditionUser[]> {
-      // The first `limit` candidates after the cursor, found window by window (see SCAN_WINDOW_USERS).
-      const rows: CandidateRow[] = [];
-      let after = query.afterUserId;
-      const windowEnds = new Set<string>();
-      for (;;) {
-        const upTo = await windows.endAfter(after);
-        // Each window starts where the last one ended, so an end seen twice means the walk
-        // turned back: fail loudly rather than read the same users again and again.
-        if (upTo !== null && (windowEnds.has(upTo) || upTo === after))
-          throw new ScanOrderError(
-            `candidate windows of strategy ${query.strategyId} went back to user id ${JSON.stringify(upTo)}`,
-          );
-        if (upTo !== null) windowEnds.add(upTo);
-        const remaining = query.limit - rows.length;
-        const found = await db.$queryRaw<CandidateRow[]>(
-          candidateSql({
-            ...query,
-            afterUserId: after,
-            upToUserId: upTo,
-            limit: remaining,
-            dialect: kind,
-          }),
-        );
-        rows.push(...found);
-        if (found.length === remaining || upTo === null) break;
-        after = upTo;
-        // Let gateway answers and API requests in between: each window is one synchronous step on SQLite.
-        await yieldToEventLoop();
-      }
+    async findCandidates(query: CandidateQuery): Promise<Candidate[]> {
+      const rows = query.changes
+        ? await changedCandidates(query, query.changes)
+        : await windowedCandidates(query);
+      const changeSeqOf = (row: CandidateRow) =>
+        row.change_seq === undefined ? {} : { changeSeq: Number(row.change_seq) };
       if (!query.withAttributes) {
         return rows.map((row) => ({
           id: row.id,
@@ -138,6 +167,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
           registerTime: null,
           accessTime: null,
           githubStars: [],
+          ...changeSeqOf(row),
         }));
       }
       const stars = new Map<string, string[]>(rows.map((row) => [row.id, []]));
@@ -156,8 +186,13 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         registerTime: row.register_time,
         accessTime: row.access_time,
         githubStars: stars.get(row.id)!,
+        ...changeSeqOf(row),
       }));
     },
+
+    changeSequence: () => currentChangeSequence(db),
+    scanPosition: (strategyId) => readScanPosition(db, strategyId),
+    saveScanPosition: (strategyId, position) => writeScanPosition(db, strategyId, position),
 
     async countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>> {
       const counts = new Map<string, number>();

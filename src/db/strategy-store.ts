@@ -119,6 +119,7 @@ export function createStrategyStore(database: Database): StrategyStore {
       await db.$transaction(async (tx) => {
         await tx.strategyLease.deleteMany({ where: { strategyId: id } });
         await tx.strategyOccurrence.deleteMany({ where: { strategyId: id } });
+        await tx.strategyScanPosition.deleteMany({ where: { strategyId: id } });
         const deleted = await tx.quotaStrategy.deleteMany({ where: { id } });
         // Thrown inside the transaction: nothing is deleted and no audit row is written.
         if (deleted.count === 0) throw notFound('strategy', id);

@@ -4,12 +4,18 @@ import type { AuditDraft } from '../core/model/audit.ts';
 import type { User, UserUpsert } from '../core/model/user.ts';
 import type { UserStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
+import { withChangeSequence } from './change-sequence.ts';
 import { Prisma, type Database, type DbClient } from './client.ts';
 import { searchUsers, toUser } from './user-search.ts';
 
-async function upsertOne(tx: DbClient, user: UserUpsert): Promise<void> {
+/** Writes one user (and its stars) stamped with `changeSeq`, the transaction's bumped value. */
+async function upsertOne(tx: DbClient, user: UserUpsert, changeSeq: bigint): Promise<void> {
   const { id, githubStars, ...fields } = user;
-  await tx.userInfo.upsert({ where: { id }, create: { id, ...fields }, update: fields });
+  await tx.userInfo.upsert({
+    where: { id },
+    create: { id, ...fields, changeSeq },
+    update: { ...fields, changeSeq },
+  });
   if (githubStars !== undefined) {
     await tx.userGithubStar.deleteMany({ where: { userId: id } });
     const repos = [...new Set(githubStars)];
@@ -83,8 +89,12 @@ export function createUserStore(database: Database): UserStore {
   const store: UserStore = {
     async upsert(user: UserUpsert, audit?: AuditDraft): Promise<User> {
       await db.$transaction(async (tx) => {
-        await upsertOne(tx, user);
-        if (audit) await writeAudit(tx, audit);
+        // The counter orders user writers by commit (change-sequence.ts); every write of the
+        // transaction happens inside, so on SQLite the counter moves last.
+        await withChangeSequence(tx, kind, async (changeSeq) => {
+          await upsertOne(tx, user, changeSeq);
+          if (audit) await writeAudit(tx, audit);
+        });
       });
       const stored = await store.get(user.id);
       if (!stored) throw new Error(`user ${user.id} vanished right after its upsert`);
@@ -100,51 +110,54 @@ export function createUserStore(database: Database): UserStore {
     async upsertMany(users: UserUpsert[], audit?: AuditDraft): Promise<number> {
       const merged = mergeInOrder(users);
       await db.$transaction(
-        async (tx) => {
-          const now = new Date();
-          for (const [fields, group] of groupByFields(merged)) {
-            const columns = [
-              'id',
-              ...fields.map((f) => USER_COLUMNS[f]),
-              'created_at',
-              'updated_at',
-            ];
-            const updated = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at'];
-            // MySQL's upsert names the proposed row VALUES(column); the others name it `excluded`.
-            const upsert =
-              kind === 'mysql'
-                ? `ON DUPLICATE KEY UPDATE ${updated.map((c) => `${c} = VALUES(${c})`).join(', ')}`
-                : `ON CONFLICT (id) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-            for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
-              await yieldToEventLoop();
-              const values = rows.map(
-                (user) =>
-                  Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now])})`,
-              );
-              await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
+        // One change sequence value for the whole batch (see change-sequence.ts).
+        (tx) =>
+          withChangeSequence(tx, kind, async (changeSeq) => {
+            const now = new Date();
+            for (const [fields, group] of groupByFields(merged)) {
+              const columns = [
+                'id',
+                ...fields.map((f) => USER_COLUMNS[f]),
+                'created_at',
+                'updated_at',
+                'change_seq',
+              ];
+              const updated = [...fields.map((f) => USER_COLUMNS[f]), 'updated_at', 'change_seq'];
+              // MySQL's upsert names the proposed row VALUES(column); the others name it `excluded`.
+              const upsert =
+                kind === 'mysql'
+                  ? `ON DUPLICATE KEY UPDATE ${updated.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+                  : `ON CONFLICT (id) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+              for (const rows of chunks(group, ROWS_PER_STATEMENT)) {
+                await yieldToEventLoop();
+                const values = rows.map(
+                  (user) =>
+                    Prisma.sql`(${Prisma.join([user.id, ...fields.map((f) => user[f] ?? null), now, now, changeSeq])})`,
+                );
+                await tx.$executeRaw`INSERT INTO user_info (${Prisma.raw(columns.join(', '))}) VALUES ${Prisma.join(values)}
               ${Prisma.raw(upsert)}`;
+              }
             }
-          }
-          // Stars are replaced as a whole for every user that sends them.
-          const starred = merged.filter((user) => user.githubStars !== undefined);
-          for (const rows of chunks(starred, ROWS_PER_STATEMENT)) {
-            await yieldToEventLoop();
-            // Raw for the same reason as the INSERT below: deleteMany took ~0.5 s for 500 ids.
-            const ids = Prisma.join(rows.map((user) => user.id));
-            await tx.$executeRaw`DELETE FROM user_github_star WHERE user_id IN (${ids})`;
-          }
-          const stars = starred.flatMap((user) =>
-            [...new Set(user.githubStars)].map((repo) => ({ userId: user.id, repo })),
-          );
-          // A plain multi-row INSERT: Prisma's createMany spent ~60 ms of JavaScript per
-          // thousand rows, which was most of the stall.
-          for (const rows of chunks(stars, ROWS_PER_STATEMENT)) {
-            await yieldToEventLoop();
-            const values = rows.map((star) => Prisma.sql`(${star.userId}, ${star.repo})`);
-            await tx.$executeRaw`INSERT INTO user_github_star (user_id, repo) VALUES ${Prisma.join(values)}`;
-          }
-          if (audit) await writeAudit(tx, audit);
-        },
+            // Stars are replaced as a whole for every user that sends them.
+            const starred = merged.filter((user) => user.githubStars !== undefined);
+            for (const rows of chunks(starred, ROWS_PER_STATEMENT)) {
+              await yieldToEventLoop();
+              // Raw for the same reason as the INSERT below: deleteMany took ~0.5 s for 500 ids.
+              const ids = Prisma.join(rows.map((user) => user.id));
+              await tx.$executeRaw`DELETE FROM user_github_star WHERE user_id IN (${ids})`;
+            }
+            const stars = starred.flatMap((user) =>
+              [...new Set(user.githubStars)].map((repo) => ({ userId: user.id, repo })),
+            );
+            // A plain multi-row INSERT: Prisma's createMany spent ~60 ms of JavaScript per
+            // thousand rows, which was most of the stall.
+            for (const rows of chunks(stars, ROWS_PER_STATEMENT)) {
+              await yieldToEventLoop();
+              const values = rows.map((star) => Prisma.sql`(${star.userId}, ${star.repo})`);
+              await tx.$executeRaw`INSERT INTO user_github_star (user_id, repo) VALUES ${Prisma.join(values)}`;
+            }
+            if (audit) await writeAudit(tx, audit);
+          }),
         { timeout: 120_000 },
       );
       return users.length;
@@ -160,10 +173,14 @@ export function createUserStore(database: Database): UserStore {
 
     async delete(id: string, audit?: AuditDraft): Promise<boolean> {
       return db.$transaction(async (tx) => {
-        await tx.userGithubStar.deleteMany({ where: { userId: id } });
-        const { count } = await tx.userInfo.deleteMany({ where: { id } });
-        if (count > 0 && audit) await writeAudit(tx, audit);
-        return count > 0;
+        // A delete needs no stamp (a scan has nothing to read for a user who is gone), but it
+        // takes its turn like every user writer, so a re-import after it is ordered after it.
+        return withChangeSequence(tx, kind, async () => {
+          await tx.userGithubStar.deleteMany({ where: { userId: id } });
+          const { count } = await tx.userInfo.deleteMany({ where: { id } });
+          if (count > 0 && audit) await writeAudit(tx, audit);
+          return count > 0;
+        });
       });
     },
 

@@ -23,13 +23,40 @@ export class ScanOrderError extends Error {
   }
 }
 
+/**
+ * Users changed in a range of the user change sequence: change_seq in (after, upTo]. The
+ * sequence follows commit order (db/change-sequence.ts), so "everything up to upTo" read at the
+ * start of a scan stays true: no transaction commits a value at or below it later.
+ */
+export interface ChangeRange {
+  after: number;
+  upTo: number;
+}
+
+/** Where a single strategy's last completed scan got to (strategy_scan_position). */
+export interface ScanPosition {
+  /** The change sequence value read when that scan started. */
+  changeSeq: number;
+  /** The strategy version it scanned at: another version means a full scan. */
+  strategyVersion: number;
+}
+
+/** A candidate with its place in the change order (incremental queries only). */
+export type Candidate = ConditionUser & { changeSeq?: number };
+
 export interface CandidateQuery {
   strategyId: number;
   occurrence: string;
   /** Pushed-down condition (exact, or a superset when the condition needs the gateway). */
   where: UserWhere;
-  /** Keyset cursor: only users with a larger id. */
+  /**
+   * Keyset cursor: only users with a larger id; with `changes`, users after
+   * (afterChangeSeq, afterUserId) in (change_seq, id) order.
+   */
   afterUserId: string | null;
+  /** Only users whose row changed in this range (an incremental scan); absent: every user. */
+  changes?: ChangeRange;
+  afterChangeSeq?: number;
   limit: number;
   /** Whether the condition must still be evaluated in memory (then all attributes are loaded). */
   withAttributes: boolean;
@@ -43,8 +70,15 @@ export interface ScanStore {
    * before it starts and compares versions before each page it claims.
    */
   currentStrategy(id: number): Promise<Strategy | null>;
-  /** Users matching `where` that have no ledger row for (strategy, occurrence), by id. */
-  findCandidates(query: CandidateQuery): Promise<ConditionUser[]>;
+  /**
+   * Users matching `where` that have no ledger row for (strategy, occurrence), by id; with
+   * `query.changes`, only users changed in that range, in (change_seq, id) order.
+   */
+  findCandidates(query: CandidateQuery): Promise<Candidate[]>;
+  /** The last committed value of the user change sequence. */
+  changeSequence(): Promise<number>;
+  scanPosition(strategyId: number): Promise<ScanPosition | null>;
+  saveScanPosition(strategyId: number, position: ScanPosition): Promise<void>;
   /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
   countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
   /** Inserts pending rows; returns only the rows this call inserted (the claims it won). */

@@ -5,7 +5,7 @@
 // one id per page (the revisit guard), never by the number of users.
 import { evaluate, toDatabaseFilter, type ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../model/strategy.ts';
-import { ScanOrderError } from '../ports/scan-store.ts';
+import { ScanOrderError, type ChangeRange } from '../ports/scan-store.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export interface MatchedPage {
@@ -13,6 +13,8 @@ export interface MatchedPage {
   matched: string[];
   /** Of those, users left out because max_exec_per_user is reached. */
   capped: string[];
+  /** Users the page's query returned (before any in-memory evaluation). */
+  read: number;
 }
 
 /** What matching needs of the scan's dependencies (previews pass no lease, no pipeline). */
@@ -28,13 +30,17 @@ export async function* matchingUsers(
   deps: MatchingDeps,
   /** Keyset cursor: start after this user id (paged previews); null: from the first user. */
   startAfter: string | null = null,
+  /** Only users changed in this range (an incremental scan, see scan-plan.ts); null: all. */
+  changes: ChangeRange | null = null,
 ): AsyncGenerator<MatchedPage> {
   const { where, exact } =
     deps.pushDown === false
       ? { where: {}, exact: false }
       : toDatabaseFilter(condition, { timeZone: strategy.timezone });
+  // Nothing changed since the last completed scan: no statement to run at all.
+  if (changes !== null && changes.after >= changes.upTo) return;
   const quota = quotaLookup(strategy, deps);
-  const page = async (afterUserId: string | null) => {
+  const page = async (afterUserId: string | null, afterChangeSeq?: number) => {
     await deps.interactive?.idle();
     return deps.store.findCandidates({
       strategyId: strategy.id,
@@ -43,6 +49,7 @@ export async function* matchingUsers(
       afterUserId,
       limit: deps.pageSize,
       withAttributes: !exact,
+      ...(changes === null ? {} : { changes, afterChangeSeq }),
     });
   };
   let next = page(startAfter);
@@ -53,7 +60,10 @@ export async function* matchingUsers(
     const cursor = nextCursor(users);
     // Read ahead: the next page is looked up while the caller claims and delivers this one.
     // Its users all come after this page's, so this page's claims cannot change its answer.
-    next = users.length < deps.pageSize ? Promise.resolve([]) : page(cursor);
+    next =
+      users.length < deps.pageSize
+        ? Promise.resolve([])
+        : page(cursor, users[users.length - 1]!.changeSeq);
     // If the caller stops early, nobody awaits the read-ahead; its failure must not go unhandled.
     next.catch(() => undefined);
 
@@ -66,7 +76,7 @@ export async function* matchingUsers(
       }
       quota.forget();
     }
-    yield await capByMaxExec(strategy, matched, deps);
+    yield { ...(await capByMaxExec(strategy, matched, deps)), read: users.length };
     if (users.length < deps.pageSize) return;
   }
 }
@@ -101,7 +111,7 @@ async function capByMaxExec(
   strategy: Strategy,
   matched: string[],
   deps: MatchingDeps,
-): Promise<MatchedPage> {
+): Promise<Omit<MatchedPage, 'read'>> {
   if (strategy.maxExecPerUser <= 0 || matched.length === 0) return { matched, capped: [] };
   const counts = await deps.store.countCountedEntries(strategy.id, matched);
   const capped = matched.filter((id) => (counts.get(id) ?? 0) >= strategy.maxExecPerUser);

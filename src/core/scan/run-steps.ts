@@ -1,6 +1,12 @@
 // The run's helpers that do not need its state: stopping deliveries early, keeping the lease
 // alive, and paging through earlier ledger rows.
-import type { ClaimedEntry, LedgerStatus } from '../model/ledger-entry.ts';
+import {
+  idempotencyKey,
+  type ClaimedEntry,
+  type LedgerStatus,
+  type NewLedgerEntry,
+} from '../model/ledger-entry.ts';
+import type { Strategy } from '../model/strategy.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
 import type { DeliveryPipeline } from './delivery-pipeline.ts';
 import { leaseRenewalIntervalMs } from './lease-timing.ts';
@@ -86,4 +92,24 @@ export async function forEachEntryPage(
     afterId = grants[grants.length - 1]!.id;
     if (await handle(grants)) return;
   }
+}
+
+/** The pending ledger rows a run claims for these users (the insert is the claim). */
+export function newEntries(
+  strategy: Strategy,
+  userIds: string[],
+  occurrence: string,
+  catchUp: boolean,
+): NewLedgerEntry[] {
+  const { id, amount, mode, version } = strategy;
+  return userIds.map((userId) => ({
+    strategyId: id,
+    occurrence,
+    userId,
+    amount,
+    mode,
+    idempotencyKey: idempotencyKey(id, occurrence, userId),
+    catchUp,
+    strategyVersion: version,
+  }));
 }

@@ -5,7 +5,7 @@
 // a row uses the same idempotency key.
 import { parse } from '../../condition/index.ts';
 import { resendableWhenUncertain } from '../grant-mode.ts';
-import { idempotencyKey, type ClaimedEntry, type DeliveryOutcome } from '../model/ledger-entry.ts';
+import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { checkBudget, type HeldOccurrence } from './budget-check.ts';
@@ -15,7 +15,8 @@ import { prepareSend } from './prepare-send.ts';
 import { settleUnsent } from './reconcile.ts';
 import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
-import { forEachEntryPage, keepLease, windDown } from './run-steps.ts';
+import { forEachEntryPage, keepLease, newEntries, windDown } from './run-steps.ts';
+import { beginOccurrenceScan, finishOccurrenceScan } from './scan-plan.ts';
 
 export class LeaseLostError extends Error {
   readonly code = 'lease_lost';
@@ -48,6 +49,8 @@ class StrategyRun {
   private pausedLogged = false;
   /** The last occurrence a budget cap held in this run, if any. */
   private held: HeldOccurrence | null = null;
+  /** Users the candidate queries of this run returned. */
+  private read = 0;
 
   constructor(
     private readonly strategy: Strategy,
@@ -179,15 +182,21 @@ class StrategyRun {
     { occurrence, catchUp }: DueOccurrence,
     condition: Parameters<typeof matchingUsers>[1],
   ): Promise<boolean> {
-    const { store } = this.deps;
     const held = await checkBudget(this.strategy, condition, occurrence, this.deps);
     if (held) {
       this.held = held;
       return true; // nothing granted for it; later occurrences are checked on their own
     }
-    const periodic = this.strategy.type === 'periodic';
-    if (periodic) await store.markOccurrenceOpen(this.strategy.id, occurrence);
-    for await (const page of matchingUsers(this.strategy, condition, occurrence, this.deps)) {
+    const plan = await beginOccurrenceScan(this.strategy, condition, occurrence, this.deps);
+    const pages = matchingUsers(
+      this.strategy,
+      condition,
+      occurrence,
+      this.deps,
+      null,
+      plan.changes,
+    );
+    for await (const page of pages) {
       // A strategy deleted, disabled or changed since this run read it grants nothing more
       // under the old definition: at most the page before this check and the calls in flight.
       if (await this.definitionChanged()) {
@@ -207,28 +216,17 @@ class StrategyRun {
       await this.windDown();
       return false;
     }
-    if (periodic && (await store.countUnsettled(this.strategy.id, occurrence)) === 0) {
-      await store.markOccurrenceDone(this.strategy.id, occurrence);
-    }
+    await finishOccurrenceScan(this.strategy, occurrence, plan, this.read, this.deps);
     return true;
   }
 
   private async claimAndSubmit(page: MatchedPage, occurrence: string, catchUp: boolean) {
-    const { id, amount, mode, version } = this.strategy;
+    this.read += page.read;
     this.counts.matched += page.matched.length + page.capped.length;
     this.counts.skipped += page.capped.length;
     await this.deps.interactive?.idle();
     const claimed = await this.deps.store.claimEntries(
-      page.matched.map((userId) => ({
-        strategyId: id,
-        occurrence,
-        userId,
-        amount,
-        mode,
-        idempotencyKey: idempotencyKey(id, occurrence, userId),
-        catchUp,
-        strategyVersion: version,
-      })),
+      newEntries(this.strategy, page.matched, occurrence, catchUp),
     );
     // A row we could not insert was claimed by someone else in the meantime.
     this.counts.skipped += page.matched.length - claimed.length;
