@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { SYSTEM_ACTOR } from './core/model/audit.ts';
 import type { GatewayHealth } from './core/ports/gateway.ts';
 import type { CoreLogger } from './core/ports/runtime-services.ts';
-import type { RunDeps } from './core/scan/run-deps.ts';
+import { gatewayCallBudgetMs, type RunDeps } from './core/scan/run-deps.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createAuditStore } from './db/audit-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
@@ -150,6 +150,7 @@ export async function buildRuntime(
       honoursIdempotency: config.gateway.honoursIdempotency,
       reconcile: config.gateway.reconcile === 'query',
       balance: config.gateway.balance,
+      uncertainSettleAfterMs: gatewayCallBudgetMs(config.gateway),
     },
     observer: metrics.scanObserver,
     gatewayHealth: health,

@@ -249,6 +249,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         idempotencyKey: row.idempotencyKey,
         totalBefore: row.totalBefore === null ? null : decimalToNumber(row.totalBefore),
         mode: toGrantMode(row.mode),
+        markedAt: row.updatedAt,
       }));
     },
 

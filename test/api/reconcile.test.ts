@@ -91,6 +91,9 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
     await refresh(arrived, 12);
     await refresh(lost, 10);
     await refresh(moved, 15);
+    // Marked a minute ago: longer than the client's whole retry budget (6 s here), so no
+    // delta of the dead run can still arrive.
+    const markedAt = new Date(h.clock.now().getTime() - 60_000);
     const row = (userId: string, status: string, totalBefore: number | null) => ({
       strategyId,
       occurrence: 'once',
@@ -99,6 +102,7 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       status,
       idempotencyKey: `qm:${strategyId}:once:${userId}`,
       totalBefore,
+      updatedAt: markedAt,
     });
     await h.database.db.quotaExecute.createMany({
       data: [
@@ -127,5 +131,47 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
     expect(h.mock.state().deltas - before).toBe(2);
     const quotas = h.mock.state().quotas;
     expect([quotas[arrived], quotas[lost], quotas[moved], quotas[never]]).toEqual([12, 12, 15, 2]);
+  });
+  it('a row marked sending moments ago waits until its delta can no longer arrive, then is settled once', async () => {
+    const { ids, strategyId } = await setup(1, 2);
+    const [late] = ids as [string];
+    await refresh(late, 10);
+    // A run died just after marking this row and sending its delta; the gateway has not applied
+    // it yet (slow, or the request still queued). Reading the total now would say "not applied"
+    // and the re-send would grant twice once the first delta lands.
+    await h.database.db.quotaExecute.create({
+      data: {
+        strategyId,
+        occurrence: 'once',
+        userId: late,
+        amount: 2,
+        status: 'sending',
+        idempotencyKey: `qm:${strategyId}:once:${late}`,
+        totalBefore: 10,
+        updatedAt: h.clock.now(),
+      },
+    });
+    const deltasBefore = h.mock.state().deltas;
+    const statusOf = async () =>
+      (await h.database.db.quotaExecute.findFirstOrThrow({ where: { strategyId } })).status;
+
+    h.clock.advance(1_000);
+    expect((await h.call('POST', `/api/v1/strategies/${strategyId}/run`)).status).toBe(200);
+    expect(await statusOf()).toBe('sending');
+    expect(h.mock.state().deltas - deltasBefore).toBe(0);
+    expect(h.logger.lines.some((l) => l.message.startsWith('uncertain grants wait'))).toBe(true);
+
+    // The late delta lands; after the client's retry budget (3 × 2 s + 2 × 5 ms) the row is
+    // read by its total, found applied, and nothing is sent again.
+    await fetch(`${h.mock.url}/v1/chat/completions/quota/delta`, {
+      method: 'POST',
+      headers: { 'x-admin-key': GATEWAY_KEY },
+      body: new URLSearchParams({ user_id: late, value: '2' }),
+    });
+    h.clock.advance(6_010);
+    expect((await h.call('POST', `/api/v1/strategies/${strategyId}/run`)).status).toBe(200);
+    expect(await statusOf()).toBe('applied');
+    expect(h.mock.state().deltas - deltasBefore).toBe(1);
+    expect(h.mock.state().quotas[late]).toBe(12);
   });
 });

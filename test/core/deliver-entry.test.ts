@@ -26,6 +26,7 @@ const options: DeliveryOptions = {
   honoursIdempotency: false,
   reconcile: true,
   balance: 'total_minus_used',
+  uncertainSettleAfterMs: 0,
 };
 
 const silent: CoreLogger = {

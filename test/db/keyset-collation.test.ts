@@ -192,6 +192,7 @@ describe('a scan whose store turns back', () => {
           honoursIdempotency: true,
           reconcile: false,
           balance: 'total_minus_used',
+          uncertainSettleAfterMs: 0,
         },
       }),
     );

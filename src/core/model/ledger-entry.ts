@@ -52,6 +52,8 @@ export type ClaimedEntry = Pick<
   /** The user's gateway total read just before sending (reconciliation on), else null/absent. */
   totalBefore?: number | null;
   mode?: GrantMode;
+  /** When the row last changed: for a `sending` row, when it was marked, just before its calls. */
+  markedAt?: Date;
 };
 
 /** A row the scanner is about to insert (claim); the insert that wins owns the gateway call. */

@@ -5,6 +5,8 @@
 // anything else → another writer moved the total, and a person must decide.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
+import { resendableWhenUncertain } from '../grant-mode.ts';
+import type { DeliveryOptions } from './run-deps.ts';
 
 export type Reconciled = 'applied' | 'not_applied' | 'unknown';
 
@@ -49,6 +51,24 @@ export async function reconcileEntry(
     case 'unknown':
       return { id: entry.id, status: 'unknown', lastError: UNKNOWN_MOVED };
   }
+}
+
+/**
+ * Whether a `sending` row an earlier run left is old enough to act on. Re-sent with its key to
+ * a gateway that honours keys, or made `unknown` without a call (reconciliation off), it is
+ * safe at once; read by its total, or re-sent after a balance read (top_up, reset), only once no
+ * delta of the dead run's delivery can still arrive (DeliveryOptions.uncertainSettleAfterMs).
+ * Younger rows stay `sending`, their occurrence stays open, and a later run settles them.
+ */
+export function settleableNow(
+  entry: ClaimedEntry,
+  delivery: DeliveryOptions,
+  nowMs: number,
+): boolean {
+  if (delivery.honoursIdempotency) return true;
+  if (!delivery.reconcile && !resendableWhenUncertain(entry.mode ?? 'add')) return true;
+  if (entry.markedAt === undefined) return true;
+  return nowMs - entry.markedAt.getTime() >= delivery.uncertainSettleAfterMs;
 }
 
 const ORPHAN_MESSAGE =

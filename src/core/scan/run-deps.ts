@@ -21,6 +21,25 @@ export interface DeliveryOptions {
   reconcile: boolean;
   /** How the gateway keeps a balance, for top_up and reset (AIGATEWAY_BALANCE). */
   balance: BalanceProtocol;
+  /**
+   * How long after a row was marked `sending` a delta of its delivery can still reach the
+   * gateway: the client's whole retry budget (every attempt's timeout and every wait between
+   * attempts). A row an earlier run left `sending` is only re-read or re-sent once it is older:
+   * a total read sooner could say "not applied" for a delta that lands a moment later, and the
+   * re-send would grant twice.
+   */
+  uncertainSettleAfterMs: number;
+}
+
+/** The client's retry budget for one call: see DeliveryOptions.uncertainSettleAfterMs. */
+export function gatewayCallBudgetMs(gateway: {
+  timeoutMs: number;
+  maxAttempts: number;
+  retryMaxDelayMs: number;
+}): number {
+  return (
+    gateway.maxAttempts * gateway.timeoutMs + (gateway.maxAttempts - 1) * gateway.retryMaxDelayMs
+  );
 }
 
 export interface RunDeps {
