@@ -152,15 +152,18 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     await restarted.stop();
   });
 
-  it('SIGTERM during slow gateway calls exits at once; the deltas cut off stay sending and a restart settles them by the total (AIGATEWAY_RECONCILE=query), each user once', async () => {
+  it('SIGTERM during slow gateway calls exits at once; the deltas cut off stay sending, and a restart settles them by the total (AIGATEWAY_RECONCILE=query) only after the retry budget, each user once', async () => {
     const LATENCY_MS = 4000;
+    const BUDGET_MS = 6000;
     await setFaults(mock, { honour_idempotency: false });
     const env = {
       AIGATEWAY_CONCURRENCY: '4',
       AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
       AIGATEWAY_RECONCILE: 'query',
-      // Far longer than the gateway's latency: only the shutdown can end these calls early.
-      AIGATEWAY_TIMEOUT_MS: '60000',
+      // Longer than the gateway's latency: only the shutdown can end these calls early. One
+      // attempt: the daemon settles a row left `sending` once this budget has passed.
+      AIGATEWAY_TIMEOUT_MS: String(BUDGET_MS),
+      AIGATEWAY_MAX_ATTEMPTS: '1',
     };
     const running = await daemon(env);
     const { userIds, strategyId } = await seedUsersAndStrategy(running, `abort-${kind}`, 40);
@@ -187,11 +190,18 @@ describe.each(DATABASE_KINDS)('faults with real processes on %s', { timeout: 300
     expect(stopped.unknown ?? 0).toBe(0);
     expect(running.output()).toContain('grant left in flight at shutdown');
 
-    // The gateway handles the abandoned deltas once its latency is over; reconciliation reads
-    // totals after that (a delta still on its way to the gateway would make any read too early).
-    await sleep(LATENCY_MS + 500);
+    // The gateway handles the abandoned deltas once its latency is over. A daemon restarted
+    // at once leaves the rows `sending`: a total read now could come before a delta lands.
     await setFaults(mock, { latency_ms: 0 });
     const restarted = await daemon(env);
+    const early = await fetch(`${restarted.url}/api/v1/strategies/scan`, {
+      method: 'POST',
+      headers: apiHeaders,
+    });
+    expect(early.status).toBe(200);
+    expect((await ledgerByStatus(database.url, strategyId)).sending ?? 0).toBe(stopped.sending);
+    // Once the retry budget has passed since they were marked, reconciliation reads the totals.
+    await sleep(BUDGET_MS + 500);
     const scanned = await fetch(`${restarted.url}/api/v1/strategies/scan`, {
       method: 'POST',
       headers: apiHeaders,

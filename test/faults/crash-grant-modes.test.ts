@@ -15,6 +15,8 @@ import {
   countByStatus,
   ledgerRows,
   scanUntilSettled,
+  SHORT_RETRY_BUDGET,
+  SHORT_RETRY_BUDGET_MS,
   setFaults,
   sleep,
 } from '../support/fault-helpers.ts';
@@ -48,6 +50,7 @@ describe.each(DATABASE_KINDS)(
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
         AIGATEWAY_BALANCE: 'total_minus_used',
         AIGATEWAY_CONCURRENCY: '8',
+        ...SHORT_RETRY_BUDGET,
         SCAN_PAGE_SIZE: '50',
         SCAN_LEASE_MS: '3000', // the shortest lease the configuration accepts
         API_REQUEST_TIMEOUT_MS: '120000',
@@ -207,6 +210,8 @@ describe.each(DATABASE_KINDS)(
       );
       current = topUpKills.current;
       await setFaults(mock, { latency_ms: 0 });
+      // Rows the last kill left `sending` are re-sent once no delta of theirs can still arrive.
+      await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
       await expectSettled(topUp.strategyId, topUp.ids, (id, balance) => {
         // Users who spent after their grant landed are below the target by exactly that; users
@@ -238,6 +243,8 @@ describe.each(DATABASE_KINDS)(
       );
       current = resetKills.current;
       await setFaults(mock, { latency_ms: 0 });
+      // Rows the last kill left `sending` are re-sent once no delta of theirs can still arrive.
+      await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
       await expectSettled(reset.strategyId, reset.ids, (id, balance) => {
         const spent = resetSpent.get(id) ?? 0;

@@ -18,6 +18,8 @@ import {
   mockState,
   scanUntilSettled,
   seedUsersAndStrategy,
+  SHORT_RETRY_BUDGET,
+  SHORT_RETRY_BUDGET_MS,
   setFaults,
   sleep,
 } from '../support/fault-helpers.ts';
@@ -33,7 +35,7 @@ const scenarios = DATABASE_KINDS.flatMap((kind) =>
 );
 
 describe.each(scenarios)(
-  'kill -9 with default delivery settings, key-ignoring gateway, on $kind, AIGATEWAY_RECONCILE=$reconcile',
+  'kill -9 with default concurrency, key-ignoring gateway, on $kind, AIGATEWAY_RECONCILE=$reconcile',
   { timeout: 240_000 },
   ({ kind, reconcile }) => {
     let database: DisposableDatabaseUrl;
@@ -43,6 +45,7 @@ describe.each(scenarios)(
       const started = await startDaemon(database.url, mock.url, {
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
         AIGATEWAY_RECONCILE: reconcile,
+        ...SHORT_RETRY_BUDGET,
         // A killed daemon's lease blocks the strategy until it expires; keep that wait short.
         SCAN_LEASE_MS: '3000',
       });
@@ -86,12 +89,16 @@ describe.each(scenarios)(
       );
     }
 
-    async function statusCounts(strategyId: number): Promise<Record<string, number>> {
+    /**
+     * Rows by status, of those last written since `since`: rows an earlier daemon left
+     * `sending` wait out the retry budget, so a count of this daemon's own needs the time.
+     */
+    async function statusCounts(strategyId: number, since: Date): Promise<Record<string, number>> {
       const opened = await openDatabase(database.url);
       try {
         const groups = await opened.db.quotaExecute.groupBy({
           by: ['status'],
-          where: { strategyId },
+          where: { strategyId, updatedAt: { gte: since } },
           _count: { _all: true },
         });
         return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
@@ -103,6 +110,7 @@ describe.each(scenarios)(
     it(`${KILLS} kills mid-scan of ${USERS} users leave at most 2 × concurrency uncertain rows each`, async () => {
       // 16 calls in flight, 40 ms each: a whole scan takes ~5 s, so every kill lands mid-scan.
       await setFaults(mock, { latency_ms: 40 });
+      let since = new Date();
       let current = await daemon();
       const { userIds, strategyId } = await seedUsersAndStrategy(
         current,
@@ -116,17 +124,20 @@ describe.each(scenarios)(
         const delayMs = 100 + Math.floor(Math.random() * 600);
         await sleep(delayMs);
         await current.stop('SIGKILL');
-        const counts = await statusCounts(strategyId);
+        const counts = await statusCounts(strategyId, since);
         perKill.push({
           delayMs,
           deltas: (await mockState(mock)).deltas - before,
           sending: counts.sending ?? 0,
           pending: counts.pending ?? 0,
         });
+        since = new Date();
         current = await daemon();
       }
 
       await setFaults(mock, { latency_ms: 0 });
+      // The last kill's `sending` rows are settled once no delta of theirs can still arrive.
+      await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
       const rows = await ledgerRows(database.url, strategyId);
       const settled = countByStatus(rows);

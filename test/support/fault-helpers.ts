@@ -80,6 +80,19 @@ export async function scan(daemon: RunningProcess): Promise<ScanAnswer> {
  * lease stays until it expires), granted nothing new and failed nothing: the ledger is then
  * settled.
  */
+/**
+ * A short gateway retry budget (2 attempts of at most 2 s, 0.5 s apart): a `sending` row a dead
+ * daemon left is settled only once that budget has passed since it was marked (its deltas may
+ * still arrive until then), so tests that kill daemons keep the wait short.
+ */
+export const SHORT_RETRY_BUDGET = {
+  AIGATEWAY_TIMEOUT_MS: '2000',
+  AIGATEWAY_MAX_ATTEMPTS: '2',
+  AIGATEWAY_RETRY_MAX_DELAY_MS: '500',
+};
+/** 2 × 2000 + 1 × 500 ms: what the daemon waits before settling a row left `sending`. */
+export const SHORT_RETRY_BUDGET_MS = 4500;
+
 export async function scanUntilSettled(
   daemon: RunningProcess,
   strategies = 1,
