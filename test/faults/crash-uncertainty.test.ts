@@ -1,5 +1,5 @@
 // How much a kill -9 leaves uncertain, with the default delivery settings (gateway concurrency
-// 16, pages of 1000) against a gateway that ignores Idempotency-Key, on SQLite and PostgreSQL,
+// 16, pages of 1000; a short retry budget, so rows left `sending` are settled seconds later) against a gateway that ignores Idempotency-Key, on SQLite and PostgreSQL,
 // daemon and mock as separate processes. Only rows marked `sending` (at most 2 × concurrency at
 // any time) can have an unknown outcome after a crash; rows claimed but never sent stay
 // `pending` and are simply sent by the next daemon. With AIGATEWAY_RECONCILE=query the next
