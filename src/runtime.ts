@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { SYSTEM_ACTOR } from './core/model/audit.ts';
 import type { GatewayHealth } from './core/ports/gateway.ts';
 import type { CoreLogger } from './core/ports/runtime-services.ts';
+import { FullScanSchedule } from './core/scan/full-scan-schedule.ts';
 import { gatewayCallBudgetMs, type RunDeps } from './core/scan/run-deps.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createAuditStore } from './db/audit-store.ts';
@@ -157,6 +158,7 @@ export async function buildRuntime(
     interactive,
     pushDown: overrides.pushDown,
     defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
+    fullScans: new FullScanSchedule(config.scan.fullEveryMs),
   };
   const app = createApplication({
     strategies: createStrategyStore(database),

@@ -234,6 +234,9 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
           MIN_LEASE_MS,
           'the lease is renewed every third of its lifetime, at least 1000 ms apart, and must outlast three renewals',
         ).default(120000),
+        // Rows other programs write into user_info do not move the change counter: a forced full
+        // scan of every single strategy this often finds them. 0: never (all writes via the API).
+        fullEveryMs: duration(0).default(3600000),
         // Counts gateway requests (the client's retries included): 100 = 20 scans of 5 requests.
         ledgerMaxAttempts: integer(1).default(100),
         /** Budget cap for strategies that set no max_users_per_occurrence; unset: none. */

@@ -49,6 +49,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['gateway.breakerCooldownMs', 'AIGATEWAY_BREAKER_COOLDOWN_MS'],
   ['scan.pageSize', 'SCAN_PAGE_SIZE'],
   ['scan.leaseMs', 'SCAN_LEASE_MS'],
+  ['scan.fullEveryMs', 'SCAN_FULL_EVERY_MS'],
   ['scan.ledgerMaxAttempts', 'LEDGER_MAX_ATTEMPTS'],
   ['scan.maxUsersPerOccurrence', 'SCAN_MAX_USERS_PER_OCCURRENCE'],
   ['api.bodyLimitBytes', 'API_BODY_LIMIT_BYTES'],

@@ -259,6 +259,29 @@ describe.each(DATABASE_KINDS)('incremental scans on %s', (kind) => {
     expect(quotaOf(`${org}-b`)).toBe(0); // granted through the replica's gateway, once
   });
 
+  it('a user another program wrote into user_info is found by the full scan forced every SCAN_FULL_EVERY_MS', async () => {
+    const org = unique('external');
+    await putUsers([{ id: `${org}-api`, org }]);
+    const strategy = await createStrategy(`belong-to("${org}")`);
+    expect((await run(strategy.id)).scan).toMatchObject({ scan: 'full' });
+    // Written straight into the table, as a platform's own user sync would: the change counter
+    // does not move, so an incremental scan cannot see this row.
+    await h.database.db.userInfo.create({ data: { id: `${org}-external`, org } });
+    h.clock.advance(60_000);
+    const incremental = await run(strategy.id);
+    expect(incremental.scan).toMatchObject({ scan: 'incremental', candidates_read: 0 });
+    expect(quotaOf(`${org}-external`)).toBe(0);
+    // An hour (the default) after this process's last full scan of the strategy, it reads
+    // every user again; then it is incremental again.
+    h.clock.advance(3_600_000);
+    const forced = await run(strategy.id);
+    expect(forced.scan).toMatchObject({ scan: 'full' });
+    expect(forced.body).toMatchObject({ granted: 1, failed: 0 });
+    expect(quotaOf(`${org}-external`)).toBe(2);
+    h.clock.advance(60_000);
+    expect((await run(strategy.id)).scan).toMatchObject({ scan: 'incremental' });
+  });
+
   it('writers racing a scan lose no user: every match is granted exactly once', async () => {
     const org = unique('race');
     await putUsers([{ id: `${org}-seed`, org }]);

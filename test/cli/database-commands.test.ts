@@ -13,6 +13,7 @@ import {
 import { freePort } from '../support/pg-cluster.ts';
 import { MOCK_KEY, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 import { runCli } from './cli-process.ts';
+import { createUserStore } from '../../src/db/user-store.ts';
 
 // Each test starts real processes (tsx, Prisma) and this suite runs on small, busy machines.
 vi.setConfig({ testTimeout: 180_000 });
@@ -195,7 +196,9 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
   });
 
   it('scan exits 1 when grants fail, and says where to look', async () => {
-    await database.db.userInfo.create({ data: { id: 'zz-late-vip', vip: 3 } });
+    // Through the user store, as the API and imports write users: the change counter moves, so
+    // the (incremental) scan of the strategies already scanned reads this user.
+    await createUserStore(database).upsert({ id: 'zz-late-vip', vip: 3 });
     await fetch(`${mock.url}/__mock/faults`, {
       method: 'POST',
       headers: { 'x-admin-key': MOCK_KEY, 'content-type': 'application/json' },

@@ -52,7 +52,7 @@ const DEFAULTS: Config = {
     breakerFailures: 5,
     breakerCooldownMs: 30000,
   },
-  scan: { pageSize: 1000, leaseMs: 120000, ledgerMaxAttempts: 100 },
+  scan: { pageSize: 1000, leaseMs: 120000, fullEveryMs: 3600000, ledgerMaxAttempts: 100 },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
   log: { level: 'info', format: 'json' },
 };

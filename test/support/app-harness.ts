@@ -56,6 +56,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
+  /** SCAN_FULL_EVERY_MS; default one hour. */
+  fullScanEveryMs?: number;
   requestTimeoutMs?: number;
   rateLimitPerMinute?: number;
   now?: string;
@@ -126,6 +128,7 @@ function harnessConfig(
     scan: {
       pageSize: options.pageSize ?? 50,
       leaseMs: 60_000,
+      fullEveryMs: options.fullScanEveryMs ?? 3_600_000,
       ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
       maxUsersPerOccurrence: options.maxUsersPerOccurrence,
     },

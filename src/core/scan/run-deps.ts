@@ -5,6 +5,7 @@ import type { BalanceProtocol } from '../grant-mode.ts';
 import type { GatewayHealth, GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger, InteractiveWork, ScanObserver } from '../ports/runtime-services.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
+import type { FullScanSchedule } from './full-scan-schedule.ts';
 
 export interface DeliveryOptions {
   /** Gateway calls a run keeps in flight at most. */
@@ -74,6 +75,8 @@ export interface RunDeps {
    * Only the benchmarks turn it off, to measure what push-down saves; the answer is the same.
    */
   pushDown?: boolean;
+  /** Forced full scans of single strategies (SCAN_FULL_EVERY_MS); absent: never forced. */
+  fullScans?: FullScanSchedule;
   /** Budget cap (users per occurrence) for strategies that set none; absent: no cap. */
   defaultMaxUsersPerOccurrence?: number;
 }

@@ -30,7 +30,9 @@ export interface ScanPlan {
  * Full when the strategy never completed a scan, completed it at another version (any change,
  * enabling included, may widen the condition or the window), or its condition reads the
  * gateway (quota-le/quota-ge answer differently as balances move, with no user row changing);
- * also when the stored position is ahead of the counter (a database restored from a backup).
+ * also when the stored position is ahead of the counter (a database restored from a backup),
+ * and every SCAN_FULL_EVERY_MS for rows written into user_info by other programs
+ * (full-scan-schedule.ts).
  * The mode does not matter: top_up and reset read the balance when they send, not to decide
  * who matches, and a single strategy grants each user at most once whatever the balance.
  */
@@ -38,7 +40,7 @@ export async function beginOccurrenceScan(
   strategy: Strategy,
   condition: ConditionAst,
   occurrence: string,
-  deps: Pick<RunDeps, 'store'>,
+  deps: Pick<RunDeps, 'store' | 'clock' | 'fullScans'>,
 ): Promise<ScanPlan> {
   if (strategy.type !== 'single') {
     await deps.store.markOccurrenceOpen(strategy.id, occurrence);
@@ -51,7 +53,8 @@ export async function beginOccurrenceScan(
     position !== null &&
     position.strategyVersion === strategy.version &&
     position.changeSeq <= upTo &&
-    !conditionFunctions(condition).needsGateway;
+    !conditionFunctions(condition).needsGateway &&
+    !(deps.fullScans?.isDue(strategy.id, deps.clock.now().getTime()) ?? false);
   return { upTo, changes: incremental ? { after: position.changeSeq, upTo } : null };
 }
 
@@ -66,9 +69,11 @@ export async function finishOccurrenceScan(
   occurrence: string,
   plan: ScanPlan,
   read: number,
-  deps: Pick<RunDeps, 'store' | 'logger'>,
+  deps: Pick<RunDeps, 'store' | 'logger' | 'clock' | 'fullScans'>,
 ): Promise<void> {
   const { store } = deps;
+  if (plan.upTo !== null && plan.changes === null)
+    deps.fullScans?.completed(strategy.id, deps.clock.now().getTime());
   if (plan.upTo === null) {
     if ((await store.countUnsettled(strategy.id, occurrence)) === 0)
       await store.markOccurrenceDone(strategy.id, occurrence);
