@@ -191,6 +191,24 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
       // Statistics sum what was sent, not the targets.
       const stats = await h.call('GET', `/api/v1/strategies/${strategy.id}/stats`);
       expect(stats.body.all_time.by_status.applied).toEqual({ grants: 4, amount: 130 });
+      // The CSV export says what was sent too, beside the target.
+      const csv = await h.call('GET', `/api/v1/grants?strategy_id=${strategy.id}`, undefined, {
+        headers: { accept: 'text/csv' },
+      });
+      const [header, ...lines] = (csv.body as string).trimEnd().split('\r\n');
+      const columns = header!.split(',');
+      const byUser = new Map(
+        lines.map((line) => {
+          const cells = line.split(',');
+          const cell = (name: string) => cells[columns.indexOf(name)];
+          return [
+            cell('user_id'),
+            [cell('mode'), cell('balance_before'), cell('delta_sent'), cell('target')],
+          ];
+        }),
+      );
+      expect(byUser.get(ids[1])).toEqual(['top_up', '70', '30', '100']);
+      expect(byUser.get(ids[2])).toEqual(['top_up', '150', '0', '100']);
     });
 
     it('reset sets the balance to amount (total = used + amount with two counters); 0 drains', async () => {

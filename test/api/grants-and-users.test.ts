@@ -79,7 +79,7 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
     expect(answer.headers.get('content-type')).toContain('text/csv');
     const lines = (answer.body as string).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'id,strategy_id,strategy_version,user_id,occurrence,amount,status,attempts,last_error,catch_up,created_at,updated_at',
+      'id,strategy_id,strategy_version,user_id,occurrence,amount,mode,balance_before,delta_sent,target,status,attempts,last_error,catch_up,created_at,updated_at',
     );
     expect(lines).toHaveLength(6);
     expect(lines.slice(1).every((l) => l.split(',')[1] === String(kept))).toBe(true);

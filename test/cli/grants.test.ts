@@ -71,7 +71,9 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
     });
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^id,strategy_id,strategy_version,user_id,occurrence,amount,status/);
+    expect(lines[0]).toMatch(
+      /^id,strategy_id,strategy_version,user_id,occurrence,amount,mode,balance_before,delta_sent,target,status/,
+    );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain('"c, ""quoted"""');
     const unknown = await runCli(['grants', 'export', '--status', 'unknown'], { env: env() });
