@@ -236,7 +236,7 @@ describe('the web console in headless Chromium', () => {
     await screenshot(page, 'strategy-details');
   });
 
-  it('[needs trust-preview] the preview is of the NEXT occurrence (a periodic strategy: its next fire time)', async () => {
+  it('the preview is of the NEXT occurrence (a periodic strategy: its next fire time)', async () => {
     await page.goto(`${base}/ui/strategies/${strategyId}`);
     expect(await page.getByText('cannot preview future occurrences').count()).toBe(0);
     const list = await api<{ items: { id: number; name: string }[] }>(
@@ -292,7 +292,7 @@ describe('the web console in headless Chromium', () => {
     await screenshot(page, 'strategies');
   });
 
-  it('[needs trust-audit] the ledger exports as CSV through GET /api/v1/grants', async () => {
+  it('the ledger exports as CSV through GET /api/v1/grants', async () => {
     const response = await page.request.get(`${base}/ui/strategies/${strategyId}/ledger.csv`);
     expect(response.status()).toBe(200);
     const lines = (await response.text()).trim().split('\n');
@@ -308,7 +308,7 @@ describe('the web console in headless Chromium', () => {
     await screenshot(page, 'user');
   });
 
-  it('[needs trust-audit] users: search by name', async () => {
+  it('users: search by name', async () => {
     await page.goto(`${base}/ui/users?q=${encodeURIComponent('Demo User 2')}`);
     expect(await page.locator('main').innerText()).not.toContain('not available on this server');
     const ids = await page.getByTestId('users').locator('tbody tr td:first-child').allInnerTexts();
@@ -316,7 +316,7 @@ describe('the web console in headless Chromium', () => {
     await screenshot(page, 'users');
   });
 
-  it('[needs trust-preview] why not? a user the strategy does not grant: condition_false, the tree red where it failed, with the values read', async () => {
+  it('why not? a user the strategy does not grant: condition_false, the tree red where it failed, with the values read', async () => {
     await page.goto(`${base}/ui/why-not`);
     await page.getByLabel('Strategy').selectOption(String(strategyId));
     await page.getByLabel('User id').fill(NOT_GRANTED);
@@ -384,7 +384,7 @@ describe('the web console in headless Chromium', () => {
     );
   });
 
-  it("[needs trust-audit] audit: the console's changes are in the trail, filtered by target", async () => {
+  it("audit: the console's changes are in the trail, filtered by target", async () => {
     await page.goto(`${base}/ui/audit?target_type=strategy&target_id=${strategyId}`);
     expect(await page.locator('main').innerText()).not.toContain('not available on this server');
     const actions = await page
