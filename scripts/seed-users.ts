@@ -213,6 +213,24 @@ const USER_COLUMNS = [
   'change_seq',
 ];
 
+/** One user's values in USER_COLUMNS order (the row-by-row seeders: SQLite, MariaDB). */
+function userValues(u: SeedUser, now: string, changeSeq: number | bigint) {
+  return [
+    u.id,
+    u.name,
+    u.githubUsername,
+    u.email,
+    u.phone,
+    u.vip,
+    u.org,
+    u.registerTime,
+    u.accessTime,
+    now,
+    now,
+    changeSeq,
+  ];
+}
+
 export async function seedUsers(databaseUrl: string, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const kind = databaseKind(databaseUrl);
@@ -256,20 +274,7 @@ function seedSqlite(path: string, options: SeedOptions): number {
       // One change sequence value per transaction, as the daemon's bulk import takes.
       const { value: changeSeq } = bump.get() as { value: number | bigint };
       for (const u of users) {
-        insertUser.run(
-          u.id,
-          u.name,
-          u.githubUsername,
-          u.email,
-          u.phone,
-          u.vip,
-          u.org,
-          u.registerTime,
-          u.accessTime,
-          now,
-          now,
-          changeSeq,
-        );
+        insertUser.run(...userValues(u, now, changeSeq));
       }
       for (const u of users) {
         for (const repo of u.stars) insertStar.run(u.id, repo);
@@ -435,20 +440,7 @@ async function seedMysql(url: string, options: SeedOptions): Promise<number> {
       const changeSeq = counter!.value;
       await connection.batch(
         `INSERT INTO user_info (${USER_COLUMNS.join(',')}) VALUES (${placeholders})`,
-        users.map((u) => [
-          u.id,
-          u.name,
-          u.githubUsername,
-          u.email,
-          u.phone,
-          u.vip,
-          u.org,
-          u.registerTime,
-          u.accessTime,
-          now,
-          now,
-          changeSeq,
-        ]),
+        users.map((u) => userValues(u, now, changeSeq)),
       );
       if (starRows.length > 0)
         await connection.batch(
