@@ -129,14 +129,11 @@ export async function startMockGateway(): Promise<MockGatewayService> {
   const base = service(child, url, 20_000);
   await waitForHttp(`${url}/__mock/state`, child, base.output);
   const control = async (method: string, path: string) => {
+    const send = () =>
+      fetch(`${url}/__mock/${path}`, { method, headers: { 'x-admin-key': MOCK_KEY } });
     // A pooled connection idle past the mock's keep-alive timeout (a long raw-insert phase)
     // can be closed by the mock just as it is reused: one retry on a fresh connection.
-    const response = await fetch(`${url}/__mock/${path}`, {
-      method,
-      headers: { 'x-admin-key': MOCK_KEY },
-    }).catch(() =>
-      fetch(`${url}/__mock/${path}`, { method, headers: { 'x-admin-key': MOCK_KEY } }),
-    );
+    const response = await send().catch(send);
     if (!response.ok) throw new Error(`mock ${path}: HTTP ${response.status}`);
     return response.json();
   };
