@@ -54,21 +54,22 @@ export async function reconcileEntry(
 }
 
 /**
- * Whether a `sending` row an earlier run left is old enough to act on. Re-sent with its key to
+ * Whether a `sending` row an earlier run left is old enough to act on at `nowMs`. Re-sent with its key to
  * a gateway that honours keys, or made `unknown` without a call (reconciliation off), it is
  * safe at once; read by its total, or re-sent after a balance read (top_up, reset), only once no
  * delta of the dead run's delivery can still arrive (DeliveryOptions.uncertainSettleAfterMs).
  * Younger rows stay `sending`, their occurrence stays open, and a later run settles them.
  */
-export function settleableNow(
-  entry: ClaimedEntry,
+export function settleableAt(
   delivery: DeliveryOptions,
   nowMs: number,
-): boolean {
-  if (delivery.honoursIdempotency) return true;
-  if (!delivery.reconcile && !resendableWhenUncertain(entry.mode ?? 'add')) return true;
-  if (entry.markedAt === undefined) return true;
-  return nowMs - entry.markedAt.getTime() >= delivery.uncertainSettleAfterMs;
+): (entry: ClaimedEntry) => boolean {
+  return (entry) => {
+    if (delivery.honoursIdempotency) return true;
+    if (!delivery.reconcile && !resendableWhenUncertain(entry.mode ?? 'add')) return true;
+    if (entry.markedAt === undefined) return true;
+    return nowMs - entry.markedAt.getTime() >= delivery.uncertainSettleAfterMs;
+  };
 }
 
 const ORPHAN_MESSAGE =

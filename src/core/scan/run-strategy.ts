@@ -12,7 +12,7 @@ import { checkBudget, type HeldOccurrence } from './budget-check.ts';
 import { deliverEntry } from './deliver-entry.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { prepareSend } from './prepare-send.ts';
-import { settleableNow, settleUnsent } from './reconcile.ts';
+import { settleableAt, settleUnsent } from './reconcile.ts';
 import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
 import { forEachEntryPage, keepLease, newEntries, windDown } from './run-steps.ts';
@@ -130,14 +130,14 @@ class StrategyRun {
   }
 
   /**
-   * Rows that were being sent when a run died, once old enough (settleableNow). top_up/reset
+   * Rows that were being sent when a run died, once old enough (settleableAt). top_up/reset
    * rows are re-sent (each send re-reads the balance first). `add` rows are re-sent with the
    * same key to a gateway that honours it; else settled by the user's total (RECONCILE=query:
    * applied, or `failed` and re-sent by the failed pass, or `unknown`); else `unknown`.
    */
   private async settleUncertain(found: ClaimedEntry[]): Promise<boolean> {
     const { delivery, gateway, logger } = this.deps;
-    const all = found.filter((e) => settleableNow(e, delivery, this.deps.clock.now().getTime()));
+    const all = found.filter(settleableAt(delivery, this.deps.clock.now().getTime()));
     const later = found.length - all.length;
     if (later > 0) logger.info('uncertain grants wait: their calls may still arrive', { later });
     const resent = delivery.honoursIdempotency
