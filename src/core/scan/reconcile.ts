@@ -54,9 +54,9 @@ export async function reconcileEntry(
 }
 
 /**
- * Whether a `sending` row an earlier run left is old enough to act on at `nowMs`. Re-sent with its key to
- * a gateway that honours keys, or made `unknown` without a call (reconciliation off), it is
- * safe at once; read by its total, or re-sent after a balance read (top_up, reset), only once no
+ * Whether a `sending` row an earlier run left is old enough to act on at `nowMs`. Re-sent with
+ * its key to a gateway that honours keys, or made `unknown` without a call (reconciliation off),
+ * it is safe at once; read by its total, or re-sent after a balance read (top_up, reset), only once no
  * delta of the dead run's delivery can still arrive (DeliveryOptions.uncertainSettleAfterMs).
  * Younger rows stay `sending`, their occurrence stays open, and a later run settles them.
  */
