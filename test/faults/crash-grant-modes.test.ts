@@ -14,6 +14,7 @@ import {
   apiHeaders,
   countByStatus,
   ledgerRows,
+  scanUntil,
   scanUntilSettled,
   SHORT_RETRY_BUDGET,
   SHORT_RETRY_BUDGET_MS,
@@ -129,32 +130,6 @@ describe.each(DATABASE_KINDS)(
       return { ids, strategyId: ((await created.json()) as { id: number }).id };
     }
 
-    /** Asks `running` to scan (while a dead daemon's lease may still block it) until `moved`. */
-    async function scanUntilMoving(running: RunningProcess, moved: () => Promise<boolean>) {
-      const deadline = Date.now() + 30_000;
-      let inFlight = false;
-      let lastStarted = 0;
-      while (Date.now() < deadline) {
-        if (!inFlight && Date.now() - lastStarted > 200) {
-          inFlight = true;
-          lastStarted = Date.now();
-          fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
-            .then(
-              (r) => r.body?.cancel(),
-              () => undefined,
-            )
-            .finally(() => {
-              inFlight = false;
-            });
-        }
-        if (await moved()) return;
-        await sleep(10);
-      }
-      throw new Error(
-        `daemon did not start granting within 30 s:\n${running.output().slice(-3000)}`,
-      );
-    }
-
     /**
      * Kills the daemon mid-scan `KILLS` times; after each kill checks `invariant` on every user,
      * and lets some users spend a little (consumption between a crash and the retry).
@@ -171,7 +146,7 @@ describe.each(DATABASE_KINDS)(
       for (let kill = 0; kill < KILLS; kill++) {
         const before = await mockBalances();
         const done = ids.filter((id) => atTarget(balanceOf(before, id))).length;
-        await scanUntilMoving(current, async () => {
+        await scanUntil(current, async () => {
           const now = await mockBalances();
           return ids.filter((id) => atTarget(balanceOf(now, id))).length > done;
         });

@@ -15,6 +15,7 @@ import {
   disagreements,
   ledgerRows,
   mockState,
+  scanUntilDelivering,
   scanUntilSettled,
   seedUsersAndStrategy,
   setFaults,
@@ -59,35 +60,6 @@ describe.each(DATABASE_KINDS)(
       await database?.drop();
     });
 
-    /**
-     * Asks `running` to scan (again, while a dead daemon's lease still blocks it) until the mock
-     * sees a delta beyond `before`: from then on this daemon is delivering grants.
-     */
-    async function scanUntilDelivering(running: RunningProcess, before: number): Promise<void> {
-      const deadline = Date.now() + 30_000;
-      let inFlight = false;
-      let lastStarted = 0;
-      while (Date.now() < deadline) {
-        if (!inFlight && Date.now() - lastStarted > 200) {
-          inFlight = true;
-          lastStarted = Date.now();
-          fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
-            .then(
-              (r) => r.body?.cancel(),
-              () => undefined,
-            )
-            .finally(() => {
-              inFlight = false;
-            });
-        }
-        if ((await mockState(mock)).deltas > before) return;
-        await sleep(10);
-      }
-      throw new Error(
-        `daemon did not start delivering within 30 s:\n${running.output().slice(-3000)}`,
-      );
-    }
-
     it(`${KILLS} kill -9 mid-scan of ${USERS} users: orphans become unknown, nobody is granted twice, operator resolution completes it`, async () => {
       // ~8 grants in flight, 20 ms each: the scan takes seconds, so every kill lands mid-scan.
       await setFaults(mock, { latency_ms: 20 });
@@ -96,7 +68,7 @@ describe.each(DATABASE_KINDS)(
       const kills: string[] = [];
       for (let kill = 0; kill < KILLS; kill++) {
         const before = (await mockState(mock)).deltas;
-        await scanUntilDelivering(current, before);
+        await scanUntilDelivering(current, mock, before);
         const delay = 20 + Math.floor(Math.random() * 400);
         await sleep(delay);
         await current.stop('SIGKILL');

@@ -12,10 +12,10 @@ import {
   type DisposableDatabaseUrl,
 } from '../support/databases.ts';
 import {
-  apiHeaders,
   countByStatus,
   ledgerRows,
   mockState,
+  scanUntilDelivering,
   scanUntilSettled,
   seedUsersAndStrategy,
   SHORT_RETRY_BUDGET,
@@ -63,32 +63,6 @@ describe.each(scenarios)(
       await database.drop();
     });
 
-    /** Asks `running` to scan until the mock sees a delta beyond `before`. */
-    async function scanUntilDelivering(running: RunningProcess, before: number): Promise<void> {
-      const deadline = Date.now() + 30_000;
-      let inFlight = false;
-      let lastStarted = 0;
-      while (Date.now() < deadline) {
-        if (!inFlight && Date.now() - lastStarted > 200) {
-          inFlight = true;
-          lastStarted = Date.now();
-          fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
-            .then(
-              (r) => r.body?.cancel(),
-              () => undefined,
-            )
-            .finally(() => {
-              inFlight = false;
-            });
-        }
-        if ((await mockState(mock)).deltas > before) return;
-        await sleep(10);
-      }
-      throw new Error(
-        `daemon did not start delivering within 30 s:\n${running.output().slice(-3000)}`,
-      );
-    }
-
     /**
      * Rows by status, of those last written since `since`: rows an earlier daemon left
      * `sending` wait out the retry budget, so a count of this daemon's own needs the time.
@@ -120,7 +94,7 @@ describe.each(scenarios)(
       const perKill: { delayMs: number; deltas: number; sending: number; pending: number }[] = [];
       for (let kill = 0; kill < KILLS; kill++) {
         const before = (await mockState(mock)).deltas;
-        await scanUntilDelivering(current, before);
+        await scanUntilDelivering(current, mock, before);
         const delayMs = 100 + Math.floor(Math.random() * 600);
         await sleep(delayMs);
         await current.stop('SIGKILL');

@@ -81,6 +81,45 @@ export async function scan(daemon: RunningProcess): Promise<ScanAnswer> {
  * settled.
  */
 /**
+ * Asks `running` to scan every 200 ms (one request at a time; a dead daemon's lease may still
+ * block the first ones) until `moved()` says it is delivering grants, or 30 s have passed.
+ */
+export async function scanUntil(
+  running: RunningProcess,
+  moved: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let inFlight = false;
+  let lastStarted = 0;
+  while (Date.now() < deadline) {
+    if (!inFlight && Date.now() - lastStarted > 200) {
+      inFlight = true;
+      lastStarted = Date.now();
+      fetch(`${running.url}/api/v1/strategies/scan`, { method: 'POST', headers: apiHeaders })
+        .then(
+          (r) => r.body?.cancel(),
+          () => undefined,
+        )
+        .finally(() => {
+          inFlight = false;
+        });
+    }
+    if (await moved()) return;
+    await sleep(10);
+  }
+  throw new Error(`daemon did not start delivering within 30 s:\n${running.output().slice(-3000)}`);
+}
+
+/** scanUntil the mock has seen a delta beyond `before`. */
+export function scanUntilDelivering(
+  running: RunningProcess,
+  mock: RunningProcess,
+  before: number,
+): Promise<void> {
+  return scanUntil(running, async () => (await mockState(mock)).deltas > before);
+}
+
+/**
  * A short gateway retry budget (2 attempts of at most 2 s, 0.5 s apart): a `sending` row a dead
  * daemon left is settled only once that budget has passed since it was marked (its deltas may
  * still arrive until then), so tests that kill daemons keep the wait short.
