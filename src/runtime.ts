@@ -25,7 +25,13 @@ import { createScanStore } from './db/scan-store.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
-import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gateway/index.ts';
+import {
+  CircuitBreaker,
+  createAiGatewayClient,
+  createWorkerGateway,
+  type GatewayClientOptions,
+  type QuotaGateway,
+} from './gateway/index.ts';
 import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -109,24 +115,30 @@ export async function buildRuntime(
   });
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
+  const clientOptions: GatewayClientOptions = {
+    baseUrl: config.gateway.url,
+    adminPath: config.gateway.adminPath,
+    authHeader: config.gateway.authHeader,
+    authValue: config.gateway.authValue,
+    timeoutMs: config.gateway.timeoutMs,
+    maxAttempts: config.gateway.maxAttempts,
+    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
+    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
+    concurrency: config.gateway.concurrency,
+    honoursIdempotency: config.gateway.honoursIdempotency,
+    logger: gatewayLog,
+    // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
+    redact: createRedactor(secrets),
+    breaker,
+    signal: stopGatewayCalls.signal,
+  };
+  // gateway.worker_thread: requests, retries and timeouts run in a worker thread; the breaker,
+  // the logger and the outcome of every call stay here (src/gateway/worker-gateway.ts).
+  const workerGateway = config.gateway.workerThread
+    ? createWorkerGateway(clientOptions)
+    : undefined;
   const gateway = instrumentGateway(
-    createAiGatewayClient({
-      baseUrl: config.gateway.url,
-      adminPath: config.gateway.adminPath,
-      authHeader: config.gateway.authHeader,
-      authValue: config.gateway.authValue,
-      timeoutMs: config.gateway.timeoutMs,
-      maxAttempts: config.gateway.maxAttempts,
-      retryBaseDelayMs: config.gateway.retryBaseDelayMs,
-      retryMaxDelayMs: config.gateway.retryMaxDelayMs,
-      concurrency: config.gateway.concurrency,
-      honoursIdempotency: config.gateway.honoursIdempotency,
-      logger: gatewayLog,
-      // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
-      redact: createRedactor(secrets),
-      breaker,
-      signal: stopGatewayCalls.signal,
-    }),
+    workerGateway ?? createAiGatewayClient(clientOptions),
     metrics.gatewayRequestDuration,
   );
 
@@ -208,6 +220,7 @@ export async function buildRuntime(
       const stopped = scanner.stop();
       stopGatewayCalls.abort();
       await stopped;
+      await workerGateway?.close();
       await database.close();
     },
   };

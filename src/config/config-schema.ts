@@ -218,6 +218,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
           balance: oneOf(BALANCE_PROTOCOLS).default('total_minus_used'),
           breakerFailures: integer(0).default(5),
           breakerCooldownMs: duration(1).default(30000),
+          workerThread: boolean().default(false),
         })
         .superRefine((gateway, ctx) => {
           if (gateway.retryMaxDelayMs < gateway.retryBaseDelayMs) {

@@ -47,6 +47,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['gateway.balance', 'AIGATEWAY_BALANCE'],
   ['gateway.breakerFailures', 'AIGATEWAY_BREAKER_FAILURES'],
   ['gateway.breakerCooldownMs', 'AIGATEWAY_BREAKER_COOLDOWN_MS'],
+  ['gateway.workerThread', 'AIGATEWAY_WORKER_THREAD'],
   ['scan.pageSize', 'SCAN_PAGE_SIZE'],
   ['scan.leaseMs', 'SCAN_LEASE_MS'],
   ['scan.fullEveryMs', 'SCAN_FULL_EVERY_MS'],

@@ -9,3 +9,4 @@ export {
   type CircuitChange,
   type CircuitState,
 } from './circuit-breaker.ts';
+export { createWorkerGateway, type WorkerGateway } from './worker-gateway.ts';

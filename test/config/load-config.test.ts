@@ -51,6 +51,7 @@ const DEFAULTS: Config = {
     balance: 'total_minus_used',
     breakerFailures: 5,
     breakerCooldownMs: 30000,
+    workerThread: false,
   },
   scan: { pageSize: 1000, leaseMs: 120000, fullEveryMs: 3600000, ledgerMaxAttempts: 100 },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },

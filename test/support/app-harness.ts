@@ -86,6 +86,8 @@ export interface HarnessOptions {
   publicBasePath?: string;
   /** scan.max_users_per_occurrence (default unset). */
   maxUsersPerOccurrence?: number;
+  /** gateway.worker_thread: gateway requests from a worker thread (default false). */
+  workerThread?: boolean;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -124,6 +126,7 @@ function harnessConfig(
       // No breaker unless the test brings one (HarnessOptions.breaker).
       breakerFailures: 0,
       breakerCooldownMs: 30_000,
+      workerThread: options.workerThread ?? false,
     },
     scan: {
       pageSize: options.pageSize ?? 50,

@@ -1,0 +1,61 @@
+// The messages between the worker-thread gateway (worker-gateway.ts, main thread) and its worker
+// (gateway-worker.ts). Calls and answers travel in batches, one message per event-loop turn on
+// each side, because posting a message costs about as much as the smaller half of a request.
+import type { GatewayErrorReason } from './gateway-error.ts';
+
+/** What the worker needs to build its client: plain data, no functions (they cannot cross). */
+export interface WorkerClientSettings {
+  baseUrl: string;
+  adminPath: string;
+  authHeader: string;
+  authValue: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  retryAfterMaxMs?: number;
+  honoursIdempotency?: boolean;
+  concurrency?: number;
+}
+
+export type CallKind = 'get_quota' | 'get_used' | 'delta_quota' | 'refresh_quota';
+
+/** One call; `value` is the delta or the absolute quota, `key` the delta's idempotency key. */
+export interface CallMessage {
+  id: number;
+  kind: CallKind;
+  userId: string;
+  value?: number;
+  key?: string;
+}
+
+export type ToWorker = { type: 'calls'; calls: CallMessage[] } | { type: 'abort' };
+
+/** A GatewayError's fields: every one the scanner, the breaker and the metrics read. */
+export interface GatewayErrorFields {
+  message: string;
+  reason: GatewayErrorReason;
+  status?: number;
+  retryable: boolean;
+  uncertain: boolean;
+  retryAfterMs?: number;
+  attempts: number;
+}
+
+export type CallResult =
+  /** `data`: the envelope's data of a read (the amount is parsed on the main thread). */
+  | { id: number; ok: true; data?: unknown }
+  | { id: number; ok: false; gatewayError: GatewayErrorFields }
+  /** Anything but a GatewayError (a defect): passed on as a plain Error, like in-thread. */
+  | { id: number; ok: false; message: string };
+
+export interface LogRecord {
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
+export interface FromWorker {
+  results: CallResult[];
+  /** The client's retry warnings, for the daemon's logger (which redacts, as for every line). */
+  warnings: LogRecord[];
+}
