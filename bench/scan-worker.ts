@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { scanSummaryJson } from '../src/api/serialize.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { buildRuntime } from '../src/runtime.ts';
-import { statusMb } from './support/proc.ts';
+import { mainThreadCpuSeconds, statusMb } from './support/proc.ts';
 
 const env = process.env;
 const config = loadConfig({
@@ -57,10 +57,12 @@ const sampler = setInterval(() => {
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 const cpuBefore = process.cpuUsage();
+const mainCpuBefore = mainThreadCpuSeconds();
 const started = performance.now();
 const summary = scanSummaryJson(await runtime.app.scanNow());
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
+const mainCpu = mainThreadCpuSeconds() - mainCpuBefore;
 clearInterval(sampler);
 loopDelay.disable();
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -69,6 +71,8 @@ const result = {
   summary,
   wallMs,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  mainThreadCpuSeconds: mainCpu,
+  workerThread: config.gateway.workerThread,
   rssBaselineMb,
   rssSampledPeakMb,
   rssPeakMb: statusMb('self', 'VmHWM'),

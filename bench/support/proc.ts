@@ -6,8 +6,20 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** utime + stime of one process, in seconds; 0 once it has gone. */
 export function cpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * utime + stime of this process's main thread alone (its task id is the pid), in seconds: the
+ * scanner's own thread, without a worker thread's share (gateway.worker_thread).
+ */
+export function mainThreadCpuSeconds(): number {
+  return statCpuSeconds(`/proc/self/task/${process.pid}/stat`);
+}
+
+function statCpuSeconds(path: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;

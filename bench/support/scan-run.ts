@@ -8,7 +8,12 @@ import { MOCK_KEY, spawnTsx, type MockGatewayService } from './services.ts';
 export interface WorkerResult {
   summary: ReturnType<typeof scanSummaryJson>;
   wallMs: number;
+  /** The whole process, every thread. */
   cpuSeconds: number;
+  /** The main thread alone (the event loop the scan runs on). */
+  mainThreadCpuSeconds: number;
+  /** gateway.worker_thread was on. */
+  workerThread: boolean;
   rssBaselineMb: number;
   rssSampledPeakMb: number;
   rssPeakMb: number;
