@@ -514,7 +514,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a typo inside a section',
       'gateway:\n  url: http://gw:8002\n  timeout: 100\n',
       'gateway.timeout',
-      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, reconcile, balance, breaker_failures, breaker_cooldown_ms\)$/,
+      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, reconcile, balance, breaker_failures, breaker_cooldown_ms, worker_thread\)$/,
     ],
     [
       'the Config spelling instead of the YAML one',
