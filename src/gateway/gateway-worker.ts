@@ -80,6 +80,7 @@ async function perform(call: CallMessage): Promise<void> {
   }
 }
 
+port.postMessage({ ready: true, results: [], warnings: [] } satisfies FromWorker);
 port.on('message', (message: ToWorker) => {
   if (message.type === 'abort') stop.abort();
   else for (const call of message.calls) void perform(call);

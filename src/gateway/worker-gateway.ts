@@ -56,11 +56,16 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
   let nextId = 1;
   let inFlight = 0;
   let worker: Worker | undefined;
+  /** Workers that said they were ready to take calls (see FromWorker.ready). */
+  const ready = new WeakSet<Worker>();
   let stopping = false;
 
   function start(): Worker {
     const started = new Worker(ENTRY, { workerData: settings });
-    started.on('message', (message: FromWorker) => receive(message));
+    started.on('message', (message: FromWorker) => {
+      if (message.ready === true) ready.add(started);
+      receive(message);
+    });
     started.on('error', (error) => {
       options.logger?.warn('gateway worker thread failed', { error: redact(error.message) });
     });
@@ -83,11 +88,18 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
     }
   }
 
-  /** Whatever the worker was sending when it ended may have reached the gateway. */
+  /**
+   * Whatever a worker that took calls was sending when it ended may have reached the gateway. One
+   * that never became ready took none: Node delivers a worker's messages before its 'exit'.
+   */
   function failInFlight(dead: Worker, exitCode: number): void {
     for (const [id, call] of pending) {
       if (call.worker !== dead) continue;
       settled(id);
+      if (!ready.has(dead)) {
+        call.reject(notStarted(call.kind, exitCode));
+        continue;
+      }
       const mutating = call.kind === 'delta_quota' || call.kind === 'refresh_quota';
       const how = stopping ? 'was stopped' : `exited (code ${exitCode})`;
       call.reject(
@@ -195,6 +207,13 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
       if (running !== undefined) await running.terminate();
     },
   };
+}
+
+function notStarted(kind: CallKind, exitCode: number): GatewayError {
+  return new GatewayError(
+    `gateway ${kind} not sent: the gateway worker thread exited (code ${exitCode}) before it could take calls`,
+    { reason: 'not_sent', retryable: false, uncertain: false, attempts: 0 },
+  );
 }
 
 function workerSettings(options: GatewayClientOptions): WorkerClientSettings {

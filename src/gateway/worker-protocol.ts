@@ -55,6 +55,11 @@ export interface LogRecord {
 }
 
 export interface FromWorker {
+  /**
+   * Sent once, before the worker takes its first call: a worker that dies before it said so
+   * (it could not load) sent nothing, so its calls end certain.
+   */
+  ready?: true;
   results: CallResult[];
   /** The client's retry warnings, for the daemon's logger (which redacts, as for every line). */
   warnings: LogRecord[];
