@@ -109,26 +109,24 @@ export async function buildRuntime(
   });
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
-  const gateway = instrumentGateway(
-    createAiGatewayClient({
-      baseUrl: config.gateway.url,
-      adminPath: config.gateway.adminPath,
-      authHeader: config.gateway.authHeader,
-      authValue: config.gateway.authValue,
-      timeoutMs: config.gateway.timeoutMs,
-      maxAttempts: config.gateway.maxAttempts,
-      retryBaseDelayMs: config.gateway.retryBaseDelayMs,
-      retryMaxDelayMs: config.gateway.retryMaxDelayMs,
-      concurrency: config.gateway.concurrency,
-      honoursIdempotency: config.gateway.honoursIdempotency,
-      logger: gatewayLog,
-      // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
-      redact: createRedactor(secrets),
-      breaker,
-      signal: stopGatewayCalls.signal,
-    }),
-    metrics.gatewayRequestDuration,
-  );
+  const gatewayClient = createAiGatewayClient({
+    baseUrl: config.gateway.url,
+    adminPath: config.gateway.adminPath,
+    authHeader: config.gateway.authHeader,
+    authValue: config.gateway.authValue,
+    timeoutMs: config.gateway.timeoutMs,
+    maxAttempts: config.gateway.maxAttempts,
+    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
+    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
+    concurrency: config.gateway.concurrency,
+    honoursIdempotency: config.gateway.honoursIdempotency,
+    logger: gatewayLog,
+    // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
+    redact: createRedactor(secrets),
+    breaker,
+    signal: stopGatewayCalls.signal,
+  });
+  const gateway = instrumentGateway(gatewayClient, metrics.gatewayRequestDuration);
 
   const interactive =
     overrides.interactive === null ? undefined : (overrides.interactive ?? new InteractiveGate());
@@ -208,6 +206,9 @@ export async function buildRuntime(
       const stopped = scanner.stop();
       stopGatewayCalls.abort();
       await stopped;
+      // Its idle sockets would not hold the process open, but a runtime that is closed keeps
+      // nothing: later calls (a /readyz racing the shutdown) fail as certainly not sent.
+      await gatewayClient.close();
       await database.close();
     },
   };

@@ -217,7 +217,9 @@ export function rawGatewayRate(
       request.on('error', reject);
       request.end(body);
     });
-  return loopGatewayCalls(mock, count, concurrency, maxSeconds, post).finally(() => agent.destroy());
+  return loopGatewayCalls(mock, count, concurrency, maxSeconds, post).finally(() =>
+    agent.destroy(),
+  );
 }
 
 /**

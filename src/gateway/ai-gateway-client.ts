@@ -6,7 +6,7 @@ import { checkOptions, type GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
 import { encodeHeaderText } from './header-value.ts';
 import { createLimiter } from './limiter.ts';
-import type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
+import type { DeltaOptions, GatewayClient } from './quota-gateway.ts';
 import { decideRetry, type RetryPolicy } from './retry.ts';
 import { createTransport, sendRequest, type GatewayRequest } from './send-request.ts';
 
@@ -50,7 +50,7 @@ function sleepUnlessAborted(
   });
 }
 
-export function createAiGatewayClient(options: GatewayClientOptions): QuotaGateway {
+export function createAiGatewayClient(options: GatewayClientOptions): GatewayClient {
   const base = checkOptions(options);
   const policy: RetryPolicy = {
     maxAttempts: options.maxAttempts,
@@ -64,7 +64,7 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
   const now = options.now ?? Date.now;
   const limiter = createLimiter(options.concurrency);
   const baseUrl = new URL(base);
-  const transport = createTransport(baseUrl.origin);
+  const transport = createTransport(baseUrl.origin, options.concurrency && options.concurrency + 1);
   // The base URL's own path (`http://host/gw`) prefixes every request.
   const prefix = `${baseUrl.pathname.replace(/\/+$/, '')}/${options.adminPath.replace(/^\/+|\/+$/g, '')}`;
 
@@ -234,10 +234,11 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
     },
 
     async ping() {
-      // One attempt, and no queueing behind a scan's grants: readiness must answer quickly and
-      // report the gateway as it is now.
+      // One attempt, and no queueing behind a scan's grants (a spare connection is kept for it):
+      // readiness must answer quickly and report the gateway as it is now.
       await execute({ ...read('ping', '', PING_USER_ID), maxAttempts: 1, limited: false });
     },
+    close: () => transport.close(),
   };
 }
 
