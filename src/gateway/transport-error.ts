@@ -1,11 +1,14 @@
 // How an HTTP attempt that broke turns into a GatewayError: whether it was sent at all, whether
 // it may have been applied (uncertain), whether to retry. The error classes send-request.ts
-// destroys or rejects a request with are declared here, next to their translation.
+// ends or rejects a request with are declared here, next to their translation.
 import { GatewayError } from './gateway-error.ts';
 
 /**
  * Error codes that mean the connection was never established, so the request was never sent.
- * Anything else that breaks a connection may have happened after the gateway read the request.
+ * undici reports them before it hands the request to a socket, so send-request.ts already wraps
+ * them in NotWrittenError; the set stays as a second line for an error that arrives unwrapped.
+ * Anything else that breaks a connection (UND_ERR_SOCKET, ECONNRESET, a timeout) may have
+ * happened after the gateway read the request.
  */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
