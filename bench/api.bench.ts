@@ -17,6 +17,7 @@ import {
   type Request,
 } from './support/http-load.ts';
 import { round } from './support/machine.ts';
+import { byPhase, memoryBreakdown, scrapeMetrics, type Sample } from './support/metrics-scrape.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { cpuSeconds, statusMb } from './support/proc.ts';
 import { Recorder } from './support/report.ts';
@@ -54,6 +55,13 @@ interface ApiFigures {
     summary: unknown;
     daemonPeakRssMb: number;
     daemonCpuSeconds: number;
+    /** /metrics scraped every 2 s during the scan: the breakdown at the highest RSS seen. */
+    memoryAtPeak: ReturnType<typeof memoryBreakdown> | null;
+    /** Event-loop delay by scan phase over the daemon's life (src/metrics/loop-stalls.ts). */
+    loopDelayByPhase: ReturnType<typeof byPhase>;
+    sqliteStatementsByPhase: ReturnType<typeof byPhase>;
+    /** The daemon's "slow SQLite statement" log lines (the first 40). */
+    slowStatements: string[];
   }[];
 }
 
@@ -109,7 +117,13 @@ async function measureDatabase(
     QM_CONFIG: 'config.yaml',
   });
   let output = '';
-  daemon.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  const slowStatements: string[] = [];
+  daemon.stdout!.on('data', (c: Buffer) => {
+    output = (output + c.toString()).slice(-20_000);
+    for (const line of c.toString().split('\n'))
+      if (line.includes('slow SQLite statement') && slowStatements.length < 40)
+        slowStatements.push(line);
+  });
   daemon.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const client = new LoadClient(url, { authorization: `Bearer ${token}` }, 64);
@@ -162,6 +176,20 @@ async function measureDatabase(
           throw new Error(`scan answered ${answer.status}: ${answer.error ?? ''}\n${output}`);
         return (performance.now() - scanStarted) / 1000;
       });
+    // Where the memory is at the peak: /metrics every 2 s (a scrape is one more light request).
+    let peak: Sample[] | null = null;
+    const rssOf = (m: Sample[] | null) =>
+      m?.find((x) => x.name === 'process_resident_memory_bytes')?.value ?? 0;
+    const scraper = setInterval(() => {
+      scrapeMetrics(url).then(
+        (m) => {
+          if (rssOf(m) > rssOf(peak)) peak = m;
+        },
+        () => undefined,
+      );
+    }, 2000);
+    const stopScraper = () => clearInterval(scraper);
+    void scan.then(stopScraper, stopScraper);
     await new Promise((r) => setTimeout(r, 1000));
     const closed = await closedLoad(client, CLOSED_CLIENTS, PHASE_SECONDS, next, () => scanDone);
     record(`closed, ${CLOSED_CLIENTS} clients`, true, closed, scanDone);
@@ -170,6 +198,7 @@ async function measureDatabase(
       record(`open, ${OPEN_RATE}/s`, true, open, scanDone);
     }
     const seconds = await scan;
+    const last = await scrapeMetrics(url);
     figures.scans.push({
       database: kind,
       users,
@@ -177,6 +206,10 @@ async function measureDatabase(
       summary: scanSummary,
       daemonPeakRssMb: statusMb(daemon.pid!, 'VmHWM'),
       daemonCpuSeconds: cpuSeconds(daemon.pid!) - cpuBefore,
+      memoryAtPeak: peak && memoryBreakdown(peak),
+      loopDelayByPhase: byPhase(last, 'quota_manager_event_loop_delay_seconds'),
+      sqliteStatementsByPhase: byPhase(last, 'quota_manager_sqlite_statement_seconds'),
+      slowStatements,
     });
     log(`${kind} api: the scan took ${seconds.toFixed(1)} s`);
   } finally {
@@ -250,6 +283,38 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
       round(s.daemonCpuSeconds, 1),
       Math.round(s.daemonPeakRssMb),
     ]),
+  });
+  recorder.table({
+    title:
+      'Event-loop delay by scan phase (timer ticks late by > 10 / 50 / 250 ms), SQLite statements',
+    columns: ['database', 'phase', 'ticks', '> 10 ms', '> 50 ms', '> 250 ms', 'statements > 50 ms'],
+    rows: all.scans.flatMap((s) =>
+      Object.entries(s.loopDelayByPhase).map(([phase, d]) => [
+        s.database,
+        phase,
+        d.count,
+        d.over10ms,
+        d.over50ms,
+        d.over250ms,
+        s.sqliteStatementsByPhase[phase]?.over50ms ?? null,
+      ]),
+    ),
+  });
+  recorder.table({
+    title: 'Daemon memory at its RSS peak during the scan (MB, from /metrics)',
+    columns: ['database', 'RSS', 'heap used', 'heap total', 'external', 'outside V8', 'code space'],
+    rows: all.scans.map((s) => {
+      const m = s.memoryAtPeak;
+      return [
+        s.database,
+        m?.rssMb ?? null,
+        m?.heapUsedMb ?? null,
+        m?.heapTotalMb ?? null,
+        m?.externalMb ?? null,
+        m?.outsideV8Mb ?? null,
+        m?.spaces.code_space?.sizeMb ?? null,
+      ];
+    }),
   });
   recorder.write(all);
   return all;

@@ -22,6 +22,7 @@ import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
+import type { StatementTimer } from './db/timed-sqlite.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
@@ -29,6 +30,7 @@ import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gate
 import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
@@ -83,6 +85,9 @@ export interface RuntimeOverrides {
   breaker?: CircuitBreaker;
 }
 
+/** A SQLite statement this long delays every API request by as much: worth a log line. */
+const SLOW_SQLITE_STATEMENT_MS = 100;
+
 export async function buildRuntime(
   config: Readonly<Config>,
   overrides: RuntimeOverrides = {},
@@ -92,7 +97,23 @@ export async function buildRuntime(
     overrides.logger ??
     createLogger({ level: config.log.level, format: config.log.format, secrets });
   const clock = overrides.clock ?? systemClock;
-  const database = overrides.database ?? (await openMigrated(config, logger, overrides.migrate));
+  // SQLite statements run on the event loop: their times go to the loop-stall monitor, which
+  // exists once the metrics do (below).
+  const ready: { metrics?: Metrics } = {};
+  const onSqliteStatement = (ms: number, sql: string) => {
+    const stalls = ready.metrics?.loopStalls;
+    if (!stalls) return;
+    stalls.section(ms);
+    if (ms >= SLOW_SQLITE_STATEMENT_MS)
+      logger.warn('slow SQLite statement held the event loop', {
+        ms: Math.round(ms),
+        phase: stalls.current(),
+        sql: sql.slice(0, 300),
+      });
+  };
+  const database =
+    overrides.database ??
+    (await openMigrated(config, logger, overrides.migrate, onSqliteStatement));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
@@ -107,9 +128,10 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
+  ready.metrics = metrics;
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
-  const gateway = instrumentGateway(
+  const instrumented = instrumentGateway(
     createAiGatewayClient({
       baseUrl: config.gateway.url,
       adminPath: config.gateway.adminPath,
@@ -129,6 +151,7 @@ export async function buildRuntime(
     }),
     metrics.gatewayRequestDuration,
   );
+  const gateway = phaseTrackedGateway(instrumented, metrics.loopStalls);
 
   const interactive =
     overrides.interactive === null ? undefined : (overrides.interactive ?? new InteractiveGate());
@@ -138,7 +161,7 @@ export async function buildRuntime(
     available: () => breaker.allowsRequests(),
   };
   const scan: RunDeps = {
-    store: createScanStore(database),
+    store: phaseTrackedStore(createScanStore(database), metrics.loopStalls),
     gateway,
     clock,
     logger: scanLog,
@@ -187,7 +210,14 @@ export async function buildRuntime(
     metrics,
     metricsToken: config.metricsToken,
     publicBasePath: config.publicBasePath,
-    interactive,
+    // A request being served is the `api` phase of the loop-stall histogram.
+    interactive: interactive && {
+      begin: () => {
+        metrics.loopStalls.enter('api');
+        interactive.begin();
+      },
+      end: () => interactive.end(),
+    },
   };
   return {
     config,
@@ -218,8 +248,9 @@ async function openMigrated(
   config: Readonly<Config>,
   logger: RuntimeLogger,
   migrate = true,
+  onSqliteStatement?: StatementTimer,
 ): Promise<Database> {
-  const pool = { poolSize: config.databasePoolSize };
+  const pool = { poolSize: config.databasePoolSize, onSqliteStatement };
   let database = await openDatabase(config.databaseUrl, pool);
   if (migrate) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.

@@ -1,0 +1,83 @@
+// Reads a running daemon's /metrics for the benchmarks: the memory breakdown prom-client's
+// default metrics give (RSS, V8 heap and its spaces, external and array buffers) and the
+// event-loop delay by scan phase (src/metrics/loop-stalls.ts).
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export async function scrapeMetrics(url: string): Promise<Sample[]> {
+  const response = await fetch(`${url}/metrics`);
+  const samples: Sample[] = [];
+  for (const line of (await response.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1]!] = pair[2]!;
+    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+const mb = (bytes: number | undefined) =>
+  bytes === undefined ? null : Math.round(bytes / 1048576);
+
+function value(samples: Sample[], name: string, labels: Record<string, string> = {}) {
+  return samples.find(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  )?.value;
+}
+
+/** Where the daemon's memory is, in MB: RSS, V8 heap (used/total, by space), outside V8. */
+export function memoryBreakdown(samples: Sample[]) {
+  const spaces: Record<string, { usedMb: number | null; sizeMb: number | null }> = {};
+  for (const s of samples.filter((s) => s.name === 'nodejs_heap_space_size_total_bytes'))
+    spaces[s.labels.space!] = {
+      usedMb: mb(value(samples, 'nodejs_heap_space_size_used_bytes', { space: s.labels.space! })),
+      sizeMb: mb(s.value),
+    };
+  const rss = value(samples, 'process_resident_memory_bytes');
+  const heapTotal = value(samples, 'nodejs_heap_size_total_bytes');
+  const external = value(samples, 'nodejs_external_memory_bytes');
+  return {
+    rssMb: mb(rss),
+    heapUsedMb: mb(value(samples, 'nodejs_heap_size_used_bytes')),
+    heapTotalMb: mb(heapTotal),
+    externalMb: mb(external),
+    // RSS neither in V8's heap nor in its external memory: the binary, native modules (SQLite's
+    // page cache, pg's buffers), thread stacks and malloc's free lists.
+    outsideV8Mb: mb(
+      rss === undefined || heapTotal === undefined ? undefined : rss - heapTotal - (external ?? 0),
+    ),
+    spaces,
+  };
+}
+
+export interface PhaseFigures {
+  count: number;
+  totalMs: number;
+  over10ms: number;
+  over50ms: number;
+  over250ms: number;
+}
+
+/** A histogram labelled by phase, summed up: how many samples, and how many were long. */
+export function byPhase(samples: Sample[], histogram: string): Record<string, PhaseFigures> {
+  const out: Record<string, PhaseFigures> = {};
+  for (const s of samples.filter((s) => s.name === `${histogram}_count`)) {
+    const phase = s.labels.phase!;
+    const within = (le: string) => value(samples, `${histogram}_bucket`, { phase, le }) ?? 0;
+    out[phase] = {
+      count: s.value,
+      totalMs: Math.round((value(samples, `${histogram}_sum`, { phase }) ?? 0) * 1000),
+      over10ms: s.value - within('0.01'),
+      over50ms: s.value - within('0.05'),
+      over250ms: s.value - within('0.25'),
+    };
+  }
+  return out;
+}
