@@ -17,7 +17,13 @@ import {
   type Request,
 } from './support/http-load.ts';
 import { round } from './support/machine.ts';
-import { byPhase, memoryBreakdown, scrapeMetrics, type Sample } from './support/metrics-scrape.ts';
+import {
+  byPhase,
+  gcPauses,
+  memoryBreakdown,
+  scrapeMetrics,
+  type Sample,
+} from './support/metrics-scrape.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { cpuSeconds, statusMb } from './support/proc.ts';
 import { Recorder } from './support/report.ts';
@@ -60,6 +66,7 @@ interface ApiFigures {
     /** Event-loop delay by scan phase over the daemon's life (src/metrics/loop-stalls.ts). */
     loopDelayByPhase: ReturnType<typeof byPhase>;
     sqliteStatementsByPhase: ReturnType<typeof byPhase>;
+    gcPauses: ReturnType<typeof gcPauses>;
     /** The daemon's "slow SQLite statement" log lines (the first 40). */
     slowStatements: string[];
   }[];
@@ -209,6 +216,7 @@ async function measureDatabase(
       memoryAtPeak: peak && memoryBreakdown(peak),
       loopDelayByPhase: byPhase(last, 'quota_manager_event_loop_delay_seconds'),
       sqliteStatementsByPhase: byPhase(last, 'quota_manager_sqlite_statement_seconds'),
+      gcPauses: gcPauses(last),
       slowStatements,
     });
     log(`${kind} api: the scan took ${seconds.toFixed(1)} s`);

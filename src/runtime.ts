@@ -107,7 +107,7 @@ export async function buildRuntime(
     if (ms >= SLOW_SQLITE_STATEMENT_MS)
       logger.warn('slow SQLite statement held the event loop', {
         ms: Math.round(ms),
-        phase: stalls.current(),
+        phase: stalls.currentStatementPhase(),
         sql: sql.slice(0, 300),
       });
   };
@@ -250,7 +250,13 @@ async function openMigrated(
   migrate = true,
   onSqliteStatement?: StatementTimer,
 ): Promise<Database> {
-  const pool = { poolSize: config.databasePoolSize, onSqliteStatement };
+  const pool = {
+    poolSize: config.databasePoolSize,
+    onSqliteStatement,
+    walCheckpoints: {
+      onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
+    },
+  };
   let database = await openDatabase(config.databaseUrl, pool);
   if (migrate) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.

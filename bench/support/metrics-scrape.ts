@@ -81,3 +81,15 @@ export function byPhase(samples: Sample[], histogram: string): Record<string, Ph
   }
   return out;
 }
+
+/** GC pauses by kind (prom-client's nodejs_gc_duration_seconds): count, total, ≥ 100 ms. */
+export function gcPauses(samples: Sample[]) {
+  const out: Record<string, { count: number; totalMs: number; over100ms: number }> = {};
+  for (const s of samples.filter((s) => s.name === 'nodejs_gc_duration_seconds_count')) {
+    const kind = s.labels.kind!;
+    const sum = value(samples, 'nodejs_gc_duration_seconds_sum', { kind }) ?? 0;
+    const within = value(samples, 'nodejs_gc_duration_seconds_bucket', { kind, le: '0.1' }) ?? 0;
+    out[kind] = { count: s.value, totalMs: Math.round(sum * 1000), over100ms: s.value - within };
+  }
+  return out;
+}

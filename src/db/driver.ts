@@ -99,6 +99,11 @@ export interface DriverOptions {
   poolSize?: number;
   /** SQLite only: hears how long each statement held the event loop (timed-sqlite.ts). */
   onSqliteStatement?: StatementTimer;
+  /**
+   * SQLite only: checkpoint the write-ahead log on a worker thread, not inside the daemon's
+   * write statements (wal-checkpointer.ts). `onError` hears a checkpoint that failed.
+   */
+  walCheckpoints?: { onError?: (message: string) => void };
 }
 
 /** The pool size when none is configured (DATABASE_POOL_SIZE's default). */

@@ -5,7 +5,9 @@
 // gate, the scanner) and a fine timer whose lateness is the loop's delay; each late tick is
 // charged to a phase:
 //   - a section timed directly (`section()`: a SQLite statement, which runs synchronously)
-//     that explains at least half of the lateness is charged to the phase it ran under;
+//     that explains at least half of the lateness is charged to the phase of the database call
+//     that issued it (the last store call entered; gateway calls do not count, they issue no
+//     statements);
 //   - otherwise to the phase most recently entered, an approximation: with the delivery
 //     pipeline, claims, deliveries and outcome writes interleave, so a stall shortly after a
 //     phase change may belong to the phase before.
@@ -56,6 +58,8 @@ export interface LoopStallsOptions {
 
 export class LoopStallMonitor {
   private phase: ScanPhase = 'idle';
+  /** The phase of the last database call entered: what a SQLite statement is charged to. */
+  private statementPhase: ScanPhase = 'idle';
   /** The longest directly timed section since the last tick. */
   private longest: { phase: ScanPhase; ms: number } | null = null;
   private readonly histogram: Histogram<'phase'>;
@@ -90,16 +94,32 @@ export class LoopStallMonitor {
   /** The phase from now on (until another is entered). Cheap: one assignment. */
   enter(phase: ScanPhase): void {
     this.phase = phase;
+    this.statementPhase = phase;
+  }
+
+  /**
+   * A phase that issues no database statements (a gateway call): it takes the loop's delay
+   * from now on, but a SQLite statement still belongs to the database call entered before it
+   * (calls to the gateway start between a store call and its statement all the time).
+   */
+  enterWithoutStatements(phase: ScanPhase): void {
+    this.phase = phase;
   }
 
   current(): ScanPhase {
     return this.phase;
   }
 
-  /** A synchronous section measured by its caller (e.g. one SQLite statement), in ms. */
+  /** The phase a SQLite statement running now is charged to. */
+  currentStatementPhase(): ScanPhase {
+    return this.statementPhase;
+  }
+
+  /** A synchronous SQLite statement measured by its caller, in ms. */
   section(ms: number): void {
-    this.sectionHistogram.observe({ phase: this.phase }, ms / 1000);
-    if (this.longest === null || ms > this.longest.ms) this.longest = { phase: this.phase, ms };
+    const phase = this.statementPhase;
+    this.sectionHistogram.observe({ phase }, ms / 1000);
+    if (this.longest === null || ms > this.longest.ms) this.longest = { phase, ms };
   }
 
   /** Starts the timer (unref'd: it never keeps the process alive). */

@@ -53,7 +53,7 @@ export function phaseTrackedGateway(
   monitor: LoopStallMonitor,
 ): QuotaGateway {
   const enter = <T>(call: () => Promise<T>): Promise<T> => {
-    monitor.enter('delivery');
+    monitor.enterWithoutStatements('delivery');
     return call();
   };
   return {

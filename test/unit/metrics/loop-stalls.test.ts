@@ -62,7 +62,7 @@ describe('LoopStallMonitor', () => {
     monitor.enter('claim');
     now += 80;
     monitor.section(78); // a SQLite statement of the claim held the loop for 78 ms
-    monitor.enter('delivery'); // the next phase began before the timer could fire
+    monitor.enterWithoutStatements('delivery'); // a gateway call began before the timer fired
     monitor.tick();
     now += 5;
     monitor.tick();
@@ -71,10 +71,11 @@ describe('LoopStallMonitor', () => {
     expect(phases.delivery).toMatchObject({ samples: 1, over50ms: 0, maxMs: 0 });
   });
 
-  it('exposes the SQLite statement times by phase', async () => {
+  it('exposes the SQLite statement times by the database phase, not a gateway call after it', async () => {
     const registry = new Registry();
     const monitor = new LoopStallMonitor({ registry, prefix: 'qm_' });
     monitor.enter('outcome_write');
+    monitor.enterWithoutStatements('delivery');
     monitor.section(30);
     const metric = await registry.getSingleMetric('qm_sqlite_statement_seconds')!.get();
     const count = metric.values.find(
