@@ -41,6 +41,7 @@ import {
 const CLOSED_CLIENTS = 8;
 const OPEN_RATE = 100;
 const PHASE_SECONDS = 15;
+const DAEMON_NODE_OPTIONS = process.env.BENCH_DAEMON_NODE_OPTIONS ?? '';
 
 interface Phase {
   database: DatabaseKind;
@@ -122,6 +123,8 @@ async function measureDatabase(
     API_RATE_LIMIT_PER_MINUTE: '0', // the limiter would answer 429 to a load generator
     LOG_FORMAT: 'json',
     QM_CONFIG: 'config.yaml',
+    // V8 flags for the daemon only (e.g. --max-semi-space-size=8), to measure what they give.
+    ...(DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: DAEMON_NODE_OPTIONS } : {}),
   });
   let output = '';
   const slowStatements: string[] = [];
@@ -238,6 +241,7 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
     closedClients: CLOSED_CLIENTS,
     openRate: OPEN_RATE,
     phaseSeconds: PHASE_SECONDS,
+    daemonNodeOptions: DAEMON_NODE_OPTIONS,
   });
   const work = benchWorkDir();
   const all: ApiFigures = { phases: [], scans: [] };

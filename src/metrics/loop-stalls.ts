@@ -8,14 +8,18 @@
 //     that explains at least half of the lateness is charged to the phase of the database call
 //     that issued it (the last store call entered; gateway calls do not count, they issue no
 //     statements);
+//   - else `gc` when garbage-collection pauses (perf_hooks `gc` entries) explain at least half
+//     of it: their entries arrive a little after the pause, so a tick is charged one tick later;
 //   - otherwise to the phase most recently entered, an approximation: with the delivery
 //     pipeline, claims, deliveries and outcome writes interleave, so a stall shortly after a
 //     phase change may belong to the phase before.
 // The figures land in a Prometheus histogram (quota_manager_event_loop_delay_seconds{phase})
 // and in snapshot() for the benchmarks.
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Histogram, type Registry } from 'prom-client';
 
 export const SCAN_PHASES = [
+  'gc',
   'idle',
   'api',
   'strategy_check',
@@ -68,7 +72,13 @@ export class LoopStallMonitor {
   private readonly resolutionMs: number;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  private gcObserver: PerformanceObserver | undefined;
   private expected = 0;
+  private lastTickAt = 0;
+  /** GC pauses seen recently, [start, end] in the clock's ms, oldest first. */
+  private gcPauses: [number, number][] = [];
+  /** The last tick, charged at the next one (once the GC entries of its window have arrived). */
+  private pending: { from: number; to: number; lateMs: number; phase: ScanPhase } | null = null;
 
   constructor(options: LoopStallsOptions) {
     this.resolutionMs = options.resolutionMs ?? 5;
@@ -122,20 +132,33 @@ export class LoopStallMonitor {
     if (this.longest === null || ms > this.longest.ms) this.longest = { phase, ms };
   }
 
-  /** Starts the timer (unref'd: it never keeps the process alive). */
+  /** A GC pause (from perf_hooks; public for tests with a fake clock). */
+  gcPause(startMs: number, durationMs: number): void {
+    this.gcPauses.push([startMs, startMs + durationMs]);
+  }
+
+  /** Starts the timer (unref'd: it never keeps the process alive) and the GC observer. */
   start(): void {
     if (this.timer) return;
-    this.expected = this.now() + this.resolutionMs;
+    this.lastTickAt = this.now();
+    this.expected = this.lastTickAt + this.resolutionMs;
     this.timer = setInterval(() => this.tick(), this.resolutionMs);
     this.timer.unref();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) this.gcPause(entry.startTime, entry.duration);
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.gcObserver?.disconnect();
+    this.gcObserver = undefined;
+    this.settlePending();
   }
 
-  /** One timer tick: charges its lateness to a phase. Public for tests with a fake clock. */
+  /** One timer tick: measures its lateness, charges the tick before. Public for fake clocks. */
   tick(): void {
     const at = this.now();
     const lateMs = Math.max(0, at - this.expected);
@@ -143,6 +166,25 @@ export class LoopStallMonitor {
     const longest = this.longest;
     this.longest = null;
     const phase = longest !== null && longest.ms * 2 >= lateMs ? longest.phase : this.phase;
+    this.settlePending();
+    this.pending = { from: this.lastTickAt, to: at, lateMs, phase };
+    this.lastTickAt = at;
+  }
+
+  /** Charges the pending tick: to `gc` if GC pauses in its window explain half its lateness. */
+  private settlePending(): void {
+    const tick = this.pending;
+    if (tick === null) return;
+    this.pending = null;
+    let gcMs = 0;
+    for (const [start, end] of this.gcPauses)
+      gcMs += Math.max(0, Math.min(end, tick.to) - Math.max(start, tick.from));
+    this.gcPauses = this.gcPauses.filter(([, end]) => end > tick.to);
+    const phase = tick.lateMs > 0 && gcMs * 2 >= tick.lateMs ? 'gc' : tick.phase;
+    this.record(phase, tick.lateMs);
+  }
+
+  private record(phase: ScanPhase, lateMs: number): void {
     this.histogram.observe({ phase }, lateMs / 1000);
     const total = this.totals.get(phase) ?? {
       samples: 0,

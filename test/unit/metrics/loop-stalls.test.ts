@@ -66,9 +66,37 @@ describe('LoopStallMonitor', () => {
     monitor.tick();
     now += 5;
     monitor.tick();
+    monitor.stop(); // charges the last tick
     const phases = monitor.snapshot();
     expect(phases.claim).toMatchObject({ samples: 1, over50ms: 1, maxMs: 75 });
     expect(phases.delivery).toMatchObject({ samples: 1, over50ms: 0, maxMs: 0 });
+  });
+
+  it('charges a stall to gc when a garbage-collection pause explains it, even reported late', () => {
+    let now = 1000;
+    const registry = new Registry();
+    const monitor = new LoopStallMonitor({
+      registry,
+      prefix: 'qm_',
+      resolutionMs: 5,
+      now: () => now,
+    });
+    monitor.start();
+    monitor.stop();
+    monitor.enterWithoutStatements('delivery');
+    now += 5;
+    monitor.tick(); // on time
+    now += 65; // 60 ms late: a scavenge of 58 ms ran in this window...
+    monitor.tick();
+    monitor.gcPause(now - 62, 58); // ...and its perf_hooks entry arrives after the tick
+    now += 5;
+    monitor.tick();
+    now += 45; // 40 ms late, no GC: the phase's own work
+    monitor.tick();
+    monitor.stop();
+    const phases = monitor.snapshot();
+    expect(phases.gc).toMatchObject({ samples: 1, over50ms: 1, maxMs: 60 });
+    expect(phases.delivery).toMatchObject({ samples: 3, over50ms: 0, maxMs: 40 });
   });
 
   it('exposes the SQLite statement times by the database phase, not a gateway call after it', async () => {
