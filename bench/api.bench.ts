@@ -42,6 +42,12 @@ const CLOSED_CLIENTS = 8;
 const OPEN_RATE = 100;
 const PHASE_SECONDS = 15;
 const DAEMON_NODE_OPTIONS = process.env.BENCH_DAEMON_NODE_OPTIONS ?? '';
+/** BENCH_DAEMON_ENV_<NAME>=value sets <NAME> for the daemon only (e.g. MALLOC_ARENA_MAX). */
+const DAEMON_ENV = Object.fromEntries(
+  Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_DAEMON_ENV_'))
+    .map(([name, value]) => [name.slice('BENCH_DAEMON_ENV_'.length), value ?? '']),
+);
 
 interface Phase {
   database: DatabaseKind;
@@ -125,6 +131,7 @@ async function measureDatabase(
     QM_CONFIG: 'config.yaml',
     // V8 flags for the daemon only (e.g. --max-semi-space-size=8), to measure what they give.
     ...(DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: DAEMON_NODE_OPTIONS } : {}),
+    ...DAEMON_ENV,
   });
   let output = '';
   const slowStatements: string[] = [];
@@ -242,6 +249,7 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
     openRate: OPEN_RATE,
     phaseSeconds: PHASE_SECONDS,
     daemonNodeOptions: DAEMON_NODE_OPTIONS,
+    daemonEnv: DAEMON_ENV,
   });
   const work = benchWorkDir();
   const all: ApiFigures = { phases: [], scans: [] };
