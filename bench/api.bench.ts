@@ -41,6 +41,7 @@ import {
 const CLOSED_CLIENTS = 8;
 const OPEN_RATE = 100;
 const PHASE_SECONDS = 15;
+const LOOP_DELAY = 'quota_manager_event_loop_delay_seconds';
 const DAEMON_NODE_OPTIONS = process.env.BENCH_DAEMON_NODE_OPTIONS ?? '';
 /** BENCH_DAEMON_ENV_<NAME>=value sets <NAME> for the daemon only (e.g. MALLOC_ARENA_MAX). */
 const DAEMON_ENV = Object.fromEntries(
@@ -72,6 +73,9 @@ interface ApiFigures {
     memoryAtPeak: ReturnType<typeof memoryBreakdown> | null;
     /** Event-loop delay by scan phase over the daemon's life (src/metrics/loop-stalls.ts). */
     loopDelayByPhase: ReturnType<typeof byPhase>;
+    /** The same, during the open load with the scan running only (the p99 that matters). */
+    openLoadLoopDelayByPhase: ReturnType<typeof byPhase> | null;
+    openLoadGcPauses: ReturnType<typeof gcPauses> | null;
     sqliteStatementsByPhase: ReturnType<typeof byPhase>;
     gcPauses: ReturnType<typeof gcPauses>;
     /** The daemon's "slow SQLite statement" log lines (the first 40). */
@@ -210,8 +214,11 @@ async function measureDatabase(
     await new Promise((r) => setTimeout(r, 1000));
     const closed = await closedLoad(client, CLOSED_CLIENTS, PHASE_SECONDS, next, () => scanDone);
     record(`closed, ${CLOSED_CLIENTS} clients`, true, closed, scanDone);
+    let openWindow: { before: Sample[]; after: Sample[] } | null = null;
     if (!scanDone) {
+      const before = await scrapeMetrics(url);
       const open = await openLoad(client, OPEN_RATE, PHASE_SECONDS, next, () => scanDone);
+      openWindow = { before, after: await scrapeMetrics(url) };
       record(`open, ${OPEN_RATE}/s`, true, open, scanDone);
     }
     const seconds = await scan;
@@ -225,6 +232,9 @@ async function measureDatabase(
       daemonCpuSeconds: cpuSeconds(daemon.pid!) - cpuBefore,
       memoryAtPeak: peak && memoryBreakdown(peak),
       loopDelayByPhase: byPhase(last, 'quota_manager_event_loop_delay_seconds'),
+      openLoadLoopDelayByPhase:
+        openWindow && byPhase(openWindow.after, LOOP_DELAY, byPhase(openWindow.before, LOOP_DELAY)),
+      openLoadGcPauses: openWindow && gcPauses(openWindow.after, gcPauses(openWindow.before)),
       sqliteStatementsByPhase: byPhase(last, 'quota_manager_sqlite_statement_seconds'),
       gcPauses: gcPauses(last),
       slowStatements,

@@ -65,31 +65,48 @@ export interface PhaseFigures {
   over250ms: number;
 }
 
-/** A histogram labelled by phase, summed up: how many samples, and how many were long. */
-export function byPhase(samples: Sample[], histogram: string): Record<string, PhaseFigures> {
+/**
+ * A histogram labelled by phase, summed up: how many samples, and how many were long; minus
+ * `since` (the same figures scraped earlier) when given.
+ */
+export function byPhase(
+  samples: Sample[],
+  histogram: string,
+  since: Record<string, PhaseFigures> = {},
+): Record<string, PhaseFigures> {
   const out: Record<string, PhaseFigures> = {};
   for (const s of samples.filter((s) => s.name === `${histogram}_count`)) {
     const phase = s.labels.phase!;
     const within = (le: string) => value(samples, `${histogram}_bucket`, { phase, le }) ?? 0;
+    const earlier = since[phase];
     out[phase] = {
-      count: s.value,
-      totalMs: Math.round((value(samples, `${histogram}_sum`, { phase }) ?? 0) * 1000),
-      over10ms: s.value - within('0.01'),
-      over50ms: s.value - within('0.05'),
-      over250ms: s.value - within('0.25'),
+      count: s.value - (earlier?.count ?? 0),
+      totalMs:
+        Math.round((value(samples, `${histogram}_sum`, { phase }) ?? 0) * 1000) -
+        (earlier?.totalMs ?? 0),
+      over10ms: s.value - within('0.01') - (earlier?.over10ms ?? 0),
+      over50ms: s.value - within('0.05') - (earlier?.over50ms ?? 0),
+      over250ms: s.value - within('0.25') - (earlier?.over250ms ?? 0),
     };
   }
   return out;
 }
 
+type GcFigures = Record<string, { count: number; totalMs: number; over100ms: number }>;
+
 /** GC pauses by kind (prom-client's nodejs_gc_duration_seconds): count, total, ≥ 100 ms. */
-export function gcPauses(samples: Sample[]) {
-  const out: Record<string, { count: number; totalMs: number; over100ms: number }> = {};
+export function gcPauses(samples: Sample[], since: GcFigures = {}): GcFigures {
+  const out: GcFigures = {};
   for (const s of samples.filter((s) => s.name === 'nodejs_gc_duration_seconds_count')) {
     const kind = s.labels.kind!;
     const sum = value(samples, 'nodejs_gc_duration_seconds_sum', { kind }) ?? 0;
     const within = value(samples, 'nodejs_gc_duration_seconds_bucket', { kind, le: '0.1' }) ?? 0;
-    out[kind] = { count: s.value, totalMs: Math.round(sum * 1000), over100ms: s.value - within };
+    const earlier = since[kind] ?? { count: 0, totalMs: 0, over100ms: 0 };
+    out[kind] = {
+      count: s.value - earlier.count,
+      totalMs: Math.round(sum * 1000) - earlier.totalMs,
+      over100ms: s.value - within - earlier.over100ms,
+    };
   }
   return out;
 }
