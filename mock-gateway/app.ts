@@ -125,6 +125,8 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   const lifecycle = new AbortController();
   const store = new MockStore();
   let faults = defaultFaults(initialHonour);
+  /** Requests still to be failed after a dropped answer (Faults.fail_after_drop). */
+  let failingAfterDrop = 0;
 
   const app = new Hono<{ Bindings: HttpBindings }>();
 
@@ -137,6 +139,10 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   async function injectFaults(c: MockContext): Promise<Response | undefined> {
     await sleep(faults.latency_ms, lifecycle.signal);
     if (lifecycle.signal.aborted) return envelope(c, 503, 'mock gateway is shutting down');
+    if (failingAfterDrop > 0) {
+      failingAfterDrop -= 1;
+      return envelope(c, faults.status, 'injected failure after a dropped answer');
+    }
     if (!roll(faults.failure_rate, random)) return undefined;
     if (faults.status === 429 && faults.retry_after_s !== undefined) {
       c.header('Retry-After', String(faults.retry_after_s));
@@ -239,6 +245,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
 
         if (roll(faults.drop_after_apply_rate, random) && dropConnection(c)) {
           // The socket is gone; this answer is never delivered.
+          failingAfterDrop = faults.fail_after_drop;
           return c.body(null, 204);
         }
         return c.json(result.body, 200);
@@ -262,7 +269,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       state: () => store.snapshot(),
       reset,
       faults: () => faults,
-      patchFaults: (patch) => (faults = applyFaultsPatch(faults, patch)),
+      patchFaults,
     }),
   );
 
@@ -272,9 +279,17 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     return envelope(c, 500, 'internal error');
   });
 
+  /** `{}` and `fail_after_drop: 0` also end a failure streak already running. */
+  function patchFaults(patch: ReturnType<typeof faultsPatchSchema.parse>): Faults {
+    faults = applyFaultsPatch(faults, patch);
+    if (faults.fail_after_drop === 0) failingAfterDrop = 0;
+    return faults;
+  }
+
   function reset(): void {
     store.clear();
     faults = defaultFaults(initialHonour);
+    failingAfterDrop = 0;
     changed();
   }
 
@@ -283,7 +298,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     state: () => store.snapshot(),
     faults: () => ({ ...faults }),
     setFaults: (patch) => {
-      faults = applyFaultsPatch(faults, faultsPatchSchema.parse(patch));
+      patchFaults(faultsPatchSchema.parse(patch));
       return { ...faults };
     },
     consume: (userId, amount) => consume(userId, Math.round(amount * 100)),

@@ -10,6 +10,11 @@ export interface Faults {
   latency_ms: number;
   /** Share of mutating requests that are applied and then have their connection destroyed. */
   drop_after_apply_rate: number;
+  /**
+   * After each answer dropped that way, this many following requests are answered with
+   * `status`: a gateway that went down right after applying, as a crash does.
+   */
+  fail_after_drop: number;
   /** Sent as Retry-After (seconds) with injected 429 answers; omitted when undefined. */
   retry_after_s: number | undefined;
   /** false emulates the real Higress ai-quota plugin, which ignores Idempotency-Key. */
@@ -22,6 +27,7 @@ export function defaultFaults(honourIdempotency: boolean): Faults {
     status: 503,
     latency_ms: 0,
     drop_after_apply_rate: 0,
+    fail_after_drop: 0,
     retry_after_s: undefined,
     honour_idempotency: honourIdempotency,
   };
@@ -33,6 +39,7 @@ export const faultsPatchSchema = z.strictObject({
   status: z.number().int().min(400).max(599).optional(),
   latency_ms: z.number().int().min(0).max(600_000).optional(),
   drop_after_apply_rate: z.number().min(0).max(1).optional(),
+  fail_after_drop: z.number().int().min(0).max(1_000_000).optional(),
   // null clears a previously set Retry-After.
   retry_after_s: z.number().int().min(0).max(86_400).nullable().optional(),
   honour_idempotency: z.boolean().optional(),
@@ -55,6 +62,7 @@ export function applyFaultsPatch(
   if (patch.latency_ms !== undefined) next.latency_ms = patch.latency_ms;
   if (patch.drop_after_apply_rate !== undefined)
     next.drop_after_apply_rate = patch.drop_after_apply_rate;
+  if (patch.fail_after_drop !== undefined) next.fail_after_drop = patch.fail_after_drop;
   if (patch.retry_after_s !== undefined) next.retry_after_s = patch.retry_after_s ?? undefined;
   if (patch.honour_idempotency !== undefined) next.honour_idempotency = patch.honour_idempotency;
   return next;

@@ -83,6 +83,8 @@ export interface RuntimeOverrides {
   interactive?: InteractiveGate | null;
   /** The gateway circuit breaker; default one from config.gateway (none when breakerFailures is 0). */
   breaker?: CircuitBreaker;
+  /** Every single strategy's next scan reads every user (`quota-manager scan --full`). */
+  fullScan?: boolean;
 }
 
 /** A SQLite statement this long delays every API request by as much: worth a log line. */
@@ -153,6 +155,8 @@ export async function buildRuntime(
   );
   const gateway = phaseTrackedGateway(instrumented, metrics.loopStalls);
 
+  const fullScans = new FullScanSchedule(config.scan.fullEveryMs);
+  if (overrides.fullScan === true) fullScans.forceAll();
   const interactive =
     overrides.interactive === null ? undefined : (overrides.interactive ?? new InteractiveGate());
   const scanLog = logger.child({ component: 'scanner' });
@@ -181,7 +185,7 @@ export async function buildRuntime(
     interactive,
     pushDown: overrides.pushDown,
     defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
-    fullScans: new FullScanSchedule(config.scan.fullEveryMs),
+    fullScans,
   };
   const app = createApplication({
     strategies: createStrategyStore(database),

@@ -55,12 +55,23 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
+/**
+ * `BENCH_CPU_PROF_DIR=dir` writes a V8 CPU profile of every benchmarked process to `dir`
+ * (Node refuses --cpu-prof in NODE_OPTIONS, so it has to be passed here): the profiles behind
+ * the "where the time goes" figures in bench/README.md.
+ */
+function profilingArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 export function spawnTsx(
   script: string,
   env: Record<string, string>,
   args: string[] = [],
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const nodeArgs = [...profilingArgs(), '--import', 'tsx', script, ...args];
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,7 +25,7 @@ export async function loadCliConfig(io: CliIo): Promise<Readonly<Config>> {
 
 export async function openRuntime(
   io: CliIo,
-  options: { verbose?: boolean } = {},
+  options: { verbose?: boolean; fullScan?: boolean } = {},
 ): Promise<Runtime> {
   const config = await loadCliConfig(io);
   const [{ buildRuntime }, { createLogger }, { configSecrets }, { default: winston }] =
@@ -47,7 +47,7 @@ export async function openRuntime(
   logger.clear().add(new winston.transports.Stream({ stream: io.stderr }));
   let runtime: Runtime;
   try {
-    runtime = await buildRuntime(config, { migrate: false, logger });
+    runtime = await buildRuntime(config, { migrate: false, logger, fullScan: options.fullScan });
   } catch (error) {
     // A driver's message may quote the URL, and with it the password.
     throw new CliFailure(

@@ -24,17 +24,33 @@ export const scanCommand = defineCommand({
         type: 'boolean',
         description: 'preview every enabled strategy; write nothing, send nothing',
       },
+      full: {
+        type: 'boolean',
+        description:
+          'read every user for every single strategy, not only users changed since its last scan',
+      },
       json: { type: 'boolean', description: 'print the result as JSON' },
       verbose: VERBOSE_OPTION,
     },
     details: `
 A real scan does what a scheduler tick does, and can run while the daemon runs: a strategy being
 scanned by another process is skipped (database lease). Exit code 1 when any grant failed or
-ended "unknown" (they are in the ledger; failed ones are retried by later scans).`,
-    examples: ['quota-manager scan --dry-run', 'quota-manager scan --json'],
+ended "unknown" (they are in the ledger; failed ones are retried by later scans).
+
+A single strategy's scan reads only users whose row changed since its last completed scan, and
+every SCAN_FULL_EVERY_MS all of them. --full reads all of them now: after rows were written into
+user_info by another program, which does not move the change sequence.`,
+    examples: [
+      'quota-manager scan --dry-run',
+      'quota-manager scan --json',
+      'quota-manager scan --full',
+    ],
   },
   async run({ values }, io) {
-    const runtime = await openRuntime(io, { verbose: values.verbose });
+    const runtime = await openRuntime(io, {
+      verbose: values.verbose,
+      fullScan: values.full === true,
+    });
     try {
       return values['dry-run']
         ? await dryRun(runtime, io, values.json === true)

@@ -261,6 +261,20 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
       await db.strategyLease.deleteMany({ where: { strategyId, holder } });
     },
 
+    async hasRowsToSettle(strategyId, maxAttempts): Promise<boolean> {
+      const row = await db.quotaExecute.findFirst({
+        where: {
+          strategyId,
+          OR: [
+            { status: { in: ['sending', 'pending'] } },
+            { status: 'failed', attempts: { lt: maxAttempts } },
+          ],
+        },
+        select: { id: true },
+      });
+      return row !== null;
+    },
+
     async countUnsettled(strategyId, occurrence): Promise<number> {
       return db.quotaExecute.count({
         where: { strategyId, occurrence, status: { in: ['pending', 'sending', 'failed'] } },

@@ -18,6 +18,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   markSending: 'delivery',
   recordOutcomes: 'outcome_write',
   findEntries: 'reconcile',
+  hasRowsToSettle: 'reconcile',
   occurrenceEntryTotals: 'budget_check',
   occurrenceState: 'budget_check',
   markOccurrenceHeld: 'budget_check',

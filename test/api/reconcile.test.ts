@@ -82,6 +82,30 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
     expect(ids.map((id) => h.mock.state().quotas[id])).toEqual([0.3, 0.1, 0.1]);
   });
 
+  it('an answer lost as the gateway goes down stays sending, and a later run settles it by the total', async () => {
+    const { ids, strategyId } = await setup(1, 2);
+    const [user] = ids as [string];
+    const deltasBefore = h.mock.state().deltas;
+    // Applied, the answer lost, and every request after it refused: the total cannot be read.
+    h.mock.setFaults({ drop_after_apply_rate: 1, fail_after_drop: 1_000 });
+    const run = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
+    h.mock.setFaults({ drop_after_apply_rate: 0, fail_after_drop: 0 });
+    expect(run.body).toMatchObject({ granted: 0, failed: 1 });
+    const row = () => h.database.db.quotaExecute.findFirstOrThrow({ where: { strategyId } });
+    expect(await row()).toMatchObject({ status: 'sending' });
+    expect((await row()).lastError).toMatch(/^outcome not known yet: .* could not be read/);
+    expect(h.mock.state().quotas[user]).toBe(2);
+
+    // Once no delta of that run can still arrive (the client's retry budget, counted from when
+    // the row was last written), the total says the grant was applied: nothing is sent again.
+    h.clock.set(new Date((await row()).updatedAt.getTime() + 6_010));
+    const settled = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
+    expect(settled.status).toBe(200);
+    expect(await row()).toMatchObject({ status: 'applied', lastError: null });
+    expect(h.mock.state().deltas - deltasBefore).toBe(1);
+    expect(h.mock.state().quotas[user]).toBe(2);
+  });
+
   it('rows a dead run left sending: applied, sent again, or unknown, by the user total', async () => {
     const { ids, strategyId } = await setup(4, 2);
     const [arrived, lost, moved, never] = ids as [string, string, string, string];

@@ -225,6 +225,25 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     }
   });
 
+  it('scan --full reads a user another program wrote into user_info, which a plain scan does not', async () => {
+    // Straight into the table, as another program would: the change sequence does not move.
+    await database.db.userInfo.create({ data: { id: 'zz-direct-vip', vip: 3 } });
+    const applied = () =>
+      database.db.quotaExecute.count({ where: { userId: 'zz-direct-vip', status: 'applied' } });
+    const plain = await runCli(['scan', '--json'], { env });
+    expect(plain.code).toBe(0);
+    expect(await applied()).toBe(0);
+
+    const full = await runCli(['scan', '--full', '--json'], { env });
+    expect(full.stderr).toBe('');
+    expect(full.code).toBe(0);
+    expect(await applied()).toBeGreaterThan(0);
+    const granted = await applied();
+    // Once: another full scan finds the user granted already.
+    expect((await runCli(['scan', '--full', '--json'], { env })).code).toBe(0);
+    expect(await applied()).toBe(granted);
+  });
+
   it('preview of an unknown strategy fails with exit 1', async () => {
     const result = await runCli(['preview', 'no-such-strategy'], { env });
     expect(result.code).toBe(1);

@@ -486,6 +486,7 @@ describe('control routes', () => {
       status: 500,
       latency_ms: 0,
       drop_after_apply_rate: 0,
+      fail_after_drop: 0,
       retry_after_s: null,
       honour_idempotency: true,
     });
@@ -507,6 +508,7 @@ describe('control routes', () => {
     [{ status: 200 }, 'status'],
     [{ latency_ms: -1 }, 'latency_ms'],
     [{ drop_after_apply_rate: -0.1 }, 'drop_after_apply_rate'],
+    [{ fail_after_drop: 1.5 }, 'fail_after_drop'],
     [{ failur_rate: 1 }, 'failur_rate'],
   ])(
     'POST /__mock/faults refuses %j with a 400 naming the field, faults unchanged',
@@ -603,6 +605,25 @@ describe('faults', () => {
     expect(gw.state().deltas).toBe(before + 1);
     // Reads are never dropped: only requests that change something have an outcome to lose.
     expect((await getQuota(user)).body.data.quota).toBe(4);
+  });
+
+  it('fail_after_drop answers the next N requests with the fault status after a dropped answer', async () => {
+    const user = userId();
+    gw.setFaults({ drop_after_apply_rate: 1, fail_after_drop: 2, status: 502 });
+    const delta = () =>
+      fetch(`${gw.url}${ADMIN}/delta`, {
+        method: 'POST',
+        headers: { 'x-admin-key': KEY },
+        body: new URLSearchParams({ user_id: user, value: '4' }),
+      });
+    await expect(delta()).rejects.toThrow(/fetch failed/);
+    expect((await getQuota(user)).status).toBe(502);
+    expect((await getQuota(user)).status).toBe(502);
+    expect((await getQuota(user)).body.data.quota).toBe(4);
+    // A streak already running ends with the fault.
+    await expect(delta()).rejects.toThrow(/fetch failed/);
+    gw.setFaults({ drop_after_apply_rate: 0, fail_after_drop: 0 });
+    expect((await getQuota(user)).body.data.quota).toBe(8);
   });
 });
 

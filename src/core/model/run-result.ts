@@ -11,7 +11,10 @@ export interface RunCounts {
 export interface StrategyRunResult extends RunCounts {
   strategyId: number;
   occurrence: string | null;
-  /** False when another process holds the strategy's lease; nothing was done. */
+  /**
+   * False when another process holds the strategy's lease; nothing was done. True when the run
+   * held it, and for a single strategy a tick found up to date without taking it (up-to-date.ts).
+   */
   leased: boolean;
   /** The occurrence a budget cap held (nothing granted for it), if any. */
   held?: HeldOccurrence | null;

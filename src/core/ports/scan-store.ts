@@ -117,6 +117,12 @@ export interface ScanStore {
   /** The most recent occurrence ever opened for the strategy, or null. */
   latestRecordedOccurrence(strategyId: number): Promise<string | null>;
   countUnsettled(strategyId: number, occurrence: string): Promise<number>;
+  /**
+   * Whether a run of the strategy would find earlier rows to settle: `sending` or `pending`
+   * rows, or `failed` rows with fewer than `maxAttempts` attempts. One indexed probe, so a tick
+   * can tell a strategy with nothing to do without paging through the ledger.
+   */
+  hasRowsToSettle(strategyId: number, maxAttempts: number): Promise<boolean>;
   /** Ledger rows of one occurrence, any status (grants made or claimed), and their amount. */
   occurrenceEntryTotals(
     strategyId: number,

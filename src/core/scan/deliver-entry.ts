@@ -36,6 +36,9 @@ export async function deliverEntry(
   }
 }
 
+const AWAITING_TOTAL =
+  'outcome not known yet: the answer was lost and the user total could not be read to settle it; a later run reads it again.';
+
 /** The outcome of a delivery the gateway client gave up on. */
 async function failedDelivery(
   entry: ClaimedEntry,
@@ -69,9 +72,13 @@ async function failedDelivery(
     failure.uncertain &&
     !options.honoursIdempotency &&
     !resendableWhenUncertain(entry.mode ?? 'add');
-  // An answer lost within the call: the user's total may still tell what happened.
-  const reconciled =
-    unknown && options.reconcile ? await reconcileEntry(entry, gateway) : undefined;
+  // An answer lost within the call: the user's total may still tell what happened. When it
+  // cannot be read now either (a gateway that went down right after applying), the row stays
+  // `sending`: the next run asks the total again once the settle wait is over, rather than
+  // leaving a person to resolve an outcome the gateway will be able to tell.
+  const settleLater = unknown && options.reconcile;
+  const reconciled = settleLater ? await reconcileEntry(entry, gateway) : undefined;
+  const status = reconciled?.status ?? (settleLater ? 'sending' : unknown ? 'unknown' : 'failed');
   logger.warn('grant delivery failed', {
     strategy_id: entry.strategyId,
     occurrence: entry.occurrence,
@@ -79,13 +86,14 @@ async function failedDelivery(
     gateway_status: failure.status,
     uncertain: failure.uncertain,
     error: failure.message,
-    outcome: reconciled?.status ?? (unknown ? 'unknown' : 'failed'),
+    outcome: status,
   });
   if (reconciled !== undefined) return reconciled;
+  const why = settleLater ? `${AWAITING_TOTAL} ${failure.message}` : failure.message;
   return {
     id: entry.id,
-    status: unknown ? 'unknown' : 'failed',
-    lastError: failure.message.slice(0, 500),
+    status,
+    lastError: why.slice(0, 500),
     // So the row's count agrees with "failed after N attempts" in its error.
     attempts: failure.attempts ?? 1,
     ...trace,

@@ -8,12 +8,23 @@
 // full scan one interval later.
 export class FullScanSchedule {
   private readonly nextFullAt = new Map<number, number>();
+  /** Set by forceAll(): strategies whose forced full scan has not completed yet do one. */
+  private forced: { done: Set<number> } | null = null;
 
   /** `everyMs` 0: never forced (every writer of user_info goes through quota-manager). */
   constructor(private readonly everyMs: number) {}
 
+  /**
+   * Every strategy's next scan is full, whatever the schedule (`quota-manager scan --full`,
+   * after rows were written into user_info behind quota-manager's back), until it completes.
+   */
+  forceAll(): void {
+    this.forced = { done: new Set() };
+  }
+
   /** Whether this scan of `strategyId` must read every user. */
   isDue(strategyId: number, nowMs: number): boolean {
+    if (this.forced !== null && !this.forced.done.has(strategyId)) return true;
     if (this.everyMs <= 0) return false;
     const next = this.nextFullAt.get(strategyId);
     if (next === undefined) {
@@ -25,6 +36,7 @@ export class FullScanSchedule {
 
   /** A full scan of `strategyId` completed (forced or not): the next is due one interval later. */
   completed(strategyId: number, nowMs: number): void {
+    this.forced?.done.add(strategyId);
     if (this.everyMs > 0) this.nextFullAt.set(strategyId, nowMs + this.everyMs);
   }
 }

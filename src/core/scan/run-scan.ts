@@ -6,6 +6,7 @@ import type { Strategy } from '../model/strategy.ts';
 import { dueForTick } from './occurrence-policy.ts';
 import type { RunDeps } from './run-deps.ts';
 import { runStrategy } from './run-strategy.ts';
+import { isUpToDate } from './up-to-date.ts';
 
 export async function runScan(
   deps: RunDeps,
@@ -17,10 +18,14 @@ export async function runScan(
     deps.observer?.scanFailed(performance.now() - startedAt);
     throw error;
   });
+  // Read at most once per tick, and only when a strategy asks: the value single strategies
+  // with nothing to do compare their positions with (up-to-date.ts).
+  let changeSequence: Promise<number> | undefined;
+  const tickChangeSequence = () => (changeSequence ??= deps.store.changeSequence());
   const results: StrategyRunResult[] = [];
   for (const strategy of strategies) {
     if (options.shouldStop?.()) break;
-    results.push(await runOne(strategy, deps, now));
+    results.push(await runOne(strategy, deps, now, tickChangeSequence));
   }
   const summary = summarize(results, performance.now() - startedAt);
   const { durationMs, ...counts } = summary;
@@ -29,7 +34,12 @@ export async function runScan(
   return summary;
 }
 
-async function runOne(listed: Strategy, deps: RunDeps, now: Date): Promise<StrategyRunResult> {
+async function runOne(
+  listed: Strategy,
+  deps: RunDeps,
+  now: Date,
+  tickChangeSequence: () => Promise<number>,
+): Promise<StrategyRunResult> {
   let occurrence: string | null = null;
   try {
     // The list was read when the scan started; a long scan must not run a stale definition.
@@ -37,6 +47,12 @@ async function runOne(listed: Strategy, deps: RunDeps, now: Date): Promise<Strat
     if (strategy === null) return { ...NOT_RUN, strategyId: listed.id };
     const due = await dueForTick(strategy, deps, now);
     occurrence = due.at(-1)?.occurrence ?? null;
+    if (await isUpToDate(strategy, due, deps, tickChangeSequence)) {
+      // Reported like a run that found nothing: the strategy was looked at this tick.
+      const result = { ...NOT_RUN, strategyId: strategy.id, occurrence, leased: true };
+      deps.observer?.strategyRunFinished(result, deps.clock.now());
+      return result;
+    }
     return await runStrategy(strategy, due, deps);
   } catch (error) {
     // One broken strategy must not stop the others; the error is logged and counted.
