@@ -31,6 +31,7 @@ import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
+import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
@@ -87,9 +88,6 @@ export interface RuntimeOverrides {
   fullScan?: boolean;
 }
 
-/** A SQLite statement this long delays every API request by as much: worth a log line. */
-const SLOW_SQLITE_STATEMENT_MS = 100;
-
 export async function buildRuntime(
   config: Readonly<Config>,
   overrides: RuntimeOverrides = {},
@@ -99,23 +97,10 @@ export async function buildRuntime(
     overrides.logger ??
     createLogger({ level: config.log.level, format: config.log.format, secrets });
   const clock = overrides.clock ?? systemClock;
-  // SQLite statements run on the event loop: their times go to the loop-stall monitor, which
-  // exists once the metrics do (below).
-  const ready: { metrics?: Metrics } = {};
-  const onSqliteStatement = (ms: number, sql: string) => {
-    const stalls = ready.metrics?.loopStalls;
-    if (!stalls) return;
-    stalls.section(ms);
-    if (ms >= SLOW_SQLITE_STATEMENT_MS)
-      logger.warn('slow SQLite statement held the event loop', {
-        ms: Math.round(ms),
-        phase: stalls.currentStatementPhase(),
-        sql: sql.slice(0, 300),
-      });
-  };
+  // SQLite statements run on the event loop: timed, by scan phase, once the metrics exist.
+  const statements = sqliteStatementSink(logger);
   const database =
-    overrides.database ??
-    (await openMigrated(config, logger, overrides.migrate, onSqliteStatement));
+    overrides.database ?? (await openMigrated(config, logger, overrides.migrate, statements.timer));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
@@ -130,7 +115,7 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
-  ready.metrics = metrics;
+  statements.attach(metrics.loopStalls);
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
   const instrumented = instrumentGateway(
