@@ -62,6 +62,10 @@ export function startWalCheckpointer(
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Referenced again while it winds down: an unreferenced worker is no reason for the event
+      // loop to wait, and a caller awaiting only this (close() before migrations) would see the
+      // process exit under it.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -1,6 +1,7 @@
 // SQLite WAL checkpoints run on a worker thread (src/db/wal-checkpointer.ts), not inside the
 // daemon's write statements: with walCheckpoints on, the daemon's connection does not
 // checkpoint at SQLite's usual 1 000 pages, yet the log still reaches the database file.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,27 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
     // 3 000 pages were written to the log; the worker copied them into the file.
     expect(worker.fileBytes).toBeGreaterThan(2_500 * PAGE);
     expect(worker.errors).toEqual([]);
+  });
+
+  it('close() keeps the process alive until the worker is gone (nothing else pending)', () => {
+    // The worker is unreferenced so that it never keeps a process alive; a process awaiting
+    // only close() (the daemon closes and reopens the database around migrations) must not exit
+    // under it.
+    const script = [
+      "import { openDatabase } from './src/db/client.ts';",
+      `const database = await openDatabase('file:${join(dir, 'alive.db')}', { walCheckpoints: {} });`,
+      'await database.close();',
+      "console.log('after close');",
+    ].join('\n');
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toContain('after close');
   });
 
   it('without the worker, the usual automatic checkpoint still applies (the default)', async () => {
