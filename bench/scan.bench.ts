@@ -41,7 +41,16 @@ export interface ScanFigures {
   clientGateway: GatewayRate;
   /** scan grants/s ÷ min(raw insert/s, raw gateway/s). */
   ratio: number;
+  /**
+   * With AIGATEWAY_RECONCILE=query (the default) every grant is a read and a delta: the same
+   * raw loop sending both per grant, and the scan against it. Null with reconciliation off.
+   */
+  rawGrantProtocol: GatewayRate | null;
+  protocolRatio: number | null;
 }
+
+/** The scan worker inherits this process's environment, so this is the setting it runs with. */
+const readsBeforeDelta = process.env.AIGATEWAY_RECONCILE !== 'off';
 
 const perSecond = (count: number, ms: number) => (ms > 0 ? count / (ms / 1000) : 0);
 
@@ -89,6 +98,9 @@ async function measure(
   log(`${seeded.kind} ${users}: raw ledger insert ${Math.round(rawInsert.perSecond)}/s`);
   const rawGateway = await rawGatewayRate(mock, grants, CONCURRENCY, 90);
   const clientGateway = await clientGatewayRate(mock, Math.min(grants, 100_000), CONCURRENCY, 60);
+  const rawGrantProtocol = readsBeforeDelta
+    ? await rawGatewayRate(mock, grants, CONCURRENCY, 90, true)
+    : null;
   await mock.reset();
   log(
     `${seeded.kind} ${users}: raw gateway ${Math.round(rawGateway.perSecond)}/s, through the client ${Math.round(clientGateway.perSecond)}/s`,
@@ -106,6 +118,10 @@ async function measure(
     rawGateway,
     clientGateway,
     ratio: scanRate / Math.min(rawInsert.perSecond, rawGateway.perSecond),
+    rawGrantProtocol,
+    protocolRatio: rawGrantProtocol
+      ? scanRate / Math.min(rawInsert.perSecond, rawGrantProtocol.perSecond)
+      : null,
   };
 }
 
@@ -172,6 +188,8 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
       '(b) raw gateway deltas/s',
       'client loop deltas/s',
       'ratio scan ÷ min(a, b)',
+      "(c) raw read + delta grants/s (RECONCILE=query's protocol)",
+      'scan ÷ min(a, c)',
     ],
     rows: figures.map((f) => [
       f.database,
@@ -181,6 +199,8 @@ export async function runScanBench(options: BenchOptions): Promise<ScanFigures[]
       Math.round(f.rawGateway.perSecond),
       Math.round(f.clientGateway.perSecond),
       `${Math.round(f.ratio * 100)}%`,
+      f.rawGrantProtocol ? Math.round(f.rawGrantProtocol.perSecond) : 'off',
+      f.protocolRatio === null ? 'off' : `${Math.round(f.protocolRatio * 100)}%`,
     ]),
   });
   recorder.table({

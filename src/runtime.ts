@@ -22,6 +22,7 @@ import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
+import type { StatementTimer } from './db/timed-sqlite.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
@@ -29,6 +30,8 @@ import { CircuitBreaker, createAiGatewayClient, type QuotaGateway } from './gate
 import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
+import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
@@ -94,7 +97,10 @@ export async function buildRuntime(
     overrides.logger ??
     createLogger({ level: config.log.level, format: config.log.format, secrets });
   const clock = overrides.clock ?? systemClock;
-  const database = overrides.database ?? (await openMigrated(config, logger, overrides.migrate));
+  // SQLite statements run on the event loop: timed, by scan phase, once the metrics exist.
+  const statements = sqliteStatementSink(logger);
+  const database =
+    overrides.database ?? (await openMigrated(config, logger, overrides.migrate, statements.timer));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
@@ -109,6 +115,7 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
+  statements.attach(metrics.loopStalls);
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
   const gatewayClient = createAiGatewayClient({
@@ -128,7 +135,8 @@ export async function buildRuntime(
     breaker,
     signal: stopGatewayCalls.signal,
   });
-  const gateway = instrumentGateway(gatewayClient, metrics.gatewayRequestDuration);
+  const instrumented = instrumentGateway(gatewayClient, metrics.gatewayRequestDuration);
+  const gateway = phaseTrackedGateway(instrumented, metrics.loopStalls);
 
   const fullScans = new FullScanSchedule(config.scan.fullEveryMs);
   if (overrides.fullScan === true) fullScans.forceAll();
@@ -140,7 +148,7 @@ export async function buildRuntime(
     available: () => breaker.allowsRequests(),
   };
   const scan: RunDeps = {
-    store: createScanStore(database),
+    store: phaseTrackedStore(createScanStore(database), metrics.loopStalls),
     gateway,
     clock,
     logger: scanLog,
@@ -189,7 +197,14 @@ export async function buildRuntime(
     metrics,
     metricsToken: config.metricsToken,
     publicBasePath: config.publicBasePath,
-    interactive,
+    // A request being served is the `api` phase of the loop-stall histogram.
+    interactive: interactive && {
+      begin: () => {
+        metrics.loopStalls.enter('api');
+        interactive.begin();
+      },
+      end: () => interactive.end(),
+    },
   };
   return {
     config,
@@ -226,8 +241,15 @@ async function openMigrated(
   config: Readonly<Config>,
   logger: RuntimeLogger,
   migrate = true,
+  onSqliteStatement?: StatementTimer,
 ): Promise<Database> {
-  const pool = { poolSize: config.databasePoolSize };
+  const pool = {
+    poolSize: config.databasePoolSize,
+    onSqliteStatement,
+    walCheckpoints: {
+      onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
+    },
+  };
   let database = await openDatabase(config.databaseUrl, pool);
   if (migrate) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.

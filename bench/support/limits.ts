@@ -176,48 +176,75 @@ export async function loopGatewayCalls(
   };
 }
 
+/** One plain node:http request on a keep-alive agent; resolves when the whole answer arrived. */
+function rawCall(
+  agent: http.Agent,
+  url: URL,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        hostname: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: {
+          'x-admin-key': MOCK_KEY,
+          ...headers,
+          ...(body === undefined
+            ? {}
+            : {
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': String(Buffer.byteLength(body)),
+              }),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200
+            ? resolve()
+            : reject(new Error(`mock answered ${response.statusCode}`)),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /**
  * (b) Delta calls as fast as the mock answers them: plain node:http on keep-alive sockets, the
- * least client work a call can cost, `concurrency` in flight.
+ * least client work a call can cost, `concurrency` in flight. With `readFirst`, each grant is
+ * what the default AIGATEWAY_RECONCILE=query sends: a read of the user's total, then the delta
+ * (two requests per grant), so the scan can also be compared with the protocol it speaks.
  */
 export function rawGatewayRate(
   mock: MockGatewayService,
   count: number,
   concurrency: number,
   maxSeconds: number,
+  readFirst = false,
 ): Promise<GatewayRate> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(mock.url);
-  const post = (i: number) =>
-    new Promise<void>((resolve, reject) => {
-      const body = `user_id=raw-${i}&value=10`;
-      const request = http.request(
-        {
-          agent,
-          hostname: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: `${ADMIN_PATH}/delta`,
-          headers: {
-            'x-admin-key': MOCK_KEY,
-            'idempotency-key': `raw:${i}`,
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (response) => {
-          response.resume();
-          response.on('end', () =>
-            response.statusCode === 200
-              ? resolve()
-              : reject(new Error(`mock answered ${response.statusCode}`)),
-          );
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
-    });
-  return loopGatewayCalls(mock, count, concurrency, maxSeconds, post).finally(() =>
+  const grant = async (i: number) => {
+    if (readFirst) await rawCall(agent, url, 'GET', `${ADMIN_PATH}?user_id=raw-${i}`, {});
+    await rawCall(
+      agent,
+      url,
+      'POST',
+      `${ADMIN_PATH}/delta`,
+      { 'idempotency-key': `raw:${i}` },
+      `user_id=raw-${i}&value=10`,
+    );
+  };
+  return loopGatewayCalls(mock, count, concurrency, maxSeconds, grant).finally(() =>
     agent.destroy(),
   );
 }
