@@ -17,6 +17,13 @@ import {
   type Request,
 } from './support/http-load.ts';
 import { round } from './support/machine.ts';
+import {
+  byPhase,
+  gcPauses,
+  memoryBreakdown,
+  scrapeMetrics,
+  type Sample,
+} from './support/metrics-scrape.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { cpuSeconds, statusMb } from './support/proc.ts';
 import { Recorder } from './support/report.ts';
@@ -34,6 +41,14 @@ import {
 const CLOSED_CLIENTS = 8;
 const OPEN_RATE = 100;
 const PHASE_SECONDS = 15;
+const LOOP_DELAY = 'quota_manager_event_loop_delay_seconds';
+const DAEMON_NODE_OPTIONS = process.env.BENCH_DAEMON_NODE_OPTIONS ?? '';
+/** BENCH_DAEMON_ENV_<NAME>=value sets <NAME> for the daemon only (e.g. MALLOC_ARENA_MAX). */
+const DAEMON_ENV = Object.fromEntries(
+  Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_DAEMON_ENV_'))
+    .map(([name, value]) => [name.slice('BENCH_DAEMON_ENV_'.length), value ?? '']),
+);
 
 interface Phase {
   database: DatabaseKind;
@@ -54,6 +69,17 @@ interface ApiFigures {
     summary: unknown;
     daemonPeakRssMb: number;
     daemonCpuSeconds: number;
+    /** /metrics scraped every 2 s during the scan: the breakdown at the highest RSS seen. */
+    memoryAtPeak: ReturnType<typeof memoryBreakdown> | null;
+    /** Event-loop delay by scan phase over the daemon's life (src/metrics/loop-stalls.ts). */
+    loopDelayByPhase: ReturnType<typeof byPhase>;
+    /** The same, during the open load with the scan running only (the p99 that matters). */
+    openLoadLoopDelayByPhase: ReturnType<typeof byPhase> | null;
+    openLoadGcPauses: ReturnType<typeof gcPauses> | null;
+    sqliteStatementsByPhase: ReturnType<typeof byPhase>;
+    gcPauses: ReturnType<typeof gcPauses>;
+    /** The daemon's "slow SQLite statement" log lines (the first 40). */
+    slowStatements: string[];
   }[];
 }
 
@@ -107,9 +133,18 @@ async function measureDatabase(
     API_RATE_LIMIT_PER_MINUTE: '0', // the limiter would answer 429 to a load generator
     LOG_FORMAT: 'json',
     QM_CONFIG: 'config.yaml',
+    // V8 flags for the daemon only (e.g. --max-semi-space-size=8), to measure what they give.
+    ...(DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: DAEMON_NODE_OPTIONS } : {}),
+    ...DAEMON_ENV,
   });
   let output = '';
-  daemon.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  const slowStatements: string[] = [];
+  daemon.stdout!.on('data', (c: Buffer) => {
+    output = (output + c.toString()).slice(-20_000);
+    for (const line of c.toString().split('\n'))
+      if (line.includes('slow SQLite statement') && slowStatements.length < 40)
+        slowStatements.push(line);
+  });
   daemon.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const client = new LoadClient(url, { authorization: `Bearer ${token}` }, 64);
@@ -162,14 +197,32 @@ async function measureDatabase(
           throw new Error(`scan answered ${answer.status}: ${answer.error ?? ''}\n${output}`);
         return (performance.now() - scanStarted) / 1000;
       });
+    // Where the memory is at the peak: /metrics every 2 s (a scrape is one more light request).
+    let peak: Sample[] | null = null;
+    const rssOf = (m: Sample[] | null) =>
+      m?.find((x) => x.name === 'process_resident_memory_bytes')?.value ?? 0;
+    const scraper = setInterval(() => {
+      scrapeMetrics(url).then(
+        (m) => {
+          if (rssOf(m) > rssOf(peak)) peak = m;
+        },
+        () => undefined,
+      );
+    }, 2000);
+    const stopScraper = () => clearInterval(scraper);
+    void scan.then(stopScraper, stopScraper);
     await new Promise((r) => setTimeout(r, 1000));
     const closed = await closedLoad(client, CLOSED_CLIENTS, PHASE_SECONDS, next, () => scanDone);
     record(`closed, ${CLOSED_CLIENTS} clients`, true, closed, scanDone);
+    let openWindow: { before: Sample[]; after: Sample[] } | null = null;
     if (!scanDone) {
+      const before = await scrapeMetrics(url);
       const open = await openLoad(client, OPEN_RATE, PHASE_SECONDS, next, () => scanDone);
+      openWindow = { before, after: await scrapeMetrics(url) };
       record(`open, ${OPEN_RATE}/s`, true, open, scanDone);
     }
     const seconds = await scan;
+    const last = await scrapeMetrics(url);
     figures.scans.push({
       database: kind,
       users,
@@ -177,6 +230,14 @@ async function measureDatabase(
       summary: scanSummary,
       daemonPeakRssMb: statusMb(daemon.pid!, 'VmHWM'),
       daemonCpuSeconds: cpuSeconds(daemon.pid!) - cpuBefore,
+      memoryAtPeak: peak && memoryBreakdown(peak),
+      loopDelayByPhase: byPhase(last, 'quota_manager_event_loop_delay_seconds'),
+      openLoadLoopDelayByPhase:
+        openWindow && byPhase(openWindow.after, LOOP_DELAY, byPhase(openWindow.before, LOOP_DELAY)),
+      openLoadGcPauses: openWindow && gcPauses(openWindow.after, gcPauses(openWindow.before)),
+      sqliteStatementsByPhase: byPhase(last, 'quota_manager_sqlite_statement_seconds'),
+      gcPauses: gcPauses(last),
+      slowStatements,
     });
     log(`${kind} api: the scan took ${seconds.toFixed(1)} s`);
   } finally {
@@ -197,6 +258,8 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
     closedClients: CLOSED_CLIENTS,
     openRate: OPEN_RATE,
     phaseSeconds: PHASE_SECONDS,
+    daemonNodeOptions: DAEMON_NODE_OPTIONS,
+    daemonEnv: DAEMON_ENV,
   });
   const work = benchWorkDir();
   const all: ApiFigures = { phases: [], scans: [] };
@@ -250,6 +313,38 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
       round(s.daemonCpuSeconds, 1),
       Math.round(s.daemonPeakRssMb),
     ]),
+  });
+  recorder.table({
+    title:
+      'Event-loop delay by scan phase (timer ticks late by > 10 / 50 / 250 ms), SQLite statements',
+    columns: ['database', 'phase', 'ticks', '> 10 ms', '> 50 ms', '> 250 ms', 'statements > 50 ms'],
+    rows: all.scans.flatMap((s) =>
+      Object.entries(s.loopDelayByPhase).map(([phase, d]) => [
+        s.database,
+        phase,
+        d.count,
+        d.over10ms,
+        d.over50ms,
+        d.over250ms,
+        s.sqliteStatementsByPhase[phase]?.over50ms ?? null,
+      ]),
+    ),
+  });
+  recorder.table({
+    title: 'Daemon memory at its RSS peak during the scan (MB, from /metrics)',
+    columns: ['database', 'RSS', 'heap used', 'heap total', 'external', 'outside V8', 'code space'],
+    rows: all.scans.map((s) => {
+      const m = s.memoryAtPeak;
+      return [
+        s.database,
+        m?.rssMb ?? null,
+        m?.heapUsedMb ?? null,
+        m?.heapTotalMb ?? null,
+        m?.externalMb ?? null,
+        m?.outsideV8Mb ?? null,
+        m?.spaces.code_space?.sizeMb ?? null,
+      ];
+    }),
   });
   recorder.write(all);
   return all;

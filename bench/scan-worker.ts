@@ -56,6 +56,7 @@ const sampler = setInterval(() => {
 // How long the event loop is held up: what an API request in the same daemon would wait.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+runtime.metrics.loopStalls.start();
 const cpuBefore = process.cpuUsage();
 const mainCpuBefore = mainThreadCpuSeconds();
 const started = performance.now();
@@ -65,6 +66,7 @@ const cpu = process.cpuUsage(cpuBefore);
 const mainCpu = mainThreadCpuSeconds() - mainCpuBefore;
 clearInterval(sampler);
 loopDelay.disable();
+runtime.metrics.loopStalls.stop();
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
 const result = {
@@ -82,6 +84,8 @@ const result = {
     p50: ms(loopDelay.percentile(50)),
     p99: ms(loopDelay.percentile(99)),
     max: ms(loopDelay.max),
+    // The same delay charged to the scan phase that held the loop (src/metrics/loop-stalls.ts).
+    byPhase: runtime.metrics.loopStalls.snapshot(),
   },
   pageSize: config.scan.pageSize,
   concurrency: config.gateway.concurrency,

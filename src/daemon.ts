@@ -54,6 +54,7 @@ export async function startDaemon(config: Readonly<Config>): Promise<Daemon> {
   const port = (server.address() as AddressInfo).port;
   logger.info('listening', { url: `http://${config.host}:${port}`, port });
   runtime.startScanner();
+  runtime.metrics.loopStalls.start();
   logger.info('scanner started', { scan_cron: config.scanCron, timezone: config.timezone });
   void warnIfGatewayDown(runtime);
   return {
@@ -61,6 +62,7 @@ export async function startDaemon(config: Readonly<Config>): Promise<Daemon> {
     async stop(reason) {
       logger.info('shutting down', { signal: reason });
       server.close();
+      runtime.metrics.loopStalls.stop();
       await runtime.close();
       logger.info('stopped');
     },

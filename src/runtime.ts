@@ -22,6 +22,7 @@ import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
+import type { StatementTimer } from './db/timed-sqlite.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
@@ -35,6 +36,8 @@ import {
 import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
+import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 
@@ -100,7 +103,10 @@ export async function buildRuntime(
     overrides.logger ??
     createLogger({ level: config.log.level, format: config.log.format, secrets });
   const clock = overrides.clock ?? systemClock;
-  const database = overrides.database ?? (await openMigrated(config, logger, overrides.migrate));
+  // SQLite statements run on the event loop: timed, by scan phase, once the metrics exist.
+  const statements = sqliteStatementSink(logger);
+  const database =
+    overrides.database ?? (await openMigrated(config, logger, overrides.migrate, statements.timer));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
@@ -115,6 +121,7 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
+  statements.attach(metrics.loopStalls);
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
   const clientOptions: GatewayClientOptions = {
@@ -134,15 +141,12 @@ export async function buildRuntime(
     breaker,
     signal: stopGatewayCalls.signal,
   };
-  // gateway.worker_thread: requests, retries and timeouts run in a worker thread; the breaker,
-  // the logger and the outcome of every call stay here (src/gateway/worker-gateway.ts).
-  const workerGateway = config.gateway.workerThread
+  // gateway.worker_thread: the HTTP work in a worker thread (src/gateway/worker-gateway.ts).
+  const gatewayClient = config.gateway.workerThread
     ? createWorkerGateway(clientOptions)
-    : undefined;
-  const gateway = instrumentGateway(
-    workerGateway ?? createAiGatewayClient(clientOptions),
-    metrics.gatewayRequestDuration,
-  );
+    : createAiGatewayClient(clientOptions);
+  const instrumented = instrumentGateway(gatewayClient, metrics.gatewayRequestDuration);
+  const gateway = phaseTrackedGateway(instrumented, metrics.loopStalls);
 
   const fullScans = new FullScanSchedule(config.scan.fullEveryMs);
   if (overrides.fullScan === true) fullScans.forceAll();
@@ -154,7 +158,7 @@ export async function buildRuntime(
     available: () => breaker.allowsRequests(),
   };
   const scan: RunDeps = {
-    store: createScanStore(database),
+    store: phaseTrackedStore(createScanStore(database), metrics.loopStalls),
     gateway,
     clock,
     logger: scanLog,
@@ -203,7 +207,14 @@ export async function buildRuntime(
     metrics,
     metricsToken: config.metricsToken,
     publicBasePath: config.publicBasePath,
-    interactive,
+    // A request being served is the `api` phase of the loop-stall histogram.
+    interactive: interactive && {
+      begin: () => {
+        metrics.loopStalls.enter('api');
+        interactive.begin();
+      },
+      end: () => interactive.end(),
+    },
   };
   return {
     config,
@@ -224,8 +235,13 @@ export async function buildRuntime(
       const stopped = scanner.stop();
       stopGatewayCalls.abort();
       await stopped;
-      await workerGateway?.close();
       await database.close();
+      // Idle sockets would not hold the process open, but a closed runtime keeps nothing: later
+      // calls fail as certainly not sent. After the database, not before: one more await ahead
+      // of database.close() let a straggling writer take a MariaDB connection that the driver's
+      // pool.end() then waited 10 s for (crash-and-shutdown.test.ts, "SIGTERM during slow
+      // gateway calls", on mysql).
+      await gatewayClient.close();
     },
   };
 }
@@ -235,8 +251,15 @@ async function openMigrated(
   config: Readonly<Config>,
   logger: RuntimeLogger,
   migrate = true,
+  onSqliteStatement?: StatementTimer,
 ): Promise<Database> {
-  const pool = { poolSize: config.databasePoolSize };
+  const pool = {
+    poolSize: config.databasePoolSize,
+    onSqliteStatement,
+    walCheckpoints: {
+      onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
+    },
+  };
   let database = await openDatabase(config.databaseUrl, pool);
   if (migrate) {
     // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.

@@ -6,7 +6,11 @@ import http from 'node:http';
 import Sqlite from 'better-sqlite3';
 import mariadb from 'mariadb';
 import pg from 'pg';
-import { createAiGatewayClient } from '../../src/gateway/index.ts';
+import {
+  createAiGatewayClient,
+  type GatewayClientOptions,
+  type QuotaGateway,
+} from '../../src/gateway/index.ts';
 import { mysqlConnectionConfig, sqlitePath } from '../../src/db/driver.ts';
 import { cpuSeconds } from './proc.ts';
 import { ADMIN_PATH, MOCK_KEY, type BenchDatabase, type MockGatewayService } from './services.ts';
@@ -140,7 +144,8 @@ export interface GatewayRate extends RateMeasurement {
   clientCpuMsPerCall: number;
 }
 
-async function loop(
+/** `count` calls, `concurrency` at a time, until done or `maxSeconds`: rate and CPU per call. */
+export async function loopGatewayCalls(
   mock: MockGatewayService,
   count: number,
   concurrency: number,
@@ -239,17 +244,23 @@ export function rawGatewayRate(
       `user_id=raw-${i}&value=10`,
     );
   };
-  return loop(mock, count, concurrency, maxSeconds, grant).finally(() => agent.destroy());
+  return loopGatewayCalls(mock, count, concurrency, maxSeconds, grant).finally(() =>
+    agent.destroy(),
+  );
 }
 
-/** The same loop through the daemon's gateway client (retries, limiter, envelope checks). */
+/**
+ * The same loop through the daemon's gateway client (retries, limiter, envelope checks).
+ * `create`: another build of the client (bench/gateway-client.bench.ts compares two commits).
+ */
 export function clientGatewayRate(
   mock: MockGatewayService,
   count: number,
   concurrency: number,
   maxSeconds: number,
+  create: (options: GatewayClientOptions) => QuotaGateway = createAiGatewayClient,
 ): Promise<GatewayRate> {
-  const client = createAiGatewayClient({
+  const client = create({
     baseUrl: mock.url,
     adminPath: ADMIN_PATH,
     authHeader: 'x-admin-key',
@@ -261,7 +272,7 @@ export function clientGatewayRate(
     concurrency,
     honoursIdempotency: true,
   });
-  return loop(mock, count, concurrency, maxSeconds, (i) =>
+  return loopGatewayCalls(mock, count, concurrency, maxSeconds, (i) =>
     client.deltaQuota(`client-${i}`, 10, { idempotencyKey: `client:${i}` }),
   );
 }

@@ -19,6 +19,7 @@ import {
   type DatabaseKind,
   type DriverOptions,
 } from './driver.ts';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.ts';
 
 export type Db = SqlitePrismaClient;
 /** A client or an interactive transaction: what a store's statements run on. */
@@ -56,6 +57,8 @@ export async function openDatabase(url: string, options: DriverOptions = {}): Pr
       // crashes (only an OS crash can lose the last commits), the usual pairing with WAL.
       await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
       await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+      if (options.walCheckpoints)
+        await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     } catch (error) {
       await db.$disconnect();
       // The first statement is where SQLite finds out the file is no database it can open.
@@ -66,12 +69,19 @@ export async function openDatabase(url: string, options: DriverOptions = {}): Pr
       );
     }
   }
+  const checkpointer =
+    kind === 'sqlite' && options.walCheckpoints
+      ? startWalCheckpointer(sqlitePath(url), { onError: options.walCheckpoints.onError })
+      : undefined;
   return {
     kind,
     db,
     ping: async () => {
       await db.$queryRawUnsafe('SELECT 1');
     },
-    close: () => db.$disconnect(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.$disconnect();
+    },
   };
 }

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { timeStatements, type StatementTimer } from './timed-sqlite.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgresql' | 'mysql';
 
@@ -96,6 +97,13 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 export interface DriverOptions {
   /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE); SQLite always has one. */
   poolSize?: number;
+  /** SQLite only: hears how long each statement held the event loop (timed-sqlite.ts). */
+  onSqliteStatement?: StatementTimer;
+  /**
+   * SQLite only: checkpoint the write-ahead log on a worker thread, not inside the daemon's
+   * write statements (wal-checkpointer.ts). `onError` hears a checkpoint that failed.
+   */
+  walCheckpoints?: { onError?: (message: string) => void };
 }
 
 /** The pool size when none is configured (DATABASE_POOL_SIZE's default). */
@@ -132,7 +140,8 @@ export function createDriverAdapter(
   if (kind === 'sqlite') {
     const path = sqlitePath(url);
     prepareSqliteFile(url, path);
-    return new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const sqlite = new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    return options.onSqliteStatement ? timeStatements(sqlite, options.onSqliteStatement) : sqlite;
   }
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (kind === 'mysql') return new PrismaMariaDb(mysqlPoolConfig(url, poolSize));

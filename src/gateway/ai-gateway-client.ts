@@ -4,9 +4,9 @@ import { guardedByBreaker } from './breaker-guard.ts';
 import type { GatewayClientOptions } from './client-options.ts';
 import { amountFrom, createGatewayOperations, type Operation } from './gateway-operations.ts';
 import type { Envelope } from './envelope.ts';
-import type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
+import type { DeltaOptions, GatewayClient } from './quota-gateway.ts';
 
-export function createAiGatewayClient(options: GatewayClientOptions): QuotaGateway {
+export function createAiGatewayClient(options: GatewayClientOptions): GatewayClient {
   const operations = createGatewayOperations(options);
   const now = options.now ?? Date.now;
   const breaker = options.breaker;
@@ -39,5 +39,6 @@ export function createAiGatewayClient(options: GatewayClientOptions): QuotaGatew
     async ping() {
       await execute(operations.ping());
     },
+    close: () => operations.close(),
   };
 }

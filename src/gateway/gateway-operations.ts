@@ -34,6 +34,8 @@ export interface GatewayOperations {
   ping(): Operation;
   /** One operation with its retries; its final error is redacted. */
   run(op: Operation): Promise<Envelope>;
+  /** Closes the pooled connections (see GatewayClient.close). */
+  close(): Promise<void>;
 }
 
 /** Probe id for ping(): querying an unknown user is a cheap read that still checks the admin key. */
@@ -77,7 +79,7 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
   const now = options.now ?? Date.now;
   const limiter = createLimiter(options.concurrency);
   const baseUrl = new URL(base);
-  const transport = createTransport(baseUrl.origin);
+  const transport = createTransport(baseUrl.origin, options.concurrency && options.concurrency + 1);
   // The base URL's own path (`http://host/gw`) prefixes every request.
   const prefix = `${baseUrl.pathname.replace(/\/+$/, '')}/${options.adminPath.replace(/^\/+|\/+$/g, '')}`;
 
@@ -193,10 +195,11 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
         limited: true,
       };
     },
-    // One attempt, and no queueing behind a scan's grants: readiness must answer quickly and
-    // report the gateway as it is now.
+    // One attempt, and no queueing behind a scan's grants (a spare connection is kept for it):
+    // readiness must answer quickly and report the gateway as it is now.
     ping: () => ({ ...read('ping', '', PING_USER_ID), maxAttempts: 1, limited: false }),
     run,
+    close: () => transport.close(),
   };
 }
 

@@ -1,5 +1,5 @@
 // The gateway adapter's public surface; the composition root imports from here.
-export type { DeltaOptions, QuotaGateway } from './quota-gateway.ts';
+export type { DeltaOptions, GatewayClient, QuotaGateway } from './quota-gateway.ts';
 export { GatewayConfigError, GatewayError, type GatewayErrorReason } from './gateway-error.ts';
 export { createAiGatewayClient } from './ai-gateway-client.ts';
 export type { GatewayClientOptions, GatewayLogger } from './client-options.ts';

@@ -22,3 +22,9 @@ export interface QuotaGateway {
   /** One cheap authenticated request, no retries: for /readyz. */
   ping(): Promise<void>;
 }
+
+/** A client that holds pooled connections to its gateway. */
+export interface GatewayClient extends QuotaGateway {
+  /** Closes the connections once the requests in flight have ended; later calls fail, unsent. */
+  close(): Promise<void>;
+}

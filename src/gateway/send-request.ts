@@ -1,16 +1,20 @@
 // One HTTP attempt against the gateway, turned into either a successful envelope or a
 // GatewayError that says whether to retry and whether the request may have been applied.
 //
-// node:http with a keep-alive agent per client rather than fetch(): a scan sends hundreds of
-// thousands of small requests, and fetch's WHATWG layers (Request/Response objects, web
-// streams, an AbortSignal per call) cost the scanner about twice the CPU per request of a plain
-// http.request on the same pooled sockets (bench/README.md, "Gateway client").
-import http from 'node:http';
-import https from 'node:https';
+// undici's Pool, driven through Dispatcher.dispatch with a handler of our own, rather than
+// fetch() or node:http: a scan sends hundreds of thousands of small requests, and both fetch's
+// WHATWG layers (Request/Response objects, web streams) and node:http's ClientRequest/
+// IncomingMessage streams cost more CPU per request than undici's parser calling a handler
+// with the status, the headers and the body chunks (bench/README.md, "Gateway client transport
+// (issue 16 §2, lever 1)"). The handler also tells exactly when a request is handed to a socket
+// (onRequestStart, right before it is written): a failure, timeout or abort before that point
+// certainly sent nothing, one after it may have reached the gateway.
+import { Pool, type Dispatcher } from 'undici';
 import { excerpt, parseEnvelope, type Envelope } from './envelope.ts';
 import { GatewayError } from './gateway-error.ts';
 import {
   NotSentError,
+  NotWrittenError,
   RequestAbortedError,
   RequestTimeoutError,
   transportError,
@@ -33,14 +37,11 @@ export interface GatewayRequest {
   mutating: boolean;
 }
 
-/** Pooled connections to one gateway; one per client. Idle sockets do not keep the process alive. */
-export interface HttpTransport {
-  readonly agent: http.Agent;
-  readonly request: typeof http.request;
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port: string;
-}
+/**
+ * Pooled keep-alive connections to one gateway origin (http or https); one per client, closed
+ * with it. Idle sockets do not keep the process alive (undici unrefs a socket with no request).
+ */
+export type HttpTransport = Pool;
 
 /**
  * Idle pooled sockets are closed after this long, or sooner when the gateway announces a shorter
@@ -50,19 +51,29 @@ export interface HttpTransport {
  */
 const IDLE_SOCKET_MS = 4_000;
 
-/** Parses the gateway's origin once; every request then only names its path. */
-export function createTransport(origin: string): HttpTransport {
-  const url = new URL(origin);
-  const secure = url.protocol === 'https:';
-  // No maxSockets: the client's limiter bounds the requests in flight (and ping bypasses it).
-  const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
-  return {
-    agent: secure ? new https.Agent(options) : new http.Agent(options),
-    request: secure ? https.request : http.request,
-    protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port,
-  };
+/**
+ * `connections`: at most this many sockets (default unbounded); the client passes its limiter's
+ * concurrency plus one, the spare for ping (which bypasses the limiter).
+ */
+export function createTransport(origin: string, connections?: number): HttpTransport {
+  return new Pool(new URL(origin).origin, {
+    connections: connections ?? null,
+    keepAliveTimeout: IDLE_SOCKET_MS,
+    keepAliveMaxTimeout: IDLE_SOCKET_MS,
+    keepAliveTimeoutThreshold: 1_000,
+    // One request per connection at a time, never pipelined. A delta is not idempotent unless
+    // the gateway honours Idempotency-Key: on a pipelined connection that closes (a keep-alive
+    // race, the gateway's Envoy resetting it) every request written behind the first may or may
+    // not have been read, and undici re-sends the idempotent ones (GETs) on a new connection
+    // without asking us, so only the head would be reported as uncertain. undici already never
+    // pipelines a POST behind another request, and Envoy answers pipelined HTTP/1.1 requests one
+    // after another: the deltas would gain nothing, the reads little, and the classification of
+    // failures would get harder to trust.
+    pipelining: 1,
+    // sendRequest's own timer bounds connecting, sending and reading as one budget.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
 }
 
 interface RawAnswer {
@@ -72,9 +83,11 @@ interface RawAnswer {
 }
 
 /**
- * One request; resolves once the whole body has arrived. `timeoutMs` covers connecting, sending
- * and reading. At the timeout, or when `signal` aborts, the request is destroyed with its socket
- * (a pooled socket mid-request cannot be reused anyway), so nothing of it outlives the call.
+ * One request; resolves once the whole body has arrived. `timeoutMs` covers waiting for a
+ * connection, connecting, sending and reading. At the timeout, or when `signal` aborts, the
+ * request is ended (undici then destroys its socket: a connection mid-request cannot be reused),
+ * so nothing of it outlives the call. Failures before the request reached a socket are wrapped
+ * in NotWrittenError / NotSentError: the gateway cannot have seen them.
  */
 function exchange(
   request: GatewayRequest,
@@ -88,68 +101,86 @@ function exchange(
       return;
     }
     const body = request.form?.toString();
-    const headers: Record<string, string> = { ...request.headers };
-    if (body !== undefined) {
-      headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
-    let req: http.ClientRequest;
-    try {
-      req = transport.request({
-        agent: transport.agent,
-        protocol: transport.protocol,
-        hostname: transport.hostname,
-        port: transport.port,
-        path: request.path,
-        method: request.method,
-        headers,
-      });
-    } catch (error) {
-      // Thrown before any socket is used (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN, …):
-      // nothing left the process, so the outcome is certain.
-      reject(new NotSentError(error));
-      return;
-    }
-    // A plain timer rather than AbortSignal.timeout: one per request is the cheaper of the two
-    // at a scan's request rate, and destroying the request is what either would do.
-    const timer = setTimeout(
-      () => req.destroy(new RequestTimeoutError(`no complete answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onAbort = () => req.destroy(new RequestAbortedError(false));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = () => {
+    const headers: Record<string, string> =
+      body === undefined
+        ? request.headers
+        : {
+            ...request.headers,
+            'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+          };
+    /** Set right before the request is written; until then nothing can have been sent. */
+    let controller: Dispatcher.DispatchController | undefined;
+    /** Why the call ended early (timeout, abort) before a socket took the request. */
+    let endedEarly: Error | undefined;
+    let settled = false;
+    let status = 0;
+    let retryAfter: string | null = null;
+    const chunks: Buffer[] = [];
+
+    const finish = (error: Error | undefined) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-    };
-    req.once('error', (error) => {
-      settle();
-      reject(error);
-    });
-    req.once('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      // An answer cut off mid-body surfaces as an 'error' ('aborted') on the request or response.
-      res.once('error', (error) => {
-        settle();
-        reject(error);
-      });
-      res.once('end', () => {
-        settle();
-        if (!res.complete) {
-          reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }));
-          return;
-        }
-        const retryAfter = res.headers['retry-after'];
+      if (error !== undefined) reject(error);
+      else
         resolve({
-          status: res.statusCode ?? 0,
-          retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-          body: text,
+          status,
+          retryAfter,
+          body:
+            chunks.length === 1
+              ? chunks[0]!.toString('utf8')
+              : Buffer.concat(chunks).toString('utf8'),
         });
-      });
-    });
-    req.end(body);
+    };
+    /** Ends the call: before the request reached a socket, it will be dropped unwritten. */
+    const end = (sent: Error, unsent: Error) => {
+      if (controller === undefined) {
+        endedEarly = unsent;
+        finish(unsent);
+      } else {
+        finish(sent);
+        controller.abort(sent);
+      }
+    };
+    // A plain timer rather than AbortSignal.timeout: one per request is the cheaper of the two
+    // at a scan's request rate.
+    const timer = setTimeout(() => {
+      const message = `no complete answer within ${timeoutMs} ms`;
+      end(new RequestTimeoutError(message), new NotWrittenError(new RequestTimeoutError(message)));
+    }, timeoutMs);
+    const onAbort = () => end(new RequestAbortedError(false), new RequestAbortedError(true));
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    transport.dispatch(
+      { method: request.method, path: request.path, headers, body },
+      {
+        onRequestStart(started) {
+          // The call already ended while the request waited for a connection: drop it unwritten.
+          if (endedEarly !== undefined) started.abort(endedEarly);
+          else controller = started;
+        },
+        onResponseStart(_controller, statusCode, responseHeaders) {
+          status = statusCode;
+          const value = responseHeaders['retry-after'];
+          retryAfter = typeof value === 'string' ? value : null;
+        },
+        onResponseData(_controller, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          finish(undefined);
+        },
+        onResponseError(_controller, error) {
+          if (controller !== undefined) finish(error);
+          // undici refused to build the request (an invalid header value, …): nothing left.
+          else if ((error as { code?: string }).code === 'UND_ERR_INVALID_ARG')
+            finish(new NotSentError(error));
+          // Connecting (or TLS) failed, or the pool is closed: no socket ever took the request.
+          else finish(new NotWrittenError(error));
+        },
+      },
+    );
   });
 }
 

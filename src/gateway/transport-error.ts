@@ -1,11 +1,14 @@
 // How an HTTP attempt that broke turns into a GatewayError: whether it was sent at all, whether
 // it may have been applied (uncertain), whether to retry. The error classes send-request.ts
-// destroys or rejects a request with are declared here, next to their translation.
+// ends or rejects a request with are declared here, next to their translation.
 import { GatewayError } from './gateway-error.ts';
 
 /**
  * Error codes that mean the connection was never established, so the request was never sent.
- * Anything else that breaks a connection may have happened after the gateway read the request.
+ * undici reports them before it hands the request to a socket, so send-request.ts already wraps
+ * them in NotWrittenError; the set stays as a second line for an error that arrives unwrapped.
+ * Anything else that breaks a connection (UND_ERR_SOCKET, ECONNRESET, a timeout) may have
+ * happened after the gateway read the request.
  */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -29,22 +32,48 @@ export class RequestAbortedError extends Error {
   }
 }
 
-/** Node refused to build the request; carries Node's own error as its cause. */
+/** The HTTP client refused to build the request; carries its own error as its cause. */
 export class NotSentError extends Error {
   constructor(cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
 }
 
+/**
+ * The request never reached a socket: connecting (or the TLS handshake) failed, the pool was
+ * closed, or the call timed out while it waited for a connection. Certain: nothing was written.
+ */
+export class NotWrittenError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message, { cause });
+  }
+}
+
 export function transportError(error: unknown, mutating: boolean, timeoutMs: number): GatewayError {
   if (error instanceof NotSentError) {
     // Not an outage and not uncertain: retrying cannot help and the gateway saw nothing.
-    return new GatewayError(`request not sent (Node refused it): ${error.message}`, {
+    return new GatewayError(`request not sent (the HTTP client refused it): ${error.message}`, {
       reason: 'not_sent',
       retryable: false,
       uncertain: false,
       cause: error.cause,
     });
+  }
+  if (error instanceof NotWrittenError) {
+    // Retryable like any outage (the gateway may be starting), never uncertain.
+    const code = errorCode(error.cause);
+    const waited = error.cause instanceof RequestTimeoutError;
+    return new GatewayError(
+      waited
+        ? `gateway not reached within ${timeoutMs} ms (no connection; nothing sent)`
+        : `cannot connect to the gateway${code ? ` (${code})` : ''}: ${error.message}`,
+      {
+        reason: waited ? 'timeout' : 'connect_failed',
+        retryable: true,
+        uncertain: false,
+        cause: error.cause,
+      },
+    );
   }
   if (error instanceof RequestAbortedError) {
     // Stopping, not failing: never retried. A mutation that may have reached the gateway is

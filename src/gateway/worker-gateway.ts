@@ -16,7 +16,7 @@ import {
   requireIdempotencyKey,
   requireUserId,
 } from './gateway-operations.ts';
-import type { QuotaGateway } from './quota-gateway.ts';
+import type { GatewayClient } from './quota-gateway.ts';
 import type {
   CallKind,
   CallMessage,
@@ -26,10 +26,8 @@ import type {
   WorkerClientSettings,
 } from './worker-protocol.ts';
 
-export interface WorkerGateway extends QuotaGateway {
-  /** Ends the worker thread; calls still in flight end as when it dies (see above). */
-  close(): Promise<void>;
-}
+/** close() ends the worker thread; calls still in flight end as when it dies (see above). */
+export type WorkerGateway = GatewayClient;
 
 interface PendingCall {
   kind: CallKind;
@@ -205,6 +203,7 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
       dropQueued();
       const running = worker;
       if (running !== undefined) await running.terminate();
+      await inThread.close();
     },
   };
 }

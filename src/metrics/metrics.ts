@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DeliveryOutcome } from '../core/model/ledger-entry.ts';
 import type { ScanSummary, StrategyRunResult } from '../core/model/run-result.ts';
 import type { ScanObserver } from '../core/ports/runtime-services.ts';
+import { LoopStallMonitor } from './loop-stalls.ts';
 
 /** Ledger rows that still need attention, by status. */
 export interface LedgerBacklog {
@@ -47,6 +48,8 @@ export interface Metrics {
   readonly scanObserver: ScanObserver;
   /** Used by instrumentGateway(); one observation per client call, retries included. */
   readonly gatewayRequestDuration: Histogram<GatewayLabels>;
+  /** Event-loop delay by scan phase; the daemon starts its timer (runtime.ts). */
+  readonly loopStalls: LoopStallMonitor;
   /** The exposition text and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -185,13 +188,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const scanOutcome = (summary: ScanSummary): ScanOutcome =>
     summary.failed > 0 ? 'with_failures' : 'ok';
+  const loopStalls = new LoopStallMonitor({ registry, prefix: PREFIX });
   const scanObserver: ScanObserver = {
     scanFinished(summary: ScanSummary) {
+      loopStalls.enter('idle');
       const outcome = scanOutcome(summary);
       scans.inc({ outcome });
       scanDuration.observe({ outcome }, summary.durationMs / 1000);
     },
     scanFailed(durationMs: number) {
+      loopStalls.enter('idle');
       scans.inc({ outcome: 'error' });
       scanDuration.observe({ outcome: 'error' }, durationMs / 1000);
     },
@@ -214,6 +220,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     scanObserver,
     gatewayRequestDuration,
+    loopStalls,
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

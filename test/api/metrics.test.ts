@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAiGatewayClient } from '../../src/gateway/index.ts';
 import { instrumentGateway } from '../../src/metrics/instrumented-gateway.ts';
+import { SCAN_PHASES } from '../../src/metrics/loop-stalls.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { freePort } from '../support/pg-cluster.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
@@ -119,6 +120,33 @@ describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
         le: '+Inf',
       }),
     ).toBe(3);
+  });
+
+  it('charges event-loop delay to scan phases and shows it after a scan', async () => {
+    await strategyForNewUsers(300);
+    h.metrics.loopStalls.start();
+    try {
+      const scan = await h.call('POST', '/api/v1/strategies/scan');
+      expect(scan.status).toBe(200);
+      expect(scan.body.granted).toBeGreaterThanOrEqual(300);
+    } finally {
+      h.metrics.loopStalls.stop();
+    }
+    const after = await scrape();
+    const count = (phase: string) =>
+      valueOf(after, 'quota_manager_event_loop_delay_seconds_count', { phase });
+    // 300 grants over HTTP take far longer than the 5 ms timer period: the timer ticked while
+    // the scan ran, and each tick went to a phase of the scan.
+    const scanPhases = ['candidates', 'claim', 'delivery', 'outcome_write', 'strategy_check'];
+    expect(scanPhases.map(count).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // The scan finished: the phase is `idle` again.
+    expect(h.metrics.loopStalls.current()).toBe('idle');
+    const phases = new Set(
+      after
+        .filter((x) => x.name === 'quota_manager_event_loop_delay_seconds_count')
+        .map((x) => x.labels.phase),
+    );
+    for (const phase of phases) expect(SCAN_PHASES).toContain(phase);
   });
 
   it('keeps a last-success series for each enabled strategy and none for disabled or deleted ones', async () => {
