@@ -174,6 +174,15 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
     { once: true },
   );
 
+  let closing: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    stopping = true;
+    dropQueued();
+    const running = worker;
+    if (running !== undefined) await running.terminate();
+    await inThread.close();
+  }
+
   // Arguments are checked here, in the order the in-thread client checks them, so an invalid
   // call is refused before the breaker sees it, exactly as there.
   return {
@@ -198,13 +207,8 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
       await execute({ kind: 'refresh_quota', userId, value: quota });
     },
     ping: () => inThread.ping(),
-    async close() {
-      stopping = true;
-      dropQueued();
-      const running = worker;
-      if (running !== undefined) await running.terminate();
-      await inThread.close();
-    },
+    // Once: a second close() waits for the first.
+    close: () => (closing ??= shutDown()),
   };
 }
 
