@@ -141,7 +141,6 @@ export async function buildRuntime(
     breaker,
     signal: stopGatewayCalls.signal,
   };
-  // gateway.worker_thread: the HTTP work in a worker thread (src/gateway/worker-gateway.ts).
   const gatewayClient = config.gateway.workerThread
     ? createWorkerGateway(clientOptions)
     : createAiGatewayClient(clientOptions);
