@@ -28,18 +28,23 @@ export async function scanNow(core: Deps): Promise<ScanSummary> {
   const { scan, serializer } = core;
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
   const started = core.clock.now();
-  const summary = await serializer.serialize(() => runScan(deps, { shouldStop: deps.isStopping }));
-  if (core.actor.name !== 'system' || summary.granted + summary.failed > 0) {
-    await core.audit.record(
-      auditFor(core, {
-        action: 'scan.run',
-        targetType: 'scan',
-        targetId: started.toISOString(),
-        changes: counts(summary),
-      }),
-    );
-  }
-  return summary;
+  // The audit row is written inside the serialized work: stopping the daemon waits for the
+  // queue, and a write left outside it could still hold a database connection while the pool
+  // closes (MariaDB's pool.end() then waits 10 s for it).
+  return serializer.serialize(async () => {
+    const summary = await runScan(deps, { shouldStop: deps.isStopping });
+    if (core.actor.name !== 'system' || summary.granted + summary.failed > 0) {
+      await core.audit.record(
+        auditFor(core, {
+          action: 'scan.run',
+          targetType: 'scan',
+          targetId: started.toISOString(),
+          changes: counts(summary),
+        }),
+      );
+    }
+    return summary;
+  });
 }
 
 const NOTHING_RUN: RunNowResult = {
@@ -72,7 +77,7 @@ export async function runStrategyNow(
     );
   requestedOccurrence(strategy, requested, scan.clock.now()); // a bad occurrence fails at once
   const deps = { ...scan, isStopping: () => serializer.isStopping() };
-  const result = await serializer.serialize(async () => {
+  const runOnce = async (): Promise<RunNowResult> => {
     const started = performance.now();
     // Read again: the strategy may have changed (or gone) while this run waited its turn.
     const current = await scan.store.currentStrategy(strategy.id);
@@ -89,18 +94,22 @@ export async function runStrategyNow(
       occurrence,
       held: result.held ?? null,
     };
+  };
+  return serializer.serialize(async () => {
+    const result = await runOnce();
+    // Inside the serialized work, for the reason given in scanNow.
+    await core.audit.record(
+      auditFor(core, {
+        action: 'strategy.run',
+        targetType: 'strategy',
+        targetId: String(strategy.id),
+        changes: {
+          occurrence: result.occurrence,
+          strategy_version: strategy.version,
+          ...counts(result),
+        },
+      }),
+    );
+    return result;
   });
-  await core.audit.record(
-    auditFor(core, {
-      action: 'strategy.run',
-      targetType: 'strategy',
-      targetId: String(strategy.id),
-      changes: {
-        occurrence: result.occurrence,
-        strategy_version: strategy.version,
-        ...counts(result),
-      },
-    }),
-  );
-  return result;
 }
