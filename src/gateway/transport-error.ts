@@ -66,7 +66,12 @@ export function transportError(error: unknown, mutating: boolean, timeoutMs: num
     return new GatewayError(
       waited
         ? `gateway not reached within ${timeoutMs} ms (no connection; nothing sent)`
-        : `cannot connect to the gateway${code ? ` (${code})` : ''}: ${error.message}`,
+        : // A plain connect error's message only repeats its code and the address ("connect
+          // ECONNREFUSED 127.0.0.1:9"); the gateway URL is named by the caller. Others (TLS,
+          // a closed pool) say something the code does not.
+          code !== undefined && NOT_SENT_CODES.has(code)
+          ? `cannot connect to the gateway (${code})`
+          : `cannot connect to the gateway${code ? ` (${code})` : ''}: ${error.message}`,
       {
         reason: waited ? 'timeout' : 'connect_failed',
         retryable: true,

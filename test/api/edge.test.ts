@@ -66,7 +66,7 @@ describe('/readyz (issue 12 I, 6)', () => {
     expect(ready.body.errors.gateway).toContain(url);
     console.info(ready.body.errors.gateway);
     expect(ready.body.errors.gateway, ready.body.errors.gateway).toMatch(
-      /ECONNREFUSED|ECONNRESET|socket hang up/,
+      /ECONNREFUSED|ECONNRESET|socket hang up|UND_ERR_SOCKET/,
     );
   });
 });
