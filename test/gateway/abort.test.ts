@@ -6,12 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../support/gateway-failure.ts';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
-import {
-  createAiGatewayClient,
-  GatewayError,
-  type GatewayClientOptions,
-} from '../../src/gateway/index.ts';
+import { createAiGatewayClient, type GatewayClientOptions } from '../../src/gateway/index.ts';
 
 const KEY = 'abort-test-secret';
 const ADMIN = '/v1/chat/completions/quota';
@@ -64,15 +61,6 @@ function client(overrides: Partial<GatewayClientOptions> = {}) {
     retryMaxDelayMs: 1_000,
     ...overrides,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 const key = () => `qm:1:once:${randomUUID()}`;

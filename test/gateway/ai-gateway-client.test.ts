@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../support/gateway-failure.ts';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import {
   CircuitBreaker,
   createAiGatewayClient,
   GatewayConfigError,
-  GatewayError,
   type GatewayClientOptions,
   type QuotaGateway,
 } from '../../src/gateway/index.ts';
@@ -64,15 +64,6 @@ function harness(
     ...overrides,
   });
   return { client, sleeps, warnings };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -6,12 +6,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../support/gateway-failure.ts';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
-import {
-  createAiGatewayClient,
-  GatewayError,
-  type GatewayClientOptions,
-} from '../../src/gateway/index.ts';
+import { createAiGatewayClient, type GatewayClientOptions } from '../../src/gateway/index.ts';
 
 const KEY = 'transport-test-secret';
 const ADMIN = '/v1/chat/completions/quota';
@@ -56,15 +53,6 @@ function client(baseUrl: string, overrides: Partial<GatewayClientOptions> = {}) 
     retryMaxDelayMs: 10,
     ...overrides,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 const key = () => `qm:1:once:${randomUUID()}`;

@@ -4,11 +4,11 @@
 // the daemon stopped, stays uncertain. The circuit breaker and the logger stay in this thread.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../support/gateway-failure.ts';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import {
   CircuitBreaker,
   createWorkerGateway,
-  GatewayError,
   type GatewayClientOptions,
   type WorkerGateway,
 } from '../../src/gateway/index.ts';
@@ -48,15 +48,6 @@ function gateway(overrides: Partial<GatewayClientOptions> = {}) {
   });
   opened.push(client);
   return { client, warnings };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatewayError);
-  return error as GatewayError;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
