@@ -1,22 +1,24 @@
 // The messages between the worker-thread gateway (worker-gateway.ts, main thread) and its worker
 // (gateway-worker.ts). Calls and answers travel in batches, one message per event-loop turn on
 // each side, because posting a message costs about as much as the smaller half of a request.
+import type { GatewayClientOptions } from './client-options.ts';
 import type { GatewayErrorReason } from './gateway-error.ts';
 
 /** What the worker needs to build its client: plain data, no functions (they cannot cross). */
-export interface WorkerClientSettings {
-  baseUrl: string;
-  adminPath: string;
-  authHeader: string;
-  authValue: string;
-  timeoutMs: number;
-  maxAttempts: number;
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
-  retryAfterMaxMs?: number;
-  honoursIdempotency?: boolean;
-  concurrency?: number;
-}
+export type WorkerClientSettings = Pick<
+  GatewayClientOptions,
+  | 'baseUrl'
+  | 'adminPath'
+  | 'authHeader'
+  | 'authValue'
+  | 'timeoutMs'
+  | 'maxAttempts'
+  | 'retryBaseDelayMs'
+  | 'retryMaxDelayMs'
+  | 'retryAfterMaxMs'
+  | 'honoursIdempotency'
+  | 'concurrency'
+>;
 
 export type CallKind = 'get_quota' | 'get_used' | 'delta_quota' | 'refresh_quota';
 
