@@ -14,6 +14,23 @@ function blockFor(ms: number): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A monitor whose timer is stopped and whose clock is `clock.now`: the test drives its ticks by
+ * hand, against that fake clock.
+ */
+function handDriven(startMs: number): { monitor: LoopStallMonitor; clock: { now: number } } {
+  const clock = { now: startMs };
+  const monitor = new LoopStallMonitor({
+    registry: new Registry(),
+    prefix: 'qm_',
+    resolutionMs: 5,
+    now: () => clock.now,
+  });
+  monitor.start();
+  monitor.stop();
+  return { monitor, clock };
+}
+
 async function bucketsOf(registry: Registry, phase: string): Promise<Map<string, number>> {
   const metric = await registry.getSingleMetric('qm_event_loop_delay_seconds')!.get();
   const out = new Map<string, number>();
@@ -49,22 +66,13 @@ describe('LoopStallMonitor', () => {
   });
 
   it('charges a directly timed section to the phase it ran under, even after a phase change', () => {
-    let now = 0;
-    const registry = new Registry();
-    const monitor = new LoopStallMonitor({
-      registry,
-      prefix: 'qm_',
-      resolutionMs: 5,
-      now: () => now,
-    });
-    monitor.start();
-    monitor.stop(); // ticks are driven by hand below, against the fake clock
+    const { monitor, clock } = handDriven(0);
     monitor.enter('claim');
-    now += 80;
+    clock.now += 80;
     monitor.section(78); // a SQLite statement of the claim held the loop for 78 ms
     monitor.enterWithoutStatements('delivery'); // a gateway call began before the timer fired
     monitor.tick();
-    now += 5;
+    clock.now += 5;
     monitor.tick();
     monitor.stop(); // charges the last tick
     const phases = monitor.snapshot();
@@ -73,25 +81,16 @@ describe('LoopStallMonitor', () => {
   });
 
   it('charges a stall to gc when a garbage-collection pause explains it, even reported late', () => {
-    let now = 1000;
-    const registry = new Registry();
-    const monitor = new LoopStallMonitor({
-      registry,
-      prefix: 'qm_',
-      resolutionMs: 5,
-      now: () => now,
-    });
-    monitor.start();
-    monitor.stop();
+    const { monitor, clock } = handDriven(1000);
     monitor.enterWithoutStatements('delivery');
-    now += 5;
+    clock.now += 5;
     monitor.tick(); // on time
-    now += 65; // 60 ms late: a scavenge of 58 ms ran in this window...
+    clock.now += 65; // 60 ms late: a scavenge of 58 ms ran in this window...
     monitor.tick();
-    monitor.gcPause(now - 62, 58); // ...and its perf_hooks entry arrives after the tick
-    now += 5;
+    monitor.gcPause(clock.now - 62, 58); // ...and its perf_hooks entry arrives after the tick
+    clock.now += 5;
     monitor.tick();
-    now += 45; // 40 ms late, no GC: the phase's own work
+    clock.now += 45; // 40 ms late, no GC: the phase's own work
     monitor.tick();
     monitor.stop();
     const phases = monitor.snapshot();
