@@ -9,7 +9,7 @@
 // settle passes retry their ledger rows (failed, pending, sending) whatever the scan reads.
 import { conditionFunctions, type ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../model/strategy.ts';
-import type { ChangeRange } from '../ports/scan-store.ts';
+import type { ChangeRange, ScanPosition } from '../ports/scan-store.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export interface ScanPlan {
@@ -49,13 +49,32 @@ export async function beginOccurrenceScan(
   // Read first: every user written after this is left to the next scan (its value is larger).
   const upTo = await deps.store.changeSequence();
   const position = await deps.store.scanPosition(strategy.id);
-  const incremental =
+  return {
+    upTo,
+    changes: continuesFrom(strategy, condition, position, upTo, deps)
+      ? { after: position.changeSeq, upTo }
+      : null,
+  };
+}
+
+/**
+ * Whether a single strategy's scan may read only the users changed after `position` (the rules
+ * above), with the change counter at `upTo`. Also what up-to-date.ts asks before a tick skips it.
+ */
+export function continuesFrom(
+  strategy: Strategy,
+  condition: ConditionAst,
+  position: ScanPosition | null,
+  upTo: number,
+  deps: Pick<RunDeps, 'clock' | 'fullScans'>,
+): position is ScanPosition {
+  return (
     position !== null &&
     position.strategyVersion === strategy.version &&
     position.changeSeq <= upTo &&
     !conditionFunctions(condition).needsGateway &&
-    !(deps.fullScans?.isDue(strategy.id, deps.clock.now().getTime()) ?? false);
-  return { upTo, changes: incremental ? { after: position.changeSeq, upTo } : null };
+    !(deps.fullScans?.isDue(strategy.id, deps.clock.now().getTime()) ?? false)
+  );
 }
 
 /**

@@ -4,10 +4,11 @@
 // three times before it finds out (issue 16: 9 statements per strategy, 91 for 10 strategies).
 // This check is three reads, none of them a write, and no lease: a strategy it calls up to date
 // has no work a lease would protect.
-import { conditionFunctions, parse } from '../../condition/index.ts';
+import { parse } from '../../condition/index.ts';
 import type { DueOccurrence } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import type { RunDeps } from './run-deps.ts';
+import { continuesFrom } from './scan-plan.ts';
 
 /**
  * True when a run of this single strategy would neither settle nor grant anything: no ledger
@@ -27,12 +28,9 @@ export async function isUpToDate(
   // Outside its window a single strategy's run only settles, and there is nothing to settle.
   if (due.length === 0) return true;
   const parsed = parse(strategy.condition);
-  if (!parsed.ok || conditionFunctions(parsed.ast).needsGateway) return false;
-  if (deps.fullScans?.isDue(strategy.id, deps.clock.now().getTime()) ?? false) return false;
+  if (!parsed.ok) return false; // a real run logs why
   const position = await deps.store.scanPosition(strategy.id);
-  return (
-    position !== null &&
-    position.strategyVersion === strategy.version &&
-    position.changeSeq === (await changeSequence())
-  );
+  const upTo = await changeSequence();
+  // Would continue from its position, and that position is already the counter: nothing to read.
+  return continuesFrom(strategy, parsed.ast, position, upTo, deps) && position.changeSeq === upTo;
 }
