@@ -16,7 +16,8 @@ export default defineConfig({
   schema: kind === 'postgresql' ? 'prisma/schema.prisma' : `prisma/${kind}/schema.prisma`,
   migrations: { path: kind === 'postgresql' ? 'prisma/migrations' : `prisma/${kind}/migrations` },
   adapter: () => {
-    const adapter = createDriverAdapter(url);
+    // Blocking busy wait: a migration script cannot be retried statement by statement.
+    const adapter = createDriverAdapter(url, { sqliteBusyWait: 'blocking' });
     if (adapter instanceof PrismaMariaDb) {
       throw new Error(
         'Prisma CLI schema commands cannot reach MySQL here: run `quota-manager migrate`',

@@ -19,6 +19,7 @@ import {
   type DatabaseKind,
   type DriverOptions,
 } from './driver.ts';
+import { sqliteTransactionOptions } from './sqlite-busy-retry.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.ts';
 
 export type Db = SqlitePrismaClient;
@@ -42,7 +43,11 @@ function portable(client: PostgresPrismaClient | MysqlPrismaClient): Db {
 
 function createClient(kind: DatabaseKind, url: string, options: DriverOptions): Db {
   const adapter = createDriverAdapter(url, options);
-  if (kind === 'sqlite') return new SqlitePrismaClient({ adapter });
+  if (kind === 'sqlite') {
+    // A transaction's first statement may wait for another process's lock (sqlite-busy-retry.ts).
+    const transactionOptions = sqliteTransactionOptions(options.sqliteBusyDeadlineMs);
+    return new SqlitePrismaClient({ adapter, transactionOptions });
+  }
   if (kind === 'mysql') return portable(new MysqlPrismaClient({ adapter }));
   return portable(new PostgresPrismaClient({ adapter }));
 }

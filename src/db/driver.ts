@@ -5,6 +5,11 @@ import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  retryBusyStatements,
+  SQLITE_BUSY_DEADLINE_MS,
+  SQLITE_BUSY_SLICE_MS,
+} from './sqlite-busy-retry.ts';
 import { timeStatements, type StatementTimer } from './timed-sqlite.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgresql' | 'mysql';
@@ -91,9 +96,6 @@ function prepareSqliteFile(url: string, path: string): void {
   }
 }
 
-/** SQLite waits this long on a locked database before failing (busy_timeout). */
-const SQLITE_BUSY_TIMEOUT_MS = 10_000;
-
 export interface DriverOptions {
   /** PostgreSQL connections in the pool (DATABASE_POOL_SIZE); SQLite always has one. */
   poolSize?: number;
@@ -104,6 +106,14 @@ export interface DriverOptions {
    * write statements (wal-checkpointer.ts). `onError` hears a checkpoint that failed.
    */
   walCheckpoints?: { onError?: (message: string) => void };
+  /**
+   * SQLite only: how long a statement waits for another connection's lock before failing
+   * (default SQLITE_BUSY_DEADLINE_MS, 10 s). The wait is asynchronous (sqlite-busy-retry.ts)
+   * unless `sqliteBusyWait` is 'blocking': SQLite's own busy_timeout, holding the event loop,
+   * for the Prisma CLI, whose migration scripts cannot be retried statement by statement.
+   */
+  sqliteBusyDeadlineMs?: number;
+  sqliteBusyWait?: 'async' | 'blocking';
 }
 
 /** The pool size when none is configured (DATABASE_POOL_SIZE's default). */
@@ -140,8 +150,17 @@ export function createDriverAdapter(
   if (kind === 'sqlite') {
     const path = sqlitePath(url);
     prepareSqliteFile(url, path);
-    const sqlite = new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS });
-    return options.onSqliteStatement ? timeStatements(sqlite, options.onSqliteStatement) : sqlite;
+    const deadlineMs = options.sqliteBusyDeadlineMs ?? SQLITE_BUSY_DEADLINE_MS;
+    if (options.sqliteBusyWait === 'blocking') {
+      const sqlite = new PrismaBetterSqlite3({ url: path, timeout: deadlineMs });
+      return options.onSqliteStatement ? timeStatements(sqlite, options.onSqliteStatement) : sqlite;
+    }
+    const sqlite = new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_SLICE_MS });
+    // Retries outside the timer: each attempt is timed as the slice of event loop it held.
+    const timed = options.onSqliteStatement
+      ? timeStatements(sqlite, options.onSqliteStatement)
+      : sqlite;
+    return retryBusyStatements(timed, { deadlineMs });
   }
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (kind === 'mysql') return new PrismaMariaDb(mysqlPoolConfig(url, poolSize));
