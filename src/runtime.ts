@@ -106,7 +106,8 @@ export async function buildRuntime(
   // SQLite statements run on the event loop: timed, by scan phase, once the metrics exist.
   const statements = sqliteStatementSink(logger);
   const database =
-    overrides.database ?? (await openMigrated(config, logger, overrides.migrate, statements.timer));
+    overrides.database ??
+    (await openMigrated(config, logger, overrides.migrate, statements.timer, statements.busyWait));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
@@ -121,7 +122,7 @@ export async function buildRuntime(
     gatewayCircuit: () => breaker?.state ?? 'closed',
     now: () => clock.now(),
   });
-  statements.attach(metrics.loopStalls);
+  statements.attach(metrics.loopStalls, (ms) => metrics.sqliteBusyWait(ms));
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
   const clientOptions: GatewayClientOptions = {
@@ -251,10 +252,12 @@ async function openMigrated(
   logger: RuntimeLogger,
   migrate = true,
   onSqliteStatement?: StatementTimer,
+  onSqliteBusyWait?: (ms: number) => void,
 ): Promise<Database> {
   const pool = {
     poolSize: config.databasePoolSize,
     onSqliteStatement,
+    onSqliteBusyWait,
     walCheckpoints: {
       onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
     },

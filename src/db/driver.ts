@@ -114,6 +114,8 @@ export interface DriverOptions {
    */
   sqliteBusyDeadlineMs?: number;
   sqliteBusyWait?: 'async' | 'blocking';
+  /** SQLite only: hears each asynchronous wait for a lock, in ms (the busy-wait metrics). */
+  onSqliteBusyWait?: (ms: number) => void;
 }
 
 /** The pool size when none is configured (DATABASE_POOL_SIZE's default). */
@@ -160,7 +162,7 @@ export function createDriverAdapter(
     const timed = options.onSqliteStatement
       ? timeStatements(sqlite, options.onSqliteStatement)
       : sqlite;
-    return retryBusyStatements(timed, { deadlineMs });
+    return retryBusyStatements(timed, { deadlineMs, onRetry: options.onSqliteBusyWait });
   }
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (kind === 'mysql') return new PrismaMariaDb(mysqlPoolConfig(url, poolSize));

@@ -50,6 +50,8 @@ export interface Metrics {
   readonly gatewayRequestDuration: Histogram<GatewayLabels>;
   /** Event-loop delay by scan phase; the daemon starts its timer (runtime.ts). */
   readonly loopStalls: LoopStallMonitor;
+  /** Counts one asynchronous wait of a SQLite statement for another connection's lock. */
+  sqliteBusyWait(ms: number): void;
   /** The exposition text and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -73,6 +75,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'How long a whole scan took, by outcome',
     labelNames: ['outcome'],
     buckets: [0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600],
+    registers,
+  });
+  const sqliteBusyWaits = new Counter({
+    name: `${PREFIX}sqlite_busy_waits_total`,
+    help: "Times a SQLite statement met another connection's lock and waited (off the event loop) before trying again",
+    registers,
+  });
+  const sqliteBusyWaitSeconds = new Counter({
+    name: `${PREFIX}sqlite_busy_wait_seconds_total`,
+    help: "Time SQLite statements spent waiting for another connection's lock between attempts",
     registers,
   });
   const usersMatched = new Counter({
@@ -221,6 +233,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     scanObserver,
     gatewayRequestDuration,
     loopStalls,
+    sqliteBusyWait(ms: number) {
+      sqliteBusyWaits.inc();
+      sqliteBusyWaitSeconds.inc(ms / 1000);
+    },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

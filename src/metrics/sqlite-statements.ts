@@ -11,9 +11,12 @@ export const SLOW_SQLITE_STATEMENT_MS = 100;
 
 export function sqliteStatementSink(logger: CoreLogger): {
   timer: StatementTimer;
-  attach(monitor: LoopStallMonitor): void;
+  /** Hears each asynchronous wait for another connection's lock (db/sqlite-busy-retry.ts). */
+  busyWait: (ms: number) => void;
+  attach(monitor: LoopStallMonitor, busyWaits?: (ms: number) => void): void;
 } {
   let stalls: LoopStallMonitor | undefined;
+  let waits: ((ms: number) => void) | undefined;
   return {
     timer(ms, sql) {
       if (!stalls) return;
@@ -25,8 +28,10 @@ export function sqliteStatementSink(logger: CoreLogger): {
           sql: sql.slice(0, 300),
         });
     },
-    attach(monitor) {
+    busyWait: (ms) => waits?.(ms),
+    attach(monitor, busyWaits) {
       stalls = monitor;
+      waits = busyWaits;
     },
   };
 }

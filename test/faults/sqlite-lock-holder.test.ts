@@ -156,6 +156,10 @@ describe('SQLite write lock held by another process', { timeout: 120_000 }, () =
     });
     expect(((await stored.json()) as { org: string }).org).toBe('locks');
     expect(daemon.output()).not.toMatch(/database is locked|SQLITE_BUSY/i);
+    // The waits are counted.
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    const waits = /^quota_manager_sqlite_busy_waits_total (\d+)/m.exec(metrics);
+    expect(Number(waits?.[1])).toBeGreaterThan(0);
   });
 });
 

@@ -3,6 +3,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { LoopStallMonitor } from '../../../src/metrics/loop-stalls.ts';
+import { createMetrics } from '../../../src/metrics/metrics.ts';
 import { sqliteStatementSink } from '../../../src/metrics/sqlite-statements.ts';
 
 describe('sqliteStatementSink', () => {
@@ -40,5 +41,23 @@ describe('sqliteStatementSink', () => {
         v.labels.phase === 'claim',
     );
     expect(count?.value).toBe(2);
+  });
+
+  it('passes lock waits to the busy-wait counters once attached', async () => {
+    const quiet = {
+      info: () => undefined,
+      debug: () => undefined,
+      error: () => undefined,
+      warn: () => undefined,
+    };
+    const sink = sqliteStatementSink(quiet);
+    sink.busyWait(50); // before the metrics exist: not counted
+    const metrics = createMetrics({ processMetrics: false });
+    sink.attach(metrics.loopStalls, (ms) => metrics.sqliteBusyWait(ms));
+    sink.busyWait(5);
+    sink.busyWait(10);
+    const { body } = await metrics.render();
+    expect(body).toContain('quota_manager_sqlite_busy_waits_total 2');
+    expect(body).toContain('quota_manager_sqlite_busy_wait_seconds_total 0.015');
   });
 });
