@@ -13,7 +13,8 @@
 // SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_RECOVERY, …); the adapter wraps it in a DriverAdapterError
 // whose `cause` is { kind: 'SocketTimeout', originalCode, originalMessage }, which Prisma turns
 // into P1008 ("Operation has timed out") for model queries and P2010 (message "Raw query failed.
-// Code: `SQLITE_BUSY`") for raw ones; prisma-errors.ts maps both to 503 database_unavailable.
+// Code: `SQLITE_BUSY`. Message: `database is locked`") for raw ones; prisma-errors.ts maps both
+// (by code, by message) to 503 database_unavailable.
 // This wrapper sits below Prisma, so it sees the DriverAdapterError and rethrows it unchanged.
 //
 // Which statements are retried, and why that is safe:
@@ -27,8 +28,8 @@
 //   has one, a write must upgrade to the write lock, and SQLite then never calls the busy handler
 //   (it fails at once with SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT once another writer has
 //   committed after the snapshot: no retry of the statement can succeed then, only a new
-//   transaction). So only a transaction's FIRST statement is retried: the case where today's
-//   busy_timeout waited (every user write starts with the change counter, change-sequence.ts;
+//   transaction). So only a transaction's FIRST statement is retried: the case where a long
+//   synchronous busy_timeout waited (every user write starts with the change counter, change-sequence.ts;
 //   a strategy change with its INSERT/UPDATE). Later statements fail at once, as they always did.
 // - While that first statement waits, the transaction is rolled back, and begun again just
 //   before each attempt. Keeping it open would break it: the adapter runs statements from
@@ -43,7 +44,7 @@
 //   transaction wait for the first one; if it gives up (deadline, or Prisma closing the
 //   transaction), the transaction stays rolled back and Prisma's ROLLBACK has nothing to end.
 // - Prisma's own transaction budget (maxWait 2 s to start, timeout 5 s to finish) would cut a
-//   wait that today's synchronous busy_timeout let run to 10 s (its timers could not fire while
+//   wait that a synchronous busy_timeout let run to 10 s (Prisma's timers could not fire while
 //   the loop slept): sqliteTransactionOptions() adds the deadline to both.
 //
 // Composition: timed-sqlite.ts also wraps factory.connect. This wrapper goes outside it
@@ -54,7 +55,7 @@
 // waits for the other. executeScript (migrations through the Prisma CLI) is not wrapped: a script
 // that fails half-way is not safe to re-run, so prisma.config.ts keeps the synchronous wait.
 
-/** How long a statement may wait for another connection's lock in all (today's busy_timeout). */
+/** How long a statement may wait for another connection's lock in all (the former busy_timeout). */
 export const SQLITE_BUSY_DEADLINE_MS = 10_000;
 
 /**

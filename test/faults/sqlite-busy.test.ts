@@ -1,7 +1,7 @@
 // SQLite busy: another connection (here, the test process) takes the write lock and writes
 // while the daemon scans and while API writes arrive, holding it for seconds but less than the
-// daemon's busy_timeout (10 s, src/db/driver.ts). The daemon must wait, not fail: every API
-// write succeeds, and the scan finishes with exactly one grant per user.
+// daemon's busy deadline (10 s, src/db/sqlite-busy-retry.ts). The daemon must wait, not fail:
+// every API write succeeds, and the scan finishes with exactly one grant per user.
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlitePath } from '../../src/db/driver.ts';
