@@ -29,8 +29,9 @@
 //   (it fails at once with SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT once another writer has
 //   committed after the snapshot: no retry of the statement can succeed then, only a new
 //   transaction). So only a transaction's FIRST statement is retried: the case where a long
-//   synchronous busy_timeout waited (every user write starts with the change counter, change-sequence.ts;
-//   a strategy change with its INSERT/UPDATE). Later statements fail at once, as they always did.
+//   synchronous busy_timeout waited (every user write starts with the change counter,
+//   change-sequence.ts; a strategy change with its INSERT/UPDATE/DELETE). Later statements fail
+//   at once, as they always did.
 // - While that first statement waits, the transaction is rolled back, and begun again just
 //   before each attempt. Keeping it open would break it: the adapter runs statements from
 //   outside a transaction on the same connection (one connection per process, no isolation), so
