@@ -50,7 +50,10 @@
 //
 // Composition: timed-sqlite.ts also wraps factory.connect. This wrapper goes outside it
 // (driver.ts), so every attempt is timed on its own: the statement timer sees the short slices
-// that really held the loop, not the asynchronous waits. The WAL checkpointer
+// that really held the loop, not the asynchronous waits. direct-sql.ts (the scanner's per-page
+// statements) wraps connect too, outside this one: it keeps the connection returned here, so
+// its statements wait the same way, and at the deadline its DirectSqlError carries the code
+// SQLITE_BUSY, which prisma-errors.ts also maps to 503. The WAL checkpointer
 // (wal-checkpointer.ts) has its own connection on a worker thread and runs PASSIVE checkpoints,
 // which never call the busy handler and never take the write lock: neither it nor this wrapper
 // waits for the other. executeScript (migrations through the Prisma CLI) is not wrapped: a script
