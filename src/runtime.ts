@@ -22,7 +22,6 @@ import { createLedgerStore } from './db/ledger-store.ts';
 import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
-import type { StatementTimer } from './db/timed-sqlite.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
@@ -106,8 +105,7 @@ export async function buildRuntime(
   // SQLite statements run on the event loop: timed, by scan phase, once the metrics exist.
   const statements = sqliteStatementSink(logger);
   const database =
-    overrides.database ??
-    (await openMigrated(config, logger, overrides.migrate, statements.timer, statements.busyWait));
+    overrides.database ?? (await openMigrated(config, logger, overrides.migrate, statements));
 
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
@@ -251,13 +249,12 @@ async function openMigrated(
   config: Readonly<Config>,
   logger: RuntimeLogger,
   migrate = true,
-  onSqliteStatement?: StatementTimer,
-  onSqliteBusyWait?: (ms: number) => void,
+  statements?: ReturnType<typeof sqliteStatementSink>,
 ): Promise<Database> {
   const pool = {
     poolSize: config.databasePoolSize,
-    onSqliteStatement,
-    onSqliteBusyWait,
+    onSqliteStatement: statements?.timer,
+    onSqliteBusyWait: statements?.busyWait,
     walCheckpoints: {
       onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
     },
