@@ -45,6 +45,12 @@ export type StrategyInput = Pick<
 > &
   Partial<StrategyFields>;
 
+/**
+ * What a replacement (PUT) must send: a create's fields and `enabled`, which has no default
+ * here. The create default (false) would stop a running strategy whose editor left it out.
+ */
+export type StrategyReplacement = StrategyInput & Pick<StrategyFields, 'enabled'>;
+
 /** Absent optional fields take their documented defaults; the zone defaults to the configured one. */
 export function withDefaults(input: StrategyInput, defaultTimeZone: string): StrategyFields {
   return {

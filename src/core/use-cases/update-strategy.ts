@@ -7,7 +7,7 @@ import {
   withDefaults,
   type Strategy,
   type StrategyFields,
-  type StrategyInput,
+  type StrategyReplacement,
   type StrategyPatch,
 } from '../model/strategy.ts';
 import { auditFor } from './audit-trail.ts';
@@ -19,7 +19,7 @@ type Deps = Pick<CoreDeps, 'strategies' | 'defaultTimeZone' | 'actor' | 'clock'>
 export async function replaceStrategy(
   deps: Deps,
   id: number,
-  input: StrategyInput,
+  input: StrategyReplacement,
 ): Promise<Strategy> {
   const withDefaulted = withDefaults(input, deps.defaultTimeZone);
   const current = await deps.strategies.get(id);
