@@ -1,6 +1,7 @@
 // Replace (PUT) or change (PATCH) a strategy. Both end in the same rules as a create; a missing
 // strategy is a 404 before any validation error. The audit row holds the before/after of the
-// fields that changed.
+// fields that changed; only a change of what is granted, to whom, when or how makes a new
+// version (model/strategy-version.ts).
 import { changedFields } from '../model/audit.ts';
 import {
   applyPatch,
@@ -10,6 +11,7 @@ import {
   type StrategyReplacement,
   type StrategyPatch,
 } from '../model/strategy.ts';
+import { makesNewVersion } from '../model/strategy-version.ts';
 import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 import { assertValidStrategy } from './strategy-rules.ts';
@@ -47,5 +49,5 @@ function save(deps: Deps, current: Strategy, fields: StrategyFields): Promise<St
     targetId: String(current.id),
     changes: changedFields(before, fields),
   });
-  return deps.strategies.update(current.id, fields, audit);
+  return deps.strategies.update(current.id, fields, makesNewVersion(before, fields), audit);
 }
