@@ -103,6 +103,28 @@ describe.each(DATABASE_KINDS)('strategy versions on %s', (kind) => {
     expect(quotaOf(planted)).toBe(0);
   });
 
+  it('after a title-only PATCH a tick finds the strategy up to date: no run, no user read', async () => {
+    const { strategy, planted } = await scannedWithPlantedUser();
+    const position = () =>
+      h.database.db.strategyScanPosition.findUniqueOrThrow({ where: { strategyId: strategy.id } });
+    const positionBefore = await position();
+    expect(
+      (await h.call('PATCH', `/api/v1/strategies/${strategy.id}`, { title: 'Tick title' })).status,
+    ).toBe(200);
+    const before = h.logger.lines.length;
+    const tick = await h.call('POST', '/api/v1/strategies/scan');
+    expect(tick.status).toBe(200);
+    // Up to date (src/core/scan/up-to-date.ts): no run, so no scan of this strategy at all —
+    // with a new version this tick would be a full scan and grant the planted user.
+    const ours = h.logger.lines
+      .slice(before)
+      .filter((l) => l.fields?.strategy_id === strategy.id)
+      .map((l) => l.message);
+    expect(ours).not.toContain('single strategy scanned');
+    expect(quotaOf(planted)).toBe(0);
+    expect(await position()).toEqual(positionBefore);
+  });
+
   it('a rename and a PUT that changes only the title keep the version; the audit still records them', async () => {
     const org = unique('org');
     const strategy = await create(org);
