@@ -34,6 +34,7 @@ import {
   spawnTsx,
   startMockGateway,
   startPostgres,
+  startScriptNodeFlags,
   waitForHttp,
   type PgService,
 } from './support/services.ts';
@@ -43,6 +44,12 @@ const OPEN_RATE = 100;
 const PHASE_SECONDS = 15;
 const LOOP_DELAY = 'quota_manager_event_loop_delay_seconds';
 const DAEMON_NODE_OPTIONS = process.env.BENCH_DAEMON_NODE_OPTIONS ?? '';
+/**
+ * The daemon's node flags: those of `npm start` unless BENCH_DAEMON_NODE_FLAGS replaces them
+ * (set it empty to measure without). Flags on the command line win over NODE_OPTIONS.
+ */
+const DAEMON_NODE_FLAGS =
+  process.env.BENCH_DAEMON_NODE_FLAGS?.split(' ').filter(Boolean) ?? startScriptNodeFlags();
 /** BENCH_DAEMON_ENV_<NAME>=value sets <NAME> for the daemon only (e.g. MALLOC_ARENA_MAX). */
 const DAEMON_ENV = Object.fromEntries(
   Object.entries(process.env)
@@ -122,21 +129,26 @@ async function measureDatabase(
   const mock = await startMockGateway();
   const port = await freePort();
   const token = `bench-${randomBytes(16).toString('hex')}`;
-  const daemon = spawnTsx('src/main.ts', {
-    DATABASE_URL: database.url,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ADMIN_TOKEN: token,
-    AIGATEWAY_URL: mock.url,
-    AIGATEWAY_AUTH_VALUE: MOCK_KEY,
-    SCAN_CRON: '0 0 1 1 *', // no tick during the benchmark; the scan is started through the API
-    API_RATE_LIMIT_PER_MINUTE: '0', // the limiter would answer 429 to a load generator
-    LOG_FORMAT: 'json',
-    QM_CONFIG: 'config.yaml',
-    // V8 flags for the daemon only (e.g. --max-semi-space-size=8), to measure what they give.
-    ...(DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: DAEMON_NODE_OPTIONS } : {}),
-    ...DAEMON_ENV,
-  });
+  const daemon = spawnTsx(
+    'src/main.ts',
+    {
+      DATABASE_URL: database.url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_TOKEN: token,
+      AIGATEWAY_URL: mock.url,
+      AIGATEWAY_AUTH_VALUE: MOCK_KEY,
+      SCAN_CRON: '0 0 1 1 *', // no tick during the benchmark; the scan is started through the API
+      API_RATE_LIMIT_PER_MINUTE: '0', // the limiter would answer 429 to a load generator
+      LOG_FORMAT: 'json',
+      QM_CONFIG: 'config.yaml',
+      // V8 flags for the daemon only (e.g. --max-semi-space-size=8), to measure what they give.
+      ...(DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: DAEMON_NODE_OPTIONS } : {}),
+      ...DAEMON_ENV,
+    },
+    [],
+    DAEMON_NODE_FLAGS,
+  );
   let output = '';
   const slowStatements: string[] = [];
   daemon.stdout!.on('data', (c: Buffer) => {
@@ -258,6 +270,7 @@ export async function runApiBench(options: BenchOptions): Promise<ApiFigures> {
     closedClients: CLOSED_CLIENTS,
     openRate: OPEN_RATE,
     phaseSeconds: PHASE_SECONDS,
+    daemonNodeFlags: DAEMON_NODE_FLAGS,
     daemonNodeOptions: DAEMON_NODE_OPTIONS,
     daemonEnv: DAEMON_ENV,
   });

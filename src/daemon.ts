@@ -3,6 +3,7 @@
 // stopped in the reverse. main.ts only reads the config, starts this and wires the signals.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { serve } from '@hono/node-server';
 import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
@@ -52,7 +53,12 @@ export async function startDaemon(config: Readonly<Config>): Promise<Daemon> {
     throw new ListenError(config, code);
   }
   const port = (server.address() as AddressInfo).port;
-  logger.info('listening', { url: `http://${config.host}:${port}`, port });
+  logger.info('listening', {
+    url: `http://${config.host}:${port}`,
+    port,
+    // How much garbage V8 lets pile up depends on this limit (docs/operations.md, "Memory").
+    heap_limit_mb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+  });
   runtime.startScanner();
   runtime.metrics.loopStalls.start();
   logger.info('scanner started', { scan_cron: config.scanCron, timezone: config.timezone });

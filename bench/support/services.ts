@@ -69,8 +69,9 @@ export function spawnTsx(
   script: string,
   env: Record<string, string>,
   args: string[] = [],
+  nodeFlags: string[] = [],
 ): ChildProcess {
-  const nodeArgs = [...profilingArgs(), '--import', 'tsx', script, ...args];
+  const nodeArgs = [...profilingArgs(), ...nodeFlags, '--import', 'tsx', script, ...args];
   const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -79,6 +80,18 @@ export function spawnTsx(
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
+}
+
+/**
+ * The node flags `npm start` gives the daemon (package.json "start": `node <flags> --import tsx
+ * src/main.ts`), so a benchmark measures the daemon as it ships. Fails loudly if the script
+ * takes another shape rather than measure something else.
+ */
+export function startScriptNodeFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) --import tsx src\/main\.ts$/.exec(start);
+  if (match === null) throw new Error(`package.json "start" has an unexpected shape: ${start}`);
+  return match[1]!.trim().split(' ').filter(Boolean);
 }
 
 /** Polls `url` until it answers (any status) or the deadline passes. */

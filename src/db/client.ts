@@ -19,6 +19,7 @@ import {
   type DatabaseKind,
   type DriverOptions,
 } from './driver.ts';
+import { directSql, type DirectSql } from './direct-sql.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.ts';
 
 export type Db = SqlitePrismaClient;
@@ -30,6 +31,8 @@ export interface Database {
   /** Which database this is, for the few dialect-specific statements (see scan-store.ts). */
   readonly kind: DatabaseKind;
   readonly db: Db;
+  /** The scanner's hot statements, on the client's own connection without its query compiler. */
+  readonly direct: DirectSql;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -40,16 +43,20 @@ function portable(client: PostgresPrismaClient | MysqlPrismaClient): Db {
   return client as unknown as Db;
 }
 
-function createClient(kind: DatabaseKind, url: string, options: DriverOptions): Db {
-  const adapter = createDriverAdapter(url, options);
-  if (kind === 'sqlite') return new SqlitePrismaClient({ adapter });
-  if (kind === 'mysql') return portable(new MysqlPrismaClient({ adapter }));
-  return portable(new PostgresPrismaClient({ adapter }));
+function createClient(
+  kind: DatabaseKind,
+  url: string,
+  options: DriverOptions,
+): { db: Db; direct: DirectSql } {
+  const { factory: adapter, direct } = directSql(createDriverAdapter(url, options), kind);
+  if (kind === 'sqlite') return { db: new SqlitePrismaClient({ adapter }), direct };
+  if (kind === 'mysql') return { db: portable(new MysqlPrismaClient({ adapter })), direct };
+  return { db: portable(new PostgresPrismaClient({ adapter })), direct };
 }
 
 export async function openDatabase(url: string, options: DriverOptions = {}): Promise<Database> {
   const kind = databaseKind(url);
-  const db = createClient(kind, url, options);
+  const { db, direct } = createClient(kind, url, options);
   await db.$connect();
   if (kind === 'sqlite') {
     try {
@@ -76,6 +83,7 @@ export async function openDatabase(url: string, options: DriverOptions = {}): Pr
   return {
     kind,
     db,
+    direct,
     ping: async () => {
       await db.$queryRawUnsafe('SELECT 1');
     },

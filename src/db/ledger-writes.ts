@@ -18,7 +18,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function createLedgerWrites(
-  { db, kind }: Database,
+  { db, kind, direct }: Database,
   rowsPerStatement: number,
 ): Pick<ScanStore, 'releaseClaims' | 'markSending' | 'recordOutcomes'> {
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
@@ -48,7 +48,7 @@ export function createLedgerWrites(
       let marked = 0;
       for (const [index, chunk] of chunks(entries, rowsPerStatement).entries()) {
         await breathe(index);
-        marked += await db.$executeRaw(markSendingSql(kind, strategy, chunk, now));
+        marked += await direct.execute(markSendingSql(kind, strategy, chunk, now));
       }
       return marked;
     },
@@ -63,7 +63,7 @@ export function createLedgerWrites(
       // two leaves the rest `pending`, which the next run settles like any interrupted page.
       for (const [index, chunk] of chunks(applied, rowsPerStatement).entries()) {
         await breathe(index);
-        await db.$executeRaw(appliedSql(kind, chunk, now));
+        await direct.execute(appliedSql(kind, chunk, now));
       }
       if (others.length > 0) {
         await db.$transaction(

@@ -86,8 +86,8 @@ export interface ScanStoreOptions {
 }
 
 export function createScanStore(database: Database, options: ScanStoreOptions = {}): ScanStore {
-  const { db, kind } = database;
-  const windows = new WindowGrid(db, kind, options.windowUsers ?? SCAN_WINDOW_USERS[kind]);
+  const { db, kind, direct } = database;
+  const windows = new WindowGrid(direct, kind, options.windowUsers ?? SCAN_WINDOW_USERS[kind]);
   const rowsPerStatement = LEDGER_ROWS_PER_STATEMENT[kind];
   /** Between two statements of one call: let I/O callbacks (API requests among them) run. */
   const breathe = (index: number) => (index > 0 ? yieldToEventLoop() : undefined);
@@ -96,7 +96,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
    * users changed since the strategy's last scan, so no id window is needed.
    */
   const changedCandidates = (query: CandidateQuery, changes: ChangeRange) =>
-    db.$queryRaw<CandidateRow[]>(
+    direct.query<CandidateRow>(
       candidateSql({
         ...query,
         upToUserId: null,
@@ -119,7 +119,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         );
       if (upTo !== null) windowEnds.add(upTo);
       const remaining = query.limit - rows.length;
-      const found = await db.$queryRaw<CandidateRow[]>(
+      const found = await direct.query<CandidateRow>(
         candidateSql({
           ...query,
           changes: undefined,
@@ -175,8 +175,9 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         rows.map((row) => row.id),
         MAX_ROWS_PER_STATEMENT,
       )) {
-        const starred = await db.$queryRaw<{ user_id: string; repo: string }[]>`
-          SELECT user_id, repo FROM user_github_star WHERE user_id IN (${Prisma.join(ids)})`;
+        const starred = await direct.query<{ user_id: string; repo: string }>(
+          Prisma.sql`SELECT user_id, repo FROM user_github_star WHERE user_id IN (${Prisma.join(ids)})`,
+        );
         for (const star of starred) stars.get(star.user_id)!.push(star.repo);
       }
       return rows.map((row) => ({
@@ -216,7 +217,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         inserted.push(
           ...(kind === 'mysql'
             ? await claimOnMysql(db, chunk, now)
-            : await db.$queryRaw<{ id: number | bigint; user_id: string }[]>(
+            : await direct.query<{ id: number | bigint; user_id: string }>(
                 claimSql(kind, chunk, now),
               )),
         );

@@ -1,5 +1,6 @@
 // The scanner's candidate windows over user_info (see SCAN_WINDOW_USERS in scan-store.ts).
-import { Prisma, type Db } from './client.ts';
+import { Prisma } from './client.ts';
+import type { DirectSql } from './direct-sql.ts';
 import type { DatabaseKind } from './driver.ts';
 
 /**
@@ -26,7 +27,7 @@ export class WindowGrid {
   private since = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: DirectSql,
     private readonly kind: DatabaseKind,
     private readonly windowUsers: number,
     private readonly maxAgeMs = 10 * 60_000,
@@ -50,9 +51,9 @@ export class WindowGrid {
       const from = this.bounds.at(-1) ?? null;
       const past =
         after === null ? Prisma.sql`1` : Prisma.sql`CASE WHEN id > ${after} THEN 1 ELSE 0 END`;
-      const rows = await this.db.$queryRaw<{ id: string; past: number | bigint }[]>`
+      const rows = await this.sql.query<{ id: string; past: number | bigint }>(Prisma.sql`
         SELECT id, ${past} AS past FROM user_info WHERE ${from === null ? Prisma.sql`1=1` : Prisma.sql`id > ${from}`}
-        ORDER BY id LIMIT 1 OFFSET ${this.windowUsers - 1}`;
+        ORDER BY id LIMIT 1 OFFSET ${this.windowUsers - 1}`);
       const row = rows[0];
       if (row === undefined) {
         this.complete = true;
@@ -72,17 +73,18 @@ export class WindowGrid {
     const json = JSON.stringify(this.bounds);
     if (this.kind === 'mysql') {
       // Bounds compared in the ids' own binary collation (utf8mb4_bin), not the session's.
-      const rows = await this.db.$queryRaw<{ n: number | bigint }[]>`
+      const rows = await this.sql.query<{ n: number | bigint }>(Prisma.sql`
         SELECT count(*) AS n FROM JSON_TABLE(${json}, '$[*]' COLUMNS (b VARCHAR(1024) PATH '$')) AS t
-        WHERE CONVERT(t.b USING utf8mb4) COLLATE utf8mb4_bin <= CONVERT(${after} USING utf8mb4) COLLATE utf8mb4_bin`;
+        WHERE CONVERT(t.b USING utf8mb4) COLLATE utf8mb4_bin <= CONVERT(${after} USING utf8mb4) COLLATE utf8mb4_bin`);
       return Number(rows[0]!.n);
     }
     const values =
       this.kind === 'sqlite'
         ? Prisma.sql`SELECT value AS b FROM json_each(${json})`
         : Prisma.sql`SELECT json_array_elements_text(${json}::json) AS b`;
-    const rows = await this.db.$queryRaw<{ n: number | bigint }[]>`
-      SELECT count(*) AS n FROM (${values}) t WHERE t.b <= ${after}`;
+    const rows = await this.sql.query<{ n: number | bigint }>(
+      Prisma.sql`SELECT count(*) AS n FROM (${values}) t WHERE t.b <= ${after}`,
+    );
     return Number(rows[0]!.n);
   }
 }
