@@ -5,7 +5,12 @@
 // and every change they make is audited under that name.
 import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
 import type { Actor } from './model/audit.ts';
-import type { Strategy, StrategyInput, StrategyPatch } from './model/strategy.ts';
+import type {
+  Strategy,
+  StrategyInput,
+  StrategyPatch,
+  StrategyReplacement,
+} from './model/strategy.ts';
 import type { UserUpsert } from './model/user.ts';
 import type { AuditFilter, GrantFilter, StrategyListFilter, UserSearch } from './ports/stores.ts';
 import { allStrategies, findStrategy } from './use-cases/all-strategies.ts';
@@ -64,7 +69,7 @@ function strategyUseCases(deps: CoreDeps) {
   return {
     // Strategies
     createStrategy: (input: StrategyInput) => createStrategy(deps, input),
-    replaceStrategy: (id: number, input: StrategyInput) => replaceStrategy(deps, id, input),
+    replaceStrategy: (id: number, input: StrategyReplacement) => replaceStrategy(deps, id, input),
     patchStrategy: (id: number, patch: StrategyPatch) => patchStrategy(deps, id, patch),
     getStrategy: (id: number) => getStrategy(deps, id),
     findStrategy: (idOrName: string) => findStrategy(deps.strategies, idOrName),

@@ -3,6 +3,7 @@
 import { AppError, notFound } from '../core/errors.ts';
 import type { AuditDraft } from '../core/model/audit.ts';
 import type { Strategy, StrategyFields } from '../core/model/strategy.ts';
+import { unversionedFields } from '../core/model/strategy-version.ts';
 import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
 import { Prisma, type Database, type DbClient } from './client.ts';
@@ -27,8 +28,9 @@ function duplicateName(name: string): AppError {
 }
 
 /**
- * Every change is one increment, whoever makes it (operator, enable/disable): a scan in flight
- * compares versions at each page.
+ * A new definition is one increment (a scan in flight compares versions at each page). Only a
+ * change the core calls a new version makes one (core/model/strategy-version.ts): not a title,
+ * a name, or enabling and disabling.
  */
 const BUMP = { version: { increment: 1 } } as const;
 
@@ -86,11 +88,17 @@ export function createStrategyStore(database: Database): StrategyStore {
       return { items: rows.map(toStrategy), total };
     },
 
-    async update(id: number, fields: StrategyFields, audit?: AuditDraft): Promise<Strategy> {
+    async update(
+      id: number,
+      fields: StrategyFields,
+      newVersion: boolean,
+      audit?: AuditDraft,
+    ): Promise<Strategy> {
+      const data = newVersion ? { ...toData(fields), ...BUMP } : unversionedFields(fields);
       try {
         const row = await audited(
           database,
-          (tx) => tx.quotaStrategy.update({ where: { id }, data: { ...toData(fields), ...BUMP } }),
+          (tx) => tx.quotaStrategy.update({ where: { id }, data }),
           audit && (() => audit),
         );
         return toStrategy(row);
@@ -105,7 +113,7 @@ export function createStrategyStore(database: Database): StrategyStore {
       try {
         const row = await audited(
           database,
-          (tx) => tx.quotaStrategy.update({ where: { id }, data: { enabled, ...BUMP } }),
+          (tx) => tx.quotaStrategy.update({ where: { id }, data: { enabled } }),
           audit && (() => audit),
         );
         return toStrategy(row);

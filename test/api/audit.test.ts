@@ -1,6 +1,6 @@
 // The audit trail and strategy versions, over the API on both databases: every change is one
 // row naming the token and the request, updates carry before/after of the changed fields, a
-// refused change writes nothing, versions count every change, ledger rows record the version.
+// refused change writes nothing, versions count every change of a definition, ledger rows record the version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, OPS_TOKEN, type Harness, type JsonBody } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
@@ -42,11 +42,12 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
 
     const patched = await h.call('PATCH', `/api/v1/strategies/${id}`, { amount: 7.5 });
     expect(patched.body.version).toBe(2);
-    expect((await h.call('POST', `/api/v1/strategies/${id}/enable`)).body.version).toBe(3);
+    // Enabling and disabling change no definition: no new version (model/strategy-version.ts).
+    expect((await h.call('POST', `/api/v1/strategies/${id}/enable`)).body.version).toBe(2);
     await h.call('POST', '/api/v1/users/bulk', [{ id: `v-${id}-a` }, { id: `v-${id}-b` }]);
     const run = await h.call('POST', `/api/v1/strategies/${id}/run`);
     expect(run.status).toBe(200);
-    expect((await h.call('POST', `/api/v1/strategies/${id}/disable`)).body.version).toBe(4);
+    expect((await h.call('POST', `/api/v1/strategies/${id}/disable`)).body.version).toBe(2);
     expect((await h.call('DELETE', `/api/v1/strategies/${id}`)).status).toBe(204);
 
     const page = await trail(`target_type=strategy&target_id=${id}`);
@@ -73,7 +74,7 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
     expect(Object.keys(updated.changes)).toEqual(['amount']);
     expect(enabled.changes).toEqual({ enabled: { before: false, after: true } });
     expect(disabled.changes).toEqual({ enabled: { before: true, after: false } });
-    expect(ran.changes).toMatchObject({ occurrence: 'once', strategy_version: 3 });
+    expect(ran.changes).toMatchObject({ occurrence: 'once', strategy_version: 2 });
     expect(deleted.changes).toBeNull();
     expect(page.items.every((e) => typeof e.request_id === 'string')).toBe(true);
 
@@ -81,7 +82,7 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
     const rows = await h.database.db.quotaExecute.findMany({ where: { strategyId: id } });
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.length).toBe(ran.changes.granted);
-    expect(rows.every((r) => r.strategyVersion === 3)).toBe(true);
+    expect(rows.every((r) => r.strategyVersion === 2)).toBe(true);
   });
 
   it('writes nothing and bumps nothing for a refused change', async () => {

@@ -1,8 +1,9 @@
 // A strategy deleted, disabled or changed while a run of it is delivering grants stops granting
 // under the old definition: the `sending` mark is guarded by the strategy's version (bumped by
-// every update, enable and disable), so after the change answers only grants already marked
-// (at most 2 × gateway concurrency) can still reach the gateway; the run then stops claiming at
-// its next page and gives back what it had claimed but not sent. On SQLite and PostgreSQL.
+// every change of what is granted, to whom, when or how) and by `enabled`, so after the change
+// answers only grants already marked (at most 2 × gateway concurrency) can still reach the
+// gateway; the run then stops claiming at its next page and gives back what it had claimed but
+// not sent. A new title is no new definition: the run goes on. On every database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
@@ -107,6 +108,18 @@ describe.each(DATABASE_KINDS)('changing a strategy mid-run, on %s', (kind) => {
     const rows = await ledgerOf(id);
     expect(rows.filter((r) => r.status !== 'applied')).toEqual([]);
     expect(rows.length).toBe(before + after);
+  });
+
+  it('PATCH title: no new version, the run goes on and grants everybody', async () => {
+    const { ids, id } = await strategyFor(USERS, 5);
+    const { before, after } = await changeDuringRun(id, () =>
+      h.call('PATCH', `/api/v1/strategies/${id}`, { title: 'Renamed mid-run' }),
+    );
+    expect(before + after).toBe(USERS);
+    const quotas = h.mock.state().quotas;
+    expect(ids.filter((u) => quotas[u] === 5).length).toBe(USERS);
+    const rows = await ledgerOf(id);
+    expect(rows.filter((r) => r.status !== 'applied' || r.strategyVersion !== 1)).toEqual([]);
   });
 
   it('DELETE: no grant beyond those in flight, nothing left claimed', async () => {

@@ -250,17 +250,23 @@ describe.each(DATABASE_KINDS)('strategies API on %s', (kind) => {
     expect((await h.call('GET', `/api/v1/strategies/${created.id}`)).body.condition).toBe(
       created.condition,
     );
-    const replaced = await h.call(
-      'PUT',
-      `/api/v1/strategies/${created.id}`,
-      validStrategy({
-        name: created.name,
-        title: 'Replaced',
-        type: 'periodic',
-        periodic_expr: '*/5 * * * *',
-      }),
-    );
-    // PUT replaces the whole strategy: without `enabled` it takes the default, disabled.
+    const replacement = validStrategy({
+      name: created.name,
+      title: 'Replaced',
+      type: 'periodic',
+      periodic_expr: '*/5 * * * *',
+    });
+    // PUT replaces the whole strategy, so it must say whether it runs: without `enabled` (the
+    // create default, false, would stop a running strategy) it is refused and nothing changes.
+    const withoutEnabled = await h.call('PUT', `/api/v1/strategies/${created.id}`, replacement);
+    expect(withoutEnabled).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed', errors: [{ field: 'enabled' }] },
+    });
+    const replaced = await h.call('PUT', `/api/v1/strategies/${created.id}`, {
+      ...replacement,
+      enabled: false,
+    });
     expect(replaced).toMatchObject({
       status: 200,
       body: { title: 'Replaced', type: 'periodic', periodic_expr: '*/5 * * * *', enabled: false },

@@ -6,7 +6,14 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /**
+   * stderr without the "slow SQLite statement" warnings: those say how loaded the machine was
+   * (a test run on 2 busy cores sees fsyncs over 100 ms), not whether the command went well.
+   */
+  complaints: string;
 }
+
+const LOAD_WARNING = /"message":"slow SQLite statement held the event loop"/;
 
 export interface CliRunOptions {
   /** Added to the environment (DATABASE_URL, AIGATEWAY_URL, …). */
@@ -30,7 +37,13 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
       stderr += chunk.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      const complaints = stderr
+        .split('\n')
+        .filter((line) => !LOAD_WARNING.test(line))
+        .join('\n');
+      resolve({ code, stdout, stderr, complaints });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -65,7 +65,7 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
 
   it('seed-demo writes the demo data once; running it again changes nothing', async () => {
     const first = await runCli(['seed-demo'], { env });
-    expect(first.stderr).toBe('');
+    expect(first.complaints).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('users: 20 written');
     expect(first.stdout).toMatch(/strategies: 9 created \(daily-star-reward, .*\), 0 kept/);
@@ -168,7 +168,7 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
 
   it('scan grants what the dry run showed, through the gateway, exactly once', async () => {
     const result = await runCli(['scan'], { env });
-    expect(result.stderr).toBe('');
+    expect(result.complaints).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       new RegExp(
@@ -235,7 +235,7 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(await applied()).toBe(0);
 
     const full = await runCli(['scan', '--full', '--json'], { env });
-    expect(full.stderr).toBe('');
+    expect(full.complaints).toBe('');
     expect(full.code).toBe(0);
     expect(await applied()).toBeGreaterThan(0);
     const granted = await applied();

@@ -29,7 +29,7 @@ describe.each(DATABASE_KINDS)(
       const env = { DATABASE_URL: database.url };
 
       const before = await runCli(['migrate', '--status'], { env });
-      expect(before.stderr).toBe('');
+      expect(before.complaints).toBe('');
       expect(before.code).toBe(0);
       expect(before.stdout).toBe(
         `${committed.map((name) => `pending  ${name}`).join('\n')}\n0 applied, ${committed.length} pending\n`,

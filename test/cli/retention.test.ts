@@ -137,7 +137,7 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     const result = await runCli(['retention', '--older-than', '30', '--dry-run', '--json'], {
       env: { DATABASE_URL: url.url },
     });
-    expect(result.stderr).toBe('');
+    expect(result.complaints).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       dry_run: true,

@@ -57,7 +57,7 @@ describe('quota-manager help and version', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: quota-manager ${name}`);
     expect(result.stdout).toMatch(/-h, --help\s+show this help and exit/);
-    expect(result.stderr).toBe('');
+    expect(result.complaints).toBe('');
   });
 
   it('package.json exposes the bin and the cli script', () => {

@@ -73,7 +73,7 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
       ].join('\r\n'),
     );
     const result = await runCli(['users', 'import', path], { env: env() });
-    expect(result.stderr).toBe('');
+    expect(result.complaints).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 3 users from users.csv in 1 batch');
     // One audit row for the whole import, as the CLI.
@@ -239,7 +239,7 @@ describe('users import, batches and large files', () => {
     const result = await runCli(['users', 'import', path], {
       env: { DATABASE_URL: sqlite.url.url },
     });
-    expect(result.stderr).toBe('');
+    expect(result.complaints).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('imported 20000 users from big.csv in 20 batches');
     expect(result.stdout).toContain('writing 2000/20000 users (10%)');

@@ -1,6 +1,7 @@
 // The console's operator chores in headless Chromium against a real daemon and mock gateway:
 // approve an occurrence a budget cap holds (and see it granted), delete a user (confirmed, CSRF
-// protected), and reconcile unknown grants with the balance the gateway shows for each user.
+// protected), reconcile unknown grants with the balance the gateway shows for each user, and
+// edit a title without making a new strategy version.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,53 @@ describe('operator chores in the web console (headless Chromium)', () => {
     );
     expect(audit.body.items.map((e) => e.action)).toContain('occurrence.approve');
     await screenshot(page, 'held-occurrence-approved');
+  });
+
+  it('editing only the title in the form keeps the version (no full rescan); editing the amount makes one', async () => {
+    // Every optional field set, so the form's round trip of each (dates, numbers, a condition
+    // on two lines, the zone) must give back the stored value for the version to stay.
+    const created = await call<{ id: number; version: number }>('POST', '/api/v1/strategies', {
+      name: 'e2e-retitled',
+      title: 'Before',
+      type: 'periodic',
+      periodic_expr: '0 8 * * 1-5',
+      timezone: 'Asia/Shanghai',
+      amount: 2.5,
+      model: 'gpt-4o',
+      condition: 'belong-to("retitle-org")\nand is-vip(1)',
+      max_exec_per_user: 3,
+      missed_runs: 'catch_up',
+      max_catch_up: 4,
+      start_at: '2026-01-01T00:00:00+08:00',
+      end_at: '2099-01-01T00:00:00Z',
+      max_users_per_occurrence: 50,
+      max_amount_per_occurrence: 125.5,
+      enabled: true,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const save = async (field: string, value: string) => {
+      await page.goto(`${base}/ui/strategies/${id}/edit`);
+      await page.locator(`#${field}`).fill(value);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\?done=Saved/);
+      return (
+        await call<{ version: number; title: string; amount: number; enabled: boolean }>(
+          'GET',
+          `/api/v1/strategies/${id}`,
+        )
+      ).body;
+    };
+    expect(await save('title', 'After')).toMatchObject({
+      title: 'After',
+      enabled: true,
+      version: created.body.version,
+    });
+    expect(await save('amount', '3')).toMatchObject({
+      amount: 3,
+      enabled: true,
+      version: created.body.version + 1,
+    });
   });
 
   it('deletes a user from the UI after confirmation; the ledger keeps their grants; CSRF-less posts are refused', async () => {

@@ -107,6 +107,8 @@ const strategyBase = {
   type: 'single',
   amount: 1,
   condition: 'true()',
+  // Required by PUT: without it every PUT would stop at that, never at the field under test.
+  enabled: true,
 };
 const invalidStrategy = fc.oneof(
   fc

@@ -23,9 +23,11 @@ import {
   StrategyListQuerySchema,
   strategyNotFoundResponse,
   StrategyPatchSchema,
+  StrategyReplaceSchema,
   StrategySchema,
   strategyInputFromBody,
   strategyPatchFromBody,
+  strategyReplacementFromBody,
   createStrategyExamples,
   replaceStrategyExamples,
   updateStrategyExamples,
@@ -89,7 +91,7 @@ const routes = {
     operationId: 'replaceStrategy',
     tags,
     summary: 'Replace a strategy',
-    request: { params: IdParamSchema, ...body(StrategyCreateSchema, replaceStrategyExamples) },
+    request: { params: IdParamSchema, ...body(StrategyReplaceSchema, replaceStrategyExamples) },
     responses: {
       200: json(StrategySchema, 'The updated strategy'),
       ...problemResponses,
@@ -222,7 +224,7 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       c.json(strategyJson(await actingApp(deps, c).getStrategy(c.req.valid('param').id)), 200),
     )
     .openapi(routes.put, async (c) => {
-      const input = strategyInputFromBody(c.req.valid('json'));
+      const input = strategyReplacementFromBody(c.req.valid('json'));
       return c.json(
         strategyJson(await actingApp(deps, c).replaceStrategy(c.req.valid('param').id, input)),
         200,

@@ -7,7 +7,11 @@ import type { ConditionExplainBodySchema } from './explain.ts';
 import type { ResolveBodySchema } from './ledger.ts';
 import type { PreviewBodySchema } from './preview.ts';
 import type { RunBodySchema } from './run.ts';
-import type { StrategyCreateSchema, StrategyPatchSchema } from './strategy.ts';
+import type {
+  StrategyCreateSchema,
+  StrategyPatchSchema,
+  StrategyReplaceSchema,
+} from './strategy.ts';
 import type { UserBulkSchema, UserPutSchema } from './user.ts';
 
 /** Named examples of one request body, as OpenAPI's `examples` map writes them. */
@@ -44,9 +48,10 @@ export const createStrategyExamples: BodyExamples<typeof StrategyCreateSchema> =
   },
 };
 
-export const replaceStrategyExamples: BodyExamples<typeof StrategyCreateSchema> = {
+export const replaceStrategyExamples: BodyExamples<typeof StrategyReplaceSchema> = {
   weekdays: {
-    summary: 'The same grant on weekdays only (fields left out take their defaults)',
+    summary:
+      'The same grant on weekdays only, still running (enabled is required; other fields left out take their defaults)',
     value: {
       name: 'daily-star-reward',
       title: 'Weekday reward for stargazers',

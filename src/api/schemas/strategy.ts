@@ -1,7 +1,11 @@
 // Strategy requests and responses, and the conversion of a validated body to the core's input.
 import { z } from '@hono/zod-openapi';
 import { GRANT_MODES } from '../../core/grant-mode.ts';
-import type { StrategyInput, StrategyPatch } from '../../core/model/strategy.ts';
+import type {
+  StrategyInput,
+  StrategyPatch,
+  StrategyReplacement,
+} from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
 
@@ -147,6 +151,30 @@ export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi(
 type StrategyBody = Partial<z.infer<typeof StrategyCreateSchema>>;
 
 /**
+ * PUT replaces the whole strategy, and the create default of `enabled` is false: a PUT of an
+ * edited body without it would stop a running strategy without a word. So a replacement must
+ * say it (a missing `enabled` is a 400 like any missing required field); PATCH keeps it as is.
+ */
+// A whole object, not `StrategyCreateSchema.extend(...)`: the generator writes an extension
+// as allOf [StrategyInput, {enabled} with additionalProperties false], which no body passes.
+export const StrategyReplaceSchema = z
+  .strictObject({
+    ...StrategyFieldsShape,
+    enabled: z
+      .boolean({
+        error: (issue) =>
+          issue.input === undefined
+            ? 'required in a PUT, which replaces the whole strategy: send the current value (true keeps it running), or change fields with PATCH'
+            : 'must be true or false',
+      })
+      .openapi({
+        description: `${FIELD.enabled}. Required in a PUT: a replacement states whether the strategy runs`,
+        example: true,
+      }),
+  })
+  .openapi('StrategyReplace');
+
+/**
  * A validated body (snake_case, ISO strings) → the core's input. Only the keys the body has are
  * set, so the same conversion serves a create (defaults are the core's) and a patch (absent
  * keys keep their value, null clears).
@@ -176,10 +204,17 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
   return patch;
 }
 
-/** A validated create/replace body → the core's input. */
+/** A validated create body → the core's input. */
 export function strategyInputFromBody(body: z.infer<typeof StrategyCreateSchema>): StrategyInput {
   const { name, title, type, amount, condition } = body;
   return { ...strategyPatchFromBody(body), name, title, type, amount, condition };
+}
+
+/** A validated replace (PUT) body → the core's replacement (`enabled` always present). */
+export function strategyReplacementFromBody(
+  body: z.infer<typeof StrategyReplaceSchema>,
+): StrategyReplacement {
+  return { ...strategyInputFromBody(body), enabled: body.enabled };
 }
 
 export const StrategyPatchSchema = z
@@ -230,7 +265,7 @@ export const StrategySchema = z
     end_at: z.string().nullable().openapi({ description: FIELD.end_at, example: null }),
     version: z.number().int().openapi({
       description:
-        '1 on create, +1 on every change (enable and disable included); each ledger row records the version that granted it',
+        '1 on create, +1 on every change of what decides who is granted what, when or how (condition, amount, mode, model, type, periodic_expr, timezone, start_at, end_at, max_exec_per_user, missed_runs, max_catch_up, budgets); a change of only name, title or enabled keeps it. Each ledger row records the version that granted it; a new version makes a single strategy scan every user again',
       example: 1,
     }),
     max_users_per_occurrence: z.number().int().nullable().openapi({

@@ -25,7 +25,10 @@ export interface Strategy {
   maxCatchUp: number;
   startAt: Date | null;
   endAt: Date | null;
-  /** 1 on create, +1 on every change (enable and disable included); ledger rows record it. */
+  /**
+   * 1 on create, +1 on every change of what is granted, to whom, when or how (not of the name,
+   * the title or `enabled`: model/strategy-version.ts); ledger rows record it.
+   */
   version: number;
   /** Budget: an occurrence that would grant more users than this (in total) is held. */
   maxUsersPerOccurrence: number | null;
@@ -44,6 +47,12 @@ export type StrategyInput = Pick<
   'name' | 'title' | 'type' | 'amount' | 'condition'
 > &
   Partial<StrategyFields>;
+
+/**
+ * What a replacement (PUT) must send: a create's fields and `enabled`, which has no default
+ * here. The create default (false) would stop a running strategy whose editor left it out.
+ */
+export type StrategyReplacement = StrategyInput & Pick<StrategyFields, 'enabled'>;
 
 /** Absent optional fields take their documented defaults; the zone defaults to the configured one. */
 export function withDefaults(input: StrategyInput, defaultTimeZone: string): StrategyFields {

@@ -29,8 +29,18 @@ export interface StrategyStore {
   /** 404 when missing. */
   get(id: number): Promise<Strategy>;
   list(filter: StrategyListFilter): Promise<Page<Strategy>>;
-  /** Every change adds one to `version` (one increment, here and in setEnabled). */
-  update(id: number, fields: StrategyFields, audit?: AuditDraft): Promise<Strategy>;
+  /**
+   * A change. `newVersion` (model/strategy-version.ts): every field is written and `version`
+   * goes up by one. Otherwise only the unversioned fields (name, title, enabled) are written
+   * and the version stays.
+   */
+  update(
+    id: number,
+    fields: StrategyFields,
+    newVersion: boolean,
+    audit?: AuditDraft,
+  ): Promise<Strategy>;
+  /** Keeps the version (model/strategy-version.ts says why that is safe). */
   setEnabled(id: number, enabled: boolean, audit?: AuditDraft): Promise<Strategy>;
   /** Deletes the strategy and its bookkeeping; its ledger rows stay for audit. */
   delete(id: number, audit?: AuditDraft): Promise<void>;

@@ -27,8 +27,9 @@ export interface ScanPlan {
  * Starts the scan of one occurrence: a periodic occurrence is recorded as open; a single
  * strategy's scan is planned full or incremental.
  *
- * Full when the strategy never completed a scan, completed it at another version (any change,
- * enabling included, may widen the condition or the window), or its condition reads the
+ * Full when the strategy never completed a scan, completed it at another version (a change of
+ * the condition, the window, the amount, …, may widen who matches; a new title, name or
+ * `enabled` makes no version: model/strategy-version.ts says why), or its condition reads the
  * gateway (quota-le/quota-ge answer differently as balances move, with no user row changing);
  * also when the stored position is ahead of the counter (a database restored from a backup),
  * and every SCAN_FULL_EVERY_MS for rows written into user_info by other programs
