@@ -33,17 +33,14 @@
 //   change-sequence.ts; a strategy change with its INSERT/UPDATE/DELETE). Later statements fail
 //   at once, as they always did.
 // - While that first statement waits, the transaction is rolled back, and begun again just
-//   before each attempt. Keeping it open would break it: the adapter runs statements from
-//   outside a transaction on the same connection (one connection per process, no isolation), so
-//   an API read served during the wait would take a read snapshot INSIDE the waiting
-//   transaction, and its write would then fail with SQLITE_BUSY_SNAPSHOT as soon as the other
-//   process commits. Rolling back loses nothing: the transaction has run nothing of its own yet,
-//   and nothing else was written in it (writing needs the write lock, which this connection does
-//   not hold: that is why the statement is busy). From the attempt until that rollback, outside
-//   statements wait at a gate, so none can slip into the transaction, take the write lock just
-//   released by the other process and be rolled back with it. Prisma's other statements on the
-//   transaction wait for the first one; if it gives up (deadline, or Prisma closing the
-//   transaction), the transaction stays rolled back and Prisma's ROLLBACK has nothing to end.
+//   before each attempt: an API read served during the wait would otherwise take its snapshot
+//   inside the waiting transaction (one connection per process), and the write would then fail
+//   with SQLITE_BUSY_SNAPSHOT once the other process commits. Rolling back loses nothing: the
+//   transaction has run nothing of its own yet. Outside statements wait at the gate
+//   (sqlite-transaction-gate.ts) whenever the connection is inside a transaction, so none can
+//   slip in and be rolled back with it; during the wait the gate is open. If the first
+//   statement gives up (deadline, or Prisma closing the transaction), the transaction stays
+//   rolled back and Prisma's ROLLBACK has nothing to end.
 // - Prisma's own transaction budget (maxWait 2 s to start, timeout 5 s to finish) would cut a
 //   wait that a synchronous busy_timeout let run to 10 s (Prisma's timers could not fire while
 //   the loop slept): sqliteTransactionOptions() adds the deadline to both.
@@ -58,6 +55,8 @@
 // which never call the busy handler and never take the write lock: neither it nor this wrapper
 // waits for the other. executeScript (migrations through the Prisma CLI) is not wrapped: a script
 // that fails half-way is not safe to re-run, so prisma.config.ts keeps the synchronous wait.
+
+import { Gate } from './sqlite-transaction-gate.ts';
 
 /** How long a statement may wait for another connection's lock in all (the former busy_timeout). */
 export const SQLITE_BUSY_DEADLINE_MS = 10_000;
@@ -169,44 +168,47 @@ export function retryBusyStatements<F extends ConnectionFactory>(
     connection.queryRaw = outside(connection.queryRaw.bind(connection));
     connection.executeRaw = outside(connection.executeRaw.bind(connection));
     const start = connection.startTransaction.bind(connection);
-    connection.startTransaction = async (level) =>
-      retryFirstStatement(await start(level), gate, options);
+    /** Settles when the last transaction begun has ended: transactions take turns here. */
+    let lastTurn: Promise<void> = Promise.resolve();
+    connection.startTransaction = async (level) => {
+      // Turns are taken here rather than only at the adapter's own mutex, so that the gate is
+      // closed just before BEGIN, not while this transaction waits for another to end (which
+      // would stop every outside statement for as long as that one waits for a lock). And
+      // closed before BEGIN, not after it: a statement that passed the gate earlier could
+      // otherwise run between BEGIN and the closing, inside the transaction.
+      let ended!: () => void;
+      const turn = lastTurn;
+      lastTurn = new Promise<void>((resolve) => (ended = resolve));
+      await turn;
+      const release = gate.close();
+      try {
+        return retryFirstStatement(await start(level), gate, { release, ended }, options);
+      } catch (error) {
+        release();
+        ended();
+        throw error;
+      }
+    };
     return connection;
   };
   return factory;
 }
 
-/**
- * Closed while a transaction's first statement runs and, if it was busy, is rolled back: no
- * statement from outside may slip into the transaction then (see the top). Statements run
- * synchronously when called, so a caller that finds the gate open and calls at once cannot be
- * overtaken.
- */
-class Gate {
-  private closed: Promise<void> | undefined;
-
-  async passed(): Promise<void> {
-    while (this.closed) await this.closed;
-  }
-
-  /** Closes the gate until `work` settles. Only one transaction at a time: the adapter's mutex. */
-  async closedDuring<T>(work: () => Promise<T>): Promise<T> {
-    let open!: () => void;
-    this.closed = new Promise<void>((resolve) => (open = resolve));
-    try {
-      return await work();
-    } finally {
-      this.closed = undefined;
-      open();
-    }
-  }
-}
-
 const statement = (sql: string): Query => ({ sql, args: [], argTypes: [] });
+
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i;
 
-/** A transaction whose first statement waits for the write lock outside the transaction. */
-function retryFirstStatement<Q extends Queryable>(tx: Q, gate: Gate, options: BusyRetryOptions): Q {
+/**
+ * A transaction whose first statement waits for the write lock outside the transaction. It
+ * keeps the gate closed while the connection is inside it (from `release`'s closing, made
+ * before BEGIN, to its end), and open while its first statement waits rolled back.
+ */
+function retryFirstStatement<Q extends Queryable & Partial<Ending>>(
+  tx: Q,
+  gate: Gate,
+  { release, ended }: { release: () => void; ended: () => void },
+  options: BusyRetryOptions,
+): Q {
   const execute = tx.executeRaw.bind(tx);
   /** The connection is inside this transaction (false while its first statement waits). */
   let open = true;
@@ -214,13 +216,21 @@ function retryFirstStatement<Q extends Queryable>(tx: Q, gate: Gate, options: Bu
   let closing = false;
   /** Settles when the first statement has; every later statement of the transaction waits. */
   let first: Promise<unknown> = Promise.resolve();
+  /** Opens the gate this transaction holds closed; undefined while it holds none. */
+  let holding: (() => void) | undefined = release;
+  const letGo = () => {
+    holding?.();
+    holding = undefined;
+  };
+  const begin = async () => {
+    holding ??= gate.close();
+    await execute(statement('BEGIN'));
+    open = true;
+  };
 
   const attempt = <T>(run: () => Promise<T>) =>
     gate.closedDuring(async () => {
-      if (!open) {
-        await execute(statement('BEGIN'));
-        open = true;
-      }
+      if (!open) await begin();
       try {
         return await run();
       } catch (error) {
@@ -228,6 +238,7 @@ function retryFirstStatement<Q extends Queryable>(tx: Q, gate: Gate, options: Bu
           // Fails only if SQLite already rolled the transaction back itself: out either way.
           await execute(statement('ROLLBACK')).catch(() => undefined);
           open = false;
+          letGo();
         }
         throw error;
       }
@@ -239,9 +250,12 @@ function retryFirstStatement<Q extends Queryable>(tx: Q, gate: Gate, options: Bu
       if (ENDS_TRANSACTION.test(q.sql)) {
         closing = true;
         await first;
-        // The first statement gave up outside the transaction: there is nothing left to end.
-        if (!open) return nothing;
-        return call(q);
+        try {
+          // The first statement gave up outside the transaction: there is nothing left to end.
+          return open ? await call(q) : nothing;
+        } finally {
+          letGo();
+        }
       }
       if (!started) {
         started = true;
@@ -256,13 +270,29 @@ function retryFirstStatement<Q extends Queryable>(tx: Q, gate: Gate, options: Bu
       await first;
       // A caller that went on after its first statement failed: its statements stay in a
       // transaction (Prisma then commits or rolls back that one).
-      if (!open) {
-        await gate.closedDuring(() => execute(statement('BEGIN')));
-        open = true;
-      }
+      if (!open) await begin();
       return call(q);
     };
   tx.queryRaw = wrap(tx.queryRaw.bind(tx), { columnNames: [], columnTypes: [], rows: [] });
   tx.executeRaw = wrap(execute, 0);
+  // Prisma calls these after its COMMIT or ROLLBACK statement; they are the end even if that
+  // statement failed, so the gate cannot stay closed behind a transaction that is gone.
+  for (const method of ['commit', 'rollback'] as const) {
+    const end = tx[method]?.bind(tx);
+    if (end)
+      tx[method] = async () => {
+        try {
+          await end();
+        } finally {
+          letGo();
+          ended();
+        }
+      };
+  }
   return tx;
+}
+
+interface Ending {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }
