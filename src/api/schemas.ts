@@ -8,3 +8,4 @@ export * from './schemas/request-examples.ts';
 export * from './schemas/run.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';
+export * from './schemas/precondition.ts';

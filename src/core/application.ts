@@ -11,6 +11,7 @@ import type {
   StrategyPatch,
   StrategyReplacement,
 } from './model/strategy.ts';
+import type { IfMatch } from './model/strategy-tag.ts';
 import type { UserUpsert } from './model/user.ts';
 import type { AuditFilter, GrantFilter, StrategyListFilter, UserSearch } from './ports/stores.ts';
 import { allStrategies, findStrategy } from './use-cases/all-strategies.ts';
@@ -69,8 +70,10 @@ function strategyUseCases(deps: CoreDeps) {
   return {
     // Strategies
     createStrategy: (input: StrategyInput) => createStrategy(deps, input),
-    replaceStrategy: (id: number, input: StrategyReplacement) => replaceStrategy(deps, id, input),
-    patchStrategy: (id: number, patch: StrategyPatch) => patchStrategy(deps, id, patch),
+    replaceStrategy: (id: number, input: StrategyReplacement, ifMatch?: IfMatch) =>
+      replaceStrategy(deps, id, input, ifMatch),
+    patchStrategy: (id: number, patch: StrategyPatch, ifMatch?: IfMatch) =>
+      patchStrategy(deps, id, patch, ifMatch),
     getStrategy: (id: number) => getStrategy(deps, id),
     findStrategy: (idOrName: string) => findStrategy(deps.strategies, idOrName),
     listStrategies: (filter: StrategyListFilter) => listStrategies(deps, filter),

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** A change sent with If-Match whose tag is not the strategy's current one (edited since). */
+  | 'precondition_failed'
   /** A run of a periodic occurrence that is already done (never scanned again) and has nothing to settle. */
   | 'occurrence_done'
   /** A run (or approval) of a disabled strategy: enable it first; a preview is always allowed. */
@@ -46,6 +48,12 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+export const preconditionFailed = (what: string, id: string | number) =>
+  new AppError(
+    'precondition_failed',
+    `${what} ${id} has changed since the If-Match tag was read: read it again (GET) and retry`,
+  );
 
 export const notFound = (what: string, id: string | number) =>
   new AppError('not_found', `${what} ${id} does not exist`);

@@ -1,8 +1,9 @@
 // StrategyStore over quota_strategy. Translates unique-name violations to 409 and missing rows
 // to 404.
-import { AppError, notFound } from '../core/errors.ts';
+import { AppError, notFound, preconditionFailed } from '../core/errors.ts';
 import type { AuditDraft } from '../core/model/audit.ts';
 import type { Strategy, StrategyFields } from '../core/model/strategy.ts';
+import type { StrategyRevision } from '../core/model/strategy-tag.ts';
 import { unversionedFields } from '../core/model/strategy-version.ts';
 import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
@@ -45,6 +46,36 @@ async function audited<T>(
     const result = await change(tx);
     await writeAudit(tx, audit(result));
     return result;
+  });
+}
+
+type StrategyData = Parameters<DbClient['quotaStrategy']['updateMany']>[0]['data'];
+
+/**
+ * A change only if the row is still at `expected` (If-Match). The comparison is the UPDATE's own
+ * WHERE, so of two concurrent changes expecting the same state exactly one matches: PostgreSQL
+ * re-reads the row the first one committed, MySQL's UPDATE reads the latest row under its lock,
+ * SQLite has one writer. updated_at moves by at least 1 ms, so a change that keeps the version
+ * still changes the tag.
+ */
+async function conditionalUpdate(
+  { db }: Database,
+  id: number,
+  data: StrategyData,
+  { expected, now }: { expected: StrategyRevision; now: Date },
+  audit: AuditDraft | undefined,
+) {
+  const updatedAt = new Date(Math.max(now.getTime(), expected.updatedAt.getTime() + 1));
+  return db.$transaction(async (tx) => {
+    const where = { id, version: expected.version, updatedAt: expected.updatedAt };
+    const changed = await tx.quotaStrategy.updateMany({ where, data: { ...data, updatedAt } });
+    if (changed.count === 0) {
+      // Thrown inside the transaction: nothing is written. Missing stays 404, as without If-Match.
+      if ((await tx.quotaStrategy.count({ where: { id } })) === 0) throw notFound('strategy', id);
+      throw preconditionFailed('strategy', id);
+    }
+    if (audit) await writeAudit(tx, audit);
+    return tx.quotaStrategy.findUniqueOrThrow({ where: { id } });
   });
 }
 
@@ -93,14 +124,17 @@ export function createStrategyStore(database: Database): StrategyStore {
       fields: StrategyFields,
       newVersion: boolean,
       audit?: AuditDraft,
+      condition?: { expected: StrategyRevision; now: Date },
     ): Promise<Strategy> {
       const data = newVersion ? { ...toData(fields), ...BUMP } : unversionedFields(fields);
       try {
-        const row = await audited(
-          database,
-          (tx) => tx.quotaStrategy.update({ where: { id }, data }),
-          audit && (() => audit),
-        );
+        const row = condition
+          ? await conditionalUpdate(database, id, data, condition, audit)
+          : await audited(
+              database,
+              (tx) => tx.quotaStrategy.update({ where: { id }, data }),
+              audit && (() => audit),
+            );
         return toStrategy(row);
       } catch (error) {
         if (isRecordNotFound(error)) throw notFound('strategy', id);

@@ -33,7 +33,12 @@ import {
   updateStrategyExamples,
   runStrategyExamples,
   resolveExecutionExamples,
+  IfMatchHeaderSchema,
+  preconditionFailedResponse,
+  withStrategyTag,
 } from '../schemas.ts';
+import { parseIfMatch, strategyETag } from '../if-match.ts';
+import type { Strategy } from '../../core/model/strategy.ts';
 import { ledgerEntryJson, runResultJson, scanSummaryJson, strategyJson } from '../serialize.ts';
 
 const tags = ['strategies'];
@@ -47,7 +52,7 @@ const routes = {
     summary: 'Create a strategy',
     request: body(StrategyCreateSchema, createStrategyExamples),
     responses: {
-      201: json(StrategySchema, 'The created strategy'),
+      201: withStrategyTag(json(StrategySchema, 'The created strategy')),
       ...problemResponses,
       ...duplicateNameResponse,
     },
@@ -80,7 +85,7 @@ const routes = {
     summary: 'Get a strategy',
     request: { params: IdParamSchema },
     responses: {
-      200: json(StrategySchema, 'The strategy'),
+      200: withStrategyTag(json(StrategySchema, 'The strategy')),
       ...problemResponses,
       ...strategyNotFoundResponse,
     },
@@ -91,12 +96,17 @@ const routes = {
     operationId: 'replaceStrategy',
     tags,
     summary: 'Replace a strategy',
-    request: { params: IdParamSchema, ...body(StrategyReplaceSchema, replaceStrategyExamples) },
+    request: {
+      params: IdParamSchema,
+      headers: IfMatchHeaderSchema,
+      ...body(StrategyReplaceSchema, replaceStrategyExamples),
+    },
     responses: {
-      200: json(StrategySchema, 'The updated strategy'),
+      200: withStrategyTag(json(StrategySchema, 'The updated strategy')),
       ...problemResponses,
       ...strategyNotFoundResponse,
       ...duplicateNameResponse,
+      ...preconditionFailedResponse,
     },
   }),
   patch: createRoute({
@@ -105,12 +115,17 @@ const routes = {
     operationId: 'updateStrategy',
     tags,
     summary: 'Change some fields of a strategy',
-    request: { params: IdParamSchema, ...body(StrategyPatchSchema, updateStrategyExamples) },
+    request: {
+      params: IdParamSchema,
+      headers: IfMatchHeaderSchema,
+      ...body(StrategyPatchSchema, updateStrategyExamples),
+    },
     responses: {
-      200: json(StrategySchema, 'The updated strategy'),
+      200: withStrategyTag(json(StrategySchema, 'The updated strategy')),
       ...problemResponses,
       ...strategyNotFoundResponse,
       ...duplicateNameResponse,
+      ...preconditionFailedResponse,
     },
   }),
   delete: createRoute({
@@ -134,7 +149,7 @@ const routes = {
     summary: 'Enable a strategy',
     request: { params: IdParamSchema },
     responses: {
-      200: json(StrategySchema, 'The strategy'),
+      200: withStrategyTag(json(StrategySchema, 'The strategy')),
       ...problemResponses,
       ...strategyNotFoundResponse,
     },
@@ -147,7 +162,7 @@ const routes = {
     summary: 'Disable a strategy',
     request: { params: IdParamSchema },
     responses: {
-      200: json(StrategySchema, 'The strategy'),
+      200: withStrategyTag(json(StrategySchema, 'The strategy')),
       ...problemResponses,
       ...strategyNotFoundResponse,
     },
@@ -204,6 +219,8 @@ const routes = {
   }),
 };
 
+const tagged = (strategy: Strategy) => ({ ETag: strategyETag(strategy) });
+
 export function registerStrategyRoutes(deps: ApiDeps) {
   const optionalDate = (value?: string) => (value ? new Date(value) : undefined);
   return newRouter()
@@ -211,7 +228,7 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       const strategy = await actingApp(deps, c).createStrategy(
         strategyInputFromBody(c.req.valid('json')),
       );
-      return c.json(strategyJson(strategy), 201);
+      return c.json(strategyJson(strategy), 201, tagged(strategy));
     })
     .openapi(routes.list, async (c) => {
       const page = await actingApp(deps, c).listStrategies(c.req.valid('query'));
@@ -220,39 +237,36 @@ export function registerStrategyRoutes(deps: ApiDeps) {
     .openapi(routes.scan, async (c) =>
       c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200),
     )
-    .openapi(routes.get, async (c) =>
-      c.json(strategyJson(await actingApp(deps, c).getStrategy(c.req.valid('param').id)), 200),
-    )
+    .openapi(routes.get, async (c) => {
+      const strategy = await actingApp(deps, c).getStrategy(c.req.valid('param').id);
+      return c.json(strategyJson(strategy), 200, tagged(strategy));
+    })
     .openapi(routes.put, async (c) => {
       const input = strategyReplacementFromBody(c.req.valid('json'));
-      return c.json(
-        strategyJson(await actingApp(deps, c).replaceStrategy(c.req.valid('param').id, input)),
-        200,
-      );
+      const ifMatch = parseIfMatch(c.req.valid('header')['if-match']);
+      const id = c.req.valid('param').id;
+      const strategy = await actingApp(deps, c).replaceStrategy(id, input, ifMatch);
+      return c.json(strategyJson(strategy), 200, tagged(strategy));
     })
     .openapi(routes.patch, async (c) => {
       const patch = strategyPatchFromBody(c.req.valid('json'));
-      return c.json(
-        strategyJson(await actingApp(deps, c).patchStrategy(c.req.valid('param').id, patch)),
-        200,
-      );
+      const ifMatch = parseIfMatch(c.req.valid('header')['if-match']);
+      const id = c.req.valid('param').id;
+      const strategy = await actingApp(deps, c).patchStrategy(id, patch, ifMatch);
+      return c.json(strategyJson(strategy), 200, tagged(strategy));
     })
     .openapi(routes.delete, async (c) => {
       await actingApp(deps, c).deleteStrategy(c.req.valid('param').id);
       return c.body(null, 204);
     })
-    .openapi(routes.enable, async (c) =>
-      c.json(
-        strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, true)),
-        200,
-      ),
-    )
-    .openapi(routes.disable, async (c) =>
-      c.json(
-        strategyJson(await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, false)),
-        200,
-      ),
-    )
+    .openapi(routes.enable, async (c) => {
+      const strategy = await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, true);
+      return c.json(strategyJson(strategy), 200, tagged(strategy));
+    })
+    .openapi(routes.disable, async (c) => {
+      const strategy = await actingApp(deps, c).setStrategyEnabled(c.req.valid('param').id, false);
+      return c.json(strategyJson(strategy), 200, tagged(strategy));
+    })
     .openapi(routes.run, async (c) => {
       const strategy = await actingApp(deps, c).getStrategy(c.req.valid('param').id);
       const requested = optionalDate((await readOptionalBody(c)).occurrence);

@@ -5,6 +5,7 @@ import type { AuditDraft, AuditEvent, AuditTargetType } from '../model/audit.ts'
 import type { LedgerEntry, LedgerKey, LedgerStatus, Resolution } from '../model/ledger-entry.ts';
 import type { OccurrenceTotals, WindowedTotals } from '../model/ledger-totals.ts';
 import type { Strategy, StrategyFields, StrategyType } from '../model/strategy.ts';
+import type { StrategyRevision } from '../model/strategy-tag.ts';
 import type { User, UserUpsert } from '../model/user.ts';
 
 export interface Page<T> {
@@ -33,12 +34,17 @@ export interface StrategyStore {
    * A change. `newVersion` (model/strategy-version.ts): every field is written and `version`
    * goes up by one. Otherwise only the unversioned fields (name, title, enabled) are written
    * and the version stays.
+   * With `condition` (an If-Match), the row is changed only if it is still at `expected`, in the
+   * same statement as the write: otherwise 412 (404 when it is gone), nothing written, no audit
+   * row. updated_at then becomes `now`, or `expected` + 1 ms when that is not later, so the
+   * strategy's tag (model/strategy-tag.ts) always moves.
    */
   update(
     id: number,
     fields: StrategyFields,
     newVersion: boolean,
     audit?: AuditDraft,
+    condition?: { expected: StrategyRevision; now: Date },
   ): Promise<Strategy>;
   /** Keeps the version (model/strategy-version.ts says why that is safe). */
   setEnabled(id: number, enabled: boolean, audit?: AuditDraft): Promise<Strategy>;
