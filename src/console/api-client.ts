@@ -13,6 +13,8 @@ export interface ApiAnswer<T = unknown> {
   body: T;
   /** True when the route itself does not exist on this server (its API is not deployed). */
   missing: boolean;
+  /** The ETag header, if any (a strategy's tag, sent back as If-Match on its change). */
+  etag?: string;
 }
 
 export interface Problem {
@@ -37,8 +39,9 @@ export class ApiClient {
     return this.call<T>('POST', path, body);
   }
 
-  patch<T>(path: string, body: unknown): Promise<ApiAnswer<T>> {
-    return this.call<T>('PATCH', path, body);
+  /** `ifMatch`: the ETag the change is meant for; the API answers 412 if it is stale. */
+  patch<T>(path: string, body: unknown, ifMatch?: string): Promise<ApiAnswer<T>> {
+    return this.call<T>('PATCH', path, body, ifMatch ? { 'if-match': ifMatch } : {});
   }
 
   delete<T>(path: string): Promise<ApiAnswer<T>> {
@@ -52,8 +55,15 @@ export class ApiClient {
     );
   }
 
-  private request(method: string, path: string, accept: string, body?: unknown): Request {
+  private request(
+    method: string,
+    path: string,
+    accept: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Request {
     const headers: Record<string, string> = {
+      ...extra,
       authorization: `Bearer ${this.token}`,
       accept,
     };
@@ -66,9 +76,14 @@ export class ApiClient {
     });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
     const response = await this.fetchApi(
-      this.request(method, path, 'application/json', body),
+      this.request(method, path, 'application/json', body, headers),
       this.env,
     );
     const text = await response.text();
@@ -86,6 +101,7 @@ export class ApiClient {
       // The app's notFound handler answers "no route for …": the API is not on this server, which
       // is different from a 404 about a strategy or user that does not exist.
       missing: response.status === 404 && detail.startsWith('no route for'),
+      etag: response.headers.get('etag') ?? undefined,
     };
   }
 }

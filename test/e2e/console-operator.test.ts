@@ -1,7 +1,8 @@
 // The console's operator chores in headless Chromium against a real daemon and mock gateway:
 // approve an occurrence a budget cap holds (and see it granted), delete a user (confirmed, CSRF
 // protected), reconcile unknown grants with the balance the gateway shows for each user, and
-// edit a title without making a new strategy version.
+// edit a title without making a new strategy version, and have an edit on top of someone
+// else's refused rather than lost.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +170,31 @@ describe('operator chores in the web console (headless Chromium)', () => {
       enabled: true,
       version: created.body.version + 1,
     });
+  });
+
+  it('an edit saved on top of a change made since the form was opened is refused (412), not lost', async () => {
+    const created = await call<{ id: number }>('POST', '/api/v1/strategies', {
+      name: 'e2e-raced-edit',
+      title: 'Opened',
+      type: 'single',
+      amount: 1,
+      condition: 'belong-to("raced-org")',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await page.goto(`${base}/ui/strategies/${id}/edit`);
+    // Someone else saves a new title while the form is open.
+    const other = await call('PATCH', `/api/v1/strategies/${id}`, { title: 'Theirs' });
+    expect(other.status).toBe(200);
+    await page.locator('#title').fill('Mine');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('changed by someone else since you opened it');
+    expect((await call<{ title: string }>('GET', `/api/v1/strategies/${id}`)).body.title).toBe(
+      'Theirs',
+    );
+    await screenshot(page, 'raced-edit-refused');
   });
 
   it('deletes a user from the UI after confirmation; the ledger keeps their grants; CSRF-less posts are refused', async () => {

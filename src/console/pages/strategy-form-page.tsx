@@ -20,7 +20,15 @@ interface FormState {
   error?: string;
   fieldErrors?: Record<string, string>;
   check?: ConditionCheck;
+  /** The ETag of the strategy as the form was opened: the edit is saved only on top of it. */
+  etag?: string;
 }
+
+// A 412 from the API: someone saved the strategy after this form was opened. The form keeps the
+// tag it was opened with, so saving again is refused too until the operator reloads.
+const CHANGED_SINCE_OPENED =
+  'This strategy was changed by someone else since you opened it: your edits were not saved. ' +
+  'Reload the page to see the current version, then make your change again.';
 
 export function registerStrategyFormPages(app: ConsoleApp): void {
   registerConditionCheck(app);
@@ -32,7 +40,7 @@ export function registerStrategyFormPages(app: ConsoleApp): void {
   app.get('/strategies/:id{[0-9]+}/edit', async (c) => {
     const s = await c.get('api').get<Strategy>(`/api/v1/strategies/${c.req.param('id')}`);
     if (!s.ok) return c.redirect(`${base()}/strategies/${c.req.param('id')}`, 303);
-    return c.html(await formPage(c, s.body, { values: valuesOf(s.body) }));
+    return c.html(await formPage(c, s.body, { values: valuesOf(s.body), etag: s.etag }));
   });
 
   app.post('/strategies', async (c) => save(c, undefined));
@@ -49,17 +57,19 @@ async function save(c: ConsoleContext, existing: Strategy | undefined) {
   values.enabled = field(c, 'enabled') === 'on';
   const api = c.get('api');
   const body = strategyBody(values, existing !== undefined);
+  const etag = field(c, 'etag') || undefined;
   const answer = existing
-    ? await api.patch<Strategy>(`/api/v1/strategies/${existing.id}`, body)
+    ? await api.patch<Strategy>(`/api/v1/strategies/${existing.id}`, body, etag)
     : await api.post<Strategy>('/api/v1/strategies', body);
   if (answer.ok) return c.redirect(`${base()}/strategies/${answer.body.id}?done=Saved.`, 303);
   const problem = answer.body as Problem | undefined;
   const fieldErrors: Record<string, string> = {};
   for (const e of problem?.errors ?? []) if (e.field) fieldErrors[e.field] = e.message;
   const check = values.condition ? await checkCondition(api, values.condition) : undefined;
+  const error = answer.status === 412 ? CHANGED_SINCE_OPENED : problemText(answer);
   return c.html(
-    await formPage(c, existing, { values, error: problemText(answer), fieldErrors, check }),
-    answer.status === 403 ? 403 : 400,
+    await formPage(c, existing, { values, error, fieldErrors, check, etag }),
+    answer.status === 403 || answer.status === 412 ? answer.status : 400,
   );
 }
 
@@ -105,6 +115,7 @@ async function formPage(c: ConsoleContext, existing: Strategy | undefined, state
         id="strategy-form"
       >
         <CsrfField session={c.get('session')} />
+        {state.etag && <input type="hidden" name="etag" value={state.etag} />}
         {input('name', 'Name (unique)', { required: '' })}
         {input('title', 'Title', { required: '' })}
         <div class="field">
