@@ -56,6 +56,10 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
     const read = await get(strategy.id);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe(etag);
+    // HEAD answers the same header (docs/api.md reads the tag with curl -I).
+    expect((await h.call('HEAD', `/api/v1/strategies/${strategy.id}`)).headers.get('etag')).toBe(
+      etag,
+    );
     const disabled = await h.call('POST', `/api/v1/strategies/${strategy.id}/disable`);
     expect(disabled.headers.get('etag')).toMatch(/^"[^"]+"$/);
     expect((await get(strategy.id)).headers.get('etag')).toBe(disabled.headers.get('etag'));
