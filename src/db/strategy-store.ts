@@ -56,7 +56,8 @@ type StrategyData = Parameters<DbClient['quotaStrategy']['updateMany']>[0]['data
  * WHERE, so of two concurrent changes expecting the same state exactly one matches: PostgreSQL
  * re-reads the row the first one committed, MySQL's UPDATE reads the latest row under its lock,
  * SQLite has one writer. updated_at moves by at least 1 ms, so a change that keeps the version
- * still changes the tag.
+ * still changes the tag (and the row always differs, so MySQL, which counts changed rows rather
+ * than matched ones, reports 1 even for a change that sends every field's current value).
  */
 async function conditionalUpdate(
   { db }: Database,
