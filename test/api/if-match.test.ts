@@ -79,6 +79,13 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
     expect((await patch(strategy.id, { amount: 3 }, newTag!)).status).toBe(200);
   });
 
+  it('PATCH with the current tag and nothing new still succeeds and moves the tag', async () => {
+    const { strategy, etag } = await create();
+    const answer = await patch(strategy.id, { title: strategy.title }, etag!);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('etag')).not.toBe(etag);
+  });
+
   it('PATCH with a stale tag is 412 precondition_failed: nothing written, no audit row', async () => {
     const { strategy, etag } = await create();
     expect((await patch(strategy.id, { title: 'First' })).status).toBe(200);
