@@ -183,11 +183,26 @@ function occurrencesAfter(
   return result;
 }
 
-/** The first instant after `from` (within a day) at which the zone's UTC offset changes. */
+/**
+ * How far ahead nextOffsetChange looks: past the longest gap between two fire times of a
+ * 5- or 6-field expression (a yearly one), so that a step that failed at a change far ahead
+ * (a monthly expression whose next fire time falls on the change day) still finds it.
+ */
+const OFFSET_CHANGE_HORIZON_MS = 400 * 86_400_000;
+
+/**
+ * The first instant after `from` (within OFFSET_CHANGE_HORIZON_MS) at which the zone's UTC
+ * offset changes. Probed a day at a time (no zone changes its offset twice within a day), then
+ * narrowed down to the millisecond.
+ */
 function nextOffsetChange(from: Date, timeZone: string): Date | null {
   const before = zoneOffsetMs(from, timeZone);
-  const step = 15 * 60_000;
-  for (let probe = from.getTime() + step; probe <= from.getTime() + 86_400_000; probe += step) {
+  const step = 86_400_000;
+  for (
+    let probe = from.getTime() + step;
+    probe <= from.getTime() + OFFSET_CHANGE_HORIZON_MS;
+    probe += step
+  ) {
     if (zoneOffsetMs(new Date(probe), timeZone) === before) continue;
     // The change lies in (probe - step, probe]: narrow it down to the millisecond.
     let lo = probe - step;

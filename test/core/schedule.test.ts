@@ -311,6 +311,21 @@ describe('issue 12 item 1: backward occurrence arithmetic agrees with forward', 
     );
   }, 300_000);
 
+  it('steps over a DST change a month ahead: a monthly fire time on Lord Howe fall-back day', () => {
+    // Found by the property above (seed 1590949458): 2035-04-01, when Lord Howe Island falls
+    // back 30 minutes at 02:00, is the next first-of-month. cron-parser gives up stepping onto
+    // it, and the next change was only looked for within a day, so there was no next fire time.
+    const zone = 'Australia/Lord_Howe';
+    const march = new Date('2035-02-28T16:00:00.000Z'); // 03:00 +11:00 on 1 March
+    const april = new Date('2035-03-31T16:30:00.000Z'); // 03:00 +10:30 on 1 April
+    expect(nextOccurrences('0 3 1 * *', zone, march, 2)).toEqual([
+      april,
+      new Date('2035-04-30T16:30:00.000Z'),
+    ]);
+    expect(latestOccurrence('0 3 1 * *', zone, april)).toEqual(april);
+    expect(latestOccurrence('0 3 1 * *', zone, new Date(april.getTime() - 1))).toEqual(march);
+  });
+
   it('holds around every DST transition of the zones in 2024, where the two directions used to disagree', () => {
     for (const zone of zones) {
       for (const expression of [
