@@ -7,13 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { unique } from '../support/unique-name.ts';
 
 const USERS = 400;
 /** The harness's AIGATEWAY_CONCURRENCY. */
 const CONCURRENCY = 8;
 
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(DATABASE_KINDS)('changing a strategy mid-run, on %s', (kind) => {

@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+import { unique } from '../support/unique-name.ts';
 
 describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
   let h: Harness;

@@ -6,9 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+import { unique } from '../support/unique-name.ts';
 
 interface Row {
   user_id: string;

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { unique } from '../support/unique-name.ts';
 
 interface StrategyJson {
   id: number;
@@ -12,9 +13,6 @@ interface StrategyJson {
   amount: number;
   version: number;
 }
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
 
 describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
   let h: Harness;

@@ -10,9 +10,8 @@ import { openDatabase } from '../../src/db/client.ts';
 import { mysqlConnectionConfig } from '../../src/db/driver.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { unique } from '../support/unique-name.ts';
 
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ScanLog {

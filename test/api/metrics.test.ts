@@ -9,6 +9,7 @@ import { createMetrics } from '../../src/metrics/metrics.ts';
 import { freePort } from '../support/pg-cluster.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { CapturingLogger, createHarness, type Harness } from '../support/app-harness.ts';
+import { unique } from '../support/unique-name.ts';
 
 interface Sample {
   name: string;
@@ -37,9 +38,6 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);
 }
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
 
 describe.each(DATABASE_KINDS)('GET /metrics on %s', (kind) => {
   let h: Harness;

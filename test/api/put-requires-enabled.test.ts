@@ -5,18 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
-
-interface StrategyJson {
-  id: number;
-  name: string;
-  version: number;
-  amount: number;
-  condition: string;
-  enabled: boolean;
-}
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+import { createOrgStrategy, orgStrategyBody } from '../support/org-strategy.ts';
+import { unique } from '../support/unique-name.ts';
 
 describe.each(DATABASE_KINDS)('PUT requires enabled on %s', (kind) => {
   let h: Harness;
@@ -27,21 +17,9 @@ describe.each(DATABASE_KINDS)('PUT requires enabled on %s', (kind) => {
     await h.destroy();
   });
 
-  const body = (org: string, fields: Record<string, unknown> = {}) => ({
-    name: unique('edit'),
-    title: 'Org reward',
-    type: 'single',
-    enabled: true,
-    amount: 2,
-    condition: `belong-to("${org}")`,
-    ...fields,
-  });
-
-  async function create(org: string, fields: Record<string, unknown> = {}) {
-    const response = await h.call('POST', '/api/v1/strategies', body(org, fields));
-    expect(response.status).toBe(201);
-    return response.body as StrategyJson;
-  }
+  const body = orgStrategyBody;
+  const create = (org: string, fields: Record<string, unknown> = {}) =>
+    createOrgStrategy(h, org, fields);
 
   const omitEnabled = (fields: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'enabled'));

@@ -6,9 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareTotals } from '../../src/core/scan/reconcile.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, GATEWAY_KEY, type Harness } from '../support/app-harness.ts';
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+import { unique } from '../support/unique-name.ts';
 
 describe('compareTotals', () => {
   it.each([

@@ -7,9 +7,7 @@ import { createLedgerStore } from '../../src/db/ledger-store.ts';
 import { createStrategyStore } from '../../src/db/strategy-store.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
+import { unique } from '../support/unique-name.ts';
 
 describe.each(DATABASE_KINDS)('scanning on %s', (kind) => {
   let h: Harness;

@@ -6,6 +6,7 @@ import { formatInZone, startOfDay, startOfMonth, zoneOffsetMs } from '../../src/
 import { Prisma } from '../../src/db/client.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { unique } from '../support/unique-name.ts';
 
 describe('calendar arithmetic in a time zone', () => {
   it.each([
@@ -78,9 +79,6 @@ describe('calendar arithmetic in a time zone', () => {
 
 const NOW = '2026-01-15T10:00:00Z'; // 18:00 in Asia/Shanghai
 const ZONE = 'Asia/Shanghai';
-
-let seq = 0;
-const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
 
 describe.each(DATABASE_KINDS)('statistics API on %s', (kind) => {
   let h: Harness;
