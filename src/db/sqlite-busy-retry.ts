@@ -56,6 +56,7 @@
 // waits for the other. executeScript (migrations through the Prisma CLI) is not wrapped: a script
 // that fails half-way is not safe to re-run, so prisma.config.ts keeps the synchronous wait.
 
+import type { ConnectionFactory, Query, Queryable } from './adapter-connection.ts';
 import { Gate } from './sqlite-transaction-gate.ts';
 
 /** How long a statement may wait for another connection's lock in all (the former busy_timeout). */
@@ -82,25 +83,6 @@ export interface BusyRetryOptions {
   /** Injected for tests; default performance.now and setTimeout. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-interface Query {
-  sql: string;
-  args: unknown[];
-  argTypes: unknown[];
-}
-
-interface Queryable {
-  queryRaw(query: Query): Promise<unknown>;
-  executeRaw(query: Query): Promise<number>;
-}
-
-interface Connection extends Queryable {
-  startTransaction(isolationLevel?: unknown): Promise<Queryable>;
-}
-
-interface ConnectionFactory {
-  connect(): Promise<Connection>;
 }
 
 /** SQLITE_BUSY or one of its extended codes, as better-sqlite3 or the adapter reports it. */

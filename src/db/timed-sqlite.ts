@@ -3,25 +3,10 @@
 // the time the statement held the event loop. The daemon charges it to the scan phase running
 // (metrics/loop-stalls.ts); the database layer only reports it.
 
+import type { ConnectionFactory, Queryable } from './adapter-connection.ts';
+
 /** Hears each statement's synchronous time in ms and its SQL. Must be cheap and must not throw. */
 export type StatementTimer = (ms: number, sql: string) => void;
-
-interface Query {
-  sql: string;
-}
-
-interface Queryable {
-  queryRaw(query: Query): Promise<unknown>;
-  executeRaw(query: Query): Promise<number>;
-}
-
-interface Connection extends Queryable {
-  startTransaction(isolationLevel?: unknown): Promise<Queryable>;
-}
-
-interface ConnectionFactory {
-  connect(): Promise<Connection>;
-}
 
 /** Wraps the adapter factory so that every statement (in transactions too) is timed. */
 export function timeStatements<F extends ConnectionFactory>(factory: F, timer: StatementTimer): F {
