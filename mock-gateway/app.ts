@@ -5,8 +5,17 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  applyMutation,
+  balanceData,
+  validUserId,
+  type MutationDeps,
+  type MutationRoute,
+} from './apply-mutation.ts';
 import { adminAuth } from './auth.ts';
 import { createControlRoutes } from './control-routes.ts';
+import { planDelta, type DeltaTiming } from './delta-faults.ts';
+import { DeltaLog, deltaPageQuery, type DeltaPage } from './delta-log.ts';
 import { envelope, type MockContext } from './envelope.ts';
 import {
   applyFaultsPatch,
@@ -16,19 +25,14 @@ import {
   type Faults,
   type FaultsPatch,
 } from './faults.ts';
-import { fromHundredths, parseHundredths } from './money.ts';
-import {
-  MockStore,
-  type Balance,
-  type MockState,
-  type PersistedState,
-  type RememberedAnswer,
-} from './store.ts';
+import { sleep } from './sleep.ts';
+import { MockStore, type Balance, type MockState, type PersistedState } from './store.ts';
 
 export const DEFAULT_ADMIN_PATH = '/v1/chat/completions/quota';
 export const DEFAULT_AUTH_HEADER = 'x-admin-key';
 export const DEFAULT_AUTH_VALUE = 'mock-admin-key';
-const MAX_USER_ID_LENGTH = 256;
+/** A delta the timing faults leave alone. */
+const AT_ONCE: DeltaTiming = { dropFirst: false, delayMs: 0 };
 
 export interface MockGatewayOptions {
   adminPath?: string;
@@ -41,6 +45,10 @@ export interface MockGatewayOptions {
   honourIdempotency?: boolean;
   /** Dice for fault rates; injectable so a test can make a 0.5 rate deterministic. */
   random?: () => number;
+  /** Epoch milliseconds for the delta log's timestamps; default Date.now. */
+  now?: () => number;
+  /** Entries the delta log keeps before dropping the oldest; default 1 000 000. */
+  deltaLogCapacity?: number;
   /** Called after every change to the balances or counters (the persistence hook). */
   onChange?: () => void;
   /**
@@ -66,12 +74,24 @@ export interface MockGateway {
    * single-counter gateway the quota goes down. Returns false when it would overflow.
    */
   consume(userId: string, amount: number): boolean;
-  /** Empties the state and stops every fault, like `POST /__mock/reset`. */
+  /**
+   * A page of the delta log, like `GET /__mock/deltas?after=&limit=` (defaults 0 and 1000);
+   * throws a ZodError for a value the route would refuse.
+   */
+  deltaLog(after?: number, limit?: number): DeltaPage;
+  /**
+   * Empties the state and the delta log, stops every fault and drops deltas still held or due
+   * late (they are never applied), like `POST /__mock/reset`.
+   */
   reset: () => void;
   /** The persistence layer loads a saved state through this. */
   restore(persisted: unknown): void;
   persisted(): PersistedState;
-  /** Stops waiting handlers (added latency) so shutdown is prompt; they then apply nothing. */
+  /**
+   * Stops waiting handlers (added latency, held, reordered and late deltas) so shutdown is
+   * prompt; they then apply nothing. A restart therefore loses every delta still waiting: a
+   * nemesis must not restart the mock while deltas are held, or must count them as lost.
+   */
   dispose(): void;
 }
 
@@ -80,22 +100,6 @@ function normaliseAdminPath(path: string): string {
   const normalised = `/${path.replace(/^\/+|\/+$/g, '')}`;
   if (normalised === '/') throw new Error('mock gateway adminPath must not be the root path');
   return normalised;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -110,10 +114,6 @@ async function readForm(c: MockContext): Promise<Record<string, unknown>> {
   return c.req.parseBody();
 }
 
-function validUserId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_USER_ID_LENGTH;
-}
-
 export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGateway {
   const adminPath = normaliseAdminPath(options.adminPath ?? DEFAULT_ADMIN_PATH);
   const authHeader = options.authHeader ?? DEFAULT_AUTH_HEADER;
@@ -122,8 +122,12 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   const random = options.random ?? Math.random;
   const changed = options.onChange ?? (() => {});
   const protocol = options.balance ?? 'total_minus_used';
+  const now = options.now ?? Date.now;
   const lifecycle = new AbortController();
+  /** Aborted by reset and shutdown: deltas still held or due late are then dropped unapplied. */
+  let waiting = new AbortController();
   const store = new MockStore();
+  const log = new DeltaLog(options.deltaLogCapacity);
   let faults = defaultFaults(initialHonour);
   /** Requests still to be failed after a dropped answer (Faults.fail_after_drop). */
   let failingAfterDrop = 0;
@@ -159,6 +163,14 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     return true;
   }
 
+  const mutationDeps: MutationDeps = {
+    store,
+    log,
+    honourIdempotency: () => faults.honour_idempotency,
+    now,
+    changed,
+  };
+
   const balances: { balance: Balance; prefix: string; type: string }[] =
     protocol === 'quota'
       ? [{ balance: 'quota', prefix: adminPath, type: 'quota' }]
@@ -168,37 +180,25 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
         ];
 
   for (const { balance, prefix, type } of balances) {
-    const answer = (userId: string) => ({
-      user_id: userId,
-      quota: fromHundredths(store.get(balance, userId)),
-      type,
-    });
-
     app.get(prefix, async (c) => {
       const fault = await injectFaults(c);
       if (fault) return fault;
       const userId = c.req.query('user_id');
       if (!validUserId(userId)) return envelope(c, 400, 'user_id is required (1-256 characters)');
-      return envelope(c, 200, `query ${type} successful`, answer(userId));
+      return envelope(
+        c,
+        200,
+        `query ${type} successful`,
+        balanceData(store, balance, type, userId),
+      );
     });
 
-    // refresh sets the balance, delta adds to it; the form field names follow the Higress plugin.
-    const mutations = [
-      {
-        op: 'refresh',
-        field: 'quota',
-        apply: (user: string, v: number) => (store.set(balance, user, v), true),
-      },
-      {
-        op: 'delta',
-        field: 'value',
-        apply: (user: string, v: number) => store.add(balance, user, v) !== null,
-      },
-    ] as const;
-
-    for (const { op, field, apply } of mutations) {
-      const path = `${prefix}/${op}`;
-      app.post(path, async (c) => {
+    for (const op of ['refresh', 'delta'] as const) {
+      const route: MutationRoute = { balance, type, op, path: `${prefix}/${op}` };
+      // The timing faults are for grants: deltas to the total quota (or the single counter).
+      const timed = op === 'delta' && balance === 'quota';
+      app.post(route.path, async (c) => {
+        const receivedAt = now();
         const fault = await injectFaults(c);
         if (fault) return fault;
 
@@ -208,47 +208,33 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
         } catch {
           return envelope(c, 400, 'body must be form-encoded');
         }
-        // From here to the answer nothing awaits, so two requests with the same key cannot
-        // interleave between the look-up and the apply.
+        const request = { form, idempotencyKey: c.req.header('idempotency-key'), receivedAt };
+        const apply = () => applyMutation(mutationDeps, route, request);
 
-        // A repeated key gets the first answer and changes nothing (when the gateway honours keys).
-        const key = c.req.header('idempotency-key');
-        const memoKey = faults.honour_idempotency && key ? `${path}\n${key}` : undefined;
-        const remembered = memoKey ? store.recall(memoKey) : undefined;
-        if (remembered) {
-          changed(); // the replay counter moved
-          return c.json(remembered.body, remembered.status as ContentfulStatusCode);
+        const timing = timed ? planDelta(faults, random) : AT_ONCE;
+        const signal = waiting.signal;
+        if (timing.dropFirst && dropConnection(c)) {
+          // The client sees a reset socket now; the delta still lands, later, unless the mock is
+          // reset or shut down first.
+          sleep(timing.delayMs, signal)
+            .then(() => {
+              if (!signal.aborted) apply();
+            })
+            .catch((error: unknown) => console.error('mock gateway: late delta failed', error));
+          return c.body(null, 204);
         }
+        // Without a socket (app.request) a late delta is a held one: applied late, then answered.
+        // A client that gives up meanwhile does not stop the apply: nothing here watches it.
+        await sleep(timing.delayMs, signal);
+        if (signal.aborted) return envelope(c, 503, 'held delta dropped by a reset or shutdown');
 
-        const userId = form.user_id;
-        if (!validUserId(userId)) return envelope(c, 400, 'user_id is required (1-256 characters)');
-        const raw = form[field];
-        const hundredths = typeof raw === 'string' ? parseHundredths(raw) : null;
-        if (hundredths === null)
-          return envelope(c, 400, `${field} must be a decimal with at most 2 decimal places`);
-        if (op === 'refresh' && hundredths < 0)
-          return envelope(c, 400, `${field} must not be negative`);
-        if (!apply(userId, hundredths))
-          return envelope(c, 400, `${field} would take the balance out of range`);
-
-        const result: RememberedAnswer = {
-          status: 200,
-          body: {
-            code: 200,
-            message: `${op} ${type} successful`,
-            success: true,
-            data: answer(userId),
-          },
-        };
-        if (memoKey) store.remember(memoKey, result);
-        changed();
-
-        if (roll(faults.drop_after_apply_rate, random) && dropConnection(c)) {
+        const { answer, applied } = apply();
+        if (applied && roll(faults.drop_after_apply_rate, random) && dropConnection(c)) {
           // The socket is gone; this answer is never delivered.
           failingAfterDrop = faults.fail_after_drop;
           return c.body(null, 204);
         }
-        return c.json(result.body, 200);
+        return c.json(answer.body, answer.status as ContentfulStatusCode);
       });
     }
   }
@@ -267,6 +253,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     createControlRoutes({
       consume,
       state: () => store.snapshot(),
+      deltaLog: (after, limit) => log.page(after, limit),
       reset,
       faults: () => faults,
       patchFaults,
@@ -287,7 +274,10 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   }
 
   function reset(): void {
+    waiting.abort();
+    waiting = new AbortController();
     store.clear();
+    log.clear();
     faults = defaultFaults(initialHonour);
     failingAfterDrop = 0;
     changed();
@@ -302,9 +292,16 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       return { ...faults };
     },
     consume: (userId, amount) => consume(userId, Math.round(amount * 100)),
+    deltaLog: (after, limit) => {
+      const query = deltaPageQuery.parse({ after, limit });
+      return log.page(query.after, query.limit);
+    },
     reset,
     restore: (persisted) => store.restore(persisted),
     persisted: () => store.toPersisted(),
-    dispose: () => lifecycle.abort(),
+    dispose: () => {
+      lifecycle.abort();
+      waiting.abort();
+    },
   };
 }

@@ -2,6 +2,8 @@
 // failed or delayed by the faults themselves, so a test can always switch them off again.
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { z } from 'zod';
+import { deltaPageQuery, type DeltaPage } from './delta-log.ts';
 import { envelope } from './envelope.ts';
 import { faultsPatchSchema, type Faults } from './faults.ts';
 import { parseHundredths } from './money.ts';
@@ -11,6 +13,8 @@ export interface MockControls {
   /** A user spends quota (amount in hundredths); false when it would overflow. */
   consume(userId: string, hundredths: number): boolean;
   state(): MockState;
+  /** Delta-log entries with seq > after, at most `limit`. */
+  deltaLog(after: number, limit: number): DeltaPage;
   reset(): void;
   faults(): Faults;
   /** Applies an already validated patch; returns the resulting faults. */
@@ -20,6 +24,11 @@ export interface MockControls {
 export function createControlRoutes(controls: MockControls): Hono<{ Bindings: HttpBindings }> {
   const routes = new Hono<{ Bindings: HttpBindings }>();
   routes.get('/state', (c) => c.json(controls.state()));
+  routes.get('/deltas', (c) => {
+    const parsed = deltaPageQuery.safeParse(c.req.query());
+    if (!parsed.success) return envelope(c, 400, describeIssue(parsed.error));
+    return c.json(controls.deltaLog(parsed.data.after, parsed.data.limit));
+  });
   routes.post('/reset', (c) => {
     controls.reset();
     return c.json(controls.state());
@@ -54,14 +63,17 @@ export function createControlRoutes(controls: MockControls): Hono<{ Bindings: Ht
       return envelope(c, 400, 'body must be a JSON object');
     }
     const parsed = faultsPatchSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      return envelope(c, 400, `${where}${issue?.message ?? 'invalid faults'}`);
-    }
+    if (!parsed.success) return envelope(c, 400, describeIssue(parsed.error));
     return c.json(faultsView(controls.patchFaults(parsed.data)));
   });
   return routes;
+}
+
+/** The first problem, prefixed by the field it concerns. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue?.message ?? 'invalid input'}`;
 }
 
 /** JSON view of the faults: an unset Retry-After shows as null rather than vanishing. */

@@ -19,6 +19,19 @@ export interface Faults {
   retry_after_s: number | undefined;
   /** false emulates the real Higress ai-quota plugin, which ignores Idempotency-Key. */
   honour_idempotency: boolean;
+  // The timing faults below touch grant deltas only (`POST {admin_path}/delta`), never reads or
+  // refreshes: they exist to make a delta take effect later than, or in another order than, the
+  // client believes. delta-faults.ts turns them into a plan for one delta.
+  /** Share of grant deltas held `hold_delta_ms` before they are applied (0: none are). */
+  hold_delta_rate: number;
+  /** How long a held delta waits; it is applied when the wait ends, even if the client left. */
+  hold_delta_ms: number;
+  /** Share of grant deltas whose connection is destroyed at once, unapplied and unanswered... */
+  late_apply_rate: number;
+  /** ...and which are applied this long afterwards. */
+  late_apply_ms: number;
+  /** > 0: each grant delta waits a random time in [0, window) before it applies, then answers. */
+  reorder_window_ms: number;
 }
 
 export function defaultFaults(honourIdempotency: boolean): Faults {
@@ -30,6 +43,11 @@ export function defaultFaults(honourIdempotency: boolean): Faults {
     fail_after_drop: 0,
     retry_after_s: undefined,
     honour_idempotency: honourIdempotency,
+    hold_delta_rate: 0,
+    hold_delta_ms: 0,
+    late_apply_rate: 0,
+    late_apply_ms: 0,
+    reorder_window_ms: 0,
   };
 }
 
@@ -43,6 +61,11 @@ export const faultsPatchSchema = z.strictObject({
   // null clears a previously set Retry-After.
   retry_after_s: z.number().int().min(0).max(86_400).nullable().optional(),
   honour_idempotency: z.boolean().optional(),
+  hold_delta_rate: z.number().min(0).max(1).optional(),
+  hold_delta_ms: z.number().int().min(0).max(600_000).optional(),
+  late_apply_rate: z.number().min(0).max(1).optional(),
+  late_apply_ms: z.number().int().min(0).max(600_000).optional(),
+  reorder_window_ms: z.number().int().min(0).max(600_000).optional(),
 });
 export type FaultsPatch = z.input<typeof faultsPatchSchema>;
 
@@ -65,6 +88,11 @@ export function applyFaultsPatch(
   if (patch.fail_after_drop !== undefined) next.fail_after_drop = patch.fail_after_drop;
   if (patch.retry_after_s !== undefined) next.retry_after_s = patch.retry_after_s ?? undefined;
   if (patch.honour_idempotency !== undefined) next.honour_idempotency = patch.honour_idempotency;
+  if (patch.hold_delta_rate !== undefined) next.hold_delta_rate = patch.hold_delta_rate;
+  if (patch.hold_delta_ms !== undefined) next.hold_delta_ms = patch.hold_delta_ms;
+  if (patch.late_apply_rate !== undefined) next.late_apply_rate = patch.late_apply_rate;
+  if (patch.late_apply_ms !== undefined) next.late_apply_ms = patch.late_apply_ms;
+  if (patch.reorder_window_ms !== undefined) next.reorder_window_ms = patch.reorder_window_ms;
   return next;
 }
 

@@ -26,3 +26,11 @@ export function addHundredths(a: number, b: number): number | null {
   const sum = a + b;
   return Number.isSafeInteger(sum) ? sum : null;
 }
+
+/** 1250 → `"12.50"`, -5 → `"-0.05"`: exact decimal text with two places, by integer arithmetic. */
+export function formatHundredths(hundredths: number): string {
+  const sign = hundredths < 0 ? '-' : '';
+  const magnitude = Math.abs(hundredths);
+  const cents = String(magnitude % 100).padStart(2, '0');
+  return `${sign}${Math.trunc(magnitude / 100)}.${cents}`;
+}

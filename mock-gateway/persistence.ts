@@ -1,6 +1,9 @@
 // Optional state file. Writes are atomic (temp file, fsync, rename) so a crash mid-write leaves
 // the previous complete file, and coalesced (at most one write in flight plus one queued) so a
 // burst of thousands of deltas costs a handful of writes rather than one each.
+// The delta log (delta-log.ts) is deliberately not saved: it may hold a million entries, and
+// every coalesced write would rewrite all of them; and it could not be complete across a restart
+// anyway, since deltas held or due late at shutdown are lost. A restarted mock starts an empty log.
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import type { PersistedState } from './store.ts';
 

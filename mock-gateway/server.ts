@@ -2,6 +2,7 @@
 // the daemon's demo and fault tests use the same function or the standalone entry (main.ts).
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
+import type { DeltaPage } from './delta-log.ts';
 import type { FaultsPatch, Faults } from './faults.ts';
 import { createMockGatewayApp, type MockGatewayOptions } from './app.ts';
 import { createStatePersister, loadStateFile, type StatePersister } from './persistence.ts';
@@ -9,6 +10,7 @@ import type { MockState } from './store.ts';
 
 export { createMockGatewayApp } from './app.ts';
 export type { MockBalanceProtocol, MockGateway, MockGatewayOptions } from './app.ts';
+export type { DeltaLogItem, DeltaPage } from './delta-log.ts';
 export type { Faults, FaultsPatch } from './faults.ts';
 export type { MockState } from './store.ts';
 
@@ -32,6 +34,8 @@ export interface RunningMockGateway {
   setFaults(patch: FaultsPatch): Faults;
   /** A user spends `amount` (see MockGateway.consume). */
   consume(userId: string, amount: number): boolean;
+  /** A page of the delta log (see MockGateway.deltaLog). */
+  deltaLog(after?: number, limit?: number): DeltaPage;
   reset(): void;
 }
 
@@ -61,9 +65,11 @@ export async function startMockGateway(
     faults: gateway.faults,
     setFaults: gateway.setFaults,
     consume: (userId, amount) => gateway.consume(userId, amount),
+    deltaLog: (after, limit) => gateway.deltaLog(after, limit),
     reset: gateway.reset,
     close() {
       closing ??= (async () => {
+        // Held and late deltas are dropped here, unapplied (MockGateway.dispose).
         gateway.dispose();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Keep-alive sockets from clients would otherwise hold close() open for seconds.

@@ -489,6 +489,11 @@ describe('control routes', () => {
       fail_after_drop: 0,
       retry_after_s: null,
       honour_idempotency: true,
+      hold_delta_rate: 0,
+      hold_delta_ms: 0,
+      late_apply_rate: 0,
+      late_apply_ms: 0,
+      reorder_window_ms: 0,
     });
     const second = await call('POST', '/__mock/faults', { json: { latency_ms: 10 } });
     expect(second.body).toMatchObject({ failure_rate: 0.25, status: 500, latency_ms: 10 });
