@@ -142,6 +142,7 @@ describe('authentication', () => {
     ['POST used/delta', 'POST', `${ADMIN}/used/delta`],
     ['POST used/refresh', 'POST', `${ADMIN}/used/refresh`],
     ['GET state', 'GET', '/__mock/state'],
+    ['GET deltas', 'GET', '/__mock/deltas'],
     ['POST reset', 'POST', '/__mock/reset'],
     ['POST faults', 'POST', '/__mock/faults'],
   ];
@@ -495,14 +496,32 @@ describe('control routes', () => {
       late_apply_ms: 0,
       reorder_window_ms: 0,
     });
-    const second = await call('POST', '/__mock/faults', { json: { latency_ms: 10 } });
-    expect(second.body).toMatchObject({ failure_rate: 0.25, status: 500, latency_ms: 10 });
+    const second = await call('POST', '/__mock/faults', {
+      json: { latency_ms: 10, hold_delta_rate: 0.5, hold_delta_ms: 100, reorder_window_ms: 20 },
+    });
+    expect(second.body).toMatchObject({
+      failure_rate: 0.25,
+      status: 500,
+      latency_ms: 10,
+      hold_delta_rate: 0.5,
+      hold_delta_ms: 100,
+      reorder_window_ms: 20,
+    });
+    const third = await call('POST', '/__mock/faults', {
+      json: { late_apply_rate: 1, late_apply_ms: 50 },
+    });
+    expect(third.body).toMatchObject({ hold_delta_ms: 100, late_apply_rate: 1, late_apply_ms: 50 });
     const cleared = await call('POST', '/__mock/faults', { json: {} });
     expect(cleared.body).toMatchObject({
       failure_rate: 0,
       status: 503,
       latency_ms: 0,
       drop_after_apply_rate: 0,
+      hold_delta_rate: 0,
+      hold_delta_ms: 0,
+      late_apply_rate: 0,
+      late_apply_ms: 0,
+      reorder_window_ms: 0,
     });
     expect((await call('GET', '/__mock/faults')).body).toEqual(cleared.body);
   });
@@ -515,6 +534,11 @@ describe('control routes', () => {
     [{ drop_after_apply_rate: -0.1 }, 'drop_after_apply_rate'],
     [{ fail_after_drop: 1.5 }, 'fail_after_drop'],
     [{ failur_rate: 1 }, 'failur_rate'],
+    [{ hold_delta_rate: 2 }, 'hold_delta_rate'],
+    [{ hold_delta_ms: 1.5 }, 'hold_delta_ms'],
+    [{ late_apply_rate: -1 }, 'late_apply_rate'],
+    [{ late_apply_ms: -5 }, 'late_apply_ms'],
+    [{ reorder_window_ms: '100' }, 'reorder_window_ms'],
   ])(
     'POST /__mock/faults refuses %j with a 400 naming the field, faults unchanged',
     async (body, field) => {
