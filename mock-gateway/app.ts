@@ -14,7 +14,7 @@ import {
 } from './apply-mutation.ts';
 import { adminAuth } from './auth.ts';
 import { createControlRoutes } from './control-routes.ts';
-import { planDelta, type DeltaTiming } from './delta-faults.ts';
+import { applyWithTiming, AT_ONCE, planDelta } from './delta-faults.ts';
 import { DeltaLog, deltaPageQuery, type DeltaPage } from './delta-log.ts';
 import { envelope, type MockContext } from './envelope.ts';
 import {
@@ -31,8 +31,6 @@ import { MockStore, type Balance, type MockState, type PersistedState } from './
 export const DEFAULT_ADMIN_PATH = '/v1/chat/completions/quota';
 export const DEFAULT_AUTH_HEADER = 'x-admin-key';
 export const DEFAULT_AUTH_VALUE = 'mock-admin-key';
-/** A delta the timing faults leave alone. */
-const AT_ONCE: DeltaTiming = { dropFirst: false, delayMs: 0 };
 
 export interface MockGatewayOptions {
   adminPath?: string;
@@ -154,7 +152,10 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     return envelope(c, faults.status, 'injected failure');
   }
 
-  /** Applied, then the connection is destroyed unanswered: the client cannot know it worked. */
+  /**
+   * Destroys the connection unanswered, so the client cannot know whether the request took
+   * effect (drop_after_apply: it did; late_apply: it will).
+   */
   function dropConnection(c: MockContext): boolean {
     // Under app.request() there is no socket; the answer is then given normally.
     const socket = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket;
@@ -185,12 +186,8 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       if (fault) return fault;
       const userId = c.req.query('user_id');
       if (!validUserId(userId)) return envelope(c, 400, 'user_id is required (1-256 characters)');
-      return envelope(
-        c,
-        200,
-        `query ${type} successful`,
-        balanceData(store, balance, type, userId),
-      );
+      const data = balanceData(store, balance, type, userId);
+      return envelope(c, 200, `query ${type} successful`, data);
     });
 
     for (const op of ['refresh', 'delta'] as const) {
@@ -212,23 +209,14 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
         const apply = () => applyMutation(mutationDeps, route, request);
 
         const timing = timed ? planDelta(faults, random) : AT_ONCE;
-        const signal = waiting.signal;
-        if (timing.dropFirst && dropConnection(c)) {
-          // The client sees a reset socket now; the delta still lands, later, unless the mock is
-          // reset or shut down first.
-          sleep(timing.delayMs, signal)
-            .then(() => {
-              if (!signal.aborted) apply();
-            })
-            .catch((error: unknown) => console.error('mock gateway: late delta failed', error));
-          return c.body(null, 204);
-        }
-        // Without a socket (app.request) a late delta is a held one: applied late, then answered.
-        // A client that gives up meanwhile does not stop the apply: nothing here watches it.
-        await sleep(timing.delayMs, signal);
-        if (signal.aborted) return envelope(c, 503, 'held delta dropped by a reset or shutdown');
+        const drop = () => dropConnection(c);
+        const outcome = await applyWithTiming(timing, waiting.signal, drop, apply);
+        // late: the client already saw its socket reset; the delta lands later.
+        if (outcome.kind === 'late') return c.body(null, 204);
+        if (outcome.kind === 'dropped')
+          return envelope(c, 503, 'held delta dropped by a reset or shutdown');
 
-        const { answer, applied } = apply();
+        const { answer, applied } = outcome.result;
         if (applied && roll(faults.drop_after_apply_rate, random) && dropConnection(c)) {
           // The socket is gone; this answer is never delivered.
           failingAfterDrop = faults.fail_after_drop;

@@ -1,6 +1,9 @@
 // When one grant delta takes effect, under the timing faults (Faults.hold_delta_*, late_apply_*,
-// reorder_window_ms). Pure: the dice are a parameter, so a test can pick the outcome.
+// reorder_window_ms): a plan from the dice (pure, so a test can pick the outcome), then the
+// waiting. Nothing here watches the client: a delta applies when its wait ends, whether or not
+// anyone is still there for the answer.
 import { roll, type Faults } from './faults.ts';
+import { sleep } from './sleep.ts';
 
 export interface DeltaTiming {
   /**
@@ -11,6 +14,9 @@ export interface DeltaTiming {
   /** Wait this long before applying (0: at once). */
   delayMs: number;
 }
+
+/** A delta the timing faults leave alone. */
+export const AT_ONCE: DeltaTiming = { dropFirst: false, delayMs: 0 };
 
 /**
  * Dice are rolled in this order, each only when its setting can fire: late_apply_rate, then
@@ -28,4 +34,36 @@ export function planDelta(faults: Faults, random: () => number): DeltaTiming {
     delayMs += Math.min(window - 1, Math.floor(random() * window));
   }
   return { dropFirst: false, delayMs };
+}
+
+export type TimedApply<T> =
+  | { kind: 'applied'; result: T }
+  /** The connection was destroyed; the apply runs later, in the background. */
+  | { kind: 'late' }
+  /** A reset or shutdown (`signal`) came first: nothing was applied, nothing will be. */
+  | { kind: 'dropped' };
+
+/**
+ * Runs `apply` as `timing` says. `dropConnection` answers false when there is no socket to
+ * destroy (app.request); a late delta is then waited for like a held one and answered.
+ */
+export async function applyWithTiming<T>(
+  timing: DeltaTiming,
+  signal: AbortSignal,
+  dropConnection: () => boolean,
+  apply: () => T,
+): Promise<TimedApply<T>> {
+  if (timing.dropFirst && dropConnection()) {
+    sleep(timing.delayMs, signal)
+      .then(() => {
+        if (!signal.aborted) apply();
+      })
+      .catch((error: unknown) => console.error('mock gateway: late delta failed', error));
+    return { kind: 'late' };
+  }
+  if (timing.delayMs > 0) {
+    await sleep(timing.delayMs, signal);
+    if (signal.aborted) return { kind: 'dropped' };
+  }
+  return { kind: 'applied', result: apply() };
 }
