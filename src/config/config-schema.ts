@@ -216,6 +216,8 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
           honoursIdempotency: boolean().default(false),
           reconcile: oneOf(['query', 'off'] as const).default('query'),
           balance: oneOf(BALANCE_PROTOCOLS).default('total_minus_used'),
+          /** Unset: the client's whole retry budget (core/scan/run-deps.ts, gatewayCallBudgetMs). */
+          settleAfterMs: duration(0).optional(),
           breakerFailures: integer(0).default(5),
           breakerCooldownMs: duration(1).default(30000),
           workerThread: boolean().default(false),
@@ -226,6 +228,18 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
               code: 'custom',
               path: ['retryMaxDelayMs'],
               message: `must be at least the base delay (AIGATEWAY_RETRY_BASE_DELAY_MS = ${gateway.retryBaseDelayMs})`,
+            });
+          }
+          if (gateway.balance === 'quota' && gateway.reconcile === 'query') {
+            // Reconciliation tells "applied" from "not applied" by a counter only admin calls
+            // move. On a single-counter gateway the user's own spending moves it too: a lost
+            // delta followed by spending of the same amount would read as "not applied" and be
+            // granted again.
+            ctx.addIssue({
+              code: 'custom',
+              path: ['reconcile'],
+              message:
+                "must be off when AIGATEWAY_BALANCE=quota: with one counter a user's spending moves the very number reconciliation reads, so a lost grant could be sent twice (with off, an uncertain grant becomes unknown for an operator to resolve)",
             });
           }
         }),

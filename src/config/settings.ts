@@ -45,6 +45,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['gateway.honoursIdempotency', 'AIGATEWAY_HONOURS_IDEMPOTENCY'],
   ['gateway.reconcile', 'AIGATEWAY_RECONCILE'],
   ['gateway.balance', 'AIGATEWAY_BALANCE'],
+  ['gateway.settleAfterMs', 'AIGATEWAY_SETTLE_AFTER_MS'],
   ['gateway.breakerFailures', 'AIGATEWAY_BREAKER_FAILURES'],
   ['gateway.breakerCooldownMs', 'AIGATEWAY_BREAKER_COOLDOWN_MS'],
   ['gateway.workerThread', 'AIGATEWAY_WORKER_THREAD'],

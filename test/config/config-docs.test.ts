@@ -41,6 +41,8 @@ const WORDED_DEFAULTS: Record<string, RegExp> = {
   METRICS_TOKEN: /^unset/,
   AIGATEWAY_AUTH_VALUE: /^(""|empty)/,
   LOG_FORMAT: /^`?pretty`? (on|when) .*terminal.*json/,
+  // Unset in the code; the daemon then uses the client's retry budget.
+  AIGATEWAY_SETTLE_AFTER_MS: /^(unset|the retry budget)/,
 };
 
 function expectDocumentedDefault(setting: Setting, written: string): void {

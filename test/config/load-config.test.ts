@@ -225,7 +225,7 @@ describe('environment variables override YAML', () => {
     ],
     [
       'AIGATEWAY_BALANCE',
-      'gateway:\n  balance: total_minus_used',
+      'gateway:\n  balance: total_minus_used\n  reconcile: off',
       'quota',
       'gateway.balance',
       'quota',
@@ -447,6 +447,15 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       /AIGATEWAY_BALANCE \(yaml: gateway\.balance\) = "remaining" from the environment: must be one of total_minus_used, quota$/,
     ],
     [
+      // Issue 22, reproduction 3: accepted before, and a user's spending after a lost answer
+      // made reconciliation send the grant again (105 instead of 100).
+      'reconciliation on a single-counter gateway',
+      { AIGATEWAY_BALANCE: 'quota' },
+      '',
+      'AIGATEWAY_RECONCILE',
+      /AIGATEWAY_RECONCILE \(yaml: gateway\.reconcile\) left at its default: must be off when AIGATEWAY_BALANCE=quota: with one counter a user's spending moves the very number reconciliation reads/,
+    ],
+    [
       'zero page size',
       { SCAN_PAGE_SIZE: '0' },
       '',
@@ -514,7 +523,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a typo inside a section',
       'gateway:\n  url: http://gw:8002\n  timeout: 100\n',
       'gateway.timeout',
-      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, reconcile, balance, breaker_failures, breaker_cooldown_ms, worker_thread\)$/,
+      /unknown key gateway\.timeout at .*:3:3 \(known keys in gateway: url, admin_path, .*honours_idempotency, reconcile, balance, settle_after_ms, breaker_failures, breaker_cooldown_ms, worker_thread\)$/,
     ],
     [
       'the Config spelling instead of the YAML one',
