@@ -169,7 +169,7 @@ export async function buildRuntime(
       honoursIdempotency: config.gateway.honoursIdempotency,
       reconcile: config.gateway.reconcile === 'query',
       balance: config.gateway.balance,
-      uncertainSettleAfterMs: gatewayCallBudgetMs(config.gateway),
+      uncertainSettleAfterMs: config.gateway.settleAfterMs ?? gatewayCallBudgetMs(config.gateway),
     },
     observer: metrics.scanObserver,
     gatewayHealth: health,

@@ -19,3 +19,26 @@ export class ManualClock implements Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/**
+ * Milliseconds on the process's monotonic clock: the same in every thread of the process (a
+ * deadline computed on the main thread can be checked in the gateway's worker thread), and
+ * never moved by a wall-clock step.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint() / 1_000_000n);
+}
+
+/**
+ * A moment measured on both clocks. A deadline has passed once either says so: the monotonic
+ * clock may not count a paused VM, the wall clock may be stepped; trusting whichever is later
+ * only ever ends a lease early, never late.
+ */
+export interface Deadline {
+  monotonicMs: number;
+  wallMs: number;
+}
+
+export function deadlinePassed(deadline: Deadline): boolean {
+  return monotonicMs() >= deadline.monotonicMs || Date.now() >= deadline.wallMs;
+}

@@ -2,6 +2,7 @@
 // resolutions, and the ledger retention queries. (The scanner's writes are in scan-store.ts.)
 import { AppError, notFound } from '../core/errors.ts';
 import type { LedgerEntry, LedgerKey, Resolution } from '../core/model/ledger-entry.ts';
+import { statusesFor } from '../core/model/ledger-transitions.ts';
 import type { GrantFilter, LedgerFilter, LedgerStore } from '../core/ports/stores.ts';
 import type { Database } from './client.ts';
 import { toLedgerEntry } from './row-mappers.ts';
@@ -21,7 +22,15 @@ export function createLedgerStore({ db }: Database): LedgerStore {
           ? { status: 'applied', lastError: null, updatedAt: now }
           : { status: 'failed', attempts: 0, updatedAt: now };
       const { count } = await db.quotaExecute.updateMany({
-        where: { id, strategyId, status: { in: ['unknown', 'failed'] } },
+        // A compare-and-set like every ledger transition: a row a run is re-sending right now
+        // (`sending`) is not the operator's to change.
+        where: {
+          id,
+          strategyId,
+          status: {
+            in: statusesFor(resolution === 'applied' ? 'resolve_applied' : 'resolve_retry'),
+          },
+        },
         data,
       });
       const row = await db.quotaExecute.findFirst({ where: { id, strategyId } });

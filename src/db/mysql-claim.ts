@@ -8,7 +8,7 @@
 //    exactly what this claim inserted.
 // The count INSERT IGNORE reports must equal that difference; if not (a row inserted under a
 // key other than the one sent), the transaction is rolled back rather than trusted.
-import type { NewLedgerEntry } from '../core/model/ledger-entry.ts';
+import type { LedgerFence, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import { Prisma, type Db } from './client.ts';
 import type {
   PrismaClient as MysqlClient,
@@ -33,7 +33,12 @@ async function rowsByKey(
 }
 
 /** Claims rows that share one strategy and occurrence (as one scanner page does). */
-async function claimGroup(db: Db, rows: NewLedgerEntry[], now: Date): Promise<ClaimedRow[]> {
+async function claimGroup(
+  db: Db,
+  rows: NewLedgerEntry[],
+  now: Date,
+  fence: LedgerFence,
+): Promise<ClaimedRow[]> {
   const { strategyId, occurrence } = rows[0]!;
   const userIds = rows.map((r) => r.userId);
   // The MySQL client's own type: the shared one (SQLite's) knows no RepeatableRead.
@@ -42,7 +47,7 @@ async function claimGroup(db: Db, rows: NewLedgerEntry[], now: Date): Promise<Cl
       const before = new Set(
         (await rowsByKey(tx, strategyId, occurrence, userIds)).map((r) => r.user_id),
       );
-      const inserted = await tx.$executeRaw(mysqlClaimSql(rows, now));
+      const inserted = await tx.$executeRaw(mysqlClaimSql(rows, now, fence));
       const after = await rowsByKey(tx, strategyId, occurrence, userIds);
       const claimed = after.filter((row) => !before.has(row.user_id));
       if (claimed.length !== inserted) {
@@ -60,6 +65,7 @@ export async function claimOnMysql(
   db: Db,
   rows: NewLedgerEntry[],
   now: Date,
+  fence: LedgerFence,
 ): Promise<ClaimedRow[]> {
   const groups = new Map<string, NewLedgerEntry[]>();
   for (const row of rows) {
@@ -67,6 +73,6 @@ export async function claimOnMysql(
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   const claimed: ClaimedRow[] = [];
-  for (const group of groups.values()) claimed.push(...(await claimGroup(db, group, now)));
+  for (const group of groups.values()) claimed.push(...(await claimGroup(db, group, now, fence)));
   return claimed;
 }

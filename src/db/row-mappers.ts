@@ -1,7 +1,11 @@
 // Row ↔ domain conversion. Decimal amounts become numbers with at most two decimals
 // (validated on write), which JavaScript numbers represent exactly enough to print.
 import { GRANT_MODES, type GrantMode } from '../core/grant-mode.ts';
-import type { LedgerEntry, LedgerStatus } from '../core/model/ledger-entry.ts';
+import {
+  LEDGER_STATUSES,
+  type LedgerEntry,
+  type LedgerStatus,
+} from '../core/model/ledger-entry.ts';
 import type { MissedRunsPolicy, Strategy, StrategyType } from '../core/model/strategy.ts';
 
 export interface StrategyRow {
@@ -39,6 +43,13 @@ export function toGrantMode(value: string): GrantMode {
   return value as GrantMode;
 }
 
+/** A stored ledger status; anything unexpected is refused, like a mode. */
+export function toLedgerStatus(value: string): LedgerStatus {
+  if (!(LEDGER_STATUSES as readonly string[]).includes(value))
+    throw new Error(`unknown ledger status "${value}" in the database`);
+  return value as LedgerStatus;
+}
+
 const decimalOrNull = (value: unknown) => (value === null ? null : decimalToNumber(value));
 
 export function toStrategy(row: StrategyRow): Strategy {
@@ -72,7 +83,7 @@ export function toLedgerEntry(row: LedgerRow): LedgerEntry {
     userId: row.userId,
     occurrence: row.occurrence,
     amount: decimalToNumber(row.amount),
-    status: row.status as LedgerStatus,
+    status: toLedgerStatus(row.status),
     attempts: row.attempts,
     lastError: row.lastError,
     catchUp: row.catchUp,

@@ -2,7 +2,12 @@
 // createMany cannot report which rows a conflicting insert skipped, and SQLite has no
 // skipDuplicates; `INSERT … ON CONFLICT DO NOTHING RETURNING` does both on SQLite and
 // PostgreSQL, and mysql-claim.ts does it on MySQL, which has no RETURNING.
-import type { ClaimedEntry, LedgerStatus, NewLedgerEntry } from '../core/model/ledger-entry.ts';
+import type {
+  ClaimedEntry,
+  LedgerFence,
+  LedgerStatus,
+  NewLedgerEntry,
+} from '../core/model/ledger-entry.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import {
   ScanOrderError,
@@ -15,13 +20,13 @@ import { candidateSql } from './candidate-sql.ts';
 import { currentChangeSequence, readScanPosition, writeScanPosition } from './change-sequence.ts';
 import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
-import { acquireLeaseRow } from './lease-sql.ts';
+import { leaseStatements } from './lease-sql.ts';
 import { claimOnMysql } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from './driver.ts';
 import { occurrenceBookkeeping } from './occurrence-bookkeeping.ts';
-import { decimalToNumber, toGrantMode, toStrategy } from './row-mappers.ts';
+import { decimalToNumber, toGrantMode, toLedgerStatus, toStrategy } from './row-mappers.ts';
 
 /**
  * Most ids bound in one Prisma model query: Prisma refuses one with more bind values than it
@@ -138,6 +143,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
     return rows;
   };
   return {
+    ...leaseStatements(db, kind),
     ...createLedgerWrites(database, rowsPerStatement),
     ...occurrenceBookkeeping(db),
     async listEnabledStrategies(): Promise<Strategy[]> {
@@ -208,7 +214,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
       return counts;
     },
 
-    async claimEntries(rows: NewLedgerEntry[]): Promise<ClaimedEntry[]> {
+    async claimEntries(rows: NewLedgerEntry[], fence: LedgerFence): Promise<ClaimedEntry[]> {
       if (rows.length === 0) return [];
       const now = new Date();
       const inserted: { id: number | bigint; user_id: string }[] = [];
@@ -216,16 +222,22 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         await breathe(index);
         inserted.push(
           ...(kind === 'mysql'
-            ? await claimOnMysql(db, chunk, now)
+            ? await claimOnMysql(db, chunk, now, fence)
             : await direct.query<{ id: number | bigint; user_id: string }>(
-                claimSql(kind, chunk, now),
+                claimSql(kind, chunk, now, fence),
               )),
         );
       }
       const byUser = new Map(rows.map((r) => [r.userId, r]));
       return inserted.map((row) => {
         const source = byUser.get(row.user_id)!;
-        return { ...source, id: Number(row.id), attempts: 0 };
+        return {
+          ...source,
+          id: Number(row.id),
+          attempts: 0,
+          status: 'pending' as const,
+          leaseToken: fence.token,
+        };
       });
     },
 
@@ -250,16 +262,10 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         idempotencyKey: row.idempotencyKey,
         totalBefore: row.totalBefore === null ? null : decimalToNumber(row.totalBefore),
         mode: toGrantMode(row.mode),
-        markedAt: row.updatedAt,
+        status: toLedgerStatus(row.status),
+        leaseToken: row.leaseToken === null ? null : Number(row.leaseToken),
+        settleAfter: row.settleAfter === null ? null : Number(row.settleAfter),
       }));
-    },
-
-    async acquireLease(strategyId, holder, nowMs, ttlMs): Promise<boolean> {
-      return acquireLeaseRow(db, kind, { strategyId, holder, nowMs, ttlMs });
-    },
-
-    async releaseLease(strategyId, holder): Promise<void> {
-      await db.strategyLease.deleteMany({ where: { strategyId, holder } });
     },
 
     async hasRowsToSettle(strategyId, maxAttempts): Promise<boolean> {

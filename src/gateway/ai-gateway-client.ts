@@ -4,7 +4,7 @@ import { guardedByBreaker } from './breaker-guard.ts';
 import type { GatewayClientOptions } from './client-options.ts';
 import { amountFrom, createGatewayOperations, type Operation } from './gateway-operations.ts';
 import type { Envelope } from './envelope.ts';
-import type { DeltaOptions, GatewayClient } from './quota-gateway.ts';
+import type { DeltaOptions, GatewayClient, MutationOptions } from './quota-gateway.ts';
 
 export function createAiGatewayClient(options: GatewayClientOptions): GatewayClient {
   const operations = createGatewayOperations(options);
@@ -31,10 +31,10 @@ export function createAiGatewayClient(options: GatewayClientOptions): GatewayCli
       return amountFrom('get_used', (await execute(operations.getUsed(userId))).data);
     },
     async deltaQuota(userId: string, value: number, opts: DeltaOptions) {
-      await execute(operations.delta(userId, value, opts.idempotencyKey));
+      await execute(operations.delta(userId, value, opts.idempotencyKey, opts.sendBefore));
     },
-    async refreshQuota(userId: string, quota: number) {
-      await execute(operations.refresh(userId, quota));
+    async refreshQuota(userId: string, quota: number, opts?: MutationOptions) {
+      await execute(operations.refresh(userId, quota, opts?.sendBefore));
     },
     async ping() {
       await execute(operations.ping());

@@ -25,7 +25,13 @@ export type GatewayErrorReason =
    * The caller's signal ended the call (the daemon is stopping); uncertain when a mutation was
    * in flight. Never retried.
    */
-  | 'aborted';
+  | 'aborted'
+  /**
+   * Not sent: the caller's lease deadline had passed (a stalled process woke up, or the lease
+   * is gone), so another replica may be settling this grant. Uncertain only if an earlier
+   * attempt was. Never retried.
+   */
+  | 'fenced';
 
 export interface GatewayErrorInit {
   reason: GatewayErrorReason;

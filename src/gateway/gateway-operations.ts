@@ -3,6 +3,7 @@
 // retry policy, the concurrency limiter and the per-request timeout. No circuit breaker here:
 // ai-gateway-client.ts wraps these operations with one in the same thread, and the worker-thread
 // gateway (worker-gateway.ts) with the main thread's one, across the thread boundary.
+import { deadlinePassed, type Deadline } from '../core/clock.ts';
 import { quotaFrom, type Envelope } from './envelope.ts';
 import { checkOptions, type GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
@@ -23,14 +24,16 @@ export interface Operation {
   userId: string;
   /** false lets the request skip the concurrency limiter (see ping). */
   limited: boolean;
+  /** No attempt starts after this (the caller's lease deadline); absent: no deadline. */
+  sendBefore?: Deadline;
 }
 
 /** Builds operations (validating their arguments) and runs them with retries. */
 export interface GatewayOperations {
   getQuota(userId: string): Operation;
   getUsed(userId: string): Operation;
-  delta(userId: string, value: number, idempotencyKey: string): Operation;
-  refresh(userId: string, quota: number): Operation;
+  delta(userId: string, value: number, idempotencyKey: string, sendBefore?: Deadline): Operation;
+  refresh(userId: string, quota: number, sendBefore?: Deadline): Operation;
   ping(): Operation;
   /** One operation with its retries; its final error is redacted. */
   run(op: Operation): Promise<Envelope>;
@@ -124,8 +127,12 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
       if (signal?.aborted === true)
         throw abortedBeforeAttempt(op.name, attempt - 1, uncertainSoFar);
       try {
-        const attemptOnce = () =>
-          sendRequest(op.request, options.timeoutMs, now, transport, signal);
+        const attemptOnce = () => {
+          // Checked after the limiter let the attempt through: waiting for a slot takes time too.
+          if (op.sendBefore !== undefined && deadlinePassed(op.sendBefore))
+            throw fencedBeforeAttempt(op.name, attempt - 1, uncertainSoFar);
+          return sendRequest(op.request, options.timeoutMs, now, transport, signal);
+        };
         return await (op.limited ? limiter.run(attemptOnce) : attemptOnce());
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
@@ -157,7 +164,7 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
   return {
     getQuota: (userId) => read('get_quota', '', requireUserId(userId)),
     getUsed: (userId) => read('get_used', '/used', requireUserId(userId)),
-    delta(userId, value, key) {
+    delta(userId, value, key, sendBefore) {
       requireIdempotencyKey(key);
       const user = requireUserId(userId);
       return {
@@ -175,9 +182,10 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
         maxAttempts: policy.maxAttempts,
         userId: user,
         limited: true,
+        sendBefore,
       };
     },
-    refresh(userId, quota) {
+    refresh(userId, quota, sendBefore) {
       const user = requireUserId(userId);
       return {
         name: 'refresh_quota',
@@ -193,6 +201,7 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
         maxAttempts: policy.maxAttempts,
         userId: user,
         limited: true,
+        sendBefore,
       };
     },
     // One attempt, and no queueing behind a scan's grants (a spare connection is kept for it):
@@ -230,6 +239,18 @@ export function abortedBeforeAttempt(
       uncertain: uncertainSoFar,
       attempts: attemptsMade,
     },
+  );
+}
+
+/** Not sent: the caller's lease deadline had passed before this attempt could start. */
+export function fencedBeforeAttempt(
+  operation: OperationName,
+  attemptsMade: number,
+  uncertainSoFar: boolean,
+): GatewayError {
+  return new GatewayError(
+    `gateway ${operation} not sent after ${attemptsMade} attempt(s): the scan lease's deadline had passed`,
+    { reason: 'fenced', retryable: false, uncertain: uncertainSoFar, attempts: attemptsMade },
   );
 }
 

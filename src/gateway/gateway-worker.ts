@@ -54,9 +54,9 @@ function operationOf(call: CallMessage): Operation {
     case 'get_used':
       return operations.getUsed(call.userId);
     case 'delta_quota':
-      return operations.delta(call.userId, call.value!, call.key!);
+      return operations.delta(call.userId, call.value!, call.key!, call.sendBefore);
     case 'refresh_quota':
-      return operations.refresh(call.userId, call.value!);
+      return operations.refresh(call.userId, call.value!, call.sendBefore);
   }
 }
 

@@ -1,7 +1,10 @@
 // The port the scanner and the API depend on. Only ai-gateway-client.ts knows HTTP; another
 // gateway product can be added by implementing this interface.
+import type { MutationOptions } from '../core/ports/gateway.ts';
 
-export interface DeltaOptions {
+export type { MutationOptions };
+
+export interface DeltaOptions extends MutationOptions {
   /**
    * Sent as the `Idempotency-Key` header on the first attempt and on every retry, so a gateway
    * that honours it applies the delta at most once. The daemon's key is
@@ -16,7 +19,7 @@ export interface QuotaGateway {
   /** Adds `value` (may be negative) to the user's total quota. */
   deltaQuota(userId: string, value: number, opts: DeltaOptions): Promise<void>;
   /** Sets the user's total quota. Setting an absolute value is naturally safe to repeat. */
-  refreshQuota(userId: string, quota: number): Promise<void>;
+  refreshQuota(userId: string, quota: number, opts?: MutationOptions): Promise<void>;
   /** The quota the user has consumed. */
   getUsed(userId: string): Promise<number>;
   /** One cheap authenticated request, no retries: for /readyz. */

@@ -199,12 +199,12 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
       requireIdempotencyKey(key);
       requireUserId(userId);
       formatAmount(value);
-      await execute({ kind: 'delta_quota', userId, value, key });
+      await execute({ kind: 'delta_quota', userId, value, key, sendBefore: opts.sendBefore });
     },
-    async refreshQuota(userId, quota) {
+    async refreshQuota(userId, quota, opts) {
       requireUserId(userId);
       formatAmount(quota);
-      await execute({ kind: 'refresh_quota', userId, value: quota });
+      await execute({ kind: 'refresh_quota', userId, value: quota, sendBefore: opts?.sendBefore });
     },
     ping: () => inThread.ping(),
     // Once: a second close() waits for the first.

@@ -20,6 +20,8 @@ export type WorkerClientSettings = Pick<
   | 'concurrency'
 >;
 
+import type { Deadline } from '../core/clock.ts';
+
 export type CallKind = 'get_quota' | 'get_used' | 'delta_quota' | 'refresh_quota';
 
 /** One call; `value` is the delta or the absolute quota, `key` the delta's idempotency key. */
@@ -29,6 +31,8 @@ export interface CallMessage {
   userId: string;
   value?: number;
   key?: string;
+  /** The caller's lease deadline: no attempt starts after it (see MutationOptions). */
+  sendBefore?: Deadline;
 }
 
 export type ToWorker = { type: 'calls'; calls: CallMessage[] } | { type: 'abort' };

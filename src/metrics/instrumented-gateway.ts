@@ -32,8 +32,8 @@ export function instrumentGateway(
     getQuota: (userId) => timed('get_quota', () => gateway.getQuota(userId)),
     deltaQuota: (userId, value, opts) =>
       timed('delta_quota', () => gateway.deltaQuota(userId, value, opts)),
-    refreshQuota: (userId, quota) =>
-      timed('refresh_quota', () => gateway.refreshQuota(userId, quota)),
+    refreshQuota: (userId, quota, opts) =>
+      timed('refresh_quota', () => gateway.refreshQuota(userId, quota, opts)),
     getUsed: (userId) => timed('get_used', () => gateway.getUsed(userId)),
     ping: () => timed('ping', () => gateway.ping()),
   };

@@ -10,6 +10,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   listEnabledStrategies: 'strategy_check',
   currentStrategy: 'strategy_check',
   acquireLease: 'lease',
+  renewLease: 'lease',
   releaseLease: 'lease',
   findCandidates: 'candidates',
   countCountedEntries: 'candidates',
@@ -17,6 +18,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   releaseClaims: 'claim',
   markSending: 'delivery',
   recordOutcomes: 'outcome_write',
+  deferSettlement: 'reconcile',
   findEntries: 'reconcile',
   hasRowsToSettle: 'reconcile',
   occurrenceEntryTotals: 'budget_check',
@@ -60,7 +62,7 @@ export function phaseTrackedGateway(
   return {
     getQuota: (userId) => enter(() => gateway.getQuota(userId)),
     deltaQuota: (userId, value, opts) => enter(() => gateway.deltaQuota(userId, value, opts)),
-    refreshQuota: (userId, quota) => enter(() => gateway.refreshQuota(userId, quota)),
+    refreshQuota: (userId, quota, opts) => enter(() => gateway.refreshQuota(userId, quota, opts)),
     getUsed: (userId) => enter(() => gateway.getUsed(userId)),
     ping: () => gateway.ping(),
   };

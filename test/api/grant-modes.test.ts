@@ -271,16 +271,26 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
   });
 
   describe('uncertain outcomes against a gateway that ignores Idempotency-Key', () => {
+    /** How long a grant in doubt waits here before it is settled (AIGATEWAY_SETTLE_AFTER_MS). */
+    const SETTLE_MS = 300;
     let h: Harness;
     beforeAll(async () => {
-      h = await createHarness(kind, { honoursIdempotency: false });
+      h = await createHarness(kind, { honoursIdempotency: false, settleAfterMs: SETTLE_MS });
       h.mock.setFaults({ honour_idempotency: false });
     });
     afterAll(async () => {
       await h.destroy();
     });
 
-    it('top_up: a lost answer leaves the row failed, not unknown; the retry re-reads and adds only what was consumed in between', async () => {
+    /** A run made before the settle time has passed sends nothing for the rows in doubt. */
+    async function runTooSoon(strategyId: number) {
+      const deltasBefore = h.mock.state().deltas;
+      expect((await h.call('POST', `/api/v1/strategies/${strategyId}/run`)).status).toBe(200);
+      expect(h.mock.state().deltas).toBe(deltasBefore);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 200));
+    }
+
+    it('top_up: a lost answer leaves the row in doubt, not unknown; once settled, the retry re-reads and adds only what was consumed in between', async () => {
       const { org, ids } = await usersWithBalances(h, [
         { total: 20, spent: 0 },
         { total: 0, spent: 0 },
@@ -292,9 +302,11 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
       expect(first.body).toMatchObject({ granted: 0, failed: 2 });
       // The deltas arrived although their answers were lost.
       expect(ids.map((id) => balanceAt(h, 'total_minus_used', id))).toEqual([100, 100]);
-      const failed = await rows(h, strategy.id);
-      expect([...failed.values()].map((r) => r.status)).toEqual(['failed', 'failed']);
-      expect(failed.get(ids[0]!)).toMatchObject({ balance_before: 20, delta_sent: 80 });
+      const inDoubt = await rows(h, strategy.id);
+      expect([...inDoubt.values()].map((r) => r.status)).toEqual(['sending', 'sending']);
+      expect(inDoubt.get(ids[0]!)).toMatchObject({ balance_before: 20, delta_sent: 80 });
+      // A late delta could still arrive: re-reading the balance now could top up twice.
+      await runTooSoon(strategy.id);
 
       // The second user spends 15 before the retry.
       h.mock.consume(ids[1]!, 15);
@@ -316,7 +328,7 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
       });
     });
 
-    it('reset: a lost answer is re-sent (an absolute value), never unknown', async () => {
+    it('reset: a lost answer is re-sent (an absolute value) once settled, never unknown', async () => {
       const { org, ids } = await usersWithBalances(h, [{ total: 300, spent: 100 }]);
       const strategy = await createStrategy(h, org, { amount: 50, mode: 'reset' });
       h.mock.setFaults({ drop_after_apply_rate: 1 });
@@ -324,6 +336,8 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
       h.mock.setFaults({ drop_after_apply_rate: 0 });
       expect(first.body).toMatchObject({ granted: 0, failed: 1 });
       expect(balanceAt(h, 'total_minus_used', ids[0]!)).toBe(50);
+      expect((await rows(h, strategy.id)).get(ids[0]!)).toMatchObject({ status: 'sending' });
+      await runTooSoon(strategy.id);
       const retry = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
       expect(retry.body).toMatchObject({ failed: 0 });
       expect(balanceAt(h, 'total_minus_used', ids[0]!)).toBe(50);

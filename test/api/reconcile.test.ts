@@ -1,7 +1,8 @@
 // AIGATEWAY_RECONCILE=query against a gateway that ignores Idempotency-Key: the user's total is
 // read before each delta and kept on the ledger row; an uncertain outcome (an answer lost within
-// the call, or a row a dead run left `sending`) is settled by reading the total again, compared
-// in hundredths: before + amount → applied, before → sent again, anything else → unknown.
+// the call, or a row a dead run left `sending`) waits out its settle time — no delta of it can
+// arrive after that — and is then settled by reading the total again, compared in hundredths:
+// before + amount → applied, before → sent again, anything else → unknown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareTotals } from '../../src/core/scan/reconcile.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
@@ -21,14 +22,24 @@ describe('compareTotals', () => {
 });
 
 describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
+  /** AIGATEWAY_SETTLE_AFTER_MS here: longer than the mock holds a delta in these tests. */
+  const SETTLE_MS = 1_000;
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness(kind, { honoursIdempotency: false, reconcile: 'query' });
+    h = await createHarness(kind, {
+      honoursIdempotency: false,
+      reconcile: 'query',
+      settleAfterMs: SETTLE_MS,
+      gatewayTimeoutMs: 300,
+      gatewayMaxAttempts: 1,
+    });
     h.mock.setFaults({ honour_idempotency: false });
   });
   afterAll(async () => {
     await h.destroy();
   });
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function setup(users: number, amount: number) {
     const org = unique('org');
@@ -64,58 +75,92 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
     expect(response.status).toBe(200);
   }
 
-  it('an answer lost after the gateway applied the delta is settled as applied, not unknown', async () => {
+  const run = async (strategyId: number) => {
+    const response = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
+    expect(response.status).toBe(200);
+    return response.body as { granted: number; failed: number };
+  };
+  const statuses = async (strategyId: number) =>
+    (
+      await h.database.db.quotaExecute.findMany({
+        where: { strategyId },
+        orderBy: { userId: 'asc' },
+      })
+    ).map((r) => r.status);
+
+  it('an answer lost after the gateway applied the delta waits in doubt, then is settled as applied', async () => {
     const { ids, strategyId } = await setup(3, 0.1);
     await refresh(ids[0]!, 0.2);
     h.mock.setFaults({ drop_after_apply_rate: 1 });
-    const run = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
+    expect(await run(strategyId)).toMatchObject({ granted: 0, failed: 3 });
     h.mock.setFaults({ drop_after_apply_rate: 0 });
-    expect(run.body).toMatchObject({ granted: 3, failed: 0 });
+    expect(await statuses(strategyId)).toEqual(['sending', 'sending', 'sending']);
+    const deltas = h.mock.state().deltas;
+    await sleep(SETTLE_MS + 200);
+    await run(strategyId);
+    expect(await statuses(strategyId)).toEqual(['applied', 'applied', 'applied']);
     const rows = await h.database.db.quotaExecute.findMany({
       where: { strategyId },
       orderBy: { userId: 'asc' },
     });
-    expect(rows.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
     expect(rows.map((r) => Number(r.totalBefore))).toEqual([0.2, 0, 0]);
+    expect(h.mock.state().deltas).toBe(deltas);
     expect(ids.map((id) => h.mock.state().quotas[id])).toEqual([0.3, 0.1, 0.1]);
   });
 
-  it('an answer lost as the gateway goes down stays sending, and a later run settles it by the total', async () => {
+  // Issue 22, reproduction 2: a proxy holds the first delta while reads pass and the client
+  // times out. Reading the total at once said "not applied", the row was sent again, and the
+  // held delta landed too: 10 instead of 5.
+  it('a delta that is only late is never sent again: its row waits until the late delta has landed', async () => {
+    const { ids, strategyId } = await setup(1, 5);
+    const [user] = ids as [string];
+    h.mock.setFaults({ hold_delta_rate: 1, hold_delta_ms: 700 });
+    expect(await run(strategyId)).toMatchObject({ granted: 0, failed: 1 });
+    h.mock.setFaults({ hold_delta_rate: 0, hold_delta_ms: 0 });
+    expect(await statuses(strategyId)).toEqual(['sending']);
+    // Too soon: nothing read, nothing sent.
+    await run(strategyId);
+    expect(await statuses(strategyId)).toEqual(['sending']);
+    await sleep(SETTLE_MS + 300);
+    expect(h.mock.state().quotas[user]).toBe(5);
+    await run(strategyId);
+    expect(await statuses(strategyId)).toEqual(['applied']);
+    await run(strategyId);
+    expect(h.mock.state().quotas[user]).toBe(5);
+    expect(h.mock.deltaLog().items.filter((d) => d.user_id === user)).toHaveLength(1);
+  });
+
+  it('an answer lost as the gateway goes down stays in doubt until the total can be read', async () => {
     const { ids, strategyId } = await setup(1, 2);
     const [user] = ids as [string];
     const deltasBefore = h.mock.state().deltas;
     // Applied, the answer lost, and every request after it refused: the total cannot be read.
     h.mock.setFaults({ drop_after_apply_rate: 1, fail_after_drop: 1_000 });
-    const run = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
-    h.mock.setFaults({ drop_after_apply_rate: 0, fail_after_drop: 0 });
-    expect(run.body).toMatchObject({ granted: 0, failed: 1 });
+    expect(await run(strategyId)).toMatchObject({ granted: 0, failed: 1 });
+    h.mock.setFaults({ drop_after_apply_rate: 0 });
+    await sleep(SETTLE_MS + 200);
+    await run(strategyId);
     const row = () => h.database.db.quotaExecute.findFirstOrThrow({ where: { strategyId } });
     expect(await row()).toMatchObject({ status: 'sending' });
     expect((await row()).lastError).toMatch(/^outcome not known yet: .* could not be read/);
-    expect(h.mock.state().quotas[user]).toBe(2);
-
-    // Once no delta of that run can still arrive (the client's retry budget, counted from when
-    // the row was last written), the total says the grant was applied: nothing is sent again.
-    h.clock.set(new Date((await row()).updatedAt.getTime() + 6_010));
-    const settled = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
-    expect(settled.status).toBe(200);
+    h.mock.setFaults({ fail_after_drop: 0 });
+    // Its settle time had passed already: the next run reads the total at once.
+    await run(strategyId);
     expect(await row()).toMatchObject({ status: 'applied', lastError: null });
     expect(h.mock.state().deltas - deltasBefore).toBe(1);
     expect(h.mock.state().quotas[user]).toBe(2);
   });
 
-  it('rows a dead run left sending: applied, sent again, or unknown, by the user total', async () => {
+  it('rows a dead run left sending: stamped with a settle time, then applied, sent again, or unknown by the user total', async () => {
     const { ids, strategyId } = await setup(4, 2);
     const [arrived, lost, moved, never] = ids as [string, string, string, string];
     // What a killed run left: three rows marked `sending` with the totals read before sending
     // (the first delta reached the gateway, the second did not, the third user's total was
-    // changed by someone else since), one `pending` row it never sent.
+    // changed by someone else since), one `pending` row it never sent. Nobody stamped a settle
+    // time on them: the process died mid-call.
     await refresh(arrived, 12);
     await refresh(lost, 10);
     await refresh(moved, 15);
-    // Marked a minute ago: longer than the client's whole retry budget (6 s here), so no
-    // delta of the dead run can still arrive.
-    const markedAt = new Date(h.clock.now().getTime() - 60_000);
     const row = (userId: string, status: string, totalBefore: number | null) => ({
       strategyId,
       occurrence: 'once',
@@ -124,7 +169,6 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       status,
       idempotencyKey: `qm:${strategyId}:once:${userId}`,
       totalBefore,
-      updatedAt: markedAt,
     });
     await h.database.db.quotaExecute.createMany({
       data: [
@@ -135,15 +179,22 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       ],
     });
     const before = h.mock.state().deltas;
-    const run = await h.call('POST', `/api/v1/strategies/${strategyId}/run`);
-    expect(run.status).toBe(200);
-    const statuses = Object.fromEntries(
+    // The first run sends the never-sent row and stamps the others: their deltas may be late.
+    await run(strategyId);
+    const stamped = await h.database.db.quotaExecute.findMany({
+      where: { strategyId, status: 'sending' },
+    });
+    expect(stamped.map((r) => r.settleAfter !== null)).toEqual([true, true, true]);
+    expect(h.mock.state().deltas - before).toBe(1);
+    await sleep(SETTLE_MS + 200);
+    await run(strategyId);
+    const settled = Object.fromEntries(
       (await h.database.db.quotaExecute.findMany({ where: { strategyId } })).map((r) => [
         r.userId,
         r.status,
       ]),
     );
-    expect(statuses).toEqual({
+    expect(settled).toEqual({
       [arrived]: 'applied',
       [lost]: 'applied',
       [moved]: 'unknown',
@@ -154,6 +205,7 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
     const quotas = h.mock.state().quotas;
     expect([quotas[arrived], quotas[lost], quotas[moved], quotas[never]]).toEqual([12, 12, 15, 2]);
   });
+
   it('a row marked sending moments ago waits until its delta can no longer arrive, then is settled once', async () => {
     const { ids, strategyId } = await setup(1, 2);
     const [late] = ids as [string];
@@ -170,29 +222,24 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
         status: 'sending',
         idempotencyKey: `qm:${strategyId}:once:${late}`,
         totalBefore: 10,
-        updatedAt: h.clock.now(),
       },
     });
     const deltasBefore = h.mock.state().deltas;
-    const statusOf = async () =>
-      (await h.database.db.quotaExecute.findFirstOrThrow({ where: { strategyId } })).status;
-
-    h.clock.advance(1_000);
-    expect((await h.call('POST', `/api/v1/strategies/${strategyId}/run`)).status).toBe(200);
-    expect(await statusOf()).toBe('sending');
+    await run(strategyId);
+    expect(await statuses(strategyId)).toEqual(['sending']);
     expect(h.mock.state().deltas - deltasBefore).toBe(0);
-    expect(h.logger.lines.some((l) => l.message.startsWith('uncertain grants wait'))).toBe(true);
+    expect(h.logger.lines.some((l) => l.message.startsWith('grants in doubt wait'))).toBe(true);
 
-    // The late delta lands; after the client's retry budget (3 × 2 s + 2 × 5 ms) the row is
-    // read by its total, found applied, and nothing is sent again.
+    // The late delta lands; after the settle time the row is read by its total, found applied,
+    // and nothing is sent again.
     await fetch(`${h.mock.url}/v1/chat/completions/quota/delta`, {
       method: 'POST',
       headers: { 'x-admin-key': GATEWAY_KEY },
       body: new URLSearchParams({ user_id: late, value: '2' }),
     });
-    h.clock.advance(6_010);
-    expect((await h.call('POST', `/api/v1/strategies/${strategyId}/run`)).status).toBe(200);
-    expect(await statusOf()).toBe('applied');
+    await sleep(SETTLE_MS + 200);
+    await run(strategyId);
+    expect(await statuses(strategyId)).toEqual(['applied']);
     expect(h.mock.state().deltas - deltasBefore).toBe(1);
     expect(h.mock.state().quotas[late]).toBe(12);
   });

@@ -1,6 +1,6 @@
-// deliverEntry's outcome for a call the daemon stopped waiting for (the gateway client's signal
-// aborted at shutdown): a delta cut off in flight stays `sending`, as a crash would leave it,
-// and is not reconciled on the spot; one never sent is a plain, certain failure. The gateway is
+// deliverEntry's outcome for a call whose answer was lost (the gateway client's signal aborted at
+// shutdown, or a timeout): a delta that may have been sent stays `sending`, in doubt, as a crash
+// would leave it, and is never reconciled on the spot; one never sent is a certain failure. The gateway is
 // a fake of the core's port that rejects as the real client does (GatewayError).
 import { describe, expect, it } from 'vitest';
 import type { ClaimedEntry } from '../../src/core/model/ledger-entry.ts';
@@ -29,6 +29,8 @@ const options: DeliveryOptions = {
   uncertainSettleAfterMs: 0,
 };
 
+const farDeadline = { monotonicMs: Number.MAX_SAFE_INTEGER, wallMs: Number.MAX_SAFE_INTEGER };
+
 const silent: CoreLogger = {
   info: () => undefined,
   warn: () => undefined,
@@ -51,7 +53,7 @@ function failingGateway(error: GatewayError) {
   return { gateway, reads };
 }
 
-describe('deliverEntry when the call was aborted', () => {
+describe('deliverEntry when the answer was lost', () => {
   it('a delta cut off in flight stays sending for the next run, without a reconciliation read now', async () => {
     const { gateway, reads } = failingGateway(
       new GatewayError('request aborted while in flight: the caller stopped waiting', {
@@ -60,7 +62,7 @@ describe('deliverEntry when the call was aborted', () => {
         uncertain: true,
       }),
     );
-    const outcome = await deliverEntry(entry, gateway, options, silent);
+    const outcome = await deliverEntry(entry, gateway, options, silent, farDeadline);
     expect(outcome).toMatchObject({ id: 7, status: 'sending', attempts: 1 });
     expect(outcome.lastError).toContain('aborted while in flight');
     expect(reads).toEqual([]);
@@ -75,12 +77,14 @@ describe('deliverEntry when the call was aborted', () => {
         attempts: 0,
       }),
     );
-    const outcome = await deliverEntry(entry, gateway, options, silent);
+    const outcome = await deliverEntry(entry, gateway, options, silent, farDeadline);
     expect(outcome).toMatchObject({ id: 7, status: 'failed', attempts: 0 });
     expect(reads).toEqual([]);
   });
 
-  it('a timeout (not an abort) is still reconciled at once by the total', async () => {
+  // Issue 22, reproduction 2: reading the total at once said "not applied" for a delta a proxy
+  // was still holding, and the re-send granted twice. A doubt now waits out its settle time.
+  it('a timeout (not an abort) stays in doubt, without reading the total now', async () => {
     const { gateway, reads } = failingGateway(
       new GatewayError('gateway did not answer within 300 ms', {
         reason: 'timeout',
@@ -88,9 +92,9 @@ describe('deliverEntry when the call was aborted', () => {
         uncertain: true,
       }),
     );
-    const outcome = await deliverEntry(entry, gateway, options, silent);
-    // total_before 10 + amount 1 = 11: applied.
-    expect(outcome).toMatchObject({ id: 7, status: 'applied' });
-    expect(reads).toEqual(['u7']);
+    const outcome = await deliverEntry(entry, gateway, options, silent, farDeadline);
+    expect(outcome).toMatchObject({ id: 7, status: 'sending' });
+    expect(outcome.lastError).toContain('outcome in doubt');
+    expect(reads).toEqual([]);
   });
 });

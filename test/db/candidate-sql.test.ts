@@ -28,6 +28,11 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../suppor
 const USER_COUNT = 60;
 const RUNS = 150;
 const STRATEGY = 7;
+/**
+ * Claims are fenced by the strategy's lease; these ledger rows belong to no strategy row, and a
+ * strategy that does not exist (deleted) has no lease to hold.
+ */
+const NO_STRATEGY_ROW = { strategyId: STRATEGY, token: 1 };
 const OCCURRENCE = 'once';
 /** Users who already have a ledger row for (STRATEGY, OCCURRENCE): never candidates. */
 const GRANTED = new Set(['u3', 'u10', 'u11', 'all']);
@@ -91,26 +96,30 @@ describe.each(DATABASE_KINDS)('findCandidates on %s', (kind) => {
         idempotencyKey: idempotencyKey(STRATEGY, OCCURRENCE, userId),
         catchUp: false,
       })),
+      NO_STRATEGY_ROW,
     );
     // A row for another occurrence and another strategy must not exclude anyone.
-    await store.claimEntries([
-      {
-        strategyId: STRATEGY,
-        occurrence: '2024-01-01T00:00:00.000Z',
-        userId: 'u4',
-        amount: 1,
-        idempotencyKey: 'k1',
-        catchUp: false,
-      },
-      {
-        strategyId: STRATEGY + 1,
-        occurrence: OCCURRENCE,
-        userId: 'u5',
-        amount: 1,
-        idempotencyKey: 'k2',
-        catchUp: false,
-      },
-    ]);
+    await store.claimEntries(
+      [
+        {
+          strategyId: STRATEGY,
+          occurrence: '2024-01-01T00:00:00.000Z',
+          userId: 'u4',
+          amount: 1,
+          idempotencyKey: 'k1',
+          catchUp: false,
+        },
+        {
+          strategyId: STRATEGY + 1,
+          occurrence: OCCURRENCE,
+          userId: 'u5',
+          amount: 1,
+          idempotencyKey: 'k2',
+          catchUp: false,
+        },
+      ],
+      NO_STRATEGY_ROW,
+    );
   });
 
   afterAll(async () => {

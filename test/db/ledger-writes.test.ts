@@ -40,15 +40,24 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
     catchUp,
   });
 
+  /**
+   * These rows belong to no strategy row: a strategy that does not exist has no lease to hold,
+   * so any token may write them (as the last holder of a deleted strategy may).
+   */
+  const fence = (strategyId: number) => ({ strategyId, token: 1 });
+
   it('claims store every field as written and return only the rows they inserted', async () => {
     const before = Date.now();
-    const first = await store.claimEntries([
-      grant(1, 'w00000', 12.5, true),
-      grant(1, 'w00001', 0.01),
-    ]);
+    const first = await store.claimEntries(
+      [grant(1, 'w00000', 12.5, true), grant(1, 'w00001', 0.01)],
+      fence(1),
+    );
     expect(first.map((g) => g.userId).sort()).toEqual(['w00000', 'w00001']);
     // The same grants again (another replica, a retry): nothing new is claimed.
-    const again = await store.claimEntries([grant(1, 'w00000', 12.5, true), grant(1, 'w00002', 3)]);
+    const again = await store.claimEntries(
+      [grant(1, 'w00000', 12.5, true), grant(1, 'w00002', 3)],
+      fence(1),
+    );
     expect(again.map((g) => g.userId)).toEqual(['w00002']);
     expect(again[0]).toMatchObject({
       strategyId: 1,
@@ -87,18 +96,48 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
 
   it('claims and records pages larger than one statement', async () => {
     const users = Array.from({ length: USERS }, (_, i) => `w${String(i).padStart(5, '0')}`);
-    const claimed = await store.claimEntries(users.map((u) => grant(2, u, 1)));
+    // A strategy with a lease this time: marks need one enabled at the run's version.
+    const { id: strategyId } = await database.db.quotaStrategy.create({
+      data: {
+        name: 'pages',
+        title: 't',
+        type: 'single',
+        amount: 1,
+        timezone: 'UTC',
+        condition: 'true()',
+      },
+    });
+    const lease = await store.acquireLease(strategyId, 'pages', 60_000);
+    const held = { strategyId, token: lease!.token };
+    const claimed = await store.claimEntries(
+      // Its own occurrence: the first case's rows may share this strategy id.
+      users.map((u) => ({ ...grant(strategyId, u, 1), occurrence: 'pages' })),
+      held,
+    );
     expect(claimed).toHaveLength(USERS);
-    await store.recordOutcomes(
+    const marked = await store.markSending(
+      held,
+      1,
+      claimed.map((g) => ({
+        id: g.id,
+        totalBefore: null,
+        expectedStatus: 'pending',
+        expectedToken: held.token,
+      })),
+    );
+    expect(marked).toBe(USERS);
+    const recorded = await store.recordOutcomes(
+      held,
       claimed.map((g, i) =>
         i === 7
           ? { id: g.id, status: 'failed', lastError: 'HTTP 503' }
           : { id: g.id, status: 'applied', lastError: null },
       ),
     );
+    expect(recorded).toBe(USERS);
     const counts = await database.db.quotaExecute.groupBy({
       by: ['status', 'attempts'],
-      where: { strategyId: 2 },
+      where: { strategyId, occurrence: 'pages' },
       _count: { _all: true },
     });
     expect(counts.map((c) => [c.status, c.attempts, c._count._all]).sort()).toEqual([
@@ -106,7 +145,7 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
       ['failed', 1, 1],
     ]);
     const failed = await database.db.quotaExecute.findFirstOrThrow({
-      where: { strategyId: 2, status: 'failed' },
+      where: { strategyId, occurrence: 'pages', status: 'failed' },
     });
     expect(failed.lastError).toBe('HTTP 503');
     expect(failed.userId).toBe(claimed[7]!.userId);

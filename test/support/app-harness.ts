@@ -66,6 +66,13 @@ export interface HarnessOptions {
   reconcile?: 'query' | 'off';
   pageSize?: number;
   gatewayMaxAttempts?: number;
+  /** AIGATEWAY_TIMEOUT_MS; default 2000. */
+  gatewayTimeoutMs?: number;
+  /**
+   * AIGATEWAY_SETTLE_AFTER_MS: how long a grant in doubt waits before it is settled; default
+   * the client's retry budget. Tests of doubts shorten it so they need not wait seconds.
+   */
+  settleAfterMs?: number;
   /** Protects /metrics with this bearer token. */
   metricsToken?: string;
   /** The configured time zone (QM_TIMEZONE); default UTC. */
@@ -115,7 +122,7 @@ function harnessConfig(
       adminPath: '/v1/chat/completions/quota',
       authHeader: 'x-admin-key',
       authValue: GATEWAY_KEY,
-      timeoutMs: 2000,
+      timeoutMs: options.gatewayTimeoutMs ?? 2000,
       maxAttempts: options.gatewayMaxAttempts ?? 3,
       retryBaseDelayMs: 1,
       retryMaxDelayMs: 5,
@@ -123,6 +130,7 @@ function harnessConfig(
       honoursIdempotency: options.honoursIdempotency ?? true,
       reconcile: options.reconcile ?? 'off',
       balance: options.balance ?? 'total_minus_used',
+      settleAfterMs: options.settleAfterMs,
       // No breaker unless the test brings one (HarnessOptions.breaker).
       breakerFailures: 0,
       breakerCooldownMs: 30_000,

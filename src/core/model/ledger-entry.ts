@@ -52,9 +52,25 @@ export type ClaimedEntry = Pick<
   /** The user's gateway total read just before sending (reconciliation on), else null/absent. */
   totalBefore?: number | null;
   mode?: GrantMode;
-  /** When the row last changed: for a `sending` row, when it was marked, just before its calls. */
-  markedAt?: Date;
+  /** The status the run read the row in (absent: `pending`, as a claim inserts it). */
+  status?: LedgerStatus;
+  /** The lease token the row was claimed or last marked under (null on rows older than tokens). */
+  leaseToken?: number | null;
+  /**
+   * On a `sending` row in doubt: the database time (epoch ms) after which no delta of its
+   * delivery can still arrive; null while nobody has stamped one yet.
+   */
+  settleAfter?: number | null;
 };
+
+/**
+ * Who may change a strategy's ledger rows: the holder of its lease, by token. Every ledger
+ * write carries one and is refused once the token no longer holds the lease.
+ */
+export interface LedgerFence {
+  strategyId: number;
+  token: number;
+}
 
 /** A row the scanner is about to insert (claim); the insert that wins owns the gateway call. */
 export type NewLedgerEntry = Pick<
@@ -70,8 +86,13 @@ export type NewLedgerEntry = Pick<
 /** What one delivery attempt decided for a row. */
 export interface DeliveryOutcome {
   id: number;
-  /** `sending` only for a call the daemon stopped waiting for at shutdown (the next run settles it). */
+  /**
+   * `sending`: the outcome is in doubt (a timeout, a reset socket, a call cut off at shutdown):
+   * the row waits until `settleAfter`, then a run settles it.
+   */
   status: Exclude<LedgerStatus, 'pending'>;
+  /** With `sending`: the database time (epoch ms) after which the row may be settled. */
+  settleAfter?: number;
   lastError: string | null;
   /** Gateway requests this delivery made (the client's retries included); 1 when not known. */
   attempts?: number;

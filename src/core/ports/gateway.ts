@@ -1,5 +1,6 @@
 // The slice of the quota gateway the core uses, and how its calls fail. src/gateway implements
 // it (GatewayError has the GatewayFailure shape); the core never sees HTTP.
+import type { Deadline } from '../clock.ts';
 
 /** How a gateway call fails. */
 export interface GatewayFailure {
@@ -27,15 +28,28 @@ export function gatewayFailureOf(error: unknown): GatewayFailure {
   };
 }
 
+/**
+ * Options of a call that changes a balance. `sendBefore`: the caller's lease deadline; no
+ * attempt (first or retry) starts once it has passed — the call then fails, uncertain only if
+ * an earlier attempt was.
+ */
+export interface MutationOptions {
+  sendBefore?: Deadline;
+}
+
 /** Calls reject with an Error carrying the GatewayFailure fields (see gatewayFailureOf). */
 export interface GrantGateway {
-  deltaQuota(userId: string, value: number, options: { idempotencyKey: string }): Promise<void>;
+  deltaQuota(
+    userId: string,
+    value: number,
+    options: MutationOptions & { idempotencyKey: string },
+  ): Promise<void>;
   /** The user's quota counter: the total (total-and-used protocol) or the balance itself. */
   getQuota(userId: string): Promise<number>;
   /** The used counter of the total-and-used protocol. */
   getUsed(userId: string): Promise<number>;
   /** Sets the quota counter to an absolute value (safe to re-send). */
-  refreshQuota(userId: string, quota: number): Promise<void>;
+  refreshQuota(userId: string, quota: number, options?: MutationOptions): Promise<void>;
 }
 
 /**

@@ -1,14 +1,10 @@
 // What the scanner needs from the database, implemented by src/db/scan-store.ts. Its SQL is
 // where a scan's time goes, so the port speaks in pages, claims and leases.
 import type { ConditionUser, UserWhere } from '../../condition/index.ts';
-import type {
-  ClaimedEntry,
-  DeliveryOutcome,
-  LedgerEntry,
-  LedgerStatus,
-  NewLedgerEntry,
-} from '../model/ledger-entry.ts';
+import type { LedgerEntry } from '../model/ledger-entry.ts';
 import type { Strategy } from '../model/strategy.ts';
+import type { ClaimStore } from './claim-store.ts';
+import type { LeaseStore } from './lease-store.ts';
 
 /**
  * The keyset walk over users went backwards or stood still: continuing would read the same
@@ -62,7 +58,14 @@ export interface CandidateQuery {
   withAttributes: boolean;
 }
 
-export interface ScanStore {
+/**
+ * The scanner's store, one port per phase of a run: the lease, the candidates, the ledger rows
+ * (claims and their transitions) and the occurrence book. Fakes implement only what they test.
+ */
+export interface ScanStore extends LeaseStore, CandidateStore, ClaimStore, OccurrenceBook {}
+
+/** Which strategies to run and which users they match. */
+export interface CandidateStore {
   /** Enabled strategies, by id. */
   listEnabledStrategies(): Promise<Strategy[]>;
   /**
@@ -79,50 +82,16 @@ export interface ScanStore {
   changeSequence(): Promise<number>;
   scanPosition(strategyId: number): Promise<ScanPosition | null>;
   saveScanPosition(strategyId: number, position: ScanPosition): Promise<void>;
-  /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
-  countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
-  /** Inserts pending rows; returns only the rows this call inserted (the claims it won). */
-  claimEntries(rows: NewLedgerEntry[]): Promise<ClaimedEntry[]>;
-  /**
-   * Gives back rows this run took but never sent (pending, or marked sending and not started),
-   * only while `holder` still holds the strategy's lease at `nowMs`: rows never attempted are
-   * deleted (a later run claims them again), rows attempted before go back to `failed`.
-   * Returns how many rows were given back.
-   */
-  releaseClaims(strategyId: number, holder: string, ids: number[], nowMs: number): Promise<number>;
-  /**
-   * Marks rows `sending` in one statement per chunk, just before their gateway calls, with the
-   * user's total read before sending (null when not read). After a crash only these rows can
-   * have an uncertain outcome; `pending` rows were never sent. Rows are marked only while the
-   * strategy is enabled at `version` (a run never sends under a definition changed since it
-   * read it); returns how many rows were marked.
-   */
-  markSending(
-    strategy: { id: number; version: number },
-    entries: { id: number; totalBefore: number | null }[],
-  ): Promise<number>;
-  findEntries(
-    strategyId: number,
-    statuses: LedgerStatus[],
-    options: { maxAttempts?: number; limit: number; afterId?: number },
-  ): Promise<ClaimedEntry[]>;
-  /** Records outcomes; every recorded row's `attempts` goes up by one. */
-  recordOutcomes(outcomes: DeliveryOutcome[]): Promise<void>;
-  acquireLease(strategyId: number, holder: string, nowMs: number, ttlMs: number): Promise<boolean>;
-  releaseLease(strategyId: number, holder: string): Promise<void>;
+}
+
+/** Where each occurrence stands (open, done, held, approved) and its ledger totals. */
+export interface OccurrenceBook {
   isOccurrenceDone(strategyId: number, occurrence: string): Promise<boolean>;
   /** Records that work on an occurrence began (it stays "open" until every grant settled). */
   markOccurrenceOpen(strategyId: number, occurrence: string): Promise<void>;
   markOccurrenceDone(strategyId: number, occurrence: string): Promise<void>;
   /** The most recent occurrence ever opened for the strategy, or null. */
   latestRecordedOccurrence(strategyId: number): Promise<string | null>;
-  countUnsettled(strategyId: number, occurrence: string): Promise<number>;
-  /**
-   * Whether a run of the strategy would find earlier rows to settle: `sending` or `pending`
-   * rows, or `failed` rows with fewer than `maxAttempts` attempts. One indexed probe, so a tick
-   * can tell a strategy with nothing to do without paging through the ledger.
-   */
-  hasRowsToSettle(strategyId: number, maxAttempts: number): Promise<boolean>;
   /** Ledger rows of one occurrence, any status (grants made or claimed), and their amount. */
   occurrenceEntryTotals(
     strategyId: number,

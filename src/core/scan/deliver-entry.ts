@@ -3,22 +3,26 @@
 // idempotency key); what reaches here is its final word.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import { resendableWhenUncertain } from '../grant-mode.ts';
+import type { Deadline } from '../clock.ts';
 import { gatewayFailureOf, type GatewayFailure, type GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
-import { reconcileEntry } from './reconcile.ts';
 import type { DeliveryOptions } from './run-deps.ts';
 import { sendGrant, type GrantTrace } from './send-grant.ts';
 
-/** Sends one grant; never throws: a gateway failure becomes a `failed` or `unknown` outcome. */
+/**
+ * Sends one grant; never throws: a gateway failure becomes a `failed`, `unknown` or in-doubt
+ * (`sending`) outcome. Nothing is sent past `sendBefore` (the run's lease deadline).
+ */
 export async function deliverEntry(
   entry: ClaimedEntry,
   gateway: GrantGateway,
   options: DeliveryOptions,
   logger: CoreLogger,
+  sendBefore: Deadline,
 ): Promise<DeliveryOutcome> {
   const trace: GrantTrace = { balanceBefore: null, deltaSent: null };
   try {
-    await sendGrant(entry, gateway, options.balance, trace);
+    await sendGrant(entry, gateway, options.balance, trace, sendBefore);
     return {
       id: entry.id,
       status: 'applied',
@@ -32,64 +36,51 @@ export async function deliverEntry(
       },
     };
   } catch (error) {
-    return failedDelivery(entry, gatewayFailureOf(error), gateway, options, logger, trace);
+    return failedDelivery(entry, gatewayFailureOf(error), options, logger, trace);
   }
 }
 
-const AWAITING_TOTAL =
-  'outcome not known yet: the answer was lost and the user total could not be read to settle it; a later run reads it again.';
+const IN_DOUBT =
+  'outcome in doubt: the answer was lost and the gateway may still apply the grant; settled (by the user total, or sent again) once the settle time has passed.';
 
-/** The outcome of a delivery the gateway client gave up on. */
-async function failedDelivery(
+/**
+ * The outcome of a delivery the gateway client gave up on. A doubt is never settled here: a
+ * total read now could miss a delta still on its way (held by a proxy, queued in the gateway),
+ * and a re-send on that evidence would grant twice. The row stays `sending` until its settle
+ * time (the client's whole retry budget from now) and a later run settles it.
+ */
+function failedDelivery(
   entry: ClaimedEntry,
   failure: GatewayFailure,
-  gateway: GrantGateway,
   options: DeliveryOptions,
   logger: CoreLogger,
   trace: GrantTrace,
-): Promise<DeliveryOutcome> {
-  if (failure.aborted === true && failure.uncertain) {
-    // The daemon is stopping and stopped waiting for this call: the row stays `sending`, as a
-    // crash would leave it, and the next run settles it like every uncertain row (re-sent with
-    // its key, or by the user's total with AIGATEWAY_RECONCILE=query, else unknown). Reading
-    // the total now would wait on the gateway the daemon is leaving.
-    logger.warn('grant left in flight at shutdown', {
+): DeliveryOutcome {
+  const mode = entry.mode ?? 'add';
+  // A gateway that de-duplicates by key makes a re-send harmless: `failed` is re-sent with it.
+  // With nothing to read and nothing to re-send, only a person can tell: `unknown` at once.
+  const status: DeliveryOutcome['status'] = !failure.uncertain
+    ? 'failed'
+    : failure.aborted === true
+      ? 'sending'
+      : options.honoursIdempotency
+        ? 'failed'
+        : !resendableWhenUncertain(mode) && !options.reconcile
+          ? 'unknown'
+          : 'sending';
+  logger.warn(
+    failure.aborted === true ? 'grant left in flight at shutdown' : 'grant delivery failed',
+    {
       strategy_id: entry.strategyId,
       occurrence: entry.occurrence,
       user_id: entry.userId,
-    });
-    return {
-      id: entry.id,
-      status: 'sending',
-      lastError: failure.message.slice(0, 500),
-      attempts: failure.attempts ?? 1,
-      ...trace,
-    };
-  }
-  // top_up and reset stay `failed` (re-sent by a later scan, which reads the balance again);
-  // reconciliation compares the total with `amount`, which only means something for `add`.
-  const unknown =
-    failure.uncertain &&
-    !options.honoursIdempotency &&
-    !resendableWhenUncertain(entry.mode ?? 'add');
-  // An answer lost within the call: the user's total may still tell what happened. When it
-  // cannot be read now either (a gateway that went down right after applying), the row stays
-  // `sending`: the next run asks the total again once the settle wait is over, rather than
-  // leaving a person to resolve an outcome the gateway will be able to tell.
-  const settleLater = unknown && options.reconcile;
-  const reconciled = settleLater ? await reconcileEntry(entry, gateway) : undefined;
-  const status = reconciled?.status ?? (settleLater ? 'sending' : unknown ? 'unknown' : 'failed');
-  logger.warn('grant delivery failed', {
-    strategy_id: entry.strategyId,
-    occurrence: entry.occurrence,
-    user_id: entry.userId,
-    gateway_status: failure.status,
-    uncertain: failure.uncertain,
-    error: failure.message,
-    outcome: status,
-  });
-  if (reconciled !== undefined) return reconciled;
-  const why = settleLater ? `${AWAITING_TOTAL} ${failure.message}` : failure.message;
+      gateway_status: failure.status,
+      uncertain: failure.uncertain,
+      error: failure.message,
+      outcome: status,
+    },
+  );
+  const why = status === 'sending' ? `${IN_DOUBT} ${failure.message}` : failure.message;
   return {
     id: entry.id,
     status,

@@ -31,7 +31,8 @@ export interface DeliveryPipelineOptions {
   /**
    * The step between queue and gateway (mark rows `sending`, read totals before sending): it
    * gets up to 2 × concurrency grants at a time and answers which to send and which it settled
-   * itself. Absent: grants are sent as they are.
+   * itself; a grant in neither list is left as it is (not sent, not recorded). Absent: grants
+   * are sent as they are.
    */
   prepareSend?: (grants: ClaimedEntry[]) => Promise<{
     send: ClaimedEntry[];
@@ -217,11 +218,11 @@ export class DeliveryPipeline {
       if (refused.length > 0) {
         this.refusedOnce = true;
         this.refusedGrants.push(...refused);
-        this.unrecorded -= refused.length;
         this.wake(this.roomWaiters);
       }
-      // Settled by the step itself: never marked, written with the next outcomes.
-      this.unrecorded -= settled.length;
+      // Only the grants about to be sent stay counted: refused ones are taken back, settled ones
+      // were never marked (written with the next outcomes), skipped ones stay as they were.
+      this.unrecorded -= batch.length - send.length;
       this.outcomes.push(...settled);
       this.ready.push(...send);
     } catch (error) {

@@ -5,8 +5,6 @@
 // anything else → another writer moved the total, and a person must decide.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
-import { resendableWhenUncertain } from '../grant-mode.ts';
-import type { DeliveryOptions } from './run-deps.ts';
 
 export type Reconciled = 'applied' | 'not_applied' | 'unknown';
 
@@ -28,7 +26,8 @@ const NOT_APPLIED = 'not applied (the gateway total is unchanged since before se
 
 /**
  * The outcome the gateway's total tells for `entry`, or undefined when the total could not be
- * read now (the row keeps its state and the next run asks again).
+ * read now (the row stays in doubt and a later run asks again). Only ever called once the row's
+ * settle time has passed: a read sooner could miss a delta still on its way.
  */
 export async function reconcileEntry(
   entry: ClaimedEntry,
@@ -51,43 +50,4 @@ export async function reconcileEntry(
     case 'unknown':
       return { id: entry.id, status: 'unknown', lastError: UNKNOWN_MOVED };
   }
-}
-
-/**
- * Whether a `sending` row an earlier run left is old enough to act on at `nowMs`. Re-sent with
- * its key to a gateway that honours keys, or made `unknown` without a call (reconciliation off),
- * it is safe at once; read by its total, or re-sent after a balance read (top_up, reset), only once no
- * delta of the dead run's delivery can still arrive (DeliveryOptions.uncertainSettleAfterMs).
- * Younger rows stay `sending`, their occurrence stays open, and a later run settles them.
- */
-export function settleableAt(
-  delivery: DeliveryOptions,
-  nowMs: number,
-): (entry: ClaimedEntry) => boolean {
-  return (entry) => {
-    if (delivery.honoursIdempotency) return true;
-    if (!delivery.reconcile && !resendableWhenUncertain(entry.mode ?? 'add')) return true;
-    if (entry.markedAt === undefined) return true;
-    return nowMs - entry.markedAt.getTime() >= delivery.uncertainSettleAfterMs;
-  };
-}
-
-const ORPHAN_MESSAGE =
-  'outcome unknown: the process stopped while this grant was being sent and the gateway does not honour idempotency keys; resolve it as applied or retry';
-
-/**
- * Outcomes for `sending` rows a dead run left, to a gateway that ignores keys: by the user's
- * total when reconciliation is on (a total that cannot be read now leaves its row `sending`
- * for the next run to ask again), else `unknown` for a person.
- */
-export async function settleUnsent(
-  entries: readonly ClaimedEntry[],
-  reconcile: boolean,
-  gateway: GrantGateway,
-): Promise<DeliveryOutcome[]> {
-  if (!reconcile) {
-    return entries.map((e) => ({ id: e.id, status: 'unknown', lastError: ORPHAN_MESSAGE }));
-  }
-  const outcomes = await Promise.all(entries.map((e) => reconcileEntry(e, gateway)));
-  return outcomes.filter((o) => o !== undefined);
 }

@@ -1,5 +1,5 @@
-// The run's helpers that do not need its state: stopping deliveries early, keeping the lease
-// alive, and paging through earlier ledger rows.
+// The run's helpers that do not need its state: stopping deliveries early and paging through
+// earlier ledger rows.
 import {
   idempotencyKey,
   type ClaimedEntry,
@@ -9,8 +9,8 @@ import {
 import type { Strategy } from '../model/strategy.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
 import type { DeliveryPipeline } from './delivery-pipeline.ts';
-import { leaseRenewalIntervalMs } from './lease-timing.ts';
 import type { RunDeps } from './run-deps.ts';
+import type { RunLease } from './run-lease.ts';
 
 /**
  * Stops a run's deliveries early (shutdown, lost lease, error, changed strategy): grants not
@@ -21,20 +21,18 @@ import type { RunDeps } from './run-deps.ts';
  */
 export async function windDown(
   pipeline: DeliveryPipeline,
-  strategyId: number,
-  deps: RunDeps,
-  lease: { lost(): boolean },
+  lease: RunLease,
+  deps: Pick<RunDeps, 'store' | 'logger'>,
 ): Promise<void> {
   const unsent = pipeline.takeBackQueued();
   await pipeline.drain();
   unsent.push(...pipeline.takeBackQueued());
+  const strategyId = lease.fence.strategyId;
   if (unsent.length === 0 || lease.lost()) return;
   try {
     const released = await deps.store.releaseClaims(
-      strategyId,
-      deps.holder,
+      lease.fence,
       unsent.map((entry) => entry.id),
-      deps.clock.now().getTime(),
     );
     deps.logger.info('unsent grants released', { strategy_id: strategyId, released });
   } catch (error) {
@@ -44,31 +42,6 @@ export async function windDown(
       error: error instanceof Error ? error.message : String(error),
     });
   }
-}
-
-/**
- * Renews the lease in the background (every third of its lifetime) for as long as the run
- * lasts, so a slow gateway cannot let it lapse mid-page. A failed renewal marks it lost; the
- * run then stops at its next checkpoint, before claiming anything more.
- */
-export function keepLease(strategyId: number, deps: RunDeps): { lost(): boolean; stop(): void } {
-  let lost = false;
-  const timer = setInterval(() => {
-    deps.store
-      .acquireLease(strategyId, deps.holder, deps.clock.now().getTime(), deps.leaseMs)
-      .then((held) => {
-        if (!held) lost = true;
-      })
-      .catch((error: unknown) => {
-        lost = true;
-        deps.logger.warn('lease renewal failed', {
-          strategy_id: strategyId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      });
-  }, leaseRenewalIntervalMs(deps.leaseMs));
-  timer.unref();
-  return { lost: () => lost, stop: () => clearInterval(timer) };
 }
 
 /** Calls `handle` page by page until there are no rows left or it returns true (stop). */

@@ -1,21 +1,24 @@
 // Runs one strategy for its due occurrences under a database lease, in named steps over one
-// run object: settle what earlier runs left (orphaned pending rows, failed rows), then grant
-// each occurrence page by page. Exactly-once rests on two facts: the ledger row is inserted
-// under a UNIQUE key before the gateway is called (only the inserter sends), and every send of
-// a row uses the same idempotency key.
+// run object: settle what earlier runs left (rows in doubt, orphaned pending rows, failed
+// rows), then grant each occurrence page by page. Exactly-once rests on three facts: the ledger
+// row is inserted under a UNIQUE key before the gateway is called; every ledger change is a
+// compare-and-set under the run's lease token, and nothing is sent past the lease's deadline
+// (run-lease.ts); a row in doubt is settled only once no delta of it can still arrive
+// (settle-doubts.ts).
 import { parse } from '../../condition/index.ts';
-import { resendableWhenUncertain } from '../grant-mode.ts';
-import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import type { ClaimedEntry } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { checkBudget, type HeldOccurrence } from './budget-check.ts';
 import { deliverEntry } from './deliver-entry.ts';
 import { DeliveryPipeline } from './delivery-pipeline.ts';
 import { prepareSend } from './prepare-send.ts';
-import { settleableAt, settleUnsent } from './reconcile.ts';
 import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
-import { forEachEntryPage, keepLease, newEntries, windDown } from './run-steps.ts';
+import { RunLease } from './run-lease.ts';
+import { RunLedger } from './run-ledger.ts';
+import { forEachEntryPage, newEntries, windDown } from './run-steps.ts';
+import { planDoubts, settleAdopted } from './settle-doubts.ts';
 import { beginOccurrenceScan, finishOccurrenceScan } from './scan-plan.ts';
 
 export class LeaseLostError extends Error {
@@ -45,21 +48,25 @@ export async function runStrategy(
 class StrategyRun {
   private readonly counts: RunCounts = { matched: 0, granted: 0, skipped: 0, failed: 0 };
   private readonly pipeline: DeliveryPipeline;
-  private lease: { lost(): boolean; stop(): void } = { lost: () => false, stop: () => undefined };
+  /** Set by acquireLease; every other step runs only once it is held. */
+  private lease!: RunLease;
   private pausedLogged = false;
   /** The last occurrence a budget cap held in this run, if any. */
   private held: HeldOccurrence | null = null;
   /** Users the candidate queries of this run returned. */
   private read = 0;
+  private readonly ledger: RunLedger;
 
   constructor(
     private readonly strategy: Strategy,
     private readonly due: readonly DueOccurrence[],
     private readonly deps: RunDeps,
   ) {
+    this.ledger = new RunLedger(() => this.lease, strategy.version, deps, this.counts);
     this.pipeline = new DeliveryPipeline(
-      (entry) => deliverEntry(entry, deps.gateway, deps.delivery, deps.logger),
-      (outcomes) => this.record(outcomes),
+      (entry) =>
+        deliverEntry(entry, deps.gateway, deps.delivery, deps.logger, this.lease.sendDeadline()),
+      (outcomes) => this.ledger.record(outcomes),
       {
         concurrency: deps.delivery.concurrency,
         // The next page is claimed once half of this one is sent: early enough for the claim to
@@ -67,7 +74,7 @@ class StrategyRun {
         // (with a gateway that ignores idempotency keys, orphans become `unknown` rows).
         maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
         recordBatch: deps.pageSize,
-        prepareSend: (grants) => prepareSend(strategy, grants, deps),
+        prepareSend: (grants) => prepareSend(strategy, this.lease.fence, grants, deps),
         // Stopping: nothing more is sent (calls in flight are aborted); windDown takes it back.
         paused: () => this.deps.isStopping?.() === true || this.gatewayDown(),
         yieldTo: deps.interactive,
@@ -90,16 +97,14 @@ class StrategyRun {
   }
 
   async acquireLease(): Promise<boolean> {
-    const { store, clock, holder, leaseMs } = this.deps;
-    if (!(await store.acquireLease(this.strategy.id, holder, clock.now().getTime(), leaseMs)))
-      return false;
-    this.lease = keepLease(this.strategy.id, this.deps);
+    const lease = await RunLease.acquire(this.strategy.id, this.deps);
+    if (lease === null) return false;
+    this.lease = lease;
     return true;
   }
 
   async releaseLease(): Promise<void> {
-    this.lease.stop();
-    await this.deps.store.releaseLease(this.strategy.id, this.deps.holder).catch((error: unknown) =>
+    await this.lease.release().catch((error: unknown) =>
       this.deps.logger.warn('lease release failed; it will expire', {
         strategy_id: this.strategy.id,
         error: error instanceof Error ? error.message : String(error),
@@ -130,27 +135,28 @@ class StrategyRun {
   }
 
   /**
-   * Rows that were being sent when a run died, once old enough (settleableAt). top_up/reset
-   * rows are re-sent (each send re-reads the balance first). `add` rows are re-sent with the
-   * same key to a gateway that honours it; else settled by the user's total (RECONCILE=query:
-   * applied, or `failed` and re-sent by the failed pass, or `unknown`); else `unknown`.
+   * Rows in doubt that earlier runs left `sending` (settle-doubts.ts): stamped with a settle
+   * time when they have none, then — once it has passed — re-sent (a gateway that honours keys;
+   * top_up and reset, which re-read the balance), settled by the user's total, or `unknown`.
    */
   private async settleUncertain(found: ClaimedEntry[]): Promise<boolean> {
-    const { delivery, gateway, logger } = this.deps;
-    const all = found.filter(settleableAt(delivery, this.deps.clock.now().getTime()));
-    const later = found.length - all.length;
-    if (later > 0) logger.info('uncertain grants wait: their calls may still arrive', { later });
-    const resent = delivery.honoursIdempotency
-      ? all
-      : all.filter((e) => resendableWhenUncertain(e.mode ?? 'add'));
-    if (resent.length > 0) {
+    const plan = planDoubts(found, this.deps.delivery, this.lease.databaseNow().atLeast);
+    await this.ledger.defer(plan.unstamped);
+    const waiting = plan.unstamped.length + plan.waiting.length;
+    if (waiting > 0)
+      this.deps.logger.info('grants in doubt wait: a late delta may still arrive', { waiting });
+    if (plan.resend.length > 0) {
       if (this.gatewayDown()) return true;
-      await this.resend(resent);
+      await this.resend(plan.resend);
     }
-    const entries = all.filter((e) => !resent.includes(e));
-    if (entries.length === 0) return this.checkpoint();
-    if (delivery.reconcile && this.gatewayDown()) return true;
-    await this.record(await settleUnsent(entries, delivery.reconcile, gateway));
+    if (plan.reconcile.length > 0 && this.gatewayDown()) return true;
+    for (const [entries, how] of [
+      [plan.reconcile, 'reconcile'],
+      [plan.unknown, 'unknown'],
+    ] as const) {
+      if (entries.length === 0 || !(await this.ledger.adopt(entries))) continue;
+      await this.ledger.record(await settleAdopted(entries, how, this.deps.gateway));
+    }
     return this.checkpoint();
   }
 
@@ -229,6 +235,7 @@ class StrategyRun {
     await this.deps.interactive?.idle();
     const claimed = await this.deps.store.claimEntries(
       newEntries(this.strategy, page.matched, occurrence, catchUp),
+      this.lease.fence,
     );
     // A row we could not insert was claimed by someone else in the meantime.
     this.counts.skipped += page.matched.length - claimed.length;
@@ -240,16 +247,6 @@ class StrategyRun {
     await this.pipeline.submit(entries);
     await this.pipeline.drain();
     await this.windDown();
-  }
-
-  private async record(outcomes: DeliveryOutcome[]): Promise<void> {
-    await this.deps.interactive?.idle();
-    await this.deps.store.recordOutcomes(outcomes);
-    this.deps.observer?.grantsRecorded(outcomes);
-    for (const outcome of outcomes) {
-      if (outcome.status === 'applied') this.counts.granted++;
-      else this.counts.failed++;
-    }
   }
 
   /**
@@ -294,6 +291,6 @@ class StrategyRun {
   }
 
   private windDown(): Promise<void> {
-    return windDown(this.pipeline, this.strategy.id, this.deps, this.lease);
+    return windDown(this.pipeline, this.lease, this.deps);
   }
 }

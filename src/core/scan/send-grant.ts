@@ -11,6 +11,7 @@ import {
   type BalanceReading,
   type GrantMode,
 } from '../grant-mode.ts';
+import type { Deadline } from '../clock.ts';
 import type { ClaimedEntry } from '../model/ledger-entry.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
 
@@ -37,6 +38,7 @@ export async function sendGrant(
   gateway: GrantGateway,
   protocol: BalanceProtocol,
   trace: GrantTrace,
+  sendBefore?: Deadline,
 ): Promise<void> {
   const mode = entry.mode ?? 'add';
   const reading = readsBalance(mode) ? await readBalance(gateway, entry.userId, protocol) : null;
@@ -45,9 +47,12 @@ export async function sendGrant(
   // Recorded before the call: if its outcome is uncertain, the row still says what was sent.
   trace.deltaSent = balanceChange(plan, entry.amount, reading);
   if (plan.kind === 'delta') {
-    await gateway.deltaQuota(entry.userId, plan.value, { idempotencyKey: entry.idempotencyKey });
+    await gateway.deltaQuota(entry.userId, plan.value, {
+      idempotencyKey: entry.idempotencyKey,
+      sendBefore,
+    });
   } else if (plan.kind === 'refresh') {
-    await gateway.refreshQuota(entry.userId, plan.value);
+    await gateway.refreshQuota(entry.userId, plan.value, { sendBefore });
   }
 }
 

@@ -1,0 +1,70 @@
+// The scanner's ledger rows after the users are found: claiming them, marking them just before
+// their calls, recording outcomes, and finding the rows earlier runs left. Every write is fenced
+// by the writer's lease token and is a compare-and-set on the statuses of
+// core/model/ledger-transitions.ts; each answers how many rows it changed.
+import type {
+  ClaimedEntry,
+  DeliveryOutcome,
+  LedgerFence,
+  LedgerStatus,
+  NewLedgerEntry,
+} from '../model/ledger-entry.ts';
+
+/** A row about to be marked `sending`, with what the run read it as (the compare half). */
+export interface MarkRequest {
+  id: number;
+  /** The user's total read just before sending (reconciliation on), else null. */
+  totalBefore: number | null;
+  expectedStatus: LedgerStatus;
+  expectedToken: number | null;
+}
+
+export interface ClaimStore {
+  /**
+   * Inserts pending rows under the fence's token, only while it holds the lease; returns only
+   * the rows this call inserted (the claims it won).
+   */
+  claimEntries(rows: NewLedgerEntry[], fence: LedgerFence): Promise<ClaimedEntry[]>;
+  /**
+   * Marks rows `sending`, just before their gateway calls, only while the strategy is enabled at
+   * `version`, the fence holds the lease and each row is still as the run read it. Returns how
+   * many rows were marked: fewer means the run must stop (changed strategy, lost lease, or a row
+   * somebody else moved).
+   */
+  markSending(fence: LedgerFence, version: number, rows: MarkRequest[]): Promise<number>;
+  /**
+   * Records outcomes of the fence's own sends (rows `sending` under its token); every recorded
+   * row's `attempts` goes up by the outcome's attempts. Returns how many rows were recorded:
+   * fewer means the lease was lost and the rest are left for the next holder to settle.
+   */
+  recordOutcomes(fence: LedgerFence, outcomes: DeliveryOutcome[]): Promise<number>;
+  /**
+   * Gives back rows this run took but never sent (pending, or marked and not started): never
+   * attempted ones are deleted (a later run claims them afresh), attempted ones go back to
+   * `failed`. Only rows under the fence's token, only while it holds the lease.
+   */
+  releaseClaims(fence: LedgerFence, ids: number[]): Promise<number>;
+  /**
+   * Stamps a settle time on `sending` rows an earlier holder left without one (it died or
+   * stalled mid-call): only rows still carrying the token they were read with.
+   */
+  deferSettlement(
+    fence: LedgerFence,
+    rows: { id: number; expectedToken: number | null }[],
+    settleAfter: number,
+  ): Promise<number>;
+  findEntries(
+    strategyId: number,
+    statuses: LedgerStatus[],
+    options: { maxAttempts?: number; limit: number; afterId?: number },
+  ): Promise<ClaimedEntry[]>;
+  /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
+  countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
+  countUnsettled(strategyId: number, occurrence: string): Promise<number>;
+  /**
+   * Whether a run of the strategy would find earlier rows to settle: `sending` or `pending`
+   * rows, or `failed` rows with fewer than `maxAttempts` attempts. One indexed probe, so a tick
+   * can tell a strategy with nothing to do without paging through the ledger.
+   */
+  hasRowsToSettle(strategyId: number, maxAttempts: number): Promise<boolean>;
+}

@@ -1,0 +1,205 @@
+// The scanner's ledger transitions after the claim, as compare-and-set statements: each row
+// changes only from the status core/model/ledger-transitions.ts allows for the event, only if it
+// still carries the lease token it was read (or marked) with, and only while the writer's token
+// holds the strategy's lease. Rows travel as one JSON parameter per statement (see claimSql).
+import type { LedgerFence, LedgerStatus } from '../core/model/ledger-entry.ts';
+import { statusesFor } from '../core/model/ledger-transitions.ts';
+import { Prisma } from './client.ts';
+import type { DatabaseKind } from './driver.ts';
+import { leaseHeldSql } from './lease-sql.ts';
+
+type ColumnType = 'int' | 'bigint' | 'text' | 'decimal';
+type Columns = readonly (readonly [name: string, type: ColumnType])[];
+
+const MYSQL_TYPES: Record<ColumnType, string> = {
+  int: 'INT',
+  bigint: 'BIGINT',
+  text: 'VARCHAR(2000)',
+  decimal: 'VARCHAR(40)',
+};
+const POSTGRES_CASTS: Record<ColumnType, string> = {
+  int: 'int',
+  bigint: 'bigint',
+  text: 'text',
+  decimal: 'numeric',
+};
+
+/**
+ * `UPDATE quota_execute q … FROM <json rows> j WHERE q.id = j.id AND …` on each dialect. `set`
+ * gets the target column's name as each dialect wants it on the left of `=`; `col` reads a JSON
+ * column. Decimals travel as strings with two decimals, so no binary fraction reaches a column.
+ */
+function updateFromJson(
+  kind: DatabaseKind,
+  rows: unknown[][],
+  columns: Columns,
+  set: (lhs: (column: string) => Prisma.Sql, col: (name: string) => Prisma.Sql) => Prisma.Sql,
+  where: (col: (name: string) => Prisma.Sql) => Prisma.Sql,
+): Prisma.Sql {
+  const json = JSON.stringify(rows);
+  const index = (name: string) => columns.findIndex(([n]) => n === name);
+  const typeOf = (name: string) => columns[index(name)]![1];
+  if (kind === 'mysql') {
+    const defs = Prisma.raw(
+      columns.map(([name, type], i) => `${name} ${MYSQL_TYPES[type]} PATH '$[${i}]'`).join(', '),
+    );
+    const col = (name: string) =>
+      typeOf(name) === 'decimal'
+        ? Prisma.sql`CAST(${Prisma.raw(`j.${name}`)} AS DECIMAL(14, 2))`
+        : Prisma.raw(`j.${name}`);
+    return Prisma.sql`UPDATE quota_execute q JOIN JSON_TABLE(${json}, '$[*]' COLUMNS (${defs})) AS j ON q.id = j.id
+      SET ${set((c) => Prisma.raw(`q.${c}`), col)} WHERE ${where(col)}`;
+  }
+  if (kind === 'sqlite') {
+    const col = (name: string) => {
+      const raw = Prisma.raw(`(j.value ->> ${index(name)})`);
+      return typeOf(name) === 'decimal' ? Prisma.sql`CAST(${raw} AS DECIMAL)` : raw;
+    };
+    return Prisma.sql`UPDATE quota_execute AS q SET ${set(Prisma.raw, col)}
+      FROM json_each(${json}) j WHERE q.id = ${col('id')} AND ${where(col)}`;
+  }
+  const col = (name: string) =>
+    Prisma.raw(`(j.value ->> ${index(name)})::${POSTGRES_CASTS[typeOf(name)]}`);
+  return Prisma.sql`UPDATE quota_execute AS q SET ${set(Prisma.raw, col)}
+    FROM json_array_elements(${json}::json) AS j(value) WHERE q.id = ${col('id')} AND ${where(col)}`;
+}
+
+const timestamp = (kind: DatabaseKind, now: Date) =>
+  kind === 'postgresql' ? Prisma.sql`${now}::timestamp(3)` : Prisma.sql`${now}`;
+
+const statusList = (statuses: readonly LedgerStatus[]) =>
+  Prisma.join(statuses.map((status) => Prisma.sql`${status}`));
+
+/** Two decimals as a string, or null. */
+const fixed = (value: number | null | undefined) =>
+  value === null || value === undefined ? null : value.toFixed(2);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text a database column can hold: PostgreSQL refuses NUL in text, and a lone surrogate cannot
+ * be encoded as UTF-8 by any of them. Error messages quote gateways and user ids.
+ */
+export function storableText(text: string | null): string | null {
+  if (text === null) return null;
+  return text.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+export interface MarkRow {
+  id: number;
+  totalBefore: number | null;
+  /** The status and token the run read the row with: the compare half. */
+  expectedStatus: LedgerStatus;
+  expectedToken: number | null;
+}
+
+/**
+ * `mark`: rows go `sending` under the fence's token, just before their calls, only while the
+ * strategy is enabled at `version` (a run never sends under a definition changed since it read
+ * it) and the fence holds the lease.
+ */
+export function markSendingSql(
+  kind: DatabaseKind,
+  fence: LedgerFence,
+  version: number,
+  rows: MarkRow[],
+  now: Date,
+): Prisma.Sql {
+  const current = Prisma.sql`EXISTS (SELECT 1 FROM quota_strategy s WHERE s.id = ${fence.strategyId} AND s.version = ${version} AND s.enabled = ${true})`;
+  const columns: Columns = [
+    ['id', 'int'],
+    ['total', 'decimal'],
+    ['status', 'text'],
+    ['token', 'bigint'],
+  ];
+  return updateFromJson(
+    kind,
+    rows.map((r) => [r.id, fixed(r.totalBefore), r.expectedStatus, r.expectedToken ?? 0]),
+    columns,
+    (lhs, col) =>
+      Prisma.sql`${lhs('status')} = 'sending', ${lhs('total_before')} = ${col('total')}, ${lhs('lease_token')} = ${BigInt(fence.token)},
+        ${lhs('settle_after')} = NULL, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
+    (col) =>
+      Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('mark'))})
+        AND q.status = ${col('status')} AND COALESCE(q.lease_token, 0) = ${col('token')} AND ${current}
+        AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+  );
+}
+
+export interface OutcomeRow {
+  id: number;
+  status: Exclude<LedgerStatus, 'pending'>;
+  lastError: string | null;
+  balanceBefore?: number | null;
+  deltaSent?: number | null;
+  attempts: number;
+  settleAfter: number | null;
+}
+
+/**
+ * Outcomes of the fence's own sends: only rows still `sending` under its token, only while it
+ * holds the lease. A balance or delta the delivery did not observe keeps the stored one.
+ */
+export function outcomesSql(
+  kind: DatabaseKind,
+  fence: LedgerFence,
+  rows: OutcomeRow[],
+  now: Date,
+): Prisma.Sql {
+  const columns: Columns = [
+    ['id', 'int'],
+    ['status', 'text'],
+    ['last_error', 'text'],
+    ['balance', 'decimal'],
+    ['delta', 'decimal'],
+    ['attempts', 'int'],
+    ['settle_after', 'bigint'],
+  ];
+  return updateFromJson(
+    kind,
+    rows.map((r) => [
+      r.id,
+      r.status,
+      storableText(r.lastError),
+      fixed(r.balanceBefore),
+      fixed(r.deltaSent),
+      r.attempts,
+      r.settleAfter,
+    ]),
+    columns,
+    (lhs, col) =>
+      Prisma.sql`${lhs('status')} = ${col('status')}, ${lhs('last_error')} = ${col('last_error')},
+        ${lhs('balance_before')} = COALESCE(${col('balance')}, q.balance_before), ${lhs('delta_sent')} = COALESCE(${col('delta')}, q.delta_sent),
+        ${lhs('attempts')} = q.attempts + ${col('attempts')}, ${lhs('settle_after')} = ${col('settle_after')},
+        ${lhs('updated_at')} = ${timestamp(kind, now)}`,
+    () =>
+      Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('applied'))})
+        AND q.lease_token = ${BigInt(fence.token)} AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+  );
+}
+
+/**
+ * `defer`: a holder stamps when it may settle rows an earlier holder left in doubt without a
+ * settle time (it died or stalled mid-call). Only rows still carrying the token they were read
+ * with, so a stamp never lands on a row somebody settled meanwhile.
+ */
+export function deferSql(
+  kind: DatabaseKind,
+  fence: LedgerFence,
+  rows: { id: number; expectedToken: number | null }[],
+  settleAfter: number,
+): Prisma.Sql {
+  return updateFromJson(
+    kind,
+    rows.map((r) => [r.id, r.expectedToken ?? 0]),
+    [
+      ['id', 'int'],
+      ['token', 'bigint'],
+    ],
+    (lhs) => Prisma.sql`${lhs('settle_after')} = ${BigInt(settleAfter)}`,
+    (col) =>
+      Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('defer'))})
+        AND q.settle_after IS NULL AND COALESCE(q.lease_token, 0) = ${col('token')}
+        AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+  );
+}
