@@ -136,6 +136,8 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
         return await (op.limited ? limiter.run(attemptOnce) : attemptOnce());
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
+        // Refused before sending: it already counts the attempts made, and is never retried.
+        if (error.reason === 'fenced') throw error;
         uncertainSoFar ||= error.uncertain;
         const decision = decideRetry({
           failure: error,
