@@ -123,7 +123,11 @@ export interface ScanStore {
    * can tell a strategy with nothing to do without paging through the ledger.
    */
   hasRowsToSettle(strategyId: number, maxAttempts: number): Promise<boolean>;
-  /** Ledger rows of one occurrence, any status (grants made or claimed), and their amount. */
+  /**
+   * Ledger rows of one occurrence, any status (grants made or claimed), and what they count
+   * against an amount cap: an applied row what it raised the balance by (max(0, delta_sent)),
+   * any other row its amount (what it may still send; a top_up's or reset's target).
+   */
   occurrenceEntryTotals(
     strategyId: number,
     occurrence: string,

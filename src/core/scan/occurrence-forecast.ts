@@ -29,7 +29,12 @@ export interface OccurrenceForecast {
   capped: number;
   /** Condition TRUE now, no ledger row yet, not capped: whom a run would grant, budget allowing. */
   eligible: number;
+  /** What the eligible users' grants would change in all (a reset that drains counts < 0). */
   eligibleAmountCents: number;
+  /** What they would raise: max(0, change) each, the measure of an amount cap. */
+  eligibleRaiseCents: number;
+  /** Users and raises of the occurrence's ledger rows (ScanStore.occurrenceEntryTotals). */
+  granted: { users: number; amountCents: number };
   /** The first eligible users, by id. */
   sample: string[];
   /** top_up, reset: the first eligible users' live balance and change (add: none kept). */
@@ -85,6 +90,8 @@ export async function forecastOccurrence(
     capped: 0,
     eligible: 0,
     eligibleAmountCents: 0,
+    eligibleRaiseCents: 0,
+    granted,
     sample: [],
     sampleChanges: [],
     balanceUnread: 0,
@@ -96,9 +103,15 @@ export async function forecastOccurrence(
     forecast.capped += page.capped.length;
     forecast.eligible += page.matched.length;
     for (const change of await grantChanges(strategy, page.matched, deps)) {
-      if (change === null) forecast.balanceUnread++;
-      else forecast.eligibleAmountCents += Math.round(change.change * 100);
-      if (change?.balance != null && forecast.sampleChanges.length < sampleSize)
+      if (change === null) {
+        forecast.balanceUnread++;
+        continue;
+      }
+      const cents = Math.round(change.change * 100);
+      forecast.eligibleAmountCents += cents;
+      // A reset that lowers a balance grants nothing: it must not make room for another's raise.
+      forecast.eligibleRaiseCents += Math.max(0, cents);
+      if (change.balance !== null && forecast.sampleChanges.length < sampleSize)
         forecast.sampleChanges.push(change);
     }
     for (const id of page.matched) {
@@ -111,7 +124,7 @@ export async function forecastOccurrence(
     forecast.held = budgetHold(
       caps,
       granted.users + forecast.eligible,
-      granted.amountCents + forecast.eligibleAmountCents,
+      granted.amountCents + forecast.eligibleRaiseCents,
     );
   }
   return forecast;
