@@ -43,6 +43,8 @@ export interface OccurrenceForecast {
   balanceUnread: number;
   /** Non-null when a budget cap would hold the occurrence (and no operator approved it). */
   held: HeldBudget | null;
+  /** The caps the occurrence is counted against (none once an operator approved it). */
+  caps: BudgetCaps;
   approved: boolean;
   /** The occurrence's bookkeeping status (open, done, held), null when never opened. */
   status: string | null;
@@ -96,6 +98,10 @@ export async function forecastOccurrence(
     sampleChanges: [],
     balanceUnread: 0,
     held: null,
+    caps:
+      state?.approvedAt != null
+        ? { maxUsers: null, maxAmount: null }
+        : budgetCaps(strategy, deps.defaultMaxUsersPerOccurrence),
     approved: state?.approvedAt != null,
     status: state?.status ?? null,
   };
@@ -119,8 +125,8 @@ export async function forecastOccurrence(
       forecast.sample.push(id);
     }
   }
-  const caps = budgetCaps(strategy, deps.defaultMaxUsersPerOccurrence);
-  if (!forecast.approved && hasCaps(caps) && forecast.eligible > 0) {
+  const { caps } = forecast;
+  if (hasCaps(caps) && forecast.eligible > 0) {
     forecast.held = budgetHold(
       caps,
       granted.users + forecast.eligible,
