@@ -79,9 +79,19 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
     async occurrenceState(strategyId, occurrence) {
       const row = await db.strategyOccurrence.findUnique({
         where: { strategyId_occurrence: { strategyId, occurrence } },
-        select: { status: true, approvedBy: true, approvedAt: true },
       });
-      return row ?? null;
+      if (row === null) return null;
+      const { status, approvedBy, approvedAt, approvedVersion, approvedUsers, approvedAmount } =
+        row;
+      const bounded = approvedVersion !== null && approvedUsers !== null && approvedAmount !== null;
+      const approval = bounded
+        ? {
+            strategyVersion: approvedVersion,
+            users: approvedUsers,
+            amount: decimalToNumber(approvedAmount),
+          }
+        : null;
+      return { status, approvedBy, approvedAt, approval };
     },
 
     async markOccurrenceHeld(strategyId, occurrence): Promise<boolean> {
@@ -106,11 +116,19 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
       });
     },
 
-    async approveOccurrence(strategyId, occurrence, by, at): Promise<void> {
+    async approveOccurrence(strategyId, occurrence, approval): Promise<void> {
+      const approved = {
+        status: 'open',
+        approvedBy: approval.by,
+        approvedAt: approval.at,
+        approvedVersion: approval.strategyVersion,
+        approvedUsers: approval.users,
+        approvedAmount: approval.amount,
+      };
       await db.strategyOccurrence.upsert({
         where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'open', approvedBy: by, approvedAt: at },
-        update: { status: 'open', approvedBy: by, approvedAt: at },
+        create: { strategyId, occurrence, ...approved },
+        update: approved,
       });
     },
 

@@ -139,7 +139,7 @@ export interface ScanStore {
   /** A held occurrence whose caps now allow it goes back to open. */
   releaseHold(strategyId: number, occurrence: string): Promise<void>;
   /** Records an operator's approval past the budget caps (the occurrence goes back to open). */
-  approveOccurrence(strategyId: number, occurrence: string, by: string, at: Date): Promise<void>;
+  approveOccurrence(strategyId: number, occurrence: string, approval: Approval): Promise<void>;
   /** One user's ledger row for an occurrence (explain), or null. */
   findEntry(strategyId: number, occurrence: string, userId: string): Promise<LedgerEntry | null>;
   /** The strategy's held occurrences, newest first. */
@@ -151,4 +151,21 @@ export interface OccurrenceState {
   status: string;
   approvedBy: string | null;
   approvedAt: Date | null;
+  /** What the last approval was given for; null if none (or one made before bounds existed). */
+  approval: ApprovalBounds | null;
+}
+
+/**
+ * What an approval lets past the caps: the occurrence at one strategy version, needing at most
+ * these users and this amount in total (already granted included, amounts counted as raises).
+ */
+export interface ApprovalBounds {
+  strategyVersion: number;
+  users: number;
+  amount: number;
+}
+
+export interface Approval extends ApprovalBounds {
+  by: string;
+  at: Date;
 }

@@ -63,15 +63,15 @@ export async function checkBudget(
   return budget(held, new ClaimAllowance(strategy, { users: 0, amountCents: 0 }, deps));
 }
 
-/** The caps the forecast counted against, less what the occurrence's ledger rows count. */
+/** The occurrence's bounds (caps, or an approval's counts), less what its ledger rows count. */
 function allowanceOf(strategy: Strategy, forecast: OccurrenceForecast, deps: RunDeps) {
-  const { caps, granted } = forecast;
+  const { bounds, granted } = forecast;
   return new ClaimAllowance(
     strategy,
     {
-      users: caps.maxUsers === null ? null : caps.maxUsers - granted.users,
+      users: bounds.maxUsers === null ? null : bounds.maxUsers - granted.users,
       amountCents:
-        caps.maxAmount === null ? null : Math.round(caps.maxAmount * 100) - granted.amountCents,
+        bounds.maxAmount === null ? null : Math.round(bounds.maxAmount * 100) - granted.amountCents,
     },
     deps,
   );
