@@ -109,7 +109,7 @@ export function neededTotal(forecast: OccurrenceForecast): { users: number; amou
   };
 }
 
-/** Whether a budget check is needed at all before granting (caps set, not approved). */
+/** Whether a budget check is needed at all before granting: the strategy has a cap. */
 export function budgetApplies(strategy: Strategy, deps: ForecastDeps): boolean {
   return hasCaps(budgetCaps(strategy, deps.defaultMaxUsersPerOccurrence));
 }
