@@ -92,8 +92,8 @@ function strategyUseCases(deps: CoreDeps) {
     ) => previewUsers(deps, strategy, query),
     streamPreviewUsers: (strategy: Strategy, target?: PreviewTarget) =>
       streamPreviewUsers(deps, strategy, target),
-    approveOccurrence: (strategy: Strategy, occurrence: string) =>
-      approveOccurrence(deps, strategy, occurrence),
+    approveOccurrence: (strategy: Strategy, occurrence: string, ifMatch?: IfMatch) =>
+      approveOccurrence(deps, strategy, occurrence, ifMatch),
     // Explain
     explainUser: (strategy: Strategy, userId: string, target?: PreviewTarget) =>
       explainUser(deps, strategy, userId, target),

@@ -55,21 +55,43 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
     },
 
     async occurrenceEntryTotals(strategyId, occurrence) {
-      const totals = await db.quotaExecute.aggregate({
-        where: { strategyId, occurrence },
-        _count: { _all: true },
-        _sum: { amount: true },
-      });
-      const amount = totals._sum.amount === null ? 0 : decimalToNumber(totals._sum.amount);
-      return { users: totals._count._all, amountCents: Math.round(amount * 100) };
+      const rows = { strategyId, occurrence };
+      // An applied row says what it changed (delta_sent; a reset that drained counts 0). Any
+      // other row may still be sent, in full: its amount (an add's delta, a top-up's target).
+      const [users, unsettled, raised] = await Promise.all([
+        db.quotaExecute.count({ where: rows }),
+        db.quotaExecute.aggregate({
+          where: { ...rows, OR: [{ status: { not: 'applied' } }, { deltaSent: null }] },
+          _sum: { amount: true },
+        }),
+        db.quotaExecute.aggregate({
+          where: { ...rows, status: 'applied', deltaSent: { gt: 0 } },
+          _sum: { deltaSent: true },
+        }),
+      ]);
+      const cents = (sum: unknown) => (sum === null ? 0 : Math.round(decimalToNumber(sum) * 100));
+      return {
+        users,
+        amountCents: cents(unsettled._sum.amount) + cents(raised._sum.deltaSent),
+      };
     },
 
     async occurrenceState(strategyId, occurrence) {
       const row = await db.strategyOccurrence.findUnique({
         where: { strategyId_occurrence: { strategyId, occurrence } },
-        select: { status: true, approvedBy: true, approvedAt: true },
       });
-      return row ?? null;
+      if (row === null) return null;
+      const { status, approvedBy, approvedAt, approvedVersion, approvedUsers, approvedAmount } =
+        row;
+      const bounded = approvedVersion !== null && approvedUsers !== null && approvedAmount !== null;
+      const approval = bounded
+        ? {
+            strategyVersion: approvedVersion,
+            users: approvedUsers,
+            amount: decimalToNumber(approvedAmount),
+          }
+        : null;
+      return { status, approvedBy, approvedAt, approval };
     },
 
     async markOccurrenceHeld(strategyId, occurrence): Promise<boolean> {
@@ -94,11 +116,19 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
       });
     },
 
-    async approveOccurrence(strategyId, occurrence, by, at): Promise<void> {
+    async approveOccurrence(strategyId, occurrence, approval): Promise<void> {
+      const approved = {
+        status: 'open',
+        approvedBy: approval.by,
+        approvedAt: approval.at,
+        approvedVersion: approval.strategyVersion,
+        approvedUsers: approval.users,
+        approvedAmount: approval.amount,
+      };
       await db.strategyOccurrence.upsert({
         where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'open', approvedBy: by, approvedAt: at },
-        update: { status: 'open', approvedBy: by, approvedAt: at },
+        create: { strategyId, occurrence, ...approved },
+        update: approved,
       });
     },
 

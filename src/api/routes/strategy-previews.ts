@@ -5,15 +5,18 @@ import type { Context } from 'hono';
 import type { PreviewTarget } from '../../core/use-cases/preview-strategy.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
+import { parseIfMatch } from '../if-match.ts';
 import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
   IdParamSchema,
+  IfMatchHeaderSchema,
   OccurrenceParamSchema,
   PreviewBodySchema,
   PreviewSchema,
   PreviewUsersPageSchema,
   PreviewUsersQuerySchema,
+  preconditionFailedResponse,
   problemResponses,
   routeProblem,
   RunResultSchema,
@@ -101,13 +104,17 @@ const routes = {
     summary: 'Approve one occurrence held by a budget cap, once, and run it at once',
     description:
       'Records the approval (approved_by, approved_at) and runs the occurrence synchronously, answering like POST /{id}/run. ' +
-      'The approval holds for this occurrence only; raising the cap (PATCH) releases every later one.',
-    request: { params: OccurrenceParamSchema },
+      'The approval holds for this occurrence only, at the strategy version it was given at and for the users and amount the occurrence needed then: ' +
+      'a later run holds the occurrence again when the strategy has a new version or the occurrence needs more. ' +
+      'Send the ETag you read as If-Match to approve the strategy as you saw it (412 if it changed since). ' +
+      'Raising the cap (PATCH) releases every later occurrence.',
+    request: { params: OccurrenceParamSchema, headers: IfMatchHeaderSchema },
     responses: {
       200: json(RunResultSchema, 'What the run did'),
       ...problemResponses,
       ...strategyNotFoundResponse,
       ...approveConflictResponse,
+      ...preconditionFailedResponse,
     },
   }),
 };
@@ -156,9 +163,10 @@ export function registerPreviewRoutes(deps: ApiDeps) {
     })
     .openapi(routes.approve, async (c) => {
       const { id, occurrence } = c.req.valid('param');
+      const ifMatch = parseIfMatch(c.req.valid('header')['if-match']);
       const strategy = await app.getStrategy(id);
       // Acting as the caller: the approval and its audit row name the token that made it.
-      const result = await actingApp(deps, c).approveOccurrence(strategy, occurrence);
+      const result = await actingApp(deps, c).approveOccurrence(strategy, occurrence, ifMatch);
       return c.json(runResultJson(result), 200);
     });
 }

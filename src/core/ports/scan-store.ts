@@ -92,7 +92,11 @@ export interface OccurrenceBook {
   markOccurrenceDone(strategyId: number, occurrence: string): Promise<void>;
   /** The most recent occurrence ever opened for the strategy, or null. */
   latestRecordedOccurrence(strategyId: number): Promise<string | null>;
-  /** Ledger rows of one occurrence, any status (grants made or claimed), and their amount. */
+  /**
+   * Ledger rows of one occurrence, any status (grants made or claimed), and what they count
+   * against an amount cap: an applied row what it raised the balance by (max(0, delta_sent)),
+   * any other row its amount (what it may still send; a top_up's or reset's target).
+   */
   occurrenceEntryTotals(
     strategyId: number,
     occurrence: string,
@@ -104,7 +108,7 @@ export interface OccurrenceBook {
   /** A held occurrence whose caps now allow it goes back to open. */
   releaseHold(strategyId: number, occurrence: string): Promise<void>;
   /** Records an operator's approval past the budget caps (the occurrence goes back to open). */
-  approveOccurrence(strategyId: number, occurrence: string, by: string, at: Date): Promise<void>;
+  approveOccurrence(strategyId: number, occurrence: string, approval: Approval): Promise<void>;
   /** One user's ledger row for an occurrence (explain), or null. */
   findEntry(strategyId: number, occurrence: string, userId: string): Promise<LedgerEntry | null>;
   /** The strategy's held occurrences, newest first. */
@@ -116,4 +120,21 @@ export interface OccurrenceState {
   status: string;
   approvedBy: string | null;
   approvedAt: Date | null;
+  /** What the last approval was given for; null if none (or one made before bounds existed). */
+  approval: ApprovalBounds | null;
+}
+
+/**
+ * What an approval lets past the caps: the occurrence at one strategy version, needing at most
+ * these users and this amount in total (already granted included, amounts counted as raises).
+ */
+export interface ApprovalBounds {
+  strategyVersion: number;
+  users: number;
+  amount: number;
+}
+
+export interface Approval extends ApprovalBounds {
+  by: string;
+  at: Date;
 }

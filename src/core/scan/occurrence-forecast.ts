@@ -4,23 +4,18 @@
 // run, explain and the strategy's statistics all count here, so they cannot disagree.
 import type { ConditionAst } from '../../condition/index.ts';
 import type { Strategy } from '../model/strategy.ts';
+import {
+  budgetCaps,
+  budgetHold,
+  hasCaps,
+  occurrenceBounds,
+  type BudgetCaps,
+  type HeldBudget,
+} from './budget-caps.ts';
 import { grantChanges, type AmountDeps, type UserChange } from './grant-amount.ts';
 import { matchingUsers, type MatchingDeps } from './matching-users.ts';
 
 export type ForecastDeps = MatchingDeps & AmountDeps & { defaultMaxUsersPerOccurrence?: number };
-
-export interface BudgetCaps {
-  maxUsers: number | null;
-  maxAmount: number | null;
-}
-
-/** Why an occurrence is held: what it needs in total (already granted included), and the caps. */
-export interface HeldBudget {
-  neededUsers: number;
-  neededAmount: number;
-  maxUsers: number | null;
-  maxAmount: number | null;
-}
 
 export interface OccurrenceForecast {
   /** Users with a ledger row for the occurrence (any status). */
@@ -29,40 +24,24 @@ export interface OccurrenceForecast {
   capped: number;
   /** Condition TRUE now, no ledger row yet, not capped: whom a run would grant, budget allowing. */
   eligible: number;
+  /** What the eligible users' grants would change in all (a reset that drains counts < 0). */
   eligibleAmountCents: number;
+  /** What they would raise: max(0, change) each, the measure of an amount cap. */
+  eligibleRaiseCents: number;
+  /** Users and raises of the occurrence's ledger rows (ScanStore.occurrenceEntryTotals). */
+  granted: { users: number; amountCents: number };
   /** The first eligible users, by id. */
   sample: string[];
   /** top_up, reset: the first eligible users' live balance and change (add: none kept). */
   sampleChanges: UserChange[];
   /** top_up, reset: eligible users whose balance could not be read (not in the amount). */
   balanceUnread: number;
-  /** Non-null when a budget cap would hold the occurrence (and no operator approved it). */
+  /** Non-null when the occurrence needs more than its bounds allow: a run would hold it. */
   held: HeldBudget | null;
-  approved: boolean;
+  /** What it may grant in total: the caps, raised by an approval given at this version. */
+  bounds: BudgetCaps;
   /** The occurrence's bookkeeping status (open, done, held), null when never opened. */
   status: string | null;
-}
-
-/** The strategy's caps; the configured default applies to a strategy with no user cap. */
-export function budgetCaps(strategy: Strategy, defaultMaxUsers?: number): BudgetCaps {
-  return {
-    maxUsers: strategy.maxUsersPerOccurrence ?? defaultMaxUsers ?? null,
-    maxAmount: strategy.maxAmountPerOccurrence,
-  };
-}
-
-const hasCaps = (caps: BudgetCaps) => caps.maxUsers !== null || caps.maxAmount !== null;
-
-/** The hold a total would cause under `caps`, or null when it fits. */
-export function budgetHold(
-  caps: BudgetCaps,
-  users: number,
-  amountCents: number,
-): HeldBudget | null {
-  const overUsers = caps.maxUsers !== null && users > caps.maxUsers;
-  const overAmount = caps.maxAmount !== null && amountCents > Math.round(caps.maxAmount * 100);
-  if (!overUsers && !overAmount) return null;
-  return { neededUsers: users, neededAmount: amountCents / 100, ...caps };
 }
 
 /**
@@ -76,6 +55,7 @@ export async function forecastOccurrence(
   deps: ForecastDeps,
   sampleSize = 0,
 ): Promise<OccurrenceForecast> {
+  const caps = budgetCaps(strategy, deps.defaultMaxUsersPerOccurrence);
   const [granted, state] = await Promise.all([
     deps.store.occurrenceEntryTotals(strategy.id, occurrence),
     deps.store.occurrenceState(strategy.id, occurrence),
@@ -85,20 +65,28 @@ export async function forecastOccurrence(
     capped: 0,
     eligible: 0,
     eligibleAmountCents: 0,
+    eligibleRaiseCents: 0,
+    granted,
     sample: [],
     sampleChanges: [],
     balanceUnread: 0,
     held: null,
-    approved: state?.approvedAt != null,
+    bounds: occurrenceBounds(caps, strategy, state),
     status: state?.status ?? null,
   };
   for await (const page of matchingUsers(strategy, condition, occurrence, deps)) {
     forecast.capped += page.capped.length;
     forecast.eligible += page.matched.length;
     for (const change of await grantChanges(strategy, page.matched, deps)) {
-      if (change === null) forecast.balanceUnread++;
-      else forecast.eligibleAmountCents += Math.round(change.change * 100);
-      if (change?.balance != null && forecast.sampleChanges.length < sampleSize)
+      if (change === null) {
+        forecast.balanceUnread++;
+        continue;
+      }
+      const cents = Math.round(change.change * 100);
+      forecast.eligibleAmountCents += cents;
+      // A reset that lowers a balance grants nothing: it must not make room for another's raise.
+      forecast.eligibleRaiseCents += Math.max(0, cents);
+      if (change.balance !== null && forecast.sampleChanges.length < sampleSize)
         forecast.sampleChanges.push(change);
     }
     for (const id of page.matched) {
@@ -106,18 +94,22 @@ export async function forecastOccurrence(
       forecast.sample.push(id);
     }
   }
-  const caps = budgetCaps(strategy, deps.defaultMaxUsersPerOccurrence);
-  if (!forecast.approved && hasCaps(caps) && forecast.eligible > 0) {
-    forecast.held = budgetHold(
-      caps,
-      granted.users + forecast.eligible,
-      granted.amountCents + forecast.eligibleAmountCents,
-    );
+  if (hasCaps(caps) && forecast.eligible > 0) {
+    const needed = neededTotal(forecast);
+    forecast.held = budgetHold(caps, forecast.bounds, needed.users, needed.amountCents);
   }
   return forecast;
 }
 
-/** Whether a budget check is needed at all before granting (caps set, not approved). */
+/** What the occurrence needs in total: its ledger rows and its eligible users (raises). */
+export function neededTotal(forecast: OccurrenceForecast): { users: number; amountCents: number } {
+  return {
+    users: forecast.granted.users + forecast.eligible,
+    amountCents: forecast.granted.amountCents + forecast.eligibleRaiseCents,
+  };
+}
+
+/** Whether a budget check is needed at all before granting: the strategy has a cap. */
 export function budgetApplies(strategy: Strategy, deps: ForecastDeps): boolean {
   return hasCaps(budgetCaps(strategy, deps.defaultMaxUsersPerOccurrence));
 }

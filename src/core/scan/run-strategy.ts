@@ -5,7 +5,7 @@
 // compare-and-set under the run's lease token, and nothing is sent past the lease's deadline
 // (run-lease.ts); a row in doubt is settled only once no delta of it can still arrive
 // (settle-doubts.ts).
-import { parse } from '../../condition/index.ts';
+import { parse, type ConditionAst } from '../../condition/index.ts';
 import type { ClaimedEntry } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -186,13 +186,11 @@ class StrategyRun {
    * The pipeline delivers one page while the next is claimed, and writes outcomes while
    * deliveries go on. Returns false when the run stopped early (lease, shutdown, gateway down).
    */
-  private async grantOccurrence(
-    { occurrence, catchUp }: DueOccurrence,
-    condition: Parameters<typeof matchingUsers>[1],
-  ): Promise<boolean> {
-    const held = await checkBudget(this.strategy, condition, occurrence, this.deps);
-    if (held) {
-      this.held = held;
+  private async grantOccurrence(due: DueOccurrence, condition: ConditionAst): Promise<boolean> {
+    const { occurrence } = due;
+    const budget = await checkBudget(this.strategy, condition, occurrence, this.deps);
+    if (budget.held) {
+      this.held = budget.held;
       return true; // nothing granted for it; later occurrences are checked on their own
     }
     const plan = await beginOccurrenceScan(this.strategy, condition, occurrence, this.deps);
@@ -211,7 +209,7 @@ class StrategyRun {
         await this.windDown();
         return false;
       }
-      await this.claimAndSubmit(page, occurrence, catchUp);
+      await this.claimAndSubmit(page, due, await budget.allowance.take(page.matched));
       if (this.lease.lost() || this.deps.isStopping?.() === true || this.gatewayDown()) {
         await this.windDown();
         this.checkpoint();
@@ -224,20 +222,22 @@ class StrategyRun {
       await this.windDown();
       return false;
     }
-    await finishOccurrenceScan(this.strategy, occurrence, plan, this.read, this.deps);
+    // Users the cap left out (they matched after the check) keep the occurrence unfinished.
+    if (budget.allowance.cut) this.held = (await budget.recount()) ?? this.held;
+    else await finishOccurrenceScan(this.strategy, occurrence, plan, this.read, this.deps);
     return true;
   }
 
-  private async claimAndSubmit(page: MatchedPage, occurrence: string, catchUp: boolean) {
+  private async claimAndSubmit(page: MatchedPage, due: DueOccurrence, allowed: string[]) {
     this.read += page.read;
     this.counts.matched += page.matched.length + page.capped.length;
     this.counts.skipped += page.capped.length;
     await this.deps.interactive?.idle();
     const claimed = await this.deps.store.claimEntries(
-      newEntries(this.strategy, page.matched, occurrence, catchUp),
+      newEntries(this.strategy, allowed, due.occurrence, due.catchUp),
       this.lease.fence,
     );
-    // A row we could not insert was claimed by someone else in the meantime.
+    // Not claimed: left out by a budget cap, or claimed by someone else in the meantime.
     this.counts.skipped += page.matched.length - claimed.length;
     await this.pipeline.submit(claimed);
   }

@@ -82,7 +82,8 @@ export function continuesFrom(
  * Ends the scan of an occurrence that completed: every matching user was read, claimed and
  * sent. A periodic occurrence with nothing left to settle is done; a single strategy stores
  * its position. Called only then (not after a stop for a changed version, a lost lease, the
- * breaker, a budget hold or shutdown), so a stopped scan is read again from the old position.
+ * breaker, a budget hold, a cap that left users out, or shutdown), so a stopped scan is read
+ * again from the old position.
  */
 export async function finishOccurrenceScan(
   strategy: Strategy,

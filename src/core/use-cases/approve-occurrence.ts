@@ -1,9 +1,14 @@
 // An operator lets one held occurrence past its budget caps, once: the approval is recorded on
-// the occurrence (approved_by, approved_at) and the occurrence runs at once, like POST /run.
-// Later runs of the same occurrence see the approval and do not hold it again.
-import { AppError } from '../errors.ts';
+// the occurrence and the occurrence runs at once, like POST /run. The approval is bound to what
+// it was given for: the strategy version (with If-Match, the one the operator read) and the
+// users and amount the occurrence needed then. Later runs honour it only at that version and
+// while the occurrence needs no more; otherwise they hold it again (budget-caps.ts).
+import { parse } from '../../condition/index.ts';
+import { AppError, preconditionFailed } from '../errors.ts';
 import type { RunNowResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
+import { matchesTag, type IfMatch } from '../model/strategy-tag.ts';
+import { forecastOccurrence, neededTotal } from '../scan/occurrence-forecast.ts';
 import { requestedOccurrence } from '../scan/occurrence-policy.ts';
 import { SINGLE_OCCURRENCE } from '../schedule.ts';
 import { auditFor } from './audit-trail.ts';
@@ -17,7 +22,10 @@ export async function approveOccurrence(
   deps: Deps,
   strategy: Strategy,
   occurrence: string,
+  ifMatch?: IfMatch,
 ): Promise<RunNowResult> {
+  if (ifMatch !== undefined && !matchesTag(strategy, ifMatch))
+    throw preconditionFailed('strategy', strategy.id);
   if (!strategy.enabled)
     throw new AppError(
       'strategy_disabled',
@@ -30,17 +38,37 @@ export async function approveOccurrence(
       'occurrence_not_held',
       `occurrence ${key} of strategy ${strategy.id} is not held by a budget cap: there is nothing to approve`,
     );
-  const at = deps.scan.clock.now();
-  await deps.scan.store.approveOccurrence(strategy.id, key, deps.actor.name, at);
+  const needed = await neededNow(deps, strategy, key);
+  const approval = {
+    by: deps.actor.name,
+    at: deps.scan.clock.now(),
+    strategyVersion: strategy.version,
+    users: needed.users,
+    amount: needed.amountCents / 100,
+  };
+  await deps.scan.store.approveOccurrence(strategy.id, key, approval);
   await deps.audit.record(
     auditFor(deps, {
       action: 'occurrence.approve',
       targetType: 'strategy',
       targetId: String(strategy.id),
-      changes: { occurrence: key, strategy_version: strategy.version },
+      changes: {
+        occurrence: key,
+        strategy_version: strategy.version,
+        approved_users: approval.users,
+        approved_amount: approval.amount,
+      },
     }),
   );
   return runStrategyNow(deps, strategy, requested);
+}
+
+/** What the occurrence needs in total now, counted as a run's budget check counts it. */
+async function neededNow(deps: Deps, strategy: Strategy, occurrence: string) {
+  const parsed = parse(strategy.condition);
+  // Conditions are validated on write; this only happens if the language got stricter.
+  if (!parsed.ok) throw new AppError('invalid_condition', 'the stored condition does not parse');
+  return neededTotal(await forecastOccurrence(strategy, parsed.ast, occurrence, deps.scan));
 }
 
 function occurrenceOf(strategy: Strategy, occurrence: string, now: Date) {
