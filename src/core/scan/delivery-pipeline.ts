@@ -221,7 +221,8 @@ export class DeliveryPipeline {
         this.wake(this.roomWaiters);
       }
       // Only the grants about to be sent stay counted: refused ones are taken back, settled ones
-      // were never marked (written with the next outcomes), skipped ones stay as they were.
+      // are written with the next outcomes (their result is known: not sent), skipped ones stay
+      // as they were.
       this.unrecorded -= batch.length - send.length;
       this.outcomes.push(...settled);
       this.ready.push(...send);

@@ -18,32 +18,39 @@ export interface PreparedBatch {
 }
 
 /**
- * Reads every user's total before sending. A grant whose total cannot be read is not sent and
- * not marked: it stays as it was (pending, or failed) for a later run.
+ * Reads every user's total before sending: the grants whose total was read (with it), and
+ * those whose total could not be read (not to be sent).
  */
 export async function readTotalsBefore(
   grants: readonly ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger'>,
-): Promise<ClaimedEntry[]> {
-  const send: ClaimedEntry[] = [];
+): Promise<{ read: ClaimedEntry[]; unread: { grant: ClaimedEntry; error: string }[] }> {
+  const read: ClaimedEntry[] = [];
+  const unread: { grant: ClaimedEntry; error: string }[] = [];
   // The gateway client's limiter bounds these reads like every other call.
   const totals = await Promise.allSettled(grants.map((g) => deps.gateway.getQuota(g.userId)));
   totals.forEach((total, index) => {
     const grant = grants[index]!;
     if (total.status === 'fulfilled') {
-      send.push({ ...grant, totalBefore: total.value });
+      read.push({ ...grant, totalBefore: total.value });
       return;
     }
-    deps.logger.warn('total not read before sending; grant not sent (a later run sends it)', {
+    const error = gatewayFailureOf(total.reason).message;
+    deps.logger.warn('total not read before sending; grant not sent', {
       strategy_id: grant.strategyId,
       user_id: grant.userId,
-      error: gatewayFailureOf(total.reason).message,
+      error,
     });
+    unread.push({ grant: { ...grant, totalBefore: null }, error });
   });
-  return send;
+  return { read, unread };
 }
 
-/** The prepareSend step of a run's delivery pipeline. */
+/**
+ * The prepareSend step of a run's delivery pipeline. Grants whose total could not be read are
+ * marked with the others and recorded `failed` at once without a call (a certain failure, which
+ * the compare-and-set lets only the marker record): the run's counts and the ledger say so.
+ */
 export async function prepareSend(
   strategy: { id: number; version: number },
   fence: LedgerFence,
@@ -53,21 +60,30 @@ export async function prepareSend(
   // Only `add` rows are reconciled by their total; top_up and reset read the balance anyway.
   const isReconciled = (g: ClaimedEntry) => deps.delivery.reconcile && (g.mode ?? 'add') === 'add';
   const reconciled = grants.filter(isReconciled);
+  const { read, unread } =
+    reconciled.length > 0 ? await readTotalsBefore(reconciled, deps) : { read: [], unread: [] };
   const send = [
-    ...(reconciled.length > 0 ? await readTotalsBefore(reconciled, deps) : []),
+    ...read,
     ...grants.filter((g) => !isReconciled(g)).map((g) => ({ ...g, totalBefore: null })),
   ];
-  if (send.length === 0) return { send, settled: [] };
+  const marking = [...send, ...unread.map((u) => u.grant)];
   const marked = await deps.store.markSending(
     fence,
     strategy.version,
-    send.map((g) => ({
+    marking.map((g) => ({
       id: g.id,
       totalBefore: g.totalBefore ?? null,
       expectedStatus: g.status ?? 'pending',
       expectedToken: g.leaseToken ?? null,
     })),
   );
-  if (marked < send.length) return { send: [], settled: [], refused: send };
-  return { send, settled: [] };
+  if (marked < marking.length) return { send: [], settled: [], refused: marking };
+  const settled: DeliveryOutcome[] = unread.map(({ grant, error }) => ({
+    id: grant.id,
+    status: 'failed',
+    lastError: `not sent: the user's total could not be read first (${error})`.slice(0, 500),
+    // The read was a request: counted, so a total that never reads bounds the retries too.
+    attempts: 1,
+  }));
+  return { send, settled };
 }
