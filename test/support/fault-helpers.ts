@@ -120,9 +120,10 @@ export function scanUntilDelivering(
 }
 
 /**
- * A short gateway retry budget (2 attempts of at most 2 s, 0.5 s apart): a `sending` row a dead
- * daemon left is settled only once that budget has passed since it was marked (its deltas may
- * still arrive until then), so tests that kill daemons keep the wait short.
+ * A short gateway retry budget (2 attempts of at most 2 s, 0.5 s apart): a `sending` row in
+ * doubt is settled only once that budget (the settle time) has passed since the call ended, or
+ * since the next lease holder found a dead daemon's row (its deltas may still arrive until
+ * then), so tests that kill daemons keep the wait short.
  */
 export const SHORT_RETRY_BUDGET = {
   AIGATEWAY_TIMEOUT_MS: '2000',
@@ -131,6 +132,18 @@ export const SHORT_RETRY_BUDGET = {
 };
 /** 2 × 2000 + 1 × 500 ms: what the daemon waits before settling a row left `sending`. */
 export const SHORT_RETRY_BUDGET_MS = 4500;
+
+/** Whether the ledger (every strategy) still has rows `pending` or `sending`. */
+async function hasUnsettledRows(daemon: RunningProcess): Promise<boolean> {
+  for (const status of ['pending', 'sending']) {
+    const response = await fetch(`${daemon.url}/api/v1/grants?status=${status}&limit=1`, {
+      headers: apiHeaders,
+    });
+    const page = (await response.json()) as { items: unknown[] };
+    if (page.items.length > 0) return true;
+  }
+  return false;
+}
 
 export async function scanUntilSettled(
   daemon: RunningProcess,
@@ -146,7 +159,9 @@ export async function scanUntilSettled(
       answer.status === 200 &&
       answer.body.strategies === strategies &&
       answer.body.granted === 0 &&
-      answer.body.failed === 0
+      answer.body.failed === 0 &&
+      // A run grants nothing while rows in doubt wait out their settle time: not settled yet.
+      !(await hasUnsettledRows(daemon))
     )
       return answers;
     await sleep(250);
