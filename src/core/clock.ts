@@ -39,6 +39,19 @@ export interface Deadline {
   wallMs: number;
 }
 
-export function deadlinePassed(deadline: Deadline): boolean {
-  return monotonicMs() >= deadline.monotonicMs || Date.now() >= deadline.wallMs;
+/** Both of a process's clocks, read at one moment (a Deadline is such a moment). */
+export interface ProcessClocks {
+  read(): Deadline;
+}
+
+export const systemProcessClocks: ProcessClocks = {
+  read: () => ({ monotonicMs: monotonicMs(), wallMs: Date.now() }),
+};
+
+export function deadlinePassed(
+  deadline: Deadline,
+  clocks: ProcessClocks = systemProcessClocks,
+): boolean {
+  const now = clocks.read();
+  return now.monotonicMs >= deadline.monotonicMs || now.wallMs >= deadline.wallMs;
 }

@@ -6,7 +6,12 @@
 // *sent* (the database set the expiry later than that), less a margin. A process that wakes up
 // past it sends nothing more, even before any renewal tells it the lease is gone, because by
 // then another replica may hold the lease and be settling its rows.
-import { deadlinePassed, monotonicMs, type Deadline } from '../clock.ts';
+import {
+  deadlinePassed,
+  systemProcessClocks,
+  type Deadline,
+  type ProcessClocks,
+} from '../clock.ts';
 import type { LedgerFence } from '../model/ledger-entry.ts';
 import type { LeaseStore } from '../ports/lease-store.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
@@ -17,24 +22,34 @@ export function leaseMarginMs(leaseMs: number): number {
   return Math.max(100, Math.floor(leaseMs / 20));
 }
 
-interface Reading {
-  monotonicMs: number;
-  wallMs: number;
-}
+type Reading = Deadline;
 
-const read = (): Reading => ({ monotonicMs: monotonicMs(), wallMs: Date.now() });
+/** Calls `renew` every `everyMs` until the returned function is called. */
+export type RenewalSchedule = (everyMs: number, renew: () => Promise<void>) => () => void;
+
+const onTimer: RenewalSchedule = (everyMs, renew) => {
+  const timer = setInterval(() => void renew(), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+};
 
 export interface RunLeaseDeps {
   store: LeaseStore;
   logger: CoreLogger;
   holder: string;
   leaseMs: number;
+  /** This process's clocks (absent: the system's); a model test moves them by hand. */
+  clocks?: ProcessClocks;
+  /** When renewals run (absent: a timer); a model test runs them as steps of its own. */
+  renewals?: RenewalSchedule;
 }
+
+const read = (deps: RunLeaseDeps): Reading => (deps.clocks ?? systemProcessClocks).read();
 
 export class RunLease {
   private lostFlag = false;
   private lostLogged = false;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private stopTimer: (() => void) | undefined;
   /** When the last successful renewal (or the acquisition) was sent. */
   private renewedFrom: Reading;
 
@@ -51,14 +66,14 @@ export class RunLease {
 
   /** Takes the strategy's lease and starts renewing it; null when another process holds it. */
   static async acquire(strategyId: number, deps: RunLeaseDeps): Promise<RunLease | null> {
-    const sent = read();
+    const sent = read(deps);
     const grant = await deps.store.acquireLease(strategyId, deps.holder, deps.leaseMs);
     if (grant === null) return null;
     const lease = new RunLease(
       { strategyId, token: grant.token },
       grant.databaseNowMs,
       sent,
-      read(),
+      read(deps),
       deps,
     );
     lease.keepRenewing();
@@ -76,7 +91,8 @@ export class RunLease {
 
   /** Lost (a renewal said so, or failed) or past its deadline: claim and send nothing more. */
   lost(): boolean {
-    if (!this.lostFlag && deadlinePassed(this.sendDeadline())) this.markLost('deadline passed');
+    if (!this.lostFlag && deadlinePassed(this.sendDeadline(), this.deps.clocks))
+      this.markLost('deadline passed');
     return this.lostFlag;
   }
 
@@ -86,7 +102,7 @@ export class RunLease {
    * to stamp one that must not come too early.
    */
   databaseNow(): { atLeast: number; atMost: number } {
-    const now = read();
+    const now = read(this.deps);
     const since = (from: Reading) => ({
       monotonic: now.monotonicMs - from.monotonicMs,
       wall: now.wallMs - from.wallMs,
@@ -106,18 +122,18 @@ export class RunLease {
   }
 
   stopRenewing(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   private keepRenewing(): void {
-    this.timer = setInterval(() => void this.renew(), leaseRenewalIntervalMs(this.deps.leaseMs));
-    this.timer.unref();
+    const schedule = this.deps.renewals ?? onTimer;
+    this.stopTimer = schedule(leaseRenewalIntervalMs(this.deps.leaseMs), () => this.renew());
   }
 
   private async renew(): Promise<void> {
     if (this.lostFlag) return;
-    const sent = read();
+    const sent = read(this.deps);
     try {
       const { strategyId, token } = this.fence;
       if (await this.deps.store.renewLease(strategyId, token, this.deps.leaseMs)) {
