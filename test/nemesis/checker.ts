@@ -12,6 +12,8 @@ export interface LedgerRecord {
   idempotencyKey: string;
   /** Amount in hundredths. */
   amountCents: number;
+  /** The whole row as read, for the evidence of a failure. */
+  detail?: Record<string, unknown>;
 }
 
 export interface CheckInput {

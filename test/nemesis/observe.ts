@@ -28,6 +28,16 @@ export async function observe(url: string, singleId: number): Promise<Observed> 
         status: r.status,
         idempotencyKey: r.idempotencyKey,
         amountCents: Math.round(Number(r.amount) * 100),
+        detail: {
+          ...r,
+          amount: String(r.amount),
+          totalBefore: r.totalBefore === null ? null : String(r.totalBefore),
+          leaseToken: r.leaseToken === null ? null : String(r.leaseToken),
+          settleAfter: r.settleAfter === null ? null : String(r.settleAfter),
+          balanceBefore: null,
+          deltaSent: r.deltaSent === null ? null : String(r.deltaSent),
+          target: null,
+        },
       })),
       required: users
         .filter((u) => orgs.includes(u.org ?? ''))
