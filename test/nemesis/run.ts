@@ -66,6 +66,7 @@ for (const kind of kinds) {
       console.log(
         `${kind} seed ${seed}: ${verdict} in ${result.wallMs} ms; replicas ${result.plan.replicas}, ` +
           `skew ${result.plan.skew ?? 'none'}; deltas ${report.deltas}; ledger ${JSON.stringify(report.rows)}; ` +
+          `unknown with/without delta ${report.unknownWithDelta}/${report.unknownWithoutDelta}; ` +
           `injected ${JSON.stringify(result.injected)}` +
           (report.capOverruns.length > 0 ? `; cap overruns: ${report.capOverruns.join('; ')}` : ''),
       );
