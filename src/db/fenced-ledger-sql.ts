@@ -88,6 +88,7 @@ export function storableText(text: string | null): string | null {
 export interface MarkRow {
   id: number;
   totalBefore: number | null;
+  reconcileBasis?: string | null;
   /** The status and token the run read the row with: the compare half. */
   expectedStatus: LedgerStatus;
   expectedToken: number | null;
@@ -111,13 +112,20 @@ export function markSendingSql(
     ['total', 'decimal'],
     ['status', 'text'],
     ['token', 'bigint'],
+    ['basis', 'text'],
   ];
   return updateFromJson(
     kind,
-    rows.map((r) => [r.id, fixed(r.totalBefore), r.expectedStatus, r.expectedToken ?? 0]),
+    rows.map((r) => [
+      r.id,
+      fixed(r.totalBefore),
+      r.expectedStatus,
+      r.expectedToken ?? 0,
+      r.reconcileBasis ?? null,
+    ]),
     columns,
     (lhs, col) =>
-      Prisma.sql`${lhs('status')} = 'sending', ${lhs('total_before')} = ${col('total')}, ${lhs('lease_token')} = ${BigInt(fence.token)},
+      Prisma.sql`${lhs('status')} = 'sending', ${lhs('total_before')} = ${col('total')}, ${lhs('reconcile_basis')} = ${col('basis')}, ${lhs('lease_token')} = ${BigInt(fence.token)},
         ${lhs('settle_after')} = NULL, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
     (col) =>
       Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('mark'))})

@@ -21,6 +21,7 @@ import { currentChangeSequence, readScanPosition, writeScanPosition } from './ch
 import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
 import { leaseStatements } from './lease-sql.ts';
+import { userLedgerStates } from './user-ledger-states.ts';
 import { claimOnMysql } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
@@ -144,6 +145,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   };
   return {
     ...leaseStatements(db, kind),
+    userLedgerStates: (userIds, excludingIds) => userLedgerStates(db, userIds, excludingIds),
     ...createLedgerWrites(database, rowsPerStatement),
     ...occurrenceBookkeeping(db),
     async listEnabledStrategies(): Promise<Strategy[]> {
@@ -265,6 +267,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         status: toLedgerStatus(row.status),
         leaseToken: row.leaseToken === null ? null : Number(row.leaseToken),
         settleAfter: row.settleAfter === null ? null : Number(row.settleAfter),
+        reconcileBasis: row.reconcileBasis,
       }));
     },
 

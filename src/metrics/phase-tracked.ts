@@ -19,6 +19,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   markSending: 'delivery',
   recordOutcomes: 'outcome_write',
   deferSettlement: 'reconcile',
+  userLedgerStates: 'reconcile',
   findEntries: 'reconcile',
   hasRowsToSettle: 'reconcile',
   occurrenceEntryTotals: 'budget_check',

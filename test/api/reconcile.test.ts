@@ -5,9 +5,13 @@
 // before + amount → applied, before → sent again, anything else → unknown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareTotals } from '../../src/core/scan/reconcile.ts';
+import { reconcileBasis } from '../../src/core/scan/reconcile-basis.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, GATEWAY_KEY, type Harness } from '../support/app-harness.ts';
 import { unique } from '../support/unique-name.ts';
+
+/** The basis a run stores when the user had no other grants around its read of the total. */
+const NO_OTHER_GRANTS_BASIS = reconcileBasis();
 
 describe('compareTotals', () => {
   it.each([
@@ -130,6 +134,41 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
     expect(h.mock.deltaLog().items.filter((d) => d.user_id === user)).toHaveLength(1);
   });
 
+  // Issue 22, the nemesis: a grant in doubt that never landed, and another grant of the same
+  // amount to the same user during its settle wait (the next occurrence, another strategy). The
+  // total moved by exactly the amount, and the lost grant was recorded applied: a silent loss.
+  it("a lost grant is not taken for applied because the daemon's next grant of the same amount landed meanwhile", async () => {
+    const first = await setup(1, 1);
+    const [user] = first.ids as [string];
+    // Sent, the connection reset, and the delta dropped for good (the mock forgets it on reset).
+    h.mock.setFaults({ late_apply_rate: 1, late_apply_ms: 600_000 });
+    expect(await run(first.strategyId)).toMatchObject({ granted: 0, failed: 1 });
+    h.mock.setFaults({ late_apply_rate: 0, late_apply_ms: 0 });
+    h.mock.reset();
+    h.mock.setFaults({ honour_idempotency: false });
+    // A second strategy grants the same user the same amount during the wait.
+    const second = await h.call('POST', '/api/v1/strategies', {
+      name: unique('s'),
+      title: 't',
+      type: 'single',
+      enabled: true,
+      amount: 1,
+      condition: `match-user("${user}")`,
+    });
+    expect(second.status).toBe(201);
+    expect(await run(second.body.id as number)).toMatchObject({ granted: 1 });
+    expect(h.mock.state().quotas[user]).toBe(1);
+    await sleep(SETTLE_MS + 200);
+    // Not applied: the total moved only by the second grant. Sent again (by this run's failed
+    // pass or the next), and applied once.
+    await run(first.strategyId);
+    await run(first.strategyId);
+    expect(await statuses(first.strategyId)).toEqual(['applied']);
+    expect(h.mock.state().quotas[user]).toBe(2);
+    const key = `qm:${first.strategyId}:once:${user}`;
+    expect(h.mock.deltaLog().items.filter((d) => d.idempotency_key === key)).toHaveLength(1);
+  });
+
   it('an answer lost as the gateway goes down stays in doubt until the total can be read', async () => {
     const { ids, strategyId } = await setup(1, 2);
     const [user] = ids as [string];
@@ -169,6 +208,8 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
       status,
       idempotencyKey: `qm:${strategyId}:once:${userId}`,
       totalBefore,
+      // No other grant to the user was in flight when the dead run read the total.
+      reconcileBasis: totalBefore === null ? null : NO_OTHER_GRANTS_BASIS,
     });
     await h.database.db.quotaExecute.createMany({
       data: [
@@ -222,6 +263,7 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
         status: 'sending',
         idempotencyKey: `qm:${strategyId}:once:${late}`,
         totalBefore: 10,
+        reconcileBasis: NO_OTHER_GRANTS_BASIS,
       },
     });
     const deltasBefore = h.mock.state().deltas;

@@ -18,6 +18,7 @@ import {
   type LedgerEvent,
 } from '../../src/core/model/ledger-transitions.ts';
 import type { ClaimStore, MarkRequest } from '../../src/core/ports/claim-store.ts';
+import { NO_OTHER_GRANTS, type UserLedgerState } from '../../src/core/scan/reconcile-basis.ts';
 import type { MemoryLeases } from './memory-lease.ts';
 
 /** A quota_execute row: the columns the scanner's statements read or write. */
@@ -33,6 +34,7 @@ export interface MemoryRow {
   attempts: number;
   lastError: string | null;
   totalBefore: number | null;
+  reconcileBasis: string | null;
   balanceBefore: number | null;
   deltaSent: number | null;
   leaseToken: number | null;
@@ -83,6 +85,7 @@ export class MemoryLedger implements ClaimStore {
         attempts: 0,
         lastError: null,
         totalBefore: null,
+        reconcileBasis: null,
         balanceBefore: null,
         deltaSent: null,
         leaseToken: fence.token,
@@ -105,6 +108,7 @@ export class MemoryLedger implements ClaimStore {
       if ((row.leaseToken ?? 0) !== (request.expectedToken ?? 0)) continue;
       row.status = nextLedgerState(row.status, 'mark', 'holder') as LedgerStatus;
       row.totalBefore = request.totalBefore;
+      row.reconcileBasis = request.reconcileBasis ?? null;
       row.leaseToken = fence.token;
       row.settleAfter = null;
       marked++;
@@ -165,6 +169,26 @@ export class MemoryLedger implements ClaimStore {
     return stamped;
   }
 
+  /** user-ledger-states.ts: what each user's other rows can have added to their total. */
+  async userLedgerStates(
+    userIds: string[],
+    excludingIds: number[],
+  ): Promise<Map<string, UserLedgerState>> {
+    const states = new Map<string, UserLedgerState>();
+    for (const row of this.rows.values()) {
+      if (!userIds.includes(row.userId) || excludingIds.includes(row.id)) continue;
+      const state = states.get(row.userId) ?? { ...NO_OTHER_GRANTS };
+      if (row.status === 'sending' || row.status === 'unknown') state.inDoubt++;
+      else if (row.status === 'applied' && row.mode === 'reset') state.resets++;
+      else if (row.status === 'applied') {
+        state.applied++;
+        state.appliedCents += Math.round((row.deltaSent ?? row.amount) * 100);
+      }
+      states.set(row.userId, state);
+    }
+    return states;
+  }
+
   async findEntries(
     strategyId: number,
     statuses: LedgerStatus[],
@@ -185,6 +209,7 @@ export class MemoryLedger implements ClaimStore {
         attempts: r.attempts,
         idempotencyKey: r.idempotencyKey,
         totalBefore: r.totalBefore,
+        reconcileBasis: r.reconcileBasis,
         mode: r.mode,
         status: r.status,
         leaseToken: r.leaseToken,

@@ -51,6 +51,8 @@ export type ClaimedEntry = Pick<
   idempotencyKey: string;
   /** The user's gateway total read just before sending (reconciliation on), else null/absent. */
   totalBefore?: number | null;
+  /** The user's other grants around that read (core/scan/reconcile-basis.ts), else null/absent. */
+  reconcileBasis?: string | null;
   mode?: GrantMode;
   /** The status the run read the row in (absent: `pending`, as a claim inserts it). */
   status?: LedgerStatus;

@@ -9,12 +9,15 @@ import type {
   LedgerStatus,
   NewLedgerEntry,
 } from '../model/ledger-entry.ts';
+import type { UserLedgerState } from '../scan/reconcile-basis.ts';
 
 /** A row about to be marked `sending`, with what the run read it as (the compare half). */
 export interface MarkRequest {
   id: number;
   /** The user's total read just before sending (reconciliation on), else null. */
   totalBefore: number | null;
+  /** The user's other grants around that read (reconcile-basis.ts); absent or null: none. */
+  reconcileBasis?: string | null;
   expectedStatus: LedgerStatus;
   expectedToken: number | null;
 }
@@ -58,6 +61,14 @@ export interface ClaimStore {
     statuses: LedgerStatus[],
     options: { maxAttempts?: number; limit: number; afterId?: number },
   ): Promise<ClaimedEntry[]>;
+  /**
+   * Each user's other ledger rows (any strategy) as far as they can have moved the user's total
+   * (reconcile-basis.ts); rows in `excludingIds` left out. Users without rows are absent.
+   */
+  userLedgerStates(
+    userIds: string[],
+    excludingIds: number[],
+  ): Promise<Map<string, UserLedgerState>>;
   /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
   countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
   countUnsettled(strategyId: number, occurrence: string): Promise<number>;

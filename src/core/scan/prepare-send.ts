@@ -5,6 +5,7 @@
 // just before a delta (a mode reading the balance) belong here too, each as its own function.
 import type { ClaimedEntry, DeliveryOutcome, LedgerFence } from '../model/ledger-entry.ts';
 import { gatewayFailureOf } from '../ports/gateway.ts';
+import { reconcileBasis } from './reconcile-basis.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export interface PreparedBatch {
@@ -47,6 +48,30 @@ export async function readTotalsBefore(
 }
 
 /**
+ * The totals read before sending, each with its basis (reconcile-basis.ts): the user's other
+ * grants as the ledger showed them just before and just after the reads. Two grants of one user
+ * in the batch are each other's grant in flight: neither gets a basis.
+ */
+async function readTotalsWithBasis(
+  grants: readonly ClaimedEntry[],
+  deps: Pick<RunDeps, 'gateway' | 'logger' | 'store'>,
+): Promise<Awaited<ReturnType<typeof readTotalsBefore>>> {
+  const users = [...new Set(grants.map((g) => g.userId))];
+  const ids = grants.map((g) => g.id);
+  const before = await deps.store.userLedgerStates(users, ids);
+  const totals = await readTotalsBefore(grants, deps);
+  const after = await deps.store.userLedgerStates(users, ids);
+  const perUser = new Map<string, number>();
+  for (const g of grants) perUser.set(g.userId, (perUser.get(g.userId) ?? 0) + 1);
+  const basisOf = (userId: string) =>
+    perUser.get(userId)! > 1 ? null : reconcileBasis(before.get(userId), after.get(userId));
+  return {
+    read: totals.read.map((g) => ({ ...g, reconcileBasis: basisOf(g.userId) })),
+    unread: totals.unread,
+  };
+}
+
+/**
  * The prepareSend step of a run's delivery pipeline. Grants whose total could not be read are
  * marked with the others and recorded `failed` at once without a call (a certain failure, which
  * the compare-and-set lets only the marker record): the run's counts and the ledger say so.
@@ -61,7 +86,7 @@ export async function prepareSend(
   const isReconciled = (g: ClaimedEntry) => deps.delivery.reconcile && (g.mode ?? 'add') === 'add';
   const reconciled = grants.filter(isReconciled);
   const { read, unread } =
-    reconciled.length > 0 ? await readTotalsBefore(reconciled, deps) : { read: [], unread: [] };
+    reconciled.length > 0 ? await readTotalsWithBasis(reconciled, deps) : { read: [], unread: [] };
   const send = [
     ...read,
     ...grants.filter((g) => !isReconciled(g)).map((g) => ({ ...g, totalBefore: null })),
@@ -73,6 +98,7 @@ export async function prepareSend(
     marking.map((g) => ({
       id: g.id,
       totalBefore: g.totalBefore ?? null,
+      reconcileBasis: g.reconcileBasis ?? null,
       expectedStatus: g.status ?? 'pending',
       expectedToken: g.leaseToken ?? null,
     })),

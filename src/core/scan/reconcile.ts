@@ -2,7 +2,8 @@
 // With the total-and-used protocol only admin calls move a user's total, so the total read just
 // before the delta (kept on the row as total_before) and the total now tell what happened:
 // before + amount → the delta was applied; before → it was not, and sending it is safe;
-// anything else → another writer moved the total, and a person must decide.
+// anything else → another writer moved the total, and a person must decide. What the daemon's
+// own other grants to the user added meanwhile is subtracted first (reconcile-basis.ts).
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
 
@@ -23,6 +24,8 @@ const UNKNOWN_MOVED =
 const UNKNOWN_NO_BEFORE =
   'outcome unknown: the answer was lost and no total was read before sending (AIGATEWAY_RECONCILE=off); resolve it as applied or retry';
 const NOT_APPLIED = 'not applied (the gateway total is unchanged since before sending); re-sent';
+const UNKNOWN_OTHERS =
+  "outcome unknown: other grants to this user were in flight or in doubt while this one was, so the user's total cannot tell; check the user at the gateway and resolve it as applied or retry";
 
 /**
  * The outcome the gateway's total tells for `entry`, or undefined when the total could not be
@@ -32,16 +35,20 @@ const NOT_APPLIED = 'not applied (the gateway total is unchanged since before se
 export async function reconcileEntry(
   entry: ClaimedEntry,
   gateway: GrantGateway,
+  /** What the daemon's other grants added to the user's total since the basis; null: unknowable. */
+  otherGrantsCents: number | null,
 ): Promise<DeliveryOutcome | undefined> {
   if (entry.totalBefore === null || entry.totalBefore === undefined)
     return { id: entry.id, status: 'unknown', lastError: UNKNOWN_NO_BEFORE };
+  if (otherGrantsCents === null)
+    return { id: entry.id, status: 'unknown', lastError: UNKNOWN_OTHERS };
   let now: number;
   try {
     now = await gateway.getQuota(entry.userId);
   } catch {
     return undefined;
   }
-  switch (compareTotals(entry.totalBefore, entry.amount, now)) {
+  switch (compareTotals(entry.totalBefore + otherGrantsCents / 100, entry.amount, now)) {
     case 'applied':
       return { id: entry.id, status: 'applied', lastError: null };
     case 'not_applied':

@@ -57,6 +57,7 @@ export class RunLedger {
       entries.map((e) => ({
         id: e.id,
         totalBefore: e.totalBefore ?? null,
+        reconcileBasis: e.reconcileBasis ?? null,
         expectedStatus: 'sending',
         expectedToken: e.leaseToken ?? null,
       })),

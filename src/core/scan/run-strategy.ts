@@ -155,7 +155,9 @@ class StrategyRun {
       [plan.unknown, 'unknown'],
     ] as const) {
       if (entries.length === 0 || !(await this.ledger.adopt(entries))) continue;
-      await this.ledger.record(await settleAdopted(entries, how, this.deps.gateway));
+      await this.ledger.record(
+        await settleAdopted(entries, how, this.deps.gateway, this.deps.store),
+      );
     }
     return this.checkpoint();
   }

@@ -11,8 +11,10 @@
 // delta of that delivery left before the acquisition.
 import { resendableWhenUncertain } from '../grant-mode.ts';
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
+import type { ClaimStore } from '../ports/claim-store.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
 import { reconcileEntry } from './reconcile.ts';
+import { otherGrantsSince } from './reconcile-basis.ts';
 import type { DeliveryOptions } from './run-deps.ts';
 
 export interface DoubtPlan {
@@ -62,6 +64,7 @@ export async function settleAdopted(
   entries: readonly ClaimedEntry[],
   how: 'reconcile' | 'unknown',
   gateway: GrantGateway,
+  store: Pick<ClaimStore, 'userLedgerStates'>,
 ): Promise<DeliveryOutcome[]> {
   if (how === 'unknown') {
     return entries.map((e) => ({
@@ -71,9 +74,21 @@ export async function settleAdopted(
       attempts: 0,
     }));
   }
+  // The user's other grants now, each row's own excluded; two rows of one user in this batch
+  // are each other's "other grant in doubt".
+  const states = await store.userLedgerStates(
+    [...new Set(entries.map((e) => e.userId))],
+    entries.map((e) => e.id),
+  );
+  const perUser = new Map<string, number>();
+  for (const e of entries) perUser.set(e.userId, (perUser.get(e.userId) ?? 0) + 1);
   return Promise.all(
     entries.map(async (entry): Promise<DeliveryOutcome> => {
-      const outcome = await reconcileEntry(entry, gateway);
+      const others =
+        perUser.get(entry.userId)! > 1
+          ? null
+          : otherGrantsSince(entry.reconcileBasis, states.get(entry.userId));
+      const outcome = await reconcileEntry(entry, gateway, others);
       if (outcome !== undefined) return { ...outcome, attempts: 0 };
       return {
         id: entry.id,

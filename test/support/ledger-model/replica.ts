@@ -136,7 +136,9 @@ export class Replica {
       [plan.unknown, 'unknown'],
     ] as const) {
       if (entries.length === 0 || !(await run.ledger.adopt(entries))) continue;
-      await run.ledger.record(await settleAdopted(entries, how, this.gateway.api));
+      await run.ledger.record(
+        await settleAdopted(entries, how, this.gateway.api, this.world.deps.store),
+      );
     }
   }
 

@@ -111,6 +111,7 @@ export function watchedStore(
     deferSettlement: (fence, rows, settleAfter) =>
       fenced('defer', fence, () => ledger.deferSettlement(fence, rows, settleAfter), count),
     findEntries: (...args) => ledger.findEntries(...args),
+    userLedgerStates: (...args) => ledger.userLedgerStates(...args),
     countCountedEntries: (...args) => ledger.countCountedEntries(...args),
     countUnsettled: (...args) => ledger.countUnsettled(...args),
     hasRowsToSettle: (...args) => ledger.hasRowsToSettle(...args),
