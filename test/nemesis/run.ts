@@ -35,7 +35,7 @@ mkdirSync(values.out, { recursive: true });
 console.log(
   `nemesis: ${seeds.length} seed(s) × ${kinds.join(', ')}, ${historyMs} ms histories; ` +
     `assumes no delta lands later than ${SETTLE_AFTER_MS} ms (AIGATEWAY_SETTLE_AFTER_MS) after ` +
-    `its call ended (the longest injected delay is ${MAX_DELAY_FAULT_MS} ms)`,
+    `it left the daemon (the longest injected delay is ${MAX_DELAY_FAULT_MS} ms)`,
 );
 const totals: Totals = {
   histories: 0,
