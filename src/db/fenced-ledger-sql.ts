@@ -34,7 +34,7 @@ function updateFromJson(
   rows: unknown[][],
   columns: Columns,
   set: (lhs: (column: string) => Prisma.Sql, col: (name: string) => Prisma.Sql) => Prisma.Sql,
-  where: (col: (name: string) => Prisma.Sql) => Prisma.Sql,
+  where: (col: (name: string) => Prisma.Sql, q: (column: string) => Prisma.Sql) => Prisma.Sql,
 ): Prisma.Sql {
   const json = JSON.stringify(rows);
   const index = (name: string) => columns.findIndex(([n]) => n === name);
@@ -48,20 +48,23 @@ function updateFromJson(
         ? Prisma.sql`CAST(${Prisma.raw(`j.${name}`)} AS DECIMAL(14, 2))`
         : Prisma.raw(`j.${name}`);
     return Prisma.sql`UPDATE quota_execute q JOIN JSON_TABLE(${json}, '$[*]' COLUMNS (${defs})) AS j ON q.id = j.id
-      SET ${set((c) => Prisma.raw(`q.${c}`), col)} WHERE ${where(col)}`;
+      SET ${set((c) => Prisma.raw(`q.${c}`), col)} WHERE ${where(col, (c) => Prisma.raw(`q.${c}`))}`;
   }
   if (kind === 'sqlite') {
     const col = (name: string) => {
       const raw = Prisma.raw(`(j.value ->> ${index(name)})`);
       return typeOf(name) === 'decimal' ? Prisma.sql`CAST(${raw} AS DECIMAL)` : raw;
     };
+    // `+q.column` keeps SQLite's planner off the indexes of the compared columns: it must walk
+    // the JSON rows and find each by its id, not walk every pending row of the strategy (the
+    // status index) and look each up in the JSON — a page of pending rows per small batch.
     return Prisma.sql`UPDATE quota_execute AS q SET ${set(Prisma.raw, col)}
-      FROM json_each(${json}) j WHERE q.id = ${col('id')} AND ${where(col)}`;
+      FROM json_each(${json}) j WHERE q.id = ${col('id')} AND ${where(col, (c) => Prisma.raw(`+q.${c}`))}`;
   }
   const col = (name: string) =>
     Prisma.raw(`(j.value ->> ${index(name)})::${POSTGRES_CASTS[typeOf(name)]}`);
   return Prisma.sql`UPDATE quota_execute AS q SET ${set(Prisma.raw, col)}
-    FROM json_array_elements(${json}::json) AS j(value) WHERE q.id = ${col('id')} AND ${where(col)}`;
+    FROM json_array_elements(${json}::json) AS j(value) WHERE q.id = ${col('id')} AND ${where(col, (c) => Prisma.raw(`q.${c}`))}`;
 }
 
 const timestamp = (kind: DatabaseKind, now: Date) =>
@@ -127,9 +130,9 @@ export function markSendingSql(
     (lhs, col) =>
       Prisma.sql`${lhs('status')} = 'sending', ${lhs('total_before')} = ${col('total')}, ${lhs('reconcile_basis')} = ${col('basis')}, ${lhs('lease_token')} = ${BigInt(fence.token)},
         ${lhs('settle_after')} = NULL, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
-    (col) =>
-      Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('mark'))})
-        AND q.status = ${col('status')} AND COALESCE(q.lease_token, 0) = ${col('token')} AND ${current}
+    (col, q) =>
+      Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('mark'))})
+        AND ${q('status')} = ${col('status')} AND COALESCE(${q('lease_token')}, 0) = ${col('token')} AND ${current}
         AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
   );
 }
@@ -180,9 +183,9 @@ export function outcomesSql(
         ${lhs('balance_before')} = COALESCE(${col('balance')}, q.balance_before), ${lhs('delta_sent')} = COALESCE(${col('delta')}, q.delta_sent),
         ${lhs('attempts')} = q.attempts + ${col('attempts')}, ${lhs('settle_after')} = ${col('settle_after')},
         ${lhs('updated_at')} = ${timestamp(kind, now)}`,
-    () =>
-      Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('applied'))})
-        AND q.lease_token = ${BigInt(fence.token)} AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+    (_, q) =>
+      Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('applied'))})
+        AND ${q('lease_token')} = ${BigInt(fence.token)} AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
   );
 }
 
@@ -205,9 +208,9 @@ export function deferSql(
       ['token', 'bigint'],
     ],
     (lhs) => Prisma.sql`${lhs('settle_after')} = ${BigInt(settleAfter)}`,
-    (col) =>
-      Prisma.sql`q.strategy_id = ${fence.strategyId} AND q.status IN (${statusList(statusesFor('defer'))})
-        AND q.settle_after IS NULL AND COALESCE(q.lease_token, 0) = ${col('token')}
+    (col, q) =>
+      Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('defer'))})
+        AND ${q('settle_after')} IS NULL AND COALESCE(${q('lease_token')}, 0) = ${col('token')}
         AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
   );
 }

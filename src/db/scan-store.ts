@@ -145,7 +145,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   };
   return {
     ...leaseStatements(db, kind),
-    userLedgerStates: (userIds, excludingIds) => userLedgerStates(db, userIds, excludingIds),
+    userLedgerStates: (userIds, excludingIds) => userLedgerStates(direct, userIds, excludingIds),
     ...createLedgerWrites(database, rowsPerStatement),
     ...occurrenceBookkeeping(db),
     async listEnabledStrategies(): Promise<Strategy[]> {

@@ -1,7 +1,8 @@
 // Each user's other ledger rows as reconciliation needs them (core/scan/reconcile-basis.ts):
 // one grouped statement for a batch of users.
 import type { UserLedgerState } from '../core/scan/reconcile-basis.ts';
-import { Prisma, type Db } from './client.ts';
+import { Prisma } from './client.ts';
+import type { DirectSql } from './direct-sql.ts';
 import { decimalToNumber } from './row-mappers.ts';
 
 interface GroupRow {
@@ -12,8 +13,9 @@ interface GroupRow {
   total: unknown;
 }
 
+/** Sent on the driver's connection directly (direct-sql.ts): two per batch of grants. */
 export async function userLedgerStates(
-  db: Db,
+  direct: DirectSql,
   userIds: string[],
   excludingIds: number[],
 ): Promise<Map<string, UserLedgerState>> {
@@ -24,10 +26,10 @@ export async function userLedgerStates(
       ? Prisma.empty
       : Prisma.sql`AND id NOT IN (${Prisma.join(excludingIds)})`;
   // What an applied row added: delta_sent (a top_up's real raise); rows older than it, amount.
-  const rows = await db.$queryRaw<GroupRow[]>`
+  const rows = await direct.query<GroupRow>(Prisma.sql`
     SELECT user_id, status, mode, COUNT(*) AS n, SUM(COALESCE(delta_sent, amount)) AS total
     FROM quota_execute WHERE user_id IN (${Prisma.join(userIds)}) ${excluded}
-    GROUP BY user_id, status, mode`;
+    GROUP BY user_id, status, mode`);
   for (const row of rows) {
     const state = states.get(row.user_id) ?? { applied: 0, appliedCents: 0, resets: 0, inDoubt: 0 };
     const count = Number(row.n);

@@ -1,22 +1,10 @@
 // Reads the mock gateway's whole delta log (GET /__mock/deltas), page by page, for checkers
 // that compare what the gateway applied with what the ledger says.
+import type { DeltaLogItem, DeltaPage } from '../../mock-gateway/delta-log.ts';
 import { MOCK_KEY } from './processes.ts';
 
-export interface DeltaLogEntry {
-  seq: number;
-  user_id: string;
-  value: string;
-  idempotency_key: string | null;
-  kind: 'delta' | 'refresh';
-  received_at: string;
-  applied_at: string;
-  replay: boolean;
-}
-
-interface DeltaPage {
-  items: DeltaLogEntry[];
-  next_after: number | null;
-}
+/** One applied delta or refresh, as the mock's log has it. */
+export type DeltaLogEntry = DeltaLogItem;
 
 /** Every entry of the delta log after `after`, in `seq` order. */
 export async function readDeltaLog(mockUrl: string, after = 0): Promise<DeltaLogEntry[]> {
