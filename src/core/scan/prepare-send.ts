@@ -5,7 +5,7 @@
 // just before a delta (a mode reading the balance) belong here too, each as its own function.
 import type { ClaimedEntry, DeliveryOutcome, LedgerFence } from '../model/ledger-entry.ts';
 import { gatewayFailureOf } from '../ports/gateway.ts';
-import { reconcileBasis } from './reconcile-basis.ts';
+import { reconcileBasis, usersWithSeveralGrants } from './reconcile-basis.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export interface PreparedBatch {
@@ -61,10 +61,9 @@ async function readTotalsWithBasis(
   const before = await deps.store.userLedgerStates(users, ids);
   const totals = await readTotalsBefore(grants, deps);
   const after = await deps.store.userLedgerStates(users, ids);
-  const perUser = new Map<string, number>();
-  for (const g of grants) perUser.set(g.userId, (perUser.get(g.userId) ?? 0) + 1);
+  const several = usersWithSeveralGrants(grants);
   const basisOf = (userId: string) =>
-    perUser.get(userId)! > 1 ? null : reconcileBasis(before.get(userId), after.get(userId));
+    several.has(userId) ? null : reconcileBasis(before.get(userId), after.get(userId));
   return {
     read: totals.read.map((g) => ({ ...g, reconcileBasis: basisOf(g.userId) })),
     unread: totals.unread,

@@ -22,6 +22,17 @@ export interface UserLedgerState {
   inDoubt: number;
 }
 
+/**
+ * Users who appear more than once in one batch of grants: each of their grants is the other's
+ * grant in flight, so none of them can be reconciled by the user's total.
+ */
+export function usersWithSeveralGrants(grants: readonly { userId: string }[]): Set<string> {
+  const seen = new Set<string>();
+  const several = new Set<string>();
+  for (const { userId } of grants) (seen.has(userId) ? several : seen).add(userId);
+  return several;
+}
+
 export const NO_OTHER_GRANTS: UserLedgerState = {
   applied: 0,
   appliedCents: 0,

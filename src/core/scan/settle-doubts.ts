@@ -14,7 +14,7 @@ import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { ClaimStore } from '../ports/claim-store.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
 import { reconcileEntry } from './reconcile.ts';
-import { otherGrantsSince } from './reconcile-basis.ts';
+import { otherGrantsSince, usersWithSeveralGrants } from './reconcile-basis.ts';
 import type { DeliveryOptions } from './run-deps.ts';
 
 export interface DoubtPlan {
@@ -80,14 +80,12 @@ export async function settleAdopted(
     [...new Set(entries.map((e) => e.userId))],
     entries.map((e) => e.id),
   );
-  const perUser = new Map<string, number>();
-  for (const e of entries) perUser.set(e.userId, (perUser.get(e.userId) ?? 0) + 1);
+  const several = usersWithSeveralGrants(entries);
   return Promise.all(
     entries.map(async (entry): Promise<DeliveryOutcome> => {
-      const others =
-        perUser.get(entry.userId)! > 1
-          ? null
-          : otherGrantsSince(entry.reconcileBasis, states.get(entry.userId));
+      const others = several.has(entry.userId)
+        ? null
+        : otherGrantsSince(entry.reconcileBasis, states.get(entry.userId));
       const outcome = await reconcileEntry(entry, gateway, others);
       if (outcome !== undefined) return { ...outcome, attempts: 0 };
       return {
