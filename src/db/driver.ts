@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { retryConflictingStatements } from './conflict-retry.ts';
 import {
   retryBusyStatements,
   SQLITE_BUSY_DEADLINE_MS,
@@ -116,6 +117,11 @@ export interface DriverOptions {
   sqliteBusyWait?: 'async' | 'blocking';
   /** SQLite only: hears each asynchronous wait for a lock, in ms (the busy-wait metrics). */
   onSqliteBusyWait?: (ms: number) => void;
+  /**
+   * PostgreSQL and MySQL only: hears each statement re-run after the server rolled it back to
+   * break a deadlock (conflict-retry.ts), with the driver's code.
+   */
+  onConflictRetry?: (code: string) => void;
 }
 
 /** The pool size when none is configured (DATABASE_POOL_SIZE's default). */
@@ -165,6 +171,8 @@ export function createDriverAdapter(
     return retryBusyStatements(timed, { deadlineMs, onRetry: options.onSqliteBusyWait });
   }
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-  if (kind === 'mysql') return new PrismaMariaDb(mysqlPoolConfig(url, poolSize));
-  return new PrismaPg({ connectionString: url, max: poolSize });
+  const retry = { onRetry: options.onConflictRetry };
+  if (kind === 'mysql')
+    return retryConflictingStatements(new PrismaMariaDb(mysqlPoolConfig(url, poolSize)), retry);
+  return retryConflictingStatements(new PrismaPg({ connectionString: url, max: poolSize }), retry);
 }

@@ -39,9 +39,21 @@ export function isRecordNotFound(error: unknown): boolean {
   return prismaLike(error).code === 'P2025';
 }
 
+/**
+ * A transaction the server rolled back to break a deadlock or a serialization conflict: the
+ * caller's request did nothing and can be sent again (autocommit statements are re-run by
+ * conflict-retry.ts; a whole transaction only its caller can re-run).
+ */
+const CONFLICT_CODES = new Set(['P2034', '1213', '40P01', '40001']);
+
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const { code, message = '' } = prismaLike(error);
+  if ((code && CONFLICT_CODES.has(code)) || /deadlock|could not serialize access/i.test(message))
+    return new AppError(
+      'database_unavailable',
+      'The database rolled this change back to resolve a conflicting write; nothing was changed, try again',
+    );
   if (
     (code && UNAVAILABLE_CODES.has(code)) ||
     /Can't reach database|Connection terminated|connect ECONNREFUSED|database is locked|terminating connection|retrieve connection from pool timeout|failed to retrieve a connection from pool|socket has unexpectedly been closed|Connection killed|server shutdown in progress/i.test(
