@@ -255,8 +255,7 @@ async function openMigrated(
     poolSize: config.databasePoolSize,
     onSqliteStatement: statements?.timer,
     onSqliteBusyWait: statements?.busyWait,
-    onConflictRetry: (code: string) =>
-      logger.info('database statement re-run after the server broke a deadlock', { code }),
+    onConflictRetry: (code: string) => logger.info('statement re-run after a deadlock', { code }),
     walCheckpoints: {
       onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
     },
