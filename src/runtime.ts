@@ -16,10 +16,9 @@ import type { GatewayHealth } from './core/ports/gateway.ts';
 import type { CoreLogger } from './core/ports/runtime-services.ts';
 import { FullScanSchedule } from './core/scan/full-scan-schedule.ts';
 import { gatewayCallBudgetMs, type RunDeps } from './core/scan/run-deps.ts';
-import { openDatabase, type Database } from './db/client.ts';
+import type { Database } from './db/client.ts';
 import { createAuditStore } from './db/audit-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
-import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
 import { createStatsStore } from './db/stats-store.ts';
@@ -39,6 +38,7 @@ import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.
 import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
+import { openMigrated } from './runtime/open-migrated-database.ts';
 
 /** A logger with children per component (winston's, or a test's). */
 export interface RuntimeLogger extends CoreLogger {
@@ -242,37 +242,6 @@ export async function buildRuntime(
       await gatewayClient.close();
     },
   };
-}
-
-/** Opens the configured database, applying pending migrations first unless told not to. */
-async function openMigrated(
-  config: Readonly<Config>,
-  logger: RuntimeLogger,
-  migrate = true,
-  statements?: ReturnType<typeof sqliteStatementSink>,
-): Promise<Database> {
-  const pool = {
-    poolSize: config.databasePoolSize,
-    onSqliteStatement: statements?.timer,
-    onSqliteBusyWait: statements?.busyWait,
-    onConflictRetry: (code: string) => logger.info('statement re-run after a deadlock', { code }),
-    walCheckpoints: {
-      onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
-    },
-  };
-  let database = await openDatabase(config.databaseUrl, pool);
-  if (migrate) {
-    // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
-    const pending = await pendingMigrations(database);
-    if (pending.length > 0) {
-      logger.info('applying database migrations', { pending });
-      await database.close();
-      await applyMigrations(config.databaseUrl);
-      database = await openDatabase(config.databaseUrl, pool);
-    }
-  }
-  logger.info('database ready', { kind: database.kind });
-  return database;
 }
 
 /** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
