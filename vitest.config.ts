@@ -13,6 +13,7 @@ const UNIT = [
   'test/gateway/{limiter,retry}.test.ts',
   'test/cli/csv-and-progress.test.ts',
   'test/deploy/**/*.test.ts',
+  'test/events/**/*.test.ts',
   'test/logger.test.ts',
   'test/nemesis/checker.test.ts',
 ];
