@@ -14,6 +14,7 @@ const UNIT = [
   'test/cli/csv-and-progress.test.ts',
   'test/deploy/**/*.test.ts',
   'test/events/**/*.test.ts',
+  'test/outbound/address-policy.test.ts',
   'test/logger.test.ts',
   'test/nemesis/checker.test.ts',
 ];
