@@ -63,6 +63,7 @@ describe('refused by default', () => {
     ['http://[::1]:PORT/hook', 'target_loopback', /::1: a loopback address/],
     ['http://[::ffff:127.0.0.1]:PORT/hook', 'target_loopback', /loopback/],
     ['http://2130706433:PORT/hook', 'target_loopback', /loopback/],
+    ['http://0x7f.1:PORT/hook', 'target_loopback', /loopback/],
     ['http://10.20.30.40/hook', 'target_private', /a private network address/],
     ['http://[fd00::1]/hook', 'target_private', /private/],
     [
