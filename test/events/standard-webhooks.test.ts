@@ -103,6 +103,11 @@ describe('Standard Webhooks signing', () => {
     expect(sign).toThrow(expect.objectContaining({ code }));
   });
 
+  it('refuses an id with a dot, which would make the signed content ambiguous', () => {
+    const secrets = [generateSigningSecret()];
+    expect(() => signWebhook({ id: 'msg.1', at: new Date(), body, secrets })).toThrow(RangeError);
+  });
+
   it('refuses to sign with no secret at all', () => {
     expect(() => signWebhook({ id: 'msg_9', at: new Date(), body, secrets: [] })).toThrow(
       expect.objectContaining({ code: 'none' }),
