@@ -339,4 +339,43 @@ describe.each(DATABASE_KINDS)('input validation on %s', (kind) => {
       h.clock.set('2026-01-15T10:00:00Z');
     });
   });
+  describe('issue 23: user ids no URL can reach', () => {
+    it.each(['.', '..'])('refuses the id %j in a bulk import, and writes nothing', async (id) => {
+      const kept = unique('dots');
+      const response = await h.call('POST', '/api/v1/users/bulk', [{ id: kept }, { id }]);
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.code).toBe('validation_failed');
+      expect(response.body.errors).toContainEqual(
+        expect.objectContaining({ field: '1.id', code: 'dot_segment_id' }),
+      );
+      expect(await h.database.db.userInfo.count({ where: { id: { in: [kept, id] } } })).toBe(0);
+    });
+
+    it.each(['.', '..'])('refuses the id %j in a PUT body', async (id) => {
+      const response = await h.call('PUT', `/api/v1/users/${unique('dots')}`, { id, org: 'x' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toContainEqual(
+        expect.objectContaining({ field: 'id', code: 'dot_segment_id' }),
+      );
+      expect(await h.database.db.userInfo.count({ where: { id } })).toBe(0);
+    });
+
+    it('accepts ids that only contain dots beside other characters, and reaches them', async () => {
+      const ids = ['...', `.${unique('d')}`, `${unique('d')}..`];
+      expect(
+        (
+          await h.call(
+            'POST',
+            '/api/v1/users/bulk',
+            ids.map((id) => ({ id })),
+          )
+        ).status,
+      ).toBe(200);
+      for (const id of ids) {
+        const read = await h.call('GET', `/api/v1/users/${encodeURIComponent(id)}`);
+        expect(read.status, id).toBe(200);
+        expect(read.body.id).toBe(id);
+      }
+    });
+  });
 });
