@@ -120,6 +120,13 @@ describe.each(DATABASE_KINDS)('input validation on %s', (kind) => {
       ['a lone surrogate', 'belong-to("\ud800")', 1, 12],
       ['a NUL', 'true() and\n  belong-to("a\u0000")', 2, 15],
       ['a lone surrogate outside a string', 'true()\udfff', 1, 7],
+      ['an escape that decodes to a lone high surrogate', 'belong-to("\\ud800")', 1, 12],
+      [
+        'an escape that decodes to a lone low surrogate',
+        'true() and\n belong-to("\\udc00")',
+        2,
+        13,
+      ],
     ])(
       'refuses a condition with %s, with its line and column',
       async (_label, condition, line, column) => {
