@@ -43,6 +43,13 @@ function unicodeEscape(body: string, at: number): Escape {
   const low = isHighSurrogate(unit) ? unicodeUnitAt(body, at + 6) : undefined;
   if (low !== undefined && isLowSurrogate(low))
     return { text: String.fromCharCode(unit, low), length: 12 };
+  // PostgreSQL refuses a NUL in text: a condition comparing with one would fail every run.
+  if (unit === 0)
+    return {
+      error: 'invalid_character',
+      message: `The escape '${body.slice(at, at + 6)}' is a NUL character, which cannot be stored; leave it out`,
+      length: 6,
+    };
   if (!isHighSurrogate(unit) && !isLowSurrogate(unit))
     return { text: String.fromCharCode(unit), length: 6 };
   // Half a pair has no UTF-8 form: stored or compared in SQL it becomes U+FFFD, so the condition

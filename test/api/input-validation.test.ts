@@ -121,6 +121,7 @@ describe.each(DATABASE_KINDS)('input validation on %s', (kind) => {
       ['a NUL', 'true() and\n  belong-to("a\u0000")', 2, 15],
       ['a lone surrogate outside a string', 'true()\udfff', 1, 7],
       ['an escape that decodes to a lone high surrogate', 'belong-to("\\ud800")', 1, 12],
+      ['an escape that decodes to NUL', 'belong-to("\\u0000")', 1, 12],
       [
         'an escape that decodes to a lone low surrogate',
         'true() and\n belong-to("\\udc00")',

@@ -167,6 +167,18 @@ describe('parse: escapes that decode to half of a surrogate pair (issue 23)', ()
     ]);
   });
 
+  it('refuses an escape that decodes to NUL, which PostgreSQL cannot compare with', () => {
+    expect(errorsOf(String.raw`belong-to("a\u0000")`)).toEqual([
+      {
+        code: 'invalid_character',
+        message: "The escape '\\u0000' is a NUL character, which cannot be stored; leave it out",
+        line: 1,
+        column: 13,
+        length: 6,
+      },
+    ]);
+  });
+
   it('reports each half of a pair written the wrong way round, and two high halves', () => {
     expect(errorsOf(String.raw`match-user("\ude00\ud83d", "\ud800\ud800")`)).toEqual([
       { code: 'invalid_character', message: half('\\ude00'), line: 1, column: 13, length: 6 },
