@@ -5,7 +5,7 @@
 // audited under the actor "cli".
 import { createInterface } from 'node:readline/promises';
 import { GRANT_CSV_HEADER } from '../api/routes/grants.ts';
-import { csvLine } from '../api/csv-stream.ts';
+import { csvLine } from '../api/csv-cell.ts';
 import { ledgerEntryJson } from '../api/serialize.ts';
 import { LEDGER_STATUSES, type LedgerStatus } from '../core/model/ledger-entry.ts';
 import {

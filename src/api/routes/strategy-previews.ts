@@ -149,7 +149,7 @@ export function registerPreviewRoutes(deps: ApiDeps) {
       const target = previewTarget(occurrence);
       if (wantsCsv(c)) {
         const pages = app.streamPreviewUsers(strategy, target);
-        return csvStream(c, ['user_id', 'amount'], pages, (u) => [u.userId, String(u.amount)]);
+        return csvStream(c, ['user_id', 'amount'], pages, (u) => [u.userId, u.amount]);
       }
       const page = await app.previewUsers(strategy, { target, cursor: cursor ?? null, limit });
       return c.json(
