@@ -36,7 +36,7 @@ import {
   upsertUsers,
 } from './use-cases/manage-users.ts';
 import { gatewayBalance } from './use-cases/gateway-balance.ts';
-import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
+import { pruneLedgerAudited, type PruneOptions } from './use-cases/prune-ledger.ts';
 import { approveOccurrence } from './use-cases/approve-occurrence.ts';
 import {
   previewStrategy,
@@ -112,7 +112,7 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     resolveLedgerEntry: (strategyId: number, id: number, resolution: Resolution) =>
       resolveLedgerEntry(deps, strategyId, id, resolution),
     pruneLedger: (options: Pick<PruneOptions, 'before' | 'dryRun' | 'onStart' | 'onProgress'>) =>
-      pruneLedger({
+      pruneLedgerAudited(deps, {
         ...options,
         ledger: deps.ledger,
         strategies: deps.strategies,
