@@ -4,7 +4,7 @@
 // ai-gateway-client.ts wraps these operations with one in the same thread, and the worker-thread
 // gateway (worker-gateway.ts) with the main thread's one, across the thread boundary.
 import { deadlinePassed, type Deadline } from '../core/clock.ts';
-import { quotaFrom, type Envelope } from './envelope.ts';
+import { MAX_GATEWAY_AMOUNT, quotaFrom, type Envelope } from './envelope.ts';
 import { checkOptions, type GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
 import { encodeHeaderText } from './header-value.ts';
@@ -216,15 +216,15 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
 
 /** The amount a get_quota / get_used answer carries; a missing one is a bad response. */
 export function amountFrom(name: OperationName, data: unknown): number {
-  const amount = quotaFrom({ success: true, data });
-  if (amount === undefined) {
-    throw new GatewayError(`gateway ${name} answer has no numeric data.quota`, {
-      reason: 'bad_response',
-      retryable: false,
-      uncertain: false,
-    });
-  }
-  return amount;
+  const reading = quotaFrom({ success: true, data });
+  if (reading.kind === 'amount') return reading.value;
+  // Refused rather than rounded: a top-up or reset computed from a rounded counter sends the
+  // wrong amount (docs/gateway.md, "Large counters").
+  const message =
+    reading.kind === 'missing'
+      ? `gateway ${name} answer has no numeric data.quota`
+      : `gateway ${name} answer ${reading.text} is beyond ±${MAX_GATEWAY_AMOUNT}, the largest counter quota-manager computes with and records exactly: refused rather than rounded`;
+  throw new GatewayError(message, { reason: 'bad_response', retryable: false, uncertain: false });
 }
 
 /** Stopped between attempts (or before the first): this attempt was never sent. */
