@@ -220,11 +220,16 @@ export function amountFrom(name: OperationName, data: unknown): number {
   if (reading.kind === 'amount') return reading.value;
   // Refused rather than rounded: a top-up or reset computed from a rounded counter sends the
   // wrong amount (docs/gateway.md, "Large counters").
-  const message =
-    reading.kind === 'missing'
-      ? `gateway ${name} answer has no numeric data.quota`
-      : `gateway ${name} answer ${reading.text} is beyond ±${MAX_GATEWAY_AMOUNT}, the largest counter quota-manager computes with and records exactly: refused rather than rounded`;
-  throw new GatewayError(message, { reason: 'bad_response', retryable: false, uncertain: false });
+  if (reading.kind === 'missing')
+    throw new GatewayError(`gateway ${name} answer has no numeric data.quota`, {
+      reason: 'bad_response',
+      retryable: false,
+      uncertain: false,
+    });
+  throw new GatewayError(
+    `gateway ${name} answer ${reading.text} is beyond ±${MAX_GATEWAY_AMOUNT}, the largest counter quota-manager computes with and records exactly: refused rather than rounded`,
+    { reason: 'out_of_range', retryable: false, uncertain: false },
+  );
 }
 
 /** Stopped between attempts (or before the first): this attempt was never sent. */

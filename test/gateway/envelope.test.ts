@@ -27,6 +27,10 @@ describe('gateway amounts', () => {
       expect(() => read(answer(text))).toThrow(
         `gateway get_quota answer ${text} is beyond ±999999999999.99`,
       );
+      // One user's counter, not a gateway outage: the circuit breaker must not count it.
+      expect(() => read(answer(text))).toThrow(
+        expect.objectContaining({ reason: 'out_of_range', retryable: false }),
+      );
     },
   );
 
