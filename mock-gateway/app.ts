@@ -127,6 +127,8 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   let waiting = new AbortController();
   const store = new MockStore();
   const large = new LargeCounters();
+  /** Query requests answered (GET /__mock/queries): tests see when a client stops reading. */
+  let queries = 0;
   const log = new DeltaLog(options.deltaLogCapacity);
   let faults = defaultFaults(initialHonour);
   /** Requests still to be failed after a dropped answer (Faults.fail_after_drop). */
@@ -188,6 +190,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       if (fault) return fault;
       const userId = c.req.query('user_id');
       if (!validUserId(userId)) return envelope(c, 400, 'user_id is required (1-256 characters)');
+      queries += 1;
       if (large.holds(balance, userId))
         return c.body(large.answer(balance, type, userId), 200, {
           'content-type': 'application/json',
@@ -251,6 +254,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       deltaLog: (after, limit) => log.page(after, limit),
       reset,
       large,
+      queries: () => queries,
       faults: () => faults,
       patchFaults,
     }),
@@ -274,6 +278,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     waiting = new AbortController();
     store.clear();
     large.clear();
+    queries = 0;
     log.clear();
     faults = defaultFaults(initialHonour);
     failingAfterDrop = 0;

@@ -19,6 +19,8 @@ export interface MockControls {
   reset(): void;
   /** Counters answered as literal numbers of any size (POST /counters). */
   large: LargeCounters;
+  /** Query requests (GET of a counter) answered since the start or the last reset. */
+  queries(): number;
   faults(): Faults;
   /** Applies an already validated patch; returns the resulting faults. */
   patchFaults(patch: ReturnType<typeof faultsPatchSchema.parse>): Faults;
@@ -73,6 +75,7 @@ export function createControlRoutes(controls: MockControls): Hono<{ Bindings: Ht
       );
     return c.json({ user_id: userId, quota: body?.quota ?? null, used: body?.used ?? null });
   });
+  routes.get('/queries', (c) => c.json({ queries: controls.queries() }));
   routes.get('/faults', (c) => c.json(faultsView(controls.faults())));
   routes.post('/faults', async (c) => {
     let body: unknown;

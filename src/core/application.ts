@@ -5,6 +5,7 @@
 // and every change they make is audited under that name.
 import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
 import type { Actor } from './model/audit.ts';
+import type { RequestScope } from './model/request-scope.ts';
 import type {
   Strategy,
   StrategyInput,
@@ -53,7 +54,7 @@ type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
 export function createApplication(deps: CoreDeps): Application {
   return {
     ...useCases(deps),
-    as: (actor: Actor) => createApplication({ ...deps, actor }),
+    as: (actor: Actor, scope?: RequestScope) => createApplication({ ...deps, actor, scope }),
   };
 }
 
@@ -138,6 +139,6 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
 
 /** What the API, the CLI and the scheduler see of the core. */
 export type Application = ReturnType<typeof useCases> & {
-  /** The same use cases acting for `actor` (audit rows name it). */
-  as(actor: Actor): Application;
+  /** The same use cases acting for `actor` (audit rows name it), for one request's `scope`. */
+  as(actor: Actor, scope?: RequestScope): Application;
 };

@@ -2,7 +2,7 @@
 // quota-manager can compute with it, and an error quotes what the gateway really sent.
 import { describe, expect, it } from 'vitest';
 import { parseEnvelope, quoteQuotaNumbers } from '../../src/gateway/envelope.ts';
-import { amountFrom } from '../../src/gateway/gateway-operations.ts';
+import { amountFrom } from '../../src/gateway/gateway-amount.ts';
 
 const answer = (quota: string, userId = 'u1') =>
   `{"code":200,"message":"ok","success":true,"data":{"user_id":${JSON.stringify(userId)},"quota":${quota}}}`;
