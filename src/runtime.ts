@@ -176,6 +176,7 @@ export async function buildRuntime(
     interactive,
     pushDown: overrides.pushDown,
     defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
+    previewMaxBalanceReads: config.scan.previewMaxBalanceReads,
     fullScans,
   };
   const app = createApplication({

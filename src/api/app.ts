@@ -214,12 +214,26 @@ function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv
 }
 
 function requestTimeout(ms: number | undefined): MiddlewareHandler<AppEnv> {
-  if (!ms) return async (_c, next) => next();
-  const bounded = timeout(
-    ms,
-    () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never,
-  );
-  return async (c, next) => (LONG_RUNNING.test(c.req.path) ? next() : bounded(c, next));
+  const bounded =
+    ms === undefined || ms === 0
+      ? null
+      : timeout(
+          ms,
+          () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never,
+        );
+  return async (c, next) => {
+    // hono's timeout answers 503 but leaves the handler running: this signal stops its work
+    // (previews, explanations: their gateway reads and pages), as does a client that left.
+    const timedOut = new AbortController();
+    c.set('signal', AbortSignal.any([timedOut.signal, c.req.raw.signal]));
+    if (bounded === null || LONG_RUNNING.test(c.req.path)) return next();
+    try {
+      await bounded(c, next);
+    } catch (error) {
+      timedOut.abort();
+      throw error;
+    }
+  };
 }
 
 function requireJsonBody(): MiddlewareHandler<AppEnv> {

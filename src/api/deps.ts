@@ -9,9 +9,17 @@ import type { Metrics } from '../metrics/metrics.ts';
 /** The use cases acting for the request's caller (audit rows carry its name and request id). */
 export function actingApp(
   deps: Pick<ApiDeps, 'app'>,
-  c: { get(key: 'caller'): { name: string }; get(key: 'requestId'): string },
+  c: {
+    get(key: 'caller'): { name: string; role: string };
+    get(key: 'requestId'): string;
+    get(key: 'signal'): AbortSignal | undefined;
+  },
 ): Application {
-  return deps.app.as({ name: c.get('caller').name, requestId: c.get('requestId') });
+  const caller = c.get('caller');
+  return deps.app.as(
+    { name: caller.name, requestId: c.get('requestId') },
+    { signal: c.get('signal'), knownUsersOnly: caller.role === 'viewer' },
+  );
 }
 
 export interface ApiLogger {

@@ -256,6 +256,9 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         ledgerMaxAttempts: integer(1).default(100),
         /** Budget cap for strategies that set no max_users_per_occurrence; unset: none. */
         maxUsersPerOccurrence: integer(1).optional(),
+        // Viewers may preview and explain: a top_up/reset preview reads each matching user's
+        // balance, so one request may read at most this many (the rest are reported unread).
+        previewMaxBalanceReads: integer(0).default(1000),
       }),
       api: z.object({
         bodyLimitBytes: integer(1).default(1048576),

@@ -54,6 +54,7 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['scan.fullEveryMs', 'SCAN_FULL_EVERY_MS'],
   ['scan.ledgerMaxAttempts', 'LEDGER_MAX_ATTEMPTS'],
   ['scan.maxUsersPerOccurrence', 'SCAN_MAX_USERS_PER_OCCURRENCE'],
+  ['scan.previewMaxBalanceReads', 'SCAN_PREVIEW_MAX_BALANCE_READS'],
   ['api.bodyLimitBytes', 'API_BODY_LIMIT_BYTES'],
   ['api.requestTimeoutMs', 'API_REQUEST_TIMEOUT_MS'],
   ['api.rateLimitPerMinute', 'API_RATE_LIMIT_PER_MINUTE'],

@@ -1,8 +1,8 @@
 // The port the scanner and the API depend on. Only ai-gateway-client.ts knows HTTP; another
 // gateway product can be added by implementing this interface.
-import type { MutationOptions } from '../core/ports/gateway.ts';
+import type { MutationOptions, ReadOptions } from '../core/ports/gateway.ts';
 
-export type { MutationOptions };
+export type { MutationOptions, ReadOptions };
 
 export interface DeltaOptions extends MutationOptions {
   /**
@@ -15,13 +15,13 @@ export interface DeltaOptions extends MutationOptions {
 
 export interface QuotaGateway {
   /** The user's total quota (0 for a user the gateway has never seen). */
-  getQuota(userId: string): Promise<number>;
+  getQuota(userId: string, options?: ReadOptions): Promise<number>;
   /** Adds `value` (may be negative) to the user's total quota. */
   deltaQuota(userId: string, value: number, opts: DeltaOptions): Promise<void>;
   /** Sets the user's total quota. Setting an absolute value is naturally safe to repeat. */
   refreshQuota(userId: string, quota: number, opts?: MutationOptions): Promise<void>;
   /** The quota the user has consumed. */
-  getUsed(userId: string): Promise<number>;
+  getUsed(userId: string, options?: ReadOptions): Promise<number>;
   /** One cheap authenticated request, no retries: for /readyz. */
   ping(): Promise<void>;
 }

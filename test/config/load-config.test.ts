@@ -53,7 +53,13 @@ const DEFAULTS: Config = {
     breakerCooldownMs: 30000,
     workerThread: false,
   },
-  scan: { pageSize: 1000, leaseMs: 120000, fullEveryMs: 3600000, ledgerMaxAttempts: 100 },
+  scan: {
+    pageSize: 1000,
+    leaseMs: 120000,
+    fullEveryMs: 3600000,
+    ledgerMaxAttempts: 100,
+    previewMaxBalanceReads: 1000,
+  },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
   log: { level: 'info', format: 'json' },
 };

@@ -95,6 +95,8 @@ export interface HarnessOptions {
   maxUsersPerOccurrence?: number;
   /** gateway.worker_thread: gateway requests from a worker thread (default false). */
   workerThread?: boolean;
+  /** scan.preview_max_balance_reads (default 1000). */
+  previewMaxBalanceReads?: number;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -142,6 +144,7 @@ function harnessConfig(
       fullEveryMs: options.fullScanEveryMs ?? 3_600_000,
       ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
       maxUsersPerOccurrence: options.maxUsersPerOccurrence,
+      previewMaxBalanceReads: options.previewMaxBalanceReads ?? 1000,
     },
     api: {
       bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
