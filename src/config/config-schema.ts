@@ -149,6 +149,44 @@ const rule =
 // RFC 9110 token characters: anything else cannot be sent as a header name.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** GitHub owners are letters, digits and hyphens; repository names add `.` and `_`. */
+const REPOSITORY = /^[A-Za-z0-9-]{1,39}[/.][A-Za-z0-9._-]{1,100}$/;
+
+/** A YAML list, or the environment's comma-separated text. */
+const repositoryList = () =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== '')
+        : value,
+    z.array(
+      text().regex(REPOSITORY, {
+        error: 'must be owner/name (or owner.name, as conditions may write it)',
+      }),
+      { error: 'must be a list of owner/name repositories (comma-separated in the environment)' },
+    ),
+  );
+
+/** docs/github.md: the poller and the webhook. */
+function githubSettings() {
+  return z.object({
+    token: text().optional(),
+    apiUrl: text()
+      .superRefine(rule(httpUrlProblem))
+      .transform((url) => url.replace(/\/+$/, ''))
+      .default('https://api.github.com'),
+    repositories: repositoryList().default([]),
+    syncCron: text().superRefine(rule(cronProblem)).default('*/10 * * * *'),
+    webhookSecret: text()
+      .min(16, { error: 'must be at least 16 characters (leave it unset to turn the webhook off)' })
+      .optional(),
+    webhookMaxAgeMs: duration(1000).default(600000),
+  });
+}
+
 export interface SchemaOptions {
   /** Chooses the LOG_FORMAT default: readable lines in a terminal, JSON lines otherwise. */
   stdoutIsTty: boolean;
@@ -266,6 +304,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         level: oneOf(LOG_LEVELS).default('info'),
         format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),
       }),
+      github: githubSettings(),
     })
     .superRefine((config, ctx) => {
       // Whoever scrapes metrics would otherwise hold the key to the whole admin API.
