@@ -95,6 +95,8 @@ export interface HarnessOptions {
   maxUsersPerOccurrence?: number;
   /** gateway.worker_thread: gateway requests from a worker thread (default false). */
   workerThread?: boolean;
+  /** github.* settings (default: an API URL nothing listens on, no webhook secret). */
+  github?: Partial<Config['github']>;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -149,6 +151,13 @@ function harnessConfig(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     },
     log: { level: 'debug', format: 'json' },
+    github: {
+      apiUrl: 'http://127.0.0.1:9',
+      repositories: [],
+      syncCron: '*/10 * * * *',
+      webhookMaxAgeMs: 600_000,
+      ...options.github,
+    },
   };
 }
 
