@@ -70,11 +70,11 @@ async function starringNow(tx: DbClient, repo: string, among?: string[]): Promis
 export function createGithubStarStore(database: Database): GithubStarStore {
   const { db, kind } = database;
   return {
-    async setStargazers(repo, logins): Promise<StarChange> {
+    async setStargazers(repo, logins, { removeMissing }): Promise<StarChange> {
       const wanted = await usersWithLogins(database, logins);
       const current = await starringNow(db, repo);
       const added = [...wanted].filter((id) => !current.has(id));
-      const removed = [...current].filter((id) => !wanted.has(id));
+      const removed = removeMissing ? [...current].filter((id) => !wanted.has(id)) : [];
       if (added.length > 0 || removed.length > 0) {
         await db.$transaction(
           (tx) =>

@@ -17,6 +17,12 @@ import type { StargazerPageStore, StoredStargazerPage } from '../db/github-page-
 
 const GithubClient = Octokit.plugin(paginateRest, throttling);
 
+/**
+ * github.com serves at most 400 pages of this list (40 000 stargazers with 100 a page) and
+ * answers a later page with 422 "pagination is limited for this resource".
+ */
+const PAGINATION_LIMITED = /pagination is limited/i;
+
 export interface StargazerClientOptions {
   /** GITHUB_TOKEN; unauthenticated without one. */
   token?: string;
@@ -26,8 +32,8 @@ export interface StargazerClientOptions {
   logger: CoreLogger;
   /** Rate-limit waits per request before it fails (default 3). */
   maxRateLimitRetries?: number;
-  /** Told of every response: 'ok', 'not_modified', 'rate_limited' or 'error'. */
-  onResponse?: (outcome: 'ok' | 'not_modified' | 'rate_limited' | 'error') => void;
+  /** Told of every response: 'ok', 'not_modified', 'rate_limited', 'truncated' or 'error'. */
+  onResponse?: (outcome: 'ok' | 'not_modified' | 'rate_limited' | 'truncated' | 'error') => void;
 }
 
 interface StarredItem {
@@ -47,7 +53,7 @@ async function listStargazers(
 ): Promise<StargazerList> {
   const stored = new Map((await options.pages.load(repo)).map((page) => [page.url, page]));
   const seen: StoredStargazerPage[] = [];
-  const counts = { requests: 0, notModified: 0, redirected: false };
+  const counts = { requests: 0, notModified: 0, redirected: false, truncated: false };
   // A request refused for a rate limit is retried below this hook: the limit handler counts it.
   const octokit = newClient(options, repo, () => counts.requests++);
   octokit.hook.wrap('request', async (request, endpoint) => {
@@ -73,6 +79,12 @@ async function listStargazers(
       return response;
     } catch (error) {
       const status = (error as { status?: number }).status;
+      if (status === 422 && PAGINATION_LIMITED.test((error as Error).message)) {
+        // The end of what GitHub will list: the pages read so far are all there is to read.
+        options.onResponse?.('truncated');
+        counts.truncated = true;
+        return { status: 200, url, headers: {}, data: [] };
+      }
       if (status !== 304 || !cached) {
         options.onResponse?.('error');
         throw error;
@@ -103,7 +115,13 @@ async function listStargazers(
   const changed = counts.notModified < seen.length || seen.length !== stored.size;
   if (changed) await options.pages.save(repo, seen);
   const renamedTo = counts.redirected ? await currentName(octokit, owner, name) : null;
-  return { logins, requests: counts.requests, notModified: counts.notModified, renamedTo };
+  return {
+    logins,
+    complete: !counts.truncated,
+    requests: counts.requests,
+    notModified: counts.notModified,
+    renamedTo,
+  };
 }
 
 /** GitHub's full name now (the request is redirected like the list was). */

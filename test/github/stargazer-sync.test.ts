@@ -114,6 +114,25 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     ).toBe(true);
   });
 
+  it('adds but never removes stars when GitHub lists only part of the stargazers (page limit)', async () => {
+    const { repo, logins, ids } = await repository(250, 250);
+    // A star GitHub's truncated list cannot show (it came by webhook, say).
+    await h.call('PUT', `/api/v1/users/${ids[240]!}`, { github_stars: [repo] });
+    github.limitPages(2);
+    try {
+      const result = await sync(repo);
+      expect(result).toMatchObject({ complete: false, stargazers: 200, added: 200, removed: 0 });
+      expect(result.lastError).toBeNull();
+      expect(await starsOf(ids[0]!)).toEqual([repo]);
+      expect(await starsOf(ids[240]!)).toEqual([repo]);
+      github.setStargazers(repo, logins.slice(1));
+      expect(await sync(repo)).toMatchObject({ complete: false, removed: 0 });
+      expect(await starsOf(ids[0]!)).toEqual([repo]);
+    } finally {
+      github.limitPages(Infinity);
+    }
+  });
+
   it('keeps the stars when GitHub fails (5xx), and says why', async () => {
     const { repo, logins, ids } = await repository(3, 3);
     await sync(repo);

@@ -19,6 +19,8 @@ export interface MockGithub {
   setStargazers(fullName: string, logins: string[]): void;
   /** The repository is now called `to`; its old name answers 301. */
   rename(from: string, to: string): void;
+  /** Pages served at most (github.com: 400); a later page answers 422. Default: no limit. */
+  limitPages(pages: number): void;
   /** The next request answers with this fault once. */
   failNext(fault: 'primary_limit' | 'secondary_limit' | 'server_error'): void;
   /** Every request: path with query, and the status answered. */
@@ -35,6 +37,7 @@ export async function startMockGithub(): Promise<MockGithub> {
   const requests: { path: string; status: number }[] = [];
   let nextId = 1000;
   let remaining = 5000;
+  let pageLimit = Infinity;
 
   const byId = (id: number) => [...repos.values()].find((repo) => repo.id === id);
 
@@ -61,6 +64,13 @@ export async function startMockGithub(): Promise<MockGithub> {
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), PER_PAGE_MAX);
     const page = Number(url.searchParams.get('page') ?? 1);
     const pages = Math.max(1, Math.ceil(repo.stargazers.length / perPage));
+    if (page > pageLimit) {
+      return send(res, 422, {
+        message:
+          'In order to keep the API fast for everyone, pagination is limited for this resource. Check the rel=last link relation in the Link response header to see how far back you can traverse.',
+        documentation_url: 'https://docs.github.com/v3/#pagination',
+      });
+    }
     const starJson = /application\/vnd\.github\.star\+json/.test(req.headers.accept ?? '');
     const slice = repo.stargazers.slice((page - 1) * perPage, page * perPage);
     const items = slice.map((s) => {
@@ -147,6 +157,9 @@ export async function startMockGithub(): Promise<MockGithub> {
       repo.fullName = to;
       repos.set(to.toLowerCase(), repo);
       renamed.set(from.toLowerCase(), repo.id);
+    },
+    limitPages(pages) {
+      pageLimit = pages;
     },
     failNext(fault) {
       faults.push(fault);

@@ -21,6 +21,8 @@ export interface GithubSyncDeps {
 export interface RepoSyncResult extends RepoSyncStatus {
   added: number;
   removed: number;
+  /** False when GitHub listed only part of the stargazers: stars were added, none removed. */
+  complete: boolean;
 }
 
 export async function syncGithubStars(deps: GithubSyncDeps): Promise<RepoSyncResult[]> {
@@ -35,7 +37,15 @@ export async function syncGithubStars(deps: GithubSyncDeps): Promise<RepoSyncRes
 
 async function syncRepository(deps: GithubSyncDeps, repo: string): Promise<RepoSyncResult> {
   const startedAt = deps.clock.now();
-  const empty = { stargazers: 0, matched: 0, requests: 0, notModified: 0, added: 0, removed: 0 };
+  const empty = {
+    stargazers: 0,
+    matched: 0,
+    requests: 0,
+    notModified: 0,
+    added: 0,
+    removed: 0,
+    complete: false,
+  };
   let result: RepoSyncResult;
   const coordinates = coordinatesOf(repo);
   if (coordinates === null) {
@@ -44,7 +54,9 @@ async function syncRepository(deps: GithubSyncDeps, repo: string): Promise<RepoS
   } else {
     try {
       const list = await deps.source.list(repo, coordinates);
-      const change = await deps.stars.setStargazers(repo, list.logins);
+      const change = await deps.stars.setStargazers(repo, list.logins, {
+        removeMissing: list.complete,
+      });
       result = {
         repo,
         renamedTo: list.renamedTo,
@@ -54,6 +66,7 @@ async function syncRepository(deps: GithubSyncDeps, repo: string): Promise<RepoS
         requests: list.requests,
         notModified: list.notModified,
         lastError: null,
+        complete: list.complete,
         ...change,
       };
     } catch (error) {
@@ -85,6 +98,8 @@ function logResult(logger: CoreLogger, result: RepoSyncResult): void {
   };
   if (result.lastError !== null)
     logger.warn('GitHub stargazer sync failed; stars kept', { ...fields, error: result.lastError });
+  else if (!result.complete)
+    logger.warn('GitHub lists only part of the stargazers: stars added, none removed', fields);
   else if (result.renamedTo !== null)
     logger.warn('GitHub repository was renamed: update the conditions that name it', {
       ...fields,

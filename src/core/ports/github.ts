@@ -10,6 +10,11 @@ export interface RepositoryCoordinates {
 export interface StargazerList {
   /** Every stargazer's login, as GitHub spells it. */
   logins: string[];
+  /**
+   * False when GitHub stopped listing before the end (github.com lists 40 000 stargazers at
+   * most): a user missing from the list may still have starred.
+   */
+  complete: boolean;
   /** Requests sent to GitHub, retries after a rate limit included. */
   requests: number;
   /** Of those, the ones GitHub answered 304 Not Modified. */
@@ -54,9 +59,14 @@ export interface StarEvent {
 export interface GithubStarStore {
   /**
    * Makes the users starring `repo` exactly those whose github_username (case-insensitive) is
-   * one of `logins`; users gaining or losing the star get a new change_seq.
+   * one of `logins` (only adds, without `removeMissing`); users gaining or losing the star get a
+   * new change_seq.
    */
-  setStargazers(repo: string, logins: readonly string[]): Promise<StarChange>;
+  setStargazers(
+    repo: string,
+    logins: readonly string[],
+    options: { removeMissing: boolean },
+  ): Promise<StarChange>;
   /**
    * Applies one webhook delivery: adds or removes the star of every user with that login, and
    * records the delivery id in the same transaction. 'duplicate' when the id was seen before.
