@@ -46,13 +46,21 @@ async function usersWithLogins(
 /** Adds and removes stars of `repo`, stamping the users whose stars changed. */
 async function writeStars(
   tx: DbClient,
+  kind: Database['kind'],
   repo: string,
   added: string[],
   removed: string[],
   changeSeq: bigint,
 ): Promise<void> {
-  for (const rows of chunks(added, ROWS_PER_STATEMENT))
-    await tx.userGithubStar.createMany({ data: rows.map((userId) => ({ userId, repo })) });
+  for (const rows of chunks(added, ROWS_PER_STATEMENT)) {
+    // A star another writer (a replica's poll, a webhook) added meanwhile is no conflict.
+    const values = Prisma.join(rows.map((userId) => Prisma.sql`(${userId}, ${repo})`));
+    await tx.$executeRaw(
+      kind === 'mysql'
+        ? Prisma.sql`INSERT IGNORE INTO user_github_star (user_id, repo) VALUES ${values}`
+        : Prisma.sql`INSERT INTO user_github_star (user_id, repo) VALUES ${values} ON CONFLICT DO NOTHING`,
+    );
+  }
   for (const rows of chunks(removed, ROWS_PER_STATEMENT))
     await tx.userGithubStar.deleteMany({ where: { repo, userId: { in: rows } } });
   for (const rows of chunks([...added, ...removed], ROWS_PER_STATEMENT))
@@ -79,7 +87,7 @@ export function createGithubStarStore(database: Database): GithubStarStore {
         await db.$transaction(
           (tx) =>
             withChangeSequence(tx, kind, (changeSeq) =>
-              writeStars(tx, repo, added, removed, changeSeq),
+              writeStars(tx, kind, repo, added, removed, changeSeq),
             ),
           { timeout: 120_000 },
         );
@@ -107,7 +115,7 @@ export function createGithubStarStore(database: Database): GithubStarStore {
             const change = event.starred
               ? { added: ids.filter((id) => !current.has(id)), removed: [] }
               : { added: [], removed: [...current] };
-            await writeStars(tx, repo, change.added, change.removed, changeSeq);
+            await writeStars(tx, kind, repo, change.added, change.removed, changeSeq);
             added += change.added.length;
             removed += change.removed.length;
           }

@@ -133,6 +133,14 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     }
   });
 
+  it('lets two syncs (replicas) add the same stars at once', async () => {
+    const { repo, ids } = await repository(120, 120);
+    const [first, second] = await Promise.all([h.runtime.github.sync(), h.runtime.github.sync()]);
+    for (const results of [first, second])
+      expect(results.find((r) => r.repo === repo)!.lastError).toBeNull();
+    expect(await starsOf(ids[119]!)).toEqual([repo]);
+  });
+
   it('keeps the stars when GitHub fails (5xx), and says why', async () => {
     const { repo, logins, ids } = await repository(3, 3);
     await sync(repo);
