@@ -70,6 +70,8 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     expect(idle).toMatchObject({ requests: 3, notModified: 3, added: 0, removed: 0, matched: 10 });
     const statuses = github.requests.slice(-3).map((r) => r.status);
     expect(statuses).toEqual([304, 304, 304]);
+    const { body } = await h.metrics.render();
+    expect(body).toMatch(/quota_manager_github_requests_total\{outcome="not_modified"\} [1-9]/);
   });
 
   it('removes the star of a user who unstarred, and moves that user for incremental scans', async () => {
