@@ -39,7 +39,11 @@ export function githubSettings() {
       .transform((url) => url.replace(/\/+$/, ''))
       .default('https://api.github.com'),
     repositories: repositoryList().default([]),
-    syncCron: text().superRefine(rule(cronProblem)).default('*/10 * * * *'),
+    // `off`: no poller (stars kept by hand, or by the webhook alone).
+    syncCron: text()
+      .superRefine(rule((value) => (value.trim() === 'off' ? undefined : cronProblem(value))))
+      .transform((value) => (value.trim() === 'off' ? 'off' : value))
+      .default('*/10 * * * *'),
     webhookSecret: text()
       .min(16, { error: 'must be at least 16 characters (leave it unset to turn the webhook off)' })
       .optional(),

@@ -18,7 +18,7 @@ import { GithubSyncTick } from '../scheduler/github-sync-tick.ts';
 import { createStargazerSource } from './stargazer-client.ts';
 
 export interface GithubStars {
-  /** One sync of every tracked repository (the cron tick calls it too). */
+  /** One sync of every tracked repository (the cron tick calls it too, unless GITHUB_SYNC_CRON is off). */
   sync(): Promise<RepoSyncResult[]>;
   /** The webhook's settings and use case; absent when GITHUB_WEBHOOK_SECRET is unset. */
   webhook?: { secret: string; receive(delivery: StarDelivery): Promise<StarEventOutcome> };
@@ -80,7 +80,9 @@ export function buildGithubStars(
               return outcome;
             },
           },
-    start: (timeZone) => tick.start(settings.syncCron, timeZone, sync),
+    start: (timeZone) => {
+      if (settings.syncCron !== 'off') tick.start(settings.syncCron, timeZone, sync);
+    },
     stop: () => tick.stop(),
   };
 }

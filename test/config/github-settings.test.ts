@@ -32,6 +32,10 @@ describe('github settings', () => {
     expect(config.github.repositories).toEqual(['zgsm-ai/zgsm', 'zgsm-ai.costrict']);
   });
 
+  it('takes GITHUB_SYNC_CRON=off (no poller)', () => {
+    expect(load({ GITHUB_SYNC_CRON: ' off ' }).github.syncCron).toBe('off');
+  });
+
   it('reads github.repositories as a YAML list', () => {
     const config = load({}, 'github:\n  repositories: [acme/widget]\n');
     expect(config.github.repositories).toEqual(['acme/widget']);
