@@ -31,6 +31,8 @@ import {
   type GatewayClientOptions,
   type QuotaGateway,
 } from './gateway/index.ts';
+import { createGatewayBreaker } from './gateway/gateway-breaker.ts';
+import { buildGithubStars, type GithubStars } from './github/github-stars.ts';
 import { createLogger, createRedactor } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -58,6 +60,8 @@ export interface Runtime {
   interactive: InteractiveGate | undefined;
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
+  /** The GitHub star poller (GITHUB_SYNC_CRON) and webhook. */
+  github: GithubStars;
   /** The HTTP application over this runtime's use cases. */
   /** `adminToken`: ADMIN_TOKEN (or daemon.ts's generated one); named tokens come from config. */
   createApi(options: { adminToken?: string }): ApiApp;
@@ -179,8 +183,16 @@ export async function buildRuntime(
     previewMaxBalanceReads: config.scan.previewMaxBalanceReads,
     fullScans,
   };
+  const strategies = createStrategyStore(database);
+  const github = buildGithubStars(config.github, {
+    database,
+    strategies,
+    clock,
+    logger: logger.child({ component: 'github' }),
+    metrics,
+  });
   const app = createApplication({
-    strategies: createStrategyStore(database),
+    strategies,
     ledger: createLedgerStore(database),
     users: createUserStore(database),
     stats,
@@ -206,6 +218,7 @@ export async function buildRuntime(
     metrics,
     metricsToken: config.metricsToken,
     publicBasePath: config.publicBasePath,
+    githubWebhook: github.webhook,
     // A request being served is the `api` phase of the loop-stall histogram.
     interactive: interactive && {
       begin: () => {
@@ -225,8 +238,12 @@ export async function buildRuntime(
     scanner,
     interactive,
     metrics,
+    github,
     createApi: ({ adminToken }) => createApp({ ...apiDeps, adminToken }),
-    startScanner: () => scanner.start(config.scanCron, config.timezone, () => app.scanNow()),
+    startScanner: () => {
+      scanner.start(config.scanCron, config.timezone, () => app.scanNow());
+      github.start(config.timezone);
+    },
     async close() {
       // The scanner stops claiming at once (stop() marks it stopping before it waits); then the
       // calls in flight are aborted, so a slow gateway cannot hold the shutdown. A delta cut off
@@ -234,6 +251,7 @@ export async function buildRuntime(
       const stopped = scanner.stop();
       stopGatewayCalls.abort();
       await stopped;
+      await github.stop();
       await database.close();
       // Idle sockets would not hold the process open, but a closed runtime keeps nothing: later
       // calls fail as certainly not sent. After the database, not before: one more await ahead
@@ -243,28 +261,4 @@ export async function buildRuntime(
       await gatewayClient.close();
     },
   };
-}
-
-/** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
-function createGatewayBreaker(
-  settings: Config['gateway'],
-  log: CoreLogger,
-): CircuitBreaker | undefined {
-  if (settings.breakerFailures === 0) return undefined;
-  return new CircuitBreaker({
-    failureThreshold: settings.breakerFailures,
-    cooldownMs: settings.breakerCooldownMs,
-    onChange: ({ state, consecutiveFailures, retryAt }) => {
-      if (state === 'open') {
-        log.error('gateway circuit breaker open: grants paused', {
-          consecutive_failures: consecutiveFailures,
-          retry_at: retryAt === null ? null : new Date(retryAt).toISOString(),
-        });
-      } else if (state === 'closed') {
-        log.info('gateway circuit breaker closed: grants resume');
-      } else {
-        log.info('gateway circuit breaker half-open: probing the gateway');
-      }
-    },
-  });
 }

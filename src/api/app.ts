@@ -17,6 +17,7 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerGithubHookRoutes } from './routes/github-hook.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
@@ -40,6 +41,8 @@ export function createApp(deps: ApiDeps): ApiApp {
 
   // The limit comes before authentication, so failed logins count against it too.
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  // Signed by GitHub instead of carrying a token: mounted before the token check.
+  app.route('/api/v1/hooks/github', registerGithubHookRoutes(deps));
   app.use('/api/*', requireAdminToken(deps));
   app.use('/api/*', requireUtf8Path());
   // Only authenticated API work makes scans yield: not health checks, scrapes or refused calls.

@@ -5,6 +5,7 @@ import type { Application } from '../core/application.ts';
 import type { NamedToken } from './access-tokens.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { StarDelivery, StarEventOutcome } from '../core/github/receive-star-event.ts';
 
 /** The use cases acting for the request's caller (audit rows carry its name and request id). */
 export function actingApp(
@@ -54,6 +55,8 @@ export interface ApiDeps {
   metricsToken?: string;
   /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under ('' for the root). */
   publicBasePath?: string;
+  /** POST /api/v1/hooks/github; absent (404) when GITHUB_WEBHOOK_SECRET is unset. */
+  githubWebhook?: { secret: string; receive(delivery: StarDelivery): Promise<StarEventOutcome> };
   /** Told when requests start and end, so scans can let them go first (scan/run routes excepted). */
   interactive?: { begin(): void; end(): void };
 }

@@ -97,6 +97,8 @@ export interface HarnessOptions {
   workerThread?: boolean;
   /** scan.preview_max_balance_reads (default 1000). */
   previewMaxBalanceReads?: number;
+  /** github.* settings (default: an API URL nothing listens on, no webhook secret). */
+  github?: Partial<Config['github']>;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -152,6 +154,13 @@ function harnessConfig(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     },
     log: { level: 'debug', format: 'json' },
+    github: {
+      apiUrl: 'http://127.0.0.1:9',
+      repositories: [],
+      syncCron: '*/10 * * * *',
+      webhookMaxAgeMs: 600_000,
+      ...options.github,
+    },
   };
 }
 
