@@ -3,13 +3,18 @@
 import type { ParsedConfig as Config } from './config-schema.ts';
 
 export function configSecrets(
-  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'>,
+  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'> & {
+    userSource?: { url?: string };
+  },
 ): string[] {
   const secrets = [
     config.adminToken,
     config.metricsToken,
     config.gateway.authValue,
     ...databasePasswords(config.databaseUrl),
+    // The source's URL as a whole too: a driver error may quote it.
+    config.userSource?.url,
+    ...(config.userSource?.url === undefined ? [] : databasePasswords(config.userSource.url)),
   ];
   return [
     ...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret !== '')),

@@ -55,6 +55,7 @@ const DEFAULTS: Config = {
   },
   scan: { pageSize: 1000, leaseMs: 120000, fullEveryMs: 3600000, ledgerMaxAttempts: 100 },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
+  userSource: { cron: '*/5 * * * *', fullEvery: '24h', onDelete: 'keep', maxDeleteFraction: 0.1 },
   log: { level: 'info', format: 'json' },
 };
 
@@ -517,7 +518,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a top-level typo',
       'port: 8099\nprot: 9000\n',
       'prot',
-      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, log\)$/,
+      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, user_source, log\)$/,
     ],
     [
       'a typo inside a section',

@@ -95,6 +95,8 @@ export interface HarnessOptions {
   maxUsersPerOccurrence?: number;
   /** gateway.worker_thread: gateway requests from a worker thread (default false). */
   workerThread?: boolean;
+  /** user_source.*: the operator's user database to sync from (default none). */
+  userSource?: Partial<Config['userSource']>;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -147,6 +149,13 @@ function harnessConfig(
       bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
       requestTimeoutMs: options.requestTimeoutMs ?? 0,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    },
+    userSource: {
+      cron: '*/5 * * * *',
+      fullEvery: '24h',
+      onDelete: 'keep',
+      maxDeleteFraction: 0.1,
+      ...options.userSource,
     },
     log: { level: 'debug', format: 'json' },
   };
