@@ -11,6 +11,7 @@ import type {
   UserStore,
 } from '../ports/stores.ts';
 import type { RunDeps } from '../scan/run-deps.ts';
+import type { UserSourceService } from './user-sources.ts';
 
 export interface CoreDeps {
   strategies: StrategyStore;
@@ -28,4 +29,6 @@ export interface CoreDeps {
   logger: CoreLogger;
   /** The configured zone (QM_TIMEZONE): strategies without one, and "today" in statistics. */
   defaultTimeZone: string;
+  /** The operator's user database (USER_SOURCE_URL); absent when none is configured. */
+  userSource?: UserSourceService;
 }
