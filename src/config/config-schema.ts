@@ -6,12 +6,12 @@ import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
 import { databaseKind } from '../db/driver.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { namedTokens } from './named-tokens.ts';
+import { userSourceSchema } from './user-source-schema.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -139,32 +139,6 @@ function databaseUrlProblem(value: string): string | undefined {
   }
 }
 
-/** A duration written with its unit (`30m`, `24h`, `7d`), in milliseconds. */
-const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-export function parseDuration(value: string): number | undefined {
-  const match = /^\s*(\d+)\s*(s|m|h|d)\s*$/.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS];
-}
-
-/**
- * The source query, or `@path` to a file holding it (read once, at start-up, so a missing file
- * is a configuration error rather than a failing sync every few minutes).
- */
-function sourceQuery(value: string, ctx: z.RefinementCtx): string {
-  const trimmed = value.trim();
-  if (!trimmed.startsWith('@')) return trimmed;
-  try {
-    return readFileSync(trimmed.slice(1), 'utf8').trim();
-  } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `cannot read the query file ${trimmed.slice(1)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    });
-    return z.NEVER;
-  }
-}
-
 /** Adapts a "reason or undefined" function to a zod refinement with that reason as message. */
 const rule =
   (problem: (value: string) => string | undefined) =>
@@ -289,50 +263,12 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         requestTimeoutMs: duration(1).default(30000),
         rateLimitPerMinute: integer(0).default(600),
       }),
-      userSource: z
-        .object({
-          /** Unset: no user source (users come only from the API, the CLI and imports). */
-          url: text().superRefine(rule(databaseUrlProblem)).optional(),
-          query: text()
-            .transform(sourceQuery)
-            .refine((query) => /^(select|with)\b/i.test(query), {
-              error: 'must be a SELECT (or WITH … SELECT) statement, or @file.sql holding one',
-            })
-            .optional(),
-          /** A column of the query to read incrementally by; unset: every run reads everything. */
-          cursor: text()
-            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-              error: 'must be a column name of the query (letters, digits, _)',
-            })
-            .optional(),
-          cron: text().superRefine(rule(cronProblem)).default('*/5 * * * *'),
-          fullEvery: text()
-            .refine((value) => (parseDuration(value) ?? 0) > 0, {
-              error: 'must be a duration with a unit: 30m, 6h, 1d (s, m, h or d)',
-            })
-            .default('24h'),
-          onDelete: oneOf(['keep', 'delete'] as const).default('keep'),
-          maxDeleteFraction: z
-            .preprocess(
-              (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
-              z.number({ error: 'must be a number from 0 to 1' }).min(0).max(1, {
-                error: 'must be a number from 0 to 1',
-              }),
-            )
-            .default(0.1),
-          /** Unset: QM_TIMEZONE. */
-          timezone: text()
-            .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
-            .optional(),
-        })
-        .superRefine((source, ctx) => {
-          if (source.url !== undefined && source.query === undefined)
-            ctx.addIssue({
-              code: 'custom',
-              path: ['query'],
-              message: 'must be set when USER_SOURCE_URL is (the SELECT that reads the users)',
-            });
-        }),
+      userSource: userSourceSchema({
+        text,
+        cronRule: rule(cronProblem),
+        databaseUrlRule: rule(databaseUrlProblem),
+        isTimeZone,
+      }),
       log: z.object({
         level: oneOf(LOG_LEVELS).default('info'),
         format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),

@@ -1,7 +1,7 @@
 // What the user sync needs from the outside: the source's rows (read-only, in pages), where
 // the last run left off, a lease so one run goes at a time across replicas, and the user rules
 // a row must pass. src/sources/ reads the source; src/db/ keeps the state and the lease.
-import type { CursorValue, UserSourceState } from '../model/user-sync.ts';
+import type { CursorValue, UserSourceState, UserSyncRun } from '../model/user-sync.ts';
 import type { UserUpsert } from '../model/user.ts';
 
 /** One row as the source's driver returned it, keyed by the query's column names. */
@@ -40,3 +40,8 @@ export interface UserSyncLease {
 export type UserRecordRules = (
   record: Record<string, unknown>,
 ) => { ok: true; user: UserUpsert } | { ok: false; field: string; message: string };
+
+/** Told about every run that wrote (dry runs are not): the metrics. */
+export interface UserSyncObserver {
+  runFinished(run: UserSyncRun): void;
+}

@@ -11,6 +11,8 @@ export interface UserSourceService {
   /** postgresql, mysql or sqlite. */
   kind: string;
   cursorColumn: string | undefined;
+  /** USER_SOURCE_TIMEZONE (else QM_TIMEZONE): the cron's zone and naive dates' zone. */
+  timeZone: string;
   state: UserSourceStateStore;
   runner: UserSyncRunner;
 }

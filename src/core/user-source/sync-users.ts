@@ -3,60 +3,22 @@
 // through the user store (so change_seq moves and incremental scans see them), and, on a full
 // run, find the users the source no longer has. A bad row is skipped and counted, never fatal.
 // The caller holds the lease (run-user-sync.ts); this renews it before every page.
-import type { Clock } from '../clock.ts';
-import { auditDraft, type Actor } from '../model/audit.ts';
+import { auditDraft } from '../model/audit.ts';
 import type { UserUpsert } from '../model/user.ts';
 import type { CursorValue, UserSourceState, UserSyncRun } from '../model/user-sync.ts';
 import { USER_SOURCE_NAME } from '../model/user-sync.ts';
-import type { CoreLogger } from '../ports/runtime-services.ts';
-import type { AuditStore, UserStore } from '../ports/stores.ts';
-import type {
-  UserRecordRules,
-  UserSourceReader,
-  UserSourceStateStore,
-  UserSyncLease,
-} from '../ports/user-source.ts';
 import { coerceSourceRow, sourceRowId } from './coerce-source-row.ts';
 import { Rejections } from './rejections.ts';
 import { cursorOf, laterCursor, readFrom } from './source-cursor.ts';
 import { handleVanishedUsers } from './vanished-users.ts';
+import {
+  UserSyncLeaseLost,
+  type UserSyncDeps,
+  type UserSyncRequest,
+  type UserSyncSettings,
+} from './sync-deps.ts';
 
-export interface UserSyncSettings {
-  /** USER_SOURCE_CURSOR; unset: every run is full. */
-  cursorColumn?: string;
-  onDelete: 'keep' | 'delete';
-  maxDeleteFraction: number;
-  /** Zone of source dates written without an offset. */
-  timeZone: string;
-  fullEveryMs: number;
-  pageSize: number;
-}
-
-export interface UserSyncDeps {
-  reader: UserSourceReader;
-  users: Pick<UserStore, 'upsertMany' | 'delete' | 'listIds' | 'count'>;
-  state: UserSourceStateStore;
-  lease: UserSyncLease;
-  rules: UserRecordRules;
-  audit: Pick<AuditStore, 'record'>;
-  actor: Actor;
-  clock: Clock;
-  logger: CoreLogger;
-  settings: UserSyncSettings;
-}
-
-export interface UserSyncRequest {
-  /** Read every row and look for vanished users, whatever the schedule says. */
-  full?: boolean;
-  /** Report what would change; write nothing (no user, no status, no cursor). */
-  dryRun?: boolean;
-}
-
-export class UserSyncLeaseLost extends Error {
-  constructor() {
-    super('the user sync lease was lost (another replica took it over): run stopped');
-  }
-}
+export type { UserSyncDeps, UserSyncRequest, UserSyncSettings } from './sync-deps.ts';
 
 export const emptyState = (): UserSourceState => ({
   source: USER_SOURCE_NAME,
@@ -104,6 +66,7 @@ export async function runUserSync(
   run.finishedAt = deps.clock.now();
   if (!dryRun) await deps.state.save(finishedState(state, run, cursor));
   if (!dryRun && run.error === null) await recordAudit(deps, run);
+  if (!dryRun) deps.observer?.runFinished(run);
   deps.logger.info('user sync finished', summaryFields(run));
   return run;
 }

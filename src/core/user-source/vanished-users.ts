@@ -8,7 +8,7 @@
 // source does not have counts as vanished too (docs/user-sources.md says so).
 import { auditDraft } from '../model/audit.ts';
 import type { UserSyncRun } from '../model/user-sync.ts';
-import type { UserSyncDeps } from './sync-users.ts';
+import { UserSyncLeaseLost, type UserSyncDeps } from './sync-deps.ts';
 
 /** Ids kept in the status for the operator to check. */
 export const VANISHED_IDS_KEPT = 20;
@@ -68,8 +68,7 @@ async function deleteVanished(
   const doomed: string[] = [];
   for await (const id of vanishedIds(deps, seen)) doomed.push(id);
   for (const id of doomed) {
-    if (run.deleted % ID_PAGE === 0 && !(await deps.lease.renew()))
-      throw new Error('the user sync lease was lost (another replica took it over): run stopped');
+    if (run.deleted % ID_PAGE === 0 && !(await deps.lease.renew())) throw new UserSyncLeaseLost();
     const audit = auditDraft(deps.actor, deps.clock.now(), {
       action: 'user.delete',
       targetType: 'user',
