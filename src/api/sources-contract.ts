@@ -20,12 +20,9 @@ export const UserSyncRunSchema = z
       .int()
       .openapi({ description: 'Full runs: users the source no longer has' }),
     vanished_ids: z.array(z.string()).openapi({ description: 'The first 20 vanished ids' }),
-    deletes_refused: z
-      .enum(['source_returned_no_rows', 'too_many_deletes'])
-      .nullable()
-      .openapi({
-        description: 'Why vanished users were kept although USER_SOURCE_ON_DELETE=delete',
-      }),
+    deletes_refused: z.enum(['source_returned_no_rows', 'too_many_deletes']).nullable().openapi({
+      description: 'Why vanished users were kept although USER_SOURCE_ON_DELETE=delete',
+    }),
     rejected: counts.openapi({
       description: 'Rows skipped, by reason',
       example: { invalid_vip: 2, invalid_id: 1 },
