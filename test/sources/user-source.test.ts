@@ -310,7 +310,9 @@ describe('the source connection is read-only', () => {
       timeZone: 'UTC',
     });
     const read = async () => {
-      for await (const page of reader.pages({ pageSize: 10 })) void page;
+      const rows = [];
+      for await (const page of reader.pages({ pageSize: 10 })) rows.push(...page);
+      return rows;
     };
     await expect(read()).rejects.toThrow(/cannot execute UPDATE in a read-only transaction/);
     const still = createSqlUserSource({
