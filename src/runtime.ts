@@ -41,6 +41,8 @@ import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
 import { openMigrated } from './runtime/open-migrated-database.ts';
+import { UserSyncTicker } from './scheduler/user-sync-ticker.ts';
+import { buildUserSource } from './sources/build-user-source.ts';
 
 /** A logger with children per component (winston's, or a test's). */
 export interface RuntimeLogger extends CoreLogger {
@@ -191,13 +193,16 @@ export async function buildRuntime(
     logger: logger.child({ component: 'github' }),
     metrics,
   });
+  const [users, audit] = [createUserStore(database), createAuditStore(database)];
+  const userSource = buildUserSource({ config, database, users, audit, clock, logger, metrics });
   const app = createApplication({
     strategies,
     ledger: createLedgerStore(database),
-    users: createUserStore(database),
+    users,
     stats,
-    audit: createAuditStore(database),
+    audit,
     actor: SYSTEM_ACTOR,
+    userSource,
     scan,
     serializer: scanner,
     clock,
@@ -205,6 +210,7 @@ export async function buildRuntime(
     defaultTimeZone: config.timezone,
   });
 
+  const userSync = new UserSyncTicker(scanLog, () => app.startUserSync({}));
   const apiDeps: Omit<ApiDeps, 'adminToken'> = {
     app,
     namedTokens: config.adminTokens,
@@ -243,12 +249,13 @@ export async function buildRuntime(
     startScanner: () => {
       scanner.start(config.scanCron, config.timezone, () => app.scanNow());
       github.start(config.timezone);
+      if (userSource) userSync.schedule(config.userSource.cron, userSource.timeZone);
     },
     async close() {
       // The scanner stops claiming at once (stop() marks it stopping before it waits); then the
       // calls in flight are aborted, so a slow gateway cannot hold the shutdown. A delta cut off
       // in flight stays `sending` and the next run settles it (deliver-entry.ts).
-      const stopped = scanner.stop();
+      const stopped = Promise.all([scanner.stop(), userSync.stop(), userSource?.runner.settled()]);
       stopGatewayCalls.abort();
       await stopped;
       await github.stop();

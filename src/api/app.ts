@@ -14,6 +14,7 @@ import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimit } from './rate-limit.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
+import { registerSourceRoutes } from './routes/sources.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
@@ -66,6 +67,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/grants', registerGrantRoutes(deps));
   app.route('/api/v1/audit', registerAuditRoutes(deps));
+  app.route('/api/v1/sources', registerSourceRoutes(deps));
   app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));

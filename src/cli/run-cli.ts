@@ -25,6 +25,7 @@ import { scanCommand } from './scan-command.ts';
 import { seedDemoCommand } from './seed-demo-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { usersImportCommand } from './users-import-command.ts';
+import { syncUsersCommand } from './sync-users-command.ts';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   scanCommand,
   usersImportCommand,
+  syncUsersCommand,
   seedDemoCommand,
   retentionCommand,
   grantsExportCommand,

@@ -13,6 +13,7 @@ import { namedTokens } from './named-tokens.ts';
 import { cronProblem, duration, httpUrlProblem, rule, text } from './setting-values.ts';
 
 export { MAX_TIMER_MS } from './setting-values.ts';
+import { userSourceSchema } from './user-source-schema.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -211,6 +212,12 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         bodyLimitBytes: integer(1).default(1048576),
         requestTimeoutMs: duration(1).default(30000),
         rateLimitPerMinute: integer(0).default(600),
+      }),
+      userSource: userSourceSchema({
+        text,
+        cronRule: rule(cronProblem),
+        databaseUrlRule: rule(databaseUrlProblem),
+        isTimeZone,
       }),
       log: z.object({
         level: oneOf(LOG_LEVELS).default('info'),

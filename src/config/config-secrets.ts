@@ -3,7 +3,9 @@
 import type { ParsedConfig as Config } from './config-schema.ts';
 
 export function configSecrets(
-  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl' | 'github'>,
+  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl' | 'github'> & {
+    userSource?: { url?: string };
+  },
 ): string[] {
   const secrets = [
     config.adminToken,
@@ -12,6 +14,9 @@ export function configSecrets(
     config.github.token,
     config.github.webhookSecret,
     ...databasePasswords(config.databaseUrl),
+    // The source's URL as a whole too: a driver error may quote it.
+    config.userSource?.url,
+    ...(config.userSource?.url === undefined ? [] : databasePasswords(config.userSource.url)),
   ];
   return [
     ...new Set(secrets.filter((secret): secret is string => secret !== undefined && secret !== '')),

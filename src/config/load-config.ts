@@ -10,6 +10,7 @@ import {
   SECTIONS,
   SETTINGS,
   settingByPath,
+  sectionPath,
   settingByYamlKey,
   type Setting,
 } from './settings.ts';
@@ -45,7 +46,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const yaml = readYaml(file, named !== undefined);
 
   const input: Record<string, unknown> = Object.fromEntries(
-    SECTIONS.map((section) => [section, {}]),
+    SECTIONS.map((section) => [sectionPath(section), {}]),
   );
   const supplied = new Map<string, Supplied>();
   for (const setting of SETTINGS) {

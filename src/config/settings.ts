@@ -18,7 +18,11 @@ export interface Setting {
 export const CONFIG_PATH_ENV = 'QM_CONFIG';
 
 /** Top-level YAML keys that hold a mapping of settings rather than a value. */
-export const SECTIONS = ['gateway', 'scan', 'api', 'log', 'github'] as const;
+export const SECTIONS = ['gateway', 'scan', 'api', 'log', 'github', 'user_source'] as const;
+
+/** The Config key of a section (`user_source` → `userSource`). */
+export const sectionPath = (yamlKey: string): string =>
+  yamlKey.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 // Environment names are not derivable from the paths (AIGATEWAY_*, QM_TIMEZONE,
 // LEDGER_MAX_ATTEMPTS), because the issue fixed them to match the original system's names.
@@ -58,6 +62,14 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['api.bodyLimitBytes', 'API_BODY_LIMIT_BYTES'],
   ['api.requestTimeoutMs', 'API_REQUEST_TIMEOUT_MS'],
   ['api.rateLimitPerMinute', 'API_RATE_LIMIT_PER_MINUTE'],
+  ['userSource.url', 'USER_SOURCE_URL', 'secret'],
+  ['userSource.query', 'USER_SOURCE_QUERY'],
+  ['userSource.cursor', 'USER_SOURCE_CURSOR'],
+  ['userSource.cron', 'USER_SOURCE_CRON'],
+  ['userSource.fullEvery', 'USER_SOURCE_FULL_EVERY'],
+  ['userSource.onDelete', 'USER_SOURCE_ON_DELETE'],
+  ['userSource.maxDeleteFraction', 'USER_SOURCE_MAX_DELETE_FRACTION'],
+  ['userSource.timezone', 'USER_SOURCE_TIMEZONE'],
   ['log.level', 'LOG_LEVEL'],
   ['log.format', 'LOG_FORMAT'],
   ['github.token', 'GITHUB_TOKEN', 'secret'],

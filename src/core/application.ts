@@ -48,6 +48,8 @@ import {
 import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
 import { explainCondition, explainUser } from './use-cases/explain-user.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
+import { listSources, startUserSync } from './use-cases/user-sources.ts';
+import type { UserSyncRequest } from './user-source/sync-users.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
 
@@ -128,6 +130,9 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     searchUsers: (filter: UserSearch) => searchUsers(deps, filter),
     gatewayBalance: (userId: string) => gatewayBalance(deps, userId),
     recordUsersImport: (counts: Record<string, number | string>) => recordUsersImport(deps, counts),
+    // User sources
+    listSources: () => listSources(deps),
+    startUserSync: (request: UserSyncRequest) => startUserSync(deps, request),
     // The audit trail
     auditTrail: (filter: AuditFilter) => auditTrail(deps, filter),
     // Statistics

@@ -10,13 +10,17 @@
 // autocommit mode, where the statement is its own transaction and the server undid all of it.
 // The statement is then sent again unchanged; every compare-and-set re-reads what it compares,
 // so a retry after the other writer committed sees that writer's result (a deleted strategy
-// marks nothing). Statements inside an interactive transaction are not retried: the server has
-// rolled back the whole transaction, and only its author could run it again; Prisma reports
-// that to the caller (prisma-errors.ts: 503, try again).
+// marks nothing). Statements inside an interactive transaction are not retried one by one: the
+// server has rolled back the whole transaction, and only its author can run it again — a store
+// whose transaction is safe to repeat from the start wraps it in retryConflicts itself; any other
+// reports the conflict to its caller (prisma-errors.ts: 503, try again).
 import type { ConnectionFactory, Query } from './adapter-connection.ts';
 
-/** Driver codes of a statement chosen as a deadlock or serialization victim. */
-const CONFLICT_CODES = new Set(['1213', '40P01', '40001']);
+/**
+ * Codes of a statement or transaction chosen as a deadlock or serialization victim: the
+ * drivers' (MySQL/MariaDB, PostgreSQL) and Prisma's own for a transaction (P2034).
+ */
+const CONFLICT_CODES = new Set(['1213', '40P01', '40001', 'P2034']);
 
 /** How many times a rolled-back statement is sent again before its error is let through. */
 export const CONFLICT_RETRIES = 5;
@@ -33,12 +37,17 @@ export interface ConflictRetryOptions {
 /** The driver's code of a deadlock or serialization failure, or undefined for anything else. */
 export function conflictCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  const { code, cause, meta } = error as { code?: unknown; cause?: unknown; meta?: unknown };
   const original =
     typeof cause === 'object' && cause !== null
       ? (cause as { originalCode?: unknown }).originalCode
       : undefined;
-  return [original, code].find((c): c is string => typeof c === 'string' && CONFLICT_CODES.has(c));
+  // A raw statement inside a transaction fails as P2010 with the driver's code in meta.code.
+  const raw =
+    typeof meta === 'object' && meta !== null ? (meta as { code?: unknown }).code : undefined;
+  return [original, raw, code].find(
+    (c): c is string => typeof c === 'string' && CONFLICT_CODES.has(c),
+  );
 }
 
 /**

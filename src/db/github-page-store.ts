@@ -1,5 +1,6 @@
 // The stargazer pages GitHub last sent for each repository (table github_stargazer_page): the
 // ETag to send back as If-None-Match and the content to use when GitHub answers 304.
+import { retryConflicts } from './conflict-retry.ts';
 import { Prisma, type Database } from './client.ts';
 
 export interface StoredStargazerPage {
@@ -36,21 +37,24 @@ export function createStargazerPageStore(database: Database): StargazerPageStore
         kind === 'mysql'
           ? Prisma.sql`ON DUPLICATE KEY UPDATE url = VALUES(url), etag = VALUES(etag), link = VALUES(link), logins = VALUES(logins)`
           : Prisma.sql`ON CONFLICT (repo, page) DO UPDATE SET url = excluded.url, etag = excluded.etag, link = excluded.link, logins = excluded.logins`;
-      await db.$transaction(
-        async (tx) => {
-          await tx.githubStargazerPage.deleteMany({ where: { repo } });
-          for (let start = 0; start < pages.length; start += 200) {
-            const values = pages
-              .slice(start, start + 200)
-              .map(
-                (page, i) =>
-                  Prisma.sql`(${repo}, ${start + i + 1}, ${page.url}, ${page.etag}, ${page.link}, ${JSON.stringify(page.logins)})`,
-              );
-            await tx.$executeRaw`INSERT INTO github_stargazer_page (repo, page, url, etag, link, logins)
+      // Replicas saving together can deadlock; the victim saves again (the same pages).
+      await retryConflicts(() =>
+        db.$transaction(
+          async (tx) => {
+            await tx.githubStargazerPage.deleteMany({ where: { repo } });
+            for (let start = 0; start < pages.length; start += 200) {
+              const values = pages
+                .slice(start, start + 200)
+                .map(
+                  (page, i) =>
+                    Prisma.sql`(${repo}, ${start + i + 1}, ${page.url}, ${page.etag}, ${page.link}, ${JSON.stringify(page.logins)})`,
+                );
+              await tx.$executeRaw`INSERT INTO github_stargazer_page (repo, page, url, etag, link, logins)
               VALUES ${Prisma.join(values)} ${upsert}`;
-          }
-        },
-        { timeout: 120_000 },
+            }
+          },
+          { timeout: 120_000 },
+        ),
       );
     },
   };

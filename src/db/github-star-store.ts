@@ -1,6 +1,7 @@
 // The GitHub star sync's writes to user_github_star. Only the repository's own rows change, and
 // only users that gain or lose a star get a new change_seq, so an incremental scan reads them
 // (and an idle sync moves nothing).
+import { retryConflicts } from './conflict-retry.ts';
 import type {
   GithubStarStore,
   RepoSyncStatus,
@@ -84,43 +85,50 @@ export function createGithubStarStore(database: Database): GithubStarStore {
       const added = [...wanted].filter((id) => !current.has(id));
       const removed = removeMissing ? [...current].filter((id) => !wanted.has(id)) : [];
       if (added.length > 0 || removed.length > 0) {
-        await db.$transaction(
-          (tx) =>
-            withChangeSequence(tx, kind, (changeSeq) =>
-              writeStars(tx, kind, repo, added, removed, changeSeq),
-            ),
-          { timeout: 120_000 },
+        // Two replicas polling together can deadlock; the writes are idempotent, so the
+        // victim's transaction is run again from the start.
+        await retryConflicts(() =>
+          db.$transaction(
+            (tx) =>
+              withChangeSequence(tx, kind, (changeSeq) =>
+                writeStars(tx, kind, repo, added, removed, changeSeq),
+              ),
+            { timeout: 120_000 },
+          ),
         );
       }
       return { matched: wanted.size, added: added.length, removed: removed.length };
     },
 
     async applyStarEvent(event: StarEvent): Promise<StarChange | 'duplicate'> {
-      return db.$transaction((tx) =>
-        withChangeSequence(tx, kind, async (changeSeq) => {
-          const cutoff = new Date(event.receivedAt.getTime() - DELIVERY_MEMORY_MS);
-          await tx.$executeRaw`DELETE FROM github_webhook_delivery WHERE received_at < ${cutoff}`;
-          const insert =
-            kind === 'mysql'
-              ? Prisma.sql`INSERT IGNORE INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt})`
-              : Prisma.sql`INSERT INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt}) ON CONFLICT (delivery_id) DO NOTHING`;
-          if ((await tx.$executeRaw(insert)) === 0) return 'duplicate' as const;
-          const users = await tx.$queryRaw<{ id: string }[]>`
+      // A deadlock victim is run again whole: its delivery id was rolled back with it.
+      return retryConflicts(() =>
+        db.$transaction((tx) =>
+          withChangeSequence(tx, kind, async (changeSeq) => {
+            const cutoff = new Date(event.receivedAt.getTime() - DELIVERY_MEMORY_MS);
+            await tx.$executeRaw`DELETE FROM github_webhook_delivery WHERE received_at < ${cutoff}`;
+            const insert =
+              kind === 'mysql'
+                ? Prisma.sql`INSERT IGNORE INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt})`
+                : Prisma.sql`INSERT INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt}) ON CONFLICT (delivery_id) DO NOTHING`;
+            if ((await tx.$executeRaw(insert)) === 0) return 'duplicate' as const;
+            const users = await tx.$queryRaw<{ id: string }[]>`
             SELECT id FROM user_info WHERE LOWER(github_username) = ${event.login.toLowerCase()}`;
-          const ids = users.map((user) => user.id);
-          let added = 0;
-          let removed = 0;
-          for (const repo of event.repos) {
-            const current = await starringNow(tx, repo, ids);
-            const change = event.starred
-              ? { added: ids.filter((id) => !current.has(id)), removed: [] }
-              : { added: [], removed: [...current] };
-            await writeStars(tx, kind, repo, change.added, change.removed, changeSeq);
-            added += change.added.length;
-            removed += change.removed.length;
-          }
-          return { matched: ids.length, added, removed };
-        }),
+            const ids = users.map((user) => user.id);
+            let added = 0;
+            let removed = 0;
+            for (const repo of event.repos) {
+              const current = await starringNow(tx, repo, ids);
+              const change = event.starred
+                ? { added: ids.filter((id) => !current.has(id)), removed: [] }
+                : { added: [], removed: [...current] };
+              await writeStars(tx, kind, repo, change.added, change.removed, changeSeq);
+              added += change.added.length;
+              removed += change.removed.length;
+            }
+            return { matched: ids.length, added, removed };
+          }),
+        ),
       );
     },
 

@@ -185,6 +185,18 @@ export function createUserStore(database: Database): UserStore {
     },
 
     search: (filter) => searchUsers(database, filter),
+
+    async listIds(afterId, limit) {
+      const rows = await db.userInfo.findMany({
+        select: { id: true },
+        where: afterId === undefined ? {} : { id: { gt: afterId } },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
+      return rows.map((row) => row.id);
+    },
+
+    count: () => db.userInfo.count(),
   };
   return store;
 }

@@ -68,9 +68,16 @@ describe('config.yaml', () => {
     (_key, setting) => {
       // The key (possibly commented out, for settings whose default cannot be written down),
       // preceded by its comment block, which names the variable and the default.
-      const leaf = setting.yamlKey.split('.').at(-1)!;
+      // Looked up inside its own section (`url` is both gateway.url and user_source.url), and a
+      // top-level key only at the top level (`timezone` is also user_source.timezone).
+      const keys = setting.yamlKey.split('.');
+      const leaf = keys.at(-1)!;
       const lines = configYaml.split('\n');
-      const keyLine = lines.findIndex((line) => new RegExp(`^\\s*(# )?${leaf}:`).test(line));
+      const sectionLine = keys.length > 1 ? lines.indexOf(`${keys[0]}:`) : 0;
+      const indent = keys.length > 1 ? '\\s+' : '';
+      const keyLine = lines.findIndex(
+        (line, index) => index >= sectionLine && new RegExp(`^${indent}(# )?${leaf}:`).test(line),
+      );
       expect(keyLine, `${setting.yamlKey} missing`).toBeGreaterThan(0);
       let start = keyLine;
       while (start > 0 && lines[start - 1]!.trim().startsWith('#')) start--;

@@ -61,6 +61,7 @@ const DEFAULTS: Config = {
     previewMaxBalanceReads: 1000,
   },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
+  userSource: { cron: '*/5 * * * *', fullEvery: '24h', onDelete: 'keep', maxDeleteFraction: 0.1 },
   log: { level: 'info', format: 'json' },
   github: {
     token: undefined,
@@ -531,7 +532,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a top-level typo',
       'port: 8099\nprot: 9000\n',
       'prot',
-      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, log, github\)$/,
+      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, user_source, log, github\)$/,
     ],
     [
       'a typo inside a section',
@@ -792,5 +793,83 @@ describe('settings that would misbehave at run time are refused at start-up (iss
     expect(load({ SCAN_LEASE_MS: '3000' }).scan.leaseMs).toBe(3000);
     expect(load({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
     expect(load({}, 'database_pool_size: 4').databasePoolSize).toBe(4);
+  });
+});
+
+describe('user_source', () => {
+  it('reads the query from @file and the section from YAML', () => {
+    const query = join(dir, 'users.sql');
+    writeFileSync(query, 'SELECT id FROM auth_users\n');
+    const config = loadConfig({
+      env: { USER_SOURCE_QUERY: `@${query}`, USER_SOURCE_MAX_DELETE_FRACTION: '0.25' },
+      path: yamlFile('user_source:\n  url: postgres://r:s@db/auth\n  on_delete: DELETE\n'),
+      stdoutIsTty: false,
+    });
+    expect(config.userSource).toMatchObject({
+      url: 'postgres://r:s@db/auth',
+      query: 'SELECT id FROM auth_users',
+      onDelete: 'delete',
+      maxDeleteFraction: 0.25,
+      fullEvery: '24h',
+    });
+  });
+
+  it.each<[string, Record<string, string>, string, RegExp]>([
+    [
+      'a URL without a query',
+      { USER_SOURCE_URL: 'postgres://r@db/auth' },
+      'USER_SOURCE_QUERY',
+      /must be set when USER_SOURCE_URL is/,
+    ],
+    [
+      'a query that is not a SELECT',
+      { USER_SOURCE_QUERY: 'DELETE FROM users' },
+      'USER_SOURCE_QUERY',
+      /must be a SELECT/,
+    ],
+    [
+      'a query file that does not exist',
+      { USER_SOURCE_QUERY: '@/nonexistent/users.sql' },
+      'USER_SOURCE_QUERY',
+      /cannot read the query file \/nonexistent\/users\.sql \(ENOENT\)/,
+    ],
+    [
+      'a fraction above 1',
+      { USER_SOURCE_MAX_DELETE_FRACTION: '1.5' },
+      'USER_SOURCE_MAX_DELETE_FRACTION',
+      /must be a number from 0 to 1/,
+    ],
+    [
+      'a duration without a unit',
+      { USER_SOURCE_FULL_EVERY: '86400' },
+      'USER_SOURCE_FULL_EVERY',
+      /must be a duration with a unit/,
+    ],
+    [
+      'an unknown on_delete',
+      { USER_SOURCE_ON_DELETE: 'purge' },
+      'USER_SOURCE_ON_DELETE',
+      /must be one of keep, delete/,
+    ],
+  ])('refuses %s', (_case, env, setting, message) => {
+    const error = configError({ env, path: empty, stdoutIsTty: false });
+    expect(error.setting).toBe(setting);
+    expect(error.message).toMatch(message);
+  });
+
+  it('keeps the source password out of error messages and lists it as a secret', () => {
+    const error = configError({
+      env: { USER_SOURCE_URL: 'mongodb://r:hunter2hunter2@db/auth' },
+      path: empty,
+      stdoutIsTty: false,
+    });
+    expect(error.setting).toBe('USER_SOURCE_URL');
+    expect(error.message).not.toContain('hunter2');
+    expect(
+      configSecrets({
+        ...loadConfig({ env: {}, path: empty, stdoutIsTty: false }),
+        userSource: { url: 'postgres://r:hunter2hunter2@db/auth' },
+      }),
+    ).toContain('hunter2hunter2');
   });
 });

@@ -99,6 +99,8 @@ export interface HarnessOptions {
   previewMaxBalanceReads?: number;
   /** github.* settings (default: an API URL nothing listens on, no webhook secret). */
   github?: Partial<Config['github']>;
+  /** user_source.*: the operator's user database to sync from (default none). */
+  userSource?: Partial<Config['userSource']>;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -152,6 +154,13 @@ function harnessConfig(
       bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
       requestTimeoutMs: options.requestTimeoutMs ?? 0,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    },
+    userSource: {
+      cron: '*/5 * * * *',
+      fullEvery: '24h',
+      onDelete: 'keep',
+      maxDeleteFraction: 0.1,
+      ...options.userSource,
     },
     log: { level: 'debug', format: 'json' },
     github: {

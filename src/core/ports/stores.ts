@@ -113,6 +113,9 @@ export interface UserStore {
   delete(id: string, audit?: AuditDraft): Promise<boolean>;
   /** Users by id order (the database's), after the cursor. */
   search(filter: UserSearch): Promise<User[]>;
+  /** Ids only, by id order (the database's), after `afterId`: the user sync's full runs. */
+  listIds(afterId: string | undefined, limit: number): Promise<string[]>;
+  count(): Promise<number>;
 }
 
 export interface AuditFilter {

@@ -12,6 +12,7 @@ import type {
   UserStore,
 } from '../ports/stores.ts';
 import type { RunDeps } from '../scan/run-deps.ts';
+import type { UserSourceService } from './user-sources.ts';
 
 export interface CoreDeps {
   strategies: StrategyStore;
@@ -31,4 +32,6 @@ export interface CoreDeps {
   defaultTimeZone: string;
   /** The request the use cases answer (API): when it ends, and what its caller may read. */
   scope?: RequestScope;
+  /** The operator's user database (USER_SOURCE_URL); absent when none is configured. */
+  userSource?: UserSourceService;
 }

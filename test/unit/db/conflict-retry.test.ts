@@ -32,6 +32,10 @@ describe('conflictCode', () => {
     expect(conflictCode(adapterError('40P01'))).toBe('40P01');
     expect(conflictCode(adapterError('40001'))).toBe('40001');
     expect(conflictCode(Object.assign(new Error('x'), { code: '1213' }))).toBe('1213');
+    // Prisma inside an interactive transaction: its own code, or P2010 with the driver's.
+    expect(conflictCode(Object.assign(new Error('x'), { code: 'P2034' }))).toBe('P2034');
+    const raw = Object.assign(new Error('x'), { code: 'P2010', meta: { code: '1213' } });
+    expect(conflictCode(raw)).toBe('1213');
     // Lock wait timeout: the statement already waited innodb_lock_wait_timeout; not re-run.
     expect(conflictCode(adapterError('1205'))).toBeUndefined();
     expect(conflictCode(adapterError('23505'))).toBeUndefined();

@@ -11,7 +11,7 @@ CREATE TABLE `github_repo_sync` (
     `last_error` TEXT NULL,
 
     PRIMARY KEY (`repo`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- CreateTable (url, link and logins are TEXT: a page's logins run to a few kilobytes)
 CREATE TABLE `github_stargazer_page` (
@@ -23,7 +23,7 @@ CREATE TABLE `github_stargazer_page` (
     `logins` MEDIUMTEXT NOT NULL,
 
     PRIMARY KEY (`repo`, `page`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- CreateTable
 CREATE TABLE `github_webhook_delivery` (
@@ -32,4 +32,4 @@ CREATE TABLE `github_webhook_delivery` (
 
     INDEX `github_webhook_delivery_received_at_idx`(`received_at`),
     PRIMARY KEY (`delivery_id`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

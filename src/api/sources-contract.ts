@@ -1,0 +1,110 @@
+// The wire shapes of the user sources (GET /api/v1/sources, POST /api/v1/sources/users/sync)
+// and their serializers, read by the routes and the CLI alike.
+import { z } from '@hono/zod-openapi';
+import type { UserSyncRun } from '../core/model/user-sync.ts';
+import type { SourceStatus } from '../core/use-cases/user-sources.ts';
+
+const counts = z.record(z.string(), z.number().int());
+
+export const UserSyncRunSchema = z
+  .object({
+    started_at: z.string().openapi({ example: '2026-06-01T08:00:00.000Z' }),
+    finished_at: z.string().nullable().openapi({ description: 'null while the run goes on' }),
+    full: z.boolean().openapi({ description: 'Read every row and looked for vanished users' }),
+    dry_run: z.boolean(),
+    rows_read: z.number().int(),
+    upserted: z.number().int().openapi({ description: 'Valid rows written' }),
+    deleted: z.number().int().openapi({ description: 'Users deleted as vanished' }),
+    vanished: z
+      .number()
+      .int()
+      .openapi({ description: 'Full runs: users the source no longer has' }),
+    vanished_ids: z.array(z.string()).openapi({ description: 'The first 20 vanished ids' }),
+    deletes_refused: z.enum(['source_returned_no_rows', 'too_many_deletes']).nullable().openapi({
+      description: 'Why vanished users were kept although USER_SOURCE_ON_DELETE=delete',
+    }),
+    rejected: counts.openapi({
+      description: 'Rows skipped, by reason',
+      example: { invalid_vip: 2, invalid_id: 1 },
+    }),
+    rejected_ids: z.record(z.string(), z.array(z.string())).openapi({
+      description: 'The first 20 ids (or `row <n>`) per reason',
+      example: { invalid_vip: ['u17', 'u90'] },
+    }),
+    rejected_examples: z.record(z.string(), z.string()).openapi({
+      description: 'One message per reason, from its first row',
+      example: { invalid_vip: 'vip must be an integer, got "gold"' },
+    }),
+    error: z.string().nullable().openapi({ description: 'What stopped the run, if anything' }),
+  })
+  .openapi('UserSyncRun');
+
+export const SourceSchema = z
+  .object({
+    name: z.literal('users'),
+    kind: z.string().openapi({ description: 'postgresql, mysql or sqlite', example: 'postgresql' }),
+    cursor_column: z.string().nullable().openapi({ example: 'updated_at' }),
+    cursor: z
+      .object({ kind: z.enum(['instant', 'wall', 'number', 'text']), value: z.string() })
+      .nullable()
+      .openapi({
+        description: 'The largest cursor value read; the next run starts there (minus the overlap)',
+      }),
+    running: z.boolean(),
+    last_full_at: z.string().nullable(),
+    last_success_at: z.string().nullable(),
+    lag_seconds: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Seconds since a run last ended without an error' }),
+    last_run: UserSyncRunSchema.nullable(),
+  })
+  .openapi('Source');
+
+export const SourceListSchema = z
+  .object({ items: z.array(SourceSchema), total: z.number().int() })
+  .openapi('SourceList');
+
+export const UserSyncRequestSchema = z
+  .strictObject({
+    full: z.boolean().optional().openapi({
+      description: 'Read every row and look for vanished users, whatever the schedule says',
+    }),
+  })
+  .openapi('UserSyncRequest');
+
+export const UserSyncStartedSchema = z
+  .object({ status: z.literal('started'), full: z.boolean() })
+  .openapi('UserSyncStarted');
+
+const iso = (at: Date | null) => (at === null ? null : at.toISOString());
+
+export const userSyncRunJson = (run: UserSyncRun) => ({
+  started_at: run.startedAt.toISOString(),
+  finished_at: iso(run.finishedAt),
+  full: run.full,
+  dry_run: run.dryRun,
+  rows_read: run.rowsRead,
+  upserted: run.upserted,
+  deleted: run.deleted,
+  vanished: run.vanished,
+  vanished_ids: run.vanishedIds,
+  deletes_refused: run.deletesRefused,
+  rejected: run.rejected,
+  rejected_ids: run.rejectedIds,
+  rejected_examples: run.rejectedExamples,
+  error: run.error,
+});
+
+export const sourceJson = (source: SourceStatus) => ({
+  name: 'users' as const,
+  kind: source.kind,
+  cursor_column: source.cursorColumn ?? null,
+  cursor: source.cursor,
+  running: source.running,
+  last_full_at: iso(source.lastFullAt),
+  last_success_at: iso(source.lastSuccessAt),
+  lag_seconds: source.lagSeconds,
+  last_run: source.lastRun === null ? null : userSyncRunJson(source.lastRun),
+});
