@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_STRATEGIES } from '../../scripts/demo-data.ts';
+import { DEMO_STRATEGIES, DEMO_USERS } from '../../scripts/demo-data.ts';
 import { freePort } from '../support/pg-cluster.ts';
 import { runScript, startMockGatewayProcess, MOCK_KEY } from '../support/processes.ts';
 
@@ -73,6 +73,13 @@ describe('npm run demo, then the lines its banner prints', () => {
     const body = (await response.json()) as { items: { name: string }[] };
     return body.items.map((s) => s.name);
   };
+  const userIds = async (): Promise<string[]> => {
+    const response = await fetch(`${api}/api/v1/users?limit=100`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const body = (await response.json()) as { items: { id: string }[] };
+    return body.items.map((u) => u.id);
+  };
   const lineAfter = (marker: string) =>
     banner.split('\n').find((line) => line.includes(marker)) ?? '';
 
@@ -95,7 +102,7 @@ describe('npm run demo, then the lines its banner prints', () => {
     expect(signIn.headers.get('set-cookie')).toMatch(/^qm_session=.+HttpOnly; SameSite=Strict/);
   });
 
-  it('passes npm run test-api as the banner prints it, and leaves only the demo strategies', async () => {
+  it('passes npm run test-api as the banner prints it, and leaves only the demo strategies and users', async () => {
     const line = lineAfter('npm run test-api');
     const env = assignments(line);
     expect(Object.keys(env).sort()).toEqual(['ADMIN_TOKEN', 'MOCK_KEY', 'MOCK_URL', 'QM_URL']);
@@ -103,6 +110,7 @@ describe('npm run demo, then the lines its banner prints', () => {
     expect(result.output).toContain('checks passed');
     expect(result.code).toBe(0);
     expect((await strategyNames()).sort()).toEqual(DEMO_STRATEGIES.map((s) => s.name).sort());
+    expect(await userIds()).toEqual(DEMO_USERS.map((u) => u.id));
   });
 
   it('deletes its strategy when a check fails (here: MOCK_URL is a gateway the daemon does not use)', async () => {
@@ -118,6 +126,7 @@ describe('npm run demo, then the lines its banner prints', () => {
       expect(result.output).toContain('✗');
       expect(result.output).toMatch(/deleted its strategy \d+/);
       expect((await strategyNames()).sort()).toEqual(DEMO_STRATEGIES.map((s) => s.name).sort());
+      expect(await userIds()).toEqual(DEMO_USERS.map((u) => u.id));
     } finally {
       await elsewhere.stop();
     }
