@@ -11,7 +11,9 @@ export const DEMO_USERS = Array.from({ length: 20 }, (_, i) => ({
   email: `demo${i + 1}@example.com`,
   phone: null,
   vip: i % 4,
-  org: orgs[i % orgs.length]!,
+  // Shifted by one every four users, so organisation and VIP level vary independently (with
+  // `i % 4` for both, every acme member was VIP 0 and org-weekly-reward matched nobody).
+  org: orgs[(i + Math.floor(i / 4)) % orgs.length]!,
   github_stars: stars[i % stars.length]!,
   register_time: new Date(Date.UTC(i % 3 === 0 ? 2025 : 2024, i % 12, 1 + i)).toISOString(),
   access_time: i % 5 === 0 ? null : new Date(Date.UTC(2025, 6, 1 + i)).toISOString(),
