@@ -22,9 +22,11 @@ export const DEMO_USERS = Array.from({ length: 20 }, (_, i) => ({
 // The demo's strategies are created enabled ON PURPOSE (`enabled: true`): the demo shows grants
 // flowing. A strategy created through the API without `enabled` starts disabled, so an operator
 // previews it before it grants anything.
+// Their names differ from the examples in the API reference (/docs), so a newcomer who tries an
+// example on the demo's database gets 201, not 409 (test/api/docs-examples-on-demo.test.ts).
 export const DEMO_STRATEGIES = [
   {
-    name: 'daily-star-reward',
+    name: 'stargazer-daily-reward',
     title: 'Daily reward for stargazers of zgsm-ai/zgsm',
     type: 'periodic',
     enabled: true,

@@ -37,7 +37,7 @@ granted, pending, unknown_outcome, failed, condition_false, condition_unknown, c
 held_by_budget, would_grant. The condition tree shows each node's value and the attributes it read.`,
     examples: [
       'quota-manager explain vip-reward demo-user-03',
-      'quota-manager explain daily-star-reward demo-user-01 --occurrence next --json',
+      'quota-manager explain stargazer-daily-reward demo-user-01 --occurrence next --json',
     ],
   },
   async run({ values, positionals }, io) {

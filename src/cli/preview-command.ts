@@ -38,7 +38,7 @@ the gateway (read only).`,
     examples: [
       'quota-manager preview vip-reward',
       'quota-manager preview 3 --json',
-      'quota-manager preview daily-star-reward --occurrence 2026-01-14T08:00:00Z',
+      'quota-manager preview stargazer-daily-reward --occurrence 2026-01-14T08:00:00Z',
     ],
   },
   async run({ values, positionals }, io) {

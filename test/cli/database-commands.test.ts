@@ -68,12 +68,12 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(first.complaints).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('users: 20 written');
-    expect(first.stdout).toMatch(/strategies: 9 created \(daily-star-reward, .*\), 0 kept/);
+    expect(first.stdout).toMatch(/strategies: 9 created \(stargazer-daily-reward, .*\), 0 kept/);
     const before = await database.db.quotaStrategy.findMany({ orderBy: { id: 'asc' } });
 
     const second = await runCli(['seed-demo'], { env });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/strategies: 0 created, 9 kept \(daily-star-reward, .*\)/);
+    expect(second.stdout).toMatch(/strategies: 0 created, 9 kept \(stargazer-daily-reward, .*\)/);
     expect(await database.db.userInfo.count({ where: { id: { startsWith: 'demo-user-' } } })).toBe(
       20,
     );
