@@ -32,9 +32,11 @@ describe('npm run demo, then the lines its banner prints', () => {
   let banner: string;
   let api: string;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qm-demo-'));
-    const [port, mockPort] = [await freePort(), await freePort()];
+  let port: number;
+  let mockPort: number;
+  /** Starts `npm run demo` on the test's directory and ports; resolves once the banner is out. */
+  const startDemo = async (): Promise<void> => {
+    output = '';
     demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
       env: {
         ...process.env,
@@ -55,6 +57,12 @@ describe('npm run demo, then the lines its banner prints', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     banner = output.slice(output.indexOf('quota-manager demo is running'));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qm-demo-'));
+    [port, mockPort] = [await freePort(), await freePort()];
+    await startDemo();
     api = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
@@ -144,9 +152,31 @@ describe('npm run demo, then the lines its banner prints', () => {
     for (const strategy of DEMO_STRATEGIES) expect(result.output).toContain(strategy.name);
   });
 
+  const gatewayQuotas = async (): Promise<Record<string, number>> => {
+    const response = await fetch(`http://127.0.0.1:${mockPort}/__mock/state`, {
+      headers: { 'x-admin-key': 'mock-admin-key' },
+    });
+    return ((await response.json()) as { quotas: Record<string, number> }).quotas;
+  };
+  let before: Record<string, number>;
+
   it('stops the mock gateway and the daemon on SIGTERM', async () => {
+    before = await gatewayQuotas();
+    expect(Object.keys(before).length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((r) => demo.on('exit', (code) => r(code)));
     demo.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('run again, continues with the same ledger and the same gateway balances', async () => {
+    await startDemo();
+    expect(banner).toContain('kept between runs');
+    const after = await gatewayQuotas();
+    // Every balance the first run left is still there (this run's scan may only add to them).
+    for (const [user, quota] of Object.entries(before))
+      expect(after[user], user).toBeGreaterThanOrEqual(quota);
+    expect(lineAfter('Quotas at the gateway now')).toMatch(
+      new RegExp(`now: ${Object.keys(after).length} users, e\\.g\\. demo-user-\\d+=`),
+    );
   });
 });
