@@ -131,6 +131,12 @@ console.log(`
         -d '{"condition":"is-vip(2) and belong-to(\\"acme\\")"}' ${api}/api/v1/conditions/validate; echo
    curl -s -H "x-admin-key: ${MOCK_KEY}" ${mockUrl}/__mock/state; echo
 
+ A gateway outage, without stopping anything: the mock answers 503 for 60 seconds, then recovers
+ by itself (grants that fail meanwhile wait in the ledger and are sent again by a later scan;
+ '{"down_for_s":0}' ends it early):
+   curl -s -H "x-admin-key: ${MOCK_KEY}" -H 'content-type: application/json' -d '{"down_for_s":60}' ${mockUrl}/__mock/faults; echo
+   curl -s -H "Authorization: Bearer $TOKEN" -X POST ${api}/api/v1/strategies/scan; echo
+
  The command line, on the demo's database and gateway (another terminal, same directory):
    export DATABASE_URL=${DATABASE_URL} AIGATEWAY_URL=${mockUrl} AIGATEWAY_AUTH_VALUE=${MOCK_KEY}
    npx quota-manager scan --dry-run

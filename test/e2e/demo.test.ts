@@ -140,6 +140,31 @@ describe('npm run demo, then the lines its banner prints', () => {
     }
   });
 
+  it('prints how to show a gateway outage, and the mock then fails the daemon until it ends', async () => {
+    const line = lineAfter('"down_for_s":60');
+    expect(line).toContain(`http://127.0.0.1:${mockPort}/__mock/faults`);
+    const switchTo = (seconds: number) =>
+      fetch(`http://127.0.0.1:${mockPort}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'x-admin-key': 'mock-admin-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ down_for_s: seconds }),
+      });
+    const balance = async () =>
+      (await (
+        await fetch(`${api}/api/v1/users/demo-user-03/balance`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { balance: unknown; error?: unknown };
+    expect((await switchTo(60)).status).toBe(200);
+    try {
+      expect(await balance()).toMatchObject({ balance: null, error: expect.anything() });
+    } finally {
+      // Ended early; the daemon's circuit breaker may keep it away for its cool-down still.
+      const ended = await switchTo(0);
+      expect(await ended.json()).toMatchObject({ down_until: null });
+    }
+  });
+
   it("runs the printed command line on the demo's database and gateway", async () => {
     const exported = assignments(lineAfter('export DATABASE_URL='));
     expect(exported.DATABASE_URL).toBe(`file:${join(dir, 'demo.db')}`);
