@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
+import { isValidTimeZone } from '../core/time-zone.ts';
 import { databaseKind } from '../db/driver.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { namedTokens } from './named-tokens.ts';
@@ -67,15 +68,6 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 // A YAML number where text is expected (admin_token: 12345…) would be silently rounded or
 // reformatted, so it is refused rather than converted.
 const text = () => z.string({ error: 'must be a string (quote it in YAML)' });
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Reason a cron expression is unusable, or undefined when node-cron and cron-parser both take it. */
 function cronProblem(expression: string): string | undefined {
@@ -182,7 +174,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
         .optional(),
       timezone: text()
-        .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
+        .refine(isValidTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
         .default('UTC'),
       scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
       gateway: z

@@ -1,7 +1,9 @@
-// The one time-zone module: IANA zones with nothing but Intl. Whether a zone exists, how an
-// instant reads on the local wall clock, where a local day or month starts, and ISO 8601 with
-// the zone's offset. Used by strategy validation, the schedule's daylight-saving rule, the
-// statistics ("today", "this month" in the configured zone) and the configuration.
+// Time zones for the core and the configuration: IANA zones with nothing but Intl. Whether a
+// zone exists, how an instant reads on the local wall clock, where a local day or month starts,
+// and ISO 8601 with the zone's offset. Used by strategy validation, the schedule's daylight-saving
+// rule, the statistics ("today", "this month" in the configured zone) and the configuration.
+// The condition language reads its timestamp literals with its own wall-clock arithmetic
+// (condition/timestamp.ts), which also handles eras, so that it imports nothing from the core.
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
