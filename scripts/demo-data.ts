@@ -1,4 +1,4 @@
-// Demo users and the seven sample strategies modelled on the original system's examples.
+// Demo users and the nine sample strategies modelled on the original system's examples.
 // Used by the demo (scripts/demo.ts) and by `seed-demo`; written through the public API.
 
 const orgs = ['acme', 'org001', 'globex', null];
