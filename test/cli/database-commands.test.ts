@@ -113,6 +113,22 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
   });
 
+  it('preview --occurrence next shows the coming fire time of a periodic strategy', async () => {
+    const result = await runCli(
+      ['preview', 'stargazer-daily-reward', '--occurrence', 'next', '--json'],
+      {
+        env,
+      },
+    );
+    expect(result.complaints).toBe('');
+    expect(result.code).toBe(0);
+    const preview = JSON.parse(result.stdout);
+    // '0 8 * * *' in UTC: the next 08:00 after now.
+    expect(preview.occurrence).toMatch(/^\d{4}-\d{2}-\d{2}T08:00:00\.000Z$/);
+    expect(Date.parse(preview.occurrence)).toBeGreaterThan(Date.now());
+    expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
+  });
+
   it('explain says why a user would or would not get a strategy, as text or JSON, and writes nothing', async () => {
     // is-vip(2): demo-user-03 has vip 2 (would_grant), demo-user-02 has vip 1 (condition_false).
     const [yes, no] = await Promise.all([
