@@ -154,6 +154,20 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     items: { name: string; would_grant: number }[];
   };
 
+  it('scan --dry-run shows a strategy a budget cap would hold as held, with the cap, not as "would grant 0"', async () => {
+    const where = { name: 'vip-reward' };
+    await database.db.quotaStrategy.update({ where, data: { maxUsersPerOccurrence: 1 } });
+    try {
+      const table = await runCli(['scan', '--dry-run'], { env });
+      expect(table.code).toBe(0);
+      const row = table.stdout.split('\n').find((line) => / vip-reward /.test(line));
+      expect(row).toMatch(/ once +held: needs 10 users, max_users_per_occurrence 1 +0$/);
+      expect(table.stdout).toMatch(/^1 held by a budget cap: a scan grants them nothing/m);
+    } finally {
+      await database.db.quotaStrategy.update({ where, data: { maxUsersPerOccurrence: null } });
+    }
+  });
+
   it('scan --dry-run previews every enabled strategy and leaves the ledger and the gateway untouched', async () => {
     // Periodic strategies off: one of them fires every 10 minutes, which would make the
     // expected grants depend on the wall clock. Disabled strategies are not scanned.
