@@ -3,7 +3,9 @@
 // and ISO 8601 with the zone's offset. Used by strategy validation, the schedule's daylight-saving
 // rule, the statistics ("today", "this month" in the configured zone) and the configuration.
 // The condition language reads its timestamp literals with its own wall-clock arithmetic
-// (condition/timestamp.ts), which also handles eras, so that it imports nothing from the core.
+// (condition/timestamp.ts), which also handles eras.
+
+import { closestName } from './closest-name.ts';
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
@@ -12,6 +14,11 @@ export function isValidTimeZone(timeZone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The zone a mistyped name most likely meant (`Asia/Shangai` → `Asia/Shanghai`), or undefined. */
+export function suggestTimeZone(timeZone: string): string | undefined {
+  return closestName(timeZone, ['UTC', ...Intl.supportedValuesOf('timeZone')]);
 }
 
 interface WallClock {

@@ -285,6 +285,14 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
       'quota-manager preview: no strategy has the id or name "no-such-strategy"\n',
     );
   });
+
+  it('a mistyped strategy name gets a "did you mean"', async () => {
+    const result = await runCli(['preview', 'vip-rewrad'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'quota-manager preview: no strategy has the id or name "vip-rewrad" (did you mean "vip-reward"?)\n',
+    );
+  });
 });
 
 describe('migrate, the schema check and serve', () => {
