@@ -174,7 +174,9 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
         .optional(),
       timezone: text()
-        .refine(isValidTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
+        .refine(isValidTimeZone, {
+          error: 'must be an IANA time zone such as UTC or Europe/Berlin',
+        })
         .default('UTC'),
       scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
       gateway: z
