@@ -1,23 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Pure tests: no database, no child process, no global setup; they run in seconds
- * (`npx vitest run --project unit`). Everything else is `integration`, which starts a
- * throwaway PostgreSQL cluster once (test/support/global-setup.ts).
+ * Tests are unit or integration by folder, never by a list of files: a test under one of
+ * UNIT_FOLDERS is pure (no database, no child process, no server, no global setup;
+ * `npx vitest run --project unit`); everything else is `integration`, which starts throwaway
+ * database servers once (test/support/global-setup.ts). test/unit/test-folders.test.ts checks
+ * that no unit test reaches for a database or a process.
  */
-const UNIT = [
-  'test/unit/**/*.test.ts',
-  'test/core/**/*.test.ts',
-  'test/condition/{evaluate,format,fuzz,parse,timestamp}.test.ts',
-  'test/config/**/*.test.ts',
-  'test/gateway/{limiter,retry}.test.ts',
-  'test/cli/csv-and-progress.test.ts',
-  'test/deploy/**/*.test.ts',
-  'test/events/**/*.test.ts',
-  'test/outbound/address-policy.test.ts',
-  'test/logger.test.ts',
-  'test/nemesis/checker.test.ts',
-];
+export const UNIT_FOLDERS = ['unit', 'core', 'condition', 'config', 'deploy', 'events'] as const;
+const UNIT = UNIT_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
 
 export default defineConfig({
   test: {

@@ -44,7 +44,7 @@ export interface MockGatewayOptions {
   honourIdempotency?: boolean;
   /** Dice for fault rates; injectable so a test can make a 0.5 rate deterministic. */
   random?: () => number;
-  /** Epoch milliseconds for the delta log's timestamps; default Date.now. */
+  /** Epoch milliseconds for the delta log's timestamps and outages (`down_for_s`); default Date.now. */
   now?: () => number;
   /** Entries the delta log keeps before dropping the oldest; default 1 000 000. */
   deltaLogCapacity?: number;
@@ -149,6 +149,8 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       failingAfterDrop -= 1;
       return envelope(c, faults.status, 'injected failure after a dropped answer');
     }
+    if (faults.down_until_ms !== null && now() < faults.down_until_ms)
+      return envelope(c, faults.status, 'injected outage');
     if (!roll(faults.failure_rate, random)) return undefined;
     if (faults.status === 429 && faults.retry_after_s !== undefined) {
       c.header('Retry-After', String(faults.retry_after_s));
@@ -268,7 +270,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
 
   /** `{}` and `fail_after_drop: 0` also end a failure streak already running. */
   function patchFaults(patch: ReturnType<typeof faultsPatchSchema.parse>): Faults {
-    faults = applyFaultsPatch(faults, patch);
+    faults = applyFaultsPatch(faults, patch, now());
     if (faults.fail_after_drop === 0) failingAfterDrop = 0;
     return faults;
   }

@@ -98,7 +98,15 @@ function describeIssue(error: z.ZodError): string {
   return `${where}${issue?.message ?? 'invalid input'}`;
 }
 
-/** JSON view of the faults: an unset Retry-After shows as null rather than vanishing. */
+/**
+ * JSON view of the faults: an unset Retry-After shows as null rather than vanishing, and an
+ * outage as the instant it ends (`down_until`, null when the gateway is up).
+ */
 function faultsView(faults: Faults): Record<string, unknown> {
-  return { ...faults, retry_after_s: faults.retry_after_s ?? null };
+  const { down_until_ms: downUntil, ...rest } = faults;
+  return {
+    ...rest,
+    retry_after_s: faults.retry_after_s ?? null,
+    down_until: downUntil === null ? null : new Date(downUntil).toISOString(),
+  };
 }

@@ -5,6 +5,12 @@ import { z } from 'zod';
 export interface Faults {
   /** Share of gateway requests answered with `status` before anything is applied. */
   failure_rate: number;
+  /**
+   * Epoch milliseconds until which every gateway request is answered with `status`: an outage
+   * that ends by itself (set through `down_for_s`), so a demo can show the daemon riding one out
+   * without anyone stopping a process. null: no outage.
+   */
+  down_until_ms: number | null;
   status: number;
   /** Added before every gateway request is handled (so a slow gateway may still apply late). */
   latency_ms: number;
@@ -37,6 +43,7 @@ export interface Faults {
 export function defaultFaults(honourIdempotency: boolean): Faults {
   return {
     failure_rate: 0,
+    down_until_ms: null,
     status: 503,
     latency_ms: 0,
     drop_after_apply_rate: 0,
@@ -54,6 +61,8 @@ export function defaultFaults(honourIdempotency: boolean): Faults {
 /** Body of `POST /__mock/faults`: every field optional, unknown fields rejected so typos fail loudly. */
 export const faultsPatchSchema = z.strictObject({
   failure_rate: z.number().min(0).max(1).optional(),
+  // The gateway is down for this many seconds from now; 0 ends an outage at once.
+  down_for_s: z.number().int().min(0).max(86_400).optional(),
   status: z.number().int().min(400).max(599).optional(),
   latency_ms: z.number().int().min(0).max(600_000).optional(),
   drop_after_apply_rate: z.number().min(0).max(1).optional(),
@@ -77,10 +86,13 @@ export type FaultsPatch = z.input<typeof faultsPatchSchema>;
 export function applyFaultsPatch(
   current: Faults,
   patch: z.output<typeof faultsPatchSchema>,
+  nowMs: number,
 ): Faults {
   if (Object.keys(patch).length === 0) return defaultFaults(current.honour_idempotency);
   const next: Faults = { ...current };
   if (patch.failure_rate !== undefined) next.failure_rate = patch.failure_rate;
+  if (patch.down_for_s !== undefined)
+    next.down_until_ms = patch.down_for_s === 0 ? null : nowMs + patch.down_for_s * 1000;
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.latency_ms !== undefined) next.latency_ms = patch.latency_ms;
   if (patch.drop_after_apply_rate !== undefined)

@@ -1,4 +1,4 @@
-// Demo users and the seven sample strategies modelled on the original system's examples.
+// Demo users and the nine sample strategies modelled on the original system's examples.
 // Used by the demo (scripts/demo.ts) and by `seed-demo`; written through the public API.
 
 const orgs = ['acme', 'org001', 'globex', null];
@@ -11,7 +11,9 @@ export const DEMO_USERS = Array.from({ length: 20 }, (_, i) => ({
   email: `demo${i + 1}@example.com`,
   phone: null,
   vip: i % 4,
-  org: orgs[i % orgs.length]!,
+  // Shifted by one every four users, so organisation and VIP level vary independently (with
+  // `i % 4` for both, every acme member was VIP 0 and org-weekly-reward matched nobody).
+  org: orgs[(i + Math.floor(i / 4)) % orgs.length]!,
   github_stars: stars[i % stars.length]!,
   register_time: new Date(Date.UTC(i % 3 === 0 ? 2025 : 2024, i % 12, 1 + i)).toISOString(),
   access_time: i % 5 === 0 ? null : new Date(Date.UTC(2025, 6, 1 + i)).toISOString(),
@@ -20,9 +22,11 @@ export const DEMO_USERS = Array.from({ length: 20 }, (_, i) => ({
 // The demo's strategies are created enabled ON PURPOSE (`enabled: true`): the demo shows grants
 // flowing. A strategy created through the API without `enabled` starts disabled, so an operator
 // previews it before it grants anything.
+// Their names differ from the examples in the API reference (/docs), so a newcomer who tries an
+// example on the demo's database gets 201, not 409 (test/api/docs-examples-on-demo.test.ts).
 export const DEMO_STRATEGIES = [
   {
-    name: 'daily-star-reward',
+    name: 'stargazer-daily-reward',
     title: 'Daily reward for stargazers of zgsm-ai/zgsm',
     type: 'periodic',
     enabled: true,

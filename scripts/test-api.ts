@@ -5,9 +5,9 @@
 // (the defaults are the addresses and key of `npm run demo`, which prints this line).
 //
 // It shares the daemon with whatever is already there (the demo's strategies, an operator's own),
-// so it must neither be granted by them nor leave anything that grants: its users match no
-// condition but its own strategy's (VIP 0, no stars, no dates, an org of their own), and its
-// strategy is deleted on every way out, failures included.
+// so it must neither be granted by them nor leave anything behind: its users match no condition
+// but its own strategy's (VIP 0, no stars, no dates, an org of their own), and its strategy and
+// its users are deleted on every way out, failures included.
 import { randomBytes } from 'node:crypto';
 
 const QM_URL = process.env.QM_URL ?? 'http://127.0.0.1:8099';
@@ -70,11 +70,14 @@ const users = [`${org}-a`, `${org}-b`];
 /** Attributes no sample strategy reads as a match: only `belong-to(org)` selects these users. */
 const inert = { org, vip: 0, github_stars: [], register_time: null, access_time: null };
 let strategyId: number | undefined;
+/** Users this run wrote, deleted again in the `finally` below. */
+const written = new Set<string>();
 
 async function main(): Promise<void> {
   const unauthorized = await fetch(`${QM_URL}/api/v1/strategies`);
   check(unauthorized.status === 401, 'the API refuses requests without the admin token');
 
+  for (const id of users) written.add(id);
   const seeded = await api(
     'POST',
     '/api/v1/users/bulk',
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
 
   const disabled = await api('POST', `/api/v1/strategies/${strategyId}/disable`);
   check(disabled.status === 200 && disabled.json.enabled === false, 'the strategy is disabled');
+  written.add(`${org}-late`);
   const late = await api('PUT', `/api/v1/users/${org}-late`, inert);
   check(late.status === 200, 'a new matching user is added');
   await api('POST', '/api/v1/strategies/scan');
@@ -169,5 +173,15 @@ try {
         ? `test-api: deleted its strategy ${strategyId}`
         : `test-api: could not delete its strategy ${strategyId} (${cleanup.status}); delete it by hand`,
     );
+  }
+  // Its users too: a demo or an installation should look the same before and after a check.
+  for (const id of written) {
+    const removed = await api('DELETE', `/api/v1/users/${encodeURIComponent(id)}`).catch(() => ({
+      status: 0,
+    }));
+    if (removed.status !== 204 && removed.status !== 404)
+      console.error(
+        `test-api: could not delete its user ${id} (${removed.status}); delete it by hand`,
+      );
   }
 }

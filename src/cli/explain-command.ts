@@ -4,7 +4,7 @@ import { explanationJson, type ExplainNodeJson } from '../api/serialize-explain.
 import { defineCommand, EXIT, VERBOSE_OPTION, write } from './command.ts';
 import { findStrategy } from './find-strategy.ts';
 import { openRuntime } from './open-runtime.ts';
-import { parseInstant } from './preview-command.ts';
+import { parseOccurrence } from './preview-command.ts';
 
 export const explainCommand = defineCommand({
   spec: {
@@ -37,16 +37,11 @@ granted, pending, unknown_outcome, failed, condition_false, condition_unknown, c
 held_by_budget, would_grant. The condition tree shows each node's value and the attributes it read.`,
     examples: [
       'quota-manager explain vip-reward demo-user-03',
-      'quota-manager explain daily-star-reward demo-user-01 --occurrence next --json',
+      'quota-manager explain stargazer-daily-reward demo-user-01 --occurrence next --json',
     ],
   },
   async run({ values, positionals }, io) {
-    const target =
-      values.occurrence === undefined
-        ? undefined
-        : values.occurrence === 'next'
-          ? ('next' as const)
-          : parseInstant(values.occurrence);
+    const target = values.occurrence === undefined ? undefined : parseOccurrence(values.occurrence);
     const runtime = await openRuntime(io, { verbose: values.verbose });
     try {
       const strategy = await findStrategy(runtime.app, positionals[0]!);

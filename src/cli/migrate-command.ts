@@ -8,7 +8,7 @@ export const migrateCommand = defineCommand({
   spec: {
     name: 'migrate',
     summary:
-      'Apply pending database migrations (SQLite or PostgreSQL, from DATABASE_URL) and exit.',
+      'Apply pending database migrations (SQLite, PostgreSQL, MySQL or MariaDB, from DATABASE_URL) and exit.',
     args: [],
     options: {
       status: {

@@ -3,6 +3,7 @@
 import { previewJson } from '../api/serialize.ts';
 import type { PreviewResult } from '../core/model/run-result.ts';
 import type { Strategy } from '../core/model/strategy.ts';
+import type { PreviewTarget } from '../core/use-cases/preview-strategy.ts';
 import { defineCommand, EXIT, UsageError, VERBOSE_OPTION, write } from './command.ts';
 import { findStrategy } from './find-strategy.ts';
 import { openRuntime } from './open-runtime.ts';
@@ -22,9 +23,9 @@ export const previewCommand = defineCommand({
     options: {
       occurrence: {
         type: 'string',
-        value: '<ISO time>',
+        value: '<ISO time | next>',
         description:
-          'a past fire time of a periodic strategy (as for a backfill) instead of the due one',
+          'a past fire time of a periodic strategy (as for a backfill), or next (the coming one), instead of the due one',
       },
       json: {
         type: 'boolean',
@@ -38,11 +39,13 @@ the gateway (read only).`,
     examples: [
       'quota-manager preview vip-reward',
       'quota-manager preview 3 --json',
-      'quota-manager preview daily-star-reward --occurrence 2026-01-14T08:00:00Z',
+      'quota-manager preview stargazer-daily-reward --occurrence 2026-01-14T08:00:00Z',
+      'quota-manager preview stargazer-daily-reward --occurrence next',
     ],
   },
   async run({ values, positionals }, io) {
-    const requested = values.occurrence === undefined ? undefined : parseInstant(values.occurrence);
+    const requested =
+      values.occurrence === undefined ? undefined : parseOccurrence(values.occurrence);
     const runtime = await openRuntime(io, { verbose: values.verbose });
     try {
       const strategy = await findStrategy(runtime.app, positionals[0]!);
@@ -56,11 +59,16 @@ the gateway (read only).`,
   },
 });
 
-export function parseInstant(text: string): Date {
+/** `--occurrence` of preview and explain: `next`, as the API's `occurrence` accepts, or a time. */
+export function parseOccurrence(text: string): PreviewTarget {
+  return text === 'next' ? 'next' : parseInstant(text);
+}
+
+function parseInstant(text: string): Date {
   const date = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
     throw new UsageError(
-      `--occurrence must be an ISO 8601 time such as 2026-01-14T08:00:00Z, got ${JSON.stringify(text)}`,
+      `--occurrence must be next or an ISO 8601 time such as 2026-01-14T08:00:00Z, got ${JSON.stringify(text)}`,
     );
   }
   return date;

@@ -108,7 +108,7 @@ async function dryRun(runtime: Runtime, io: CliIo, json: boolean): Promise<ExitC
       String(r.id),
       r.name,
       r.occurrence === null ? '(none due)' : `${r.occurrence}${r.done ? ' (done)' : ''}`,
-      String(r.would_grant),
+      r.held === null ? String(r.would_grant) : `held: ${heldReason(r.held)}`,
       String(r.total_amount),
     ]),
   ];
@@ -125,5 +125,30 @@ async function dryRun(runtime: Runtime, io: CliIo, json: boolean): Promise<ExitC
     io.stdout,
     `dry run: ${totals.strategies} enabled strategies would grant ${totals.would_grant} times, ${totals.total_amount} in total; nothing was written or sent`,
   );
+  const held = rows.filter((r) => r.held !== null).length;
+  if (held > 0)
+    write(
+      io.stdout,
+      `${held} held by a budget cap: a scan grants them nothing until the cap is raised or the occurrence approved (POST /api/v1/strategies/:id/occurrences/:occurrence/approve)`,
+    );
   return EXIT.ok;
+}
+
+/** Which cap a held occurrence exceeds, e.g. `needs 10 users, max_users_per_occurrence 5`. */
+function heldReason(held: NonNullable<DryRunRow['held']>): string {
+  const reasons: string[] = [];
+  if (held.max_users_per_occurrence !== null && held.needed_users > held.max_users_per_occurrence)
+    reasons.push(
+      `needs ${held.needed_users} users, max_users_per_occurrence ${held.max_users_per_occurrence}`,
+    );
+  if (
+    held.max_amount_per_occurrence !== null &&
+    held.needed_amount > held.max_amount_per_occurrence
+  )
+    reasons.push(
+      `needs ${held.needed_amount}, max_amount_per_occurrence ${held.max_amount_per_occurrence}`,
+    );
+  return reasons.length > 0
+    ? reasons.join('; ')
+    : `needs ${held.needed_users} users, ${held.needed_amount} in total`;
 }

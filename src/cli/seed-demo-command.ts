@@ -9,7 +9,7 @@ export const seedDemoCommand = defineCommand({
     args: [],
     options: { verbose: VERBOSE_OPTION },
     details: `
-Users demo-user-01 … demo-user-20 are created or updated. Each of the seven demo strategies is
+Users demo-user-01 … demo-user-20 are created or updated. Each of the nine demo strategies is
 created, enabled on purpose (a strategy created through the API starts disabled), unless a
 strategy with its name exists; existing ones are kept as they are. Running the
 command again changes nothing. Strategies without a time zone get the configured one

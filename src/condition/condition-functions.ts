@@ -1,5 +1,6 @@
-// Which functions a condition uses, and whether it needs the gateway (quota-le/ge). Not used
-// by the daemon yet; the operator-trust issue shows it with each strategy.
+// Which functions a condition uses, and whether it needs the gateway (quota-le/ge). The scan
+// plan asks the second: a condition that reads gateway balances cannot scan only the users that
+// changed since the last run, because a balance changes without the user's row changing.
 import type { ConditionAst } from './ast.ts';
 import { needsGateway } from './gateway.ts';
 

@@ -1,7 +1,7 @@
 // "Why did / didn't this user match?": the evaluation as a tree, each node with its value and
 // the user attributes it read. Unlike `evaluate` it does not short-circuit, so every node gets
 // a value (the overall value is the same: Kleene and/or do not depend on evaluation order).
-// Not served yet: the operator-trust issue adds the route that uses it.
+// The explain routes and `quota-manager explain` show this tree (core/use-cases/explain-user.ts).
 // The gateway is still asked at most once, and only if the condition uses quota-*.
 import { unreachable, type ConditionAst, type ConstantCall } from './ast.ts';
 import { compareQuota, evaluateUserLeaf, lazyQuota, type UserLeaf } from './evaluate.ts';

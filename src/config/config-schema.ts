@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
+import { isValidTimeZone } from '../core/time-zone.ts';
 import { databaseKind } from '../db/driver.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { githubSettings } from './github-settings.ts';
@@ -52,15 +53,6 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
     z.enum(values, { error: `must be one of ${values.join(', ')}` }),
   );
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
 const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
@@ -130,7 +122,9 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
         .optional(),
       timezone: text()
-        .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
+        .refine(isValidTimeZone, {
+          error: 'must be an IANA time zone such as UTC or Europe/Berlin',
+        })
         .default('UTC'),
       scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
       gateway: z
@@ -217,7 +211,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         text,
         cronRule: rule(cronProblem),
         databaseUrlRule: rule(databaseUrlProblem),
-        isTimeZone,
+        isTimeZone: isValidTimeZone,
       }),
       log: z.object({
         level: oneOf(LOG_LEVELS).default('info'),

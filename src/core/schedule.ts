@@ -44,15 +44,6 @@ export function cronProblem(expression: string, timeZone: string): string | null
   }
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /*
  * Daylight-saving policy (documented in docs/reliability.md):
  * - spring forward: a wall time that does not exist that day (02:30 in New York on the

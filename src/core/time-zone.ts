@@ -1,7 +1,11 @@
-// The one time-zone module: IANA zones with nothing but Intl. Whether a zone exists, how an
-// instant reads on the local wall clock, where a local day or month starts, and ISO 8601 with
-// the zone's offset. Used by strategy validation, the schedule's daylight-saving rule, the
-// statistics ("today", "this month" in the configured zone) and the configuration.
+// Time zones for the core and the configuration: IANA zones with nothing but Intl. Whether a
+// zone exists, how an instant reads on the local wall clock, where a local day or month starts,
+// and ISO 8601 with the zone's offset. Used by strategy validation, the schedule's daylight-saving
+// rule, the statistics ("today", "this month" in the configured zone) and the configuration.
+// The condition language reads its timestamp literals with its own wall-clock arithmetic
+// (condition/timestamp.ts), which also handles eras.
+
+import { closestName } from './closest-name.ts';
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
@@ -10,6 +14,11 @@ export function isValidTimeZone(timeZone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The zone a mistyped name most likely meant (`Asia/Shangai` → `Asia/Shanghai`), or undefined. */
+export function suggestTimeZone(timeZone: string): string | undefined {
+  return closestName(timeZone, ['UTC', ...Intl.supportedValuesOf('timeZone')]);
 }
 
 interface WallClock {

@@ -61,27 +61,38 @@ export class DatabaseLocationError extends Error {
 }
 
 /**
- * Creates the SQLite file's directory and checks the file opens for writing, so a bad location
- * fails at once with the errno. Not `mkdirSync(…, { recursive: true })`: under /proc it loops
- * forever (every level answers ENOENT), which hung start-up.
+ * The one directory created when missing: `./data`, where the default DATABASE_URL and the demo
+ * keep their files, so a fresh clone starts without a setup step. Any other missing directory is
+ * refused: a mistyped path (`file:/var/lib/qutoa/qm.db`) would otherwise start an empty database
+ * somewhere nobody looks, and the operator would find out from the missing users.
  */
-function prepareSqliteFile(url: string, path: string): void {
-  const missing: string[] = [];
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    try {
-      statSync(dir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir)
-        throw new DatabaseLocationError(url, `cannot use the directory ${dir}`, error);
-      missing.unshift(dir);
-    }
-  }
-  for (const dir of missing) {
+export const DEFAULT_DATA_DIR = 'data';
+
+/**
+ * Checks the SQLite file's directory exists (creating only `dataDir`, see DEFAULT_DATA_DIR) and
+ * that the file opens for writing, so a bad location fails at once with the errno.
+ */
+export function prepareSqliteFile(
+  url: string,
+  path: string,
+  dataDir = resolve(DEFAULT_DATA_DIR),
+): void {
+  const dir = dirname(path);
+  try {
+    statSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new DatabaseLocationError(url, `cannot use the directory ${dir}`, error);
+    if (dir !== dataDir)
+      throw new DatabaseLocationError(
+        url,
+        `the directory ${dir} does not exist, and only ${dataDir} is created by itself`,
+        error,
+      );
     try {
       mkdirSync(dir);
-    } catch (error) {
-      throw new DatabaseLocationError(url, `cannot create the directory ${dir}`, error);
+    } catch (mkdirError) {
+      throw new DatabaseLocationError(url, `cannot create the directory ${dir}`, mkdirError);
     }
   }
   try {
@@ -91,7 +102,7 @@ function prepareSqliteFile(url: string, path: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     const what =
       code === 'ENOTDIR'
-        ? `cannot create the directory ${dirname(path)}`
+        ? `${dirname(path)} is not a directory`
         : `cannot open ${path} for writing`;
     throw new DatabaseLocationError(url, what, error);
   }

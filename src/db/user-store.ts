@@ -44,7 +44,7 @@ const ROWS_PER_STATEMENT = 500;
 /**
  * Lets HTTP requests in between two statements of a big write. SQLite runs each statement
  * synchronously on the event loop, so a bulk upload written in one go stopped every request,
- * /healthz included, for seconds (issue 12 L; docs/operations.md states the worst pause).
+ * /healthz included, for seconds (docs/operations.md states the worst pause).
  */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 

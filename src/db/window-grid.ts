@@ -15,7 +15,7 @@ import { MYSQL_TEXT_COLLATION, mysqlJsonText } from './mysql-collation.ts';
  * Every comparison of ids is made by the database, never by JavaScript: ids are ordered by the
  * column's collation (linguistic on a PostgreSQL created with en_US, UTF-8 bytes on SQLite),
  * which JavaScript's UTF-16 `<` contradicts for `a…`/`B…` or for full-width letters against
- * emoji; comparing here once sent the cursor backwards into an endless scan (issue 12 A).
+ * emoji; comparing here once sent the cursor backwards into an endless scan.
  * Bound values are compared as plain text parameters, which take the database's default
  * collation — the id columns declare none, so it is theirs.
  */

@@ -1,5 +1,6 @@
-// The port the scanner and the API depend on. Only ai-gateway-client.ts knows HTTP; another
-// gateway product can be added by implementing this interface.
+// The port the scanner and the API depend on. They see operations and typed errors, never HTTP
+// (the requests are made in ai-gateway-client.ts and send-request.ts, on this thread or in the
+// gateway worker), so another gateway product can be added by implementing this interface.
 import type { MutationOptions, ReadOptions } from '../core/ports/gateway.ts';
 
 export type { MutationOptions, ReadOptions };

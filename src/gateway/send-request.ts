@@ -5,8 +5,7 @@
 // fetch() or node:http: a scan sends hundreds of thousands of small requests, and both fetch's
 // WHATWG layers (Request/Response objects, web streams) and node:http's ClientRequest/
 // IncomingMessage streams cost more CPU per request than undici's parser calling a handler
-// with the status, the headers and the body chunks (bench/README.md, "Gateway client transport
-// (issue 16 §2, lever 1)"). The handler also tells exactly when a request is handed to a socket
+// with the status, the headers and the body chunks (bench/README.md, "Gateway client transport"). The handler also tells exactly when a request is handed to a socket
 // (onRequestStart, right before it is written): a failure, timeout or abort before that point
 // certainly sent nothing, one after it may have reached the gateway.
 import { Pool, type Dispatcher } from 'undici';

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createOrgStrategy } from '../support/org-strategy.ts';
 import { unique } from '../support/unique-name.ts';
 
 describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
@@ -25,19 +26,6 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
     return users.map((u) => u.id);
   }
 
-  async function createStrategy(harness: Harness, fields: Record<string, unknown>) {
-    const response = await harness.call('POST', '/api/v1/strategies', {
-      name: unique('b'),
-      title: 'budget',
-      type: 'single',
-      amount: 2,
-      enabled: true,
-      ...fields,
-    });
-    expect(response.status).toBe(201);
-    return response.body as { id: number };
-  }
-
   const ledgerCount = (harness: Harness, strategyId: number) =>
     harness.database.db.quotaExecute.count({ where: { strategyId } });
   const occurrenceRow = (harness: Harness, strategyId: number, occurrence = 'once') =>
@@ -53,8 +41,7 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('holds an occurrence over max_users_per_occurrence: 200 with held, nothing granted, ledger untouched, logged, counted', async () => {
     const org = unique('cap');
     await usersInOrg(h, org, 5);
-    const strategy = await createStrategy(h, {
-      condition: `belong-to("${org}")`,
+    const strategy = await createOrgStrategy(h, org, {
       max_users_per_occurrence: 3,
     });
     expect((await h.call('GET', `/api/v1/strategies/${strategy.id}`)).body).toMatchObject({
@@ -103,8 +90,7 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('approve runs a held occurrence once, records who and when, and answers like /run', async () => {
     const org = unique('approve');
     const ids = await usersInOrg(h, org, 4);
-    const strategy = await createStrategy(h, {
-      condition: `belong-to("${org}")`,
+    const strategy = await createOrgStrategy(h, org, {
       max_users_per_occurrence: 2,
     });
     expect(
@@ -140,8 +126,7 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('refuses approvals that do not apply: 404, 400, 409 strategy_disabled, 409 occurrence_not_held', async () => {
     const org = unique('refuse');
     await usersInOrg(h, org, 3);
-    const strategy = await createStrategy(h, {
-      condition: `belong-to("${org}")`,
+    const strategy = await createOrgStrategy(h, org, {
       max_users_per_occurrence: 1,
     });
     const approve = (id: number, occurrence: string) =>
@@ -171,8 +156,7 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('raising the cap (PATCH) releases a held occurrence at the next run', async () => {
     const org = unique('raise');
     await usersInOrg(h, org, 3);
-    const strategy = await createStrategy(h, {
-      condition: `belong-to("${org}")`,
+    const strategy = await createOrgStrategy(h, org, {
       max_users_per_occurrence: 2,
     });
     expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body.granted).toBe(0);
@@ -188,8 +172,7 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('counts users already granted for the occurrence against the cap', async () => {
     const org = unique('already');
     await usersInOrg(h, org, 2);
-    const strategy = await createStrategy(h, {
-      condition: `belong-to("${org}")`,
+    const strategy = await createOrgStrategy(h, org, {
       max_users_per_occurrence: 3,
     });
     expect((await h.call('POST', `/api/v1/strategies/${strategy.id}/run`)).body.granted).toBe(2);
@@ -217,8 +200,7 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('holds an occurrence over max_amount_per_occurrence', async () => {
     const org = unique('amount');
     await usersInOrg(h, org, 3);
-    const strategy = await createStrategy(h, {
-      condition: `belong-to("${org}")`,
+    const strategy = await createOrgStrategy(h, org, {
       amount: 2.5,
       max_amount_per_occurrence: 7,
     });
@@ -265,9 +247,8 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
   it('applies scan.max_users_per_occurrence to strategies that set no cap of their own', async () => {
     const org = unique('default');
     await usersInOrg(withDefault, org, 3);
-    const uncapped = await createStrategy(withDefault, { condition: `belong-to("${org}")` });
-    const own = await createStrategy(withDefault, {
-      condition: `belong-to("${org}")`,
+    const uncapped = await createOrgStrategy(withDefault, org);
+    const own = await createOrgStrategy(withDefault, org, {
       max_users_per_occurrence: 10,
     });
     const held = await withDefault.call('POST', `/api/v1/strategies/${uncapped.id}/run`);
@@ -283,10 +264,9 @@ describe.each(DATABASE_KINDS)('budget caps on %s', (kind) => {
     h.clock.set('2026-04-01T07:59:00Z');
     const org = unique('daily');
     await usersInOrg(h, org, 3);
-    const strategy = await createStrategy(h, {
+    const strategy = await createOrgStrategy(h, org, {
       type: 'periodic',
       periodic_expr: '0 8 * * *',
-      condition: `belong-to("${org}")`,
       max_users_per_occurrence: 2,
     });
     h.clock.set('2026-04-01T08:00:30Z');

@@ -68,12 +68,12 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(first.complaints).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('users: 20 written');
-    expect(first.stdout).toMatch(/strategies: 9 created \(daily-star-reward, .*\), 0 kept/);
+    expect(first.stdout).toMatch(/strategies: 9 created \(stargazer-daily-reward, .*\), 0 kept/);
     const before = await database.db.quotaStrategy.findMany({ orderBy: { id: 'asc' } });
 
     const second = await runCli(['seed-demo'], { env });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/strategies: 0 created, 9 kept \(daily-star-reward, .*\)/);
+    expect(second.stdout).toMatch(/strategies: 0 created, 9 kept \(stargazer-daily-reward, .*\)/);
     expect(await database.db.userInfo.count({ where: { id: { startsWith: 'demo-user-' } } })).toBe(
       20,
     );
@@ -113,6 +113,22 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
   });
 
+  it('preview --occurrence next shows the coming fire time of a periodic strategy', async () => {
+    const result = await runCli(
+      ['preview', 'stargazer-daily-reward', '--occurrence', 'next', '--json'],
+      {
+        env,
+      },
+    );
+    expect(result.complaints).toBe('');
+    expect(result.code).toBe(0);
+    const preview = JSON.parse(result.stdout);
+    // '0 8 * * *' in UTC: the next 08:00 after now.
+    expect(preview.occurrence).toMatch(/^\d{4}-\d{2}-\d{2}T08:00:00\.000Z$/);
+    expect(Date.parse(preview.occurrence)).toBeGreaterThan(Date.now());
+    expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
+  });
+
   it('explain says why a user would or would not get a strategy, as text or JSON, and writes nothing', async () => {
     // is-vip(2): demo-user-03 has vip 2 (would_grant), demo-user-02 has vip 1 (condition_false).
     const [yes, no] = await Promise.all([
@@ -137,6 +153,20 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     total_amount: number;
     items: { name: string; would_grant: number }[];
   };
+
+  it('scan --dry-run shows a strategy a budget cap would hold as held, with the cap, not as "would grant 0"', async () => {
+    const where = { name: 'vip-reward' };
+    await database.db.quotaStrategy.update({ where, data: { maxUsersPerOccurrence: 1 } });
+    try {
+      const table = await runCli(['scan', '--dry-run'], { env });
+      expect(table.code).toBe(0);
+      const row = table.stdout.split('\n').find((line) => / vip-reward /.test(line));
+      expect(row).toMatch(/ once +held: needs 10 users, max_users_per_occurrence 1 +0$/);
+      expect(table.stdout).toMatch(/^1 held by a budget cap: a scan grants them nothing/m);
+    } finally {
+      await database.db.quotaStrategy.update({ where, data: { maxUsersPerOccurrence: null } });
+    }
+  });
 
   it('scan --dry-run previews every enabled strategy and leaves the ledger and the gateway untouched', async () => {
     // Periodic strategies off: one of them fires every 10 minutes, which would make the
@@ -253,6 +283,14 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'quota-manager preview: no strategy has the id or name "no-such-strategy"\n',
+    );
+  });
+
+  it('a mistyped strategy name gets a "did you mean"', async () => {
+    const result = await runCli(['preview', 'vip-rewrad'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'quota-manager preview: no strategy has the id or name "vip-rewrad" (did you mean "vip-reward"?)\n',
     );
   });
 });

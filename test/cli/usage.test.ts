@@ -94,7 +94,10 @@ describe('usage errors exit 2 and say what is wrong', () => {
     [['users', 'import', 'users.csv', '--format', 'xml'], /--format must be csv or jsonl/],
     [['retention'], /--older-than <days> is required/],
     [['retention', '--older-than', '0'], /--older-than must be between 1 and 36500/],
-    [['preview', 'x', '--occurrence', 'yesterday'], /--occurrence must be an ISO 8601 time/],
+    [
+      ['preview', 'x', '--occurrence', 'yesterday'],
+      /--occurrence must be next or an ISO 8601 time/,
+    ],
   ])('quota-manager %j', async (args, message) => {
     const result = await runCli(args, { env: NO_DATABASE });
     expect(result.code).toBe(2);

@@ -123,7 +123,7 @@ describe('the web console in headless Chromium', () => {
       'GET',
       '/api/v1/strategies?limit=100',
     );
-    const daily = list.body.items.find((s) => s.name === 'daily-star-reward')!;
+    const daily = list.body.items.find((s) => s.name === 'stargazer-daily-reward')!;
     const days: string[] = [];
     for (const back of [1, 2, 3]) {
       const at = new Date(Date.now() - back * 86_400_000);
@@ -245,7 +245,7 @@ describe('the web console in headless Chromium', () => {
       'GET',
       '/api/v1/strategies?limit=100',
     );
-    const daily = list.body.items.find((s) => s.name === 'daily-star-reward')!;
+    const daily = list.body.items.find((s) => s.name === 'stargazer-daily-reward')!;
     const stats = await api<{ next_occurrences: { at: string }[] }>(
       base,
       TOKEN,

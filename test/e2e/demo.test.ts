@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_STRATEGIES } from '../../scripts/demo-data.ts';
+import { DEMO_STRATEGIES, DEMO_USERS } from '../../scripts/demo-data.ts';
 import { freePort } from '../support/pg-cluster.ts';
 import { runScript, startMockGatewayProcess, MOCK_KEY } from '../support/processes.ts';
 
@@ -32,9 +32,11 @@ describe('npm run demo, then the lines its banner prints', () => {
   let banner: string;
   let api: string;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qm-demo-'));
-    const [port, mockPort] = [await freePort(), await freePort()];
+  let port: number;
+  let mockPort: number;
+  /** Starts `npm run demo` on the test's directory and ports; resolves once the banner is out. */
+  const startDemo = async (): Promise<void> => {
+    output = '';
     demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
       env: {
         ...process.env,
@@ -55,6 +57,12 @@ describe('npm run demo, then the lines its banner prints', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     banner = output.slice(output.indexOf('quota-manager demo is running'));
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qm-demo-'));
+    [port, mockPort] = [await freePort(), await freePort()];
+    await startDemo();
     api = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
@@ -72,6 +80,13 @@ describe('npm run demo, then the lines its banner prints', () => {
     });
     const body = (await response.json()) as { items: { name: string }[] };
     return body.items.map((s) => s.name);
+  };
+  const userIds = async (): Promise<string[]> => {
+    const response = await fetch(`${api}/api/v1/users?limit=100`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const body = (await response.json()) as { items: { id: string }[] };
+    return body.items.map((u) => u.id);
   };
   const lineAfter = (marker: string) =>
     banner.split('\n').find((line) => line.includes(marker)) ?? '';
@@ -95,7 +110,7 @@ describe('npm run demo, then the lines its banner prints', () => {
     expect(signIn.headers.get('set-cookie')).toMatch(/^qm_session=.+HttpOnly; SameSite=Strict/);
   });
 
-  it('passes npm run test-api as the banner prints it, and leaves only the demo strategies', async () => {
+  it('passes npm run test-api as the banner prints it, and leaves only the demo strategies and users', async () => {
     const line = lineAfter('npm run test-api');
     const env = assignments(line);
     expect(Object.keys(env).sort()).toEqual(['ADMIN_TOKEN', 'MOCK_KEY', 'MOCK_URL', 'QM_URL']);
@@ -103,6 +118,7 @@ describe('npm run demo, then the lines its banner prints', () => {
     expect(result.output).toContain('checks passed');
     expect(result.code).toBe(0);
     expect((await strategyNames()).sort()).toEqual(DEMO_STRATEGIES.map((s) => s.name).sort());
+    expect(await userIds()).toEqual(DEMO_USERS.map((u) => u.id));
   });
 
   it('deletes its strategy when a check fails (here: MOCK_URL is a gateway the daemon does not use)', async () => {
@@ -118,8 +134,34 @@ describe('npm run demo, then the lines its banner prints', () => {
       expect(result.output).toContain('✗');
       expect(result.output).toMatch(/deleted its strategy \d+/);
       expect((await strategyNames()).sort()).toEqual(DEMO_STRATEGIES.map((s) => s.name).sort());
+      expect(await userIds()).toEqual(DEMO_USERS.map((u) => u.id));
     } finally {
       await elsewhere.stop();
+    }
+  });
+
+  it('prints how to show a gateway outage, and the mock then fails the daemon until it ends', async () => {
+    const line = lineAfter('"down_for_s":60');
+    expect(line).toContain(`http://127.0.0.1:${mockPort}/__mock/faults`);
+    const switchTo = (seconds: number) =>
+      fetch(`http://127.0.0.1:${mockPort}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'x-admin-key': 'mock-admin-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ down_for_s: seconds }),
+      });
+    const balance = async () =>
+      (await (
+        await fetch(`${api}/api/v1/users/demo-user-03/balance`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { balance: unknown; error?: unknown };
+    expect((await switchTo(60)).status).toBe(200);
+    try {
+      expect(await balance()).toMatchObject({ balance: null, error: expect.anything() });
+    } finally {
+      // Ended early; the daemon's circuit breaker may keep it away for its cool-down still.
+      const ended = await switchTo(0);
+      expect(await ended.json()).toMatchObject({ down_until: null });
     }
   });
 
@@ -135,9 +177,31 @@ describe('npm run demo, then the lines its banner prints', () => {
     for (const strategy of DEMO_STRATEGIES) expect(result.output).toContain(strategy.name);
   });
 
+  const gatewayQuotas = async (): Promise<Record<string, number>> => {
+    const response = await fetch(`http://127.0.0.1:${mockPort}/__mock/state`, {
+      headers: { 'x-admin-key': 'mock-admin-key' },
+    });
+    return ((await response.json()) as { quotas: Record<string, number> }).quotas;
+  };
+  let before: Record<string, number>;
+
   it('stops the mock gateway and the daemon on SIGTERM', async () => {
+    before = await gatewayQuotas();
+    expect(Object.keys(before).length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((r) => demo.on('exit', (code) => r(code)));
     demo.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('run again, continues with the same ledger and the same gateway balances', async () => {
+    await startDemo();
+    expect(banner).toContain('kept between runs');
+    const after = await gatewayQuotas();
+    // Every balance the first run left is still there (this run's scan may only add to them).
+    for (const [user, quota] of Object.entries(before))
+      expect(after[user], user).toBeGreaterThanOrEqual(quota);
+    expect(lineAfter('Quotas at the gateway now')).toMatch(
+      new RegExp(`now: ${Object.keys(after).length} users, e\\.g\\. demo-user-\\d+=`),
+    );
   });
 });

@@ -89,7 +89,7 @@ describe('start-up where the daemon cannot work', { timeout: 120_000 }, () => {
     const outcome = await startExpectingExit({ DATABASE_URL: 'file:/proc/qm-nope/data.db' });
     expectOneLineFailure(
       outcome,
-      /^quota-manager: failed to start: DATABASE_URL file:\/proc\/qm-nope\/data\.db: cannot create the directory \/proc\/qm-nope \(ENOENT: no such file or directory\); point DATABASE_URL at a file in a writable directory$/,
+      /^quota-manager: failed to start: DATABASE_URL file:\/proc\/qm-nope\/data\.db: the directory \/proc\/qm-nope does not exist, and only \S+ is created by itself \(ENOENT: no such file or directory\); point DATABASE_URL at a file in a writable directory$/,
     );
   });
 
@@ -100,7 +100,7 @@ describe('start-up where the daemon cannot work', { timeout: 120_000 }, () => {
     expectOneLineFailure(
       outcome,
       new RegExp(
-        `^quota-manager: failed to start: DATABASE_URL file:${notADir}/qm\\.db: cannot create the directory ${notADir} \\((EEXIST|ENOTDIR)`,
+        `^quota-manager: failed to start: DATABASE_URL file:${notADir}/qm\\.db: ${notADir} is not a directory \\(ENOTDIR`,
       ),
     );
   });

@@ -477,6 +477,35 @@ describe('control routes', () => {
     }
   });
 
+  it('down_for_s: every protocol request fails with `status` until the outage ends by itself', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const own = await startMockGateway({ port: 0, authValue: KEY, now: () => now });
+    try {
+      const down = await call('POST', '/__mock/faults', {
+        base: own.url,
+        json: { down_for_s: 30 },
+      });
+      expect(down.body).toMatchObject({ down_until: '2026-01-01T00:00:30.000Z', failure_rate: 0 });
+      const during = await call('GET', `${ADMIN}?user_id=o`, { base: own.url });
+      expect(during.status).toBe(503);
+      expect(during.body).toMatchObject({ success: false, message: 'injected outage' });
+      // The control routes keep answering, so an outage can be watched and ended.
+      expect((await call('GET', '/__mock/state', { base: own.url })).status).toBe(200);
+      now += 30_000;
+      expect((await call('GET', `${ADMIN}?user_id=o`, { base: own.url })).status).toBe(200);
+      await call('POST', '/__mock/faults', { base: own.url, json: { down_for_s: 60 } });
+      expect((await call('GET', `${ADMIN}?user_id=o`, { base: own.url })).status).toBe(503);
+      const ended = await call('POST', '/__mock/faults', {
+        base: own.url,
+        json: { down_for_s: 0 },
+      });
+      expect(ended.body.down_until).toBeNull();
+      expect((await call('GET', `${ADMIN}?user_id=o`, { base: own.url })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('POST /__mock/faults merges fields, and {} stops all faults', async () => {
     const first = await call('POST', '/__mock/faults', {
       json: { failure_rate: 0.25, status: 500 },
@@ -495,6 +524,7 @@ describe('control routes', () => {
       late_apply_rate: 0,
       late_apply_ms: 0,
       reorder_window_ms: 0,
+      down_until: null,
     });
     const second = await call('POST', '/__mock/faults', {
       json: { latency_ms: 10, hold_delta_rate: 0.5, hold_delta_ms: 100, reorder_window_ms: 20 },

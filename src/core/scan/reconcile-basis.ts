@@ -3,7 +3,7 @@
 // this grant (if it landed) *and* by every other grant the daemon made the user meanwhile — the
 // next occurrence of the same strategy, another strategy of the same amount. Without accounting
 // for them, a lost grant followed by another of the same amount reads as "applied": a silent
-// loss (found by the nemesis, issue 22).
+// loss (the nemesis, test/nemesis, found one).
 //
 // So the ledger's view of the user's other grants is taken around the read of total_before (the
 // basis) and again at the settle read. Only applied grants move the total for certain; a grant

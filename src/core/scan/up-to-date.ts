@@ -1,7 +1,7 @@
 // The cheapest answer a tick can give for a single strategy: nothing to do. Most ticks of a
 // daemon find exactly that, and on a database across the network every statement is a round
 // trip: a run takes and gives back the lease, re-reads the strategy and pages through the ledger
-// three times before it finds out (issue 16: 9 statements per strategy, 91 for 10 strategies).
+// three times before it finds out (9 statements per strategy, 91 for 10 strategies, measured).
 // This check is three reads, none of them a write, and no lease: a strategy it calls up to date
 // has no work a lease would protect.
 import { parse } from '../../condition/index.ts';

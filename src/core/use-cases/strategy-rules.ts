@@ -7,7 +7,7 @@ import { AppError, type ErrorDetail } from '../errors.ts';
 import type { StrategyFields } from '../model/strategy.ts';
 import { cronProblem, nondeterministicCronField } from '../schedule.ts';
 import { isStorableInstant, isWholeCents, STORABLE_INSTANTS } from '../storable-values.ts';
-import { isValidTimeZone } from '../time-zone.ts';
+import { isValidTimeZone, suggestTimeZone } from '../time-zone.ts';
 
 /** A condition error as an error detail: every field the parser gave, `suggestion` and `expected` included. */
 export function conditionErrorDetail(error: ConditionError): ErrorDetail {
@@ -25,7 +25,12 @@ function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
     details.push({ field: 'periodic_expr', message: 'only allowed when type is "periodic"' });
   }
   if (!isValidTimeZone(fields.timezone)) {
-    details.push({ field: 'timezone', message: `unknown IANA time zone "${fields.timezone}"` });
+    const suggestion = suggestTimeZone(fields.timezone);
+    details.push({
+      field: 'timezone',
+      message: `unknown IANA time zone "${fields.timezone}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      ...(suggestion ? { suggestion } : {}),
+    });
   } else if (fields.periodicExpr) {
     const problem = cronProblem(fields.periodicExpr, fields.timezone);
     if (problem)

@@ -20,7 +20,7 @@ import {
   insertConditionUsers,
   userArbitrary,
   ZONES,
-} from './arbitraries.ts';
+} from '../condition/arbitraries.ts';
 
 const USER_COUNT = 60;
 const CONDITION_RUNS = 300;

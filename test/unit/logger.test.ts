@@ -2,7 +2,7 @@
 // Each test captures what the logger writes through the `stream` option.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED, type LoggerOptions } from '../src/logger.ts';
+import { createLogger, REDACTED, type LoggerOptions } from '../../src/logger.ts';
 
 /** A logger whose output lands in `lines` (winston writes synchronously to the stream). */
 function capture(options: Omit<LoggerOptions, 'stream'>) {

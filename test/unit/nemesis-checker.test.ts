@@ -2,8 +2,8 @@
 // on small hand-made histories, and the plan must be a pure function of its seed.
 import { describe, expect, it } from 'vitest';
 import type { DeltaLogEntry } from '../support/delta-log.ts';
-import { check, decodeKey, failures, silentLosses, type LedgerRecord } from './checker.ts';
-import { planHistory } from './schedule.ts';
+import { check, decodeKey, failures, silentLosses, type LedgerRecord } from '../nemesis/checker.ts';
+import { planHistory } from '../nemesis/schedule.ts';
 
 let seq = 0;
 const delta = (key: string | null, value = '1.00', replay = false): DeltaLogEntry => ({
