@@ -11,7 +11,7 @@ import { createMetrics } from '../metrics/metrics.ts';
 import { bearerToken } from './bearer-token.ts';
 import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.ts';
 import type { ApiDeps } from './deps.ts';
-import { problemResponse } from './problem.ts';
+import { problemResponse } from './problem-response.ts';
 import { rateLimit } from './rate-limit.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { GRANT_CSV_HEADER } from '../api/routes/grants.ts';
 import { csvLine } from '../api/csv-stream.ts';
-import { ledgerEntryJson } from '../api/serialize.ts';
+import { ledgerEntryJson } from '../contract/serialize.ts';
 import { LEDGER_STATUSES, type LedgerStatus } from '../core/model/ledger-entry.ts';
 import {
   CliFailure,

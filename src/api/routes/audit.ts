@@ -3,8 +3,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditEvent } from '../../core/model/audit.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
-import { cursorLimit, cursorPageOf, encodeCursor, idCursor } from '../schemas/cursor.ts';
-import { isoDateTime, problemResponses } from '../schemas.ts';
+import {
+  cursorLimit,
+  cursorPageOf,
+  encodeCursor,
+  idCursor,
+} from '../../contract/schemas/cursor.ts';
+import { isoDateTime, problemResponses } from '../../contract/schemas.ts';
 
 const AuditEventSchema = z
   .object({

@@ -6,9 +6,14 @@ import type { GrantFilter } from '../../core/ports/stores.ts';
 import { csvStream, wantsCsv } from '../csv-stream.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
-import { cursorLimit, cursorPageOf, encodeCursor, idCursor } from '../schemas/cursor.ts';
-import { ExecutionSchema, isoDateTime, problemResponses } from '../schemas.ts';
-import { ledgerEntryJson } from '../serialize.ts';
+import {
+  cursorLimit,
+  cursorPageOf,
+  encodeCursor,
+  idCursor,
+} from '../../contract/schemas/cursor.ts';
+import { ExecutionSchema, isoDateTime, problemResponses } from '../../contract/schemas.ts';
+import { ledgerEntryJson } from '../../contract/serialize.ts';
 
 const GrantQuerySchema = z.strictObject({
   strategy_id: z.coerce.number().int().positive().optional().openapi({

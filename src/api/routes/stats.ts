@@ -16,8 +16,8 @@ import {
   userNotFoundResponse,
   HeldSchema,
   nullableRef,
-} from '../schemas.ts';
-import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../serialize.ts';
+} from '../../contract/schemas.ts';
+import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../../contract/serialize.ts';
 
 const TotalsSchema = z
   .object({

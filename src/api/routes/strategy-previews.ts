@@ -22,8 +22,8 @@ import {
   RunResultSchema,
   strategyNotFoundResponse,
   previewStrategyExamples,
-} from '../schemas.ts';
-import { previewJson, runResultJson } from '../serialize.ts';
+} from '../../contract/schemas.ts';
+import { previewJson, runResultJson } from '../../contract/serialize.ts';
 import { csvStream } from './csv-stream.ts';
 
 const tags = ['strategies'];
