@@ -24,7 +24,7 @@ import {
   previewStrategyExamples,
 } from '../../contract/schemas.ts';
 import { previewJson, runResultJson } from '../../contract/serialize.ts';
-import { csvStream } from './csv-stream.ts';
+import { csvStream } from './csv-response.ts';
 
 const tags = ['strategies'];
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
