@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
-import { databaseKind } from '../db/driver.ts';
+import { databaseKind } from './database-url.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { namedTokens } from './named-tokens.ts';
 

@@ -7,7 +7,7 @@ import type { ApiApp } from '../../src/api/app.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
-import type { DatabaseKind } from '../../src/db/driver.ts';
+import type { DatabaseKind } from '../../src/config/database-url.ts';
 import type { CircuitBreaker } from '../../src/gateway/index.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
