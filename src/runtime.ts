@@ -1,11 +1,10 @@
 // The one composition root: builds every part of the daemon from a validated config — logger,
 // database (migrated), gateway client and breaker, stores, the core's use cases, the scanner —
-// and the HTTP app on request. Used by the daemon (daemon.ts), the CLI, the test harness and the
+// and what the HTTP server needs. Used by the daemon (daemon.ts), the CLI, the test harness and the
 // benchmarks, so all of them are wired the same way; `overrides` is how a test or a benchmark
 // swaps a part (a manual clock, a capturing logger, a database it made) without re-wiring.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createApp, type ApiApp } from './api/app.ts';
 import type { ApiDeps } from './api/deps.ts';
 import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
@@ -58,9 +57,9 @@ export interface Runtime {
   interactive: InteractiveGate | undefined;
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
-  /** The HTTP application over this runtime's use cases. */
-  /** `adminToken`: ADMIN_TOKEN (or daemon.ts's generated one); named tokens come from config. */
-  createApi(options: { adminToken?: string }): ApiApp;
+  /** What the HTTP server (http/server.ts) needs, but the admin token: ADMIN_TOKEN or daemon.ts's
+   * generated one is the caller's to add; named tokens come from config. */
+  serverDeps: Omit<ApiDeps, 'adminToken'>;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
   /** Stops the scanner (aborting the gateway calls in flight) and closes the database. */
@@ -192,7 +191,7 @@ export async function buildRuntime(
     defaultTimeZone: config.timezone,
   });
 
-  const apiDeps: Omit<ApiDeps, 'adminToken'> = {
+  const serverDeps: Omit<ApiDeps, 'adminToken'> = {
     app,
     namedTokens: config.adminTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
@@ -224,7 +223,7 @@ export async function buildRuntime(
     scanner,
     interactive,
     metrics,
-    createApi: ({ adminToken }) => createApp({ ...apiDeps, adminToken }),
+    serverDeps,
     startScanner: () => scanner.start(config.scanCron, config.timezone, () => app.scanNow()),
     async close() {
       // The scanner stops claiming at once (stop() marks it stopping before it waits); then the

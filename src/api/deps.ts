@@ -1,5 +1,5 @@
 // What the HTTP layer needs, built once by the composition root (src/runtime.ts, or a test
-// through it) and passed to createApp. Everything the routes do goes through `app`, the core's
+// through it) and passed to createServer (http/server.ts). Everything the routes do goes through `app`, the core's
 // use cases; the API knows no database and no scheduler.
 import type { Application } from '../core/application.ts';
 import type { NamedToken } from './access-tokens.ts';

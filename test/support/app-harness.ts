@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import type { ApiApp } from '../../src/api/app.ts';
+import { createServer } from '../../src/http/server.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
@@ -174,7 +175,7 @@ export async function createHarness(
     breaker: options.breaker,
     interactive: options.interactive ?? null,
   });
-  const app = runtime.createApi({ adminToken: ADMIN_TOKEN });
+  const app = createServer({ ...runtime.serverDeps, adminToken: ADMIN_TOKEN });
   return {
     app,
     database,
