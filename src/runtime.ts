@@ -15,29 +15,24 @@ import type { GatewayHealth } from './core/ports/gateway.ts';
 import type { CoreLogger } from './core/ports/runtime-services.ts';
 import { FullScanSchedule } from './core/scan/full-scan-schedule.ts';
 import { gatewayCallBudgetMs, type RunDeps } from './core/scan/run-deps.ts';
-import { openDatabase, type Database } from './db/client.ts';
+import type { Database } from './db/client.ts';
 import { createAuditStore } from './db/audit-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
-import { applyMigrations, pendingMigrations } from './db/migrate.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
-import {
-  CircuitBreaker,
-  createAiGatewayClient,
-  createWorkerGateway,
-  type GatewayClientOptions,
-  type QuotaGateway,
-} from './gateway/index.ts';
-import { createLogger, createRedactor } from './logger.ts';
+import type { CircuitBreaker, QuotaGateway } from './gateway/index.ts';
+import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
 import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
+import { createGatewayBreaker, createGatewayClient } from './runtime/gateway-client.ts';
+import { openMigrated } from './runtime/open-migrated-database.ts';
 
 /** A logger with children per component (winston's, or a test's). */
 export interface RuntimeLogger extends CoreLogger {
@@ -122,26 +117,12 @@ export async function buildRuntime(
   statements.attach(metrics.loopStalls, (ms) => metrics.sqliteBusyWait(ms));
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
-  const clientOptions: GatewayClientOptions = {
-    baseUrl: config.gateway.url,
-    adminPath: config.gateway.adminPath,
-    authHeader: config.gateway.authHeader,
-    authValue: config.gateway.authValue,
-    timeoutMs: config.gateway.timeoutMs,
-    maxAttempts: config.gateway.maxAttempts,
-    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
-    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
-    concurrency: config.gateway.concurrency,
-    honoursIdempotency: config.gateway.honoursIdempotency,
+  const gatewayClient = createGatewayClient(config.gateway, {
     logger: gatewayLog,
-    // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
-    redact: createRedactor(secrets),
+    secrets,
     breaker,
     signal: stopGatewayCalls.signal,
-  };
-  const gatewayClient = config.gateway.workerThread
-    ? createWorkerGateway(clientOptions)
-    : createAiGatewayClient(clientOptions);
+  });
   const instrumented = instrumentGateway(gatewayClient, metrics.gatewayRequestDuration);
   const gateway = phaseTrackedGateway(instrumented, metrics.loopStalls);
 
@@ -241,60 +222,4 @@ export async function buildRuntime(
       await gatewayClient.close();
     },
   };
-}
-
-/** Opens the configured database, applying pending migrations first unless told not to. */
-async function openMigrated(
-  config: Readonly<Config>,
-  logger: RuntimeLogger,
-  migrate = true,
-  statements?: ReturnType<typeof sqliteStatementSink>,
-): Promise<Database> {
-  const pool = {
-    poolSize: config.databasePoolSize,
-    onSqliteStatement: statements?.timer,
-    onSqliteBusyWait: statements?.busyWait,
-    onConflictRetry: (code: string) =>
-      logger.info('database statement re-run after the server broke a deadlock', { code }),
-    walCheckpoints: {
-      onError: (error: string) => logger.warn('SQLite WAL checkpoint failed', { error }),
-    },
-  };
-  let database = await openDatabase(config.databaseUrl, pool);
-  if (migrate) {
-    // Starting the Prisma CLI costs seconds; restarts with nothing to apply skip it.
-    const pending = await pendingMigrations(database);
-    if (pending.length > 0) {
-      logger.info('applying database migrations', { pending });
-      await database.close();
-      await applyMigrations(config.databaseUrl);
-      database = await openDatabase(config.databaseUrl, pool);
-    }
-  }
-  logger.info('database ready', { kind: database.kind });
-  return database;
-}
-
-/** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
-function createGatewayBreaker(
-  settings: Config['gateway'],
-  log: CoreLogger,
-): CircuitBreaker | undefined {
-  if (settings.breakerFailures === 0) return undefined;
-  return new CircuitBreaker({
-    failureThreshold: settings.breakerFailures,
-    cooldownMs: settings.breakerCooldownMs,
-    onChange: ({ state, consecutiveFailures, retryAt }) => {
-      if (state === 'open') {
-        log.error('gateway circuit breaker open: grants paused', {
-          consecutive_failures: consecutiveFailures,
-          retry_at: retryAt === null ? null : new Date(retryAt).toISOString(),
-        });
-      } else if (state === 'closed') {
-        log.info('gateway circuit breaker closed: grants resume');
-      } else {
-        log.info('gateway circuit breaker half-open: probing the gateway');
-      }
-    },
-  });
 }
