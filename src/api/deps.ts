@@ -4,6 +4,7 @@
 import type { Application } from '../core/application.ts';
 import type { NamedToken } from './access-tokens.ts';
 import type { Clock } from '../core/clock.ts';
+import type { CoreLogger } from '../core/ports/runtime-services.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 /** The use cases acting for the request's caller (audit rows carry its name and request id). */
@@ -12,12 +13,6 @@ export function actingApp(
   c: { get(key: 'caller'): { name: string }; get(key: 'requestId'): string },
 ): Application {
   return deps.app.as({ name: c.get('caller').name, requestId: c.get('requestId') });
-}
-
-export interface ApiLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface ApiDeps {
@@ -32,7 +27,7 @@ export interface ApiDeps {
   /** Per client and route, per minute; 0 or absent turns the limit off. */
   rateLimitPerMinute?: number;
   clock: Clock;
-  logger: ApiLogger;
+  logger: CoreLogger;
   /** Readiness probes: each resolves when its dependency answers. */
   checks: { database(): Promise<void>; gateway(): Promise<void> };
   /**

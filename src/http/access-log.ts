@@ -1,10 +1,10 @@
 // One log line per request (method, path, status, duration) under its request id, which every
 // answer also carries in X-Request-Id.
 import type { MiddlewareHandler } from 'hono';
-import type { ApiLogger } from '../api/deps.ts';
+import type { CoreLogger } from '../core/ports/runtime-services.ts';
 
 export function accessLog(
-  logger: ApiLogger,
+  logger: CoreLogger,
 ): MiddlewareHandler<{ Variables: { requestId: string } }> {
   return async (c, next) => {
     const started = performance.now();
