@@ -13,6 +13,8 @@ const UNIT = [
   'test/gateway/{limiter,retry}.test.ts',
   'test/cli/csv-and-progress.test.ts',
   'test/deploy/**/*.test.ts',
+  'test/events/**/*.test.ts',
+  'test/outbound/address-policy.test.ts',
   'test/logger.test.ts',
   'test/nemesis/checker.test.ts',
 ];

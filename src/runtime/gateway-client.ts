@@ -40,8 +40,8 @@ export function createGatewayClient(
   return settings.workerThread ? createWorkerGateway(options) : createAiGatewayClient(options);
 }
 
-export /** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
-function createGatewayBreaker(
+/** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
+export function createGatewayBreaker(
   settings: Config['gateway'],
   log: CoreLogger,
 ): CircuitBreaker | undefined {

@@ -70,7 +70,7 @@ describe('.ci/run', () => {
 
   it('installs the Debian packages the README names for the test command, when missing', () => {
     const apt = /`apt-get install ([a-z0-9 -]+)`/.exec(readme)?.[1]?.split(' ');
-    expect(apt).toEqual(['postgresql', 'chromium', 'mariadb-server']);
+    expect(apt).toEqual(['postgresql', 'chromium', 'mariadb-server', 'prometheus']);
     for (const name of apt!) expect(script).toContain(`packages+=(${name})`);
   });
 });

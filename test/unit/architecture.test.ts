@@ -131,6 +131,22 @@ describe('architecture', () => {
     expect(offending).toEqual([]);
   });
 
+  it('events/ is pure: no framework, no network module, nothing of ours outside events/', () => {
+    const forbidden =
+      /^(hono|@hono\/|@prisma\/|prisma|winston|node-cron|prom-client|undici|(node:)?(http|https|net|dns|tls))$|^(hono|@hono|@prisma)\//;
+    const offending = files
+      .filter((f) => rel(f).startsWith('events/'))
+      .flatMap((f) => [
+        ...importsOf(f)
+          .filter((spec) => forbidden.test(spec))
+          .map((spec) => `${rel(f)} → ${spec}`),
+        ...localImports(f)
+          .filter((d) => !d.startsWith('events/'))
+          .map((d) => `${rel(f)} → ${d}`),
+      ]);
+    expect(offending).toEqual([]);
+  });
+
   it('has no import cycle', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'visiting' | 'done'>();
