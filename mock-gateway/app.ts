@@ -17,6 +17,7 @@ import { createControlRoutes } from './control-routes.ts';
 import { applyWithTiming, AT_ONCE, planDelta } from './delta-faults.ts';
 import { DeltaLog, deltaPageQuery, type DeltaPage } from './delta-log.ts';
 import { envelope, type MockContext } from './envelope.ts';
+import { LARGE_COUNTER_REFUSAL, LargeCounters } from './large-counters.ts';
 import {
   applyFaultsPatch,
   defaultFaults,
@@ -125,6 +126,9 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
   /** Aborted by reset and shutdown: deltas still held or due late are then dropped unapplied. */
   let waiting = new AbortController();
   const store = new MockStore();
+  const large = new LargeCounters();
+  /** Query requests answered (GET /__mock/queries): tests see when a client stops reading. */
+  let queries = 0;
   const log = new DeltaLog(options.deltaLogCapacity);
   let faults = defaultFaults(initialHonour);
   /** Requests still to be failed after a dropped answer (Faults.fail_after_drop). */
@@ -186,6 +190,11 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       if (fault) return fault;
       const userId = c.req.query('user_id');
       if (!validUserId(userId)) return envelope(c, 400, 'user_id is required (1-256 characters)');
+      queries += 1;
+      if (large.holds(balance, userId))
+        return c.body(large.answer(balance, type, userId), 200, {
+          'content-type': 'application/json',
+        });
       const data = balanceData(store, balance, type, userId);
       return envelope(c, 200, `query ${type} successful`, data);
     });
@@ -205,6 +214,7 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
         } catch {
           return envelope(c, 400, 'body must be form-encoded');
         }
+        if (large.holds(balance, form.user_id)) return envelope(c, 400, LARGE_COUNTER_REFUSAL);
         const request = { form, idempotencyKey: c.req.header('idempotency-key'), receivedAt };
         const apply = () => applyMutation(mutationDeps, route, request);
 
@@ -243,6 +253,8 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
       state: () => store.snapshot(),
       deltaLog: (after, limit) => log.page(after, limit),
       reset,
+      large,
+      queries: () => queries,
       faults: () => faults,
       patchFaults,
     }),
@@ -265,6 +277,8 @@ export function createMockGatewayApp(options: MockGatewayOptions = {}): MockGate
     waiting.abort();
     waiting = new AbortController();
     store.clear();
+    large.clear();
+    queries = 0;
     log.clear();
     faults = defaultFaults(initialHonour);
     failingAfterDrop = 0;

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { deltaPageQuery, type DeltaPage } from './delta-log.ts';
 import { envelope } from './envelope.ts';
 import { faultsPatchSchema, type Faults } from './faults.ts';
+import type { LargeCounters } from './large-counters.ts';
 import { parseHundredths } from './money.ts';
 import type { MockState } from './store.ts';
 
@@ -16,6 +17,10 @@ export interface MockControls {
   /** Delta-log entries with seq > after, at most `limit`. */
   deltaLog(after: number, limit: number): DeltaPage;
   reset(): void;
+  /** Counters answered as literal numbers of any size (POST /counters). */
+  large: LargeCounters;
+  /** Query requests (GET of a counter) answered since the start or the last reset. */
+  queries(): number;
   faults(): Faults;
   /** Applies an already validated patch; returns the resulting faults. */
   patchFaults(patch: ReturnType<typeof faultsPatchSchema.parse>): Faults;
@@ -54,6 +59,23 @@ export function createControlRoutes(controls: MockControls): Hono<{ Bindings: Ht
       return envelope(c, 400, 'amount would take the balance out of range');
     return c.json(controls.state());
   });
+  // A counter held as a literal number of any size, e.g. above 2^53 (large-counters.ts).
+  routes.post('/counters', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
+    const userId = body?.user_id;
+    if (
+      typeof userId !== 'string' ||
+      userId.length === 0 ||
+      !controls.large.set(userId, { quota: body?.quota, used: body?.used })
+    )
+      return envelope(
+        c,
+        400,
+        'expected {"user_id": string, "quota"?: "digits", "used"?: "digits"}',
+      );
+    return c.json({ user_id: userId, quota: body?.quota ?? null, used: body?.used ?? null });
+  });
+  routes.get('/queries', (c) => c.json({ queries: controls.queries() }));
   routes.get('/faults', (c) => c.json(faultsView(controls.faults())));
   routes.post('/faults', async (c) => {
     let body: unknown;

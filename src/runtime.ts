@@ -24,6 +24,8 @@ import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
 import type { CircuitBreaker, QuotaGateway } from './gateway/index.ts';
+import { createGatewayBreaker } from './gateway/gateway-breaker.ts';
+import { buildGithubStars, type GithubStars } from './github/github-stars.ts';
 import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -31,7 +33,7 @@ import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.
 import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
-import { createGatewayBreaker, createGatewayClient } from './runtime/gateway-client.ts';
+import { createGatewayClient } from './runtime/gateway-client.ts';
 import { openMigrated } from './runtime/open-migrated-database.ts';
 
 /** A logger with children per component (winston's, or a test's). */
@@ -52,6 +54,8 @@ export interface Runtime {
   interactive: InteractiveGate | undefined;
   /** Prometheus registry fed by the scanner and the gateway client; served at /metrics. */
   metrics: Metrics;
+  /** The GitHub star poller (GITHUB_SYNC_CRON) and webhook. */
+  github: GithubStars;
   /** What the HTTP server (http/server.ts) needs, but the admin token: ADMIN_TOKEN or daemon.ts's
    * generated one is the caller's to add; named tokens come from config. */
   serverDeps: Omit<ApiDeps, 'adminToken'>;
@@ -156,10 +160,19 @@ export async function buildRuntime(
     interactive,
     pushDown: overrides.pushDown,
     defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
+    previewMaxBalanceReads: config.scan.previewMaxBalanceReads,
     fullScans,
   };
+  const strategies = createStrategyStore(database);
+  const github = buildGithubStars(config.github, {
+    database,
+    strategies,
+    clock,
+    logger: logger.child({ component: 'github' }),
+    metrics,
+  });
   const app = createApplication({
-    strategies: createStrategyStore(database),
+    strategies,
     ledger: createLedgerStore(database),
     users: createUserStore(database),
     stats,
@@ -185,6 +198,7 @@ export async function buildRuntime(
     metrics,
     metricsToken: config.metricsToken,
     publicBasePath: config.publicBasePath,
+    githubWebhook: github.webhook,
     // A request being served is the `api` phase of the loop-stall histogram.
     interactive: interactive && {
       begin: () => {
@@ -204,8 +218,12 @@ export async function buildRuntime(
     scanner,
     interactive,
     metrics,
+    github,
     serverDeps,
-    startScanner: () => scanner.start(config.scanCron, config.timezone, () => app.scanNow()),
+    startScanner: () => {
+      scanner.start(config.scanCron, config.timezone, () => app.scanNow());
+      github.start(config.timezone);
+    },
     async close() {
       // The scanner stops claiming at once (stop() marks it stopping before it waits); then the
       // calls in flight are aborted, so a slow gateway cannot hold the shutdown. A delta cut off
@@ -213,6 +231,7 @@ export async function buildRuntime(
       const stopped = scanner.stop();
       stopGatewayCalls.abort();
       await stopped;
+      await github.stop();
       await database.close();
       // Idle sockets would not hold the process open, but a closed runtime keeps nothing: later
       // calls fail as certainly not sent. After the database, not before: one more await ahead

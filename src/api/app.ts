@@ -12,6 +12,7 @@ import { rateLimit } from './rate-limit.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
+import { registerGithubHookRoutes } from './routes/github-hook.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
@@ -27,6 +28,8 @@ export function createApi(deps: ApiDeps): ApiApp {
   const app = newRouter();
   // The limit comes before authentication, so failed logins count against it too.
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  // Signed by GitHub instead of carrying a token: mounted before the token check.
+  app.route('/api/v1/hooks/github', registerGithubHookRoutes(deps));
   app.use('/api/*', requireAdminToken(deps));
   app.use('/api/*', requireUtf8Path());
   // Only authenticated API work makes scans yield: not health checks, scrapes or refused calls.
@@ -130,12 +133,26 @@ function markInteractive(gate: ApiDeps['interactive']): MiddlewareHandler<AppEnv
 }
 
 function requestTimeout(ms: number | undefined): MiddlewareHandler<AppEnv> {
-  if (!ms) return async (_c, next) => next();
-  const bounded = timeout(
-    ms,
-    () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never,
-  );
-  return async (c, next) => (LONG_RUNNING.test(c.req.path) ? next() : bounded(c, next));
+  const bounded =
+    ms === undefined || ms === 0
+      ? null
+      : timeout(
+          ms,
+          () => new AppError('request_timeout', `the request took longer than ${ms} ms`) as never,
+        );
+  return async (c, next) => {
+    // hono's timeout answers 503 but leaves the handler running: this signal stops its work
+    // (previews, explanations: their gateway reads and pages), as does a client that left.
+    const timedOut = new AbortController();
+    c.set('signal', AbortSignal.any([timedOut.signal, c.req.raw.signal]));
+    if (bounded === null || LONG_RUNNING.test(c.req.path)) return next();
+    try {
+      await bounded(c, next);
+    } catch (error) {
+      timedOut.abort();
+      throw error;
+    }
+  };
 }
 
 function requireJsonBody(): MiddlewareHandler<AppEnv> {

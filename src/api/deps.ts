@@ -6,13 +6,22 @@ import type { NamedToken } from './access-tokens.ts';
 import type { Clock } from '../core/clock.ts';
 import type { CoreLogger } from '../core/ports/runtime-services.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { StarDelivery, StarEventOutcome } from '../core/github/receive-star-event.ts';
 
 /** The use cases acting for the request's caller (audit rows carry its name and request id). */
 export function actingApp(
   deps: Pick<ApiDeps, 'app'>,
-  c: { get(key: 'caller'): { name: string }; get(key: 'requestId'): string },
+  c: {
+    get(key: 'caller'): { name: string; role: string };
+    get(key: 'requestId'): string;
+    get(key: 'signal'): AbortSignal | undefined;
+  },
 ): Application {
-  return deps.app.as({ name: c.get('caller').name, requestId: c.get('requestId') });
+  const caller = c.get('caller');
+  return deps.app.as(
+    { name: caller.name, requestId: c.get('requestId') },
+    { signal: c.get('signal'), knownUsersOnly: caller.role === 'viewer' },
+  );
 }
 
 export interface ApiDeps {
@@ -41,6 +50,8 @@ export interface ApiDeps {
   metricsToken?: string;
   /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under ('' for the root). */
   publicBasePath?: string;
+  /** POST /api/v1/hooks/github; absent (404) when GITHUB_WEBHOOK_SECRET is unset. */
+  githubWebhook?: { secret: string; receive(delivery: StarDelivery): Promise<StarEventOutcome> };
   /** Told when requests start and end, so scans can let them go first (scan/run routes excepted). */
   interactive?: { begin(): void; end(): void };
 }

@@ -6,8 +6,11 @@ import type { ZodError } from 'zod';
 import type { Caller } from './access-tokens.ts';
 import { problemResponse } from './problem-response.ts';
 
-/** `caller` is set on /api routes once the token is checked. */
-export type AppEnv = { Variables: { requestId: string; caller: Caller } };
+/**
+ * `caller` is set on /api routes once the token is checked; `signal` is aborted when the request
+ * times out or its client goes away (the work it started then stops).
+ */
+export type AppEnv = { Variables: { requestId: string; caller: Caller; signal: AbortSignal } };
 export type ApiApp = OpenAPIHono<AppEnv>;
 
 export function newRouter(): ApiApp {

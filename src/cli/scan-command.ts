@@ -38,8 +38,9 @@ scanned by another process is skipped (database lease). Exit code 1 when any gra
 ended "unknown" (they are in the ledger; failed ones are retried by later scans).
 
 A single strategy's scan reads only users whose row changed since its last completed scan, and
-every SCAN_FULL_EVERY_MS all of them. --full reads all of them now: after rows were written into
-user_info by another program, which does not move the change sequence.`,
+all of them once SCAN_FULL_EVERY_MS has passed since its last full scan (the time is kept in the
+database, so a scan run from cron counts it too). --full reads all of them now: after rows were
+written into user_info by another program, which does not move the change sequence.`,
     examples: [
       'quota-manager scan --dry-run',
       'quota-manager scan --json',

@@ -12,6 +12,7 @@ import type { Span } from './ast.ts';
 import { conditionError, type ConditionError } from './errors.ts';
 import { recoveringParser } from './parser.ts';
 import type { Source } from './source.ts';
+import { decodeStringLiteral } from './string-escapes.ts';
 import { describeToken } from './syntax-messages.ts';
 import type {
   CallCtx,
@@ -30,17 +31,6 @@ const BaseVisitor = recoveringParser.getBaseCstVisitorConstructorWithDefaults();
 function isReal(token: IToken | undefined): token is IToken {
   return token !== undefined && !token.isInsertedInRecovery && Number.isFinite(token.startOffset);
 }
-
-const ESCAPES: Record<string, string> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  b: '\b',
-  f: '\f',
-};
 
 class SyntaxTreeBuilder extends BaseVisitor {
   source!: Source;
@@ -128,7 +118,7 @@ class SyntaxTreeBuilder extends BaseVisitor {
     if (isReal(string)) {
       return {
         kind: 'string',
-        value: this.decodeString(string),
+        value: decodeStringLiteral(string.image, string.startOffset, this.source, this.errors),
         span: this.tokenSpan(string),
         intact: true,
       };
@@ -219,54 +209,6 @@ class SyntaxTreeBuilder extends BaseVisitor {
       span: this.tokenSpan(token),
       intact: true,
     };
-  }
-
-  /** Decodes JSON-style escapes, reporting each invalid one at its exact position. */
-  private decodeString(token: IToken): string {
-    const body = token.image.slice(1, -1);
-    const bodyOffset = token.startOffset + 1;
-    let out = '';
-    for (let i = 0; i < body.length; i++) {
-      const c = body[i]!;
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
-      const next = body[i + 1] ?? '';
-      if (next === 'u') {
-        const hex = body.slice(i + 2, i + 6);
-        if (/^[0-9A-Fa-f]{4}$/.test(hex)) {
-          out += String.fromCharCode(parseInt(hex, 16));
-          i += 5;
-          continue;
-        }
-        const validDigits = /^[0-9A-Fa-f]*/.exec(hex)![0].length;
-        const length = 2 + validDigits + (validDigits < hex.length ? 1 : 0);
-        this.errors.push(
-          conditionError(
-            'syntax',
-            `Invalid escape '${body.slice(i, i + length)}' in string: \\u takes exactly 4 hexadecimal digits, as in \\u00e9`,
-            this.source.span(bodyOffset + i, length),
-          ),
-        );
-        i += length - 1;
-        continue;
-      }
-      const decoded = ESCAPES[next];
-      if (decoded !== undefined) {
-        out += decoded;
-      } else {
-        this.errors.push(
-          conditionError(
-            'syntax',
-            `Invalid escape '\\${next}' in string; valid escapes are \\" \\\\ \\/ \\n \\r \\t \\b \\f \\uXXXX`,
-            this.source.span(bodyOffset + i, 2),
-          ),
-        );
-      }
-      i += 1;
-    }
-    return out;
   }
 }
 

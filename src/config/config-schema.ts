@@ -2,15 +2,17 @@
 // is the merged YAML + environment object (strings from the environment, YAML scalars from the
 // file), so each value helper accepts both forms; its output is the Config object.
 // Error messages are written to follow "<setting> = <value>: ", e.g. "must be an integer ...".
-import { CronExpressionParser } from 'cron-parser';
-import { validate as nodeCronAccepts } from 'node-cron';
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
 import { databaseKind } from './database-url.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
+import { githubSettings } from './github-settings.ts';
 import { namedTokens } from './named-tokens.ts';
+import { cronProblem, duration, httpUrlProblem, rule, text } from './setting-values.ts';
+
+export { MAX_TIMER_MS } from './setting-values.ts';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -26,20 +28,6 @@ function integer(min: number, max?: number) {
     (value) =>
       typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value,
     max === undefined ? number : number.max(max, { error }),
-  );
-}
-
-/** Node's timers hold at most 2^31-1 ms; a longer delay silently fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A millisecond setting: bounded so every timer built from it means what it says. */
-function duration(min: number, why = 'longer delays overflow Node timers') {
-  const error = `must be an integer from ${min} to ${MAX_TIMER_MS} (ms; ${why})`;
-  const number = z.int({ error }).min(min, { error }).max(MAX_TIMER_MS, { error });
-  return z.preprocess(
-    (value) =>
-      typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value,
-    number,
   );
 }
 
@@ -64,10 +52,6 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `must be one of ${values.join(', ')}` }),
   );
 
-// A YAML number where text is expected (admin_token: 12345…) would be silently rounded or
-// reformatted, so it is refused rather than converted.
-const text = () => z.string({ error: 'must be a string (quote it in YAML)' });
-
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -75,22 +59,6 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Reason a cron expression is unusable, or undefined when node-cron and cron-parser both take it. */
-function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/).length;
-  // cron-parser also takes 1–4 fields and "@daily"; the contract is 5 or 6 so the meaning is explicit.
-  if (fields !== 5 && fields !== 6)
-    return `must have 5 fields (minute hour day month weekday) or 6 (seconds first), got ${fields}`;
-  try {
-    CronExpressionParser.parse(expression);
-  } catch (error) {
-    return `is not a valid cron expression: ${(error as Error).message}`;
-  }
-  // node-cron is what fires SCAN_CRON; cron-parser accepts a few extensions (e.g. H) it does not.
-  if (!nodeCronAccepts(expression)) return 'is not a cron expression node-cron can schedule';
-  return undefined;
 }
 
 // RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
@@ -109,19 +77,6 @@ function hostProblem(value: string): string | undefined {
     : 'must be a host name or IP address (no scheme, port, path, spaces or underscores)';
 }
 
-function httpUrlProblem(value: string): string | undefined {
-  let protocol: string;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    protocol = '';
-  }
-  // "gw:8002" parses as scheme "gw:", so one message covers a wrong scheme and a missing one.
-  return protocol === 'http:' || protocol === 'https:'
-    ? undefined
-    : 'must be an absolute http:// or https:// URL';
-}
-
 function databaseUrlProblem(value: string): string | undefined {
   try {
     // The driver picks the database with this same function, so config and driver agree.
@@ -137,14 +92,6 @@ function databaseUrlProblem(value: string): string | undefined {
     return 'is not a valid PostgreSQL URL (percent-encode special characters in the password)';
   }
 }
-
-/** Adapts a "reason or undefined" function to a zod refinement with that reason as message. */
-const rule =
-  (problem: (value: string) => string | undefined) =>
-  (value: string, ctx: z.RefinementCtx): void => {
-    const message = problem(value);
-    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
-  };
 
 // RFC 9110 token characters: anything else cannot be sent as a header name.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -256,6 +203,9 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         ledgerMaxAttempts: integer(1).default(100),
         /** Budget cap for strategies that set no max_users_per_occurrence; unset: none. */
         maxUsersPerOccurrence: integer(1).optional(),
+        // Viewers may preview and explain: a top_up/reset preview reads each matching user's
+        // balance, so one request may read at most this many (the rest are reported unread).
+        previewMaxBalanceReads: integer(0).default(1000),
       }),
       api: z.object({
         bodyLimitBytes: integer(1).default(1048576),
@@ -266,6 +216,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         level: oneOf(LOG_LEVELS).default('info'),
         format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),
       }),
+      github: githubSettings(),
     })
     .superRefine((config, ctx) => {
       // Whoever scrapes metrics would otherwise hold the key to the whole admin API.

@@ -3,12 +3,14 @@
 import type { ParsedConfig as Config } from './config-schema.ts';
 
 export function configSecrets(
-  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl'>,
+  config: Pick<Config, 'adminToken' | 'metricsToken' | 'gateway' | 'databaseUrl' | 'github'>,
 ): string[] {
   const secrets = [
     config.adminToken,
     config.metricsToken,
     config.gateway.authValue,
+    config.github.token,
+    config.github.webhookSecret,
     ...databasePasswords(config.databaseUrl),
   ];
   return [

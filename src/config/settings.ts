@@ -18,7 +18,7 @@ export interface Setting {
 export const CONFIG_PATH_ENV = 'QM_CONFIG';
 
 /** Top-level YAML keys that hold a mapping of settings rather than a value. */
-export const SECTIONS = ['gateway', 'scan', 'api', 'log'] as const;
+export const SECTIONS = ['gateway', 'scan', 'api', 'log', 'github'] as const;
 
 // Environment names are not derivable from the paths (AIGATEWAY_*, QM_TIMEZONE,
 // LEDGER_MAX_ATTEMPTS), because the issue fixed them to match the original system's names.
@@ -54,11 +54,18 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['scan.fullEveryMs', 'SCAN_FULL_EVERY_MS'],
   ['scan.ledgerMaxAttempts', 'LEDGER_MAX_ATTEMPTS'],
   ['scan.maxUsersPerOccurrence', 'SCAN_MAX_USERS_PER_OCCURRENCE'],
+  ['scan.previewMaxBalanceReads', 'SCAN_PREVIEW_MAX_BALANCE_READS'],
   ['api.bodyLimitBytes', 'API_BODY_LIMIT_BYTES'],
   ['api.requestTimeoutMs', 'API_REQUEST_TIMEOUT_MS'],
   ['api.rateLimitPerMinute', 'API_RATE_LIMIT_PER_MINUTE'],
   ['log.level', 'LOG_LEVEL'],
   ['log.format', 'LOG_FORMAT'],
+  ['github.token', 'GITHUB_TOKEN', 'secret'],
+  ['github.apiUrl', 'GITHUB_API_URL'],
+  ['github.repositories', 'GITHUB_REPOSITORIES'],
+  ['github.syncCron', 'GITHUB_SYNC_CRON'],
+  ['github.webhookSecret', 'GITHUB_WEBHOOK_SECRET', 'secret'],
+  ['github.webhookMaxAgeMs', 'GITHUB_WEBHOOK_MAX_AGE_MS'],
 ];
 
 const snakeCase = (segment: string): string =>

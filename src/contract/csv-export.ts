@@ -1,16 +1,7 @@
 // CSV answers: a header row, then rows pulled page by page from a keyset query, so memory stays
 // flat whatever the number of rows (the next page is read only when the client has taken the
 // previous one: ReadableStream's pull is driven by the consumer).
-
-/** RFC 4180: quote fields holding a comma, a quote or a line break; double inner quotes. */
-export function csvField(value: string | number | boolean | Date | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export const csvLine = (fields: readonly Parameters<typeof csvField>[0][]) =>
-  `${fields.map(csvField).join(',')}\r\n`;
+import { csvLine, type CsvValue } from '../api/csv-cell.ts';
 
 /**
  * A stream of `header` then every row of every page. `page(cursor)` returns rows and the next
@@ -18,7 +9,7 @@ export const csvLine = (fields: readonly Parameters<typeof csvField>[0][]) =>
  */
 export function csvStream<Row, Cursor>(
   header: readonly string[],
-  toFields: (row: Row) => readonly Parameters<typeof csvField>[0][],
+  toFields: (row: Row) => readonly CsvValue[],
   page: (cursor: Cursor | undefined) => Promise<{ items: Row[]; next: Cursor | null }>,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

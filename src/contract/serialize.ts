@@ -122,6 +122,7 @@ export function previewJson(p: PreviewResult) {
       p.sampleChanges?.map((c) => ({ user_id: c.userId, balance: c.balance, change: c.change })) ??
       null,
     balance_unread: p.balanceUnread,
+    balance_not_read: p.balanceNotRead,
   };
 }
 

@@ -5,6 +5,7 @@
 // and every change they make is audited under that name.
 import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
 import type { Actor } from './model/audit.ts';
+import type { RequestScope } from './model/request-scope.ts';
 import type {
   Strategy,
   StrategyInput,
@@ -36,7 +37,7 @@ import {
   upsertUsers,
 } from './use-cases/manage-users.ts';
 import { gatewayBalance } from './use-cases/gateway-balance.ts';
-import { pruneLedger, type PruneOptions } from './use-cases/prune-ledger.ts';
+import { pruneLedgerAudited, type PruneOptions } from './use-cases/prune-ledger.ts';
 import { approveOccurrence } from './use-cases/approve-occurrence.ts';
 import {
   previewStrategy,
@@ -53,7 +54,7 @@ type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
 export function createApplication(deps: CoreDeps): Application {
   return {
     ...useCases(deps),
-    as: (actor: Actor) => createApplication({ ...deps, actor }),
+    as: (actor: Actor, scope?: RequestScope) => createApplication({ ...deps, actor, scope }),
   };
 }
 
@@ -112,7 +113,7 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     resolveLedgerEntry: (strategyId: number, id: number, resolution: Resolution) =>
       resolveLedgerEntry(deps, strategyId, id, resolution),
     pruneLedger: (options: Pick<PruneOptions, 'before' | 'dryRun' | 'onStart' | 'onProgress'>) =>
-      pruneLedger({
+      pruneLedgerAudited(deps, {
         ...options,
         ledger: deps.ledger,
         strategies: deps.strategies,
@@ -138,6 +139,6 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
 
 /** What the API, the CLI and the scheduler see of the core. */
 export type Application = ReturnType<typeof useCases> & {
-  /** The same use cases acting for `actor` (audit rows name it). */
-  as(actor: Actor): Application;
+  /** The same use cases acting for `actor` (audit rows name it), for one request's `scope`. */
+  as(actor: Actor, scope?: RequestScope): Application;
 };

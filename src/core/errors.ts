@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'strategy_disabled'
   /** An approval of an occurrence that is not held by a budget cap. */
   | 'occurrence_not_held'
+  /** A webhook delivery older than GITHUB_WEBHOOK_MAX_AGE_MS (a replay must not undo newer state). */
+  | 'stale_delivery'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'

@@ -8,7 +8,7 @@
 // writer gets its value only after the previous one committed: values are handed out in commit
 // order, and a committed value V means every value below it is committed too. On SQLite there
 // is only one writer anyway.
-import type { ScanPosition } from '../core/ports/scan-store.ts';
+import type { ScanPosition, ScanPositionUpdate } from '../core/ports/scan-store.ts';
 import type { Db, DbClient } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
 
@@ -68,17 +68,22 @@ export async function readScanPosition(db: Db, strategyId: number): Promise<Scan
   const row = await db.strategyScanPosition.findUnique({ where: { strategyId } });
   return row === null
     ? null
-    : { changeSeq: Number(row.changeSeq), strategyVersion: row.strategyVersion };
+    : {
+        changeSeq: Number(row.changeSeq),
+        strategyVersion: row.strategyVersion,
+        fullScanAt: row.fullScanAt,
+      };
 }
 
 export async function writeScanPosition(
   db: Db,
   strategyId: number,
-  position: ScanPosition,
+  position: ScanPositionUpdate,
 ): Promise<void> {
   const data = {
     changeSeq: BigInt(position.changeSeq),
     strategyVersion: position.strategyVersion,
+    fullScanAt: position.fullScanAt,
   };
   await db.strategyScanPosition.upsert({
     where: { strategyId },

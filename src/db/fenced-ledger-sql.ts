@@ -7,6 +7,7 @@ import { statusesFor } from '../core/model/ledger-transitions.ts';
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
+import { mysqlJsonText } from './mysql-collation.ts';
 
 type ColumnType = 'int' | 'bigint' | 'text' | 'decimal';
 type Columns = readonly (readonly [name: string, type: ColumnType])[];
@@ -14,7 +15,7 @@ type Columns = readonly (readonly [name: string, type: ColumnType])[];
 const MYSQL_TYPES: Record<ColumnType, string> = {
   int: 'INT',
   bigint: 'BIGINT',
-  text: 'VARCHAR(2000)',
+  text: mysqlJsonText(2000),
   decimal: 'VARCHAR(40)',
 };
 const POSTGRES_CASTS: Record<ColumnType, string> = {

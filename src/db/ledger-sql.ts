@@ -3,6 +3,7 @@ import type { LedgerFence, NewLedgerEntry } from '../core/model/ledger-entry.ts'
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
+import { mysqlJsonText } from './mysql-collation.ts';
 
 const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, strategy_version, created_at, updated_at, mode, target, lease_token)`;
 
@@ -62,13 +63,14 @@ export function claimSql(
  */
 export function mysqlClaimSql(rows: NewLedgerEntry[], now: Date, fence: LedgerFence): Prisma.Sql {
   const json = rowsJson(rows, (value) => (value ? 1 : 0));
+  const text = (length: number) => Prisma.raw(mysqlJsonText(length));
   return Prisma.sql`INSERT IGNORE INTO quota_execute ${COLUMNS}
     SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, j.strategy_version, ${now}, ${now},
       j.mode, CAST(j.target AS DECIMAL(14, 2)), ${BigInt(fence.token)}
     FROM JSON_TABLE(${json}, '$[*]' COLUMNS (
-      strategy_id INT PATH '$[0]', occurrence VARCHAR(64) PATH '$[1]', user_id VARCHAR(191) PATH '$[2]',
-      amount DECIMAL(14, 2) PATH '$[3]', idempotency_key VARCHAR(255) PATH '$[4]', catch_up TINYINT PATH '$[5]',
-      strategy_version INT PATH '$[6]', mode VARCHAR(16) PATH '$[7]', target VARCHAR(40) PATH '$[8]')) AS j
+      strategy_id INT PATH '$[0]', occurrence ${text(64)} PATH '$[1]', user_id ${text(191)} PATH '$[2]',
+      amount DECIMAL(14, 2) PATH '$[3]', idempotency_key ${text(255)} PATH '$[4]', catch_up TINYINT PATH '$[5]',
+      strategy_version INT PATH '$[6]', mode ${text(16)} PATH '$[7]', target VARCHAR(40) PATH '$[8]')) AS j
     WHERE ${leaseHeldSql('mysql', fence.strategyId, fence.token)}`;
 }
 

@@ -2,6 +2,7 @@
 import { Prisma } from './client.ts';
 import type { DirectSql } from './direct-sql.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
+import { MYSQL_TEXT_COLLATION, mysqlJsonText } from './mysql-collation.ts';
 
 /**
  * The windows: a grid of user ids b1 < b2 < … in which every window (b_i, b_i+1] holds
@@ -72,10 +73,11 @@ export class WindowGrid {
     if (this.bounds.length === 0) return 0;
     const json = JSON.stringify(this.bounds);
     if (this.kind === 'mysql') {
-      // Bounds compared in the ids' own binary collation (utf8mb4_bin), not the session's.
+      // Bounds compared in the ids' own collation, not the session's: a PAD SPACE one would put
+      // `k\t` before `k`, against the order the id index walks.
       const rows = await this.sql.query<{ n: number | bigint }>(Prisma.sql`
-        SELECT count(*) AS n FROM JSON_TABLE(${json}, '$[*]' COLUMNS (b VARCHAR(1024) PATH '$')) AS t
-        WHERE CONVERT(t.b USING utf8mb4) COLLATE utf8mb4_bin <= CONVERT(${after} USING utf8mb4) COLLATE utf8mb4_bin`);
+        SELECT count(*) AS n FROM JSON_TABLE(${json}, '$[*]' COLUMNS (b ${Prisma.raw(mysqlJsonText(1024))} PATH '$')) AS t
+        WHERE t.b <= CONVERT(${after} USING utf8mb4) COLLATE ${Prisma.raw(MYSQL_TEXT_COLLATION)}`);
       return Number(rows[0]!.n);
     }
     const values =

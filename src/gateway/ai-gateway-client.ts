@@ -2,9 +2,10 @@
 // gateway-operations.ts (requests, retries, limiter, timeouts) behind the circuit breaker.
 import { guardedByBreaker } from './breaker-guard.ts';
 import type { GatewayClientOptions } from './client-options.ts';
-import { amountFrom, createGatewayOperations, type Operation } from './gateway-operations.ts';
+import { amountFrom } from './gateway-amount.ts';
+import { createGatewayOperations, type Operation } from './gateway-operations.ts';
 import type { Envelope } from './envelope.ts';
-import type { DeltaOptions, GatewayClient, MutationOptions } from './quota-gateway.ts';
+import type { DeltaOptions, GatewayClient, MutationOptions, ReadOptions } from './quota-gateway.ts';
 
 export function createAiGatewayClient(options: GatewayClientOptions): GatewayClient {
   const operations = createGatewayOperations(options);
@@ -24,11 +25,13 @@ export function createAiGatewayClient(options: GatewayClientOptions): GatewayCli
   // Every method is async, so an invalid argument rejects like every other failure instead of
   // throwing synchronously.
   return {
-    async getQuota(userId: string) {
-      return amountFrom('get_quota', (await execute(operations.getQuota(userId))).data);
+    async getQuota(userId: string, opts?: ReadOptions) {
+      const op = { ...operations.getQuota(userId), signal: opts?.signal };
+      return amountFrom('get_quota', (await execute(op)).data);
     },
-    async getUsed(userId: string) {
-      return amountFrom('get_used', (await execute(operations.getUsed(userId))).data);
+    async getUsed(userId: string, opts?: ReadOptions) {
+      const op = { ...operations.getUsed(userId), signal: opts?.signal };
+      return amountFrom('get_used', (await execute(op)).data);
     },
     async deltaQuota(userId: string, value: number, opts: DeltaOptions) {
       await execute(operations.delta(userId, value, opts.idempotencyKey, opts.sendBefore));

@@ -17,6 +17,11 @@ export type GatewayErrorReason =
   | 'connection_lost'
   /** The answer was not the Higress envelope we expect. */
   | 'bad_response'
+  /**
+   * One user's counter is beyond what quota-manager computes with exactly (envelope.ts,
+   * MAX_GATEWAY_AMOUNT): that user's problem, not the gateway's, so not an outage.
+   */
+  | 'out_of_range'
   /** The caller passed something that cannot be sent (NaN amount, empty user id). */
   | 'invalid_argument'
   /** Not sent: the circuit breaker is open after repeated gateway failures. */

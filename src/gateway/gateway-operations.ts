@@ -4,7 +4,7 @@
 // ai-gateway-client.ts wraps these operations with one in the same thread, and the worker-thread
 // gateway (worker-gateway.ts) with the main thread's one, across the thread boundary.
 import { deadlinePassed, type Deadline } from '../core/clock.ts';
-import { quotaFrom, type Envelope } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
 import { checkOptions, type GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
 import { encodeHeaderText } from './header-value.ts';
@@ -26,6 +26,8 @@ export interface Operation {
   limited: boolean;
   /** No attempt starts after this (the caller's lease deadline); absent: no deadline. */
   sendBefore?: Deadline;
+  /** The caller stopped waiting (ReadOptions.signal): no attempt starts after it aborts. */
+  signal?: AbortSignal;
 }
 
 /** Builds operations (validating their arguments) and runs them with retries. */
@@ -121,7 +123,12 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
   };
 
   async function run(op: Operation): Promise<Envelope> {
-    const signal = options.signal;
+    const signal =
+      op.signal === undefined
+        ? options.signal
+        : options.signal === undefined
+          ? op.signal
+          : AbortSignal.any([options.signal, op.signal]);
     let uncertainSoFar = false;
     for (let attempt = 1; ; attempt += 1) {
       if (signal?.aborted === true)
@@ -131,6 +138,9 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
           // Checked after the limiter let the attempt through: waiting for a slot takes time too.
           if (op.sendBefore !== undefined && deadlinePassed(op.sendBefore))
             throw fencedBeforeAttempt(op.name, attempt - 1, uncertainSoFar);
+          // Also checked here: a read queued behind a scan's grants may wait a while for a slot.
+          if (signal?.aborted === true)
+            throw abortedBeforeAttempt(op.name, attempt - 1, uncertainSoFar);
           return sendRequest(op.request, options.timeoutMs, now, transport, signal);
         };
         return await (op.limited ? limiter.run(attemptOnce) : attemptOnce());
@@ -212,19 +222,6 @@ export function createGatewayOperations(options: GatewayClientOptions): GatewayO
     run,
     close: () => transport.close(),
   };
-}
-
-/** The amount a get_quota / get_used answer carries; a missing one is a bad response. */
-export function amountFrom(name: OperationName, data: unknown): number {
-  const amount = quotaFrom({ success: true, data });
-  if (amount === undefined) {
-    throw new GatewayError(`gateway ${name} answer has no numeric data.quota`, {
-      reason: 'bad_response',
-      retryable: false,
-      uncertain: false,
-    });
-  }
-  return amount;
 }
 
 /** Stopped between attempts (or before the first): this attempt was never sent. */

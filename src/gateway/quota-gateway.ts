@@ -1,9 +1,9 @@
 // The gateway as the daemon holds it: the core's one port (GrantGateway, core/ports/gateway.ts)
 // with a readiness probe and a close. Only ai-gateway-client.ts knows HTTP; another gateway
 // product can be added by implementing this interface.
-import type { GrantGateway, MutationOptions } from '../core/ports/gateway.ts';
+import type { GrantGateway, MutationOptions, ReadOptions } from '../core/ports/gateway.ts';
 
-export type { MutationOptions };
+export type { MutationOptions, ReadOptions };
 
 /** deltaQuota's options: the lease deadline and the `Idempotency-Key` (see GrantGateway). */
 export type DeltaOptions = Parameters<GrantGateway['deltaQuota']>[2];

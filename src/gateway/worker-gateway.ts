@@ -9,9 +9,9 @@ import { createAiGatewayClient } from './ai-gateway-client.ts';
 import { guardedByBreaker } from './breaker-guard.ts';
 import type { GatewayClientOptions } from './client-options.ts';
 import { GatewayError } from './gateway-error.ts';
+import { amountFrom } from './gateway-amount.ts';
 import {
   abortedBeforeAttempt,
-  amountFrom,
   formatAmount,
   requireIdempotencyKey,
   requireUserId,
@@ -186,12 +186,18 @@ export function createWorkerGateway(options: GatewayClientOptions): WorkerGatewa
   // Arguments are checked here, in the order the in-thread client checks them, so an invalid
   // call is refused before the breaker sees it, exactly as there.
   return {
-    async getQuota(userId) {
-      const data = await execute({ kind: 'get_quota', userId: requireUserId(userId) });
+    // The worker's retries cannot see a signal of this thread: a read asked for after it
+    // aborted is not sent; one already handed to the worker runs to its end.
+    async getQuota(userId, opts) {
+      requireUserId(userId);
+      if (opts?.signal?.aborted === true) throw abortedBeforeAttempt('get_quota', 0, false);
+      const data = await execute({ kind: 'get_quota', userId });
       return amountFrom('get_quota', data);
     },
-    async getUsed(userId) {
-      const data = await execute({ kind: 'get_used', userId: requireUserId(userId) });
+    async getUsed(userId, opts) {
+      requireUserId(userId);
+      if (opts?.signal?.aborted === true) throw abortedBeforeAttempt('get_used', 0, false);
+      const data = await execute({ kind: 'get_used', userId });
       return amountFrom('get_used', data);
     },
     async deltaQuota(userId, value, opts) {

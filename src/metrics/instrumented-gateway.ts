@@ -29,12 +29,12 @@ export function instrumentGateway(
     }
   }
   return {
-    getQuota: (userId) => timed('get_quota', () => gateway.getQuota(userId)),
+    getQuota: (userId, o) => timed('get_quota', () => gateway.getQuota(userId, o)),
     deltaQuota: (userId, value, opts) =>
       timed('delta_quota', () => gateway.deltaQuota(userId, value, opts)),
     refreshQuota: (userId, quota, opts) =>
       timed('refresh_quota', () => gateway.refreshQuota(userId, quota, opts)),
-    getUsed: (userId) => timed('get_used', () => gateway.getUsed(userId)),
+    getUsed: (userId, o) => timed('get_used', () => gateway.getUsed(userId, o)),
     ping: () => timed('ping', () => gateway.ping()),
   };
 }

@@ -46,6 +46,10 @@ export interface Metrics {
   readonly gatewayRequestDuration: Histogram<GatewayLabels>;
   /** Event-loop delay by scan phase; the daemon starts its timer (runtime.ts). */
   readonly loopStalls: LoopStallMonitor;
+  /** GitHub API responses of the stargazer sync (ok, not_modified, rate_limited, error). */
+  readonly githubRequests: Counter<'outcome'>;
+  /** Stars added or removed, by source (poll, webhook). */
+  readonly githubStarChanges: Counter<'source'>;
   /** Counts one asynchronous wait of a SQLite statement for another connection's lock. */
   sqliteBusyWait(ms: number): void;
   /** The exposition text and its content type. */
@@ -229,6 +233,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     scanObserver,
     gatewayRequestDuration,
     loopStalls,
+    githubRequests: new Counter({
+      name: `${PREFIX}github_requests_total`,
+      help: 'GitHub API responses of the stargazer sync, by outcome (ok, not_modified: a free 304, rate_limited, error)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    githubStarChanges: new Counter({
+      name: `${PREFIX}github_star_changes_total`,
+      help: 'Stars added or removed, by source (poll, webhook)',
+      labelNames: ['source'],
+      registers,
+    }),
     sqliteBusyWait(ms: number) {
       sqliteBusyWaits.inc();
       sqliteBusyWaitSeconds.inc(ms / 1000);

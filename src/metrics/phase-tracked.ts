@@ -61,10 +61,10 @@ export function phaseTrackedGateway(
     return call();
   };
   return {
-    getQuota: (userId) => enter(() => gateway.getQuota(userId)),
+    getQuota: (userId, o) => enter(() => gateway.getQuota(userId, o)),
     deltaQuota: (userId, value, opts) => enter(() => gateway.deltaQuota(userId, value, opts)),
     refreshQuota: (userId, quota, opts) => enter(() => gateway.refreshQuota(userId, quota, opts)),
-    getUsed: (userId) => enter(() => gateway.getUsed(userId)),
+    getUsed: (userId, o) => enter(() => gateway.getUsed(userId, o)),
     ping: () => gateway.ping(),
   };
 }

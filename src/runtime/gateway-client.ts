@@ -1,9 +1,10 @@
 // The gateway client a runtime uses: the Higress ai-quota HTTP client (in a worker thread when
-// configured), with its retries and limiter, behind the circuit breaker that also pauses scans.
+// configured), with its retries and limiter, behind the circuit breaker that also pauses scans
+// (gateway/gateway-breaker.ts).
 import type { Config } from '../config/load-config.ts';
 import type { CoreLogger } from '../core/ports/runtime-services.ts';
 import {
-  CircuitBreaker,
+  type CircuitBreaker,
   createAiGatewayClient,
   createWorkerGateway,
   type GatewayClient,
@@ -38,28 +39,4 @@ export function createGatewayClient(
     signal: parts.signal,
   };
   return settings.workerThread ? createWorkerGateway(options) : createAiGatewayClient(options);
-}
-
-/** The gateway circuit breaker, logging each change of state; none when breakerFailures is 0. */
-export function createGatewayBreaker(
-  settings: Config['gateway'],
-  log: CoreLogger,
-): CircuitBreaker | undefined {
-  if (settings.breakerFailures === 0) return undefined;
-  return new CircuitBreaker({
-    failureThreshold: settings.breakerFailures,
-    cooldownMs: settings.breakerCooldownMs,
-    onChange: ({ state, consecutiveFailures, retryAt }) => {
-      if (state === 'open') {
-        log.error('gateway circuit breaker open: grants paused', {
-          consecutive_failures: consecutiveFailures,
-          retry_at: retryAt === null ? null : new Date(retryAt).toISOString(),
-        });
-      } else if (state === 'closed') {
-        log.info('gateway circuit breaker closed: grants resume');
-      } else {
-        log.info('gateway circuit breaker half-open: probing the gateway');
-      }
-    },
-  });
 }

@@ -281,6 +281,43 @@ describe.each(DATABASE_KINDS)('incremental scans on %s', (kind) => {
     expect((await run(strategy.id)).scan).toMatchObject({ scan: 'incremental' });
   });
 
+  it('the full-scan interval counts across restarts: it is kept in the database, not per process', async () => {
+    const org = unique('restart');
+    await putUsers([{ id: `${org}-api`, org }]);
+    const strategy = await createStrategy(`belong-to("${org}")`);
+    expect((await run(strategy.id)).scan).toMatchObject({ scan: 'full' });
+    await h.database.db.userInfo.create({ data: { id: `${org}-external`, org } });
+    const fullAt = h.clock.now().getTime();
+    /** A new runtime on the same database, as after a restart, at `offsetMs` after the full scan. */
+    const restart = async (offsetMs: number) => {
+      const client = await openDatabase(h.database.url);
+      return createHarness(kind, {
+        database: { ...client, url: h.database.url, destroy: () => client.close() },
+        now: new Date(fullAt + offsetMs).toISOString(),
+      });
+    };
+    // Half an hour later, a restarted process continues incrementally (nothing is due yet)…
+    const early = await restart(1_800_000);
+    try {
+      expect((await run(strategy.id, early)).scan).toMatchObject({ scan: 'incremental' });
+    } finally {
+      await early.destroy();
+    }
+    // …and a process started an hour after the last recorded full scan does the next one at
+    // once, though it never saw the strategy before (restarted more often than the interval).
+    const late = await restart(3_600_000);
+    try {
+      const forced = await run(strategy.id, late);
+      expect(forced.scan).toMatchObject({ scan: 'full' });
+      expect(forced.body).toMatchObject({ granted: 1, failed: 0 });
+      expect(late.mock.state().quotas[`${org}-external`]).toBe(2);
+      late.clock.advance(60_000);
+      expect((await run(strategy.id, late)).scan).toMatchObject({ scan: 'incremental' });
+    } finally {
+      await late.destroy();
+    }
+  });
+
   it('writers racing a scan lose no user: every match is granted exactly once', async () => {
     const org = unique('race');
     await putUsers([{ id: `${org}-seed`, org }]);

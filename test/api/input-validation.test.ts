@@ -120,6 +120,14 @@ describe.each(DATABASE_KINDS)('input validation on %s', (kind) => {
       ['a lone surrogate', 'belong-to("\ud800")', 1, 12],
       ['a NUL', 'true() and\n  belong-to("a\u0000")', 2, 15],
       ['a lone surrogate outside a string', 'true()\udfff', 1, 7],
+      ['an escape that decodes to a lone high surrogate', 'belong-to("\\ud800")', 1, 12],
+      ['an escape that decodes to NUL', 'belong-to("\\u0000")', 1, 12],
+      [
+        'an escape that decodes to a lone low surrogate',
+        'true() and\n belong-to("\\udc00")',
+        2,
+        13,
+      ],
     ])(
       'refuses a condition with %s, with its line and column',
       async (_label, condition, line, column) => {
@@ -337,6 +345,45 @@ describe.each(DATABASE_KINDS)('input validation on %s', (kind) => {
         body: { occurrence: '2024-03-10T07:30:00.000Z', granted: 1 },
       });
       h.clock.set('2026-01-15T10:00:00Z');
+    });
+  });
+  describe('issue 23: user ids no URL can reach', () => {
+    it.each(['.', '..'])('refuses the id %j in a bulk import, and writes nothing', async (id) => {
+      const kept = unique('dots');
+      const response = await h.call('POST', '/api/v1/users/bulk', [{ id: kept }, { id }]);
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.code).toBe('validation_failed');
+      expect(response.body.errors).toContainEqual(
+        expect.objectContaining({ field: '1.id', code: 'dot_segment_id' }),
+      );
+      expect(await h.database.db.userInfo.count({ where: { id: { in: [kept, id] } } })).toBe(0);
+    });
+
+    it.each(['.', '..'])('refuses the id %j in a PUT body', async (id) => {
+      const response = await h.call('PUT', `/api/v1/users/${unique('dots')}`, { id, org: 'x' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toContainEqual(
+        expect.objectContaining({ field: 'id', code: 'dot_segment_id' }),
+      );
+      expect(await h.database.db.userInfo.count({ where: { id } })).toBe(0);
+    });
+
+    it('accepts ids that only contain dots beside other characters, and reaches them', async () => {
+      const ids = ['...', `.${unique('d')}`, `${unique('d')}..`];
+      expect(
+        (
+          await h.call(
+            'POST',
+            '/api/v1/users/bulk',
+            ids.map((id) => ({ id })),
+          )
+        ).status,
+      ).toBe(200);
+      for (const id of ids) {
+        const read = await h.call('GET', `/api/v1/users/${encodeURIComponent(id)}`);
+        expect(read.status, id).toBe(200);
+        expect(read.body.id).toBe(id);
+      }
     });
   });
 });

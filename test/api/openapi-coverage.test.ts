@@ -8,8 +8,16 @@ import { createHarness, type Harness, type JsonBody } from '../support/app-harne
 type Json = Record<string, JsonBody>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
-/** Routes that serve the documentation itself rather than the API. */
-const NOT_API = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/assets/{file}']);
+/**
+ * Routes that serve the documentation itself rather than the API, and GitHub's webhook, whose
+ * contract is GitHub's (its payloads and signature; docs/github.md).
+ */
+const NOT_API = new Set([
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/assets/{file}',
+  'POST /api/v1/hooks/github',
+]);
 
 /** "METHOD /path/{param}" for every route the app answers (middleware excluded). */
 function appRoutes(routes: readonly { method: string; path: string }[]): Set<string> {

@@ -17,6 +17,7 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
   let url: DisposableDatabaseUrl;
   let database: Database;
   let strategyId: number;
+  let formulaStrategyId: number;
   const env = () => ({ DATABASE_URL: url.url });
 
   beforeAll(async () => {
@@ -59,6 +60,18 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
     await db.quotaExecute.createMany({
       data: [row('a', 'applied'), row('b', 'unknown'), row('c, "quoted"', 'unknown')],
     });
+    // Ids and errors a spreadsheet would run as formulas, under a strategy of their own.
+    formulaStrategyId = strategyId + 1_000_000;
+    const failed = (userId: string, lastError: string | null) => ({
+      ...row(userId, 'failed'),
+      strategyId: formulaStrategyId,
+      idempotencyKey: `qm:${formulaStrategyId}:once:${userId}`,
+      lastError,
+      amount: -5,
+    });
+    await db.quotaExecute.createMany({
+      data: [failed('=HYPERLINK("http://evil.example")', '@SUM(A1)'), failed('+1', '-1+1')],
+    });
   });
   afterAll(async () => {
     await database.close();
@@ -78,6 +91,21 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
     expect(lines[1]).toContain('"c, ""quoted"""');
     const unknown = await runCli(['grants', 'export', '--status', 'unknown'], { env: env() });
     expect(unknown.stdout.trimEnd().split('\r\n')).toHaveLength(3);
+  });
+
+  it('prefixes text cells that start like a formula with a quote; numbers stay numbers', async () => {
+    const result = await runCli(['grants', 'export', '--strategy', String(formulaStrategyId)], {
+      env: env(),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const rows = result.stdout.trimEnd().split('\r\n').slice(1);
+    expect(rows).toHaveLength(2);
+    const hyperlink = rows.find((line) => line.includes('HYPERLINK'));
+    expect(hyperlink).toContain(`,"'=HYPERLINK(""http://evil.example"")",once,-5,`);
+    expect(hyperlink).toContain(`,"'@SUM(A1)",`);
+    const plus = rows.find((line) => line.includes('+1'));
+    expect(plus).toContain(`,"'+1",once,-5,`);
+    expect(plus).toContain(`,"'-1+1",`);
   });
 
   it('refuses to resolve without a confirmation, and resolves every unknown row with --yes', async () => {

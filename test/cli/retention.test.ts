@@ -126,6 +126,9 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     await url?.drop();
   });
 
+  const pruneAudit = () =>
+    database.db.auditEvent.findMany({ where: { action: 'ledger.prune' }, orderBy: { id: 'asc' } });
+
   const remaining = async () => {
     const ids = new Set(
       (await database.db.quotaExecute.findMany({ select: { id: true } })).map((r) => r.id),
@@ -154,6 +157,8 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
       },
     });
     expect(await remaining()).toHaveLength(rows.size);
+    // A dry run changes nothing, so it leaves no audit row.
+    expect(await pruneAudit()).toEqual([]);
   });
 
   it('deletes only applied rows of deleted strategies and of done, not-due occurrences', async () => {
@@ -185,6 +190,30 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
       env: { DATABASE_URL: url.url },
     });
     expect(JSON.parse(again.stdout)).toMatchObject({ examined: 5, deleted: 0, kept: 5 });
+
+    // One audit row per run (the table GET /api/v1/audit reads): who, the cut-off, the counts.
+    const audit = await pruneAudit();
+    expect(audit).toHaveLength(2);
+    const before = /last changed before (\S+) /.exec(result.stdout)![1]!;
+    expect(audit[0]).toMatchObject({ actor: 'cli', targetType: 'ledger', targetId: before });
+    expect(JSON.parse(audit[0]!.changes!)).toEqual({
+      before,
+      completed: true,
+      examined: 7,
+      deleted: 2,
+      deleted_by_status: { applied: 2 },
+      deleted_by_reason: { strategy_deleted: 1, occurrence_done: 1 },
+      kept: 5,
+      kept_by_reason: {
+        single_strategy: 1,
+        per_user_cap: 1,
+        due_occurrence: 1,
+        occurrence_not_done: 2,
+        unknown_strategy: 0,
+      },
+      changed_meanwhile: 0,
+    });
+    expect(JSON.parse(audit[1]!.changes!)).toMatchObject({ examined: 5, deleted: 0 });
   });
 
   it('a larger age leaves everything', async () => {

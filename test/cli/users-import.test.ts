@@ -174,6 +174,16 @@ describe.each(DATABASE_KINDS)('users import on %s', (kind) => {
     expect(await f.count('c-')).toBe(0);
   });
 
+  it('refuses the ids "." and "..", which no URL can reach, and writes nothing', async () => {
+    const path = f.file('dots.csv', ['id,vip', 'dots-1,1', '.,1', '..,1'].join('\n'));
+    const result = await runCli(['users', 'import', path], { env: env() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^dots\.csv:3: id: must not be "\." or "\.\."/m);
+    expect(result.stderr).toMatch(/^dots\.csv:4: id: must not be "\." or "\.\."/m);
+    expect(await f.count('dots-')).toBe(0);
+    expect(await f.database.db.userInfo.count({ where: { id: { in: ['.', '..'] } } })).toBe(0);
+  });
+
   it('rejects an unknown CSV column once, at the header', async () => {
     const path = f.file('header.csv', 'id,nickname\nh-1,x\nh-2,y\n');
     const result = await runCli(['users', 'import', path], { env: env() });

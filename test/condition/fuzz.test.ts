@@ -3,7 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONDITION_ERROR_CODES, format, LIMITS, parse } from '../../src/condition/index.ts';
-import { conditionArbitrary, databaseVocabulary, withoutSpans } from './arbitraries.ts';
+import {
+  conditionArbitrary,
+  databaseVocabulary,
+  hasHalfPair,
+  withoutSpans,
+} from './arbitraries.ts';
 
 /** Line and column of an offset, computed independently of the library. */
 function positionAt(text: string, offset: number): { line: number; column: number } {
@@ -67,6 +72,39 @@ const TOKENS = [
   '\\',
   '""',
 ];
+
+describe('string escapes and surrogate pairs', () => {
+  const PIECES = [
+    'a',
+    '😀',
+    '\\ud83d',
+    '\\ude00',
+    '\\uD800',
+    '\\udfff',
+    '\\u0041',
+    '\\u0000',
+    '\\n',
+    '\\\\',
+  ];
+
+  it('accepts a string exactly when its escapes decode to storable characters, and keeps them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }), (pieces) => {
+        const body = pieces.join('');
+        // JSON has the same escapes, so it says what the literal stands for.
+        const meant = JSON.parse(`"${body}"`) as string;
+        const result = parse(`belong-to("${body}")`);
+        expect(result.ok, body).toBe(!hasHalfPair(meant) && !meant.includes('\u0000'));
+        if (result.ok) expect((result.ast.args[0] as { value: string }).value).toBe(meant);
+        else
+          expect(result.errors.every((e) => e.code === 'invalid_character' && e.length === 6)).toBe(
+            true,
+          );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('parse never throws', () => {
   it('on random Unicode text (including lone surrogates)', () => {

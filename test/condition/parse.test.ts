@@ -150,6 +150,62 @@ describe('parse: infix operators', () => {
   });
 });
 
+describe('parse: escapes that decode to half of a surrogate pair (issue 23)', () => {
+  const half = (escape: string) =>
+    `The escape '${escape}' is half of a UTF-16 surrogate pair, which cannot be stored; write the character itself or both halves, as in \\ud83d\\ude00`;
+
+  it.each([
+    ['a lone high half', String.raw`belong-to("\ud800")`, ['\\ud800', 1, 12]],
+    ['a lone low half', String.raw`belong-to("a\udc00")`, ['\\udc00', 1, 13]],
+    ['a high half before a letter', String.raw`belong-to("\ud83dx")`, ['\\ud83d', 1, 12]],
+    ['a high half before a raw pair', String.raw`belong-to("\ud83d😀")`, ['\\ud83d', 1, 12]],
+    ['a high half at the end of the string', String.raw`belong-to("x\uD83D")`, ['\\uD83D', 1, 13]],
+    ['a lone low half on line 2', 'true() and\n  belong-to("\\udfff")', ['\\udfff', 2, 14]],
+  ])('refuses %s with its line and column', (_label, text, [escape, line, column]) => {
+    expect(errorsOf(text)).toEqual([
+      { code: 'invalid_character', message: half(escape as string), line, column, length: 6 },
+    ]);
+  });
+
+  it('refuses an escape that decodes to NUL, which PostgreSQL cannot compare with', () => {
+    expect(errorsOf(String.raw`belong-to("a\u0000")`)).toEqual([
+      {
+        code: 'invalid_character',
+        message: "The escape '\\u0000' is a NUL character, which cannot be stored; leave it out",
+        line: 1,
+        column: 13,
+        length: 6,
+      },
+    ]);
+  });
+
+  it('reports each half of a pair written the wrong way round, and two high halves', () => {
+    expect(errorsOf(String.raw`match-user("\ude00\ud83d", "\ud800\ud800")`)).toEqual([
+      { code: 'invalid_character', message: half('\\ude00'), line: 1, column: 13, length: 6 },
+      { code: 'invalid_character', message: half('\\ud83d'), line: 1, column: 19, length: 6 },
+      { code: 'invalid_character', message: half('\\ud800'), line: 1, column: 29, length: 6 },
+      { code: 'invalid_character', message: half('\\ud800'), line: 1, column: 35, length: 6 },
+    ]);
+  });
+
+  it('reports a high half before an invalid escape, and the invalid escape', () => {
+    expect(errorsOf(String.raw`belong-to("\ud83d\u12G4")`).map((e) => [e.code, e.column])).toEqual([
+      ['invalid_character', 12],
+      ['syntax', 18],
+    ]);
+  });
+
+  it.each([
+    [String.raw`belong-to("\ud83d\ude00")`, '😀'],
+    [String.raw`belong-to("\uD83D\uDE00!")`, '😀!'],
+    [String.raw`belong-to("a\ud83d\ude00\ud83c\udf89b")`, 'a😀🎉b'],
+    [String.raw`belong-to("\\ud800")`, '\\ud800'],
+  ])('decodes %s', (text, value) => {
+    const ast = astOf(text);
+    expect((ast.args[0] as { value: string }).value).toBe(value);
+  });
+});
+
 describe('parse: string escapes', () => {
   it('decodes \\" \\\\ \\/ \\n \\r \\t \\b \\f and \\uXXXX', () => {
     const ast = astOf(

@@ -39,6 +39,8 @@ const codeDefault = (setting: Setting): unknown =>
 const WORDED_DEFAULTS: Record<string, RegExp> = {
   ADMIN_TOKEN: /^unset/,
   METRICS_TOKEN: /^unset/,
+  GITHUB_TOKEN: /^unset/,
+  GITHUB_WEBHOOK_SECRET: /^unset/,
   AIGATEWAY_AUTH_VALUE: /^(""|empty)/,
   LOG_FORMAT: /^`?pretty`? (on|when) .*terminal.*json/,
   // Unset in the code; the daemon then uses the client's retry budget.

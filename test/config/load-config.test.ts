@@ -53,9 +53,23 @@ const DEFAULTS: Config = {
     breakerCooldownMs: 30000,
     workerThread: false,
   },
-  scan: { pageSize: 1000, leaseMs: 120000, fullEveryMs: 3600000, ledgerMaxAttempts: 100 },
+  scan: {
+    pageSize: 1000,
+    leaseMs: 120000,
+    fullEveryMs: 3600000,
+    ledgerMaxAttempts: 100,
+    previewMaxBalanceReads: 1000,
+  },
   api: { bodyLimitBytes: 1048576, requestTimeoutMs: 30000, rateLimitPerMinute: 600 },
   log: { level: 'info', format: 'json' },
+  github: {
+    token: undefined,
+    apiUrl: 'https://api.github.com',
+    repositories: [],
+    syncCron: '*/10 * * * *',
+    webhookSecret: undefined,
+    webhookMaxAgeMs: 600000,
+  },
 };
 
 /** Reads a dotted path (`gateway.timeoutMs`) out of a config. */
@@ -517,7 +531,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a top-level typo',
       'port: 8099\nprot: 9000\n',
       'prot',
-      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, log\)$/,
+      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, log, github\)$/,
     ],
     [
       'a typo inside a section',

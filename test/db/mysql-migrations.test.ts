@@ -60,6 +60,30 @@ describe('MySQL schema and migrations', () => {
     expect(JSON.stringify(expected)).toContain('quota_execute_strategy_id_occurrence_user_id_key');
   });
 
+  it('gives every table and text column the NO PAD binary collation (`bob` and `bob ` differ)', async () => {
+    const url = await emptyDatabase();
+    await applyMigrations(url);
+    const columns = await query<{ name: string }[]>(
+      url,
+      `SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME, ' ', COLLATION_NAME) AS name FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '_prisma_migrations' AND COLLATION_NAME IS NOT NULL
+         AND COLLATION_NAME <> 'utf8mb4_nopad_bin'`,
+    );
+    expect(columns.map((c) => c.name)).toEqual([]);
+    const tables = await query<{ name: string }[]>(
+      url,
+      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()
+         AND TABLE_NAME <> '_prisma_migrations' AND TABLE_COLLATION <> 'utf8mb4_nopad_bin'`,
+    );
+    expect(tables.map((t) => t.name)).toEqual([]);
+    const textColumns = await query<{ n: bigint }[]>(
+      url,
+      `SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+         AND TABLE_NAME = 'user_info' AND COLLATION_NAME = 'utf8mb4_nopad_bin'`,
+    );
+    expect(Number(textColumns[0]!.n)).toBeGreaterThan(5);
+  });
+
   it('notices a migration that forgets a column', async () => {
     const url = await emptyDatabase();
     const migrations = committed().map((m) =>

@@ -96,6 +96,10 @@ export interface HarnessOptions {
   maxUsersPerOccurrence?: number;
   /** gateway.worker_thread: gateway requests from a worker thread (default false). */
   workerThread?: boolean;
+  /** scan.preview_max_balance_reads (default 1000). */
+  previewMaxBalanceReads?: number;
+  /** github.* settings (default: an API URL nothing listens on, no webhook secret). */
+  github?: Partial<Config['github']>;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -143,6 +147,7 @@ function harnessConfig(
       fullEveryMs: options.fullScanEveryMs ?? 3_600_000,
       ledgerMaxAttempts: options.ledgerMaxAttempts ?? 5,
       maxUsersPerOccurrence: options.maxUsersPerOccurrence,
+      previewMaxBalanceReads: options.previewMaxBalanceReads ?? 1000,
     },
     api: {
       bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
@@ -150,6 +155,13 @@ function harnessConfig(
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     },
     log: { level: 'debug', format: 'json' },
+    github: {
+      apiUrl: 'http://127.0.0.1:9',
+      repositories: [],
+      syncCron: '*/10 * * * *',
+      webhookMaxAgeMs: 600_000,
+      ...options.github,
+    },
   };
 }
 

@@ -117,7 +117,7 @@ describe('architecture', () => {
   it('core/ and condition/ import no framework, and no adapter', () => {
     const frameworks =
       /^(hono|@hono\/|@prisma\/|prisma|winston|node-cron|prom-client|pg$|better-sqlite3)/;
-    const adapters = /^(api|cli|db|gateway|scheduler|metrics|config)\//;
+    const adapters = /^(api|cli|db|gateway|github|scheduler|metrics|config)\//;
     const offending = files
       .filter((f) => rel(f).startsWith('core/') || rel(f).startsWith('condition/'))
       .flatMap((f) => [

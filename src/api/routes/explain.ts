@@ -1,7 +1,7 @@
 // Explain: why one user gets a strategy's grant or not (/api/v1/strategies/:id/explain/:user_id),
 // and any condition evaluated for one user (/api/v1/conditions/explain).
 import { createRoute } from '@hono/zod-openapi';
-import type { ApiDeps } from '../deps.ts';
+import { actingApp, type ApiDeps } from '../deps.ts';
 import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
@@ -54,21 +54,25 @@ const conditionExplain = createRoute({
   },
 });
 
-export function registerStrategyExplainRoutes({ app }: ApiDeps) {
+export function registerStrategyExplainRoutes(deps: ApiDeps) {
+  const { app } = deps;
   return newRouter().openapi(strategyExplain, async (c) => {
     const { id, user_id: userId } = c.req.valid('param');
     const { occurrence } = c.req.valid('query');
     const strategy = await app.getStrategy(id);
     const target =
       occurrence === undefined ? undefined : occurrence === 'next' ? 'next' : new Date(occurrence);
-    return c.json(explanationJson(await app.explainUser(strategy, userId, target)), 200);
+    return c.json(
+      explanationJson(await actingApp(deps, c).explainUser(strategy, userId, target)),
+      200,
+    );
   });
 }
 
-export function registerConditionExplainRoutes({ app }: ApiDeps) {
+export function registerConditionExplainRoutes(deps: ApiDeps) {
   return newRouter().openapi(conditionExplain, async (c) => {
     const { condition, user_id: userId } = c.req.valid('json');
-    const tree = explainNodeJson(await app.explainCondition(condition, userId));
+    const tree = explainNodeJson(await actingApp(deps, c).explainCondition(condition, userId));
     return c.json({ result: tree.result, condition: tree }, 200);
   });
 }

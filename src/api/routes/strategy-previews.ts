@@ -141,17 +141,22 @@ export function registerPreviewRoutes(deps: ApiDeps) {
         body = undefined; // no body at all
       }
       const target = previewTarget(body?.occurrence);
-      return c.json(previewJson(await app.previewStrategy(strategy, target)), 200);
+      return c.json(previewJson(await actingApp(deps, c).previewStrategy(strategy, target)), 200);
     })
     .openapi(routes.previewUsers, async (c) => {
       const strategy = await app.getStrategy(c.req.valid('param').id);
       const { occurrence, cursor, limit } = c.req.valid('query');
       const target = previewTarget(occurrence);
       if (wantsCsv(c)) {
-        const pages = app.streamPreviewUsers(strategy, target);
-        return csvStream(c, ['user_id', 'amount'], pages, (u) => [u.userId, String(u.amount)]);
+        const pages = actingApp(deps, c).streamPreviewUsers(strategy, target);
+        // A user whose balance was not read has no amount: an empty cell, not a 0.
+        return csvStream(c, ['user_id', 'amount'], pages, (u) => [u.userId, u.amount ?? '']);
       }
-      const page = await app.previewUsers(strategy, { target, cursor: cursor ?? null, limit });
+      const page = await actingApp(deps, c).previewUsers(strategy, {
+        target,
+        cursor: cursor ?? null,
+        limit,
+      });
       return c.json(
         {
           occurrence: page.occurrence,

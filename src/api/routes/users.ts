@@ -202,7 +202,7 @@ export function registerUserRoutes(deps: ApiDeps) {
         tags: ['users'],
         summary: "The user's balance at the gateway now (to reconcile unknown grants)",
         description:
-          "Read through the daemon's gateway client, whether or not the user is in user_info (the gateway knows users by id; a deleted user's grants may still need reconciling). A gateway that cannot be read answers 200 with `balance: null` and the reason in `error`.",
+          "Read through the daemon's gateway client. Admin tokens: any id, whether or not the user is in user_info (the gateway knows users by id; a deleted user's grants may still need reconciling). Viewer tokens: only users in user_info or with grants in the ledger; any other id answers 404. A gateway that cannot be read answers 200 with `balance: null` and the reason in `error`.",
         request: { params: UserIdParamSchema },
         responses: {
           200: {
@@ -210,6 +210,7 @@ export function registerUserRoutes(deps: ApiDeps) {
             description: 'What the gateway shows now, or why it could not be read',
           },
           ...problemResponses,
+          ...userNotFoundResponse,
         },
       }),
       async (c) => {

@@ -99,6 +99,10 @@ export const PreviewSchema = z
       description:
         'With live balances: matched users whose balance could not be read (not in total_amount)',
     }),
+    balance_not_read: z.number().int().openapi({
+      description:
+        'With live balances: matched users whose balance was not read because the preview reached SCAN_PREVIEW_MAX_BALANCE_READS (not in total_amount, which then covers only the users read). 0: every balance was read or tried',
+    }),
   })
   .openapi('Preview');
 
@@ -125,7 +129,10 @@ export const PreviewUsersQuerySchema = z.strictObject({
 export const PreviewUserSchema = z
   .object({
     user_id: z.string().openapi({ description: 'A user the occurrence would grant' }),
-    amount: z.number().openapi({ description: 'What this user would receive' }),
+    amount: z.number().nullable().openapi({
+      description:
+        'What this user would receive; null for top_up and reset when the balance was not read (the gateway failed, or SCAN_PREVIEW_MAX_BALANCE_READS was reached)',
+    }),
   })
   .openapi('PreviewUser');
 

@@ -5,7 +5,19 @@ import type { UserUpsert } from '../../core/model/user.ts';
 import { isoDateTime, text } from './common.ts';
 import { ExecutionSchema } from './ledger.ts';
 
-const userIdString = text().min(1).max(128);
+/**
+ * The rules every user id that comes in obeys (API bodies and paths, CLI imports). `.` and `..`
+ * are refused: URLs drop such path segments (`/users/..`, `%2E%2E` too), so no route could ever
+ * read, change or delete that user again.
+ */
+const userIdString = text()
+  .min(1)
+  .max(128)
+  .refine((id) => id !== '.' && id !== '..', {
+    error:
+      'must not be "." or "..": URLs drop such path segments, so no route could reach the user',
+    params: { code: 'dot_segment_id' },
+  });
 /** Fields left out keep their stored value; null clears a field. */
 const keep = ' (absent: unchanged; null clears it)';
 export const UserFieldsShape = {

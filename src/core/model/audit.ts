@@ -14,10 +14,11 @@ export const AUDIT_ACTIONS = [
   'user.upsert',
   'user.delete',
   'users.import',
+  'ledger.prune',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ['strategy', 'user', 'grant', 'scan'] as const;
+export const AUDIT_TARGET_TYPES = ['strategy', 'user', 'grant', 'scan', 'ledger'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** Who is asking: a token's name ("admin" for ADMIN_TOKEN), "cli", or "system" for the daemon. */

@@ -68,6 +68,11 @@ export interface PreviewResult {
   sampleChanges: { userId: string; balance: number | null; change: number }[] | null;
   /** With live balances: users whose balance could not be read (left out of totalAmount). */
   balanceUnread: number;
+  /**
+   * With live balances: users whose balance was not read because the preview reached its bound
+   * (SCAN_PREVIEW_MAX_BALANCE_READS); left out of totalAmount, which then covers only the rest.
+   */
+  balanceNotRead: number;
 }
 
 /** One occurrence to grant; `catchUp` marks an occurrence granted late after missed runs. */

@@ -37,6 +37,14 @@ export interface MutationOptions {
   sendBefore?: Deadline;
 }
 
+/**
+ * Options of a read. `signal`: the caller stopped waiting (a preview whose request ended): no
+ * attempt starts after it aborts, and one in flight is abandoned.
+ */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 /** Calls reject with an Error carrying the GatewayFailure fields (see gatewayFailureOf). */
 export interface GrantGateway {
   /** Adds `value` (may be negative) to the user's quota counter. */
@@ -53,9 +61,9 @@ export interface GrantGateway {
     },
   ): Promise<void>;
   /** The user's quota counter: the total (total-and-used protocol) or the balance itself. */
-  getQuota(userId: string): Promise<number>;
+  getQuota(userId: string, options?: ReadOptions): Promise<number>;
   /** The used counter of the total-and-used protocol. */
-  getUsed(userId: string): Promise<number>;
+  getUsed(userId: string, options?: ReadOptions): Promise<number>;
   /** Sets the quota counter to an absolute value (safe to re-send). */
   refreshQuota(userId: string, quota: number, options?: MutationOptions): Promise<void>;
 }

@@ -35,7 +35,12 @@ export interface ScanPosition {
   changeSeq: number;
   /** The strategy version it scanned at: another version means a full scan. */
   strategyVersion: number;
+  /** When its last full scan completed: SCAN_FULL_EVERY_MS counts from here. */
+  fullScanAt: Date;
 }
+
+/** What a completed scan stores: `fullScanAt` only when it was a full scan (else kept). */
+export type ScanPositionUpdate = Omit<ScanPosition, 'fullScanAt'> & { fullScanAt?: Date };
 
 /** A candidate with its place in the change order (incremental queries only). */
 export type Candidate = ConditionUser & { changeSeq?: number };
@@ -81,7 +86,7 @@ export interface CandidateStore {
   /** The last committed value of the user change sequence. */
   changeSequence(): Promise<number>;
   scanPosition(strategyId: number): Promise<ScanPosition | null>;
-  saveScanPosition(strategyId: number, position: ScanPosition): Promise<void>;
+  saveScanPosition(strategyId: number, position: ScanPositionUpdate): Promise<void>;
 }
 
 /** Where each occurrence stands (open, done, held, approved) and its ledger totals. */

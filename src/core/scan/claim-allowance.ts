@@ -6,7 +6,7 @@
 // claimed, not only what was counted.
 import { readsBalance } from '../grant-mode.ts';
 import type { Strategy } from '../model/strategy.ts';
-import { grantChanges, type AmountDeps } from './grant-amount.ts';
+import { grantChanges, NOT_READ, type AmountDeps } from './grant-amount.ts';
 
 /** What may still be claimed; null: no cap on that measure. */
 export interface Remaining {
@@ -76,6 +76,8 @@ export class ClaimAllowance {
     const target = Math.round(strategy.amount * 100);
     if (!readsBalance(strategy.mode)) return userIds.map(() => target);
     const changes = await grantChanges(strategy, userIds, deps);
-    return changes.map((c) => (c === null ? target : Math.max(0, Math.round(c.change * 100))));
+    return changes.map((c) =>
+      c === null || c === NOT_READ ? target : Math.max(0, Math.round(c.change * 100)),
+    );
   }
 }

@@ -3,11 +3,11 @@
 // program writes into user_info directly do not, and an incremental scan never sees them. A
 // full scan every `everyMs` bounds how late such a user is granted (docs/strategies.md).
 //
-// Kept in memory on purpose: a process that takes a strategy over (a restart, another replica)
-// continues from the stored position first, as incremental scans promise, and forces its first
-// full scan one interval later.
+// The interval counts from the last completed full scan as the scan position records it in the
+// database (ScanPosition.fullScanAt), not from anything this process saw: a daemon restarted
+// more often than the interval, another replica, or `quota-manager scan` run from cron all do
+// the full scan once it is due.
 export class FullScanSchedule {
-  private readonly nextFullAt = new Map<number, number>();
   /** Set by forceAll(): strategies whose forced full scan has not completed yet do one. */
   private forced: { done: Set<number> } | null = null;
 
@@ -22,21 +22,15 @@ export class FullScanSchedule {
     this.forced = { done: new Set() };
   }
 
-  /** Whether this scan of `strategyId` must read every user. */
-  isDue(strategyId: number, nowMs: number): boolean {
+  /** Whether this scan of `strategyId` must read every user; `lastFullAtMs` from its position. */
+  isDue(strategyId: number, nowMs: number, lastFullAtMs: number): boolean {
     if (this.forced !== null && !this.forced.done.has(strategyId)) return true;
     if (this.everyMs <= 0) return false;
-    const next = this.nextFullAt.get(strategyId);
-    if (next === undefined) {
-      this.nextFullAt.set(strategyId, nowMs + this.everyMs);
-      return false;
-    }
-    return nowMs >= next;
+    return nowMs >= lastFullAtMs + this.everyMs;
   }
 
-  /** A full scan of `strategyId` completed (forced or not): the next is due one interval later. */
-  completed(strategyId: number, nowMs: number): void {
+  /** A full scan of `strategyId` completed: a forced one is not forced again in this process. */
+  completed(strategyId: number): void {
     this.forced?.done.add(strategyId);
-    if (this.everyMs > 0) this.nextFullAt.set(strategyId, nowMs + this.everyMs);
   }
 }

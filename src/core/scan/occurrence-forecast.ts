@@ -12,10 +12,16 @@ import {
   type BudgetCaps,
   type HeldBudget,
 } from './budget-caps.ts';
-import { grantChanges, type AmountDeps, type UserChange } from './grant-amount.ts';
+import { grantChanges, NOT_READ, type AmountDeps, type UserChange } from './grant-amount.ts';
+import { throwIfStopped } from './balance-reads.ts';
 import { matchingUsers, type MatchingDeps } from './matching-users.ts';
 
-export type ForecastDeps = MatchingDeps & AmountDeps & { defaultMaxUsersPerOccurrence?: number };
+export type ForecastDeps = MatchingDeps &
+  AmountDeps & {
+    defaultMaxUsersPerOccurrence?: number;
+    /** A preview's or explanation's request: aborted, the count stops (balance-reads.ts). */
+    signal?: AbortSignal;
+  };
 
 export interface OccurrenceForecast {
   /** Users with a ledger row for the occurrence (any status). */
@@ -36,6 +42,8 @@ export interface OccurrenceForecast {
   sampleChanges: UserChange[];
   /** top_up, reset: eligible users whose balance could not be read (not in the amount). */
   balanceUnread: number;
+  /** top_up, reset: eligible users whose balance was not read: the read budget was spent. */
+  balanceNotRead: number;
   /** Non-null when the occurrence needs more than its bounds allow: a run would hold it. */
   held: HeldBudget | null;
   /** What it may grant in total: the caps, raised by an approval given at this version. */
@@ -70,6 +78,7 @@ export async function forecastOccurrence(
     sample: [],
     sampleChanges: [],
     balanceUnread: 0,
+    balanceNotRead: 0,
     held: null,
     bounds: occurrenceBounds(caps, strategy, state),
     status: state?.status ?? null,
@@ -78,6 +87,10 @@ export async function forecastOccurrence(
     forecast.capped += page.capped.length;
     forecast.eligible += page.matched.length;
     for (const change of await grantChanges(strategy, page.matched, deps)) {
+      if (change === NOT_READ) {
+        forecast.balanceNotRead++;
+        continue;
+      }
       if (change === null) {
         forecast.balanceUnread++;
         continue;
@@ -93,6 +106,7 @@ export async function forecastOccurrence(
       if (forecast.sample.length >= sampleSize) break;
       forecast.sample.push(id);
     }
+    throwIfStopped(deps.signal);
   }
   if (hasCaps(caps) && forecast.eligible > 0) {
     const needed = neededTotal(forecast);

@@ -29,6 +29,7 @@ export async function previewOccurrence(
     amountsFrom: live ? 'live_balance' : 'strategy_amount',
     sampleChanges: live ? [] : null,
     balanceUnread: 0,
+    balanceNotRead: 0,
   };
   const parsed = parse(strategy.condition);
   if (occurrence === null || !parsed.ok) return preview;
@@ -49,5 +50,6 @@ export async function previewOccurrence(
     sampleUserIds: forecast.sample,
     sampleChanges: live ? forecast.sampleChanges : null,
     balanceUnread: forecast.balanceUnread,
+    balanceNotRead: forecast.balanceNotRead,
   };
 }

@@ -3,6 +3,7 @@
 // of users: the CSV export of a million rows holds one page at a time.
 import { parse } from '../../condition/index.ts';
 import type { Strategy } from '../model/strategy.ts';
+import { throwIfStopped } from './balance-reads.ts';
 import { grantAmountsInCents } from './grant-amount.ts';
 import { matchingUsers } from './matching-users.ts';
 import type { ForecastDeps } from './occurrence-forecast.ts';
@@ -10,7 +11,8 @@ import { isOccurrenceClosed } from './occurrence-policy.ts';
 
 export interface PreviewUser {
   userId: string;
-  amount: number;
+  /** Null for top_up and reset when the user's balance was not read (failed, or over the bound). */
+  amount: number | null;
 }
 
 /**
@@ -29,7 +31,11 @@ export async function* previewUserPages(
   for await (const page of matchingUsers(strategy, parsed.ast, occurrence, deps, cursor)) {
     if (page.matched.length === 0) continue;
     const cents = await grantAmountsInCents(strategy, page.matched, deps);
-    yield page.matched.map((userId, i) => ({ userId, amount: cents[i]! / 100 }));
+    yield page.matched.map((userId, i) => ({
+      userId,
+      amount: cents[i] === null ? null : cents[i]! / 100,
+    }));
+    throwIfStopped(deps.signal);
   }
 }
 

@@ -79,4 +79,6 @@ export interface RunDeps {
   fullScans?: FullScanSchedule;
   /** Budget cap (users per occurrence) for strategies that set none; absent: no cap. */
   defaultMaxUsersPerOccurrence?: number;
+  /** Balances one preview or explanation may read (SCAN_PREVIEW_MAX_BALANCE_READS); absent: all. */
+  previewMaxBalanceReads?: number;
 }

@@ -32,8 +32,8 @@ export interface ScanPlan {
  * `enabled` makes no version: model/strategy-version.ts says why), or its condition reads the
  * gateway (quota-le/quota-ge answer differently as balances move, with no user row changing);
  * also when the stored position is ahead of the counter (a database restored from a backup),
- * and every SCAN_FULL_EVERY_MS for rows written into user_info by other programs
- * (full-scan-schedule.ts).
+ * and every SCAN_FULL_EVERY_MS since the last full scan the position records, for rows written
+ * into user_info by other programs (full-scan-schedule.ts).
  * The mode does not matter: top_up and reset read the balance when they send, not to decide
  * who matches, and a single strategy grants each user at most once whatever the balance.
  */
@@ -74,7 +74,13 @@ export function continuesFrom(
     position.strategyVersion === strategy.version &&
     position.changeSeq <= upTo &&
     !conditionFunctions(condition).needsGateway &&
-    !(deps.fullScans?.isDue(strategy.id, deps.clock.now().getTime()) ?? false)
+    !(
+      deps.fullScans?.isDue(
+        strategy.id,
+        deps.clock.now().getTime(),
+        position.fullScanAt.getTime(),
+      ) ?? false
+    )
   );
 }
 
@@ -93,8 +99,8 @@ export async function finishOccurrenceScan(
   deps: Pick<RunDeps, 'store' | 'logger' | 'clock' | 'fullScans'>,
 ): Promise<void> {
   const { store } = deps;
-  if (plan.upTo !== null && plan.changes === null)
-    deps.fullScans?.completed(strategy.id, deps.clock.now().getTime());
+  const full = plan.upTo !== null && plan.changes === null;
+  if (full) deps.fullScans?.completed(strategy.id);
   if (plan.upTo === null) {
     if ((await store.countUnsettled(strategy.id, occurrence)) === 0)
       await store.markOccurrenceDone(strategy.id, occurrence);
@@ -105,6 +111,8 @@ export async function finishOccurrenceScan(
     await store.saveScanPosition(strategy.id, {
       changeSeq: plan.upTo,
       strategyVersion: strategy.version,
+      // In the database, so the interval counts across restarts and replicas.
+      fullScanAt: full ? deps.clock.now() : undefined,
     });
   deps.logger.debug('single strategy scanned', {
     strategy_id: strategy.id,

@@ -2,6 +2,7 @@
 // A new use case takes `CoreDeps` (or a Pick of it) and is listed in application.ts.
 import type { Clock } from '../clock.ts';
 import type { Actor } from '../model/audit.ts';
+import type { RequestScope } from '../model/request-scope.ts';
 import type { CoreLogger, ScanSerializer } from '../ports/runtime-services.ts';
 import type {
   AuditStore,
@@ -28,4 +29,6 @@ export interface CoreDeps {
   logger: CoreLogger;
   /** The configured zone (QM_TIMEZONE): strategies without one, and "today" in statistics. */
   defaultTimeZone: string;
+  /** The request the use cases answer (API): when it ends, and what its caller may read. */
+  scope?: RequestScope;
 }

@@ -14,8 +14,9 @@ import { isOccurrenceClosed, previewedOccurrence } from '../scan/occurrence-poli
 import { SINGLE_OCCURRENCE } from '../schedule.ts';
 import type { CoreDeps } from './deps.ts';
 import type { PreviewTarget } from './preview-strategy.ts';
+import { requestScanDeps } from './request-scan-deps.ts';
 
-type Deps = Pick<CoreDeps, 'scan' | 'users' | 'defaultTimeZone'>;
+type Deps = Pick<CoreDeps, 'scan' | 'users' | 'defaultTimeZone' | 'scope'>;
 
 const LEDGER_VERDICTS: Record<LedgerEntry['status'], ExplainVerdict> = {
   applied: 'granted',
@@ -52,12 +53,18 @@ function explainTree(deps: Deps, ast: ConditionAst, user: User, timeZone: string
   return explain(ast, asConditionUser(user), { timeZone, quota });
 }
 
+const centsToAmount = (cents: number | null) => (cents === null ? null : cents / 100);
+
+/** The request's own scan deps: its gateway reads stop with it and are bounded. */
+const forRequest = (deps: Deps): Deps => ({ ...deps, scan: requestScanDeps(deps) });
+
 export async function explainUser(
-  deps: Deps,
+  requestDeps: Deps,
   strategy: Strategy,
   userId: string,
   target?: PreviewTarget,
 ): Promise<Explanation> {
+  const deps = forRequest(requestDeps);
   const now = deps.scan.clock.now();
   const occurrence = previewedOccurrence(strategy, target, now);
   const user = await deps.users.get(userId);
@@ -86,7 +93,7 @@ export async function explainUser(
   });
   const amount =
     verdict === 'would_grant' || verdict === 'held_by_budget'
-      ? (await grantAmountsInCents(strategy, [userId], deps.scan))[0]! / 100
+      ? centsToAmount((await grantAmountsInCents(strategy, [userId], deps.scan))[0]!)
       : null;
   return answer(verdict, { condition, ledger, amount });
 }
@@ -136,10 +143,11 @@ function outsideWindow(strategy: Strategy, occurrence: string, now: Date): boole
 
 /** Ad-hoc: the tree of any condition for one user (no strategy; the configured zone). */
 export async function explainCondition(
-  deps: Deps,
+  requestDeps: Deps,
   source: string,
   userId: string,
 ): Promise<ExplainNode> {
+  const deps = forRequest(requestDeps);
   const parsed = parse(source);
   if (!parsed.ok)
     throw new AppError(

@@ -7,13 +7,13 @@ import { previewedOccurrence } from '../scan/occurrence-policy.ts';
 import { previewOccurrence } from '../scan/preview-occurrence.ts';
 import { previewUserPages, previewUsersPage, type PreviewUser } from '../scan/preview-users.ts';
 import type { CoreDeps } from './deps.ts';
+import { requestScanDeps } from './request-scan-deps.ts';
 
-type Deps = Pick<CoreDeps, 'scan'>;
+type Deps = Pick<CoreDeps, 'scan' | 'scope'>;
 /** An ISO instant, `next`, or absent (the occurrence due now). */
 export type PreviewTarget = Date | 'next' | undefined;
 
-// A preview is itself an API request: it must not wait for API requests to finish.
-const matchingDeps = ({ scan }: Deps) => ({ ...scan, interactive: undefined });
+const matchingDeps = requestScanDeps;
 
 /** Who would the strategy grant to for the occurrence? Nothing is claimed or sent. */
 export function previewStrategy(

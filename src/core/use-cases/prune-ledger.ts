@@ -22,6 +22,8 @@ import type { Strategy } from '../model/strategy.ts';
 import type { LedgerStore, StrategyStore } from '../ports/stores.ts';
 import { dueOccurrence } from '../scan/due-occurrence.ts';
 import { allStrategies } from './all-strategies.ts';
+import { auditFor } from './audit-trail.ts';
+import type { CoreDeps } from './deps.ts';
 
 export type KeepReason =
   | 'single_strategy'
@@ -73,16 +75,61 @@ export function retentionVerdict(
   return { delete: 'occurrence_done' };
 }
 
-export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
-  const pageSize = options.pageSize ?? 1000;
-  const strategies = new Map<number, Strategy>();
-  for await (const strategy of allStrategies(options.strategies))
-    strategies.set(strategy.id, strategy);
-  const lastKnownStrategyId = Math.max(0, ...strategies.keys());
-  const now = options.clock.now();
-  const due = new Map([...strategies.values()].map((s) => [s.id, dueOccurrence(s, now)]));
+/**
+ * pruneLedger, and one audit row (`ledger.prune`) for every run that is not a dry run: who ran
+ * it, the cut-off and the counts. Ledger rows are evidence of grants, so deleting them must
+ * leave a trace; a run that fails half-way is recorded with what it had deleted by then.
+ */
+export async function pruneLedgerAudited(
+  deps: Pick<CoreDeps, 'audit' | 'actor' | 'clock'>,
+  options: PruneOptions,
+): Promise<PruneResult> {
+  const result = emptyResult();
+  if (options.dryRun) return pruneLedger(options, result);
+  let outcome: PruneResult;
+  try {
+    outcome = await pruneLedger(options, result);
+  } catch (error) {
+    // The run's own error is the one to report; a failing audit write would only hide it.
+    await recordPrune(deps, options.before, result, false).catch(() => undefined);
+    throw error;
+  }
+  await recordPrune(deps, options.before, outcome, true);
+  return outcome;
+}
 
-  const result: PruneResult = {
+function recordPrune(
+  deps: Pick<CoreDeps, 'audit' | 'actor' | 'clock'>,
+  before: Date,
+  result: PruneResult,
+  completed: boolean,
+): Promise<void> {
+  const deleted = sum(result.deleted) - result.changed;
+  return deps.audit.record(
+    auditFor(deps, {
+      action: 'ledger.prune',
+      targetType: 'ledger',
+      targetId: before.toISOString(),
+      changes: {
+        before: before.toISOString(),
+        completed,
+        examined: result.examined,
+        deleted,
+        // Only applied rows are ever deleted (the rule above).
+        deleted_by_status: { applied: deleted },
+        deleted_by_reason: result.deleted,
+        kept: sum(result.kept) + result.changed,
+        kept_by_reason: result.kept,
+        changed_meanwhile: result.changed,
+      },
+    }),
+  );
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+function emptyResult(): PruneResult {
+  return {
     examined: 0,
     deleted: { strategy_deleted: 0, occurrence_done: 0 },
     kept: {
@@ -94,6 +141,20 @@ export async function pruneLedger(options: PruneOptions): Promise<PruneResult> {
     },
     changed: 0,
   };
+}
+
+/** The rule over every candidate row; counts go into `result` as the run goes. */
+export async function pruneLedger(
+  options: PruneOptions,
+  result: PruneResult = emptyResult(),
+): Promise<PruneResult> {
+  const pageSize = options.pageSize ?? 1000;
+  const strategies = new Map<number, Strategy>();
+  for await (const strategy of allStrategies(options.strategies))
+    strategies.set(strategy.id, strategy);
+  const lastKnownStrategyId = Math.max(0, ...strategies.keys());
+  const now = options.clock.now();
+  const due = new Map([...strategies.values()].map((s) => [s.id, dueOccurrence(s, now)]));
   options.onStart?.(await options.ledger.countAppliedBefore(options.before));
 
   let afterId = 0;

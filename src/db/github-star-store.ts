@@ -1,0 +1,155 @@
+// The GitHub star sync's writes to user_github_star. Only the repository's own rows change, and
+// only users that gain or lose a star get a new change_seq, so an incremental scan reads them
+// (and an idle sync moves nothing).
+import type {
+  GithubStarStore,
+  RepoSyncStatus,
+  StarChange,
+  StarEvent,
+} from '../core/ports/github.ts';
+import { withChangeSequence } from './change-sequence.ts';
+import { Prisma, type Database, type DbClient } from './client.ts';
+
+const PAGE = 5000;
+const ROWS_PER_STATEMENT = 500;
+/** Delivery ids are kept this long; GitHub redelivers on request, within days at most. */
+const DELIVERY_MEMORY_MS = 24 * 3600 * 1000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Users whose github_username is one of `logins`, compared as GitHub does: case-insensitively. */
+async function usersWithLogins(
+  database: Database,
+  logins: readonly string[],
+): Promise<Set<string>> {
+  const wanted = new Set(logins.map((login) => login.toLowerCase()));
+  const found = new Set<string>();
+  if (wanted.size === 0) return found;
+  // One keyset pass over the users with a GitHub name: no per-login query, no functional index.
+  for (let after = ''; ;) {
+    const rows = await database.db.userInfo.findMany({
+      where: { githubUsername: { not: null }, id: { gt: after } },
+      select: { id: true, githubUsername: true },
+      orderBy: { id: 'asc' },
+      take: PAGE,
+    });
+    for (const row of rows) if (wanted.has(row.githubUsername!.toLowerCase())) found.add(row.id);
+    if (rows.length < PAGE) return found;
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** Adds and removes stars of `repo`, stamping the users whose stars changed. */
+async function writeStars(
+  tx: DbClient,
+  kind: Database['kind'],
+  repo: string,
+  added: string[],
+  removed: string[],
+  changeSeq: bigint,
+): Promise<void> {
+  for (const rows of chunks(added, ROWS_PER_STATEMENT)) {
+    // A star another writer (a replica's poll, a webhook) added meanwhile is no conflict.
+    const values = Prisma.join(rows.map((userId) => Prisma.sql`(${userId}, ${repo})`));
+    await tx.$executeRaw(
+      kind === 'mysql'
+        ? Prisma.sql`INSERT IGNORE INTO user_github_star (user_id, repo) VALUES ${values}`
+        : Prisma.sql`INSERT INTO user_github_star (user_id, repo) VALUES ${values} ON CONFLICT DO NOTHING`,
+    );
+  }
+  for (const rows of chunks(removed, ROWS_PER_STATEMENT))
+    await tx.userGithubStar.deleteMany({ where: { repo, userId: { in: rows } } });
+  for (const rows of chunks([...added, ...removed], ROWS_PER_STATEMENT))
+    await tx.userInfo.updateMany({ where: { id: { in: rows } }, data: { changeSeq } });
+}
+
+async function starringNow(tx: DbClient, repo: string, among?: string[]): Promise<Set<string>> {
+  const rows = await tx.userGithubStar.findMany({
+    where: among === undefined ? { repo } : { repo, userId: { in: among } },
+    select: { userId: true },
+  });
+  return new Set(rows.map((row) => row.userId));
+}
+
+export function createGithubStarStore(database: Database): GithubStarStore {
+  const { db, kind } = database;
+  return {
+    async setStargazers(repo, logins, { removeMissing }): Promise<StarChange> {
+      const wanted = await usersWithLogins(database, logins);
+      const current = await starringNow(db, repo);
+      const added = [...wanted].filter((id) => !current.has(id));
+      const removed = removeMissing ? [...current].filter((id) => !wanted.has(id)) : [];
+      if (added.length > 0 || removed.length > 0) {
+        await db.$transaction(
+          (tx) =>
+            withChangeSequence(tx, kind, (changeSeq) =>
+              writeStars(tx, kind, repo, added, removed, changeSeq),
+            ),
+          { timeout: 120_000 },
+        );
+      }
+      return { matched: wanted.size, added: added.length, removed: removed.length };
+    },
+
+    async applyStarEvent(event: StarEvent): Promise<StarChange | 'duplicate'> {
+      return db.$transaction((tx) =>
+        withChangeSequence(tx, kind, async (changeSeq) => {
+          const cutoff = new Date(event.receivedAt.getTime() - DELIVERY_MEMORY_MS);
+          await tx.$executeRaw`DELETE FROM github_webhook_delivery WHERE received_at < ${cutoff}`;
+          const insert =
+            kind === 'mysql'
+              ? Prisma.sql`INSERT IGNORE INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt})`
+              : Prisma.sql`INSERT INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt}) ON CONFLICT (delivery_id) DO NOTHING`;
+          if ((await tx.$executeRaw(insert)) === 0) return 'duplicate' as const;
+          const users = await tx.$queryRaw<{ id: string }[]>`
+            SELECT id FROM user_info WHERE LOWER(github_username) = ${event.login.toLowerCase()}`;
+          const ids = users.map((user) => user.id);
+          let added = 0;
+          let removed = 0;
+          for (const repo of event.repos) {
+            const current = await starringNow(tx, repo, ids);
+            const change = event.starred
+              ? { added: ids.filter((id) => !current.has(id)), removed: [] }
+              : { added: [], removed: [...current] };
+            await writeStars(tx, kind, repo, change.added, change.removed, changeSeq);
+            added += change.added.length;
+            removed += change.removed.length;
+          }
+          return { matched: ids.length, added, removed };
+        }),
+      );
+    },
+
+    async recordSync(status: RepoSyncStatus): Promise<void> {
+      const fields = {
+        renamedTo: status.renamedTo,
+        startedAt: status.startedAt,
+        finishedAt: status.finishedAt,
+        stargazers: status.stargazers,
+        matched: status.matched,
+        requests: status.requests,
+        notModified: status.notModified,
+        lastError: status.lastError,
+      };
+      const { repo } = status;
+      await db.githubRepoSync.upsert({
+        where: { repo },
+        create: { repo, ...fields },
+        update: fields,
+      });
+    },
+
+    async syncStatuses(): Promise<RepoSyncStatus[]> {
+      const rows = await db.githubRepoSync.findMany({ orderBy: { repo: 'asc' } });
+      return rows.map((row) => ({
+        ...row,
+        startedAt: row.startedAt ?? new Date(0),
+        finishedAt: row.finishedAt ?? new Date(0),
+      }));
+    },
+  };
+}
