@@ -5,7 +5,7 @@
 // audited under the actor "cli".
 import { createInterface } from 'node:readline/promises';
 import { GRANT_CSV_HEADER, grantCsvFields } from '../contract/grant-csv.ts';
-import { csvLine } from '../api/csv-cell.ts';
+import { csvLine } from '../contract/csv-cell.ts';
 import { LEDGER_STATUSES, type LedgerStatus } from '../core/model/ledger-entry.ts';
 import {
   CliFailure,

@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
 import type { GrantFilter } from '../../core/ports/stores.ts';
-import { csvStream, wantsCsv } from '../../contract/csv-export.ts';
+import { csvStream, wantsCsv } from '../paged-csv-stream.ts';
 import { GRANT_CSV_HEADER, grantCsvFields } from '../../contract/grant-csv.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
