@@ -5,7 +5,8 @@
 // src/db/mysql-migrate.ts, the schema engine has no MySQL connector here).
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { defineConfig } from 'prisma/config';
-import { databaseKind, createDriverAdapter } from './src/db/driver.ts';
+import { databaseKind } from './src/config/database-url.ts';
+import { createDriverAdapter } from './src/db/driver.ts';
 
 const url = process.env.DATABASE_URL ?? 'file:./data/quota-manager.db';
 const kind = databaseKind(url);

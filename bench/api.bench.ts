@@ -7,7 +7,7 @@
 // The target (p99 ≤ 20 ms while a scan runs) is read on the open load.
 // Run: npm run bench -- --only api [--sizes 1m] [--db sqlite,postgresql]
 import { randomBytes } from 'node:crypto';
-import type { DatabaseKind } from '../src/db/driver.ts';
+import type { DatabaseKind } from '../src/config/database-url.ts';
 import { freePort } from '../test/support/pg-cluster.ts';
 import {
   closedLoad,

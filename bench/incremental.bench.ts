@@ -9,7 +9,7 @@
 // Each tick's time is the scan alone (scanNow). Median and spread (min–max) over the runs.
 // Run: npx tsx bench/incremental.bench.ts [--sizes 100k,1m] [--db sqlite,postgresql] [--runs 3]
 //      (or npm run bench -- --only incremental)
-import type { DatabaseKind } from '../src/db/driver.ts';
+import type { DatabaseKind } from '../src/config/database-url.ts';
 import { round } from './support/machine.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { treeCpuSeconds } from './support/proc.ts';

@@ -3,7 +3,7 @@
 // anti-join in SQL) and once with every condition evaluated in memory on every user without a
 // grant (BENCH_PUSH_DOWN=false → MatchingDeps.pushDown). Both must grant exactly the same.
 // Run: npm run bench -- --only pushdown [--sizes 100k] [--db sqlite,postgresql]
-import type { DatabaseKind } from '../src/db/driver.ts';
+import type { DatabaseKind } from '../src/config/database-url.ts';
 import { round } from './support/machine.ts';
 import { benchOptions, isMain, log, type BenchOptions } from './support/options.ts';
 import { Recorder } from './support/report.ts';

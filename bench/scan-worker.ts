@@ -6,7 +6,7 @@
 //   BENCH_PUSH_DOWN=false                                      evaluate conditions in memory
 //   SCAN_PAGE_SIZE, AIGATEWAY_CONCURRENCY, …                   any daemon setting
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { scanSummaryJson } from '../src/api/serialize.ts';
+import { scanSummaryJson } from '../src/contract/serialize.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { buildRuntime } from '../src/runtime.ts';
 import { mainThreadCpuSeconds, statusMb } from './support/proc.ts';

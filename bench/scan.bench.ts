@@ -6,7 +6,7 @@
 //      measured right after the scan; headline = scan grants/s ÷ min(the two);
 //   5. growth — the same figures across sizes (linear time, flat memory).
 // Run: npm run bench -- --only scan [--sizes 10k,100k,1m] [--db sqlite,postgresql,mysql]
-import type { DatabaseKind } from '../src/db/driver.ts';
+import type { DatabaseKind } from '../src/config/database-url.ts';
 import {
   clientGatewayRate,
   rawGatewayRate,

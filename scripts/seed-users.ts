@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import Sqlite from 'better-sqlite3';
 import mariadb from 'mariadb';
 import pg from 'pg';
-import { databaseKind, mysqlConnectionConfig, sqlitePath } from '../src/db/driver.ts';
+import { databaseKind } from '../src/config/database-url.ts';
+import { mysqlConnectionConfig, sqlitePath } from '../src/db/driver.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 
 export const ORG_COUNT = 50;

@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
 import { createLogger } from './logger.ts';
+import { createServer } from './http/server.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 
 export interface Daemon {
@@ -42,7 +43,7 @@ export async function startDaemon(config: Readonly<Config>): Promise<Daemon> {
     logger,
     secrets: adminToken === undefined ? [] : [adminToken],
   });
-  const app = runtime.createApi({ adminToken });
+  const app = createServer({ ...runtime.serverDeps, adminToken });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   // The scanner starts only once the API listens: a daemon that cannot serve must not grant.
   try {

@@ -1,11 +1,10 @@
 // The one composition root: builds every part of the daemon from a validated config — logger,
 // database (migrated), gateway client and breaker, stores, the core's use cases, the scanner —
-// and the HTTP app on request. Used by the daemon (daemon.ts), the CLI, the test harness and the
+// and what the HTTP server needs. Used by the daemon (daemon.ts), the CLI, the test harness and the
 // benchmarks, so all of them are wired the same way; `overrides` is how a test or a benchmark
 // swaps a part (a manual clock, a capturing logger, a database it made) without re-wiring.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createApp, type ApiApp } from './api/app.ts';
 import type { ApiDeps } from './api/deps.ts';
 import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
@@ -24,22 +23,17 @@ import { createScanStore } from './db/scan-store.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
-import {
-  CircuitBreaker,
-  createAiGatewayClient,
-  createWorkerGateway,
-  type GatewayClientOptions,
-  type QuotaGateway,
-} from './gateway/index.ts';
+import type { CircuitBreaker, QuotaGateway } from './gateway/index.ts';
 import { createGatewayBreaker } from './gateway/gateway-breaker.ts';
 import { buildGithubStars, type GithubStars } from './github/github-stars.ts';
-import { createLogger, createRedactor } from './logger.ts';
+import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
 import { sqliteStatementSink } from './metrics/sqlite-statements.ts';
 import { InteractiveGate } from './scheduler/interactive-gate.ts';
 import { Scanner } from './scheduler/scanner.ts';
+import { createGatewayClient } from './runtime/gateway-client.ts';
 import { openMigrated } from './runtime/open-migrated-database.ts';
 import { UserSyncTicker } from './scheduler/user-sync-ticker.ts';
 import { buildUserSource } from './sources/build-user-source.ts';
@@ -64,9 +58,9 @@ export interface Runtime {
   metrics: Metrics;
   /** The GitHub star poller (GITHUB_SYNC_CRON) and webhook. */
   github: GithubStars;
-  /** The HTTP application over this runtime's use cases. */
-  /** `adminToken`: ADMIN_TOKEN (or daemon.ts's generated one); named tokens come from config. */
-  createApi(options: { adminToken?: string }): ApiApp;
+  /** What the HTTP server (http/server.ts) needs, but the admin token: ADMIN_TOKEN or daemon.ts's
+   * generated one is the caller's to add; named tokens come from config. */
+  serverDeps: Omit<ApiDeps, 'adminToken'>;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
   /** Stops the scanner (aborting the gateway calls in flight) and closes the database. */
@@ -129,26 +123,12 @@ export async function buildRuntime(
   statements.attach(metrics.loopStalls, (ms) => metrics.sqliteBusyWait(ms));
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
-  const clientOptions: GatewayClientOptions = {
-    baseUrl: config.gateway.url,
-    adminPath: config.gateway.adminPath,
-    authHeader: config.gateway.authHeader,
-    authValue: config.gateway.authValue,
-    timeoutMs: config.gateway.timeoutMs,
-    maxAttempts: config.gateway.maxAttempts,
-    retryBaseDelayMs: config.gateway.retryBaseDelayMs,
-    retryMaxDelayMs: config.gateway.retryMaxDelayMs,
-    concurrency: config.gateway.concurrency,
-    honoursIdempotency: config.gateway.honoursIdempotency,
+  const gatewayClient = createGatewayClient(config.gateway, {
     logger: gatewayLog,
-    // Gateway answers quoted in errors reach last_error and the API: same redaction as logs.
-    redact: createRedactor(secrets),
+    secrets,
     breaker,
     signal: stopGatewayCalls.signal,
-  };
-  const gatewayClient = config.gateway.workerThread
-    ? createWorkerGateway(clientOptions)
-    : createAiGatewayClient(clientOptions);
+  });
   const instrumented = instrumentGateway(gatewayClient, metrics.gatewayRequestDuration);
   const gateway = phaseTrackedGateway(instrumented, metrics.loopStalls);
 
@@ -211,7 +191,7 @@ export async function buildRuntime(
   });
 
   const userSync = new UserSyncTicker(scanLog, () => app.startUserSync({}));
-  const apiDeps: Omit<ApiDeps, 'adminToken'> = {
+  const serverDeps: Omit<ApiDeps, 'adminToken'> = {
     app,
     namedTokens: config.adminTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
@@ -245,7 +225,7 @@ export async function buildRuntime(
     interactive,
     metrics,
     github,
-    createApi: ({ adminToken }) => createApp({ ...apiDeps, adminToken }),
+    serverDeps,
     startScanner: () => {
       scanner.start(config.scanCron, config.timezone, () => app.scanNow());
       github.start(config.timezone);

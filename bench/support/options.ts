@@ -4,7 +4,7 @@
 //   --only scan,pushdown,api (BENCH_ONLY) benchmarks, for run-all.ts
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DatabaseKind } from '../../src/db/driver.ts';
+import type { DatabaseKind } from '../../src/config/database-url.ts';
 
 export interface BenchOptions {
   sizes: number[];

@@ -1,7 +1,7 @@
 // Runs bench/scan-worker.ts once against a database and the mock gateway, and collects what
 // the worker measured plus what only the parent can see: the mock's and PostgreSQL's CPU time,
 // and how many log lines the scan wrote at each level.
-import type { scanSummaryJson } from '../../src/api/serialize.ts';
+import type { scanSummaryJson } from '../../src/contract/serialize.ts';
 import { cpuSeconds, treeCpuSeconds } from './proc.ts';
 import { MOCK_KEY, spawnTsx, type MockGatewayService } from './services.ts';
 

@@ -23,7 +23,7 @@ import mariadb from 'mariadb';
 import pg from 'pg';
 import { BENCH_CONDITIONS, seedUsers, type SeedResult } from '../../scripts/seed-users.ts';
 import { openDatabase } from '../../src/db/client.ts';
-import type { DatabaseKind } from '../../src/db/driver.ts';
+import type { DatabaseKind } from '../../src/config/database-url.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { startMariaDbServer, type MariaDbServer } from '../../test/support/mariadb-server.ts';
 import { freePort, startPgCluster, type PgCluster } from '../../test/support/pg-cluster.ts';

@@ -1,27 +1,20 @@
-// Builds the HTTP application from its dependencies. Reads like a table of contents: the
-// cross-cutting middleware, then one line per resource.
+// The REST API under /api/v1, built from its dependencies. Reads like a table of contents: the
+// guards, then one line per resource.
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { timeout } from 'hono/timeout';
-import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { AppError } from '../core/errors.ts';
-import { createConsole } from '../console/console-app.tsx';
-import { createMetrics } from '../metrics/metrics.ts';
 import { bearerToken } from './bearer-token.ts';
 import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.ts';
 import type { ApiDeps } from './deps.ts';
-import { problemResponse } from './problem.ts';
+import { problemResponse } from './problem-response.ts';
 import { rateLimit } from './rate-limit.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
 import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
-import { registerDocsRoutes } from './routes/docs.ts';
 import { registerGithubHookRoutes } from './routes/github-hook.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
-import { registerHealthRoutes } from './routes/health.ts';
-import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
@@ -30,16 +23,10 @@ import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 
 export type { ApiApp } from './router.ts';
 
-export function createApp(deps: ApiDeps): ApiApp {
+/** Everything under /api: its guards (rate limit, token, UTF-8 path, interactive gate, timeout,
+ * JSON body, body limit), then one line per resource. http/server.ts mounts it. */
+export function createApi(deps: ApiDeps): ApiApp {
   const app = newRouter();
-  app.use('*', requestId());
-  app.use('*', accessLog(deps));
-  app.use('*', closeAfterEarlyRejection());
-  // Unauthenticated but limited: each call may cost a database query (the gateway probe is cached).
-  app.use('/readyz', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
-  registerHealthRoutes(app, deps);
-  registerMetricsRoutes(app, deps, deps.metrics ?? createMetrics());
-
   // The limit comes before authentication, so failed logins count against it too.
   app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
   // Signed by GitHub instead of carrying a token: mounted before the token check.
@@ -73,60 +60,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
 
-  // /openapi.json and the /docs page (assets served from node_modules, never a CDN).
-  registerDocsRoutes(app, deps.bodyLimitBytes);
-
-  // The web console calls the public API above through this app's own fetch, as a script would.
-  const basePath = deps.publicBasePath ?? '';
-  app.route(
-    '/ui',
-    createConsole({ fetchApi: (request, env) => app.fetch(request, env), basePath }),
-  );
-  app.get('/', (c) => c.redirect(`${basePath}/ui`, 302));
-
-  app.notFound((c) =>
-    problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),
-  );
-  app.onError((error, c) => errorResponse(error, c, deps));
   return app;
-}
-
-function errorResponse(raw: Error, c: Context, deps: ApiDeps): Response {
-  const error = deps.translateError ? deps.translateError(raw) : raw;
-  if (error instanceof AppError) {
-    if (error.code === 'database_unavailable')
-      deps.logger.warn('database unavailable', {
-        request_id: c.get('requestId'),
-        error: raw.message,
-      });
-    return problemResponse(c, error.code, error.message, error.details);
-  }
-  if (error instanceof HTTPException && error.status < 500) {
-    // Hono's validators throw these for malformed JSON bodies.
-    return problemResponse(c, 'validation_failed', error.message || 'malformed request');
-  }
-  // The real message goes to the log only; the client gets a generic body.
-  deps.logger.error('unhandled error', {
-    request_id: c.get('requestId'),
-    error: raw.message,
-    stack: raw.stack,
-  });
-  return problemResponse(c, 'internal', 'An internal error occurred; the request id is in the log');
-}
-
-function accessLog(deps: ApiDeps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
-    c.header('X-Request-Id', c.get('requestId'));
-    deps.logger.info('http request', {
-      request_id: c.get('requestId'),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      duration_ms: Math.round(performance.now() - started),
-    });
-  };
 }
 
 /** `Authorization: Bearer <token>`, or `X-Admin-Token: <token>` as proxies of this ecosystem send it. */
@@ -180,24 +114,6 @@ function requireUtf8Path(): MiddlewareHandler<AppEnv> {
       ]);
     }
     await next();
-  };
-}
-
-/** Answers sent before the request body was read (or while it was still arriving). */
-const EARLY_REJECTIONS = new Set([401, 413, 415, 429]);
-
-/**
- * An early rejection leaves the request body unread on the socket; keeping the connection
- * alive would then make the client's next request on it fail. Saying `Connection: close` makes
- * the server close it cleanly after the answer, and the client opens a new one.
- */
-function closeAfterEarlyRejection(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    const length = c.req.header('content-length');
-    const hasBody =
-      (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-    if (hasBody && EARLY_REJECTIONS.has(c.res.status)) c.header('Connection', 'close');
   };
 }
 

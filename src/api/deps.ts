@@ -1,9 +1,10 @@
 // What the HTTP layer needs, built once by the composition root (src/runtime.ts, or a test
-// through it) and passed to createApp. Everything the routes do goes through `app`, the core's
+// through it) and passed to createServer (http/server.ts). Everything the routes do goes through `app`, the core's
 // use cases; the API knows no database and no scheduler.
 import type { Application } from '../core/application.ts';
 import type { NamedToken } from './access-tokens.ts';
 import type { Clock } from '../core/clock.ts';
+import type { CoreLogger } from '../core/ports/runtime-services.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { StarDelivery, StarEventOutcome } from '../core/github/receive-star-event.ts';
 
@@ -23,12 +24,6 @@ export function actingApp(
   );
 }
 
-export interface ApiLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
 export interface ApiDeps {
   app: Application;
   /** ADMIN_TOKEN: the admin token named "admin" (absent when only named tokens are configured). */
@@ -41,7 +36,7 @@ export interface ApiDeps {
   /** Per client and route, per minute; 0 or absent turns the limit off. */
   rateLimitPerMinute?: number;
   clock: Clock;
-  logger: ApiLogger;
+  logger: CoreLogger;
   /** Readiness probes: each resolves when its dependency answers. */
   checks: { database(): Promise<void>; gateway(): Promise<void> };
   /**

@@ -2,8 +2,8 @@
 // middleware produces it: the shared error responses and an example per error code.
 import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
 import { viewerMayCall } from './access-tokens.ts';
-import { problem, STATUS_BY_CODE } from './problem.ts';
-import { EXAMPLE_REQUEST_ID } from './schemas.ts';
+import { problem, STATUS_BY_CODE } from '../contract/problem.ts';
+import { EXAMPLE_REQUEST_ID } from '../contract/schemas.ts';
 
 /** The parts of an OpenAPI document that completeDocument reads and writes. */
 interface MediaObject {

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Clock } from '../core/clock.ts';
-import { problemResponse } from './problem.ts';
+import { problemResponse } from './problem-response.ts';
 
 const WINDOW_MS = 60_000;
 

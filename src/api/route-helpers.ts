@@ -1,6 +1,6 @@
 // Small shapes shared by route declarations, and the reading of an optional JSON body.
 import type { z } from '@hono/zod-openapi';
-import type { BodyExamples } from './schemas/request-examples.ts';
+import type { BodyExamples } from '../contract/schemas/request-examples.ts';
 
 /** A JSON response with its description. */
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -4,7 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
 import type { Caller } from './access-tokens.ts';
-import { problemResponse } from './problem.ts';
+import { problemResponse } from './problem-response.ts';
 
 /**
  * `caller` is set on /api routes once the token is checked; `signal` is aborted when the request

@@ -1,6 +1,6 @@
 // `quota-manager explain <strategy> <user>`: why one user gets (or does not get) a strategy's
 // grant — the same use case and JSON as GET /api/v1/strategies/:id/explain/:user_id.
-import { explanationJson, type ExplainNodeJson } from '../api/serialize-explain.ts';
+import { explanationJson, type ExplainNodeJson } from '../contract/serialize-explain.ts';
 import { defineCommand, EXIT, VERBOSE_OPTION, write } from './command.ts';
 import { findStrategy } from './find-strategy.ts';
 import { openRuntime } from './open-runtime.ts';

@@ -4,9 +4,8 @@
 // confirmation (or --yes). Both go through the same use cases as the API; resolutions are
 // audited under the actor "cli".
 import { createInterface } from 'node:readline/promises';
-import { GRANT_CSV_HEADER } from '../api/routes/grants.ts';
-import { csvLine } from '../api/csv-cell.ts';
-import { ledgerEntryJson } from '../api/serialize.ts';
+import { GRANT_CSV_HEADER, grantCsvFields } from '../contract/grant-csv.ts';
+import { csvLine } from '../contract/csv-cell.ts';
 import { LEDGER_STATUSES, type LedgerStatus } from '../core/model/ledger-entry.ts';
 import {
   CliFailure,
@@ -78,10 +77,7 @@ export const grantsExportCommand = defineCommand({
       let beforeId: number | undefined;
       for (;;) {
         const page = await runtime.app.listGrants({ ...filter, beforeId, limit: PAGE });
-        const rows = page.items.map((entry) => {
-          const json = ledgerEntryJson(entry);
-          return csvLine(GRANT_CSV_HEADER.map((column) => json[column]));
-        });
+        const rows = page.items.map((entry) => csvLine(grantCsvFields(entry)));
         if (rows.length > 0) await writeAll(io.stdout, rows.join(''));
         if (page.next === null) return EXIT.ok;
         beforeId = page.next;

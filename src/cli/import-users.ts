@@ -7,7 +7,7 @@
 // written, nothing from that batch on is written, and the import stops. Re-running the same
 // import is safe: users are upserted, so written ones are simply written again.
 import { stat } from 'node:fs/promises';
-import { userUpsertFromInput } from '../api/schemas.ts';
+import { userUpsertFromInput } from '../contract/schemas.ts';
 import type { UserUpsert } from '../core/model/user.ts';
 import type { UserStore } from '../core/ports/stores.ts';
 import { CliFailure } from './command.ts';

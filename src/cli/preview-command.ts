@@ -1,6 +1,6 @@
 // `quota-manager preview <strategy>`: who would one strategy grant to now? A dry run through
 // the scanner's own matching path (Scanner.preview): nothing is claimed, nothing is sent.
-import { previewJson } from '../api/serialize.ts';
+import { previewJson } from '../contract/serialize.ts';
 import type { PreviewResult } from '../core/model/run-result.ts';
 import type { Strategy } from '../core/model/strategy.ts';
 import type { PreviewTarget } from '../core/use-cases/preview-strategy.ts';

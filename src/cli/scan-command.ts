@@ -1,7 +1,7 @@
 // `quota-manager scan`: one scan of every enabled strategy now, the same as a scheduler tick
 // (Scanner.scanNow: leases, ledger, gateway). With --dry-run, a preview of every enabled
 // strategy instead: no ledger row, no lease, no gateway write.
-import { previewJson, scanSummaryJson } from '../api/serialize.ts';
+import { previewJson, scanSummaryJson } from '../contract/serialize.ts';
 import type { Runtime } from '../runtime.ts';
 import {
   defineCommand,

@@ -8,7 +8,7 @@ import {
   strategyInputFromBody,
   UserBulkItemSchema,
   userUpsertFromInput,
-} from '../api/schemas.ts';
+} from '../contract/schemas.ts';
 import type { Application } from '../core/application.ts';
 import { AppError } from '../core/errors.ts';
 

@@ -2,7 +2,7 @@
 // tick runs it (the same lease: exit 1 while another run holds it). --dry-run reads the source
 // and says what would change; it writes nothing (no user, no status, no cursor).
 import type { UserSyncRun } from '../core/model/user-sync.ts';
-import { userSyncRunJson } from '../api/sources-contract.ts';
+import { userSyncRunJson } from '../contract/schemas/sources.ts';
 import { defineCommand, EXIT, VERBOSE_OPTION, write, type CliIo } from './command.ts';
 import { openRuntime } from './open-runtime.ts';
 

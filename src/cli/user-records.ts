@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { z } from '@hono/zod-openapi';
-import { UserBulkItemSchema } from '../api/schemas.ts';
+import { UserBulkItemSchema } from '../contract/schemas.ts';
 import { CsvRecordAssembler } from './csv.ts';
 
 export type UserItem = z.infer<typeof UserBulkItemSchema>;

@@ -10,8 +10,8 @@
 // Never throws: every failure is a ConditionError.
 import type { CstNode, IToken } from 'chevrotain';
 import type { ConditionAst } from './ast.ts';
-import { buildSyntaxTree } from './build-ast.ts';
-import { check } from './check.ts';
+import { buildSyntaxTree } from './build-syntax-tree.ts';
+import { buildTypedAst } from './build-typed-ast.ts';
 import { conditionError, sortErrors, type ConditionError } from './errors.ts';
 import { LIMITS, TOO_DEEP_MESSAGE } from './limits.ts';
 import { recoveringParser, strictParser } from './parser.ts';
@@ -210,7 +210,7 @@ export function parse(text: string): ParseResult {
     const built = buildSyntaxTree(cst, source, tokens);
     errors.push(...built.errors);
     if (built.tree !== undefined) {
-      const checked = check(built.tree, { damagedOffsets });
+      const checked = buildTypedAst(built.tree, { damagedOffsets });
       errors.push(...checked.errors);
       ast = checked.ast;
     }

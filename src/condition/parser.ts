@@ -1,5 +1,5 @@
 // Grammar only: builds a CST, no semantics. Function names, argument counts and types are the
-// checker's business (check.ts), so a misspelt name is reported as such and not as a syntax
+// checker's business (build-typed-ast.ts), so a misspelt name is reported as such and not as a syntax
 // error. Instances are built once (grammar analysis is the expensive part) and reused by
 // assigning `parser.input`.
 //

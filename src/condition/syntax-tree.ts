@@ -1,4 +1,4 @@
-// The untyped syntax tree build-ast.ts produces (check.ts types it against the registry), and
+// The untyped syntax tree build-syntax-tree.ts produces (build-typed-ast.ts types it against the registry), and
 // the shapes of the CST nodes it reads them from.
 import type { CstNode, IToken } from 'chevrotain';
 import type { Span } from './ast.ts';

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
 import { isValidTimeZone } from '../core/time-zone.ts';
-import { databaseKind } from '../db/driver.ts';
+import { databaseKind } from './database-url.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { githubSettings } from './github-settings.ts';
 import { namedTokens } from './named-tokens.ts';

@@ -1,5 +1,5 @@
 // One error type for everything the daemon reports on purpose. The code is a closed union so
-// the HTTP layer's code → status map (src/api/problem.ts) is exhaustive and checked by tsc.
+// the HTTP layer's code → status map (src/contract/problem.ts) is exhaustive and checked by tsc.
 
 export type ErrorCode =
   | 'validation_failed'

@@ -12,7 +12,7 @@
 // and is never selected). test/db/candidate-sql.test.ts checks the result against evaluate().
 import type { UserWhere } from '../condition/index.ts';
 import { Prisma } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 
 const TRUE = Prisma.sql`1=1`;
 const FALSE = Prisma.sql`1=0`;

@@ -10,7 +10,7 @@
 // is only one writer anyway.
 import type { ScanPosition, ScanPositionUpdate } from '../core/ports/scan-store.ts';
 import type { Db, DbClient } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 
 /**
  * Runs `write` (a transaction's user writes) with the transaction's change sequence value, to

@@ -14,11 +14,10 @@ import type { Prisma as SqlitePrisma } from './generated/sqlite/client.ts';
 import {
   createDriverAdapter,
   DatabaseLocationError,
-  databaseKind,
   sqlitePath,
-  type DatabaseKind,
   type DriverOptions,
 } from './driver.ts';
+import { databaseKind, type DatabaseKind } from '../config/database-url.ts';
 import { directSql, type DirectSql } from './direct-sql.ts';
 import { sqliteTransactionOptions } from './sqlite-busy-retry.ts';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.ts';

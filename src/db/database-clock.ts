@@ -3,7 +3,7 @@
 // (a skewed host, a VM that slept) must not shorten each other's leases. SQLite has no server:
 // its clock is the host's, which every process on one SQLite file shares.
 import { Prisma } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 
 export function databaseNowSql(kind: DatabaseKind): Prisma.Sql {
   switch (kind) {

@@ -14,7 +14,7 @@ import {
   type SqlDriverAdapter,
   type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 
 /** A `Prisma.sql` statement: its text with `?` and with `$n` placeholders, and its values. */
 export interface SqlStatement {

@@ -12,24 +12,7 @@ import {
   SQLITE_BUSY_SLICE_MS,
 } from './sqlite-busy-retry.ts';
 import { timeStatements, type StatementTimer } from './timed-sqlite.ts';
-
-export type DatabaseKind = 'sqlite' | 'postgresql' | 'mysql';
-
-export class UnsupportedDatabaseUrlError extends Error {
-  readonly code = 'config_invalid';
-  constructor(readonly url: string) {
-    super(
-      'DATABASE_URL must start with file: (SQLite), postgres:// / postgresql:// (PostgreSQL) or mysql:// / mariadb:// (MySQL, MariaDB)',
-    );
-  }
-}
-
-export function databaseKind(url: string): DatabaseKind {
-  if (url.startsWith('file:')) return 'sqlite';
-  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
-  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql';
-  throw new UnsupportedDatabaseUrlError(url);
-}
+import { databaseKind } from '../config/database-url.ts';
 
 /** Absolute path of a `file:` URL; relative paths are taken from the working directory. */
 export function sqlitePath(url: string): string {

@@ -5,7 +5,7 @@
 import type { LedgerFence, LedgerStatus } from '../core/model/ledger-entry.ts';
 import { statusesFor } from '../core/model/ledger-transitions.ts';
 import { Prisma } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
 import { mysqlJsonText } from './mysql-collation.ts';
 

@@ -4,7 +4,7 @@
 import type { LeaseGrant, LeaseStore } from '../core/ports/lease-store.ts';
 import { Prisma, type Db } from './client.ts';
 import { databaseNowSql } from './database-clock.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 
 interface LeaseRow {
   token: number | bigint;

@@ -1,7 +1,7 @@
 // The scanner's ledger statements, one JSON parameter each (see claimSql).
 import type { LedgerFence, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import { Prisma } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
 import { mysqlJsonText } from './mysql-collation.ts';
 

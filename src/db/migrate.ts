@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './client.ts';
-import { databaseKind, type DatabaseKind } from './driver.ts';
+import { databaseKind, type DatabaseKind } from '../config/database-url.ts';
 import { applyMysqlMigrations, readMysqlMigrations } from './mysql-migrate.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -25,7 +25,7 @@ import { userLedgerStates } from './user-ledger-states.ts';
 import { claimOnMysql } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 import { occurrenceBookkeeping } from './occurrence-bookkeeping.ts';
 import { decimalToNumber, toGrantMode, toLedgerStatus, toStrategy } from './row-mappers.ts';
 

@@ -12,7 +12,7 @@ import {
 } from '../core/model/ledger-totals.ts';
 import type { StatsStore } from '../core/ports/stores.ts';
 import { Prisma, type Database } from './client.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 
 /**
  * What a row gave, in integer cents: `delta_sent` (for top_up and reset the balance change, not

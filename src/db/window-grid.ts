@@ -1,7 +1,7 @@
 // The scanner's candidate windows over user_info (see SCAN_WINDOW_USERS in scan-store.ts).
 import { Prisma } from './client.ts';
 import type { DirectSql } from './direct-sql.ts';
-import type { DatabaseKind } from './driver.ts';
+import type { DatabaseKind } from '../config/database-url.ts';
 import { MYSQL_TEXT_COLLATION, mysqlJsonText } from './mysql-collation.ts';
 
 /**

@@ -1,17 +1,12 @@
 // The client's options and their one-time validation. Validation happens when the client is
 // created (at wiring time), so a misconfiguration fails start-up rather than the first grant.
+import type { CoreLogger } from '../core/ports/runtime-services.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { GatewayConfigError } from './gateway-error.ts';
 import { SENDABLE_HEADER_VALUE } from './header-value.ts';
 
 // RFC 9110 token characters: anything else cannot be sent as a header name.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Satisfied by a winston logger or child; fields are structured data, never the auth value. */
-export interface GatewayLogger {
-  warn(msg: string, fields: Record<string, unknown>): void;
-  debug?(msg: string, fields: Record<string, unknown>): void;
-}
 
 export interface GatewayClientOptions {
   /** e.g. `http://127.0.0.1:8002`; a path prefix is kept (`http://host/gw` + admin path). */
@@ -41,7 +36,8 @@ export interface GatewayClientOptions {
   random?: () => number;
   /** Clock for Retry-After dates. */
   now?: () => number;
-  logger?: GatewayLogger;
+  /** Fields are structured data, never the auth value. */
+  logger?: Pick<CoreLogger, 'warn'>;
   /**
    * Applied to every final error message: the gateway's answers are quoted there, and those
    * messages end up in ledger rows (`last_error`), API answers and logs. The daemon passes the

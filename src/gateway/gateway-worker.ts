@@ -44,7 +44,7 @@ function send(result: CallResult | undefined, warning?: LogRecord): void {
 const operations = createGatewayOperations({
   ...(workerData as WorkerClientSettings),
   signal: stop.signal,
-  logger: { warn: (msg, fields) => send(undefined, { msg, fields }) },
+  logger: { warn: (msg, fields) => send(undefined, { msg, fields: fields ?? {} }) },
 });
 
 function operationOf(call: CallMessage): Operation {

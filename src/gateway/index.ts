@@ -2,7 +2,7 @@
 export type { DeltaOptions, GatewayClient, QuotaGateway } from './quota-gateway.ts';
 export { GatewayConfigError, GatewayError, type GatewayErrorReason } from './gateway-error.ts';
 export { createAiGatewayClient } from './ai-gateway-client.ts';
-export type { GatewayClientOptions, GatewayLogger } from './client-options.ts';
+export type { GatewayClientOptions } from './client-options.ts';
 export {
   CircuitBreaker,
   type CircuitBreakerOptions,

@@ -5,7 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryOutcome } from '../core/model/ledger-entry.ts';
 import type { ScanSummary, StrategyRunResult } from '../core/model/run-result.ts';
-import type { ScanObserver } from '../core/ports/runtime-services.ts';
+import type { CoreLogger, ScanObserver } from '../core/ports/runtime-services.ts';
 import { LoopStallMonitor } from './loop-stalls.ts';
 
 /** Ledger rows that still need attention, by status. */
@@ -14,10 +14,6 @@ export interface LedgerBacklog {
   sending: number;
   failed: number;
   unknown: number;
-}
-
-export interface MetricsLogger {
-  warn(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface MetricsOptions {
@@ -32,7 +28,7 @@ export interface MetricsOptions {
   heldOccurrences?: () => Promise<number>;
   /** The clock runs are timed with (default: the system clock). */
   now?: () => Date;
-  logger?: MetricsLogger;
+  logger?: Pick<CoreLogger, 'warn'>;
   /** Process and Node.js runtime metrics (CPU, memory, event loop, GC); default true. */
   processMetrics?: boolean;
   /** The gateway circuit breaker's state, read on every scrape. */

@@ -6,8 +6,8 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { applyMigrations, pendingMigrations } from '../db/migrate.ts';
 import type { sqliteStatementSink } from '../metrics/sqlite-statements.ts';
 
-export /** Opens the configured database, applying pending migrations first unless told not to. */
-async function openMigrated(
+/** Opens the configured database, applying pending migrations first unless told not to. */
+export async function openMigrated(
   config: Readonly<Config>,
   logger: CoreLogger,
   migrate = true,

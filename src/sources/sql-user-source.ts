@@ -2,7 +2,7 @@
 // incremental run reads only rows at or past the cursor, over a fresh read-only connection
 // per run (closed when the run ends, so an idle daemon holds no connection to the source).
 import type { UserSourceReader, SourceReadRequest } from '../core/ports/user-source.ts';
-import { databaseKind, type DatabaseKind } from '../db/driver.ts';
+import { databaseKind, type DatabaseKind } from '../config/database-url.ts';
 import { openMysqlSource } from './mysql-source.ts';
 import { openPostgresSource } from './postgres-source.ts';
 import type { SourceConnection } from './source-connection.ts';

@@ -1,7 +1,7 @@
 // The user rules for synced rows: the very schema a POST /api/v1/users/bulk item passes
 // (UserBulkItemSchema, the one home of user-id and user-field rules), so a row the API would
 // refuse is refused here too, with the field at fault.
-import { UserBulkItemSchema, userUpsertFromInput } from '../api/schemas.ts';
+import { UserBulkItemSchema, userUpsertFromInput } from '../contract/schemas.ts';
 import type { UserRecordRules } from '../core/ports/user-source.ts';
 
 export const userRecordRules: UserRecordRules = (record) => {

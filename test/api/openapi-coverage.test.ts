@@ -2,7 +2,7 @@
 // documented is missing from the app), every operation says who may call it and what errors
 // come back, with an example per error code, and every $ref resolves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATUS_BY_CODE } from '../../src/api/problem.ts';
+import { STATUS_BY_CODE } from '../../src/contract/problem.ts';
 import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 
 type Json = Record<string, JsonBody>;

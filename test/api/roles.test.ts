@@ -12,7 +12,7 @@ import {
   type JsonBody,
 } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
-import { createApp } from '../../src/api/app.ts';
+import { createServer } from '../../src/http/server.ts';
 
 type Operation = { method: string; path: string; id: string; forbidden: boolean };
 
@@ -118,7 +118,7 @@ describe.each(DATABASE_KINDS)('tokens and roles on %s', (kind) => {
 
   it('works with named tokens only (no ADMIN_TOKEN)', async () => {
     const { adminTokenEntry } = await import('../../src/api/access-tokens.ts');
-    const app = createApp({
+    const app = createServer({
       app: h.runtime.app,
       bodyLimitBytes: 1024,
       clock: h.clock,

@@ -59,7 +59,7 @@ function harness(
       onSleep?.(sleeps.length);
     },
     logger: {
-      warn: (msg, fields) => void warnings.push({ msg, fields }),
+      warn: (msg, fields) => void warnings.push({ msg, fields: fields ?? {} }),
     },
     ...overrides,
   });

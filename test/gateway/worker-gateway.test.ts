@@ -43,7 +43,7 @@ function gateway(overrides: Partial<GatewayClientOptions> = {}) {
     maxAttempts: 3,
     retryBaseDelayMs: 1,
     retryMaxDelayMs: 5,
-    logger: { warn: (msg, fields) => void warnings.push({ msg, fields }) },
+    logger: { warn: (msg, fields) => void warnings.push({ msg, fields: fields ?? {} }) },
     ...overrides,
   });
   opened.push(client);

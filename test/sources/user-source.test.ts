@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseKind } from '../../src/db/driver.ts';
+import type { DatabaseKind } from '../../src/config/database-url.ts';
 import { createUserSyncLease } from '../../src/db/user-sync-lease.ts';
 import { createSqlUserSource } from '../../src/sources/sql-user-source.ts';
 import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';

@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import type { ApiApp } from '../../src/api/app.ts';
+import { createServer } from '../../src/http/server.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
-import type { DatabaseKind } from '../../src/db/driver.ts';
+import type { DatabaseKind } from '../../src/config/database-url.ts';
 import type { CircuitBreaker } from '../../src/gateway/index.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
@@ -195,7 +196,7 @@ export async function createHarness(
     breaker: options.breaker,
     interactive: options.interactive ?? null,
   });
-  const app = runtime.createApi({ adminToken: ADMIN_TOKEN });
+  const app = createServer({ ...runtime.serverDeps, adminToken: ADMIN_TOKEN });
   return {
     app,
     database,

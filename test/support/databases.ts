@@ -11,7 +11,7 @@ import { inject } from 'vitest';
 import { mysqlConnectionConfig } from '../../src/db/driver.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import type { DatabaseKind } from '../../src/db/driver.ts';
+import type { DatabaseKind } from '../../src/config/database-url.ts';
 
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['sqlite', 'postgresql', 'mysql'];
 

@@ -56,11 +56,60 @@ describe('architecture', () => {
     expect(offending).toEqual([]);
   });
 
-  it('console/ uses only the public API: it imports nothing of ours outside console/', () => {
+  it('console/ uses only the public API: it imports only console/ and contract/', () => {
     const offending = [...graph]
       .filter(([file]) => file.startsWith('console/'))
       .flatMap(([file, deps]) =>
-        deps.filter((d) => !d.startsWith('console/')).map((d) => `${file} → ${d}`),
+        deps
+          .filter((d) => !d.startsWith('console/') && !d.startsWith('contract/'))
+          .map((d) => `${file} → ${d}`),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it.each([
+    ['cli', /^api\//],
+    ['config', /^db\//],
+    ['contract', /^(api|db|cli|console|gateway|scheduler|http|runtime\.ts)/],
+  ])('%s/ imports nothing of the layers it must not know', (layer, forbidden) => {
+    const offending = [...graph]
+      .filter(([file]) => file.startsWith(`${layer}/`))
+      .flatMap(([file, deps]) =>
+        deps.filter((d) => forbidden.test(d)).map((d) => `${file} → ${d}`),
+      );
+    expect(offending).toEqual([]);
+  });
+
+  it('contract/ imports only the core (its model and values), zod and itself', () => {
+    const offending = files
+      .filter((f) => rel(f).startsWith('contract/'))
+      .flatMap((f) => [
+        ...importsOf(f)
+          .filter((spec) => !spec.startsWith('.') && !/^(zod|@hono\/zod-openapi)$/.test(spec))
+          .map((spec) => `${rel(f)} → ${spec}`),
+        ...localImports(f)
+          .filter((d) => !/^(contract|core|condition)\//.test(d))
+          .map((d) => `${rel(f)} → ${d}`),
+      ]);
+    expect(offending).toEqual([]);
+  });
+
+  it('http/ is the only place that imports both api/ and console/', () => {
+    const both = [...graph]
+      .filter(
+        ([, deps]) =>
+          deps.some((d) => d.startsWith('api/')) && deps.some((d) => d.startsWith('console/')),
+      )
+      .map(([file]) => file)
+      .filter((file) => !file.startsWith('http/'));
+    expect(both).toEqual([]);
+  });
+
+  it('no adapter mounts another: api/ and console/ do not import each other', () => {
+    const offending = [...graph]
+      .filter(([file]) => file.startsWith('api/'))
+      .flatMap(([file, deps]) =>
+        deps.filter((d) => d.startsWith('console/')).map((d) => `${file} → ${d}`),
       );
     expect(offending).toEqual([]);
   });

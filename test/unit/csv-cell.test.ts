@@ -2,7 +2,7 @@
 // formula (a leading = + - @, tab or carriage return: OWASP "CSV Injection") is prefixed with a
 // single quote and quoted; our own numbers stay numbers, negative ones included.
 import { describe, expect, it } from 'vitest';
-import { csvField, csvLine } from '../../src/api/csv-cell.ts';
+import { csvField, csvLine } from '../../src/contract/csv-cell.ts';
 
 describe('csvField', () => {
   it.each([

@@ -1,7 +1,8 @@
 // DATABASE_URL's scheme picks the database; a MySQL URL becomes the pool settings the claim and
 // the lease rely on (changed-row counts, UTC session).
 import { describe, expect, it } from 'vitest';
-import { databaseKind, mysqlPoolConfig, UnsupportedDatabaseUrlError } from '../../src/db/driver.ts';
+import { databaseKind, UnsupportedDatabaseUrlError } from '../../src/config/database-url.ts';
+import { mysqlPoolConfig } from '../../src/db/driver.ts';
 
 describe('DATABASE_URL', () => {
   it.each([

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEMO_STRATEGIES } from '../../scripts/demo-data.ts';
-import { STATUS_BY_CODE } from '../../src/api/problem.ts';
+import { STATUS_BY_CODE } from '../../src/contract/problem.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 
 const api = readFileSync('docs/api.md', 'utf8');

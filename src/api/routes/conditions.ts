@@ -8,7 +8,7 @@ import {
   ConditionValidateResultSchema,
   problemResponses,
   validateConditionExamples,
-} from '../schemas.ts';
+} from '../../contract/schemas.ts';
 
 const FunctionSchema = z
   .object({

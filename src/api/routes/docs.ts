@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ApiApp } from '../router.ts';
 import { completeDocument } from '../openapi-completion.ts';
-import { problemResponse } from '../problem.ts';
+import { problemResponse } from '../problem-response.ts';
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 

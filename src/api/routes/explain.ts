@@ -14,8 +14,8 @@ import {
   strategyNotFoundResponse,
   userNotFoundResponse,
   explainConditionExamples,
-} from '../schemas.ts';
-import { explainNodeJson, explanationJson } from '../serialize-explain.ts';
+} from '../../contract/schemas.ts';
+import { explainNodeJson, explanationJson } from '../../contract/serialize-explain.ts';
 
 const strategyExplain = createRoute({
   method: 'get',

@@ -6,7 +6,7 @@ import { verify } from '@octokit/webhooks-methods';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
-import { problemResponse } from '../problem.ts';
+import { problemResponse } from '../problem-response.ts';
 import { newRouter, type ApiApp } from '../router.ts';
 
 const starPayload = z.object({

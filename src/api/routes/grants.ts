@@ -3,12 +3,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
 import type { GrantFilter } from '../../core/ports/stores.ts';
-import { csvStream, wantsCsv } from '../csv-stream.ts';
+import { csvStream, wantsCsv } from '../paged-csv-stream.ts';
+import { GRANT_CSV_HEADER, grantCsvFields } from '../../contract/grant-csv.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
-import { cursorLimit, cursorPageOf, encodeCursor, idCursor } from '../schemas/cursor.ts';
-import { ExecutionSchema, isoDateTime, problemResponses } from '../schemas.ts';
-import { ledgerEntryJson } from '../serialize.ts';
+import {
+  cursorLimit,
+  cursorPageOf,
+  encodeCursor,
+  idCursor,
+} from '../../contract/schemas/cursor.ts';
+import { ExecutionSchema, isoDateTime, problemResponses } from '../../contract/schemas.ts';
+import { ledgerEntryJson } from '../../contract/serialize.ts';
 
 const GrantQuerySchema = z.strictObject({
   strategy_id: z.coerce.number().int().positive().optional().openapi({
@@ -39,25 +45,6 @@ const GrantQuerySchema = z.strictObject({
   limit: cursorLimit,
 });
 
-/** The CSV export's columns, in the JSON answer's field names. */
-export const GRANT_CSV_HEADER = [
-  'id',
-  'strategy_id',
-  'strategy_version',
-  'user_id',
-  'occurrence',
-  'amount',
-  'mode',
-  'balance_before',
-  'delta_sent',
-  'target',
-  'status',
-  'attempts',
-  'last_error',
-  'catch_up',
-  'created_at',
-  'updated_at',
-] as const;
 const CSV_PAGE = 1000;
 
 const route = createRoute({
@@ -99,13 +86,8 @@ export function registerGrantRoutes(deps: ApiDeps) {
       limit: query.limit,
     };
     if (wantsCsv(c.req.header('accept'))) {
-      const stream = csvStream(
-        GRANT_CSV_HEADER,
-        (row) => {
-          const json = ledgerEntryJson(row);
-          return GRANT_CSV_HEADER.map((column) => json[column]);
-        },
-        (beforeId: number | undefined) => app.listGrants({ ...filter, beforeId, limit: CSV_PAGE }),
+      const stream = csvStream(GRANT_CSV_HEADER, grantCsvFields, (beforeId: number | undefined) =>
+        app.listGrants({ ...filter, beforeId, limit: CSV_PAGE }),
       );
       return c.body(stream, 200, {
         'content-type': 'text/csv; charset=utf-8',

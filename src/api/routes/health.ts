@@ -5,7 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiApp } from '../router.ts';
 import { cachedCheck, withTimeout } from '../cached-check.ts';
 import type { ApiDeps } from '../deps.ts';
-import { probeNotFoundResponse } from '../schemas.ts';
+import { probeNotFoundResponse } from '../../contract/schemas.ts';
 
 const HealthSchema = z
   .object({

@@ -8,7 +8,7 @@ import type { Metrics } from '../../metrics/metrics.ts';
 import { bearerTokenCheck } from '../bearer-token.ts';
 import type { ApiApp } from '../router.ts';
 import type { ApiDeps } from '../deps.ts';
-import { ProblemSchema } from '../schemas.ts';
+import { ProblemSchema } from '../../contract/schemas.ts';
 
 const EXAMPLE = `# HELP quota_manager_grants_total Grant delivery outcomes written to the ledger, by status (applied, failed, unknown)
 # TYPE quota_manager_grants_total counter

@@ -4,13 +4,13 @@ import { createRoute } from '@hono/zod-openapi';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { body, json } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
-import { problemResponses, routeProblem } from '../schemas.ts';
+import { problemResponses, routeProblem } from '../../contract/schemas.ts';
 import {
   SourceListSchema,
   sourceJson,
   UserSyncRequestSchema,
   UserSyncStartedSchema,
-} from '../sources-contract.ts';
+} from '../../contract/schemas/sources.ts';
 
 const list = createRoute({
   method: 'get',

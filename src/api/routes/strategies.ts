@@ -36,10 +36,15 @@ import {
   IfMatchHeaderSchema,
   preconditionFailedResponse,
   withStrategyTag,
-} from '../schemas.ts';
+} from '../../contract/schemas.ts';
 import { parseIfMatch, strategyETag } from '../if-match.ts';
 import type { Strategy } from '../../core/model/strategy.ts';
-import { ledgerEntryJson, runResultJson, scanSummaryJson, strategyJson } from '../serialize.ts';
+import {
+  ledgerEntryJson,
+  runResultJson,
+  scanSummaryJson,
+  strategyJson,
+} from '../../contract/serialize.ts';
 
 const tags = ['strategies'];
 

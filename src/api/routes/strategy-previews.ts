@@ -22,9 +22,9 @@ import {
   RunResultSchema,
   strategyNotFoundResponse,
   previewStrategyExamples,
-} from '../schemas.ts';
-import { previewJson, runResultJson } from '../serialize.ts';
-import { csvStream } from './csv-stream.ts';
+} from '../../contract/schemas.ts';
+import { previewJson, runResultJson } from '../../contract/serialize.ts';
+import { csvStream } from './csv-response.ts';
 
 const tags = ['strategies'];
 const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -17,9 +17,14 @@ import {
   UserWithGrantsSchema,
   upsertUserExamples,
   upsertUsersExamples,
-} from '../schemas.ts';
-import { gatewayBalanceJson, ledgerEntryJson, userJson } from '../serialize.ts';
-import { cursorLimit, cursorPageOf, encodeCursor, textCursor } from '../schemas/cursor.ts';
+} from '../../contract/schemas.ts';
+import { gatewayBalanceJson, ledgerEntryJson, userJson } from '../../contract/serialize.ts';
+import {
+  cursorLimit,
+  cursorPageOf,
+  encodeCursor,
+  textCursor,
+} from '../../contract/schemas/cursor.ts';
 
 const UserSearchQuerySchema = z.strictObject({
   q: z.string().min(1).max(200).optional().openapi({

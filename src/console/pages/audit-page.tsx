@@ -1,6 +1,6 @@
 // The audit trail (GET /api/v1/audit), newest first, with its filters and cursor pages.
 import { problemText } from '../api-client.ts';
-import type { AuditEvent, Page } from '../api-types.ts';
+import type { AuditEventJson, PageJson } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
 
@@ -19,7 +19,7 @@ export function registerAuditPage(app: ConsoleApp): void {
     );
     const trail = await c
       .get('api')
-      .get<Page<AuditEvent>>('/api/v1/audit', { ...query, cursor: c.req.query('cursor') });
+      .get<PageJson<AuditEventJson>>('/api/v1/audit', { ...query, cursor: c.req.query('cursor') });
     return c.html(
       <Layout title="Audit" session={c.get('session')} active="audit">
         <form method="get" action={`${base()}/audit`} class="card filters">
@@ -57,7 +57,7 @@ export function registerAuditPage(app: ConsoleApp): void {
                         {e.target_type === 'strategy' && e.target_id ? (
                           <a href={`${base()}/strategies/${e.target_id}`}>strategy {e.target_id}</a>
                         ) : (
-                          `${e.target_type} ${e.target_id ?? ''}`
+                          `${e.target_type} ${e.target_id}`
                         )}
                       </td>
                       <td>

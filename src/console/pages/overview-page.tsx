@@ -1,7 +1,7 @@
 // Overview: what was given away (today, this month, all time), the last 30 days per strategy,
 // the gateway and its circuit breaker, grants that need a human, and held occurrences.
 import type { ApiClient } from '../api-client.ts';
-import type { Stats } from '../api-types.ts';
+import type { GrantStatsJson } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, fmtAmount, Layout } from './layout.tsx';
 import { dayIn, strategiesWithStats, type StrategyWithStats } from './strategy-data.ts';
@@ -12,7 +12,7 @@ export function registerOverviewPage(app: ConsoleApp): void {
   app.get('/', async (c) => {
     const api = c.get('api');
     const [stats, ready, gauges, strategies] = await Promise.all([
-      api.get<Stats>('/api/v1/stats'),
+      api.get<GrantStatsJson>('/api/v1/stats'),
       // 503 still has the body naming the failed check.
       api.get<{ status: string; checks: Record<string, string> } | undefined>('/readyz'),
       metricGauges(api),
@@ -22,7 +22,9 @@ export function registerOverviewPage(app: ConsoleApp): void {
     const chart = chartData(strategies.rows, zone, new Date());
     const held = strategies.rows.filter((r) => (r.stats?.held ?? []).length > 0);
     const heldReported = strategies.rows.some((r) => r.stats && 'held' in r.stats);
-    const waiting = stats.ok ? stats.body.all_time.by_status : {};
+    const waiting: Partial<GrantStatsJson['all_time']['by_status']> = stats.ok
+      ? stats.body.all_time.by_status
+      : {};
     return c.html(
       <Layout title="Overview" session={c.get('session')} active="overview">
         {stats.ok ? (
@@ -124,7 +126,7 @@ function chartData(rows: StrategyWithStats[], zone: string, now: Date): Chart {
       const values = days.map(() => 0);
       for (const o of r.stats!.recent_occurrences) {
         const at = index.get(dayIn(new Date(o.occurrence), zone));
-        if (at !== undefined) values[at]! += o.by_status.applied?.amount ?? 0;
+        if (at !== undefined) values[at]! += o.by_status.applied.amount;
       }
       return { name: r.strategy.name, values };
     });

@@ -1,7 +1,7 @@
 // A strategy's write controls (admins only: a viewer sees none, and the API refuses a viewer's
 // writes anyway) and the posts behind them. Each asks for confirmation first.
 import { problemText } from '../api-client.ts';
-import type { Held, Strategy } from '../api-types.ts';
+import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, ConfirmPage, fmtAmount } from './layout.tsx';
@@ -15,7 +15,11 @@ const QUESTIONS: Record<Action, (name: string) => string> = {
   approve: (n) => `Approve the held occurrence of ${n}? It is granted at once, over the budget.`,
 };
 
-export function StrategyActions(props: { session: Session; strategy: Strategy; held?: Held[] }) {
+export function StrategyActions(props: {
+  session: Session;
+  strategy: StrategyJson;
+  held?: HeldJson[];
+}) {
   if (props.session.role !== 'admin') return null;
   const s = props.strategy;
   const form = (action: Action, label: string, hidden?: Record<string, string>) => (
@@ -53,7 +57,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
     const page = `${base()}/strategies/${id}`;
     const occurrence = field(c, 'occurrence') || 'once';
     if (field(c, 'confirmed') !== 'yes') {
-      const strategy = await api.get<Strategy>(`/api/v1/strategies/${id}`);
+      const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
       const name = strategy.ok ? strategy.body.name : `#${id}`;
       return c.html(
         <ConfirmPage
@@ -82,7 +86,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
 function doneMessage(action: Action, body: Record<string, unknown>): string {
   if (action === 'enable') return 'Enabled.';
   if (action === 'disable') return 'Disabled.';
-  const h = body.held as Held | null | undefined;
+  const h = body.held as HeldJson | null | undefined;
   const caps = h
     ? [
         h.max_users_per_occurrence === null ? '' : `${h.max_users_per_occurrence} users`,

@@ -1,23 +1,28 @@
 // Strategies with their statistics, as the overview and the list show them: one API call for
 // the list, one per strategy for its stats (the same calls a script would make).
 import { problemText, type ApiClient } from '../api-client.ts';
-import type { Page, Preview, Strategy, StrategyStats } from '../api-types.ts';
+import type {
+  PageJson,
+  PreviewJson,
+  StrategyJson,
+  StrategyStatsJson,
+} from '../../contract/wire-types.ts';
 
 export interface StrategyWithStats {
-  strategy: Strategy;
-  stats?: StrategyStats;
+  strategy: StrategyJson;
+  stats?: StrategyStatsJson;
 }
 
 export async function strategiesWithStats(
   api: ApiClient,
   last = 0,
 ): Promise<{ rows: StrategyWithStats[]; error?: string }> {
-  const list = await api.get<Page<Strategy>>('/api/v1/strategies', { limit: 1000 });
+  const list = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
   if (!list.ok)
     return { rows: [], error: `The strategies could not be read (HTTP ${list.status}).` };
   const rows = await Promise.all(
     list.body.items.map(async (strategy) => {
-      const stats = await api.get<StrategyStats>(`/api/v1/strategies/${strategy.id}/stats`, {
+      const stats = await api.get<StrategyStatsJson>(`/api/v1/strategies/${strategy.id}/stats`, {
         next: 1,
         last,
       });
@@ -38,7 +43,7 @@ export function dayIn(instant: Date, timeZone: string): string {
 }
 
 export interface PreviewResult {
-  preview?: Preview;
+  preview?: PreviewJson;
   /** What was previewed: 'next', an ISO instant, or 'due' when the server cannot do 'next'. */
   previewed: string;
   error?: string;
@@ -53,12 +58,12 @@ export async function previewOf(
   id: string,
   wanted: string,
 ): Promise<PreviewResult> {
-  const answer = await api.post<Preview>(`/api/v1/strategies/${id}/preview`, {
+  const answer = await api.post<PreviewJson>(`/api/v1/strategies/${id}/preview`, {
     occurrence: wanted,
   });
   if (answer.ok) return { preview: answer.body, previewed: wanted };
   if (wanted === 'next' && answer.status === 400) {
-    const due = await api.post<Preview>(`/api/v1/strategies/${id}/preview`);
+    const due = await api.post<PreviewJson>(`/api/v1/strategies/${id}/preview`);
     if (due.ok) return { preview: due.body, previewed: 'due' };
   }
   return { previewed: wanted, error: problemText(answer) };

@@ -3,7 +3,7 @@
 // API's registry (console.js); the cron field lists its next five fire times. Without
 // JavaScript the same checks appear after submitting.
 import { problemText, type Problem } from '../api-client.ts';
-import type { Strategy } from '../api-types.ts';
+import type { StrategyJson } from '../../contract/wire-types.ts';
 import { field, type ConsoleApp, type ConsoleContext } from '../console-env.ts';
 import {
   checkCondition,
@@ -38,19 +38,19 @@ export function registerStrategyFormPages(app: ConsoleApp): void {
     c.html(await formPage(c, undefined, { values: valuesOf() })),
   );
   app.get('/strategies/:id{[0-9]+}/edit', async (c) => {
-    const s = await c.get('api').get<Strategy>(`/api/v1/strategies/${c.req.param('id')}`);
+    const s = await c.get('api').get<StrategyJson>(`/api/v1/strategies/${c.req.param('id')}`);
     if (!s.ok) return c.redirect(`${base()}/strategies/${c.req.param('id')}`, 303);
     return c.html(await formPage(c, s.body, { values: valuesOf(s.body), etag: s.etag }));
   });
 
   app.post('/strategies', async (c) => save(c, undefined));
   app.post('/strategies/:id{[0-9]+}/edit', async (c) => {
-    const s = await c.get('api').get<Strategy>(`/api/v1/strategies/${c.req.param('id')}`);
+    const s = await c.get('api').get<StrategyJson>(`/api/v1/strategies/${c.req.param('id')}`);
     return s.ok ? save(c, s.body) : c.redirect(`${base()}/strategies`, 303);
   });
 }
 
-async function save(c: ConsoleContext, existing: Strategy | undefined) {
+async function save(c: ConsoleContext, existing: StrategyJson | undefined) {
   const values = Object.fromEntries(
     Object.keys(valuesOf()).map((k) => [k, field(c, k)]),
   ) as unknown as FormValues;
@@ -59,8 +59,8 @@ async function save(c: ConsoleContext, existing: Strategy | undefined) {
   const body = strategyBody(values, existing !== undefined);
   const etag = field(c, 'etag') || undefined;
   const answer = existing
-    ? await api.patch<Strategy>(`/api/v1/strategies/${existing.id}`, body, etag)
-    : await api.post<Strategy>('/api/v1/strategies', body);
+    ? await api.patch<StrategyJson>(`/api/v1/strategies/${existing.id}`, body, etag)
+    : await api.post<StrategyJson>('/api/v1/strategies', body);
   if (answer.ok) return c.redirect(`${base()}/strategies/${answer.body.id}?done=Saved.`, 303);
   const problem = answer.body as Problem | undefined;
   const fieldErrors: Record<string, string> = {};
@@ -73,7 +73,7 @@ async function save(c: ConsoleContext, existing: Strategy | undefined) {
   );
 }
 
-async function formPage(c: ConsoleContext, existing: Strategy | undefined, state: FormState) {
+async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, state: FormState) {
   const functions = await c
     .get('api')
     .get<{ items: { name: string; signature: string; description: string }[] }>(

@@ -1,7 +1,7 @@
 // The strategy form's values (all text, as a form has them) and the API body built from them:
 // empty optional fields are left out on create and cleared (null) on edit, numbers are numbers,
 // and a typo stays text so the API's validation names the field.
-import type { Strategy } from '../api-types.ts';
+import type { StrategyJson } from '../../contract/wire-types.ts';
 
 export interface FormValues {
   name: string;
@@ -22,7 +22,7 @@ export interface FormValues {
   max_amount_per_occurrence: string;
 }
 
-export function valuesOf(s?: Strategy): FormValues {
+export function valuesOf(s?: StrategyJson): FormValues {
   const text = (value: string | number | null | undefined) => (value == null ? '' : String(value));
   return {
     name: text(s?.name),

@@ -1,7 +1,12 @@
 // Strategies: the list (type, mode, enabled, next fire time, granted totals) and one strategy's
 // page (fields, version, next fire times, preview of an occurrence, its ledger, its actions).
 import { problemText } from '../api-client.ts';
-import type { LedgerRow, Page, Strategy, StrategyStats } from '../api-types.ts';
+import type {
+  LedgerEntryJson,
+  PageJson,
+  StrategyJson,
+  StrategyStatsJson,
+} from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
@@ -44,7 +49,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
                     <div class="hint">{s.title}</div>
                   </td>
                   <td>{s.type}</td>
-                  <td>{s.mode ?? '—'}</td>
+                  <td>{s.mode}</td>
                   <td>{s.enabled ? 'yes' : 'no'}</td>
                   <td>{stats?.next_occurrences[0]?.local ?? '—'}</td>
                   <td class="num">
@@ -65,7 +70,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
   app.get('/strategies/:id{[0-9]+}', async (c) => {
     const api = c.get('api');
     const id = c.req.param('id');
-    const strategy = await api.get<Strategy>(`/api/v1/strategies/${id}`);
+    const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
     if (!strategy.ok)
       return c.html(
         <Layout title="Strategy" session={c.get('session')} active="strategies">
@@ -81,9 +86,9 @@ export function registerStrategyPages(app: ConsoleApp): void {
       offset: Number(c.req.query('offset') ?? '0') || 0,
     };
     const [stats, preview, ledger] = await Promise.all([
-      api.get<StrategyStats>(`/api/v1/strategies/${id}/stats`, { next: 5, last: 5 }),
+      api.get<StrategyStatsJson>(`/api/v1/strategies/${id}/stats`, { next: 5, last: 5 }),
       previewOf(c.get('api'), id, wanted),
-      api.get<Page<LedgerRow>>(`/api/v1/strategies/${id}/executions`, {
+      api.get<PageJson<LedgerEntryJson>>(`/api/v1/strategies/${id}/executions`, {
         status: filters.status,
         user_id: filters.user_id,
         limit: 50,
@@ -119,8 +124,8 @@ export function registerStrategyPages(app: ConsoleApp): void {
                 ))}
               </ol>
             )}
-            {stats.ok && (stats.body.held ?? []).length > 0 && (
-              <HeldList held={stats.body.held!} testId="held" />
+            {stats.ok && stats.body.held.length > 0 && (
+              <HeldList held={stats.body.held} testId="held" />
             )}
           </section>
         </div>

@@ -1,12 +1,17 @@
 // The parts of a strategy's page: its fields, the preview of one occurrence, its ledger.
 import type { ApiAnswer } from '../api-client.ts';
 import { problemText } from '../api-client.ts';
-import type { Held, LedgerRow, Page, Strategy } from '../api-types.ts';
+import type {
+  HeldJson,
+  LedgerEntryJson,
+  PageJson,
+  StrategyJson,
+} from '../../contract/wire-types.ts';
 import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
-export function HeldList(props: { held: Held[]; testId: string }) {
+export function HeldList(props: { held: HeldJson[]; testId: string }) {
   const cap = (n: number | null) => (n === null ? 'none' : fmtAmount(n));
   return (
     <div class="notice error" role="status" data-testid={props.testId}>
@@ -24,13 +29,13 @@ export function HeldList(props: { held: Held[]; testId: string }) {
   );
 }
 
-export function FieldList(props: { strategy: Strategy }) {
+export function FieldList(props: { strategy: StrategyJson }) {
   const s = props.strategy;
   const rows: [string, string][] = [
     ['id', String(s.id)],
-    ['version', s.version === undefined ? '— (not reported)' : String(s.version)],
+    ['version', String(s.version)],
     ['type', s.type],
-    ['mode', s.mode ?? '—'],
+    ['mode', s.mode],
     ['enabled', s.enabled ? 'yes' : 'no'],
     ['amount', fmtAmount(s.amount)],
     ['model', s.model ?? '—'],
@@ -115,10 +120,10 @@ export function PreviewSection(props: {
                 </li>
               ))}
           </ul>
-          {(preview.sample_user_ids ?? []).length > 0 && (
+          {preview.sample_user_ids.length > 0 && (
             <p>
               Sample:{' '}
-              {preview.sample_user_ids!.map((u) => (
+              {preview.sample_user_ids.map((u) => (
                 <a href={`${base()}/users/${encodeURIComponent(u)}`}>{u} </a>
               ))}
             </p>
@@ -133,7 +138,7 @@ export function PreviewSection(props: {
 export function LedgerSection(props: {
   strategyId: number;
   filters: { status: string; user_id: string; offset: number };
-  ledger: ApiAnswer<Page<LedgerRow>>;
+  ledger: ApiAnswer<PageJson<LedgerEntryJson>>;
 }) {
   const { filters, ledger } = props;
   const page = `${base()}/strategies/${props.strategyId}`;
@@ -176,7 +181,7 @@ export function LedgerSection(props: {
   );
 }
 
-export function LedgerTable(props: { rows: LedgerRow[]; showStrategy?: boolean }) {
+export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boolean }) {
   return (
     <div class="scroll">
       <table>

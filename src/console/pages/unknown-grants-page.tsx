@@ -6,7 +6,12 @@
 // /api/v1/users/{id}/balance, read through the daemon's gateway client), to compare with what
 // the grant read before sending and what it sent.
 import { problemText, type ApiClient } from '../api-client.ts';
-import type { GatewayBalance, LedgerRow, Page, Strategy } from '../api-types.ts';
+import type {
+  GatewayBalanceJson,
+  LedgerEntryJson,
+  PageJson,
+  StrategyJson,
+} from '../../contract/wire-types.ts';
 import { field, fields, type ConsoleApp } from '../console-env.ts';
 import {
   base,
@@ -21,15 +26,18 @@ import {
 
 async function unknownRows(
   api: ApiClient,
-): Promise<{ rows: LedgerRow[]; perStrategy: boolean; error?: string }> {
-  const all = await api.get<Page<LedgerRow>>('/api/v1/grants', { status: 'unknown', limit: 500 });
+): Promise<{ rows: LedgerEntryJson[]; perStrategy: boolean; error?: string }> {
+  const all = await api.get<PageJson<LedgerEntryJson>>('/api/v1/grants', {
+    status: 'unknown',
+    limit: 500,
+  });
   if (all.ok) return { rows: all.body.items, perStrategy: false };
   if (!all.missing) return { rows: [], perStrategy: false, error: problemText(all) };
-  const strategies = await api.get<Page<Strategy>>('/api/v1/strategies', { limit: 1000 });
+  const strategies = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
   if (!strategies.ok) return { rows: [], perStrategy: true, error: problemText(strategies) };
   const pages = await Promise.all(
     strategies.body.items.map((s) =>
-      api.get<Page<LedgerRow>>(`/api/v1/strategies/${s.id}/executions`, {
+      api.get<PageJson<LedgerEntryJson>>(`/api/v1/strategies/${s.id}/executions`, {
         status: 'unknown',
         limit: 500,
       }),
@@ -44,11 +52,13 @@ const BALANCES_READ = 100;
 /** Each listed user's balance at the gateway now (the first BALANCES_READ users). */
 async function gatewayBalances(
   api: ApiClient,
-  rows: LedgerRow[],
-): Promise<Map<string, GatewayBalance | 'unavailable'>> {
+  rows: LedgerEntryJson[],
+): Promise<Map<string, GatewayBalanceJson | 'unavailable'>> {
   const users = [...new Set(rows.map((r) => r.user_id))].slice(0, BALANCES_READ);
   const answers = await Promise.all(
-    users.map((id) => api.get<GatewayBalance>(`/api/v1/users/${encodeURIComponent(id)}/balance`)),
+    users.map((id) =>
+      api.get<GatewayBalanceJson>(`/api/v1/users/${encodeURIComponent(id)}/balance`),
+    ),
   );
   return new Map(
     users.map((id, i) => {
@@ -139,7 +149,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
   });
 }
 
-function GatewayBalanceCell(props: { balance: GatewayBalance | 'unavailable' | undefined }) {
+function GatewayBalanceCell(props: { balance: GatewayBalanceJson | 'unavailable' | undefined }) {
   const b = props.balance;
   if (b === undefined) return <td>not read (over {BALANCES_READ} users)</td>;
   if (b === 'unavailable') return <td>not available on this server</td>;
@@ -155,8 +165,8 @@ const fmtMaybe = (n: number | null | undefined) =>
   n === null || n === undefined ? '—' : fmtAmount(n);
 
 function GrantsTable(props: {
-  rows: LedgerRow[];
-  balances: Map<string, GatewayBalance | 'unavailable'>;
+  rows: LedgerEntryJson[];
+  balances: Map<string, GatewayBalanceJson | 'unavailable'>;
   admin: boolean;
 }) {
   const { rows, admin, balances } = props;
@@ -209,7 +219,7 @@ function GrantsTable(props: {
               </td>
               <td>{fmtTime(r.occurrence)}</td>
               <td class="num">{fmtAmount(r.amount)}</td>
-              <td>{r.mode ?? 'add'}</td>
+              <td>{r.mode}</td>
               <td class="num">{fmtMaybe(r.balance_before)}</td>
               <td class="num">{fmtMaybe(r.delta_sent)}</td>
               <GatewayBalanceCell balance={balances.get(r.user_id)} />

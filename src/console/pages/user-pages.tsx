@@ -2,7 +2,12 @@
 // (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants); an admin deletes a user there
 // (DELETE /api/v1/users/{id}: the user's ledger rows stay, for the audit).
 import { problemText } from '../api-client.ts';
-import type { GatewayBalance, LedgerRow, Page, User } from '../api-types.ts';
+import type {
+  GatewayBalanceJson,
+  LedgerEntryJson,
+  PageJson,
+  UserJson,
+} from '../../contract/wire-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import {
   ActionForm,
@@ -17,7 +22,7 @@ import {
 } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 
-function balanceText(b: GatewayBalance | undefined): string {
+function balanceText(b: GatewayBalanceJson | undefined): string {
   if (!b) return 'not available on this server';
   if (b.balance === null) return `unreadable: ${b.error ?? 'no answer'}`;
   return `${fmtAmount(b.balance)} (read ${fmtTime(b.read_at)})`;
@@ -58,7 +63,7 @@ export function registerUserPages(app: ConsoleApp): void {
     if (open) return c.redirect(`${base()}/users/${encodeURIComponent(open)}`, 303);
     const found = await c
       .get('api')
-      .get<Page<User>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
+      .get<PageJson<UserJson>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
     return c.html(
       <Layout title="Users" session={c.get('session')} active="users">
         <Flash message={c.req.query('done')} />
@@ -123,9 +128,9 @@ export function registerUserPages(app: ConsoleApp): void {
     const id = c.req.param('id');
     const path = `/api/v1/users/${encodeURIComponent(id)}`;
     const [user, grants, balance] = await Promise.all([
-      c.get('api').get<User>(path),
-      c.get('api').get<Page<LedgerRow>>(`${path}/grants`, { limit: 100 }),
-      c.get('api').get<GatewayBalance>(`${path}/balance`),
+      c.get('api').get<UserJson>(path),
+      c.get('api').get<PageJson<LedgerEntryJson>>(`${path}/grants`, { limit: 100 }),
+      c.get('api').get<GatewayBalanceJson>(`${path}/balance`),
     ]);
     if (!user.ok)
       return c.html(

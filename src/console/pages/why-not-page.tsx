@@ -2,7 +2,12 @@
 // condition tree with each node true (green), false (red) or unknown (grey) and the attribute
 // values it read. Colour is never the only signal: each node also says its result in words.
 import { problemText } from '../api-client.ts';
-import type { ExplainNode, Explanation, Page, Strategy } from '../api-types.ts';
+import type {
+  ExplainNodeJson,
+  ExplanationJson,
+  PageJson,
+  StrategyJson,
+} from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
@@ -13,10 +18,10 @@ export function registerWhyNotPage(app: ConsoleApp): void {
     const strategyId = c.req.query('strategy_id') ?? '';
     const userId = (c.req.query('user_id') ?? '').trim();
     const occurrence = (c.req.query('occurrence') ?? '').trim();
-    const strategies = await api.get<Page<Strategy>>('/api/v1/strategies', { limit: 1000 });
+    const strategies = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
     const explained =
       strategyId && userId
-        ? await api.get<Explanation>(
+        ? await api.get<ExplanationJson>(
             `/api/v1/strategies/${encodeURIComponent(strategyId)}/explain/${encodeURIComponent(userId)}`,
             { occurrence },
           )
@@ -58,7 +63,7 @@ export function registerWhyNotPage(app: ConsoleApp): void {
   });
 }
 
-function ExplanationView(props: { explanation: Explanation }) {
+function ExplanationView(props: { explanation: ExplanationJson }) {
   const e = props.explanation;
   return (
     <section class="card" data-testid="explanation">
@@ -69,9 +74,9 @@ function ExplanationView(props: { explanation: Explanation }) {
         </span>
       </h2>
       <p>Occurrence: {e.occurrence ?? 'once'}</p>
-      {(e.reasons ?? []).length > 0 && (
+      {e.reasons.length > 0 && (
         <ul>
-          {e.reasons!.map((r) => (
+          {e.reasons.map((r) => (
             <li>{r}</li>
           ))}
         </ul>
@@ -94,10 +99,10 @@ function ExplanationView(props: { explanation: Explanation }) {
   );
 }
 
-function TreeNode(props: { node: ExplainNode }) {
+function TreeNode(props: { node: ExplainNodeJson }) {
   const { node } = props;
   const result = node.result === 'unknown' ? 'unknown' : node.result ? 'true' : 'false';
-  const observed = Object.entries(node.observed ?? {});
+  const observed = Object.entries(node.observed);
   return (
     <li class={`node node-${result}`} data-result={result}>
       <span class="result">{result}</span> <code>{node.text}</code>
@@ -107,9 +112,9 @@ function TreeNode(props: { node: ExplainNode }) {
           — {observed.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}
         </span>
       )}
-      {(node.children ?? []).length > 0 && (
+      {node.children.length > 0 && (
         <ul>
-          {node.children!.map((child) => (
+          {node.children.map((child) => (
             <TreeNode node={child} />
           ))}
         </ul>

@@ -47,10 +47,18 @@ export interface ReadOptions {
 
 /** Calls reject with an Error carrying the GatewayFailure fields (see gatewayFailureOf). */
 export interface GrantGateway {
+  /** Adds `value` (may be negative) to the user's quota counter. */
   deltaQuota(
     userId: string,
     value: number,
-    options: MutationOptions & { idempotencyKey: string },
+    options: MutationOptions & {
+      /**
+       * Sent as the `Idempotency-Key` header on the first attempt and on every retry, so a
+       * gateway that honours it applies the delta at most once. The daemon's key is
+       * `qm:<strategy>:<occurrence ISO or once>:<user>`.
+       */
+      idempotencyKey: string;
+    },
   ): Promise<void>;
   /** The user's quota counter: the total (total-and-used protocol) or the balance itself. */
   getQuota(userId: string, options?: ReadOptions): Promise<number>;

@@ -4,7 +4,7 @@
 // row is inserted under a UNIQUE key before the gateway is called; every ledger change is a
 // compare-and-set under the run's lease token, and nothing is sent past the lease's deadline
 // (run-lease.ts); a row in doubt is settled only once no delta of it can still arrive
-// (settle-doubts.ts).
+// (settle-doubts.ts). The settle passes over earlier rows are settle-earlier-entries.ts.
 import { parse, type ConditionAst } from '../../condition/index.ts';
 import type { ClaimedEntry } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
@@ -17,8 +17,8 @@ import { matchingUsers, type MatchedPage } from './matching-users.ts';
 import type { RunDeps } from './run-deps.ts';
 import { RunLease } from './run-lease.ts';
 import { RunLedger } from './run-ledger.ts';
-import { forEachEntryPage, newEntries, windDown } from './run-steps.ts';
-import { planDoubts, settleAdopted } from './settle-doubts.ts';
+import { newEntries, windDown } from './run-steps.ts';
+import { settleEarlierEntries } from './settle-earlier-entries.ts';
 import { beginOccurrenceScan, finishOccurrenceScan } from './scan-plan.ts';
 
 export class LeaseLostError extends Error {
@@ -113,53 +113,21 @@ class StrategyRun {
   }
 
   /**
-   * Steps 1 to 3: rows earlier runs left (while we hold the lease, no other run is working on
-   * them). Returns whether to go on granting new occurrences.
+   * Steps 1 and 2: rows earlier runs left (settle-earlier-entries.ts). Returns whether to go on
+   * granting new occurrences.
    */
   async settleEarlierEntries(): Promise<boolean> {
-    const { store, ledgerMaxAttempts } = this.deps;
-    const send = async (entries: ClaimedEntry[]) => {
-      if (this.gatewayDown()) return true;
-      await this.resend(entries);
-      return this.checkpoint() || this.pipeline.refused;
-    };
-    // `sending`: a run died while these were in flight; their outcome is uncertain.
-    await forEachEntryPage(store, this.strategy.id, ['sending'], this.deps, (entries) =>
-      this.settleUncertain(entries),
-    );
-    // `pending`: claimed by a run that died before sending them; known never sent.
-    await forEachEntryPage(store, this.strategy.id, ['pending'], this.deps, send);
-    // `failed`: re-sent with the same key, a bounded number of times in total.
-    await forEachEntryPage(store, this.strategy.id, ['failed'], this.deps, send, ledgerMaxAttempts);
+    await settleEarlierEntries({
+      strategyId: this.strategy.id,
+      deps: this.deps,
+      ledger: this.ledger,
+      databaseNowAtLeast: () => this.lease.databaseNow().atLeast,
+      gatewayDown: () => this.gatewayDown(),
+      checkpoint: () => this.checkpoint(),
+      resend: (entries) => this.resend(entries),
+      refused: () => this.pipeline.refused,
+    });
     return !(this.due.length === 0 || this.checkpoint() || this.gatewayDown());
-  }
-
-  /**
-   * Rows in doubt that earlier runs left `sending` (settle-doubts.ts): stamped with a settle
-   * time when they have none, then — once it has passed — re-sent (a gateway that honours keys;
-   * top_up and reset, which re-read the balance), settled by the user's total, or `unknown`.
-   */
-  private async settleUncertain(found: ClaimedEntry[]): Promise<boolean> {
-    const plan = planDoubts(found, this.deps.delivery, this.lease.databaseNow().atLeast);
-    await this.ledger.defer(plan.unstamped);
-    const waiting = plan.unstamped.length + plan.waiting.length;
-    if (waiting > 0)
-      this.deps.logger.info('grants in doubt wait: a late delta may still arrive', { waiting });
-    if (plan.resend.length > 0) {
-      if (this.gatewayDown()) return true;
-      await this.resend(plan.resend);
-    }
-    if (plan.reconcile.length > 0 && this.gatewayDown()) return true;
-    for (const [entries, how] of [
-      [plan.reconcile, 'reconcile'],
-      [plan.unknown, 'unknown'],
-    ] as const) {
-      if (entries.length === 0 || !(await this.ledger.adopt(entries))) continue;
-      await this.ledger.record(
-        await settleAdopted(entries, how, this.deps.gateway, this.deps.store),
-      );
-    }
-    return this.checkpoint();
   }
 
   /** Step 3: new grants, occurrence by occurrence, page by page. */

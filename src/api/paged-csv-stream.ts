@@ -1,7 +1,7 @@
 // CSV answers: a header row, then rows pulled page by page from a keyset query, so memory stays
 // flat whatever the number of rows (the next page is read only when the client has taken the
 // previous one: ReadableStream's pull is driven by the consumer).
-import { csvLine, type CsvValue } from './csv-cell.ts';
+import { csvLine, type CsvValue } from '../contract/csv-cell.ts';
 
 /**
  * A stream of `header` then every row of every page. `page(cursor)` returns rows and the next

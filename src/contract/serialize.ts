@@ -1,4 +1,5 @@
 // Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
+import type { AuditEvent } from '../core/model/audit.ts';
 import type { LedgerEntry } from '../core/model/ledger-entry.ts';
 import { LEDGER_STATUSES } from '../core/model/ledger-entry.ts';
 import { centsToAmount, type TotalsByStatus } from '../core/model/ledger-totals.ts';
@@ -181,3 +182,14 @@ export function gatewayBalanceJson(b: GatewayBalance) {
     error: b.error,
   };
 }
+
+export const auditEventJson = (e: AuditEvent) => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  actor: e.actor,
+  action: e.action,
+  target_type: e.targetType,
+  target_id: e.targetId,
+  changes: e.changes,
+  request_id: e.requestId,
+});

@@ -1,9 +1,11 @@
-// RFC 9457 problem details: the one shape every error response takes.
-import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+// RFC 9457 problem details: the one shape every error response takes, and the HTTP status and
+// problem type of each error code (the API answers with them, the console and scripts read them).
 import type { ErrorCode, ErrorDetail } from '../core/errors.ts';
 
-export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
+/** The statuses an error code can answer with (each one a status with a body). */
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 429 | 500 | 503;
+
+export const STATUS_BY_CODE: Record<ErrorCode, ProblemStatus> = {
   validation_failed: 400,
   invalid_condition: 400,
   unauthorized: 401,
@@ -60,7 +62,7 @@ export function problem(
   requestId?: string,
 ): Problem {
   return {
-    type: `https://quota-manager.dev/problems/${code.replaceAll('_', '-')}`,
+    type: problemType(code),
     title: TITLE_BY_CODE[code],
     status: STATUS_BY_CODE[code],
     detail,
@@ -70,14 +72,7 @@ export function problem(
   };
 }
 
-export function problemResponse(
-  c: Context,
-  code: ErrorCode,
-  detail: string,
-  errors: readonly ErrorDetail[] = [],
-): Response {
-  const body = problem(code, detail, errors, c.get('requestId' as never) as string | undefined);
-  return c.body(JSON.stringify(body), STATUS_BY_CODE[code], {
-    'content-type': 'application/problem+json',
-  });
+/** The URI naming a kind of problem (RFC 9457 `type`). */
+export function problemType(code: ErrorCode): string {
+  return `https://quota-manager.dev/problems/${code.replaceAll('_', '-')}`;
 }

@@ -1,7 +1,7 @@
 // CSV answers streamed page by page: a header row, then one row per item, pulled from an async
 // source only as fast as the client reads (ReadableStream pull), so memory stays at one page.
 import type { Context } from 'hono';
-import { csvLine, type CsvValue } from '../csv-cell.ts';
+import { csvLine, type CsvValue } from '../../contract/csv-cell.ts';
 
 export function csvStream<T>(
   c: Context,

@@ -1,6 +1,6 @@
 // CST → syntax tree: every call with its name, arguments and source spans, infix operators
 // turned into the same calls as the prefix form (`a and b and c` → and(a, b, c)), string
-// escapes decoded. Names and argument types are not checked here (check.ts does it against the
+// escapes decoded. Names and argument types are not checked here (build-typed-ast.ts does it against the
 // registry), so this tree is untyped.
 //
 // After Chevrotain's error recovery a CST can lack children; the builder then returns what it
@@ -24,8 +24,6 @@ import type {
   SyntaxNode,
   SyntaxNumber,
 } from './syntax-tree.ts';
-
-export type { SyntaxCall, SyntaxNode } from './syntax-tree.ts';
 
 // Both parser instances share the grammar, so either one's visitor base fits their CSTs.
 const BaseVisitor = recoveringParser.getBaseCstVisitorConstructorWithDefaults();

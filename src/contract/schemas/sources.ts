@@ -1,8 +1,8 @@
 // The wire shapes of the user sources (GET /api/v1/sources, POST /api/v1/sources/users/sync)
 // and their serializers, read by the routes and the CLI alike.
 import { z } from '@hono/zod-openapi';
-import type { UserSyncRun } from '../core/model/user-sync.ts';
-import type { SourceStatus } from '../core/use-cases/user-sources.ts';
+import type { UserSyncRun } from '../../core/model/user-sync.ts';
+import type { SourceStatus } from '../../core/use-cases/user-sources.ts';
 
 const counts = z.record(z.string(), z.number().int());
 

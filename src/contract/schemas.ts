@@ -9,3 +9,5 @@ export * from './schemas/run.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';
 export * from './schemas/precondition.ts';
+export * from './schemas/stats.ts';
+export * from './schemas/audit.ts';

@@ -2,7 +2,7 @@
 // argument types, timestamp formats and the depth limit. All problems are collected, not just
 // the first, so an operator fixes a condition in one round trip.
 import type { ConditionAst, LiteralArg, NumberArg, Span, TimestampArg } from './ast.ts';
-import type { SyntaxCall, SyntaxNode } from './build-ast.ts';
+import type { SyntaxCall, SyntaxNode } from './syntax-tree.ts';
 import { conditionError, type ConditionError } from './errors.ts';
 import { LIMITS, TOO_DEEP_MESSAGE } from './limits.ts';
 import {
@@ -27,7 +27,7 @@ export interface CheckOptions {
   damagedOffsets: readonly number[];
 }
 
-export function check(
+export function buildTypedAst(
   tree: SyntaxNode,
   options: CheckOptions,
 ): { ast: ConditionAst | undefined; errors: ConditionError[] } {

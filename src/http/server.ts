@@ -1,0 +1,53 @@
+// The daemon's HTTP server: one place that puts its parts side by side — health and metrics,
+// the REST API, its OpenAPI document and reader, the web console — under the cross-cutting
+// middleware (request id, access log, connection handling) and the one error funnel. No part
+// mounts another: the console reaches the API only through this server's fetch, as a script would.
+import { requestId } from 'hono/request-id';
+import { createApi, type ApiApp } from '../api/app.ts';
+import type { ApiDeps } from '../api/deps.ts';
+import { errorResponse } from '../api/error-response.ts';
+import { problemResponse } from '../api/problem-response.ts';
+import { rateLimit } from '../api/rate-limit.ts';
+import { registerDocsRoutes } from '../api/routes/docs.ts';
+import { registerHealthRoutes } from '../api/routes/health.ts';
+import { registerMetricsRoutes } from '../api/routes/metrics.ts';
+import { newRouter } from '../api/router.ts';
+import { createConsole } from '../console/console-app.tsx';
+import { createMetrics } from '../metrics/metrics.ts';
+import { accessLog } from './access-log.ts';
+import { closeAfterEarlyRejection } from './close-after-early-rejection.ts';
+
+/** What the server needs: the API's dependencies (health checks, metrics, base path included). */
+export type ServerDeps = ApiDeps;
+
+export function createServer(deps: ServerDeps): ApiApp {
+  const server = newRouter();
+  server.use('*', requestId());
+  server.use('*', accessLog(deps.logger));
+  server.use('*', closeAfterEarlyRejection());
+
+  // Health: unauthenticated but limited, each call may cost a database query (the gateway probe
+  // is cached).
+  server.use('/readyz', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  registerHealthRoutes(server, deps);
+  registerMetricsRoutes(server, deps, deps.metrics ?? createMetrics());
+
+  server.route('/', createApi(deps));
+
+  // /openapi.json and the /docs page (assets served from node_modules, never a CDN): the
+  // document is read off the routes mounted above.
+  registerDocsRoutes(server, deps.bodyLimitBytes);
+
+  const basePath = deps.publicBasePath ?? '';
+  server.route(
+    '/ui',
+    createConsole({ fetchApi: (request, env) => server.fetch(request, env), basePath }),
+  );
+  server.get('/', (c) => c.redirect(`${basePath}/ui`, 302));
+
+  server.notFound((c) =>
+    problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),
+  );
+  server.onError((error, c) => errorResponse(error, c, deps));
+  return server;
+}
