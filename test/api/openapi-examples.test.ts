@@ -4,7 +4,11 @@
 // Schema 2020-12, the dialect of OpenAPI 3.1). Each request runs against a fresh app whose
 // database holds what the examples name (strategy 1, users user001 and user002, ledger row 1),
 // arranged through the public API: a fresh world per request, so a DELETE cannot spoil the next.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import Sqlite from 'better-sqlite3';
 import ajvFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, type HarnessOptions } from '../support/app-harness.ts';
@@ -110,8 +114,20 @@ async function arrangeWorld(h: Harness, operationId: string): Promise<void> {
   }
 }
 
+/** A read-only user source for the sync examples: one SQLite table with one user. */
+function userSourceFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'qm-source-')), 'people.db');
+  const source = new Sqlite(path);
+  source.exec("CREATE TABLE people (id TEXT PRIMARY KEY); INSERT INTO people VALUES ('ada')");
+  source.close();
+  return path;
+}
+
 function harnessOptions(operationId: string): HarnessOptions {
-  return operationId === 'resolveExecution' ? { honoursIdempotency: false } : {};
+  if (operationId === 'resolveExecution') return { honoursIdempotency: false };
+  if (operationId === 'syncUsers')
+    return { userSource: { url: `file:${userSourceFile()}`, query: 'SELECT id FROM people' } };
+  return {};
 }
 
 const KINDS: DatabaseKind[] = ['sqlite', 'postgresql'];
