@@ -1,7 +1,6 @@
 // The REST API under /api/v1, built from its dependencies. Reads like a table of contents: the
 // guards, then one line per resource.
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { timeout } from 'hono/timeout';
 import { AppError } from '../core/errors.ts';
 import { bearerToken } from './bearer-token.ts';
@@ -20,6 +19,7 @@ import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
+import { bodySizeLimit } from './body-size-limit.ts';
 
 export type { ApiApp } from './router.ts';
 
@@ -37,18 +37,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.use('/api/*', markInteractive(deps.interactive));
   app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(
-          c,
-          'payload_too_large',
-          `request bodies are limited to ${deps.bodyLimitBytes} bytes`,
-        ),
-    }),
-  );
+  app.use('/api/*', bodySizeLimit(deps.bodyLimitBytes));
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/strategies', registerPreviewRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));

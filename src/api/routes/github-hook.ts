@@ -3,11 +3,11 @@
 // delivery's X-Hub-Signature-256 instead (HMAC-SHA256 of the raw body with
 // GITHUB_WEBHOOK_SECRET, compared in constant time by @octokit/webhooks-methods).
 import { verify } from '@octokit/webhooks-methods';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import { problemResponse } from '../problem-response.ts';
 import { newRouter, type ApiApp } from '../router.ts';
+import { bodySizeLimit } from '../body-size-limit.ts';
 
 const starPayload = z.object({
   action: z.enum(['created', 'deleted']),
@@ -27,18 +27,7 @@ async function signedBy(secret: string, body: string, signature: string): Promis
 
 export function registerGithubHookRoutes(deps: ApiDeps): ApiApp {
   const app = newRouter();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(
-          c,
-          'payload_too_large',
-          `request bodies are limited to ${deps.bodyLimitBytes} bytes`,
-        ),
-    }),
-  );
+  app.use('*', bodySizeLimit(deps.bodyLimitBytes));
   app.post('/', async (c) => {
     const hook = deps.githubWebhook;
     if (!hook)
