@@ -8,6 +8,7 @@
 //    exactly what this claim inserted.
 // The count INSERT IGNORE reports must equal that difference; if not (a row inserted under a
 // key other than the one sent), the transaction is rolled back rather than trusted.
+import { retryConflicts } from './conflict-retry.ts';
 import type { LedgerFence, NewLedgerEntry } from '../core/model/ledger-entry.ts';
 import { Prisma, type Db } from './client.ts';
 import type {
@@ -41,23 +42,27 @@ async function claimGroup(
 ): Promise<ClaimedRow[]> {
   const { strategyId, occurrence } = rows[0]!;
   const userIds = rows.map((r) => r.userId);
+  // A deadlock victim (an operator's DELETE of the strategy locks in another order) is run again
+  // whole: the server rolled its inserts back, and `before` is read afresh.
   // The MySQL client's own type: the shared one (SQLite's) knows no RepeatableRead.
-  return (db as unknown as MysqlClient).$transaction(
-    async (tx) => {
-      const before = new Set(
-        (await rowsByKey(tx, strategyId, occurrence, userIds)).map((r) => r.user_id),
-      );
-      const inserted = await tx.$executeRaw(mysqlClaimSql(rows, now, fence));
-      const after = await rowsByKey(tx, strategyId, occurrence, userIds);
-      const claimed = after.filter((row) => !before.has(row.user_id));
-      if (claimed.length !== inserted) {
-        throw new Error(
-          `ledger claim inserted ${inserted} rows but ${claimed.length} match their keys`,
+  return retryConflicts(() =>
+    (db as unknown as MysqlClient).$transaction(
+      async (tx) => {
+        const before = new Set(
+          (await rowsByKey(tx, strategyId, occurrence, userIds)).map((r) => r.user_id),
         );
-      }
-      return claimed;
-    },
-    { isolationLevel: 'RepeatableRead' },
+        const inserted = await tx.$executeRaw(mysqlClaimSql(rows, now, fence));
+        const after = await rowsByKey(tx, strategyId, occurrence, userIds);
+        const claimed = after.filter((row) => !before.has(row.user_id));
+        if (claimed.length !== inserted) {
+          throw new Error(
+            `ledger claim inserted ${inserted} rows but ${claimed.length} match their keys`,
+          );
+        }
+        return claimed;
+      },
+      { isolationLevel: 'RepeatableRead' },
+    ),
   );
 }
 
