@@ -1,6 +1,7 @@
 // The wire shapes of the user sources (GET /api/v1/sources, POST /api/v1/sources/users/sync)
 // and their serializers, read by the routes and the CLI alike.
 import { z } from '@hono/zod-openapi';
+import { nullableRef } from './common.ts';
 import type { UserSyncRun } from '../../core/model/user-sync.ts';
 import type { SourceStatus } from '../../core/use-cases/user-sources.ts';
 
@@ -8,11 +9,13 @@ const counts = z.record(z.string(), z.number().int());
 
 export const UserSyncRunSchema = z
   .object({
-    started_at: z.string().openapi({ example: '2026-06-01T08:00:00.000Z' }),
+    started_at: z
+      .string()
+      .openapi({ description: 'When the run began', example: '2026-06-01T08:00:00.000Z' }),
     finished_at: z.string().nullable().openapi({ description: 'null while the run goes on' }),
     full: z.boolean().openapi({ description: 'Read every row and looked for vanished users' }),
-    dry_run: z.boolean(),
-    rows_read: z.number().int(),
+    dry_run: z.boolean().openapi({ description: 'Said what would change and wrote nothing' }),
+    rows_read: z.number().int().openapi({ description: 'Rows the source query returned' }),
     upserted: z.number().int().openapi({ description: 'Valid rows written' }),
     deleted: z.number().int().openapi({ description: 'Users deleted as vanished' }),
     vanished: z
@@ -41,29 +44,48 @@ export const UserSyncRunSchema = z
 
 export const SourceSchema = z
   .object({
-    name: z.literal('users'),
+    name: z.literal('users').openapi({ description: 'The source: its users' }),
     kind: z.string().openapi({ description: 'postgresql, mysql or sqlite', example: 'postgresql' }),
-    cursor_column: z.string().nullable().openapi({ example: 'updated_at' }),
+    cursor_column: z.string().nullable().openapi({
+      description:
+        'USER_SOURCE_CURSOR: the column read incrementally by; null: every run reads all',
+      example: 'updated_at',
+    }),
     cursor: z
-      .object({ kind: z.enum(['instant', 'wall', 'number', 'text']), value: z.string() })
+      .object({
+        kind: z.enum(['instant', 'wall', 'number', 'text']).openapi({
+          description:
+            'How the value compares: an instant, a wall-clock time in USER_SOURCE_TIMEZONE, a number or text',
+        }),
+        value: z.string().openapi({ description: 'The value, as text' }),
+      })
       .nullable()
       .openapi({
         description: 'The largest cursor value read; the next run starts there (minus the overlap)',
       }),
-    running: z.boolean(),
-    last_full_at: z.string().nullable(),
-    last_success_at: z.string().nullable(),
+    running: z.boolean().openapi({ description: 'A run is going on in this process' }),
+    last_full_at: z.string().nullable().openapi({ description: 'When the last full run began' }),
+    last_success_at: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When a run last ended without an error' }),
     lag_seconds: z
       .number()
       .int()
       .nullable()
       .openapi({ description: 'Seconds since a run last ended without an error' }),
-    last_run: UserSyncRunSchema.nullable(),
+    last_run: nullableRef(
+      UserSyncRunSchema,
+      'The last run, finished or going on; null before the first',
+    ),
   })
   .openapi('Source');
 
 export const SourceListSchema = z
-  .object({ items: z.array(SourceSchema), total: z.number().int() })
+  .object({
+    items: z.array(SourceSchema).openapi({ description: 'The configured sources' }),
+    total: z.number().int().openapi({ description: 'How many there are' }),
+  })
   .openapi('SourceList');
 
 export const UserSyncRequestSchema = z
@@ -75,7 +97,12 @@ export const UserSyncRequestSchema = z
   .openapi('UserSyncRequest');
 
 export const UserSyncStartedSchema = z
-  .object({ status: z.literal('started'), full: z.boolean() })
+  .object({
+    status: z
+      .literal('started')
+      .openapi({ description: 'The run began; GET /api/v1/sources follows it' }),
+    full: z.boolean().openapi({ description: 'The run is a full one' }),
+  })
   .openapi('UserSyncStarted');
 
 const iso = (at: Date | null) => (at === null ? null : at.toISOString());
