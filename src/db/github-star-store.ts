@@ -2,6 +2,7 @@
 // only users that gain or lose a star get a new change_seq, so an incremental scan reads them
 // (and an idle sync moves nothing).
 import { retryConflicts } from './conflict-retry.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
 import type {
   GithubStarStore,
   RepoSyncStatus,
@@ -144,10 +145,14 @@ export function createGithubStarStore(database: Database): GithubStarStore {
         lastError: status.lastError,
       };
       const { repo } = status;
-      await db.githubRepoSync.upsert({
-        where: { repo },
-        create: { repo, ...fields },
-        update: fields,
+      const upsert = () =>
+        db.githubRepoSync.upsert({ where: { repo }, create: { repo, ...fields }, update: fields });
+      // Prisma's upsert on MySQL is a read then an insert: two replicas recording the same
+      // repository at once can both find no row, and the second insert meets the first's key.
+      // The row exists then, so once more is an update.
+      await upsert().catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+        return upsert();
       });
     },
 
