@@ -1,10 +1,12 @@
 // The strategy field table (src/core/model/strategy-fields.ts) is the one place a strategy field
 // is declared. This test fails when a field of the table is missing anywhere it must appear: in
 // the OpenAPI schemas of requests and answers, in the answer (the serializer), in the database
-// round trip on every database (the row mapper and the columns).
+// round trip on every database (the row mapper and the columns), and in the console's form
+// (rendered, and posted back unchanged without changing the strategy).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGY_FIELDS } from '../../src/core/model/strategy-fields.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { formFields, signInConsole } from '../support/console-client.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { unique } from '../support/unique-name.ts';
 
@@ -72,5 +74,20 @@ describe.each(DATABASE_KINDS)('every strategy field, end to end on %s', (kind) =
     expect(Object.keys(read.body).sort()).toEqual(
       [...wires, 'id', 'version', 'created_at', 'updated_at'].sort(),
     );
+  });
+
+  it("is in the console's form, which saves it back unchanged", async () => {
+    const body = everyField();
+    const created = await h.call('POST', '/api/v1/strategies', body);
+    const console = await signInConsole(h);
+    const edit = await console.page(`/strategies/${created.body.id}/edit`);
+    expect(edit.status).toBe(200);
+    const fields = formFields(edit.html, 'strategy-form');
+    expect(Object.keys(fields)).toEqual(expect.arrayContaining(wires));
+    const saved = await console.post(`/strategies/${created.body.id}/edit`, fields);
+    expect(saved.status, saved.html).toBe(303);
+    const read = await h.call('GET', `/api/v1/strategies/${created.body.id}`);
+    for (const wire of wires) expect(read.body[wire], wire).toEqual(body[wire]);
+    expect(read.body.version).toBe(created.body.version);
   });
 });
