@@ -4,7 +4,7 @@
 // round trip on every database (the row mapper and the columns), and in the console's form
 // (rendered, and posted back unchanged without changing the strategy).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STRATEGY_FIELDS } from '../../src/core/model/strategy-fields.ts';
+import { STRATEGY_FIELDS, type FieldSpec } from '../../src/core/model/strategy-fields.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { formFields, signInConsole } from '../support/console-client.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
@@ -13,34 +13,50 @@ import { unique } from '../support/unique-name.ts';
 const specs = Object.values(STRATEGY_FIELDS);
 const wires = specs.map((spec) => spec.wire).sort();
 
-/**
- * A create body that sets every field of the table to a value other than its default, so the
- * round trip proves each one is stored and read (a default read back would prove nothing). A
- * new field of the table fails the first test until it has a value here.
- */
-const everyField = () => ({
-  name: unique('field-table'),
-  title: 'Every field, non-default',
+/** Fields that rules tie to others (a cron for periodic, a window in order, a valid condition). */
+const RULED = {
   type: 'periodic',
   mode: 'top_up',
-  amount: 1234.56,
-  model: 'qwen-max',
   periodic_expr: '0 8 * * 1',
   timezone: 'Asia/Shanghai',
   condition: 'is-vip(2)',
-  max_exec_per_user: 3,
   missed_runs: 'catch_up',
-  max_catch_up: 4,
   start_at: '2026-02-01T00:00:00.000Z',
   end_at: '2027-02-01T00:00:00.000Z',
-  max_users_per_occurrence: 77,
-  max_amount_per_occurrence: 950.5,
-  enabled: true,
+};
+
+/** A value other than the field's default, by its kind, for fields no rule ties to others. */
+function otherValue(spec: FieldSpec): unknown {
+  switch (spec.kind) {
+    case 'text':
+      return `${spec.wire}-value`;
+    case 'enum':
+      return spec.values.find((v) => v !== spec.default);
+    case 'int':
+      return spec.min + 1 === spec.default ? spec.min + 2 : spec.min + 1;
+    case 'amount':
+      return Math.round((spec.min + 12.34) * 100) / 100;
+    case 'date':
+      return '2026-03-01T00:00:00.000Z';
+    case 'boolean':
+      return spec.default !== true;
+  }
+}
+
+/**
+ * A create body that sets every field of the table to a value other than its default, so the
+ * round trip proves each one is stored and read (a default read back would prove nothing). A
+ * new field of the table gets one by its kind; one that a rule ties to others goes in RULED.
+ */
+const everyField = (): Record<string, unknown> => ({
+  ...Object.fromEntries(specs.map((spec) => [spec.wire, otherValue(spec)])),
+  ...RULED,
+  name: unique('field-table'),
 });
 
 describe('the strategy field table', () => {
   it('has a non-default value for every field in this test', () => {
-    const body: Record<string, unknown> = everyField();
+    const body = everyField();
     expect(Object.keys(body).sort()).toEqual(wires);
     for (const spec of specs)
       if ('default' in spec) expect(body[spec.wire], spec.wire).not.toEqual(spec.default);
