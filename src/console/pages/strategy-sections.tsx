@@ -9,6 +9,7 @@ import type {
 } from '../../contract/wire-types.ts';
 import { strategyFieldEntries, type FieldSpec } from '../../contract/strategy-wire.ts';
 import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
@@ -189,9 +190,8 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
             {props.showStrategy && <th scope="col">Strategy</th>}
             <th scope="col">User</th>
             <th scope="col">Occurrence</th>
-            <th scope="col" class="num">
-              Amount
-            </th>
+            <th scope="col">Mode</th>
+            <GrantAmountHeads />
             <th scope="col">Status</th>
             <th scope="col">Attempts</th>
             <th scope="col">Created</th>
@@ -210,7 +210,8 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
-              <td class="num">{fmtAmount(r.amount)}</td>
+              <td>{r.mode}</td>
+              <GrantAmountCells row={r} />
               <td>
                 <span class={`status status-${r.status}`}>{r.status}</span>
                 {r.last_error && <div class="hint">{r.last_error}</div>}
