@@ -1,4 +1,5 @@
 // Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
+import type { FunctionSpec } from '../condition/index.ts';
 import type { AuditEvent } from '../core/model/audit.ts';
 import type { LedgerEntry } from '../core/model/ledger-entry.ts';
 import { LEDGER_STATUSES } from '../core/model/ledger-entry.ts';
@@ -169,3 +170,15 @@ export const auditEventJson = (e: AuditEvent) => ({
   changes: e.changes,
   request_id: e.requestId,
 });
+
+/** A condition function of the registry, as GET /api/v1/conditions/functions lists it. */
+export function conditionFunctionJson(f: FunctionSpec) {
+  const params = f.params.map((p) => `${p.name}: ${p.type}`).join(', ');
+  return {
+    name: f.name,
+    signature: `${f.name}(${params}${f.variadic ? ', ...' : ''})`,
+    description: f.description,
+    example: f.example,
+    needs_gateway: f.needsGateway,
+  };
+}
