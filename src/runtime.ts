@@ -167,6 +167,7 @@ export async function buildRuntime(
   };
   const strategies = createStrategyStore(database);
   const github = buildGithubStars(config.github, {
+    leaseMs: config.scan.leaseMs,
     database,
     strategies,
     clock,

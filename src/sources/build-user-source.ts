@@ -12,7 +12,7 @@ import { UserSyncRunner } from '../core/user-source/user-sync-runner.ts';
 import { parseDuration } from '../config/user-source-schema.ts';
 import type { Database } from '../db/client.ts';
 import { createUserSourceStateStore } from '../db/user-source-state-store.ts';
-import { createUserSyncLease } from '../db/user-sync-lease.ts';
+import { createReservedLease, RESERVED_LEASE_KEYS } from '../db/reserved-lease.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { userSyncMetrics } from '../metrics/user-sync-metrics.ts';
 import type { CoreLogger } from '../core/ports/runtime-services.ts';
@@ -43,7 +43,7 @@ export function buildUserSource(parts: UserSourceParts): UserSourceService | und
     reader,
     users: parts.users,
     state,
-    lease: createUserSyncLease(database, holder, config.scan.leaseMs),
+    lease: createReservedLease(database, RESERVED_LEASE_KEYS.userSync, holder, config.scan.leaseMs),
     rules: userRecordRules,
     audit: parts.audit,
     actor: SYSTEM_ACTOR,

@@ -74,6 +74,9 @@ function fakes(rows: SourceRow[], settings: Partial<UserSyncSettings> = {}) {
       async release() {
         leaseHeld = false;
       },
+      async heldByAnyone() {
+        return leaseHeld;
+      },
     },
     rules: userRecordRules,
     audit: { async record() {} },

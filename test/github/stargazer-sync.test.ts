@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     (await h.runtime.database.db.changeCounter.findUnique({ where: { id: 1 } }))!.value;
 
   const sync = async (repo: string) =>
-    (await h.runtime.github.sync()).find((result) => result.repo === repo)!;
+    (await h.runtime.github.sync()).results.find((result) => result.repo === repo)!;
 
   it('reaches the stars GitHub lists, over Link pages, matching logins case-insensitively', async () => {
     const { repo, ids } = await repository(250, 120);
@@ -135,12 +135,17 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     }
   });
 
-  it('lets two syncs (replicas) add the same stars at once', async () => {
+  it('runs one of two syncs started at once in one process; the other reads nothing', async () => {
     const { repo, ids } = await repository(120, 120);
-    const [first, second] = await Promise.all([h.runtime.github.sync(), h.runtime.github.sync()]);
-    for (const results of [first, second])
-      expect(results.find((r) => r.repo === repo)!.lastError).toBeNull();
+    const before = github.requests.length;
+    const polls = await Promise.all([h.runtime.github.sync(), h.runtime.github.sync()]);
+    expect(polls.map((poll) => poll.ran).sort()).toEqual([false, true]);
+    const ran = polls.find((poll) => poll.ran)!;
+    expect(ran.results.find((r) => r.repo === repo)).toMatchObject({ added: 120, lastError: null });
+    expect(github.requests.length - before).toBe(2);
     expect(await starsOf(ids[119]!)).toEqual([repo]);
+    // The lease was given back: the next poll runs.
+    expect((await h.runtime.github.sync()).ran).toBe(true);
   });
 
   it('keeps the stars when GitHub fails (5xx), and says why', async () => {
