@@ -39,6 +39,12 @@ export function buildUserSource(parts: UserSourceParts): UserSourceService | und
   const timeZone = settings.timezone ?? config.timezone;
   const reader = createSqlUserSource({ url: settings.url, query: settings.query, timeZone });
   const state = createUserSourceStateStore(database);
+  const lease = createReservedLease(
+    database,
+    RESERVED_LEASE_KEYS.userSync,
+    holder,
+    config.scan.leaseMs,
+  );
   const runner = new UserSyncRunner({
     reader,
     users: parts.users,
@@ -59,5 +65,5 @@ export function buildUserSource(parts: UserSourceParts): UserSourceService | und
       pageSize: config.scan.pageSize,
     },
   });
-  return { kind: reader.kind, cursorColumn: settings.cursor, timeZone, state, runner };
+  return { kind: reader.kind, cursorColumn: settings.cursor, timeZone, state, runner, lease };
 }
