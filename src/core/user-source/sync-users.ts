@@ -159,7 +159,7 @@ function validRow(
   if (id !== null) seen?.add(id);
   const where = id ?? `row ${rowNumber}`;
   if (!coerced.ok) {
-    rejections.add(coerced.field, coerced.message, where);
+    rejections.add(coerced.field, coerced.message, where, coerced.reason);
     return null;
   }
   const checked = deps.rules(coerced.record);
