@@ -25,6 +25,7 @@ import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
 import type { CircuitBreaker, QuotaGateway } from './gateway/index.ts';
 import { createGatewayBreaker } from './gateway/gateway-breaker.ts';
+import { createGithubStarStore } from './db/github-star-store.ts';
 import { buildGithubStars, type GithubStars } from './github/github-stars.ts';
 import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
@@ -184,6 +185,7 @@ export async function buildRuntime(
     audit,
     actor: SYSTEM_ACTOR,
     userSource,
+    githubRepos: createGithubStarStore(database),
     scan,
     serializer: scanner,
     clock,

@@ -3,7 +3,7 @@
 // unchanged repository with 304s only, waits out rate limits, follows a renamed repository and
 // keeps the stars when GitHub fails.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, VIEWER_TOKEN, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startMockGithub, type MockGithub } from '../support/mock-github.ts';
 import { unique } from '../support/unique-name.ts';
@@ -58,6 +58,30 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     expect(result.requests).toBe(3);
     expect(await starsOf(ids[0]!)).toEqual([repo]);
     expect(await starsOf(ids[119]!)).toEqual([repo]);
+  });
+
+  it('shows the last sync of each repository at GET /api/v1/sources/github, to viewers too', async () => {
+    const { repo } = await repository(3, 2);
+    github.failNext('server_error');
+    await sync(repo);
+    const failed = await h.call('GET', '/api/v1/sources/github', undefined, {
+      token: VIEWER_TOKEN,
+    });
+    expect(failed.status).toBe(200);
+    const row = (body: typeof failed.body) =>
+      body.items.find((item: { repo: string }) => item.repo === repo);
+    expect(row(failed.body)).toMatchObject({ stargazers: 0, last_error: expect.any(String) });
+    await sync(repo);
+    const { body } = await h.call('GET', '/api/v1/sources/github');
+    expect(body.total).toBe(body.items.length);
+    expect(row(body)).toMatchObject({
+      repo,
+      renamed_to: null,
+      stargazers: 3,
+      matched: 2,
+      last_error: null,
+      started_at: expect.stringMatching(/Z$/),
+    });
   });
 
   it('re-syncs an unchanged repository with 304s only and changes nothing', async () => {
