@@ -174,6 +174,7 @@ export async function buildRuntime(
     clock,
     logger: logger.child({ component: 'github' }),
     metrics,
+    onStarAdded: () => scanner.wake(),
   });
   const [users, audit] = [createUserStore(database), createAuditStore(database)];
   const userSource = buildUserSource({ config, database, users, audit, clock, logger, metrics });

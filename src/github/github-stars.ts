@@ -43,6 +43,11 @@ export function buildGithubStars(
     clock: Clock;
     logger: CoreLogger;
     metrics: Metrics;
+    /**
+     * A webhook added a star: the scanner ticks now, so a `github-star` single strategy grants
+     * in well under a second instead of at the next SCAN_CRON tick (bench/README.md §15).
+     */
+    onStarAdded?: () => void;
   },
 ): GithubStars {
   const stars = createGithubStarStore(parts.database);
@@ -93,6 +98,7 @@ export function buildGithubStars(
                   { source: 'webhook' },
                   outcome.added + outcome.removed,
                 );
+              if (!outcome.duplicate && outcome.added > 0) parts.onStarAdded?.();
               return outcome;
             },
           },
