@@ -1,6 +1,8 @@
 // The JSON shapes of the API's answers as TypeScript types, read off the serializers that write
 // them (whose output the OpenAPI tests check against the schemas), so a typed client (the
 // console) cannot drift from the server.
+import type { githubRepoSyncJson } from './schemas/github-repos.ts';
+import type { sourceJson } from './schemas/sources.ts';
 import type { explanationJson } from './serialize-explain.ts';
 import type {
   auditEventJson,
@@ -27,6 +29,8 @@ export type HeldJson = NonNullable<ReturnType<typeof heldJson>>;
 export type PreviewJson = ReturnType<typeof previewJson>;
 export type ExplanationJson = ReturnType<typeof explanationJson>;
 export type AuditEventJson = ReturnType<typeof auditEventJson>;
+export type SourceJson = ReturnType<typeof sourceJson>;
+export type GithubRepoSyncJson = ReturnType<typeof githubRepoSyncJson>;
 
 /** A list answer: `{ items, total }` (listOf) or `{ items, next_cursor }` (cursorPageOf). */
 export interface PageJson<T> {
