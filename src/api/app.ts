@@ -14,6 +14,7 @@ import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerGithubHookRoutes } from './routes/github-hook.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
+import { registerCallerRoutes } from './routes/me.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
@@ -28,7 +29,10 @@ export type { ApiApp } from './router.ts';
 export function createApi(deps: ApiDeps): ApiApp {
   const app = newRouter();
   // The limit comes before authentication, so failed logins count against it too.
-  app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  app.use(
+    '/api/*',
+    rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock, deps.clientAddress ?? (() => 'local')),
+  );
   // Signed by GitHub instead of carrying a token: mounted before the token check.
   app.route('/api/v1/hooks/github', registerGithubHookRoutes(deps));
   app.use('/api/*', requireAdminToken(deps));
@@ -48,6 +52,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
+  app.route('/api/v1', registerCallerRoutes());
 
   return app;
 }

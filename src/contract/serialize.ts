@@ -193,3 +193,8 @@ export const auditEventJson = (e: AuditEvent) => ({
   changes: e.changes,
   request_id: e.requestId,
 });
+
+/** GET /api/v1/me: the caller a token resolved to. */
+export function callerJson(caller: { name: string; role: 'admin' | 'viewer' }) {
+  return { name: caller.name, role: caller.role };
+}

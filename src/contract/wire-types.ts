@@ -4,6 +4,7 @@
 import type { explanationJson } from './serialize-explain.ts';
 import type {
   auditEventJson,
+  callerJson,
   gatewayBalanceJson,
   heldJson,
   ledgerEntryJson,
@@ -34,3 +35,4 @@ export interface PageJson<T> {
   total?: number;
   next_cursor?: string | null;
 }
+export type CallerJson = ReturnType<typeof callerJson>;

@@ -31,6 +31,7 @@ const DEFAULTS: Config = {
   host: '127.0.0.1',
   port: 8099,
   publicBasePath: '',
+  trustProxy: [],
   adminToken: undefined,
   adminTokens: [],
   metricsToken: undefined,
