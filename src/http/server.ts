@@ -65,6 +65,8 @@ export function createServer(serverDeps: ServerDeps): ApiApp {
     }),
   );
   server.get('/', (c) => c.redirect(`${basePath}/ui`, 302));
+  // Browsers ask for /favicon.ico on every origin (the /docs page has no icon link of its own).
+  server.get('/favicon.ico', (c) => c.redirect(`${basePath}/ui/assets/favicon.svg`, 301));
 
   server.notFound((c) =>
     problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),

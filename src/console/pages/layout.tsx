@@ -52,6 +52,7 @@ export function Layout(props: {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
           <title>{`${props.title} · quota-manager`}</title>
+          <link rel="icon" type="image/svg+xml" href={`${base()}/assets/favicon.svg`} />
           <link rel="stylesheet" href={`${base()}/assets/console.css`} />
           <script src={`${base()}/assets/htmx.min.js`} defer></script>
           <script src={`${base()}/assets/console.js`} defer></script>
