@@ -114,7 +114,16 @@ function requireSession(sessions: SessionStore, deps: ConsoleDeps): MiddlewareHa
       return c.redirect(`${base()}/sign-in?next=${encodeURIComponent(path)}`, 303);
     }
     c.set('session', session);
-    c.set('api', new ApiClient(deps.fetchApi, session.token, c.env, c.req.header('x-request-id')));
+    c.set(
+      'api',
+      new ApiClient(
+        deps.fetchApi,
+        session.token,
+        c.env,
+        c.req.header('x-request-id'),
+        c.req.header('x-forwarded-for'),
+      ),
+    );
     c.set('form', {});
     if (post) {
       const form = textFields(await c.req.parseBody({ all: true }));

@@ -28,10 +28,15 @@ type Identity =
   | { ok: true; name: string; role: Role }
   | { ok: false; status: 401 | 429 | 503; message: string; retryAfter?: string };
 
-async function identify(fetchApi: ApiFetch, token: string, env: unknown): Promise<Identity> {
-  const answer = await new ApiClient(fetchApi, token, env).get<Partial<CallerJson> | undefined>(
-    '/api/v1/me',
+async function identify(fetchApi: ApiFetch, token: string, c: Context): Promise<Identity> {
+  const client = new ApiClient(
+    fetchApi,
+    token,
+    c.env,
+    c.req.header('x-request-id'),
+    c.req.header('x-forwarded-for'),
   );
+  const answer = await client.get<Partial<CallerJson> | undefined>('/api/v1/me');
   // A 200 whose body is not a caller (a proxy's page, an older server) is no identity either.
   const { name, role } = answer.body ?? {};
   if (answer.status === 200 && typeof name === 'string' && (role === 'admin' || role === 'viewer'))
@@ -75,7 +80,7 @@ export function registerSignIn(app: ConsoleApp, deps: SignInDeps): void {
     }
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const identity: Identity = token
-      ? await identify(deps.fetchApi, token, c.env)
+      ? await identify(deps.fetchApi, token, c)
       : { ok: false, status: 401, message: 'Enter an API token.' };
     if (!identity.ok)
       return c.html(<SignInPage next={next} error={identity.message} />, identity.status);
