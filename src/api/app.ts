@@ -17,6 +17,7 @@ import { registerGrantRoutes } from './routes/grants.ts';
 import { registerCallerRoutes } from './routes/me.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerHoldRoutes } from './routes/strategy-holds.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
@@ -44,6 +45,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.use('/api/*', bodySizeLimit(deps.bodyLimitBytes));
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/strategies', registerPreviewRoutes(deps));
+  app.route('/api/v1/strategies', registerHoldRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1/grants', registerGrantRoutes(deps));
   app.route('/api/v1/audit', registerAuditRoutes(deps));

@@ -12,3 +12,4 @@ export * from './schemas/precondition.ts';
 export * from './schemas/stats.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/caller.ts';
+export * from './schemas/holds.ts';
