@@ -14,6 +14,7 @@ import type { User } from '../core/model/user.ts';
 import type { GatewayBalance } from '../core/use-cases/gateway-balance.ts';
 import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
 import { formatInZone } from '../core/time-zone.ts';
+import { ambiguousZoneProblem } from '../core/zone-names.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -28,6 +29,8 @@ export function strategyJson(s: Strategy) {
     model: s.model,
     periodic_expr: s.periodicExpr,
     timezone: s.timezone,
+    // Saved before ambiguous zone names were refused: it keeps working, and says so.
+    timezone_warning: ambiguousZoneProblem(s.timezone)?.message ?? null,
     condition: s.condition,
     enabled: s.enabled,
     max_exec_per_user: s.maxExecPerUser,

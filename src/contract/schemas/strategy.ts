@@ -8,6 +8,7 @@ import type {
 } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
+import { zoneResponseFields } from './zone-warning.ts';
 
 /**
  * Amount: 0 or at least 0.01, a whole number of cents (decided on its decimal form, not with a
@@ -242,7 +243,7 @@ export const StrategySchema = z
       .string()
       .nullable()
       .openapi({ description: FIELD.periodic_expr, example: '0 8 * * *' }),
-    timezone: z.string().openapi({ description: FIELD.timezone, example: 'Asia/Shanghai' }),
+    ...zoneResponseFields(FIELD.timezone),
     condition: z.string().openapi({
       description: `${FIELD.condition}; stored in canonical form`,
       example: 'github-star("zgsm-ai/zgsm")',
