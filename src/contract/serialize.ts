@@ -105,7 +105,12 @@ export function heldJson(h: HeldOccurrence | null) {
 }
 
 export function runResultJson(r: RunNowResult) {
-  return { ...scanSummaryJson(r), occurrence: r.occurrence, held: heldJson(r.held) };
+  return {
+    ...scanSummaryJson(r),
+    occurrence: r.occurrence,
+    held: heldJson(r.held),
+    gateway_available: r.gatewayAvailable,
+  };
 }
 
 export function previewJson(p: PreviewResult) {

@@ -18,6 +18,9 @@ const QUESTIONS: Record<Action, (name: string) => string> = {
     `Approve every held occurrence of ${n}? Each is granted at once, over the budget.`,
 };
 
+const GATEWAY_DOWN =
+  'The gateway is unavailable (circuit breaker open): grants are paused and are sent once it recovers; see the overview.';
+
 /** The API route behind each action (the held occurrence's ones name it). */
 function apiPath(id: string, action: Action, occurrence: string): string {
   const held = `/api/v1/strategies/${id}/occurrences/${encodeURIComponent(occurrence)}`;
@@ -77,11 +80,15 @@ export function registerStrategyActions(app: ConsoleApp): void {
         path,
         action === 'run' ? {} : undefined,
       );
-      const outcome: Record<string, string> = answer.ok
-        ? { done: doneMessage(action, answer.body) }
-        : {
-            error: `${action} refused: ${answer.missing ? 'not available on this server' : problemText(answer)}`,
-          };
+      // A run with the breaker open did nothing it could report as done: not a green notice.
+      const paused = answer.ok && answer.body.gateway_available === false;
+      const outcome: Record<string, string> = paused
+        ? { error: `${doneMessage(action, answer.body)} ${GATEWAY_DOWN}` }
+        : answer.ok
+          ? { done: doneMessage(action, answer.body) }
+          : {
+              error: `${action} refused: ${answer.missing ? 'not available on this server' : problemText(answer)}`,
+            };
       return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
     },
   );
