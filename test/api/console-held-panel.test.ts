@@ -83,7 +83,9 @@ describe('the held-occurrence panel of the console', () => {
       new URL(answer.headers.get('location')!, 'http://x').searchParams.get('done');
     expect(done(dismissed)).toBe('Dismissed 2026-05-01 09:00:00Z: nothing granted.');
     const approved = await post('approve-all', {});
-    expect(new URL(approved.headers.get('location')!, 'http://x').searchParams.get('error')).toBeNull();
+    expect(
+      new URL(approved.headers.get('location')!, 'http://x').searchParams.get('error'),
+    ).toBeNull();
     expect(done(approved)).toBe('Approved and ran 2 held occurrences: granted 6.');
     expect(await page(cookie)).not.toContain('data-testid="held"');
   });
