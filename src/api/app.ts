@@ -18,6 +18,7 @@ import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
 
@@ -44,6 +45,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.route('/api/v1/grants', registerGrantRoutes(deps));
   app.route('/api/v1/audit', registerAuditRoutes(deps));
   app.route('/api/v1/sources', registerSourceRoutes(deps));
+  app.route('/api/v1/webhooks', registerWebhookRoutes(deps));
   app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));

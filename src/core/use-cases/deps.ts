@@ -12,6 +12,7 @@ import type {
   UserStore,
 } from '../ports/stores.ts';
 import type { RunDeps } from '../scan/run-deps.ts';
+import type { WebhookServices } from '../ports/webhook-store.ts';
 import type { UserSourceService } from './user-sources.ts';
 
 export interface CoreDeps {
@@ -34,4 +35,6 @@ export interface CoreDeps {
   scope?: RequestScope;
   /** The operator's user database (USER_SOURCE_URL); absent when none is configured. */
   userSource?: UserSourceService;
+  /** Webhook endpoints and their deliveries (docs/events.md); absent: the routes answer 404. */
+  webhooks?: WebhookServices;
 }
