@@ -51,7 +51,7 @@ export function createDeliveryQueue({ db, kind }: Database): DeliveryQueue {
       // row goes to one of them.
       await db.$executeRaw`
         UPDATE webhook_delivery SET lease_holder = ${holder}, lease_until = ${now} + ${BigInt(leaseMs)}
-        WHERE id IN (${Prisma.join(due.map((row) => Number(row.id)))})
+        WHERE id IN (${Prisma.join(due.map((row) => row.id))})
           AND status = 'pending' AND lease_until <= ${now}`;
       const rows = await db.webhookDelivery.findMany({ where: { leaseHolder: holder } });
       if (rows.length === 0) return [];

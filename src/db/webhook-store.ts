@@ -1,8 +1,7 @@
 // WebhookStore over webhook_endpoint and webhook_delivery. Every change writes its audit row in
 // the same transaction; secrets are written here and read back only by the delivery worker.
 import { notFound } from '../core/errors.ts';
-import type { AuditDraft } from '../core/model/audit.ts';
-import { isEventType, type EventType } from '../core/model/domain-event.ts';
+import { isEventType } from '../core/model/domain-event.ts';
 import type {
   DeliveryStatus,
   WebhookDeliveryRecord,
@@ -24,7 +23,7 @@ function toEndpoint(row: EndpointRow): WebhookEndpoint {
     id: row.id,
     url: row.url,
     kind: row.kind as WebhookKind,
-    eventTypes: row.eventTypes.split(',').filter(isEventType) as EventType[],
+    eventTypes: row.eventTypes.split(',').filter(isEventType),
     enabled: row.enabled,
     description: row.description,
     hasSecret: row.secret !== null,

@@ -78,9 +78,15 @@ export class DeliveryWorker {
           this.deps.logger.error('webhook delivery pass failed', { error: String(error) }),
       );
       await this.running;
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.deps.settings.pollMs);
+      this.schedule(loop);
     };
     void loop();
+  }
+
+  /** The next pass, unless stop() came while this one ran. */
+  private schedule(loop: () => Promise<void>): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void loop(), this.deps.settings.pollMs);
   }
 
   async stop(): Promise<void> {
