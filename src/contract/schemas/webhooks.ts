@@ -107,7 +107,7 @@ export const WebhookSchema = z
 
 export const WebhookWithSecretSchema = z
   .object({
-    webhook: WebhookSchema,
+    webhook: WebhookSchema.openapi({ description: 'The endpoint' }),
     secret: z.string().nullable().openapi({
       description:
         'kind webhook: the `whsec_` signing secret, shown in this answer only; chat kinds: null',
@@ -118,7 +118,7 @@ export const WebhookWithSecretSchema = z
 
 export const WebhookListSchema = z
   .object({
-    items: z.array(WebhookSchema),
+    items: z.array(WebhookSchema).openapi({ description: 'Every endpoint, by id' }),
     total: z.number().int().openapi({ description: 'Number of endpoints', example: 1 }),
   })
   .openapi('WebhookList');
@@ -152,7 +152,7 @@ export const DeliverySchema = z
 
 export const DeliveryPageSchema = z
   .object({
-    items: z.array(DeliverySchema),
+    items: z.array(DeliverySchema).openapi({ description: 'Deliveries, newest first' }),
     next: z
       .number()
       .int()
