@@ -9,7 +9,6 @@ import type {
   RunNowResult,
   ScanSummary,
 } from '../core/model/run-result.ts';
-import type { Strategy } from '../core/model/strategy.ts';
 import type { User } from '../core/model/user.ts';
 import type { GatewayBalance } from '../core/use-cases/gateway-balance.ts';
 import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
@@ -17,31 +16,8 @@ import { formatInZone } from '../core/time-zone.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function strategyJson(s: Strategy) {
-  return {
-    id: s.id,
-    name: s.name,
-    title: s.title,
-    type: s.type,
-    mode: s.mode,
-    amount: s.amount,
-    model: s.model,
-    periodic_expr: s.periodicExpr,
-    timezone: s.timezone,
-    condition: s.condition,
-    enabled: s.enabled,
-    max_exec_per_user: s.maxExecPerUser,
-    missed_runs: s.missedRuns,
-    max_catch_up: s.maxCatchUp,
-    start_at: iso(s.startAt),
-    end_at: iso(s.endAt),
-    version: s.version,
-    max_users_per_occurrence: s.maxUsersPerOccurrence,
-    max_amount_per_occurrence: s.maxAmountPerOccurrence,
-    created_at: s.createdAt.toISOString(),
-    updated_at: s.updatedAt.toISOString(),
-  };
-}
+// A strategy's answer is read off the field table, beside its wire types.
+export { strategyJson } from './strategy-wire.ts';
 
 export function ledgerEntryJson(e: LedgerEntry) {
   return {
