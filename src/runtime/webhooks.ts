@@ -41,6 +41,7 @@ export function buildWebhooks(
     settings: {
       pollMs: settings.pollMs,
       concurrency: settings.concurrency,
+      timeoutMs: settings.timeoutMs,
       baseMs: settings.retryBaseMs,
       maxMs: settings.retryMaxMs,
       retryForMs: settings.retryForMs,

@@ -17,6 +17,8 @@ import { nextAttemptIn, type BackoffSettings } from './backoff.ts';
 export interface WorkerSettings extends BackoffSettings {
   pollMs: number;
   concurrency: number;
+  /** The sender's deadline for one attempt (WEBHOOK_TIMEOUT_MS): the lease is sized from it. */
+  timeoutMs: number;
   disableAfterMs: number;
   retentionMs: number;
 }
@@ -100,7 +102,7 @@ export class DeliveryWorker {
     const { queue, settings } = this.deps;
     let attempts = 0;
     for (;;) {
-      const due = await queue.claim(settings.concurrency * 4, leaseFor(settings));
+      const due = await queue.claim(settings.concurrency * ATTEMPTS_PER_LANE, leaseFor(settings));
       if (due.length === 0) break;
       await this.sendAll(due);
       attempts += due.length;
@@ -155,5 +157,15 @@ export class DeliveryWorker {
   }
 }
 
-/** Long enough for a whole batch of attempts at the sender's deadline, one lane after another. */
-const leaseFor = (settings: WorkerSettings) => 4 * 5_000 + 10_000 + settings.pollMs;
+/** A batch is this many attempts per lane, made one after another. */
+const ATTEMPTS_PER_LANE = 4;
+/** Recording outcomes and the next claim's round trips, on a slow database. */
+const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * Long enough for a whole batch when every attempt runs to the sender's deadline: a lane's
+ * attempts one after another, each up to `timeoutMs`. A shorter lease would let another
+ * replica claim and send a delivery this one is still sending.
+ */
+export const leaseFor = (settings: Pick<WorkerSettings, 'timeoutMs' | 'pollMs'>) =>
+  ATTEMPTS_PER_LANE * settings.timeoutMs + LEASE_MARGIN_MS + settings.pollMs;
