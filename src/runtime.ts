@@ -186,7 +186,10 @@ export async function buildRuntime(
     metrics,
   });
   const [users, audit] = [createUserStore(database), createAuditStore(database)];
-  const userSource = buildUserSource({ config, database, users, audit, clock, logger, metrics });
+  const userSource = buildUserSource({
+    ...{ config, database, users, audit, clock, logger, metrics },
+    events: webhooks.recorder,
+  });
   const app = createApplication({
     strategies,
     ledger: createLedgerStore(database),

@@ -44,9 +44,13 @@ export async function writeEvents(tx: DbClient, events: readonly DomainEvent[]):
   }
 }
 
+/** `value` matched literally by LIKE … ESCAPE '!' (a `!` escape reads the same on all three databases; a backslash does not). */
+export const likeLiteral = (value: string) => value.replace(/[!%_]/g, (c) => `!${c}`);
+
 /**
  * One delivery per (event, endpoint subscribed to `type`), due at once (next_attempt_at 0).
- * Types are `[a-z_.]` from the catalogue: a `_` in the pattern matches itself among them.
+ * event_types is stored as `,a,b,`: the type between commas, its `_` and `%` escaped (unescaped,
+ * `user_source.failed` would also match a `userXsource.failed`).
  */
 async function fanOut(tx: DbClient, type: string, eventIds: string[]): Promise<void> {
   const now = new Date();
@@ -55,7 +59,7 @@ async function fanOut(tx: DbClient, type: string, eventIds: string[]): Promise<v
     SELECT e.id, o.id, 'pending', 0, 0, 0, ${now}, ${now}
     FROM event_outbox o, webhook_endpoint e
     WHERE o.event_id IN (${Prisma.join(eventIds)}) AND e.enabled = ${true}
-      AND e.event_types LIKE ${`%,${type},%`}`;
+      AND e.event_types LIKE ${`%,${likeLiteral(type)},%`} ESCAPE '!'`;
 }
 
 /** How long `wanted` trusts what it read: a new subscription takes effect within this. */
