@@ -16,6 +16,7 @@ import { registerStrategyFormPages } from './pages/strategy-form-page.tsx';
 import { registerStrategyPages } from './pages/strategy-pages.tsx';
 import { registerUnknownGrantsPage } from './pages/unknown-grants-page.tsx';
 import { registerUserPages } from './pages/user-pages.tsx';
+import { registerWebhooksPage } from './pages/webhooks-page.tsx';
 import { registerWhyNotPage } from './pages/why-not-page.tsx';
 import { SESSION_TTL_MS, SessionStore, type Role } from './sessions.ts';
 
@@ -105,6 +106,7 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   registerUnknownGrantsPage(app);
   registerUserPages(app);
   registerAuditPage(app);
+  registerWebhooksPage(app);
   return app;
 }
 

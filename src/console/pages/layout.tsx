@@ -32,6 +32,7 @@ const NAV: [string, string][] = [
   ['unknown-grants', 'Unknown grants'],
   ['users', 'Users'],
   ['audit', 'Audit'],
+  ['webhooks', 'Webhooks'],
 ];
 
 export function Layout(props: {
