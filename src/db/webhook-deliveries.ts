@@ -31,6 +31,7 @@ export interface DeliveryQueue {
   succeeded(delivery: DueDelivery, responseStatus: number): Promise<boolean>;
   /** Records a failed attempt; true when it disabled the endpoint (failing for disableAfterMs). */
   failed(delivery: DueDelivery, failure: AttemptFailure, disableAfterMs: number): Promise<boolean>;
+  /** Deliveries waiting for the worker: pending, to an enabled endpoint. */
   backlog(): Promise<{ pending: number; oldestCreatedAt: Date | null }>;
   /** Deletes delivered deliveries and unreferenced events older than `before`. */
   prune(before: Date): Promise<number>;
@@ -140,10 +141,17 @@ export function createDeliveryQueue({ db, kind }: Database): DeliveryQueue {
       }),
 
     async backlog() {
+      // A disabled endpoint's pending deliveries wait for a person, not for the worker: counted,
+      // they would make the backlog alert fire until someone re-enables or deletes it.
+      const enabled = await db.webhookEndpoint.findMany({
+        where: { enabled: true },
+        select: { id: true },
+      });
+      const waiting = { status: 'pending', endpointId: { in: enabled.map((e) => e.id) } };
       const [pending, oldest] = await Promise.all([
-        db.webhookDelivery.count({ where: { status: 'pending' } }),
+        db.webhookDelivery.count({ where: waiting }),
         db.webhookDelivery.findFirst({
-          where: { status: 'pending' },
+          where: waiting,
           orderBy: { id: 'asc' },
           select: { createdAt: true },
         }),
