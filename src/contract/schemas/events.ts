@@ -5,6 +5,9 @@
 import { z } from '@hono/zod-openapi';
 import type { EventType } from '../../core/model/domain-event.ts';
 
+/** The catalogue, for the console (which reads the core only through contract/). */
+export { EVENT_TYPES } from '../../core/model/domain-event.ts';
+
 const id = (description: string) => z.number().int().positive().openapi({ description });
 const text = (description: string) => z.string().openapi({ description });
 const count = (description: string) => z.number().int().nonnegative().openapi({ description });
