@@ -39,6 +39,7 @@ import { Scanner } from './scheduler/scanner.ts';
 import { createGatewayClient } from './runtime/gateway-client.ts';
 import { openMigrated } from './runtime/open-migrated-database.ts';
 import { UserSyncTicker } from './scheduler/user-sync-ticker.ts';
+import { buildWebhooks, type Webhooks } from './runtime/webhooks.ts';
 import { buildUserSource } from './sources/build-user-source.ts';
 
 /** A logger with children per component (winston's, or a test's). */
@@ -61,6 +62,8 @@ export interface Runtime {
   metrics: Metrics;
   /** The GitHub star poller (GITHUB_SYNC_CRON) and webhook. */
   github: GithubStars;
+  /** Events out: the outbox recorder and the delivery worker (started with the scanner). */
+  webhooks: Webhooks;
   /** What the HTTP server (http/server.ts) needs, but the admin token: ADMIN_TOKEN or daemon.ts's
    * generated one is the caller's to add; named tokens come from config. */
   serverDeps: Omit<ServerDeps, 'adminToken'>;
@@ -113,7 +116,6 @@ export async function buildRuntime(
   const gatewayLog = logger.child({ component: 'gateway' });
   // Shared by the client (which refuses calls while it is open) and the scanner (which then
   // claims nothing): the one source of truth for "gateway down".
-  const breaker = overrides.breaker ?? createGatewayBreaker(config.gateway, gatewayLog);
   const stats = createStatsStore(database);
   const metrics = createMetrics({
     ledgerBacklog: () => stats.ledgerBacklog(),
@@ -124,6 +126,15 @@ export async function buildRuntime(
     now: () => clock.now(),
   });
   statements.attach(metrics.loopStalls, (ms) => metrics.sqliteBusyWait(ms));
+  const webhooks = buildWebhooks(config.webhooks, {
+    database,
+    clock,
+    logger: logger.child({ component: 'webhooks' }),
+    metrics,
+  });
+  const breaker =
+    overrides.breaker ??
+    createGatewayBreaker(config.gateway, gatewayLog, (state) => webhooks.breakerChanged(state));
   // Aborted by close(): shutdown ends the gateway calls in flight rather than waiting for them.
   const stopGatewayCalls = new AbortController();
   const gatewayClient = createGatewayClient(config.gateway, {
@@ -161,6 +172,7 @@ export async function buildRuntime(
       uncertainSettleAfterMs: config.gateway.settleAfterMs ?? gatewayCallBudgetMs(config.gateway),
     },
     observer: metrics.scanObserver,
+    events: webhooks.recorder,
     gatewayHealth: health,
     interactive,
     pushDown: overrides.pushDown,
@@ -179,7 +191,10 @@ export async function buildRuntime(
     onStarAdded: () => scanner.wake(),
   });
   const [users, audit] = [createUserStore(database), createAuditStore(database)];
-  const userSource = buildUserSource({ config, database, users, audit, clock, logger, metrics });
+  const userSource = buildUserSource({
+    ...{ config, database, users, audit, clock, logger, metrics },
+    events: webhooks.recorder,
+  });
   const app = createApplication({
     strategies,
     ledger: createLedgerStore(database),
@@ -194,6 +209,7 @@ export async function buildRuntime(
     clock,
     logger: logger.child({ component: 'core' }),
     defaultTimeZone: config.timezone,
+    webhooks: webhooks.services,
   });
 
   const userSync = new UserSyncTicker(scanLog, () => app.startUserSync({}));
@@ -235,10 +251,12 @@ export async function buildRuntime(
     interactive,
     metrics,
     github,
+    webhooks,
     serverDeps,
     startScanner: () => {
       scanner.start(config.scanCron, config.timezone, () => app.scanNow());
       github.start(config.timezone);
+      webhooks.worker.start();
       if (userSource) userSync.schedule(config.userSource.cron, userSource.timeZone);
     },
     async close() {
@@ -249,6 +267,7 @@ export async function buildRuntime(
       stopGatewayCalls.abort();
       await stopped;
       await github.stop();
+      await webhooks.close();
       await database.close();
       // Idle sockets would not hold the process open, but a closed runtime keeps nothing: later
       // calls fail as certainly not sent. After the database, not before: one more await ahead

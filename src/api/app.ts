@@ -20,6 +20,7 @@ import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerHoldRoutes } from './routes/strategy-holds.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
 
@@ -50,6 +51,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.route('/api/v1/grants', registerGrantRoutes(deps));
   app.route('/api/v1/audit', registerAuditRoutes(deps));
   app.route('/api/v1/sources', registerSourceRoutes(deps));
+  app.route('/api/v1/webhooks', registerWebhookRoutes(deps));
   app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));

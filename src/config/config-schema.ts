@@ -224,6 +224,19 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         format: oneOf(LOG_FORMATS).default(stdoutIsTty ? 'pretty' : 'json'),
       }),
       github: githubSettings(),
+      // docs/events.md: the outbox's delivery worker and who it may send to.
+      webhooks: z.object({
+        allowPrivateTargets: boolean().default(false),
+        pollMs: duration(10).default(1000),
+        concurrency: integer(1, 256).default(8),
+        timeoutMs: duration(100).default(5000),
+        retryBaseMs: duration(1).default(10000),
+        retryMaxMs: duration(1).default(3600000),
+        retryForMs: duration(1).default(86400000),
+        disableAfterMs: duration(1).default(432000000),
+        retentionMs: duration(1000).default(604800000),
+        secretOverlapMs: duration(0).default(86400000),
+      }),
     })
     .superRefine((config, ctx) => {
       if (

@@ -18,7 +18,15 @@ export interface Setting {
 export const CONFIG_PATH_ENV = 'QM_CONFIG';
 
 /** Top-level YAML keys that hold a mapping of settings rather than a value. */
-export const SECTIONS = ['gateway', 'scan', 'api', 'log', 'github', 'user_source'] as const;
+export const SECTIONS = [
+  'gateway',
+  'scan',
+  'api',
+  'log',
+  'github',
+  'user_source',
+  'webhooks',
+] as const;
 
 /** The Config key of a section (`user_source` → `userSource`). */
 export const sectionPath = (yamlKey: string): string =>
@@ -80,6 +88,16 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['github.syncCron', 'GITHUB_SYNC_CRON'],
   ['github.webhookSecret', 'GITHUB_WEBHOOK_SECRET', 'secret'],
   ['github.webhookMaxAgeMs', 'GITHUB_WEBHOOK_MAX_AGE_MS'],
+  ['webhooks.allowPrivateTargets', 'WEBHOOK_ALLOW_PRIVATE_TARGETS'],
+  ['webhooks.pollMs', 'WEBHOOK_POLL_MS'],
+  ['webhooks.concurrency', 'WEBHOOK_CONCURRENCY'],
+  ['webhooks.timeoutMs', 'WEBHOOK_TIMEOUT_MS'],
+  ['webhooks.retryBaseMs', 'WEBHOOK_RETRY_BASE_MS'],
+  ['webhooks.retryMaxMs', 'WEBHOOK_RETRY_MAX_MS'],
+  ['webhooks.retryForMs', 'WEBHOOK_RETRY_FOR_MS'],
+  ['webhooks.disableAfterMs', 'WEBHOOK_DISABLE_AFTER_MS'],
+  ['webhooks.retentionMs', 'WEBHOOK_RETENTION_MS'],
+  ['webhooks.secretOverlapMs', 'WEBHOOK_SECRET_OVERLAP_MS'],
 ];
 
 const snakeCase = (segment: string): string =>

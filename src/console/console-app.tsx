@@ -18,6 +18,7 @@ import { registerStrategyFormPages } from './pages/strategy-form-page.tsx';
 import { registerStrategyPages } from './pages/strategy-pages.tsx';
 import { registerUnknownGrantsPage } from './pages/unknown-grants-page.tsx';
 import { registerUserPages } from './pages/user-pages.tsx';
+import { registerWebhooksPage } from './pages/webhooks-page.tsx';
 import { registerWhyNotPage } from './pages/why-not-page.tsx';
 import { SessionStore } from './sessions.ts';
 import { registerSignIn, registerSignOut, SESSION_COOKIE } from './sign-in.tsx';
@@ -101,6 +102,7 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   registerUserPages(app);
   registerAuditPage(app);
   registerSourcesPage(app);
+  registerWebhooksPage(app);
   return app;
 }
 

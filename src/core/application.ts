@@ -52,6 +52,18 @@ import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 import { listSources, startUserSync } from './use-cases/user-sources.ts';
 import { listGithubRepoSyncs } from './use-cases/github-repo-syncs.ts';
 import type { UserSyncRequest } from './user-source/sync-users.ts';
+import type { DeliveryStatus, WebhookInput, WebhookPatch } from './model/webhook.ts';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listWebhooks,
+  retryWebhookDelivery,
+  rotateWebhookSecret,
+  sendTestEvent,
+  updateWebhook,
+  webhookDeliveries,
+} from './use-cases/manage-webhooks.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
 
@@ -68,6 +80,7 @@ function useCases(deps: CoreDeps) {
     actor: deps.actor,
     ...strategyUseCases(deps),
     ...ledgerAndUserUseCases(deps),
+    ...webhookUseCases(deps),
   };
 }
 
@@ -146,6 +159,24 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     grantStats: () => grantStats(deps),
     strategyStats: (id: number, options: { next: number; last: number }) =>
       strategyStats(deps, id, options),
+  };
+}
+
+function webhookUseCases(deps: CoreDeps) {
+  return {
+    listWebhooks: () => listWebhooks(deps),
+    getWebhook: (id: number) => getWebhook(deps, id),
+    createWebhook: (input: WebhookInput) => createWebhook(deps, input),
+    updateWebhook: (id: number, patch: WebhookPatch) => updateWebhook(deps, id, patch),
+    deleteWebhook: (id: number) => deleteWebhook(deps, id),
+    rotateWebhookSecret: (id: number) => rotateWebhookSecret(deps, id),
+    webhookDeliveries: (
+      id: number,
+      filter: { status?: DeliveryStatus; beforeId?: number; limit: number },
+    ) => webhookDeliveries(deps, id, filter),
+    retryWebhookDelivery: (id: number, deliveryId: number) =>
+      retryWebhookDelivery(deps, id, deliveryId),
+    sendTestEvent: (id: number) => sendTestEvent(deps, id),
   };
 }
 

@@ -2,10 +2,16 @@
 // their own transactions (so a change and its audit row commit or roll back together).
 import type { AuditDraft, AuditEvent } from '../core/model/audit.ts';
 import type { AuditFilter, AuditStore } from '../core/ports/stores.ts';
+import { eventsForAudit } from '../core/model/audit-events.ts';
 import type { Database, DbClient } from './client.ts';
+import { writeEvents } from './event-outbox.ts';
 
-/** Writes one audit row with `tx` (a transaction or the client). */
+/**
+ * Writes one audit row with `tx` (a transaction or the client), and the events the audited
+ * change is (core/model/audit-events.ts) into the outbox beside it.
+ */
 export async function writeAudit(tx: DbClient, draft: AuditDraft): Promise<void> {
+  await writeEvents(tx, eventsForAudit(draft));
   await tx.auditEvent.create({
     data: {
       at: draft.at,
@@ -41,7 +47,11 @@ function toAuditEvent(row: AuditRow): AuditEvent {
 
 export function createAuditStore({ db }: Database): AuditStore {
   return {
-    record: (draft) => writeAudit(db, draft),
+    // An audited change with events (an approval) writes both or neither.
+    record: (draft) =>
+      eventsForAudit(draft).length === 0
+        ? writeAudit(db, draft)
+        : db.$transaction((tx) => writeAudit(tx, draft)),
     async list(filter: AuditFilter): Promise<AuditEvent[]> {
       const rows = await db.auditEvent.findMany({
         where: {

@@ -2,9 +2,10 @@
 // gateway calls, writing outcomes, stamping settle times on rows in doubt and giving back rows
 // never sent. Every one is a compare-and-set under the writer's lease (fenced-ledger-sql.ts);
 // each answers how many rows it changed, so a writer that lost its lease learns it.
-import type { LedgerFence } from '../core/model/ledger-entry.ts';
+import type { DeliveryOutcome, LedgerFence } from '../core/model/ledger-entry.ts';
 import type { ClaimStore } from '../core/ports/claim-store.ts';
 import { Prisma, type Database } from './client.ts';
+import { writeEvents } from './event-outbox.ts';
 import { deferSql, markSendingSql, outcomesSql } from './fenced-ledger-sql.ts';
 import { idListSql } from './ledger-sql.ts';
 import { leaseHeldSql } from './lease-sql.ts';
@@ -55,8 +56,8 @@ export function createLedgerWrites(
         markSendingSql(kind, fence, version, chunk, new Date()),
       ),
 
-    recordOutcomes: (fence, outcomes) =>
-      each(outcomes, rowsPerStatement, (chunk) =>
+    async recordOutcomes(fence, outcomes, events = []) {
+      const build = (chunk: DeliveryOutcome[]) =>
         outcomesSql(
           kind,
           fence,
@@ -66,8 +67,19 @@ export function createLedgerWrites(
             settleAfter: o.status === 'sending' ? (o.settleAfter ?? null) : null,
           })),
           new Date(),
-        ),
-      ),
+        );
+      // The hot path (no event to write) stays on the direct connection, one statement per chunk.
+      if (events.length === 0) return each(outcomes, rowsPerStatement, build);
+      return db.$transaction(async (tx) => {
+        let changed = 0;
+        for (const chunk of chunks(outcomes, rowsPerStatement))
+          changed += await tx.$executeRaw(build(chunk));
+        // All or none were ours (the fence); a late writer's outcomes, and so their events, are
+        // not recorded.
+        if (changed === outcomes.length) await writeEvents(tx, events);
+        return changed;
+      });
+    },
 
     deferSettlement: (fence, rows, settleAfter) =>
       each(rows, rowsPerStatement, (chunk) => deferSql(kind, fence, chunk, settleAfter)),

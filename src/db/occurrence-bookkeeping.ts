@@ -2,6 +2,8 @@
 // approvals) and the ledger totals of one occurrence that the budget check needs.
 import { CLOSED_HOLD_STATUSES, type ScanStore } from '../core/ports/scan-store.ts';
 import type { Db } from './client.ts';
+import { writeEvents } from './event-outbox.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
 import { decimalToNumber, toLedgerEntry } from './row-mappers.ts';
 
 type OccurrenceMethods = Pick<
@@ -98,19 +100,33 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
       return { status, approvedBy, approvedAt, approval };
     },
 
-    async markOccurrenceHeld(strategyId, occurrence): Promise<boolean> {
-      // Two statements, no race that matters: a second replica holding the same occurrence at
-      // the same moment only logs the hold twice.
-      const before = await db.strategyOccurrence.findUnique({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        select: { status: true },
+    async markOccurrenceHeld(strategyId, occurrence, event): Promise<boolean> {
+      // The transition is one compare-and-set (open → held), so of two replicas holding the
+      // same occurrence at once exactly one sees it become held and writes the event. A closed
+      // occurrence (done, or a hold dismissed or superseded meanwhile) is never held again.
+      const transition = db.$transaction(async (tx) => {
+        const key = { strategyId, occurrence };
+        const moved = await tx.strategyOccurrence.updateMany({
+          where: { ...key, status: { notIn: ['held', ...CLOSED] } },
+          data: { status: 'held' },
+        });
+        let becameHeld = moved.count === 1;
+        if (!becameHeld) {
+          const exists = await tx.strategyOccurrence.count({ where: key });
+          if (exists === 0) {
+            await tx.strategyOccurrence.create({ data: { ...key, status: 'held' } });
+            becameHeld = true;
+          }
+        }
+        if (becameHeld && event) await writeEvents(tx, [event]);
+        return becameHeld;
       });
-      await db.strategyOccurrence.upsert({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, status: 'held' },
-        update: { status: 'held' },
+      // Two replicas creating the row at once: the second one's insert clashes, and it was not
+      // the one that made the occurrence held.
+      return transition.catch((error: unknown) => {
+        if (isUniqueViolation(error)) return false;
+        throw error;
       });
-      return before?.status !== 'held';
     },
 
     async releaseHold(strategyId, occurrence): Promise<void> {

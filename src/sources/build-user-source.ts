@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/load-config.ts';
 import type { Clock } from '../core/clock.ts';
 import { SYSTEM_ACTOR } from '../core/model/audit.ts';
+import type { EventRecorder } from '../core/ports/event-outbox.ts';
 import type { AuditStore, UserStore } from '../core/ports/stores.ts';
 import type { UserSourceService } from '../core/use-cases/user-sources.ts';
 import { UserSyncRunner } from '../core/user-source/user-sync-runner.ts';
@@ -27,6 +28,7 @@ export interface UserSourceParts {
   clock: Clock;
   logger: CoreLogger & { child(fields: Record<string, unknown>): CoreLogger };
   metrics: Pick<Metrics, 'registry'>;
+  events: Pick<EventRecorder, 'record'>;
 }
 
 /** Identity of this process in the sync's lease. */
@@ -56,6 +58,7 @@ export function buildUserSource(parts: UserSourceParts): UserSourceService | und
     clock: parts.clock,
     logger: parts.logger.child({ component: 'user-sync' }),
     observer: userSyncMetrics(parts.metrics.registry),
+    events: parts.events,
     settings: {
       cursorColumn: settings.cursor,
       onDelete: settings.onDelete,

@@ -82,6 +82,18 @@ async function arrangeWorld(h: Harness, operationId: string): Promise<void> {
   const stargazer = { vip: 1, org: 'acme', github_stars: ['zgsm-ai/zgsm'] };
   await must('PUT', '/api/v1/users/user001', stargazer);
   await must('PUT', '/api/v1/users/user002', stargazer);
+  if (
+    /Webhook/.test(operationId) &&
+    operationId !== 'createWebhook' &&
+    operationId !== 'listWebhooks'
+  ) {
+    // Endpoint 1, and for the retry example delivery 42 (test events, one delivery each).
+    const endpoint = { url: 'https://hooks.example.com/quota', event_types: ['occurrence.held'] };
+    await must('POST', '/api/v1/webhooks', endpoint);
+    if (operationId === 'retryWebhookDelivery')
+      for (let i = 0; i < 42; i++) await must('POST', '/api/v1/webhooks/1/test');
+    return;
+  }
   const base = { title: 'Seeded for the examples', amount: 5, enabled: true };
   const condition = 'github-star("zgsm-ai/zgsm")';
   if (operationId === 'approveOccurrence') {

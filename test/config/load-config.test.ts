@@ -72,6 +72,18 @@ const DEFAULTS: Config = {
     webhookSecret: undefined,
     webhookMaxAgeMs: 600000,
   },
+  webhooks: {
+    allowPrivateTargets: false,
+    pollMs: 1000,
+    concurrency: 8,
+    timeoutMs: 5000,
+    retryBaseMs: 10000,
+    retryMaxMs: 3600000,
+    retryForMs: 86400000,
+    disableAfterMs: 432000000,
+    retentionMs: 604800000,
+    secretOverlapMs: 86400000,
+  },
 };
 
 /** Reads a dotted path (`gateway.timeoutMs`) out of a config. */

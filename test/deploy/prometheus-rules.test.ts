@@ -33,6 +33,8 @@ describe('deploy/prometheus/alerts.yml', () => {
       'QuotaOccurrenceHeld',
       'QuotaGatewayCircuitOpen',
       'QuotaNoSuccessfulScan',
+      'QuotaWebhookBacklogGrowing',
+      'QuotaUserSourceStale',
     ]);
     for (const rule of rules) {
       expect(['warning', 'critical']).toContain(rule.labels?.severity);
@@ -46,7 +48,7 @@ describe('deploy/prometheus/alerts.yml', () => {
 
   withPromtool('passes promtool check rules', () => {
     expect(promtoolFound, 'promtool is not on PATH: apt-get install prometheus').toBe(true);
-    expect(promtool('check', 'rules', 'alerts.yml')).toMatch(/SUCCESS: 4 rules found/);
+    expect(promtool('check', 'rules', 'alerts.yml')).toMatch(/SUCCESS: 6 rules found/);
   });
 
   withPromtool('passes its unit tests (promtool test rules)', () => {

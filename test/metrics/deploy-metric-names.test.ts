@@ -53,7 +53,10 @@ describe('metric names in deploy/', () => {
   let h: Harness;
   let exported: Set<string>;
   beforeAll(async () => {
-    h = await createHarness('sqlite');
+    // A user source (never reached: nothing listens on port 9) so its metrics are exported.
+    h = await createHarness('sqlite', {
+      userSource: { url: 'postgresql://reader:x@127.0.0.1:9/users', query: 'SELECT 1 AS id' },
+    });
     const response = await h.app.request('/metrics');
     expect(response.status).toBe(200);
     exported = exportedNames(await response.text());

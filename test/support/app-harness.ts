@@ -121,6 +121,8 @@ export interface HarnessOptions {
   github?: Partial<Config['github']>;
   /** user_source.*: the operator's user database to sync from (default none). */
   userSource?: Partial<Config['userSource']>;
+  /** webhooks.* (default: private targets allowed, fast retries). */
+  webhooks?: Partial<Config['webhooks']>;
 }
 
 /** The daemon's settings with the harness's small, fast values. */
@@ -191,6 +193,20 @@ function harnessConfig(
       syncCron: '*/10 * * * *',
       webhookMaxAgeMs: 600_000,
       ...options.github,
+    },
+    // Receivers in tests listen on 127.0.0.1; retries come fast so a test need not wait.
+    webhooks: {
+      allowPrivateTargets: true,
+      pollMs: 50,
+      concurrency: 4,
+      timeoutMs: 2000,
+      retryBaseMs: 100,
+      retryMaxMs: 400,
+      retryForMs: 86_400_000,
+      disableAfterMs: 432_000_000,
+      retentionMs: 604_800_000,
+      secretOverlapMs: 86_400_000,
+      ...options.webhooks,
     },
   };
 }

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { ApiApp } from '../router.ts';
 import { completeDocument } from '../openapi-completion.ts';
 import { problemResponse } from '../problem-response.ts';
+import { registerEventWebhooks } from './event-docs.ts';
 
 const DESCRIPTION = `Rule-driven quota recharge daemon for AI gateways.
 
@@ -159,6 +160,7 @@ export function registerDocsRoutes(app: ApiApp, bodyLimitBytes: number): void {
     scheme: 'bearer',
     description: 'The admin token (ADMIN_TOKEN)',
   });
+  registerEventWebhooks(app);
   let document: object | undefined;
   app.get('/openapi.json', (c) => {
     document ??= completeDocument(

@@ -34,6 +34,7 @@ const NAV: [string, string][] = [
   ['users', 'Users'],
   ['sources', 'Sources'],
   ['audit', 'Audit'],
+  ['webhooks', 'Webhooks'],
 ];
 
 export function Layout(props: {

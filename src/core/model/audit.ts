@@ -16,10 +16,23 @@ export const AUDIT_ACTIONS = [
   'user.delete',
   'users.import',
   'ledger.prune',
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.rotate_secret',
+  'webhook.retry',
+  'webhook.test',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ['strategy', 'user', 'grant', 'scan', 'ledger'] as const;
+export const AUDIT_TARGET_TYPES = [
+  'strategy',
+  'user',
+  'grant',
+  'scan',
+  'ledger',
+  'webhook',
+] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** Who is asking: a token's name ("admin" for ADMIN_TOKEN), "cli", or "system" for the daemon. */

@@ -2,6 +2,7 @@
 // their calls, recording outcomes, and finding the rows earlier runs left. Every write is fenced
 // by the writer's lease token and is a compare-and-set on the statuses of
 // core/model/ledger-transitions.ts; each answers how many rows it changed.
+import type { DomainEvent } from '../model/domain-event.ts';
 import type {
   ClaimedEntry,
   DeliveryOutcome,
@@ -39,8 +40,14 @@ export interface ClaimStore {
    * Records outcomes of the fence's own sends (rows `sending` under its token); every recorded
    * row's `attempts` goes up by the outcome's attempts. Returns how many rows were recorded:
    * fewer means the lease was lost and the rest are left for the next holder to settle.
+   * `events` (grant.applied, grant.unknown) are written in the same transaction, and only
+   * when every outcome was recorded.
    */
-  recordOutcomes(fence: LedgerFence, outcomes: DeliveryOutcome[]): Promise<number>;
+  recordOutcomes(
+    fence: LedgerFence,
+    outcomes: DeliveryOutcome[],
+    events?: DomainEvent[],
+  ): Promise<number>;
   /**
    * Gives back rows this run took but never sent (pending, or marked and not started): never
    * attempted ones are deleted (a later run claims them afresh), attempted ones go back to

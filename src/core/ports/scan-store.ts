@@ -1,6 +1,7 @@
 // What the scanner needs from the database, implemented by src/db/scan-store.ts. Its SQL is
 // where a scan's time goes, so the port speaks in pages, claims and leases.
 import type { ConditionUser, UserWhere } from '../../condition/index.ts';
+import type { DomainEvent } from '../model/domain-event.ts';
 import type { LedgerEntry } from '../model/ledger-entry.ts';
 import type { Strategy } from '../model/strategy.ts';
 import type { ClaimStore } from './claim-store.ts';
@@ -108,8 +109,11 @@ export interface OccurrenceBook {
   ): Promise<{ users: number; amountCents: number }>;
   /** The bookkeeping row of an occurrence (null when no run opened it yet). */
   occurrenceState(strategyId: number, occurrence: string): Promise<OccurrenceState | null>;
-  /** Marks the occurrence held by a budget cap; true when it was not held before. */
-  markOccurrenceHeld(strategyId: number, occurrence: string): Promise<boolean>;
+  /**
+   * Marks the occurrence held by a budget cap; true when it was not held before, and only then
+   * is `event` written, in the same transaction (once per held occurrence, not per run).
+   */
+  markOccurrenceHeld(strategyId: number, occurrence: string, event?: DomainEvent): Promise<boolean>;
   /** A held occurrence whose caps now allow it goes back to open. */
   releaseHold(strategyId: number, occurrence: string): Promise<void>;
   /** Records an operator's approval past the budget caps (the occurrence goes back to open). */

@@ -5,6 +5,7 @@
 // An occurrence that fits gets an allowance (claim-allowance.ts): users who start to match
 // while the run pages through it are claimed only as far as the caps allow.
 import type { ConditionAst } from '../../condition/index.ts';
+import { domainEvent, type DomainEvent } from '../model/domain-event.ts';
 import type { HeldOccurrence } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { ClaimAllowance } from './claim-allowance.ts';
@@ -51,7 +52,7 @@ export async function checkBudget(
     return budget(null, allowanceOf(strategy, forecast, deps));
   }
   const held = { occurrence, ...forecast.held };
-  if (await holdOccurrence(deps.store, strategy.id, occurrence)) {
+  if (await holdOccurrence(deps.store, strategy.id, occurrence, heldEvent(strategy, held, deps))) {
     // Logged once, when the occurrence becomes held; the gauge shows it for as long as it is.
     deps.logger.error('occurrence held: a budget cap would be exceeded; nothing granted', {
       strategy_id: strategy.id,
@@ -63,6 +64,19 @@ export async function checkBudget(
     });
   }
   return budget(held, new ClaimAllowance(strategy, { users: 0, amountCents: 0 }, deps));
+}
+
+/** occurrence.held, written with the mark only when the occurrence becomes held. */
+function heldEvent(strategy: Strategy, held: HeldOccurrence, deps: RunDeps): DomainEvent {
+  return domainEvent('occurrence.held', deps.clock.now(), {
+    strategy_id: strategy.id,
+    strategy_name: strategy.name,
+    occurrence: held.occurrence,
+    needed_users: held.neededUsers,
+    needed_amount: held.neededAmount,
+    max_users_per_occurrence: held.maxUsers,
+    max_amount_per_occurrence: held.maxAmount,
+  });
 }
 
 /** The occurrence's bounds (caps, or an approval's counts), less what its ledger rows count. */

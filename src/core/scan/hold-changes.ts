@@ -5,6 +5,7 @@
 // should follow a change (a log line, an outgoing event) is added here, once.
 import type { Approval, ClosedHoldStatus, OccurrenceBook } from '../ports/scan-store.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
+import type { DomainEvent } from '../model/domain-event.ts';
 import type { Strategy } from '../model/strategy.ts';
 
 type Book = Pick<
@@ -12,9 +13,16 @@ type Book = Pick<
   'markOccurrenceHeld' | 'releaseHold' | 'approveOccurrence' | 'closeHolds'
 >;
 
-/** Marks the occurrence held; true when it was not held before (log and alert once). */
-export const holdOccurrence = (book: Book, strategyId: number, occurrence: string) =>
-  book.markOccurrenceHeld(strategyId, occurrence);
+/**
+ * Marks the occurrence held; true when it was not held before (log and alert once). The
+ * `occurrence.held` event is written with the change, in its transaction.
+ */
+export const holdOccurrence = (
+  book: Book,
+  strategyId: number,
+  occurrence: string,
+  event?: DomainEvent,
+) => book.markOccurrenceHeld(strategyId, occurrence, event);
 
 /** A held occurrence whose caps allow it now goes back to open. */
 export const releaseHold = (book: Book, strategyId: number, occurrence: string) =>

@@ -43,6 +43,8 @@ export function gatewayCallBudgetMs(gateway: {
   );
 }
 
+import type { EventRecorder } from '../ports/event-outbox.ts';
+
 export interface RunDeps {
   store: ScanStore;
   gateway: GrantGateway;
@@ -56,6 +58,8 @@ export interface RunDeps {
   delivery: DeliveryOptions;
   /** True once the process is shutting down: finish the calls in flight, release unsent claims, claim nothing more. */
   isStopping?: () => boolean;
+  /** The outbox: scan events (occurrence.completed, scan.failed, grant.*); absent: none. */
+  events?: EventRecorder;
   /** Hears finished runs and recorded grants (metrics). */
   observer?: ScanObserver;
   /**

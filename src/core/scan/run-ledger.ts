@@ -3,19 +3,26 @@
 // doubt, and stamping settle times on them. Counts what it recorded for the run's result.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { RunCounts } from '../model/run-result.ts';
+import { GrantEvents } from './grant-events.ts';
 import type { RunDeps } from './run-deps.ts';
 import type { RunLease } from './run-lease.ts';
 
 export class RunLedger {
+  /** grant.* events of the outcomes, and the tallies occurrence.completed reports. */
+  readonly events: GrantEvents;
+
   constructor(
     private readonly lease: () => RunLease,
     private readonly version: number,
     private readonly deps: Pick<
       RunDeps,
-      'store' | 'logger' | 'observer' | 'interactive' | 'delivery'
-    >,
+      'store' | 'logger' | 'observer' | 'interactive' | 'delivery' | 'events'
+    > &
+      Partial<Pick<RunDeps, 'clock'>>,
     private readonly counts: RunCounts,
-  ) {}
+  ) {
+    this.events = new GrantEvents(deps);
+  }
 
   /**
    * Writes outcomes of this run's own sends. A doubt waits the client's whole retry budget
@@ -29,7 +36,8 @@ export class RunLedger {
     const stamped = outcomes.map((o) =>
       o.status === 'sending' && o.settleAfter === undefined ? { ...o, settleAfter } : o,
     );
-    const recorded = await this.deps.store.recordOutcomes(lease.fence, stamped);
+    const events = this.events.of(outcomes);
+    const recorded = await this.deps.store.recordOutcomes(lease.fence, stamped, events);
     if (recorded < outcomes.length) {
       this.deps.logger.error('outcomes not recorded: this run no longer holds its lease', {
         strategy_id: lease.fence.strategyId,
@@ -40,6 +48,7 @@ export class RunLedger {
       return;
     }
     this.deps.observer?.grantsRecorded(outcomes);
+    this.events.tally(outcomes);
     for (const outcome of outcomes) {
       if (outcome.status === 'applied') this.counts.granted++;
       else this.counts.failed++;
@@ -51,6 +60,7 @@ export class RunLedger {
    * this run records their outcome. False when any row moved meanwhile or the lease is gone.
    */
   async adopt(entries: ClaimedEntry[]): Promise<boolean> {
+    this.events.remember(entries);
     const marked = await this.deps.store.markSending(
       this.lease().fence,
       this.version,

@@ -7,6 +7,7 @@ import { dueForTick } from './occurrence-policy.ts';
 import type { RunDeps } from './run-deps.ts';
 import { runStrategy } from './run-strategy.ts';
 import { isUpToDate } from './up-to-date.ts';
+import { recordEvent } from './occurrence-completed.ts';
 
 export async function runScan(
   deps: RunDeps,
@@ -56,11 +57,13 @@ async function runOne(
     return await runStrategy(strategy, due, deps);
   } catch (error) {
     // One broken strategy must not stop the others; the error is logged and counted.
+    const message = error instanceof Error ? error.message : String(error);
     deps.logger.error('strategy run failed', {
       strategy_id: listed.id,
       occurrence,
-      error: error instanceof Error ? error.message : String(error),
+      error: message,
     });
+    await recordEvent(deps, 'scan.failed', { strategy_id: listed.id, occurrence, error: message });
     return { ...NOT_RUN, strategyId: listed.id, occurrence, leased: true, failed: 1 };
   }
 }

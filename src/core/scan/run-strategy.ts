@@ -18,6 +18,7 @@ import type { RunDeps } from './run-deps.ts';
 import { RunLease } from './run-lease.ts';
 import { RunLedger } from './run-ledger.ts';
 import { newEntries, windDown } from './run-steps.ts';
+import { reportCompleted } from './occurrence-completed.ts';
 import { settleEarlierEntries } from './settle-earlier-entries.ts';
 import { beginOccurrenceScan, finishOccurrenceScan } from './scan-plan.ts';
 
@@ -164,6 +165,7 @@ class StrategyRun {
       return true; // nothing granted for it; later occurrences are checked on their own
     }
     const plan = await beginOccurrenceScan(this.strategy, condition, occurrence, this.deps);
+    const before = { ...this.ledger.events.totals };
     const pages = matchingUsers(
       this.strategy,
       condition,
@@ -195,6 +197,7 @@ class StrategyRun {
     // Users the cap left out (they matched after the check) keep the occurrence unfinished.
     if (budget.allowance.cut) this.held = (await budget.recount()) ?? this.held;
     else await finishOccurrenceScan(this.strategy, occurrence, plan, this.read, this.deps);
+    await reportCompleted(this.strategy, occurrence, before, this.ledger.events.totals, this.deps);
     return true;
   }
 
@@ -209,11 +212,13 @@ class StrategyRun {
     );
     // Not claimed: left out by a budget cap, or claimed by someone else in the meantime.
     this.counts.skipped += page.matched.length - claimed.length;
+    this.ledger.events.remember(claimed);
     await this.pipeline.submit(claimed);
   }
 
   /** Re-sends a page of earlier rows and records the outcomes; gives back what was not sent. */
   private async resend(entries: ClaimedEntry[]): Promise<void> {
+    this.ledger.events.remember(entries);
     await this.pipeline.submit(entries);
     await this.pipeline.drain();
     await this.windDown();

@@ -13,6 +13,7 @@ import type {
 } from '../ports/stores.ts';
 import type { GithubStarStore } from '../ports/github.ts';
 import type { RunDeps } from '../scan/run-deps.ts';
+import type { WebhookServices } from '../ports/webhook-store.ts';
 import type { UserSourceService } from './user-sources.ts';
 
 export interface CoreDeps {
@@ -37,4 +38,6 @@ export interface CoreDeps {
   userSource?: UserSourceService;
   /** The GitHub star poller's record of each repository's last sync. */
   githubRepos: Pick<GithubStarStore, 'syncStatuses'>;
+  /** Webhook endpoints and their deliveries (docs/events.md); absent: the routes answer 404. */
+  webhooks?: WebhookServices;
 }

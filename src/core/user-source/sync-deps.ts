@@ -2,6 +2,7 @@
 // user_source settings, as the composition root (src/sources/build-user-source.ts) binds them.
 import type { Clock } from '../clock.ts';
 import type { Actor } from '../model/audit.ts';
+import type { EventRecorder } from '../ports/event-outbox.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
 import type { AuditStore, UserStore } from '../ports/stores.ts';
 import type {
@@ -35,6 +36,8 @@ export interface UserSyncDeps {
   logger: CoreLogger;
   settings: UserSyncSettings;
   observer?: UserSyncObserver;
+  /** Where a failed run becomes a user_source.failed event. */
+  events?: Pick<EventRecorder, 'record'>;
 }
 
 export interface UserSyncRequest {

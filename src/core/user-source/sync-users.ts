@@ -4,6 +4,7 @@
 // run, find the users the source no longer has. A bad row is skipped and counted, never fatal.
 // The caller holds the lease (run-user-sync.ts); this renews it before every page.
 import { auditDraft } from '../model/audit.ts';
+import { domainEvent } from '../model/domain-event.ts';
 import type { UserUpsert } from '../model/user.ts';
 import type { CursorValue, UserSourceState, UserSyncRun } from '../model/user-sync.ts';
 import { USER_SOURCE_NAME } from '../model/user-sync.ts';
@@ -68,8 +69,25 @@ export async function runUserSync(
   if (!dryRun) await deps.state.save(finishedState(state, run, cursor));
   if (!dryRun && run.error === null) await recordAudit(deps, run);
   if (!dryRun) deps.observer?.runFinished(run);
+  if (!dryRun && run.error !== null) await recordFailure(deps, run);
   deps.logger.info('user sync finished', summaryFields(run));
   return run;
+}
+
+/** The event is told, not required: a run that failed is not failed again by an outbox that is away. */
+async function recordFailure(deps: UserSyncDeps, run: UserSyncRun): Promise<void> {
+  const event = domainEvent('user_source.failed', run.finishedAt ?? deps.clock.now(), {
+    error: run.error,
+    full: run.full,
+    rows_read: run.rowsRead,
+    started_at: run.startedAt.toISOString(),
+  });
+  await deps.events?.record([event]).catch((error: unknown) =>
+    deps.logger.error('event not recorded', {
+      type: event.type,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
 }
 
 function newRun(startedAt: Date, full: boolean, dryRun: boolean): UserSyncRun {
