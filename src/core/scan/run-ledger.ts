@@ -9,7 +9,8 @@ import type { RunLease } from './run-lease.ts';
 export class RunLedger {
   constructor(
     private readonly lease: () => RunLease,
-    private readonly version: number,
+    /** The strategy version rows are marked under; null: none (lot expiries). */
+    private readonly version: number | null,
     private readonly deps: Pick<
       RunDeps,
       'store' | 'logger' | 'observer' | 'interactive' | 'delivery'
