@@ -11,3 +11,4 @@ export * from './schemas/user.ts';
 export * from './schemas/precondition.ts';
 export * from './schemas/stats.ts';
 export * from './schemas/audit.ts';
+export * from './schemas/lot.ts';

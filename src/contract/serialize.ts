@@ -1,4 +1,5 @@
 // Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
+import { remainingCents, type Lot } from '../core/lots/lot.ts';
 import type { AuditEvent } from '../core/model/audit.ts';
 import type { LedgerEntry } from '../core/model/ledger-entry.ts';
 import { LEDGER_STATUSES } from '../core/model/ledger-entry.ts';
@@ -38,8 +39,33 @@ export function strategyJson(s: Strategy) {
     version: s.version,
     max_users_per_occurrence: s.maxUsersPerOccurrence,
     max_amount_per_occurrence: s.maxAmountPerOccurrence,
+    expires_after: s.expiresAfter,
+    expires_at: iso(s.expiresAt),
+    rollover_max: s.rolloverMax,
+    priority: s.lotPriority,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
+  };
+}
+
+/** A credit lot; `remaining` is what an expiry would take back now, as of the last lot event. */
+export function lotJson(l: Lot) {
+  return {
+    id: l.id,
+    user_id: l.userId,
+    strategy_id: l.strategyId,
+    occurrence: l.occurrence,
+    source: l.source,
+    amount: l.amount,
+    consumed: l.consumed,
+    remaining: l.state === 'active' ? remainingCents(l) / 100 : 0,
+    granted_at: l.grantedAt.toISOString(),
+    expires_at: l.expiresAt.toISOString(),
+    priority: l.priority,
+    state: l.state,
+    expired_amount: l.expiredAmount,
+    carried: l.carried,
+    expiry_status: l.expiryStatus,
   };
 }
 

@@ -49,7 +49,7 @@ function toLot(row: LotRow, expiryStatus: string | null): Lot {
     priority: row.priority,
     rolloverMax: nullableNumber(row.rolloverMax),
     carryExpiresAt: row.carryExpiresAt,
-    state: row.state === 'active' ? 'active' : 'expiring',
+    state: row.state === 'active' || row.state === 'expiring' ? row.state : 'expired',
     expiredAmount: nullableNumber(row.expiredAmount),
     carried: nullableNumber(row.carried),
     expiryStatus: expiryStatus === null ? null : toLedgerStatus(expiryStatus),
@@ -231,22 +231,27 @@ export function createLotStore(database: Database): LotStore {
       return rows.map((row) => toLot(row, null));
     },
 
-    async expiringWithoutEntry(limit) {
-      const found: Lot[] = [];
-      let afterId = 0;
-      // Expired lots stay `expiring`; the ones without a ledger row are the few a stopped pass left.
-      for (;;) {
-        const rows = await db.creditLot.findMany({
-          where: { state: 'expiring', id: { gt: afterId } },
-          orderBy: { id: 'asc' },
-          take: limit,
+    async expiringLots(limit) {
+      const rows = await db.creditLot.findMany({
+        where: { state: 'expiring' },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
+      return rows.map((row) => toLot(row, null));
+    },
+
+    async markExpired(lots) {
+      if (lots.length === 0) return;
+      const rows = await db.creditLot.findMany({
+        where: { id: { in: lots.map((l) => l.id) }, state: 'expiring' },
+      });
+      const statuses = await expiryStatuses(db, rows);
+      const ids = rows.filter((row) => statuses.has(row.id)).map((row) => row.id);
+      if (ids.length > 0)
+        await db.creditLot.updateMany({
+          where: { id: { in: ids }, state: 'expiring' },
+          data: { state: 'expired' },
         });
-        if (rows.length === 0) return found;
-        afterId = rows[rows.length - 1]!.id;
-        const statuses = await expiryStatuses(db, rows);
-        for (const row of rows) if (!statuses.has(row.id)) found.push(toLot(row, null));
-        if (found.length >= limit) return found;
-      }
     },
 
     async listLots(query) {

@@ -28,6 +28,10 @@ export interface StrategyRow {
   version: number;
   maxUsersPerOccurrence: number | null;
   maxAmountPerOccurrence: unknown;
+  expiresAfter: string | null;
+  expiresAt: Date | null;
+  rolloverMax: unknown;
+  lotPriority: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,6 +65,7 @@ export function toStrategy(row: StrategyRow): Strategy {
     amount: decimalToNumber(row.amount),
     maxAmountPerOccurrence:
       row.maxAmountPerOccurrence === null ? null : decimalToNumber(row.maxAmountPerOccurrence),
+    rolloverMax: decimalOrNull(row.rolloverMax),
   };
 }
 

@@ -19,6 +19,7 @@ function toData(fields: StrategyFields) {
       fields.maxAmountPerOccurrence === null
         ? null
         : new Prisma.Decimal(fields.maxAmountPerOccurrence),
+    rolloverMax: fields.rolloverMax === null ? null : new Prisma.Decimal(fields.rolloverMax),
   };
 }
 

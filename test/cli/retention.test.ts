@@ -39,6 +39,10 @@ function fields(name: string, overrides: Partial<StrategyFields> = {}): Strategy
     endAt: null,
     maxUsersPerOccurrence: null,
     maxAmountPerOccurrence: null,
+    expiresAfter: null,
+    expiresAt: null,
+    rolloverMax: null,
+    lotPriority: 0,
     ...overrides,
   };
 }

@@ -53,6 +53,10 @@ describe('time zones', () => {
       endAt: null,
       maxUsersPerOccurrence: null,
       maxAmountPerOccurrence: null,
+      expiresAfter: null,
+      expiresAt: null,
+      rolloverMax: null,
+      lotPriority: 0,
     };
     let error: unknown;
     try {

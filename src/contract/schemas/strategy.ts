@@ -45,6 +45,14 @@ const Mode = z.enum(GRANT_MODES).openapi({
 
 /** What each strategy field means: one text for requests and responses (docs/strategies.md). */
 const FIELD = {
+  expires_after:
+    'Credit lots (docs/expiry.md): each grant expires this long after its occurrence — an ISO 8601 duration of weeks, days, hours, minutes, seconds (P30D, PT12H; at least PT1M) — or at a calendar boundary in `timezone` (end_of_day, end_of_week, end_of_month); the unspent remainder is taken back. Null: grants never expire',
+  expires_at:
+    'Credit lots, single strategies: every grant expires at this instant (ISO 8601). Null: none',
+  rollover_max:
+    'Credit lots, periodic strategies: at the next occurrence at most this much of the previous lot’s remainder is carried over; the rest expires. Null: no rollover',
+  priority:
+    'Credit lots: spending order — lots with a lower priority are spent first, then the soonest expiry, then the oldest (default 0)',
   name: 'Unique, stable handle (the CLI names strategies by it); a duplicate answers 409 conflict',
   title: 'Human description shown in lists',
   type: '`single` grants each matching user once (occurrence `once`); `periodic` once per cron fire time',
@@ -145,6 +153,26 @@ const StrategyFieldsShape = {
       'Budget cap: an occurrence that would grant more than this amount in total (already granted included) is held until the cap is raised or the occurrence approved. Unset: no amount cap',
     example: 5000,
   }),
+  expires_after: z
+    .string()
+    .max(64)
+    .nullable()
+    .optional()
+    .openapi({ description: FIELD.expires_after, example: 'end_of_month' }),
+  expires_at: isoDateTime
+    .nullable()
+    .optional()
+    .openapi({ description: FIELD.expires_at, example: '2027-01-01T00:00:00+08:00' }),
+  rollover_max: CapAmount.nullable()
+    .optional()
+    .openapi({ description: FIELD.rollover_max, example: 50 }),
+  priority: z
+    .number()
+    .int()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .optional()
+    .openapi({ description: FIELD.priority, example: 0 }),
 };
 
 export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
@@ -201,6 +229,10 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
     patch.maxUsersPerOccurrence = body.max_users_per_occurrence ?? null;
   if ('max_amount_per_occurrence' in body)
     patch.maxAmountPerOccurrence = body.max_amount_per_occurrence ?? null;
+  if ('expires_after' in body) patch.expiresAfter = body.expires_after ?? null;
+  if ('expires_at' in body) patch.expiresAt = date(body.expires_at);
+  if ('rollover_max' in body) patch.rolloverMax = body.rollover_max ?? null;
+  if (body.priority !== undefined) patch.lotPriority = body.priority;
   return patch;
 }
 
@@ -274,6 +306,13 @@ export const StrategySchema = z
     max_amount_per_occurrence: z.number().nullable().openapi({
       description: 'Budget cap on the amount per occurrence (null: none)',
     }),
+    expires_after: z
+      .string()
+      .nullable()
+      .openapi({ description: FIELD.expires_after, example: 'end_of_month' }),
+    expires_at: z.string().nullable().openapi({ description: FIELD.expires_at, example: null }),
+    rollover_max: z.number().nullable().openapi({ description: FIELD.rollover_max, example: 50 }),
+    priority: z.number().int().openapi({ description: FIELD.priority, example: 0 }),
     created_at: z.string().openapi({
       description: 'When it was created (UTC ISO 8601); periodic schedules start from here',
       example: '2026-01-15T10:00:00.000Z',

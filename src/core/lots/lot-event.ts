@@ -37,23 +37,28 @@ const spendable = (lot: Lot, consumedCents?: number): SpendableLot => ({
  * The event for one user: `active` are all the user's active lots (new ones included, with
  * their own ids), `due` those of them that expire now, `usedSeen` the used counter at the last
  * event (undefined: none yet; what was spent before the user's first lot is not a lot's).
+ * `fresh` lots are being recorded now: nothing spent before this event is theirs, but they are
+ * in the balance, so the cap counts them.
  */
 export function userLotEvent(
   reading: UserReading,
   active: readonly Lot[],
   due: readonly Lot[],
   usedSeen: number | undefined,
+  fresh: readonly Lot[] = [],
 ): UserLotEvent {
   const consumed = new Map<number, number>();
-  const current = () => active.map((lot) => spendable(lot, consumed.get(lot.id)));
+  const current = (lots: readonly Lot[]) => lots.map((lot) => spendable(lot, consumed.get(lot.id)));
   let usage: UserLotEvent['usage'] = null;
   if (reading.used !== null) {
     const spent = usedSeen === undefined ? 0 : cents(reading.used) - cents(usedSeen);
-    for (const [id, c] of attributeConsumption(current(), spent).consumed) consumed.set(id, c);
+    for (const [id, c] of attributeConsumption(current(active), spent).consumed)
+      consumed.set(id, c);
     if (usedSeen === undefined || spent > 0)
       usage = { userId: reading.userId, usedSeen: reading.used, expected: usedSeen ?? null };
   }
-  for (const [id, c] of capToBalance(current(), cents(reading.balance))) consumed.set(id, c);
+  for (const [id, c] of capToBalance(current([...active, ...fresh]), cents(reading.balance)))
+    consumed.set(id, c);
 
   const expiring: UserLotEvent['expiring'] = [];
   const rollovers: NewLot[] = [];

@@ -79,8 +79,8 @@ export class LotSteps {
 
   /** Expiries decided (lots `expiring`) whose ledger rows a stopped pass never claimed. */
   async claimLeftBehind(): Promise<void> {
-    const lots = await this.deps.lots.expiringWithoutEntry(this.deps.pageSize);
-    await this.claim(lots.map((lot) => expiryEntry(lot, lot.expiredAmount ?? 0)));
+    const lots = await this.deps.lots.expiringLots(this.deps.pageSize);
+    await this.claim(lots.map((lot) => ({ lot, takeBack: lot.expiredAmount ?? 0 })));
   }
 
   /** Lots for grants applied since the last pass: a lot event for each of their users. */
@@ -114,14 +114,14 @@ export class LotSteps {
       const events = await this.events([...byUser.keys()], () => [], byUser);
       const expiring = [...events.values()].flatMap((e) => e.expiring);
       if (!(await this.write(events, []))) continue;
-      await this.claim(expiring.map((e) => expiryEntry(e.lot, e.takeBackCents / 100)));
+      await this.claim(expiring.map((e) => ({ lot: e.lot, takeBack: e.takeBackCents / 100 })));
     }
   }
 
   /** Reads the users and computes each one's event; users not read are left out. */
   private async events(
     userIds: string[],
-    extra: (userId: string) => Lot[],
+    fresh: (userId: string) => Lot[],
     due?: Map<string, Lot[]>,
   ): Promise<Map<string, UserLotEvent>> {
     const { gateway, logger, delivery, lots } = this.deps;
@@ -131,10 +131,17 @@ export class LotSteps {
     const activeByUser = groupBy(active, (lot) => lot.userId);
     const events = new Map<string, UserLotEvent>();
     for (const userId of read) {
-      const mine = [...(activeByUser.get(userId) ?? []), ...extra(userId)];
+      const mine = activeByUser.get(userId) ?? [];
       const dueIds = new Set((due?.get(userId) ?? []).map((l) => l.id));
       const dueLots = mine.filter((l) => dueIds.has(l.id));
-      events.set(userId, userLotEvent(readings.get(userId)!, mine, dueLots, seen.get(userId)));
+      const event = userLotEvent(
+        readings.get(userId)!,
+        mine,
+        dueLots,
+        seen.get(userId),
+        fresh(userId),
+      );
+      events.set(userId, event);
     }
     return events;
   }
@@ -166,10 +173,17 @@ export class LotSteps {
     return written;
   }
 
-  private async claim(entries: NewLedgerEntry[]): Promise<void> {
-    if (entries.length === 0 || this.lease.lost()) return;
+  /**
+   * Claims the expiries' ledger rows (the claim fixes the amount sent), then marks the lots
+   * whose row now exists `expired`: a row claimed by an earlier pass is settled by the settle
+   * passes, never claimed twice (the UNIQUE key).
+   */
+  private async claim(expiries: { lot: Lot; takeBack: number }[]): Promise<void> {
+    if (expiries.length === 0 || this.lease.lost()) return;
+    const entries = expiries.map((e) => expiryEntry(e.lot, e.takeBack));
     const claimed = await this.deps.store.claimEntries(entries, this.lease.fence);
     this.claimed += claimed.length;
+    await this.deps.lots.markExpired(expiries.map((e) => e.lot));
     await this.submit(claimed);
   }
 }

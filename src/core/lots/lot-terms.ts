@@ -27,6 +27,19 @@ export interface OccurrenceTerms {
   carryExpiresAt: Date | null;
 }
 
+/** The lot settings of a strategy (its `lotPriority` is the lots' `priority`). */
+export const lotSettings = (
+  s: Omit<LotSettings, 'priority'> & { lotPriority: number },
+): LotSettings => ({
+  type: s.type,
+  periodicExpr: s.periodicExpr,
+  timezone: s.timezone,
+  expiresAfter: s.expiresAfter,
+  expiresAt: s.expiresAt,
+  rolloverMax: s.rolloverMax,
+  priority: s.lotPriority,
+});
+
 export const makesLots = (s: LotSettings): boolean =>
   s.expiresAfter !== null || s.expiresAt !== null || s.rolloverMax !== null;
 

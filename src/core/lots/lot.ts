@@ -24,8 +24,11 @@ export interface Lot {
   rolloverMax: number | null;
   /** When the carried remainder expires in turn (the next occurrence's expiry). */
   carryExpiresAt: Date | null;
-  /** `active` until its expiry is claimed in the ledger; `expiring` from then on. */
-  state: 'active' | 'expiring';
+  /**
+   * `active` until its expiry is decided; `expiring` once decided (amount fixed), until the
+   * expiry's ledger row is claimed; `expired` from then on (the row's status says the rest).
+   */
+  state: 'active' | 'expiring' | 'expired';
   /** What the expiry takes back (fixed when it is claimed); null while active. */
   expiredAmount: number | null;
   /** What was carried into a rollover lot; null while active or without rollover. */

@@ -31,6 +31,11 @@ export const NEW_VERSION_ON_CHANGE = {
   // How much in total: budgets decide whether an occurrence is held.
   maxUsersPerOccurrence: true,
   maxAmountPerOccurrence: true,
+  // How long what is granted lasts, and which of it is spent first: the terms of new lots.
+  expiresAfter: true,
+  expiresAt: true,
+  rolloverMax: true,
+  lotPriority: true,
   // Labels: what operators, lists and the CLI call it; no scan reads them.
   name: false,
   title: false,

@@ -34,6 +34,17 @@ export interface Strategy {
   maxUsersPerOccurrence: number | null;
   /** Budget: an occurrence that would grant more than this amount (in total) is held. */
   maxAmountPerOccurrence: number | null;
+  /**
+   * Credit lots (docs/expiry.md): an ISO 8601 duration counted from the occurrence (P30D,
+   * PT12H) or a calendar boundary in `timezone` (end_of_day, end_of_week, end_of_month).
+   */
+  expiresAfter: string | null;
+  /** Credit lots: an absolute expiry instant (single strategies). */
+  expiresAt: Date | null;
+  /** Credit lots (periodic): at most this much of a lot's remainder is carried to the next one. */
+  rolloverMax: number | null;
+  /** Credit lots: lower is spent first (wire: `priority`). */
+  lotPriority: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -76,6 +87,10 @@ export function withDefaults(input: StrategyInput, defaultTimeZone: string): Str
     endAt: input.endAt ?? null,
     maxUsersPerOccurrence: input.maxUsersPerOccurrence ?? null,
     maxAmountPerOccurrence: input.maxAmountPerOccurrence ?? null,
+    expiresAfter: input.expiresAfter ?? null,
+    expiresAt: input.expiresAt ?? null,
+    rolloverMax: input.rolloverMax ?? null,
+    lotPriority: input.lotPriority ?? 0,
   };
 }
 
@@ -110,5 +125,9 @@ export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFie
     maxAmountPerOccurrence: has('maxAmountPerOccurrence')
       ? (patch.maxAmountPerOccurrence ?? null)
       : current.maxAmountPerOccurrence,
+    expiresAfter: has('expiresAfter') ? (patch.expiresAfter ?? null) : current.expiresAfter,
+    expiresAt: has('expiresAt') ? (patch.expiresAt ?? null) : current.expiresAt,
+    rolloverMax: has('rolloverMax') ? (patch.rolloverMax ?? null) : current.rolloverMax,
+    lotPriority: patch.lotPriority ?? current.lotPriority,
   };
 }

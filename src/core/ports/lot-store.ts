@@ -65,8 +65,10 @@ export interface LotStore {
   writeLotEvent(write: LotEventWrite): Promise<boolean>;
   /** Active lots due at `now`, by id (the pass orders each user's by expiry). */
   dueLots(now: Date, limit: number, afterId: number): Promise<Lot[]>;
-  /** Expiring lots whose expiry has no ledger row yet (a pass stopped between the two). */
-  expiringWithoutEntry(limit: number): Promise<Lot[]>;
+  /** Lots whose expiry was decided and not yet claimed in the ledger (a pass stopped between). */
+  expiringLots(limit: number): Promise<Lot[]>;
+  /** Of these `expiring` lots, those whose expiry row exists become `expired`. */
+  markExpired(lots: readonly Lot[]): Promise<void>;
   /** Lots for the API, with their expiry's ledger status. */
   listLots(query: LotQuery): Promise<{ items: Lot[]; total: number }>;
 }

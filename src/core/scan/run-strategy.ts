@@ -6,6 +6,7 @@
 // (run-lease.ts); a row in doubt is settled only once no delta of it can still arrive
 // (settle-doubts.ts). The settle passes over earlier rows are settle-earlier-entries.ts.
 import { parse, type ConditionAst } from '../../condition/index.ts';
+import { lotSettings, occurrenceTerms } from '../lots/lot-terms.ts';
 import type { ClaimedEntry } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -163,6 +164,7 @@ class StrategyRun {
       this.held = budget.held;
       return true; // nothing granted for it; later occurrences are checked on their own
     }
+    await this.saveLotTerms(occurrence);
     const plan = await beginOccurrenceScan(this.strategy, condition, occurrence, this.deps);
     const pages = matchingUsers(
       this.strategy,
@@ -196,6 +198,12 @@ class StrategyRun {
     if (budget.allowance.cut) this.held = (await budget.recount()) ?? this.held;
     else await finishOccurrenceScan(this.strategy, occurrence, plan, this.read, this.deps);
     return true;
+  }
+
+  /** The occurrence's lot terms, written before its first claim (lot-terms.ts). */
+  private async saveLotTerms(occurrence: string): Promise<void> {
+    const terms = occurrenceTerms(lotSettings(this.strategy), occurrence);
+    if (terms !== null) await this.deps.lots?.saveLotTerms(this.strategy.id, occurrence, terms);
   }
 
   private async claimAndSubmit(page: MatchedPage, due: DueOccurrence, allowed: string[]) {

@@ -2,6 +2,7 @@
 // language, cron, time zones, cross-field constraints). HTTP-level shape checks (types,
 // lengths) live in the API schemas. Only create-strategy and update-strategy call this, so
 // every write path — API, CLI, seed — passes through the same rules.
+import { parseExpiryRule } from '../lots/expiry-rule.ts';
 import { checkInZone, format, parse, type ConditionError } from '../../condition/index.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
 import type { StrategyFields } from '../model/strategy.ts';
@@ -46,6 +47,49 @@ function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
 }
 
 /** The window: instants every database stores, start before end. */
+/** Spending order values kept small: they are compared, never summed. */
+const MAX_LOT_PRIORITY = 1_000_000;
+
+/** The credit lot settings (docs/expiry.md). */
+function lotProblems(fields: StrategyFields): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  if (fields.expiresAfter !== null) {
+    const parsed = parseExpiryRule(fields.expiresAfter);
+    if (!parsed.ok) details.push({ field: 'expires_after', message: parsed.message });
+    if (fields.expiresAt !== null)
+      details.push({ field: 'expires_at', message: 'give expires_after or expires_at, not both' });
+  }
+  if (fields.expiresAt !== null && fields.type !== 'single')
+    details.push({
+      field: 'expires_at',
+      message: 'only for single strategies (periodic ones use expires_after)',
+    });
+  if (fields.rolloverMax !== null) {
+    if (fields.type !== 'periodic')
+      details.push({ field: 'rollover_max', message: 'only for periodic strategies' });
+    if (fields.rolloverMax < 0 || !isWholeCents(fields.rolloverMax))
+      details.push({
+        field: 'rollover_max',
+        message: 'must be 0 or more, with at most two decimals',
+      });
+  }
+  if (
+    fields.mode !== 'add' &&
+    (fields.expiresAfter !== null || fields.expiresAt !== null || fields.rolloverMax !== null)
+  )
+    details.push({
+      field: 'mode',
+      message:
+        'lots (expires_after, expires_at, rollover_max) need mode "add": a top-up or reset grants a balance, not an amount',
+    });
+  if (!Number.isSafeInteger(fields.lotPriority) || Math.abs(fields.lotPriority) > MAX_LOT_PRIORITY)
+    details.push({
+      field: 'priority',
+      message: `a whole number from -${MAX_LOT_PRIORITY} to ${MAX_LOT_PRIORITY}`,
+    });
+  return details;
+}
+
 function windowProblems(fields: StrategyFields): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const [field, at] of [
@@ -97,7 +141,7 @@ export function assertValidStrategy(fields: StrategyFields): StrategyFields {
           : 'must not be negative',
     });
   }
-  details.push(...windowProblems(fields));
+  details.push(...windowProblems(fields), ...lotProblems(fields));
   if (details.length > 0)
     throw new AppError('validation_failed', 'The strategy is not valid', details);
 
