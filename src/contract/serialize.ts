@@ -174,6 +174,11 @@ export function periodTotalsJson(p: PeriodTotals) {
     today: { since: formatInZone(p.today.since, zone), ...totalsJson(p.today.totals) },
     this_month: { since: formatInZone(p.thisMonth.since, zone), ...totalsJson(p.thisMonth.totals) },
     all_time: { since: null, ...totalsJson(p.allTime) },
+    expired_amount: {
+      today: centsToAmount(p.expired.today),
+      this_month: centsToAmount(p.expired.thisMonth),
+      all_time: centsToAmount(p.expired.allTime),
+    },
   };
 }
 

@@ -94,6 +94,12 @@ describe.each(DATABASE_KINDS)('credit lots on %s', (kind) => {
       state: 'active',
       remaining: 100,
     });
+    const stats = await h.call('GET', `/api/v1/strategies/${a.id}/stats`);
+    // (today is the manual clock's day; the rows carry the real time of their writes)
+    expect(stats.body.expired_amount).toMatchObject({ this_month: 70, all_time: 70 });
+    // Expiries are not grants: the strategy's grant totals still say 100 given.
+    expect(stats.body.all_time.total.amount).toBe(100);
+    expect(await h.metrics.registry.metrics()).toMatch(/quota_manager_expired_amount_total \d/);
     // Expired once: another pass sends nothing more.
     const deltas = h.mock.state().deltas;
     await scanAt(h, '2026-12-11T00:00:00Z');
