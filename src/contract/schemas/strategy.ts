@@ -8,6 +8,7 @@ import type {
 } from '../../core/model/strategy.ts';
 import { isWholeCents } from '../../core/storable-values.ts';
 import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
+import { CapAmount, LotFieldsShape, lotPatchFromBody, LotResponseShape } from './lot-fields.ts';
 
 /**
  * Amount: 0 or at least 0.01, a whole number of cents (decided on its decimal form, not with a
@@ -18,16 +19,6 @@ import { booleanQuery, isoDateTime, PaginationShape, text } from './common.ts';
 const Amount = z
   .number()
   .min(0, { error: 'must be at least 0 (and at least 0.01 in add mode)' })
-  .max(999_999_999_999)
-  .refine(isWholeCents, {
-    error: 'at most two decimals: a whole number of cents',
-    params: { code: 'amount_precision' },
-  });
-
-/** A budget cap: at least 0.01 (a cap of 0 would hold every occurrence: disable instead). */
-const CapAmount = z
-  .number()
-  .min(0.01)
   .max(999_999_999_999)
   .refine(isWholeCents, {
     error: 'at most two decimals: a whole number of cents',
@@ -45,14 +36,6 @@ const Mode = z.enum(GRANT_MODES).openapi({
 
 /** What each strategy field means: one text for requests and responses (docs/strategies.md). */
 const FIELD = {
-  expires_after:
-    'Credit lots (docs/expiry.md): each grant expires this long after its occurrence — an ISO 8601 duration of weeks, days, hours, minutes, seconds (P30D, PT12H; at least PT1M) — or at a calendar boundary in `timezone` (end_of_day, end_of_week, end_of_month); the unspent remainder is taken back. Null: grants never expire',
-  expires_at:
-    'Credit lots, single strategies: every grant expires at this instant (ISO 8601). Null: none',
-  rollover_max:
-    'Credit lots, periodic strategies: at the next occurrence at most this much of the previous lot’s remainder is carried over; the rest expires. Null: no rollover',
-  priority:
-    'Credit lots: spending order — lots with a lower priority are spent first, then the soonest expiry, then the oldest (default 0)',
   name: 'Unique, stable handle (the CLI names strategies by it); a duplicate answers 409 conflict',
   title: 'Human description shown in lists',
   type: '`single` grants each matching user once (occurrence `once`); `periodic` once per cron fire time',
@@ -153,26 +136,7 @@ const StrategyFieldsShape = {
       'Budget cap: an occurrence that would grant more than this amount in total (already granted included) is held until the cap is raised or the occurrence approved. Unset: no amount cap',
     example: 5000,
   }),
-  expires_after: z
-    .string()
-    .max(64)
-    .nullable()
-    .optional()
-    .openapi({ description: FIELD.expires_after, example: 'end_of_month' }),
-  expires_at: isoDateTime
-    .nullable()
-    .optional()
-    .openapi({ description: FIELD.expires_at, example: '2027-01-01T00:00:00+08:00' }),
-  rollover_max: CapAmount.nullable()
-    .optional()
-    .openapi({ description: FIELD.rollover_max, example: 50 }),
-  priority: z
-    .number()
-    .int()
-    .min(-1_000_000)
-    .max(1_000_000)
-    .optional()
-    .openapi({ description: FIELD.priority, example: 0 }),
+  ...LotFieldsShape,
 };
 
 export const StrategyCreateSchema = z.strictObject(StrategyFieldsShape).openapi('StrategyInput');
@@ -229,11 +193,7 @@ export function strategyPatchFromBody(body: StrategyBody): StrategyPatch {
     patch.maxUsersPerOccurrence = body.max_users_per_occurrence ?? null;
   if ('max_amount_per_occurrence' in body)
     patch.maxAmountPerOccurrence = body.max_amount_per_occurrence ?? null;
-  if ('expires_after' in body) patch.expiresAfter = body.expires_after ?? null;
-  if ('expires_at' in body) patch.expiresAt = date(body.expires_at);
-  if ('rollover_max' in body) patch.rolloverMax = body.rollover_max ?? null;
-  if (body.priority !== undefined) patch.lotPriority = body.priority;
-  return patch;
+  return { ...patch, ...lotPatchFromBody(body) };
 }
 
 /** A validated create body → the core's input. */
@@ -306,13 +266,7 @@ export const StrategySchema = z
     max_amount_per_occurrence: z.number().nullable().openapi({
       description: 'Budget cap on the amount per occurrence (null: none)',
     }),
-    expires_after: z
-      .string()
-      .nullable()
-      .openapi({ description: FIELD.expires_after, example: 'end_of_month' }),
-    expires_at: z.string().nullable().openapi({ description: FIELD.expires_at, example: null }),
-    rollover_max: z.number().nullable().openapi({ description: FIELD.rollover_max, example: 50 }),
-    priority: z.number().int().openapi({ description: FIELD.priority, example: 0 }),
+    ...LotResponseShape,
     created_at: z.string().openapi({
       description: 'When it was created (UTC ISO 8601); periodic schedules start from here',
       example: '2026-01-15T10:00:00.000Z',

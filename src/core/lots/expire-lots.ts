@@ -6,11 +6,10 @@
 // time by reading the user's total (settle-earlier-entries.ts). One lease fences every expiry.
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { RunCounts } from '../model/run-result.ts';
-import type { LotStore } from '../ports/lot-store.ts';
+import type { LotPassDeps } from './lot-pass-deps.ts';
 import { deliverEntry } from '../scan/deliver-entry.ts';
 import { DeliveryPipeline } from '../scan/delivery-pipeline.ts';
 import { prepareSend } from '../scan/prepare-send.ts';
-import type { RunDeps } from '../scan/run-deps.ts';
 import { RunLease } from '../scan/run-lease.ts';
 import { RunLedger } from '../scan/run-ledger.ts';
 import { LeaseLostError } from '../scan/run-strategy.ts';
@@ -18,8 +17,6 @@ import { windDown } from '../scan/run-steps.ts';
 import { settleEarlierEntries } from '../scan/settle-earlier-entries.ts';
 import { EXPIRY_STRATEGY_ID } from './lot.ts';
 import { LotSteps } from './lot-steps.ts';
-
-export type LotPassDeps = RunDeps & { lots: LotStore };
 
 export interface LotPassResult {
   /** False when another process held the lot pass's lease. */

@@ -5,7 +5,7 @@
 import { idempotencyKey, type ClaimedEntry, type NewLedgerEntry } from '../model/ledger-entry.ts';
 import type { NewLot, UnrecordedLotGrant } from '../ports/lot-store.ts';
 import type { RunLease } from '../scan/run-lease.ts';
-import type { LotPassDeps } from './expire-lots.ts';
+import type { LotPassDeps } from './lot-pass-deps.ts';
 import { userLotEvent, type UserLotEvent } from './lot-event.ts';
 import { expiryFor } from './lot-terms.ts';
 import { EXPIRY_STRATEGY_ID, expiryOccurrence, type Lot } from './lot.ts';
