@@ -48,5 +48,6 @@ export function explanationJson(e: Explanation) {
     condition: e.condition === null ? null : explainNodeJson(e.condition),
     ledger: e.ledger === null ? null : ledgerEntryJson(e.ledger),
     amount: e.amount,
+    lot_expires_at: e.lotExpiresAt === null ? null : e.lotExpiresAt.toISOString(),
   };
 }

@@ -149,6 +149,7 @@ export function previewJson(p: PreviewResult) {
       null,
     balance_unread: p.balanceUnread,
     balance_not_read: p.balanceNotRead,
+    lot_expires_at: iso(p.lotExpiresAt),
   };
 }
 

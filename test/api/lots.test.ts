@@ -163,6 +163,29 @@ describe.each(DATABASE_KINDS)('credit lots on %s', (kind) => {
     });
   });
 
+  it('preview and explain show the expiry a grant would carry', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T10:00:00Z'));
+    const s = await strategy(h, id, { expires_after: 'P30D', timezone: 'Asia/Shanghai' });
+    const preview = await h.call('POST', `/api/v1/strategies/${s.id}/preview`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.lot_expires_at).toBe('2027-01-06T10:00:00.000Z');
+    const explained = await h.call(
+      'GET',
+      `/api/v1/strategies/${s.id}/explain/${encodeURIComponent(id)}`,
+    );
+    expect(explained.status).toBe(200);
+    expect(explained.body).toMatchObject({
+      verdict: 'would_grant',
+      lot_expires_at: '2027-01-06T10:00:00.000Z',
+    });
+    const soon = await h.call('GET', '/api/v1/lots/expiring?within=P7D');
+    expect(soon.status).toBe(200);
+    const bad = await h.call('GET', '/api/v1/lots/expiring?within=P1M');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('within');
+  });
+
   it('a disabled strategy’s lots still expire', async () => {
     const id = await user(h);
     h.clock.set(new Date('2026-12-07T00:00:00Z'));

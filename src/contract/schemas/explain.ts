@@ -67,6 +67,11 @@ export const ExplanationSchema = z
     amount: z.number().nullable().openapi({
       description: 'What the user would receive (would_grant, held_by_budget); else null',
     }),
+    lot_expires_at: z.string().nullable().openapi({
+      description:
+        'Credit lots (docs/expiry.md): when that grant would expire (UTC ISO 8601); null when it would not, or when nothing would be granted',
+      example: null,
+    }),
   })
   .openapi('Explanation');
 

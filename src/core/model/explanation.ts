@@ -31,4 +31,6 @@ export interface Explanation {
   ledger: LedgerEntry | null;
   /** What the user would receive (`would_grant`, `held_by_budget`); else null. */
   amount: number | null;
+  /** Credit lots: when that grant would expire (with `amount`); else null. */
+  lotExpiresAt: Date | null;
 }

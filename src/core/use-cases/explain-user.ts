@@ -11,6 +11,7 @@ import type { User } from '../model/user.ts';
 import { grantAmountsInCents } from '../scan/grant-amount.ts';
 import { budgetApplies, forecastOccurrence } from '../scan/occurrence-forecast.ts';
 import { isOccurrenceClosed, previewedOccurrence } from '../scan/occurrence-policy.ts';
+import { lotExpiry } from '../scan/preview-occurrence.ts';
 import { SINGLE_OCCURRENCE } from '../schedule.ts';
 import type { CoreDeps } from './deps.ts';
 import type { PreviewTarget } from './preview-strategy.ts';
@@ -75,6 +76,7 @@ export async function explainUser(
     condition: null,
     ledger: null,
     amount: null,
+    lotExpiresAt: null,
     ...extra,
   });
   if (user === null) return answer('no_such_user');
@@ -95,7 +97,9 @@ export async function explainUser(
     verdict === 'would_grant' || verdict === 'held_by_budget'
       ? centsToAmount((await grantAmountsInCents(strategy, [userId], deps.scan))[0]!)
       : null;
-  return answer(verdict, { condition, ledger, amount });
+  const lotExpiresAt =
+    amount !== null && occurrence !== null ? lotExpiry(strategy, occurrence, now) : null;
+  return answer(verdict, { condition, ledger, amount, lotExpiresAt });
 }
 
 interface Facts {
