@@ -7,6 +7,7 @@ import type {
   gatewayBalanceJson,
   heldJson,
   ledgerEntryJson,
+  lotJson,
   periodTotalsJson,
   previewJson,
   strategyJson,
@@ -27,6 +28,7 @@ export type HeldJson = NonNullable<ReturnType<typeof heldJson>>;
 export type PreviewJson = ReturnType<typeof previewJson>;
 export type ExplanationJson = ReturnType<typeof explanationJson>;
 export type AuditEventJson = ReturnType<typeof auditEventJson>;
+export type LotJson = ReturnType<typeof lotJson>;
 
 /** A list answer: `{ items, total }` (listOf) or `{ items, next_cursor }` (cursorPageOf). */
 export interface PageJson<T> {
