@@ -60,6 +60,7 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
       condition: null,
       ledger: null,
       amount: null,
+      lot_expires_at: null,
     });
   });
 
