@@ -12,6 +12,12 @@ import { isUniqueViolation } from './prisma-errors.ts';
 
 const money = (value: number) => value.toFixed(2);
 
+/**
+ * Lots per id list in one Prisma query: two lists (occurrences and users) of this many stay
+ * within the bind values Prisma assumes SQLite takes (999). The lot pass's pages are no larger.
+ */
+export const MAX_LOTS_PER_STATEMENT = 400;
+
 /** A lot event that found its compare half changed: the transaction is rolled back. */
 class LotEventConflict extends Error {}
 
@@ -79,7 +85,15 @@ export function createLotStore(database: Database): LotStore {
 
   /** The ledger status of each lot's expiry row (absent: none yet). */
   async function expiryStatuses(client: DbClient, lots: readonly LotRow[]) {
-    if (lots.length === 0) return new Map<number, string>();
+    const statuses = new Map<number, string>();
+    for (let i = 0; i < lots.length; i += MAX_LOTS_PER_STATEMENT) {
+      const chunk = lots.slice(i, i + MAX_LOTS_PER_STATEMENT);
+      for (const [id, status] of await expiryStatusesOf(client, chunk)) statuses.set(id, status);
+    }
+    return statuses;
+  }
+
+  async function expiryStatusesOf(client: DbClient, lots: readonly LotRow[]) {
     const rows = await client.quotaExecute.findMany({
       where: {
         strategyId: EXPIRY_STRATEGY_ID,

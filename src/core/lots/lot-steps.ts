@@ -66,20 +66,29 @@ const toNewLot = (lot: Lot, grantId: number, consumedCents: number | undefined):
   carryExpiresAt: lot.carryExpiresAt,
 });
 
+/**
+ * Lots per page of the pass: each page's users go into a few id lists, which Prisma bounds by
+ * the bind values it assumes SQLite takes (999), whatever SCAN_PAGE_SIZE says.
+ */
+const LOT_PAGE = 400;
+
 export class LotSteps {
   recorded = 0;
   claimed = 0;
+  private readonly page: number;
 
   constructor(
     private readonly deps: LotPassDeps,
     private readonly lease: RunLease,
     private readonly submit: (claimed: ClaimedEntry[]) => Promise<void>,
     private readonly stopped: () => boolean,
-  ) {}
+  ) {
+    this.page = Math.min(deps.pageSize, LOT_PAGE);
+  }
 
   /** Expiries decided (lots `expiring`) whose ledger rows a stopped pass never claimed. */
   async claimLeftBehind(): Promise<void> {
-    const lots = await this.deps.lots.expiringLots(this.deps.pageSize);
+    const lots = await this.deps.lots.expiringLots(this.page);
     await this.claim(lots.map((lot) => ({ lot, takeBack: lot.expiredAmount ?? 0 })));
   }
 
@@ -87,7 +96,7 @@ export class LotSteps {
   async recordNewLots(): Promise<void> {
     let afterId = 0;
     while (!this.stopped()) {
-      const grants = await this.deps.lots.unrecordedLotGrants(this.deps.pageSize, afterId);
+      const grants = await this.deps.lots.unrecordedLotGrants(this.page, afterId);
       if (grants.length === 0) return;
       afterId = grants[grants.length - 1]!.grantId;
       const fresh = grants.map((g, i) => ({ grant: g, lot: lotFromGrant(g, -1 - i) }));
@@ -107,7 +116,7 @@ export class LotSteps {
   async expireDue(now: Date): Promise<void> {
     let afterId = 0;
     while (!this.stopped()) {
-      const due = await this.deps.lots.dueLots(now, this.deps.pageSize, afterId);
+      const due = await this.deps.lots.dueLots(now, this.page, afterId);
       if (due.length === 0) return;
       afterId = due[due.length - 1]!.id;
       const byUser = groupBy(due, (lot) => lot.userId);
