@@ -206,6 +206,16 @@ async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, s
         {input('max_amount_per_occurrence', 'Budget: max amount per occurrence (optional)', {
           inputmode: 'decimal',
         })}
+        {input('expires_after', 'Lots: grants expire after (P30D, PT12H, end_of_month; optional)', {
+          placeholder: 'end_of_month',
+        })}
+        {input('expires_at', 'Lots: grants expire at (ISO 8601, single strategies; optional)')}
+        {input('rollover_max', 'Lots: carry at most this much to the next period (optional)', {
+          inputmode: 'decimal',
+        })}
+        {input('priority', 'Lots: spending priority (lower is spent first; default 0)', {
+          inputmode: 'numeric',
+        })}
         <div class="field check">
           <input type="checkbox" id="enabled" name="enabled" checked={v.enabled} />
           <label for="enabled">Enabled (scans grant it)</label>

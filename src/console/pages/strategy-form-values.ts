@@ -20,6 +20,10 @@ export interface FormValues {
   end_at: string;
   max_users_per_occurrence: string;
   max_amount_per_occurrence: string;
+  expires_after: string;
+  expires_at: string;
+  rollover_max: string;
+  priority: string;
 }
 
 export function valuesOf(s?: StrategyJson): FormValues {
@@ -41,6 +45,10 @@ export function valuesOf(s?: StrategyJson): FormValues {
     end_at: text(s?.end_at),
     max_users_per_occurrence: text(s?.max_users_per_occurrence),
     max_amount_per_occurrence: text(s?.max_amount_per_occurrence),
+    expires_after: text(s?.expires_after),
+    expires_at: text(s?.expires_at),
+    rollover_max: text(s?.rollover_max),
+    priority: text(s?.priority ?? ''),
   };
 }
 
@@ -50,6 +58,8 @@ const NUMBERS = new Set([
   'max_catch_up',
   'max_users_per_occurrence',
   'max_amount_per_occurrence',
+  'rollover_max',
+  'priority',
 ]);
 const NULLABLE = new Set([
   'model',
@@ -58,9 +68,19 @@ const NULLABLE = new Set([
   'end_at',
   'max_users_per_occurrence',
   'max_amount_per_occurrence',
+  'expires_after',
+  'expires_at',
+  'rollover_max',
 ]);
 /** Fields only newer servers know: sent only when filled in, so older servers still accept the form. */
-const NEWER = new Set(['max_users_per_occurrence', 'max_amount_per_occurrence']);
+const NEWER = new Set([
+  'max_users_per_occurrence',
+  'max_amount_per_occurrence',
+  'expires_after',
+  'expires_at',
+  'rollover_max',
+  'priority',
+]);
 
 export function strategyBody(values: FormValues, editing: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { enabled: values.enabled };

@@ -56,6 +56,9 @@ export function FieldList(props: { strategy: StrategyJson }) {
     ],
     ['start', fmtTime(s.start_at)],
     ['end', fmtTime(s.end_at)],
+    ['lots expire', s.expires_after ?? (s.expires_at ? fmtTime(s.expires_at) : 'never')],
+    ['lot rollover', s.rollover_max == null ? '—' : `at most ${fmtAmount(s.rollover_max)}`],
+    ['lot priority', String(s.priority)],
   ];
   return (
     <dl class="fields">
