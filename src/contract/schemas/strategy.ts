@@ -257,7 +257,7 @@ export const StrategySchema = z
     end_at: z.string().nullable().openapi({ description: FIELD.end_at, example: null }),
     version: z.number().int().openapi({
       description:
-        '1 on create, +1 on every change of what decides who is granted what, when or how (condition, amount, mode, model, type, periodic_expr, timezone, start_at, end_at, max_exec_per_user, missed_runs, max_catch_up, budgets); a change of only name, title or enabled keeps it. Each ledger row records the version that granted it; a new version makes a single strategy scan every user again',
+        '1 on create, +1 on every change of what decides who is granted what, when or how (condition, amount, mode, model, type, periodic_expr, timezone, start_at, end_at, max_exec_per_user, missed_runs, max_catch_up, budgets, lot fields); a change of only name, title or enabled keeps it. Each ledger row records the version that granted it; a new version makes a single strategy scan every user again',
       example: 1,
     }),
     max_users_per_occurrence: z.number().int().nullable().openapi({
