@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     );
     const measure = async (what: string) => {
       const started = performance.now();
-      const [result] = await runtime.github.sync();
+      const [result] = (await runtime.github.sync()).results;
       const seconds = (performance.now() - started) / 1000;
       console.log(
         `${what.padEnd(28)} ${String(result!.requests).padStart(6)} requests ` +

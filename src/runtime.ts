@@ -26,6 +26,7 @@ import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
 import type { CircuitBreaker, QuotaGateway } from './gateway/index.ts';
 import { createGatewayBreaker } from './gateway/gateway-breaker.ts';
+import { createGithubStarStore } from './db/github-star-store.ts';
 import { buildGithubStars, type GithubStars } from './github/github-stars.ts';
 import { createLogger } from './logger.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
@@ -169,11 +170,13 @@ export async function buildRuntime(
   };
   const strategies = createStrategyStore(database);
   const github = buildGithubStars(config.github, {
+    leaseMs: config.scan.leaseMs,
     database,
     strategies,
     clock,
     logger: logger.child({ component: 'github' }),
     metrics,
+    onStarAdded: () => scanner.wake(),
   });
   const [users, audit] = [createUserStore(database), createAuditStore(database)];
   const userSource = buildUserSource({ config, database, users, audit, clock, logger, metrics });
@@ -185,6 +188,7 @@ export async function buildRuntime(
     audit,
     actor: SYSTEM_ACTOR,
     userSource,
+    githubRepos: createGithubStarStore(database),
     scan,
     serializer: scanner,
     clock,

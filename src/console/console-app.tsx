@@ -11,6 +11,7 @@ import { csrfRefusal, requestOrigin } from './csrf.ts';
 import { registerAuditPage } from './pages/audit-page.tsx';
 import { base, CONSOLE_MOUNT, ErrorBox, inRequest, Layout, publicPath } from './pages/layout.tsx';
 import { registerOverviewPage } from './pages/overview-page.tsx';
+import { registerSourcesPage } from './pages/sources-page.tsx';
 import { registerStrategyActions } from './pages/strategy-actions.tsx';
 import { registerStrategyFormPages } from './pages/strategy-form-page.tsx';
 import { registerStrategyPages } from './pages/strategy-pages.tsx';
@@ -105,6 +106,7 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   registerUnknownGrantsPage(app);
   registerUserPages(app);
   registerAuditPage(app);
+  registerSourcesPage(app);
   return app;
 }
 

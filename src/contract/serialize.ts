@@ -1,4 +1,5 @@
 // Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
+import type { FunctionSpec } from '../condition/index.ts';
 import { remainingCents, type Lot } from '../core/lots/lot.ts';
 import type { AuditEvent } from '../core/model/audit.ts';
 import type { LedgerEntry } from '../core/model/ledger-entry.ts';
@@ -10,7 +11,6 @@ import type {
   RunNowResult,
   ScanSummary,
 } from '../core/model/run-result.ts';
-import type { Strategy } from '../core/model/strategy.ts';
 import type { User } from '../core/model/user.ts';
 import type { GatewayBalance } from '../core/use-cases/gateway-balance.ts';
 import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
@@ -18,35 +18,8 @@ import { formatInZone } from '../core/time-zone.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function strategyJson(s: Strategy) {
-  return {
-    id: s.id,
-    name: s.name,
-    title: s.title,
-    type: s.type,
-    mode: s.mode,
-    amount: s.amount,
-    model: s.model,
-    periodic_expr: s.periodicExpr,
-    timezone: s.timezone,
-    condition: s.condition,
-    enabled: s.enabled,
-    max_exec_per_user: s.maxExecPerUser,
-    missed_runs: s.missedRuns,
-    max_catch_up: s.maxCatchUp,
-    start_at: iso(s.startAt),
-    end_at: iso(s.endAt),
-    version: s.version,
-    max_users_per_occurrence: s.maxUsersPerOccurrence,
-    max_amount_per_occurrence: s.maxAmountPerOccurrence,
-    expires_after: s.expiresAfter,
-    expires_at: iso(s.expiresAt),
-    rollover_max: s.rolloverMax,
-    priority: s.lotPriority,
-    created_at: s.createdAt.toISOString(),
-    updated_at: s.updatedAt.toISOString(),
-  };
-}
+// A strategy's answer is read off the field table, beside its wire types.
+export { strategyJson } from './strategy-wire.ts';
 
 /** A credit lot; `remaining` is what an expiry would take back now, as of the last lot event. */
 export function lotJson(l: Lot) {
@@ -225,3 +198,15 @@ export const auditEventJson = (e: AuditEvent) => ({
   changes: e.changes,
   request_id: e.requestId,
 });
+
+/** A condition function of the registry, as GET /api/v1/conditions/functions lists it. */
+export function conditionFunctionJson(f: FunctionSpec) {
+  const params = f.params.map((p) => `${p.name}: ${p.type}`).join(', ');
+  return {
+    name: f.name,
+    signature: `${f.name}(${params}${f.variadic ? ', ...' : ''})`,
+    description: f.description,
+    example: f.example,
+    needs_gateway: f.needsGateway,
+  };
+}

@@ -1,6 +1,8 @@
 // The JSON shapes of the API's answers as TypeScript types, read off the serializers that write
 // them (whose output the OpenAPI tests check against the schemas), so a typed client (the
 // console) cannot drift from the server.
+import type { githubRepoSyncJson } from './schemas/github-repos.ts';
+import type { sourceJson } from './schemas/sources.ts';
 import type { explanationJson } from './serialize-explain.ts';
 import type {
   auditEventJson,
@@ -29,6 +31,8 @@ export type PreviewJson = ReturnType<typeof previewJson>;
 export type ExplanationJson = ReturnType<typeof explanationJson>;
 export type AuditEventJson = ReturnType<typeof auditEventJson>;
 export type LotJson = ReturnType<typeof lotJson>;
+export type SourceJson = ReturnType<typeof sourceJson>;
+export type GithubRepoSyncJson = ReturnType<typeof githubRepoSyncJson>;
 
 /** A list answer: `{ items, total }` (listOf) or `{ items, next_cursor }` (cursorPageOf). */
 export interface PageJson<T> {

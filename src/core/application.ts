@@ -50,6 +50,7 @@ import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
 import { explainCondition, explainUser } from './use-cases/explain-user.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 import { listSources, startUserSync } from './use-cases/user-sources.ts';
+import { listGithubRepoSyncs } from './use-cases/github-repo-syncs.ts';
 import type { UserSyncRequest } from './user-source/sync-users.ts';
 
 type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
@@ -137,6 +138,7 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     // User sources
     listSources: () => listSources(deps),
     startUserSync: (request: UserSyncRequest) => startUserSync(deps, request),
+    listGithubRepoSyncs: () => listGithubRepoSyncs(deps),
     // The audit trail
     auditTrail: (filter: AuditFilter) => auditTrail(deps, filter),
     // Statistics

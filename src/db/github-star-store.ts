@@ -12,7 +12,7 @@ import type {
 import { withChangeSequence } from './change-sequence.ts';
 import { Prisma, type Database, type DbClient } from './client.ts';
 
-const PAGE = 5000;
+const LOGINS_PER_STATEMENT = 1000;
 const ROWS_PER_STATEMENT = 500;
 /** Delivery ids are kept this long; GitHub redelivers on request, within days at most. */
 const DELIVERY_MEMORY_MS = 24 * 3600 * 1000;
@@ -28,21 +28,27 @@ async function usersWithLogins(
   database: Database,
   logins: readonly string[],
 ): Promise<Set<string>> {
-  const wanted = new Set(logins.map((login) => login.toLowerCase()));
+  const wanted = [...new Set(logins.map((login) => login.toLowerCase()))];
   const found = new Set<string>();
-  if (wanted.size === 0) return found;
-  // One keyset pass over the users with a GitHub name: no per-login query, no functional index.
-  for (let after = ''; ;) {
+  // By the index on github_login (the database's lowercased github_username), a chunk of
+  // logins a statement, instead of reading every user with a GitHub name per repository.
+  for (const chunk of chunks(wanted, LOGINS_PER_STATEMENT)) {
     const rows = await database.db.userInfo.findMany({
-      where: { githubUsername: { not: null }, id: { gt: after } },
-      select: { id: true, githubUsername: true },
-      orderBy: { id: 'asc' },
-      take: PAGE,
+      where: { githubLogin: { in: chunk } },
+      select: { id: true },
     });
-    for (const row of rows) if (wanted.has(row.githubUsername!.toLowerCase())) found.add(row.id);
-    if (rows.length < PAGE) return found;
-    after = rows.at(-1)!.id;
+    for (const row of rows) found.add(row.id);
   }
+  return found;
+}
+
+/**
+ * The users with GitHub login `login` (case-insensitive, as GitHub's): the webhook's lookup,
+ * one statement the index on github_login serves. Exported for the test that asks each
+ * database's planner.
+ */
+export function usersWithLoginSql(login: string): Prisma.Sql {
+  return Prisma.sql`SELECT id FROM user_info WHERE github_login = ${login.toLowerCase()}`;
 }
 
 /** Adds and removes stars of `repo`, stamping the users whose stars changed. */
@@ -113,8 +119,7 @@ export function createGithubStarStore(database: Database): GithubStarStore {
                 ? Prisma.sql`INSERT IGNORE INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt})`
                 : Prisma.sql`INSERT INTO github_webhook_delivery (delivery_id, received_at) VALUES (${event.deliveryId}, ${event.receivedAt}) ON CONFLICT (delivery_id) DO NOTHING`;
             if ((await tx.$executeRaw(insert)) === 0) return 'duplicate' as const;
-            const users = await tx.$queryRaw<{ id: string }[]>`
-            SELECT id FROM user_info WHERE LOWER(github_username) = ${event.login.toLowerCase()}`;
+            const users = await tx.$queryRaw<{ id: string }[]>(usersWithLoginSql(event.login));
             const ids = users.map((user) => user.id);
             let added = 0;
             let removed = 0;

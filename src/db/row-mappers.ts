@@ -6,35 +6,21 @@ import {
   type LedgerEntry,
   type LedgerStatus,
 } from '../core/model/ledger-entry.ts';
-import type { MissedRunsPolicy, Strategy, StrategyType } from '../core/model/strategy.ts';
+import type { Strategy, StrategyFields } from '../core/model/strategy.ts';
+import {
+  strategyFieldEntries,
+  type StrategyFieldKey,
+  type StrategyFieldTable,
+} from '../core/model/strategy-fields.ts';
 
-export interface StrategyRow {
-  id: number;
-  name: string;
-  title: string;
-  type: string;
-  mode: string;
-  amount: unknown;
-  model: string | null;
-  periodicExpr: string | null;
-  timezone: string;
-  condition: string;
-  enabled: boolean;
-  maxExecPerUser: number;
-  missedRuns: string;
-  maxCatchUp: number;
-  startAt: Date | null;
-  endAt: Date | null;
-  version: number;
-  maxUsersPerOccurrence: number | null;
-  maxAmountPerOccurrence: unknown;
-  expiresAfter: string | null;
-  expiresAt: Date | null;
-  rolloverMax: unknown;
-  lotPriority: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A quota_strategy row as Prisma reads it: Decimal columns and enums as stored, by the field table. */
+export type StrategyRow = {
+  [K in StrategyFieldKey]: StrategyFieldTable[K]['kind'] extends 'amount'
+    ? unknown
+    : StrategyFieldTable[K]['kind'] extends 'enum'
+      ? string
+      : Strategy[K];
+} & Pick<Strategy, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
 
 export function decimalToNumber(value: unknown): number {
   return Number(String(value));
@@ -56,17 +42,35 @@ export function toLedgerStatus(value: string): LedgerStatus {
 
 const decimalOrNull = (value: unknown) => (value === null ? null : decimalToNumber(value));
 
+/** A stored enum value; anything unexpected (written by hand) is refused rather than guessed. */
+function toEnumValue(field: string, values: readonly string[], value: unknown): string {
+  if (typeof value !== 'string' || !values.includes(value))
+    throw new Error(`unknown ${field} "${String(value)}" in the database`);
+  return value;
+}
+
 export function toStrategy(row: StrategyRow): Strategy {
-  return {
-    ...row,
-    type: row.type as StrategyType,
-    mode: toGrantMode(row.mode),
-    missedRuns: row.missedRuns as MissedRunsPolicy,
-    amount: decimalToNumber(row.amount),
-    maxAmountPerOccurrence:
-      row.maxAmountPerOccurrence === null ? null : decimalToNumber(row.maxAmountPerOccurrence),
-    rolloverMax: decimalOrNull(row.rolloverMax),
+  const strategy: Record<string, unknown> = {
+    id: row.id,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
+  for (const [key, spec] of strategyFieldEntries()) {
+    const value: unknown = row[key];
+    if (spec.kind === 'amount') strategy[key] = decimalOrNull(value);
+    else if (spec.kind === 'enum') strategy[key] = toEnumValue(spec.wire, spec.values, value);
+    else strategy[key] = value;
+  }
+  return strategy as unknown as Strategy;
+}
+
+/** Domain fields → the columns Prisma writes: amounts as Decimal strings (exact, two decimals). */
+export function toStrategyColumns(fields: StrategyFields): Record<StrategyFieldKey, unknown> {
+  const columns = { ...fields } as Record<StrategyFieldKey, unknown>;
+  for (const [key, spec] of strategyFieldEntries())
+    if (spec.kind === 'amount' && fields[key] !== null) columns[key] = String(fields[key]);
+  return columns;
 }
 
 type LedgerRow = Omit<

@@ -7,21 +7,16 @@ import type { StrategyRevision } from '../core/model/strategy-tag.ts';
 import { unversionedFields } from '../core/model/strategy-version.ts';
 import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
-import { Prisma, type Database, type DbClient } from './client.ts';
+import type { Database, DbClient } from './client.ts';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
-import { toStrategy } from './row-mappers.ts';
+import { toStrategy, toStrategyColumns } from './row-mappers.ts';
 
-function toData(fields: StrategyFields) {
-  return {
-    ...fields,
-    amount: new Prisma.Decimal(fields.amount),
-    maxAmountPerOccurrence:
-      fields.maxAmountPerOccurrence === null
-        ? null
-        : new Prisma.Decimal(fields.maxAmountPerOccurrence),
-    rolloverMax: fields.rolloverMax === null ? null : new Prisma.Decimal(fields.rolloverMax),
-  };
-}
+// Prisma's input type names every column; the mapper's record is the same columns by the table.
+const toData = (fields: StrategyFields) =>
+  toStrategyColumns(fields) as Omit<
+    Parameters<DbClient['quotaStrategy']['create']>[0]['data'],
+    'createdAt' | 'updatedAt'
+  >;
 
 function duplicateName(name: string): AppError {
   return new AppError('conflict', `a strategy named "${name}" already exists`, [

@@ -1,5 +1,8 @@
 // Wires the GitHub star sync and webhook from the config: the octokit client, the stores, the
-// core use cases and the cron tick. Built by the composition root (src/runtime.ts).
+// poll's lease, the core use cases and the cron tick. Built by the composition root
+// (src/runtime.ts).
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '../config/load-config.ts';
 import type { Clock } from '../core/clock.ts';
 import {
@@ -7,19 +10,23 @@ import {
   type StarDelivery,
   type StarEventOutcome,
 } from '../core/github/receive-star-event.ts';
-import { syncGithubStars, type RepoSyncResult } from '../core/github/sync-github-stars.ts';
+import { syncGithubStars, type GithubPoll } from '../core/github/sync-github-stars.ts';
 import type { CoreLogger } from '../core/ports/runtime-services.ts';
 import type { StrategyStore } from '../core/ports/stores.ts';
 import type { Database } from '../db/client.ts';
 import { createStargazerPageStore } from '../db/github-page-store.ts';
 import { createGithubStarStore } from '../db/github-star-store.ts';
+import { createReservedLease, RESERVED_LEASE_KEYS } from '../db/reserved-lease.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { GithubSyncTick } from '../scheduler/github-sync-tick.ts';
 import { createStargazerSource } from './stargazer-client.ts';
 
 export interface GithubStars {
-  /** One sync of every tracked repository (the cron tick calls it too, unless GITHUB_SYNC_CRON is off). */
-  sync(): Promise<RepoSyncResult[]>;
+  /**
+   * One sync of every tracked repository (the cron tick calls it too, unless GITHUB_SYNC_CRON is
+   * off); skipped (`ran: false`) while another replica polls.
+   */
+  sync(): Promise<GithubPoll>;
   /** The webhook's settings and use case; absent when GITHUB_WEBHOOK_SECRET is unset. */
   webhook?: { secret: string; receive(delivery: StarDelivery): Promise<StarEventOutcome> };
   start(timeZone: string): void;
@@ -29,11 +36,18 @@ export interface GithubStars {
 export function buildGithubStars(
   settings: Config['github'],
   parts: {
+    /** SCAN_LEASE_MS: the poll's lease lives as long as a scan's. */
+    leaseMs: number;
     database: Database;
     strategies: StrategyStore;
     clock: Clock;
     logger: CoreLogger;
     metrics: Metrics;
+    /**
+     * A webhook added a star: the scanner ticks now, so a `github-star` single strategy grants
+     * in well under a second instead of at the next SCAN_CRON tick (bench/README.md §15).
+     */
+    onStarAdded?: () => void;
   },
 ): GithubStars {
   const stars = createGithubStarStore(parts.database);
@@ -51,13 +65,20 @@ export function buildGithubStars(
     configured: settings.repositories,
     clock: parts.clock,
     logger: parts.logger,
+    // Its own holder per build: two runtimes in one process are two replicas.
+    lease: createReservedLease(
+      parts.database,
+      RESERVED_LEASE_KEYS.githubStarPoll,
+      `github-poll:${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      parts.leaseMs,
+    ),
   };
   const tick = new GithubSyncTick(parts.logger);
   const sync = async () => {
-    const results = await syncGithubStars(deps);
-    for (const result of results)
+    const poll = await syncGithubStars(deps);
+    for (const result of poll.results)
       parts.metrics.githubStarChanges.inc({ source: 'poll' }, result.added + result.removed);
-    return results;
+    return poll;
   };
   const secret = settings.webhookSecret;
   return {
@@ -77,6 +98,7 @@ export function buildGithubStars(
                   { source: 'webhook' },
                   outcome.added + outcome.removed,
                 );
+              if (!outcome.duplicate && outcome.added > 0) parts.onStarAdded?.();
               return outcome;
             },
           },

@@ -9,6 +9,10 @@ export class Scanner implements ScanSerializer {
   private task: ScheduledTask | undefined;
   private stopping = false;
   private tickInFlight = false;
+  private tick: (() => Promise<unknown>) | undefined;
+  /** A wake() came while a tick ran: that tick may have read past the change, so one more. */
+  private wakePending = false;
+  private woken: Promise<void> = Promise.resolve();
 
   constructor(private readonly logger: CoreLogger) {}
 
@@ -25,23 +29,44 @@ export class Scanner implements ScanSerializer {
 
   /** Calls `tick` on `expression`; a tick that finds the previous one running is skipped. */
   start(expression: string, timeZone: string, tick: () => Promise<unknown>): void {
-    this.task = cron.schedule(
-      expression,
-      async () => {
-        if (this.tickInFlight || this.stopping) return;
-        this.tickInFlight = true;
-        try {
-          await tick();
-        } catch (error) {
-          this.logger.error('scan tick failed', {
-            error: error instanceof Error ? error.message : String(error),
-          });
-        } finally {
-          this.tickInFlight = false;
-        }
-      },
-      { timezone: timeZone, noOverlap: true, name: 'quota-scan' },
-    );
+    this.tick = tick;
+    this.task = cron.schedule(expression, () => this.runTick(), {
+      timezone: timeZone,
+      noOverlap: true,
+      name: 'quota-scan',
+    });
+  }
+
+  /**
+   * A tick now, outside the cron expression (something changed that a scan should act on, e.g.
+   * a star webhook). Coalesced: during a tick it runs one more tick after it. Nothing before
+   * start() (the CLI's runtime never ticks) or once stopping.
+   */
+  wake(): void {
+    if (this.tick === undefined || this.stopping) return;
+    if (this.tickInFlight) {
+      this.wakePending = true;
+      return;
+    }
+    this.woken = this.runTick();
+  }
+
+  private async runTick(): Promise<void> {
+    if (this.tickInFlight || this.stopping || this.tick === undefined) return;
+    this.tickInFlight = true;
+    try {
+      await this.tick();
+    } catch (error) {
+      this.logger.error('scan tick failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      this.tickInFlight = false;
+    }
+    if (this.wakePending) {
+      this.wakePending = false;
+      this.wake();
+    }
   }
 
   /** Stops ticking, lets the running scan finish its in-flight page, then resolves. */
@@ -49,6 +74,7 @@ export class Scanner implements ScanSerializer {
     this.stopping = true;
     await this.task?.stop();
     await this.task?.destroy();
+    await this.woken;
     await this.queue;
   }
 }

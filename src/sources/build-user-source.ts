@@ -12,7 +12,7 @@ import { UserSyncRunner } from '../core/user-source/user-sync-runner.ts';
 import { parseDuration } from '../config/user-source-schema.ts';
 import type { Database } from '../db/client.ts';
 import { createUserSourceStateStore } from '../db/user-source-state-store.ts';
-import { createUserSyncLease } from '../db/user-sync-lease.ts';
+import { createReservedLease, RESERVED_LEASE_KEYS } from '../db/reserved-lease.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { userSyncMetrics } from '../metrics/user-sync-metrics.ts';
 import type { CoreLogger } from '../core/ports/runtime-services.ts';
@@ -39,11 +39,17 @@ export function buildUserSource(parts: UserSourceParts): UserSourceService | und
   const timeZone = settings.timezone ?? config.timezone;
   const reader = createSqlUserSource({ url: settings.url, query: settings.query, timeZone });
   const state = createUserSourceStateStore(database);
+  const lease = createReservedLease(
+    database,
+    RESERVED_LEASE_KEYS.userSync,
+    holder,
+    config.scan.leaseMs,
+  );
   const runner = new UserSyncRunner({
     reader,
     users: parts.users,
     state,
-    lease: createUserSyncLease(database, holder, config.scan.leaseMs),
+    lease: createReservedLease(database, RESERVED_LEASE_KEYS.userSync, holder, config.scan.leaseMs),
     rules: userRecordRules,
     audit: parts.audit,
     actor: SYSTEM_ACTOR,
@@ -59,5 +65,5 @@ export function buildUserSource(parts: UserSourceParts): UserSourceService | und
       pageSize: config.scan.pageSize,
     },
   });
-  return { kind: reader.kind, cursorColumn: settings.cursor, timeZone, state, runner };
+  return { kind: reader.kind, cursorColumn: settings.cursor, timeZone, state, runner, lease };
 }

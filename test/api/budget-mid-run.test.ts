@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractiveGate } from '../../src/scheduler/interactive-gate.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createOrgStrategy } from '../support/org-strategy.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { unique } from '../support/unique-name.ts';
 
@@ -58,19 +59,13 @@ describe.each(DATABASE_KINDS)('users who match mid-run, under a budget cap, on %
       const org = unique('mid');
       const first = Array.from({ length: 5 }, (_, i) => ({ id: `${org}-a${i}`, org }));
       expect((await h.call('POST', '/api/v1/users/bulk', first)).status).toBe(200);
-      const created = await h.call('POST', '/api/v1/strategies', {
-        name: unique('mid'),
-        title: 'capped',
+      const { id } = await createOrgStrategy(h, org, {
         type,
         ...(type === 'periodic' ? { periodic_expr: '0 8 * * *' } : {}),
         amount: 10,
-        enabled: true,
-        condition: `belong-to("${org}")`,
         max_users_per_occurrence: 5,
         max_amount_per_occurrence: 50,
       });
-      expect(created.status).toBe(201);
-      const id = created.body.id as number;
       h.clock.set('2026-04-01T08:00:30Z');
       const occurrence = type === 'single' ? 'once' : '2026-04-01T08:00:00.000Z';
       // Ids after the first five's: the run's later pages read them.

@@ -4,6 +4,7 @@
 // totals a later run counts (an applied reset counts what it raised, not its target).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createOrgStrategy } from '../support/org-strategy.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { unique } from '../support/unique-name.ts';
 
@@ -31,18 +32,12 @@ describe.each(DATABASE_KINDS)('reset under an amount cap on %s', (kind) => {
   }
 
   async function resetStrategy(org: string, amount: number, cap: number) {
-    const created = await h.call('POST', '/api/v1/strategies', {
-      name: unique('reset'),
-      title: 't',
-      type: 'single',
-      enabled: true,
+    const created = await createOrgStrategy(h, org, {
       mode: 'reset',
       amount,
       max_amount_per_occurrence: cap,
-      condition: `belong-to("${org}")`,
     });
-    expect(created.status).toBe(201);
-    return created.body.id as number;
+    return created.id;
   }
 
   it('a drain does not make room for a raise: raising 2 500 against a cap of 1 000 is held', async () => {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createOrgStrategy } from '../support/org-strategy.ts';
 import { unique } from '../support/unique-name.ts';
 
 const USERS = 400;
@@ -36,16 +37,8 @@ describe.each(DATABASE_KINDS)('changing a strategy mid-run, on %s', (kind) => {
         )
       ).status,
     ).toBe(200);
-    const created = await h.call('POST', '/api/v1/strategies', {
-      name: unique('s'),
-      title: 't',
-      type: 'single',
-      enabled: true,
-      amount,
-      condition: `belong-to("${org}")`,
-    });
-    expect(created.status).toBe(201);
-    return { ids, id: created.body.id as number };
+    const created = await createOrgStrategy(h, org, { amount });
+    return { ids, id: created.id };
   }
 
   /**

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BalanceProtocol } from '../../src/core/grant-mode.ts';
 import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createOrgStrategy } from '../support/org-strategy.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { unique } from '../support/unique-name.ts';
 
@@ -35,19 +36,8 @@ async function usersWithBalances(h: Harness, balances: { total: number; spent: n
   return { org, ids };
 }
 
-async function createStrategy(h: Harness, org: string, fields: Record<string, unknown>) {
-  const created = await h.call('POST', '/api/v1/strategies', {
-    name: unique('s'),
-    title: 't',
-    type: 'single',
-    // Created enabled: strategies start disabled otherwise (go-live default).
-    enabled: true,
-    condition: `belong-to("${org}")`,
-    ...fields,
-  });
-  expect(created.status).toBe(201);
-  return created.body as { id: number; mode: string; amount: number };
-}
+// Created enabled (strategies start disabled otherwise: the go-live default).
+const createStrategy = createOrgStrategy;
 
 async function rows(h: Harness, strategyId: number): Promise<Map<string, Row>> {
   const page = await h.call('GET', `/api/v1/strategies/${strategyId}/executions?limit=100`);

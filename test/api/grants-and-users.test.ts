@@ -1,9 +1,15 @@
 // The ledger and users as an operator needs them, on both databases: the whole ledger across
 // strategies (deleted ones included) by keyset pages and as CSV, a deleted strategy's
 // executions, user search (case-insensitive, Unicode) and deletion, the granted-amount metric.
+import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
+import { ExecutionSchema } from '../../src/contract/schemas/ledger.ts';
+import { cursorPageOf } from '../../src/contract/schemas/cursor.ts';
+import { createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+
+/** A page of GET /api/v1/grants, as the contract declares it. */
+const GrantPageSchema = cursorPageOf(ExecutionSchema, 'grants');
 
 describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
   let h: Harness;
@@ -40,14 +46,15 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
   });
 
   it('lists the whole ledger newest first, deleted strategies included, page by page', async () => {
-    const seen: JsonBody[] = [];
+    const seen: z.output<typeof ExecutionSchema>[] = [];
     let cursor: string | null = null;
     do {
-      const answer = await h.call(
+      const answer: { body: z.output<typeof GrantPageSchema> } = await h.callAs(
+        GrantPageSchema,
+        200,
         'GET',
         `/api/v1/grants?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
       );
-      expect(answer.status).toBe(200);
       seen.push(...answer.body.items);
       cursor = answer.body.next_cursor;
     } while (cursor);
@@ -59,11 +66,12 @@ describe.each(DATABASE_KINDS)('grants and users on %s', (kind) => {
   });
 
   it('filters by strategy, user, status, occurrence and time', async () => {
-    const get = async (query: string) => (await h.call('GET', `/api/v1/grants?${query}`)).body;
+    const get = async (query: string) =>
+      (await h.callAs(GrantPageSchema, 200, 'GET', `/api/v1/grants?${query}`)).body;
     expect((await get(`strategy_id=${removed}`)).items).toHaveLength(5);
-    expect(
-      (await get('user_id=g-ann')).items.map((r: { strategy_id: number }) => r.strategy_id).sort(),
-    ).toEqual([kept, removed].sort());
+    expect((await get('user_id=g-ann')).items.map((r) => r.strategy_id).sort()).toEqual(
+      [kept, removed].sort(),
+    );
     expect((await get('status=unknown')).items).toEqual([]);
     expect((await get('occurrence=once')).items).toHaveLength(10);
     expect((await get('from=2099-01-01T00:00:00Z')).items).toEqual([]);

@@ -2,17 +2,14 @@
 // on PUT and PATCH (RFC 9110). Two editors holding the same tag cannot both win, even when their
 // requests race: the check is part of the write. Over the API on every database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { StrategySchema } from '../../src/contract/schemas/strategy.ts';
+import { bodyAs, createHarness, type Harness } from '../support/app-harness.ts';
+import type { Answer } from '../support/typed-body.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { unique } from '../support/unique-name.ts';
 
-interface StrategyJson {
-  id: number;
-  name: string;
-  title: string;
-  amount: number;
-  version: number;
-}
+/** A strategy answer, typed and checked by the contract's schema. */
+const strategyOf = (answer: Answer) => bodyAs(StrategySchema, answer);
 
 describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
   let h: Harness;
@@ -33,9 +30,8 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
   });
 
   async function create() {
-    const answer = await h.call('POST', '/api/v1/strategies', definition());
-    expect(answer.status).toBe(201);
-    return { strategy: answer.body as StrategyJson, etag: answer.headers.get('etag') };
+    const answer = await h.callAs(StrategySchema, 201, 'POST', '/api/v1/strategies', definition());
+    return { strategy: answer.body, etag: answer.headers.get('etag') };
   }
 
   const get = (id: number) => h.call('GET', `/api/v1/strategies/${id}`);
@@ -67,9 +63,9 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
     const { strategy, etag } = await create();
     const answer = await patch(strategy.id, { title: 'Renamed' }, etag!);
     expect(answer.status).toBe(200);
-    expect((answer.body as StrategyJson).title).toBe('Renamed');
+    expect(strategyOf(answer).title).toBe('Renamed');
     // A title keeps the version, but the tag still moves: the old one is now stale.
-    expect((answer.body as StrategyJson).version).toBe(strategy.version);
+    expect(strategyOf(answer).version).toBe(strategy.version);
     const newTag = answer.headers.get('etag');
     expect(newTag).toMatch(/^"[^"]+"$/);
     expect(newTag).not.toBe(etag);
@@ -110,7 +106,7 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
     ]);
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, 412]);
-    const winner = answers.find((a) => a.status === 200)!.body as StrategyJson;
+    const winner = strategyOf(answers.find((a) => a.status === 200)!);
     const stored = await h.database.db.quotaStrategy.findUniqueOrThrow({
       where: { id: strategy.id },
     });
@@ -133,7 +129,7 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
     const stored = await h.database.db.quotaStrategy.findUniqueOrThrow({
       where: { id: strategy.id },
     });
-    expect(Number(stored.amount)).toBe((winner.body as StrategyJson).amount);
+    expect(Number(stored.amount)).toBe(strategyOf(winner).amount);
     expect(stored.version).toBe(strategy.version + 1);
     expect(winner.headers.get('etag')).toBe((await get(strategy.id)).headers.get('etag'));
     expect(await auditRows(strategy.id)).toBe(1);
@@ -144,7 +140,7 @@ describe.each(DATABASE_KINDS)('If-Match and ETag on %s', (kind) => {
     expect((await patch(strategy.id, { title: 'Star' }, '*')).status).toBe(200);
     expect((await patch(strategy.id, { title: 'Bare' })).status).toBe(200);
     const read = await get(strategy.id);
-    expect((read.body as StrategyJson).title).toBe('Bare');
+    expect(strategyOf(read).title).toBe('Bare');
   });
 
   it('a list matches when one of its tags does; a weak tag never matches (412)', async () => {

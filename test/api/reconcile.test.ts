@@ -8,6 +8,7 @@ import { compareTotals } from '../../src/core/scan/reconcile.ts';
 import { reconcileBasis } from '../../src/core/scan/reconcile-basis.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createHarness, GATEWAY_KEY, type Harness } from '../support/app-harness.ts';
+import { createOrgStrategy } from '../support/org-strategy.ts';
 import { unique } from '../support/unique-name.ts';
 
 /** The basis a run stores when the user had no other grants around its read of the total. */
@@ -57,16 +58,8 @@ describe.each(DATABASE_KINDS)('reconciliation on %s', (kind) => {
         )
       ).status,
     ).toBe(200);
-    const strategy = await h.call('POST', '/api/v1/strategies', {
-      name: unique('s'),
-      title: 't',
-      type: 'single',
-      enabled: true,
-      amount,
-      condition: `belong-to("${org}")`,
-    });
-    expect(strategy.status).toBe(201);
-    return { ids, strategyId: strategy.body.id as number };
+    const strategy = await createOrgStrategy(h, org, { amount });
+    return { ids, strategyId: strategy.id };
   }
 
   /** Sets a user's total at the gateway, as another admin client would. */

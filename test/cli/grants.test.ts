@@ -2,6 +2,7 @@
 // databases: the export is the API's CSV, a resolution needs a confirmation (or --yes) and is
 // audited as "cli".
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withDefaults } from '../../src/core/model/strategy.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createStrategyStore } from '../../src/db/strategy-store.ts';
 import {
@@ -25,29 +26,10 @@ describe.each(DATABASE_KINDS)('grants export and resolve on %s', (kind) => {
     database = await openDatabase(url.url);
     const { db } = database;
     const strategy = await createStrategyStore(database).create(
-      {
-        name: 'cli-grants',
-        title: 't',
-        type: 'single',
-        mode: 'add',
-        maxUsersPerOccurrence: null,
-        maxAmountPerOccurrence: null,
-        expiresAfter: null,
-        expiresAt: null,
-        rolloverMax: null,
-        lotPriority: 0,
-        amount: 2,
-        model: null,
-        periodicExpr: null,
-        timezone: 'UTC',
-        condition: 'true()',
-        enabled: true,
-        maxExecPerUser: 0,
-        missedRuns: 'skip',
-        maxCatchUp: 10,
-        startAt: null,
-        endAt: null,
-      },
+      withDefaults(
+        { name: 'cli-grants', title: 't', type: 'single', amount: 2, condition: 'true()' },
+        'UTC',
+      ),
       new Date(),
     );
     strategyId = strategy.id;

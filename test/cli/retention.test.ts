@@ -4,7 +4,7 @@
 // the rule allows.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { latestOccurrence, occurrenceKey } from '../../src/core/schedule.ts';
-import type { Strategy, StrategyFields } from '../../src/core/model/strategy.ts';
+import { withDefaults, type Strategy, type StrategyFields } from '../../src/core/model/strategy.ts';
 import { retentionVerdict } from '../../src/core/use-cases/prune-ledger.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { createStrategyStore } from '../../src/db/strategy-store.ts';
@@ -22,27 +22,8 @@ const DAY = 86_400_000;
 
 function fields(name: string, overrides: Partial<StrategyFields> = {}): StrategyFields {
   return {
-    name,
-    title: name,
-    type: 'single',
-    mode: 'add',
-    amount: 1,
-    model: null,
-    periodicExpr: null,
-    timezone: 'UTC',
-    condition: 'true()',
+    ...withDefaults({ name, title: name, type: 'single', amount: 1, condition: 'true()' }, 'UTC'),
     enabled: true,
-    maxExecPerUser: 0,
-    missedRuns: 'skip',
-    maxCatchUp: 10,
-    startAt: null,
-    endAt: null,
-    maxUsersPerOccurrence: null,
-    maxAmountPerOccurrence: null,
-    expiresAfter: null,
-    expiresAt: null,
-    rolloverMax: null,
-    lotPriority: 0,
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { closestName } from '../../src/core/closest-name.ts';
 import { AppError } from '../../src/core/errors.ts';
-import type { StrategyFields } from '../../src/core/model/strategy.ts';
+import { withDefaults, type StrategyFields } from '../../src/core/model/strategy.ts';
 import { suggestTimeZone } from '../../src/core/time-zone.ts';
 import { assertValidStrategy } from '../../src/core/use-cases/strategy-rules.ts';
 
@@ -35,29 +35,11 @@ describe('time zones', () => {
   });
 
   it('a strategy with a mistyped zone is refused with the suggestion, as text and as a field', () => {
-    const fields: StrategyFields = {
-      name: 'n',
-      title: 't',
-      type: 'periodic',
-      mode: 'add',
-      amount: 1,
-      model: null,
-      periodicExpr: '0 8 * * *',
-      timezone: 'Asia/Shangai',
-      condition: 'true()',
-      enabled: false,
-      maxExecPerUser: 0,
-      missedRuns: 'skip',
-      maxCatchUp: 10,
-      startAt: null,
-      endAt: null,
-      maxUsersPerOccurrence: null,
-      maxAmountPerOccurrence: null,
-      expiresAfter: null,
-      expiresAt: null,
-      rolloverMax: null,
-      lotPriority: 0,
-    };
+    const fields: StrategyFields = withDefaults(
+      { name: 'n', title: 't', type: 'periodic', amount: 1, condition: 'true()' },
+      'Asia/Shangai',
+    );
+    fields.periodicExpr = '0 8 * * *';
     let error: unknown;
     try {
       assertValidStrategy(fields);

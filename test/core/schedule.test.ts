@@ -8,32 +8,17 @@ import {
   latestOccurrence,
   nextOccurrences,
 } from '../../src/core/schedule.ts';
-import type { Strategy } from '../../src/core/model/strategy.ts';
+import { withDefaults, type Strategy } from '../../src/core/model/strategy.ts';
 
 const strategy = (overrides: Partial<Strategy> = {}): Strategy => ({
-  id: 1,
-  name: 'n',
-  title: 't',
-  type: 'periodic',
-  mode: 'add',
-  amount: 1,
-  model: null,
+  ...withDefaults(
+    { name: 'n', title: 't', type: 'periodic', amount: 1, condition: 'true()' },
+    'UTC',
+  ),
   periodicExpr: '0 8 * * *',
-  timezone: 'UTC',
-  condition: 'true()',
   enabled: true,
-  maxExecPerUser: 0,
-  missedRuns: 'skip',
-  maxCatchUp: 10,
-  startAt: null,
-  endAt: null,
+  id: 1,
   version: 1,
-  maxUsersPerOccurrence: null,
-  maxAmountPerOccurrence: null,
-  expiresAfter: null,
-  expiresAt: null,
-  rolloverMax: null,
-  lotPriority: 0,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:00Z'),
   ...overrides,

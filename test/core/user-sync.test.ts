@@ -74,6 +74,9 @@ function fakes(rows: SourceRow[], settings: Partial<UserSyncSettings> = {}) {
       async release() {
         leaseHeld = false;
       },
+      async heldByAnyone() {
+        return leaseHeld;
+      },
     },
     rules: userRecordRules,
     audit: { async record() {} },
@@ -161,6 +164,29 @@ describe('coerceSourceRow', () => {
   ])('refuses %j at %s', (row, field) => {
     expect(coerceSourceRow(row, 'UTC')).toMatchObject({ ok: false, field });
   });
+
+  it.each([
+    ['an id of bytes that are not UTF-8', { id: Buffer.from([0x61, 0x62, 0xff]) }, 'id'],
+    ['a truncated sequence', { id: 'a', name: Buffer.from([0x4a, 0xc3]) }, 'name'],
+    ['an id the driver decoded with a replacement', { id: 'abc\uFFFD' }, 'id'],
+    [
+      'a GitHub login decoded with one',
+      { id: 'a', github_username: 'dev\uFFFD' },
+      'github_username',
+    ],
+  ])('refuses %s (reason invalid_utf8)', (_name, row, field) => {
+    const result = coerceSourceRow(row, 'UTC');
+    expect(result).toMatchObject({ ok: false, field, reason: 'invalid_utf8' });
+    expect((result as { message: string }).message).toMatch(/UTF-8/);
+  });
+
+  it('keeps valid UTF-8 bytes and non-ASCII text as they are', () => {
+    const row = { id: Buffer.from('usér-é😀', 'utf8'), name: 'Zoë \uFFFD' };
+    expect(coerceSourceRow(row, 'UTC')).toMatchObject({
+      ok: true,
+      record: { id: 'usér-é😀', name: 'Zoë \uFFFD' },
+    });
+  });
 });
 
 describe('readFrom (the overlap)', () => {
@@ -192,6 +218,19 @@ describe('runUserSync', () => {
     expect(run.rejectedIds.invalid_vip).toEqual(['bad-vip']);
     expect(run.rejectedIds.invalid_id).toEqual(['x'.repeat(129), 'row 5']);
     expect(state()!.lastRun!.finishedAt).not.toBeNull();
+  });
+
+  it('counts rows refused for invalid UTF-8 under their own reason, with where they were', async () => {
+    const { deps, users } = fakes([
+      { id: 'ok' },
+      { id: 'abc\uFFFD' },
+      { id: Buffer.from([0xfe, 0x41]) },
+    ]);
+    const run = await sync(deps, {});
+    expect([...users.keys()]).toEqual(['ok']);
+    expect(run.rejected).toEqual({ invalid_utf8: 2 });
+    expect(run.rejectedIds.invalid_utf8).toEqual(['abc\uFFFD', 'row 3']);
+    expect(run.rejectedExamples.invalid_utf8).toMatch(/^id /);
   });
 
   it('reads incrementally from the stored cursor minus the overlap', async () => {

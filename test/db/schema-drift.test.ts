@@ -40,22 +40,58 @@ async function describePostgres(url: string): Promise<unknown> {
   }
 }
 
-function describeSqlite(url: string): unknown {
+/**
+ * Columns the migrations make generated (the database computes them). Prisma's schema can only
+ * declare them as plain columns, so the comparisons below see them as such and check this list.
+ */
+const GENERATED_COLUMNS = ['user_info.github_login'];
+
+interface SqliteColumn {
+  name: string;
+  /** table_xinfo: 0 a plain column, 2 a virtual generated one, 3 a stored one. */
+  hidden: number;
+}
+
+async function generatedPostgresColumns(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(`
+      SELECT table_name || '.' || column_name AS name FROM information_schema.columns
+      WHERE table_schema = 'public' AND is_generated = 'ALWAYS' ORDER BY 1`);
+    return rows.map((row) => row.name);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The columns, generated ones included (table_info leaves them out) and shown as plain. */
+function sqliteColumns(db: Sqlite.Database, table: string, generated: string[]): SqliteColumn[] {
+  return (db.pragma(`table_xinfo("${table}")`) as SqliteColumn[]).map((column) => {
+    if (column.hidden === 0) return column;
+    generated.push(`${table}.${column.name}`);
+    return { ...column, hidden: 0 };
+  });
+}
+
+function describeSqlite(url: string): { generated: string[]; tables: unknown } {
   const db = new Sqlite(sqlitePath(url), { readonly: true });
+  const generated: string[] = [];
   try {
     const tables = db
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('_prisma_migrations', 'sqlite_sequence') ORDER BY name",
       )
       .all() as { name: string }[];
-    return tables.map(({ name }) => ({
+    const described = tables.map(({ name }) => ({
       name,
-      columns: db.pragma(`table_info("${name}")`),
+      columns: sqliteColumns(db, name, generated),
       foreignKeys: db.pragma(`foreign_key_list("${name}")`),
       indexes: (db.pragma(`index_list("${name}")`) as { name: string; unique: number }[])
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((index) => ({ ...index, columns: db.pragma(`index_info("${index.name}")`) })),
     }));
+    return { generated, tables: described };
   } finally {
     db.close();
   }
@@ -88,6 +124,7 @@ describe('schema drift', () => {
       await client.end();
       const expected = await describePostgres(fromSchema.url);
       expect(await describePostgres(migrated.url)).toEqual(expected);
+      expect(await generatedPostgresColumns(migrated.url)).toEqual(GENERATED_COLUMNS);
       expect(JSON.stringify(expected)).toContain(
         'quota_execute_strategy_id_occurrence_user_id_key',
       );
@@ -115,8 +152,10 @@ describe('schema drift', () => {
       empty.exec(script);
       empty.close();
       const expected = describeSqlite(fromSchema.url);
-      expect(describeSqlite(migrated.url)).toEqual(expected);
-      expect(JSON.stringify(expected)).toContain(
+      const actual = describeSqlite(migrated.url);
+      expect(actual.tables).toEqual(expected.tables);
+      expect(actual.generated).toEqual(GENERATED_COLUMNS);
+      expect(JSON.stringify(expected.tables)).toContain(
         'quota_execute_strategy_id_occurrence_user_id_key',
       );
     } finally {

@@ -285,7 +285,8 @@ describe('operator chores in the web console (headless Chromium)', () => {
     const row = table.locator('tbody tr', { has: page.getByRole('link', { name: 'unsure-1' }) });
     const cells = await row.locator('td').allInnerTexts();
     const cell = (name: string) => cells[headers.indexOf(name)];
-    expect(cell('Amount')).toBe('11');
+    expect(cell('Sent')).toBe('11');
+    expect(cell('Balance before')).toBe('—');
     expect(cell('Mode')).toBe('add');
     // The gateway applied the grant before its answer was lost: the balance now shows it.
     expect(cell('Gateway balance now')).toBe('11');

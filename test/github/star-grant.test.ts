@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)('a github-star single strategy on %s', (kind) => {
   it('reaches the same grant through the poller alone', async () => {
     const { repo, login, id } = await setUp();
     github.setStargazers(repo, [unique('someone-else'), login.toLowerCase()]);
-    const results = await h.runtime.github.sync();
+    const { results } = await h.runtime.github.sync();
     expect(results.find((r) => r.repo === repo)).toMatchObject({ added: 1, lastError: null });
     await h.call('POST', '/api/v1/strategies/scan');
     expect(h.mock.state().quotas[id]).toBe(7);

@@ -3,7 +3,7 @@
 // unchanged repository with 304s only, waits out rate limits, follows a renamed repository and
 // keeps the stars when GitHub fails.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { createHarness, VIEWER_TOKEN, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { startMockGithub, type MockGithub } from '../support/mock-github.ts';
 import { unique } from '../support/unique-name.ts';
@@ -48,7 +48,7 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     (await h.runtime.database.db.changeCounter.findUnique({ where: { id: 1 } }))!.value;
 
   const sync = async (repo: string) =>
-    (await h.runtime.github.sync()).find((result) => result.repo === repo)!;
+    (await h.runtime.github.sync()).results.find((result) => result.repo === repo)!;
 
   it('reaches the stars GitHub lists, over Link pages, matching logins case-insensitively', async () => {
     const { repo, ids } = await repository(250, 120);
@@ -58,6 +58,30 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     expect(result.requests).toBe(3);
     expect(await starsOf(ids[0]!)).toEqual([repo]);
     expect(await starsOf(ids[119]!)).toEqual([repo]);
+  });
+
+  it('shows the last sync of each repository at GET /api/v1/sources/github, to viewers too', async () => {
+    const { repo } = await repository(3, 2);
+    github.failNext('server_error');
+    await sync(repo);
+    const failed = await h.call('GET', '/api/v1/sources/github', undefined, {
+      token: VIEWER_TOKEN,
+    });
+    expect(failed.status).toBe(200);
+    const row = (body: typeof failed.body) =>
+      body.items.find((item: { repo: string }) => item.repo === repo);
+    expect(row(failed.body)).toMatchObject({ stargazers: 0, last_error: expect.any(String) });
+    await sync(repo);
+    const { body } = await h.call('GET', '/api/v1/sources/github');
+    expect(body.total).toBe(body.items.length);
+    expect(row(body)).toMatchObject({
+      repo,
+      renamed_to: null,
+      stargazers: 3,
+      matched: 2,
+      last_error: null,
+      started_at: expect.stringMatching(/Z$/),
+    });
   });
 
   it('re-syncs an unchanged repository with 304s only and changes nothing', async () => {
@@ -135,12 +159,17 @@ describe.each(DATABASE_KINDS)('GitHub stargazer sync on %s', (kind) => {
     }
   });
 
-  it('lets two syncs (replicas) add the same stars at once', async () => {
+  it('runs one of two syncs started at once in one process; the other reads nothing', async () => {
     const { repo, ids } = await repository(120, 120);
-    const [first, second] = await Promise.all([h.runtime.github.sync(), h.runtime.github.sync()]);
-    for (const results of [first, second])
-      expect(results.find((r) => r.repo === repo)!.lastError).toBeNull();
+    const before = github.requests.length;
+    const polls = await Promise.all([h.runtime.github.sync(), h.runtime.github.sync()]);
+    expect(polls.map((poll) => poll.ran).sort()).toEqual([false, true]);
+    const ran = polls.find((poll) => poll.ran)!;
+    expect(ran.results.find((r) => r.repo === repo)).toMatchObject({ added: 120, lastError: null });
+    expect(github.requests.length - before).toBe(2);
     expect(await starsOf(ids[119]!)).toEqual([repo]);
+    // The lease was given back: the next poll runs.
+    expect((await h.runtime.github.sync()).ran).toBe(true);
   });
 
   it('keeps the stars when GitHub fails (5xx), and says why', async () => {

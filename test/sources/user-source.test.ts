@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseKind } from '../../src/config/database-url.ts';
-import { createUserSyncLease } from '../../src/db/user-sync-lease.ts';
+import { createReservedLease, RESERVED_LEASE_KEYS } from '../../src/db/reserved-lease.ts';
 import { createSqlUserSource } from '../../src/sources/sql-user-source.ts';
 import { createHarness, type Harness, type JsonBody } from '../support/app-harness.ts';
 import {
@@ -275,7 +275,12 @@ describe('the original quota-manager auth_users on postgresql, daemon on postgre
   });
 
   it('answers 409 while another replica holds the sync lease', async () => {
-    const other = createUserSyncLease(h.database, 'another-replica', 60_000);
+    const other = createReservedLease(
+      h.database,
+      RESERVED_LEASE_KEYS.userSync,
+      'another-replica',
+      60_000,
+    );
     expect(await other.acquire()).toBe(true);
     try {
       const response = await h.call('POST', '/api/v1/sources/users/sync', { full: true });

@@ -2,6 +2,7 @@
 // real mock gateway on a free port, the real gateway client and scanner, and a clock the test
 // moves by hand. Requests go through app.request (no socket needed for the API itself).
 import { createHash } from 'node:crypto';
+import type { z } from '@hono/zod-openapi';
 import { startMockGateway, type RunningMockGateway } from '../../mock-gateway/server.ts';
 import type { ApiApp } from '../../src/api/app.ts';
 import { createServer } from '../../src/http/server.ts';
@@ -15,8 +16,10 @@ import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import type { InteractiveGate } from '../../src/scheduler/interactive-gate.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import type { JsonBody } from './json-body.ts';
+import { bodyAs } from './typed-body.ts';
 
 export type { JsonBody } from './json-body.ts';
+export { bodyAs } from './typed-body.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Named tokens the harness configures (admin_tokens): a viewer and a second admin. */
@@ -53,6 +56,18 @@ export interface Harness {
     body?: unknown,
     options?: { token?: string | null; headers?: Record<string, string> },
   ): Promise<{ status: number; body: JsonBody; headers: Headers }>;
+  /**
+   * A request whose answer must have `status`; its body is parsed with a contract schema, so it
+   * is typed as the API declares it and checked to have that shape (typed-body.ts).
+   */
+  callAs<S extends z.ZodType>(
+    schema: S,
+    status: number,
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ body: z.output<S>; headers: Headers }>;
   destroy(): Promise<void>;
 }
 
@@ -197,6 +212,26 @@ export async function createHarness(
     interactive: options.interactive ?? null,
   });
   const app = createServer({ ...runtime.serverDeps, adminToken: ADMIN_TOKEN });
+  const call: Harness['call'] = async (method, path, body, callOptions = {}) => {
+    const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
+    const token = callOptions.token === undefined ? ADMIN_TOKEN : callOptions.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      headers['content-type'] ??= 'application/json';
+      headers['content-length'] ??= String(Buffer.byteLength(payload));
+    }
+    const response = await app.request(path, { method, headers, body: payload });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* keep text */
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
   return {
     app,
     database,
@@ -205,25 +240,14 @@ export async function createHarness(
     runtime,
     logger,
     metrics: runtime.metrics,
-    async call(method, path, body, callOptions = {}) {
-      const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
-      const token = callOptions.token === undefined ? ADMIN_TOKEN : callOptions.token;
-      if (token !== null) headers.authorization = `Bearer ${token}`;
-      let payload: string | undefined;
-      if (body !== undefined) {
-        payload = typeof body === 'string' ? body : JSON.stringify(body);
-        headers['content-type'] ??= 'application/json';
-        headers['content-length'] ??= String(Buffer.byteLength(payload));
-      }
-      const response = await app.request(path, { method, headers, body: payload });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        /* keep text */
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
+    call,
+    async callAs(schema, status, method, path, body, callOptions) {
+      const answer = await call(method, path, body, callOptions);
+      if (answer.status !== status)
+        throw new Error(
+          `${method} ${path} answered ${answer.status}, not ${status}: ${JSON.stringify(answer.body)}`,
+        );
+      return { body: bodyAs(schema, answer), headers: answer.headers };
     },
     async destroy() {
       await runtime.scanner.stop();

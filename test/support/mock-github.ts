@@ -23,6 +23,10 @@ export interface MockGithub {
   limitPages(pages: number): void;
   /** The next request answers with this fault once. */
   failNext(fault: 'primary_limit' | 'secondary_limit' | 'server_error'): void;
+  /** Every answer waits this long first (default 0): polls that overlap then show it. */
+  delayResponses(ms: number): void;
+  /** The most requests this server had in flight at once (answered or not). */
+  readonly maxInFlight: number;
   /** Every request: path with query, and the status answered. */
   readonly requests: { path: string; status: number }[];
   close(): Promise<void>;
@@ -38,6 +42,9 @@ export async function startMockGithub(): Promise<MockGithub> {
   let nextId = 1000;
   let remaining = 5000;
   let pageLimit = Infinity;
+  let delayMs = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const byId = (id: number) => [...repos.values()].find((repo) => repo.id === id);
 
@@ -133,14 +140,23 @@ export async function startMockGithub(): Promise<MockGithub> {
   }
 
   const server = createServer((req, res) => {
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    res.on('close', () => inFlight--);
     res.on('finish', () => requests.push({ path: req.url!, status: res.statusCode }));
-    route(req, res);
+    if (delayMs === 0) route(req, res);
+    else setTimeout(() => route(req, res), delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    delayResponses(ms) {
+      delayMs = ms;
+    },
     setStargazers(fullName, logins) {
       const key = fullName.toLowerCase();
       const repo = repos.get(key) ?? { id: nextId++, fullName, stargazers: [] };

@@ -1,17 +1,9 @@
 // A single strategy for the users of one org, created over the API: what the strategy-edit
 // tests (PUT, versions) start from.
-import { expect } from 'vitest';
+import { StrategySchema } from '../../src/contract/schemas/strategy.ts';
+import type { StrategyAnswer } from '../../src/contract/strategy-wire.ts';
 import type { Harness } from './app-harness.ts';
 import { unique } from './unique-name.ts';
-
-export interface StrategyJson {
-  id: number;
-  name: string;
-  version: number;
-  amount: number;
-  condition: string;
-  enabled: boolean;
-}
 
 /** An enabled single strategy granting 2 to the users of `org`; `fields` override. */
 export const orgStrategyBody = (org: string, fields: Record<string, unknown> = {}) => ({
@@ -28,8 +20,13 @@ export async function createOrgStrategy(
   h: Harness,
   org: string,
   fields: Record<string, unknown> = {},
-): Promise<StrategyJson> {
-  const response = await h.call('POST', '/api/v1/strategies', orgStrategyBody(org, fields));
-  expect(response.status).toBe(201);
-  return response.body as StrategyJson;
+): Promise<StrategyAnswer> {
+  const { body } = await h.callAs(
+    StrategySchema,
+    201,
+    'POST',
+    '/api/v1/strategies',
+    orgStrategyBody(org, fields),
+  );
+  return body;
 }

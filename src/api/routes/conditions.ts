@@ -1,31 +1,16 @@
 // /api/v1/conditions — check a condition before saving it, and list the function registry.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { format, FUNCTION_REGISTRY, parse } from '../../condition/index.ts';
+import { conditionFunctionJson } from '../../contract/serialize.ts';
 import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
+  ConditionFunctionListSchema,
   ConditionValidateBodySchema,
   ConditionValidateResultSchema,
   problemResponses,
   validateConditionExamples,
 } from '../../contract/schemas.ts';
-
-const FunctionSchema = z
-  .object({
-    name: z.string().openapi({ description: 'The function name', example: 'is-vip' }),
-    signature: z.string().openapi({
-      description: 'How it is called, with its parameters and their types',
-      example: 'is-vip(level: integer)',
-    }),
-    description: z.string().openapi({ description: 'What it tests' }),
-    example: z.string().openapi({ description: 'A condition using it', example: 'is-vip(2)' }),
-    needs_gateway: z.boolean().openapi({
-      description:
-        'True when it reads the balance from the gateway (quota-le/ge): it cannot be pushed down to SQL',
-      example: false,
-    }),
-  })
-  .openapi('ConditionFunction');
 
 export function registerConditionRoutes() {
   return newRouter()
@@ -63,11 +48,7 @@ export function registerConditionRoutes() {
           200: {
             content: {
               'application/json': {
-                schema: z.object({
-                  items: z
-                    .array(FunctionSchema)
-                    .openapi({ description: 'Every function, in the order of the registry' }),
-                }),
+                schema: ConditionFunctionListSchema,
               },
             },
             description: 'The registry',
@@ -78,13 +59,7 @@ export function registerConditionRoutes() {
       (c) =>
         c.json(
           {
-            items: FUNCTION_REGISTRY.map((f) => ({
-              name: f.name,
-              signature: `${f.name}(${f.params.map((p) => `${p.name}: ${p.type}`).join(', ')}${f.variadic ? ', ...' : ''})`,
-              description: f.description,
-              example: f.example,
-              needs_gateway: f.needsGateway,
-            })),
+            items: FUNCTION_REGISTRY.map(conditionFunctionJson),
           },
           200,
         ),

@@ -1,49 +1,14 @@
 // /api/v1/grants — the whole grant ledger (every strategy, deleted ones included), newest first,
 // keyset-paginated, or streamed as CSV for an export of any size.
 import { createRoute, z } from '@hono/zod-openapi';
-import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
 import type { GrantFilter } from '../../core/ports/stores.ts';
 import { csvStream, wantsCsv } from '../paged-csv-stream.ts';
 import { GRANT_CSV_HEADER, grantCsvFields } from '../../contract/grant-csv.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
-import {
-  cursorLimit,
-  cursorPageOf,
-  encodeCursor,
-  idCursor,
-} from '../../contract/schemas/cursor.ts';
-import { ExecutionSchema, isoDateTime, problemResponses } from '../../contract/schemas.ts';
+import { cursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
+import { ExecutionSchema, GrantQuerySchema, problemResponses } from '../../contract/schemas.ts';
 import { ledgerEntryJson } from '../../contract/serialize.ts';
-
-const GrantQuerySchema = z.strictObject({
-  strategy_id: z.coerce.number().int().positive().optional().openapi({
-    description: 'Only this strategy (deleted strategies included)',
-    example: 1,
-  }),
-  user_id: z.string().min(1).max(128).optional().openapi({
-    description: 'Only this user',
-    example: 'user001',
-  }),
-  status: z.enum(LEDGER_STATUSES).optional().openapi({
-    description: 'Only rows in this status',
-    example: 'unknown',
-  }),
-  occurrence: z.string().min(1).max(64).optional().openapi({
-    description: '`once`, or a periodic fire time exactly as the ledger shows it',
-    example: '2026-01-16T00:00:00.000Z',
-  }),
-  from: isoDateTime.optional().openapi({
-    description: 'Rows created at or after this instant',
-    example: '2026-01-01T00:00:00Z',
-  }),
-  to: isoDateTime.optional().openapi({
-    description: 'Rows created before this instant',
-    example: '2026-02-01T00:00:00Z',
-  }),
-  cursor: idCursor,
-  limit: cursorLimit,
-});
 
 const CSV_PAGE = 1000;
 

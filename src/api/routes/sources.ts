@@ -1,5 +1,6 @@
-// /api/v1/sources — where users come from: the user source's status, and starting a sync.
-// The sync runs in the background: 202 once it has the lease, 409 while another run has it.
+// /api/v1/sources — where users come from: the user source's status, and starting a sync;
+// the GitHub repositories' star sync state. The sync runs in the background: 202 once it has
+// the lease, 409 while another run has it.
 import { createRoute } from '@hono/zod-openapi';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { body, json } from '../route-helpers.ts';
@@ -11,6 +12,10 @@ import {
   UserSyncRequestSchema,
   UserSyncStartedSchema,
 } from '../../contract/schemas/sources.ts';
+import {
+  GithubRepoSyncListSchema,
+  githubRepoSyncJson,
+} from '../../contract/schemas/github-repos.ts';
 
 const list = createRoute({
   method: 'get',
@@ -20,6 +25,18 @@ const list = createRoute({
   summary: 'The user source: last run (counts, refused rows by reason), cursor, lag, errors',
   responses: {
     200: json(SourceListSchema, 'The configured sources (none without USER_SOURCE_URL)'),
+    ...problemResponses,
+  },
+});
+
+const github = createRoute({
+  method: 'get',
+  path: '/github',
+  operationId: 'listGithubRepoSyncs',
+  tags: ['sources'],
+  summary: 'The GitHub repositories the star poller synced: last sync, stargazers, requests, error',
+  responses: {
+    200: json(GithubRepoSyncListSchema, 'Every repository synced so far (none before the first)'),
     ...problemResponses,
   },
 });
@@ -61,6 +78,10 @@ export function registerSourceRoutes(deps: ApiDeps) {
     .openapi(list, async (c) => {
       const sources = await actingApp(deps, c).listSources();
       return c.json({ items: sources.map(sourceJson), total: sources.length }, 200);
+    })
+    .openapi(github, async (c) => {
+      const repos = await actingApp(deps, c).listGithubRepoSyncs();
+      return c.json({ items: repos.map(githubRepoSyncJson), total: repos.length }, 200);
     })
     .openapi(sync, async (c) => {
       const request = await readSyncBody(c);

@@ -1,5 +1,5 @@
 // /api/v1/users — how operators feed user_info. Users are written with the shape they are read with.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { body } from '../route-helpers.ts';
@@ -7,9 +7,11 @@ import { newRouter } from '../router.ts';
 import {
   GatewayBalanceSchema,
   problemResponses,
+  UserBulkResultSchema,
   UserBulkSchema,
   UserIdParamSchema,
   UserPutSchema,
+  UserSearchQuerySchema,
   USER_GRANTS_SHOWN,
   userNotFoundResponse,
   UserSchema,
@@ -19,29 +21,7 @@ import {
   upsertUsersExamples,
 } from '../../contract/schemas.ts';
 import { gatewayBalanceJson, ledgerEntryJson, userJson } from '../../contract/serialize.ts';
-import {
-  cursorLimit,
-  cursorPageOf,
-  encodeCursor,
-  textCursor,
-} from '../../contract/schemas/cursor.ts';
-
-const UserSearchQuerySchema = z.strictObject({
-  q: z.string().min(1).max(200).optional().openapi({
-    description: 'Case-insensitive substring (Unicode) of the id, name, email or GitHub username',
-    example: 'alice',
-  }),
-  org: z.string().min(1).max(200).optional().openapi({
-    description: 'Only users of this organisation (exact)',
-    example: 'acme',
-  }),
-  vip_gte: z.coerce.number().int().min(0).optional().openapi({
-    description: 'Only users with a VIP level at least this',
-    example: 1,
-  }),
-  cursor: textCursor,
-  limit: cursorLimit,
-});
+import { cursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
 
 export function registerUserRoutes(deps: ApiDeps) {
   return newRouter()
@@ -111,12 +91,7 @@ export function registerUserRoutes(deps: ApiDeps) {
           200: {
             content: {
               'application/json': {
-                schema: z.object({
-                  upserted: z
-                    .number()
-                    .int()
-                    .openapi({ description: 'Users created or updated', example: 2 }),
-                }),
+                schema: UserBulkResultSchema,
               },
             },
             description: 'How many users were written',

@@ -1,6 +1,7 @@
 // quota-manager console: small enhancements over pages that work without JavaScript.
 // (1) confirmation dialogs on write forms, (2) the 30-day chart (uPlot, loaded on demand),
-// (3) function-name completion in the condition editor, (4) CSRF header for htmx requests.
+// (3) function-name completion in the condition editor, (4) CSRF header for htmx requests,
+// (5) the strategy form's amount label follows the grant mode chosen.
 (function () {
   'use strict';
 
@@ -158,7 +159,19 @@
     });
   }
 
+  // (5) The server labels the amount by the mode it rendered; a new choice relabels it at once.
+  function followMode(select, meaning) {
+    var labels = JSON.parse(meaning.getAttribute('data-amount-labels'));
+    var label = document.querySelector('label[for="amount"]');
+    select.addEventListener('change', function () {
+      if (label && labels[select.value]) label.textContent = labels[select.value];
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    var mode = document.getElementById('mode');
+    var meaning = document.getElementById('amount-meaning');
+    if (mode && meaning) followMode(mode, meaning);
     var chart = document.getElementById('chart');
     if (chart) drawChart(chart);
     var area = document.querySelector('textarea[data-functions]');

@@ -31,6 +31,7 @@ const NAV: [string, string][] = [
   ['why-not', 'Why not?'],
   ['unknown-grants', 'Unknown grants'],
   ['users', 'Users'],
+  ['sources', 'Sources'],
   ['audit', 'Audit'],
 ];
 

@@ -7,7 +7,9 @@ import type {
   PageJson,
   StrategyJson,
 } from '../../contract/wire-types.ts';
+import { strategyFieldEntries, type FieldSpec } from '../../contract/strategy-wire.ts';
 import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
@@ -29,36 +31,30 @@ export function HeldList(props: { held: HeldJson[]; testId: string }) {
   );
 }
 
+/** A field's value for people, by its kind in the strategy field table. */
+function shown(spec: FieldSpec, s: StrategyJson): string {
+  const value = (s as Record<string, string | number | boolean | null | undefined>)[spec.wire];
+  if (spec.wire === 'max_exec_per_user' && value === 0) return 'unlimited';
+  if (spec.wire === 'missed_runs' && value === 'catch_up')
+    return `catch_up (up to ${s.max_catch_up})`;
+  if (value === null || value === undefined) return '—';
+  if (spec.kind === 'boolean') return value ? 'yes' : 'no';
+  if (spec.kind === 'amount') return fmtAmount(Number(value));
+  if (spec.kind === 'date') return fmtTime(String(value));
+  return String(value);
+}
+
+/** Shown elsewhere on the page: the name and title head it, the condition closes the list. */
+const NOT_LISTED = new Set(['name', 'title', 'condition']);
+
 export function FieldList(props: { strategy: StrategyJson }) {
   const s = props.strategy;
   const rows: [string, string][] = [
     ['id', String(s.id)],
     ['version', String(s.version)],
-    ['type', s.type],
-    ['mode', s.mode],
-    ['enabled', s.enabled ? 'yes' : 'no'],
-    ['amount', fmtAmount(s.amount)],
-    ['model', s.model ?? '—'],
-    ['cron', s.periodic_expr ?? '—'],
-    ['time zone', s.timezone],
-    ['max grants per user', s.max_exec_per_user === 0 ? 'unlimited' : String(s.max_exec_per_user)],
-    [
-      'missed runs',
-      `${s.missed_runs}${s.missed_runs === 'catch_up' ? ` (up to ${s.max_catch_up})` : ''}`,
-    ],
-    [
-      'max users per occurrence',
-      s.max_users_per_occurrence == null ? '—' : String(s.max_users_per_occurrence),
-    ],
-    [
-      'max amount per occurrence',
-      s.max_amount_per_occurrence == null ? '—' : fmtAmount(s.max_amount_per_occurrence),
-    ],
-    ['start', fmtTime(s.start_at)],
-    ['end', fmtTime(s.end_at)],
-    ['lots expire', s.expires_after ?? (s.expires_at ? fmtTime(s.expires_at) : 'never')],
-    ['lot rollover', s.rollover_max == null ? '—' : `at most ${fmtAmount(s.rollover_max)}`],
-    ['lot priority', String(s.priority)],
+    ...strategyFieldEntries()
+      .filter(([, spec]) => !NOT_LISTED.has(spec.wire))
+      .map(([, spec]): [string, string] => [spec.label.toLowerCase(), shown(spec, s)]),
   ];
   return (
     <dl class="fields">
@@ -194,9 +190,8 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
             {props.showStrategy && <th scope="col">Strategy</th>}
             <th scope="col">User</th>
             <th scope="col">Occurrence</th>
-            <th scope="col" class="num">
-              Amount
-            </th>
+            <th scope="col">Mode</th>
+            <GrantAmountHeads />
             <th scope="col">Status</th>
             <th scope="col">Attempts</th>
             <th scope="col">Created</th>
@@ -215,7 +210,8 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
-              <td class="num">{fmtAmount(r.amount)}</td>
+              <td>{r.mode}</td>
+              <GrantAmountCells row={r} />
               <td>
                 <span class={`status status-${r.status}`}>{r.status}</span>
                 {r.last_error && <div class="hint">{r.last_error}</div>}

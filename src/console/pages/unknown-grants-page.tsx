@@ -4,7 +4,7 @@
 // without that route is read strategy by strategy (its deleted strategies are then not listed,
 // and the page says so). Beside each row: the user's balance at the gateway now (GET
 // /api/v1/users/{id}/balance, read through the daemon's gateway client), to compare with what
-// the grant read before sending and what it sent.
+// the grant read before sending, what it sent and its target, as its mode's guidance says.
 import { problemText, type ApiClient } from '../api-client.ts';
 import type {
   GatewayBalanceJson,
@@ -23,6 +23,7 @@ import {
   fmtTime,
   Layout,
 } from './layout.tsx';
+import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 
 async function unknownRows(
   api: ApiClient,
@@ -79,13 +80,14 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? error} />
         <p class="hint">
-          For each grant, compare the user's balance at the gateway now with the balance the grant
-          read before sending and what it sent (usage since then lowers it), then resolve:{' '}
-          <strong>applied</strong> if the grant arrived, <strong>retry</strong> to send it again
-          with the same idempotency key on the next scan.
+          For each grant, compare the user's balance at the gateway now with what the grant did
+          (usage since then lowers the balance), then resolve: <strong>applied</strong> if the grant
+          arrived, <strong>retry</strong> to send it again with the same idempotency key on the next
+          scan.
           {perStrategy &&
             ' Listed strategy by strategy: this server has no GET /api/v1/grants, so grants of deleted strategies are not shown.'}
         </p>
+        <ModeGuidance modes={new Set(rows.map((r) => r.mode))} />
         {rows.length === 0 ? (
           <p data-testid="no-unknown">No grant has an unknown outcome.</p>
         ) : admin ? (
@@ -149,6 +151,32 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
   });
 }
 
+/** How to tell whether a grant arrived depends on what its mode sends. */
+const GUIDANCE: Record<string, string> = {
+  add:
+    'add grants: the grant reads no balance before sending ("balance before" is empty); it ' +
+    'arrived if the balance now is about its amount above what the user had (the gateway log of ' +
+    'its idempotency key is the surer check).',
+  top_up:
+    'top_up grants: the grant read "balance before" and sent the difference to the target; it ' +
+    'arrived if the balance now is near the target, not near the balance before.',
+  reset:
+    'reset grants: the grant sets the balance to the target; it arrived if the balance now is ' +
+    'the target (less usage since), whatever "balance before" was.',
+};
+
+function ModeGuidance(props: { modes: Set<string> }) {
+  const modes = Object.keys(GUIDANCE).filter((mode) => props.modes.has(mode));
+  if (modes.length === 0) return null;
+  return (
+    <ul class="hint">
+      {modes.map((mode) => (
+        <li data-testid={`guidance-${mode}`}>{GUIDANCE[mode]}</li>
+      ))}
+    </ul>
+  );
+}
+
 function GatewayBalanceCell(props: { balance: GatewayBalanceJson | 'unavailable' | undefined }) {
   const b = props.balance;
   if (b === undefined) return <td>not read (over {BALANCES_READ} users)</td>;
@@ -160,9 +188,6 @@ function GatewayBalanceCell(props: { balance: GatewayBalanceJson | 'unavailable'
     </td>
   );
 }
-
-const fmtMaybe = (n: number | null | undefined) =>
-  n === null || n === undefined ? '—' : fmtAmount(n);
 
 function GrantsTable(props: {
   rows: LedgerEntryJson[];
@@ -179,16 +204,8 @@ function GrantsTable(props: {
             <th scope="col">Strategy</th>
             <th scope="col">User</th>
             <th scope="col">Occurrence</th>
-            <th scope="col" class="num">
-              Amount
-            </th>
             <th scope="col">Mode</th>
-            <th scope="col" class="num">
-              Balance before
-            </th>
-            <th scope="col" class="num">
-              Sent
-            </th>
+            <GrantAmountHeads />
             <th scope="col" class="num">
               Gateway balance now
             </th>
@@ -218,10 +235,8 @@ function GrantsTable(props: {
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
-              <td class="num">{fmtAmount(r.amount)}</td>
               <td>{r.mode}</td>
-              <td class="num">{fmtMaybe(r.balance_before)}</td>
-              <td class="num">{fmtMaybe(r.delta_sent)}</td>
+              <GrantAmountCells row={r} />
               <GatewayBalanceCell balance={balances.get(r.user_id)} />
               <td>{r.attempts}</td>
               <td>{r.last_error ?? ''}</td>

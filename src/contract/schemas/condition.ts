@@ -25,3 +25,27 @@ export const ConditionValidateResultSchema = z
     }),
   })
   .openapi('ConditionValidateResult');
+
+export const ConditionFunctionSchema = z
+  .object({
+    name: z.string().openapi({ description: 'The function name', example: 'is-vip' }),
+    signature: z.string().openapi({
+      description: 'How it is called, with its parameters and their types',
+      example: 'is-vip(level: integer)',
+    }),
+    description: z.string().openapi({ description: 'What it tests' }),
+    example: z.string().openapi({ description: 'A condition using it', example: 'is-vip(2)' }),
+    needs_gateway: z.boolean().openapi({
+      description:
+        'True when it reads the balance from the gateway (quota-le/ge): it cannot be pushed down to SQL',
+      example: false,
+    }),
+  })
+  .openapi('ConditionFunction');
+
+/** GET /api/v1/conditions/functions. */
+export const ConditionFunctionListSchema = z.object({
+  items: z
+    .array(ConditionFunctionSchema)
+    .openapi({ description: 'Every function, in the order of the registry' }),
+});

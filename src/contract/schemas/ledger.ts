@@ -2,7 +2,8 @@
 import { z } from '@hono/zod-openapi';
 import { GRANT_MODES } from '../../core/grant-mode.ts';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
-import { IdParamSchema, PaginationShape, pathId } from './common.ts';
+import { IdParamSchema, isoDateTime, PaginationShape, pathId } from './common.ts';
+import { cursorLimit, idCursor } from './cursor.ts';
 
 export const ExecutionSchema = z
   .object({
@@ -87,4 +88,34 @@ export const ResolveBodySchema = z
   });
 export const ExecutionParamSchema = IdParamSchema.extend({
   execution_id: pathId('execution_id', 1, 'Ledger row id (the `id` of an Execution)'),
+});
+
+/** GET /api/v1/grants: the whole ledger, filtered, newest first. */
+export const GrantQuerySchema = z.strictObject({
+  strategy_id: z.coerce.number().int().positive().optional().openapi({
+    description: 'Only this strategy (deleted strategies included)',
+    example: 1,
+  }),
+  user_id: z.string().min(1).max(128).optional().openapi({
+    description: 'Only this user',
+    example: 'user001',
+  }),
+  status: z.enum(LEDGER_STATUSES).optional().openapi({
+    description: 'Only rows in this status',
+    example: 'unknown',
+  }),
+  occurrence: z.string().min(1).max(64).optional().openapi({
+    description: '`once`, or a periodic fire time exactly as the ledger shows it',
+    example: '2026-01-16T00:00:00.000Z',
+  }),
+  from: isoDateTime.optional().openapi({
+    description: 'Rows created at or after this instant',
+    example: '2026-01-01T00:00:00Z',
+  }),
+  to: isoDateTime.optional().openapi({
+    description: 'Rows created before this instant',
+    example: '2026-02-01T00:00:00Z',
+  }),
+  cursor: idCursor,
+  limit: cursorLimit,
 });

@@ -63,7 +63,13 @@ export const SourceSchema = z
       .openapi({
         description: 'The largest cursor value read; the next run starts there (minus the overlap)',
       }),
-    running: z.boolean().openapi({ description: 'A run is going on in this process' }),
+    running: z.boolean().openapi({
+      description: 'A run is going on, in this process or on a replica holding the sync lease',
+    }),
+    abandoned: z.boolean().openapi({
+      description:
+        'The last run never finished and no replica holds the sync lease any more: its process stopped mid-run (crash, kill); the next run starts over',
+    }),
     last_full_at: z.string().nullable().openapi({ description: 'When the last full run began' }),
     last_success_at: z
       .string()
@@ -130,6 +136,7 @@ export const sourceJson = (source: SourceStatus) => ({
   cursor_column: source.cursorColumn ?? null,
   cursor: source.cursor,
   running: source.running,
+  abandoned: source.abandoned,
   last_full_at: iso(source.lastFullAt),
   last_success_at: iso(source.lastSuccessAt),
   lag_seconds: source.lagSeconds,

@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { BALANCE_PROTOCOLS } from '../../core/grant-mode.ts';
 import type { UserUpsert } from '../../core/model/user.ts';
 import { isoDateTime, text } from './common.ts';
+import { cursorLimit, textCursor } from './cursor.ts';
 import { ExecutionSchema } from './ledger.ts';
 
 /**
@@ -199,3 +200,26 @@ export const GatewayBalanceSchema = z
     description:
       "The user's balance at the gateway now, read through the daemon's gateway client: compare it with a grant's balance_before and delta_sent to resolve an unknown outcome",
   });
+
+/** GET /api/v1/users: search and list, by id. */
+export const UserSearchQuerySchema = z.strictObject({
+  q: z.string().min(1).max(200).optional().openapi({
+    description: 'Case-insensitive substring (Unicode) of the id, name, email or GitHub username',
+    example: 'alice',
+  }),
+  org: z.string().min(1).max(200).optional().openapi({
+    description: 'Only users of this organisation (exact)',
+    example: 'acme',
+  }),
+  vip_gte: z.coerce.number().int().min(0).optional().openapi({
+    description: 'Only users with a VIP level at least this',
+    example: 1,
+  }),
+  cursor: textCursor,
+  limit: cursorLimit,
+});
+
+/** POST /api/v1/users/bulk's answer. */
+export const UserBulkResultSchema = z.object({
+  upserted: z.number().int().openapi({ description: 'Users created or updated', example: 2 }),
+});

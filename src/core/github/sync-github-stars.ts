@@ -1,9 +1,12 @@
 // The GitHub star poller's use case: for each tracked repository, read its stargazers from
 // GitHub and make the stored stars match. A repository whose list could not be read keeps its
-// stars (a half-read list would remove stars that are still there).
+// stars (a half-read list would remove stars that are still there). One poll at a time across
+// replicas, under a lease: a second replica polling too would spend the same rate limit again
+// for the same stars.
 import { allStrategies } from '../use-cases/all-strategies.ts';
 import type { Clock } from '../clock.ts';
 import type { GithubStarStore, RepoSyncStatus, StargazerSource } from '../ports/github.ts';
+import type { ExclusiveLease } from '../ports/exclusive-lease.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
 import type { StrategyStore } from '../ports/stores.ts';
 import { coordinatesOf, trackedRepositories } from './tracked-repositories.ts';
@@ -16,6 +19,7 @@ export interface GithubSyncDeps {
   configured: readonly string[];
   clock: Clock;
   logger: CoreLogger;
+  lease: ExclusiveLease;
 }
 
 export interface RepoSyncResult extends RepoSyncStatus {
@@ -25,17 +29,51 @@ export interface RepoSyncResult extends RepoSyncStatus {
   complete: boolean;
 }
 
-export async function syncGithubStars(deps: GithubSyncDeps): Promise<RepoSyncResult[]> {
+export interface GithubPoll {
+  /** False when another replica (or this one) was polling: nothing was read or written. */
+  ran: boolean;
+  /** False when the lease was lost midway: the repositories after it were left for the next poll. */
+  finished: boolean;
+  results: RepoSyncResult[];
+}
+
+export async function syncGithubStars(deps: GithubSyncDeps): Promise<GithubPoll> {
+  if (!(await deps.lease.acquire())) {
+    deps.logger.info('GitHub stargazer sync skipped: another replica is polling');
+    return { ran: false, finished: false, results: [] };
+  }
+  try {
+    return await pollHoldingLease(deps);
+  } finally {
+    await deps.lease.release().catch((error: unknown) =>
+      deps.logger.warn('GitHub poll lease release failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+}
+
+async function pollHoldingLease(deps: GithubSyncDeps): Promise<GithubPoll> {
   const conditions: string[] = [];
   for await (const strategy of allStrategies(deps.strategies, { enabled: true }))
     conditions.push(strategy.condition);
   const results: RepoSyncResult[] = [];
-  for (const repo of trackedRepositories(conditions, deps.configured))
-    results.push(await syncRepository(deps, repo));
-  return results;
+  for (const repo of trackedRepositories(conditions, deps.configured)) {
+    const result = await syncRepository(deps, repo);
+    if (result === 'lease_lost') {
+      deps.logger.warn('GitHub poll lease lost: stopped before writing', { repo });
+      return { ran: true, finished: false, results };
+    }
+    results.push(result);
+  }
+  return { ran: true, finished: true, results };
 }
 
-async function syncRepository(deps: GithubSyncDeps, repo: string): Promise<RepoSyncResult> {
+async function syncRepository(
+  deps: GithubSyncDeps,
+  repo: string,
+): Promise<RepoSyncResult | 'lease_lost'> {
+  if (!(await deps.lease.renew())) return 'lease_lost';
   const startedAt = deps.clock.now();
   const empty = {
     stargazers: 0,
@@ -54,6 +92,9 @@ async function syncRepository(deps: GithubSyncDeps, repo: string): Promise<RepoS
   } else {
     try {
       const list = await deps.source.list(repo, coordinates);
+      // A list can take longer than the lease (GitHub's rate limits are waited out): a replica
+      // that took the lease over meanwhile writes fresher stars, and these must not follow.
+      if (!(await deps.lease.renew())) return 'lease_lost';
       const change = await deps.stars.setStargazers(repo, list.logins, {
         removeMissing: list.complete,
       });

@@ -6,52 +6,31 @@
 // decides who is granted what, when or how makes one: a new title must not send every single
 // strategy back to a full scan. docs/strategies.md, "Versions", is the operator's side of this.
 import { changedFields } from './audit.ts';
+import { strategyFieldEntries, type StrategyFieldTable } from './strategy-fields.ts';
 import type { StrategyFields } from './strategy.ts';
 
 /**
- * Whether a change of the field makes a new version. A Record over every field, so a new
- * strategy setting does not compile until someone decides which side it is on.
+ * Whether a change of the field makes a new version: the field table's `newVersion`.
+ * - who: the condition, the zone its dates are read in, the cap on grants per user;
+ * - what: the amount and how it is applied, and the gateway model it is for;
+ * - when: the occurrences (once or a cron schedule in `timezone`), the window, missed runs;
+ * - how much in total: budgets decide whether an occurrence is held.
+ * Labels (name, title) do not: no scan reads them. Switching off and on (`enabled`) changes no
+ * definition, and needs no version to be safe:
+ * - a run in flight still stops: `currentStrategy` reads only enabled strategies (the check
+ *   before each page) and the `sending` mark requires `enabled` as well as the version;
+ * - a re-enabled single strategy continues from its stored position, which only a completed
+ *   scan at this version saved. Every user written through quota-manager while it was off
+ *   has a larger change_seq and is read; a user unchanged since was decided by that scan
+ *   under this same definition (a condition reads only the user's row and absolute instants;
+ *   one that reads the gateway is scanned in full anyway). Rows written into user_info
+ *   behind quota-manager's back are found by the periodic full scan (SCAN_FULL_EVERY_MS),
+ *   whose clock kept running while the strategy was off;
+ * - periodic strategies keep no position: their occurrences come from the schedule.
  */
-export const NEW_VERSION_ON_CHANGE = {
-  // Who: the condition, the zone its dates are read in, the cap on grants per user.
-  condition: true,
-  timezone: true,
-  maxExecPerUser: true,
-  // What: the amount and how it is applied, and the gateway model it is for.
-  amount: true,
-  mode: true,
-  model: true,
-  // When: the occurrences (once or a cron schedule in `timezone`), the window, missed runs.
-  type: true,
-  periodicExpr: true,
-  startAt: true,
-  endAt: true,
-  missedRuns: true,
-  maxCatchUp: true,
-  // How much in total: budgets decide whether an occurrence is held.
-  maxUsersPerOccurrence: true,
-  maxAmountPerOccurrence: true,
-  // How long what is granted lasts, and which of it is spent first: the terms of new lots.
-  expiresAfter: true,
-  expiresAt: true,
-  rolloverMax: true,
-  lotPriority: true,
-  // Labels: what operators, lists and the CLI call it; no scan reads them.
-  name: false,
-  title: false,
-  // Switching off and on changes no definition, and needs no version to be safe:
-  // - a run in flight still stops: `currentStrategy` reads only enabled strategies (the check
-  //   before each page) and the `sending` mark requires `enabled` as well as the version;
-  // - a re-enabled single strategy continues from its stored position, which only a completed
-  //   scan at this version saved. Every user written through quota-manager while it was off
-  //   has a larger change_seq and is read; a user unchanged since was decided by that scan
-  //   under this same definition (a condition reads only the user's row and absolute instants;
-  //   one that reads the gateway is scanned in full anyway). Rows written into user_info
-  //   behind quota-manager's back are found by the periodic full scan (SCAN_FULL_EVERY_MS),
-  //   whose clock kept running while the strategy was off;
-  // - periodic strategies keep no position: their occurrences come from the schedule.
-  enabled: false,
-} as const satisfies Record<keyof StrategyFields, boolean>;
+export const NEW_VERSION_ON_CHANGE = Object.fromEntries(
+  strategyFieldEntries().map(([key, spec]) => [key, spec.newVersion]),
+) as { [K in keyof StrategyFields]: StrategyFieldTable[K]['newVersion'] };
 
 /** Whether going from `before` to `after` makes a new version. */
 export function makesNewVersion(before: StrategyFields, after: StrategyFields): boolean {

@@ -1,63 +1,41 @@
-// The strategy as the core sees it. The rules that decide whether one is acceptable live in
-// one place, use-cases/strategy-rules.ts, called by create-strategy and update-strategy only.
-// New strategy settings go here first (and in the store, the API schema and serializer).
-import type { GrantMode } from '../grant-mode.ts';
+// The strategy as the core sees it. Its settable fields are declared once, in the field table
+// (strategy-fields.ts); the types, defaults and patch merge here are read off it. The rules that
+// decide whether one is acceptable live in one place, use-cases/strategy-rules.ts, called by
+// create-strategy and update-strategy only.
+import {
+  STRATEGY_FIELDS,
+  strategyFieldEntries,
+  type FieldValue,
+  type StrategyFieldKey,
+  type StrategyFieldTable,
+} from './strategy-fields.ts';
 
-export type StrategyType = 'single' | 'periodic';
+export type StrategyType = FieldValue<StrategyFieldTable['type']>;
 /** What a periodic strategy does about occurrences missed while the daemon was down. */
-export type MissedRunsPolicy = 'skip' | 'catch_up';
+export type MissedRunsPolicy = FieldValue<StrategyFieldTable['missedRuns']>;
 
-export interface Strategy {
+/** Everything an operator sets; `id`, `version` and timestamps are the database's. */
+export type StrategyFields = {
+  -readonly [K in StrategyFieldKey]: FieldValue<StrategyFieldTable[K]>;
+};
+
+export interface Strategy extends StrategyFields {
   id: number;
-  name: string;
-  title: string;
-  type: StrategyType;
-  /** add: a delta of amount; top_up: amount is a target balance; reset: set the balance to amount. */
-  mode: GrantMode;
-  amount: number;
-  model: string | null;
-  periodicExpr: string | null;
-  timezone: string;
-  condition: string;
-  enabled: boolean;
-  maxExecPerUser: number;
-  missedRuns: MissedRunsPolicy;
-  maxCatchUp: number;
-  startAt: Date | null;
-  endAt: Date | null;
   /**
    * 1 on create, +1 on every change of what is granted, to whom, when or how (not of the name,
    * the title or `enabled`: model/strategy-version.ts); ledger rows record it.
    */
   version: number;
-  /** Budget: an occurrence that would grant more users than this (in total) is held. */
-  maxUsersPerOccurrence: number | null;
-  /** Budget: an occurrence that would grant more than this amount (in total) is held. */
-  maxAmountPerOccurrence: number | null;
-  /**
-   * Credit lots (docs/expiry.md): an ISO 8601 duration counted from the occurrence (P30D,
-   * PT12H) or a calendar boundary in `timezone` (end_of_day, end_of_week, end_of_month).
-   */
-  expiresAfter: string | null;
-  /** Credit lots: an absolute expiry instant (single strategies). */
-  expiresAt: Date | null;
-  /** Credit lots (periodic): at most this much of a lot's remainder is carried to the next one. */
-  rolloverMax: number | null;
-  /** Credit lots: lower is spent first (wire: `priority`). */
-  lotPriority: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** Everything an operator sets; `id`, `version` and timestamps are the database's. */
-export type StrategyFields = Omit<Strategy, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+type RequiredKey = {
+  [K in StrategyFieldKey]: StrategyFieldTable[K]['required'] extends true ? K : never;
+}[StrategyFieldKey];
 
 /** What an operator must send to create a strategy; the rest has defaults (withDefaults). */
-export type StrategyInput = Pick<
-  StrategyFields,
-  'name' | 'title' | 'type' | 'amount' | 'condition'
-> &
-  Partial<StrategyFields>;
+export type StrategyInput = Pick<StrategyFields, RequiredKey> & Partial<StrategyFields>;
 
 /**
  * What a replacement (PUT) must send: a create's fields and `enabled`, which has no default
@@ -65,69 +43,31 @@ export type StrategyInput = Pick<
  */
 export type StrategyReplacement = StrategyInput & Pick<StrategyFields, 'enabled'>;
 
-/** Absent optional fields take their documented defaults; the zone defaults to the configured one. */
-export function withDefaults(input: StrategyInput, defaultTimeZone: string): StrategyFields {
-  return {
-    name: input.name,
-    title: input.title,
-    type: input.type,
-    mode: input.mode ?? 'add',
-    amount: input.amount,
-    model: input.model ?? null,
-    periodicExpr: input.periodicExpr ?? null,
-    timezone: input.timezone ?? defaultTimeZone,
-    condition: input.condition,
-    // Going live is deliberate: a new strategy grants nothing until the operator enables it
-    // (after a preview), unless the request says `enabled: true` on purpose.
-    enabled: input.enabled ?? false,
-    maxExecPerUser: input.maxExecPerUser ?? 0,
-    missedRuns: input.missedRuns ?? 'skip',
-    maxCatchUp: input.maxCatchUp ?? 10,
-    startAt: input.startAt ?? null,
-    endAt: input.endAt ?? null,
-    maxUsersPerOccurrence: input.maxUsersPerOccurrence ?? null,
-    maxAmountPerOccurrence: input.maxAmountPerOccurrence ?? null,
-    expiresAfter: input.expiresAfter ?? null,
-    expiresAt: input.expiresAt ?? null,
-    rolloverMax: input.rolloverMax ?? null,
-    lotPriority: input.lotPriority ?? 0,
-  };
-}
-
 /**
  * A partial change (PATCH): absent keys keep their value; `null` clears a nullable field.
  * Dates are already parsed.
  */
 export type StrategyPatch = Partial<StrategyFields>;
 
+/** Absent optional fields take their documented defaults; the zone defaults to the configured one. */
+export function withDefaults(input: StrategyInput, defaultTimeZone: string): StrategyFields {
+  const fields: Record<string, unknown> = {};
+  for (const [key, spec] of strategyFieldEntries()) {
+    const given = input[key];
+    if (given !== undefined) fields[key] = given;
+    else if (spec.default === 'configured_zone') fields[key] = defaultTimeZone;
+    else fields[key] = spec.default ?? null;
+  }
+  return fields as StrategyFields;
+}
+
 /** Applies a patch to a stored strategy: the fields a validated update starts from. */
 export function applyPatch(current: Strategy, patch: StrategyPatch): StrategyFields {
-  const has = (key: keyof StrategyPatch) => key in patch;
-  return {
-    name: patch.name ?? current.name,
-    title: patch.title ?? current.title,
-    type: patch.type ?? current.type,
-    mode: patch.mode ?? current.mode,
-    amount: patch.amount ?? current.amount,
-    model: has('model') ? (patch.model ?? null) : current.model,
-    periodicExpr: has('periodicExpr') ? (patch.periodicExpr ?? null) : current.periodicExpr,
-    timezone: patch.timezone ?? current.timezone,
-    condition: patch.condition ?? current.condition,
-    enabled: patch.enabled ?? current.enabled,
-    maxExecPerUser: patch.maxExecPerUser ?? current.maxExecPerUser,
-    missedRuns: patch.missedRuns ?? current.missedRuns,
-    maxCatchUp: patch.maxCatchUp ?? current.maxCatchUp,
-    startAt: has('startAt') ? (patch.startAt ?? null) : current.startAt,
-    endAt: has('endAt') ? (patch.endAt ?? null) : current.endAt,
-    maxUsersPerOccurrence: has('maxUsersPerOccurrence')
-      ? (patch.maxUsersPerOccurrence ?? null)
-      : current.maxUsersPerOccurrence,
-    maxAmountPerOccurrence: has('maxAmountPerOccurrence')
-      ? (patch.maxAmountPerOccurrence ?? null)
-      : current.maxAmountPerOccurrence,
-    expiresAfter: has('expiresAfter') ? (patch.expiresAfter ?? null) : current.expiresAfter,
-    expiresAt: has('expiresAt') ? (patch.expiresAt ?? null) : current.expiresAt,
-    rolloverMax: has('rolloverMax') ? (patch.rolloverMax ?? null) : current.rolloverMax,
-    lotPriority: patch.lotPriority ?? current.lotPriority,
-  };
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(STRATEGY_FIELDS) as StrategyFieldKey[]) {
+    // A nullable field is cleared by an explicit null; any other field keeps its value then.
+    const cleared = STRATEGY_FIELDS[key].nullable && key in patch;
+    fields[key] = cleared ? (patch[key] ?? null) : (patch[key] ?? current[key]);
+  }
+  return fields as StrategyFields;
 }

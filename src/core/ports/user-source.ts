@@ -1,6 +1,7 @@
 // What the user sync needs from the outside: the source's rows (read-only, in pages), where
 // the last run left off, a lease so one run goes at a time across replicas, and the user rules
 // a row must pass. src/sources/ reads the source; src/db/ keeps the state and the lease.
+import type { ExclusiveLease } from './exclusive-lease.ts';
 import type { CursorValue, UserSourceState, UserSyncRun } from '../model/user-sync.ts';
 import type { UserUpsert } from '../model/user.ts';
 
@@ -27,11 +28,7 @@ export interface UserSourceStateStore {
 }
 
 /** One run at a time across replicas. Renew before each page; a false renewal means lost. */
-export interface UserSyncLease {
-  acquire(): Promise<boolean>;
-  renew(): Promise<boolean>;
-  release(): Promise<void>;
-}
+export type UserSyncLease = ExclusiveLease;
 
 /**
  * The user rules (the same ones a PUT /api/v1/users body passes) applied to a record in the

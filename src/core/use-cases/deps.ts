@@ -11,6 +11,7 @@ import type {
   StrategyStore,
   UserStore,
 } from '../ports/stores.ts';
+import type { GithubStarStore } from '../ports/github.ts';
 import type { RunDeps } from '../scan/run-deps.ts';
 import type { UserSourceService } from './user-sources.ts';
 
@@ -34,4 +35,6 @@ export interface CoreDeps {
   scope?: RequestScope;
   /** The operator's user database (USER_SOURCE_URL); absent when none is configured. */
   userSource?: UserSourceService;
+  /** The GitHub star poller's record of each repository's last sync. */
+  githubRepos: Pick<GithubStarStore, 'syncStatuses'>;
 }

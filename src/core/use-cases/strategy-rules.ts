@@ -2,10 +2,11 @@
 // language, cron, time zones, cross-field constraints). HTTP-level shape checks (types,
 // lengths) live in the API schemas. Only create-strategy and update-strategy call this, so
 // every write path — API, CLI, seed — passes through the same rules.
-import { parseExpiryRule } from '../lots/expiry-rule.ts';
 import { checkInZone, format, parse, type ConditionError } from '../../condition/index.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
+import { parseExpiryRule } from '../lots/expiry-rule.ts';
 import type { StrategyFields } from '../model/strategy.ts';
+import { STRATEGY_FIELDS } from '../model/strategy-fields.ts';
 import { cronProblem, nondeterministicCronField } from '../schedule.ts';
 import { isStorableInstant, isWholeCents, STORABLE_INSTANTS } from '../storable-values.ts';
 import { isValidTimeZone, suggestTimeZone } from '../time-zone.ts';
@@ -46,11 +47,11 @@ function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
   return details;
 }
 
-/** The window: instants every database stores, start before end. */
-/** Spending order values kept small: they are compared, never summed. */
-const MAX_LOT_PRIORITY = 1_000_000;
-
-/** The credit lot settings (docs/expiry.md). */
+/**
+ * The credit lot settings (docs/expiry.md): the `expires_after` grammar, and which of them a
+ * strategy may have by its type and mode. Their own limits are the field table's; the priority's
+ * are checked here too because the CLI and seed reach this without the API schema.
+ */
 function lotProblems(fields: StrategyFields): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   if (fields.expiresAfter !== null) {
@@ -67,10 +68,10 @@ function lotProblems(fields: StrategyFields): ErrorDetail[] {
   if (fields.rolloverMax !== null) {
     if (fields.type !== 'periodic')
       details.push({ field: 'rollover_max', message: 'only for periodic strategies' });
-    if (fields.rolloverMax < 0 || !isWholeCents(fields.rolloverMax))
+    if (fields.rolloverMax < STRATEGY_FIELDS.rolloverMax.min || !isWholeCents(fields.rolloverMax))
       details.push({
         field: 'rollover_max',
-        message: 'must be 0 or more, with at most two decimals',
+        message: `must be at least ${STRATEGY_FIELDS.rolloverMax.min}, with at most two decimals`,
       });
   }
   if (
@@ -82,19 +83,23 @@ function lotProblems(fields: StrategyFields): ErrorDetail[] {
       message:
         'lots (expires_after, expires_at, rollover_max) need mode "add": a top-up or reset grants a balance, not an amount',
     });
-  if (!Number.isSafeInteger(fields.lotPriority) || Math.abs(fields.lotPriority) > MAX_LOT_PRIORITY)
-    details.push({
-      field: 'priority',
-      message: `a whole number from -${MAX_LOT_PRIORITY} to ${MAX_LOT_PRIORITY}`,
-    });
+  const { min, max } = STRATEGY_FIELDS.lotPriority;
+  if (
+    !Number.isSafeInteger(fields.lotPriority) ||
+    fields.lotPriority < min ||
+    fields.lotPriority > max
+  )
+    details.push({ field: 'priority', message: `a whole number from ${min} to ${max}` });
   return details;
 }
 
+/** The window: instants every database stores, start before end. */
 function windowProblems(fields: StrategyFields): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const [field, at] of [
     ['start_at', fields.startAt],
     ['end_at', fields.endAt],
+    ['expires_at', fields.expiresAt],
   ] as const) {
     if (at && !isStorableInstant(at.getTime()))
       details.push({

@@ -3,7 +3,7 @@
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { USER_SOURCE_NAME, type UserSourceState } from '../model/user-sync.ts';
-import type { UserSourceStateStore } from '../ports/user-source.ts';
+import type { UserSourceStateStore, UserSyncLease } from '../ports/user-source.ts';
 import { emptyState, type UserSyncRequest } from '../user-source/sync-users.ts';
 import type { StartedUserSync, UserSyncRunner } from '../user-source/user-sync-runner.ts';
 
@@ -15,12 +15,17 @@ export interface UserSourceService {
   timeZone: string;
   state: UserSourceStateStore;
   runner: UserSyncRunner;
+  /** The runner's lease, asked whether a replica runs the sync now. */
+  lease: Pick<UserSyncLease, 'heldByAnyone'>;
 }
 
 export interface SourceStatus extends UserSourceState {
   kind: string;
   cursorColumn: string | undefined;
+  /** A run goes on, in this process or on a replica that holds the lease. */
   running: boolean;
+  /** The last run never finished and nobody holds the lease: its process stopped mid-run. */
+  abandoned: boolean;
   /** Seconds since the last run that finished without an error; null before the first. */
   lagSeconds: number | null;
 }
@@ -32,15 +37,17 @@ export async function listSources(deps: Deps): Promise<SourceStatus[]> {
   if (source === undefined) return [];
   const state = (await source.state.read(USER_SOURCE_NAME)) ?? emptyState();
   const now = deps.clock.now().getTime();
+  const unfinished = state.lastRun !== null && state.lastRun.finishedAt === null;
+  // A run that never finished is going on only while some replica holds the lease (renewed
+  // before every page); once the lease ran out its process is gone, whatever the status says.
+  const running = source.runner.running || (unfinished && (await source.lease.heldByAnyone()));
   return [
     {
       ...state,
       kind: source.kind,
       cursorColumn: source.cursorColumn,
-      // A run that started and never finished (its process died) shows as running until the
-      // lease runs out and the next run overwrites it; this process knows its own for sure.
-      running:
-        source.runner.running || (state.lastRun !== null && state.lastRun.finishedAt === null),
+      running,
+      abandoned: unfinished && !running,
       lagSeconds:
         state.lastSuccessAt === null
           ? null

@@ -21,16 +21,28 @@ const TEXT_FIELDS = new Set(['name', 'email', 'phone', 'org', 'github_username']
 const TIME_FIELDS = new Set(['register_time', 'access_time']);
 
 export type Coerced =
-  { ok: true; record: Record<string, unknown> } | { ok: false; field: string; message: string };
+  | { ok: true; record: Record<string, unknown> }
+  | {
+      ok: false;
+      field: string;
+      message: string;
+      /** Counted under this reason instead of `invalid_<field>`. */
+      reason?: 'invalid_utf8';
+    };
 
 class Refused extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly reason?: 'invalid_utf8',
   ) {
     super(message);
   }
 }
+
+/** Fields that name a user or match one: a replaced byte would make (or merge) another key. */
+const KEY_FIELDS = new Set(['id', 'github_username']);
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The row's id as text, or null when it has none usable (a refused row is still named by it). */
 export function sourceRowId(row: Record<string, unknown>): string | null {
@@ -50,7 +62,10 @@ export function coerceSourceRow(row: Record<string, unknown>, timeZone: string):
       if (value !== undefined) record[field] = value;
     }
   } catch (error) {
-    if (error instanceof Refused) return { ok: false, field: error.field, message: error.message };
+    if (error instanceof Refused)
+      return error.reason === undefined
+        ? { ok: false, field: error.field, message: error.message }
+        : { ok: false, field: error.field, message: error.message, reason: error.reason };
     throw error;
   }
   if (record.id === undefined || record.id === null)
@@ -71,11 +86,36 @@ function coerceField(field: string, value: unknown, timeZone: string): unknown {
   return undefined;
 }
 
+/**
+ * Bytes (a BLOB, VARBINARY) must be UTF-8. Text a driver already decoded cannot be checked
+ * byte by byte: SQLite (and PostgreSQL in SQL_ASCII) put U+FFFD where the bytes were not
+ * UTF-8, so in a key field that character is refused as the trace of such bytes (no identity
+ * system writes it into an id or a GitHub login).
+ */
 function text(field: string, value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    if (KEY_FIELDS.has(field) && value.includes('\uFFFD'))
+      throw new Refused(
+        field,
+        'is not valid UTF-8 in the source (the driver replaced bytes with U+FFFD)',
+        'invalid_utf8',
+      );
+    return value;
+  }
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (value instanceof Uint8Array) {
+    try {
+      return strictUtf8.decode(value);
+    } catch {
+      throw new Refused(field, `is not valid UTF-8: bytes ${hexOf(value)}`, 'invalid_utf8');
+    }
+  }
   throw new Refused(field, `must be text, got ${describe(value)}`);
+}
+
+function hexOf(bytes: Uint8Array): string {
+  const hex = Buffer.from(bytes.subarray(0, 32)).toString('hex');
+  return bytes.length > 32 ? `${hex}…` : hex;
 }
 
 /** Null keeps the stored level; booleans are 1/0 (TINYINT(1), Keycloak's "true" attributes). */

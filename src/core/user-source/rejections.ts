@@ -7,9 +7,8 @@ export class Rejections {
   readonly ids: Record<string, string[]> = {};
   readonly examples: Record<string, string> = {};
 
-  /** `reason` is `invalid_<field>`; `where` is the row's id, or `row <n>` when it has none. */
-  add(field: string, message: string, where: string): void {
-    const reason = `invalid_${field}`;
+  /** `reason` defaults to `invalid_<field>`; `where` is the row's id, or `row <n>` when it has none. */
+  add(field: string, message: string, where: string, reason = `invalid_${field}`): void {
     this.counts[reason] = (this.counts[reason] ?? 0) + 1;
     const ids = (this.ids[reason] ??= []);
     if (ids.length < REJECTED_IDS_KEPT) ids.push(where);

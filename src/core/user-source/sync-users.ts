@@ -9,6 +9,7 @@ import type { CursorValue, UserSourceState, UserSyncRun } from '../model/user-sy
 import { USER_SOURCE_NAME } from '../model/user-sync.ts';
 import { coerceSourceRow, sourceRowId } from './coerce-source-row.ts';
 import { Rejections } from './rejections.ts';
+import { SeenIds } from './seen-ids.ts';
 import { cursorOf, laterCursor, readFrom } from './source-cursor.ts';
 import { handleVanishedUsers } from './vanished-users.ts';
 import {
@@ -108,7 +109,7 @@ function finishedState(
 
 interface SourceRead {
   /** Ids of every row with an id (valid or not): a user whose row is refused has not vanished. */
-  seen: Set<string> | undefined;
+  seen: SeenIds | undefined;
   cursor: CursorValue | null;
 }
 
@@ -118,7 +119,7 @@ async function readSource(
   stored: CursorValue | null,
 ): Promise<SourceRead> {
   const { settings } = deps;
-  const seen = run.full ? new Set<string>() : undefined;
+  const seen = run.full ? new SeenIds() : undefined;
   const rejections = new Rejections();
   let cursor: CursorValue | null = null;
   const pages = deps.reader.pages({
@@ -144,6 +145,7 @@ async function readSource(
       rejectedExamples: rejections.examples,
     });
   }
+  seen?.seal();
   return { seen, cursor };
 }
 
@@ -152,14 +154,14 @@ function validRow(
   row: Record<string, unknown>,
   rowNumber: number,
   rejections: Rejections,
-  seen: Set<string> | undefined,
+  seen: SeenIds | undefined,
 ): UserUpsert | null {
   const coerced = coerceSourceRow(row, deps.settings.timeZone);
   const id = sourceRowId(row);
   if (id !== null) seen?.add(id);
   const where = id ?? `row ${rowNumber}`;
   if (!coerced.ok) {
-    rejections.add(coerced.field, coerced.message, where);
+    rejections.add(coerced.field, coerced.message, where, coerced.reason);
     return null;
   }
   const checked = deps.rules(coerced.record);

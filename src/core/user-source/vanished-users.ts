@@ -8,6 +8,7 @@
 // source does not have counts as vanished too (docs/user-sources.md says so).
 import { auditDraft } from '../model/audit.ts';
 import type { UserSyncRun } from '../model/user-sync.ts';
+import type { SeenIds } from './seen-ids.ts';
 import { UserSyncLeaseLost, type UserSyncDeps } from './sync-deps.ts';
 
 /** Ids kept in the status for the operator to check. */
@@ -17,7 +18,7 @@ const ID_PAGE = 1000;
 export async function handleVanishedUsers(
   deps: Pick<UserSyncDeps, 'users' | 'settings' | 'lease' | 'actor' | 'clock' | 'logger'>,
   run: UserSyncRun,
-  seen: Set<string> | undefined,
+  seen: SeenIds | undefined,
 ): Promise<void> {
   if (seen === undefined) return;
   const total = await deps.users.count();
@@ -49,7 +50,7 @@ export async function handleVanishedUsers(
 /** Our ids, by the database's own order, that the source did not return. */
 async function* vanishedIds(
   deps: Pick<UserSyncDeps, 'users'>,
-  seen: Set<string>,
+  seen: SeenIds,
 ): AsyncGenerator<string> {
   let after: string | undefined;
   for (;;) {
@@ -63,7 +64,7 @@ async function* vanishedIds(
 async function deleteVanished(
   deps: Pick<UserSyncDeps, 'users' | 'lease' | 'actor' | 'clock'>,
   run: UserSyncRun,
-  seen: Set<string>,
+  seen: SeenIds,
 ): Promise<void> {
   const doomed: string[] = [];
   for await (const id of vanishedIds(deps, seen)) doomed.push(id);

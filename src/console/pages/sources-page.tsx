@@ -1,0 +1,49 @@
+// The sources page (GET /ui/sources) and its sync post: reads GET /api/v1/sources and
+// GET /api/v1/sources/github, and starts a run with POST /api/v1/sources/users/sync (admins
+// only: the view shows viewers no button, and the API refuses a viewer's post anyway).
+import { problemText } from '../api-client.ts';
+import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../contract/wire-types.ts';
+import { field, type ConsoleApp } from '../console-env.ts';
+import { base, ConfirmPage } from './layout.tsx';
+import { SourcesView, SYNC_QUESTIONS } from './sources-view.tsx';
+
+export function registerSourcesPage(app: ConsoleApp): void {
+  app.get('/sources', async (c) => {
+    const api = c.get('api');
+    const [sources, repos] = await Promise.all([
+      api.get<PageJson<SourceJson>>('/api/v1/sources'),
+      api.get<PageJson<GithubRepoSyncJson>>('/api/v1/sources/github'),
+    ]);
+    return c.html(
+      <SourcesView
+        session={c.get('session')}
+        sources={sources}
+        repos={repos}
+        done={c.req.query('done')}
+        error={c.req.query('error')}
+      />,
+    );
+  });
+
+  app.post('/sources/users/sync', async (c) => {
+    const full = field(c, 'full') === 'yes';
+    const page = `${base()}/sources`;
+    if (field(c, 'confirmed') !== 'yes')
+      return c.html(
+        <ConfirmPage
+          session={c.get('session')}
+          question={full ? SYNC_QUESTIONS.full : SYNC_QUESTIONS.incremental}
+          action={`${page}/users/sync`}
+          fields={full ? { full: 'yes' } : {}}
+          back={page}
+        />,
+      );
+    const answer = await c.get('api').post('/api/v1/sources/users/sync', full ? { full } : {});
+    const outcome: Record<string, string> = answer.ok
+      ? { done: `${full ? 'Full sync' : 'Sync'} started; this page shows it as it goes.` }
+      : {
+          error: `Sync refused: ${answer.missing ? 'not available on this server' : problemText(answer)}`,
+        };
+    return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
+  });
+}
