@@ -5,7 +5,6 @@
 // swaps a part (a manual clock, a capturing logger, a database it made) without re-wiring.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ApiDeps } from './api/deps.ts';
 import type { Config } from './config/load-config.ts';
 import { configSecrets } from './config/config-secrets.ts';
 import { createApplication, type Application } from './core/application.ts';
@@ -17,6 +16,7 @@ import { FullScanSchedule } from './core/scan/full-scan-schedule.ts';
 import { gatewayCallBudgetMs, type RunDeps } from './core/scan/run-deps.ts';
 import type { Database } from './db/client.ts';
 import { createAuditStore } from './db/audit-store.ts';
+import { createConsoleSessionStore } from './db/console-session-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
@@ -28,7 +28,9 @@ import type { CircuitBreaker, QuotaGateway } from './gateway/index.ts';
 import { createGatewayBreaker } from './gateway/gateway-breaker.ts';
 import { createGithubStarStore } from './db/github-star-store.ts';
 import { buildGithubStars, type GithubStars } from './github/github-stars.ts';
+import type { ServerDeps } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { publicUrlPath } from './config/public-site.ts';
 import { instrumentGateway } from './metrics/instrumented-gateway.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { phaseTrackedGateway, phaseTrackedStore } from './metrics/phase-tracked.ts';
@@ -62,7 +64,7 @@ export interface Runtime {
   github: GithubStars;
   /** What the HTTP server (http/server.ts) needs, but the admin token: ADMIN_TOKEN or daemon.ts's
    * generated one is the caller's to add; named tokens come from config. */
-  serverDeps: Omit<ApiDeps, 'adminToken'>;
+  serverDeps: Omit<ServerDeps, 'adminToken'>;
   /** Starts the cron ticks (config.scanCron in config.timezone). */
   startScanner(): void;
   /** Stops the scanner (aborting the gateway calls in flight) and closes the database. */
@@ -197,7 +199,7 @@ export async function buildRuntime(
   });
 
   const userSync = new UserSyncTicker(scanLog, () => app.startUserSync({}));
-  const serverDeps: Omit<ApiDeps, 'adminToken'> = {
+  const serverDeps: Omit<ServerDeps, 'adminToken'> = {
     app,
     namedTokens: config.adminTokens,
     bodyLimitBytes: config.api.bodyLimitBytes,
@@ -209,7 +211,11 @@ export async function buildRuntime(
     translateError: translateDatabaseError,
     metrics,
     metricsToken: config.metricsToken,
-    publicBasePath: config.publicBasePath,
+    // PUBLIC_URL's path when it is set (the config checked PUBLIC_BASE_PATH agrees with it).
+    publicBasePath: config.publicUrl ? publicUrlPath(config.publicUrl) : config.publicBasePath,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    consoleSessions: createConsoleSessionStore(database),
     githubWebhook: github.webhook,
     // A request being served is the `api` phase of the loop-stall histogram.
     interactive: interactive && {

@@ -15,8 +15,10 @@ import { registerConditionRoutes } from './routes/conditions.ts';
 import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerGithubHookRoutes } from './routes/github-hook.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
+import { registerCallerRoutes } from './routes/me.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerHoldRoutes } from './routes/strategy-holds.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
@@ -29,7 +31,10 @@ export type { ApiApp } from './router.ts';
 export function createApi(deps: ApiDeps): ApiApp {
   const app = newRouter();
   // The limit comes before authentication, so failed logins count against it too.
-  app.use('/api/*', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  app.use(
+    '/api/*',
+    rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock, deps.clientAddress ?? (() => 'local')),
+  );
   // Signed by GitHub instead of carrying a token: mounted before the token check.
   app.route('/api/v1/hooks/github', registerGithubHookRoutes(deps));
   app.use('/api/*', requireAdminToken(deps));
@@ -41,6 +46,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.use('/api/*', bodySizeLimit(deps.bodyLimitBytes));
   app.route('/api/v1/strategies', registerStrategyRoutes(deps));
   app.route('/api/v1/strategies', registerPreviewRoutes(deps));
+  app.route('/api/v1/strategies', registerHoldRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
   app.route('/api/v1', registerLotRoutes(deps));
   app.route('/api/v1/grants', registerGrantRoutes(deps));
@@ -50,6 +56,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
+  app.route('/api/v1', registerCallerRoutes());
 
   return app;
 }

@@ -1,6 +1,7 @@
 // What the HTTP layer needs, built once by the composition root (src/runtime.ts, or a test
 // through it) and passed to createServer (http/server.ts). Everything the routes do goes through `app`, the core's
 // use cases; the API knows no database and no scheduler.
+import type { Context } from 'hono';
 import type { Application } from '../core/application.ts';
 import type { NamedToken } from './access-tokens.ts';
 import type { Clock } from '../core/clock.ts';
@@ -48,6 +49,8 @@ export interface ApiDeps {
   metrics?: Metrics;
   /** When set, /metrics requires `Authorization: Bearer <metricsToken>`; unset, it is open. */
   metricsToken?: string;
+  /** The caller's address for the rate limit (http/forwarded.ts: TRUST_PROXY decides). */
+  clientAddress?: (c: Context) => string;
   /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under ('' for the root). */
   publicBasePath?: string;
   /** POST /api/v1/hooks/github; absent (404) when GITHUB_WEBHOOK_SECRET is unset. */

@@ -4,7 +4,6 @@
 // /strategies/2 share one budget.
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Clock } from '../core/clock.ts';
 import { problemResponse } from './problem-response.ts';
 
@@ -20,15 +19,15 @@ function routeKey(c: Context): string {
   return `${c.req.method} ${pattern === '' || pattern.endsWith('*') ? '(no route)' : pattern}`;
 }
 
-function clientAddress(c: Parameters<MiddlewareHandler>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'local'; // in-process requests (tests) have no socket
-  }
-}
-
-export function rateLimit(perMinute: number, clock: Clock): MiddlewareHandler {
+/**
+ * `clientAddress`: the caller's address as http/forwarded.ts finds it (a trusted proxy's
+ * X-Forwarded-For, else the socket's peer).
+ */
+export function rateLimit(
+  perMinute: number,
+  clock: Clock,
+  clientAddress: (c: Context) => string,
+): MiddlewareHandler {
   let windowStart = 0;
   let counts = new Map<string, number>();
   return async (c, next) => {

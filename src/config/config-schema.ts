@@ -11,6 +11,7 @@ import { databaseKind } from './database-url.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { githubSettings } from './github-settings.ts';
 import { namedTokens } from './named-tokens.ts';
+import { publicUrl, publicUrlPath, trustProxyList } from './public-site.ts';
 import { cronProblem, duration, httpUrlProblem, rule, text } from './setting-values.ts';
 
 export { MAX_TIMER_MS } from './setting-values.ts';
@@ -112,6 +113,11 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         })
         .transform((path) => path.replace(/\/+$/, ''))
         .default(''),
+      // Where operators reach the daemon, e.g. https://ops.example.com/quota: the console's
+      // same-origin check, its cookie's Secure flag and path, and its links follow it.
+      publicUrl: publicUrl().optional(),
+      // Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs); none by default.
+      trustProxy: trustProxyList().default([]),
       adminToken: text()
         .min(16, { error: 'must be at least 16 characters (leave it unset to have one generated)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
@@ -220,6 +226,17 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
       github: githubSettings(),
     })
     .superRefine((config, ctx) => {
+      if (
+        config.publicUrl !== undefined &&
+        config.publicBasePath !== '' &&
+        publicUrlPath(config.publicUrl) !== config.publicBasePath
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['publicBasePath'],
+          message: `must match the path of PUBLIC_URL (${publicUrlPath(config.publicUrl) || '/'}), or be left unset`,
+        });
+      }
       // Whoever scrapes metrics would otherwise hold the key to the whole admin API.
       if (config.metricsToken !== undefined && config.metricsToken === config.adminToken) {
         ctx.addIssue({

@@ -32,6 +32,8 @@ const table: ReadonlyArray<readonly [path: string, env: string, secret?: 'secret
   ['host', 'HOST'],
   ['port', 'PORT'],
   ['publicBasePath', 'PUBLIC_BASE_PATH'],
+  ['publicUrl', 'PUBLIC_URL'],
+  ['trustProxy', 'TRUST_PROXY'],
   ['adminToken', 'ADMIN_TOKEN', 'secret'],
   ['adminTokens', 'ADMIN_TOKENS', 'secret'],
   ['metricsToken', 'METRICS_TOKEN', 'secret'],

@@ -29,6 +29,9 @@ export class ApiClient {
     private readonly token: string,
     private readonly env: unknown,
     private readonly requestId?: string,
+    /** The browser's X-Forwarded-For, passed on so the API's rate limit keys on the browser
+     * (the API believes it only from a TRUST_PROXY peer, as for any request). */
+    private readonly forwardedFor?: string,
   ) {}
 
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<ApiAnswer<T>> {
@@ -68,6 +71,7 @@ export class ApiClient {
       accept,
     };
     if (this.requestId) headers['x-request-id'] = this.requestId;
+    if (this.forwardedFor) headers['x-forwarded-for'] = this.forwardedFor;
     if (body !== undefined) headers['content-type'] = 'application/json';
     return new Request(`http://console.internal${path}`, {
       method,

@@ -23,6 +23,7 @@ const FILES: Record<string, { type: string; path: () => string }> = {
   'uPlot.min.css': { type: CSS, path: () => join(packageDir('uplot'), 'dist/uPlot.min.css') },
   'console.css': { type: CSS, path: () => join(ownDir, 'console.css') },
   'console.js': { type: JS, path: () => join(ownDir, 'console.js') },
+  'favicon.svg': { type: 'image/svg+xml', path: () => join(ownDir, 'favicon.svg') },
 };
 
 export interface Asset {

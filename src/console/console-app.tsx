@@ -2,8 +2,9 @@
 // call the public REST API in-process with the signed-in user's token. Sign-in, the session
 // cookie and CSRF live here; each page's routes are in pages/.
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ConsoleSessionStore } from '../contract/console-sessions.ts';
 import { ApiClient, type ApiFetch } from './api-client.ts';
 import { consoleAsset } from './assets.ts';
 import { newConsoleApp, type ConsoleApp, type ConsoleEnv } from './console-env.ts';
@@ -18,17 +19,24 @@ import { registerStrategyPages } from './pages/strategy-pages.tsx';
 import { registerUnknownGrantsPage } from './pages/unknown-grants-page.tsx';
 import { registerUserPages } from './pages/user-pages.tsx';
 import { registerWhyNotPage } from './pages/why-not-page.tsx';
-import { SESSION_TTL_MS, SessionStore, type Role } from './sessions.ts';
+import { SessionStore } from './sessions.ts';
+import { registerSignIn, registerSignOut, SESSION_COOKIE } from './sign-in.tsx';
+import { SignInLimit } from './sign-in-limit.ts';
 
 export interface ConsoleDeps {
   /** The daemon's own application fetch: the console calls the public API through it. */
   fetchApi: ApiFetch;
-  sessions?: SessionStore;
-  /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under ('' or e.g. /quota). */
+  /** The session table every replica shares (db/console-session-store.ts). */
+  sessionRecords: ConsoleSessionStore;
+  /** The path a reverse proxy serves the daemon under ('' or e.g. /quota; from PUBLIC_URL). */
   basePath?: string;
+  /** The browser's address: the socket's, or X-Forwarded-For's when a trusted proxy sent it. */
+  clientAddress: (c: Context) => string;
+  /** The origin the browser is on: PUBLIC_URL's, a trusted proxy's, or the request URL's. */
+  publicOrigin: (c: Context) => string;
+  /** Milliseconds since the epoch (the daemon's clock). */
+  now?: () => number;
 }
-
-const COOKIE = 'qm_session';
 
 /** The console's pages load only what this server serves; scripts only from files. */
 const CSP = [
@@ -43,7 +51,8 @@ const CSP = [
 ].join('; ');
 
 export function createConsole(deps: ConsoleDeps): ConsoleApp {
-  const sessions = deps.sessions ?? new SessionStore();
+  const now = deps.now ?? Date.now;
+  const sessions = new SessionStore(deps.sessionRecords, now);
   const app = newConsoleApp();
   // First: everything below renders links with base() for this request.
   const basePath = deps.basePath ?? '';
@@ -71,32 +80,17 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
     });
   });
 
-  app.get('/sign-in', (c) => c.html(<SignInPage next={c.req.query('next')} />));
-  app.post('/sign-in', async (c) => {
-    // No session yet, so no CSRF token: the Origin check alone stops a forged sign-in.
-    if (requestOrigin(c) === 'foreign') return c.text('cross-site sign-in refused', 403);
-    const form = await c.req.parseBody();
-    const token = typeof form.token === 'string' ? form.token.trim() : '';
-    const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
-    const role = token ? await roleOf(deps.fetchApi, token, c.env) : undefined;
-    if (!role) return c.html(<SignInPage next={next} error="That token was not accepted." />, 401);
-    const session = sessions.create(token, role);
-    setCookie(c, COOKIE, session.id, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
-      path: base(),
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
-    return c.redirect(next, 303);
+  const isForeign = (c: Context) => requestOrigin(c, deps.publicOrigin(c)) === 'foreign';
+  registerSignIn(app, {
+    fetchApi: deps.fetchApi,
+    sessions,
+    limit: new SignInLimit(now),
+    clientAddress: deps.clientAddress,
+    publicOrigin: deps.publicOrigin,
+    isForeign,
   });
-
-  app.use('*', requireSession(sessions, deps.fetchApi));
-  app.post('/sign-out', (c) => {
-    sessions.delete(c.get('session').id);
-    deleteCookie(c, COOKIE, { path: base() });
-    return c.redirect(`${base()}/sign-in`, 303);
-  });
+  app.use('*', requireSession(sessions, deps));
+  registerSignOut(app, { sessions, publicOrigin: deps.publicOrigin });
 
   registerOverviewPage(app);
   registerStrategyPages(app);
@@ -111,9 +105,9 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
 }
 
 /** Pages need a live session; posts also need the CSRF token and a same-origin request. */
-function requireSession(sessions: SessionStore, fetchApi: ApiFetch): MiddlewareHandler<ConsoleEnv> {
+function requireSession(sessions: SessionStore, deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
-    const session = sessions.get(getCookie(c, COOKIE));
+    const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     const post = c.req.method === 'POST';
     if (!session) {
       if (post) return c.text('not signed in', 403);
@@ -122,13 +116,22 @@ function requireSession(sessions: SessionStore, fetchApi: ApiFetch): MiddlewareH
       return c.redirect(`${base()}/sign-in?next=${encodeURIComponent(path)}`, 303);
     }
     c.set('session', session);
-    c.set('api', new ApiClient(fetchApi, session.token, c.env, c.req.header('x-request-id')));
+    c.set(
+      'api',
+      new ApiClient(
+        deps.fetchApi,
+        session.token,
+        c.env,
+        c.req.header('x-request-id'),
+        c.req.header('x-forwarded-for'),
+      ),
+    );
     c.set('form', {});
     if (post) {
       const form = textFields(await c.req.parseBody({ all: true }));
       c.set('form', form);
       const token = typeof form._csrf === 'string' ? form._csrf : undefined;
-      const refusal = csrfRefusal(c, session, token);
+      const refusal = csrfRefusal(c, session, token, deps.publicOrigin(c));
       if (refusal)
         return c.html(
           <Layout title="Refused" session={session}>
@@ -139,46 +142,6 @@ function requireSession(sessions: SessionStore, fetchApi: ApiFetch): MiddlewareH
     }
     await next();
   };
-}
-
-/**
- * Whether the token is accepted, and its role. The API has no "who am I" route, so the role is
- * read from how the API treats the token: any read answers 401 to a wrong token, and a create
- * with an empty body is refused with 403 for a viewer but only fails validation (400, nothing
- * written) for an admin.
- */
-async function roleOf(fetchApi: ApiFetch, token: string, env: unknown): Promise<Role | undefined> {
-  const api = new ApiClient(fetchApi, token, env);
-  const read = await api.get('/api/v1/stats');
-  if (read.status === 401 || read.status === 403) return undefined;
-  const write = await api.post('/api/v1/strategies', {});
-  return write.status === 403 ? 'viewer' : 'admin';
-}
-
-/** Only our own pages may be the target after sign-in (no open redirect). */
-function safeNext(next: string | undefined): string {
-  const home = base();
-  return next && (next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`))
-    ? next
-    : home;
-}
-
-function SignInPage(props: { next?: string; error?: string }) {
-  return (
-    <Layout title="Sign in">
-      <ErrorBox message={props.error} />
-      <form method="post" action={`${base()}/sign-in`} class="card narrow">
-        <label for="token">API token (admin or viewer)</label>
-        <input id="token" name="token" type="password" autocomplete="current-password" required />
-        <input type="hidden" name="next" value={safeNext(props.next)} />
-        <button type="submit">Sign in</button>
-        <p class="hint">
-          The token is kept on the server for this session (8 hours); the browser holds only a
-          random session id.
-        </p>
-      </form>
-    </Layout>
-  );
 }
 
 /** A parsed form's text fields (the console has no file inputs; a file part is dropped). */

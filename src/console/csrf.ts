@@ -8,8 +8,8 @@ import { sameSecret, type Session } from './sessions.ts';
 
 export type OriginVerdict = 'same' | 'foreign' | 'absent';
 
-export function requestOrigin(c: Context): OriginVerdict {
-  const own = new URL(c.req.url).origin;
+/** `own`: the origin the browser is on, which behind a TLS-terminating proxy is not the URL's. */
+export function requestOrigin(c: Context, own: string): OriginVerdict {
   const origin = c.req.header('origin');
   if (origin && origin !== 'null') return origin === own ? 'same' : 'foreign';
   if (origin === 'null') return 'foreign'; // sandboxed frames and some cross-origin redirects
@@ -27,8 +27,9 @@ export function csrfRefusal(
   c: Context,
   session: Session,
   formToken: string | undefined,
+  own: string,
 ): string | undefined {
-  if (requestOrigin(c) === 'foreign') return 'the request came from another site';
+  if (requestOrigin(c, own) === 'foreign') return 'the request came from another site';
   const token = formToken ?? c.req.header('x-csrf-token');
   if (!sameSecret(token, session.csrf))
     return 'the form is missing its security token (reload the page)';

@@ -12,3 +12,5 @@ export * from './schemas/precondition.ts';
 export * from './schemas/stats.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/lot.ts';
+export * from './schemas/caller.ts';
+export * from './schemas/holds.ts';

@@ -47,7 +47,14 @@ export function explanationJson(e: Explanation) {
     reasons: e.reasons,
     condition: e.condition === null ? null : explainNodeJson(e.condition),
     ledger: e.ledger === null ? null : ledgerEntryJson(e.ledger),
+    decision: e.decision,
     amount: e.amount,
+    strategy_state: {
+      enabled: e.state.enabled,
+      outside_window: e.state.outsideWindow,
+      occurrence_done: e.state.occurrenceDone,
+      next_occurrence: e.state.nextOccurrence,
+    },
     lot_expires_at: e.lotExpiresAt === null ? null : e.lotExpiresAt.toISOString(),
   };
 }

@@ -101,7 +101,12 @@ export function heldJson(h: HeldOccurrence | null) {
 }
 
 export function runResultJson(r: RunNowResult) {
-  return { ...scanSummaryJson(r), occurrence: r.occurrence, held: heldJson(r.held) };
+  return {
+    ...scanSummaryJson(r),
+    occurrence: r.occurrence,
+    held: heldJson(r.held),
+    gateway_available: r.gatewayAvailable,
+  };
 }
 
 export function previewJson(p: PreviewResult) {
@@ -209,4 +214,9 @@ export function conditionFunctionJson(f: FunctionSpec) {
     example: f.example,
     needs_gateway: f.needsGateway,
   };
+}
+
+/** GET /api/v1/me: the caller a token resolved to. */
+export function callerJson(caller: { name: string; role: 'admin' | 'viewer' }) {
+  return { name: caller.name, role: caller.role };
 }

@@ -8,6 +8,7 @@ import {
   type StrategyFieldKey,
   type StrategyFieldTable,
 } from '../core/model/strategy-fields.ts';
+import { ambiguousZoneProblem } from '../core/zone-names.ts';
 
 /** A field's value in JSON: dates as ISO 8601 strings, everything else as the core has it. */
 type WireValue<F> = F extends { kind: 'date' }
@@ -35,6 +36,7 @@ export type StrategyPatchBody = Partial<StrategyWireFields>;
 
 /** A strategy as the API answers it. */
 export type StrategyAnswer = { id: number } & StrategyWireFields & {
+    timezone_warning: string | null;
     version: number;
     created_at: string;
     updated_at: string;
@@ -46,6 +48,8 @@ export function strategyJson(s: Strategy): StrategyAnswer {
     const value = s[key];
     json[spec.wire] = value instanceof Date ? value.toISOString() : value;
   }
+  // Saved before ambiguous zone names were refused: it keeps working, and says so.
+  json.timezone_warning = ambiguousZoneProblem(s.timezone)?.message ?? null;
   json.version = s.version;
   json.created_at = s.createdAt.toISOString();
   json.updated_at = s.updatedAt.toISOString();

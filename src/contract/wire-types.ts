@@ -6,6 +6,7 @@ import type { sourceJson } from './schemas/sources.ts';
 import type { explanationJson } from './serialize-explain.ts';
 import type {
   auditEventJson,
+  callerJson,
   gatewayBalanceJson,
   heldJson,
   ledgerEntryJson,
@@ -40,3 +41,4 @@ export interface PageJson<T> {
   total?: number;
   next_cursor?: string | null;
 }
+export type CallerJson = ReturnType<typeof callerJson>;

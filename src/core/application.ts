@@ -40,6 +40,7 @@ import {
 import { gatewayBalance } from './use-cases/gateway-balance.ts';
 import { pruneLedgerAudited, type PruneOptions } from './use-cases/prune-ledger.ts';
 import { approveOccurrence } from './use-cases/approve-occurrence.ts';
+import { approveAllHeld, dismissOccurrence } from './use-cases/manage-holds.ts';
 import {
   previewStrategy,
   previewUsers,
@@ -99,6 +100,10 @@ function strategyUseCases(deps: CoreDeps) {
       streamPreviewUsers(deps, strategy, target),
     approveOccurrence: (strategy: Strategy, occurrence: string, ifMatch?: IfMatch) =>
       approveOccurrence(deps, strategy, occurrence, ifMatch),
+    approveAllHeld: (strategy: Strategy, ifMatch?: IfMatch) =>
+      approveAllHeld(deps, strategy, ifMatch),
+    dismissOccurrence: (strategy: Strategy, occurrence: string, ifMatch?: IfMatch) =>
+      dismissOccurrence(deps, strategy, occurrence, ifMatch),
     // Explain
     explainUser: (strategy: Strategy, userId: string, target?: PreviewTarget) =>
       explainUser(deps, strategy, userId, target),

@@ -1,6 +1,6 @@
 // The scan store's bookkeeping of occurrences (table strategy_occurrence: open, done, held,
 // approvals) and the ledger totals of one occurrence that the budget check needs.
-import type { ScanStore } from '../core/ports/scan-store.ts';
+import { CLOSED_HOLD_STATUSES, type ScanStore } from '../core/ports/scan-store.ts';
 import type { Db } from './client.ts';
 import { decimalToNumber, toLedgerEntry } from './row-mappers.ts';
 
@@ -16,8 +16,12 @@ type OccurrenceMethods = Pick<
   | 'releaseHold'
   | 'approveOccurrence'
   | 'heldOccurrences'
+  | 'closeHolds'
   | 'findEntry'
 >;
+
+/** Statuses that close an occurrence for good: done, or a hold ended without a grant. */
+const CLOSED = ['done', ...CLOSED_HOLD_STATUSES];
 
 export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
   return {
@@ -25,7 +29,7 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
       const row = await db.strategyOccurrence.findUnique({
         where: { strategyId_occurrence: { strategyId, occurrence } },
       });
-      return row?.status === 'done';
+      return row !== null && CLOSED.includes(row.status);
     },
 
     async markOccurrenceOpen(strategyId, occurrence): Promise<void> {
@@ -140,6 +144,29 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
         select: { occurrence: true },
       });
       return rows.map((row) => row.occurrence);
+    },
+
+    async closeHolds(strategyId, status, which = {}) {
+      const where = {
+        strategyId,
+        status: 'held',
+        ...(which.occurrence !== undefined ? { occurrence: which.occurrence } : {}),
+        ...(which.before !== undefined ? { occurrence: { lt: which.before } } : {}),
+      };
+      const rows = await db.strategyOccurrence.findMany({ where, select: { occurrence: true } });
+      if (rows.length === 0) return [];
+      const occurrences = rows.map((row) => row.occurrence);
+      // Compare-and-set on `held`: a hold a concurrent run released or approved stays as it is,
+      // and is not reported as closed.
+      const closed: string[] = [];
+      for (const occurrence of occurrences) {
+        const { count } = await db.strategyOccurrence.updateMany({
+          where: { strategyId, occurrence, status: 'held' },
+          data: { status },
+        });
+        if (count > 0) closed.push(occurrence);
+      }
+      return closed;
     },
 
     async findEntry(strategyId, occurrence, userId) {

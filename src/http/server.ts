@@ -14,13 +14,27 @@ import { registerMetricsRoutes } from '../api/routes/metrics.ts';
 import { newRouter } from '../api/router.ts';
 import { createConsole } from '../console/console-app.tsx';
 import { createMetrics } from '../metrics/metrics.ts';
+import type { ConsoleSessionStore } from '../core/ports/console-sessions.ts';
 import { accessLog } from './access-log.ts';
+import { forwarded } from './forwarded.ts';
 import { closeAfterEarlyRejection } from './close-after-early-rejection.ts';
 
-/** What the server needs: the API's dependencies (health checks, metrics, base path included). */
-export type ServerDeps = ApiDeps;
+/** What the server needs: the API's dependencies (health checks, metrics, base path included),
+ * the console's session table, and what it knows of the proxies in front of it. */
+export interface ServerDeps extends ApiDeps {
+  consoleSessions: ConsoleSessionStore;
+  /** TRUST_PROXY: proxies whose X-Forwarded-* headers are believed. */
+  trustProxy?: readonly string[];
+  /** PUBLIC_URL: where operators reach the daemon (its origin is the console's). */
+  publicUrl?: string;
+}
 
-export function createServer(deps: ServerDeps): ApiApp {
+export function createServer(serverDeps: ServerDeps): ApiApp {
+  const proxies = forwarded({
+    trustProxy: serverDeps.trustProxy ?? [],
+    publicUrl: serverDeps.publicUrl,
+  });
+  const deps: ServerDeps = { ...serverDeps, clientAddress: proxies.clientAddress };
   const server = newRouter();
   server.use('*', requestId());
   server.use('*', accessLog(deps.logger));
@@ -28,7 +42,7 @@ export function createServer(deps: ServerDeps): ApiApp {
 
   // Health: unauthenticated but limited, each call may cost a database query (the gateway probe
   // is cached).
-  server.use('/readyz', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock));
+  server.use('/readyz', rateLimit(deps.rateLimitPerMinute ?? 0, deps.clock, proxies.clientAddress));
   registerHealthRoutes(server, deps);
   registerMetricsRoutes(server, deps, deps.metrics ?? createMetrics());
 
@@ -41,9 +55,18 @@ export function createServer(deps: ServerDeps): ApiApp {
   const basePath = deps.publicBasePath ?? '';
   server.route(
     '/ui',
-    createConsole({ fetchApi: (request, env) => server.fetch(request, env), basePath }),
+    createConsole({
+      fetchApi: (request, env) => server.fetch(request, env),
+      sessionRecords: deps.consoleSessions,
+      basePath,
+      clientAddress: proxies.clientAddress,
+      publicOrigin: proxies.publicOrigin,
+      now: () => deps.clock.now().getTime(),
+    }),
   );
   server.get('/', (c) => c.redirect(`${basePath}/ui`, 302));
+  // Browsers ask for /favicon.ico on every origin (the /docs page has no icon link of its own).
+  server.get('/favicon.ico', (c) => c.redirect(`${basePath}/ui/assets/favicon.svg`, 301));
 
   server.notFound((c) =>
     problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`),

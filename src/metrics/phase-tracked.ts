@@ -28,6 +28,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   releaseHold: 'budget_check',
   approveOccurrence: 'budget_check',
   heldOccurrences: 'budget_check',
+  closeHolds: 'budget_check',
   isOccurrenceDone: 'occurrence_bookkeeping',
   markOccurrenceOpen: 'occurrence_bookkeeping',
   markOccurrenceDone: 'occurrence_bookkeeping',

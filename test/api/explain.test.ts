@@ -59,8 +59,15 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
       reasons: [expect.any(String)],
       condition: null,
       ledger: null,
+      decision: null,
       amount: null,
       lot_expires_at: null,
+      strategy_state: {
+        enabled: true,
+        outside_window: false,
+        occurrence_done: false,
+        next_occurrence: null,
+      },
     });
   });
 
@@ -77,6 +84,25 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
         observed: { org },
         children: [],
       },
+      // The answer an operator explains for before enabling: what a run would do, and send.
+      decision: 'would_grant',
+      amount: 3,
+      strategy_state: { enabled: false },
+    });
+    expect(body.reasons).toEqual([
+      'the strategy is disabled: nothing is granted until it is enabled',
+      'the user would be granted at the next run of this occurrence',
+    ]);
+  });
+
+  it('not_due_yet: a periodic strategy before its first fire time names the next one', async () => {
+    h.clock.set('2026-06-10T07:00:00Z');
+    const u = await user('y');
+    const s = await strategy({ type: 'periodic', periodic_expr: '0 8 * * *', condition: 'true()' });
+    expect(await explain(s.id, u)).toMatchObject({
+      verdict: 'not_due_yet',
+      occurrence: null,
+      strategy_state: { next_occurrence: '2026-06-10T08:00:00.000Z', outside_window: false },
     });
   });
 
@@ -97,10 +123,18 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
     });
     h.clock.set('2026-06-01T10:00:00Z');
     expect((await h.call('POST', `/api/v1/strategies/${s.id}/run`)).body.granted).toBe(1);
+    // The user's own outcome leads: granted, even though the occurrence is done.
     const body = await explain(s.id, u, '?occurrence=2026-06-01T08:00:00Z');
     expect(body).toMatchObject({
-      verdict: 'occurrence_done',
+      verdict: 'granted',
       occurrence: '2026-06-01T08:00:00.000Z',
+      strategy_state: { occurrence_done: true },
+    });
+    expect(body.reasons).toContain('the occurrence is done: scans never revisit it');
+    const other = await user(org);
+    expect(await explain(s.id, other, '?occurrence=2026-06-01T08:00:00Z')).toMatchObject({
+      verdict: 'occurrence_done',
+      decision: 'would_grant',
     });
     const next = await explain(s.id, u, '?occurrence=next');
     expect(next).toMatchObject({ verdict: 'would_grant', occurrence: '2026-06-02T08:00:00.000Z' });

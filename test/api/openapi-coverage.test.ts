@@ -37,8 +37,10 @@ function documentedRoutes(doc: Json): Set<string> {
   return found;
 }
 
-/** The web console (`/` redirects to `/ui`) is HTML for people, built on the API it documents. */
-const isConsole = (route: string) => / \/$/.test(route) || / \/ui(\/|$)/.test(route);
+/** The web console (`/` redirects to `/ui`, `/favicon.ico` to its icon) is for people, built on
+ * the API it documents. */
+const isConsole = (route: string) =>
+  / \/$/.test(route) || / \/ui(\/|$)/.test(route) || route.endsWith(' /favicon.ico');
 
 function undocumented(routes: readonly { method: string; path: string }[], doc: Json): string[] {
   const documented = documentedRoutes(doc);

@@ -66,9 +66,12 @@ function exampleRequests(doc: Json): { requests: ExampleRequest[]; problems: str
  * What the examples presuppose: users user001 and user002 (stargazers of zgsm-ai/zgsm in acme),
  * and strategy 1, a daily periodic grant to stargazers at 08:00 in Asia/Shanghai, created the day
  * before the clock's now (2026-01-15T10:00Z), so its 2026-01-15T00:00Z fire time is due.
- * Two operations need more: approving occurrence `once` needs strategy 1 to be a single strategy
- * held by a budget cap; resolving ledger row 1 needs that row's outcome to be unknown.
+ * Some operations need more: approving occurrence `once` needs strategy 1 to be a single strategy
+ * held by a budget cap; dismissing or approving every held occurrence needs its 2026-01-15T00:00Z
+ * occurrence held; resolving ledger row 1 needs that row's outcome to be unknown.
  */
+const HOLDS = new Set(['dismissOccurrence', 'approveHeldOccurrences']);
+
 async function arrangeWorld(h: Harness, operationId: string): Promise<void> {
   const must = async (method: string, path: string, body?: unknown) => {
     const answer = await h.call(method, path, body);
@@ -101,8 +104,14 @@ async function arrangeWorld(h: Harness, operationId: string): Promise<void> {
     periodic_expr: '0 8 * * *',
     timezone: 'Asia/Shanghai',
     condition,
+    // Dismissing or approving every held occurrence needs one held by a budget cap.
+    ...(HOLDS.has(operationId) ? { max_users_per_occurrence: 1 } : {}),
   });
   h.clock.set('2026-01-15T10:00:00Z');
+  if (HOLDS.has(operationId)) {
+    const run = await must('POST', '/api/v1/strategies/1/run');
+    if (!run.body.held) throw new Error('the seeded occurrence is not held');
+  }
   if (operationId === 'resolveExecution') {
     // A gateway that applies and loses its answer, and ignores idempotency keys (like Higress):
     // the outcome is unknown.

@@ -125,6 +125,7 @@ describe.each(DATABASE_KINDS)('tokens and roles on %s', (kind) => {
       logger: h.logger,
       checks: { database: async () => {}, gateway: async () => {} },
       namedTokens: [{ ...adminTokenEntry('only-named-token-000'), name: 'robot', role: 'viewer' }],
+      consoleSessions: h.runtime.serverDeps.consoleSessions,
     });
     const get = (token: string) =>
       app.request('/api/v1/strategies', { headers: { authorization: `Bearer ${token}` } });

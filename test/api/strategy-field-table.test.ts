@@ -117,7 +117,7 @@ describe.each(DATABASE_KINDS)('every strategy field, end to end on %s', (kind) =
       const read = await h.call('GET', `/api/v1/strategies/${created.body.id}`);
       for (const wire of wires) expect(read.body[wire], wire).toEqual(body[wire]);
       expect(Object.keys(read.body).sort()).toEqual(
-        [...wires, 'id', 'version', 'created_at', 'updated_at'].sort(),
+        [...wires, 'id', 'timezone_warning', 'version', 'created_at', 'updated_at'].sort(),
       );
     },
   );

@@ -70,7 +70,14 @@ describe('.ci/run', () => {
 
   it('installs the Debian packages the README names for the test command, when missing', () => {
     const apt = /`apt-get install ([a-z0-9 -]+)`/.exec(readme)?.[1]?.split(' ');
-    expect(apt).toEqual(['postgresql', 'chromium', 'mariadb-server', 'prometheus']);
+    expect(apt).toEqual([
+      'postgresql',
+      'chromium',
+      'mariadb-server',
+      'prometheus',
+      'nginx',
+      'openssl',
+    ]);
     for (const name of apt!) expect(script).toContain(`packages+=(${name})`);
   });
 });

@@ -147,7 +147,7 @@ describe('the console under a path prefix (PUBLIC_BASE_PATH=/quota)', () => {
     await page.waitForURL(new RegExp(`/quota/ui/strategies/${id}\\?done=`));
     expect((await h.call('GET', `/api/v1/strategies/${id}`)).body.enabled).toBe(true);
     // Signing out lands on the sign-in page under the prefix, and the session is gone.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(`${proxy.url}/quota/ui/sign-in`);
     expect(await page.context().cookies()).toEqual([]);
     expect(outside).toEqual([]);

@@ -530,7 +530,7 @@ describe('the web console in headless Chromium', () => {
         .enabled,
     ).toBe(true);
     // The cron preview and the condition check answer after a submit, without scripts.
-    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
     expect(new URL(tab.url()).pathname).toBe('/ui/sign-in');
     await tab.goto(`${base}/ui/strategies`);
     expect(new URL(tab.url()).pathname).toBe('/ui/sign-in');

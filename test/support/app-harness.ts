@@ -107,6 +107,10 @@ export interface HarnessOptions {
   balance?: BalanceProtocol;
   /** PUBLIC_BASE_PATH: the path a reverse proxy serves the daemon under (default none). */
   publicBasePath?: string;
+  /** PUBLIC_URL: where operators reach the daemon (default unset). */
+  publicUrl?: string;
+  /** TRUST_PROXY: proxies whose X-Forwarded-* headers are believed (default none). */
+  trustProxy?: string[];
   /** scan.max_users_per_occurrence (default unset). */
   maxUsersPerOccurrence?: number;
   /** gateway.worker_thread: gateway requests from a worker thread (default false). */
@@ -131,6 +135,8 @@ function harnessConfig(
     host: '127.0.0.1',
     port: 0,
     publicBasePath: options.publicBasePath ?? '',
+    publicUrl: options.publicUrl,
+    trustProxy: options.trustProxy ?? [],
     adminToken: ADMIN_TOKEN,
     adminTokens: [
       { name: 'viewer-bot', role: 'viewer', tokenSha256: sha256(VIEWER_TOKEN) },

@@ -11,6 +11,7 @@ import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../src/contrac
 const session = (role: 'admin' | 'viewer'): Session => ({
   id: 's',
   token: 't',
+  name: role,
   role,
   csrf: 'c',
   expiresAt: Date.now() + 60_000,

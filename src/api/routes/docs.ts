@@ -49,6 +49,7 @@ const TAGS = [
     description: 'The whole grant ledger across strategies, paged or exported as CSV',
   },
   { name: 'audit', description: 'Who changed what, when, through which request' },
+  { name: 'access', description: 'Who the presented token is (its name and role)' },
   { name: 'health', description: 'Liveness and readiness probes' },
   { name: 'operations', description: 'Prometheus metrics' },
 ];

@@ -10,7 +10,8 @@ import type {
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
-import { FieldList, HeldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
+import { HeldPanel } from './held-panel.tsx';
+import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
 
 export function registerStrategyPages(app: ConsoleApp): void {
@@ -101,11 +102,8 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error')} />
         <p class="lead">{s.title}</p>
-        <StrategyActions
-          session={c.get('session')}
-          strategy={s}
-          held={stats.ok ? stats.body.held : undefined}
-        />
+        <StrategyActions session={c.get('session')} strategy={s} />
+        <HeldPanel session={c.get('session')} strategy={s} held={stats.ok ? stats.body.held : []} />
         <div class="columns">
           <section class="card" aria-labelledby="fields">
             <h2 id="fields">Fields</h2>
@@ -123,9 +121,6 @@ export function registerStrategyPages(app: ConsoleApp): void {
                   </li>
                 ))}
               </ol>
-            )}
-            {stats.ok && stats.body.held.length > 0 && (
-              <HeldList held={stats.body.held} testId="held" />
             )}
           </section>
         </div>

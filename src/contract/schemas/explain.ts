@@ -1,6 +1,6 @@
 // Explain requests and responses: the verdict for one user and the evaluated condition tree.
 import { z } from '@hono/zod-openapi';
-import { EXPLAIN_VERDICTS } from '../../core/model/explanation.ts';
+import { EXPLAIN_DECISIONS, EXPLAIN_VERDICTS } from '../../core/model/explanation.ts';
 import { isoDateTime, nullableRef, text } from './common.ts';
 import { ExecutionSchema } from './ledger.ts';
 
@@ -52,21 +52,49 @@ export const ExplanationSchema = z
   .object({
     verdict: z.enum(EXPLAIN_VERDICTS).openapi({
       description:
-        'The first that applies, in this order: no_such_user, disabled, outside_window, occurrence_done, granted, pending, unknown_outcome, failed, condition_false, condition_unknown, capped, held_by_budget, would_grant',
+        "The first that applies, in this order: no_such_user; the user's own outcome (granted, pending, unknown_outcome, failed); the strategy's state (disabled, not_due_yet, outside_window, occurrence_done); the decision (condition_false, condition_unknown, capped, held_by_budget, would_grant). `reasons`, `decision` and `strategy_state` give the rest",
     }),
     occurrence: z
       .string()
       .nullable()
       .openapi({ description: 'The occurrence explained (ISO or once); null when none is due' }),
-    reasons: z.array(z.string()).openapi({ description: 'The verdict in words' }),
+    reasons: z.array(z.string()).openapi({
+      description: 'Every reason that applies, in words, the verdict first',
+    }),
     condition: nullableRef(
       ExplainNodeSchema,
       'The evaluated condition tree (null only for no_such_user)',
     ),
     ledger: nullableRef(ExecutionSchema, "The user's ledger row for this occurrence, if any"),
-    amount: z.number().nullable().openapi({
-      description: 'What the user would receive (would_grant, held_by_budget); else null',
+    decision: z.enum(EXPLAIN_DECISIONS).nullable().openapi({
+      description:
+        'What a run would decide for the user, even while the strategy is disabled or outside its window; null when the user already has a ledger row for the occurrence or none is due',
+      example: 'would_grant',
     }),
+    amount: z.number().nullable().openapi({
+      description:
+        'What the user would receive when the decision is would_grant or held_by_budget (whether or not the strategy is enabled); else null',
+      example: 5,
+    }),
+    strategy_state: z
+      .object({
+        enabled: z
+          .boolean()
+          .openapi({ description: 'Whether the strategy is enabled', example: false }),
+        outside_window: z.boolean().openapi({
+          description: 'The occurrence lies outside start_at/end_at',
+          example: false,
+        }),
+        occurrence_done: z.boolean().openapi({
+          description: 'The occurrence is closed for good (done, or a hold ended without a grant)',
+          example: false,
+        }),
+        next_occurrence: z.string().nullable().openapi({
+          description: "A periodic strategy's next fire time within its window; null otherwise",
+          example: '2026-01-16T00:00:00.000Z',
+        }),
+      })
+      .openapi({ description: "The strategy's state, each fact on its own" }),
     lot_expires_at: z.string().nullable().openapi({
       description:
         'Credit lots (docs/expiry.md): when that grant would expire (UTC ISO 8601); null when it would not, or when nothing would be granted',

@@ -47,4 +47,9 @@ export const RunResultSchema = ScanSummarySchema.extend({
     HeldSchema,
     'Non-null when the occurrence is held by a budget cap: nothing was granted (raise the cap, or approve the occurrence)',
   ),
+  gateway_available: z.boolean().openapi({
+    description:
+      "False when the gateway's circuit breaker was open at the end of the run: grants were paused, so the counts say nothing about who would be granted (they are sent once it recovers)",
+    example: true,
+  }),
 }).openapi('RunResult');

@@ -12,6 +12,7 @@ import {
 } from '../strategy-wire.ts';
 import { booleanQuery, PaginationShape } from './common.ts';
 import { answerField, requestField } from './strategy-fields.ts';
+import { TimezoneWarningSchema } from './zone-warning.ts';
 
 export { strategyPatchFromBody };
 
@@ -72,6 +73,7 @@ export const StrategySchema = z
       example: 1,
     }),
     ...Object.fromEntries(strategyFieldEntries().map(([, spec]) => [spec.wire, answerField(spec)])),
+    timezone_warning: TimezoneWarningSchema,
     version: z
       .number()
       .int()

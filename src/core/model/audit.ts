@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'strategy.run',
   'scan.run',
   'occurrence.approve',
+  'occurrence.dismiss',
   'grant.resolve',
   'user.upsert',
   'user.delete',

@@ -2,16 +2,20 @@
 import type { ExplainNode } from '../../condition/index.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
 
-/** The first that applies, in this order (docs/conditions.md explains each). */
+/**
+ * The first that applies, in this order (docs/conditions.md explains each): the user's own
+ * outcome (a ledger row) first, then the strategy's state, then the decision a run would make.
+ */
 export const EXPLAIN_VERDICTS = [
   'no_such_user',
-  'disabled',
-  'outside_window',
-  'occurrence_done',
   'granted',
   'pending',
   'unknown_outcome',
   'failed',
+  'disabled',
+  'not_due_yet',
+  'outside_window',
+  'occurrence_done',
   'condition_false',
   'condition_unknown',
   'capped',
@@ -29,8 +33,30 @@ export interface Explanation {
   condition: ExplainNode | null;
   /** The user's ledger row for the occurrence, if any. */
   ledger: LedgerEntry | null;
-  /** What the user would receive (`would_grant`, `held_by_budget`); else null. */
+  /**
+   * What a run would decide for the user, were the strategy enabled and the occurrence due:
+   * null when the user already has a ledger row for it, or no occurrence is due.
+   */
+  decision: ExplainDecision | null;
+  /** What the user would receive when the decision is would_grant or held_by_budget; else null. */
   amount: number | null;
   /** Credit lots: when that grant would expire (with `amount`); else null. */
   lotExpiresAt: Date | null;
+  /** The strategy's state, each part on its own (none hides the decision). */
+  state: {
+    enabled: boolean;
+    outsideWindow: boolean;
+    occurrenceDone: boolean;
+    /** A periodic strategy's next fire time (within its window), or null. */
+    nextOccurrence: string | null;
+  };
 }
+
+export const EXPLAIN_DECISIONS = [
+  'condition_false',
+  'condition_unknown',
+  'capped',
+  'held_by_budget',
+  'would_grant',
+] as const;
+export type ExplainDecision = (typeof EXPLAIN_DECISIONS)[number];

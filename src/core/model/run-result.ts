@@ -38,6 +38,11 @@ export interface RunNowResult extends ScanSummary {
   occurrence: string | null;
   /** Non-null when the occurrence is held by a budget cap: nothing was granted. */
   held: HeldOccurrence | null;
+  /**
+   * False when the gateway's circuit breaker was open at the end of the run: grants were paused,
+   * so "matched 0, granted 0" says nothing about who would be granted.
+   */
+  gatewayAvailable: boolean;
 }
 
 export interface PreviewResult {

@@ -118,10 +118,28 @@ export interface OccurrenceBook {
   findEntry(strategyId: number, occurrence: string, userId: string): Promise<LedgerEntry | null>;
   /** The strategy's held occurrences, newest first. */
   heldOccurrences(strategyId: number, limit: number): Promise<string[]>;
+  /**
+   * Ends holds without granting (core/scan/hold-changes.ts says when): the held occurrences of
+   * the strategy, or only `occurrence`, or only those before `before`, get `status`; answers the
+   * occurrences it changed.
+   */
+  closeHolds(
+    strategyId: number,
+    status: ClosedHoldStatus,
+    which?: { occurrence?: string; before?: string },
+  ): Promise<string[]>;
 }
 
+/**
+ * How a hold ends without a grant: `superseded` (a newer occurrence of a strategy that skips
+ * missed runs came due), `dismissed` (an operator said no), `released` (the strategy was
+ * disabled). Like `done`, each closes the occurrence for good.
+ */
+export const CLOSED_HOLD_STATUSES = ['superseded', 'dismissed', 'released'] as const;
+export type ClosedHoldStatus = (typeof CLOSED_HOLD_STATUSES)[number];
+
 export interface OccurrenceState {
-  /** open | done | held */
+  /** open | done | held | superseded | dismissed | released */
   status: string;
   approvedBy: string | null;
   approvedAt: Date | null;

@@ -13,6 +13,7 @@ import {
   forecastOccurrence,
   type OccurrenceForecast,
 } from './occurrence-forecast.ts';
+import { holdOccurrence, releaseHold, supersedeOlderHolds } from './hold-changes.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export type { HeldOccurrence };
@@ -42,14 +43,15 @@ export async function checkBudget(
     allowance,
     recount,
   });
+  await supersedeOlderHolds(deps.store, deps.logger, strategy, occurrence);
   if (!budgetApplies(strategy, deps)) return budget(null, ClaimAllowance.unlimited());
   const forecast = await forecastOccurrence(strategy, condition, occurrence, deps);
   if (forecast.held === null) {
-    if (forecast.status === 'held') await deps.store.releaseHold(strategy.id, occurrence);
+    if (forecast.status === 'held') await releaseHold(deps.store, strategy.id, occurrence);
     return budget(null, allowanceOf(strategy, forecast, deps));
   }
   const held = { occurrence, ...forecast.held };
-  if (await deps.store.markOccurrenceHeld(strategy.id, occurrence)) {
+  if (await holdOccurrence(deps.store, strategy.id, occurrence)) {
     // Logged once, when the occurrence becomes held; the gauge shows it for as long as it is.
     deps.logger.error('occurrence held: a budget cap would be exceeded; nothing granted', {
       strategy_id: strategy.id,

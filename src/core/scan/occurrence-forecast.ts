@@ -83,36 +83,54 @@ export async function forecastOccurrence(
     bounds: occurrenceBounds(caps, strategy, state),
     status: state?.status ?? null,
   };
+  // Users whose grant would change their balance, or might (balance unknown).
+  let sending = 0;
   for await (const page of matchingUsers(strategy, condition, occurrence, deps)) {
     forecast.capped += page.capped.length;
     forecast.eligible += page.matched.length;
-    for (const change of await grantChanges(strategy, page.matched, deps)) {
-      if (change === NOT_READ) {
-        forecast.balanceNotRead++;
-        continue;
-      }
-      if (change === null) {
-        forecast.balanceUnread++;
-        continue;
-      }
-      const cents = Math.round(change.change * 100);
-      forecast.eligibleAmountCents += cents;
-      // A reset that lowers a balance grants nothing: it must not make room for another's raise.
-      forecast.eligibleRaiseCents += Math.max(0, cents);
-      if (change.balance !== null && forecast.sampleChanges.length < sampleSize)
-        forecast.sampleChanges.push(change);
-    }
+    sending += countChanges(forecast, await grantChanges(strategy, page.matched, deps), sampleSize);
     for (const id of page.matched) {
       if (forecast.sample.length >= sampleSize) break;
       forecast.sample.push(id);
     }
     throwIfStopped(deps.signal);
   }
-  if (hasCaps(caps) && forecast.eligible > 0) {
+  // An occurrence that would send nothing (every top-up already at its target) is not held:
+  // there is nothing for a cap to stop, and a hold would only ask an operator about nothing.
+  if (hasCaps(caps) && forecast.eligible > 0 && sending > 0) {
     const needed = neededTotal(forecast);
     forecast.held = budgetHold(caps, forecast.bounds, needed.users, needed.amountCents);
   }
   return forecast;
+}
+
+/** Adds one page's changes to the forecast; answers how many would (or might) send something. */
+function countChanges(
+  forecast: OccurrenceForecast,
+  changes: Awaited<ReturnType<typeof grantChanges>>,
+  sampleSize: number,
+): number {
+  let sending = 0;
+  for (const change of changes) {
+    if (change === NOT_READ) {
+      forecast.balanceNotRead++;
+      sending++;
+      continue;
+    }
+    if (change === null) {
+      forecast.balanceUnread++;
+      sending++;
+      continue;
+    }
+    const cents = Math.round(change.change * 100);
+    if (cents !== 0) sending++;
+    forecast.eligibleAmountCents += cents;
+    // A reset that lowers a balance grants nothing: it must not make room for another's raise.
+    forecast.eligibleRaiseCents += Math.max(0, cents);
+    if (change.balance !== null && forecast.sampleChanges.length < sampleSize)
+      forecast.sampleChanges.push(change);
+  }
+  return sending;
 }
 
 /** What the occurrence needs in total: its ledger rows and its eligible users (raises). */

@@ -8,6 +8,7 @@ import { AppError, preconditionFailed } from '../errors.ts';
 import type { RunNowResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { matchesTag, type IfMatch } from '../model/strategy-tag.ts';
+import { approveHold } from '../scan/hold-changes.ts';
 import { forecastOccurrence, neededTotal } from '../scan/occurrence-forecast.ts';
 import { requestedOccurrence } from '../scan/occurrence-policy.ts';
 import { SINGLE_OCCURRENCE } from '../schedule.ts';
@@ -46,7 +47,7 @@ export async function approveOccurrence(
     users: needed.users,
     amount: needed.amountCents / 100,
   };
-  await deps.scan.store.approveOccurrence(strategy.id, key, approval);
+  await approveHold(deps.scan.store, strategy.id, key, approval);
   await deps.audit.record(
     auditFor(deps, {
       action: 'occurrence.approve',

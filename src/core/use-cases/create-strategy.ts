@@ -9,7 +9,11 @@ export async function createStrategy(
   deps: Pick<CoreDeps, 'strategies' | 'clock' | 'defaultTimeZone' | 'actor'>,
   input: StrategyInput,
 ): Promise<Strategy> {
-  const fields = assertValidStrategy(withDefaults(input, deps.defaultTimeZone));
+  // The configured zone passes as it is, even a legacy name: the operator chose it already.
+  const fields = assertValidStrategy(
+    withDefaults(input, deps.defaultTimeZone),
+    deps.defaultTimeZone,
+  );
   const audit = auditFor(deps, {
     action: 'strategy.create',
     targetType: 'strategy',

@@ -1,18 +1,21 @@
-// "Why did user X not get it?": one user, one strategy, one occurrence. The verdict is the first
-// reason that applies, in the order of EXPLAIN_VERDICTS; the condition tree is evaluated and
-// returned whatever the verdict (except for a user that does not exist), each node with the
-// user attributes it read.
+// "Why did user X not get it?": one user, one strategy, one occurrence. The answer leads with the
+// user's own outcome (a ledger row), then gives the decision a run would make (condition, cap,
+// budget, amount) even while the strategy is disabled or the occurrence not due — the moment an
+// operator explains is often before enabling — and the strategy's state as separate facts. The
+// verdict is the first that applies, in the order of EXPLAIN_VERDICTS; the condition tree is
+// returned whatever it is (except for a user that does not exist), each node with the user
+// attributes it read.
 import { explain, parse, type ConditionAst, type ExplainNode } from '../../condition/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { Explanation, ExplainVerdict } from '../model/explanation.ts';
+import type { ExplainDecision, Explanation, ExplainVerdict } from '../model/explanation.ts';
 import type { LedgerEntry } from '../model/ledger-entry.ts';
 import type { Strategy } from '../model/strategy.ts';
 import type { User } from '../model/user.ts';
 import { grantAmountsInCents } from '../scan/grant-amount.ts';
 import { budgetApplies, forecastOccurrence } from '../scan/occurrence-forecast.ts';
-import { isOccurrenceClosed, previewedOccurrence } from '../scan/occurrence-policy.ts';
+import { previewedOccurrence } from '../scan/occurrence-policy.ts';
 import { lotExpiry } from '../scan/preview-occurrence.ts';
-import { SINGLE_OCCURRENCE } from '../schedule.ts';
+import { strategyStateFor } from './explain-state.ts';
 import type { CoreDeps } from './deps.ts';
 import type { PreviewTarget } from './preview-strategy.ts';
 import { requestScanDeps } from './request-scan-deps.ts';
@@ -31,6 +34,7 @@ const LEDGER_VERDICTS: Record<LedgerEntry['status'], ExplainVerdict> = {
 const REASONS: Record<ExplainVerdict, string> = {
   no_such_user: 'no user has this id',
   disabled: 'the strategy is disabled: nothing is granted until it is enabled',
+  not_due_yet: 'no occurrence is due yet: the strategy has not reached its first fire time',
   outside_window: 'no occurrence is due: outside the strategy’s start_at/end_at window',
   occurrence_done: 'the occurrence is done: scans never revisit it',
   granted: 'the user was granted for this occurrence',
@@ -69,14 +73,17 @@ export async function explainUser(
   const now = deps.scan.clock.now();
   const occurrence = previewedOccurrence(strategy, target, now);
   const user = await deps.users.get(userId);
+  const state = await strategyStateFor(strategy, occurrence, now, deps.scan.store);
   const answer = (verdict: ExplainVerdict, extra: Partial<Explanation> = {}): Explanation => ({
     verdict,
     occurrence,
     reasons: [REASONS[verdict]],
     condition: null,
     ledger: null,
+    decision: null,
     amount: null,
     lotExpiresAt: null,
+    state,
     ...extra,
   });
   if (user === null) return answer('no_such_user');
@@ -86,27 +93,51 @@ export async function explainUser(
   const ledger = occurrence
     ? await deps.scan.store.findEntry(strategy.id, occurrence, userId)
     : null;
-  const verdict = await decide(deps, strategy, parsed.ast, {
-    userId,
-    occurrence,
-    now,
-    ledger,
-    condition,
-  });
+  const decision =
+    ledger || occurrence === null
+      ? null
+      : await decide(deps, strategy, parsed.ast, { userId, occurrence, condition });
   const amount =
-    verdict === 'would_grant' || verdict === 'held_by_budget'
+    decision === 'would_grant' || decision === 'held_by_budget'
       ? centsToAmount((await grantAmountsInCents(strategy, [userId], deps.scan))[0]!)
       : null;
+  const verdicts = [
+    ledger ? LEDGER_VERDICTS[ledger.status] : null,
+    state.enabled ? null : 'disabled',
+    ...stateVerdicts(strategy, occurrence, state),
+    decision,
+  ].filter((v): v is ExplainVerdict => v !== null);
+  const verdict = verdicts[0] ?? 'outside_window';
   const lotExpiresAt =
     amount !== null && occurrence !== null ? lotExpiry(strategy, occurrence, now) : null;
-  return answer(verdict, { condition, ledger, amount, lotExpiresAt });
+  return answer(verdict, {
+    condition,
+    ledger,
+    decision,
+    amount,
+    lotExpiresAt,
+    // Every reason that applies, the verdict's first: none hides another.
+    reasons: verdicts.map((v) => REASONS[v]),
+  });
+}
+
+/** Why no run takes the occurrence up now, apart from the strategy being disabled. */
+function stateVerdicts(
+  strategy: Strategy,
+  occurrence: string | null,
+  state: Explanation['state'],
+): ExplainVerdict[] {
+  if (occurrence === null)
+    return [
+      strategy.endAt === null && state.nextOccurrence !== null ? 'not_due_yet' : 'outside_window',
+    ];
+  if (state.outsideWindow) return ['outside_window'];
+  return state.occurrenceDone ? ['occurrence_done'] : [];
 }
 
 interface Facts {
   userId: string;
-  occurrence: string | null;
-  now: Date;
-  ledger: LedgerEntry | null;
+  occurrence: string;
   condition: ExplainNode;
 }
 
@@ -114,12 +145,8 @@ async function decide(
   deps: Deps,
   strategy: Strategy,
   ast: ConditionAst,
-  { userId, occurrence, now, ledger, condition }: Facts,
-): Promise<ExplainVerdict> {
-  if (!strategy.enabled) return 'disabled';
-  if (occurrence === null || outsideWindow(strategy, occurrence, now)) return 'outside_window';
-  if (await isOccurrenceClosed(strategy, occurrence, deps.scan.store)) return 'occurrence_done';
-  if (ledger) return LEDGER_VERDICTS[ledger.status];
+  { userId, occurrence, condition }: Facts,
+): Promise<ExplainDecision> {
   if (condition.value === 'FALSE') return 'condition_false';
   if (condition.value === 'UNKNOWN') return 'condition_unknown';
   if (strategy.maxExecPerUser > 0) {
@@ -134,15 +161,6 @@ async function decide(
     if (forecast.held) return 'held_by_budget';
   }
   return 'would_grant';
-}
-
-/** The occurrence's instant (now for a single strategy) outside [start_at, end_at]. */
-function outsideWindow(strategy: Strategy, occurrence: string, now: Date): boolean {
-  const at = occurrence === SINGLE_OCCURRENCE ? now : new Date(occurrence);
-  return (
-    (strategy.startAt !== null && at < strategy.startAt) ||
-    (strategy.endAt !== null && at > strategy.endAt)
-  );
 }
 
 /** Ad-hoc: the tree of any condition for one user (no strategy; the configured zone). */

@@ -2,19 +2,22 @@
 // Changes are audited in the store's transaction.
 import type { Strategy } from '../model/strategy.ts';
 import type { Page, StrategyListFilter } from '../ports/stores.ts';
+import { releaseHoldsOfDisabled } from '../scan/hold-changes.ts';
 import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 
 type Deps = Pick<CoreDeps, 'strategies'>;
 type ChangeDeps = Pick<CoreDeps, 'strategies' | 'actor' | 'clock'>;
+type EnableDeps = ChangeDeps & Pick<CoreDeps, 'scan' | 'logger'>;
 
 export const getStrategy = (deps: Deps, id: number): Promise<Strategy> => deps.strategies.get(id);
 
 export const listStrategies = (deps: Deps, filter: StrategyListFilter): Promise<Page<Strategy>> =>
   deps.strategies.list(filter);
 
+/** Disabling also releases the strategy's holds (hold-changes.ts): nothing waits while it is off. */
 export async function setStrategyEnabled(
-  deps: ChangeDeps,
+  deps: EnableDeps,
   id: number,
   enabled: boolean,
 ): Promise<Strategy> {
@@ -25,7 +28,9 @@ export async function setStrategyEnabled(
     targetId: String(id),
     changes: { enabled: { before: before.enabled, after: enabled } },
   });
-  return deps.strategies.setEnabled(id, enabled, audit);
+  const changed = await deps.strategies.setEnabled(id, enabled, audit);
+  if (!enabled) await releaseHoldsOfDisabled(deps.scan.store, deps.logger, id);
+  return changed;
 }
 
 /** Deletes the strategy and its bookkeeping; its ledger rows stay for audit. */

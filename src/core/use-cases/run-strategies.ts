@@ -56,6 +56,7 @@ const NOTHING_RUN: RunNowResult = {
   durationMs: 0,
   occurrence: null,
   held: null,
+  gatewayAvailable: true,
 };
 
 /**
@@ -93,6 +94,7 @@ export async function runStrategyNow(
       ...summarize([result], performance.now() - started),
       occurrence,
       held: result.held ?? null,
+      gatewayAvailable: scan.gatewayHealth?.available() !== false,
     };
   };
   return serializer.serialize(async () => {

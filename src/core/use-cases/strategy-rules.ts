@@ -10,14 +10,19 @@ import { STRATEGY_FIELDS } from '../model/strategy-fields.ts';
 import { cronProblem, nondeterministicCronField } from '../schedule.ts';
 import { isStorableInstant, isWholeCents, STORABLE_INSTANTS } from '../storable-values.ts';
 import { isValidTimeZone, suggestTimeZone } from '../time-zone.ts';
+import { ambiguousZoneProblem } from '../zone-names.ts';
 
 /** A condition error as an error detail: every field the parser gave, `suggestion` and `expected` included. */
 export function conditionErrorDetail(error: ConditionError): ErrorDetail {
   return { field: 'condition', ...error };
 }
 
-/** The schedule: a periodic strategy has a usable cron expression in a known zone. */
-function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
+/**
+ * The schedule: a periodic strategy has a usable cron expression in a known zone, named as
+ * nobody misreads it. `keepZone`: a zone that passes as it is (the stored one, the configured
+ * default), so strategies saved with a legacy name keep working.
+ */
+function scheduleProblems(fields: StrategyFields, keepZone?: string): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   if (fields.type === 'periodic') {
     if (!fields.periodicExpr) {
@@ -32,6 +37,14 @@ function scheduleProblems(fields: StrategyFields): ErrorDetail[] {
       field: 'timezone',
       message: `unknown IANA time zone "${fields.timezone}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
       ...(suggestion ? { suggestion } : {}),
+    });
+  } else if (fields.timezone !== keepZone && ambiguousZoneProblem(fields.timezone)) {
+    const problem = ambiguousZoneProblem(fields.timezone)!;
+    details.push({
+      field: 'timezone',
+      code: 'ambiguous_time_zone',
+      message: problem.message,
+      ...(problem.suggestion ? { suggestion: problem.suggestion } : {}),
     });
   } else if (fields.periodicExpr) {
     const problem = cronProblem(fields.periodicExpr, fields.timezone);
@@ -119,7 +132,7 @@ function windowProblems(fields: StrategyFields): ErrorDetail[] {
  * returns the fields as they are to be stored, the condition in its canonical form
  * (docs/conditions.md, "Canonical form").
  */
-export function assertValidStrategy(fields: StrategyFields): StrategyFields {
+export function assertValidStrategy(fields: StrategyFields, keepZone?: string): StrategyFields {
   const details: ErrorDetail[] = [];
   if (!isWholeCents(fields.amount)) {
     details.push({
@@ -128,7 +141,7 @@ export function assertValidStrategy(fields: StrategyFields): StrategyFields {
       message: 'at most two decimals: a whole number of cents',
     });
   }
-  details.push(...scheduleProblems(fields));
+  details.push(...scheduleProblems(fields, keepZone));
   if (fields.type === 'single' && fields.maxExecPerUser !== 0) {
     details.push({
       field: 'max_exec_per_user',

@@ -30,7 +30,7 @@ export async function replaceStrategy(
 ): Promise<Strategy> {
   const withDefaulted = withDefaults(input, deps.defaultTimeZone);
   const current = await currentMatching(deps, id, ifMatch);
-  const fields = assertValidStrategy(withDefaulted);
+  const fields = assertValidStrategy(withDefaulted, current.timezone);
   return save(deps, current, fields, ifMatch);
 }
 
@@ -41,7 +41,7 @@ export async function patchStrategy(
   ifMatch?: IfMatch,
 ): Promise<Strategy> {
   const current = await currentMatching(deps, id, ifMatch);
-  const fields = assertValidStrategy(applyPatch(current, patch));
+  const fields = assertValidStrategy(applyPatch(current, patch), current.timezone);
   return save(deps, current, fields, ifMatch);
 }
 

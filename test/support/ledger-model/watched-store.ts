@@ -132,5 +132,6 @@ export function watchedStore(
     approveOccurrence: notModelled,
     findEntry: notModelled,
     heldOccurrences: notModelled,
+    closeHolds: notModelled,
   };
 }
