@@ -20,6 +20,7 @@ import { createConsoleSessionStore } from './db/console-session-store.ts';
 import { createLedgerStore } from './db/ledger-store.ts';
 import { translateDatabaseError } from './db/prisma-errors.ts';
 import { createScanStore } from './db/scan-store.ts';
+import { createLotStore } from './db/lot-store.ts';
 import { createStatsStore } from './db/stats-store.ts';
 import { createStrategyStore } from './db/strategy-store.ts';
 import { createUserStore } from './db/user-store.ts';
@@ -179,6 +180,7 @@ export async function buildRuntime(
     defaultMaxUsersPerOccurrence: config.scan.maxUsersPerOccurrence,
     previewMaxBalanceReads: config.scan.previewMaxBalanceReads,
     fullScans,
+    lots: createLotStore(database),
   };
   const strategies = createStrategyStore(database);
   const github = buildGithubStars(config.github, {

@@ -1,5 +1,6 @@
 // The REST API under /api/v1, built from its dependencies. Reads like a table of contents: the
 // guards, then one line per resource.
+import { registerLotRoutes } from './routes/lots.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import { timeout } from 'hono/timeout';
 import { AppError } from '../core/errors.ts';
@@ -48,6 +49,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.route('/api/v1/strategies', registerPreviewRoutes(deps));
   app.route('/api/v1/strategies', registerHoldRoutes(deps));
   app.route('/api/v1/users', registerUserRoutes(deps));
+  app.route('/api/v1', registerLotRoutes(deps));
   app.route('/api/v1/grants', registerGrantRoutes(deps));
   app.route('/api/v1/audit', registerAuditRoutes(deps));
   app.route('/api/v1/sources', registerSourceRoutes(deps));

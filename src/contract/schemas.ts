@@ -11,5 +11,6 @@ export * from './schemas/user.ts';
 export * from './schemas/precondition.ts';
 export * from './schemas/stats.ts';
 export * from './schemas/audit.ts';
+export * from './schemas/lot.ts';
 export * from './schemas/caller.ts';
 export * from './schemas/holds.ts';

@@ -55,5 +55,6 @@ export function explanationJson(e: Explanation) {
       occurrence_done: e.state.occurrenceDone,
       next_occurrence: e.state.nextOccurrence,
     },
+    lot_expires_at: e.lotExpiresAt === null ? null : e.lotExpiresAt.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 // Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
 import type { FunctionSpec } from '../condition/index.ts';
+import { remainingCents, type Lot } from '../core/lots/lot.ts';
 import type { AuditEvent } from '../core/model/audit.ts';
 import type { LedgerEntry } from '../core/model/ledger-entry.ts';
 import { LEDGER_STATUSES } from '../core/model/ledger-entry.ts';
@@ -19,6 +20,27 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 // A strategy's answer is read off the field table, beside its wire types.
 export { strategyJson } from './strategy-wire.ts';
+
+/** A credit lot; `remaining` is what an expiry would take back now, as of the last lot event. */
+export function lotJson(l: Lot) {
+  return {
+    id: l.id,
+    user_id: l.userId,
+    strategy_id: l.strategyId,
+    occurrence: l.occurrence,
+    source: l.source,
+    amount: l.amount,
+    consumed: l.consumed,
+    remaining: l.state === 'active' ? remainingCents(l) / 100 : 0,
+    granted_at: l.grantedAt.toISOString(),
+    expires_at: l.expiresAt.toISOString(),
+    priority: l.priority,
+    state: l.state,
+    expired_amount: l.expiredAmount,
+    carried: l.carried,
+    expiry_status: l.expiryStatus,
+  };
+}
 
 export function ledgerEntryJson(e: LedgerEntry) {
   return {
@@ -105,6 +127,7 @@ export function previewJson(p: PreviewResult) {
       null,
     balance_unread: p.balanceUnread,
     balance_not_read: p.balanceNotRead,
+    lot_expires_at: iso(p.lotExpiresAt),
   };
 }
 
@@ -130,6 +153,11 @@ export function periodTotalsJson(p: PeriodTotals) {
     today: { since: formatInZone(p.today.since, zone), ...totalsJson(p.today.totals) },
     this_month: { since: formatInZone(p.thisMonth.since, zone), ...totalsJson(p.thisMonth.totals) },
     all_time: { since: null, ...totalsJson(p.allTime) },
+    expired_amount: {
+      today: centsToAmount(p.expired.today),
+      this_month: centsToAmount(p.expired.thisMonth),
+      all_time: centsToAmount(p.expired.allTime),
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   gatewayBalanceJson,
   heldJson,
   ledgerEntryJson,
+  lotJson,
   periodTotalsJson,
   previewJson,
   strategyJson,
@@ -30,6 +31,7 @@ export type HeldJson = NonNullable<ReturnType<typeof heldJson>>;
 export type PreviewJson = ReturnType<typeof previewJson>;
 export type ExplanationJson = ReturnType<typeof explanationJson>;
 export type AuditEventJson = ReturnType<typeof auditEventJson>;
+export type LotJson = ReturnType<typeof lotJson>;
 export type SourceJson = ReturnType<typeof sourceJson>;
 export type GithubRepoSyncJson = ReturnType<typeof githubRepoSyncJson>;
 

@@ -101,16 +101,19 @@ export interface MarkRow {
 /**
  * `mark`: rows go `sending` under the fence's token, just before their calls, only while the
  * strategy is enabled at `version` (a run never sends under a definition changed since it read
- * it) and the fence holds the lease.
+ * it) and the fence holds the lease. A null version (lot expiries) checks no strategy.
  */
 export function markSendingSql(
   kind: DatabaseKind,
   fence: LedgerFence,
-  version: number,
+  version: number | null,
   rows: MarkRow[],
   now: Date,
 ): Prisma.Sql {
-  const current = Prisma.sql`EXISTS (SELECT 1 FROM quota_strategy s WHERE s.id = ${fence.strategyId} AND s.version = ${version} AND s.enabled = ${true})`;
+  const current =
+    version === null
+      ? Prisma.sql`1 = 1`
+      : Prisma.sql`EXISTS (SELECT 1 FROM quota_strategy s WHERE s.id = ${fence.strategyId} AND s.version = ${version} AND s.enabled = ${true})`;
   const columns: Columns = [
     ['id', 'int'],
     ['total', 'decimal'],

@@ -10,6 +10,7 @@ import {
   type TotalsByStatus,
   type WindowedTotals,
 } from '../core/model/ledger-totals.ts';
+import { EXPIRY_STRATEGY_ID } from '../core/lots/lot.ts';
 import type { StatsStore } from '../core/ports/stores.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
@@ -50,9 +51,10 @@ export function createStatsStore({ db, kind }: Database): StatsStore {
         SUM(CASE WHEN created_at >= ${start} THEN 1 ELSE 0 END) AS ${Prisma.raw(`w${index}_grants`)},
         SUM(CASE WHEN created_at >= ${start} THEN ${CENTS} ELSE 0 END) AS ${Prisma.raw(`w${index}_cents`)}`,
       );
+      // Lot expiries (strategy id 0) take quota back: they are counted by expiredTotals.
       const where =
         options.strategyId === undefined
-          ? Prisma.empty
+          ? Prisma.sql`WHERE strategy_id <> ${EXPIRY_STRATEGY_ID}`
           : Prisma.sql`WHERE strategy_id = ${options.strategyId}`;
       const rows = await db.$queryRaw<Record<string, unknown>[]>`
         SELECT status, COUNT(*) AS all_grants, SUM(${CENTS}) AS all_cents ${Prisma.join(windowColumns, '')}
@@ -77,6 +79,26 @@ export function createStatsStore({ db, kind }: Database): StatsStore {
         });
       }
       return result;
+    },
+
+    async expiredTotals(options) {
+      const windowColumns = options.windowStarts.map(
+        (start, index) =>
+          Prisma.sql`, SUM(CASE WHEN updated_at >= ${start} THEN ${CENTS} ELSE 0 END) AS ${Prisma.raw(`w${index}`)}`,
+      );
+      // An expiry row's occurrence starts with its lot's strategy id (core/lots/lot.ts).
+      const ofStrategy =
+        options.strategyId === undefined
+          ? Prisma.empty
+          : Prisma.sql`AND occurrence LIKE ${`${options.strategyId}:%`}`;
+      const rows = await db.$queryRaw<Record<string, unknown>[]>`
+        SELECT SUM(${CENTS}) AS all_cents ${Prisma.join(windowColumns, '')}
+        FROM quota_execute WHERE strategy_id = ${EXPIRY_STRATEGY_ID} AND status = 'applied' ${ofStrategy}`;
+      const row = rows[0] ?? {};
+      return {
+        allTime: -toBigInt(row.all_cents),
+        windows: options.windowStarts.map((_, index) => -toBigInt(row[`w${index}`])),
+      };
     },
 
     /** Totals per status for the strategy's latest `limit` occurrences in the ledger, newest first. */

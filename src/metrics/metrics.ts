@@ -104,6 +104,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['strategy_id'],
     registers,
   });
+  const expiredAmount = new Counter({
+    name: `${PREFIX}expired_amount_total`,
+    help: 'Quota amount taken back at the gateway by lot expiries that ended applied',
+    registers,
+  });
   const strategyRuns = new Counter({
     name: `${PREFIX}strategy_runs_total`,
     help: 'Strategy runs that held the lease and finished normally',
@@ -225,6 +230,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const [status, count] of byStatus) grants.inc({ status }, count);
       for (const { granted } of outcomes)
         if (granted) grantedAmount.inc({ strategy_id: String(granted.strategyId) }, granted.amount);
+    },
+    lotsExpired(amount: number) {
+      if (amount > 0) expiredAmount.inc(amount);
     },
   };
 

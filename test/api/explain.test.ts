@@ -61,6 +61,7 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
       ledger: null,
       decision: null,
       amount: null,
+      lot_expires_at: null,
       strategy_state: {
         enabled: true,
         outside_window: false,

@@ -14,6 +14,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface MockState {
   quotas: Record<string, number>;
+  /** What users spent (total-and-used protocol). */
+  used: Record<string, number>;
   deltas: number;
   idempotent_replays: number;
 }

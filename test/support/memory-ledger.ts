@@ -96,9 +96,14 @@ export class MemoryLedger implements ClaimStore {
     return claimed;
   }
 
-  async markSending(fence: LedgerFence, version: number, rows: MarkRequest[]): Promise<number> {
+  async markSending(
+    fence: LedgerFence,
+    version: number | null,
+    rows: MarkRequest[],
+  ): Promise<number> {
     const strategy = this.strategies.get(fence.strategyId);
-    if (strategy?.version !== version || !strategy.enabled || !this.held(fence)) return 0;
+    const current = version === null || (strategy?.version === version && strategy.enabled);
+    if (!current || !this.held(fence)) return 0;
     let marked = 0;
     for (const request of rows) {
       const row = this.rows.get(request.id);

@@ -5,6 +5,7 @@ import { problemText } from '../api-client.ts';
 import type {
   GatewayBalanceJson,
   LedgerEntryJson,
+  LotJson,
   PageJson,
   UserJson,
 } from '../../contract/wire-types.ts';
@@ -21,6 +22,7 @@ import {
   Unavailable,
 } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
+import { LotTable } from './lot-table.tsx';
 
 function balanceText(b: GatewayBalanceJson | undefined): string {
   if (!b) return 'not available on this server';
@@ -127,10 +129,11 @@ export function registerUserPages(app: ConsoleApp): void {
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id');
     const path = `/api/v1/users/${encodeURIComponent(id)}`;
-    const [user, grants, balance] = await Promise.all([
+    const [user, grants, balance, lots] = await Promise.all([
       c.get('api').get<UserJson>(path),
       c.get('api').get<PageJson<LedgerEntryJson>>(`${path}/grants`, { limit: 100 }),
       c.get('api').get<GatewayBalanceJson>(`${path}/balance`),
+      c.get('api').get<PageJson<LotJson>>(`${path}/lots`, { limit: 100 }),
     ]);
     if (!user.ok)
       return c.html(
@@ -192,6 +195,10 @@ export function registerUserPages(app: ConsoleApp): void {
           ) : (
             <ErrorBox message={problemText(grants)} />
           )}
+        </section>
+        <section class="card" data-testid="user-lots">
+          <h2>Credit lots</h2>
+          {lots.ok ? <LotTable lots={lots.body.items} /> : <ErrorBox message={problemText(lots)} />}
         </section>
       </Layout>,
     );

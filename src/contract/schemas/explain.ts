@@ -95,6 +95,11 @@ export const ExplanationSchema = z
         }),
       })
       .openapi({ description: "The strategy's state, each fact on its own" }),
+    lot_expires_at: z.string().nullable().openapi({
+      description:
+        'Credit lots (docs/expiry.md): when that grant would expire (UTC ISO 8601); null when it would not, or when nothing would be granted',
+      example: null,
+    }),
   })
   .openapi('Explanation');
 

@@ -103,6 +103,11 @@ export const PreviewSchema = z
       description:
         'With live balances: matched users whose balance was not read because the preview reached SCAN_PREVIEW_MAX_BALANCE_READS (not in total_amount, which then covers only the users read). 0: every balance was read or tried',
     }),
+    lot_expires_at: z.string().nullable().openapi({
+      description:
+        'Credit lots (docs/expiry.md): when a grant for this occurrence would expire (UTC ISO 8601; for a single strategy with expires_after, counted from now); null when its grants do not expire',
+      example: '2027-01-01T00:00:00.000Z',
+    }),
   })
   .openapi('Preview');
 

@@ -56,6 +56,18 @@ export const StatsSchema = z
     today: PeriodSchema.openapi({ description: 'Since local midnight' }),
     this_month: PeriodSchema.openapi({ description: 'Since the first of the month, local time' }),
     all_time: PeriodSchema.openapi({ description: 'Every ledger row' }),
+    expired_amount: z
+      .object({
+        today: z.number().openapi({ description: 'Since local midnight', example: 70 }),
+        this_month: z
+          .number()
+          .openapi({ description: 'Since the first of the month', example: 70 }),
+        all_time: z.number().openapi({ description: 'Ever', example: 1250 }),
+      })
+      .openapi({
+        description:
+          'What credit-lot expiries took back at the gateway (applied expiry rows; docs/expiry.md), by when they were applied. The grant totals above leave expiries out',
+      }),
   })
   .openapi('GrantStats');
 

@@ -40,6 +40,8 @@ export interface Explanation {
   decision: ExplainDecision | null;
   /** What the user would receive when the decision is would_grant or held_by_budget; else null. */
   amount: number | null;
+  /** Credit lots: when that grant would expire (with `amount`); else null. */
+  lotExpiresAt: Date | null;
   /** The strategy's state, each part on its own (none hides the decision). */
   state: {
     enabled: boolean;

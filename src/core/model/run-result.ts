@@ -71,6 +71,11 @@ export interface PreviewResult {
   amountsFrom: 'strategy_amount' | 'live_balance';
   /** With live balances: the first users' balance now and the change a grant would make. */
   sampleChanges: { userId: string; balance: number | null; change: number }[] | null;
+  /**
+   * Credit lots: when a grant for the occurrence would expire (a single strategy's relative
+   * expiry counted from now); null when its grants do not expire or there is no occurrence.
+   */
+  lotExpiresAt: Date | null;
   /** With live balances: users whose balance could not be read (left out of totalAmount). */
   balanceUnread: number;
   /**

@@ -14,8 +14,9 @@
 //      migration trees; regenerate the clients (npx tsx scripts/db-generate.ts).
 //   Cross-field rules (e.g. "only for periodic") go in use-cases/strategy-rules.ts; a kind the
 //   table does not know yet needs its case in the few `switch (spec.kind)` that read it.
-//   test/unit/strategy-field-table.test.ts fails if a place forgets a field.
+//   test/api/strategy-field-table.test.ts fails if a place forgets a field.
 import { GRANT_MODES } from '../grant-mode.ts';
+import { LOT_STRATEGY_FIELDS } from './lot-strategy-fields.ts';
 import type { FieldSpec } from './strategy-field-spec.ts';
 
 export type { FieldSpec, FieldValue } from './strategy-field-spec.ts';
@@ -256,6 +257,8 @@ export const STRATEGY_FIELDS = {
     default: null,
     newVersion: true,
   },
+  // Credit lots: the terms of the lots new grants make (lot-strategy-fields.ts).
+  ...LOT_STRATEGY_FIELDS,
   enabled: {
     wire: 'enabled',
     kind: 'boolean',

@@ -33,9 +33,10 @@ export interface ClaimStore {
    * Marks rows `sending`, just before their gateway calls, only while the strategy is enabled at
    * `version`, the fence holds the lease and each row is still as the run read it. Returns how
    * many rows were marked: fewer means the run must stop (changed strategy, lost lease, or a row
-   * somebody else moved).
+   * somebody else moved). A null version binds the rows to no strategy definition: lot expiries,
+   * which happen whether the lot's strategy is enabled, changed or deleted.
    */
-  markSending(fence: LedgerFence, version: number, rows: MarkRequest[]): Promise<number>;
+  markSending(fence: LedgerFence, version: number | null, rows: MarkRequest[]): Promise<number>;
   /**
    * Records outcomes of the fence's own sends (rows `sending` under its token); every recorded
    * row's `attempts` goes up by the outcome's attempts. Returns how many rows were recorded:

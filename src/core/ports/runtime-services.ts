@@ -32,6 +32,8 @@ export interface ScanObserver {
   strategyRunFinished(result: StrategyRunResult, at: Date): void;
   /** Delivery outcomes were written to the ledger. */
   grantsRecorded(outcomes: readonly DeliveryOutcome[]): void;
+  /** Lot expiries were applied, taking back `amount` in total (quota_manager_expired_amount_total). */
+  lotsExpired?(amount: number): void;
 }
 
 /**

@@ -139,6 +139,14 @@ export interface AuditStore {
 export interface StatsStore {
   /** Totals per status for all time and for each window start, optionally for one strategy. */
   grantTotals(query: { strategyId?: number; windowStarts: Date[] }): Promise<WindowedTotals>;
+  /**
+   * What applied lot expiries took back (hundredths), all time and since each window start, of
+   * one strategy's lots or of all. Expiry rows are not grants: grantTotals leaves them out.
+   */
+  expiredTotals(query: {
+    strategyId?: number;
+    windowStarts: Date[];
+  }): Promise<{ allTime: bigint; windows: bigint[] }>;
   /** Totals per status for the strategy's latest `limit` occurrences, newest first. */
   recentOccurrences(strategyId: number, limit: number): Promise<OccurrenceTotals[]>;
   ledgerBacklog(): Promise<{ pending: number; sending: number; failed: number; unknown: number }>;

@@ -76,7 +76,7 @@ async function readTotalsWithBasis(
  * the compare-and-set lets only the marker record): the run's counts and the ledger say so.
  */
 export async function prepareSend(
-  strategy: { id: number; version: number },
+  strategy: { id: number; version: number | null },
   fence: LedgerFence,
   grants: ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,

@@ -1,5 +1,6 @@
 // Dry run: who would a strategy grant to for one occurrence? The same counting as the budget
 // check (occurrence-forecast.ts), so a preview says "held" exactly when a run would hold.
+import { expiryFor, lotSettings, occurrenceTerms } from '../lots/lot-terms.ts';
 import { parse } from '../../condition/index.ts';
 import type { PreviewResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -9,10 +10,17 @@ import { isOccurrenceClosed } from './occurrence-policy.ts';
 
 const SAMPLE_SIZE = 20;
 
+/** The expiry a grant for the occurrence would carry if granted at `now` (lot-terms.ts). */
+export function lotExpiry(strategy: Strategy, occurrence: string, now: Date): Date | null {
+  const terms = occurrenceTerms(lotSettings(strategy), occurrence);
+  return terms === null ? null : expiryFor(terms, now);
+}
+
 export async function previewOccurrence(
   strategy: Strategy,
   occurrence: string | null,
   deps: ForecastDeps,
+  now: Date,
 ): Promise<PreviewResult> {
   const live = readsBalance(strategy.mode);
   const preview: PreviewResult = {
@@ -30,6 +38,7 @@ export async function previewOccurrence(
     sampleChanges: live ? [] : null,
     balanceUnread: 0,
     balanceNotRead: 0,
+    lotExpiresAt: occurrence === null ? null : lotExpiry(strategy, occurrence, now),
   };
   const parsed = parse(strategy.condition);
   if (occurrence === null || !parsed.ok) return preview;

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { BalanceProtocol } from '../grant-mode.ts';
 import type { GatewayHealth, GrantGateway } from '../ports/gateway.ts';
 import type { CoreLogger, InteractiveWork, ScanObserver } from '../ports/runtime-services.ts';
+import type { LotStore } from '../ports/lot-store.ts';
 import type { ScanStore } from '../ports/scan-store.ts';
 import type { FullScanSchedule } from './full-scan-schedule.ts';
 
@@ -85,4 +86,9 @@ export interface RunDeps {
   defaultMaxUsersPerOccurrence?: number;
   /** Balances one preview or explanation may read (SCAN_PREVIEW_MAX_BALANCE_READS); absent: all. */
   previewMaxBalanceReads?: number;
+  /**
+   * Credit lots (docs/expiry.md): runs write each occurrence's lot terms, and every scan ends
+   * with a lot pass (core/lots/expire-lots.ts). Absent: no lots.
+   */
+  lots?: LotStore;
 }

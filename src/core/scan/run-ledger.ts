@@ -13,7 +13,8 @@ export class RunLedger {
 
   constructor(
     private readonly lease: () => RunLease,
-    private readonly version: number,
+    /** The strategy version rows are marked under; null: none (lot expiries). */
+    private readonly version: number | null,
     private readonly deps: Pick<
       RunDeps,
       'store' | 'logger' | 'observer' | 'interactive' | 'delivery' | 'events'

@@ -1,6 +1,7 @@
 // One scan: every enabled strategy, its due occurrences, one after another. Strategies are run
 // sequentially on purpose: each one already fans out to the gateway with bounded concurrency,
 // and a lease per strategy lets several replicas share the work.
+import { expireLots } from '../lots/expire-lots.ts';
 import type { ScanSummary, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { dueForTick } from './occurrence-policy.ts';
@@ -28,6 +29,8 @@ export async function runScan(
     if (options.shouldStop?.()) break;
     results.push(await runOne(strategy, deps, now, tickChangeSequence));
   }
+  if (deps.lots !== undefined && options.shouldStop?.() !== true)
+    await lotPass({ ...deps, lots: deps.lots });
   const summary = summarize(results, performance.now() - startedAt);
   const { durationMs, ...counts } = summary;
   deps.logger.info('scan finished', { ...counts, duration_ms: durationMs });
@@ -65,6 +68,28 @@ async function runOne(
     });
     await recordEvent(deps, 'scan.failed', { strategy_id: listed.id, occurrence, error: message });
     return { ...NOT_RUN, strategyId: listed.id, occurrence, leased: true, failed: 1 };
+  }
+}
+
+/**
+ * Records new lots and expires due ones after the strategies ran. A failure is logged and does
+ * not fail the scan: the grants it made stand, and the next scan's pass picks the lots up.
+ */
+async function lotPass(deps: Parameters<typeof expireLots>[0]): Promise<void> {
+  try {
+    const result = await expireLots(deps);
+    if (result.leased && result.lotsRecorded + result.expiries + result.failed > 0)
+      deps.logger.info('lot pass finished', {
+        lots_recorded: result.lotsRecorded,
+        expiries: result.expiries,
+        applied: result.applied,
+        expired_amount: result.expiredAmount,
+        failed: result.failed,
+      });
+  } catch (error) {
+    deps.logger.error('lot pass failed', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 

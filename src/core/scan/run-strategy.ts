@@ -6,6 +6,7 @@
 // (run-lease.ts); a row in doubt is settled only once no delta of it can still arrive
 // (settle-doubts.ts). The settle passes over earlier rows are settle-earlier-entries.ts.
 import { parse, type ConditionAst } from '../../condition/index.ts';
+import { lotSettings, occurrenceTerms } from '../lots/lot-terms.ts';
 import type { ClaimedEntry } from '../model/ledger-entry.ts';
 import type { DueOccurrence, RunCounts, StrategyRunResult } from '../model/run-result.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -164,6 +165,7 @@ class StrategyRun {
       this.held = budget.held;
       return true; // nothing granted for it; later occurrences are checked on their own
     }
+    await this.saveLotTerms(occurrence);
     const plan = await beginOccurrenceScan(this.strategy, condition, occurrence, this.deps);
     const before = { ...this.ledger.events.totals };
     const pages = matchingUsers(
@@ -199,6 +201,12 @@ class StrategyRun {
     else await finishOccurrenceScan(this.strategy, occurrence, plan, this.read, this.deps);
     await reportCompleted(this.strategy, occurrence, before, this.ledger.events.totals, this.deps);
     return true;
+  }
+
+  /** The occurrence's lot terms, written before its first claim (lot-terms.ts). */
+  private async saveLotTerms(occurrence: string): Promise<void> {
+    const terms = occurrenceTerms(lotSettings(this.strategy), occurrence);
+    if (terms !== null) await this.deps.lots?.saveLotTerms(this.strategy.id, occurrence, terms);
   }
 
   private async claimAndSubmit(page: MatchedPage, due: DueOccurrence, allowed: string[]) {

@@ -14,6 +14,7 @@ import type { User } from '../model/user.ts';
 import { grantAmountsInCents } from '../scan/grant-amount.ts';
 import { budgetApplies, forecastOccurrence } from '../scan/occurrence-forecast.ts';
 import { previewedOccurrence } from '../scan/occurrence-policy.ts';
+import { lotExpiry } from '../scan/preview-occurrence.ts';
 import { strategyStateFor } from './explain-state.ts';
 import type { CoreDeps } from './deps.ts';
 import type { PreviewTarget } from './preview-strategy.ts';
@@ -81,6 +82,7 @@ export async function explainUser(
     ledger: null,
     decision: null,
     amount: null,
+    lotExpiresAt: null,
     state,
     ...extra,
   });
@@ -106,11 +108,14 @@ export async function explainUser(
     decision,
   ].filter((v): v is ExplainVerdict => v !== null);
   const verdict = verdicts[0] ?? 'outside_window';
+  const lotExpiresAt =
+    amount !== null && occurrence !== null ? lotExpiry(strategy, occurrence, now) : null;
   return answer(verdict, {
     condition,
     ledger,
     decision,
     amount,
+    lotExpiresAt,
     // Every reason that applies, the verdict's first: none hides another.
     reasons: verdicts.map((v) => REASONS[v]),
   });

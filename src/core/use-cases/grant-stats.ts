@@ -17,6 +17,8 @@ export interface PeriodTotals {
   today: { since: Date; totals: TotalsByStatus };
   thisMonth: { since: Date; totals: TotalsByStatus };
   allTime: TotalsByStatus;
+  /** What lot expiries took back (hundredths): today, this month, all time. */
+  expired: { today: bigint; thisMonth: bigint; allTime: bigint };
 }
 
 export interface StrategyStats extends PeriodTotals {
@@ -38,11 +40,16 @@ export async function grantStats(
   const zone = deps.defaultTimeZone;
   const day = startOfDay(now, zone);
   const month = startOfMonth(now, zone);
-  const { windows, allTime } = await deps.stats.grantTotals({
-    strategyId,
-    windowStarts: [day, month],
-  });
+  const [{ windows, allTime }, expired] = await Promise.all([
+    deps.stats.grantTotals({ strategyId, windowStarts: [day, month] }),
+    deps.stats.expiredTotals({ strategyId, windowStarts: [day, month] }),
+  ]);
   return {
+    expired: {
+      today: expired.windows[0]!,
+      thisMonth: expired.windows[1]!,
+      allTime: expired.allTime,
+    },
     timeZone: zone,
     generatedAt: now,
     today: { since: day, totals: windows[0]! },

@@ -21,8 +21,9 @@ export function previewStrategy(
   strategy: Strategy,
   target?: PreviewTarget,
 ): Promise<PreviewResult> {
-  const occurrence = previewedOccurrence(strategy, target, deps.scan.clock.now());
-  return previewOccurrence(strategy, occurrence, matchingDeps(deps));
+  const now = deps.scan.clock.now();
+  const occurrence = previewedOccurrence(strategy, target, now);
+  return previewOccurrence(strategy, occurrence, matchingDeps(deps), now);
 }
 
 /** One page of the users the occurrence would grant, after `cursor`. */

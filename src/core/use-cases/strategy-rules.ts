@@ -4,7 +4,9 @@
 // every write path — API, CLI, seed — passes through the same rules.
 import { checkInZone, format, parse, type ConditionError } from '../../condition/index.ts';
 import { AppError, type ErrorDetail } from '../errors.ts';
+import { parseExpiryRule } from '../lots/expiry-rule.ts';
 import type { StrategyFields } from '../model/strategy.ts';
+import { STRATEGY_FIELDS } from '../model/strategy-fields.ts';
 import { cronProblem, nondeterministicCronField } from '../schedule.ts';
 import { isStorableInstant, isWholeCents, STORABLE_INSTANTS } from '../storable-values.ts';
 import { isValidTimeZone, suggestTimeZone } from '../time-zone.ts';
@@ -58,12 +60,59 @@ function scheduleProblems(fields: StrategyFields, keepZone?: string): ErrorDetai
   return details;
 }
 
+/**
+ * The credit lot settings (docs/expiry.md): the `expires_after` grammar, and which of them a
+ * strategy may have by its type and mode. Their own limits are the field table's; the priority's
+ * are checked here too because the CLI and seed reach this without the API schema.
+ */
+function lotProblems(fields: StrategyFields): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  if (fields.expiresAfter !== null) {
+    const parsed = parseExpiryRule(fields.expiresAfter);
+    if (!parsed.ok) details.push({ field: 'expires_after', message: parsed.message });
+    if (fields.expiresAt !== null)
+      details.push({ field: 'expires_at', message: 'give expires_after or expires_at, not both' });
+  }
+  if (fields.expiresAt !== null && fields.type !== 'single')
+    details.push({
+      field: 'expires_at',
+      message: 'only for single strategies (periodic ones use expires_after)',
+    });
+  if (fields.rolloverMax !== null) {
+    if (fields.type !== 'periodic')
+      details.push({ field: 'rollover_max', message: 'only for periodic strategies' });
+    if (fields.rolloverMax < STRATEGY_FIELDS.rolloverMax.min || !isWholeCents(fields.rolloverMax))
+      details.push({
+        field: 'rollover_max',
+        message: `must be at least ${STRATEGY_FIELDS.rolloverMax.min}, with at most two decimals`,
+      });
+  }
+  if (
+    fields.mode !== 'add' &&
+    (fields.expiresAfter !== null || fields.expiresAt !== null || fields.rolloverMax !== null)
+  )
+    details.push({
+      field: 'mode',
+      message:
+        'lots (expires_after, expires_at, rollover_max) need mode "add": a top-up or reset grants a balance, not an amount',
+    });
+  const { min, max } = STRATEGY_FIELDS.lotPriority;
+  if (
+    !Number.isSafeInteger(fields.lotPriority) ||
+    fields.lotPriority < min ||
+    fields.lotPriority > max
+  )
+    details.push({ field: 'priority', message: `a whole number from ${min} to ${max}` });
+  return details;
+}
+
 /** The window: instants every database stores, start before end. */
 function windowProblems(fields: StrategyFields): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const [field, at] of [
     ['start_at', fields.startAt],
     ['end_at', fields.endAt],
+    ['expires_at', fields.expiresAt],
   ] as const) {
     if (at && !isStorableInstant(at.getTime()))
       details.push({
@@ -110,7 +159,7 @@ export function assertValidStrategy(fields: StrategyFields, keepZone?: string): 
           : 'must not be negative',
     });
   }
-  details.push(...windowProblems(fields));
+  details.push(...windowProblems(fields), ...lotProblems(fields));
   if (details.length > 0)
     throw new AppError('validation_failed', 'The strategy is not valid', details);
 

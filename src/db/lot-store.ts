@@ -1,0 +1,289 @@
+// Prisma implementation of the LotStore port (core/ports/lot-store.ts): credit lots, the terms
+// of each occurrence's lots, and each user's used counter at their last lot event. Every lot
+// event is one transaction, and the used counter is a compare-and-set, so two writers never both
+// attribute the same consumption.
+import type { Lot } from '../core/lots/lot.ts';
+import { expiryOccurrence, EXPIRY_STRATEGY_ID } from '../core/lots/lot.ts';
+import type { OccurrenceTerms } from '../core/lots/lot-terms.ts';
+import type { LotEventWrite, LotStore, UnrecordedLotGrant } from '../core/ports/lot-store.ts';
+import { toLedgerStatus, decimalToNumber } from './row-mappers.ts';
+import { Prisma, type Database, type DbClient } from './client.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
+
+const money = (value: number) => value.toFixed(2);
+
+/**
+ * Lots per id list in one Prisma query: two lists (occurrences and users) of this many stay
+ * within the bind values Prisma assumes SQLite takes (999). The lot pass's pages are no larger.
+ */
+export const MAX_LOTS_PER_STATEMENT = 400;
+
+/** A lot event that found its compare half changed: the transaction is rolled back. */
+class LotEventConflict extends Error {}
+
+interface LotRow {
+  id: number;
+  strategyId: number;
+  occurrence: string;
+  userId: string;
+  source: string;
+  amount: unknown;
+  consumed: unknown;
+  grantedAt: Date;
+  expiresAt: Date;
+  priority: number;
+  rolloverMax: unknown;
+  carryExpiresAt: Date | null;
+  state: string;
+  expiredAmount: unknown;
+  carried: unknown;
+}
+
+const nullableNumber = (value: unknown) => (value === null ? null : decimalToNumber(value));
+
+function toLot(row: LotRow, expiryStatus: string | null): Lot {
+  return {
+    id: row.id,
+    strategyId: row.strategyId,
+    occurrence: row.occurrence,
+    userId: row.userId,
+    source: row.source === 'rollover' ? 'rollover' : 'grant',
+    amount: decimalToNumber(row.amount),
+    consumed: decimalToNumber(row.consumed),
+    grantedAt: row.grantedAt,
+    expiresAt: row.expiresAt,
+    priority: row.priority,
+    rolloverMax: nullableNumber(row.rolloverMax),
+    carryExpiresAt: row.carryExpiresAt,
+    state: row.state === 'active' || row.state === 'expiring' ? row.state : 'expired',
+    expiredAmount: nullableNumber(row.expiredAmount),
+    carried: nullableNumber(row.carried),
+    expiryStatus: expiryStatus === null ? null : toLedgerStatus(expiryStatus),
+  };
+}
+
+function toTerms(row: {
+  expiresAt: Date | null;
+  expiresAfter: string | null;
+  timezone: string;
+  priority: number;
+  rolloverMax: unknown;
+  carryExpiresAt: Date | null;
+}): OccurrenceTerms {
+  return {
+    expiresAt: row.expiresAt,
+    expiresAfter: row.expiresAfter,
+    timezone: row.timezone,
+    priority: row.priority,
+    rolloverMax: nullableNumber(row.rolloverMax),
+    carryExpiresAt: row.carryExpiresAt,
+  };
+}
+
+export function createLotStore(database: Database): LotStore {
+  const { db } = database;
+
+  /** The ledger status of each lot's expiry row (absent: none yet). */
+  async function expiryStatuses(client: DbClient, lots: readonly LotRow[]) {
+    const statuses = new Map<number, string>();
+    for (let i = 0; i < lots.length; i += MAX_LOTS_PER_STATEMENT) {
+      const chunk = lots.slice(i, i + MAX_LOTS_PER_STATEMENT);
+      for (const [id, status] of await expiryStatusesOf(client, chunk)) statuses.set(id, status);
+    }
+    return statuses;
+  }
+
+  async function expiryStatusesOf(client: DbClient, lots: readonly LotRow[]) {
+    const rows = await client.quotaExecute.findMany({
+      where: {
+        strategyId: EXPIRY_STRATEGY_ID,
+        occurrence: { in: [...new Set(lots.map((l) => expiryOccurrence(toLot(l, null))))] },
+        userId: { in: [...new Set(lots.map((l) => l.userId))] },
+      },
+      select: { occurrence: true, userId: true, status: true },
+    });
+    const byKey = new Map(rows.map((r) => [`${r.occurrence}\u0000${r.userId}`, r.status]));
+    const statuses = new Map<number, string>();
+    for (const lot of lots) {
+      const status = byKey.get(`${expiryOccurrence(toLot(lot, null))}\u0000${lot.userId}`);
+      if (status !== undefined) statuses.set(lot.id, status);
+    }
+    return statuses;
+  }
+
+  const withStatuses = async (rows: LotRow[]) => {
+    const statuses = await expiryStatuses(db, rows);
+    return rows.map((row) => toLot(row, statuses.get(row.id) ?? null));
+  };
+
+  async function writeEvent(tx: DbClient, write: LotEventWrite) {
+    for (const usage of write.usage) {
+      if (usage.expected === null) {
+        await tx.creditLotUsage.create({
+          data: { userId: usage.userId, usedSeen: money(usage.usedSeen) },
+        });
+        continue;
+      }
+      const { count } = await tx.creditLotUsage.updateMany({
+        where: { userId: usage.userId, usedSeen: money(usage.expected) },
+        data: { usedSeen: money(usage.usedSeen) },
+      });
+      if (count !== 1) throw new LotEventConflict();
+    }
+    for (const { id, consumed } of write.consumed) {
+      await tx.creditLot.updateMany({
+        where: { id, state: 'active' },
+        data: { consumed: money(consumed) },
+      });
+    }
+    for (const lot of write.expiring) {
+      const { count } = await tx.creditLot.updateMany({
+        where: { id: lot.id, state: 'active' },
+        data: {
+          state: 'expiring',
+          expiredAmount: money(lot.expiredAmount),
+          carried: lot.carried === null ? null : money(lot.carried),
+        },
+      });
+      if (count !== 1) throw new LotEventConflict();
+    }
+    if (write.newLots.length > 0) {
+      await tx.creditLot.createMany({
+        data: write.newLots.map((lot) => ({
+          ...lot,
+          amount: money(lot.amount),
+          consumed: money(lot.consumed),
+          rolloverMax: lot.rolloverMax === null ? null : money(lot.rolloverMax),
+        })),
+      });
+    }
+  }
+
+  return {
+    async saveLotTerms(strategyId, occurrence, terms) {
+      const existing = await db.creditLotTerms.findUnique({
+        where: { strategyId_occurrence: { strategyId, occurrence } },
+      });
+      if (existing !== null) return;
+      try {
+        await db.creditLotTerms.create({
+          data: {
+            strategyId,
+            occurrence,
+            ...terms,
+            rolloverMax: terms.rolloverMax === null ? null : money(terms.rolloverMax),
+          },
+        });
+      } catch (error) {
+        // Written meanwhile by another run: the first one's terms stand.
+        if (!isUniqueViolation(error)) throw error;
+      }
+    },
+
+    async unrecordedLotGrants(limit, afterId): Promise<UnrecordedLotGrant[]> {
+      const ids = await db.$queryRaw<{ id: number | bigint }[]>(Prisma.sql`
+        SELECT q.id FROM credit_lot_terms t
+        JOIN quota_execute q ON q.strategy_id = t.strategy_id AND q.occurrence = t.occurrence
+        WHERE q.status = 'applied' AND q.id > ${afterId}
+          AND NOT EXISTS (SELECT 1 FROM credit_lot l WHERE l.grant_id = q.id)
+        ORDER BY q.id LIMIT ${limit}`);
+      if (ids.length === 0) return [];
+      const grants = await db.quotaExecute.findMany({
+        where: { id: { in: ids.map((r) => Number(r.id)) } },
+        orderBy: { id: 'asc' },
+      });
+      const terms = await db.creditLotTerms.findMany({
+        where: {
+          OR: [...new Set(grants.map((g) => `${g.strategyId}\u0000${g.occurrence}`))].map((key) => {
+            const [strategyId, occurrence] = key.split('\u0000') as [string, string];
+            return { strategyId: Number(strategyId), occurrence };
+          }),
+        },
+      });
+      const termsOf = new Map(terms.map((t) => [`${t.strategyId}\u0000${t.occurrence}`, t]));
+      return grants.map((g) => ({
+        grantId: g.id,
+        strategyId: g.strategyId,
+        occurrence: g.occurrence,
+        userId: g.userId,
+        amount: decimalToNumber(g.deltaSent ?? g.amount),
+        appliedAt: g.updatedAt,
+        terms: toTerms(termsOf.get(`${g.strategyId}\u0000${g.occurrence}`)!),
+      }));
+    },
+
+    async activeLots(userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await db.creditLot.findMany({
+        where: { userId: { in: [...userIds] }, state: 'active' },
+        orderBy: { id: 'asc' },
+      });
+      return rows.map((row) => toLot(row, null));
+    },
+
+    async usedSeen(userIds) {
+      const rows = await db.creditLotUsage.findMany({ where: { userId: { in: [...userIds] } } });
+      return new Map(rows.map((r) => [r.userId, decimalToNumber(r.usedSeen)]));
+    },
+
+    async writeLotEvent(write) {
+      try {
+        await db.$transaction((tx) => writeEvent(tx, write));
+        return true;
+      } catch (error) {
+        if (error instanceof LotEventConflict || isUniqueViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    async dueLots(now, limit, afterId) {
+      const rows = await db.creditLot.findMany({
+        where: { state: 'active', expiresAt: { lte: now }, id: { gt: afterId } },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
+      return rows.map((row) => toLot(row, null));
+    },
+
+    async expiringLots(limit) {
+      const rows = await db.creditLot.findMany({
+        where: { state: 'expiring' },
+        orderBy: { id: 'asc' },
+        take: limit,
+      });
+      return rows.map((row) => toLot(row, null));
+    },
+
+    async markExpired(lots) {
+      if (lots.length === 0) return;
+      const rows = await db.creditLot.findMany({
+        where: { id: { in: lots.map((l) => l.id) }, state: 'expiring' },
+      });
+      const statuses = await expiryStatuses(db, rows);
+      const ids = rows.filter((row) => statuses.has(row.id)).map((row) => row.id);
+      if (ids.length > 0)
+        await db.creditLot.updateMany({
+          where: { id: { in: ids }, state: 'expiring' },
+          data: { state: 'expired' },
+        });
+    },
+
+    async listLots(query) {
+      const where = {
+        ...(query.userId !== undefined ? { userId: query.userId } : {}),
+        ...(query.activeUntil !== undefined
+          ? { state: 'active', expiresAt: { lte: query.activeUntil } }
+          : {}),
+      };
+      const [rows, total] = await Promise.all([
+        db.creditLot.findMany({
+          where: { ...where, id: { gt: query.afterId ?? 0 } },
+          orderBy: { id: 'asc' },
+          take: query.limit,
+        }),
+        db.creditLot.count({ where }),
+      ]);
+      return { items: await withStatuses(rows), total };
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// Credit lots end to end on every database: grants of strategies with an expiry become lots,
+// the mock gateway's consumption endpoint spends them in spending order, and each expiry takes
+// back exactly its lot's unconsumed remainder (the issue's examples), through the real scanner,
+// the real ledger protocol and the mock gateway's total-and-used counters.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, GATEWAY_KEY, type Harness } from '../support/app-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
+import { unique } from '../support/unique-name.ts';
+
+interface LotJson {
+  strategy_id: number;
+  source: string;
+  amount: number;
+  remaining: number;
+  expires_at: string;
+  state: string;
+  expired_amount: number | null;
+  carried: number | null;
+  expiry_status: string | null;
+}
+
+/** Spends at the gateway through the mock's own HTTP endpoint, as a user's requests would. */
+async function consume(h: Harness, userId: string, amount: number) {
+  const response = await fetch(`${h.mock.url}/__mock/consume`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': GATEWAY_KEY },
+    body: JSON.stringify({ user_id: userId, amount }),
+  });
+  expect(response.status).toBe(200);
+}
+
+const balance = (h: Harness, userId: string) => {
+  const state = h.mock.state();
+  return Math.round(((state.quotas[userId] ?? 0) - (state.used[userId] ?? 0)) * 100) / 100;
+};
+
+async function user(h: Harness): Promise<string> {
+  const org = unique('org');
+  const id = `${org}-ü`;
+  const bulk = await h.call('POST', '/api/v1/users/bulk', [{ id, org }]);
+  expect(bulk.status).toBe(200);
+  return id;
+}
+
+async function strategy(h: Harness, userId: string, fields: Record<string, unknown>) {
+  const created = await h.call('POST', '/api/v1/strategies', {
+    name: unique('lot'),
+    title: 't',
+    type: 'single',
+    enabled: true,
+    amount: 100,
+    condition: `belong-to("${userId.slice(0, -2)}")`,
+    ...fields,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as { id: number };
+}
+
+async function scanAt(h: Harness, iso: string) {
+  h.clock.set(new Date(iso));
+  const scan = await h.call('POST', '/api/v1/strategies/scan');
+  expect(scan.status).toBe(200);
+}
+
+async function lots(h: Harness, userId: string): Promise<LotJson[]> {
+  const page = await h.call('GET', `/api/v1/users/${encodeURIComponent(userId)}/lots`);
+  expect(page.status).toBe(200);
+  return page.body.items as LotJson[];
+}
+
+describe.each(DATABASE_KINDS)('credit lots on %s', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind, { now: '2026-12-07T00:00:00Z', reconcile: 'query' });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+
+  it('lot A 100 and lot B 100, 30 consumed: A takes back 70 and leaves 100', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    const a = await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z' });
+    await strategy(h, id, { expires_at: '2026-12-20T00:00:00Z' });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    expect(balance(h, id)).toBe(200);
+    await consume(h, id, 30);
+    await scanAt(h, '2026-12-10T00:00:00Z');
+    expect(balance(h, id)).toBe(100);
+    const found = await lots(h, id);
+    const lotA = found.find((l) => l.strategy_id === a.id)!;
+    expect(lotA).toMatchObject({ state: 'expired', expired_amount: 70, expiry_status: 'applied' });
+    expect(found.find((l) => l.strategy_id !== a.id)).toMatchObject({
+      state: 'active',
+      remaining: 100,
+    });
+    const stats = await h.call('GET', `/api/v1/strategies/${a.id}/stats`);
+    // (today is the manual clock's day; the rows carry the real time of their writes)
+    expect(stats.body.expired_amount).toMatchObject({ this_month: 70, all_time: 70 });
+    // Expiries are not grants: the strategy's grant totals still say 100 given.
+    expect(stats.body.all_time.total.amount).toBe(100);
+    expect(await h.metrics.registry.metrics()).toMatch(/quota_manager_expired_amount_total \d/);
+    // Expired once: another pass sends nothing more.
+    const deltas = h.mock.state().deltas;
+    await scanAt(h, '2026-12-11T00:00:00Z');
+    expect(h.mock.state().deltas).toBe(deltas);
+    expect(balance(h, id)).toBe(100);
+  });
+
+  it('150 consumed before A expires: A takes back 0 without a call, B later 50', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z' });
+    const b = await strategy(h, id, { expires_at: '2026-12-20T00:00:00Z' });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    await consume(h, id, 150);
+    const deltas = h.mock.state().deltas;
+    await scanAt(h, '2026-12-10T00:00:00Z');
+    expect(h.mock.state().deltas).toBe(deltas);
+    expect(balance(h, id)).toBe(50);
+    await scanAt(h, '2026-12-20T00:00:00Z');
+    expect(balance(h, id)).toBe(0);
+    const lotB = (await lots(h, id)).find((l) => l.strategy_id === b.id)!;
+    expect(lotB).toMatchObject({ expired_amount: 50, expiry_status: 'applied' });
+  });
+
+  it('40 from elsewhere, lot A 100, 30 consumed: A takes back 70 and leaves the 40', async () => {
+    const id = await user(h);
+    await h.runtime.gateway.refreshQuota(id, 40);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z' });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    await consume(h, id, 30);
+    await scanAt(h, '2026-12-10T00:00:00Z');
+    expect(balance(h, id)).toBe(40);
+  });
+
+  it('rollover: monthly lot 100, rollover_max 50, 20 consumed: 50 carried, 30 expired', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-11-30T12:00:00Z'));
+    const monthly = await strategy(h, id, {
+      type: 'periodic',
+      periodic_expr: '0 0 1 * *',
+      timezone: 'UTC',
+      expires_after: 'end_of_month',
+      rollover_max: 50,
+    });
+    await scanAt(h, '2026-12-01T00:00:00Z');
+    expect(balance(h, id)).toBe(100);
+    await consume(h, id, 20);
+    await scanAt(h, '2027-01-01T00:00:00Z');
+    // December: 100 − 20 spent − 30 expired; January's 100 on top.
+    expect(balance(h, id)).toBe(150);
+    const found = (await lots(h, id)).filter((l) => l.strategy_id === monthly.id);
+    expect(found.find((l) => l.source === 'grant' && l.state === 'expired')).toMatchObject({
+      expired_amount: 30,
+      carried: 50,
+    });
+    expect(found.find((l) => l.source === 'rollover')).toMatchObject({
+      amount: 50,
+      remaining: 50,
+      expires_at: '2027-02-01T00:00:00.000Z',
+    });
+  });
+
+  it('preview and explain show the expiry a grant would carry', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T10:00:00Z'));
+    const s = await strategy(h, id, { expires_after: 'P30D', timezone: 'Asia/Shanghai' });
+    const preview = await h.call('POST', `/api/v1/strategies/${s.id}/preview`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.lot_expires_at).toBe('2027-01-06T10:00:00.000Z');
+    const explained = await h.call(
+      'GET',
+      `/api/v1/strategies/${s.id}/explain/${encodeURIComponent(id)}`,
+    );
+    expect(explained.status).toBe(200);
+    expect(explained.body).toMatchObject({
+      verdict: 'would_grant',
+      lot_expires_at: '2027-01-06T10:00:00.000Z',
+    });
+    const soon = await h.call('GET', '/api/v1/lots/expiring?within=P7D');
+    expect(soon.status).toBe(200);
+    const bad = await h.call('GET', '/api/v1/lots/expiring?within=P1M');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('within');
+  });
+
+  it('a disabled strategy’s lots still expire', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    const s = await strategy(h, id, { expires_at: '2026-12-09T00:00:00Z' });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    const off = await h.call('PATCH', `/api/v1/strategies/${s.id}`, { enabled: false });
+    expect(off.status).toBe(200);
+    await scanAt(h, '2026-12-09T00:00:00Z');
+    expect(balance(h, id)).toBe(0);
+  });
+
+  it.each([
+    [{ expires_after: 'P1M' }, 'expires_after'],
+    [{ expires_after: 'PT30S' }, 'expires_after'],
+    [{ expires_after: 'P30D\u0000' }, 'expires_after'],
+    [{ expires_after: '' }, 'expires_after'],
+    [{ expires_after: 'P'.padEnd(65, '1') }, 'expires_after'],
+    [{ expires_after: 'P３0D' }, 'expires_after'],
+    [{ expires_at: '0999-12-31T00:00:00Z' }, 'expires_at'],
+    [{ priority: -1_000_001 }, 'priority'],
+    [{ priority: null }, 'priority'],
+    [{ expires_after: 'P30D', expires_at: '2027-01-01T00:00:00Z' }, 'expires_at'],
+    [{ rollover_max: 50 }, 'rollover_max'],
+    [{ priority: 2 ** 53 }, 'priority'],
+    [{ priority: 1.5 }, 'priority'],
+    [{ mode: 'top_up', expires_after: 'P1D' }, 'mode'],
+  ])('refuses %j with 400 naming the field', async (fields, field) => {
+    const before = await h.call('GET', '/api/v1/strategies?limit=1');
+    const created = await h.call('POST', '/api/v1/strategies', {
+      name: unique('bad'),
+      title: 't',
+      type: 'single',
+      amount: 10,
+      condition: 'true()',
+      ...fields,
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.code).toBe('validation_failed');
+    expect(JSON.stringify(created.body.errors)).toContain(field);
+    const after = await h.call('GET', '/api/v1/strategies?limit=1');
+    expect(after.body.total).toBe(before.body.total);
+  });
+});
