@@ -36,7 +36,7 @@ export function registerAuditPage(app: ConsoleApp): void {
           {FILTERS.map(([name, label]) => (
             <div class="field">
               <label for={name}>{label}</label>
-              <input id={name} name={name} value={query[name]} />
+              <input type="text" id={name} name={name} value={query[name]} />
             </div>
           ))}
           <button type="submit">Filter</button>

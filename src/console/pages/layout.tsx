@@ -2,6 +2,7 @@
 // complete HTML without JavaScript; console.js and htmx only add validation as you type, the
 // chart, completion and confirmation dialogs.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Session } from '../sessions.ts';
 
@@ -41,55 +42,59 @@ export function Layout(props: {
   children?: Child;
 }) {
   const { session } = props;
+  // JSX has no doctype; without it browsers render in quirks mode.
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
-        <title>{`${props.title} · quota-manager`}</title>
-        <link rel="stylesheet" href={`${base()}/assets/console.css`} />
-        <script src={`${base()}/assets/htmx.min.js`} defer></script>
-        <script src={`${base()}/assets/console.js`} defer></script>
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          Skip to content
-        </a>
-        <header class="top">
-          <a class="brand" href={base()}>
-            quota-manager
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+          <title>{`${props.title} · quota-manager`}</title>
+          <link rel="stylesheet" href={`${base()}/assets/console.css`} />
+          <script src={`${base()}/assets/htmx.min.js`} defer></script>
+          <script src={`${base()}/assets/console.js`} defer></script>
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            Skip to content
           </a>
-          {session && (
-            <nav aria-label="Console">
-              <ul>
-                {NAV.map(([key, label]) => (
-                  <li>
-                    <a
-                      href={key === 'overview' ? base() : `${base()}/${key}`}
-                      aria-current={props.active === key ? 'page' : undefined}
-                    >
-                      {label}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
-          )}
-          {session && (
-            <form method="post" action={`${base()}/sign-out`} class="sign-out">
-              <CsrfField session={session} />
-              <span class={`role role-${session.role}`}>{session.role}</span>{' '}
-              <button type="submit">Sign out</button>
-            </form>
-          )}
-        </header>
-        <main id="main">
-          <h1>{props.title}</h1>
-          {props.children}
-        </main>
-      </body>
-    </html>
+          <header class="top">
+            <a class="brand" href={base()}>
+              quota-manager
+            </a>
+            {session && (
+              <nav aria-label="Console">
+                <ul>
+                  {NAV.map(([key, label]) => (
+                    <li>
+                      <a
+                        href={key === 'overview' ? base() : `${base()}/${key}`}
+                        aria-current={props.active === key ? 'page' : undefined}
+                      >
+                        {label}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            )}
+            {session && (
+              <form method="post" action={`${base()}/sign-out`} class="sign-out">
+                <CsrfField session={session} />
+                <span class={`role role-${session.role}`}>{session.role}</span>{' '}
+                <button type="submit">Sign out</button>
+              </form>
+            )}
+          </header>
+          <main id="main">
+            <h1>{props.title}</h1>
+            {props.children}
+          </main>
+        </body>
+      </html>
+    </>
   );
 }
 

@@ -97,7 +97,7 @@ export function PreviewSection(props: {
       <h2 id="preview">Preview</h2>
       <form method="get" action={`${base()}/strategies/${props.strategyId}`} class="row">
         <label for="occurrence">Occurrence (ISO time, or next)</label>
-        <input id="occurrence" name="occurrence" value={props.wanted} />
+        <input type="text" id="occurrence" name="occurrence" value={props.wanted} />
         <button type="submit">Preview</button>
       </form>
       <ErrorBox message={error} />
@@ -162,7 +162,7 @@ export function LedgerSection(props: {
           ))}
         </select>
         <label for="user_id">User id</label>
-        <input id="user_id" name="user_id" value={filters.user_id} />
+        <input type="text" id="user_id" name="user_id" value={filters.user_id} />
         <button type="submit">Filter</button>
         <a href={csv}>Export CSV</a>
       </form>
