@@ -19,6 +19,18 @@ export interface ConsolePage {
   signedOut?: boolean;
 }
 
+/** The ids of the demo's strategies, from the API's list of strategies. */
+export function demoIds(strategies: { id: number; name: string }[]): DemoIds {
+  const byName = new Map(strategies.map((s) => [s.name, s.id]));
+  return {
+    strategy: (name) => {
+      const id = byName.get(name);
+      if (id === undefined) throw new Error(`no demo strategy named ${name}`);
+      return id;
+    },
+  };
+}
+
 const USER = DEMO_USERS[1]!.id;
 
 export const CONSOLE_PAGES: ConsolePage[] = [

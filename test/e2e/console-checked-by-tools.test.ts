@@ -11,7 +11,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_PAGES, type DemoIds } from '../../scripts/console-pages.ts';
+import { CONSOLE_PAGES, demoIds, type DemoIds } from '../../scripts/console-pages.ts';
 import {
   E2E_ADMIN_TOKEN,
   startDaemon,
@@ -54,14 +54,7 @@ describe('every console page, checked by axe-core and html-validate (headless Ch
       'GET',
       '/api/v1/strategies?limit=100',
     );
-    const byName = new Map(list.body.items.map((s) => [s.name, s.id]));
-    ids = {
-      strategy: (name) => {
-        const id = byName.get(name);
-        if (id === undefined) throw new Error(`no demo strategy named ${name}`);
-        return id;
-      },
-    };
+    ids = demoIds(list.body.items);
     signedOut = await (await browser.newContext()).newPage();
     signedIn = await (await browser.newContext()).newPage();
     await signIn(signedIn, base, TOKEN);
@@ -98,5 +91,16 @@ describe('every console page, checked by axe-core and html-validate (headless Ch
           `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
       );
     expect(serious, `axe-core on ${path}`).toEqual([]);
+  });
+
+  it('the audit page shows each change field by field, before → after, in the API names', async () => {
+    await signedIn.goto(`${base}/ui/audit`);
+    const audit = signedIn.getByTestId('audit');
+    const text = await audit.innerText();
+    expect(text).toContain('periodic_expr: 0 8 * * *');
+    expect(text).toContain('max_exec_per_user: 0');
+    expect(text).not.toMatch(/periodicExpr|maxExecPerUser|[{}]/);
+    // The demo's strategies are created enabled, then enabled again by the scan's set-up.
+    expect(await audit.locator('.changes li', { hasText: 'enabled: true → true' }).count()).toBe(9);
   });
 });

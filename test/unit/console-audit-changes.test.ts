@@ -18,8 +18,8 @@ describe('changeRows', () => {
     ]);
   });
 
-  it('a creation: one row per field with its value', () => {
-    expect(changeRows({ after: { name: 'daily', maxExecPerUser: 0 } })).toEqual([
+  it('a creation: one row per field it set, with its value', () => {
+    expect(changeRows({ after: { name: 'daily', maxExecPerUser: 0, endAt: null } })).toEqual([
       { field: 'name', after: 'daily', hasBefore: false },
       { field: 'max_exec_per_user', after: 0, hasBefore: false },
     ]);

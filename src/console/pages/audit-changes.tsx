@@ -30,13 +30,16 @@ const isBeforeAfter = (v: unknown): v is { before?: unknown; after?: unknown } =
 
 /**
  * The rows of a change: `{ field: { before, after } }` is one row per field; a creation's
- * `{ after: { …fields } }` is one row per field with its value; anything else (counts, ids)
+ * `{ after: { …fields } }` is one row per field set (not null); anything else (counts, ids)
  * is one row per key with its value.
  */
 export function changeRows(changes: Record<string, unknown>): ChangeRow[] {
   const keys = Object.keys(changes);
+  // A creation lists what was set; a field left empty (null) says nothing at a glance.
   if (keys.length === 1 && keys[0] === 'after' && isRecord(changes.after))
-    return changeRows(changes.after);
+    return changeRows(
+      Object.fromEntries(Object.entries(changes.after).filter(([, v]) => v !== null)),
+    );
   return keys.map((key) => {
     const value = changes[key];
     if (isBeforeAfter(value))
