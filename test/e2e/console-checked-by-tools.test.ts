@@ -96,6 +96,8 @@ describe('every console page, checked by axe-core and html-validate (headless Ch
   it('the audit page shows each change field by field, before → after, in the API names', async () => {
     await signedIn.goto(`${base}/ui/audit`);
     const audit = signedIn.getByTestId('audit');
+    // A creation's fields are folded; open them all to read them.
+    for (const summary of await audit.locator('summary').all()) await summary.click();
     const text = await audit.innerText();
     expect(text).toContain('periodic_expr: 0 8 * * *');
     expect(text).toContain('max_exec_per_user: 0');

@@ -1,7 +1,12 @@
 // The audit page shows each change field by field, before → after, under the API's own
 // snake_case names (issue 24; it showed the stored JSON with the core's camelCase keys).
 import { describe, expect, it } from 'vitest';
-import { AuditChanges, changeRows, wireName } from '../../src/console/pages/audit-changes.tsx';
+import {
+  AuditChanges,
+  changeRows,
+  FOLD_AFTER,
+  wireName,
+} from '../../src/console/pages/audit-changes.tsx';
 
 const html = (node: unknown) => String(node);
 
@@ -56,5 +61,17 @@ describe('AuditChanges', () => {
     expect(html(AuditChanges({ changes: { githubStars: { after: ['a/b'] } } }))).toContain(
       '<span class="field">github_stars</span>: <code class="after">[&quot;a/b&quot;]</code>',
     );
+  });
+
+  it('folds a long change (a creation) under a summary that names how many fields', () => {
+    const after = Object.fromEntries(
+      Array.from({ length: FOLD_AFTER + 1 }, (_, i) => [`field${i}`, i]),
+    );
+    const out = html(AuditChanges({ changes: { after } }));
+    expect(out).toMatch(
+      new RegExp(`^<details><summary>${FOLD_AFTER + 1} fields</summary><ul class="changes">`),
+    );
+    expect(out).toContain(`<span class="field">field${FOLD_AFTER}</span>`);
+    expect(html(AuditChanges({ changes: { a: 1, b: 2, c: 3, d: 4 } }))).toMatch(/^<ul/);
   });
 });

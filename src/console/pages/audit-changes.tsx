@@ -61,10 +61,24 @@ function Value(props: { value: unknown; class: string }): Child {
   return <code class={props.class}>{text}</code>;
 }
 
+/** More rows than this (a creation's every field) fold under a summary, so a row stays a line. */
+export const FOLD_AFTER = 6;
+
 export function AuditChanges(props: { changes: Record<string, unknown> | null }) {
   if (props.changes === null) return null;
   const rows = changeRows(props.changes);
   if (rows.length === 0) return null;
+  if (rows.length <= FOLD_AFTER) return <ChangeList rows={rows} />;
+  return (
+    <details>
+      <summary>{rows.length} fields</summary>
+      <ChangeList rows={rows} />
+    </details>
+  );
+}
+
+function ChangeList(props: { rows: ChangeRow[] }) {
+  const { rows } = props;
   return (
     <ul class="changes">
       {rows.map((r) => (
