@@ -48,6 +48,12 @@ describe('Instant', () => {
 });
 
 describe('wallClock', () => {
+  it('shows an unknown zone as UTC, labelled so, instead of failing the page', () => {
+    expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Mars/Olympus_Mons')).toBe(
+      '2026-12-07 16:00 UTC',
+    );
+  });
+
   it('uses 00, not 24, for midnight', () => {
     expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Asia/Shanghai')).toBe(
       '2026-12-08 00:00 Asia/Shanghai',

@@ -6,22 +6,31 @@
 /** Whose time zone an instant is shown in. */
 export type ZoneOf = 'strategy' | 'daemon';
 
-/** `2026-12-07 14:05 Asia/Shanghai`: minutes are what an operator reads; seconds are noise. */
+/**
+ * `2026-12-07 14:05 Asia/Shanghai`: minutes are what an operator reads; seconds are noise. A zone
+ * this runtime does not know is shown in UTC, labelled UTC, rather than failing the page.
+ */
 export function wallClock(at: Date, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  let format: Intl.DateTimeFormat;
+  try {
+    format = clockFormat(zone);
+  } catch {
+    return wallClock(at, 'UTC');
+  }
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
+}
+
+function clockFormat(zone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 const UNITS: [limitSeconds: number, seconds: number, unit: string][] = [
