@@ -12,10 +12,10 @@ describe('the console page frame', () => {
     await h.destroy();
   });
 
-  it('starts every page with <!doctype html> and links its own icon under the base path', async () => {
+  it('starts every page with <!DOCTYPE html> and links its own icon under the base path', async () => {
     const page = await h.app.request('/ui/sign-in');
     const html = await page.text();
-    expect(html.startsWith('<!doctype html><html lang="en">')).toBe(true);
+    expect(html.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
     expect(html).toContain(
       '<link rel="icon" type="image/svg+xml" href="/quota/ui/assets/favicon.svg"/>',
     );

@@ -136,19 +136,18 @@ describe('the web console in headless Chromium', () => {
     }
     const stargazers = DEMO_USERS.filter((u) => u.github_stars.includes('zgsm-ai/zgsm')).length;
     await page.goto(`${base}/ui`);
-    const stats = await api<{ all_time: { total: { grants: number; amount: number } } }>(
-      base,
-      TOKEN,
-      'GET',
-      '/api/v1/stats',
-    );
-    grantsBefore = stats.body.all_time.total.grants;
+    const stats = await api<{
+      all_time: { by_status: Record<string, { grants: number; amount: number }> };
+    }>(base, TOKEN, 'GET', '/api/v1/stats');
+    grantsBefore = stats.body.all_time.by_status.applied!.grants;
     expect(grantsBefore).toBeGreaterThan(0);
-    expect(await page.getByTestId('stat-all_time').innerText()).toContain(`${grantsBefore} grants`);
+    expect(await page.getByTestId('stat-all_time').innerText()).toContain(
+      `${grantsBefore} grants applied`,
+    );
     const gateway = await page.getByTestId('gateway').innerText();
     expect(gateway).toContain('Gateway: ok');
     expect(gateway).toContain('Circuit breaker: closed');
-    expect(await page.getByTestId('waiting').innerText()).toContain('Unknown outcome: 0');
+    expect(await page.getByTestId('waiting').innerText()).toContain('Unknown outcome: none');
     await page.locator('#chart[data-drawn="true"] canvas').waitFor();
     await page.getByText('The numbers').click();
     const table = page.locator('#chart + details table');
@@ -284,7 +283,7 @@ describe('the web console in headless Chromium', () => {
 
     await page.goto(`${base}/ui`);
     expect(await page.getByTestId('stat-all_time').innerText()).toContain(
-      `${grantsBefore + EXPECTED.length} grants`,
+      `${grantsBefore + EXPECTED.length} grants applied`,
     );
     await page.goto(`${base}/ui/strategies`);
     const row = page.getByTestId('strategies').locator('tr', { hasText: 'e2e-org001-vips' });

@@ -1,8 +1,10 @@
 // The audit trail (GET /api/v1/audit), newest first, with its filters and cursor pages.
 import { problemText } from '../api-client.ts';
-import type { AuditEventJson, PageJson } from '../../contract/wire-types.ts';
+import type { AuditEventJson, GrantStatsJson, PageJson } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { base, ErrorBox, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { AuditChanges } from './audit-changes.tsx';
+import { Instant } from './instant.tsx';
+import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
 
 const FILTERS = [
   ['actor', 'Actor (token name)'],
@@ -17,16 +19,24 @@ export function registerAuditPage(app: ConsoleApp): void {
     const query = Object.fromEntries(
       FILTERS.map(([name]) => [name, (c.req.query(name) ?? '').trim()]),
     );
-    const trail = await c
-      .get('api')
-      .get<PageJson<AuditEventJson>>('/api/v1/audit', { ...query, cursor: c.req.query('cursor') });
+    const api = c.get('api');
+    // The daemon's zone comes with its statistics; the audit answer carries UTC instants.
+    const [trail, stats] = await Promise.all([
+      api.get<PageJson<AuditEventJson>>('/api/v1/audit', {
+        ...query,
+        cursor: c.req.query('cursor'),
+      }),
+      api.get<GrantStatsJson>('/api/v1/stats'),
+    ]);
+    const zone = stats.ok ? stats.body.time_zone : 'UTC';
+    const now = new Date();
     return c.html(
       <Layout title="Audit" session={c.get('session')} active="audit">
         <form method="get" action={`${base()}/audit`} class="card filters">
           {FILTERS.map(([name, label]) => (
             <div class="field">
               <label for={name}>{label}</label>
-              <input id={name} name={name} value={query[name]} />
+              <input type="text" id={name} name={name} value={query[name]} />
             </div>
           ))}
           <button type="submit">Filter</button>
@@ -50,7 +60,9 @@ export function registerAuditPage(app: ConsoleApp): void {
                 <tbody>
                   {trail.body.items.map((e) => (
                     <tr>
-                      <td>{fmtTime(e.at)}</td>
+                      <td>
+                        <Instant at={e.at} zone={zone} zoneOf="daemon" now={now} />
+                      </td>
                       <td>{e.actor}</td>
                       <td>{e.action}</td>
                       <td>
@@ -61,11 +73,7 @@ export function registerAuditPage(app: ConsoleApp): void {
                         )}
                       </td>
                       <td>
-                        {e.changes == null ? (
-                          ''
-                        ) : (
-                          <pre class="code small">{JSON.stringify(e.changes, null, 1)}</pre>
-                        )}
+                        <AuditChanges changes={e.changes} />
                       </td>
                       <td>
                         <code>{e.request_id ?? ''}</code>

@@ -4,6 +4,7 @@
 // the daemon's own answer from /stats.
 import { CronExpressionParser } from 'cron-parser';
 import type { ConsoleApp } from '../console-env.ts';
+import { cronInWords } from './cron-words.tsx';
 
 export function nextFireTimes(expression: string, timeZone: string, count = 5): string[] | string {
   if (expression.trim().split(/\s+/).length < 5)
@@ -30,14 +31,22 @@ export function FireTimes(props: { expression: string; timeZone: string }) {
     timeStyle: 'short',
     hourCycle: 'h23',
   });
+  const words = cronInWords(props.expression);
   return (
-    <ol data-testid="cron-next">
-      {times.map((t) => (
-        <li>
-          <time datetime={t}>{local.format(new Date(t))}</time> ({props.timeZone || 'UTC'})
-        </li>
-      ))}
-    </ol>
+    <>
+      {words && (
+        <p class="cron-words" data-testid="cron-words">
+          {words} (<code>{props.expression}</code>)
+        </p>
+      )}
+      <ol data-testid="cron-next">
+        {times.map((t) => (
+          <li>
+            <time datetime={t}>{local.format(new Date(t))}</time> ({props.timeZone || 'UTC'})
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 

@@ -47,7 +47,7 @@ export function Layout(props: {
   // Without a doctype browsers render in quirks mode (box sizes, table fonts, line heights).
   return (
     <>
-      {raw('<!doctype html>')}
+      {raw('<!DOCTYPE html>')}
       <html lang="en">
         <head>
           <meta charset="utf-8" />

@@ -3,7 +3,10 @@
 import type { ApiClient } from '../api-client.ts';
 import type { GrantStatsJson } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { base, fmtAmount, Layout } from './layout.tsx';
+import { AttentionBadges } from './attention-badges.tsx';
+import { GrantedCards } from './granted-cards.tsx';
+import { Instant } from './instant.tsx';
+import { fmtAmount, Layout } from './layout.tsx';
 import { dayIn, strategiesWithStats, type StrategyWithStats } from './strategy-data.ts';
 
 const DAYS = 30;
@@ -20,26 +23,19 @@ export function registerOverviewPage(app: ConsoleApp): void {
     ]);
     const zone = stats.ok ? stats.body.time_zone : 'UTC';
     const chart = chartData(strategies.rows, zone, new Date());
-    const held = strategies.rows.filter((r) => (r.stats?.held ?? []).length > 0);
-    const heldReported = strategies.rows.some((r) => r.stats && 'held' in r.stats);
     const waiting: Partial<GrantStatsJson['all_time']['by_status']> = stats.ok
       ? stats.body.all_time.by_status
       : {};
     return c.html(
       <Layout title="Overview" session={c.get('session')} active="overview">
         {stats.ok ? (
-          <section aria-labelledby="granted" class="cards">
-            <h2 id="granted" class="sr-only">
-              Granted
-            </h2>
-            {(['today', 'this_month', 'all_time'] as const).map((key) => (
-              <div class="card stat" data-testid={`stat-${key}`}>
-                <h3>{key.replace('_', ' ')}</h3>
-                <p class="big">{fmtAmount(stats.body[key].total.amount)}</p>
-                <p>{stats.body[key].total.grants} grants</p>
-              </div>
-            ))}
-          </section>
+          <>
+            <GrantedCards stats={stats.body} />
+            <p class="hint">
+              As of{' '}
+              <Instant at={stats.body.generated_at} zone={zone} zoneOf="daemon" now={new Date()} />
+            </p>
+          </>
         ) : (
           <p class="notice error">Statistics could not be read (HTTP {stats.status}).</p>
         )}
@@ -69,23 +65,13 @@ export function registerOverviewPage(app: ConsoleApp): void {
           </div>
           <div class="card" data-testid="waiting">
             <h2>Needs attention</h2>
-            <p>
-              <a href={`${base()}/unknown-grants`}>Unknown outcome</a>:{' '}
-              <strong>{waiting.unknown?.grants ?? 0}</strong>; failed (retried by scans):{' '}
-              <strong>{waiting.failed?.grants ?? 0}</strong>
-            </p>
-            <p>
-              Held occurrences:{' '}
-              {!heldReported ? (
-                <span>not reported by this server</span>
-              ) : held.length === 0 ? (
-                <strong>none</strong>
-              ) : (
-                held.map((r) => (
-                  <a href={`${base()}/strategies/${r.strategy.id}`}>{r.strategy.name} </a>
-                ))
-              )}
-            </p>
+            <AttentionBadges
+              counts={{
+                unknown: waiting.unknown?.grants ?? 0,
+                failed: waiting.failed?.grants ?? 0,
+              }}
+              rows={strategies.rows}
+            />
           </div>
         </section>
         <section aria-labelledby="chart-title" class="card">

@@ -63,6 +63,7 @@ export function PlainField(props: FieldProps & { label?: string; children?: unkn
         </select>
       ) : (
         <input
+          type="text"
           id={name}
           name={name}
           value={String(value ?? '')}
@@ -102,6 +103,7 @@ export function CronField(props: FieldProps) {
     <div class="field">
       <label for={spec.wire}>{labelOf(spec)}</label>
       <input
+        type="text"
         id={spec.wire}
         name={spec.wire}
         value={value}

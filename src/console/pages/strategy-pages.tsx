@@ -8,7 +8,9 @@ import type {
   StrategyStatsJson,
 } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { base, ErrorBox, Flash, fmtAmount, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { base, ErrorBox, Flash, fmtAmount, Layout, Unavailable } from './layout.tsx';
+import { CronText } from './cron-words.tsx';
+import { Instant } from './instant.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
 import { HeldPanel } from './held-panel.tsx';
 import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
@@ -18,6 +20,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
   app.get('/strategies', async (c) => {
     const { rows, error } = await strategiesWithStats(c.get('api'));
     const admin = c.get('session').role === 'admin';
+    const now = new Date();
     return c.html(
       <Layout title="Strategies" session={c.get('session')} active="strategies">
         <ErrorBox message={error} />
@@ -36,6 +39,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
                 <th scope="col">Type</th>
                 <th scope="col">Mode</th>
                 <th scope="col">Enabled</th>
+                <th scope="col">Schedule</th>
                 <th scope="col">Next fire time</th>
                 <th scope="col" class="num">
                   Granted (all time)
@@ -52,7 +56,17 @@ export function registerStrategyPages(app: ConsoleApp): void {
                   <td>{s.type}</td>
                   <td>{s.mode}</td>
                   <td>{s.enabled ? 'yes' : 'no'}</td>
-                  <td>{stats?.next_occurrences[0]?.local ?? '—'}</td>
+                  <td>
+                    <CronText expression={s.periodic_expr} />
+                  </td>
+                  <td>
+                    <Instant
+                      at={stats?.next_occurrences[0]?.at}
+                      zone={s.timezone}
+                      zoneOf="strategy"
+                      now={now}
+                    />
+                  </td>
                   <td class="num">
                     {stats
                       ? `${fmtAmount(stats.all_time.total.amount)} (${stats.all_time.total.grants})`
@@ -97,6 +111,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
       }),
     ]);
     const next = stats.ok ? stats.body.next_occurrences : [];
+    const now = new Date();
     return c.html(
       <Layout title={`Strategy ${s.name}`} session={c.get('session')} active="strategies">
         <Flash message={c.req.query('done')} />
@@ -107,7 +122,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <div class="columns">
           <section class="card" aria-labelledby="fields">
             <h2 id="fields">Fields</h2>
-            <FieldList strategy={s} />
+            <FieldList strategy={s} now={now} />
           </section>
           <section class="card" aria-labelledby="schedule">
             <h2 id="schedule">Next fire times</h2>
@@ -117,7 +132,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
               <ol data-testid="next-fire-times">
                 {next.map((f) => (
                   <li>
-                    <time datetime={f.at}>{f.local}</time>
+                    <Instant at={f.at} zone={s.timezone} zoneOf="strategy" now={now} />
                   </li>
                 ))}
               </ol>
@@ -127,7 +142,8 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <PreviewSection strategyId={s.id} wanted={wanted} result={preview} />
         <LedgerSection strategyId={s.id} filters={filters} ledger={ledger} />
         <p class="hint">
-          Created {fmtTime(s.created_at)}, updated {fmtTime(s.updated_at)}.
+          Created <Instant at={s.created_at} zone={s.timezone} zoneOf="strategy" now={now} />,
+          updated <Instant at={s.updated_at} zone={s.timezone} zoneOf="strategy" now={now} />.
         </p>
       </Layout>,
     );

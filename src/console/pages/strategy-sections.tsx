@@ -9,6 +9,9 @@ import type {
 } from '../../contract/wire-types.ts';
 import { strategyFieldEntries, type FieldSpec } from '../../contract/strategy-wire.ts';
 import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import type { Child } from 'hono/jsx';
+import { CronText } from './cron-words.tsx';
+import { Instant } from './instant.tsx';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 
@@ -16,7 +19,7 @@ import type { PreviewResult } from './strategy-data.ts';
 export function HeldList(props: { held: HeldJson[]; testId: string }) {
   const cap = (n: number | null) => (n === null ? 'none' : fmtAmount(n));
   return (
-    <div class="notice error" role="status" data-testid={props.testId}>
+    <div class="notice error" role="status" id={props.testId} data-testid={props.testId}>
       <p>Held by the budget (nothing is granted until the cap is raised or it is approved):</p>
       <ul>
         {props.held.map((h) => (
@@ -32,29 +35,31 @@ export function HeldList(props: { held: HeldJson[]; testId: string }) {
 }
 
 /** A field's value for people, by its kind in the strategy field table. */
-function shown(spec: FieldSpec, s: StrategyJson): string {
+function shown(spec: FieldSpec, s: StrategyJson, now: Date): Child {
   const value = (s as Record<string, string | number | boolean | null | undefined>)[spec.wire];
+  if (spec.wire === 'periodic_expr') return <CronText expression={s.periodic_expr} />;
   if (spec.wire === 'max_exec_per_user' && value === 0) return 'unlimited';
   if (spec.wire === 'missed_runs' && value === 'catch_up')
     return `catch_up (up to ${s.max_catch_up})`;
   if (value === null || value === undefined) return '—';
   if (spec.kind === 'boolean') return value ? 'yes' : 'no';
   if (spec.kind === 'amount') return fmtAmount(Number(value));
-  if (spec.kind === 'date') return fmtTime(String(value));
+  if (spec.kind === 'date')
+    return <Instant at={String(value)} zone={s.timezone} zoneOf="strategy" now={now} />;
   return String(value);
 }
 
 /** Shown elsewhere on the page: the name and title head it, the condition closes the list. */
 const NOT_LISTED = new Set(['name', 'title', 'condition']);
 
-export function FieldList(props: { strategy: StrategyJson }) {
+export function FieldList(props: { strategy: StrategyJson; now: Date }) {
   const s = props.strategy;
-  const rows: [string, string][] = [
+  const rows: [string, Child][] = [
     ['id', String(s.id)],
     ['version', String(s.version)],
     ...strategyFieldEntries()
       .filter(([, spec]) => !NOT_LISTED.has(spec.wire))
-      .map(([, spec]): [string, string] => [spec.label.toLowerCase(), shown(spec, s)]),
+      .map(([, spec]): [string, Child] => [spec.label.toLowerCase(), shown(spec, s, props.now)]),
   ];
   return (
     <dl class="fields">
@@ -92,7 +97,7 @@ export function PreviewSection(props: {
       <h2 id="preview">Preview</h2>
       <form method="get" action={`${base()}/strategies/${props.strategyId}`} class="row">
         <label for="occurrence">Occurrence (ISO time, or next)</label>
-        <input id="occurrence" name="occurrence" value={props.wanted} />
+        <input type="text" id="occurrence" name="occurrence" value={props.wanted} />
         <button type="submit">Preview</button>
       </form>
       <ErrorBox message={error} />
@@ -157,7 +162,7 @@ export function LedgerSection(props: {
           ))}
         </select>
         <label for="user_id">User id</label>
-        <input id="user_id" name="user_id" value={filters.user_id} />
+        <input type="text" id="user_id" name="user_id" value={filters.user_id} />
         <button type="submit">Filter</button>
         <a href={csv}>Export CSV</a>
       </form>

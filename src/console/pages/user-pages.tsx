@@ -77,7 +77,7 @@ export function registerUserPages(app: ConsoleApp): void {
           </form>
           <form method="get" action={`${base()}/users`} class="card row">
             <label for="id">Open a user by id</label>
-            <input id="id" name="id" required />
+            <input type="text" id="id" name="id" required />
             <button type="submit">Open</button>
           </form>
         </div>

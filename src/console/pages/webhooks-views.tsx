@@ -206,13 +206,13 @@ export function CreateForm(props: { session: Session }) {
       </fieldset>
       <p>
         <label for="webhook-description">Description</label>{' '}
-        <input id="webhook-description" name="description" />
+        <input id="webhook-description" name="description" type="text" />
       </p>
       <label for="webhook-secret">
         Bot signing secret (chat kinds only; a webhook gets a whsec_ secret made for it)
       </label>
       <p>
-        <input id="webhook-secret" name="secret" type="password" autocomplete="off" />
+        <input id="webhook-secret" name="secret" type="password" autocomplete="new-password" />
       </p>
       <button type="submit">Create</button>
     </form>

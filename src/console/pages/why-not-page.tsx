@@ -38,9 +38,10 @@ export function registerWhyNotPage(app: ConsoleApp): void {
             ))}
           </select>
           <label for="user_id">User id</label>
-          <input id="user_id" name="user_id" value={userId} required />
+          <input type="text" id="user_id" name="user_id" value={userId} required />
           <label for="occurrence">Occurrence (optional)</label>
           <input
+            type="text"
             id="occurrence"
             name="occurrence"
             value={occurrence}
