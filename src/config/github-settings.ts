@@ -1,6 +1,13 @@
 // The github: section of the config (docs/github.md): the stargazer poller and the webhook.
 import { z } from 'zod';
-import { cronProblem, duration, httpUrlProblem, rule, text } from './setting-values.ts';
+import {
+  cronProblem,
+  duration,
+  httpUrlProblem,
+  rule,
+  splitCommaText,
+  text,
+} from './setting-values.ts';
 
 /** GitHub owners are letters, digits and hyphens; repository names add `.` and `_`. */
 const REPOSITORY = /^[A-Za-z0-9-]{1,39}[/.][A-Za-z0-9._-]{1,100}$/;
@@ -8,13 +15,7 @@ const REPOSITORY = /^[A-Za-z0-9-]{1,39}[/.][A-Za-z0-9._-]{1,100}$/;
 /** A YAML list, or the environment's comma-separated text. */
 const repositoryList = () =>
   z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((item) => item.trim())
-            .filter((item) => item !== '')
-        : value,
+    splitCommaText,
     z
       .array(text(), {
         error: 'must be a list of owner/name repositories (comma-separated in the environment)',

@@ -1,5 +1,6 @@
 // The `admin_tokens` setting: named tokens with roles, from YAML or the environment.
 import { z } from 'zod';
+import { splitCommaText } from './setting-values.ts';
 
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
@@ -13,16 +14,12 @@ export function namedTokens() {
   const fromText = (value: unknown) =>
     typeof value !== 'string'
       ? value
-      : value
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter((entry) => entry !== '')
-          .map((entry) => {
-            const [name, role, tokenSha256, ...rest] = entry.split(':');
-            return rest.length > 0
-              ? { name, role, token_sha256: tokenSha256, extra: true }
-              : { name, role, token_sha256: tokenSha256 };
-          });
+      : (splitCommaText(value) as string[]).map((entry) => {
+          const [name, role, tokenSha256, ...rest] = entry.split(':');
+          return rest.length > 0
+            ? { name, role, token_sha256: tokenSha256, extra: true }
+            : { name, role, token_sha256: tokenSha256 };
+        });
   return z.preprocess(
     fromText,
     z

@@ -2,7 +2,7 @@
 // may speak for the browser (docs/configuration.md, "Behind a reverse proxy").
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { text } from './setting-values.ts';
+import { splitCommaText, text } from './setting-values.ts';
 
 /** The origin and path operators type ("https://ops.example.com/quota"); trailing "/" dropped. */
 export const publicUrl = () =>
@@ -47,13 +47,7 @@ export function trustedProxyProblem(entry: string): string | undefined {
 /** A YAML list, or the environment's comma-separated text; empty: no proxy is believed. */
 export const trustProxyList = () =>
   z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((item) => item.trim())
-            .filter((item) => item !== '')
-        : value,
+    splitCommaText,
     z
       .array(text(), {
         error:

@@ -22,6 +22,19 @@ export function duration(min: number, why = 'longer delays overflow Node timers'
 // reformatted, so it is refused rather than converted.
 export const text = () => z.string({ error: 'must be a string (quote it in YAML)' });
 
+/**
+ * A list setting: a YAML list as it is, or the environment's comma-separated text split into
+ * trimmed, non-empty items (an environment variable has no list syntax).
+ */
+export function splitCommaText(value: unknown): unknown {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    : value;
+}
+
 /** Reason a cron expression is unusable, or undefined when node-cron and cron-parser both take it. */
 export function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/).length;

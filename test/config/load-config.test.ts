@@ -592,7 +592,7 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       'a top-level typo',
       'port: 8099\nprot: 9000\n',
       'prot',
-      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, user_source, log, github\)$/,
+      /^unknown key prot at .*config-\d+\.yaml:2:1 \(known keys: database_url, database_pool_size, host, port, .*gateway, scan, api, user_source, log, github, webhooks\)$/,
     ],
     [
       'a typo inside a section',

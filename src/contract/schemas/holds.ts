@@ -1,23 +1,10 @@
 // Held occurrences beyond approving one: dismissing one, and approving every held one at once.
 import { z } from '@hono/zod-openapi';
+import { OccurrenceParamSchema } from './preview.ts';
 import { RunResultSchema } from './run.ts';
 
-export const HeldOccurrenceParamSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, description: 'Strategy id', example: 1 }),
-  occurrence: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({
-      param: { name: 'occurrence', in: 'path' },
-      description: 'The held occurrence: its fire time as an ISO 8601 instant',
-      example: '2026-01-15T00:00:00.000Z',
-    }),
-});
+/** A held occurrence in a path: the same parameter as approving one (its fire time, or `once`). */
+export const HeldOccurrenceParamSchema = OccurrenceParamSchema;
 
 export const DismissedSchema = z
   .object({
