@@ -110,6 +110,11 @@ describe('console sessions across restarts and replicas', { timeout: 180_000 }, 
   });
 
   it('never signs in while the API answers 429, wrong token or right, and limits sign-in attempts', async () => {
+    // Both limits count in fixed windows aligned to the clock's minutes: the attempts below
+    // (about 10 s on a loaded machine) must all fall in one window, or a reset mid-way would
+    // answer 401 where 429 is expected.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 30_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 250));
     limited = await startDaemon(`file:${join(dir, 'limited.db')}`, mock!.url, {
       ...env,
       API_RATE_LIMIT_PER_MINUTE: '3',
