@@ -5,26 +5,19 @@
 // Hono's JSX serializer writes, `<meta/>` and `defer=""`, which no page can choose, and
 // form-dup-name lets a group of checkboxes for one list field share its name), each page
 // starting with <!DOCTYPE html>. Run on the demo data after a scan, as an admin.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_PAGES, demoIds, type DemoIds } from '../../scripts/console-pages.ts';
-import {
-  E2E_ADMIN_TOKEN,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
+import { E2E_ADMIN_TOKEN } from '../support/processes.ts';
 import {
   api,
-  launchChromium,
-  NO_SCHEDULED_SCANS,
   seedAndScan,
   signIn,
+  startConsoleStack,
+  type ConsoleStack,
 } from './console/console-harness.ts';
 
 const TOKEN = E2E_ADMIN_TOKEN;
@@ -33,21 +26,15 @@ const HTML_FILE = join(process.cwd(), 'console-page.html');
 const htmlValidate = new HtmlValidate(new FileSystemConfigLoader());
 
 describe('every console page, checked by axe-core and html-validate (headless Chromium)', () => {
-  let dir: string;
-  let mock: RunningProcess | undefined;
-  let daemon: RunningProcess | undefined;
-  let browser: Browser | undefined;
+  let stack: ConsoleStack | undefined;
   let signedIn: Page;
   let signedOut: Page;
   let base: string;
   let ids: DemoIds;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    dir = mkdtempSync(join(tmpdir(), 'qm-console-tools-'));
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, NO_SCHEDULED_SCANS);
-    base = daemon.url;
+    stack = await startConsoleStack('console-tools');
+    base = stack.base;
     await seedAndScan(base, TOKEN);
     const list = await api<{ items: { id: number; name: string }[] }>(
       base,
@@ -56,16 +43,13 @@ describe('every console page, checked by axe-core and html-validate (headless Ch
       '/api/v1/strategies?limit=100',
     );
     ids = demoIds(list.body.items);
-    signedOut = await (await browser.newContext()).newPage();
-    signedIn = await (await browser.newContext()).newPage();
+    signedOut = await (await stack.browser.newContext()).newPage();
+    signedIn = await (await stack.browser.newContext()).newPage();
     await signIn(signedIn, base, TOKEN);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    await mock?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it.each(CONSOLE_PAGES.map((p) => [p.name, p] as const))('%s', async (_name, consolePage) => {

@@ -2,23 +2,15 @@
 // create a strategy of each mode, edit it into another mode with a cleared budget cap, and check
 // what the API stored; the amount's label follows the mode as it is chosen, and without
 // JavaScript the form still saves the chosen mode and names what the amount means in each.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  E2E_ADMIN_TOKEN,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
+import { E2E_ADMIN_TOKEN } from '../support/processes.ts';
 import {
   api,
-  launchChromium,
-  NO_SCHEDULED_SCANS,
   screenshot,
   signIn,
+  startConsoleStack,
+  type ConsoleStack,
 } from './console/console-harness.ts';
 
 const TOKEN = E2E_ADMIN_TOKEN;
@@ -40,32 +32,23 @@ interface StrategyAnswer {
 }
 
 describe('the strategy form in every grant mode (headless Chromium)', () => {
-  let dir: string;
-  let mock: RunningProcess | undefined;
-  let daemon: RunningProcess | undefined;
-  let browser: Browser | undefined;
+  let stack: ConsoleStack | undefined;
   let base: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    dir = mkdtempSync(join(tmpdir(), 'qm-console-modes-'));
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, NO_SCHEDULED_SCANS);
-    base = daemon.url;
+    stack = await startConsoleStack('console-modes');
+    base = stack.base;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    await mock?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   const stored = async (id: string) =>
     (await api<StrategyAnswer>(base, TOKEN, 'GET', `/api/v1/strategies/${id}`)).body;
 
   async function newPage(javaScriptEnabled: boolean): Promise<Page> {
-    const context = await browser!.newContext({ javaScriptEnabled });
+    const context = await stack!.browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
     await signIn(page, base, TOKEN);
     return page;

@@ -2,12 +2,18 @@
 // skipped: without the browser the tests fail and say how to install it), a real daemon and mock
 // gateway as processes, the demo data written through the public API, and screenshots written
 // to test-artifacts/console (gitignored) for a person to look at.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_STRATEGIES, seedDemo } from '../../../scripts/demo-data.ts';
-import { MOCK_KEY } from '../../support/processes.ts';
+import {
+  MOCK_KEY,
+  startDaemon,
+  startMockGatewayProcess,
+  type RunningProcess,
+} from '../../support/processes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -94,4 +100,43 @@ export async function signIn(page: Page, base: string, token: string): Promise<v
   await page.getByLabel('API token (admin or viewer)').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/ui`);
+}
+
+/** Chromium, a mock gateway process and a daemon on a throwaway SQLite file, stopped together. */
+export interface ConsoleStack {
+  browser: Browser;
+  mock: RunningProcess;
+  daemon: RunningProcess;
+  /** The daemon's origin, e.g. http://127.0.0.1:40123. */
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what most console browser tests need. `name` names the temporary folder; `env` is the
+ * daemon's (scheduled scans off by default). Whatever started is stopped if a later part fails.
+ */
+export async function startConsoleStack(
+  name: string,
+  env: Record<string, string> = NO_SCHEDULED_SCANS,
+): Promise<ConsoleStack> {
+  const dir = mkdtempSync(join(tmpdir(), `qm-${name}-`));
+  let browser: Browser | undefined;
+  let mock: RunningProcess | undefined;
+  let daemon: RunningProcess | undefined;
+  const stop = async () => {
+    await browser?.close();
+    await daemon?.stop();
+    await mock?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    browser = await launchChromium();
+    mock = await startMockGatewayProcess();
+    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, env);
+    return { browser, mock, daemon, base: daemon.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
