@@ -3,8 +3,17 @@ import { z } from '@hono/zod-openapi';
 import { OccurrenceParamSchema } from './preview.ts';
 import { RunResultSchema } from './run.ts';
 
-/** A held occurrence in a path: the same parameter as approving one (its fire time, or `once`). */
-export const HeldOccurrenceParamSchema = OccurrenceParamSchema;
+/**
+ * A held occurrence to dismiss: approving's parameter without its `once`, since only a periodic
+ * strategy's occurrence can be dismissed (its fire time).
+ */
+export const HeldOccurrenceParamSchema = OccurrenceParamSchema.extend({
+  occurrence: OccurrenceParamSchema.shape.occurrence.openapi({
+    param: { name: 'occurrence', in: 'path' },
+    description: 'The held occurrence: its fire time as an ISO 8601 instant',
+    example: '2026-01-15T00:00:00.000Z',
+  }),
+});
 
 export const DismissedSchema = z
   .object({
