@@ -18,6 +18,14 @@ export function balanceData(store: MockStore, balance: Balance, type: string, us
   return { user_id: userId, quota: fromHundredths(store.get(balance, userId)), type };
 }
 
+/**
+ * What a user can spend: the total less what was used. Under the single-counter protocol `used`
+ * never moves (spending lowers the counter itself), so the same difference is the counter.
+ */
+function remaining(store: MockStore, userId: string): number {
+  return store.get('quota', userId) - store.get('used', userId);
+}
+
 export interface MutationRoute {
   balance: Balance;
   /** `total_quota`, `used_quota` or `quota`: the `type` of the answers. */
@@ -75,6 +83,7 @@ export function applyMutation(
       receivedAt: request.receivedAt,
       appliedAt: deps.now(),
       replay,
+      remainingAfter: remaining(deps.store, userId),
     });
   };
 

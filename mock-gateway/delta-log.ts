@@ -28,6 +28,11 @@ export interface DeltaLogItem {
   applied_at: string;
   /** True when a key-honouring gateway recognised a repeated key and changed nothing. */
   replay: boolean;
+  /**
+   * What the user could spend just after this entry took effect (total − used, or the single
+   * counter), exact, two decimals: a checker can tell a top-up that overshot its target.
+   */
+  remaining_after: string;
 }
 
 export interface DeltaPage {
@@ -45,6 +50,8 @@ export interface DeltaRecord {
   receivedAt: number;
   appliedAt: number;
   replay: boolean;
+  /** Hundredths the user could spend just after the entry took effect. */
+  remainingAfter: number;
 }
 
 // Amounts and times stay numbers until a page is read: a million entries of formatted strings
@@ -107,5 +114,6 @@ function toItem(entry: Entry): DeltaLogItem {
     received_at: new Date(entry.receivedAt).toISOString(),
     applied_at: new Date(entry.appliedAt).toISOString(),
     replay: entry.replay,
+    remaining_after: formatHundredths(entry.remainingAfter),
   };
 }

@@ -62,6 +62,7 @@ describe('what the log records', () => {
           received_at: iso(0),
           applied_at: iso(1),
           replay: false,
+          remaining_after: '0.10',
         },
         {
           seq: 2,
@@ -72,8 +73,9 @@ describe('what the log records', () => {
           received_at: iso(2),
           applied_at: iso(3),
           replay: false,
+          remaining_after: '12.50',
         },
-        expect.objectContaining({ seq: 3, value: '-0.05', kind: 'delta' }),
+        expect.objectContaining({ seq: 3, value: '-0.05', kind: 'delta', remaining_after: '0.05' }),
         expect.objectContaining({ seq: 4, value: '1234567890123.45' }),
       ],
       next_after: null,
@@ -130,10 +132,20 @@ describe('what the log records', () => {
     await request('POST', '/__mock/consume', { json: { user_id: 'b', amount: 20 } });
     await delta('b', '70');
     expect(gateway.state().quotas.b).toBe(100);
-    expect(gateway.deltaLog().items.map((item) => [item.kind, item.value])).toEqual([
-      ['refresh', '50.00'],
-      ['delta', '70.00'],
+    expect(
+      gateway.deltaLog().items.map((item) => [item.kind, item.value, item.remaining_after]),
+    ).toEqual([
+      ['refresh', '50.00', '50.00'],
+      ['delta', '70.00', '100.00'],
     ]);
+  });
+
+  it('remaining_after is the total less what was spent, after the entry took effect', async () => {
+    const { request, delta, gateway } = mock();
+    await delta('u', '10');
+    await request('POST', '/__mock/consume', { json: { user_id: 'u', amount: 7.5 } });
+    await delta('u', '4.25');
+    expect(gateway.deltaLog().items.map((item) => item.remaining_after)).toEqual(['10.00', '6.75']);
   });
 });
 
