@@ -9,8 +9,10 @@ export interface LedgerRecord {
   occurrence: string;
   userId: string;
   status: string;
+  /** add | top_up | reset: a top-up may send more than once under one key, by design. */
+  mode: string;
   idempotencyKey: string;
-  /** Amount in hundredths. */
+  /** What the row sends, in hundredths (add: its amount; top_up, reset: `delta_sent`). */
   amountCents: number;
   /** The whole row as read, for the evidence of a failure. */
   detail?: Record<string, unknown>;
@@ -23,6 +25,8 @@ export interface CheckInput {
   caps: ReadonlyMap<number, number>;
   /** Keys that must have a ledger row: grants due by the end of the history. */
   required: readonly string[];
+  /** Users only a top-up strategy grants, and the highest target it ever had. */
+  topUp?: { users: readonly string[]; highestTarget: number };
 }
 
 export interface CheckReport {
@@ -47,6 +51,10 @@ export interface CheckReport {
   capOverruns: string[];
   /** Deltas without an Idempotency-Key (refreshes, or a client that lost the header). */
   unkeyedDeltas: number;
+  /** Deltas to the top-up-only users: how much the top-up judgement had to judge. */
+  topUpDeltas: number;
+  /** (6) deltas that left a top-up-only user above the highest target: a top-up granted twice. */
+  topUpOvershoots: string[];
 }
 
 /** The key as the ledger stores it: the header is percent-encoded UTF-8 (docs/gateway.md). */
@@ -69,6 +77,24 @@ function deltasByKey(deltas: readonly DeltaLogEntry[]) {
     byKey.set(key, [...(byKey.get(key) ?? []), entry]);
   }
   return { byKey, unkeyed };
+}
+
+/**
+ * A top-up sends `target − balance read`, and spending only lowers a balance, so a user no other
+ * strategy grants can never be above the target after a top-up delta — unless a second delta
+ * landed on a balance the first one's read did not see (a late delta overtaken, a blind re-send).
+ */
+function topUpOvershoots(input: CheckInput): string[] {
+  if (!input.topUp) return [];
+  const users = new Set(input.topUp.users);
+  const limit = Math.round(input.topUp.highestTarget * 100);
+  return input.deltas
+    .filter((e) => e.kind === 'delta' && users.has(e.user_id) && toCents(e.remaining_after) > limit)
+    .map(
+      (e) =>
+        `${e.idempotency_key === null ? '(no key)' : decodeKey(e.idempotency_key)}: ` +
+        `#${e.seq} ${e.value} left ${e.user_id} at ${e.remaining_after}, target at most ${limit / 100}`,
+    );
 }
 
 function capOverruns(input: CheckInput, byKey: Map<string, DeltaLogEntry[]>): string[] {
@@ -106,20 +132,32 @@ export function check(input: CheckInput): CheckReport {
     missingGrants: input.required.filter((key) => !rowsByKey.has(key)),
     capOverruns: capOverruns(input, byKey),
     unkeyedDeltas: unkeyed,
+    topUpDeltas: input.deltas.filter(
+      (e) => e.kind === 'delta' && input.topUp?.users.includes(e.user_id) === true,
+    ).length,
+    topUpOvershoots: topUpOvershoots(input),
   };
   for (const [key, entries] of byKey) {
     const seqs = entries.map((e) => `#${e.seq} ${e.value} at ${e.applied_at}`).join(', ');
-    if (entries.length > 1) report.doubleGrants.push(`${key}: ${entries.length} deltas (${seqs})`);
     const row = rowsByKey.get(key);
+    // A top-up re-reads the balance before each send, so one key may carry a first delta and a
+    // retry's (what was spent meanwhile), and `delta_sent` is the last attempt's: its double
+    // grant or wrong value shows as an overshoot, judged above.
+    const repeatable = row !== undefined && row.mode !== 'add';
+    if (entries.length > 1 && !repeatable)
+      report.doubleGrants.push(`${key}: ${entries.length} deltas (${seqs})`);
     if (!row) report.orphanDeltas.push(`${key}: ${seqs}`);
     else if (['failed', 'pending', 'sending'].includes(row.status))
       report.deltasOnOpenRows.push(`${key}: row ${row.status}, ${seqs}`);
-    if (row && entries.some((e) => toCents(e.value) !== row.amountCents))
+    if (row && !repeatable && entries.some((e) => toCents(e.value) !== row.amountCents))
       report.wrongValue.push(`${key}: row ${row.amountCents / 100}, ${seqs}`);
   }
   for (const row of input.ledger) {
     const delivered = byKey.has(row.idempotencyKey);
-    if (row.status === 'applied' && !delivered) report.appliedWithoutDelta.push(row.idempotencyKey);
+    // A top-up that found the user at the target sent nothing: applied, with no delta.
+    const sendsNothing = row.mode !== 'add' && row.amountCents === 0;
+    if (row.status === 'applied' && !delivered && !sendsNothing)
+      report.appliedWithoutDelta.push(row.idempotencyKey);
     if (row.status === 'unknown') {
       if (delivered) report.unknownWithDelta += 1;
       else report.unknownWithoutDelta += 1;
@@ -140,6 +178,7 @@ export function failures(report: CheckReport, options: { caps: boolean }): strin
   add('deltas without a ledger row', report.orphanDeltas);
   add('deltas on failed/pending/sending rows', report.deltasOnOpenRows);
   add('deltas of the wrong value', report.wrongValue);
+  add('top-up deltas above the target', report.topUpOvershoots);
   if (options.caps) add('cap overruns', report.capOverruns);
   const open = (report.rows.pending ?? 0) + (report.rows.sending ?? 0);
   if (open > 0) found.push(`${open} rows still pending/sending: the cluster never went quiet`);

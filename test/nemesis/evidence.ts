@@ -29,6 +29,7 @@ export function blamedKeys(report: CheckReport): string[] {
     ...report.orphanDeltas,
     ...report.deltasOnOpenRows,
     ...report.wrongValue,
+    ...report.topUpOvershoots,
   ];
   return [...new Set(lines.map(keyOf))].slice(0, MAX_KEYS);
 }

@@ -1,7 +1,8 @@
 // A short nemesis on every database: two seeded histories each (SQLite with one daemon,
 // PostgreSQL and MariaDB with two or three replicas, one of them on a skewed clock), with
 // kills, stalls past the lease, late, held, dropped and reordered deltas, database restarts,
-// strategy edits and user imports, judged by the checker. The long run is `npm run nemesis`.
+// strategy edits and user imports, judged by the checker. Four strategies: periodic and single
+// `add` grants, a capped one, and a top-up every 3 s whose users no other strategy grants. The long run is `npm run nemesis`.
 // Budget caps are judged too (NEMESIS_CHECK_CAPS=false turns that off, to look at exactly-once
 // alone).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ describe.each(['sqlite', 'postgresql', 'mysql'] as const)(
       console.info(
         `nemesis ${kind} seed ${seed} (${result.wallMs} ms): deltas ${report.deltas}, ` +
           `ledger ${JSON.stringify(report.rows)}, injected ${JSON.stringify(result.injected)}, ` +
+          `top-up deltas ${report.topUpDeltas}, ` +
           `cap overruns ${report.capOverruns.length}, unknown with/without delta ` +
           `${report.unknownWithDelta}/${report.unknownWithoutDelta}`,
       );
@@ -40,6 +42,7 @@ describe.each(['sqlite', 'postgresql', 'mysql'] as const)(
       expect(result.quiet).toBe(true);
       // The history did something: grants were made and faults were injected.
       expect(report.deltas).toBeGreaterThan(0);
+      expect(report.topUpDeltas).toBeGreaterThan(0);
       expect(Object.values(result.injected).reduce((a, b) => a + b, 0)).toBeGreaterThan(3);
     });
   },

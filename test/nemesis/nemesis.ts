@@ -11,8 +11,14 @@ import type { DatabaseHost } from './database-host.ts';
 import { evidence } from './evidence.ts';
 import { observe, quiesce } from './observe.ts';
 import { Replicas, SETTLE_AFTER_MS } from './replicas.ts';
-import { MAX_DELAY_FAULT_MS, type Plan, type Step } from './schedule.ts';
-import { CONDITIONS, orgOf, userId, Workload } from './workload.ts';
+import {
+  INITIAL_TOP_UP_TARGET,
+  MAX_DELAY_FAULT_MS,
+  TOP_UP_USERS,
+  type Plan,
+  type Step,
+} from './schedule.ts';
+import { CONDITIONS, orgOf, topUpUserId, userId, Workload } from './workload.ts';
 
 export interface HistoryResult {
   plan: Plan;
@@ -58,7 +64,7 @@ async function inject(ctx: Context, step: Step): Promise<unknown> {
       return workload.mock('/__mock/faults', FAULTY_BASE);
     case 'consume':
       return workload.mock('/__mock/consume', {
-        user_id: userId(step.userIndex),
+        user_id: step.topUp ? topUpUserId(step.userIndex) : userId(step.userIndex),
         amount: step.amount,
       });
     case 'db_restart': {
@@ -95,6 +101,16 @@ async function inject(ctx: Context, step: Step): Promise<unknown> {
   }
 }
 
+/** The highest target the top-up strategy had at any time of the history. */
+function highestTopUpTarget(plan: Plan): number {
+  return Math.max(
+    INITIAL_TOP_UP_TARGET,
+    ...plan.steps.map((step) =>
+      step.kind === 'edit_amount' && step.strategy === 'topup' ? step.amount : 0,
+    ),
+  );
+}
+
 function describeStep(step: Step): string {
   return step.kind === 'gateway' ? `gateway:${step.fault}` : step.kind;
 }
@@ -114,13 +130,15 @@ export async function runHistory(
     const workload = new Workload(replicas, mock.url);
     await workload.mock('/__mock/faults', FAULTY_BASE);
     const initial = Array.from({ length: plan.initialUsers }, (_, i) => i);
-    const status = await workload.importUsers(
-      initial.map((i) => ({ id: userId(i), org: orgOf(i) })),
-    );
+    const topUpUsers = Array.from({ length: TOP_UP_USERS }, (_, i) => topUpUserId(i));
+    const status = await workload.importUsers([
+      ...initial.map((i) => ({ id: userId(i), org: orgOf(i) })),
+      ...topUpUsers.map((id) => ({ id, org: 'nem-t' })),
+    ]);
     if (status !== 200) throw new Error(`initial import answered ${status}`);
     // Five users of room: imports during the history can push the occurrence past its cap.
     const cap = initial.filter((i) => orgOf(i) === 'nem-b').length + 5;
-    await workload.createStrategies(cap);
+    await workload.createStrategies(cap, INITIAL_TOP_UP_TARGET);
     const ctx: Context = {
       plan,
       host,
@@ -156,6 +174,7 @@ export async function runHistory(
       ledger: observed.ledger,
       caps: new Map([[workload.ids.get('capped')!, cap]]),
       required: observed.required,
+      topUp: { users: topUpUsers, highestTarget: highestTopUpTarget(plan) },
     });
     const found = failures(report, options);
     return {

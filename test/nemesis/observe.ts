@@ -26,17 +26,19 @@ export async function observe(url: string, singleId: number): Promise<Observed> 
         occurrence: r.occurrence,
         userId: r.userId,
         status: r.status,
+        mode: r.mode,
         idempotencyKey: r.idempotencyKey,
-        amountCents: Math.round(Number(r.amount) * 100),
+        // A top-up or reset row's amount is its target: what it sends is `delta_sent` (none yet: 0).
+        amountCents: Math.round(Number(r.mode === 'add' ? r.amount : (r.deltaSent ?? 0)) * 100),
         detail: {
           ...r,
           amount: String(r.amount),
           totalBefore: r.totalBefore === null ? null : String(r.totalBefore),
           leaseToken: r.leaseToken === null ? null : String(r.leaseToken),
           settleAfter: r.settleAfter === null ? null : String(r.settleAfter),
-          balanceBefore: null,
+          balanceBefore: r.balanceBefore === null ? null : String(r.balanceBefore),
           deltaSent: r.deltaSent === null ? null : String(r.deltaSent),
-          target: null,
+          target: r.target === null ? null : String(r.target),
         },
       })),
       required: users
@@ -71,6 +73,7 @@ export async function quiesce(
     ['periodic', { enabled: true, condition: CONDITIONS.nobody }],
     ['single', { enabled: true }],
     ['capped', { enabled: true }],
+    ['topup', { enabled: true, condition: CONDITIONS.nobody }],
   ];
   for (const [role, body] of patches) {
     // The database may have just come back: the replicas' pools reconnect on their own.

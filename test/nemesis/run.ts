@@ -43,6 +43,8 @@ const totals: Totals = {
   failed: [],
   capOverruns: 0,
   doubleGrants: 0,
+  topUpOvershoots: 0,
+  topUpDeltas: 0,
   losses: 0,
   unknown: 0,
   notQuiet: 0,
@@ -58,6 +60,8 @@ for (const kind of kinds) {
       for (const [k, n] of Object.entries(result.injected))
         totals.injected[k] = (totals.injected[k] ?? 0) + n;
       totals.doubleGrants += report.doubleGrants.length;
+      totals.topUpOvershoots += report.topUpOvershoots.length;
+      totals.topUpDeltas += report.topUpDeltas;
       totals.losses += silentLosses(report);
       totals.capOverruns += report.capOverruns.length;
       totals.unknown += report.rows.unknown ?? 0;
@@ -65,7 +69,8 @@ for (const kind of kinds) {
       const verdict = result.failures.length === 0 ? 'ok' : 'FAIL';
       console.log(
         `${kind} seed ${seed}: ${verdict} in ${result.wallMs} ms; replicas ${result.plan.replicas}, ` +
-          `skew ${result.plan.skew ?? 'none'}; deltas ${report.deltas}; ledger ${JSON.stringify(report.rows)}; ` +
+          `skew ${result.plan.skew ?? 'none'}; deltas ${report.deltas} (top-up ${report.topUpDeltas}); ` +
+          `ledger ${JSON.stringify(report.rows)}; ` +
           `unknown with/without delta ${report.unknownWithDelta}/${report.unknownWithoutDelta}; ` +
           `injected ${JSON.stringify(result.injected)}` +
           (report.capOverruns.length > 0 ? `; cap overruns: ${report.capOverruns.join('; ')}` : ''),

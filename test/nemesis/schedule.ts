@@ -5,13 +5,14 @@
 export type DbKind = 'sqlite' | 'postgresql' | 'mysql';
 
 export type GatewayFaultKind = 'hold' | 'late' | 'drop' | 'reorder' | 'fail';
-export type StrategyRole = 'periodic' | 'single' | 'capped';
+export type StrategyRole = 'periodic' | 'single' | 'capped' | 'topup';
 
 export type Step =
   | { atMs: number; kind: 'kill'; replica: number }
   | { atMs: number; kind: 'stall'; replica: number; durationMs: number }
   | { atMs: number; kind: 'gateway'; fault: GatewayFaultKind; faults: object; durationMs: number }
-  | { atMs: number; kind: 'consume'; userIndex: number; amount: number }
+  /** `topUp`: one of the users only the top-up strategy grants, else one of the others. */
+  | { atMs: number; kind: 'consume'; userIndex: number; topUp: boolean; amount: number }
   | { atMs: number; kind: 'db_restart'; downMs: number }
   | { atMs: number; kind: 'edit_amount'; strategy: StrategyRole; amount: number }
   | { atMs: number; kind: 'edit_condition'; wide: boolean }
@@ -31,6 +32,12 @@ export interface Plan {
   initialUsers: number;
   steps: Step[];
 }
+
+/** Users only the top-up strategy grants (org `nem-t`), so their balance can be judged alone. */
+export const TOP_UP_USERS = 8;
+
+/** The top-up strategy's target when a history starts; edits move it within 0.5..3. */
+export const INITIAL_TOP_UP_TARGET = 2.5;
 
 /** The longest a gateway fault delays a delta; the daemon's settle time must exceed it. */
 export const MAX_DELAY_FAULT_MS = 1500;
@@ -74,7 +81,7 @@ const WEIGHTS: readonly [StepKind, number][] = [
   ['kill', 2],
   ['stall', 2],
   ['gateway', 4],
-  ['consume', 1],
+  ['consume', 2],
   ['db_restart', 1],
   ['edit_amount', 2],
   ['edit_condition', 1],
@@ -95,7 +102,7 @@ function stepKind(r: Random, db: DbKind): StepKind {
 }
 
 function step(r: Random, plan: Omit<Plan, 'steps'>, atMs: number, users: number): Step {
-  const roles = ['periodic', 'single', 'capped'] as const;
+  const roles = ['periodic', 'single', 'capped', 'topup'] as const;
   const replica = int(r, 0, plan.replicas - 1);
   const kind = stepKind(r, plan.db);
   switch (kind) {
@@ -106,8 +113,11 @@ function step(r: Random, plan: Omit<Plan, 'steps'>, atMs: number, users: number)
       return { atMs, kind, replica, durationMs: int(r, 3500, 6000) };
     case 'gateway':
       return { atMs, kind, ...gatewayFault(r), durationMs: int(r, 1000, 5000) };
-    case 'consume':
-      return { atMs, kind, userIndex: int(r, 0, users - 1), amount: cents(r, 0.01, 5) };
+    case 'consume': {
+      const topUp = r() < 0.5;
+      const userIndex = int(r, 0, (topUp ? TOP_UP_USERS : users) - 1);
+      return { atMs, kind, userIndex, topUp, amount: cents(r, 0.01, 5) };
+    }
     case 'db_restart':
       return { atMs, kind, downMs: int(r, 500, 3000) };
     case 'edit_amount':

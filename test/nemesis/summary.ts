@@ -7,6 +7,9 @@ export interface Totals {
   failed: { kind: string; seed: number; why: string[]; file: string }[];
   capOverruns: number;
   doubleGrants: number;
+  /** Deltas that left a top-up-only user above the target. */
+  topUpOvershoots: number;
+  topUpDeltas: number;
   losses: number;
   unknown: number;
   notQuiet: number;
@@ -22,6 +25,7 @@ export function summarise(totals: Totals, wallMs: number): string {
     `histories run: ${totals.histories} in ${Math.round(wallMs / 1000)} s`,
     `faults and steps injected: ${faults}`,
     `double grants: ${totals.doubleGrants}`,
+    `top-up overshoots: ${totals.topUpOvershoots} (of ${totals.topUpDeltas} top-up deltas)`,
     `silent losses: ${totals.losses}`,
     `cap overruns: ${totals.capOverruns}`,
     `unknown rows (left for a person): ${totals.unknown}`,

@@ -12,6 +12,7 @@ export const CONDITIONS = {
   wide: 'belong-to("nem-a", "nem-b")',
   capped: 'belong-to("nem-b")',
   nobody: 'belong-to("nem-nobody")',
+  topUp: 'belong-to("nem-t")',
 } as const;
 
 export interface NemesisUser {
@@ -20,6 +21,8 @@ export interface NemesisUser {
 }
 
 export const userId = (index: number) => `nem-${String(index).padStart(4, '0')}`;
+/** The users only the top-up strategy grants: no other strategy moves their balance. */
+export const topUpUserId = (index: number) => `nem-t-${String(index).padStart(2, '0')}`;
 export const orgOf = (index: number, switched = false) =>
   (index % 2 === 0) !== switched ? 'nem-a' : 'nem-b';
 
@@ -68,8 +71,8 @@ export class Workload {
     return this.api('POST', '/api/v1/users/bulk', users);
   }
 
-  /** The three strategies of every history; `cap` bounds the capped one. */
-  async createStrategies(cap: number): Promise<void> {
+  /** The four strategies of every history; `cap` bounds the capped one. */
+  async createStrategies(cap: number, topUpTarget: number): Promise<void> {
     const bodies: [StrategyRole, object][] = [
       [
         'periodic',
@@ -84,6 +87,16 @@ export class Workload {
       [
         'capped',
         { type: 'single', amount: 2, condition: CONDITIONS.capped, max_users_per_occurrence: cap },
+      ],
+      [
+        'topup',
+        {
+          type: 'periodic',
+          periodic_expr: '*/3 * * * * *',
+          mode: 'top_up',
+          amount: topUpTarget,
+          condition: CONDITIONS.topUp,
+        },
       ],
     ];
     for (const [role, body] of bodies) {

@@ -6,7 +6,12 @@ import { check, decodeKey, failures, silentLosses, type LedgerRecord } from '../
 import { planHistory } from '../nemesis/schedule.ts';
 
 let seq = 0;
-const delta = (key: string | null, value = '1.00', replay = false): DeltaLogEntry => ({
+const delta = (
+  key: string | null,
+  value = '1.00',
+  replay = false,
+  remainingAfter = value,
+): DeltaLogEntry => ({
   seq: ++seq,
   user_id: key?.split(':').at(-1) ?? 'x',
   value,
@@ -15,20 +20,33 @@ const delta = (key: string | null, value = '1.00', replay = false): DeltaLogEntr
   received_at: '2030-01-01T00:00:00.000Z',
   applied_at: '2030-01-01T00:00:00.010Z',
   replay,
+  remaining_after: remainingAfter,
 });
 const row = (user: string, status = 'applied', strategyId = 1): LedgerRecord => ({
   strategyId,
   occurrence: 'once',
   userId: user,
   status,
+  mode: 'add',
   idempotencyKey: `qm:${strategyId}:once:${user}`,
   amountCents: 100,
 });
 const run = (
   deltas: DeltaLogEntry[],
   ledger: LedgerRecord[],
-  extra: { caps?: Map<number, number>; required?: string[] } = {},
-) => check({ deltas, ledger, caps: extra.caps ?? new Map(), required: extra.required ?? [] });
+  extra: {
+    caps?: Map<number, number>;
+    required?: string[];
+    topUp?: { users: string[]; highestTarget: number };
+  } = {},
+) =>
+  check({
+    deltas,
+    ledger,
+    caps: extra.caps ?? new Map(),
+    required: extra.required ?? [],
+    topUp: extra.topUp,
+  });
 
 describe('nemesis checker', () => {
   it('passes a history where every applied row has exactly one delta', () => {
@@ -49,6 +67,51 @@ describe('nemesis checker', () => {
     );
     expect(report.doubleGrants).toHaveLength(1);
     expect(report.doubleGrants[0]).toMatch(/^qm:1:once:a: 2 deltas/);
+  });
+
+  describe('top-ups', () => {
+    const topUpRow = (user: string, sentCents: number): LedgerRecord => ({
+      ...row(user, 'applied', 4),
+      mode: 'top_up',
+      amountCents: sentCents,
+    });
+    const topUp = { users: ['t'], highestTarget: 2.5 };
+
+    it('a retry that re-read the balance may send again under one key, up to the target', () => {
+      // 1.50 landed (answer lost), the user spent 0.40, the retry re-read 2.10 and sent 0.40.
+      const report = run(
+        [delta('qm:4:once:t', '1.50', false, '2.50'), delta('qm:4:once:t', '0.40', false, '2.50')],
+        [topUpRow('t', 40)],
+        { topUp },
+      );
+      expect(failures(report, { caps: true })).toEqual([]);
+    });
+
+    it('a top-up that found the user at the target is applied without a delta', () => {
+      const report = run([], [topUpRow('t', 0)], { topUp });
+      expect(failures(report, { caps: true })).toEqual([]);
+    });
+
+    it('finds a delta that left a top-up-only user above the highest target', () => {
+      // Two occurrences each read 1.00 and sent 1.50: the second landed on 2.50.
+      const report = run(
+        [delta('qm:4:a:t', '1.50', false, '2.50'), delta('qm:4:b:t', '1.50', false, '4.00')],
+        [
+          { ...topUpRow('t', 150), occurrence: 'a', idempotencyKey: 'qm:4:a:t' },
+          { ...topUpRow('t', 150), occurrence: 'b', idempotencyKey: 'qm:4:b:t' },
+        ],
+        { topUp },
+      );
+      expect(report.topUpOvershoots).toEqual([
+        'qm:4:b:t: #' + String(seq) + ' 1.50 left t at 4.00, target at most 2.5',
+      ]);
+      expect(failures(report, { caps: true })).toHaveLength(1);
+    });
+
+    it('a top-up applied with something to send and no delta is a silent loss', () => {
+      const report = run([], [topUpRow('t', 120)], { topUp });
+      expect(silentLosses(report)).toBe(1);
+    });
   });
 
   it('finds applied rows without a delta and grants due without a row: silent losses', () => {
