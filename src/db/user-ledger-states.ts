@@ -13,6 +13,25 @@ interface GroupRow {
   total: unknown;
 }
 
+/** One statement per batch of top-up or reset grants (core/scan/balance-gate.ts). */
+export async function usersWithGrantsInFlight(
+  direct: DirectSql,
+  strategyId: number,
+  userIds: string[],
+  excludingIds: number[],
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const excluded =
+    excludingIds.length === 0
+      ? Prisma.empty
+      : Prisma.sql`AND id NOT IN (${Prisma.join(excludingIds)})`;
+  const rows = await direct.query<{ user_id: string }>(Prisma.sql`
+    SELECT DISTINCT user_id FROM quota_execute
+    WHERE strategy_id = ${strategyId} AND status = 'sending'
+      AND user_id IN (${Prisma.join(userIds)}) ${excluded}`);
+  return new Set(rows.map((row) => row.user_id));
+}
+
 /** Sent on the driver's connection directly (direct-sql.ts): two per batch of grants. */
 export async function userLedgerStates(
   direct: DirectSql,

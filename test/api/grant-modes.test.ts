@@ -260,6 +260,85 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
     });
   });
 
+  describe('top-ups of consecutive occurrences against a gateway that ignores Idempotency-Key', () => {
+    // Long enough that the second run below starts well inside it on a loaded machine.
+    const SETTLE_MS = 2500;
+    const LATE_MS = 2000;
+    let h: Harness;
+    beforeAll(async () => {
+      h = await createHarness(kind, { honoursIdempotency: false, settleAfterMs: SETTLE_MS });
+      h.mock.setFaults({ honour_idempotency: false });
+    });
+    afterAll(async () => {
+      await h.destroy();
+    });
+
+    it("top_up: the next occurrence waits while the last one's delta may still land, so the two never stack", async () => {
+      const { org, ids } = await usersWithBalances(h, [{ total: 20, spent: 0 }]);
+      const user = ids[0]!;
+      h.clock.set('2026-03-01T07:59:00Z');
+      const strategy = await createStrategy(h, org, {
+        type: 'periodic',
+        periodic_expr: '0 8 * * *',
+        amount: 100,
+        mode: 'top_up',
+      });
+      // The first top-up's connection breaks and its delta lands a moment later.
+      h.clock.set('2026-03-01T08:00:30Z');
+      h.mock.setFaults({ late_apply_rate: 1, late_apply_ms: LATE_MS });
+      const first = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      h.mock.setFaults({ late_apply_rate: 0, late_apply_ms: 0 });
+      expect(first.body).toMatchObject({ granted: 0, failed: 1 });
+
+      // The next day's occurrence: a top-up read now may miss the delta on its way (80 more).
+      h.clock.set('2026-03-02T08:00:30Z');
+      const second = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(second.status).toBe(200);
+      // The delta log's keys are the Idempotency-Key headers: percent-encoded UTF-8.
+      const sentFor = (occurrence: string) =>
+        h.mock
+          .deltaLog()
+          .items.filter(
+            (d) =>
+              decodeURIComponent(d.idempotency_key ?? '') ===
+              `qm:${strategy.id}:${occurrence}:${user}`,
+          ).length;
+      expect(sentFor('2026-03-01T08:00:00.000Z')).toBeLessThanOrEqual(1);
+      expect(sentFor('2026-03-02T08:00:00.000Z')).toBe(0);
+      const waiting = await h.call(
+        'GET',
+        `/api/v1/strategies/${strategy.id}/executions?user_id=${user}&limit=10`,
+      );
+      expect(
+        (waiting.body.items as { occurrence: string; status: string }[])
+          .map((r) => [r.occurrence, r.status])
+          .sort(),
+      ).toEqual([
+        ['2026-03-01T08:00:00.000Z', 'sending'],
+        ['2026-03-02T08:00:00.000Z', 'pending'],
+      ]);
+
+      // Once the first is settled, both re-read the balance the first delta made: nothing more.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 500));
+      const settled = await h.call('POST', `/api/v1/strategies/${strategy.id}/run`);
+      expect(settled.body).toMatchObject({ failed: 0 });
+      expect(balanceAt(h, 'total_minus_used', user)).toBe(100);
+      const after = await h.call(
+        'GET',
+        `/api/v1/strategies/${strategy.id}/executions?user_id=${user}&limit=10`,
+      );
+      expect(
+        (after.body.items as { status: string; delta_sent: number }[]).map((r) => [
+          r.status,
+          r.delta_sent,
+        ]),
+      ).toEqual([
+        ['applied', 0],
+        ['applied', 0],
+      ]);
+    });
+  });
+
   describe('uncertain outcomes against a gateway that ignores Idempotency-Key', () => {
     /** How long a grant in doubt waits here before it is settled (AIGATEWAY_SETTLE_AFTER_MS). */
     const SETTLE_MS = 300;

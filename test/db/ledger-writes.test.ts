@@ -150,4 +150,42 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
     expect(failed.lastError).toBe('HTTP 503');
     expect(failed.userId).toBe(claimed[7]!.userId);
   });
+
+  it('finds the users with another row of the strategy sending, leaving the asked rows out', async () => {
+    const strategyId = 77;
+    const at = (occurrence: string, userId: string): NewLedgerEntry => ({
+      ...grant(strategyId, userId, 1),
+      occurrence,
+      idempotencyKey: idempotencyKey(strategyId, occurrence, userId),
+    });
+    // One occurrence per claim, as a run claims.
+    const claimed = [
+      ...(await store.claimEntries([at('a', 'w00010'), at('a', 'w00011')], fence(strategyId))),
+      ...(await store.claimEntries([at('b', 'w00010'), at('b', 'w00012')], fence(strategyId))),
+    ];
+    const id = (occurrence: string, userId: string) =>
+      claimed.find((g) => g.occurrence === occurrence && g.userId === userId)!.id;
+    // Occurrence a's rows go out; b's stay pending.
+    await store.markSending(
+      fence(strategyId),
+      null,
+      [id('a', 'w00010'), id('a', 'w00011')].map((rowId) => ({
+        id: rowId,
+        totalBefore: null,
+        expectedStatus: 'pending',
+        expectedToken: 1,
+      })),
+    );
+    const users = ['w00010', 'w00011', 'w00012'];
+    expect(
+      [...(await store.usersWithGrantsInFlight(strategyId, users, [id('b', 'w00010')]))].sort(),
+    ).toEqual(['w00010', 'w00011']);
+    // The sending row itself is left out when asked about: nothing else of w00011 is in flight.
+    expect([
+      ...(await store.usersWithGrantsInFlight(strategyId, ['w00011'], [id('a', 'w00011')])),
+    ]).toEqual([]);
+    // Another strategy's rows do not count.
+    expect([...(await store.usersWithGrantsInFlight(strategyId + 1, users, []))]).toEqual([]);
+    expect([...(await store.usersWithGrantsInFlight(strategyId, [], []))]).toEqual([]);
+  });
 });

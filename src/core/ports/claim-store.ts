@@ -77,6 +77,15 @@ export interface ClaimStore {
     userIds: string[],
     excludingIds: number[],
   ): Promise<Map<string, UserLedgerState>>;
+  /**
+   * Which of `userIds` have a row of the strategy `sending` (in flight, or in doubt until its
+   * settle time) other than `excludingIds`: a delta of it may still land on their balance.
+   */
+  usersWithGrantsInFlight(
+    strategyId: number,
+    userIds: string[],
+    excludingIds: number[],
+  ): Promise<Set<string>>;
   /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
   countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
   countUnsettled(strategyId: number, occurrence: string): Promise<number>;

@@ -5,12 +5,15 @@
 // just before a delta (a mode reading the balance) belong here too, each as its own function.
 import type { ClaimedEntry, DeliveryOutcome, LedgerFence } from '../model/ledger-entry.ts';
 import { gatewayFailureOf } from '../ports/gateway.ts';
+import { gateBalanceReads } from './balance-gate.ts';
 import { reconcileBasis, usersWithSeveralGrants } from './reconcile-basis.ts';
 import type { RunDeps } from './run-deps.ts';
 
 export interface PreparedBatch {
   send: ClaimedEntry[];
   settled: DeliveryOutcome[];
+  /** Left as they are, unmarked, for a later run (balance-gate.ts): not sent, not taken back. */
+  waiting?: ClaimedEntry[];
   /**
    * Not sent because the mark changed fewer rows than asked: the strategy changed since the run
    * read it, the lease was lost, or a row moved under the run. The run must stop.
@@ -78,9 +81,15 @@ async function readTotalsWithBasis(
 export async function prepareSend(
   strategy: { id: number; version: number | null },
   fence: LedgerFence,
-  grants: ClaimedEntry[],
+  batch: ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
 ): Promise<PreparedBatch> {
+  const { send: grants, waiting } = await gateBalanceReads(strategy.id, batch, deps.store);
+  if (waiting.length > 0)
+    deps.logger.info('top-ups and resets wait: an earlier delta to their user may still land', {
+      strategy_id: strategy.id,
+      waiting: waiting.length,
+    });
   // Only `add` rows are reconciled by their total; top_up and reset read the balance anyway.
   const isReconciled = (g: ClaimedEntry) => deps.delivery.reconcile && (g.mode ?? 'add') === 'add';
   const reconciled = grants.filter(isReconciled);
@@ -102,7 +111,7 @@ export async function prepareSend(
       expectedToken: g.leaseToken ?? null,
     })),
   );
-  if (marked < marking.length) return { send: [], settled: [], refused: marking };
+  if (marked < marking.length) return { send: [], settled: [], waiting, refused: marking };
   const settled: DeliveryOutcome[] = unread.map(({ grant, error }) => ({
     id: grant.id,
     status: 'failed',
@@ -110,5 +119,5 @@ export async function prepareSend(
     // The read was a request: counted, so a total that never reads bounds the retries too.
     attempts: 1,
   }));
-  return { send, settled };
+  return { send, settled, waiting };
 }
