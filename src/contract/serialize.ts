@@ -1,4 +1,5 @@
 // Domain objects → the API's snake_case JSON. The CLI's --json output uses the same shapes.
+import { changesInWireNames } from '../core/model/audit-wire-names.ts';
 import type { FunctionSpec } from '../condition/index.ts';
 import { remainingCents, type Lot } from '../core/lots/lot.ts';
 import type { AuditEvent } from '../core/model/audit.ts';
@@ -200,7 +201,7 @@ export const auditEventJson = (e: AuditEvent) => ({
   action: e.action,
   target_type: e.targetType,
   target_id: e.targetId,
-  changes: e.changes,
+  changes: e.changes === null ? null : changesInWireNames(e.changes),
   request_id: e.requestId,
 });
 

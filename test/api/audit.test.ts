@@ -31,6 +31,37 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
     return answer.body as { items: JsonBody[]; next_cursor: string | null };
   };
 
+  it('names the changed fields as the API does (snake_case), in the trail and in its events', async () => {
+    const created = await h.call('POST', '/api/v1/strategies', {
+      ...strategyBody(),
+      type: 'periodic',
+      periodic_expr: '0 8 * * *',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+    const patched = await h.call('PATCH', `/api/v1/strategies/${id}`, {
+      periodic_expr: '0 9 * * *',
+      max_users_per_occurrence: 40,
+    });
+    expect(patched.status).toBe(200);
+    const [updated, createdEvent] = (await trail(`target_type=strategy&target_id=${id}`)).items;
+    expect(updated!.changes).toEqual({
+      periodic_expr: { before: '0 8 * * *', after: '0 9 * * *' },
+      max_users_per_occurrence: { before: null, after: 40 },
+    });
+    expect(Object.keys(createdEvent!.changes.after)).toContain('periodic_expr');
+    expect(Object.keys(createdEvent!.changes.after).filter((k) => /[A-Z]/.test(k))).toEqual([]);
+    const events = await h.database.db.eventOutbox.findMany({
+      where: { type: 'strategy.updated' },
+    });
+    const mine = events
+      .map((e) => (JSON.parse(e.body) as { data: { strategy_id: number; changes: object } }).data)
+      .filter((d) => d.strategy_id === id);
+    expect(mine.map((d) => Object.keys(d.changes).sort())).toEqual([
+      ['max_users_per_occurrence', 'periodic_expr'],
+    ]);
+  });
+
   it('records a strategy life with actors, request ids, changes and versions', async () => {
     const created = await h.call('POST', '/api/v1/strategies', strategyBody(), {
       token: OPS_TOKEN,

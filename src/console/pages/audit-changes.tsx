@@ -1,7 +1,7 @@
 // An audit event's change, field by field (before → after), under the names the API itself
 // uses (snake_case): the trail stores the core's field names, which no operator ever types.
 import type { Child } from 'hono/jsx';
-import { strategyFieldEntries } from '../../contract/strategy-wire.ts';
+import { wireFieldName } from '../../core/model/audit-wire-names.ts';
 
 export interface ChangeRow {
   field: string;
@@ -11,14 +11,8 @@ export interface ChangeRow {
   hasBefore: boolean;
 }
 
-const STRATEGY_WIRE = new Map<string, string>(
-  strategyFieldEntries().map(([key, spec]) => [key, spec.wire]),
-);
-
-/** The API's name of a field: the strategy field table's, else the core's name in snake_case. */
-export function wireName(key: string): string {
-  return STRATEGY_WIRE.get(key) ?? key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+/** The API's name of a field; the API already answers them, so renaming again changes nothing. */
+export const wireName = wireFieldName;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -32,7 +32,7 @@ export const AuditEventSchema = z
       .nullable()
       .openapi({
         description:
-          'Updates: `{field: {before, after}}` for each changed field; creates: `{after: fields}`; runs, scans and imports: counts',
+          'Updates: `{field: {before, after}}` for each changed field; creates: `{after: fields}`; runs, scans and imports: counts. Fields are named as in the API (snake_case), also on events recorded before this naming',
         example: { amount: { before: 5, after: 10 } },
       }),
     request_id: z.string().nullable().openapi({

@@ -2,6 +2,7 @@
 // transaction by the store; deriving the event from the same draft puts it in that transaction
 // too, so a change that rolls back (a 412, a duplicate name) leaves neither row nor event.
 import type { AuditDraft } from './audit.ts';
+import { changesInWireNames } from './audit-wire-names.ts';
 import { domainEvent, type DomainEvent, type EventType } from './domain-event.ts';
 
 const EVENT_OF_ACTION: Partial<Record<AuditDraft['action'], EventType>> = {
@@ -26,6 +27,10 @@ export function eventsForAudit(draft: AuditDraft): DomainEvent[] {
           approved_amount: draft.changes?.approved_amount ?? null,
           actor: draft.actor,
         }
-      : { strategy_id: strategyId, actor: draft.actor, changes: draft.changes ?? {} };
+      : {
+          strategy_id: strategyId,
+          actor: draft.actor,
+          changes: changesInWireNames(draft.changes ?? {}),
+        };
   return [domainEvent(type, draft.at, data)];
 }
