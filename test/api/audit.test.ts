@@ -62,6 +62,21 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
     ]);
   });
 
+  it('enabling an enabled strategy (or disabling a disabled one) changes nothing and audits nothing', async () => {
+    const created = await h.call('POST', '/api/v1/strategies', strategyBody());
+    const id = created.body.id as number;
+    for (const action of ['enable', 'enable', 'disable', 'disable']) {
+      const answer = await h.call('POST', `/api/v1/strategies/${id}/${action}`);
+      expect(answer).toMatchObject({ status: 200, body: { enabled: action === 'enable' } });
+    }
+    const page = await trail(`target_type=strategy&target_id=${id}`);
+    expect(page.items.map((e) => e.action)).toEqual([
+      'strategy.disable',
+      'strategy.enable',
+      'strategy.create',
+    ]);
+  });
+
   it('records a strategy life with actors, request ids, changes and versions', async () => {
     const created = await h.call('POST', '/api/v1/strategies', strategyBody(), {
       token: OPS_TOKEN,

@@ -22,6 +22,9 @@ export async function setStrategyEnabled(
   enabled: boolean,
 ): Promise<Strategy> {
   const before = await deps.strategies.get(id);
+  // Already so: nothing changes, so nothing is audited and no event goes out (a retried click
+  // or script must not read as a second change in the trail or wake a webhook receiver).
+  if (before.enabled === enabled) return before;
   const audit = auditFor(deps, {
     action: enabled ? 'strategy.enable' : 'strategy.disable',
     targetType: 'strategy',
