@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 
 const DELETE_LABELS: Record<DeleteReason, string> = {
   strategy_deleted: 'of deleted strategies',
-  occurrence_done: 'of done periodic occurrences',
+  occurrence_done: 'of done (or closed) periodic occurrences',
 };
 const KEEP_LABELS: Record<KeepReason, string> = {
   single_strategy: 'of single strategies that still exist',

@@ -1,5 +1,6 @@
 // LedgerStore over quota_execute: the read side of the grant ledger for the API, operator
 // resolutions, and the ledger retention queries. (The scanner's writes are in scan-store.ts.)
+import { CLOSED_HOLD_STATUSES } from '../core/ports/scan-store.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import type { LedgerEntry, LedgerKey, Resolution } from '../core/model/ledger-entry.ts';
 import { statusesFor } from '../core/model/ledger-transitions.ts';
@@ -88,11 +89,15 @@ export function createLedgerStore({ db }: Database): LedgerStore {
       return db.quotaExecute.count({ where: { status: 'applied', updatedAt: { lt: before } } });
     },
 
-    /** Which of these occurrences of a periodic strategy are marked done (strategy_occurrence). */
-    async doneOccurrences(strategyId: number, occurrences: string[]): Promise<Set<string>> {
+    /** Which of these occurrences of a periodic strategy are closed for good (strategy_occurrence). */
+    async closedOccurrences(strategyId: number, occurrences: string[]): Promise<Set<string>> {
       if (occurrences.length === 0) return new Set();
       const rows = await db.strategyOccurrence.findMany({
-        where: { strategyId, occurrence: { in: occurrences }, status: 'done' },
+        where: {
+          strategyId,
+          occurrence: { in: occurrences },
+          status: { in: ['done', ...CLOSED_HOLD_STATUSES] },
+        },
         select: { occurrence: true },
       });
       return new Set(rows.map((r) => r.occurrence));

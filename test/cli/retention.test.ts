@@ -64,6 +64,8 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
         { strategyId: periodic.id, occurrence: daily(45), status: 'open' },
         { strategyId: periodic.id, occurrence: due, status: 'done' },
         { strategyId: capped.id, occurrence: daily(50), status: 'done' },
+        // A hold an operator dismissed: closed for good, like done.
+        { strategyId: periodic.id, occurrence: daily(40), status: 'dismissed' },
       ],
     });
     const add = async (
@@ -101,6 +103,7 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
       'applied',
       new Date(now - 5 * DAY),
     );
+    await add('dismissed occurrence, applied', periodic.id, daily(40), 'ret-a', 'applied');
     await add('open occurrence', periodic.id, daily(45), 'ret-a', 'applied');
     await add('occurrence never marked', periodic.id, daily(42), 'ret-a', 'applied');
     await add('occurrence due now', periodic.id, due, 'ret-a', 'applied');
@@ -129,10 +132,10 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       dry_run: true,
-      examined: 7,
-      deleted: 2,
+      examined: 8,
+      deleted: 3,
       kept: 5,
-      deleted_by_reason: { strategy_deleted: 1, occurrence_done: 1 },
+      deleted_by_reason: { strategy_deleted: 1, occurrence_done: 2 },
       kept_by_reason: {
         single_strategy: 1,
         per_user_cap: 1,
@@ -146,14 +149,14 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     expect(await pruneAudit()).toEqual([]);
   });
 
-  it('deletes only applied rows of deleted strategies and of done, not-due occurrences', async () => {
+  it('deletes only applied rows of deleted strategies and of done or closed, not-due occurrences', async () => {
     const result = await runCli(['retention', '--older-than', '30'], {
       env: { DATABASE_URL: url.url },
     });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/\(older than 30 days\): 7$/m);
+    expect(result.stdout).toMatch(/\(older than 30 days\): 8$/m);
     expect(result.stdout).toContain(
-      'deleted 2: 1 of deleted strategies, 1 of done periodic occurrences',
+      'deleted 3: 1 of deleted strategies, 2 of done (or closed) periodic occurrences',
     );
     expect(result.stdout).toContain(
       'kept 5: 1 of single strategies that still exist, 1 of periodic strategies with a max_exec_per_user cap, 1 of the occurrence due now, 2 of periodic occurrences not done yet',
@@ -169,7 +172,7 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
       'per-user cap',
     ]);
     // The occurrence bookkeeping stays: it is what stops scans revisiting a done occurrence.
-    expect(await database.db.strategyOccurrence.count()).toBe(4);
+    expect(await database.db.strategyOccurrence.count()).toBe(5);
 
     const again = await runCli(['retention', '--older-than', '30', '--json'], {
       env: { DATABASE_URL: url.url },
@@ -184,10 +187,10 @@ describe.each(DATABASE_KINDS)('retention on %s', (kind) => {
     expect(JSON.parse(audit[0]!.changes!)).toEqual({
       before,
       completed: true,
-      examined: 7,
-      deleted: 2,
-      deleted_by_status: { applied: 2 },
-      deleted_by_reason: { strategy_deleted: 1, occurrence_done: 1 },
+      examined: 8,
+      deleted: 3,
+      deleted_by_status: { applied: 3 },
+      deleted_by_reason: { strategy_deleted: 1, occurrence_done: 2 },
       kept: 5,
       kept_by_reason: {
         single_strategy: 1,

@@ -88,8 +88,11 @@ export interface LedgerStore {
   /** Retention candidates: applied rows last changed before `before`, by id, after `afterId`. */
   findAppliedBefore(before: Date, afterId: number, limit: number): Promise<LedgerKey[]>;
   countAppliedBefore(before: Date): Promise<number>;
-  /** Which of these occurrences of a periodic strategy are marked done. */
-  doneOccurrences(strategyId: number, occurrences: string[]): Promise<Set<string>>;
+  /**
+   * Which of these occurrences of a periodic strategy are closed for good: done, or a hold that
+   * ended without a grant (superseded, dismissed, released); no scan revisits them.
+   */
+  closedOccurrences(strategyId: number, occurrences: string[]): Promise<Set<string>>;
   /** Deletes rows still applied and older than `before`; returns how many were deleted. */
   deleteAppliedBefore(ids: number[], before: Date): Promise<number>;
 }

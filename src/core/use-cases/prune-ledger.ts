@@ -7,7 +7,9 @@
 //     - its strategy no longer exists (deleted strategies never run again; ids are never
 //       reused), or
 //     - its strategy is periodic, has no per-user cap (max_exec_per_user = 0), and the row's
-//       occurrence is marked `done` and is not the occurrence due now.
+//       occurrence is closed — `done`, or a hold that ended without a grant (`superseded`,
+//       `dismissed`, `released`: partly granted before the cap held it) — and is not the
+//       occurrence due now.
 //   Everything else is kept, in particular every row of a single strategy that still exists
 //   (enabled or not): its one occurrence would be granted again without them.
 //
@@ -38,7 +40,7 @@ export interface PruneOptions {
   dryRun: boolean;
   ledger: Pick<
     LedgerStore,
-    'findAppliedBefore' | 'countAppliedBefore' | 'doneOccurrences' | 'deleteAppliedBefore'
+    'findAppliedBefore' | 'countAppliedBefore' | 'closedOccurrences' | 'deleteAppliedBefore'
   >;
   strategies: Pick<StrategyStore, 'list'>;
   clock: Clock;
@@ -162,7 +164,7 @@ export async function pruneLedger(
     const rows = await options.ledger.findAppliedBefore(options.before, afterId, pageSize);
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
-    const done = await doneOccurrencesOf(rows, strategies, options.ledger);
+    const done = await closedOccurrencesOf(rows, strategies, options.ledger);
     const doomed: number[] = [];
     for (const row of rows) {
       const verdict = retentionVerdict(row, strategies.get(row.strategyId), {
@@ -188,11 +190,11 @@ export async function pruneLedger(
   return result;
 }
 
-/** `strategyId NUL occurrence` keys of the done occurrences among these rows' periodic strategies. */
-async function doneOccurrencesOf(
+/** `strategyId NUL occurrence` keys of the closed occurrences among these rows' periodic strategies. */
+async function closedOccurrencesOf(
   rows: LedgerKey[],
   strategies: Map<number, Strategy>,
-  ledger: Pick<LedgerStore, 'doneOccurrences'>,
+  ledger: Pick<LedgerStore, 'closedOccurrences'>,
 ): Promise<Set<string>> {
   const byStrategy = new Map<number, Set<string>>();
   for (const row of rows) {
@@ -203,7 +205,7 @@ async function doneOccurrencesOf(
   }
   const done = new Set<string>();
   for (const [strategyId, occurrences] of byStrategy) {
-    for (const occurrence of await ledger.doneOccurrences(strategyId, [...occurrences]))
+    for (const occurrence of await ledger.closedOccurrences(strategyId, [...occurrences]))
       done.add(`${strategyId}\u0000${occurrence}`);
   }
   return done;
