@@ -1,12 +1,8 @@
 // The audit page shows each change field by field, before → after, under the API's own
 // snake_case names (issue 24; it showed the stored JSON with the core's camelCase keys).
 import { describe, expect, it } from 'vitest';
-import {
-  AuditChanges,
-  changeRows,
-  FOLD_AFTER,
-  wireName,
-} from '../../src/console/pages/audit-changes.tsx';
+import { wireFieldName } from '../../src/core/model/audit-wire-names.ts';
+import { AuditChanges, changeRows, FOLD_AFTER } from '../../src/console/pages/audit-changes.tsx';
 
 const html = (node: unknown) => String(node);
 
@@ -14,8 +10,8 @@ describe('changeRows', () => {
   it('an update: one row per field, before and after, in snake_case', () => {
     expect(
       changeRows({
-        periodicExpr: { before: '0 9 * * *', after: '0 10 * * *' },
-        maxUsersPerOccurrence: { before: 50, after: null },
+        periodic_expr: { before: '0 9 * * *', after: '0 10 * * *' },
+        max_users_per_occurrence: { before: 50, after: null },
       }),
     ).toEqual([
       { field: 'periodic_expr', before: '0 9 * * *', after: '0 10 * * *', hasBefore: true },
@@ -24,7 +20,7 @@ describe('changeRows', () => {
   });
 
   it('a creation: one row per field it set, with its value', () => {
-    expect(changeRows({ after: { name: 'daily', maxExecPerUser: 0, endAt: null } })).toEqual([
+    expect(changeRows({ after: { name: 'daily', max_exec_per_user: 0, end_at: null } })).toEqual([
       { field: 'name', after: 'daily', hasBefore: false },
       { field: 'max_exec_per_user', after: 0, hasBefore: false },
     ]);
@@ -43,8 +39,8 @@ describe('changeRows', () => {
     ['registerTime', 'register_time'],
     ['enabled', 'enabled'],
     ['strategy_id', 'strategy_id'],
-  ])('names %s as the API does: %s', (key, wire) => {
-    expect(wireName(key)).toBe(wire);
+  ])('the API names %s as %s (core/model/audit-wire-names.ts)', (key, wire) => {
+    expect(wireFieldName(key)).toBe(wire);
   });
 });
 

@@ -1,7 +1,6 @@
-// An audit event's change, field by field (before → after), under the names the API itself
-// uses (snake_case): the trail stores the core's field names, which no operator ever types.
+// An audit event's change, field by field (before → after), under the names the API answers
+// (snake_case, the same an operator types).
 import type { Child } from 'hono/jsx';
-import { wireFieldName } from '../../core/model/audit-wire-names.ts';
 
 export interface ChangeRow {
   field: string;
@@ -10,9 +9,6 @@ export interface ChangeRow {
   after?: unknown;
   hasBefore: boolean;
 }
-
-/** The API's name of a field; the API already answers them, so renaming again changes nothing. */
-export const wireName = wireFieldName;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -38,12 +34,12 @@ export function changeRows(changes: Record<string, unknown>): ChangeRow[] {
     const value = changes[key];
     if (isBeforeAfter(value))
       return {
-        field: wireName(key),
+        field: key,
         before: value.before,
         after: value.after,
         hasBefore: 'before' in value,
       };
-    return { field: wireName(key), after: value, hasBefore: false };
+    return { field: key, after: value, hasBefore: false };
   });
 }
 
