@@ -54,7 +54,7 @@ describe('AuditChanges', () => {
   it('renders nothing for no change, and JSON for values that are not text', () => {
     expect(AuditChanges({ changes: null })).toBeNull();
     expect(AuditChanges({ changes: {} })).toBeNull();
-    expect(html(AuditChanges({ changes: { githubStars: { after: ['a/b'] } } }))).toContain(
+    expect(html(AuditChanges({ changes: { github_stars: { after: ['a/b'] } } }))).toContain(
       '<span class="field">github_stars</span>: <code class="after">[&quot;a/b&quot;]</code>',
     );
   });
