@@ -3,7 +3,7 @@
 // and how many log lines the scan wrote at each level.
 import type { scanSummaryJson } from '../../src/contract/serialize.ts';
 import { cpuSeconds, treeCpuSeconds } from './proc.ts';
-import { MOCK_KEY, spawnTsx, type MockGatewayService } from './services.ts';
+import { MOCK_KEY, spawnTsx, startScriptNodeFlags, type MockGatewayService } from './services.ts';
 
 export interface WorkerResult {
   summary: ReturnType<typeof scanSummaryJson>;
@@ -64,7 +64,8 @@ export async function runScanWorker(options: ScanRunOptions): Promise<ScanRun> {
       BENCH_PUSH_DOWN: options.pushDown === false ? 'false' : 'true',
     },
     [],
-    [],
+    // The daemon's own node flags (its heap limit): the scanning process is measured as it ships.
+    startScriptNodeFlags(),
     options.cwd,
   );
   const logLines: Record<string, number> = {};
