@@ -55,6 +55,8 @@ const spread = (values: number[], digits: number) =>
   `${round(median(values), digits)} (${round(Math.min(...values), digits)}–${round(Math.max(...values), digits)})`;
 
 interface Sample {
+  database: string;
+  users: number;
   variant: string;
   round: number;
   load: number;
@@ -99,6 +101,8 @@ try {
                 `${variant.name}: ${run.gatewayDeltas} deltas for ${run.summary.granted} grants`,
               );
             samples.push({
+              database: kind,
+              users,
               variant: variant.name,
               round: r,
               load: (load + loadavg()[0]!) / 2,
@@ -127,9 +131,10 @@ try {
           'load avg',
         ],
         rows: variants.map((variant) => {
-          const mine = samples.filter((s) => s.variant === variant.name);
+          const here = samples.filter((s) => s.database === kind && s.users === users);
+          const mine = here.filter((s) => s.variant === variant.name);
           const baseOf = (s: Sample) =>
-            samples.find((b) => b.variant === first.name && b.round === s.round)!.run;
+            here.find((b) => b.variant === first.name && b.round === s.round)!.run;
           const ratios = mine.map((s) => s.run.wallMs / baseOf(s).wallMs);
           const cpuRatios = mine.map((s) => s.run.cpuSeconds / baseOf(s).cpuSeconds);
           const db = mine.map((s) => s.run.databaseCpuSeconds);
