@@ -3,7 +3,7 @@
 // and how many log lines the scan wrote at each level.
 import type { scanSummaryJson } from '../../src/contract/serialize.ts';
 import { cpuSeconds, treeCpuSeconds } from './proc.ts';
-import { MOCK_KEY, spawnTsx, type MockGatewayService } from './services.ts';
+import { MOCK_KEY, spawnTsx, startScriptNodeFlags, type MockGatewayService } from './services.ts';
 
 export interface WorkerResult {
   summary: ReturnType<typeof scanSummaryJson>;
@@ -45,6 +45,8 @@ export interface ScanRunOptions {
   env?: Record<string, string>;
   /** Whole-run limit; the worker is killed and the run fails past it. */
   timeoutMs: number;
+  /** The checkout whose bench/scan-worker.ts (and so whose src/) runs the scan; default this one. */
+  cwd?: string;
 }
 
 export async function runScanWorker(options: ScanRunOptions): Promise<ScanRun> {
@@ -52,13 +54,20 @@ export async function runScanWorker(options: ScanRunOptions): Promise<ScanRun> {
   const deltasBefore = (await mock.state()).deltas;
   const gatewayCpuBefore = cpuSeconds(mock.pid);
   const dbCpuBefore = options.postmasterPid ? treeCpuSeconds(options.postmasterPid) : 0;
-  const child = spawnTsx('bench/scan-worker.ts', {
-    ...options.env,
-    BENCH_DATABASE_URL: options.databaseUrl,
-    BENCH_GATEWAY_URL: mock.url,
-    BENCH_GATEWAY_KEY: MOCK_KEY,
-    BENCH_PUSH_DOWN: options.pushDown === false ? 'false' : 'true',
-  });
+  const child = spawnTsx(
+    'bench/scan-worker.ts',
+    {
+      ...options.env,
+      BENCH_DATABASE_URL: options.databaseUrl,
+      BENCH_GATEWAY_URL: mock.url,
+      BENCH_GATEWAY_KEY: MOCK_KEY,
+      BENCH_PUSH_DOWN: options.pushDown === false ? 'false' : 'true',
+    },
+    [],
+    // The daemon's own node flags (its heap limit): the scanning process is measured as it ships.
+    startScriptNodeFlags(),
+    options.cwd,
+  );
   const logLines: Record<string, number> = {};
   const problems: string[] = [];
   let result: WorkerResult | undefined;

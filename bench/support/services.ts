@@ -70,10 +70,12 @@ export function spawnTsx(
   env: Record<string, string>,
   args: string[] = [],
   nodeFlags: string[] = [],
+  /** Another checkout to run `script` from (bench/scan-ab.ts compares two); default this one. */
+  cwd: string = ROOT,
 ): ChildProcess {
   const nodeArgs = [...profilingArgs(), ...nodeFlags, '--import', 'tsx', script, ...args];
   const child = spawn(process.execPath, nodeArgs, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

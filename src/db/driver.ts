@@ -11,6 +11,7 @@ import {
   SQLITE_BUSY_DEADLINE_MS,
   SQLITE_BUSY_SLICE_MS,
 } from './sqlite-busy-retry.ts';
+import { cacheSqliteStatements } from './sqlite-statement-cache.ts';
 import { timeStatements, type StatementTimer } from './timed-sqlite.ts';
 import { databaseKind } from '../config/database-url.ts';
 
@@ -154,10 +155,14 @@ export function createDriverAdapter(
     prepareSqliteFile(url, path);
     const deadlineMs = options.sqliteBusyDeadlineMs ?? SQLITE_BUSY_DEADLINE_MS;
     if (options.sqliteBusyWait === 'blocking') {
-      const sqlite = new PrismaBetterSqlite3({ url: path, timeout: deadlineMs });
+      const sqlite = cacheSqliteStatements(
+        new PrismaBetterSqlite3({ url: path, timeout: deadlineMs }),
+      );
       return options.onSqliteStatement ? timeStatements(sqlite, options.onSqliteStatement) : sqlite;
     }
-    const sqlite = new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_SLICE_MS });
+    const sqlite = cacheSqliteStatements(
+      new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_SLICE_MS }),
+    );
     // Retries outside the timer: each attempt is timed as the slice of event loop it held.
     const timed = options.onSqliteStatement
       ? timeStatements(sqlite, options.onSqliteStatement)
