@@ -7,66 +7,23 @@ import { statusesFor } from '../core/model/ledger-transitions.ts';
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
-import { mysqlJsonText } from './mysql-collation.ts';
+import {
+  updateFromJson as updateTableFromJson,
+  type Columns,
+  type SetClause,
+  type WhereClause,
+} from './update-from-json.ts';
 
-type ColumnType = 'int' | 'bigint' | 'text' | 'decimal';
-type Columns = readonly (readonly [name: string, type: ColumnType])[];
-
-const MYSQL_TYPES: Record<ColumnType, string> = {
-  int: 'INT',
-  bigint: 'BIGINT',
-  text: mysqlJsonText(2000),
-  decimal: 'VARCHAR(40)',
-};
-const POSTGRES_CASTS: Record<ColumnType, string> = {
-  int: 'int',
-  bigint: 'bigint',
-  text: 'text',
-  decimal: 'numeric',
-};
-
-/**
- * `UPDATE quota_execute q … FROM <json rows> j WHERE q.id = j.id AND …` on each dialect. `set`
- * gets the target column's name as each dialect wants it on the left of `=`; `col` reads a JSON
- * column. Decimals travel as strings with two decimals, so no binary fraction reaches a column.
- */
-function updateFromJson(
+/** The ledger's JSON-batched updates: rows of quota_execute found by id. */
+const updateFromJson = (
   kind: DatabaseKind,
   rows: unknown[][],
   columns: Columns,
-  set: (lhs: (column: string) => Prisma.Sql, col: (name: string) => Prisma.Sql) => Prisma.Sql,
-  where: (col: (name: string) => Prisma.Sql, q: (column: string) => Prisma.Sql) => Prisma.Sql,
-): Prisma.Sql {
-  const json = JSON.stringify(rows);
-  const index = (name: string) => columns.findIndex(([n]) => n === name);
-  const typeOf = (name: string) => columns[index(name)]![1];
-  if (kind === 'mysql') {
-    const defs = Prisma.raw(
-      columns.map(([name, type], i) => `${name} ${MYSQL_TYPES[type]} PATH '$[${i}]'`).join(', '),
-    );
-    const col = (name: string) =>
-      typeOf(name) === 'decimal'
-        ? Prisma.sql`CAST(${Prisma.raw(`j.${name}`)} AS DECIMAL(14, 2))`
-        : Prisma.raw(`j.${name}`);
-    return Prisma.sql`UPDATE quota_execute q JOIN JSON_TABLE(${json}, '$[*]' COLUMNS (${defs})) AS j ON q.id = j.id
-      SET ${set((c) => Prisma.raw(`q.${c}`), col)} WHERE ${where(col, (c) => Prisma.raw(`q.${c}`))}`;
-  }
-  if (kind === 'sqlite') {
-    const col = (name: string) => {
-      const raw = Prisma.raw(`(j.value ->> ${index(name)})`);
-      return typeOf(name) === 'decimal' ? Prisma.sql`CAST(${raw} AS DECIMAL)` : raw;
-    };
-    // `+q.column` keeps SQLite's planner off the indexes of the compared columns: it must walk
-    // the JSON rows and find each by its id, not walk every pending row of the strategy (the
-    // status index) and look each up in the JSON — a page of pending rows per small batch.
-    return Prisma.sql`UPDATE quota_execute AS q SET ${set(Prisma.raw, col)}
-      FROM json_each(${json}) j WHERE q.id = ${col('id')} AND ${where(col, (c) => Prisma.raw(`+q.${c}`))}`;
-  }
-  const col = (name: string) =>
-    Prisma.raw(`(j.value ->> ${index(name)})::${POSTGRES_CASTS[typeOf(name)]}`);
-  return Prisma.sql`UPDATE quota_execute AS q SET ${set(Prisma.raw, col)}
-    FROM json_array_elements(${json}::json) AS j(value) WHERE q.id = ${col('id')} AND ${where(col, (c) => Prisma.raw(`q.${c}`))}`;
-}
+  set: SetClause,
+  where: WhereClause,
+) => updateTableFromJson(kind, LEDGER, rows, columns, set, where);
+
+const LEDGER = { table: 'quota_execute', key: 'id' } as const;
 
 const timestamp = (kind: DatabaseKind, now: Date) =>
   kind === 'postgresql' ? Prisma.sql`${now}::timestamp(3)` : Prisma.sql`${now}`;

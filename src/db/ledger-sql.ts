@@ -5,7 +5,15 @@ import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
 import { mysqlJsonText } from './mysql-collation.ts';
 
-const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, strategy_version, created_at, updated_at, mode, target, lease_token)`;
+const COLUMNS = Prisma.sql`(strategy_id, occurrence, user_id, amount, status, attempts, idempotency_key, catch_up, strategy_version, created_at, updated_at, mode, target, lease_token, lot_due)`;
+
+/**
+ * A grant of an occurrence with lot terms is marked for the lot pass (`lot_due`) by the claim
+ * itself: the marker exists as soon as the row does, whichever process or transaction commits
+ * first, so no grant can be applied without the pass finding it (docs/expiry.md).
+ */
+const lotDue = (strategyId: Prisma.Sql, occurrence: Prisma.Sql) =>
+  Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM credit_lot_terms t WHERE t.strategy_id = ${strategyId} AND t.occurrence = ${occurrence}) THEN TRUE END`;
 
 function rowsJson(rows: NewLedgerEntry[], catchUp: (value: boolean) => boolean | number): string {
   return JSON.stringify(
@@ -47,12 +55,13 @@ export function claimSql(
   if (kind === 'sqlite') {
     return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
       SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, 'pending', 0, j.value ->> 4, j.value ->> 5, j.value ->> 6, ${now}, ${now},
-        j.value ->> 7, CAST(j.value ->> 8 AS DECIMAL), ${token}
+        j.value ->> 7, CAST(j.value ->> 8 AS DECIMAL), ${token}, ${lotDue(Prisma.sql`j.value ->> 0`, Prisma.sql`j.value ->> 1`)}
       FROM json_each(${json}) j WHERE ${held} ${conflict}`;
   }
   return Prisma.sql`INSERT INTO quota_execute ${COLUMNS}
     SELECT (j.value ->> 0)::int, j.value ->> 1, j.value ->> 2, (j.value ->> 3)::numeric, 'pending', 0, j.value ->> 4,
-      (j.value ->> 5)::boolean, (j.value ->> 6)::int, ${now}::timestamp(3), ${now}::timestamp(3), j.value ->> 7, (j.value ->> 8)::numeric, ${token}
+      (j.value ->> 5)::boolean, (j.value ->> 6)::int, ${now}::timestamp(3), ${now}::timestamp(3), j.value ->> 7, (j.value ->> 8)::numeric, ${token},
+      ${lotDue(Prisma.sql`(j.value ->> 0)::int`, Prisma.sql`j.value ->> 1`)}
     FROM json_array_elements(${json}::json) AS j(value) WHERE ${held} ${conflict}`;
 }
 
@@ -66,7 +75,7 @@ export function mysqlClaimSql(rows: NewLedgerEntry[], now: Date, fence: LedgerFe
   const text = (length: number) => Prisma.raw(mysqlJsonText(length));
   return Prisma.sql`INSERT IGNORE INTO quota_execute ${COLUMNS}
     SELECT j.strategy_id, j.occurrence, j.user_id, j.amount, 'pending', 0, j.idempotency_key, j.catch_up, j.strategy_version, ${now}, ${now},
-      j.mode, CAST(j.target AS DECIMAL(14, 2)), ${BigInt(fence.token)}
+      j.mode, CAST(j.target AS DECIMAL(14, 2)), ${BigInt(fence.token)}, ${lotDue(Prisma.sql`j.strategy_id`, Prisma.sql`j.occurrence`)}
     FROM JSON_TABLE(${json}, '$[*]' COLUMNS (
       strategy_id INT PATH '$[0]', occurrence ${text(64)} PATH '$[1]', user_id ${text(191)} PATH '$[2]',
       amount DECIMAL(14, 2) PATH '$[3]', idempotency_key ${text(255)} PATH '$[4]', catch_up TINYINT PATH '$[5]',

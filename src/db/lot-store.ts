@@ -7,8 +7,9 @@ import { expiryOccurrence, EXPIRY_STRATEGY_ID } from '../core/lots/lot.ts';
 import type { OccurrenceTerms } from '../core/lots/lot-terms.ts';
 import type { LotEventWrite, LotStore, UnrecordedLotGrant } from '../core/ports/lot-store.ts';
 import { toLedgerStatus, decimalToNumber } from './row-mappers.ts';
-import { Prisma, type Database, type DbClient } from './client.ts';
+import type { Database, DbClient } from './client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
+import { consumedSql, expiringSql, lotsMadeSql, usageSql } from './lot-event-sql.ts';
 
 const money = (value: number) => value.toFixed(2);
 
@@ -17,6 +18,13 @@ const money = (value: number) => value.toFixed(2);
  * within the bind values Prisma assumes SQLite takes (999). The lot pass's pages are no larger.
  */
 export const MAX_LOTS_PER_STATEMENT = 400;
+
+const chunks = <T>(items: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += MAX_LOTS_PER_STATEMENT)
+    out.push(items.slice(i, i + MAX_LOTS_PER_STATEMENT));
+  return out;
+};
 
 /** A lot event that found its compare half changed: the transaction is rolled back. */
 class LotEventConflict extends Error {}
@@ -81,7 +89,7 @@ function toTerms(row: {
 }
 
 export function createLotStore(database: Database): LotStore {
-  const { db } = database;
+  const { db, kind } = database;
 
   /** The ledger status of each lot's expiry row (absent: none yet). */
   async function expiryStatuses(client: DbClient, lots: readonly LotRow[]) {
@@ -116,36 +124,28 @@ export function createLotStore(database: Database): LotStore {
     return rows.map((row) => toLot(row, statuses.get(row.id) ?? null));
   };
 
+  /**
+   * One transaction of a few JSON-batched statements per page of events (lot-event-sql.ts);
+   * any compare half that fails rolls all of it back.
+   */
   async function writeEvent(tx: DbClient, write: LotEventWrite) {
-    for (const usage of write.usage) {
-      if (usage.expected === null) {
-        await tx.creditLotUsage.create({
-          data: { userId: usage.userId, usedSeen: money(usage.usedSeen) },
-        });
-        continue;
-      }
-      const { count } = await tx.creditLotUsage.updateMany({
-        where: { userId: usage.userId, usedSeen: money(usage.expected) },
-        data: { usedSeen: money(usage.usedSeen) },
+    const now = new Date();
+    const created = write.usage.filter((u) => u.expected === null);
+    if (created.length > 0)
+      await tx.creditLotUsage.createMany({
+        data: created.map((u) => ({ userId: u.userId, usedSeen: money(u.usedSeen) })),
       });
-      if (count !== 1) throw new LotEventConflict();
+    const moved = write.usage.flatMap((u) =>
+      u.expected === null ? [] : [{ userId: u.userId, usedSeen: u.usedSeen, expected: u.expected }],
+    );
+    for (const chunk of chunks(moved)) {
+      if ((await tx.$executeRaw(usageSql(kind, chunk, now))) !== chunk.length)
+        throw new LotEventConflict();
     }
-    for (const { id, consumed } of write.consumed) {
-      await tx.creditLot.updateMany({
-        where: { id, state: 'active' },
-        data: { consumed: money(consumed) },
-      });
-    }
-    for (const lot of write.expiring) {
-      const { count } = await tx.creditLot.updateMany({
-        where: { id: lot.id, state: 'active' },
-        data: {
-          state: 'expiring',
-          expiredAmount: money(lot.expiredAmount),
-          carried: lot.carried === null ? null : money(lot.carried),
-        },
-      });
-      if (count !== 1) throw new LotEventConflict();
+    for (const chunk of chunks(write.consumed)) await tx.$executeRaw(consumedSql(kind, chunk, now));
+    for (const chunk of chunks(write.expiring)) {
+      if ((await tx.$executeRaw(expiringSql(kind, chunk, now))) !== chunk.length)
+        throw new LotEventConflict();
     }
     if (write.newLots.length > 0) {
       await tx.creditLot.createMany({
@@ -156,6 +156,8 @@ export function createLotStore(database: Database): LotStore {
           rolloverMax: lot.rolloverMax === null ? null : money(lot.rolloverMax),
         })),
       });
+      const grantIds = write.newLots.flatMap((lot) => (lot.grantId === null ? [] : [lot.grantId]));
+      for (const chunk of chunks(grantIds)) await tx.$executeRaw(lotsMadeSql(kind, chunk));
     }
   }
 
@@ -181,17 +183,13 @@ export function createLotStore(database: Database): LotStore {
     },
 
     async unrecordedLotGrants(limit, afterId): Promise<UnrecordedLotGrant[]> {
-      const ids = await db.$queryRaw<{ id: number | bigint }[]>(Prisma.sql`
-        SELECT q.id FROM credit_lot_terms t
-        JOIN quota_execute q ON q.strategy_id = t.strategy_id AND q.occurrence = t.occurrence
-        WHERE q.status = 'applied' AND q.id > ${afterId}
-          AND NOT EXISTS (SELECT 1 FROM credit_lot l WHERE l.grant_id = q.id)
-        ORDER BY q.id LIMIT ${limit}`);
-      if (ids.length === 0) return [];
+      // The marker's index holds only grants still waiting for their lot (ledger-sql.ts).
       const grants = await db.quotaExecute.findMany({
-        where: { id: { in: ids.map((r) => Number(r.id)) } },
+        where: { lotDue: true, status: 'applied', id: { gt: afterId } },
         orderBy: { id: 'asc' },
+        take: limit,
       });
+      if (grants.length === 0) return [];
       const terms = await db.creditLotTerms.findMany({
         where: {
           OR: [...new Set(grants.map((g) => `${g.strategyId}\u0000${g.occurrence}`))].map((key) => {
@@ -201,15 +199,22 @@ export function createLotStore(database: Database): LotStore {
         },
       });
       const termsOf = new Map(terms.map((t) => [`${t.strategyId}\u0000${t.occurrence}`, t]));
-      return grants.map((g) => ({
-        grantId: g.id,
-        strategyId: g.strategyId,
-        occurrence: g.occurrence,
-        userId: g.userId,
-        amount: decimalToNumber(g.deltaSent ?? g.amount),
-        appliedAt: g.updatedAt,
-        terms: toTerms(termsOf.get(`${g.strategyId}\u0000${g.occurrence}`)!),
-      }));
+      return grants.flatMap((g) => {
+        const found = termsOf.get(`${g.strategyId}\u0000${g.occurrence}`);
+        // Marked by the claim only where terms exist, and terms are never deleted.
+        if (found === undefined) return [];
+        return [
+          {
+            grantId: g.id,
+            strategyId: g.strategyId,
+            occurrence: g.occurrence,
+            userId: g.userId,
+            amount: decimalToNumber(g.deltaSent ?? g.amount),
+            appliedAt: g.updatedAt,
+            terms: toTerms(found),
+          },
+        ];
+      });
     },
 
     async activeLots(userIds) {

@@ -197,6 +197,59 @@ describe.each(DATABASE_KINDS)('credit lots on %s', (kind) => {
     expect(balance(h, id)).toBe(0);
   });
 
+  it('a grant no lot pass saw (as after a crash mid-scan) becomes a lot at the next pass', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    const s = await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z' });
+    // Someone else holds the lot pass's lease (strategy_lease row 0): this scan grants, and no
+    // lot pass runs after it — what a crash between the grant and the pass leaves behind.
+    const held = BigInt(Date.now() + 3_600_000);
+    await h.database.db.strategyLease.upsert({
+      where: { strategyId: 0 },
+      create: { strategyId: 0, holder: 'elsewhere', expiresAt: held },
+      update: { holder: 'elsewhere', expiresAt: held },
+    });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    expect(balance(h, id)).toBe(100);
+    expect(await lots(h, id)).toEqual([]);
+    const grant = () =>
+      h.database.db.quotaExecute.findFirstOrThrow({ where: { strategyId: s.id } });
+    expect(await grant()).toMatchObject({ status: 'applied', lotDue: true });
+    await h.database.db.strategyLease.update({
+      where: { strategyId: 0 },
+      data: { expiresAt: 0n },
+    });
+    await scanAt(h, '2026-12-07T02:00:00Z');
+    expect(await lots(h, id)).toMatchObject([{ strategy_id: s.id, amount: 100, remaining: 100 }]);
+    expect((await grant()).lotDue).toBeNull();
+    await consume(h, id, 30);
+    await scanAt(h, '2026-12-10T00:00:00Z');
+    expect(balance(h, id)).toBe(0);
+  });
+
+  it('a grant that failed becomes a lot when a later scan applies it, once', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    const s = await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z' });
+    const plain = await strategy(h, id, {});
+    h.mock.setFaults({ failure_rate: 1, status: 503 });
+    try {
+      await scanAt(h, '2026-12-07T01:00:00Z');
+    } finally {
+      h.mock.setFaults({ failure_rate: 0 });
+    }
+    const row = (strategyId: number) =>
+      h.database.db.quotaExecute.findFirstOrThrow({ where: { strategyId } });
+    expect(await row(s.id)).toMatchObject({ status: 'failed', lotDue: true });
+    expect(await lots(h, id)).toEqual([]);
+    await scanAt(h, '2026-12-07T02:00:00Z');
+    expect(await row(s.id)).toMatchObject({ status: 'applied', lotDue: null });
+    // A strategy without expiry makes no lot and marks nothing.
+    expect(await row(plain.id)).toMatchObject({ status: 'applied', lotDue: null });
+    await scanAt(h, '2026-12-07T03:00:00Z');
+    expect(await lots(h, id)).toMatchObject([{ strategy_id: s.id, amount: 100 }]);
+  });
+
   it.each([
     [{ expires_after: 'P1M' }, 'expires_after'],
     [{ expires_after: 'PT30S' }, 'expires_after'],
