@@ -9,7 +9,14 @@ import type { LotEventWrite, LotStore, UnrecordedLotGrant } from '../core/ports/
 import { toLedgerStatus, decimalToNumber } from './row-mappers.ts';
 import type { Database, DbClient } from './client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
-import { consumedSql, expiringSql, lotsMadeSql, usageSql } from './lot-event-sql.ts';
+import {
+  consumedSql,
+  expiringSql,
+  firstUsageSql,
+  lotsMadeSql,
+  newLotsSql,
+  usageSql,
+} from './lot-event-sql.ts';
 
 const money = (value: number) => value.toFixed(2);
 
@@ -131,10 +138,10 @@ export function createLotStore(database: Database): LotStore {
   async function writeEvent(tx: DbClient, write: LotEventWrite) {
     const now = new Date();
     const created = write.usage.filter((u) => u.expected === null);
-    if (created.length > 0)
-      await tx.creditLotUsage.createMany({
-        data: created.map((u) => ({ userId: u.userId, usedSeen: money(u.usedSeen) })),
-      });
+    for (const chunk of chunks(created)) {
+      if ((await tx.$executeRaw(firstUsageSql(kind, chunk, now))) !== chunk.length)
+        throw new LotEventConflict();
+    }
     const moved = write.usage.flatMap((u) =>
       u.expected === null ? [] : [{ userId: u.userId, usedSeen: u.usedSeen, expected: u.expected }],
     );
@@ -147,15 +154,11 @@ export function createLotStore(database: Database): LotStore {
       if ((await tx.$executeRaw(expiringSql(kind, chunk, now))) !== chunk.length)
         throw new LotEventConflict();
     }
+    for (const chunk of chunks(write.newLots)) {
+      if ((await tx.$executeRaw(newLotsSql(kind, chunk, now))) !== chunk.length)
+        throw new LotEventConflict();
+    }
     if (write.newLots.length > 0) {
-      await tx.creditLot.createMany({
-        data: write.newLots.map((lot) => ({
-          ...lot,
-          amount: money(lot.amount),
-          consumed: money(lot.consumed),
-          rolloverMax: lot.rolloverMax === null ? null : money(lot.rolloverMax),
-        })),
-      });
       const grantIds = write.newLots.flatMap((lot) => (lot.grantId === null ? [] : [lot.grantId]));
       for (const chunk of chunks(grantIds)) await tx.$executeRaw(lotsMadeSql(kind, chunk));
     }
