@@ -17,6 +17,7 @@ import {
   type CommandOutcome,
 } from './command.ts';
 import { grantsExportCommand, resolveGrantsCommand } from './grants-command.ts';
+import { expiringLotsCommand, lotsCommand } from './lots-command.ts';
 import { explainCommand } from './explain-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { previewCommand } from './preview-command.ts';
@@ -40,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   retentionCommand,
   grantsExportCommand,
   resolveGrantsCommand,
+  lotsCommand,
+  expiringLotsCommand,
 ];
 
 export function version(): string {
@@ -80,12 +83,13 @@ function globalHelp(): string {
 /** Finds the command named by the first one or two words (`users import`). */
 function resolveCommand(argv: string[]): { command: Command; rest: string[] } {
   const [first, second] = argv;
+  // Two words first: `lots expiring` is a command of its own, `lots <user-id>` another.
+  const two = COMMANDS.find((c) => c.spec.name === `${first} ${second}`);
+  if (two) return { command: two, rest: argv.slice(2) };
   const one = COMMANDS.find((c) => c.spec.name === first);
   if (one) return { command: one, rest: argv.slice(1) };
   const group = COMMANDS.filter((c) => c.spec.name.startsWith(`${first} `));
   if (group.length > 0) {
-    const two = group.find((c) => c.spec.name === `${first} ${second}`);
-    if (two) return { command: two, rest: argv.slice(2) };
     const choices = group.map((c) => c.spec.name).join(', ');
     throw new UsageError(
       second === undefined || second.startsWith('-')

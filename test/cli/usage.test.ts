@@ -31,6 +31,8 @@ describe('quota-manager help and version', () => {
       'users import <file>',
       'seed-demo',
       'retention',
+      'lots <user-id>',
+      'lots expiring',
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command.replace(/[<>]/g, '.')}\\s`, 'm'));
     }
@@ -52,6 +54,8 @@ describe('quota-manager help and version', () => {
     'users import',
     'seed-demo',
     'retention',
+    'lots',
+    'lots expiring',
   ])('%s --help prints its usage and options, exit 0', async (name) => {
     const result = await runCli([...name.split(' '), '--help'], { env: NO_DATABASE });
     expect(result.code).toBe(0);
@@ -93,6 +97,11 @@ describe('usage errors exit 2 and say what is wrong', () => {
     ],
     [['users', 'import', 'users.csv', '--format', 'xml'], /--format must be csv or jsonl/],
     [['retention'], /--older-than <days> is required/],
+    [['lots'], /missing argument <user-id>/],
+    [['lots', ''], /name the user id/],
+    [['lots', 'a', 'b'], /unexpected argument "b"/],
+    [['lots', 'expiring', 'soon'], /unexpected argument "soon"/],
+    [['lots', 'expiring', '--within'], /argument missing/],
     [['retention', '--older-than', '0'], /--older-than must be between 1 and 36500/],
     [
       ['preview', 'x', '--occurrence', 'yesterday'],
