@@ -3,7 +3,7 @@
 // use-cases/ plus one line here. `as(actor)` is the same application acting for someone else:
 // the API binds each request's token name (and request id), the CLI "cli", the daemon "system",
 // and every change they make is audited under that name.
-import { expiringLots, userLots } from './use-cases/lots.ts';
+import { expiringLots, expiryLedger, userLots } from './use-cases/lots.ts';
 import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
 import type { Actor } from './model/audit.ts';
 import type { RequestScope } from './model/request-scope.ts';
@@ -149,6 +149,7 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
     userLots: (id: string, page: { afterId: number; limit: number }) => userLots(deps, id, page),
     expiringLots: (within: string, page: { afterId: number; limit: number }) =>
       expiringLots(deps, within, page),
+    expiryLedger: (query: PageQuery & { userId?: string }) => expiryLedger(deps, query),
     deleteUser: (id: string) => deleteUser(deps, id),
     searchUsers: (filter: UserSearch) => searchUsers(deps, filter),
     gatewayBalance: (userId: string) => gatewayBalance(deps, userId),

@@ -3,7 +3,7 @@
 // back exactly its lot's unconsumed remainder (the issue's examples), through the real scanner,
 // the real ledger protocol and the mock gateway's total-and-used counters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, GATEWAY_KEY, type Harness } from '../support/app-harness.ts';
+import { createHarness, GATEWAY_KEY, VIEWER_TOKEN, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { unique } from '../support/unique-name.ts';
 
@@ -248,6 +248,77 @@ describe.each(DATABASE_KINDS)('credit lots on %s', (kind) => {
     expect(await row(plain.id)).toMatchObject({ status: 'applied', lotDue: null });
     await scanAt(h, '2026-12-07T03:00:00Z');
     expect(await lots(h, id)).toMatchObject([{ strategy_id: s.id, amount: 100 }]);
+  });
+
+  it('an unknown expiry is listed and resolved at /lots/expiries, audited, compare-and-set', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    const s = await strategy(h, id, { expires_at: '2026-12-08T00:00:00Z' });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    await scanAt(h, '2026-12-08T00:00:00Z');
+    const expiry = await h.database.db.quotaExecute.findFirstOrThrow({
+      where: { strategyId: 0, userId: id },
+    });
+    expect(expiry).toMatchObject({ status: 'applied', occurrence: `${s.id}:once` });
+    // The delta arrived but its outcome was lost (what reconciliation off leaves for a person).
+    await h.database.db.quotaExecute.update({
+      where: { id: expiry.id },
+      data: { status: 'unknown' },
+    });
+    const listed = await h.call(
+      'GET',
+      `/api/v1/lots/expiries?status=unknown&user_id=${encodeURIComponent(id)}`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({
+      total: 1,
+      items: [{ id: expiry.id, strategy_id: 0, amount: -100, status: 'unknown' }],
+    });
+    const viewer = await h.call(
+      'POST',
+      `/api/v1/lots/expiries/${expiry.id}/resolve`,
+      { resolution: 'applied' },
+      { token: VIEWER_TOKEN },
+    );
+    expect(viewer.status).toBe(403);
+    const bad = await h.call('POST', `/api/v1/lots/expiries/${expiry.id}/resolve`, {
+      resolution: 'ignore',
+    });
+    expect(bad.status).toBe(400);
+    // A grant's row is not an expiry: not found here, whatever its status.
+    const grant = await h.database.db.quotaExecute.findFirstOrThrow({
+      where: { strategyId: s.id, userId: id },
+    });
+    const notExpiry = await h.call('POST', `/api/v1/lots/expiries/${grant.id}/resolve`, {
+      resolution: 'applied',
+    });
+    expect(notExpiry.status).toBe(404);
+    for (const badId of ['0', '-1', '1e3', '9'.repeat(30)]) {
+      const refused = await h.call('POST', `/api/v1/lots/expiries/${badId}/resolve`, {
+        resolution: 'applied',
+      });
+      expect(refused.status, badId).toBe(400);
+    }
+    const resolved = await h.call('POST', `/api/v1/lots/expiries/${expiry.id}/resolve`, {
+      resolution: 'applied',
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ id: expiry.id, strategy_id: 0, status: 'applied' });
+    const again = await h.call('POST', `/api/v1/lots/expiries/${expiry.id}/resolve`, {
+      resolution: 'retry',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('conflict');
+    const audit = await h.database.db.auditEvent.findMany({
+      where: { action: 'grant.resolve', targetId: String(expiry.id) },
+    });
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.changes as string)).toMatchObject({
+      strategy_id: 0,
+      resolution: 'applied',
+    });
+    const lot = (await lots(h, id)).find((l) => l.strategy_id === s.id)!;
+    expect(lot).toMatchObject({ state: 'expired', expiry_status: 'applied' });
   });
 
   it.each([

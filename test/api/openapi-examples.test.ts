@@ -68,7 +68,8 @@ function exampleRequests(doc: Json): { requests: ExampleRequest[]; problems: str
  * before the clock's now (2026-01-15T10:00Z), so its 2026-01-15T00:00Z fire time is due.
  * Some operations need more: approving occurrence `once` needs strategy 1 to be a single strategy
  * held by a budget cap; dismissing or approving every held occurrence needs its 2026-01-15T00:00Z
- * occurrence held; resolving ledger row 1 needs that row's outcome to be unknown.
+ * occurrence held; resolving ledger row 1 needs that row's outcome to be unknown (for a lot
+ * expiry, a row of strategy 0).
  */
 const HOLDS = new Set(['dismissOccurrence', 'approveHeldOccurrences']);
 
@@ -79,6 +80,23 @@ async function arrangeWorld(h: Harness, operationId: string): Promise<void> {
       throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer;
   };
+  if (operationId === 'resolveLotExpiry') {
+    // Ledger row 1: a lot's expiry (strategy 0) whose outcome is unknown, as a key-ignoring
+    // gateway that lost its answer leaves it with reconciliation off.
+    await h.database.db.quotaExecute.create({
+      data: {
+        id: 1,
+        strategyId: 0,
+        occurrence: '7:once',
+        userId: 'user001',
+        amount: -70,
+        status: 'unknown',
+        attempts: 1,
+        idempotencyKey: 'qm:0:7:once:user001',
+      },
+    });
+    return;
+  }
   const stargazer = { vip: 1, org: 'acme', github_stars: ['zgsm-ai/zgsm'] };
   await must('PUT', '/api/v1/users/user001', stargazer);
   await must('PUT', '/api/v1/users/user002', stargazer);

@@ -87,7 +87,10 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
           {perStrategy &&
             ' Listed strategy by strategy: this server has no GET /api/v1/grants, so grants of deleted strategies are not shown.'}
         </p>
-        <ModeGuidance modes={new Set(rows.map((r) => r.mode))} />
+        <ModeGuidance
+          modes={new Set(rows.filter((r) => r.strategy_id !== EXPIRIES).map((r) => r.mode))}
+          expiries={rows.some((r) => r.strategy_id === EXPIRIES)}
+        />
         {rows.length === 0 ? (
           <p data-testid="no-unknown">No grant has an unknown outcome.</p>
         ) : admin ? (
@@ -138,9 +141,12 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     const failures: string[] = [];
     for (const grant of grants) {
       const [strategyId, executionId] = grant.split(':');
-      const answer = await c
-        .get('api')
-        .post(`/api/v1/strategies/${strategyId}/executions/${executionId}/resolve`, { resolution });
+      // Expiries (strategy 0) are resolved at their own route: strategy 0 is no strategy.
+      const path =
+        strategyId === '0'
+          ? `/api/v1/lots/expiries/${executionId}/resolve`
+          : `/api/v1/strategies/${strategyId}/executions/${executionId}/resolve`;
+      const answer = await c.get('api').post(path, { resolution });
       if (!answer.ok) failures.push(`#${executionId}: ${problemText(answer)}`);
     }
     const resolved = grants.length - failures.length;
@@ -165,14 +171,22 @@ const GUIDANCE: Record<string, string> = {
     'the target (less usage since), whatever "balance before" was.',
 };
 
-function ModeGuidance(props: { modes: Set<string> }) {
+/** The strategy id of lot expiries' ledger rows (core/lots/lot.ts). */
+const EXPIRIES = 0;
+
+const EXPIRY_GUIDANCE =
+  'lot expiries ("lot expiry"): the row takes back an expired lot\'s remainder with a negative ' +
+  'delta; it arrived if the balance now is about that amount below what the user had.';
+
+function ModeGuidance(props: { modes: Set<string>; expiries: boolean }) {
   const modes = Object.keys(GUIDANCE).filter((mode) => props.modes.has(mode));
-  if (modes.length === 0) return null;
+  if (modes.length === 0 && !props.expiries) return null;
   return (
     <ul class="hint">
       {modes.map((mode) => (
         <li data-testid={`guidance-${mode}`}>{GUIDANCE[mode]}</li>
       ))}
+      {props.expiries && <li data-testid="guidance-expiry">{EXPIRY_GUIDANCE}</li>}
     </ul>
   );
 }
@@ -229,12 +243,17 @@ function GrantsTable(props: {
                 </td>
               )}
               <td>
-                <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                {r.strategy_id === EXPIRIES ? (
+                  'lot expiry'
+                ) : (
+                  <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
+                )}
               </td>
               <td>
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
-              <td>{fmtTime(r.occurrence)}</td>
+              {/* An expiry's occurrence names its lot: `<strategy>:<occurrence>`. */}
+              <td>{r.strategy_id === EXPIRIES ? r.occurrence : fmtTime(r.occurrence)}</td>
               <td>{r.mode}</td>
               <GrantAmountCells row={r} />
               <GatewayBalanceCell balance={balances.get(r.user_id)} />

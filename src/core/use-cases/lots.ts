@@ -1,7 +1,9 @@
 // Reading credit lots: one user's (active and past), and every active lot expiring soon.
 import { AppError } from '../errors.ts';
 import { expiryInstant, parseExpiryRule } from '../lots/expiry-rule.ts';
-import type { Lot } from '../lots/lot.ts';
+import { EXPIRY_STRATEGY_ID, type Lot } from '../lots/lot.ts';
+import type { LedgerEntry, LedgerStatus } from '../model/ledger-entry.ts';
+import type { Page } from '../ports/stores.ts';
 import type { CoreDeps } from './deps.ts';
 
 type Deps = Pick<CoreDeps, 'scan' | 'clock' | 'defaultTimeZone'>;
@@ -35,4 +37,15 @@ export function expiringLots(
     ]);
   const until = expiryInstant(parsed.rule, deps.clock.now(), deps.defaultTimeZone);
   return lotStore(deps).listLots({ activeUntil: until, ...page });
+}
+
+/**
+ * The expiries' ledger rows (EXPIRY_STRATEGY_ID), oldest first: the list an operator resolves
+ * `unknown` expiries from, as a strategy's executions are for its grants.
+ */
+export function expiryLedger(
+  deps: Pick<CoreDeps, 'ledger'>,
+  query: { userId?: string; status?: LedgerStatus; limit: number; offset: number },
+): Promise<Page<LedgerEntry>> {
+  return deps.ledger.list({ strategyId: EXPIRY_STRATEGY_ID, ...query });
 }
