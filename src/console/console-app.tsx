@@ -67,9 +67,7 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   const basePath = deps.basePath ?? '';
   app.use('*', (_c, next) => inRequest(basePath, next));
   // Second: the language every page, message and format of this request is in.
-  app.use('*', (c, next) =>
-    inLanguage({ lang: requestLang(c), here: pageToReturnTo(c, deps.publicOrigin(c)) }, next),
-  );
+  app.use('*', inRequestLanguage(deps.publicOrigin));
   app.use('*', async (c, next) => {
     await next();
     c.header('content-language', currentLang());
@@ -173,6 +171,11 @@ function requireSession(sessions: SessionStore, deps: ConsoleDeps): MiddlewareHa
     }
     await next();
   };
+}
+
+function inRequestLanguage(publicOrigin: (c: Context) => string): MiddlewareHandler<ConsoleEnv> {
+  return (c, next) =>
+    inLanguage({ lang: requestLang(c), here: pageToReturnTo(c, publicOrigin(c)) }, next);
 }
 
 /** The operator's choice (the switch's cookie), else what the browser asks for. */

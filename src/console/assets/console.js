@@ -71,7 +71,12 @@
       );
       var width = Math.max(280, host.clientWidth);
       new window.uPlot(
-        { width: width, height: 260, series: series, axes: [{}, { label: host.getAttribute('data-axis-amount') }] },
+        {
+          width: width,
+          height: 260,
+          series: series,
+          axes: [{}, { label: host.getAttribute('data-axis-amount') }],
+        },
         [xs].concat(
           data.series.map(function (s) {
             return s.values;

@@ -88,6 +88,8 @@ export const en = {
     httpStatus: (status: number) => `HTTP ${status}`,
     /** Between a label and its value. */
     colon: ': ',
+    /** A form label and its hint. */
+    withHint: (label: string, hint: string) => `${label} (${hint})`,
     parenthesized: (text: string) => `(${text})`,
     inTheZoneOf: (whose: 'strategy' | 'daemon') => `in the ${whose}'s time zone`,
   },
@@ -130,8 +132,7 @@ export const en = {
     chartTitle: (days: number) => `Granted per day, last ${days} days`,
     chartHint: (zone: string) =>
       `Applied amount per occurrence day (${zone}), periodic strategies; single strategies count in the totals above.`,
-    chartLabel:
-      'Chart of granted amounts per day and strategy (the table below has the numbers)',
+    chartLabel: 'Chart of granted amounts per day and strategy (the table below has the numbers)',
     chartAxisDay: 'day',
     chartAxisAmount: 'amount',
     theNumbers: 'The numbers',
@@ -200,13 +201,7 @@ export const en = {
       missed_runs: { skip: 'skip', catch_up: 'catch_up' },
     } as Record<string, Record<string, string>>,
     heldList: 'Held by the budget (nothing is granted until the cap is raised or it is approved):',
-    heldLine: (
-      when: string,
-      users: number,
-      amount: string,
-      userCap: string,
-      amountCap: string,
-    ) =>
+    heldLine: (when: string, users: number, amount: string, userCap: string, amountCap: string) =>
       `${when}: ${users} users, ${amount} in all (caps: ${userCap} users, ${amountCap} amount)`,
   },
   preview: {

@@ -52,6 +52,7 @@ export const zhCN: Messages = {
     notAvailableHere: '此服务器不支持',
     httpStatus: (status: number) => `HTTP ${status}`,
     colon: '：',
+    withHint: (label: string, hint: string) => `${label}（${hint}）`,
     parenthesized: (text: string) => `（${text}）`,
     inTheZoneOf: (whose: 'strategy' | 'daemon') =>
       whose === 'strategy' ? '策略所在时区' : '守护进程所在时区',

@@ -81,9 +81,7 @@ export function AttentionBadges(props: { counts: AttentionCounts; rows: Strategy
           ))}
         </p>
       )}
-      {!heldReported && props.rows.length > 0 && (
-        <p class="hint">{m.heldNotReported}</p>
-      )}
+      {!heldReported && props.rows.length > 0 && <p class="hint">{m.heldNotReported}</p>}
     </>
   );
 }

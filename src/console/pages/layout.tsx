@@ -216,9 +216,7 @@ export function ConfirmPage(props: {
 }
 
 export const fmtAmount = (n: number | undefined) =>
-  n === undefined
-    ? '—'
-    : n.toLocaleString(intlLocale(currentLang()), { maximumFractionDigits: 2 });
+  n === undefined ? '—' : n.toLocaleString(intlLocale(currentLang()), { maximumFractionDigits: 2 });
 
 /**
  * An instant the API wrote in UTC, to the second. English keeps the ISO shape the console has

@@ -19,8 +19,7 @@ export async function strategiesWithStats(
   last = 0,
 ): Promise<{ rows: StrategyWithStats[]; error?: string }> {
   const list = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
-  if (!list.ok)
-    return { rows: [], error: t().strategies.readFailed(list.status) };
+  if (!list.ok) return { rows: [], error: t().strategies.readFailed(list.status) };
   const rows = await Promise.all(
     list.body.items.map(async (strategy) => {
       const stats = await api.get<StrategyStatsJson>(`/api/v1/strategies/${strategy.id}/stats`, {
