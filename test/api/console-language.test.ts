@@ -111,10 +111,12 @@ describe('the console language', () => {
 
   it('lets the cookie win over Accept-Language, and ignores a cookie it does not know', async () => {
     const session = await signIn(plain);
-    const page = (cookie: string, accept: string) =>
-      plain.app
-        .request('/ui/strategies', { headers: { cookie, 'accept-language': accept } })
-        .then((r) => r.text());
+    const page = async (cookie: string, accept: string) => {
+      const answer = await plain.app.request('/ui/strategies', {
+        headers: { cookie, 'accept-language': accept },
+      });
+      return answer.text();
+    };
     const chosen = await page(`qm_session=${session}; qm_lang=en`, 'zh-CN');
     expect(chosen).toContain('<html lang="en">');
     expect(chosen).toContain('<h1>Strategies</h1>');
