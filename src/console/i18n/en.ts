@@ -193,6 +193,8 @@ export const en = {
     version: 'version',
     condition: 'condition',
     unlimited: 'unlimited',
+    /** A field's name in the list of a strategy's fields (English lists them in lower case). */
+    fieldListLabel: (label: string) => label.toLowerCase(),
     catchUpOf: (max: number) => `catch_up (up to ${max})`,
     /** An enum field's value in the field list (English shows the wire value itself). */
     enumValues: {

@@ -149,6 +149,7 @@ export const zhCN: Messages = {
     version: '版本',
     condition: '条件',
     unlimited: '不限',
+    fieldListLabel: (label: string) => label,
     catchUpOf: (max: number) => `补发（最多 ${max} 次）`,
     enumValues: {
       type: { single: '单次', periodic: '周期' },

@@ -57,14 +57,14 @@ function shown(spec: FieldSpec, s: StrategyJson, now: Date): Child {
   return String(value);
 }
 
+/** An occurrence as the API names it: a fire time, or `once` (null: a single strategy's). */
+const fmtOccurrence = (occurrence: string | null) =>
+  occurrence === null || occurrence === 'once' ? t().common.once : occurrence;
+
 /** The statuses the ledger can be filtered by, in the order a row goes through them. */
 const FILTER_STATUSES: LedgerStatus[] = ['pending', 'sending', 'applied', 'failed', 'unknown'];
 
 type FieldWire = keyof ReturnType<typeof t>['form']['fields'];
-
-/** The field list names fields in lower case where the language has case (English's labels are
- * written for the form, capitalised). */
-const fieldListLabel = (label: string) => label.toLowerCase();
 
 /** Shown elsewhere on the page: the name and title head it, the condition closes the list. */
 const NOT_LISTED = new Set(['name', 'title', 'condition']);
@@ -78,7 +78,7 @@ export function FieldList(props: { strategy: StrategyJson; now: Date }) {
     ...strategyFieldEntries()
       .filter(([, spec]) => !NOT_LISTED.has(spec.wire))
       .map(([, spec]): [string, Child] => [
-        fieldListLabel(m.form.fields[spec.wire as FieldWire].label),
+        m.strategy.fieldListLabel(m.form.fields[spec.wire as FieldWire].label),
         shown(spec, s, props.now),
       ]),
   ];
@@ -132,9 +132,7 @@ export function PreviewSection(props: {
         <>
           <p>
             {m.summary(
-              <strong data-testid="preview-occurrence">
-                {preview.occurrence ?? t().common.once}
-              </strong>,
+              <strong data-testid="preview-occurrence">{fmtOccurrence(preview.occurrence)}</strong>,
               preview.occurrence_done,
               <strong data-testid="would-grant">{preview.would_grant}</strong>,
               <strong>{fmtAmount(preview.total_amount)}</strong>,
