@@ -21,14 +21,6 @@ import { allowedStrings, readableTexts, untranslated } from './console/untransla
 const TOKEN = E2E_ADMIN_TOKEN;
 const HOOK_URL = 'http://127.0.0.1:9/quota-hook';
 
-/** Signs in on the Chinese sign-in page (its labels are Chinese: found by id, not by words). */
-async function signInChinese(page: Page, base: string): Promise<void> {
-  await page.goto(`${base}/ui`);
-  await page.locator('#token').fill(TOKEN);
-  await page.locator('form.card button[type="submit"]').click();
-  await page.waitForURL(`${base}/ui`);
-}
-
 describe('the console in Chinese (headless Chromium)', () => {
   let stack: ConsoleStack | undefined;
   let base: string;
@@ -58,10 +50,10 @@ describe('the console in Chinese (headless Chromium)', () => {
     // Playwright's locale is the browser's Accept-Language: zh-CN, and no cookie of ours.
     zh = await browser.newContext({ locale: 'zh-CN' });
     zhPage = await zh.newPage();
-    await signInChinese(zhPage, base);
+    await signIn(zhPage, base, TOKEN);
     const plain = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
     zhNoScript = await plain.newPage();
-    await signInChinese(zhNoScript, base);
+    await signIn(zhNoScript, base, TOKEN);
   });
 
   afterAll(async () => {
