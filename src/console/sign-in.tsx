@@ -107,9 +107,9 @@ export function registerSignOut(
 /** Only our own pages may be the target after sign-in (no open redirect). */
 export function safeNext(next: string | undefined): string {
   const home = base();
-  return next && (next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`))
-    ? next
-    : home;
+  // A control character (CR, LF, NUL) cannot be in a Location header: home, not a 500.
+  if (!next || /\p{Cc}/u.test(next)) return home;
+  return next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`) ? next : home;
 }
 
 function SignInPage(props: { next?: string; error?: string }) {

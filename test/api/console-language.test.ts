@@ -86,6 +86,9 @@ describe('the console language', () => {
     '/api/v1/strategies',
     '',
     '/ui\\@evil.example',
+    // Control characters cannot be in a Location header: home, never a 500.
+    '/ui/\r\nSet-Cookie: qm_session=x',
+    '/ui/\u0000',
   ])('never sends the operator off the console: next=%j goes home', async (next) => {
     const answer = await plain.app.request(
       `/ui/language?${new URLSearchParams({ lang: 'zh-CN', next }).toString()}`,
