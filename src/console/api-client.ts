@@ -1,6 +1,7 @@
 // The console's only way to the data: the daemon's public REST API, called in-process through
 // the application's own fetch with the signed-in user's token as the bearer. It therefore sees
 // exactly what an operator's script sees (roles, validation, audit, rate limits), nothing more.
+import { t } from './i18n/current.ts';
 
 /** The application's fetch, with the incoming request's environment (so rate limits and the
  * access log see the browser's connection, not an anonymous in-process caller). */
@@ -122,13 +123,18 @@ export function withQuery(
   return text ? `${path}?${text}` : path;
 }
 
-/** A problem body's message for a person, with the field or position of each error. */
+/**
+ * A problem body's message for a person, with the field or position of each error. The detail and
+ * each message stay as the API says them (English, beside a machine code, the same words a script
+ * and the logs see); only the console's framing (the position) is in the page's language.
+ */
 export function problemText(answer: ApiAnswer): string {
   const problem = answer.body as Problem | undefined;
+  const m = t();
   const errors = (problem?.errors ?? []).map((e) =>
     e.line !== undefined
-      ? `line ${e.line}, column ${e.column}: ${e.message}`
+      ? m.problem.at(e.line, e.column ?? 1, e.message)
       : `${e.field ? `${e.field}: ` : ''}${e.message}`,
   );
-  return [problem?.detail ?? `HTTP ${answer.status}`, ...errors].join('; ');
+  return [problem?.detail ?? m.common.httpStatus(answer.status), ...errors].join('; ');
 }

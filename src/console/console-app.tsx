@@ -2,13 +2,15 @@
 // call the public REST API in-process with the signed-in user's token. Sign-in, the session
 // cookie and CSRF live here; each page's routes are in pages/.
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ConsoleSessionStore } from '../contract/console-sessions.ts';
 import { ApiClient, type ApiFetch } from './api-client.ts';
 import { consoleAsset } from './assets.ts';
 import { newConsoleApp, type ConsoleApp, type ConsoleEnv } from './console-env.ts';
 import { csrfRefusal, requestOrigin } from './csrf.ts';
+import { currentLang, inLanguage, t } from './i18n/current.ts';
+import { isLang, LANG_COOKIE, negotiateLang, type Lang } from './i18n/language.ts';
 import { registerAuditPage } from './pages/audit-page.tsx';
 import { base, CONSOLE_MOUNT, ErrorBox, inRequest, Layout, publicPath } from './pages/layout.tsx';
 import { registerOverviewPage } from './pages/overview-page.tsx';
@@ -21,7 +23,13 @@ import { registerUserPages } from './pages/user-pages.tsx';
 import { registerWebhooksPage } from './pages/webhooks-page.tsx';
 import { registerWhyNotPage } from './pages/why-not-page.tsx';
 import { SessionStore } from './sessions.ts';
-import { registerSignIn, registerSignOut, SESSION_COOKIE } from './sign-in.tsx';
+import {
+  cookieOptions,
+  registerSignIn,
+  registerSignOut,
+  safeNext,
+  SESSION_COOKIE,
+} from './sign-in.tsx';
 import { SignInLimit } from './sign-in-limit.ts';
 
 export interface ConsoleDeps {
@@ -58,8 +66,11 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   // First: everything below renders links with base() for this request.
   const basePath = deps.basePath ?? '';
   app.use('*', (_c, next) => inRequest(basePath, next));
+  // Second: the language every page, message and format of this request is in.
+  app.use('*', inRequestLanguage(deps.publicOrigin));
   app.use('*', async (c, next) => {
     await next();
+    c.header('content-language', currentLang());
     c.header('content-security-policy', CSP);
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'same-origin');
@@ -67,11 +78,14 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
   });
 
   // Forms are small; a condition is at most 10 000 characters.
-  app.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.text('form too large', 413) }));
+  app.use(
+    '*',
+    bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.text(t().common.formTooLarge, 413) }),
+  );
 
   app.get('/assets/:file', (c) => {
     const asset = consoleAsset(c.req.param('file'));
-    if (!asset) return c.text('no such asset', 404);
+    if (!asset) return c.text(t().common.noSuchAsset, 404);
     const gzip = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '');
     return c.body(new Uint8Array(gzip ? asset.gzip : asset.plain), 200, {
       'content-type': asset.type,
@@ -79,6 +93,19 @@ export function createConsole(deps: ConsoleDeps): ConsoleApp {
       vary: 'Accept-Encoding',
       ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
+  });
+
+  // Before the session check: the sign-in page has the switch too.
+  app.get('/language', (c) => {
+    const lang = c.req.query('lang');
+    if (isLang(lang))
+      setCookie(c, LANG_COOKIE, lang, {
+        ...cookieOptions(c, deps.publicOrigin),
+        // A preference, not a credential: Lax lets a link from elsewhere open the console in it.
+        sameSite: 'Lax',
+        maxAge: 365 * 24 * 60 * 60,
+      });
+    return c.redirect(safeNext(c.req.query('next')), 303);
   });
 
   const isForeign = (c: Context) => requestOrigin(c, deps.publicOrigin(c)) === 'foreign';
@@ -112,7 +139,7 @@ function requireSession(sessions: SessionStore, deps: ConsoleDeps): MiddlewareHa
     const session = await sessions.get(getCookie(c, SESSION_COOKIE));
     const post = c.req.method === 'POST';
     if (!session) {
-      if (post) return c.text('not signed in', 403);
+      if (post) return c.text(t().common.notSignedIn, 403);
       // The path this request came in on, as the browser knows it (behind the proxy's prefix).
       const path = publicPath(new URL(c.req.url).pathname + new URL(c.req.url).search);
       return c.redirect(`${base()}/sign-in?next=${encodeURIComponent(path)}`, 303);
@@ -136,14 +163,42 @@ function requireSession(sessions: SessionStore, deps: ConsoleDeps): MiddlewareHa
       const refusal = csrfRefusal(c, session, token, deps.publicOrigin(c));
       if (refusal)
         return c.html(
-          <Layout title="Refused" session={session}>
-            <ErrorBox message={`Refused: ${refusal}.`} />
+          <Layout title={t().common.refusedTitle} session={session}>
+            <ErrorBox message={t().common.refused(t().csrf[refusal])} />
           </Layout>,
           403,
         );
     }
     await next();
   };
+}
+
+function inRequestLanguage(publicOrigin: (c: Context) => string): MiddlewareHandler<ConsoleEnv> {
+  return (c, next) =>
+    inLanguage({ lang: requestLang(c), here: pageToReturnTo(c, publicOrigin(c)) }, next);
+}
+
+/** The operator's choice (the switch's cookie), else what the browser asks for. */
+function requestLang(c: Context): Lang {
+  const chosen = getCookie(c, LANG_COOKIE);
+  return isLang(chosen) ? chosen : negotiateLang(c.req.header('accept-language'));
+}
+
+/**
+ * The page the language switch returns to: this one as the browser requested it; for the answer
+ * to a post (a confirmation, a refused form), which a GET cannot show again, the page the form
+ * was on (the same-origin Referer), else the console's home.
+ */
+function pageToReturnTo(c: Context, origin: string): string {
+  const url = new URL(c.req.url);
+  if (c.req.method === 'GET') return publicPath(url.pathname + url.search);
+  try {
+    const from = new URL(c.req.header('referer') ?? '');
+    if (from.origin === origin) return from.pathname + from.search;
+  } catch {
+    // No Referer, or not a URL: home.
+  }
+  return base();
 }
 
 /** A parsed form's text fields (the console has no file inputs; a file part is dropped). */

@@ -22,16 +22,17 @@ export function requestOrigin(c: Context, own: string): OriginVerdict {
   }
 }
 
-/** Why a post is refused, or undefined when it may proceed. */
+/** Why a post is refused (a key of the catalogues' csrf words), or undefined when it may proceed. */
+export type CsrfRefusal = 'foreign' | 'missingToken';
+
 export function csrfRefusal(
   c: Context,
   session: Session,
   formToken: string | undefined,
   own: string,
-): string | undefined {
-  if (requestOrigin(c, own) === 'foreign') return 'the request came from another site';
+): CsrfRefusal | undefined {
+  if (requestOrigin(c, own) === 'foreign') return 'foreign';
   const token = formToken ?? c.req.header('x-csrf-token');
-  if (!sameSecret(token, session.csrf))
-    return 'the form is missing its security token (reload the page)';
+  if (!sameSecret(token, session.csrf)) return 'missingToken';
   return undefined;
 }

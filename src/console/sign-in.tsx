@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { ApiClient, type ApiFetch } from './api-client.ts';
 import type { CallerJson } from '../contract/wire-types.ts';
 import type { ConsoleApp, ConsoleEnv } from './console-env.ts';
+import { t } from './i18n/current.ts';
 import { base, ErrorBox, Layout } from './pages/layout.tsx';
 import { SESSION_TTL_MS, type Role, type SessionStore } from './sessions.ts';
 import type { SignInLimit } from './sign-in-limit.ts';
@@ -42,18 +43,9 @@ async function identify(fetchApi: ApiFetch, token: string, c: Context): Promise<
   if (answer.status === 200 && typeof name === 'string' && (role === 'admin' || role === 'viewer'))
     return { ok: true, name, role };
   if (answer.status === 401 || answer.status === 403)
-    return { ok: false, status: 401, message: 'That token was not accepted.' };
-  if (answer.status === 429)
-    return {
-      ok: false,
-      status: 429,
-      message: 'Too many requests from your address: the token was not checked. Retry later.',
-    };
-  return {
-    ok: false,
-    status: 503,
-    message: `The API could not check the token (HTTP ${answer.status}). Retry later.`,
-  };
+    return { ok: false, status: 401, message: t().signIn.notAccepted };
+  if (answer.status === 429) return { ok: false, status: 429, message: t().signIn.apiRateLimited };
+  return { ok: false, status: 503, message: t().signIn.apiFailed(answer.status) };
 }
 
 export function cookieOptions(c: Context, publicOrigin: (c: Context) => string) {
@@ -69,19 +61,19 @@ export function registerSignIn(app: ConsoleApp, deps: SignInDeps): void {
   app.get('/sign-in', (c) => c.html(<SignInPage next={c.req.query('next')} />));
   app.post('/sign-in', async (c) => {
     // No session yet, so no CSRF token: the Origin check alone stops a forged sign-in.
-    if (deps.isForeign(c)) return c.text('cross-site sign-in refused', 403);
+    if (deps.isForeign(c)) return c.text(t().signIn.crossSite, 403);
     const wait = deps.limit.attempt(deps.clientAddress(c));
     const form = await c.req.parseBody();
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     if (wait !== undefined) {
       c.header('Retry-After', String(wait));
-      const error = `Too many sign-in attempts from your address. Retry in ${wait} s.`;
+      const error = t().signIn.tooManyAttempts(wait);
       return c.html(<SignInPage next={next} error={error} />, 429);
     }
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const identity: Identity = token
       ? await identify(deps.fetchApi, token, c)
-      : { ok: false, status: 401, message: 'Enter an API token.' };
+      : { ok: false, status: 401, message: t().signIn.enterToken };
     if (!identity.ok)
       return c.html(<SignInPage next={next} error={identity.message} />, identity.status);
     const session = await deps.sessions.create(token, identity);
@@ -113,26 +105,24 @@ export function registerSignOut(
 }
 
 /** Only our own pages may be the target after sign-in (no open redirect). */
-function safeNext(next: string | undefined): string {
+export function safeNext(next: string | undefined): string {
   const home = base();
-  return next && (next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`))
-    ? next
-    : home;
+  // A control character (CR, LF, NUL) cannot be in a Location header: home, not a 500.
+  if (!next || /\p{Cc}/u.test(next)) return home;
+  return next === home || next.startsWith(`${home}/`) || next.startsWith(`${home}?`) ? next : home;
 }
 
 function SignInPage(props: { next?: string; error?: string }) {
+  const m = t().signIn;
   return (
-    <Layout title="Sign in">
+    <Layout title={m.title}>
       <ErrorBox message={props.error} />
       <form method="post" action={`${base()}/sign-in`} class="card narrow">
-        <label for="token">API token (admin or viewer)</label>
+        <label for="token">{m.tokenLabel}</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required />
         <input type="hidden" name="next" value={safeNext(props.next)} />
-        <button type="submit">Sign in</button>
-        <p class="hint">
-          The token is kept on the server, sealed, for this session (8 hours); the browser holds
-          only a random session id.
-        </p>
+        <button type="submit">{m.submit}</button>
+        <p class="hint">{m.hint}</p>
       </form>
     </Layout>
   );

@@ -47,7 +47,7 @@ describe('changeRows', () => {
 describe('AuditChanges', () => {
   it('renders before → after, escaping what a user typed', () => {
     expect(html(AuditChanges({ changes: { title: { before: 'A', after: '<b>B</b>' } } }))).toBe(
-      '<ul class="changes"><li><span class="field">title</span>: <code class="before">A</code> → <code class="after">&lt;b&gt;B&lt;/b&gt;</code></li></ul>',
+      '<ul class="changes"><li><span class="field" translate="no">title</span>: <code class="before">A</code> → <code class="after">&lt;b&gt;B&lt;/b&gt;</code></li></ul>',
     );
   });
 
@@ -55,7 +55,7 @@ describe('AuditChanges', () => {
     expect(AuditChanges({ changes: null })).toBeNull();
     expect(AuditChanges({ changes: {} })).toBeNull();
     expect(html(AuditChanges({ changes: { github_stars: { after: ['a/b'] } } }))).toContain(
-      '<span class="field">github_stars</span>: <code class="after">[&quot;a/b&quot;]</code>',
+      '<span class="field" translate="no">github_stars</span>: <code class="after">[&quot;a/b&quot;]</code>',
     );
   });
 
@@ -67,7 +67,7 @@ describe('AuditChanges', () => {
     expect(out).toMatch(
       new RegExp(`^<details><summary>${FOLD_AFTER + 1} fields</summary><ul class="changes">`),
     );
-    expect(out).toContain(`<span class="field">field${FOLD_AFTER}</span>`);
+    expect(out).toContain(`<span class="field" translate="no">field${FOLD_AFTER}</span>`);
     expect(html(AuditChanges({ changes: { a: 1, b: 2, c: 3, d: 4 } }))).toMatch(/^<ul/);
   });
 });

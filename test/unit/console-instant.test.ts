@@ -18,7 +18,7 @@ describe('Instant', () => {
       }),
     );
     expect(out).toBe(
-      '<span class="instant"><time datetime="2026-12-07T06:08:00.000Z" title="in the strategy&#39;s time zone">2026-12-07 14:08 Asia/Shanghai</time> <span class="relative">(in 3 min)</span></span>',
+      '<span class="instant"><time datetime="2026-12-07T06:08:00.000Z" title="in the strategy&#39;s time zone">2026-12-07 14:08 Asia/Shanghai</time> <span class="relative">(in 3 minutes)</span></span>',
     );
   });
 
@@ -28,7 +28,7 @@ describe('Instant', () => {
     );
     expect(out).toContain('2026-12-06 18:30 America/New_York');
     expect(out).toContain('daemon&#39;s time zone');
-    expect(out).toContain('(6 h ago)');
+    expect(out).toContain('(6 hours ago)');
   });
 
   it.each([
@@ -48,6 +48,12 @@ describe('Instant', () => {
 });
 
 describe('wallClock', () => {
+  it('writes the date the Chinese way in Chinese, still to the minute and in the named zone', () => {
+    expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Asia/Shanghai', 'zh-CN')).toBe(
+      '2026/12/08 00:00 Asia/Shanghai',
+    );
+  });
+
   it('shows an unknown zone as UTC, labelled so, instead of failing the page', () => {
     expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Mars/Olympus_Mons')).toBe(
       '2026-12-07 16:00 UTC',
@@ -66,14 +72,25 @@ describe('relativeTime', () => {
     [0, 'now'],
     [59_000, 'now'],
     [-59_000, 'now'],
-    [60_000, 'in 1 min'],
-    [3 * 60_000 + 59_000, 'in 3 min'],
-    [-2 * 3_600_000, '2 h ago'],
-    [47 * 3_600_000, 'in 47 h'],
-    [-48 * 3_600_000, '2 d ago'],
-    [400 * 86_400_000, 'in 400 d'],
+    [60_000, 'in 1 minute'],
+    [3 * 60_000 + 59_000, 'in 3 minutes'],
+    [-2 * 3_600_000, '2 hours ago'],
+    [47 * 3_600_000, 'in 47 hours'],
+    [-48 * 3_600_000, '2 days ago'],
+    [-86_400_000 - 3_600_000, '25 hours ago'],
+    [400 * 86_400_000, 'in 400 days'],
   ])('%i ms from now is %s', (offset, expected) => {
     expect(relativeTime(new Date(NOW.getTime() + offset), NOW)).toBe(expected);
+  });
+
+  it.each([
+    [0, '现在'],
+    [3 * 60_000 + 59_000, '3分钟后'],
+    [-2 * 3_600_000, '2小时前'],
+    // Always a count, never 昨天/前天: the rounding reads the same as in English.
+    [-48 * 3_600_000, '2天前'],
+  ])('%i ms from now is %s in Chinese', (offset, expected) => {
+    expect(relativeTime(new Date(NOW.getTime() + offset), NOW, 'zh-CN')).toBe(expected);
   });
 });
 

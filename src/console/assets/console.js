@@ -63,14 +63,20 @@
       var xs = data.days.map(function (d) {
         return Date.parse(d + 'T00:00:00Z') / 1000;
       });
-      var series = [{ label: 'day' }].concat(
+      // The axis names come with the page, in its language.
+      var series = [{ label: host.getAttribute('data-axis-day') }].concat(
         data.series.map(function (s, i) {
           return { label: s.name, stroke: palette[i % palette.length], width: 2 };
         }),
       );
       var width = Math.max(280, host.clientWidth);
       new window.uPlot(
-        { width: width, height: 260, series: series, axes: [{}, { label: 'amount' }] },
+        {
+          width: width,
+          height: 260,
+          series: series,
+          axes: [{}, { label: host.getAttribute('data-axis-amount') }],
+        },
         [xs].concat(
           data.series.map(function (s) {
             return s.values;

@@ -2,6 +2,7 @@
 // to the page that resolves them, failed grants to each strategy's ledger filtered to failed,
 // held occurrences to each strategy's held list.
 import { base } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 import type { StrategyWithStats } from './strategy-data.ts';
 
 export interface AttentionCounts {
@@ -14,12 +15,16 @@ function Badge(props: { href: string; count: number; label: string; testId: stri
   if (props.count === 0)
     return (
       <span class="badge" data-testid={props.testId}>
-        {props.label}: <strong>none</strong>
+        {props.label}
+        {t().common.colon}
+        <strong>{t().attention.none}</strong>
       </span>
     );
   return (
     <a class="badge badge-bad" href={props.href} data-testid={props.testId}>
-      {props.label}: <strong>{props.count}</strong>
+      {props.label}
+      {t().common.colon}
+      <strong>{props.count}</strong>
     </a>
   );
 }
@@ -29,13 +34,14 @@ export function AttentionBadges(props: { counts: AttentionCounts; rows: Strategy
   const failedBy = props.rows.filter((r) => (r.stats?.all_time.by_status.failed.grants ?? 0) > 0);
   const heldBy = props.rows.filter((r) => (r.stats?.held ?? []).length > 0);
   const heldReported = props.rows.some((r) => r.stats && 'held' in r.stats);
+  const m = t().attention;
   return (
     <>
       <p class="badges">
         <Badge
           href={`${base()}/unknown-grants`}
           count={props.counts.unknown}
-          label="Unknown outcome"
+          label={m.unknown}
           testId="badge-unknown"
         />{' '}
         <Badge
@@ -45,19 +51,19 @@ export function AttentionBadges(props: { counts: AttentionCounts; rows: Strategy
               : '#failed-by'
           }
           count={props.counts.failed}
-          label="Failed (retried by scans)"
+          label={m.failed}
           testId="badge-failed"
         />{' '}
         <Badge
           href={heldBy.length === 1 ? strategyLink(heldBy[0]!.strategy.id, '#held') : '#held-by'}
           count={heldBy.reduce((n, r) => n + r.stats!.held.length, 0)}
-          label="Held occurrences"
+          label={m.held}
           testId="badge-held"
         />
       </p>
       {failedBy.length > 1 && (
         <p id="failed-by">
-          Failed grants by strategy:{' '}
+          {m.failedBy}
           {failedBy.map((r) => (
             <a href={strategyLink(r.strategy.id, '?status=failed#ledger')}>
               {r.strategy.name} ({r.stats!.all_time.by_status.failed.grants}){' '}
@@ -67,7 +73,7 @@ export function AttentionBadges(props: { counts: AttentionCounts; rows: Strategy
       )}
       {heldBy.length > 1 && (
         <p id="held-by">
-          Held occurrences by strategy:{' '}
+          {m.heldBy}
           {heldBy.map((r) => (
             <a href={strategyLink(r.strategy.id, '#held')}>
               {r.strategy.name} ({r.stats!.held.length}){' '}
@@ -75,9 +81,7 @@ export function AttentionBadges(props: { counts: AttentionCounts; rows: Strategy
           ))}
         </p>
       )}
-      {!heldReported && props.rows.length > 0 && (
-        <p class="hint">Held occurrences are not reported by this server.</p>
-      )}
+      {!heldReported && props.rows.length > 0 && <p class="hint">{m.heldNotReported}</p>}
     </>
   );
 }

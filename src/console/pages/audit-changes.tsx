@@ -1,6 +1,7 @@
 // An audit event's change, field by field (before → after), under the names the API answers
 // (snake_case, the same an operator types).
 import type { Child } from 'hono/jsx';
+import { t } from '../i18n/current.ts';
 
 export interface ChangeRow {
   field: string;
@@ -61,7 +62,7 @@ export function AuditChanges(props: { changes: Record<string, unknown> | null })
   if (rows.length <= FOLD_AFTER) return <ChangeList rows={rows} />;
   return (
     <details>
-      <summary>{rows.length} fields</summary>
+      <summary>{t().audit.fields(rows.length)}</summary>
       <ChangeList rows={rows} />
     </details>
   );
@@ -73,7 +74,11 @@ function ChangeList(props: { rows: ChangeRow[] }) {
     <ul class="changes">
       {rows.map((r) => (
         <li>
-          <span class="field">{r.field}</span>:{' '}
+          {/* The API's field name: what an operator types in a script, so never translated. */}
+          <span class="field" translate="no">
+            {r.field}
+          </span>
+          :{' '}
           {r.hasBefore && (
             <>
               <Value value={r.before} class="before" /> →{' '}

@@ -5,19 +5,14 @@ import type { ConsoleApp } from '../console-env.ts';
 import { AuditChanges } from './audit-changes.tsx';
 import { Instant } from './instant.tsx';
 import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
-const FILTERS = [
-  ['actor', 'Actor (token name)'],
-  ['target_type', 'Target type (strategy, user, grant, scan)'],
-  ['target_id', 'Target id'],
-  ['from', 'From (ISO time)'],
-  ['to', 'To (ISO time)'],
-] as const;
+const FILTERS = ['actor', 'target_type', 'target_id', 'from', 'to'] as const;
 
 export function registerAuditPage(app: ConsoleApp): void {
   app.get('/audit', async (c) => {
     const query = Object.fromEntries(
-      FILTERS.map(([name]) => [name, (c.req.query(name) ?? '').trim()]),
+      FILTERS.map((name) => [name, (c.req.query(name) ?? '').trim()]),
     );
     const api = c.get('api');
     // The daemon's zone comes with its statistics; the audit answer carries UTC instants.
@@ -30,18 +25,19 @@ export function registerAuditPage(app: ConsoleApp): void {
     ]);
     const zone = stats.ok ? stats.body.time_zone : 'UTC';
     const now = new Date();
+    const m = t().audit;
     return c.html(
-      <Layout title="Audit" session={c.get('session')} active="audit">
+      <Layout title={m.title} session={c.get('session')} active="audit">
         <form method="get" action={`${base()}/audit`} class="card filters">
-          {FILTERS.map(([name, label]) => (
+          {FILTERS.map((name) => (
             <div class="field">
-              <label for={name}>{label}</label>
+              <label for={name}>{m.filters[name]}</label>
               <input type="text" id={name} name={name} value={query[name]} />
             </div>
           ))}
-          <button type="submit">Filter</button>
+          <button type="submit">{t().common.filter}</button>
         </form>
-        {trail.missing && <Unavailable what="The audit trail" route="GET /api/v1/audit" />}
+        {trail.missing && <Unavailable what={m.unavailable} route="GET /api/v1/audit" />}
         {!trail.ok && !trail.missing && <ErrorBox message={problemText(trail)} />}
         {trail.ok && (
           <>
@@ -49,12 +45,12 @@ export function registerAuditPage(app: ConsoleApp): void {
               <table data-testid="audit">
                 <thead>
                   <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Changes</th>
-                    <th scope="col">Request</th>
+                    <th scope="col">{m.when}</th>
+                    <th scope="col">{m.actor}</th>
+                    <th scope="col">{m.action}</th>
+                    <th scope="col">{m.target}</th>
+                    <th scope="col">{m.changes}</th>
+                    <th scope="col">{m.request}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -63,13 +59,18 @@ export function registerAuditPage(app: ConsoleApp): void {
                       <td>
                         <Instant at={e.at} zone={zone} zoneOf="daemon" now={now} />
                       </td>
-                      <td>{e.actor}</td>
-                      <td>{e.action}</td>
+                      <td translate="no">{e.actor}</td>
+                      <td>
+                        {/* The action is the audit trail's machine name (strategy.update, …). */}
+                        <code>{e.action}</code>
+                      </td>
                       <td>
                         {e.target_type === 'strategy' && e.target_id ? (
-                          <a href={`${base()}/strategies/${e.target_id}`}>strategy {e.target_id}</a>
+                          <a href={`${base()}/strategies/${e.target_id}`}>
+                            {m.targetTypes.strategy} {e.target_id}
+                          </a>
                         ) : (
-                          `${e.target_type} ${e.target_id}`
+                          `${m.targetTypes[e.target_type] ?? e.target_type} ${e.target_id}`
                         )}
                       </td>
                       <td>
@@ -83,12 +84,12 @@ export function registerAuditPage(app: ConsoleApp): void {
                 </tbody>
               </table>
             </div>
-            {trail.body.items.length === 0 && <p>No events match.</p>}
+            {trail.body.items.length === 0 && <p>{m.none}</p>}
             {trail.body.next_cursor && (
               <a
                 href={`${base()}/audit?${new URLSearchParams({ ...query, cursor: trail.body.next_cursor }).toString()}`}
               >
-                Older events
+                {m.older}
               </a>
             )}
           </>

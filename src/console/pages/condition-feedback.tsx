@@ -3,6 +3,11 @@
 // fragment answers htmx while typing and renders inside the form after a refused submit.
 import type { ApiClient, Problem } from '../api-client.ts';
 import type { ConsoleApp } from '../console-env.ts';
+import { t } from '../i18n/current.ts';
+
+// The errors' messages are the condition parser's, as the API answers them: English, like every
+// problem the API writes (one language for scripts and logs); the console translates only its own
+// framing (the position, "Valid", the hints).
 
 type ConditionError = NonNullable<Problem['errors']>[number];
 
@@ -23,15 +28,16 @@ export async function checkCondition(
 
 export function ConditionFeedback(props: { source: string; check?: ConditionCheck }) {
   const { check, source } = props;
-  if (!check) return <p class="hint">The condition could not be checked.</p>;
+  const m = t().condition;
+  if (!check) return <p class="hint">{m.notChecked}</p>;
   if (check.valid)
     return (
       <p class="good" data-testid="condition-valid">
-        Valid
+        {m.valid}
         {check.canonical && check.canonical !== source.trim() ? (
           <>
-            {' '}
-            — reads as <code>{check.canonical}</code>
+            {m.readsAs}
+            <code>{check.canonical}</code>
           </>
         ) : null}
       </p>
@@ -47,10 +53,13 @@ export function ConditionFeedback(props: { source: string; check?: ConditionChec
           <li>
             <strong data-testid="condition-error-position">
               {e.line !== undefined
-                ? `line ${e.line}, column ${e.column}`
-                : (e.field ?? 'condition')}
+                ? m.position(e.line, e.column ?? 1)
+                : (e.field ?? m.conditionField)}
             </strong>
-            : <span data-testid="condition-error-message">{e.message}</span>
+            {t().common.colon}
+            <span data-testid="condition-error-message" lang="en">
+              {e.message}
+            </span>
             {line !== undefined && (
               <pre class="code excerpt">
                 {line.slice(0, start)}
@@ -69,7 +78,8 @@ export function registerConditionCheck(app: ConsoleApp): void {
   // A read (no side effects), so a GET: htmx calls it as you type, with no CSRF token needed.
   app.get('/conditions/check', async (c) => {
     const source = c.req.query('condition') ?? '';
-    if (!source.trim()) return c.html(<p class="hint">Write a condition, e.g. is-vip(1).</p>);
+    if (!source.trim())
+      return c.html(<p class="hint">{t().condition.writeOne(<code>is-vip(1)</code>)}</p>);
     return c.html(
       <ConditionFeedback source={source} check={await checkCondition(c.get('api'), source)} />,
     );

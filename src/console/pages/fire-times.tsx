@@ -4,11 +4,12 @@
 // the daemon's own answer from /stats.
 import { CronExpressionParser } from 'cron-parser';
 import type { ConsoleApp } from '../console-env.ts';
-import { cronInWords } from './cron-words.tsx';
+import { cronInWords, cronLangOf } from './cron-words.tsx';
+import { currentLang, t } from '../i18n/current.ts';
+import { intlLocale } from '../i18n/language.ts';
 
 export function nextFireTimes(expression: string, timeZone: string, count = 5): string[] | string {
-  if (expression.trim().split(/\s+/).length < 5)
-    return 'a cron expression has 5 fields (minute hour day month weekday)';
+  if (expression.trim().split(/\s+/).length < 5) return t().form.cronFields;
   try {
     const cron = CronExpressionParser.parse(expression, {
       tz: timeZone,
@@ -22,16 +23,23 @@ export function nextFireTimes(expression: string, timeZone: string, count = 5): 
 }
 
 export function FireTimes(props: { expression: string; timeZone: string }) {
-  if (!props.expression.trim()) return <p class="hint">No cron expression (a single strategy).</p>;
+  if (!props.expression.trim()) return <p class="hint">{t().form.noCron}</p>;
   const times = nextFireTimes(props.expression, props.timeZone || 'UTC');
-  if (typeof times === 'string') return <p class="bad">{times}</p>;
-  const local = new Intl.DateTimeFormat('en-CA', {
+  // cron-parser's own message for an expression it cannot read is in English.
+  if (typeof times === 'string')
+    return (
+      <p class="bad" lang={times === t().form.cronFields ? undefined : 'en'}>
+        {times}
+      </p>
+    );
+  const lang = currentLang();
+  const local = new Intl.DateTimeFormat(lang === 'en' ? 'en-CA' : intlLocale(lang), {
     timeZone: props.timeZone || 'UTC',
     dateStyle: 'short',
     timeStyle: 'short',
     hourCycle: 'h23',
   });
-  const words = cronInWords(props.expression);
+  const words = cronInWords(props.expression, cronLangOf(lang));
   return (
     <>
       {words && (
@@ -40,9 +48,10 @@ export function FireTimes(props: { expression: string; timeZone: string }) {
         </p>
       )}
       <ol data-testid="cron-next">
-        {times.map((t) => (
+        {times.map((at) => (
           <li>
-            <time datetime={t}>{local.format(new Date(t))}</time> ({props.timeZone || 'UTC'})
+            <time datetime={at}>{local.format(new Date(at))}</time>{' '}
+            {t().common.parenthesized(props.timeZone || 'UTC')}
           </li>
         ))}
       </ol>

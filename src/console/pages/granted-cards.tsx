@@ -3,26 +3,24 @@
 // counted apart, under "Needs attention".
 import type { GrantStatsJson } from '../../contract/wire-types.ts';
 import { fmtAmount } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
-const PERIODS = [
-  ['today', 'today'],
-  ['this_month', 'this month'],
-  ['all_time', 'all time'],
-] as const;
+const PERIODS = ['today', 'this_month', 'all_time'] as const;
 
 export function GrantedCards(props: { stats: GrantStatsJson }) {
+  const m = t().overview;
   return (
     <section aria-labelledby="granted" class="cards">
       <h2 id="granted" class="sr-only">
-        Granted (applied grants)
+        {m.grantedHeading}
       </h2>
-      {PERIODS.map(([key, label]) => {
+      {PERIODS.map((key) => {
         const applied = props.stats[key].by_status.applied;
         return (
           <div class="card stat" data-testid={`stat-${key}`}>
-            <h3>{label}</h3>
+            <h3>{m.periods[key]}</h3>
             <p class="big">{fmtAmount(applied.amount)}</p>
-            <p>{applied.grants} grants applied</p>
+            <p>{m.grantsApplied(applied.grants)}</p>
           </div>
         );
       })}

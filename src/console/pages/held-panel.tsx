@@ -4,29 +4,28 @@
 import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, fmtAmount, fmtTime } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
-const cap = (n: number | null) => (n === null ? 'none' : fmtAmount(n));
+const cap = (n: number | null) => (n === null ? t().common.none : fmtAmount(n));
 
 export function HeldPanel(props: { session: Session; strategy: StrategyJson; held: HeldJson[] }) {
   const { session, strategy, held } = props;
   if (held.length === 0) return null;
   const admin = session.role === 'admin';
   const action = (name: string) => `${base()}/strategies/${strategy.id}/${name}`;
+  const m = t().held;
   return (
     <section class="card notice error" aria-labelledby="held-title" data-testid="held">
-      <h2 id="held-title">Held by the budget</h2>
-      <p>
-        Nothing is granted for these until the cap is raised, or an occurrence is approved (once,
-        over the cap) or dismissed (closed, nothing granted).
-      </p>
+      <h2 id="held-title">{m.title}</h2>
+      <p>{m.intro}</p>
       <table>
         <thead>
           <tr>
-            <th scope="col">Occurrence</th>
-            <th scope="col">Users</th>
-            <th scope="col">Amount in all</th>
-            <th scope="col">Caps (users, amount)</th>
-            {admin && <th scope="col">Actions</th>}
+            <th scope="col">{m.occurrence}</th>
+            <th scope="col">{m.users}</th>
+            <th scope="col">{m.amount}</th>
+            <th scope="col">{m.caps}</th>
+            {admin && <th scope="col">{m.actions}</th>}
           </tr>
         </thead>
         <tbody>
@@ -35,28 +34,34 @@ export function HeldPanel(props: { session: Session; strategy: StrategyJson; hel
             return (
               <tr>
                 <td>
-                  {h.occurrence === 'once' ? 'once' : <time datetime={h.occurrence}>{when}</time>}
+                  {h.occurrence === 'once' ? (
+                    t().common.once
+                  ) : (
+                    <time datetime={h.occurrence}>{when}</time>
+                  )}
                 </td>
                 <td>{h.needed_users}</td>
                 <td>{fmtAmount(h.needed_amount)}</td>
                 <td>
-                  {cap(h.max_users_per_occurrence)}, {cap(h.max_amount_per_occurrence)}
+                  {cap(h.max_users_per_occurrence)}
+                  {t().actions.capsJoin}
+                  {cap(h.max_amount_per_occurrence)}
                 </td>
                 {admin && (
                   <td>
                     <ActionForm
                       session={session}
                       action={action('approve')}
-                      label={h.occurrence === 'once' ? 'Approve' : `Approve ${when}`}
-                      question={`Approve ${strategy.name} at ${when}? It is granted at once, over the budget.`}
+                      label={h.occurrence === 'once' ? m.approve : m.approveAt(when)}
+                      question={m.approveQuestion(strategy.name, when)}
                       hidden={{ occurrence: h.occurrence }}
                     />{' '}
                     {strategy.type === 'periodic' && (
                       <ActionForm
                         session={session}
                         action={action('dismiss')}
-                        label={`Dismiss ${when}`}
-                        question={`Dismiss ${strategy.name} at ${when}? Nothing is granted for it, ever.`}
+                        label={m.dismissAt(when)}
+                        question={m.dismissQuestion(strategy.name, when)}
                         hidden={{ occurrence: h.occurrence }}
                         danger
                       />
@@ -72,8 +77,8 @@ export function HeldPanel(props: { session: Session; strategy: StrategyJson; hel
         <ActionForm
           session={session}
           action={action('approve-all')}
-          label={`Approve all ${held.length}`}
-          question={`Approve every held occurrence of ${strategy.name}? Each is granted at once, over the budget.`}
+          label={m.approveAll(held.length)}
+          question={t().actions.questions['approve-all'](strategy.name)}
         />
       )}
     </section>

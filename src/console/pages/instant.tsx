@@ -1,7 +1,10 @@
 // One way to show an instant everywhere in the console: the wall-clock time in a named zone
-// (`2026-12-07 14:05 Asia/Shanghai`), how far it is from now (`in 3 min`, `2 h ago`), and a
-// machine-readable <time datetime>. The zone is the strategy's or the daemon's, and the element
-// says which, because the same minute reads differently in the two.
+// (`2026-12-07 14:05 Asia/Shanghai`, `2026/12/07 14:05 Asia/Shanghai`), how far it is from now
+// (`in 3 minutes`, `3分钟后`), and a machine-readable <time datetime>, in the request's language.
+// The zone is the strategy's or the daemon's, and the element says which, because the same
+// minute reads differently in the two.
+import { currentLang, t } from '../i18n/current.ts';
+import { DEFAULT_LANG, intlLocale, type Lang } from '../i18n/language.ts';
 
 /** Whose time zone an instant is shown in. */
 export type ZoneOf = 'strategy' | 'daemon';
@@ -9,20 +12,22 @@ export type ZoneOf = 'strategy' | 'daemon';
 /**
  * `2026-12-07 14:05 Asia/Shanghai`: minutes are what an operator reads; seconds are noise. A zone
  * this runtime does not know is shown in UTC, labelled UTC, rather than failing the page.
+ * English keeps the ISO date order; other languages take theirs from Intl.
  */
-export function wallClock(at: Date, zone: string): string {
+export function wallClock(at: Date, zone: string, lang: Lang = DEFAULT_LANG): string {
   let format: Intl.DateTimeFormat;
   try {
-    format = clockFormat(zone);
+    format = clockFormat(zone, lang);
   } catch {
-    return wallClock(at, 'UTC');
+    return wallClock(at, 'UTC', lang);
   }
+  if (lang !== 'en') return `${format.format(at)} ${zone}`;
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
 }
 
-function clockFormat(zone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-CA', {
+function clockFormat(zone: string, lang: Lang): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-CA' : intlLocale(lang), {
     timeZone: zone,
     year: 'numeric',
     month: '2-digit',
@@ -33,20 +38,28 @@ function clockFormat(zone: string): Intl.DateTimeFormat {
   });
 }
 
-const UNITS: [limitSeconds: number, seconds: number, unit: string][] = [
-  [3_600, 60, 'min'],
-  [172_800, 3_600, 'h'],
-  [Infinity, 86_400, 'd'],
+const UNITS: [limitSeconds: number, seconds: number, unit: Intl.RelativeTimeFormatUnit][] = [
+  [3_600, 60, 'minute'],
+  [172_800, 3_600, 'hour'],
+  [Infinity, 86_400, 'day'],
 ];
 
-/** `in 3 min`, `2 h ago`, `5 d ago`, or `now` within a minute; rounded down, never `in 0 min`. */
-export function relativeTime(at: Date, now: Date): string {
+/**
+ * `in 3 minutes`, `2 hours ago`, `5 days ago` (`3分钟后`, `2小时前`), or `now` (`现在`) within a
+ * minute; rounded down, never `in 0 minutes`. Always a count (never "yesterday"), so the
+ * rounding reads the same in every language.
+ */
+export function relativeTime(at: Date, now: Date, lang: Lang = DEFAULT_LANG): string {
   const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
-  if (abs < 60) return 'now';
+  const locale = intlLocale(lang);
+  if (abs < 60) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(0, 'second');
   const [, size, unit] = UNITS.find(([limit]) => abs < limit)!;
   const count = Math.floor(abs / size);
-  return seconds > 0 ? `in ${count} ${unit}` : `${count} ${unit} ago`;
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'always' }).format(
+    seconds > 0 ? count : -count,
+    unit,
+  );
 }
 
 /** An ISO string from the API, or a Date; anything unreadable is shown as it came. */
@@ -64,12 +77,13 @@ export function Instant(props: {
   if (props.at === null || props.at === undefined || props.at === '') return <span>—</span>;
   const at = instantOf(props.at);
   if (!at) return <span>{String(props.at)}</span>;
+  const lang = currentLang();
   return (
     <span class="instant">
-      <time datetime={at.toISOString()} title={`in the ${props.zoneOf}'s time zone`}>
-        {wallClock(at, props.zone)}
+      <time datetime={at.toISOString()} title={t().common.inTheZoneOf(props.zoneOf)}>
+        {wallClock(at, props.zone, lang)}
       </time>{' '}
-      <span class="relative">({relativeTime(at, props.now)})</span>
+      <span class="relative">{t().common.parenthesized(relativeTime(at, props.now, lang))}</span>
     </span>
   );
 }

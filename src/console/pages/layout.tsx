@@ -5,6 +5,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Session } from '../sessions.ts';
+import { CATALOGUES, currentLang, currentPage, t } from '../i18n/current.ts';
+import { intlLocale, LANGUAGES, type Lang } from '../i18n/language.ts';
 
 /** Where the daemon mounts the console (the paths its routes see). */
 export const CONSOLE_MOUNT = '/ui';
@@ -26,16 +28,44 @@ export const publicPath = (path: string): string => `${publicBase.getStore() ?? 
 /** The console's URL prefix as the browser sees it: /ui, or /quota/ui behind a proxy. */
 export const base = (): string => publicPath(CONSOLE_MOUNT);
 
-const NAV: [string, string][] = [
-  ['overview', 'Overview'],
-  ['strategies', 'Strategies'],
-  ['why-not', 'Why not?'],
-  ['unknown-grants', 'Unknown grants'],
-  ['users', 'Users'],
-  ['sources', 'Sources'],
-  ['audit', 'Audit'],
-  ['webhooks', 'Webhooks'],
-];
+const NAV = [
+  'overview',
+  'strategies',
+  'why-not',
+  'unknown-grants',
+  'users',
+  'sources',
+  'audit',
+  'webhooks',
+] as const;
+
+/**
+ * The language switch: a plain link per language (no JavaScript), to a route that keeps the
+ * choice in a cookie and sends the operator back to this page. Each language is named in its
+ * own words and marked up as that language, so a screen reader reads it right.
+ */
+function LanguageSwitch() {
+  const here = currentPage() ?? base();
+  const link = (lang: Lang) =>
+    `${base()}/language?${new URLSearchParams({ lang, next: here }).toString()}`;
+  return (
+    <nav class="languages" aria-label={t().frame.languageLabel}>
+      <ul>
+        {LANGUAGES.map((lang) => (
+          <li lang={lang}>
+            <a
+              href={link(lang)}
+              hreflang={lang}
+              aria-current={lang === currentLang() ? 'true' : undefined}
+            >
+              {CATALOGUES[lang].languageName}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 export function Layout(props: {
   title: string;
@@ -44,16 +74,17 @@ export function Layout(props: {
   children?: Child;
 }) {
   const { session } = props;
+  const m = t().frame;
   // Without a doctype browsers render in quirks mode (box sizes, table fonts, line heights).
   return (
     <>
       {raw('<!DOCTYPE html>')}
-      <html lang="en">
+      <html lang={currentLang()}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
-          <title>{`${props.title} · quota-manager`}</title>
+          <title>{`${props.title}${m.titleSuffix}`}</title>
           <link rel="icon" type="image/svg+xml" href={`${base()}/assets/favicon.svg`} />
           <link rel="stylesheet" href={`${base()}/assets/console.css`} />
           <script src={`${base()}/assets/htmx.min.js`} defer></script>
@@ -61,22 +92,22 @@ export function Layout(props: {
         </head>
         <body>
           <a class="skip" href="#main">
-            Skip to content
+            {m.skip}
           </a>
           <header class="top">
-            <a class="brand" href={base()}>
-              quota-manager
+            <a class="brand" href={base()} translate="no">
+              {m.product}
             </a>
             {session && (
-              <nav aria-label="Console">
+              <nav aria-label={m.navLabel}>
                 <ul>
-                  {NAV.map(([key, label]) => (
+                  {NAV.map((key) => (
                     <li>
                       <a
                         href={key === 'overview' ? base() : `${base()}/${key}`}
                         aria-current={props.active === key ? 'page' : undefined}
                       >
-                        {label}
+                        {m.nav[key]}
                       </a>
                     </li>
                   ))}
@@ -86,13 +117,14 @@ export function Layout(props: {
             {session && (
               <form method="post" action={`${base()}/sign-out`} class="sign-out">
                 <CsrfField session={session} />
-                <span class={`role role-${session.role}`}>{session.role}</span>{' '}
-                <button type="submit">Sign out</button>{' '}
+                <span class={`role role-${session.role}`}>{m.roles[session.role]}</span>{' '}
+                <button type="submit">{m.signOut}</button>{' '}
                 <button type="submit" formaction={`${base()}/sign-out-everywhere`} class="link">
-                  Sign out everywhere
+                  {m.signOutEverywhere}
                 </button>
               </form>
             )}
+            <LanguageSwitch />
           </header>
           <main id="main">
             <h1>{props.title}</h1>
@@ -112,8 +144,7 @@ export function CsrfField(props: { session: Session }) {
 export function Unavailable(props: { what: string; route: string }) {
   return (
     <p class="notice unavailable" role="status">
-      {props.what} is not available on this server: it does not answer <code>{props.route}</code>{' '}
-      (an older version of the API).
+      {t().common.unavailable(props.what, <code>{props.route}</code>)}
     </p>
   );
 }
@@ -169,7 +200,7 @@ export function ConfirmPage(props: {
   back: string;
 }) {
   return (
-    <Layout title="Please confirm" session={props.session}>
+    <Layout title={t().common.confirmTitle} session={props.session}>
       <form method="post" action={props.action} class="confirm">
         <p>{props.question}</p>
         <CsrfField session={props.session} />
@@ -177,14 +208,39 @@ export function ConfirmPage(props: {
           <input type="hidden" name={name} value={value} />
         ))}
         <input type="hidden" name="confirmed" value="yes" />
-        <button type="submit">Confirm</button> <a href={props.back}>Cancel</a>
+        <button type="submit">{t().common.confirm}</button>{' '}
+        <a href={props.back}>{t().common.cancel}</a>
       </form>
     </Layout>
   );
 }
 
 export const fmtAmount = (n: number | undefined) =>
-  n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  n === undefined ? '—' : n.toLocaleString(intlLocale(currentLang()), { maximumFractionDigits: 2 });
 
-export const fmtTime = (iso: string | null | undefined) =>
-  iso ? iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') : '—';
+/**
+ * An instant the API wrote in UTC, to the second. English keeps the ISO shape the console has
+ * always shown (`2026-12-07 06:05:00Z`); other languages get their own date order from Intl,
+ * labelled UTC. `once` (a single strategy's occurrence) is a word, and other text is shown as is.
+ */
+export function fmtTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  if (iso === 'once') return t().common.once;
+  const lang = currentLang();
+  const at = new Date(iso);
+  if (lang === 'en' || Number.isNaN(at.getTime()))
+    return iso.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return `${utcFormat(lang).format(at)} UTC`;
+}
+
+const utcFormat = (lang: Lang) =>
+  new Intl.DateTimeFormat(intlLocale(lang), {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });

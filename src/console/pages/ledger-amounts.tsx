@@ -4,6 +4,7 @@
 // reset). A row's `amount` alone would show a top-up's target as if it had been sent.
 import type { LedgerEntryJson } from '../../contract/wire-types.ts';
 import { fmtAmount } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
 const shown = (n: number | null) => (n === null ? '—' : fmtAmount(n));
 
@@ -13,16 +14,17 @@ function sent(row: LedgerEntryJson): number | null {
 }
 
 export function GrantAmountHeads() {
+  const m = t().ledger;
   return (
     <>
       <th scope="col" class="num">
-        Balance before
+        {m.balanceBefore}
       </th>
       <th scope="col" class="num">
-        Sent
+        {m.sent}
       </th>
       <th scope="col" class="num">
-        Target
+        {m.target}
       </th>
     </>
   );

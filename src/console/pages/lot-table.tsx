@@ -2,38 +2,44 @@
 // JSX out.
 import type { LotJson } from '../../contract/wire-types.ts';
 import { fmtAmount, fmtTime } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
-const stateText = (lot: LotJson) =>
-  lot.state === 'expired'
-    ? `expired (${lot.expiry_status ?? 'claimed'}): ${fmtAmount(lot.expired_amount ?? 0)} taken back` +
-      (lot.carried ? `, ${fmtAmount(lot.carried)} carried over` : '')
-    : lot.state === 'expiring'
-      ? `expiring: ${fmtAmount(lot.expired_amount ?? 0)} to take back`
-      : 'active';
+function stateText(lot: LotJson): string {
+  const m = t();
+  if (lot.state === 'expired')
+    return m.lots.expired(
+      lot.expiry_status ? m.ledger.statuses[lot.expiry_status] : m.lots.claimed,
+      fmtAmount(lot.expired_amount ?? 0),
+      lot.carried ? fmtAmount(lot.carried) : undefined,
+    );
+  if (lot.state === 'expiring') return m.lots.expiring(fmtAmount(lot.expired_amount ?? 0));
+  return m.lots.active;
+}
 
 export function LotTable(props: { lots: LotJson[] }) {
-  if (props.lots.length === 0) return <p>No lots: this user has no grant that expires.</p>;
+  const m = t().lots;
+  if (props.lots.length === 0) return <p>{m.none}</p>;
   return (
     <table data-testid="lot-table">
       <thead>
         <tr>
-          <th>strategy</th>
-          <th>occurrence</th>
-          <th>source</th>
-          <th>amount</th>
-          <th>consumed</th>
-          <th>remaining</th>
-          <th>priority</th>
-          <th>expires</th>
-          <th>state</th>
+          <th>{m.strategy}</th>
+          <th>{m.occurrence}</th>
+          <th>{m.source}</th>
+          <th>{m.amount}</th>
+          <th>{m.consumed}</th>
+          <th>{m.remaining}</th>
+          <th>{m.priority}</th>
+          <th>{m.expires}</th>
+          <th>{m.state}</th>
         </tr>
       </thead>
       <tbody>
         {props.lots.map((lot) => (
           <tr>
             <td>{lot.strategy_id}</td>
-            <td>{lot.occurrence}</td>
-            <td>{lot.source}</td>
+            <td>{lot.occurrence === 'once' ? t().common.once : lot.occurrence}</td>
+            <td>{m.sources[lot.source]}</td>
             <td>{fmtAmount(lot.amount)}</td>
             <td>{fmtAmount(lot.consumed)}</td>
             <td>{fmtAmount(lot.remaining)}</td>

@@ -7,6 +7,7 @@ import { AttentionBadges } from './attention-badges.tsx';
 import { GrantedCards } from './granted-cards.tsx';
 import { Instant } from './instant.tsx';
 import { fmtAmount, Layout } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 import { dayIn, strategiesWithStats, type StrategyWithStats } from './strategy-data.ts';
 
 const DAYS = 30;
@@ -26,45 +27,54 @@ export function registerOverviewPage(app: ConsoleApp): void {
     const waiting: Partial<GrantStatsJson['all_time']['by_status']> = stats.ok
       ? stats.body.all_time.by_status
       : {};
+    const m = t().overview;
+    const check = (value: string | undefined) =>
+      value === undefined ? m.checkUnknown : value === 'ok' ? m.checkOk : value;
     return c.html(
-      <Layout title="Overview" session={c.get('session')} active="overview">
+      <Layout title={m.title} session={c.get('session')} active="overview">
         {stats.ok ? (
           <>
             <GrantedCards stats={stats.body} />
             <p class="hint">
-              As of{' '}
-              <Instant at={stats.body.generated_at} zone={zone} zoneOf="daemon" now={new Date()} />
+              {m.asOf(
+                <Instant
+                  at={stats.body.generated_at}
+                  zone={zone}
+                  zoneOf="daemon"
+                  now={new Date()}
+                />,
+              )}
             </p>
           </>
         ) : (
-          <p class="notice error">Statistics could not be read (HTTP {stats.status}).</p>
+          <p class="notice error">{m.statsFailed(stats.status)}</p>
         )}
         <section class="cards">
           <div class="card" data-testid="gateway">
-            <h2>Gateway</h2>
+            <h2>{m.gatewayTitle}</h2>
             <p>
-              Gateway:{' '}
-              <strong class={ready.body?.checks.gateway === 'ok' ? 'good' : 'bad'}>
-                {ready.body?.checks.gateway ?? 'unknown'}
-              </strong>
-              ; database:{' '}
-              <strong class={ready.body?.checks.database === 'ok' ? 'good' : 'bad'}>
-                {ready.body?.checks.database ?? 'unknown'}
-              </strong>
+              {m.gatewayLine(
+                <strong class={ready.body?.checks.gateway === 'ok' ? 'good' : 'bad'}>
+                  {check(ready.body?.checks.gateway)}
+                </strong>,
+                <strong class={ready.body?.checks.database === 'ok' ? 'good' : 'bad'}>
+                  {check(ready.body?.checks.database)}
+                </strong>,
+              )}
             </p>
             <p>
-              Circuit breaker:{' '}
+              {m.breaker}
               {gauges.circuitOpen === undefined ? (
-                <span>not reported (/metrics is protected or not enabled)</span>
+                <span>{m.breakerNotReported}</span>
               ) : (
                 <strong class={gauges.circuitOpen ? 'bad' : 'good'}>
-                  {gauges.circuitOpen ? 'open — grants paused' : 'closed'}
+                  {gauges.circuitOpen ? m.breakerOpen : m.breakerClosed}
                 </strong>
               )}
             </p>
           </div>
           <div class="card" data-testid="waiting">
-            <h2>Needs attention</h2>
+            <h2>{m.attentionTitle}</h2>
             <AttentionBadges
               counts={{
                 unknown: waiting.unknown?.grants ?? 0,
@@ -75,19 +85,18 @@ export function registerOverviewPage(app: ConsoleApp): void {
           </div>
         </section>
         <section aria-labelledby="chart-title" class="card">
-          <h2 id="chart-title">Granted per day, last {DAYS} days</h2>
-          <p class="hint">
-            Applied amount per occurrence day ({zone}), periodic strategies; single strategies count
-            in the totals above.
-          </p>
+          <h2 id="chart-title">{m.chartTitle(DAYS)}</h2>
+          <p class="hint">{m.chartHint(zone)}</p>
           <div
             id="chart"
             data-chart={JSON.stringify(chart)}
+            data-axis-day={m.chartAxisDay}
+            data-axis-amount={m.chartAxisAmount}
             role="img"
-            aria-label="Chart of granted amounts per day and strategy (the table below has the numbers)"
+            aria-label={m.chartLabel}
           ></div>
           <details>
-            <summary>The numbers</summary>
+            <summary>{m.theNumbers}</summary>
             <ChartTable chart={chart} />
           </details>
         </section>
@@ -122,13 +131,13 @@ function chartData(rows: StrategyWithStats[], zone: string, now: Date): Chart {
 function ChartTable(props: { chart: Chart }) {
   const { days, series } = props.chart;
   const active = days.map((_, i) => i).filter((i) => series.some((s) => s.values[i]! > 0));
-  if (active.length === 0) return <p>Nothing granted by periodic strategies in these days.</p>;
+  if (active.length === 0) return <p>{t().overview.nothingGranted}</p>;
   return (
     <div class="scroll">
       <table>
         <thead>
           <tr>
-            <th scope="col">Day</th>
+            <th scope="col">{t().overview.day}</th>
             {series.map((s) => (
               <th scope="col">{s.name}</th>
             ))}

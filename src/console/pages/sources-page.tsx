@@ -5,7 +5,8 @@ import { problemText } from '../api-client.ts';
 import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../contract/wire-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import { base, ConfirmPage } from './layout.tsx';
-import { SourcesView, SYNC_QUESTIONS } from './sources-view.tsx';
+import { SourcesView } from './sources-view.tsx';
+import { t } from '../i18n/current.ts';
 
 export function registerSourcesPage(app: ConsoleApp): void {
   app.get('/sources', async (c) => {
@@ -28,11 +29,12 @@ export function registerSourcesPage(app: ConsoleApp): void {
   app.post('/sources/users/sync', async (c) => {
     const full = field(c, 'full') === 'yes';
     const page = `${base()}/sources`;
+    const m = t().sources;
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
           session={c.get('session')}
-          question={full ? SYNC_QUESTIONS.full : SYNC_QUESTIONS.incremental}
+          question={full ? m.syncQuestions.full : m.syncQuestions.incremental}
           action={`${page}/users/sync`}
           fields={full ? { full: 'yes' } : {}}
           back={page}
@@ -40,9 +42,9 @@ export function registerSourcesPage(app: ConsoleApp): void {
       );
     const answer = await c.get('api').post('/api/v1/sources/users/sync', full ? { full } : {});
     const outcome: Record<string, string> = answer.ok
-      ? { done: `${full ? 'Full sync' : 'Sync'} started; this page shows it as it goes.` }
+      ? { done: m.syncStarted(full) }
       : {
-          error: `Sync refused: ${answer.missing ? 'not available on this server' : problemText(answer)}`,
+          error: m.syncRefused(answer.missing ? t().common.notAvailableHere : problemText(answer)),
         };
     return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
   });

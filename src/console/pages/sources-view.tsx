@@ -5,11 +5,7 @@ import { problemText, type ApiAnswer } from '../api-client.ts';
 import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../contract/wire-types.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, ErrorBox, Flash, fmtTime, Layout, Unavailable } from './layout.tsx';
-
-export const SYNC_QUESTIONS = {
-  incremental: 'Sync users from the source now? Rows past the cursor are read and upserted.',
-  full: 'Run a full user sync now? Every row is read, and users the source no longer has are looked for (deleted if USER_SOURCE_ON_DELETE=delete).',
-} as const;
+import { t } from '../i18n/current.ts';
 
 export interface SourcesViewProps {
   session: Session;
@@ -21,24 +17,22 @@ export interface SourcesViewProps {
 
 export function SourcesView(props: SourcesViewProps) {
   const { sources, repos } = props;
+  const m = t().sources;
   return (
-    <Layout title="Sources" session={props.session} active="sources">
+    <Layout title={m.title} session={props.session} active="sources">
       <Flash message={props.done} />
       <ErrorBox message={props.error} />
-      <h2>User source</h2>
-      {sources.missing && <Unavailable what="The user source" route="GET /api/v1/sources" />}
+      <h2>{m.userSource}</h2>
+      {sources.missing && <Unavailable what={m.unavailable} route="GET /api/v1/sources" />}
       {!sources.ok && !sources.missing && <ErrorBox message={problemText(sources)} />}
       {sources.ok && sources.body.items.length === 0 && (
-        <p data-testid="no-source">
-          No user source is configured (<code>USER_SOURCE_URL</code>): users come from the API and
-          imports only.
-        </p>
+        <p data-testid="no-source">{m.noSource(<code>USER_SOURCE_URL</code>)}</p>
       )}
       {sources.ok &&
         sources.body.items.map((source) => <UserSource session={props.session} source={source} />)}
-      <h2>GitHub repositories</h2>
+      <h2>{m.githubTitle}</h2>
       {repos.missing && (
-        <Unavailable what="The GitHub sync state" route="GET /api/v1/sources/github" />
+        <Unavailable what={m.githubUnavailable} route="GET /api/v1/sources/github" />
       )}
       {!repos.ok && !repos.missing && <ErrorBox message={problemText(repos)} />}
       {repos.ok && <GithubRepos repos={repos.body.items} />}
@@ -47,30 +41,33 @@ export function SourcesView(props: SourcesViewProps) {
 }
 
 function statusOf(source: SourceJson): string {
-  if (source.running) return 'Running';
-  if (source.abandoned) return 'Abandoned: its process stopped mid-run (the next run starts over)';
-  if (source.last_run === null) return 'Never run';
-  return source.last_run.error === null ? 'Idle' : 'Idle (the last run failed)';
+  const m = t().sources;
+  if (source.running) return m.running;
+  if (source.abandoned) return m.abandoned;
+  if (source.last_run === null) return m.neverRun;
+  return source.last_run.error === null ? m.idle : m.idleFailed;
 }
 
 function lagText(seconds: number | null): string {
-  if (seconds === null) return 'no successful run yet';
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  const m = t().sources;
+  if (seconds === null) return m.noSuccess;
+  if (seconds < 120) return m.seconds(seconds);
+  if (seconds < 7200) return m.minutes(Math.round(seconds / 60));
+  return m.hours((seconds / 3600).toFixed(1));
 }
 
 function UserSource(props: { session: Session; source: SourceJson }) {
   const s = props.source;
   const run = s.last_run;
+  const m = t().sources;
   const facts: [string, string][] = [
-    ['Status', statusOf(s)],
-    ['Kind', s.kind],
-    ['Cursor column', s.cursor_column ?? '— (every run reads all rows)'],
-    ['Cursor', s.cursor === null ? '—' : `${s.cursor.value} (${s.cursor.kind})`],
-    ['Lag', lagText(s.lag_seconds)],
-    ['Last success', fmtTime(s.last_success_at)],
-    ['Last full run', fmtTime(s.last_full_at)],
+    [m.status, statusOf(s)],
+    [m.kind, s.kind],
+    [m.cursorColumn, s.cursor_column ?? m.everyRunReadsAll],
+    [m.cursor, s.cursor === null ? '—' : `${s.cursor.value} (${s.cursor.kind})`],
+    [m.lag, lagText(s.lag_seconds)],
+    [m.lastSuccess, fmtTime(s.last_success_at)],
+    [m.lastFull, fmtTime(s.last_full_at)],
   ];
   return (
     <section class="card" data-testid="user-source">
@@ -79,14 +76,14 @@ function UserSource(props: { session: Session; source: SourceJson }) {
           <ActionForm
             session={props.session}
             action={`${base()}/sources/users/sync`}
-            label="Sync now"
-            question={SYNC_QUESTIONS.incremental}
+            label={m.syncNow}
+            question={m.syncQuestions.incremental}
           />
           <ActionForm
             session={props.session}
             action={`${base()}/sources/users/sync`}
-            label="Full sync"
-            question={SYNC_QUESTIONS.full}
+            label={m.fullSync}
+            question={m.syncQuestions.full}
             hidden={{ full: 'yes' }}
           />
         </div>
@@ -99,28 +96,29 @@ function UserSource(props: { session: Session; source: SourceJson }) {
           </>
         ))}
       </dl>
-      {run === null ? <p>No run yet.</p> : <LastRun run={run} />}
+      {run === null ? <p>{m.noRun}</p> : <LastRun run={run} />}
     </section>
   );
 }
 
 function LastRun(props: { run: NonNullable<SourceJson['last_run']> }) {
   const r = props.run;
+  const m = t().sources;
   const facts: [string, string][] = [
-    ['Kind', `${r.full ? 'full' : 'incremental'}${r.dry_run ? ', dry run' : ''}`],
-    ['Started', fmtTime(r.started_at)],
-    ['Finished', r.finished_at === null ? 'not finished' : fmtTime(r.finished_at)],
-    ['Rows read', String(r.rows_read)],
-    ['Upserted', String(r.upserted)],
-    ['Deleted', String(r.deleted)],
-    ['Vanished', r.vanished === 0 ? '0' : `${r.vanished} (first: ${r.vanished_ids.join(', ')})`],
-    ['Deletes refused', r.deletes_refused ?? '—'],
+    [m.kind, `${r.full ? m.full : m.incremental}${r.dry_run ? m.dryRun : ''}`],
+    [m.started, fmtTime(r.started_at)],
+    [m.finished, r.finished_at === null ? m.notFinished : fmtTime(r.finished_at)],
+    [m.rowsRead, String(r.rows_read)],
+    [m.upserted, String(r.upserted)],
+    [m.deleted, String(r.deleted)],
+    [m.vanished, r.vanished === 0 ? '0' : m.vanishedFirst(r.vanished, r.vanished_ids.join(', '))],
+    [m.deletesRefused, r.deletes_refused ?? '—'],
   ];
   const reasons = Object.keys(r.rejected).sort();
   return (
     <>
-      <h3>Last run</h3>
-      <ErrorBox message={r.error === null ? undefined : `The run stopped: ${r.error}`} />
+      <h3>{m.lastRun}</h3>
+      <ErrorBox message={r.error === null ? undefined : m.runStopped(r.error)} />
       <dl class="fields" data-testid="last-run">
         {facts.map(([k, v]) => (
           <>
@@ -129,18 +127,18 @@ function LastRun(props: { run: NonNullable<SourceJson['last_run']> }) {
           </>
         ))}
       </dl>
-      <h3>Rejected rows</h3>
+      <h3>{m.rejected}</h3>
       {reasons.length === 0 ? (
-        <p>None.</p>
+        <p>{m.noneRejected}</p>
       ) : (
         <div class="scroll">
           <table data-testid="rejected">
             <thead>
               <tr>
-                <th scope="col">Reason</th>
-                <th scope="col">Rows</th>
-                <th scope="col">First ids</th>
-                <th scope="col">Example</th>
+                <th scope="col">{m.reason}</th>
+                <th scope="col">{m.rows}</th>
+                <th scope="col">{m.firstIds}</th>
+                <th scope="col">{m.example}</th>
               </tr>
             </thead>
             <tbody>
@@ -163,19 +161,19 @@ function LastRun(props: { run: NonNullable<SourceJson['last_run']> }) {
 }
 
 function GithubRepos(props: { repos: GithubRepoSyncJson[] }) {
-  if (props.repos.length === 0)
-    return <p data-testid="no-github-repos">No repository has been synced from GitHub.</p>;
+  const m = t().sources;
+  if (props.repos.length === 0) return <p data-testid="no-github-repos">{m.noRepos}</p>;
   return (
     <div class="scroll">
       <table data-testid="github-repos">
         <thead>
           <tr>
-            <th scope="col">Repository</th>
-            <th scope="col">Last sync</th>
-            <th scope="col">Stargazers</th>
-            <th scope="col">Users matched</th>
-            <th scope="col">Requests (304)</th>
-            <th scope="col">Outcome</th>
+            <th scope="col">{m.repository}</th>
+            <th scope="col">{m.lastSync}</th>
+            <th scope="col">{m.stargazers}</th>
+            <th scope="col">{m.matched}</th>
+            <th scope="col">{m.requests}</th>
+            <th scope="col">{m.outcome}</th>
           </tr>
         </thead>
         <tbody>
@@ -183,7 +181,7 @@ function GithubRepos(props: { repos: GithubRepoSyncJson[] }) {
             <tr>
               <td>
                 <code>{repo.repo}</code>
-                {repo.renamed_to !== null && ` (now ${repo.renamed_to})`}
+                {repo.renamed_to !== null && m.renamedTo(repo.renamed_to)}
               </td>
               <td>
                 {fmtTime(repo.started_at)} – {fmtTime(repo.finished_at)}
@@ -193,7 +191,7 @@ function GithubRepos(props: { repos: GithubRepoSyncJson[] }) {
               <td>
                 {repo.requests} ({repo.not_modified})
               </td>
-              <td>{repo.last_error === null ? 'ok' : `failed: ${repo.last_error}`}</td>
+              <td>{repo.last_error === null ? m.ok : m.failed(repo.last_error)}</td>
             </tr>
           ))}
         </tbody>

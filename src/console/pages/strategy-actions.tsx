@@ -5,21 +5,11 @@ import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, ConfirmPage, fmtAmount, fmtTime } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
 type Action = 'enable' | 'disable' | 'run' | 'approve' | 'dismiss' | 'approve-all';
 
-const QUESTIONS: Record<Action, (name: string) => string> = {
-  enable: (n) => `Enable strategy ${n}? Scans will grant it from now on.`,
-  disable: (n) => `Disable strategy ${n}? Scans stop granting it.`,
-  run: (n) => `Run strategy ${n} now? Users it matches are granted at once.`,
-  approve: (n) => `Approve the held occurrence of ${n}? It is granted at once, over the budget.`,
-  dismiss: (n) => `Dismiss the held occurrence of ${n}? Nothing is granted for it, ever.`,
-  'approve-all': (n) =>
-    `Approve every held occurrence of ${n}? Each is granted at once, over the budget.`,
-};
-
-const GATEWAY_DOWN =
-  'The gateway is unavailable (circuit breaker open): grants are paused and are sent once it recovers; see the overview.';
+const question = (action: Action, name: string): string => t().actions.questions[action](name);
 
 /** The API route behind each action (the held occurrence's ones name it). */
 function apiPath(id: string, action: Action, occurrence: string): string {
@@ -34,21 +24,22 @@ function apiPath(id: string, action: Action, occurrence: string): string {
 export function StrategyActions(props: { session: Session; strategy: StrategyJson }) {
   if (props.session.role !== 'admin') return null;
   const s = props.strategy;
+  const m = t().actions;
   const form = (action: Action, label: string) => (
     <ActionForm
       session={props.session}
       action={`${base()}/strategies/${s.id}/${action}`}
       label={label}
-      question={QUESTIONS[action](s.name)}
+      question={question(action, s.name)}
     />
   );
   return (
     <div class="actions" data-testid="actions">
       <a class="button" href={`${base()}/strategies/${s.id}/edit`}>
-        Edit
+        {m.edit}
       </a>
-      {s.enabled ? form('disable', 'Disable') : form('enable', 'Enable')}
-      {form('run', 'Run now')}
+      {s.enabled ? form('disable', m.disable) : form('enable', m.enable)}
+      {form('run', m.runNow)}
     </div>
   );
 }
@@ -68,7 +59,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
         return c.html(
           <ConfirmPage
             session={c.get('session')}
-            question={QUESTIONS[action](name)}
+            question={question(action, name)}
             action={`${page}/${action}`}
             fields={action === 'approve' || action === 'dismiss' ? { occurrence } : {}}
             back={page}
@@ -82,12 +73,16 @@ export function registerStrategyActions(app: ConsoleApp): void {
       );
       // A run with the breaker open did nothing it could report as done: not a green notice.
       const paused = answer.ok && answer.body.gateway_available === false;
+      const m = t();
       const outcome: Record<string, string> = paused
-        ? { error: `${doneMessage(action, answer.body)} ${GATEWAY_DOWN}` }
+        ? { error: `${doneMessage(action, answer.body)} ${m.actions.gatewayDown}` }
         : answer.ok
           ? { done: doneMessage(action, answer.body) }
           : {
-              error: `${action} refused: ${answer.missing ? 'not available on this server' : problemText(answer)}`,
+              error: m.actions.refused(
+                m.actions.names[action],
+                answer.missing ? m.common.notAvailableHere : problemText(answer),
+              ),
             };
       return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
     },
@@ -95,26 +90,32 @@ export function registerStrategyActions(app: ConsoleApp): void {
 }
 
 function doneMessage(action: Action, body: Record<string, unknown>): string {
-  if (action === 'enable') return 'Enabled.';
-  if (action === 'disable') return 'Disabled (its held occurrences are released).';
-  if (action === 'dismiss')
-    return `Dismissed ${fmtTime(String(body.occurrence))}: nothing granted.`;
+  const m = t().actions;
+  if (action === 'enable') return m.enabled;
+  if (action === 'disable') return m.disabled;
+  if (action === 'dismiss') return m.dismissed(fmtTime(String(body.occurrence)));
   if (action === 'approve-all') {
     const runs = (body.items ?? []) as Record<string, unknown>[];
     const granted = runs.reduce((sum, run) => sum + Number(run.granted ?? 0), 0);
-    return `Approved and ran ${runs.length} held occurrences: granted ${granted}.`;
+    return m.approvedAll(runs.length, granted);
   }
   const h = body.held as HeldJson | null | undefined;
   const caps = h
     ? [
-        h.max_users_per_occurrence === null ? '' : `${h.max_users_per_occurrence} users`,
+        h.max_users_per_occurrence === null ? '' : m.capUsers(h.max_users_per_occurrence),
         h.max_amount_per_occurrence === null
           ? ''
-          : `amount ${fmtAmount(h.max_amount_per_occurrence)}`,
+          : m.capAmount(fmtAmount(h.max_amount_per_occurrence)),
       ].filter(Boolean)
     : [];
   const held = h
-    ? ` Held by the budget: it would grant ${h.needed_users} users ${fmtAmount(h.needed_amount)} in all (cap: ${caps.join(', ')}); nothing was granted.`
+    ? m.heldOutcome(h.needed_users, fmtAmount(h.needed_amount), caps.join(m.capsJoin))
     : '';
-  return `${action === 'run' ? 'Ran' : 'Approved and ran'}: matched ${String(body.matched)}, granted ${String(body.granted)}, failed ${String(body.failed)}.${held}`;
+  return m.ran(
+    action !== 'run',
+    String(body.matched),
+    String(body.granted),
+    String(body.failed),
+    held,
+  );
 }

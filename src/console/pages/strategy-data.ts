@@ -1,6 +1,7 @@
 // Strategies with their statistics, as the overview and the list show them: one API call for
 // the list, one per strategy for its stats (the same calls a script would make).
 import { problemText, type ApiClient } from '../api-client.ts';
+import { t } from '../i18n/current.ts';
 import type {
   PageJson,
   PreviewJson,
@@ -18,8 +19,7 @@ export async function strategiesWithStats(
   last = 0,
 ): Promise<{ rows: StrategyWithStats[]; error?: string }> {
   const list = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
-  if (!list.ok)
-    return { rows: [], error: `The strategies could not be read (HTTP ${list.status}).` };
+  if (!list.ok) return { rows: [], error: t().strategies.readFailed(list.status) };
   const rows = await Promise.all(
     list.body.items.map(async (strategy) => {
       const stats = await api.get<StrategyStatsJson>(`/api/v1/strategies/${strategy.id}/stats`, {

@@ -6,6 +6,8 @@ import type { FieldSpec } from '../../contract/strategy-wire.ts';
 import { base } from './layout.tsx';
 import { FireTimes } from './fire-times.tsx';
 import { ConditionFeedback, type ConditionCheck } from './condition-feedback.tsx';
+import { t } from '../i18n/current.ts';
+import type { FieldText } from '../i18n/en.ts';
 
 export interface FieldProps {
   spec: FieldSpec;
@@ -15,14 +17,16 @@ export interface FieldProps {
 }
 
 /** What the amount means in each grant mode: the label the amount field takes. */
-export const AMOUNT_LABELS: Record<string, string> = {
-  add: 'Amount per grant',
-  top_up: 'Top up to',
-  reset: 'Reset to',
-};
+const amountLabels = (): Record<string, string> => t().form.amountLabels;
 
-export const labelOf = (spec: FieldSpec) =>
-  spec.hint ? `${spec.label} (${spec.hint})` : spec.label;
+/** A field's words in the request's language (English: the field table's own). */
+const textOf = (spec: FieldSpec): FieldText =>
+  (t().form.fields as Record<string, FieldText | undefined>)[spec.wire] ?? { label: spec.label };
+
+export const labelOf = (spec: FieldSpec) => {
+  const text = textOf(spec);
+  return text.hint ? t().common.withHint(text.label, text.hint) : text.label;
+};
 
 function ErrorText(props: { name: string; error?: string }) {
   return props.error ? (
@@ -57,7 +61,7 @@ export function PlainField(props: FieldProps & { label?: string; children?: unkn
         <select id={name} name={name} aria-describedby={described}>
           {spec.values.map((option) => (
             <option value={option} selected={value === option}>
-              {spec.valueLabels[option] ?? option}
+              {textOf(spec).valueLabels?.[option] ?? spec.valueLabels[option] ?? option}
             </option>
           ))}
         </select>
@@ -86,11 +90,11 @@ export function PlainField(props: FieldProps & { label?: string; children?: unkn
  */
 export function AmountField(props: FieldProps) {
   const mode = String(props.values.mode ?? 'add');
+  const labels = amountLabels();
   return (
-    <PlainField {...props} label={AMOUNT_LABELS[mode] ?? AMOUNT_LABELS.add}>
-      <p class="hint" id="amount-meaning" data-amount-labels={JSON.stringify(AMOUNT_LABELS)}>
-        add: the amount each grant adds · top up: the balance each user is raised to (only the
-        difference is sent) · reset: the balance each user is set to
+    <PlainField {...props} label={labels[mode] ?? labels.add}>
+      <p class="hint" id="amount-meaning" data-amount-labels={JSON.stringify(labels)}>
+        {t().form.amountMeaning}
       </p>
     </PlainField>
   );
@@ -152,11 +156,12 @@ export function ConditionField(
         {props.check && <ConditionFeedback source={source} check={props.check} />}
       </div>
       <details>
-        <summary>Functions ({functions.length})</summary>
+        <summary>{t().form.functions(functions.length)}</summary>
         <ul class="functions">
           {functions.map((f) => (
             <li>
-              <code>{f.signature}</code> — {f.description}
+              {/* The registry's descriptions are the API's words (GET /api/v1/conditions/functions). */}
+              <code>{f.signature}</code> — <span lang="en">{f.description}</span>
             </li>
           ))}
         </ul>

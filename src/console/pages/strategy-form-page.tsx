@@ -16,6 +16,7 @@ import { registerFireTimes } from './fire-times.tsx';
 import { base, CsrfField, ErrorBox, Layout } from './layout.tsx';
 import { AmountField, ConditionField, CronField, PlainField } from './strategy-form-fields.tsx';
 import { strategyBody, valuesFromForm, valuesOf, type FormValues } from './strategy-form-values.ts';
+import { t } from '../i18n/current.ts';
 
 interface FormState {
   values: FormValues;
@@ -25,12 +26,6 @@ interface FormState {
   /** The ETag of the strategy as the form was opened: the edit is saved only on top of it. */
   etag?: string;
 }
-
-// A 412 from the API: someone saved the strategy after this form was opened. The form keeps the
-// tag it was opened with, so saving again is refused too until the operator reloads.
-const CHANGED_SINCE_OPENED =
-  'This strategy was changed by someone else since you opened it: your edits were not saved. ' +
-  'Reload the page to see the current version, then make your change again.';
 
 export function registerStrategyFormPages(app: ConsoleApp): void {
   registerConditionCheck(app);
@@ -60,12 +55,18 @@ async function save(c: ConsoleContext, existing: StrategyJson | undefined) {
   const answer = existing
     ? await api.patch<StrategyJson>(`/api/v1/strategies/${existing.id}`, body, etag)
     : await api.post<StrategyJson>('/api/v1/strategies', body);
-  if (answer.ok) return c.redirect(`${base()}/strategies/${answer.body.id}?done=Saved.`, 303);
+  if (answer.ok)
+    return c.redirect(
+      `${base()}/strategies/${answer.body.id}?${new URLSearchParams({ done: t().form.saved }).toString()}`,
+      303,
+    );
   const problem = answer.body as Problem | undefined;
   const fieldErrors: Record<string, string> = {};
   for (const e of problem?.errors ?? []) if (e.field) fieldErrors[e.field] = e.message;
   const check = values.condition ? await checkCondition(api, values.condition) : undefined;
-  const error = answer.status === 412 ? CHANGED_SINCE_OPENED : problemText(answer);
+  // A 412 from the API: someone saved the strategy after this form was opened. The form keeps
+  // the tag it was opened with, so saving again is refused too until the operator reloads.
+  const error = answer.status === 412 ? t().form.changedSinceOpened : problemText(answer);
   return c.html(
     await formPage(c, existing, { values, error, fieldErrors, check, etag }),
     answer.status === 403 || answer.status === 412 ? answer.status : 400,
@@ -80,7 +81,8 @@ async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, s
     );
   const fns = functions.ok ? functions.body.items : [];
   const values = state.values as Record<string, string | boolean>;
-  const title = existing ? `Edit ${existing.name}` : 'New strategy';
+  const m = t().form;
+  const title = existing ? m.editTitle(existing.name) : m.newTitle;
   const viewer = c.get('session').role !== 'admin';
   const fieldInput = (spec: FieldSpec) => {
     const props = { spec, values, error: state.fieldErrors?.[spec.wire] };
@@ -92,9 +94,7 @@ async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, s
   };
   return (
     <Layout title={title} session={c.get('session')} active="strategies">
-      {viewer && (
-        <p class="notice">You are signed in as a viewer: the server will refuse to save.</p>
-      )}
+      {viewer && <p class="notice">{m.viewerNotice}</p>}
       <ErrorBox message={state.error} />
       <form
         method="post"
@@ -105,9 +105,9 @@ async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, s
         <CsrfField session={c.get('session')} />
         {state.etag && <input type="hidden" name="etag" value={state.etag} />}
         {strategyFieldEntries().map(([, spec]) => fieldInput(spec))}
-        <button type="submit">{existing ? 'Save' : 'Create'}</button>{' '}
+        <button type="submit">{existing ? m.save : m.create}</button>{' '}
         <a href={existing ? `${base()}/strategies/${existing.id}` : `${base()}/strategies`}>
-          Cancel
+          {t().common.cancel}
         </a>
       </form>
     </Layout>

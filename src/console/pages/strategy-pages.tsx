@@ -15,19 +15,21 @@ import { StrategyActions } from './strategy-actions.tsx';
 import { HeldPanel } from './held-panel.tsx';
 import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
+import { t } from '../i18n/current.ts';
 
 export function registerStrategyPages(app: ConsoleApp): void {
   app.get('/strategies', async (c) => {
     const { rows, error } = await strategiesWithStats(c.get('api'));
     const admin = c.get('session').role === 'admin';
     const now = new Date();
+    const m = t().strategies;
     return c.html(
-      <Layout title="Strategies" session={c.get('session')} active="strategies">
+      <Layout title={m.title} session={c.get('session')} active="strategies">
         <ErrorBox message={error} />
         {admin && (
           <p>
             <a class="button" href={`${base()}/strategies/new`}>
-              New strategy
+              {m.newStrategy}
             </a>
           </p>
         )}
@@ -35,14 +37,14 @@ export function registerStrategyPages(app: ConsoleApp): void {
           <table data-testid="strategies">
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Mode</th>
-                <th scope="col">Enabled</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Next fire time</th>
+                <th scope="col">{m.name}</th>
+                <th scope="col">{m.type}</th>
+                <th scope="col">{m.mode}</th>
+                <th scope="col">{m.enabled}</th>
+                <th scope="col">{m.schedule}</th>
+                <th scope="col">{m.nextFireTime}</th>
                 <th scope="col" class="num">
-                  Granted (all time)
+                  {m.grantedAllTime}
                 </th>
               </tr>
             </thead>
@@ -53,9 +55,9 @@ export function registerStrategyPages(app: ConsoleApp): void {
                     <a href={`${base()}/strategies/${s.id}`}>{s.name}</a>
                     <div class="hint">{s.title}</div>
                   </td>
-                  <td>{s.type}</td>
-                  <td>{s.mode}</td>
-                  <td>{s.enabled ? 'yes' : 'no'}</td>
+                  <td>{m.types[s.type]}</td>
+                  <td>{m.modes[s.mode]}</td>
+                  <td>{s.enabled ? t().common.yes : t().common.no}</td>
                   <td>
                     <CronText expression={s.periodic_expr} />
                   </td>
@@ -77,7 +79,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
             </tbody>
           </table>
         </div>
-        {rows.length === 0 && !error && <p>No strategies yet.</p>}
+        {rows.length === 0 && !error && <p>{m.none}</p>}
       </Layout>,
     );
   });
@@ -88,7 +90,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
     const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
     if (!strategy.ok)
       return c.html(
-        <Layout title="Strategy" session={c.get('session')} active="strategies">
+        <Layout title={t().strategy.fallbackTitle} session={c.get('session')} active="strategies">
           <ErrorBox message={problemText(strategy)} />
         </Layout>,
         strategy.status === 404 ? 404 : 502,
@@ -112,8 +114,9 @@ export function registerStrategyPages(app: ConsoleApp): void {
     ]);
     const next = stats.ok ? stats.body.next_occurrences : [];
     const now = new Date();
+    const m = t().strategy;
     return c.html(
-      <Layout title={`Strategy ${s.name}`} session={c.get('session')} active="strategies">
+      <Layout title={m.title(s.name)} session={c.get('session')} active="strategies">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error')} />
         <p class="lead">{s.title}</p>
@@ -121,13 +124,13 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <HeldPanel session={c.get('session')} strategy={s} held={stats.ok ? stats.body.held : []} />
         <div class="columns">
           <section class="card" aria-labelledby="fields">
-            <h2 id="fields">Fields</h2>
+            <h2 id="fields">{m.fieldsTitle}</h2>
             <FieldList strategy={s} now={now} />
           </section>
           <section class="card" aria-labelledby="schedule">
-            <h2 id="schedule">Next fire times</h2>
+            <h2 id="schedule">{m.nextFireTimes}</h2>
             {next.length === 0 ? (
-              <p>None{s.type === 'single' ? ' (a single strategy has one occurrence)' : ''}.</p>
+              <p>{s.type === 'single' ? m.noneNextSingle : m.noneNext}</p>
             ) : (
               <ol data-testid="next-fire-times">
                 {next.map((f) => (
@@ -142,8 +145,10 @@ export function registerStrategyPages(app: ConsoleApp): void {
         <PreviewSection strategyId={s.id} wanted={wanted} result={preview} />
         <LedgerSection strategyId={s.id} filters={filters} ledger={ledger} />
         <p class="hint">
-          Created <Instant at={s.created_at} zone={s.timezone} zoneOf="strategy" now={now} />,
-          updated <Instant at={s.updated_at} zone={s.timezone} zoneOf="strategy" now={now} />.
+          {m.createdUpdated(
+            <Instant at={s.created_at} zone={s.timezone} zoneOf="strategy" now={now} />,
+            <Instant at={s.updated_at} zone={s.timezone} zoneOf="strategy" now={now} />,
+          )}
         </p>
       </Layout>,
     );
@@ -158,11 +163,11 @@ export function registerStrategyPages(app: ConsoleApp): void {
     });
     if (response.status === 404 || !response.ok)
       return c.html(
-        <Layout title="CSV export" session={c.get('session')} active="strategies">
+        <Layout title={t().strategy.csvTitle} session={c.get('session')} active="strategies">
           {response.status === 404 ? (
-            <Unavailable what="The CSV export of grants" route="GET /api/v1/grants" />
+            <Unavailable what={t().strategy.csvUnavailable} route="GET /api/v1/grants" />
           ) : (
-            <ErrorBox message={`The export failed (HTTP ${response.status}).`} />
+            <ErrorBox message={t().strategy.csvFailed(response.status)} />
           )}
         </Layout>,
         response.status === 404 ? 404 : 502,

@@ -4,6 +4,7 @@ import { problemText } from '../api-client.ts';
 import type {
   HeldJson,
   LedgerEntryJson,
+  LedgerStatus,
   PageJson,
   StrategyJson,
 } from '../../contract/wire-types.ts';
@@ -14,19 +15,25 @@ import { CronText } from './cron-words.tsx';
 import { Instant } from './instant.tsx';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import type { PreviewResult } from './strategy-data.ts';
+import { t } from '../i18n/current.ts';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
 export function HeldList(props: { held: HeldJson[]; testId: string }) {
-  const cap = (n: number | null) => (n === null ? 'none' : fmtAmount(n));
+  const cap = (n: number | null) => (n === null ? t().common.none : fmtAmount(n));
+  const m = t().strategy;
   return (
     <div class="notice error" role="status" id={props.testId} data-testid={props.testId}>
-      <p>Held by the budget (nothing is granted until the cap is raised or it is approved):</p>
+      <p>{m.heldList}</p>
       <ul>
         {props.held.map((h) => (
           <li>
-            {fmtTime(h.occurrence)}: {h.needed_users} users, {fmtAmount(h.needed_amount)} in all
-            (caps: {cap(h.max_users_per_occurrence)} users, {cap(h.max_amount_per_occurrence)}{' '}
-            amount)
+            {m.heldLine(
+              fmtTime(h.occurrence),
+              h.needed_users,
+              fmtAmount(h.needed_amount),
+              cap(h.max_users_per_occurrence),
+              cap(h.max_amount_per_occurrence),
+            )}
           </li>
         ))}
       </ul>
@@ -37,29 +44,43 @@ export function HeldList(props: { held: HeldJson[]; testId: string }) {
 /** A field's value for people, by its kind in the strategy field table. */
 function shown(spec: FieldSpec, s: StrategyJson, now: Date): Child {
   const value = (s as Record<string, string | number | boolean | null | undefined>)[spec.wire];
+  const m = t().strategy;
   if (spec.wire === 'periodic_expr') return <CronText expression={s.periodic_expr} />;
-  if (spec.wire === 'max_exec_per_user' && value === 0) return 'unlimited';
-  if (spec.wire === 'missed_runs' && value === 'catch_up')
-    return `catch_up (up to ${s.max_catch_up})`;
+  if (spec.wire === 'max_exec_per_user' && value === 0) return m.unlimited;
+  if (spec.wire === 'missed_runs' && value === 'catch_up') return m.catchUpOf(s.max_catch_up);
   if (value === null || value === undefined) return '—';
-  if (spec.kind === 'boolean') return value ? 'yes' : 'no';
+  if (spec.kind === 'boolean') return value ? t().common.yes : t().common.no;
   if (spec.kind === 'amount') return fmtAmount(Number(value));
   if (spec.kind === 'date')
     return <Instant at={String(value)} zone={s.timezone} zoneOf="strategy" now={now} />;
+  if (spec.kind === 'enum') return m.enumValues[spec.wire]?.[String(value)] ?? String(value);
   return String(value);
 }
+
+/** An occurrence as the API names it: a fire time, or `once` (null: a single strategy's). */
+const fmtOccurrence = (occurrence: string | null) =>
+  occurrence === null || occurrence === 'once' ? t().common.once : occurrence;
+
+/** The statuses the ledger can be filtered by, in the order a row goes through them. */
+const FILTER_STATUSES: LedgerStatus[] = ['pending', 'sending', 'applied', 'failed', 'unknown'];
+
+type FieldWire = keyof ReturnType<typeof t>['form']['fields'];
 
 /** Shown elsewhere on the page: the name and title head it, the condition closes the list. */
 const NOT_LISTED = new Set(['name', 'title', 'condition']);
 
 export function FieldList(props: { strategy: StrategyJson; now: Date }) {
   const s = props.strategy;
+  const m = t();
   const rows: [string, Child][] = [
-    ['id', String(s.id)],
-    ['version', String(s.version)],
+    [m.strategy.id, String(s.id)],
+    [m.strategy.version, String(s.version)],
     ...strategyFieldEntries()
       .filter(([, spec]) => !NOT_LISTED.has(spec.wire))
-      .map(([, spec]): [string, Child] => [spec.label.toLowerCase(), shown(spec, s, props.now)]),
+      .map(([, spec]): [string, Child] => [
+        m.strategy.fieldListLabel(m.form.fields[spec.wire as FieldWire].label),
+        shown(spec, s, props.now),
+      ]),
   ];
   return (
     <dl class="fields">
@@ -69,7 +90,7 @@ export function FieldList(props: { strategy: StrategyJson; now: Date }) {
           <dd>{v}</dd>
         </>
       ))}
-      <dt>condition</dt>
+      <dt>{m.strategy.condition}</dt>
       <dd>
         <pre class="code">{s.condition}</pre>
       </dd>
@@ -83,50 +104,54 @@ export function PreviewSection(props: {
   result: PreviewResult;
 }) {
   const { preview, previewed, error } = props.result;
+  const m = t().preview;
   const counts: [string, number | undefined][] = preview
     ? [
-        ['matched', preview.matched],
-        ['already granted', preview.already_granted],
-        ['capped', preview.capped],
-        ['held by budget', preview.held_by_budget],
-        ['would grant', preview.would_grant],
+        [m.counts.matched, preview.matched],
+        [m.counts.already_granted, preview.already_granted],
+        [m.counts.capped, preview.capped],
+        [m.counts.held_by_budget, preview.held_by_budget],
+        [m.counts.would_grant, preview.would_grant],
       ]
     : [];
   return (
     <section class="card" aria-labelledby="preview" data-testid="preview">
-      <h2 id="preview">Preview</h2>
+      <h2 id="preview">{m.title}</h2>
       <form method="get" action={`${base()}/strategies/${props.strategyId}`} class="row">
-        <label for="occurrence">Occurrence (ISO time, or next)</label>
+        <label for="occurrence">{m.occurrenceLabel}</label>
         <input type="text" id="occurrence" name="occurrence" value={props.wanted} />
-        <button type="submit">Preview</button>
+        <button type="submit">{m.submit}</button>
       </form>
       <ErrorBox message={error} />
       {previewed === 'due' && (
         <p class="notice" role="status">
-          This server cannot preview future occurrences; shown: the occurrence due now.
+          {m.dueOnly}
         </p>
       )}
       {preview && (
         <>
           <p>
-            Occurrence{' '}
-            <strong data-testid="preview-occurrence">{preview.occurrence ?? 'once'}</strong>
-            {preview.occurrence_done ? ' (already done)' : ''}: would grant{' '}
-            <strong data-testid="would-grant">{preview.would_grant}</strong> users,{' '}
-            <strong>{fmtAmount(preview.total_amount)}</strong> in total.
+            {m.summary(
+              <strong data-testid="preview-occurrence">{fmtOccurrence(preview.occurrence)}</strong>,
+              preview.occurrence_done,
+              <strong data-testid="would-grant">{preview.would_grant}</strong>,
+              <strong>{fmtAmount(preview.total_amount)}</strong>,
+            )}
           </p>
           <ul class="counts">
             {counts
               .filter(([, n]) => n !== undefined)
               .map(([label, n]) => (
                 <li>
-                  {label}: <strong>{n}</strong>
+                  {label}
+                  {t().common.colon}
+                  <strong>{n}</strong>
                 </li>
               ))}
           </ul>
           {preview.sample_user_ids.length > 0 && (
             <p>
-              Sample:{' '}
+              {m.sample}
               {preview.sample_user_ids.map((u) => (
                 <a href={`${base()}/users/${encodeURIComponent(u)}`}>{u} </a>
               ))}
@@ -149,34 +174,35 @@ export function LedgerSection(props: {
   const csv = `${page}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
   const total = ledger.ok ? (ledger.body.total ?? ledger.body.items.length) : 0;
   const nextOffset = filters.offset + 50;
+  const m = t().ledger;
   return (
     <section class="card" aria-labelledby="ledger" data-testid="ledger">
-      <h2 id="ledger">Ledger</h2>
+      <h2 id="ledger">{m.title}</h2>
       <form method="get" action={page} class="row">
-        <label for="status">Status</label>
+        <label for="status">{m.status}</label>
         <select id="status" name="status">
-          {['', 'pending', 'sending', 'applied', 'failed', 'unknown'].map((s) => (
+          {(['', ...FILTER_STATUSES] as const).map((s) => (
             <option value={s} selected={s === filters.status}>
-              {s || 'any'}
+              {s ? m.statuses[s] : t().common.any}
             </option>
           ))}
         </select>
-        <label for="user_id">User id</label>
+        <label for="user_id">{m.userId}</label>
         <input type="text" id="user_id" name="user_id" value={filters.user_id} />
-        <button type="submit">Filter</button>
-        <a href={csv}>Export CSV</a>
+        <button type="submit">{t().common.filter}</button>
+        <a href={csv}>{m.exportCsv}</a>
       </form>
       {!ledger.ok ? (
         <ErrorBox message={problemText(ledger)} />
       ) : (
         <>
-          <p>{total} rows</p>
+          <p>{m.rows(total)}</p>
           <LedgerTable rows={ledger.body.items} />
           {nextOffset < total && (
             <a
               href={`${page}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
             >
-              Next page
+              {t().common.nextPage}
             </a>
           )}
         </>
@@ -186,20 +212,21 @@ export function LedgerSection(props: {
 }
 
 export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boolean }) {
+  const m = t().ledger;
   return (
     <div class="scroll">
       <table>
         <thead>
           <tr>
-            <th scope="col">#</th>
-            {props.showStrategy && <th scope="col">Strategy</th>}
-            <th scope="col">User</th>
-            <th scope="col">Occurrence</th>
-            <th scope="col">Mode</th>
+            <th scope="col">{m.number}</th>
+            {props.showStrategy && <th scope="col">{m.strategy}</th>}
+            <th scope="col">{m.user}</th>
+            <th scope="col">{m.occurrence}</th>
+            <th scope="col">{m.mode}</th>
             <GrantAmountHeads />
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Created</th>
+            <th scope="col">{m.status}</th>
+            <th scope="col">{m.attempts}</th>
+            <th scope="col">{m.created}</th>
           </tr>
         </thead>
         <tbody>
@@ -215,11 +242,15 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               <td>{fmtTime(r.occurrence)}</td>
-              <td>{r.mode}</td>
+              <td>{t().strategies.modes[r.mode]}</td>
               <GrantAmountCells row={r} />
               <td>
-                <span class={`status status-${r.status}`}>{r.status}</span>
-                {r.last_error && <div class="hint">{r.last_error}</div>}
+                <span class={`status status-${r.status}`}>{m.statuses[r.status]}</span>
+                {r.last_error && (
+                  <div class="hint" lang="en">
+                    {r.last_error}
+                  </div>
+                )}
               </td>
               <td>{r.attempts}</td>
               <td>{fmtTime(r.created_at)}</td>

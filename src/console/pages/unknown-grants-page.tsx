@@ -24,6 +24,7 @@ import {
   Layout,
 } from './layout.tsx';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
+import { t } from '../i18n/current.ts';
 
 async function unknownRows(
   api: ApiClient,
@@ -75,38 +76,35 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     const balances = await gatewayBalances(c.get('api'), rows);
     const session = c.get('session');
     const admin = session.role === 'admin';
+    const m = t().unknown;
     return c.html(
-      <Layout title="Unknown grants" session={session} active="unknown-grants">
+      <Layout title={m.title} session={session} active="unknown-grants">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? error} />
         <p class="hint">
-          For each grant, compare the user's balance at the gateway now with what the grant did
-          (usage since then lowers the balance), then resolve: <strong>applied</strong> if the grant
-          arrived, <strong>retry</strong> to send it again with the same idempotency key on the next
-          scan.
-          {perStrategy &&
-            ' Listed strategy by strategy: this server has no GET /api/v1/grants, so grants of deleted strategies are not shown.'}
+          {m.intro(<strong>{m.appliedWord}</strong>, <strong>{m.retryWord}</strong>)}
+          {perStrategy && m.perStrategy(<code>GET /api/v1/grants</code>)}
         </p>
         <ModeGuidance
           modes={new Set(rows.filter((r) => r.strategy_id !== EXPIRIES).map((r) => r.mode))}
           expiries={rows.some((r) => r.strategy_id === EXPIRIES)}
         />
         {rows.length === 0 ? (
-          <p data-testid="no-unknown">No grant has an unknown outcome.</p>
+          <p data-testid="no-unknown">{m.none}</p>
         ) : admin ? (
           <form
             method="post"
             action={`${base()}/unknown-grants/resolve`}
-            data-confirm="Resolve the selected grants?"
+            data-confirm={m.resolveQuestion}
           >
             <CsrfField session={session} />
             <GrantsTable rows={rows} balances={balances} admin />
             <p>
               <button type="submit" name="resolution" value="applied">
-                Mark applied
+                {m.markApplied}
               </button>{' '}
               <button type="submit" name="resolution" value="retry">
-                Retry
+                {m.retry}
               </button>
             </p>
           </form>
@@ -123,16 +121,14 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
       /^\d+:\d+$/.test(g),
     );
     const back = `${base()}/unknown-grants`;
+    const m = t().unknown;
     if (grants.length === 0 || (resolution !== 'applied' && resolution !== 'retry'))
-      return c.redirect(
-        `${back}?error=${encodeURIComponent('Select at least one grant and applied or retry.')}`,
-        303,
-      );
+      return c.redirect(`${back}?error=${encodeURIComponent(m.selectSome)}`, 303);
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
           session={c.get('session')}
-          question={`Resolve ${grants.length} grant(s) as ${resolution}?`}
+          question={m.resolveCount(grants.length, m.resolutions[resolution])}
           action={`${back}/resolve`}
           fields={{ grants: grants.join(','), resolution }}
           back={back}
@@ -151,53 +147,47 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     }
     const resolved = grants.length - failures.length;
     const query: Record<string, string> = failures.length
-      ? { done: `Resolved ${resolved}.`, error: `Refused: ${failures.join('; ')}` }
-      : { done: `Resolved ${resolved} as ${resolution}.` };
+      ? { done: m.resolved(resolved), error: m.refused(failures.join('; ')) }
+      : { done: m.resolvedAs(resolved, m.resolutions[resolution]) };
     return c.redirect(`${back}?${new URLSearchParams(query).toString()}`, 303);
   });
 }
 
-/** How to tell whether a grant arrived depends on what its mode sends. */
-const GUIDANCE: Record<string, string> = {
-  add:
-    'add grants: the grant reads no balance before sending ("balance before" is empty); it ' +
-    'arrived if the balance now is about its amount above what the user had (the gateway log of ' +
-    'its idempotency key is the surer check).',
-  top_up:
-    'top_up grants: the grant read "balance before" and sent the difference to the target; it ' +
-    'arrived if the balance now is near the target, not near the balance before.',
-  reset:
-    'reset grants: the grant sets the balance to the target; it arrived if the balance now is ' +
-    'the target (less usage since), whatever "balance before" was.',
-};
-
 /** The strategy id of lot expiries' ledger rows (core/lots/lot.ts). */
 const EXPIRIES = 0;
 
-const EXPIRY_GUIDANCE =
-  'lot expiries ("lot expiry"): the row takes back an expired lot\'s remainder with a negative ' +
-  'delta; it arrived if the balance now is about that amount below what the user had.';
-
+/** How to tell whether a grant arrived depends on what its mode sends (one note per mode). */
 function ModeGuidance(props: { modes: Set<string>; expiries: boolean }) {
-  const modes = Object.keys(GUIDANCE).filter((mode) => props.modes.has(mode));
+  const guidance: Record<string, string> = t().unknown.guidance;
+  const modes = Object.keys(guidance).filter((mode) => props.modes.has(mode));
   if (modes.length === 0 && !props.expiries) return null;
   return (
     <ul class="hint">
       {modes.map((mode) => (
-        <li data-testid={`guidance-${mode}`}>{GUIDANCE[mode]}</li>
+        <li data-testid={`guidance-${mode}`}>{guidance[mode]}</li>
       ))}
-      {props.expiries && <li data-testid="guidance-expiry">{EXPIRY_GUIDANCE}</li>}
+      {props.expiries && <li data-testid="guidance-expiry">{t().unknown.expiryGuidance}</li>}
     </ul>
   );
 }
 
 function GatewayBalanceCell(props: { balance: GatewayBalanceJson | 'unavailable' | undefined }) {
   const b = props.balance;
-  if (b === undefined) return <td>not read (over {BALANCES_READ} users)</td>;
-  if (b === 'unavailable') return <td>not available on this server</td>;
-  if (b.balance === null) return <td class="error">unreadable: {b.error}</td>;
+  const m = t();
+  if (b === undefined) return <td>{m.unknown.notRead(BALANCES_READ)}</td>;
+  if (b === 'unavailable') return <td>{m.common.notAvailableHere}</td>;
+  if (b.balance === null)
+    return (
+      <td class="error">
+        {m.unknown.unreadable}
+        <span lang="en">{b.error}</span>
+      </td>
+    );
   return (
-    <td class="num" title={`read ${fmtTime(b.read_at)} (${b.protocol}, used ${b.used ?? '—'})`}>
+    <td
+      class="num"
+      title={m.unknown.balanceTitle(fmtTime(b.read_at), b.protocol, String(b.used ?? '—'))}
+    >
       {fmtAmount(b.balance)}
     </td>
   );
@@ -209,23 +199,24 @@ function GrantsTable(props: {
   admin: boolean;
 }) {
   const { rows, admin, balances } = props;
+  const m = t();
   return (
     <div class="scroll">
       <table data-testid="unknown-grants">
         <thead>
           <tr>
-            {admin && <th scope="col">Select</th>}
-            <th scope="col">Strategy</th>
-            <th scope="col">User</th>
-            <th scope="col">Occurrence</th>
-            <th scope="col">Mode</th>
+            {admin && <th scope="col">{m.unknown.select}</th>}
+            <th scope="col">{m.ledger.strategy}</th>
+            <th scope="col">{m.ledger.user}</th>
+            <th scope="col">{m.ledger.occurrence}</th>
+            <th scope="col">{m.ledger.mode}</th>
             <GrantAmountHeads />
             <th scope="col" class="num">
-              Gateway balance now
+              {m.unknown.gatewayBalanceNow}
             </th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Last error</th>
-            <th scope="col">Since</th>
+            <th scope="col">{m.ledger.attempts}</th>
+            <th scope="col">{m.unknown.lastError}</th>
+            <th scope="col">{m.unknown.since}</th>
           </tr>
         </thead>
         <tbody>
@@ -238,13 +229,13 @@ function GrantsTable(props: {
                     name="grant"
                     value={`${r.strategy_id}:${r.id}`}
                     id={`grant-${r.id}`}
-                    aria-label={`Select grant ${r.id} of ${r.user_id}`}
+                    aria-label={m.unknown.selectGrant(r.id, r.user_id)}
                   />
                 </td>
               )}
               <td>
                 {r.strategy_id === EXPIRIES ? (
-                  'lot expiry'
+                  m.unknown.lotExpiry
                 ) : (
                   <a href={`${base()}/strategies/${r.strategy_id}`}>{r.strategy_id}</a>
                 )}
@@ -254,11 +245,11 @@ function GrantsTable(props: {
               </td>
               {/* An expiry's occurrence names its lot: `<strategy>:<occurrence>`. */}
               <td>{r.strategy_id === EXPIRIES ? r.occurrence : fmtTime(r.occurrence)}</td>
-              <td>{r.mode}</td>
+              <td>{m.strategies.modes[r.mode]}</td>
               <GrantAmountCells row={r} />
               <GatewayBalanceCell balance={balances.get(r.user_id)} />
               <td>{r.attempts}</td>
-              <td>{r.last_error ?? ''}</td>
+              <td lang="en">{r.last_error ?? ''}</td>
               <td>{fmtTime(r.updated_at)}</td>
             </tr>
           ))}

@@ -23,15 +23,16 @@ import {
 } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 import { LotTable } from './lot-table.tsx';
+import { t } from '../i18n/current.ts';
 
 function balanceText(b: GatewayBalanceJson | undefined): string {
-  if (!b) return 'not available on this server';
-  if (b.balance === null) return `unreadable: ${b.error ?? 'no answer'}`;
-  return `${fmtAmount(b.balance)} (read ${fmtTime(b.read_at)})`;
+  const m = t();
+  if (!b) return m.common.notAvailableHere;
+  if (b.balance === null) return m.users.balanceUnreadable(b.error ?? m.users.balanceNoAnswer);
+  return m.users.balanceRead(fmtAmount(b.balance), fmtTime(b.read_at));
 }
 
-const deleteQuestion = (id: string) =>
-  `Delete user ${id}? Scans stop granting them; their grants stay in the ledger.`;
+const deleteQuestion = (id: string) => t().users.deleteQuestion(id);
 
 export function registerUserPages(app: ConsoleApp): void {
   app.post('/users/:id/delete', async (c) => {
@@ -50,11 +51,11 @@ export function registerUserPages(app: ConsoleApp): void {
     const answer = await c.get('api').delete(`/api/v1/users/${encodeURIComponent(id)}`);
     if (!answer.ok)
       return c.redirect(
-        `${page}?${new URLSearchParams({ error: `Delete refused: ${problemText(answer)}` }).toString()}`,
+        `${page}?${new URLSearchParams({ error: t().users.deleteRefused(problemText(answer)) }).toString()}`,
         303,
       );
     return c.redirect(
-      `${base()}/users?${new URLSearchParams({ done: `Deleted user ${id}.` }).toString()}`,
+      `${base()}/users?${new URLSearchParams({ done: t().users.deleted(id) }).toString()}`,
       303,
     );
   });
@@ -66,22 +67,23 @@ export function registerUserPages(app: ConsoleApp): void {
     const found = await c
       .get('api')
       .get<PageJson<UserJson>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
+    const m = t().users;
     return c.html(
-      <Layout title="Users" session={c.get('session')} active="users">
+      <Layout title={m.title} session={c.get('session')} active="users">
         <Flash message={c.req.query('done')} />
         <div class="columns">
           <form method="get" action={`${base()}/users`} class="card row" role="search">
-            <label for="q">Search (id, name, email, GitHub user)</label>
+            <label for="q">{m.searchLabel}</label>
             <input id="q" name="q" type="search" value={q} />
-            <button type="submit">Search</button>
+            <button type="submit">{m.search}</button>
           </form>
           <form method="get" action={`${base()}/users`} class="card row">
-            <label for="id">Open a user by id</label>
+            <label for="id">{m.openLabel}</label>
             <input type="text" id="id" name="id" required />
-            <button type="submit">Open</button>
+            <button type="submit">{m.open}</button>
           </form>
         </div>
-        {found.missing && <Unavailable what="Searching users" route="GET /api/v1/users" />}
+        {found.missing && <Unavailable what={m.searchUnavailable} route="GET /api/v1/users" />}
         {!found.ok && !found.missing && <ErrorBox message={problemText(found)} />}
         {found.ok && (
           <>
@@ -89,12 +91,12 @@ export function registerUserPages(app: ConsoleApp): void {
               <table data-testid="users">
                 <thead>
                   <tr>
-                    <th scope="col">Id</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">GitHub</th>
-                    <th scope="col">Org</th>
-                    <th scope="col">VIP</th>
+                    <th scope="col">{m.id}</th>
+                    <th scope="col">{m.name}</th>
+                    <th scope="col">{m.email}</th>
+                    <th scope="col">{m.github}</th>
+                    <th scope="col">{m.org}</th>
+                    <th scope="col">{m.vip}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -117,7 +119,7 @@ export function registerUserPages(app: ConsoleApp): void {
               <a
                 href={`${base()}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
               >
-                Next page
+                {t().common.nextPage}
               </a>
             )}
           </>
@@ -137,40 +139,42 @@ export function registerUserPages(app: ConsoleApp): void {
     ]);
     if (!user.ok)
       return c.html(
-        <Layout title={`User ${id}`} session={c.get('session')} active="users">
+        <Layout title={t().users.userTitle(id)} session={c.get('session')} active="users">
           <ErrorBox message={problemText(user)} />
         </Layout>,
         user.status === 404 ? 404 : 502,
       );
     const u = user.body;
+    const m = t().users;
+    const a = m.attribute;
     const attributes: [string, string][] = [
-      ['name', u.name ?? '—'],
-      ['GitHub user', u.github_username ?? '—'],
-      ['email', u.email ?? '—'],
-      ['phone', u.phone ?? '—'],
-      ['VIP level', String(u.vip)],
-      ['org', u.org ?? '—'],
-      ['starred', u.github_stars.join(', ') || '—'],
-      ['registered', fmtTime(u.register_time)],
-      ['last access', fmtTime(u.access_time)],
-      ['balance at the gateway now', balanceText(balance.ok ? balance.body : undefined)],
+      [a.name, u.name ?? '—'],
+      [a.github, u.github_username ?? '—'],
+      [a.email, u.email ?? '—'],
+      [a.phone, u.phone ?? '—'],
+      [a.vip, String(u.vip)],
+      [a.org, u.org ?? '—'],
+      [a.starred, u.github_stars.join(', ') || '—'],
+      [a.registered, fmtTime(u.register_time)],
+      [a.lastAccess, fmtTime(u.access_time)],
+      [a.balance, balanceText(balance.ok ? balance.body : undefined)],
     ];
     return c.html(
-      <Layout title={`User ${u.id}`} session={c.get('session')} active="users">
+      <Layout title={m.userTitle(u.id)} session={c.get('session')} active="users">
         <ErrorBox message={c.req.query('error')} />
         {c.get('session').role === 'admin' && (
           <div class="actions" data-testid="user-actions">
             <ActionForm
               session={c.get('session')}
               action={`${base()}/users/${encodeURIComponent(u.id)}/delete`}
-              label="Delete user"
+              label={m.deleteUser}
               question={deleteQuestion(u.id)}
               danger
             />
           </div>
         )}
         <section class="card">
-          <h2>Attributes</h2>
+          <h2>{m.attributes}</h2>
           <dl class="fields">
             {attributes.map(([k, v]) => (
               <>
@@ -180,16 +184,14 @@ export function registerUserPages(app: ConsoleApp): void {
             ))}
           </dl>
           <p>
-            <a href={`${base()}/why-not?user_id=${encodeURIComponent(u.id)}`}>
-              Why did this user not get a grant?
-            </a>
+            <a href={`${base()}/why-not?user_id=${encodeURIComponent(u.id)}`}>{m.whyNotLink}</a>
           </p>
         </section>
         <section class="card" data-testid="user-grants">
-          <h2>Grant history</h2>
+          <h2>{m.grantHistory}</h2>
           {grants.ok ? (
             <>
-              <p>{grants.body.total ?? grants.body.items.length} grants</p>
+              <p>{m.grants(grants.body.total ?? grants.body.items.length)}</p>
               <LedgerTable rows={grants.body.items} showStrategy />
             </>
           ) : (
@@ -197,7 +199,7 @@ export function registerUserPages(app: ConsoleApp): void {
           )}
         </section>
         <section class="card" data-testid="user-lots">
-          <h2>Credit lots</h2>
+          <h2>{m.lots}</h2>
           {lots.ok ? <LotTable lots={lots.body.items} /> : <ErrorBox message={problemText(lots)} />}
         </section>
       </Layout>,

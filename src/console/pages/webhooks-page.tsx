@@ -17,6 +17,7 @@ import {
   type DeliveryJson,
   type WebhookJson,
 } from './webhooks-views.tsx';
+import { t } from '../i18n/current.ts';
 
 const redirectWith = (c: ConsoleContext, query: Record<string, string>, to = back()) =>
   c.redirect(`${to}?${new URLSearchParams(query).toString()}`, 303);
@@ -26,7 +27,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const session = c.get('session');
     const list = await c.get('api').get<{ items: WebhookJson[] }>('/api/v1/webhooks');
     return c.html(
-      <Layout title="Webhooks" session={session} active="webhooks">
+      <Layout title={t().webhooks.title} session={session} active="webhooks">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? (list.ok ? undefined : problemText(list))} />
         {list.ok && <EndpointsTable endpoints={list.body.items} session={session} />}
@@ -47,11 +48,11 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         ...(field(c, 'description') ? { description: field(c, 'description') } : {}),
         ...(kind !== 'webhook' && secret ? { secret } : {}),
       });
-    if (!answer.ok) return redirectWith(c, { error: `Not created: ${problemText(answer)}` });
+    if (!answer.ok) return redirectWith(c, { error: t().webhooks.notCreated(problemText(answer)) });
     return c.html(
       <SecretPage
         session={c.get('session')}
-        title={`Created endpoint ${answer.body.webhook.id}`}
+        title={t().webhooks.created(answer.body.webhook.id)}
         secret={answer.body.secret}
       />,
     );
@@ -61,13 +62,14 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const id = Number(c.req.param('id'));
     const name = c.req.param('action');
     if (!Number.isSafeInteger(id) || id < 1 || !isAction(name))
-      return redirectWith(c, { error: 'No such endpoint action.' });
+      return redirectWith(c, { error: t().webhooks.noSuchAction });
     const action = ACTIONS[name];
+    const m = t().webhooks;
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
           session={c.get('session')}
-          question={`${action.question} endpoint ${id}?`}
+          question={m.questions[name](id)}
           action={`${back()}/${id}/${name}`}
           fields={{}}
           back={back()}
@@ -81,17 +83,17 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         : action.method === 'delete'
           ? await api.delete(path)
           : await api.post(path);
-    if (!answer.ok) return redirectWith(c, { error: `Refused: ${problemText(answer)}` });
+    if (!answer.ok) return redirectWith(c, { error: m.refused(problemText(answer)) });
     if (name === 'rotate')
       return c.html(
         <SecretPage
           session={c.get('session')}
-          title={`New secret for endpoint ${id}`}
+          title={m.newSecret(id)}
           secret={answer.body.secret ?? null}
-          note="The old secret keeps verifying for WEBHOOK_SECRET_OVERLAP_MS: deliveries carry both signatures until then."
+          note={m.overlapNote}
         />,
       );
-    return redirectWith(c, { done: `${action.done} endpoint ${id}.` });
+    return redirectWith(c, { done: m.done[name](id) });
   });
 
   app.get('/webhooks/:id', async (c) => {
@@ -108,7 +110,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         ? problemText(deliveries)
         : undefined;
     return c.html(
-      <Layout title={`Webhook endpoint ${id}`} session={session} active="webhooks">
+      <Layout title={t().webhooks.endpointTitle(id)} session={session} active="webhooks">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? error} />
         {endpoint.ok && <EndpointsTable endpoints={[endpoint.body]} session={session} />}
@@ -116,7 +118,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
           <DeliveriesTable endpointId={id} deliveries={deliveries.body.items} session={session} />
         )}
         <p>
-          <a href={back()}>All endpoints</a>
+          <a href={back()}>{t().webhooks.allEndpoints}</a>
         </p>
       </Layout>,
     );
@@ -127,12 +129,12 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const delivery = Number(c.req.param('delivery'));
     const page = `${back()}/${id}`;
     if (![id, delivery].every((n) => Number.isSafeInteger(n) && n > 0))
-      return redirectWith(c, { error: 'No such delivery.' });
+      return redirectWith(c, { error: t().webhooks.noSuchDelivery });
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
           session={c.get('session')}
-          question={`Retry delivery ${delivery} now?`}
+          question={t().webhooks.retryQuestion(delivery)}
           action={`${page}/deliveries/${delivery}/retry`}
           fields={{}}
           back={page}
@@ -140,7 +142,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
       );
     const answer = await c.get('api').post(`/api/v1/webhooks/${id}/deliveries/${delivery}/retry`);
     return answer.ok
-      ? redirectWith(c, { done: `Delivery ${delivery} will be sent again.` }, page)
-      : redirectWith(c, { error: `Refused: ${problemText(answer)}` }, page);
+      ? redirectWith(c, { done: t().webhooks.willRetry(delivery) }, page)
+      : redirectWith(c, { error: t().webhooks.refused(problemText(answer)) }, page);
   });
 }

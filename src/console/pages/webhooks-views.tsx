@@ -5,43 +5,20 @@ import type { deliveryJson, webhookJson } from '../../contract/schemas/webhooks.
 import { EVENT_TYPES } from '../../contract/schemas/events.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, CsrfField, fmtTime, Layout } from './layout.tsx';
+import { t } from '../i18n/current.ts';
 
 export type WebhookJson = ReturnType<typeof webhookJson>;
 export type DeliveryJson = ReturnType<typeof deliveryJson>;
 
 export const KINDS = ['webhook', 'feishu', 'dingtalk', 'wecom', 'slack'] as const;
 
-/** What each endpoint action posts to the API, and the question asked first. */
+/** What each endpoint action posts to the API (its question and outcome are in the catalogue). */
 export const ACTIONS = {
-  enable: {
-    method: 'patch',
-    path: '',
-    body: { enabled: true },
-    question: 'Enable',
-    done: 'Enabled',
-  },
-  disable: {
-    method: 'patch',
-    path: '',
-    body: { enabled: false },
-    question: 'Disable',
-    done: 'Disabled',
-  },
-  test: {
-    method: 'post',
-    path: '/test',
-    body: undefined,
-    question: 'Send a test event to',
-    done: 'Test event queued for',
-  },
-  rotate: {
-    method: 'post',
-    path: '/rotate-secret',
-    body: undefined,
-    question: 'Rotate the secret of',
-    done: 'Rotated the secret of',
-  },
-  delete: { method: 'delete', path: '', body: undefined, question: 'Delete', done: 'Deleted' },
+  enable: { method: 'patch', path: '', body: { enabled: true } },
+  disable: { method: 'patch', path: '', body: { enabled: false } },
+  test: { method: 'post', path: '/test', body: undefined },
+  rotate: { method: 'post', path: '/rotate-secret', body: undefined },
+  delete: { method: 'delete', path: '', body: undefined },
 } as const;
 export type Action = keyof typeof ACTIONS;
 export const isAction = (value: string): value is Action => Object.hasOwn(ACTIONS, value);
@@ -50,19 +27,19 @@ export const back = () => `${base()}/webhooks`;
 
 export function EndpointsTable(props: { endpoints: WebhookJson[]; session: Session }) {
   const admin = props.session.role === 'admin';
-  if (props.endpoints.length === 0)
-    return <p data-testid="no-webhooks">No webhook endpoint yet.</p>;
+  const m = t().webhooks;
+  if (props.endpoints.length === 0) return <p data-testid="no-webhooks">{m.none}</p>;
   return (
     <div class="scroll">
       <table data-testid="webhooks">
         <thead>
           <tr>
-            <th scope="col">Endpoint</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Events</th>
-            <th scope="col">State</th>
-            <th scope="col">Secret</th>
-            {admin && <th scope="col">Actions</th>}
+            <th scope="col">{m.endpoint}</th>
+            <th scope="col">{m.kind}</th>
+            <th scope="col">{m.events}</th>
+            <th scope="col">{m.state}</th>
+            <th scope="col">{m.secret}</th>
+            {admin && <th scope="col">{m.actions}</th>}
           </tr>
         </thead>
         <tbody>
@@ -72,24 +49,27 @@ export function EndpointsTable(props: { endpoints: WebhookJson[]; session: Sessi
                 <a href={`${back()}/${e.id}`}>#{e.id}</a> {e.url}
                 {e.description && <div class="hint">{e.description}</div>}
               </td>
-              <td>{e.kind}</td>
-              <td>{e.event_types.join(', ')}</td>
+              <td>{m.kinds[e.kind] ?? e.kind}</td>
+              <td>
+                {/* Event types are the wire names a receiver switches on. */}
+                <code>{e.event_types.join(', ')}</code>
+              </td>
               <td>
                 {e.enabled ? (
-                  'enabled'
+                  m.enabled
                 ) : (
                   <div class="notice error" role="status" data-testid="disabled-notice">
-                    Disabled{e.disabled_reason ? `: ${e.disabled_reason}` : ''}
+                    {m.disabledBecause(e.disabled_reason)}
                   </div>
                 )}
                 {e.failing_since && (
-                  <div class="hint">failing since {fmtTime(e.failing_since)}</div>
+                  <div class="hint">{m.failingSince(fmtTime(e.failing_since))}</div>
                 )}
               </td>
               <td>
-                {e.has_secret ? 'set' : 'none'}
+                {e.has_secret ? m.secretSet : m.secretNone}
                 {e.previous_secret_until && (
-                  <div class="hint">old one accepted until {fmtTime(e.previous_secret_until)}</div>
+                  <div class="hint">{m.oldAcceptedUntil(fmtTime(e.previous_secret_until))}</div>
                 )}
               </td>
               {admin && (
@@ -105,14 +85,8 @@ export function EndpointsTable(props: { endpoints: WebhookJson[]; session: Sessi
                     <ActionForm
                       session={props.session}
                       action={`${back()}/${e.id}/${name}`}
-                      label={
-                        name === 'rotate'
-                          ? 'Rotate secret'
-                          : name === 'test'
-                            ? 'Send test'
-                            : name[0]!.toUpperCase() + name.slice(1)
-                      }
-                      question={`${ACTIONS[name].question} endpoint ${e.id}?`}
+                      label={m.actionLabels[name]}
+                      question={m.questions[name](e.id)}
                       danger={name === 'delete'}
                     />
                   ))}
@@ -132,21 +106,22 @@ export function DeliveriesTable(props: {
   session: Session;
 }) {
   const admin = props.session.role === 'admin';
-  if (props.deliveries.length === 0) return <p data-testid="no-deliveries">No delivery yet.</p>;
+  const m = t().webhooks;
+  if (props.deliveries.length === 0) return <p data-testid="no-deliveries">{m.noDeliveries}</p>;
   return (
     <div class="scroll">
       <table data-testid="deliveries">
-        <caption>Deliveries, newest first</caption>
+        <caption>{m.deliveriesCaption}</caption>
         <thead>
           <tr>
-            <th scope="col">Delivery</th>
-            <th scope="col">Event</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Answer</th>
-            <th scope="col">Next attempt</th>
-            <th scope="col">Last error</th>
-            {admin && <th scope="col">Retry</th>}
+            <th scope="col">{m.delivery}</th>
+            <th scope="col">{m.event}</th>
+            <th scope="col">{m.status}</th>
+            <th scope="col">{m.attempts}</th>
+            <th scope="col">{m.answer}</th>
+            <th scope="col">{m.nextAttempt}</th>
+            <th scope="col">{m.lastError}</th>
+            {admin && <th scope="col">{m.retry}</th>}
           </tr>
         </thead>
         <tbody>
@@ -154,20 +129,23 @@ export function DeliveriesTable(props: {
             <tr data-testid={`delivery-${d.id}`}>
               <td>{d.id}</td>
               <td>
-                {d.event_type} <span class="hint">{d.event_id}</span>
+                <code>{d.event_type}</code>{' '}
+                <span class="hint" translate="no">
+                  {d.event_id}
+                </span>
               </td>
-              <td>{d.status}</td>
+              <td>{m.deliveryStatuses[d.status] ?? d.status}</td>
               <td>{d.attempts}</td>
               <td>{d.response_status ?? '—'}</td>
               <td>{d.status === 'pending' ? fmtTime(d.next_attempt_at) : '—'}</td>
-              <td>{d.last_error ?? ''}</td>
+              <td lang="en">{d.last_error ?? ''}</td>
               {admin && (
                 <td>
                   <ActionForm
                     session={props.session}
                     action={`${back()}/${props.endpointId}/deliveries/${d.id}/retry`}
-                    label="Retry"
-                    question={`Retry delivery ${d.id} now?`}
+                    label={m.retry}
+                    question={m.retryQuestion(d.id)}
                   />
                 </td>
               )}
@@ -180,41 +158,40 @@ export function DeliveriesTable(props: {
 }
 
 export function CreateForm(props: { session: Session }) {
+  const m = t().webhooks;
   return (
     <form method="post" action={back()} class="card" data-testid="create-webhook">
-      <h2>New endpoint</h2>
+      <h2>{m.newEndpoint}</h2>
       <CsrfField session={props.session} />
       <p>
-        <label for="webhook-url">URL</label>{' '}
+        <label for="webhook-url">{m.url}</label>{' '}
         <input id="webhook-url" name="url" type="url" required />
       </p>
       <p>
-        <label for="webhook-kind">Kind</label>{' '}
+        <label for="webhook-kind">{m.kind}</label>{' '}
         <select id="webhook-kind" name="kind">
           {KINDS.map((k) => (
-            <option value={k}>{k}</option>
+            <option value={k}>{m.kinds[k] ?? k}</option>
           ))}
         </select>
       </p>
       <fieldset>
-        <legend>Events</legend>
-        {EVENT_TYPES.map((t) => (
+        <legend>{m.events}</legend>
+        {EVENT_TYPES.map((type) => (
           <label class="inline">
-            <input type="checkbox" name="event_types" value={t} /> {t}
+            <input type="checkbox" name="event_types" value={type} /> <code>{type}</code>
           </label>
         ))}
       </fieldset>
       <p>
-        <label for="webhook-description">Description</label>{' '}
+        <label for="webhook-description">{m.description}</label>{' '}
         <input id="webhook-description" name="description" type="text" />
       </p>
-      <label for="webhook-secret">
-        Bot signing secret (chat kinds only; a webhook gets a whsec_ secret made for it)
-      </label>
+      <label for="webhook-secret">{m.botSecret}</label>
       <p>
         <input id="webhook-secret" name="secret" type="password" autocomplete="new-password" />
       </p>
-      <button type="submit">Create</button>
+      <button type="submit">{m.create}</button>
     </form>
   );
 }
@@ -228,15 +205,10 @@ export function SecretPage(props: {
   return (
     <Layout title={props.title} session={props.session} active="webhooks">
       {props.secret === null ? (
-        <p class="notice ok">
-          No signing secret: the bot's own settings sign (or its URL is the secret).
-        </p>
+        <p class="notice ok">{t().webhooks.noSecret}</p>
       ) : (
         <div class="notice ok" role="status">
-          <p>
-            The signing secret, shown this once (it is never shown again; rotate it to get a new
-            one):
-          </p>
+          <p>{t().webhooks.secretOnce}</p>
           <p>
             <code data-testid="webhook-secret">{props.secret}</code>
           </p>
@@ -244,7 +216,7 @@ export function SecretPage(props: {
       )}
       {props.note && <p class="hint">{props.note}</p>}
       <p>
-        <a href={back()}>Back to the endpoints</a>
+        <a href={back()}>{t().webhooks.back}</a>
       </p>
     </Layout>
   );

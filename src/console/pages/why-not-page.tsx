@@ -11,6 +11,7 @@ import type {
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
+import { t } from '../i18n/current.ts';
 
 export function registerWhyNotPage(app: ConsoleApp): void {
   app.get('/why-not', async (c) => {
@@ -26,10 +27,11 @@ export function registerWhyNotPage(app: ConsoleApp): void {
             { occurrence },
           )
         : undefined;
+    const m = t().whyNot;
     return c.html(
-      <Layout title="Why not?" session={c.get('session')} active="why-not">
+      <Layout title={m.title} session={c.get('session')} active="why-not">
         <form method="get" action={`${base()}/why-not`} class="card row">
-          <label for="strategy_id">Strategy</label>
+          <label for="strategy_id">{m.strategy}</label>
           <select id="strategy_id" name="strategy_id" required>
             {(strategies.ok ? strategies.body.items : []).map((s) => (
               <option value={String(s.id)} selected={String(s.id) === strategyId}>
@@ -37,23 +39,20 @@ export function registerWhyNotPage(app: ConsoleApp): void {
               </option>
             ))}
           </select>
-          <label for="user_id">User id</label>
+          <label for="user_id">{m.userId}</label>
           <input type="text" id="user_id" name="user_id" value={userId} required />
-          <label for="occurrence">Occurrence (optional)</label>
+          <label for="occurrence">{m.occurrence}</label>
           <input
             type="text"
             id="occurrence"
             name="occurrence"
             value={occurrence}
-            placeholder="next, or ISO time"
+            placeholder={m.occurrencePlaceholder}
           />
-          <button type="submit">Explain</button>
+          <button type="submit">{m.explain}</button>
         </form>
         {explained?.missing && (
-          <Unavailable
-            what="Explaining a decision"
-            route="GET /api/v1/strategies/{id}/explain/{user_id}"
-          />
+          <Unavailable what={m.unavailable} route="GET /api/v1/strategies/{id}/explain/{user_id}" />
         )}
         {explained && !explained.ok && !explained.missing && (
           <ErrorBox message={problemText(explained)} />
@@ -66,17 +65,21 @@ export function registerWhyNotPage(app: ConsoleApp): void {
 
 function ExplanationView(props: { explanation: ExplanationJson }) {
   const e = props.explanation;
+  const m = t().whyNot;
   return (
     <section class="card" data-testid="explanation">
       <h2>
-        Verdict:{' '}
+        {m.verdict}
         <span class={`verdict verdict-${e.verdict}`} data-testid="verdict">
-          {e.verdict.replaceAll('_', ' ')}
+          {m.verdicts[e.verdict]}
         </span>
       </h2>
-      <p>Occurrence: {e.occurrence ?? 'once'}</p>
+      <p>
+        {m.occurrenceIs(!e.occurrence || e.occurrence === 'once' ? t().common.once : e.occurrence)}
+      </p>
       {e.reasons.length > 0 && (
-        <ul>
+        // The reasons are the API's sentences (GET …/explain), shown as it words them.
+        <ul lang="en">
           {e.reasons.map((r) => (
             <li>{r}</li>
           ))}
@@ -84,7 +87,7 @@ function ExplanationView(props: { explanation: ExplanationJson }) {
       )}
       {e.condition && (
         <>
-          <h3>Condition</h3>
+          <h3>{m.conditionTitle}</h3>
           <ul class="tree" data-testid="explain-tree">
             <TreeNode node={e.condition} />
           </ul>
@@ -92,7 +95,7 @@ function ExplanationView(props: { explanation: ExplanationJson }) {
       )}
       {e.ledger && (
         <>
-          <h3>Ledger row</h3>
+          <h3>{m.ledgerRow}</h3>
           <LedgerTable rows={[e.ledger]} showStrategy />
         </>
       )}
@@ -106,11 +109,11 @@ function TreeNode(props: { node: ExplainNodeJson }) {
   const observed = Object.entries(node.observed);
   return (
     <li class={`node node-${result}`} data-result={result}>
-      <span class="result">{result}</span> <code>{node.text}</code>
+      <span class="result">{t().whyNot.results[result]}</span> <code>{node.text}</code>
       {observed.length > 0 && (
         <span class="observed">
           {' '}
-          — {observed.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}
+          — <code>{observed.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}</code>
         </span>
       )}
       {node.children.length > 0 && (

@@ -95,10 +95,11 @@ export async function mockFaults(mockUrl: string, faults: Record<string, unknown
   if (!response.ok) throw new Error(`mock faults: ${response.status}`);
 }
 
+/** Signs in, in whichever language the page is in (the form is found by its field, not words). */
 export async function signIn(page: Page, base: string, token: string): Promise<void> {
   await page.goto(`${base}/ui`);
-  await page.getByLabel('API token (admin or viewer)').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#token').fill(token);
+  await page.locator('form.card button[type="submit"]').click();
   await page.waitForURL(`${base}/ui`);
 }
 
