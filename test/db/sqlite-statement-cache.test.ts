@@ -17,10 +17,10 @@ function countedDatabase(capacity?: number) {
   const db = new Database(':memory:');
   const prepared: string[] = [];
   const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
+  db.prepare = (sql: string) => {
     prepared.push(sql);
     return prepare(sql);
-  });
+  };
   const cache = cachePreparedStatements(db, capacity);
   return { db, prepared, cache };
 }
