@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
  * that no unit test reaches for a database or a process.
  */
 export const UNIT_FOLDERS = ['unit', 'core', 'condition', 'config', 'deploy', 'events'] as const;
-const UNIT = UNIT_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`);
+// .tsx too: views are tested as JSX (test/unit/lot-table.test.tsx).
+const UNIT = UNIT_FOLDERS.map((folder) => `test/${folder}/**/*.test.{ts,tsx}`);
 
 export default defineConfig({
   test: {
@@ -22,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.{ts,tsx}'],
           exclude: UNIT,
           globalSetup: ['test/support/global-setup.ts'],
         },

@@ -16,6 +16,7 @@ import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from '.
 import { registerGithubHookRoutes } from './routes/github-hook.ts';
 import { registerGrantRoutes } from './routes/grants.ts';
 import { registerCallerRoutes } from './routes/me.ts';
+import { registerScheduleRoutes } from './routes/schedule.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
 import { registerHoldRoutes } from './routes/strategy-holds.ts';
@@ -57,6 +58,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
   app.route('/api/v1/conditions', registerConditionRoutes());
   app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
+  app.route('/api/v1/schedule', registerScheduleRoutes(deps));
   app.route('/api/v1', registerStatsRoutes(deps));
   app.route('/api/v1', registerCallerRoutes());
 

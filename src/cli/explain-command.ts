@@ -51,6 +51,7 @@ held_by_budget, would_grant. The condition tree shows each node's value and the 
       if (values.json) write(io.stdout, JSON.stringify(json));
       else {
         const lines = [
+          json.summary,
           `verdict     ${json.verdict}${json.amount === null ? '' : ` (amount ${json.amount})`}`,
           `occurrence  ${json.occurrence ?? 'none due'}`,
           ...json.reasons.map((reason) => `reason      ${reason}`),

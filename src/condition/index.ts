@@ -17,6 +17,7 @@ export {
   type ConditionError,
   type ConditionErrorCode,
 } from './errors.ts';
+export { decisiveNodes, type DecisiveNode } from './decisive.ts';
 export { evaluate } from './evaluate.ts';
 export { explain, type ExplainNode } from './explain.ts';
 export { format } from './format.ts';

@@ -6,13 +6,19 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { MIN_LEASE_MS } from '../core/scan/lease-timing.ts';
 import { BALANCE_PROTOCOLS } from '../core/grant-mode.ts';
-import { isValidTimeZone } from '../core/time-zone.ts';
 import { databaseKind } from './database-url.ts';
 import { SENDABLE_HEADER_VALUE } from '../gateway/header-value.ts';
 import { githubSettings } from './github-settings.ts';
 import { namedTokens } from './named-tokens.ts';
 import { publicUrl, publicUrlPath, trustProxyList } from './public-site.ts';
-import { cronProblem, duration, httpUrlProblem, rule, text } from './setting-values.ts';
+import {
+  cronProblem,
+  duration,
+  httpUrlProblem,
+  rule,
+  text,
+  timeZoneProblem,
+} from './setting-values.ts';
 
 export { MAX_TIMER_MS } from './setting-values.ts';
 import { userSourceSchema } from './user-source-schema.ts';
@@ -127,11 +133,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         .min(16, { error: 'must be at least 16 characters (leave it unset to keep /metrics open)' })
         .regex(/^\S+$/, { error: 'must not contain spaces or line breaks' })
         .optional(),
-      timezone: text()
-        .refine(isValidTimeZone, {
-          error: 'must be an IANA time zone such as UTC or Europe/Berlin',
-        })
-        .default('UTC'),
+      timezone: text().superRefine(rule(timeZoneProblem)).default('UTC'),
       scanCron: text().superRefine(rule(cronProblem)).default('* * * * *'),
       gateway: z
         .object({
@@ -217,7 +219,7 @@ export function createConfigSchema({ stdoutIsTty }: SchemaOptions) {
         text,
         cronRule: rule(cronProblem),
         databaseUrlRule: rule(databaseUrlProblem),
-        isTimeZone: isValidTimeZone,
+        timeZoneRule: rule(timeZoneProblem),
       }),
       log: z.object({
         level: oneOf(LOG_LEVELS).default('info'),

@@ -3,6 +3,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { validate as nodeCronAccepts } from 'node-cron';
 import { z } from 'zod';
+import { zoneProblem } from '../core/zone-rules.ts';
 
 /** Node's timers hold at most 2^31-1 ms; a longer delay silently fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -49,6 +50,19 @@ export function cronProblem(expression: string): string | undefined {
   // node-cron is what fires SCAN_CRON; cron-parser accepts a few extensions (e.g. H) it does not.
   if (!nodeCronAccepts(expression)) return 'is not a cron expression node-cron can schedule';
   return undefined;
+}
+
+/**
+ * Reason a zone setting is unusable, by the rule strategies follow (core/zone-rules.ts): Intl
+ * must know it, and it must be UTC or Area/City — `CST` is China to an operator in Shanghai and US
+ * Central to the tz database, so the message names the zone likely meant. The value itself is
+ * not repeated: the config error already shows it (cut short).
+ */
+export function timeZoneProblem(value: string): string | undefined {
+  const problem = zoneProblem(value);
+  if (problem === undefined) return undefined;
+  if (problem.code === 'ambiguous_time_zone') return problem.message;
+  return `must be an IANA time zone such as UTC or Asia/Shanghai${problem.suggestion ? ` (did you mean "${problem.suggestion}"?)` : ''}`;
 }
 
 export function httpUrlProblem(value: string): string | undefined {

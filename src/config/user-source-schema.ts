@@ -36,7 +36,7 @@ export interface ValueHelpers {
   text: () => z.ZodString;
   cronRule: Refinement;
   databaseUrlRule: Refinement;
-  isTimeZone: (zone: string) => boolean;
+  timeZoneRule: Refinement;
 }
 
 const fraction = () =>
@@ -48,7 +48,7 @@ const fraction = () =>
       .max(1, { error: 'must be a number from 0 to 1' }),
   );
 
-export function userSourceSchema({ text, cronRule, databaseUrlRule, isTimeZone }: ValueHelpers) {
+export function userSourceSchema({ text, cronRule, databaseUrlRule, timeZoneRule }: ValueHelpers) {
   return z
     .object({
       /** Unset: no user source (users come only from the API, the CLI and imports). */
@@ -79,9 +79,7 @@ export function userSourceSchema({ text, cronRule, databaseUrlRule, isTimeZone }
         .default('keep'),
       maxDeleteFraction: fraction().default(0.1),
       /** Unset: QM_TIMEZONE. */
-      timezone: text()
-        .refine(isTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Berlin' })
-        .optional(),
+      timezone: text().superRefine(timeZoneRule).optional(),
     })
     .superRefine((source, ctx) => {
       if (source.url !== undefined && source.query === undefined)

@@ -6,6 +6,7 @@ export * from './schemas/ledger.ts';
 export * from './schemas/preview.ts';
 export * from './schemas/request-examples.ts';
 export * from './schemas/run.ts';
+export * from './schemas/schedule.ts';
 export * from './schemas/strategy.ts';
 export * from './schemas/user.ts';
 export * from './schemas/precondition.ts';

@@ -45,6 +45,8 @@ export function explanationJson(e: Explanation) {
     verdict: e.verdict,
     occurrence: e.occurrence,
     reasons: e.reasons,
+    summary: e.summary,
+    decisive_nodes: e.decisivePaths,
     condition: e.condition === null ? null : explainNodeJson(e.condition),
     ledger: e.ledger === null ? null : ledgerEntryJson(e.ledger),
     decision: e.decision,

@@ -14,6 +14,7 @@ import type {
 } from '../core/model/run-result.ts';
 import type { User } from '../core/model/user.ts';
 import type { GatewayBalance } from '../core/use-cases/gateway-balance.ts';
+import type { SchedulePreview } from '../core/use-cases/preview-schedule.ts';
 import type { PeriodTotals, StrategyStats } from '../core/use-cases/grant-stats.ts';
 import { formatInZone } from '../core/time-zone.ts';
 
@@ -180,6 +181,11 @@ export function strategyStatsJson(s: StrategyStats) {
       ...totalsJson(o.byStatus),
     })),
     held: s.held.map((h) => heldJson(h)!),
+    closed_holds: s.closedHolds.map((h) => ({
+      occurrence: h.occurrence,
+      status: h.status,
+      closed_at: h.closedAt.toISOString(),
+    })),
   };
 }
 
@@ -220,4 +226,13 @@ export function conditionFunctionJson(f: FunctionSpec) {
 /** GET /api/v1/me: the caller a token resolved to. */
 export function callerJson(caller: { name: string; role: 'admin' | 'viewer' }) {
   return { name: caller.name, role: caller.role };
+}
+
+export function schedulePreviewJson(p: SchedulePreview) {
+  return {
+    cron: p.cron,
+    timezone: p.timeZone,
+    description: p.description,
+    fire_times: p.fireTimes.map((t) => ({ at: t.at.toISOString(), local: t.local })),
+  };
 }

@@ -13,6 +13,7 @@ import type {
   lotJson,
   periodTotalsJson,
   previewJson,
+  schedulePreviewJson,
   strategyJson,
   strategyStatsJson,
   userJson,
@@ -42,3 +43,4 @@ export interface PageJson<T> {
   next_cursor?: string | null;
 }
 export type CallerJson = ReturnType<typeof callerJson>;
+export type SchedulePreviewJson = ReturnType<typeof schedulePreviewJson>;

@@ -49,6 +49,7 @@ import {
 } from './use-cases/preview-strategy.ts';
 import { runStrategyNow, scanNow } from './use-cases/run-strategies.ts';
 import { explainCondition, explainUser } from './use-cases/explain-user.ts';
+import { previewSchedule, type ScheduleQuestion } from './use-cases/preview-schedule.ts';
 import { patchStrategy, replaceStrategy } from './use-cases/update-strategy.ts';
 import { listSources, startUserSync } from './use-cases/user-sources.ts';
 import { listGithubRepoSyncs } from './use-cases/github-repo-syncs.ts';
@@ -117,6 +118,12 @@ function strategyUseCases(deps: CoreDeps) {
       approveAllHeld(deps, strategy, ifMatch),
     dismissOccurrence: (strategy: Strategy, occurrence: string, ifMatch?: IfMatch) =>
       dismissOccurrence(deps, strategy, occurrence, ifMatch),
+    // A schedule not saved yet: its next fire times (zone: the configured default when absent)
+    previewSchedule: (question: Omit<ScheduleQuestion, 'timeZone'> & { timeZone?: string }) =>
+      previewSchedule(
+        { ...question, timeZone: question.timeZone ?? deps.defaultTimeZone },
+        deps.clock.now(),
+      ),
     // Explain
     explainUser: (strategy: Strategy, userId: string, target?: PreviewTarget) =>
       explainUser(deps, strategy, userId, target),

@@ -1,7 +1,12 @@
 // The scan store's bookkeeping of occurrences (table strategy_occurrence: open, done, held,
 // approvals) and the ledger totals of one occurrence that the budget check needs.
-import { CLOSED_HOLD_STATUSES, type ScanStore } from '../core/ports/scan-store.ts';
+import {
+  CLOSED_HOLD_STATUSES,
+  type ClosedHoldStatus,
+  type ScanStore,
+} from '../core/ports/scan-store.ts';
 import type { Db } from './client.ts';
+import { writeAudit } from './audit-store.ts';
 import { writeEvents } from './event-outbox.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 import { decimalToNumber, toLedgerEntry } from './row-mappers.ts';
@@ -19,6 +24,8 @@ type OccurrenceMethods = Pick<
   | 'approveOccurrence'
   | 'heldOccurrences'
   | 'closeHolds'
+  | 'closedHolds'
+  | 'dismissOccurrence'
   | 'findEntry'
 >;
 
@@ -136,7 +143,7 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
       });
     },
 
-    async approveOccurrence(strategyId, occurrence, approval): Promise<void> {
+    async approveOccurrence(strategyId, occurrence, approval, audit): Promise<boolean> {
       const approved = {
         status: 'open',
         approvedBy: approval.by,
@@ -145,10 +152,16 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
         approvedUsers: approval.users,
         approvedAmount: approval.amount,
       };
-      await db.strategyOccurrence.upsert({
-        where: { strategyId_occurrence: { strategyId, occurrence } },
-        create: { strategyId, occurrence, ...approved },
-        update: approved,
+      // One transaction: an approval whose audit row or event were lost (a crash between two
+      // commits) would let a grant past the caps with no record of who allowed it.
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.strategyOccurrence.updateMany({
+          where: { strategyId, occurrence, status: 'held' },
+          data: approved,
+        });
+        if (count === 0) return false;
+        await writeAudit(tx, audit);
+        return true;
       });
     },
 
@@ -160,6 +173,32 @@ export function occurrenceBookkeeping(db: Db): OccurrenceMethods {
         select: { occurrence: true },
       });
       return rows.map((row) => row.occurrence);
+    },
+
+    async dismissOccurrence(strategyId, occurrence, audit): Promise<boolean> {
+      return db.$transaction(async (tx) => {
+        const { count } = await tx.strategyOccurrence.updateMany({
+          where: { strategyId, occurrence, status: 'held' },
+          data: { status: 'dismissed' },
+        });
+        if (count === 0) return false;
+        await writeAudit(tx, audit);
+        return true;
+      });
+    },
+
+    async closedHolds(strategyId, limit) {
+      const rows = await db.strategyOccurrence.findMany({
+        where: { strategyId, status: { in: [...CLOSED_HOLD_STATUSES] } },
+        orderBy: { occurrence: 'desc' },
+        take: limit,
+        select: { occurrence: true, status: true, updatedAt: true },
+      });
+      return rows.map((row) => ({
+        occurrence: row.occurrence,
+        status: row.status as ClosedHoldStatus,
+        closedAt: row.updatedAt,
+      }));
     },
 
     async closeHolds(strategyId, status, which = {}) {

@@ -30,6 +30,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   approveOccurrence: 'budget_check',
   heldOccurrences: 'budget_check',
   closeHolds: 'budget_check',
+  dismissOccurrence: 'budget_check',
   isOccurrenceDone: 'occurrence_bookkeeping',
   markOccurrenceOpen: 'occurrence_bookkeeping',
   markOccurrenceDone: 'occurrence_bookkeeping',
@@ -39,6 +40,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   scanPosition: 'change_position',
   saveScanPosition: 'change_position',
   findEntry: 'api',
+  closedHolds: 'api',
 };
 
 export function phaseTrackedStore(store: ScanStore, monitor: LoopStallMonitor): ScanStore {

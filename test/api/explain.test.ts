@@ -57,6 +57,8 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
       verdict: 'no_such_user',
       occurrence: 'once',
       reasons: [expect.any(String)],
+      summary: 'Not granted: no user has this id.',
+      decisive_nodes: [],
       condition: null,
       ledger: null,
       decision: null,
@@ -89,6 +91,9 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
       amount: 3,
       strategy_state: { enabled: false },
     });
+    expect(body.summary).toBe(
+      'Not granted: the strategy is disabled; enabled, it would send the user 3.',
+    );
     expect(body.reasons).toEqual([
       'the strategy is disabled: nothing is granted until it is enabled',
       'the user would be granted at the next run of this occurrence',
@@ -181,6 +186,9 @@ describe.each(DATABASE_KINDS)('explain on %s', (kind) => {
           { text: 'is-vip(2)', result: false, observed: { vip: 1 }, children: [] },
         ],
       },
+      // The sentence leads with the node that decided, and points at it in the tree.
+      summary: 'Not granted: the user is VIP level 1, below 2 (is-vip).',
+      decisive_nodes: [[1]],
     });
   });
 

@@ -63,6 +63,19 @@ describe.each(DATABASE_KINDS)('held occurrences on %s', (kind) => {
     expect(stats.body.held.map((held: { occurrence: string }) => held.occurrence)).toEqual([
       '2026-05-01T10:00:00.000Z',
     ]);
+    // The superseded ones are listed as closed, newest first, with when they were closed.
+    expect(stats.body.closed_holds).toEqual([
+      {
+        occurrence: '2026-05-01T09:00:00.000Z',
+        status: 'superseded',
+        closed_at: expect.any(String),
+      },
+      {
+        occurrence: '2026-05-01T08:00:00.000Z',
+        status: 'superseded',
+        closed_at: expect.any(String),
+      },
+    ]);
     // A superseded occurrence is closed: it cannot be approved, and nothing was granted.
     const approve = await h.call(
       'POST',

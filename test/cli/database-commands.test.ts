@@ -136,6 +136,8 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
       runCli(['explain', 'vip-reward', 'demo-user-02', '--json'], { env }),
     ]);
     expect(yes.code).toBe(0);
+    // The sentence first, then the facts.
+    expect(yes.stdout.split('\n')[0]).toBe('Would be granted: the user gets 10 at the next run.');
     expect(yes.stdout).toMatch(/^verdict +would_grant \(amount 10\)$/m);
     expect(yes.stdout).toMatch(/^ +true +is-vip\(2\) +\[vip=2\]$/m);
     expect(no.code).toBe(0);
@@ -144,6 +146,7 @@ describe.each(DATABASE_KINDS)('database commands on %s', (kind) => {
       occurrence: 'once',
       condition: { text: 'is-vip(2)', result: false, observed: { vip: 1 } },
       ledger: null,
+      summary: 'Not granted: the user is VIP level 1, below 2 (is-vip).',
     });
     expect(await traces(database)).toEqual({ ledger: 0, leases: 0, occurrences: 0 });
   });
@@ -326,6 +329,17 @@ describe('migrate, the schema check and serve', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^quota-manager seed-demo: invalid configuration: .*DATABASE_URL.*\n$/,
+    );
+  });
+
+  it('refuses a legacy zone name in QM_TIMEZONE, naming the zones likely meant, exit 1', async () => {
+    const url = await createDatabaseUrl('sqlite');
+    const result = await runCli(['scan', '--dry-run'], {
+      env: { DATABASE_URL: url.url, QM_TIMEZONE: 'CST' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'quota-manager scan: invalid configuration: QM_TIMEZONE (yaml: timezone) = "CST" from the environment: "CST" is an abbreviation or legacy name that people read differently: use "Asia/Shanghai" or "America/Chicago"\n',
     );
   });
 

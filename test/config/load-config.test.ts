@@ -375,6 +375,42 @@ describe('invalid configuration stops with a ConfigError naming the setting', ()
       /QM_TIMEZONE \(yaml: timezone\) = "Mars\/Olympus_Mons" from the environment: must be an IANA time zone/,
     ],
     [
+      'unknown time zone, a typo of one',
+      { QM_TIMEZONE: 'Asia/Shangai' },
+      '',
+      'QM_TIMEZONE',
+      /QM_TIMEZONE .* from the environment: must be an IANA time zone such as UTC or Asia\/Shanghai \(did you mean "Asia\/Shanghai"\?\)$/,
+    ],
+    [
+      // Intl knows it, as US Central; an operator in Shanghai means China: refused, both named.
+      'an abbreviation as QM_TIMEZONE',
+      { QM_TIMEZONE: 'CST' },
+      '',
+      'QM_TIMEZONE',
+      /QM_TIMEZONE \(yaml: timezone\) = "CST" from the environment: .*legacy name.*use "Asia\/Shanghai" or "America\/Chicago"$/,
+    ],
+    [
+      'a POSIX rule name in the file',
+      {},
+      'timezone: PST8PDT',
+      'QM_TIMEZONE',
+      /QM_TIMEZONE \(yaml: timezone\) = "PST8PDT" at .*:1:11: .*use "America\/Los_Angeles"$/,
+    ],
+    [
+      'an inverted-sign offset zone',
+      { QM_TIMEZONE: 'Etc/GMT+8' },
+      '',
+      'QM_TIMEZONE',
+      /QM_TIMEZONE .*: "Etc\/GMT\+8" is UTC−8 \(POSIX inverts the sign\)/,
+    ],
+    [
+      'an abbreviation as USER_SOURCE_TIMEZONE',
+      { USER_SOURCE_TIMEZONE: 'EST' },
+      '',
+      'USER_SOURCE_TIMEZONE',
+      /USER_SOURCE_TIMEZONE .* from the environment: .*use "America\/New_York"$/,
+    ],
+    [
       'cron with 4 fields',
       { SCAN_CRON: '* * * *' },
       '',

@@ -50,6 +50,7 @@ describe('time zones', () => {
     expect((error as AppError).details).toEqual([
       {
         field: 'timezone',
+        code: 'unknown_time_zone',
         message: 'unknown IANA time zone "Asia/Shangai" (did you mean "Asia/Shanghai"?)',
         suggestion: 'Asia/Shanghai',
       },

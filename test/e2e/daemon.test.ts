@@ -121,6 +121,8 @@ describe('start-up checks', () => {
   it.each([
     ['PORT', 'not-a-port'],
     ['QM_TIMEZONE', 'Mars/Olympus'],
+    // A name Intl knows but people read differently: the daemon refuses to start on it.
+    ['QM_TIMEZONE', 'PST8PDT'],
     ['SCAN_CRON', 'every minute'],
     ['DATABASE_URL', 'mongodb://x'],
   ])('exits 1 naming %s when it is invalid', async (setting, value) => {

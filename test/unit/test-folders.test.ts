@@ -21,7 +21,7 @@ function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? testFiles(join(dir, entry.name))
-      : entry.name.endsWith('.test.ts')
+      : /\.test\.tsx?$/.test(entry.name)
         ? [join(dir, entry.name)]
         : [],
   );

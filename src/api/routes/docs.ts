@@ -42,6 +42,10 @@ const TAGS = [
     description: 'Check a condition before saving it; the functions it may use',
   },
   {
+    name: 'schedules',
+    description: 'When a cron expression fires in a zone, by the rules strategies follow',
+  },
+  {
     name: 'statistics',
     description: 'How much was given away: totals per period and status, schedules, user histories',
   },

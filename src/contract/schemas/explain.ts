@@ -61,6 +61,17 @@ export const ExplanationSchema = z
     reasons: z.array(z.string()).openapi({
       description: 'Every reason that applies, in words, the verdict first',
     }),
+    summary: z.string().openapi({
+      description:
+        'One sentence: the verdict and what decided it, naming the decisive condition node in words for condition_false/condition_unknown',
+      example:
+        'Not granted: the user registered on 2025-03-02, after 2025-01-01 (register-before).',
+    }),
+    decisive_nodes: z.array(z.array(z.number().int().nonnegative())).openapi({
+      description:
+        'The condition nodes the summary names, each as the child indexes from the root of `condition` ([] is the root); empty when the summary names none',
+      example: [[1]],
+    }),
     condition: nullableRef(
       ExplainNodeSchema,
       'The evaluated condition tree (null only for no_such_user)',

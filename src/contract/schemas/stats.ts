@@ -2,6 +2,7 @@
 // time zone), per strategy with its schedule, and the query of one user's grant history.
 import { z } from '@hono/zod-openapi';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
+import { CLOSED_HOLD_STATUSES } from '../../core/ports/scan-store.ts';
 import { nullableRef, PaginationShape } from './common.ts';
 import { HeldSchema } from './preview.ts';
 
@@ -116,6 +117,28 @@ export const StrategyStatsSchema = StatsSchema.extend({
     description:
       'Occurrences held by a budget cap (nothing granted until the cap is raised or the occurrence approved), newest first, with what each needs now',
   }),
+  closed_holds: z
+    .array(
+      z.object({
+        occurrence: z.string().openapi({
+          description: 'The fire time (UTC ISO 8601)',
+          example: '2026-01-15T00:00:00.000Z',
+        }),
+        status: z.enum(CLOSED_HOLD_STATUSES).openapi({
+          description:
+            'superseded (a newer occurrence fell due under missed_runs: skip), dismissed (by an operator), released (the strategy was disabled)',
+          example: 'superseded',
+        }),
+        closed_at: z.string().openapi({
+          description: 'When the hold was closed (UTC ISO 8601)',
+          example: '2026-01-16T00:00:05.000Z',
+        }),
+      }),
+    )
+    .openapi({
+      description:
+        'The latest 10 holds that ended without a grant, newest first: closed for good, nothing is ever granted for them',
+    }),
 }).openapi('StrategyStats');
 
 export const StrategyStatsQuerySchema = z.strictObject({

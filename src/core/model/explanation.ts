@@ -29,6 +29,10 @@ export interface Explanation {
   /** ISO fire time or `once`; null when no occurrence is due. */
   occurrence: string | null;
   reasons: string[];
+  /** The verdict and what decided it, in one sentence (explanation-summary.ts). */
+  summary: string;
+  /** The condition nodes the summary names, as child-index paths from the root; [] when none. */
+  decisivePaths: number[][];
   /** The evaluated condition; null only for `no_such_user`. */
   condition: ExplainNode | null;
   /** The user's ledger row for the occurrence, if any. */

@@ -1,6 +1,7 @@
 // What the scanner needs from the database, implemented by src/db/scan-store.ts. Its SQL is
 // where a scan's time goes, so the port speaks in pages, claims and leases.
 import type { ConditionUser, UserWhere } from '../../condition/index.ts';
+import type { AuditDraft } from '../model/audit.ts';
 import type { DomainEvent } from '../model/domain-event.ts';
 import type { LedgerEntry } from '../model/ledger-entry.ts';
 import type { Strategy } from '../model/strategy.ts';
@@ -116,12 +117,24 @@ export interface OccurrenceBook {
   markOccurrenceHeld(strategyId: number, occurrence: string, event?: DomainEvent): Promise<boolean>;
   /** A held occurrence whose caps now allow it goes back to open. */
   releaseHold(strategyId: number, occurrence: string): Promise<void>;
-  /** Records an operator's approval past the budget caps (the occurrence goes back to open). */
-  approveOccurrence(strategyId: number, occurrence: string, approval: Approval): Promise<void>;
+  /**
+   * Records an operator's approval past the budget caps — a compare-and-set held → open — and
+   * its audit row (with the events it stands for) in the same transaction: both or neither.
+   * False when the occurrence was no longer held (dismissed, superseded, approved meanwhile):
+   * nothing is written.
+   */
+  approveOccurrence(
+    strategyId: number,
+    occurrence: string,
+    approval: Approval,
+    audit: AuditDraft,
+  ): Promise<boolean>;
   /** One user's ledger row for an occurrence (explain), or null. */
   findEntry(strategyId: number, occurrence: string, userId: string): Promise<LedgerEntry | null>;
   /** The strategy's held occurrences, newest first. */
   heldOccurrences(strategyId: number, limit: number): Promise<string[]>;
+  /** The strategy's holds that ended without a grant (superseded, dismissed, released), newest first. */
+  closedHolds(strategyId: number, limit: number): Promise<ClosedHold[]>;
   /**
    * Ends holds without granting (core/scan/hold-changes.ts says when): the held occurrences of
    * the strategy, or only `occurrence`, or only those before `before`, get `status`; answers the
@@ -132,6 +145,11 @@ export interface OccurrenceBook {
     status: ClosedHoldStatus,
     which?: { occurrence?: string; before?: string },
   ): Promise<string[]>;
+  /**
+   * An operator's dismissal: a compare-and-set held → dismissed and its audit row, in one
+   * transaction; false when the occurrence was not held (nothing written).
+   */
+  dismissOccurrence(strategyId: number, occurrence: string, audit: AuditDraft): Promise<boolean>;
 }
 
 /**
@@ -141,6 +159,13 @@ export interface OccurrenceBook {
  */
 export const CLOSED_HOLD_STATUSES = ['superseded', 'dismissed', 'released'] as const;
 export type ClosedHoldStatus = (typeof CLOSED_HOLD_STATUSES)[number];
+
+export interface ClosedHold {
+  occurrence: string;
+  status: ClosedHoldStatus;
+  /** When the hold was closed (the bookkeeping row's last change). */
+  closedAt: Date;
+}
 
 export interface OccurrenceState {
   /** open | done | held | superseded | dismissed | released */

@@ -5,12 +5,13 @@
 // should follow a change (a log line, an outgoing event) is added here, once.
 import type { Approval, ClosedHoldStatus, OccurrenceBook } from '../ports/scan-store.ts';
 import type { CoreLogger } from '../ports/runtime-services.ts';
+import type { AuditDraft } from '../model/audit.ts';
 import type { DomainEvent } from '../model/domain-event.ts';
 import type { Strategy } from '../model/strategy.ts';
 
 type Book = Pick<
   OccurrenceBook,
-  'markOccurrenceHeld' | 'releaseHold' | 'approveOccurrence' | 'closeHolds'
+  'markOccurrenceHeld' | 'releaseHold' | 'approveOccurrence' | 'closeHolds' | 'dismissOccurrence'
 >;
 
 /**
@@ -28,13 +29,17 @@ export const holdOccurrence = (
 export const releaseHold = (book: Book, strategyId: number, occurrence: string) =>
   book.releaseHold(strategyId, occurrence);
 
-/** An operator's approval past the caps, bound to what it was given for. */
+/**
+ * An operator's approval past the caps, bound to what it was given for, with its audit row in
+ * the same transaction; false when the occurrence is no longer held.
+ */
 export const approveHold = (
   book: Book,
   strategyId: number,
   occurrence: string,
   approval: Approval,
-) => book.approveOccurrence(strategyId, occurrence, approval);
+  audit: AuditDraft,
+) => book.approveOccurrence(strategyId, occurrence, approval, audit);
 
 async function closeHolds(
   book: Book,
@@ -67,13 +72,26 @@ export function supersedeOlderHolds(
   return closeHolds(book, logger, strategy.id, 'superseded', { before: occurrence });
 }
 
-/** An operator's "no" to one held occurrence: it is closed, nothing is granted for it. */
-export const dismissHold = (
+/**
+ * An operator's "no" to one held occurrence: it is closed, nothing is granted for it; written
+ * with its audit row in one transaction. False when it was not held.
+ */
+export async function dismissHold(
   book: Book,
   logger: Pick<CoreLogger, 'info'>,
   strategyId: number,
   occurrence: string,
-) => closeHolds(book, logger, strategyId, 'dismissed', { occurrence });
+  audit: AuditDraft,
+): Promise<boolean> {
+  const dismissed = await book.dismissOccurrence(strategyId, occurrence, audit);
+  if (dismissed)
+    logger.info('held occurrences closed without a grant', {
+      strategy_id: strategyId,
+      status: 'dismissed',
+      occurrences: [occurrence],
+    });
+  return dismissed;
+}
 
 /** A disabled strategy holds nothing: enabling it again starts from what is due then. */
 export const releaseHoldsOfDisabled = (

@@ -34,11 +34,7 @@ export async function approveOccurrence(
     );
   const { key, requested } = occurrenceOf(strategy, occurrence, deps.scan.clock.now());
   const state = await deps.scan.store.occurrenceState(strategy.id, key);
-  if (state?.status !== 'held')
-    throw new AppError(
-      'occurrence_not_held',
-      `occurrence ${key} of strategy ${strategy.id} is not held by a budget cap: there is nothing to approve`,
-    );
+  if (state?.status !== 'held') throw notHeld(strategy, key);
   const needed = await neededNow(deps, strategy, key);
   const approval = {
     by: deps.actor.name,
@@ -47,22 +43,28 @@ export async function approveOccurrence(
     users: needed.users,
     amount: needed.amountCents / 100,
   };
-  await approveHold(deps.scan.store, strategy.id, key, approval);
-  await deps.audit.record(
-    auditFor(deps, {
-      action: 'occurrence.approve',
-      targetType: 'strategy',
-      targetId: String(strategy.id),
-      changes: {
-        occurrence: key,
-        strategy_version: strategy.version,
-        approved_users: approval.users,
-        approved_amount: approval.amount,
-      },
-    }),
-  );
+  const audit = auditFor(deps, {
+    action: 'occurrence.approve',
+    targetType: 'strategy',
+    targetId: String(strategy.id),
+    changes: {
+      occurrence: key,
+      strategy_version: strategy.version,
+      approved_users: approval.users,
+      approved_amount: approval.amount,
+    },
+  });
+  // Dismissed, superseded or approved by someone else since it was read as held.
+  if (!(await approveHold(deps.scan.store, strategy.id, key, approval, audit)))
+    throw notHeld(strategy, key);
   return runStrategyNow(deps, strategy, requested);
 }
+
+const notHeld = (strategy: Strategy, key: string) =>
+  new AppError(
+    'occurrence_not_held',
+    `occurrence ${key} of strategy ${strategy.id} is not held by a budget cap: there is nothing to approve`,
+  );
 
 /** What the occurrence needs in total now, counted as a run's budget check counts it. */
 async function neededNow(deps: Deps, strategy: Strategy, occurrence: string) {

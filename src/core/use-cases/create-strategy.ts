@@ -9,7 +9,8 @@ export async function createStrategy(
   deps: Pick<CoreDeps, 'strategies' | 'clock' | 'defaultTimeZone' | 'actor'>,
   input: StrategyInput,
 ): Promise<Strategy> {
-  // The configured zone passes as it is, even a legacy name: the operator chose it already.
+  // The configured zone passes as it is: the operator chose it, and start-up checked it by the
+  // same zone rules (config/setting-values.ts).
   const fields = assertValidStrategy(
     withDefaults(input, deps.defaultTimeZone),
     deps.defaultTimeZone,

@@ -15,6 +15,7 @@ import { grantAmountsInCents } from '../scan/grant-amount.ts';
 import { budgetApplies, forecastOccurrence } from '../scan/occurrence-forecast.ts';
 import { previewedOccurrence } from '../scan/occurrence-policy.ts';
 import { lotExpiry } from '../scan/preview-occurrence.ts';
+import { withSummary, type ExplanationFacts } from '../explanation-summary.ts';
 import { strategyStateFor } from './explain-state.ts';
 import type { CoreDeps } from './deps.ts';
 import type { PreviewTarget } from './preview-strategy.ts';
@@ -63,6 +64,23 @@ const centsToAmount = (cents: number | null) => (cents === null ? null : cents /
 /** The request's own scan deps: its gateway reads stop with it and are bounded. */
 const forRequest = (deps: Deps): Deps => ({ ...deps, scan: requestScanDeps(deps) });
 
+/** An answer with the verdict's reason and nothing found yet. */
+const noFacts = (
+  verdict: ExplainVerdict,
+  occurrence: string | null,
+  state: Explanation['state'],
+): ExplanationFacts => ({
+  verdict,
+  occurrence,
+  reasons: [REASONS[verdict]],
+  condition: null,
+  ledger: null,
+  decision: null,
+  amount: null,
+  lotExpiresAt: null,
+  state,
+});
+
 export async function explainUser(
   requestDeps: Deps,
   strategy: Strategy,
@@ -74,18 +92,8 @@ export async function explainUser(
   const occurrence = previewedOccurrence(strategy, target, now);
   const user = await deps.users.get(userId);
   const state = await strategyStateFor(strategy, occurrence, now, deps.scan.store);
-  const answer = (verdict: ExplainVerdict, extra: Partial<Explanation> = {}): Explanation => ({
-    verdict,
-    occurrence,
-    reasons: [REASONS[verdict]],
-    condition: null,
-    ledger: null,
-    decision: null,
-    amount: null,
-    lotExpiresAt: null,
-    state,
-    ...extra,
-  });
+  const answer = (verdict: ExplainVerdict, extra: Partial<ExplanationFacts> = {}) =>
+    withSummary({ ...noFacts(verdict, occurrence, state), ...extra }, strategy);
   if (user === null) return answer('no_such_user');
   const parsed = parse(strategy.condition);
   if (!parsed.ok) throw new AppError('invalid_condition', 'the stored condition does not parse');
@@ -135,7 +143,7 @@ function stateVerdicts(
   return state.occurrenceDone ? ['occurrence_done'] : [];
 }
 
-interface Facts {
+interface DecisionFacts {
   userId: string;
   occurrence: string;
   condition: ExplainNode;
@@ -145,7 +153,7 @@ async function decide(
   deps: Deps,
   strategy: Strategy,
   ast: ConditionAst,
-  { userId, occurrence, condition }: Facts,
+  { userId, occurrence, condition }: DecisionFacts,
 ): Promise<ExplainDecision> {
   if (condition.value === 'FALSE') return 'condition_false';
   if (condition.value === 'UNKNOWN') return 'condition_unknown';

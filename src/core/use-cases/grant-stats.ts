@@ -5,6 +5,7 @@ import { startOfDay, startOfMonth } from '../time-zone.ts';
 import type { OccurrenceTotals, TotalsByStatus } from '../model/ledger-totals.ts';
 import { parse } from '../../condition/index.ts';
 import type { HeldOccurrence } from '../model/run-result.ts';
+import type { ClosedHold } from '../ports/scan-store.ts';
 import type { Strategy } from '../model/strategy.ts';
 import { forecastOccurrence } from '../scan/occurrence-forecast.ts';
 import { dueOccurrence } from '../scan/due-occurrence.ts';
@@ -30,6 +31,8 @@ export interface StrategyStats extends PeriodTotals {
   recentOccurrences: OccurrenceTotals[];
   /** Occurrences held by a budget cap, newest first, with what each needs now. */
   held: HeldOccurrence[];
+  /** The latest holds that ended without a grant (superseded, dismissed, released), newest first. */
+  closedHolds: ClosedHold[];
 }
 
 export async function grantStats(
@@ -65,10 +68,11 @@ export async function strategyStats(
 ): Promise<StrategyStats> {
   const strategy = await deps.strategies.get(id);
   const now = deps.clock.now();
-  const [periods, recent, held] = await Promise.all([
+  const [periods, recent, held, closedHolds] = await Promise.all([
     grantStats(deps, id),
     deps.stats.recentOccurrences(id, options.last),
     heldOccurrences(deps, strategy),
+    deps.scan.store.closedHolds(id, CLOSED_HOLDS_SHOWN),
   ]);
   return {
     ...periods,
@@ -77,8 +81,12 @@ export async function strategyStats(
     nextOccurrences: upcoming(strategy, now, options.next),
     recentOccurrences: recent,
     held,
+    closedHolds,
   };
 }
+
+/** Enough to see what a run of ticks superseded, without paging. */
+const CLOSED_HOLDS_SHOWN = 10;
 
 /** At most a few held occurrences (there is rarely more than one), counted as a run would. */
 async function heldOccurrences(deps: Pick<CoreDeps, 'scan'>, strategy: Strategy) {

@@ -38,20 +38,17 @@ export async function dismissOccurrence(
     ]);
   // Occurrence keys are UTC ISO instants: any spelling of the same instant names the same one.
   const key = requested.toISOString();
-  const closed = await dismissHold(deps.scan.store, deps.logger, strategy.id, key);
-  if (closed.length === 0)
+  const audit = auditFor(deps, {
+    action: 'occurrence.dismiss',
+    targetType: 'strategy',
+    targetId: String(strategy.id),
+    changes: { occurrence: key, strategy_version: strategy.version },
+  });
+  if (!(await dismissHold(deps.scan.store, deps.logger, strategy.id, key, audit)))
     throw new AppError(
       'occurrence_not_held',
       `occurrence ${key} of strategy ${strategy.id} is not held by a budget cap: there is nothing to dismiss`,
     );
-  await deps.audit.record(
-    auditFor(deps, {
-      action: 'occurrence.dismiss',
-      targetType: 'strategy',
-      targetId: String(strategy.id),
-      changes: { occurrence: key, strategy_version: strategy.version },
-    }),
-  );
   return { occurrence: key, status: 'dismissed' };
 }
 

@@ -7,10 +7,9 @@ import { AppError, type ErrorDetail } from '../errors.ts';
 import { parseExpiryRule } from '../lots/expiry-rule.ts';
 import type { StrategyFields } from '../model/strategy.ts';
 import { STRATEGY_FIELDS } from '../model/strategy-fields.ts';
-import { cronProblem, nondeterministicCronField } from '../schedule.ts';
+import { cronProblemAt } from '../cron-problem.ts';
 import { isStorableInstant, isWholeCents, STORABLE_INSTANTS } from '../storable-values.ts';
-import { isValidTimeZone, suggestTimeZone } from '../time-zone.ts';
-import { ambiguousZoneProblem } from '../zone-names.ts';
+import { zoneProblem } from '../zone-rules.ts';
 
 /** A condition error as an error detail: every field the parser gave, `suggestion` and `expected` included. */
 export function conditionErrorDetail(error: ConditionError): ErrorDetail {
@@ -31,31 +30,12 @@ function scheduleProblems(fields: StrategyFields, keepZone?: string): ErrorDetai
   } else if (fields.periodicExpr) {
     details.push({ field: 'periodic_expr', message: 'only allowed when type is "periodic"' });
   }
-  if (!isValidTimeZone(fields.timezone)) {
-    const suggestion = suggestTimeZone(fields.timezone);
-    details.push({
-      field: 'timezone',
-      message: `unknown IANA time zone "${fields.timezone}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-      ...(suggestion ? { suggestion } : {}),
-    });
-  } else if (fields.timezone !== keepZone && ambiguousZoneProblem(fields.timezone)) {
-    const problem = ambiguousZoneProblem(fields.timezone)!;
-    details.push({
-      field: 'timezone',
-      code: 'ambiguous_time_zone',
-      message: problem.message,
-      ...(problem.suggestion ? { suggestion: problem.suggestion } : {}),
-    });
+  const zone = zoneProblem(fields.timezone, keepZone);
+  if (zone) {
+    details.push({ field: 'timezone', ...zone });
   } else if (fields.periodicExpr) {
-    const problem = cronProblem(fields.periodicExpr, fields.timezone);
-    if (problem)
-      details.push({
-        field: 'periodic_expr',
-        ...(nondeterministicCronField(fields.periodicExpr) !== null
-          ? { code: 'cron_not_deterministic' }
-          : {}),
-        message: `invalid cron expression: ${problem}`,
-      });
+    const problem = cronProblemAt(fields.periodicExpr, fields.timezone);
+    if (problem) details.push({ field: 'periodic_expr', ...problem });
   }
   return details;
 }

@@ -134,5 +134,7 @@ export function watchedStore(
     findEntry: notModelled,
     heldOccurrences: notModelled,
     closeHolds: notModelled,
+    closedHolds: notModelled,
+    dismissOccurrence: notModelled,
   };
 }
