@@ -52,6 +52,26 @@ function balanceAt(h: Harness, protocol: BalanceProtocol, userId: string): numbe
   return protocol === 'quota' ? quota : Math.round((quota - (state.used[userId] ?? 0)) * 100) / 100;
 }
 
+/**
+ * A harness (made before the describe's tests, destroyed after them) whose mock ignores
+ * Idempotency-Key, as the real plugin does, and whose doubts settle after `settleAfterMs`.
+ */
+function withKeyIgnoringHarness(
+  kind: (typeof DATABASE_KINDS)[number],
+  settleAfterMs: number,
+  use: (h: Harness) => void,
+) {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await createHarness(kind, { honoursIdempotency: false, settleAfterMs });
+    h.mock.setFaults({ honour_idempotency: false });
+    use(h);
+  });
+  afterAll(async () => {
+    await h?.destroy();
+  });
+}
+
 const PROTOCOLS: BalanceProtocol[] = ['total_minus_used', 'quota'];
 
 describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
@@ -265,13 +285,7 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
     const SETTLE_MS = 2500;
     const LATE_MS = 2000;
     let h: Harness;
-    beforeAll(async () => {
-      h = await createHarness(kind, { honoursIdempotency: false, settleAfterMs: SETTLE_MS });
-      h.mock.setFaults({ honour_idempotency: false });
-    });
-    afterAll(async () => {
-      await h.destroy();
-    });
+    withKeyIgnoringHarness(kind, SETTLE_MS, (made) => (h = made));
 
     it("top_up: the next occurrence waits while the last one's delta may still land, so the two never stack", async () => {
       const { org, ids } = await usersWithBalances(h, [{ total: 20, spent: 0 }]);
@@ -343,13 +357,7 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
     /** How long a grant in doubt waits here before it is settled (AIGATEWAY_SETTLE_AFTER_MS). */
     const SETTLE_MS = 300;
     let h: Harness;
-    beforeAll(async () => {
-      h = await createHarness(kind, { honoursIdempotency: false, settleAfterMs: SETTLE_MS });
-      h.mock.setFaults({ honour_idempotency: false });
-    });
-    afterAll(async () => {
-      await h.destroy();
-    });
+    withKeyIgnoringHarness(kind, SETTLE_MS, (made) => (h = made));
 
     /** A run made before the settle time has passed sends nothing for the rows in doubt. */
     async function runTooSoon(strategyId: number) {
