@@ -145,7 +145,9 @@ describe('SQLite write lock held by another process', { timeout: 120_000 }, () =
     // Answered all along, each one promptly: nothing waits on the event loop for the lock.
     expect(duringLock.length).toBeGreaterThanOrEqual(8);
     expect(probes.every((p) => p.status === 200)).toBe(true);
-    expect(slowest).toBeLessThan(400);
+    // A loop blocked by the lock would answer after the whole hold; half of it tells the two
+    // apart on a loaded machine too (491 ms was seen at load 15 with a 400 ms bound).
+    expect(slowest).toBeLessThan(HOLD_MS / 2);
     // The writes waited for the lock and then succeeded.
     expect(strategy.status).toBe(201);
     expect(user.status).toBeLessThan(300);
