@@ -202,7 +202,9 @@ describe('held occurrences and explanations in the console (headless Chromium)',
     );
     const decisive = page.locator('[data-decisive="true"]');
     expect(await decisive.count()).toBe(1);
-    expect(await decisive.locator('code').innerText()).toBe('is-vip(3)');
+    // The node's own text (the observed values beside it are in a <code> of their own).
+    expect(await decisive.locator(':scope > code').innerText()).toBe('is-vip(3)');
+    expect(await decisive.innerText()).toContain('← decided');
   });
 
   it('the cron field asks the daemon for fire times, again when the cron or the zone changes', async () => {
