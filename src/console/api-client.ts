@@ -39,8 +39,9 @@ export class ApiClient {
     return this.call<T>('GET', withQuery(path, query));
   }
 
-  post<T>(path: string, body?: unknown): Promise<ApiAnswer<T>> {
-    return this.call<T>('POST', path, body);
+  /** `ifMatch`: as for patch (approving or dismissing a held occurrence of the version read). */
+  post<T>(path: string, body?: unknown, ifMatch?: string): Promise<ApiAnswer<T>> {
+    return this.call<T>('POST', path, body, ifMatch ? { 'if-match': ifMatch } : {});
   }
 
   /** `ifMatch`: the ETag the change is meant for; the API answers 412 if it is stale. */

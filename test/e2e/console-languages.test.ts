@@ -124,6 +124,8 @@ describe('the console in Chinese (headless Chromium)', () => {
       `/ui/schedules/check?${new URLSearchParams({ periodic_expr: '0 8 * * 1', timezone: 'Asia/Shanghai' }).toString()}`,
       '/ui/schedules/check?periodic_expr=&timezone=',
       '/ui/schedules/check?periodic_expr=0+8&timezone=UTC',
+      // A legacy zone name: the daemon's message (English, marked) inside the console's framing.
+      `/ui/schedules/check?${new URLSearchParams({ periodic_expr: '0 8 * * 1', timezone: 'US/Eastern' }).toString()}`,
     ]) {
       const fragment = await zhPage.request.get(`${base}${path}`, {
         headers: { 'accept-language': 'zh-CN' },

@@ -22,7 +22,12 @@ const lot = (overrides: Partial<LotJson>): LotJson => ({
   ...overrides,
 });
 
-const render = async (lots: LotJson[]) => String(await (<LotTable lots={lots} />));
+const frame = {
+  zone: 'Asia/Shanghai',
+  zoneOf: 'daemon',
+  now: new Date('2026-12-15T00:00:00Z'),
+} as const;
+const render = async (lots: LotJson[]) => String(await (<LotTable lots={lots} frame={frame} />));
 
 describe('LotTable', () => {
   it('lists active and expired lots with what was taken back and carried', async () => {
@@ -39,6 +44,9 @@ describe('LotTable', () => {
       }),
     ]);
     expect(html).toContain('data-testid="lot-table"');
+    // Times in the one console format: the zone's wall clock, the zone, how far from now.
+    expect(html).toContain('2027-01-01 08:00 Asia/Shanghai');
+    expect(html).toContain('(in 17 days)');
     expect(html).toContain('active');
     expect(html).toMatch(/expired \(applied\): 30(\.00)? taken back, 50(\.00)? carried over/);
     // Text is escaped, never markup.

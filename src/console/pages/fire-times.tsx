@@ -1,57 +1,106 @@
-// The next five fire times of a cron expression in a time zone, shown beside the cron field as
-// it is typed. The API has no route for an unsaved schedule, so this reads cron-parser (the
-// library the daemon's schedule uses, with its options) directly; a saved strategy's page shows
-// the daemon's own answer from /stats.
-import { CronExpressionParser } from 'cron-parser';
+// The next five fire times of a cron expression in a time zone, shown beside the cron field: the
+// daemon's own answer (GET /api/v1/schedule/preview, the rules a saved strategy follows — the
+// daylight-saving rule, no `H`, zone names nobody misreads), asked when the form is rendered
+// and, with JavaScript, again as the cron or the zone is typed (htmx → /ui/schedules/check).
+import type { ApiClient } from '../api-client.ts';
 import type { ConsoleApp } from '../console-env.ts';
+import type { SchedulePreviewJson } from '../../contract/wire-types.ts';
 import { cronInWords, cronLangOf } from './cron-words.tsx';
 import { currentLang, t } from '../i18n/current.ts';
-import { intlLocale } from '../i18n/language.ts';
 
-export function nextFireTimes(expression: string, timeZone: string, count = 5): string[] | string {
-  if (expression.trim().split(/\s+/).length < 5) return t().form.cronFields;
-  try {
-    const cron = CronExpressionParser.parse(expression, {
-      tz: timeZone,
-      strict: false,
-      currentDate: new Date(),
-    });
-    return cron.take(count).map((d) => d.toISOString() ?? '');
-  } catch (error) {
-    return (error as Error).message;
-  }
+interface ScheduleProblem {
+  field?: string;
+  code?: string;
+  column?: number;
+  length?: number;
+  message: string;
+  suggestion?: string;
 }
 
-export function FireTimes(props: { expression: string; timeZone: string }) {
-  if (!props.expression.trim()) return <p class="hint">{t().form.noCron}</p>;
-  const times = nextFireTimes(props.expression, props.timeZone || 'UTC');
-  // cron-parser's own message for an expression it cannot read is in English.
-  if (typeof times === 'string')
-    return (
-      <p class="bad" lang={times === t().form.cronFields ? undefined : 'en'}>
-        {times}
-      </p>
-    );
-  const lang = currentLang();
-  const local = new Intl.DateTimeFormat(lang === 'en' ? 'en-CA' : intlLocale(lang), {
-    timeZone: props.timeZone || 'UTC',
-    dateStyle: 'short',
-    timeStyle: 'short',
-    hourCycle: 'h23',
-  });
-  const words = cronInWords(props.expression, cronLangOf(lang));
+export type ScheduleAnswer =
+  | { kind: 'none' }
+  | { kind: 'preview'; preview: SchedulePreviewJson }
+  | { kind: 'problem'; problem: ScheduleProblem }
+  | { kind: 'unavailable'; status: number };
+
+/** The daemon's preview of `expression` in `timeZone` (empty: the daemon's default zone). */
+export async function schedulePreview(
+  api: ApiClient,
+  expression: string,
+  timeZone: string,
+): Promise<ScheduleAnswer> {
+  if (!expression.trim()) return { kind: 'none' };
+  const answer = await api.get<SchedulePreviewJson | { errors?: ScheduleProblem[] }>(
+    '/api/v1/schedule/preview',
+    { cron: expression, timezone: timeZone, count: 5 },
+  );
+  if (answer.ok) return { kind: 'preview', preview: answer.body as SchedulePreviewJson };
+  const problem = (answer.body as { errors?: ScheduleProblem[] } | undefined)?.errors?.[0];
+  return answer.status === 400 && problem
+    ? { kind: 'problem', problem }
+    : { kind: 'unavailable', status: answer.status };
+}
+
+/** `2026-03-09T08:00:00+08:00` → `2026-03-09 08:00 +08:00`: the minute and the offset in force. */
+const wallTime = (local: string) =>
+  local.replace('T', ' ').replace(/:\d{2}(?=[+-]\d{2}:\d{2}$)/, ' ');
+
+/** The expression with the cron field at fault marked, as the condition editor marks its errors. */
+function Marked(props: { expression: string; column: number; length: number }) {
+  const start = props.column - 1;
+  const end = start + Math.max(props.length, 1);
+  return (
+    <code data-testid="cron-error-at">
+      {props.expression.slice(0, start)}
+      <mark>{props.expression.slice(start, end)}</mark>
+      {props.expression.slice(end)}
+    </code>
+  );
+}
+
+function Problem(props: { expression: string; problem: ScheduleProblem }) {
+  const { problem } = props;
+  const where =
+    problem.field === 'cron' && problem.column !== undefined ? (
+      <Marked expression={props.expression} column={problem.column} length={problem.length ?? 1} />
+    ) : null;
+  return (
+    <p class="bad" data-testid="cron-problem" data-code={problem.code}>
+      {problem.field === 'timezone' ? t().form.schedule.timeZoneAt : ''}
+      <span lang="en">{problem.message}</span>
+      {problem.suggestion &&
+        problem.field === 'timezone' &&
+        t().form.schedule.useZone(<code>{problem.suggestion}</code>)}
+      {where && <> {where}</>}
+    </p>
+  );
+}
+
+export function FireTimes(props: { expression: string; answer: ScheduleAnswer }) {
+  const { answer } = props;
+  if (answer.kind === 'none') return <p class="hint">{t().form.noCron}</p>;
+  if (answer.kind === 'problem')
+    return <Problem expression={props.expression} problem={answer.problem} />;
+  if (answer.kind === 'unavailable')
+    return <p class="hint">{t().form.schedule.unavailable(answer.status)}</p>;
+  const { preview } = answer;
+  // The daemon describes a schedule in English; the console says it in the reader's language
+  // when cronstrue can, and shows the daemon's English words otherwise.
+  const words = cronInWords(preview.cron, cronLangOf(currentLang()));
   return (
     <>
-      {words && (
+      {(words ?? preview.description) && (
         <p class="cron-words" data-testid="cron-words">
-          {words} (<code>{props.expression}</code>)
+          {words ?? <span lang="en">{preview.description}</span>} (<code>{preview.cron}</code>)
         </p>
       )}
       <ol data-testid="cron-next">
-        {times.map((at) => (
+        {preview.fire_times.map((fire) => (
           <li>
-            <time datetime={at}>{local.format(new Date(at))}</time>{' '}
-            {t().common.parenthesized(props.timeZone || 'UTC')}
+            <time datetime={fire.at} title={`${fire.at} (UTC)`}>
+              {wallTime(fire.local)}
+            </time>{' '}
+            {t().common.parenthesized(preview.timezone)}
           </li>
         ))}
       </ol>
@@ -60,12 +109,9 @@ export function FireTimes(props: { expression: string; timeZone: string }) {
 }
 
 export function registerFireTimes(app: ConsoleApp): void {
-  app.get('/schedules/check', (c) =>
-    c.html(
-      <FireTimes
-        expression={c.req.query('periodic_expr') ?? ''}
-        timeZone={c.req.query('timezone') ?? ''}
-      />,
-    ),
-  );
+  app.get('/schedules/check', async (c) => {
+    const expression = c.req.query('periodic_expr') ?? '';
+    const answer = await schedulePreview(c.get('api'), expression, c.req.query('timezone') ?? '');
+    return c.html(<FireTimes expression={expression} answer={answer} />);
+  });
 }

@@ -1,15 +1,28 @@
 // One panel per strategy for its held occurrences: when each fell due (formatted, not raw ISO),
 // the users and the amount it would grant against the caps, and for an admin what can be done
-// with each (approve it once, dismiss it) or with all of them at once.
-import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
+// with each (approve it once, dismiss it) or with all of them at once. Each of these carries the
+// strategy's ETag as the page read it, sent as If-Match: an approval is for the version the
+// operator saw, and one changed since is refused (412) rather than approved unseen.
+import type { HeldJson, StrategyJson, StrategyStatsJson } from '../../contract/wire-types.ts';
+import { Instant, wallClock, When, type TimeFrame } from './instant.tsx';
 import type { Session } from '../sessions.ts';
-import { ActionForm, base, fmtAmount, fmtTime } from './layout.tsx';
-import { t } from '../i18n/current.ts';
+import { ActionForm, base, fmtAmount } from './layout.tsx';
+import { currentLang, t } from '../i18n/current.ts';
+
+type ClosedHoldJson = StrategyStatsJson['closed_holds'][number];
 
 const cap = (n: number | null) => (n === null ? t().common.none : fmtAmount(n));
 
-export function HeldPanel(props: { session: Session; strategy: StrategyJson; held: HeldJson[] }) {
+export function HeldPanel(props: {
+  session: Session;
+  strategy: StrategyJson;
+  held: HeldJson[];
+  /** The strategy's ETag as the page read it. */
+  etag?: string;
+  frame: TimeFrame;
+}) {
   const { session, strategy, held } = props;
+  const tag: Record<string, string> = props.etag === undefined ? {} : { etag: props.etag };
   if (held.length === 0) return null;
   const admin = session.role === 'admin';
   const action = (name: string) => `${base()}/strategies/${strategy.id}/${name}`;
@@ -30,15 +43,14 @@ export function HeldPanel(props: { session: Session; strategy: StrategyJson; hel
         </thead>
         <tbody>
           {held.map((h) => {
-            const when = fmtTime(h.occurrence);
+            const when =
+              h.occurrence === 'once'
+                ? t().common.once
+                : wallClock(new Date(h.occurrence), props.frame.zone, currentLang());
             return (
               <tr>
                 <td>
-                  {h.occurrence === 'once' ? (
-                    t().common.once
-                  ) : (
-                    <time datetime={h.occurrence}>{when}</time>
-                  )}
+                  <When at={h.occurrence} frame={props.frame} />
                 </td>
                 <td>{h.needed_users}</td>
                 <td>{fmtAmount(h.needed_amount)}</td>
@@ -54,7 +66,7 @@ export function HeldPanel(props: { session: Session; strategy: StrategyJson; hel
                       action={action('approve')}
                       label={h.occurrence === 'once' ? m.approve : m.approveAt(when)}
                       question={m.approveQuestion(strategy.name, when)}
-                      hidden={{ occurrence: h.occurrence }}
+                      hidden={{ occurrence: h.occurrence, ...tag }}
                     />{' '}
                     {strategy.type === 'periodic' && (
                       <ActionForm
@@ -62,7 +74,7 @@ export function HeldPanel(props: { session: Session; strategy: StrategyJson; hel
                         action={action('dismiss')}
                         label={m.dismissAt(when)}
                         question={m.dismissQuestion(strategy.name, when)}
-                        hidden={{ occurrence: h.occurrence }}
+                        hidden={{ occurrence: h.occurrence, ...tag }}
                         danger
                       />
                     )}
@@ -79,8 +91,42 @@ export function HeldPanel(props: { session: Session; strategy: StrategyJson; hel
           action={action('approve-all')}
           label={m.approveAll(held.length)}
           question={t().actions.questions['approve-all'](strategy.name)}
+          hidden={tag}
         />
       )}
+    </section>
+  );
+}
+
+/** Holds that ended without a grant: closed for good, so an operator sees why nothing came. */
+export function ClosedHolds(props: { closed: ClosedHoldJson[]; zone: string; now: Date }) {
+  if (props.closed.length === 0) return null;
+  const m = t().closedHolds;
+  return (
+    <section class="card" aria-labelledby="closed-holds-title" data-testid="closed-holds">
+      <h2 id="closed-holds-title">{m.title}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{m.occurrence}</th>
+            <th scope="col">{m.closed}</th>
+            <th scope="col">{m.why}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.closed.map((h) => (
+            <tr data-status={h.status}>
+              <td>
+                <Instant at={h.occurrence} zone={props.zone} zoneOf="strategy" now={props.now} />
+              </td>
+              <td>
+                <Instant at={h.closed_at} zone={props.zone} zoneOf="strategy" now={props.now} />
+              </td>
+              <td>{m.meaning[h.status]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -87,3 +87,17 @@ export function Instant(props: {
     </span>
   );
 }
+
+/** What every instant on a page is shown against: one zone (and whose it is) and one "now". */
+export interface TimeFrame {
+  zone: string;
+  zoneOf: ZoneOf;
+  now: Date;
+}
+
+/** An instant in the page's frame; a single strategy's occurrence (`once`) stays `once`. */
+export function When(props: { at: string | Date | null | undefined; frame: TimeFrame }) {
+  if (props.at === 'once') return <span>{t().common.once}</span>;
+  const { zone, zoneOf, now } = props.frame;
+  return <Instant at={props.at} zone={zone} zoneOf={zoneOf} now={now} />;
+}

@@ -1,7 +1,8 @@
 // A user's credit lots (docs/expiry.md) as a table: a view of the lots the API answered, props in,
 // JSX out.
 import type { LotJson } from '../../contract/wire-types.ts';
-import { fmtAmount, fmtTime } from './layout.tsx';
+import { When, type TimeFrame } from './instant.tsx';
+import { fmtAmount } from './layout.tsx';
 import { t } from '../i18n/current.ts';
 
 function stateText(lot: LotJson): string {
@@ -16,7 +17,7 @@ function stateText(lot: LotJson): string {
   return m.lots.active;
 }
 
-export function LotTable(props: { lots: LotJson[] }) {
+export function LotTable(props: { lots: LotJson[]; frame: TimeFrame }) {
   const m = t().lots;
   if (props.lots.length === 0) return <p>{m.none}</p>;
   return (
@@ -38,13 +39,17 @@ export function LotTable(props: { lots: LotJson[] }) {
         {props.lots.map((lot) => (
           <tr>
             <td>{lot.strategy_id}</td>
-            <td>{lot.occurrence === 'once' ? t().common.once : lot.occurrence}</td>
+            <td>
+              <When at={lot.occurrence} frame={props.frame} />
+            </td>
             <td>{m.sources[lot.source]}</td>
             <td>{fmtAmount(lot.amount)}</td>
             <td>{fmtAmount(lot.consumed)}</td>
             <td>{fmtAmount(lot.remaining)}</td>
             <td>{lot.priority}</td>
-            <td>{fmtTime(lot.expires_at)}</td>
+            <td>
+              <When at={lot.expires_at} frame={props.frame} />
+            </td>
             <td>{stateText(lot)}</td>
           </tr>
         ))}

@@ -1,6 +1,6 @@
 // A strategy's write controls (admins only: a viewer sees none, and the API refuses a viewer's
 // writes anyway) and the posts behind them. Each asks for confirmation first.
-import { problemText } from '../api-client.ts';
+import { problemText, type ApiAnswer } from '../api-client.ts';
 import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
@@ -10,6 +10,9 @@ import { t } from '../i18n/current.ts';
 type Action = 'enable' | 'disable' | 'run' | 'approve' | 'dismiss' | 'approve-all';
 
 const question = (action: Action, name: string): string => t().actions.questions[action](name);
+
+/** The actions on held occurrences: bound to the strategy version the page showed (If-Match). */
+const HELD_ACTIONS: readonly Action[] = ['approve', 'dismiss', 'approve-all'];
 
 /** The API route behind each action (the held occurrence's ones name it). */
 function apiPath(id: string, action: Action, occurrence: string): string {
@@ -53,6 +56,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
       const api = c.get('api');
       const page = `${base()}/strategies/${id}`;
       const occurrence = field(c, 'occurrence') || 'once';
+      const etag = HELD_ACTIONS.includes(action) ? field(c, 'etag') || undefined : undefined;
       if (field(c, 'confirmed') !== 'yes') {
         const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
         const name = strategy.ok ? strategy.body.name : `#${id}`;
@@ -61,7 +65,10 @@ export function registerStrategyActions(app: ConsoleApp): void {
             session={c.get('session')}
             question={question(action, name)}
             action={`${page}/${action}`}
-            fields={action === 'approve' || action === 'dismiss' ? { occurrence } : {}}
+            fields={{
+              ...(action === 'approve' || action === 'dismiss' ? { occurrence } : {}),
+              ...(etag === undefined ? {} : { etag }),
+            }}
             back={page}
           />,
         );
@@ -70,6 +77,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
       const answer = await api.post<Record<string, unknown>>(
         path,
         action === 'run' ? {} : undefined,
+        etag,
       );
       // A run with the breaker open did nothing it could report as done: not a green notice.
       const paused = answer.ok && answer.body.gateway_available === false;
@@ -78,15 +86,18 @@ export function registerStrategyActions(app: ConsoleApp): void {
         ? { error: `${doneMessage(action, answer.body)} ${m.actions.gatewayDown}` }
         : answer.ok
           ? { done: doneMessage(action, answer.body) }
-          : {
-              error: m.actions.refused(
-                m.actions.names[action],
-                answer.missing ? m.common.notAvailableHere : problemText(answer),
-              ),
-            };
+          : { error: m.actions.refused(m.actions.names[action], refusal(answer)) };
       return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
     },
   );
+}
+
+// A 412 from the API: the strategy was saved after the page was read, so what the operator
+// approved (its condition, amount, caps) may not be what would run.
+function refusal(answer: ApiAnswer): string {
+  const m = t();
+  if (answer.missing) return m.common.notAvailableHere;
+  return answer.status === 412 ? m.actions.changedSinceRead : problemText(answer);
 }
 
 function doneMessage(action: Action, body: Record<string, unknown>): string {

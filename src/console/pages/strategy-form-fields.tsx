@@ -4,7 +4,7 @@
 // times) and the amount, whose meaning follows the grant mode.
 import type { FieldSpec } from '../../contract/strategy-wire.ts';
 import { base } from './layout.tsx';
-import { FireTimes } from './fire-times.tsx';
+import { FireTimes, type ScheduleAnswer } from './fire-times.tsx';
 import { ConditionFeedback, type ConditionCheck } from './condition-feedback.tsx';
 import { t } from '../i18n/current.ts';
 import type { FieldText } from '../i18n/en.ts';
@@ -100,7 +100,7 @@ export function AmountField(props: FieldProps) {
   );
 }
 
-export function CronField(props: FieldProps) {
+export function CronField(props: FieldProps & { schedule: ScheduleAnswer }) {
   const { spec, error } = props;
   const value = String(props.values[spec.wire] ?? '');
   return (
@@ -113,13 +113,14 @@ export function CronField(props: FieldProps) {
         value={value}
         placeholder={spec.placeholder}
         hx-get={`${base()}/schedules/check`}
-        hx-trigger="input changed delay:300ms"
+        hx-trigger="input changed delay:300ms, input changed delay:300ms from:#timezone"
         hx-include="#periodic_expr,#timezone"
         hx-target="#cron-next"
+        hx-sync="this:replace"
       />
       <ErrorText name={spec.wire} error={error} />
       <div id="cron-next" aria-live="polite">
-        <FireTimes expression={value} timeZone={String(props.values.timezone ?? '')} />
+        <FireTimes expression={value} answer={props.schedule} />
       </div>
     </div>
   );

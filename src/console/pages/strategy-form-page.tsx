@@ -1,7 +1,8 @@
 // Create and edit a strategy: one form for every field of the strategy field table, in its
 // order (strategy-form-fields.tsx renders each by its kind). The condition is checked as you type
 // (htmx → /ui/conditions/check → the API's validator) and function names complete from the
-// API's registry (console.js); the cron field lists its next five fire times. Without
+// API's registry (console.js); the cron field lists its next five fire times, the daemon's own
+// answer (GET /api/v1/schedule/preview), refreshed as the cron or the zone changes. Without
 // JavaScript the same checks appear after submitting.
 import { problemText, type Problem } from '../api-client.ts';
 import type { StrategyJson } from '../../contract/wire-types.ts';
@@ -12,7 +13,7 @@ import {
   registerConditionCheck,
   type ConditionCheck,
 } from './condition-feedback.tsx';
-import { registerFireTimes } from './fire-times.tsx';
+import { registerFireTimes, schedulePreview } from './fire-times.tsx';
 import { base, CsrfField, ErrorBox, Layout } from './layout.tsx';
 import { AmountField, ConditionField, CronField, PlainField } from './strategy-form-fields.tsx';
 import { strategyBody, valuesFromForm, valuesOf, type FormValues } from './strategy-form-values.ts';
@@ -81,6 +82,11 @@ async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, s
     );
   const fns = functions.ok ? functions.body.items : [];
   const values = state.values as Record<string, string | boolean>;
+  const schedule = await schedulePreview(
+    c.get('api'),
+    String(values.periodic_expr ?? ''),
+    String(values.timezone ?? ''),
+  );
   const m = t().form;
   const title = existing ? m.editTitle(existing.name) : m.newTitle;
   const viewer = c.get('session').role !== 'admin';
@@ -88,7 +94,7 @@ async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, s
     const props = { spec, values, error: state.fieldErrors?.[spec.wire] };
     if (spec.wire === 'condition')
       return <ConditionField {...props} check={state.check} functions={fns} />;
-    if (spec.wire === 'periodic_expr') return <CronField {...props} />;
+    if (spec.wire === 'periodic_expr') return <CronField {...props} schedule={schedule} />;
     if (spec.wire === 'amount') return <AmountField {...props} />;
     return <PlainField {...props} />;
   };

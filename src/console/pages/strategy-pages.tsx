@@ -10,9 +10,9 @@ import type {
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Flash, fmtAmount, Layout, Unavailable } from './layout.tsx';
 import { CronText } from './cron-words.tsx';
-import { Instant } from './instant.tsx';
+import { Instant, type TimeFrame } from './instant.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
-import { HeldPanel } from './held-panel.tsx';
+import { ClosedHolds, HeldPanel } from './held-panel.tsx';
 import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
 import { t } from '../i18n/current.ts';
@@ -115,13 +115,21 @@ export function registerStrategyPages(app: ConsoleApp): void {
     const next = stats.ok ? stats.body.next_occurrences : [];
     const now = new Date();
     const m = t().strategy;
+    const frame: TimeFrame = { zone: s.timezone, zoneOf: 'strategy', now };
     return c.html(
       <Layout title={m.title(s.name)} session={c.get('session')} active="strategies">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error')} />
         <p class="lead">{s.title}</p>
         <StrategyActions session={c.get('session')} strategy={s} />
-        <HeldPanel session={c.get('session')} strategy={s} held={stats.ok ? stats.body.held : []} />
+        <HeldPanel
+          session={c.get('session')}
+          strategy={s}
+          held={stats.ok ? stats.body.held : []}
+          etag={strategy.etag}
+          frame={frame}
+        />
+        <ClosedHolds closed={stats.ok ? stats.body.closed_holds : []} zone={s.timezone} now={now} />
         <div class="columns">
           <section class="card" aria-labelledby="fields">
             <h2 id="fields">{m.fieldsTitle}</h2>
@@ -142,8 +150,8 @@ export function registerStrategyPages(app: ConsoleApp): void {
             )}
           </section>
         </div>
-        <PreviewSection strategyId={s.id} wanted={wanted} result={preview} />
-        <LedgerSection strategyId={s.id} filters={filters} ledger={ledger} />
+        <PreviewSection strategyId={s.id} wanted={wanted} result={preview} frame={frame} />
+        <LedgerSection strategyId={s.id} filters={filters} ledger={ledger} frame={frame} />
         <p class="hint">
           {m.createdUpdated(
             <Instant at={s.created_at} zone={s.timezone} zoneOf="strategy" now={now} />,

@@ -9,16 +9,16 @@ import type {
   StrategyJson,
 } from '../../contract/wire-types.ts';
 import { strategyFieldEntries, type FieldSpec } from '../../contract/strategy-wire.ts';
-import { base, ErrorBox, fmtAmount, fmtTime } from './layout.tsx';
+import { base, ErrorBox, fmtAmount } from './layout.tsx';
 import type { Child } from 'hono/jsx';
 import { CronText } from './cron-words.tsx';
-import { Instant } from './instant.tsx';
+import { Instant, When, type TimeFrame } from './instant.tsx';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 import { t } from '../i18n/current.ts';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
-export function HeldList(props: { held: HeldJson[]; testId: string }) {
+export function HeldList(props: { held: HeldJson[]; testId: string; frame: TimeFrame }) {
   const cap = (n: number | null) => (n === null ? t().common.none : fmtAmount(n));
   const m = t().strategy;
   return (
@@ -28,7 +28,7 @@ export function HeldList(props: { held: HeldJson[]; testId: string }) {
         {props.held.map((h) => (
           <li>
             {m.heldLine(
-              fmtTime(h.occurrence),
+              <When at={h.occurrence} frame={props.frame} />,
               h.needed_users,
               fmtAmount(h.needed_amount),
               cap(h.max_users_per_occurrence),
@@ -56,10 +56,6 @@ function shown(spec: FieldSpec, s: StrategyJson, now: Date): Child {
   if (spec.kind === 'enum') return m.enumValues[spec.wire]?.[String(value)] ?? String(value);
   return String(value);
 }
-
-/** An occurrence as the API names it: a fire time, or `once` (null: a single strategy's). */
-const fmtOccurrence = (occurrence: string | null) =>
-  occurrence === null || occurrence === 'once' ? t().common.once : occurrence;
 
 /** The statuses the ledger can be filtered by, in the order a row goes through them. */
 const FILTER_STATUSES: LedgerStatus[] = ['pending', 'sending', 'applied', 'failed', 'unknown'];
@@ -102,6 +98,7 @@ export function PreviewSection(props: {
   strategyId: number;
   wanted: string;
   result: PreviewResult;
+  frame: TimeFrame;
 }) {
   const { preview, previewed, error } = props.result;
   const m = t().preview;
@@ -132,7 +129,12 @@ export function PreviewSection(props: {
         <>
           <p>
             {m.summary(
-              <strong data-testid="preview-occurrence">{fmtOccurrence(preview.occurrence)}</strong>,
+              <strong
+                data-testid="preview-occurrence"
+                data-occurrence={preview.occurrence ?? 'once'}
+              >
+                <When at={preview.occurrence ?? 'once'} frame={props.frame} />
+              </strong>,
               preview.occurrence_done,
               <strong data-testid="would-grant">{preview.would_grant}</strong>,
               <strong>{fmtAmount(preview.total_amount)}</strong>,
@@ -157,7 +159,9 @@ export function PreviewSection(props: {
               ))}
             </p>
           )}
-          {preview.held && <HeldList held={[preview.held]} testId="preview-held" />}
+          {preview.held && (
+            <HeldList held={[preview.held]} testId="preview-held" frame={props.frame} />
+          )}
         </>
       )}
     </section>
@@ -168,6 +172,7 @@ export function LedgerSection(props: {
   strategyId: number;
   filters: { status: string; user_id: string; offset: number };
   ledger: ApiAnswer<PageJson<LedgerEntryJson>>;
+  frame: TimeFrame;
 }) {
   const { filters, ledger } = props;
   const page = `${base()}/strategies/${props.strategyId}`;
@@ -197,7 +202,7 @@ export function LedgerSection(props: {
       ) : (
         <>
           <p>{m.rows(total)}</p>
-          <LedgerTable rows={ledger.body.items} />
+          <LedgerTable rows={ledger.body.items} frame={props.frame} />
           {nextOffset < total && (
             <a
               href={`${page}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
@@ -211,7 +216,11 @@ export function LedgerSection(props: {
   );
 }
 
-export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boolean }) {
+export function LedgerTable(props: {
+  rows: LedgerEntryJson[];
+  showStrategy?: boolean;
+  frame: TimeFrame;
+}) {
   const m = t().ledger;
   return (
     <div class="scroll">
@@ -241,7 +250,9 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
               <td>
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
-              <td>{fmtTime(r.occurrence)}</td>
+              <td>
+                <When at={r.occurrence} frame={props.frame} />
+              </td>
               <td>{t().strategies.modes[r.mode]}</td>
               <GrantAmountCells row={r} />
               <td>
@@ -253,7 +264,9 @@ export function LedgerTable(props: { rows: LedgerEntryJson[]; showStrategy?: boo
                 )}
               </td>
               <td>{r.attempts}</td>
-              <td>{fmtTime(r.created_at)}</td>
+              <td>
+                <When at={r.created_at} frame={props.frame} />
+              </td>
             </tr>
           ))}
         </tbody>

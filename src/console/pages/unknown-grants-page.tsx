@@ -23,6 +23,8 @@ import {
   fmtTime,
   Layout,
 } from './layout.tsx';
+import { When, type TimeFrame } from './instant.tsx';
+import { daemonTimeFrame } from './time-frame.ts';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import { t } from '../i18n/current.ts';
 
@@ -73,7 +75,10 @@ async function gatewayBalances(
 export function registerUnknownGrantsPage(app: ConsoleApp): void {
   app.get('/unknown-grants', async (c) => {
     const { rows, perStrategy, error } = await unknownRows(c.get('api'));
-    const balances = await gatewayBalances(c.get('api'), rows);
+    const [balances, frame] = await Promise.all([
+      gatewayBalances(c.get('api'), rows),
+      daemonTimeFrame(c.get('api')),
+    ]);
     const session = c.get('session');
     const admin = session.role === 'admin';
     const m = t().unknown;
@@ -98,7 +103,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
             data-confirm={m.resolveQuestion}
           >
             <CsrfField session={session} />
-            <GrantsTable rows={rows} balances={balances} admin />
+            <GrantsTable rows={rows} balances={balances} admin frame={frame} />
             <p>
               <button type="submit" name="resolution" value="applied">
                 {m.markApplied}
@@ -109,7 +114,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
             </p>
           </form>
         ) : (
-          <GrantsTable rows={rows} balances={balances} admin={false} />
+          <GrantsTable rows={rows} balances={balances} admin={false} frame={frame} />
         )}
       </Layout>,
     );
@@ -197,6 +202,7 @@ function GrantsTable(props: {
   rows: LedgerEntryJson[];
   balances: Map<string, GatewayBalanceJson | 'unavailable'>;
   admin: boolean;
+  frame: TimeFrame;
 }) {
   const { rows, admin, balances } = props;
   const m = t();
@@ -244,13 +250,21 @@ function GrantsTable(props: {
                 <a href={`${base()}/users/${encodeURIComponent(r.user_id)}`}>{r.user_id}</a>
               </td>
               {/* An expiry's occurrence names its lot: `<strategy>:<occurrence>`. */}
-              <td>{r.strategy_id === EXPIRIES ? r.occurrence : fmtTime(r.occurrence)}</td>
+              <td>
+                {r.strategy_id === EXPIRIES ? (
+                  r.occurrence
+                ) : (
+                  <When at={r.occurrence} frame={props.frame} />
+                )}
+              </td>
               <td>{m.strategies.modes[r.mode]}</td>
               <GrantAmountCells row={r} />
               <GatewayBalanceCell balance={balances.get(r.user_id)} />
               <td>{r.attempts}</td>
               <td lang="en">{r.last_error ?? ''}</td>
-              <td>{fmtTime(r.updated_at)}</td>
+              <td>
+                <When at={r.updated_at} frame={props.frame} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -17,19 +17,31 @@ import {
   ErrorBox,
   Flash,
   fmtAmount,
-  fmtTime,
   Layout,
   Unavailable,
 } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
+import { When, type TimeFrame } from './instant.tsx';
+import { daemonTimeFrame } from './time-frame.ts';
+import type { Child } from 'hono/jsx';
 import { LotTable } from './lot-table.tsx';
 import { t } from '../i18n/current.ts';
 
-function balanceText(b: GatewayBalanceJson | undefined): string {
+function Balance(props: { b: GatewayBalanceJson | undefined; frame: TimeFrame }) {
+  const { b } = props;
   const m = t();
-  if (!b) return m.common.notAvailableHere;
-  if (b.balance === null) return m.users.balanceUnreadable(b.error ?? m.users.balanceNoAnswer);
-  return m.users.balanceRead(fmtAmount(b.balance), fmtTime(b.read_at));
+  if (!b) return <>{m.common.notAvailableHere}</>;
+  if (b.balance === null)
+    return (
+      <>
+        {m.users.balanceUnreadable(
+          b.error ? <span lang="en">{b.error}</span> : m.users.balanceNoAnswer,
+        )}
+      </>
+    );
+  return (
+    <>{m.users.balanceRead(fmtAmount(b.balance), <When at={b.read_at} frame={props.frame} />)}</>
+  );
 }
 
 const deleteQuestion = (id: string) => t().users.deleteQuestion(id);
@@ -131,11 +143,12 @@ export function registerUserPages(app: ConsoleApp): void {
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id');
     const path = `/api/v1/users/${encodeURIComponent(id)}`;
-    const [user, grants, balance, lots] = await Promise.all([
+    const [user, grants, balance, lots, frame] = await Promise.all([
       c.get('api').get<UserJson>(path),
       c.get('api').get<PageJson<LedgerEntryJson>>(`${path}/grants`, { limit: 100 }),
       c.get('api').get<GatewayBalanceJson>(`${path}/balance`),
       c.get('api').get<PageJson<LotJson>>(`${path}/lots`, { limit: 100 }),
+      daemonTimeFrame(c.get('api')),
     ]);
     if (!user.ok)
       return c.html(
@@ -147,7 +160,7 @@ export function registerUserPages(app: ConsoleApp): void {
     const u = user.body;
     const m = t().users;
     const a = m.attribute;
-    const attributes: [string, string][] = [
+    const attributes: [string, Child][] = [
       [a.name, u.name ?? '—'],
       [a.github, u.github_username ?? '—'],
       [a.email, u.email ?? '—'],
@@ -155,9 +168,9 @@ export function registerUserPages(app: ConsoleApp): void {
       [a.vip, String(u.vip)],
       [a.org, u.org ?? '—'],
       [a.starred, u.github_stars.join(', ') || '—'],
-      [a.registered, fmtTime(u.register_time)],
-      [a.lastAccess, fmtTime(u.access_time)],
-      [a.balance, balanceText(balance.ok ? balance.body : undefined)],
+      [a.registered, <When at={u.register_time} frame={frame} />],
+      [a.lastAccess, <When at={u.access_time} frame={frame} />],
+      [a.balance, <Balance b={balance.ok ? balance.body : undefined} frame={frame} />],
     ];
     return c.html(
       <Layout title={m.userTitle(u.id)} session={c.get('session')} active="users">
@@ -192,7 +205,7 @@ export function registerUserPages(app: ConsoleApp): void {
           {grants.ok ? (
             <>
               <p>{m.grants(grants.body.total ?? grants.body.items.length)}</p>
-              <LedgerTable rows={grants.body.items} showStrategy />
+              <LedgerTable rows={grants.body.items} showStrategy frame={frame} />
             </>
           ) : (
             <ErrorBox message={problemText(grants)} />
@@ -200,7 +213,11 @@ export function registerUserPages(app: ConsoleApp): void {
         </section>
         <section class="card" data-testid="user-lots">
           <h2>{m.lots}</h2>
-          {lots.ok ? <LotTable lots={lots.body.items} /> : <ErrorBox message={problemText(lots)} />}
+          {lots.ok ? (
+            <LotTable lots={lots.body.items} frame={frame} />
+          ) : (
+            <ErrorBox message={problemText(lots)} />
+          )}
         </section>
       </Layout>,
     );

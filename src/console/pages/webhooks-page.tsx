@@ -18,6 +18,7 @@ import {
   type WebhookJson,
 } from './webhooks-views.tsx';
 import { t } from '../i18n/current.ts';
+import { daemonTimeFrame } from './time-frame.ts';
 
 const redirectWith = (c: ConsoleContext, query: Record<string, string>, to = back()) =>
   c.redirect(`${to}?${new URLSearchParams(query).toString()}`, 303);
@@ -25,12 +26,15 @@ const redirectWith = (c: ConsoleContext, query: Record<string, string>, to = bac
 export function registerWebhooksPage(app: ConsoleApp): void {
   app.get('/webhooks', async (c) => {
     const session = c.get('session');
-    const list = await c.get('api').get<{ items: WebhookJson[] }>('/api/v1/webhooks');
+    const [list, frame] = await Promise.all([
+      c.get('api').get<{ items: WebhookJson[] }>('/api/v1/webhooks'),
+      daemonTimeFrame(c.get('api')),
+    ]);
     return c.html(
       <Layout title={t().webhooks.title} session={session} active="webhooks">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? (list.ok ? undefined : problemText(list))} />
-        {list.ok && <EndpointsTable endpoints={list.body.items} session={session} />}
+        {list.ok && <EndpointsTable endpoints={list.body.items} session={session} frame={frame} />}
         {session.role === 'admin' && <CreateForm session={session} />}
       </Layout>,
     );
@@ -100,9 +104,10 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const session = c.get('session');
     const id = Number(c.req.param('id'));
     const api = c.get('api');
-    const [endpoint, deliveries] = await Promise.all([
+    const [endpoint, deliveries, frame] = await Promise.all([
       api.get<WebhookJson>(`/api/v1/webhooks/${id}`),
       api.get<{ items: DeliveryJson[] }>(`/api/v1/webhooks/${id}/deliveries`, { limit: 100 }),
+      daemonTimeFrame(api),
     ]);
     const error = !endpoint.ok
       ? problemText(endpoint)
@@ -113,9 +118,16 @@ export function registerWebhooksPage(app: ConsoleApp): void {
       <Layout title={t().webhooks.endpointTitle(id)} session={session} active="webhooks">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? error} />
-        {endpoint.ok && <EndpointsTable endpoints={[endpoint.body]} session={session} />}
+        {endpoint.ok && (
+          <EndpointsTable endpoints={[endpoint.body]} session={session} frame={frame} />
+        )}
         {deliveries.ok && (
-          <DeliveriesTable endpointId={id} deliveries={deliveries.body.items} session={session} />
+          <DeliveriesTable
+            endpointId={id}
+            deliveries={deliveries.body.items}
+            session={session}
+            frame={frame}
+          />
         )}
         <p>
           <a href={back()}>{t().webhooks.allEndpoints}</a>

@@ -4,7 +4,8 @@
 import type { deliveryJson, webhookJson } from '../../contract/schemas/webhooks.ts';
 import { EVENT_TYPES } from '../../contract/schemas/events.ts';
 import type { Session } from '../sessions.ts';
-import { ActionForm, base, CsrfField, fmtTime, Layout } from './layout.tsx';
+import { When, type TimeFrame } from './instant.tsx';
+import { ActionForm, base, CsrfField, Layout } from './layout.tsx';
 import { t } from '../i18n/current.ts';
 
 export type WebhookJson = ReturnType<typeof webhookJson>;
@@ -25,7 +26,11 @@ export const isAction = (value: string): value is Action => Object.hasOwn(ACTION
 
 export const back = () => `${base()}/webhooks`;
 
-export function EndpointsTable(props: { endpoints: WebhookJson[]; session: Session }) {
+export function EndpointsTable(props: {
+  endpoints: WebhookJson[];
+  session: Session;
+  frame: TimeFrame;
+}) {
   const admin = props.session.role === 'admin';
   const m = t().webhooks;
   if (props.endpoints.length === 0) return <p data-testid="no-webhooks">{m.none}</p>;
@@ -63,13 +68,17 @@ export function EndpointsTable(props: { endpoints: WebhookJson[]; session: Sessi
                   </div>
                 )}
                 {e.failing_since && (
-                  <div class="hint">{m.failingSince(fmtTime(e.failing_since))}</div>
+                  <div class="hint">
+                    {m.failingSince(<When at={e.failing_since} frame={props.frame} />)}
+                  </div>
                 )}
               </td>
               <td>
                 {e.has_secret ? m.secretSet : m.secretNone}
                 {e.previous_secret_until && (
-                  <div class="hint">{m.oldAcceptedUntil(fmtTime(e.previous_secret_until))}</div>
+                  <div class="hint">
+                    {m.oldAcceptedUntil(<When at={e.previous_secret_until} frame={props.frame} />)}
+                  </div>
                 )}
               </td>
               {admin && (
@@ -104,6 +113,7 @@ export function DeliveriesTable(props: {
   endpointId: number;
   deliveries: DeliveryJson[];
   session: Session;
+  frame: TimeFrame;
 }) {
   const admin = props.session.role === 'admin';
   const m = t().webhooks;
@@ -137,7 +147,9 @@ export function DeliveriesTable(props: {
               <td>{m.deliveryStatuses[d.status] ?? d.status}</td>
               <td>{d.attempts}</td>
               <td>{d.response_status ?? '—'}</td>
-              <td>{d.status === 'pending' ? fmtTime(d.next_attempt_at) : '—'}</td>
+              <td>
+                {d.status === 'pending' ? <When at={d.next_attempt_at} frame={props.frame} /> : '—'}
+              </td>
               <td lang="en">{d.last_error ?? ''}</td>
               {admin && (
                 <td>

@@ -1,7 +1,9 @@
-// Why not? Pick a strategy and a user: the API's explanation — the verdict, its reasons, and the
-// condition tree with each node true (green), false (red) or unknown (grey) and the attribute
-// values it read. Colour is never the only signal: each node also says its result in words.
-import { problemText } from '../api-client.ts';
+// Why not? Pick a strategy and a user: the API's explanation — one sentence naming what decided
+// (the decisive condition node in words, or the limit that applies), the verdict, its reasons,
+// and the condition tree with each node true (green), false (red) or unknown (grey) and the
+// attribute values it read, the decisive nodes marked. Colour is never the only signal: each
+// node also says its result in words.
+import { problemText, type ApiAnswer } from '../api-client.ts';
 import type {
   ExplainNodeJson,
   ExplanationJson,
@@ -10,6 +12,7 @@ import type {
 } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
+import { When, type TimeFrame } from './instant.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 import { t } from '../i18n/current.ts';
 
@@ -57,17 +60,32 @@ export function registerWhyNotPage(app: ConsoleApp): void {
         {explained && !explained.ok && !explained.missing && (
           <ErrorBox message={problemText(explained)} />
         )}
-        {explained?.ok && <ExplanationView explanation={explained.body} />}
+        {explained?.ok && (
+          <ExplanationView
+            explanation={explained.body}
+            frame={{ zone: zoneOf(strategies, strategyId), zoneOf: 'strategy', now: new Date() }}
+          />
+        )}
       </Layout>,
     );
   });
 }
 
-function ExplanationView(props: { explanation: ExplanationJson }) {
+/** The chosen strategy's zone: its occurrences and grants are shown on its wall clock. */
+function zoneOf(strategies: ApiAnswer<PageJson<StrategyJson>>, id: string): string {
+  const chosen = strategies.ok ? strategies.body.items.find((s) => String(s.id) === id) : undefined;
+  return chosen?.timezone ?? 'UTC';
+}
+
+export function ExplanationView(props: { explanation: ExplanationJson; frame: TimeFrame }) {
   const e = props.explanation;
   const m = t().whyNot;
   return (
     <section class="card" data-testid="explanation">
+      {/* The API's sentence (GET …/explain), in English as it words it. */}
+      <p class="summary" data-testid="explain-summary" lang="en">
+        <strong>{e.summary}</strong>
+      </p>
       <h2>
         {m.verdict}
         <span class={`verdict verdict-${e.verdict}`} data-testid="verdict">
@@ -75,7 +93,9 @@ function ExplanationView(props: { explanation: ExplanationJson }) {
         </span>
       </h2>
       <p>
-        {m.occurrenceIs(!e.occurrence || e.occurrence === 'once' ? t().common.once : e.occurrence)}
+        {m.occurrenceIs(
+          e.occurrence === null ? m.noneDue : <When at={e.occurrence} frame={props.frame} />,
+        )}
       </p>
       {e.reasons.length > 0 && (
         // The reasons are the API's sentences (GET …/explain), shown as it words them.
@@ -89,27 +109,36 @@ function ExplanationView(props: { explanation: ExplanationJson }) {
         <>
           <h3>{m.conditionTitle}</h3>
           <ul class="tree" data-testid="explain-tree">
-            <TreeNode node={e.condition} />
+            <TreeNode node={e.condition} path="" decisive={decisivePaths(e)} />
           </ul>
         </>
       )}
       {e.ledger && (
         <>
           <h3>{m.ledgerRow}</h3>
-          <LedgerTable rows={[e.ledger]} showStrategy />
+          <LedgerTable rows={[e.ledger]} showStrategy frame={props.frame} />
         </>
       )}
     </section>
   );
 }
 
-function TreeNode(props: { node: ExplainNodeJson }) {
-  const { node } = props;
+/** The decisive nodes' paths as `0.2.1` strings ('' is the root). */
+const decisivePaths = (e: ExplanationJson) => new Set(e.decisive_nodes.map((p) => p.join('.')));
+
+function TreeNode(props: { node: ExplainNodeJson; path: string; decisive: Set<string> }) {
+  const { node, path, decisive } = props;
   const result = node.result === 'unknown' ? 'unknown' : node.result ? 'true' : 'false';
   const observed = Object.entries(node.observed);
+  const decided = decisive.has(path);
   return (
-    <li class={`node node-${result}`} data-result={result}>
+    <li
+      class={`node node-${result}${decided ? ' decisive' : ''}`}
+      data-result={result}
+      data-decisive={decided ? 'true' : undefined}
+    >
       <span class="result">{t().whyNot.results[result]}</span> <code>{node.text}</code>
+      {decided && <span class="decisive-mark">{t().whyNot.decided}</span>}
       {observed.length > 0 && (
         <span class="observed">
           {' '}
@@ -118,8 +147,12 @@ function TreeNode(props: { node: ExplainNodeJson }) {
       )}
       {node.children.length > 0 && (
         <ul>
-          {node.children.map((child) => (
-            <TreeNode node={child} />
+          {node.children.map((child, i) => (
+            <TreeNode
+              node={child}
+              path={path === '' ? String(i) : `${path}.${i}`}
+              decisive={decisive}
+            />
           ))}
         </ul>
       )}

@@ -1,4 +1,7 @@
 // English: a strategy's actions and its held occurrences. Part of the catalogue en.ts assembles.
+import type { StrategyStatsJson } from '../../../contract/wire-types.ts';
+
+type ClosedHoldStatus = StrategyStatsJson['closed_holds'][number]['status'];
 
 export const actions = {
   actions: {
@@ -20,6 +23,9 @@ export const actions = {
     gatewayDown:
       'The gateway is unavailable (circuit breaker open): grants are paused and are sent once it recovers; see the overview.',
     refused: (action: string, why: string) => `${action} refused: ${why}`,
+    /** Why an action on a held occurrence was refused with 412 (the page was older than the strategy). */
+    changedSinceRead:
+      'this strategy was changed by someone else since the page was loaded, so nothing was done. Look at its current version, then try again.',
     names: {
       enable: 'enable',
       disable: 'disable',
@@ -58,5 +64,16 @@ export const actions = {
     dismissQuestion: (name: string, when: string) =>
       `Dismiss ${name} at ${when}? Nothing is granted for it, ever.`,
     approveAll: (n: number) => `Approve all ${n}`,
+  },
+  closedHolds: {
+    title: 'Holds closed without a grant',
+    occurrence: 'Occurrence',
+    closed: 'Closed',
+    why: 'Why',
+    meaning: {
+      superseded: 'superseded: a newer occurrence fell due (missed runs: skip)',
+      dismissed: 'dismissed by an operator',
+      released: 'released: the strategy was disabled',
+    } satisfies Record<ClosedHoldStatus, string>,
   },
 };

@@ -47,7 +47,13 @@ export const form = {
       'add: the amount each grant adds · top up: the balance each user is raised to (only the difference is sent) · reset: the balance each user is set to',
     functions: (n: number) => `Functions (${n})`,
     noCron: 'No cron expression (a single strategy).',
-    cronFields: 'a cron expression has 5 fields (minute hour day month weekday)',
+    schedule: {
+      /** Before the daemon's (English) message about the time zone field. */
+      timeZoneAt: 'Time zone: ',
+      /** The zone name the daemon suggests instead of a legacy or ambiguous one. */
+      useZone: (zone: Child): Child[] => [' (use ', zone, ')'],
+      unavailable: (status: number) => `The next fire times are not available (HTTP ${status}).`,
+    },
   },
   condition: {
     notChecked: 'The condition could not be checked.',

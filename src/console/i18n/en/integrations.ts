@@ -83,10 +83,10 @@ export const integrations = {
     actions: 'Actions',
     enabled: 'enabled',
     disabledBecause: (reason: string | null) => `Disabled${reason ? `: ${reason}` : ''}`,
-    failingSince: (at: string) => `failing since ${at}`,
+    failingSince: (at: Child): Child[] => ['failing since ', at],
     secretSet: 'set',
     secretNone: 'none',
-    oldAcceptedUntil: (at: string) => `old one accepted until ${at}`,
+    oldAcceptedUntil: (at: Child): Child[] => ['old one accepted until ', at],
     kinds: {
       webhook: 'webhook',
       feishu: 'feishu',

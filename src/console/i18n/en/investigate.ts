@@ -12,7 +12,11 @@ export const investigate = {
     explain: 'Explain',
     unavailable: 'Explaining a decision',
     verdict: 'Verdict: ',
-    occurrenceIs: (occurrence: string) => `Occurrence: ${occurrence}`,
+    occurrenceIs: (occurrence: Child): Child[] => ['Occurrence: ', occurrence],
+    /** The explanation names no occurrence: none has fallen due. */
+    noneDue: 'none due',
+    /** Beside a condition node the summary names as deciding the verdict. */
+    decided: ' ← decided',
     conditionTitle: 'Condition',
     ledgerRow: 'Ledger row',
     verdicts: {

@@ -1,4 +1,5 @@
 // English: users, their credit lots, and the audit trail. Part of the catalogue en.ts assembles.
+import type { Child } from 'hono/jsx';
 import type { LotJson } from '../../../contract/wire-types.ts';
 
 export const people = {
@@ -35,8 +36,8 @@ export const people = {
       balance: 'balance at the gateway now',
     },
     balanceNoAnswer: 'no answer',
-    balanceUnreadable: (why: string) => `unreadable: ${why}`,
-    balanceRead: (amount: string, at: string) => `${amount} (read ${at})`,
+    balanceUnreadable: (why: Child): Child[] => ['unreadable: ', why],
+    balanceRead: (amount: string, at: Child): Child[] => [amount, ' (read ', at, ')'],
     whyNotLink: 'Why did this user not get a grant?',
     grantHistory: 'Grant history',
     grants: (n: number) => `${n} grants`,

@@ -56,8 +56,16 @@ export const strategies = {
       missed_runs: { skip: 'skip', catch_up: 'catch_up' },
     } as Record<string, Record<string, string>>,
     heldList: 'Held by the budget (nothing is granted until the cap is raised or it is approved):',
-    heldLine: (when: string, users: number, amount: string, userCap: string, amountCap: string) =>
-      `${when}: ${users} users, ${amount} in all (caps: ${userCap} users, ${amountCap} amount)`,
+    heldLine: (
+      when: Child,
+      users: number,
+      amount: string,
+      userCap: string,
+      amountCap: string,
+    ): Child[] => [
+      when,
+      `: ${users} users, ${amount} in all (caps: ${userCap} users, ${amountCap} amount)`,
+    ],
   },
   preview: {
     title: 'Preview',

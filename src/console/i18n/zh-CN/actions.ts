@@ -3,7 +3,7 @@
 // these keys, so a key missing here is a type error.
 import type { Messages } from '../en.ts';
 
-export const actions: Pick<Messages, 'actions' | 'held'> = {
+export const actions: Pick<Messages, 'actions' | 'held' | 'closedHolds'> = {
   actions: {
     edit: '编辑',
     enable: '启用',
@@ -19,6 +19,8 @@ export const actions: Pick<Messages, 'actions' | 'held'> = {
     },
     gatewayDown: '网关不可用（熔断器已打开）：发放已暂停，网关恢复后会继续发送；详见概览。',
     refused: (action: string, why: string) => `${action}被拒绝：${why}`,
+    changedSinceRead:
+      '自页面加载以来，此策略已被他人修改，因此未执行任何操作。请查看它的当前版本后再试。',
     names: {
       enable: '启用',
       disable: '停用',
@@ -57,5 +59,16 @@ export const actions: Pick<Messages, 'actions' | 'held'> = {
     dismissQuestion: (name: string, when: string) =>
       `作废 ${name} 在 ${when} 的周期？该周期将永远不会发放。`,
     approveAll: (n: number) => `全部批准（${n} 个）`,
+  },
+  closedHolds: {
+    title: '已关闭且未发放的暂扣',
+    occurrence: '周期',
+    closed: '关闭时间',
+    why: '原因',
+    meaning: {
+      superseded: '已被取代：更新的周期已到期（错过的周期：跳过）',
+      dismissed: '已被操作员作废',
+      released: '已释放：策略已停用',
+    },
   },
 };

@@ -59,7 +59,11 @@ export const form: Pick<Messages, 'form' | 'condition' | 'problem'> = {
       '增加：每次发放加上的额度 · 补足：把每个用户的余额提高到的值（只发送差额）· 重置：把每个用户的余额设为的值',
     functions: (n: number) => `函数（${n} 个）`,
     noCron: '没有 Cron 表达式（单次策略）。',
-    cronFields: 'Cron 表达式有 5 个字段（分 时 日 月 周）',
+    schedule: {
+      timeZoneAt: '时区：',
+      useZone: (zone: Child): Child[] => ['（请使用 ', zone, '）'],
+      unavailable: (status: number) => `暂时无法获取接下来的触发时间（HTTP ${status}）。`,
+    },
   },
   condition: {
     notChecked: '无法校验该条件。',

@@ -85,10 +85,10 @@ export const integrations: Pick<Messages, 'sources' | 'webhooks'> = {
     actions: '操作',
     enabled: '已启用',
     disabledBecause: (reason: string | null) => `已停用${reason ? `：${reason}` : ''}`,
-    failingSince: (at: string) => `自 ${at} 起失败`,
+    failingSince: (at: Child): Child[] => ['自 ', at, ' 起失败'],
     secretSet: '已设置',
     secretNone: '无',
-    oldAcceptedUntil: (at: string) => `旧密钥有效至 ${at}`,
+    oldAcceptedUntil: (at: Child): Child[] => ['旧密钥有效至 ', at],
     kinds: {
       webhook: 'Webhook',
       feishu: '飞书',

@@ -14,7 +14,9 @@ export const investigate: Pick<Messages, 'whyNot' | 'unknown'> = {
     explain: '解释',
     unavailable: '解释发放决定',
     verdict: '结论：',
-    occurrenceIs: (occurrence: string) => `周期：${occurrence}`,
+    occurrenceIs: (occurrence: Child): Child[] => ['周期：', occurrence],
+    noneDue: '尚无到期的周期',
+    decided: ' ← 决定结论',
     conditionTitle: '条件',
     ledgerRow: '账本记录',
     verdicts: {

@@ -1,6 +1,7 @@
 // Simplified Chinese: users, their credit lots, and the audit trail.
 // Part of the catalogue zh-CN.ts assembles; its type is the English catalogue's shape for
 // these keys, so a key missing here is a type error.
+import type { Child } from 'hono/jsx';
 import type { Messages } from '../en.ts';
 
 export const people: Pick<Messages, 'users' | 'lots' | 'audit'> = {
@@ -36,8 +37,8 @@ export const people: Pick<Messages, 'users' | 'lots' | 'audit'> = {
       balance: '网关当前余额',
     },
     balanceNoAnswer: '无应答',
-    balanceUnreadable: (why: string) => `无法读取：${why}`,
-    balanceRead: (amount: string, at: string) => `${amount}（读取于 ${at}）`,
+    balanceUnreadable: (why: Child): Child[] => ['无法读取：', why],
+    balanceRead: (amount: string, at: Child): Child[] => [amount, '（读取于 ', at, '）'],
     whyNotLink: '为什么这个用户没有获得发放？',
     grantHistory: '发放记录',
     grants: (n: number) => `共 ${n} 笔发放`,

@@ -49,8 +49,16 @@ export const strategies: Pick<Messages, 'strategies' | 'strategy' | 'preview' | 
       missed_runs: { skip: '跳过', catch_up: '补发' },
     },
     heldList: '因预算被暂扣（在上限提高或获得批准之前不会发放）：',
-    heldLine: (when: string, users: number, amount: string, userCap: string, amountCap: string) =>
-      `${when}：${users} 个用户，共 ${amount}（上限：${userCap} 个用户，额度 ${amountCap}）`,
+    heldLine: (
+      when: Child,
+      users: number,
+      amount: string,
+      userCap: string,
+      amountCap: string,
+    ): Child[] => [
+      when,
+      `：${users} 个用户，共 ${amount}（上限：${userCap} 个用户，额度 ${amountCap}）`,
+    ],
   },
   preview: {
     title: '预览',
