@@ -102,18 +102,24 @@ function requireAdminToken(deps: ApiDeps): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Percent sequences that do not decode to UTF-8 (`%FF`) would otherwise reach the handlers
- * as literal text and be stored as ids nobody can type.
+ * Percent sequences that do not decode to UTF-8 (`%FF`, or `%ED%A0%80`: half a surrogate pair)
+ * would otherwise reach the handlers as literal text: stored as ids nobody can type, or, in a
+ * query, searched for as the characters `%ED…` instead of being refused.
  */
 function requireUtf8Path(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const raw = new URL(c.req.url).pathname;
-    try {
-      for (const segment of raw.split('/')) decodeURIComponent(segment);
-    } catch {
-      return problemResponse(c, 'validation_failed', 'The request is not valid', [
-        { field: 'path', message: 'percent-encoded characters in the path must be UTF-8' },
-      ]);
+    const url = new URL(c.req.url);
+    for (const [field, raw, separator] of [
+      ['path', url.pathname, '/'],
+      ['query', url.search.slice(1), /[&=]/],
+    ] as const) {
+      try {
+        for (const part of raw.split(separator)) decodeURIComponent(part);
+      } catch {
+        return problemResponse(c, 'validation_failed', 'The request is not valid', [
+          { field, message: `percent-encoded characters in the ${field} must be UTF-8` },
+        ]);
+      }
     }
     await next();
   };

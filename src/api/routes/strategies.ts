@@ -10,7 +10,6 @@ import {
   executionNotFoundResponse,
   ExecutionSchema,
   IdParamSchema,
-  listOf,
   problemResponses,
   ResolveBodySchema,
   resolveConflictResponse,
@@ -38,6 +37,7 @@ import {
   withStrategyTag,
 } from '../../contract/schemas.ts';
 import { parseIfMatch, strategyETag } from '../if-match.ts';
+import { countedCursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
 import type { Strategy } from '../../core/model/strategy.ts';
 import {
   ledgerEntryJson,
@@ -70,7 +70,7 @@ const routes = {
     summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
     responses: {
-      200: json(listOf(StrategySchema, 'Strategies, by id'), 'A page of strategies'),
+      200: json(countedCursorPageOf(StrategySchema, 'Strategies, by id'), 'A page of strategies'),
       ...problemResponses,
     },
   }),
@@ -201,7 +201,11 @@ const routes = {
     request: { params: IdParamSchema, query: ExecutionListQuerySchema },
     responses: {
       200: json(
-        listOf(ExecutionSchema, 'Ledger rows, oldest first (by id)'),
+        countedCursorPageOf(
+          ExecutionSchema,
+          'Ledger rows, oldest first (by id)',
+          "How many of the strategy's ledger rows match in all; counted on every page, which reads every matching row of the strategy's index range (a strategy with millions of grants pays for it)",
+        ),
         'A page of ledger rows',
       ),
       ...problemResponses,
@@ -236,8 +240,21 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       return c.json(strategyJson(strategy), 201, tagged(strategy));
     })
     .openapi(routes.list, async (c) => {
-      const page = await actingApp(deps, c).listStrategies(c.req.valid('query'));
-      return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
+      const { type, enabled, cursor, offset, limit } = c.req.valid('query');
+      const page = await actingApp(deps, c).listStrategies({
+        type,
+        enabled,
+        limit,
+        ...(cursor === undefined ? { offset } : { afterId: cursor }),
+      });
+      return c.json(
+        {
+          items: page.items.map(strategyJson),
+          next_cursor: encodeCursor('strategies', page.next),
+          total: page.total,
+        },
+        200,
+      );
     })
     .openapi(routes.scan, async (c) =>
       c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200),
@@ -287,13 +304,20 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       return c.json(ledgerEntryJson(entry), 200);
     })
     .openapi(routes.executions, async (c) => {
-      const { user_id: userId, status, limit, offset } = c.req.valid('query');
+      const { user_id: userId, status, limit, offset, cursor } = c.req.valid('query');
       const page = await actingApp(deps, c).strategyLedger(c.req.valid('param').id, {
         userId,
         status,
         limit,
-        offset,
+        ...(cursor === undefined ? { offset } : { afterId: cursor }),
       });
-      return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
+      return c.json(
+        {
+          items: page.items.map(ledgerEntryJson),
+          next_cursor: encodeCursor('strategy-executions', page.next),
+          total: page.total,
+        },
+        200,
+      );
     });
 }

@@ -215,7 +215,7 @@ export const UserSearchQuerySchema = z.strictObject({
     description: 'Only users with a VIP level at least this',
     example: 1,
   }),
-  cursor: textCursor,
+  cursor: textCursor('users'),
   limit: cursorLimit,
 });
 
