@@ -110,7 +110,8 @@ export interface LedgerStore {
 }
 
 export interface UserSearch {
-  /** Case-insensitive substring of id, name, email or GitHub username. */
+  /** A prefix of the id, name or GitHub username; A-Z and a-z match each other, nothing else
+   * is folded (db/user-search.ts says why). */
   q?: string;
   org?: string;
   vipGte?: number;
