@@ -1,7 +1,50 @@
 // The console's only way to the data: the daemon's public REST API, called in-process through
 // the application's own fetch with the signed-in user's token as the bearer. It therefore sees
 // exactly what an operator's script sees (roles, validation, audit, rate limits), nothing more.
+//
+// Typed by the API itself: a path is an operation's path as the routes declare it (Hono's `:id`
+// form), and its params, query and answer come from that route's zod schemas through ApiSchema
+// (api/resources.ts), so a page cannot drift from what the API answers.
+import type { Endpoint } from 'hono/types';
+import type { ApiSchema } from '../api/resources.ts';
 import { t } from './i18n/current.ts';
+
+/** The paths of the API that answer a method (`$get`, `$post`, …). */
+type ApiPath = Extract<keyof ApiSchema, string>;
+type PathsWith<M extends string> = {
+  [P in ApiPath]: ApiSchema[P] extends Record<M, Endpoint> ? P : never;
+}[ApiPath];
+type EndpointOf<P extends keyof ApiSchema, M extends string> =
+  ApiSchema[P] extends Record<M, infer E extends Endpoint> ? E : never;
+/**
+ * The JSON body of the operation's success answer (2xx); a failure's body is a Problem. The
+ * text/csv variant some lists also declare is a string, which this JSON client never reads.
+ */
+type AnswerOf<E extends Endpoint> = Exclude<
+  Extract<E, { status: 200 | 201 | 202; outputFormat: 'json' }>['output'],
+  string
+>;
+type InputOf<E extends Endpoint, K extends string> =
+  E['input'] extends Record<K, infer V> ? V : never;
+type QueryValue = string | number | boolean | undefined;
+/** What a call sends besides its path: the path's params, and the query or body it declares. */
+type Parts<E extends Endpoint> = ([InputOf<E, 'param'>] extends [never]
+  ? { param?: never }
+  : { param: Record<keyof InputOf<E, 'param'>, string | number> }) &
+  ([InputOf<E, 'query'>] extends [never]
+    ? { query?: never }
+    : { query?: { [K in keyof InputOf<E, 'query'>]?: QueryValue } });
+
+export type GetPath = PathsWith<'$get'>;
+export type PostPath = PathsWith<'$post'>;
+export type PatchPath = PathsWith<'$patch'>;
+export type DeletePath = PathsWith<'$delete'>;
+/** The success answer of `GET path`, as a page reads it. */
+export type GetAnswer<P extends GetPath> = AnswerOf<EndpointOf<P, '$get'>>;
+/** The success answer of `POST path`. */
+export type PostAnswer<P extends PostPath> = AnswerOf<EndpointOf<P, '$post'>>;
+/** The JSON body `POST path` declares. */
+export type PostBody<P extends PostPath> = InputOf<EndpointOf<P, '$post'>, 'json'>;
 
 /** The application's fetch, with the incoming request's environment (so rate limits and the
  * access log see the browser's connection, not an anonymous in-process caller). */
@@ -35,25 +78,49 @@ export class ApiClient {
     private readonly forwardedFor?: string,
   ) {}
 
-  get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<ApiAnswer<T>> {
-    return this.call<T>('GET', withQuery(path, query));
+  get<P extends GetPath>(
+    path: P,
+    ...[parts]: OptionalIfEmpty<Parts<EndpointOf<P, '$get'>>>
+  ): Promise<ApiAnswer<GetAnswer<P>>> {
+    return this.call('GET', withQuery(fill(path, parts?.param), parts?.query));
   }
 
-  post<T>(path: string, body?: unknown): Promise<ApiAnswer<T>> {
-    return this.call<T>('POST', path, body);
+  post<P extends PostPath>(
+    path: P,
+    body?: InputOf<EndpointOf<P, '$post'>, 'json'>,
+    ...[parts]: OptionalIfEmpty<Parts<EndpointOf<P, '$post'>>>
+  ): Promise<ApiAnswer<AnswerOf<EndpointOf<P, '$post'>>>> {
+    return this.call('POST', withQuery(fill(path, parts?.param), parts?.query), body);
   }
 
   /** `ifMatch`: the ETag the change is meant for; the API answers 412 if it is stale. */
-  patch<T>(path: string, body: unknown, ifMatch?: string): Promise<ApiAnswer<T>> {
-    return this.call<T>('PATCH', path, body, ifMatch ? { 'if-match': ifMatch } : {});
+  patch<P extends PatchPath>(
+    path: P,
+    param: Parts<EndpointOf<P, '$patch'>>['param'],
+    body: InputOf<EndpointOf<P, '$patch'>, 'json'>,
+    ifMatch?: string,
+  ): Promise<ApiAnswer<AnswerOf<EndpointOf<P, '$patch'>>>> {
+    return this.call('PATCH', fill(path, param), body, ifMatch ? { 'if-match': ifMatch } : {});
   }
 
-  delete<T>(path: string): Promise<ApiAnswer<T>> {
-    return this.call<T>('DELETE', path);
+  delete<P extends DeletePath>(
+    path: P,
+    param: Parts<EndpointOf<P, '$delete'>>['param'],
+  ): Promise<ApiAnswer<AnswerOf<EndpointOf<P, '$delete'>>>> {
+    return this.call('DELETE', fill(path, param));
+  }
+
+  /** A JSON answer from outside /api/v1 (the health probes), which the API schema does not type. */
+  probe<T>(path: '/readyz' | '/healthz'): Promise<ApiAnswer<T | undefined>> {
+    return this.call('GET', path);
   }
 
   /** The raw response (for CSV streams passed through to the browser). */
-  raw(path: string, accept: string, query?: Record<string, string | undefined>): Promise<Response> {
+  raw(
+    path: GetPath | '/metrics',
+    accept: string,
+    query?: Record<string, string | undefined>,
+  ): Promise<Response> {
     return Promise.resolve(
       this.fetchApi(this.request('GET', withQuery(path, query), accept), this.env),
     );
@@ -111,10 +178,19 @@ export class ApiClient {
   }
 }
 
-export function withQuery(
-  path: string,
-  query?: Record<string, string | number | undefined>,
-): string {
+/** A call's parts may be left out when it has no params (and only optional query). */
+type OptionalIfEmpty<T> = T extends { param: unknown } ? [parts: T] : [parts?: T];
+
+/** The path with each `:name` replaced by its param, percent-encoded. */
+export function fill(path: string, param?: Record<string, string | number>): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => {
+    const value = param?.[name];
+    if (value === undefined) throw new Error(`no value for ${whole} in ${path}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+export function withQuery(path: string, query?: Record<string, QueryValue>): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query))

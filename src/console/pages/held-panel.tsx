@@ -1,7 +1,7 @@
 // One panel per strategy for its held occurrences: when each fell due (formatted, not raw ISO),
 // the users and the amount it would grant against the caps, and for an admin what can be done
 // with each (approve it once, dismiss it) or with all of them at once.
-import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
+import type { HeldJson, StrategyJson } from '../api-types.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, fmtAmount, fmtTime } from './layout.tsx';
 import { t } from '../i18n/current.ts';

@@ -1,7 +1,7 @@
 // A strategy's write controls (admins only: a viewer sees none, and the API refuses a viewer's
 // writes anyway) and the posts behind them. Each asks for confirmation first.
-import { problemText } from '../api-client.ts';
-import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
+import { problemText, type ApiAnswer, type ApiClient } from '../api-client.ts';
+import type { HeldJson, StrategyJson } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, ConfirmPage, fmtAmount, fmtTime } from './layout.tsx';
@@ -12,12 +12,32 @@ type Action = 'enable' | 'disable' | 'run' | 'approve' | 'dismiss' | 'approve-al
 const question = (action: Action, name: string): string => t().actions.questions[action](name);
 
 /** The API route behind each action (the held occurrence's ones name it). */
-function apiPath(id: string, action: Action, occurrence: string): string {
-  const held = `/api/v1/strategies/${id}/occurrences/${encodeURIComponent(occurrence)}`;
-  if (action === 'approve') return `${held}/approve`;
-  if (action === 'dismiss') return `${held}/dismiss`;
-  if (action === 'approve-all') return `/api/v1/strategies/${id}/held/approve`;
-  return `/api/v1/strategies/${id}/${action}`;
+/** The API call behind an action; its answer is read field by field (doneMessage). */
+function send(
+  api: ApiClient,
+  id: string,
+  action: Action,
+  occurrence: string,
+): Promise<ApiAnswer<Record<string, unknown>>> {
+  const param = { id };
+  switch (action) {
+    case 'approve':
+      return api.post('/api/v1/strategies/:id/occurrences/:occurrence/approve', undefined, {
+        param: { id, occurrence },
+      });
+    case 'dismiss':
+      return api.post('/api/v1/strategies/:id/occurrences/:occurrence/dismiss', undefined, {
+        param: { id, occurrence },
+      });
+    case 'approve-all':
+      return api.post('/api/v1/strategies/:id/held/approve', undefined, { param });
+    case 'run':
+      return api.post('/api/v1/strategies/:id/run', {}, { param });
+    case 'enable':
+      return api.post('/api/v1/strategies/:id/enable', undefined, { param });
+    case 'disable':
+      return api.post('/api/v1/strategies/:id/disable', undefined, { param });
+  }
 }
 
 /** Held occurrences have their own panel (held-panel.tsx), with their buttons. */
@@ -54,7 +74,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
       const page = `${base()}/strategies/${id}`;
       const occurrence = field(c, 'occurrence') || 'once';
       if (field(c, 'confirmed') !== 'yes') {
-        const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
+        const strategy = await api.get('/api/v1/strategies/:id', { param: { id } });
         const name = strategy.ok ? strategy.body.name : `#${id}`;
         return c.html(
           <ConfirmPage
@@ -66,11 +86,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
           />,
         );
       }
-      const path = apiPath(id, action, occurrence);
-      const answer = await api.post<Record<string, unknown>>(
-        path,
-        action === 'run' ? {} : undefined,
-      );
+      const answer = await send(api, id, action, occurrence);
       // A run with the breaker open did nothing it could report as done: not a green notice.
       const paused = answer.ok && answer.body.gateway_available === false;
       const m = t();

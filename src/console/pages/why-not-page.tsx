@@ -2,12 +2,8 @@
 // condition tree with each node true (green), false (red) or unknown (grey) and the attribute
 // values it read. Colour is never the only signal: each node also says its result in words.
 import { problemText } from '../api-client.ts';
-import type {
-  ExplainNodeJson,
-  ExplanationJson,
-  PageJson,
-  StrategyJson,
-} from '../../contract/wire-types.ts';
+import type { ExplainNodeJson } from '../../contract/serialize-explain.ts';
+import type { ExplanationJson } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
@@ -19,13 +15,13 @@ export function registerWhyNotPage(app: ConsoleApp): void {
     const strategyId = c.req.query('strategy_id') ?? '';
     const userId = (c.req.query('user_id') ?? '').trim();
     const occurrence = (c.req.query('occurrence') ?? '').trim();
-    const strategies = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
+    const strategies = await api.get('/api/v1/strategies', { query: { limit: 1000 } });
     const explained =
       strategyId && userId
-        ? await api.get<ExplanationJson>(
-            `/api/v1/strategies/${encodeURIComponent(strategyId)}/explain/${encodeURIComponent(userId)}`,
-            { occurrence },
-          )
+        ? await api.get('/api/v1/strategies/:id/explain/:user_id', {
+            param: { id: strategyId, user_id: userId },
+            query: { occurrence },
+          })
         : undefined;
     const m = t().whyNot;
     return c.html(
@@ -89,7 +85,9 @@ function ExplanationView(props: { explanation: ExplanationJson }) {
         <>
           <h3>{m.conditionTitle}</h3>
           <ul class="tree" data-testid="explain-tree">
-            <TreeNode node={e.condition} />
+            {/* The schema leaves children untyped (it cannot say "a node like this one"); the
+                serializer's type says what every node is. */}
+            <TreeNode node={e.condition as unknown as ExplainNodeJson} />
           </ul>
         </>
       )}
