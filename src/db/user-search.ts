@@ -68,13 +68,20 @@ export function searchIdsSql(filter: UserSearch): Prisma.Sql {
   return Prisma.sql`SELECT id FROM user_info ${where} ORDER BY id LIMIT ${filter.limit}`;
 }
 
+/** Ids per read of whole rows: under the bound parameters a statement may carry (SQLite's
+ * adapter allows 999; a 1000-user page asked for them all at once). */
+const ROWS_PER_READ = 500;
+
 export async function searchUsers({ db }: Database, filter: UserSearch): Promise<User[]> {
   const ids = (await db.$queryRaw<{ id: string }[]>(searchIdsSql(filter))).map((r) => r.id);
-  if (ids.length === 0) return [];
-  const rows = await db.userInfo.findMany({
-    where: { id: { in: ids } },
-    include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
-    orderBy: { id: 'asc' },
-  });
-  return rows.map(toUser);
+  const users: User[] = [];
+  for (let start = 0; start < ids.length; start += ROWS_PER_READ) {
+    const rows = await db.userInfo.findMany({
+      where: { id: { in: ids.slice(start, start + ROWS_PER_READ) } },
+      include: { stars: { select: { repo: true }, orderBy: { repo: 'asc' } } },
+      orderBy: { id: 'asc' },
+    });
+    users.push(...rows.map(toUser));
+  }
+  return users;
 }

@@ -20,15 +20,28 @@ import {
 } from './layout.tsx';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import { t } from '../i18n/current.ts';
+import { Pager } from './pager.tsx';
+
+/** Unknown grants per page, newest first (each page reads the balances of its users). */
+const UNKNOWN_PER_PAGE = 100;
 
 async function unknownRows(
   api: ApiClient,
-): Promise<{ rows: LedgerEntryJson[]; perStrategy: boolean; error?: string }> {
-  const all = await api.get('/api/v1/grants', { query: { status: 'unknown', limit: 500 } });
-  if (all.ok) return { rows: all.body.items, perStrategy: false };
-  if (!all.missing) return { rows: [], perStrategy: false, error: problemText(all) };
+  cursor: string | undefined,
+): Promise<{
+  rows: LedgerEntryJson[];
+  perStrategy: boolean;
+  next: string | null;
+  error?: string;
+}> {
+  const all = await api.get('/api/v1/grants', {
+    query: { status: 'unknown', limit: UNKNOWN_PER_PAGE, cursor },
+  });
+  if (all.ok) return { rows: all.body.items, perStrategy: false, next: all.body.next_cursor };
+  if (!all.missing) return { rows: [], perStrategy: false, next: null, error: problemText(all) };
   const strategies = await api.get('/api/v1/strategies', { query: { limit: 1000 } });
-  if (!strategies.ok) return { rows: [], perStrategy: true, error: problemText(strategies) };
+  if (!strategies.ok)
+    return { rows: [], perStrategy: true, next: null, error: problemText(strategies) };
   const pages = await Promise.all(
     strategies.body.items.map((s) =>
       api.get('/api/v1/strategies/:id/executions', {
@@ -37,7 +50,7 @@ async function unknownRows(
       }),
     ),
   );
-  return { rows: pages.flatMap((p) => (p.ok ? p.body.items : [])), perStrategy: true };
+  return { rows: pages.flatMap((p) => (p.ok ? p.body.items : [])), perStrategy: true, next: null };
 }
 
 /** How many users' balances one page load reads from the gateway at most. */
@@ -62,7 +75,8 @@ async function gatewayBalances(
 
 export function registerUnknownGrantsPage(app: ConsoleApp): void {
   app.get('/unknown-grants', async (c) => {
-    const { rows, perStrategy, error } = await unknownRows(c.get('api'));
+    const cursor = c.req.query('cursor') || undefined;
+    const { rows, perStrategy, next, error } = await unknownRows(c.get('api'), cursor);
     const balances = await gatewayBalances(c.get('api'), rows);
     const session = c.get('session');
     const admin = session.role === 'admin';
@@ -101,6 +115,13 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         ) : (
           <GrantsTable rows={rows} balances={balances} admin={false} />
         )}
+        <Pager
+          path="/unknown-grants"
+          query={{}}
+          cursor={cursor}
+          next={next}
+          testId="unknown-grants-pager"
+        />
       </Layout>,
     );
   });
