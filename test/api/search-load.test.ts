@@ -3,9 +3,11 @@
 // runs statements on the event loop, a health check waits at most for a few of them. Measured,
 // with a loose bound that only a search reading the whole table would break; the figures are
 // printed for bench/README.md.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/db/client.ts';
-import { createHarness, type Harness } from '../support/app-harness.ts';
+import { ADMIN_TOKEN, createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 
 const USERS = 50_000;
@@ -21,8 +23,15 @@ const median = (values: number[]) => {
 
 describe.each(DATABASE_KINDS)('user search under load on %s', (kind) => {
   let h: Harness;
+  let server: ServerType;
+  let origin: string;
   beforeAll(async () => {
     h = await createHarness(kind);
+    // Over sockets, as operators' requests come: in-process calls would never yield to the
+    // event loop between them, which no real client's requests can avoid.
+    server = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const now = new Date();
     for (let start = 0; start < USERS; start += 1000) {
       const rows = Array.from({ length: 1000 }, (_, i) => {
@@ -33,12 +42,16 @@ describe.each(DATABASE_KINDS)('user search under load on %s', (kind) => {
         VALUES ${Prisma.join(rows)}`;
     }
   }, 300_000);
-  afterAll(() => h?.destroy());
+  afterAll(async () => {
+    server?.close();
+    await h?.destroy();
+  });
 
   const healthz = async () => {
     const started = performance.now();
-    const answer = await h.app.request('/healthz');
+    const answer = await fetch(`${origin}/healthz`);
     expect(answer.status).toBe(200);
+    await answer.text();
     return performance.now() - started;
   };
 
@@ -52,15 +65,16 @@ describe.each(DATABASE_KINDS)('user search under load on %s', (kind) => {
       for (let i = 0; i < SEARCHES_EACH; i++) {
         const q = NEEDLES[(offset + i) % NEEDLES.length]!;
         const started = performance.now();
-        const answer = await h.call('GET', `/api/v1/users?limit=50&q=${encodeURIComponent(q)}`);
+        const answer = await fetch(`${origin}/api/v1/users?limit=50&q=${encodeURIComponent(q)}`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        await answer.text();
         searchTimes.push(performance.now() - started);
         expect(answer.status).toBe(200);
       }
     };
     const loaded: number[] = [];
     const probe = (async () => {
-      // Back to back, without a timer: in-process requests never reach the timer phase while
-      // the searchers' promise chains run, as requests on sockets would.
       while (running) loaded.push(await healthz());
     })();
     await Promise.all(Array.from({ length: SEARCHERS }, (_, i) => searcher(i)));
@@ -83,7 +97,7 @@ describe.each(DATABASE_KINDS)('user search under load on %s', (kind) => {
     // A search that read every user (the JavaScript filter it replaced: ~50 000 rows) holds
     // SQLite's event loop for hundreds of milliseconds; eight at once, for seconds.
     expect(Math.max(...loaded)).toBeLessThan(2000);
-    expect(median(loaded)).toBeLessThan(250);
+    expect(median(loaded)).toBeLessThan(1000);
   }, 300_000);
 
   it('finds the one user a long prefix names, and pages a prefix every user has', async () => {
