@@ -242,6 +242,27 @@ describe.each(DATABASE_KINDS)('keyset pagination on %s', (kind) => {
     }
   });
 
+  it("preview users and a webhook's deliveries refuse another list's cursor too", async () => {
+    const hook = (
+      await h.call('POST', '/api/v1/webhooks', {
+        url: 'http://127.0.0.1:9/hook',
+        event_types: ['occurrence.held'],
+      })
+    ).body.webhook;
+    for (const path of [
+      `/api/v1/strategies/${strategyId}/preview/users`,
+      `/api/v1/webhooks/${hook.id as number}/deliveries`,
+    ]) {
+      const foreign = encodeURIComponent(encodeCursor('audit', 1)!);
+      const answer = await h.call('GET', `${path}?cursor=${foreign}`);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.code, path).toBe('invalid_cursor');
+      expect((await h.call('GET', path)).status, path).toBe(200);
+    }
+    const deliveries = await h.call('GET', `/api/v1/webhooks/${hook.id as number}/deliveries`);
+    expect(deliveries.body).toMatchObject({ items: [], next_cursor: null, next: null });
+  });
+
   it('a cursor keeps working with other filters and page sizes (it names a position only)', async () => {
     const first = await page('/api/v1/users', null);
     const next = await h.call(
