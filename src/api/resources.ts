@@ -16,6 +16,7 @@ import { registerScheduleRoutes } from './routes/schedule.ts';
 import { registerSourceRoutes } from './routes/sources.ts';
 import { registerStatsRoutes } from './routes/stats.ts';
 import { registerStrategyRoutes } from './routes/strategies.ts';
+import { registerStrategyExecutionRoutes } from './routes/strategy-executions.ts';
 import { registerHoldRoutes } from './routes/strategy-holds.ts';
 import { registerPreviewRoutes } from './routes/strategy-previews.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -24,6 +25,7 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 /** In mounting order: where paths overlap, the first mounted answers. */
 export const API_RESOURCES = [
   ['/api/v1/strategies', registerStrategyRoutes],
+  ['/api/v1/strategies', registerStrategyExecutionRoutes],
   ['/api/v1/strategies', registerPreviewRoutes],
   ['/api/v1/strategies', registerHoldRoutes],
   ['/api/v1/users', registerUserRoutes],

@@ -6,8 +6,16 @@
 // form), and its params, query and answer come from that route's zod schemas through ApiSchema
 // (api/resources.ts), so a page cannot drift from what the API answers.
 import type { Endpoint } from 'hono/types';
-import type { ApiSchema } from '../api/resources.ts';
 import { t } from './i18n/current.ts';
+
+/**
+ * Where the API's route types reach the console without the console importing api/ (it knows
+ * only the public contract): http/console-api-types.ts, which composes both, fills in `schema`
+ * with ApiSchema by module augmentation.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by augmentation
+export interface ApiTypes {}
+type ApiSchema = ApiTypes extends { schema: infer S } ? S : never;
 
 /** The paths of the API that answer a method (`$get`, `$post`, …). */
 type ApiPath = Extract<keyof ApiSchema, string>;

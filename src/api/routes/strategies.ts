@@ -6,7 +6,6 @@ import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import { newRouter } from '../router.ts';
 import {
   duplicateNameResponse,
-  ExecutionListQuerySchema,
   executionNotFoundResponse,
   ExecutionSchema,
   IdParamSchema,
@@ -192,26 +191,6 @@ const routes = {
       ...runConflictResponse,
     },
   }),
-  executions: createRoute({
-    method: 'get',
-    path: '/{id}/executions',
-    operationId: 'listStrategyExecutions',
-    tags,
-    summary: "The strategy's grant ledger",
-    request: { params: IdParamSchema, query: ExecutionListQuerySchema },
-    responses: {
-      200: json(
-        countedCursorPageOf(
-          ExecutionSchema,
-          'Ledger rows, oldest first (by id)',
-          "How many of the strategy's ledger rows match in all; counted on every page, which reads every matching row of the strategy's index range (a strategy with millions of grants pays for it)",
-        ),
-        'A page of ledger rows',
-      ),
-      ...problemResponses,
-      ...strategyNotFoundResponse,
-    },
-  }),
   resolve: createRoute({
     method: 'post',
     path: '/{id}/executions/{execution_id}/resolve',
@@ -302,22 +281,5 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       const { resolution } = c.req.valid('json');
       const entry = await actingApp(deps, c).resolveLedgerEntry(id, executionId, resolution);
       return c.json(ledgerEntryJson(entry), 200);
-    })
-    .openapi(routes.executions, async (c) => {
-      const { user_id: userId, status, limit, offset, cursor } = c.req.valid('query');
-      const page = await actingApp(deps, c).strategyLedger(c.req.valid('param').id, {
-        userId,
-        status,
-        limit,
-        ...(cursor === undefined ? { offset } : { afterId: cursor }),
-      });
-      return c.json(
-        {
-          items: page.items.map(ledgerEntryJson),
-          next_cursor: encodeCursor('strategy-executions', page.next),
-          total: page.total,
-        },
-        200,
-      );
     });
 }
