@@ -5,7 +5,7 @@
 // locale or collation, and full Unicode folding ("STRASSE" finding "Straße") has no LIKE that
 // every database runs alike. So each database keeps copies of the three fields with A-Z
 // lowercased and nothing else changed (search_id, search_name, search_login: generated columns,
-// migration 20261208000000_user_search), each with an index that serves LIKE 'prefix%', and the
+// migration 20261208020000_user_search), each with an index that serves LIKE 'prefix%', and the
 // needle is folded the same way here. Other characters match only themselves, as stored (no
 // Unicode normalisation either: a decomposed "é" does not find a precomposed one).
 //

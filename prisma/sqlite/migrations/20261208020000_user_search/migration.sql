@@ -1,4 +1,4 @@
--- SQLite twin of prisma/migrations/20261208000000_user_search: prefix copies of the id, name and GitHub
+-- SQLite twin of prisma/migrations/20261208020000_user_search: prefix copies of the id, name and GitHub
 -- username lowercased by lower(), which folds ASCII letters only (the fold every database here
 -- uses), kept by the database (generated columns; ALTER TABLE can add only VIRTUAL ones, and the
 -- indexes store the values). NOCASE lets SQLite serve LIKE 'prefix%' (case-insensitive for ASCII,

@@ -1,4 +1,4 @@
--- MySQL / MariaDB twin of prisma/migrations/20261208000000_user_search: prefix copies of the id, name and
+-- MySQL / MariaDB twin of prisma/migrations/20261208020000_user_search: prefix copies of the id, name and
 -- GitHub username folded for ASCII letters only, as SQLite's lower() folds (MySQL's LOWER() folds
 -- every script, so the fold is spelled out letter by letter), kept by the database itself (stored
 -- generated columns; MariaDB has no functional indexes), each with an index. The table's binary
