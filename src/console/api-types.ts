@@ -1,7 +1,7 @@
 // The console's names for the API's answers, each read off an operation's declared answer
-// (ApiSchema, through the client's GetAnswer/PostAnswer): when a route's schema changes, every
+// (ApiSchema, through api-operations.ts's GetAnswer/PostAnswer): when a route's schema changes, every
 // view that shows it sees the change at compile time. No shape is written out here.
-import type { GetAnswer, PostAnswer } from './api-client.ts';
+import type { GetAnswer, PostAnswer } from './api-operations.ts';
 
 export type StrategyJson = GetAnswer<'/api/v1/strategies/:id'>;
 export type StrategyPageJson = GetAnswer<'/api/v1/strategies'>;

@@ -3,7 +3,7 @@
 // only; nothing here runs.
 import type { ApiSchema } from '../api/resources.ts';
 
-declare module '../console/api-client.ts' {
+declare module '../console/api-operations.ts' {
   interface ApiTypes {
     schema: ApiSchema;
   }
