@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { renderToString } from 'hono/jsx/dom/server';
+import { inLanguage } from '../../src/console/i18n/current.ts';
 import { Pager } from '../../src/console/pages/pager.tsx';
 import { signInConsole, type ConsoleClient } from '../support/console-client.ts';
 
@@ -156,6 +157,15 @@ describe('the pager', () => {
     });
     expect(pagerLink(html, 'pager', 'Next')).toBe('/users/u%201?grants_cursor=g.1&lots_cursor=l.1');
     expect(pagerLink(html, 'pager', 'First page')).toBe('/users/u%201?grants_cursor=g.1');
+  });
+
+  it("names its links in the page's language", () => {
+    const props = { path: '/strategies', query: {}, cursor: 's.0', next: 's.1' };
+    const html = inLanguage({ lang: 'zh-CN', here: '/ui/strategies' }, () => render(props));
+    expect(html).toContain('aria-label="分页"');
+    expect(pagerLink(html, 'pager', '下一页')).toBe('/strategies?cursor=s.1');
+    expect(pagerLink(html, 'pager', '第一页')).toBe('/strategies');
+    expect(html).not.toMatch(/First page|Next|Pages/);
   });
 
   it('is absent on a list that fits one page', () => {
