@@ -1,6 +1,5 @@
 // The REST API under /api/v1, built from its dependencies. Reads like a table of contents: the
-// guards, then one line per resource.
-import { registerLotRoutes } from './routes/lots.ts';
+// guards, then the resources (resources.ts: one table that mounts and types them).
 import type { Context, MiddlewareHandler } from 'hono';
 import { timeout } from 'hono/timeout';
 import { AppError } from '../core/errors.ts';
@@ -9,27 +8,15 @@ import { adminTokenEntry, tokenResolver, viewerMayCall } from './access-tokens.t
 import type { ApiDeps } from './deps.ts';
 import { problemResponse } from './problem-response.ts';
 import { rateLimit } from './rate-limit.ts';
-import { registerAuditRoutes } from './routes/audit.ts';
-import { registerSourceRoutes } from './routes/sources.ts';
-import { registerConditionRoutes } from './routes/conditions.ts';
-import { registerConditionExplainRoutes, registerStrategyExplainRoutes } from './routes/explain.ts';
 import { registerGithubHookRoutes } from './routes/github-hook.ts';
-import { registerGrantRoutes } from './routes/grants.ts';
-import { registerCallerRoutes } from './routes/me.ts';
-import { registerScheduleRoutes } from './routes/schedule.ts';
-import { registerStatsRoutes } from './routes/stats.ts';
-import { registerStrategyRoutes } from './routes/strategies.ts';
-import { registerHoldRoutes } from './routes/strategy-holds.ts';
-import { registerPreviewRoutes } from './routes/strategy-previews.ts';
-import { registerUserRoutes } from './routes/users.ts';
-import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { newRouter, type ApiApp, type AppEnv } from './router.ts';
+import { API_RESOURCES } from './resources.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
 
 export type { ApiApp } from './router.ts';
 
 /** Everything under /api: its guards (rate limit, token, UTF-8 path, interactive gate, timeout,
- * JSON body, body limit), then one line per resource. http/server.ts mounts it. */
+ * JSON body, body limit), then every resource of resources.ts. http/server.ts mounts it. */
 export function createApi(deps: ApiDeps): ApiApp {
   const app = newRouter();
   // The limit comes before authentication, so failed logins count against it too.
@@ -46,21 +33,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   app.use('/api/*', requestTimeout(deps.requestTimeoutMs));
   app.use('/api/*', requireJsonBody());
   app.use('/api/*', bodySizeLimit(deps.bodyLimitBytes));
-  app.route('/api/v1/strategies', registerStrategyRoutes(deps));
-  app.route('/api/v1/strategies', registerPreviewRoutes(deps));
-  app.route('/api/v1/strategies', registerHoldRoutes(deps));
-  app.route('/api/v1/users', registerUserRoutes(deps));
-  app.route('/api/v1', registerLotRoutes(deps));
-  app.route('/api/v1/grants', registerGrantRoutes(deps));
-  app.route('/api/v1/audit', registerAuditRoutes(deps));
-  app.route('/api/v1/sources', registerSourceRoutes(deps));
-  app.route('/api/v1/webhooks', registerWebhookRoutes(deps));
-  app.route('/api/v1/strategies', registerStrategyExplainRoutes(deps));
-  app.route('/api/v1/conditions', registerConditionRoutes());
-  app.route('/api/v1/conditions', registerConditionExplainRoutes(deps));
-  app.route('/api/v1/schedule', registerScheduleRoutes(deps));
-  app.route('/api/v1', registerStatsRoutes(deps));
-  app.route('/api/v1', registerCallerRoutes());
+  for (const [prefix, register] of API_RESOURCES) app.route(prefix, register(deps));
 
   return app;
 }
@@ -102,18 +75,24 @@ function requireAdminToken(deps: ApiDeps): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Percent sequences that do not decode to UTF-8 (`%FF`) would otherwise reach the handlers
- * as literal text and be stored as ids nobody can type.
+ * Percent sequences that do not decode to UTF-8 (`%FF`, or `%ED%A0%80`: half a surrogate pair)
+ * would otherwise reach the handlers as literal text: stored as ids nobody can type, or, in a
+ * query, searched for as the characters `%ED…` instead of being refused.
  */
 function requireUtf8Path(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const raw = new URL(c.req.url).pathname;
-    try {
-      for (const segment of raw.split('/')) decodeURIComponent(segment);
-    } catch {
-      return problemResponse(c, 'validation_failed', 'The request is not valid', [
-        { field: 'path', message: 'percent-encoded characters in the path must be UTF-8' },
-      ]);
+    const url = new URL(c.req.url);
+    for (const [field, raw, separator] of [
+      ['path', url.pathname, '/'],
+      ['query', url.search.slice(1), /[&=]/],
+    ] as const) {
+      try {
+        for (const part of raw.split(separator)) decodeURIComponent(part);
+      } catch {
+        return problemResponse(c, 'validation_failed', 'The request is not valid', [
+          { field, message: `percent-encoded characters in the ${field} must be UTF-8` },
+        ]);
+      }
     }
     await next();
   };

@@ -50,6 +50,16 @@ const EXAMPLE_DETAIL: Partial<Record<ErrorCode, { detail: string; errors?: Error
       },
     ],
   },
+  invalid_cursor: {
+    detail: 'The cursor is not valid for this list',
+    errors: [
+      {
+        field: 'cursor',
+        code: 'invalid_cursor',
+        message: 'not a cursor this API returned for this list',
+      },
+    ],
+  },
   unauthorized: { detail: 'a valid admin token is required: Authorization: Bearer <ADMIN_TOKEN>' },
   forbidden: {
     detail:
@@ -100,9 +110,15 @@ function codesFor(status: string, operation: OperationObject): ErrorCode[] {
     (code) => String(STATUS_BY_CODE[code]) === status,
   );
   const bodyRef: string = operation.requestBody?.content?.['application/json']?.schema?.$ref ?? '';
-  // Only strategy bodies carry a condition that the condition checker can reject.
+  const takesCursor = (operation.parameters ?? []).some(
+    (p) => (p as { name?: string }).name === 'cursor',
+  );
+  // Only strategy bodies carry a condition that the condition checker can reject, and only
+  // keyset lists a cursor.
   return all.filter(
-    (code) => code !== 'invalid_condition' || /Strategy(Input|Patch)$/.test(bodyRef),
+    (code) =>
+      (code !== 'invalid_condition' || /Strategy(Input|Patch)$/.test(bodyRef)) &&
+      (code !== 'invalid_cursor' || takesCursor),
   );
 }
 

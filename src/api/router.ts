@@ -32,5 +32,8 @@ function validationHook(
         : issue.code,
     message: issue.message,
   }));
-  return problemResponse(c, 'validation_failed', 'The request is not valid', details);
+  // A bad cursor alone has its own code: a client's paging loop can tell it from its own input.
+  return details.every((d) => d.code === 'invalid_cursor')
+    ? problemResponse(c, 'invalid_cursor', 'The cursor is not valid for this list', details)
+    : problemResponse(c, 'validation_failed', 'The request is not valid', details);
 }

@@ -1,7 +1,34 @@
 // The console's only way to the data: the daemon's public REST API, called in-process through
 // the application's own fetch with the signed-in user's token as the bearer. It therefore sees
 // exactly what an operator's script sees (roles, validation, audit, rate limits), nothing more.
+//
+// Typed by the API itself: a path is an operation's path as the routes declare it (Hono's `:id`
+// form), and its params, query and answer come from that route's zod schemas through ApiSchema
+// (api/resources.ts, by way of api-operations.ts), so a page cannot drift from what the API
+// answers.
+import type {
+  AnswerOf,
+  DeletePath,
+  EndpointOf,
+  GetAnswer,
+  GetPath,
+  InputOf,
+  Parts,
+  PatchPath,
+  PostPath,
+  QueryValue,
+} from './api-operations.ts';
 import { t } from './i18n/current.ts';
+
+export type {
+  DeletePath,
+  GetAnswer,
+  GetPath,
+  PatchPath,
+  PostAnswer,
+  PostBody,
+  PostPath,
+} from './api-operations.ts';
 
 /** The application's fetch, with the incoming request's environment (so rate limits and the
  * access log see the browser's connection, not an anonymous in-process caller). */
@@ -35,26 +62,52 @@ export class ApiClient {
     private readonly forwardedFor?: string,
   ) {}
 
-  get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<ApiAnswer<T>> {
-    return this.call<T>('GET', withQuery(path, query));
+  get<P extends GetPath>(
+    path: P,
+    ...[parts]: OptionalIfEmpty<Parts<EndpointOf<P, '$get'>>>
+  ): Promise<ApiAnswer<GetAnswer<P>>> {
+    return this.call('GET', withQuery(fill(path, parts?.param), parts?.query));
   }
 
-  /** `ifMatch`: as for patch (approving or dismissing a held occurrence of the version read). */
-  post<T>(path: string, body?: unknown, ifMatch?: string): Promise<ApiAnswer<T>> {
-    return this.call<T>('POST', path, body, ifMatch ? { 'if-match': ifMatch } : {});
+  /** `ifMatch` (with the parts): as for patch — approving or dismissing a held occurrence of the
+   * strategy's version the page read. */
+  post<P extends PostPath>(
+    path: P,
+    body?: InputOf<EndpointOf<P, '$post'>, 'json'>,
+    ...[parts]: OptionalIfEmpty<Parts<EndpointOf<P, '$post'>> & { ifMatch?: string }>
+  ): Promise<ApiAnswer<AnswerOf<EndpointOf<P, '$post'>>>> {
+    const headers: Record<string, string> = parts?.ifMatch ? { 'if-match': parts.ifMatch } : {};
+    return this.call('POST', withQuery(fill(path, parts?.param), parts?.query), body, headers);
   }
 
   /** `ifMatch`: the ETag the change is meant for; the API answers 412 if it is stale. */
-  patch<T>(path: string, body: unknown, ifMatch?: string): Promise<ApiAnswer<T>> {
-    return this.call<T>('PATCH', path, body, ifMatch ? { 'if-match': ifMatch } : {});
+  patch<P extends PatchPath>(
+    path: P,
+    param: Parts<EndpointOf<P, '$patch'>>['param'],
+    body: InputOf<EndpointOf<P, '$patch'>, 'json'>,
+    ifMatch?: string,
+  ): Promise<ApiAnswer<AnswerOf<EndpointOf<P, '$patch'>>>> {
+    return this.call('PATCH', fill(path, param), body, ifMatch ? { 'if-match': ifMatch } : {});
   }
 
-  delete<T>(path: string): Promise<ApiAnswer<T>> {
-    return this.call<T>('DELETE', path);
+  delete<P extends DeletePath>(
+    path: P,
+    param: Parts<EndpointOf<P, '$delete'>>['param'],
+  ): Promise<ApiAnswer<AnswerOf<EndpointOf<P, '$delete'>>>> {
+    return this.call('DELETE', fill(path, param));
+  }
+
+  /** A JSON answer from outside /api/v1 (the health probes), which the API schema does not type. */
+  probe<T>(path: '/readyz' | '/healthz'): Promise<ApiAnswer<T | undefined>> {
+    return this.call('GET', path);
   }
 
   /** The raw response (for CSV streams passed through to the browser). */
-  raw(path: string, accept: string, query?: Record<string, string | undefined>): Promise<Response> {
+  raw(
+    path: GetPath | '/metrics',
+    accept: string,
+    query?: Record<string, string | undefined>,
+  ): Promise<Response> {
     return Promise.resolve(
       this.fetchApi(this.request('GET', withQuery(path, query), accept), this.env),
     );
@@ -112,10 +165,19 @@ export class ApiClient {
   }
 }
 
-export function withQuery(
-  path: string,
-  query?: Record<string, string | number | undefined>,
-): string {
+/** A call's parts may be left out when it has no params (and only optional query). */
+type OptionalIfEmpty<T> = T extends { param: unknown } ? [parts: T] : [parts?: T];
+
+/** The path with each `:name` replaced by its param, percent-encoded. */
+export function fill(path: string, param?: Record<string, string | number>): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => {
+    const value = param?.[name];
+    if (value === undefined) throw new Error(`no value for ${whole} in ${path}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+export function withQuery(path: string, query?: Record<string, QueryValue>): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query))

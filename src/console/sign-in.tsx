@@ -4,7 +4,7 @@
 import { setCookie, deleteCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { ApiClient, type ApiFetch } from './api-client.ts';
-import type { CallerJson } from '../contract/wire-types.ts';
+import type { CallerJson } from './api-types.ts';
 import type { ConsoleApp, ConsoleEnv } from './console-env.ts';
 import { t } from './i18n/current.ts';
 import { base, ErrorBox, Layout } from './pages/layout.tsx';
@@ -37,9 +37,11 @@ async function identify(fetchApi: ApiFetch, token: string, c: Context): Promise<
     c.req.header('x-request-id'),
     c.req.header('x-forwarded-for'),
   );
-  const answer = await client.get<Partial<CallerJson> | undefined>('/api/v1/me');
-  // A 200 whose body is not a caller (a proxy's page, an older server) is no identity either.
-  const { name, role } = answer.body ?? {};
+  const answer = await client.get('/api/v1/me');
+  // A 200 whose body is not a caller (a proxy's page, an older server) is no identity either:
+  // what came back is read as what it might be, not as what the API declares.
+  const body: unknown = answer.body;
+  const { name, role } = (body ?? {}) as Partial<CallerJson>;
   if (answer.status === 200 && typeof name === 'string' && (role === 'admin' || role === 'viewer'))
     return { ok: true, name, role };
   if (answer.status === 401 || answer.status === 403)

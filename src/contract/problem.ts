@@ -8,6 +8,7 @@ export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 429 
 export const STATUS_BY_CODE: Record<ErrorCode, ProblemStatus> = {
   validation_failed: 400,
   invalid_condition: 400,
+  invalid_cursor: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -28,6 +29,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ProblemStatus> = {
 const TITLE_BY_CODE: Record<ErrorCode, string> = {
   validation_failed: 'Invalid request',
   invalid_condition: 'Invalid condition',
+  invalid_cursor: 'Invalid cursor',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   not_found: 'Not found',

@@ -4,7 +4,7 @@
 // the API binds each request's token name (and request id), the CLI "cli", the daemon "system",
 // and every change they make is audited under that name.
 import { expiringLots, expiryLedger, userLots } from './use-cases/lots.ts';
-import type { LedgerStatus, Resolution } from './model/ledger-entry.ts';
+import type { Resolution } from './model/ledger-entry.ts';
 import type { Actor } from './model/audit.ts';
 import type { RequestScope } from './model/request-scope.ts';
 import type {
@@ -21,7 +21,13 @@ import { auditTrail } from './use-cases/audit-trail.ts';
 import { createStrategy } from './use-cases/create-strategy.ts';
 import type { CoreDeps } from './use-cases/deps.ts';
 import { grantStats, strategyStats } from './use-cases/grant-stats.ts';
-import { listGrants, resolveLedgerEntry, strategyLedger, userLedger } from './use-cases/ledger.ts';
+import {
+  listGrants,
+  resolveLedgerEntry,
+  strategyLedger,
+  userLedger,
+  type PageQuery,
+} from './use-cases/ledger.ts';
 import {
   deleteStrategy,
   getStrategy,
@@ -66,8 +72,6 @@ import {
   updateWebhook,
   webhookDeliveries,
 } from './use-cases/manage-webhooks.ts';
-
-type PageQuery = { status?: LedgerStatus; limit: number; offset: number };
 
 export function createApplication(deps: CoreDeps): Application {
   return {
@@ -176,7 +180,7 @@ function ledgerAndUserUseCases(deps: CoreDeps) {
 
 function webhookUseCases(deps: CoreDeps) {
   return {
-    listWebhooks: () => listWebhooks(deps),
+    listWebhooks: (page: { afterId: number; limit: number }) => listWebhooks(deps, page),
     getWebhook: (id: number) => getWebhook(deps, id),
     createWebhook: (input: WebhookInput) => createWebhook(deps, input),
     updateWebhook: (id: number, patch: WebhookPatch) => updateWebhook(deps, id, patch),

@@ -4,6 +4,8 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'invalid_condition'
+  /** A list's `cursor` that is not, unchanged, one the same list handed out. */
+  | 'invalid_cursor'
   | 'unauthorized'
   /** A valid token whose role does not allow the request (a viewer asking for a change). */
   | 'forbidden'

@@ -44,14 +44,18 @@ export function createLedgerStore({ db }: Database): LedgerStore {
       return toLedgerEntry(row);
     },
 
+    // Keyset by id when `afterId` is given (in the page's direction); the deprecated offset
+    // otherwise. The count is one more range scan of the same index as the page.
     async list(filter: LedgerFilter) {
       const where = { strategyId: filter.strategyId, userId: filter.userId, status: filter.status };
+      const keyset = filter.afterId !== undefined;
+      const after = filter.newestFirst ? { lt: filter.afterId } : { gt: filter.afterId };
       const [rows, total] = await db.$transaction([
         db.quotaExecute.findMany({
-          where,
+          where: keyset ? { ...where, id: after } : where,
           orderBy: { id: filter.newestFirst ? 'desc' : 'asc' },
           take: filter.limit,
-          skip: filter.offset,
+          skip: keyset ? undefined : filter.offset,
         }),
         db.quotaExecute.count({ where }),
       ]);

@@ -102,14 +102,17 @@ export function createStrategyStore(database: Database): StrategyStore {
       return toStrategy(row);
     },
 
+    // Keyset by id when `afterId` is given (each page one index range scan, stable under inserts
+    // and deletes); the deprecated offset otherwise.
     async list(filter: StrategyListFilter): Promise<{ items: Strategy[]; total: number }> {
       const where = { type: filter.type, enabled: filter.enabled };
+      const keyset = filter.afterId !== undefined;
       const [rows, total] = await db.$transaction([
         db.quotaStrategy.findMany({
-          where,
+          where: keyset ? { ...where, id: { gt: filter.afterId } } : where,
           orderBy: { id: 'asc' },
           take: filter.limit,
-          skip: filter.offset,
+          skip: keyset ? undefined : filter.offset,
         }),
         db.quotaStrategy.count({ where }),
       ]);

@@ -43,9 +43,16 @@ async function existing(tx: DbClient, id: number): Promise<EndpointRow> {
 
 export function createWebhookStore({ db }: Database): WebhookStore {
   return {
-    async list() {
-      const rows = await db.webhookEndpoint.findMany({ orderBy: { id: 'asc' } });
-      return rows.map(toEndpoint);
+    async list({ afterId, limit }) {
+      const [rows, total] = await Promise.all([
+        db.webhookEndpoint.findMany({
+          where: { id: { gt: afterId } },
+          orderBy: { id: 'asc' },
+          take: limit,
+        }),
+        db.webhookEndpoint.count(),
+      ]);
+      return { items: rows.map(toEndpoint), total };
     },
 
     get: async (id) => toEndpoint(await existing(db, id)),

@@ -185,6 +185,6 @@ describe.each(DATABASE_KINDS)('audit trail on %s', (kind) => {
     expect(byAlice.items.every((e) => e.actor === 'ops-alice')).toBe(true);
     expect((await trail('from=2099-01-01T00:00:00Z')).items).toEqual([]);
     const bad = await h.call('GET', '/api/v1/audit?cursor=!!');
-    expect(bad).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'invalid_cursor' } });
   });
 });

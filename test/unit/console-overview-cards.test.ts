@@ -5,7 +5,7 @@ import type {
   GrantStatsJson,
   StrategyJson,
   StrategyStatsJson,
-} from '../../src/contract/wire-types.ts';
+} from '../../src/console/api-types.ts';
 import { AttentionBadges } from '../../src/console/pages/attention-badges.tsx';
 import { GrantedCards } from '../../src/console/pages/granted-cards.tsx';
 import type { StrategyWithStats } from '../../src/console/pages/strategy-data.ts';

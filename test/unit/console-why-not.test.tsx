@@ -1,7 +1,7 @@
 // The why-not view leads with the API's sentence and marks the nodes it names, and the closed
 // holds say why each ended, in both languages: rendered without a browser.
 import { describe, expect, it } from 'vitest';
-import type { ExplanationJson } from '../../src/contract/wire-types.ts';
+import type { ExplanationJson } from '../../src/console/api-types.ts';
 import { ExplanationView } from '../../src/console/pages/why-not-page.tsx';
 import { ClosedHolds } from '../../src/console/pages/held-panel.tsx';
 import { inLanguage } from '../../src/console/i18n/current.ts';

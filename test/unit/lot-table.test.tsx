@@ -1,6 +1,6 @@
 // The console's lot table is a view of the API's lot JSON: rendered without a browser.
 import { describe, expect, it } from 'vitest';
-import type { LotJson } from '../../src/contract/wire-types.ts';
+import type { LotJson } from '../../src/console/api-types.ts';
 import { LotTable } from '../../src/console/pages/lot-table.tsx';
 
 const lot = (overrides: Partial<LotJson>): LotJson => ({

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../../src/console/api-client.ts';
 import { SourcesView } from '../../src/console/pages/sources-view.tsx';
 import type { Session } from '../../src/console/sessions.ts';
-import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../src/contract/wire-types.ts';
+import type { GithubRepoSyncPageJson, SourceJson } from '../../src/console/api-types.ts';
 
 const session = (role: 'admin' | 'viewer'): Session => ({
   id: 's',
@@ -54,7 +54,7 @@ const source = (patch: Partial<SourceJson>): SourceJson => ({
 });
 
 function render(role: 'admin' | 'viewer', item: SourceJson, reposStatus = 200) {
-  const repos = answer<PageJson<GithubRepoSyncJson>>(
+  const repos = answer<GithubRepoSyncPageJson>(
     reposStatus === 404
       ? ({ detail: 'no route for GET /api/v1/sources/github' } as never)
       : { items: [], total: 0 },

@@ -37,7 +37,7 @@ export function registerAuditRoutes(deps: ApiDeps) {
       limit: q.limit,
     });
     return c.json(
-      { items: page.items.map(auditEventJson), next_cursor: encodeCursor(page.next) },
+      { items: page.items.map(auditEventJson), next_cursor: encodeCursor('audit', page.next) },
       200,
     );
   });

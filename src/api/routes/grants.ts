@@ -61,7 +61,7 @@ export function registerGrantRoutes(deps: ApiDeps) {
     }
     const page = await app.listGrants({ ...filter, beforeId: query.cursor });
     return c.json(
-      { items: page.items.map(ledgerEntryJson), next_cursor: encodeCursor(page.next) },
+      { items: page.items.map(ledgerEntryJson), next_cursor: encodeCursor('grants', page.next) },
       200,
     );
   });

@@ -10,7 +10,6 @@ import {
   ExecutionListQuerySchema,
   ExecutionSchema,
   ExpiringLotsQuerySchema,
-  listOf,
   LotListQuerySchema,
   LotSchema,
   pathId,
@@ -23,15 +22,24 @@ import {
 } from '../../contract/schemas.ts';
 import { ledgerEntryJson, lotJson } from '../../contract/serialize.ts';
 import { EXPIRY_STRATEGY_ID } from '../../core/lots/lot.ts';
+import {
+  countedCursorPageOf,
+  encodeCursor,
+  type CursorList,
+} from '../../contract/schemas/cursor.ts';
 
 const ExpiryParamSchema = z.object({
   execution_id: pathId('execution_id', 1, "An expiry's ledger row id (the `id` of an Execution)"),
 });
 
-const LotPageSchema = listOf(LotSchema, 'Lots, by id').openapi('LotPage');
+const LotPageSchema = countedCursorPageOf(LotSchema, 'Lots, by id').openapi('LotPage');
 
-const pageJson = (page: { items: Parameters<typeof lotJson>[0][]; total: number }) => ({
+const pageJson = (
+  list: CursorList,
+  page: { items: Parameters<typeof lotJson>[0][]; total: number; next: number | null },
+) => ({
   items: page.items.map(lotJson),
+  next_cursor: encodeCursor(list, page.next),
   total: page.total,
 });
 
@@ -56,8 +64,11 @@ export function registerLotRoutes(deps: ApiDeps) {
       async (c) => {
         const { id } = c.req.valid('param');
         const q = c.req.valid('query');
-        const page = await actingApp(deps, c).userLots(id, { afterId: q.after_id, limit: q.limit });
-        return c.json(pageJson(page), 200);
+        const page = await actingApp(deps, c).userLots(id, {
+          afterId: q.cursor ?? q.after_id ?? 0,
+          limit: q.limit,
+        });
+        return c.json(pageJson('user-lots', page), 200);
       },
     )
     .openapi(
@@ -79,10 +90,10 @@ export function registerLotRoutes(deps: ApiDeps) {
       async (c) => {
         const q = c.req.valid('query');
         const page = await actingApp(deps, c).expiringLots(q.within, {
-          afterId: q.after_id,
+          afterId: q.cursor ?? q.after_id ?? 0,
           limit: q.limit,
         });
-        return c.json(pageJson(page), 200);
+        return c.json(pageJson('expiring-lots', page), 200);
       },
     )
     .openapi(
@@ -96,16 +107,32 @@ export function registerLotRoutes(deps: ApiDeps) {
         request: { query: ExecutionListQuerySchema },
         responses: {
           200: json(
-            listOf(ExecutionSchema, 'Expiry rows, oldest first (by id); amounts are negative'),
+            countedCursorPageOf(
+              ExecutionSchema,
+              'Expiry rows, oldest first (by id); amounts are negative',
+            ),
             'A page of expiry rows',
           ),
           ...problemResponses,
         },
       }),
       async (c) => {
-        const { user_id: userId, status, limit, offset } = c.req.valid('query');
-        const page = await actingApp(deps, c).expiryLedger({ userId, status, limit, offset });
-        return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
+        const { user_id: userId, status, limit, offset, cursor } = c.req.valid('query');
+        const page = await actingApp(deps, c).expiryLedger({
+          userId,
+          status,
+          limit,
+          ...(cursor === undefined ? { offset } : { afterId: cursor }),
+        });
+        return c.json(
+          {
+            items: page.items.map(ledgerEntryJson),
+            // The same query as a strategy's ledger, so the same list of cursors.
+            next_cursor: encodeCursor('strategy-executions', page.next),
+            total: page.total,
+          },
+          200,
+        );
       },
     )
     .openapi(

@@ -7,7 +7,6 @@ import { newRouter } from '../router.ts';
 import {
   ExecutionSchema,
   IdParamSchema,
-  listOf,
   problemResponses,
   strategyNotFoundResponse,
   UserIdParamSchema,
@@ -21,6 +20,11 @@ import {
   PeriodSchema,
 } from '../../contract/schemas.ts';
 import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../../contract/serialize.ts';
+import { countedCursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
+
+/** Counting a user's grants reads their rows in the (user_id) index once per page. */
+const COUNT_COST =
+  "How many of the user's grants match in all; counted on every page (one range scan of the user's rows in the ledger's user index)";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
@@ -60,7 +64,10 @@ const routes = {
     summary: "One user's grant history across strategies, newest first",
     request: { params: UserIdParamSchema, query: UserGrantsQuerySchema },
     responses: {
-      200: json(listOf(ExecutionSchema, 'Ledger rows, newest first'), 'A page of ledger rows'),
+      200: json(
+        countedCursorPageOf(ExecutionSchema, 'Ledger rows, newest first', COUNT_COST),
+        'A page of ledger rows',
+      ),
       ...problemResponses,
       ...userNotFoundResponse,
     },
@@ -81,7 +88,19 @@ export function registerStatsRoutes({ app }: ApiDeps) {
       return c.json(strategyStatsJson(stats), 200);
     })
     .openapi(routes.userGrants, async (c) => {
-      const page = await app.userLedger(c.req.valid('param').id, c.req.valid('query'));
-      return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
+      const { status, cursor, offset, limit } = c.req.valid('query');
+      const page = await app.userLedger(c.req.valid('param').id, {
+        status,
+        limit,
+        ...(cursor === undefined ? { offset } : { afterId: cursor }),
+      });
+      return c.json(
+        {
+          items: page.items.map(ledgerEntryJson),
+          next_cursor: encodeCursor('user-grants', page.next),
+          total: page.total,
+        },
+        200,
+      );
     });
 }

@@ -6,11 +6,9 @@ import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import { newRouter } from '../router.ts';
 import {
   duplicateNameResponse,
-  ExecutionListQuerySchema,
   executionNotFoundResponse,
   ExecutionSchema,
   IdParamSchema,
-  listOf,
   problemResponses,
   ResolveBodySchema,
   resolveConflictResponse,
@@ -38,6 +36,7 @@ import {
   withStrategyTag,
 } from '../../contract/schemas.ts';
 import { parseIfMatch, strategyETag } from '../if-match.ts';
+import { countedCursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
 import type { Strategy } from '../../core/model/strategy.ts';
 import {
   ledgerEntryJson,
@@ -70,7 +69,7 @@ const routes = {
     summary: 'List strategies',
     request: { query: StrategyListQuerySchema },
     responses: {
-      200: json(listOf(StrategySchema, 'Strategies, by id'), 'A page of strategies'),
+      200: json(countedCursorPageOf(StrategySchema, 'Strategies, by id'), 'A page of strategies'),
       ...problemResponses,
     },
   }),
@@ -192,22 +191,6 @@ const routes = {
       ...runConflictResponse,
     },
   }),
-  executions: createRoute({
-    method: 'get',
-    path: '/{id}/executions',
-    operationId: 'listStrategyExecutions',
-    tags,
-    summary: "The strategy's grant ledger",
-    request: { params: IdParamSchema, query: ExecutionListQuerySchema },
-    responses: {
-      200: json(
-        listOf(ExecutionSchema, 'Ledger rows, oldest first (by id)'),
-        'A page of ledger rows',
-      ),
-      ...problemResponses,
-      ...strategyNotFoundResponse,
-    },
-  }),
   resolve: createRoute({
     method: 'post',
     path: '/{id}/executions/{execution_id}/resolve',
@@ -236,8 +219,21 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       return c.json(strategyJson(strategy), 201, tagged(strategy));
     })
     .openapi(routes.list, async (c) => {
-      const page = await actingApp(deps, c).listStrategies(c.req.valid('query'));
-      return c.json({ items: page.items.map(strategyJson), total: page.total }, 200);
+      const { type, enabled, cursor, offset, limit } = c.req.valid('query');
+      const page = await actingApp(deps, c).listStrategies({
+        type,
+        enabled,
+        limit,
+        ...(cursor === undefined ? { offset } : { afterId: cursor }),
+      });
+      return c.json(
+        {
+          items: page.items.map(strategyJson),
+          next_cursor: encodeCursor('strategies', page.next),
+          total: page.total,
+        },
+        200,
+      );
     })
     .openapi(routes.scan, async (c) =>
       c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200),
@@ -285,15 +281,5 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       const { resolution } = c.req.valid('json');
       const entry = await actingApp(deps, c).resolveLedgerEntry(id, executionId, resolution);
       return c.json(ledgerEntryJson(entry), 200);
-    })
-    .openapi(routes.executions, async (c) => {
-      const { user_id: userId, status, limit, offset } = c.req.valid('query');
-      const page = await actingApp(deps, c).strategyLedger(c.req.valid('param').id, {
-        userId,
-        status,
-        limit,
-        offset,
-      });
-      return c.json({ items: page.items.map(ledgerEntryJson), total: page.total }, 200);
     });
 }

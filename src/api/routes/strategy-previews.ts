@@ -8,6 +8,7 @@ import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import { parseIfMatch } from '../if-match.ts';
 import { body } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
+import { encodeCursor } from '../../contract/schemas/cursor.ts';
 import {
   IdParamSchema,
   IfMatchHeaderSchema,
@@ -161,7 +162,7 @@ export function registerPreviewRoutes(deps: ApiDeps) {
         {
           occurrence: page.occurrence,
           items: page.items.map((u) => ({ user_id: u.userId, amount: u.amount })),
-          next_cursor: page.nextCursor,
+          next_cursor: encodeCursor('preview-users', page.nextCursor),
         },
         200,
       );

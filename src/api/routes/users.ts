@@ -53,7 +53,7 @@ export function registerUserRoutes(deps: ApiDeps) {
           limit: q.limit,
         });
         return c.json(
-          { items: page.items.map(userJson), next_cursor: encodeCursor(page.next) },
+          { items: page.items.map(userJson), next_cursor: encodeCursor('users', page.next) },
           200,
         );
       },

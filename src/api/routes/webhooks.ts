@@ -5,6 +5,7 @@ import { actingApp, type ApiDeps } from '../deps.ts';
 import { body, json } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import { problemResponses, routeProblem } from '../../contract/schemas.ts';
+import { encodeCursor } from '../../contract/schemas/cursor.ts';
 import {
   DeliveryPageSchema,
   DeliveryParamSchema,
@@ -12,6 +13,7 @@ import {
   TestEventSentSchema,
   WebhookCreateSchema,
   WebhookIdParamSchema,
+  WebhookListQuerySchema,
   WebhookListSchema,
   WebhookPatchSchema,
   WebhookSchema,
@@ -32,8 +34,9 @@ const list = createRoute({
   path: '/',
   operationId: 'listWebhooks',
   tags: ['webhooks'],
-  summary: 'Webhook endpoints (secrets are never shown)',
-  responses: { 200: json(WebhookListSchema, 'Every endpoint, by id'), ...problemResponses },
+  summary: 'Webhook endpoints (secrets are never shown), by id',
+  request: { query: WebhookListQuerySchema },
+  responses: { 200: json(WebhookListSchema, 'A page of endpoints, by id'), ...problemResponses },
 });
 
 const create = createRoute({
@@ -145,8 +148,19 @@ const test = createRoute({
 export function registerWebhookRoutes(deps: ApiDeps) {
   return newRouter()
     .openapi(list, async (c) => {
-      const items = await actingApp(deps, c).listWebhooks();
-      return c.json({ items: items.map(webhookJson), total: items.length }, 200);
+      const q = c.req.valid('query');
+      const page = await actingApp(deps, c).listWebhooks({
+        afterId: q.cursor ?? 0,
+        limit: q.limit,
+      });
+      return c.json(
+        {
+          items: page.items.map(webhookJson),
+          next_cursor: encodeCursor('webhooks', page.next),
+          total: page.total,
+        },
+        200,
+      );
     })
     .openapi(create, async (c) => {
       const input = c.req.valid('json');
@@ -188,10 +202,17 @@ export function registerWebhookRoutes(deps: ApiDeps) {
       const query = c.req.valid('query');
       const page = await actingApp(deps, c).webhookDeliveries(c.req.valid('param').id, {
         status: query.status,
-        beforeId: query.before_id,
+        beforeId: query.cursor ?? query.before_id,
         limit: query.limit,
       });
-      return c.json({ items: page.items.map(deliveryJson), next: page.next }, 200);
+      return c.json(
+        {
+          items: page.items.map(deliveryJson),
+          next_cursor: encodeCursor('webhook-deliveries', page.next),
+          next: page.next,
+        },
+        200,
+      );
     })
     .openapi(retry, async (c) => {
       const { id, delivery } = c.req.valid('param');

@@ -1,6 +1,5 @@
 // The audit trail (GET /api/v1/audit), newest first, with its filters and cursor pages.
 import { problemText } from '../api-client.ts';
-import type { AuditEventJson, GrantStatsJson, PageJson } from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { AuditChanges } from './audit-changes.tsx';
 import { Instant } from './instant.tsx';
@@ -17,11 +16,8 @@ export function registerAuditPage(app: ConsoleApp): void {
     const api = c.get('api');
     // The daemon's zone comes with its statistics; the audit answer carries UTC instants.
     const [trail, stats] = await Promise.all([
-      api.get<PageJson<AuditEventJson>>('/api/v1/audit', {
-        ...query,
-        cursor: c.req.query('cursor'),
-      }),
-      api.get<GrantStatsJson>('/api/v1/stats'),
+      api.get('/api/v1/audit', { query: { ...query, cursor: c.req.query('cursor') } }),
+      api.get('/api/v1/stats'),
     ]);
     const zone = stats.ok ? stats.body.time_zone : 'UTC';
     const now = new Date();

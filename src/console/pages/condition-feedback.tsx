@@ -1,7 +1,7 @@
 // What the condition editor shows under the condition: valid (with the canonical form), or each
 // error at its line and column with the source line and the faulty span marked. The same
 // fragment answers htmx while typing and renders inside the form after a refused submit.
-import type { ApiClient, Problem } from '../api-client.ts';
+import type { ApiClient, PostAnswer } from '../api-client.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { t } from '../i18n/current.ts';
 
@@ -9,19 +9,13 @@ import { t } from '../i18n/current.ts';
 // problem the API writes (one language for scripts and logs); the console translates only its own
 // framing (the position, "Valid", the hints).
 
-type ConditionError = NonNullable<Problem['errors']>[number];
-
-export interface ConditionCheck {
-  valid: boolean;
-  canonical?: string;
-  errors: ConditionError[];
-}
+export type ConditionCheck = PostAnswer<'/api/v1/conditions/validate'>;
 
 export async function checkCondition(
   api: ApiClient,
   condition: string,
 ): Promise<ConditionCheck | undefined> {
-  const answer = await api.post<ConditionCheck>('/api/v1/conditions/validate', { condition });
+  const answer = await api.post('/api/v1/conditions/validate', { condition });
   if (!answer.ok) return undefined;
   return answer.body;
 }
@@ -45,7 +39,7 @@ export function ConditionFeedback(props: { source: string; check?: ConditionChec
   const lines = source.split('\n');
   return (
     <ul class="condition-errors" data-testid="condition-errors">
-      {check.errors.map((e) => {
+      {(check.errors ?? []).map((e) => {
         const line = e.line !== undefined ? lines[e.line - 1] : undefined;
         const start = (e.column ?? 1) - 1;
         const end = start + Math.max(1, e.length ?? 1);

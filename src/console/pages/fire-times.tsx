@@ -4,7 +4,7 @@
 // and, with JavaScript, again as the cron or the zone is typed (htmx → /ui/schedules/check).
 import type { ApiClient } from '../api-client.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import type { SchedulePreviewJson } from '../../contract/wire-types.ts';
+import type { SchedulePreviewJson } from '../api-types.ts';
 import { cronInWords, cronLangOf } from './cron-words.tsx';
 import { currentLang, t } from '../i18n/current.ts';
 
@@ -30,11 +30,10 @@ export async function schedulePreview(
   timeZone: string,
 ): Promise<ScheduleAnswer> {
   if (!expression.trim()) return { kind: 'none' };
-  const answer = await api.get<SchedulePreviewJson | { errors?: ScheduleProblem[] }>(
-    '/api/v1/schedule/preview',
-    { cron: expression, timezone: timeZone, count: 5 },
-  );
-  if (answer.ok) return { kind: 'preview', preview: answer.body as SchedulePreviewJson };
+  const answer = await api.get('/api/v1/schedule/preview', {
+    query: { cron: expression, timezone: timeZone, count: 5 },
+  });
+  if (answer.ok) return { kind: 'preview', preview: answer.body };
   const problem = (answer.body as { errors?: ScheduleProblem[] } | undefined)?.errors?.[0];
   return answer.status === 400 && problem
     ? { kind: 'problem', problem }

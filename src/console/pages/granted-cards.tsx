@@ -1,7 +1,7 @@
 // The overview's "Granted" cards: what was actually given (applied grants) today, this month and
 // in all, in the daemon's zone; rows still pending, failed or unknown gave nothing yet and are
 // counted apart, under "Needs attention".
-import type { GrantStatsJson } from '../../contract/wire-types.ts';
+import type { GrantStatsJson } from '../api-types.ts';
 import { fmtAmount } from './layout.tsx';
 import { t } from '../i18n/current.ts';
 

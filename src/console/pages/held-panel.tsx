@@ -3,7 +3,7 @@
 // with each (approve it once, dismiss it) or with all of them at once. Each of these carries the
 // strategy's ETag as the page read it, sent as If-Match: an approval is for the version the
 // operator saw, and one changed since is refused (412) rather than approved unseen.
-import type { HeldJson, StrategyJson, StrategyStatsJson } from '../../contract/wire-types.ts';
+import type { HeldJson, StrategyJson, StrategyStatsJson } from '../api-types.ts';
 import { Instant, wallClock, When, type TimeFrame } from './instant.tsx';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, fmtAmount } from './layout.tsx';

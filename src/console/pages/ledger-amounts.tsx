@@ -2,7 +2,7 @@
 // the balance read before sending (top_up and reset read one; add reads none), what was sent
 // (the delta; a top-up sends only the difference to its target), and the target (top_up and
 // reset). A row's `amount` alone would show a top-up's target as if it had been sent.
-import type { LedgerEntryJson } from '../../contract/wire-types.ts';
+import type { LedgerEntryJson } from '../api-types.ts';
 import { fmtAmount } from './layout.tsx';
 import { t } from '../i18n/current.ts';
 

@@ -1,6 +1,6 @@
 // A user's credit lots (docs/expiry.md) as a table: a view of the lots the API answered, props in,
 // JSX out.
-import type { LotJson } from '../../contract/wire-types.ts';
+import type { LotJson } from '../api-types.ts';
 import { When, type TimeFrame } from './instant.tsx';
 import { fmtAmount } from './layout.tsx';
 import { t } from '../i18n/current.ts';

@@ -1,7 +1,7 @@
 // Overview: what was given away (today, this month, all time), the last 30 days per strategy,
 // the gateway and its circuit breaker, grants that need a human, and held occurrences.
 import type { ApiClient } from '../api-client.ts';
-import type { GrantStatsJson } from '../../contract/wire-types.ts';
+import type { GrantStatsJson } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { AttentionBadges } from './attention-badges.tsx';
 import { GrantedCards } from './granted-cards.tsx';
@@ -16,9 +16,9 @@ export function registerOverviewPage(app: ConsoleApp): void {
   app.get('/', async (c) => {
     const api = c.get('api');
     const [stats, ready, gauges, strategies] = await Promise.all([
-      api.get<GrantStatsJson>('/api/v1/stats'),
+      api.get('/api/v1/stats'),
       // 503 still has the body naming the failed check.
-      api.get<{ status: string; checks: Record<string, string> } | undefined>('/readyz'),
+      api.probe<{ status: string; checks: Record<string, string> }>('/readyz'),
       metricGauges(api),
       strategiesWithStats(api, 100),
     ]);

@@ -2,7 +2,6 @@
 // GET /api/v1/sources/github, and starts a run with POST /api/v1/sources/users/sync (admins
 // only: the view shows viewers no button, and the API refuses a viewer's post anyway).
 import { problemText } from '../api-client.ts';
-import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../contract/wire-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import { base, ConfirmPage } from './layout.tsx';
 import { SourcesView } from './sources-view.tsx';
@@ -12,8 +11,8 @@ export function registerSourcesPage(app: ConsoleApp): void {
   app.get('/sources', async (c) => {
     const api = c.get('api');
     const [sources, repos] = await Promise.all([
-      api.get<PageJson<SourceJson>>('/api/v1/sources'),
-      api.get<PageJson<GithubRepoSyncJson>>('/api/v1/sources/github'),
+      api.get('/api/v1/sources'),
+      api.get('/api/v1/sources/github'),
     ]);
     return c.html(
       <SourcesView

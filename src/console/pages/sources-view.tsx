@@ -2,15 +2,20 @@
 // lag, the last run's counts and refused rows by reason) with its sync buttons for admins, and
 // the GitHub repositories' last star syncs.
 import { problemText, type ApiAnswer } from '../api-client.ts';
-import type { GithubRepoSyncJson, PageJson, SourceJson } from '../../contract/wire-types.ts';
+import type {
+  GithubRepoSyncJson,
+  GithubRepoSyncPageJson,
+  SourceJson,
+  SourcePageJson,
+} from '../api-types.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, ErrorBox, Flash, fmtTime, Layout, Unavailable } from './layout.tsx';
 import { t } from '../i18n/current.ts';
 
 export interface SourcesViewProps {
   session: Session;
-  sources: ApiAnswer<PageJson<SourceJson>>;
-  repos: ApiAnswer<PageJson<GithubRepoSyncJson>>;
+  sources: ApiAnswer<SourcePageJson>;
+  repos: ApiAnswer<GithubRepoSyncPageJson>;
   done?: string;
   error?: string;
 }

@@ -1,7 +1,7 @@
 // A strategy's write controls (admins only: a viewer sees none, and the API refuses a viewer's
 // writes anyway) and the posts behind them. Each asks for confirmation first.
-import { problemText, type ApiAnswer } from '../api-client.ts';
-import type { HeldJson, StrategyJson } from '../../contract/wire-types.ts';
+import { problemText, type ApiAnswer, type ApiClient } from '../api-client.ts';
+import type { HeldJson, StrategyJson } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, ConfirmPage, fmtAmount, fmtTime } from './layout.tsx';
@@ -14,13 +14,35 @@ const question = (action: Action, name: string): string => t().actions.questions
 /** The actions on held occurrences: bound to the strategy version the page showed (If-Match). */
 const HELD_ACTIONS: readonly Action[] = ['approve', 'dismiss', 'approve-all'];
 
-/** The API route behind each action (the held occurrence's ones name it). */
-function apiPath(id: string, action: Action, occurrence: string): string {
-  const held = `/api/v1/strategies/${id}/occurrences/${encodeURIComponent(occurrence)}`;
-  if (action === 'approve') return `${held}/approve`;
-  if (action === 'dismiss') return `${held}/dismiss`;
-  if (action === 'approve-all') return `/api/v1/strategies/${id}/held/approve`;
-  return `/api/v1/strategies/${id}/${action}`;
+/** The API call behind an action; its answer is read field by field (doneMessage). */
+function send(
+  api: ApiClient,
+  id: string,
+  action: Action,
+  occurrence: string,
+  ifMatch: string | undefined,
+): Promise<ApiAnswer<Record<string, unknown>>> {
+  const param = { id };
+  switch (action) {
+    case 'approve':
+      return api.post('/api/v1/strategies/:id/occurrences/:occurrence/approve', undefined, {
+        param: { id, occurrence },
+        ifMatch,
+      });
+    case 'dismiss':
+      return api.post('/api/v1/strategies/:id/occurrences/:occurrence/dismiss', undefined, {
+        param: { id, occurrence },
+        ifMatch,
+      });
+    case 'approve-all':
+      return api.post('/api/v1/strategies/:id/held/approve', undefined, { param, ifMatch });
+    case 'run':
+      return api.post('/api/v1/strategies/:id/run', {}, { param });
+    case 'enable':
+      return api.post('/api/v1/strategies/:id/enable', undefined, { param });
+    case 'disable':
+      return api.post('/api/v1/strategies/:id/disable', undefined, { param });
+  }
 }
 
 /** Held occurrences have their own panel (held-panel.tsx), with their buttons. */
@@ -58,7 +80,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
       const occurrence = field(c, 'occurrence') || 'once';
       const etag = HELD_ACTIONS.includes(action) ? field(c, 'etag') || undefined : undefined;
       if (field(c, 'confirmed') !== 'yes') {
-        const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
+        const strategy = await api.get('/api/v1/strategies/:id', { param: { id } });
         const name = strategy.ok ? strategy.body.name : `#${id}`;
         return c.html(
           <ConfirmPage
@@ -73,12 +95,7 @@ export function registerStrategyActions(app: ConsoleApp): void {
           />,
         );
       }
-      const path = apiPath(id, action, occurrence);
-      const answer = await api.post<Record<string, unknown>>(
-        path,
-        action === 'run' ? {} : undefined,
-        etag,
-      );
+      const answer = await send(api, id, action, occurrence, etag);
       // A run with the breaker open did nothing it could report as done: not a green notice.
       const paused = answer.ok && answer.body.gateway_available === false;
       const m = t();

@@ -2,34 +2,36 @@
 // the list, one per strategy for its stats (the same calls a script would make).
 import { problemText, type ApiClient } from '../api-client.ts';
 import { t } from '../i18n/current.ts';
-import type {
-  PageJson,
-  PreviewJson,
-  StrategyJson,
-  StrategyStatsJson,
-} from '../../contract/wire-types.ts';
+import type { PreviewJson, StrategyJson, StrategyStatsJson } from '../api-types.ts';
 
 export interface StrategyWithStats {
   strategy: StrategyJson;
   stats?: StrategyStatsJson;
 }
 
+/** One page of strategies (by id, after `page.cursor`) with each one's statistics. */
 export async function strategiesWithStats(
   api: ApiClient,
   last = 0,
-): Promise<{ rows: StrategyWithStats[]; error?: string }> {
-  const list = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
-  if (!list.ok) return { rows: [], error: t().strategies.readFailed(list.status) };
+  page: { cursor?: string; limit: number } = { limit: 1000 },
+): Promise<{ rows: StrategyWithStats[]; next: string | null; error?: string }> {
+  const list = await api.get('/api/v1/strategies', { query: page });
+  if (!list.ok)
+    return {
+      rows: [],
+      next: null,
+      error: list.status === 400 ? problemText(list) : t().strategies.readFailed(list.status),
+    };
   const rows = await Promise.all(
     list.body.items.map(async (strategy) => {
-      const stats = await api.get<StrategyStatsJson>(`/api/v1/strategies/${strategy.id}/stats`, {
-        next: 1,
-        last,
+      const stats = await api.get('/api/v1/strategies/:id/stats', {
+        param: { id: strategy.id },
+        query: { next: 1, last },
       });
       return { strategy, stats: stats.ok ? stats.body : undefined };
     }),
   );
-  return { rows };
+  return { rows, next: list.body.next_cursor };
 }
 
 /** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
@@ -58,12 +60,15 @@ export async function previewOf(
   id: string,
   wanted: string,
 ): Promise<PreviewResult> {
-  const answer = await api.post<PreviewJson>(`/api/v1/strategies/${id}/preview`, {
-    occurrence: wanted,
-  });
+  const param = { id };
+  const answer = await api.post(
+    '/api/v1/strategies/:id/preview',
+    { occurrence: wanted },
+    { param },
+  );
   if (answer.ok) return { preview: answer.body, previewed: wanted };
   if (wanted === 'next' && answer.status === 400) {
-    const due = await api.post<PreviewJson>(`/api/v1/strategies/${id}/preview`);
+    const due = await api.post('/api/v1/strategies/:id/preview', undefined, { param });
     if (due.ok) return { preview: due.body, previewed: 'due' };
   }
   return { previewed: wanted, error: problemText(answer) };

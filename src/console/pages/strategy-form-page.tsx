@@ -4,8 +4,8 @@
 // API's registry (console.js); the cron field lists its next five fire times, the daemon's own
 // answer (GET /api/v1/schedule/preview), refreshed as the cron or the zone changes. Without
 // JavaScript the same checks appear after submitting.
-import { problemText, type Problem } from '../api-client.ts';
-import type { StrategyJson } from '../../contract/wire-types.ts';
+import { problemText, type PostBody, type Problem } from '../api-client.ts';
+import type { StrategyJson } from '../api-types.ts';
 import { field, type ConsoleApp, type ConsoleContext } from '../console-env.ts';
 import { strategyFieldEntries, type FieldSpec } from '../../contract/strategy-wire.ts';
 import {
@@ -36,14 +36,18 @@ export function registerStrategyFormPages(app: ConsoleApp): void {
     c.html(await formPage(c, undefined, { values: valuesOf() })),
   );
   app.get('/strategies/:id{[0-9]+}/edit', async (c) => {
-    const s = await c.get('api').get<StrategyJson>(`/api/v1/strategies/${c.req.param('id')}`);
+    const s = await c
+      .get('api')
+      .get('/api/v1/strategies/:id', { param: { id: c.req.param('id') } });
     if (!s.ok) return c.redirect(`${base()}/strategies/${c.req.param('id')}`, 303);
     return c.html(await formPage(c, s.body, { values: valuesOf(s.body), etag: s.etag }));
   });
 
   app.post('/strategies', async (c) => save(c, undefined));
   app.post('/strategies/:id{[0-9]+}/edit', async (c) => {
-    const s = await c.get('api').get<StrategyJson>(`/api/v1/strategies/${c.req.param('id')}`);
+    const s = await c
+      .get('api')
+      .get('/api/v1/strategies/:id', { param: { id: c.req.param('id') } });
     return s.ok ? save(c, s.body) : c.redirect(`${base()}/strategies`, 303);
   });
 }
@@ -54,8 +58,10 @@ async function save(c: ConsoleContext, existing: StrategyJson | undefined) {
   const body = strategyBody(values, existing !== undefined);
   const etag = field(c, 'etag') || undefined;
   const answer = existing
-    ? await api.patch<StrategyJson>(`/api/v1/strategies/${existing.id}`, body, etag)
-    : await api.post<StrategyJson>('/api/v1/strategies', body);
+    ? await api.patch('/api/v1/strategies/:id', { id: existing.id }, body, etag)
+    : // Built from the field table (strategy-wire.ts) out of what the form sent: the API's
+      // validation, not this type, decides whether it is a strategy.
+      await api.post('/api/v1/strategies', body as PostBody<'/api/v1/strategies'>);
   if (answer.ok)
     return c.redirect(
       `${base()}/strategies/${answer.body.id}?${new URLSearchParams({ done: t().form.saved }).toString()}`,
@@ -75,11 +81,7 @@ async function save(c: ConsoleContext, existing: StrategyJson | undefined) {
 }
 
 async function formPage(c: ConsoleContext, existing: StrategyJson | undefined, state: FormState) {
-  const functions = await c
-    .get('api')
-    .get<{ items: { name: string; signature: string; description: string }[] }>(
-      '/api/v1/conditions/functions',
-    );
+  const functions = await c.get('api').get('/api/v1/conditions/functions');
   const fns = functions.ok ? functions.body.items : [];
   const values = state.values as Record<string, string | boolean>;
   const schedule = await schedulePreview(

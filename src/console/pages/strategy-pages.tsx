@@ -1,12 +1,6 @@
 // Strategies: the list (type, mode, enabled, next fire time, granted totals) and one strategy's
 // page (fields, version, next fire times, preview of an occurrence, its ledger, its actions).
 import { problemText } from '../api-client.ts';
-import type {
-  LedgerEntryJson,
-  PageJson,
-  StrategyJson,
-  StrategyStatsJson,
-} from '../../contract/wire-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Flash, fmtAmount, Layout, Unavailable } from './layout.tsx';
 import { CronText } from './cron-words.tsx';
@@ -16,10 +10,18 @@ import { ClosedHolds, HeldPanel } from './held-panel.tsx';
 import { FieldList, LedgerSection, PreviewSection } from './strategy-sections.tsx';
 import { previewOf, strategiesWithStats } from './strategy-data.ts';
 import { t } from '../i18n/current.ts';
+import { Pager } from './pager.tsx';
+
+/** Strategies per page of the list (each row reads its statistics too). */
+const STRATEGIES_PER_PAGE = 50;
 
 export function registerStrategyPages(app: ConsoleApp): void {
   app.get('/strategies', async (c) => {
-    const { rows, error } = await strategiesWithStats(c.get('api'));
+    const cursor = c.req.query('cursor') || undefined;
+    const { rows, next, error } = await strategiesWithStats(c.get('api'), 0, {
+      cursor,
+      limit: STRATEGIES_PER_PAGE,
+    });
     const admin = c.get('session').role === 'admin';
     const now = new Date();
     const m = t().strategies;
@@ -80,6 +82,13 @@ export function registerStrategyPages(app: ConsoleApp): void {
           </table>
         </div>
         {rows.length === 0 && !error && <p>{m.none}</p>}
+        <Pager
+          path="/strategies"
+          query={{}}
+          cursor={cursor}
+          next={next}
+          testId="strategies-pager"
+        />
       </Layout>,
     );
   });
@@ -87,7 +96,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
   app.get('/strategies/:id{[0-9]+}', async (c) => {
     const api = c.get('api');
     const id = c.req.param('id');
-    const strategy = await api.get<StrategyJson>(`/api/v1/strategies/${id}`);
+    const strategy = await api.get('/api/v1/strategies/:id', { param: { id } });
     if (!strategy.ok)
       return c.html(
         <Layout title={t().strategy.fallbackTitle} session={c.get('session')} active="strategies">
@@ -100,16 +109,19 @@ export function registerStrategyPages(app: ConsoleApp): void {
     const filters = {
       status: c.req.query('status') ?? '',
       user_id: c.req.query('user_id') ?? '',
-      offset: Number(c.req.query('offset') ?? '0') || 0,
+      cursor: c.req.query('cursor') || undefined,
     };
     const [stats, preview, ledger] = await Promise.all([
-      api.get<StrategyStatsJson>(`/api/v1/strategies/${id}/stats`, { next: 5, last: 5 }),
+      api.get('/api/v1/strategies/:id/stats', { param: { id }, query: { next: 5, last: 5 } }),
       previewOf(c.get('api'), id, wanted),
-      api.get<PageJson<LedgerEntryJson>>(`/api/v1/strategies/${id}/executions`, {
-        status: filters.status,
-        user_id: filters.user_id,
-        limit: 50,
-        offset: filters.offset,
+      api.get('/api/v1/strategies/:id/executions', {
+        param: { id },
+        query: {
+          status: filters.status,
+          user_id: filters.user_id,
+          limit: 50,
+          cursor: filters.cursor,
+        },
       }),
     ]);
     const next = stats.ok ? stats.body.next_occurrences : [];

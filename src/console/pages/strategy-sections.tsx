@@ -4,10 +4,10 @@ import { problemText } from '../api-client.ts';
 import type {
   HeldJson,
   LedgerEntryJson,
+  LedgerPageJson,
   LedgerStatus,
-  PageJson,
   StrategyJson,
-} from '../../contract/wire-types.ts';
+} from '../api-types.ts';
 import { strategyFieldEntries, type FieldSpec } from '../../contract/strategy-wire.ts';
 import { base, ErrorBox, fmtAmount } from './layout.tsx';
 import type { Child } from 'hono/jsx';
@@ -16,6 +16,7 @@ import { Instant, When, type TimeFrame } from './instant.tsx';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import type { PreviewResult } from './strategy-data.ts';
 import { t } from '../i18n/current.ts';
+import { Pager } from './pager.tsx';
 
 /** Occurrences a budget cap holds: what each would grant in total against the caps. */
 export function HeldList(props: { held: HeldJson[]; testId: string; frame: TimeFrame }) {
@@ -170,15 +171,13 @@ export function PreviewSection(props: {
 
 export function LedgerSection(props: {
   strategyId: number;
-  filters: { status: string; user_id: string; offset: number };
-  ledger: ApiAnswer<PageJson<LedgerEntryJson>>;
+  filters: { status: string; user_id: string; cursor: string | undefined };
+  ledger: ApiAnswer<LedgerPageJson>;
   frame: TimeFrame;
 }) {
   const { filters, ledger } = props;
   const page = `${base()}/strategies/${props.strategyId}`;
   const csv = `${page}/ledger.csv?${new URLSearchParams({ status: filters.status, user_id: filters.user_id }).toString()}`;
-  const total = ledger.ok ? (ledger.body.total ?? ledger.body.items.length) : 0;
-  const nextOffset = filters.offset + 50;
   const m = t().ledger;
   return (
     <section class="card" aria-labelledby="ledger" data-testid="ledger">
@@ -201,15 +200,15 @@ export function LedgerSection(props: {
         <ErrorBox message={problemText(ledger)} />
       ) : (
         <>
-          <p>{m.rows(total)}</p>
+          <p>{m.rows(ledger.body.total)}</p>
           <LedgerTable rows={ledger.body.items} frame={props.frame} />
-          {nextOffset < total && (
-            <a
-              href={`${page}?${new URLSearchParams({ status: filters.status, user_id: filters.user_id, offset: String(nextOffset) }).toString()}`}
-            >
-              {t().common.nextPage}
-            </a>
-          )}
+          <Pager
+            path={`/strategies/${props.strategyId}`}
+            query={{ status: filters.status, user_id: filters.user_id }}
+            cursor={filters.cursor}
+            next={ledger.body.next_cursor}
+            testId="ledger-pager"
+          />
         </>
       )}
     </section>

@@ -4,6 +4,6 @@ import type { ApiClient } from '../api-client.ts';
 import type { TimeFrame } from './instant.tsx';
 
 export async function daemonTimeFrame(api: ApiClient): Promise<TimeFrame> {
-  const stats = await api.get<{ time_zone: string }>('/api/v1/stats');
+  const stats = await api.get('/api/v1/stats');
   return { zone: stats.ok ? stats.body.time_zone : 'UTC', zoneOf: 'daemon', now: new Date() };
 }

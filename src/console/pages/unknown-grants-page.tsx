@@ -6,12 +6,7 @@
 // /api/v1/users/{id}/balance, read through the daemon's gateway client), to compare with what
 // the grant read before sending, what it sent and its target, as its mode's guidance says.
 import { problemText, type ApiClient } from '../api-client.ts';
-import type {
-  GatewayBalanceJson,
-  LedgerEntryJson,
-  PageJson,
-  StrategyJson,
-} from '../../contract/wire-types.ts';
+import type { GatewayBalanceJson, LedgerEntryJson } from '../api-types.ts';
 import { field, fields, type ConsoleApp } from '../console-env.ts';
 import {
   base,
@@ -27,27 +22,37 @@ import { When, type TimeFrame } from './instant.tsx';
 import { daemonTimeFrame } from './time-frame.ts';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
 import { t } from '../i18n/current.ts';
+import { Pager } from './pager.tsx';
+
+/** Unknown grants per page, newest first (each page reads the balances of its users). */
+const UNKNOWN_PER_PAGE = 100;
 
 async function unknownRows(
   api: ApiClient,
-): Promise<{ rows: LedgerEntryJson[]; perStrategy: boolean; error?: string }> {
-  const all = await api.get<PageJson<LedgerEntryJson>>('/api/v1/grants', {
-    status: 'unknown',
-    limit: 500,
+  cursor: string | undefined,
+): Promise<{
+  rows: LedgerEntryJson[];
+  perStrategy: boolean;
+  next: string | null;
+  error?: string;
+}> {
+  const all = await api.get('/api/v1/grants', {
+    query: { status: 'unknown', limit: UNKNOWN_PER_PAGE, cursor },
   });
-  if (all.ok) return { rows: all.body.items, perStrategy: false };
-  if (!all.missing) return { rows: [], perStrategy: false, error: problemText(all) };
-  const strategies = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
-  if (!strategies.ok) return { rows: [], perStrategy: true, error: problemText(strategies) };
+  if (all.ok) return { rows: all.body.items, perStrategy: false, next: all.body.next_cursor };
+  if (!all.missing) return { rows: [], perStrategy: false, next: null, error: problemText(all) };
+  const strategies = await api.get('/api/v1/strategies', { query: { limit: 1000 } });
+  if (!strategies.ok)
+    return { rows: [], perStrategy: true, next: null, error: problemText(strategies) };
   const pages = await Promise.all(
     strategies.body.items.map((s) =>
-      api.get<PageJson<LedgerEntryJson>>(`/api/v1/strategies/${s.id}/executions`, {
-        status: 'unknown',
-        limit: 500,
+      api.get('/api/v1/strategies/:id/executions', {
+        param: { id: s.id },
+        query: { status: 'unknown', limit: 500 },
       }),
     ),
   );
-  return { rows: pages.flatMap((p) => (p.ok ? p.body.items : [])), perStrategy: true };
+  return { rows: pages.flatMap((p) => (p.ok ? p.body.items : [])), perStrategy: true, next: null };
 }
 
 /** How many users' balances one page load reads from the gateway at most. */
@@ -60,9 +65,7 @@ async function gatewayBalances(
 ): Promise<Map<string, GatewayBalanceJson | 'unavailable'>> {
   const users = [...new Set(rows.map((r) => r.user_id))].slice(0, BALANCES_READ);
   const answers = await Promise.all(
-    users.map((id) =>
-      api.get<GatewayBalanceJson>(`/api/v1/users/${encodeURIComponent(id)}/balance`),
-    ),
+    users.map((id) => api.get('/api/v1/users/:id/balance', { param: { id } })),
   );
   return new Map(
     users.map((id, i) => {
@@ -74,7 +77,8 @@ async function gatewayBalances(
 
 export function registerUnknownGrantsPage(app: ConsoleApp): void {
   app.get('/unknown-grants', async (c) => {
-    const { rows, perStrategy, error } = await unknownRows(c.get('api'));
+    const cursor = c.req.query('cursor') || undefined;
+    const { rows, perStrategy, next, error } = await unknownRows(c.get('api'), cursor);
     const [balances, frame] = await Promise.all([
       gatewayBalances(c.get('api'), rows),
       daemonTimeFrame(c.get('api')),
@@ -116,6 +120,13 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
         ) : (
           <GrantsTable rows={rows} balances={balances} admin={false} frame={frame} />
         )}
+        <Pager
+          path="/unknown-grants"
+          query={{}}
+          cursor={cursor}
+          next={next}
+          testId="unknown-grants-pager"
+        />
       </Layout>,
     );
   });
@@ -143,11 +154,19 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     for (const grant of grants) {
       const [strategyId, executionId] = grant.split(':');
       // Expiries (strategy 0) are resolved at their own route: strategy 0 is no strategy.
-      const path =
+      const api = c.get('api');
+      const answer =
         strategyId === '0'
-          ? `/api/v1/lots/expiries/${executionId}/resolve`
-          : `/api/v1/strategies/${strategyId}/executions/${executionId}/resolve`;
-      const answer = await c.get('api').post(path, { resolution });
+          ? await api.post(
+              '/api/v1/lots/expiries/:execution_id/resolve',
+              { resolution },
+              { param: { execution_id: executionId ?? '' } },
+            )
+          : await api.post(
+              '/api/v1/strategies/:id/executions/:execution_id/resolve',
+              { resolution },
+              { param: { id: strategyId ?? '', execution_id: executionId ?? '' } },
+            );
       if (!answer.ok) failures.push(`#${executionId}: ${problemText(answer)}`);
     }
     const resolved = grants.length - failures.length;

@@ -2,13 +2,7 @@
 // (GET /api/v1/users/{id}, GET /api/v1/users/{id}/grants); an admin deletes a user there
 // (DELETE /api/v1/users/{id}: the user's ledger rows stay, for the audit).
 import { problemText } from '../api-client.ts';
-import type {
-  GatewayBalanceJson,
-  LedgerEntryJson,
-  LotJson,
-  PageJson,
-  UserJson,
-} from '../../contract/wire-types.ts';
+import type { GatewayBalanceJson } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import {
   ActionForm,
@@ -26,6 +20,7 @@ import { daemonTimeFrame } from './time-frame.ts';
 import type { Child } from 'hono/jsx';
 import { LotTable } from './lot-table.tsx';
 import { t } from '../i18n/current.ts';
+import { Pager } from './pager.tsx';
 
 function Balance(props: { b: GatewayBalanceJson | undefined; frame: TimeFrame }) {
   const { b } = props;
@@ -60,7 +55,7 @@ export function registerUserPages(app: ConsoleApp): void {
           back={page}
         />,
       );
-    const answer = await c.get('api').delete(`/api/v1/users/${encodeURIComponent(id)}`);
+    const answer = await c.get('api').delete('/api/v1/users/:id', { id });
     if (!answer.ok)
       return c.redirect(
         `${page}?${new URLSearchParams({ error: t().users.deleteRefused(problemText(answer)) }).toString()}`,
@@ -76,9 +71,8 @@ export function registerUserPages(app: ConsoleApp): void {
     const q = (c.req.query('q') ?? '').trim();
     const open = (c.req.query('id') ?? '').trim();
     if (open) return c.redirect(`${base()}/users/${encodeURIComponent(open)}`, 303);
-    const found = await c
-      .get('api')
-      .get<PageJson<UserJson>>('/api/v1/users', { q, limit: 50, cursor: c.req.query('cursor') });
+    const cursor = c.req.query('cursor') || undefined;
+    const found = await c.get('api').get('/api/v1/users', { query: { q, limit: 50, cursor } });
     const m = t().users;
     return c.html(
       <Layout title={m.title} session={c.get('session')} active="users">
@@ -127,13 +121,13 @@ export function registerUserPages(app: ConsoleApp): void {
                 </tbody>
               </table>
             </div>
-            {found.body.next_cursor && (
-              <a
-                href={`${base()}/users?${new URLSearchParams({ q, cursor: found.body.next_cursor }).toString()}`}
-              >
-                {t().common.nextPage}
-              </a>
-            )}
+            <Pager
+              path="/users"
+              query={{ q }}
+              cursor={cursor}
+              next={found.body.next_cursor}
+              testId="users-pager"
+            />
           </>
         )}
       </Layout>,
@@ -142,14 +136,27 @@ export function registerUserPages(app: ConsoleApp): void {
 
   app.get('/users/:id', async (c) => {
     const id = c.req.param('id');
-    const path = `/api/v1/users/${encodeURIComponent(id)}`;
+    const param = { id };
+    // The grants and the lots page apart, each with its own cursor in the page's URL.
+    const cursors = {
+      grants_cursor: c.req.query('grants_cursor') || undefined,
+      lots_cursor: c.req.query('lots_cursor') || undefined,
+    };
+    const api = c.get('api');
     const [user, grants, balance, lots, frame] = await Promise.all([
-      c.get('api').get<UserJson>(path),
-      c.get('api').get<PageJson<LedgerEntryJson>>(`${path}/grants`, { limit: 100 }),
-      c.get('api').get<GatewayBalanceJson>(`${path}/balance`),
-      c.get('api').get<PageJson<LotJson>>(`${path}/lots`, { limit: 100 }),
-      daemonTimeFrame(c.get('api')),
+      api.get('/api/v1/users/:id', { param }),
+      api.get('/api/v1/users/:id/grants', {
+        param,
+        query: { limit: 100, cursor: cursors.grants_cursor },
+      }),
+      api.get('/api/v1/users/:id/balance', { param }),
+      api.get('/api/v1/users/:id/lots', {
+        param,
+        query: { limit: 100, cursor: cursors.lots_cursor },
+      }),
+      daemonTimeFrame(api),
     ]);
+    const userPath = `/users/${encodeURIComponent(id)}`;
     if (!user.ok)
       return c.html(
         <Layout title={t().users.userTitle(id)} session={c.get('session')} active="users">
@@ -204,8 +211,16 @@ export function registerUserPages(app: ConsoleApp): void {
           <h2>{m.grantHistory}</h2>
           {grants.ok ? (
             <>
-              <p>{m.grants(grants.body.total ?? grants.body.items.length)}</p>
+              <p>{m.grants(grants.body.total)}</p>
               <LedgerTable rows={grants.body.items} showStrategy frame={frame} />
+              <Pager
+                path={userPath}
+                query={cursors}
+                cursorParam="grants_cursor"
+                cursor={cursors.grants_cursor}
+                next={grants.body.next_cursor}
+                testId="user-grants-pager"
+              />
             </>
           ) : (
             <ErrorBox message={problemText(grants)} />
@@ -214,7 +229,17 @@ export function registerUserPages(app: ConsoleApp): void {
         <section class="card" data-testid="user-lots">
           <h2>{m.lots}</h2>
           {lots.ok ? (
-            <LotTable lots={lots.body.items} frame={frame} />
+            <>
+              <LotTable lots={lots.body.items} frame={frame} />
+              <Pager
+                path={userPath}
+                query={cursors}
+                cursorParam="lots_cursor"
+                cursor={cursors.lots_cursor}
+                next={lots.body.next_cursor}
+                testId="user-lots-pager"
+              />
+            </>
           ) : (
             <ErrorBox message={problemText(lots)} />
           )}

@@ -3,7 +3,7 @@
 // shown on the answer page only, never put in a URL), enable, disable, rotate the secret, send
 // a test event, delete. Each endpoint's page lists its deliveries with a retry button. Viewers
 // read the same pages without a single write control.
-import { problemText, type ApiAnswer } from '../api-client.ts';
+import { problemText, type ApiAnswer, type PostBody } from '../api-client.ts';
 import { field, fields, type ConsoleApp, type ConsoleContext } from '../console-env.ts';
 import { ConfirmPage, ErrorBox, Flash, Layout } from './layout.tsx';
 import {
@@ -14,11 +14,10 @@ import {
   EndpointsTable,
   isAction,
   SecretPage,
-  type DeliveryJson,
-  type WebhookJson,
 } from './webhooks-views.tsx';
 import { t } from '../i18n/current.ts';
 import { daemonTimeFrame } from './time-frame.ts';
+import { Pager } from './pager.tsx';
 
 const redirectWith = (c: ConsoleContext, query: Record<string, string>, to = back()) =>
   c.redirect(`${to}?${new URLSearchParams(query).toString()}`, 303);
@@ -26,15 +25,27 @@ const redirectWith = (c: ConsoleContext, query: Record<string, string>, to = bac
 export function registerWebhooksPage(app: ConsoleApp): void {
   app.get('/webhooks', async (c) => {
     const session = c.get('session');
+    const cursor = c.req.query('cursor') || undefined;
     const [list, frame] = await Promise.all([
-      c.get('api').get<{ items: WebhookJson[] }>('/api/v1/webhooks'),
+      c.get('api').get('/api/v1/webhooks', { query: { cursor, limit: 50 } }),
       daemonTimeFrame(c.get('api')),
     ]);
     return c.html(
       <Layout title={t().webhooks.title} session={session} active="webhooks">
         <Flash message={c.req.query('done')} />
         <ErrorBox message={c.req.query('error') ?? (list.ok ? undefined : problemText(list))} />
-        {list.ok && <EndpointsTable endpoints={list.body.items} session={session} frame={frame} />}
+        {list.ok && (
+          <>
+            <EndpointsTable endpoints={list.body.items} session={session} frame={frame} />
+            <Pager
+              path="/webhooks"
+              query={{}}
+              cursor={cursor}
+              next={list.body.next_cursor}
+              testId="webhooks-pager"
+            />
+          </>
+        )}
         {session.role === 'admin' && <CreateForm session={session} />}
       </Layout>,
     );
@@ -43,15 +54,16 @@ export function registerWebhooksPage(app: ConsoleApp): void {
   app.post('/webhooks', async (c) => {
     const kind = field(c, 'kind') || 'webhook';
     const secret = field(c, 'secret');
-    const answer = await c
-      .get('api')
-      .post<{ webhook: WebhookJson; secret: string | null }>('/api/v1/webhooks', {
-        url: field(c, 'url'),
-        kind,
-        event_types: fields(c, 'event_types'),
-        ...(field(c, 'description') ? { description: field(c, 'description') } : {}),
-        ...(kind !== 'webhook' && secret ? { secret } : {}),
-      });
+    // The form's text goes to the API as typed; the API's validation refuses what is not a
+    // kind or an event type.
+    type Body = PostBody<'/api/v1/webhooks'>;
+    const answer = await c.get('api').post('/api/v1/webhooks', {
+      url: field(c, 'url'),
+      kind: kind as Body['kind'],
+      event_types: fields(c, 'event_types') as Body['event_types'],
+      ...(field(c, 'description') ? { description: field(c, 'description') } : {}),
+      ...(kind !== 'webhook' && secret ? { secret } : {}),
+    });
     if (!answer.ok) return redirectWith(c, { error: t().webhooks.notCreated(problemText(answer)) });
     return c.html(
       <SecretPage
@@ -80,20 +92,20 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         />,
       );
     const api = c.get('api');
-    const path = `/api/v1/webhooks/${id}${action.path}`;
-    const answer: ApiAnswer<{ secret?: string }> =
+    const param = { id };
+    const answer: ApiAnswer =
       action.method === 'patch'
-        ? await api.patch(path, action.body)
+        ? await api.patch(action.path, param, action.body)
         : action.method === 'delete'
-          ? await api.delete(path)
-          : await api.post(path);
+          ? await api.delete(action.path, param)
+          : await api.post(action.path, undefined, { param });
     if (!answer.ok) return redirectWith(c, { error: m.refused(problemText(answer)) });
     if (name === 'rotate')
       return c.html(
         <SecretPage
           session={c.get('session')}
           title={m.newSecret(id)}
-          secret={answer.body.secret ?? null}
+          secret={(answer.body as { secret?: string | null } | undefined)?.secret ?? null}
           note={m.overlapNote}
         />,
       );
@@ -104,9 +116,10 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const session = c.get('session');
     const id = Number(c.req.param('id'));
     const api = c.get('api');
+    const cursor = c.req.query('cursor') || undefined;
     const [endpoint, deliveries, frame] = await Promise.all([
-      api.get<WebhookJson>(`/api/v1/webhooks/${id}`),
-      api.get<{ items: DeliveryJson[] }>(`/api/v1/webhooks/${id}/deliveries`, { limit: 100 }),
+      api.get('/api/v1/webhooks/:id', { param: { id } }),
+      api.get('/api/v1/webhooks/:id/deliveries', { param: { id }, query: { limit: 100, cursor } }),
       daemonTimeFrame(api),
     ]);
     const error = !endpoint.ok
@@ -122,12 +135,21 @@ export function registerWebhooksPage(app: ConsoleApp): void {
           <EndpointsTable endpoints={[endpoint.body]} session={session} frame={frame} />
         )}
         {deliveries.ok && (
-          <DeliveriesTable
-            endpointId={id}
-            deliveries={deliveries.body.items}
-            session={session}
-            frame={frame}
-          />
+          <>
+            <DeliveriesTable
+              endpointId={id}
+              deliveries={deliveries.body.items}
+              session={session}
+              frame={frame}
+            />
+            <Pager
+              path={`/webhooks/${id}`}
+              query={{}}
+              cursor={cursor}
+              next={deliveries.body.next_cursor}
+              testId="deliveries-pager"
+            />
+          </>
         )}
         <p>
           <a href={back()}>{t().webhooks.allEndpoints}</a>
@@ -152,7 +174,11 @@ export function registerWebhooksPage(app: ConsoleApp): void {
           back={page}
         />,
       );
-    const answer = await c.get('api').post(`/api/v1/webhooks/${id}/deliveries/${delivery}/retry`);
+    const answer = await c
+      .get('api')
+      .post('/api/v1/webhooks/:id/deliveries/:delivery/retry', undefined, {
+        param: { id, delivery },
+      });
     return answer.ok
       ? redirectWith(c, { done: t().webhooks.willRetry(delivery) }, page)
       : redirectWith(c, { error: t().webhooks.refused(problemText(answer)) }, page);

@@ -1,25 +1,24 @@
 // The webhooks pages' parts (webhooks-page.tsx has the routes): the endpoints table with each
 // endpoint's state and, for admins, its action buttons; the deliveries table; the create form;
 // the page that shows a secret once. Also the endpoint actions: what each posts to the API.
-import type { deliveryJson, webhookJson } from '../../contract/schemas/webhooks.ts';
 import { EVENT_TYPES } from '../../contract/schemas/events.ts';
 import type { Session } from '../sessions.ts';
 import { When, type TimeFrame } from './instant.tsx';
 import { ActionForm, base, CsrfField, Layout } from './layout.tsx';
 import { t } from '../i18n/current.ts';
+import type { DeliveryJson, WebhookJson } from '../api-types.ts';
 
-export type WebhookJson = ReturnType<typeof webhookJson>;
-export type DeliveryJson = ReturnType<typeof deliveryJson>;
+export type { DeliveryJson, WebhookJson };
 
 export const KINDS = ['webhook', 'feishu', 'dingtalk', 'wecom', 'slack'] as const;
 
 /** What each endpoint action posts to the API (its question and outcome are in the catalogue). */
 export const ACTIONS = {
-  enable: { method: 'patch', path: '', body: { enabled: true } },
-  disable: { method: 'patch', path: '', body: { enabled: false } },
-  test: { method: 'post', path: '/test', body: undefined },
-  rotate: { method: 'post', path: '/rotate-secret', body: undefined },
-  delete: { method: 'delete', path: '', body: undefined },
+  enable: { method: 'patch', path: '/api/v1/webhooks/:id', body: { enabled: true } },
+  disable: { method: 'patch', path: '/api/v1/webhooks/:id', body: { enabled: false } },
+  test: { method: 'post', path: '/api/v1/webhooks/:id/test', body: undefined },
+  rotate: { method: 'post', path: '/api/v1/webhooks/:id/rotate-secret', body: undefined },
+  delete: { method: 'delete', path: '/api/v1/webhooks/:id', body: undefined },
 } as const;
 export type Action = keyof typeof ACTIONS;
 export const isAction = (value: string): value is Action => Object.hasOwn(ACTIONS, value);

@@ -4,12 +4,8 @@
 // attribute values it read, the decisive nodes marked. Colour is never the only signal: each
 // node also says its result in words.
 import { problemText, type ApiAnswer } from '../api-client.ts';
-import type {
-  ExplainNodeJson,
-  ExplanationJson,
-  PageJson,
-  StrategyJson,
-} from '../../contract/wire-types.ts';
+import type { ExplainNodeJson } from '../../contract/serialize-explain.ts';
+import type { ExplanationJson, StrategyPageJson } from '../api-types.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import { base, ErrorBox, Layout, Unavailable } from './layout.tsx';
 import { When, type TimeFrame } from './instant.tsx';
@@ -22,13 +18,13 @@ export function registerWhyNotPage(app: ConsoleApp): void {
     const strategyId = c.req.query('strategy_id') ?? '';
     const userId = (c.req.query('user_id') ?? '').trim();
     const occurrence = (c.req.query('occurrence') ?? '').trim();
-    const strategies = await api.get<PageJson<StrategyJson>>('/api/v1/strategies', { limit: 1000 });
+    const strategies = await api.get('/api/v1/strategies', { query: { limit: 1000 } });
     const explained =
       strategyId && userId
-        ? await api.get<ExplanationJson>(
-            `/api/v1/strategies/${encodeURIComponent(strategyId)}/explain/${encodeURIComponent(userId)}`,
-            { occurrence },
-          )
+        ? await api.get('/api/v1/strategies/:id/explain/:user_id', {
+            param: { id: strategyId, user_id: userId },
+            query: { occurrence },
+          })
         : undefined;
     const m = t().whyNot;
     return c.html(
@@ -72,7 +68,7 @@ export function registerWhyNotPage(app: ConsoleApp): void {
 }
 
 /** The chosen strategy's zone: its occurrences and grants are shown on its wall clock. */
-function zoneOf(strategies: ApiAnswer<PageJson<StrategyJson>>, id: string): string {
+function zoneOf(strategies: ApiAnswer<StrategyPageJson>, id: string): string {
   const chosen = strategies.ok ? strategies.body.items.find((s) => String(s.id) === id) : undefined;
   return chosen?.timezone ?? 'UTC';
 }
@@ -109,7 +105,13 @@ export function ExplanationView(props: { explanation: ExplanationJson; frame: Ti
         <>
           <h3>{m.conditionTitle}</h3>
           <ul class="tree" data-testid="explain-tree">
-            <TreeNode node={e.condition} path="" decisive={decisivePaths(e)} />
+            {/* The schema leaves children untyped (it cannot say "a node like this one"); the
+                serializer's type says what every node is. */}
+            <TreeNode
+              node={e.condition as unknown as ExplainNodeJson}
+              path=""
+              decisive={decisivePaths(e)}
+            />
           </ul>
         </>
       )}

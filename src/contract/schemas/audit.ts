@@ -63,6 +63,6 @@ export const AuditQuerySchema = z.strictObject({
     description: 'Changes before this instant',
     example: '2026-02-01T00:00:00Z',
   }),
-  cursor: idCursor,
+  cursor: idCursor('audit'),
   limit: cursorLimit,
 });

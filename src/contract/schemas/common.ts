@@ -251,26 +251,6 @@ export const pathId = (name: string, example: number, description: string) =>
 export const IdParamSchema = z.object({ id: pathId('id', 1, 'Strategy id') });
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-export const PaginationShape = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(50)
-    .openapi({ description: 'Items per page (1 to 1000)', example: 50 }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({
-    description: 'How many items to skip (for the next page: offset + limit)',
-    example: 0,
-  }),
-};
-
-export const listOf = <T extends z.ZodType>(item: T, what = 'The items of this page') =>
-  z.object({
-    items: z.array(item).openapi({ description: what }),
-    total: z.number().int().openapi({ description: 'How many items match in all (every page)' }),
-  });
-
 /**
  * A registered schema or null. `Schema.nullable()` generates `allOf: [$ref, {type: [object,
  * null]}]`, which no null satisfies (the $ref branch is an object); a union generates the

@@ -2,8 +2,8 @@
 import { z } from '@hono/zod-openapi';
 import { GRANT_MODES } from '../../core/grant-mode.ts';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
-import { IdParamSchema, isoDateTime, PaginationShape, pathId } from './common.ts';
-import { cursorLimit, idCursor } from './cursor.ts';
+import { IdParamSchema, isoDateTime, pathId } from './common.ts';
+import { cursorLimit, formerlyOffsetPaging, idCursor } from './cursor.ts';
 
 export const ExecutionSchema = z
   .object({
@@ -71,7 +71,7 @@ export const ExecutionListQuerySchema = z.strictObject({
     .enum(LEDGER_STATUSES)
     .optional()
     .openapi({ description: 'Only rows in this status', example: 'unknown' }),
-  ...PaginationShape,
+  ...formerlyOffsetPaging('strategy-executions'),
 });
 
 export const ResolveBodySchema = z
@@ -116,6 +116,6 @@ export const GrantQuerySchema = z.strictObject({
     description: 'Rows created before this instant',
     example: '2026-02-01T00:00:00Z',
   }),
-  cursor: idCursor,
+  cursor: idCursor('grants'),
   limit: cursorLimit,
 });

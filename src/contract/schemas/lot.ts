@@ -1,17 +1,30 @@
 // Credit lots on the wire (docs/expiry.md): a user's lots, and the lots expiring soon.
 import { z } from '@hono/zod-openapi';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
+import { idCursor } from './cursor.ts';
 
-const afterId = z.coerce.number().int().min(0).max(2_147_483_647).default(0).openapi({
-  description: 'Only lots with a larger id (the next page: the last id of this one)',
-  example: 0,
-});
+const afterId = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(2_147_483_647)
+  .optional()
+  .openapi({
+    description:
+      'Deprecated (removed in the next release): only lots with a larger id. Use `cursor` instead; ignored when `cursor` is sent.',
+    example: 0,
+    param: { deprecated: true },
+  });
 const limit = z.coerce.number().int().min(1).max(1000).default(50).openapi({
   description: 'Lots per page (1 to 1000)',
   example: 50,
 });
 
-export const LotListQuerySchema = z.strictObject({ after_id: afterId, limit });
+export const LotListQuerySchema = z.strictObject({
+  cursor: idCursor('user-lots'),
+  after_id: afterId,
+  limit,
+});
 
 export const ExpiringLotsQuerySchema = z.strictObject({
   within: z.string().min(1).max(64).openapi({
@@ -19,6 +32,7 @@ export const ExpiringLotsQuerySchema = z.strictObject({
       'Active lots expiring from now until now plus this ISO 8601 duration (P7D, PT12H; weeks, days, hours, minutes, seconds) or calendar boundary (end_of_day, end_of_week, end_of_month, in QM_TIMEZONE)',
     example: 'P7D',
   }),
+  cursor: idCursor('expiring-lots'),
   after_id: afterId,
   limit,
 });

@@ -1,6 +1,7 @@
 // Preview, held-occurrence and approval requests and responses.
 import { z } from '@hono/zod-openapi';
 import { isoDateTime, nullableRef } from './common.ts';
+import { textCursor } from './cursor.ts';
 
 export const HeldSchema = z
   .object({
@@ -119,9 +120,7 @@ export const PreviewUsersQuerySchema = z.strictObject({
       description: 'As in the preview: an ISO fire time, `next`, or absent (the one due now)',
       example: 'next',
     }),
-  cursor: z.string().min(1).max(200).optional().openapi({
-    description: 'next_cursor of the previous page (a user id); absent: the first page',
-  }),
+  cursor: textCursor('preview-users'),
   limit: z.coerce
     .number()
     .int()

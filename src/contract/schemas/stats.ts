@@ -3,7 +3,8 @@
 import { z } from '@hono/zod-openapi';
 import { LEDGER_STATUSES } from '../../core/model/ledger-entry.ts';
 import { CLOSED_HOLD_STATUSES } from '../../core/ports/scan-store.ts';
-import { nullableRef, PaginationShape } from './common.ts';
+import { nullableRef } from './common.ts';
+import { formerlyOffsetPaging } from './cursor.ts';
 import { HeldSchema } from './preview.ts';
 
 export const TotalsSchema = z
@@ -163,5 +164,5 @@ export const UserGrantsQuerySchema = z.strictObject({
     .enum(LEDGER_STATUSES)
     .optional()
     .openapi({ description: 'Only grants in this status', example: 'applied' }),
-  ...PaginationShape,
+  ...formerlyOffsetPaging('user-grants'),
 });

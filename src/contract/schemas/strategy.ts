@@ -10,7 +10,8 @@ import {
   type StrategyPatchBody,
   type StrategyReplaceBody,
 } from '../strategy-wire.ts';
-import { booleanQuery, PaginationShape } from './common.ts';
+import { booleanQuery } from './common.ts';
+import { formerlyOffsetPaging } from './cursor.ts';
 import { answerField, requestField } from './strategy-fields.ts';
 import { TimezoneWarningSchema } from './zone-warning.ts';
 
@@ -115,5 +116,5 @@ export const StrategyListQuerySchema = z.strictObject({
     description: 'Only enabled (true) or disabled (false) strategies',
     example: 'true',
   }),
-  ...PaginationShape,
+  ...formerlyOffsetPaging('strategies'),
 });

@@ -203,11 +203,12 @@ export const GatewayBalanceSchema = z
 
 /** GET /api/v1/users: search and list, by id. */
 export const UserSearchQuerySchema = z.strictObject({
-  q: z.string().min(1).max(200).optional().openapi({
-    description: 'Case-insensitive substring (Unicode) of the id, name, email or GitHub username',
-    example: 'alice',
+  q: text().min(1).max(200).optional().openapi({
+    description:
+      'A prefix of the id, the name or the GitHub username. Letters A-Z match a-z; every other character matches only itself, exactly as stored (no other case folding, no Unicode normalisation), the same on every database. `%`, `_` and `!` are plain characters here. NUL and half surrogate pairs answer 400.',
+    example: 'ali',
   }),
-  org: z.string().min(1).max(200).optional().openapi({
+  org: text().min(1).max(200).optional().openapi({
     description: 'Only users of this organisation (exact)',
     example: 'acme',
   }),
@@ -215,7 +216,7 @@ export const UserSearchQuerySchema = z.strictObject({
     description: 'Only users with a VIP level at least this',
     example: 1,
   }),
-  cursor: textCursor,
+  cursor: textCursor('users'),
   limit: cursorLimit,
 });
 

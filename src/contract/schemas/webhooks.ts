@@ -8,6 +8,7 @@ import {
   type WebhookEndpoint,
 } from '../../core/model/webhook.ts';
 import { pathId } from './common.ts';
+import { cursorLimit, idCursor, NextCursorSchema } from './cursor.ts';
 
 export const WebhookIdParamSchema = z.object({ id: pathId('id', 1, 'Webhook endpoint id') });
 export const DeliveryParamSchema = z.object({
@@ -118,7 +119,8 @@ export const WebhookWithSecretSchema = z
 
 export const WebhookListSchema = z
   .object({
-    items: z.array(WebhookSchema).openapi({ description: 'Every endpoint, by id' }),
+    items: z.array(WebhookSchema).openapi({ description: 'Endpoints, by id' }),
+    next_cursor: NextCursorSchema,
     total: z.number().int().openapi({ description: 'Number of endpoints', example: 1 }),
   })
   .openapi('WebhookList');
@@ -153,11 +155,12 @@ export const DeliverySchema = z
 export const DeliveryPageSchema = z
   .object({
     items: z.array(DeliverySchema).openapi({ description: 'Deliveries, newest first' }),
-    next: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({ description: 'Pass as before_id for the next page' }),
+    next_cursor: NextCursorSchema,
+    next: z.number().int().nullable().openapi({
+      description:
+        'Deprecated (removed in the next release): pass as before_id for the next page. Use `next_cursor`.',
+      deprecated: true,
+    }),
   })
   .openapi('WebhookDeliveryPage');
 
@@ -166,13 +169,18 @@ export const DeliveryQuerySchema = z.object({
     .enum(DELIVERY_STATUSES)
     .optional()
     .openapi({ description: 'Only deliveries in this state' }),
+  cursor: idCursor('webhook-deliveries'),
   before_id: z.coerce
     .number()
     .int()
     .min(1)
     .max(Number.MAX_SAFE_INTEGER)
     .optional()
-    .openapi({ description: 'Only older deliveries (keyset)' }),
+    .openapi({
+      description:
+        'Deprecated (removed in the next release): only older deliveries. Use `cursor` instead; ignored when `cursor` is sent.',
+      param: { deprecated: true },
+    }),
   limit: z.coerce
     .number()
     .int()
@@ -180,6 +188,12 @@ export const DeliveryQuerySchema = z.object({
     .max(500)
     .default(50)
     .openapi({ description: 'Page size (1–500)', example: 50 }),
+});
+
+/** GET /api/v1/webhooks: a page of endpoints by id. */
+export const WebhookListQuerySchema = z.strictObject({
+  cursor: idCursor('webhooks'),
+  limit: cursorLimit,
 });
 
 export const TestEventSentSchema = z

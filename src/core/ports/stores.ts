@@ -13,11 +13,19 @@ export interface Page<T> {
   total: number;
 }
 
+/** A keyset page: its rows, how many match in all, and the key to continue after (null: the last). */
+export interface CountedPage<T, K = number> extends Page<T> {
+  next: K | null;
+}
+
 export interface StrategyListFilter {
   type?: StrategyType;
   enabled?: boolean;
   limit: number;
-  offset: number;
+  /** Keyset: only strategies with a larger id. Wins over `offset`. */
+  afterId?: number;
+  /** Deprecated offset paging (one more release for scripts that use it). */
+  offset?: number;
 }
 
 export interface StrategyStore {
@@ -57,7 +65,11 @@ export interface LedgerFilter {
   userId?: string;
   status?: LedgerStatus;
   limit: number;
-  offset: number;
+  /** Keyset: only rows after this id in the page's order (a larger id, or a smaller one when
+   * newest first). Wins over `offset`. */
+  afterId?: number;
+  /** Deprecated offset paging (one more release for scripts that use it). */
+  offset?: number;
   /** Newest rows first (by id, i.e. by creation); default oldest first. */
   newestFirst?: boolean;
 }
@@ -98,7 +110,8 @@ export interface LedgerStore {
 }
 
 export interface UserSearch {
-  /** Case-insensitive substring of id, name, email or GitHub username. */
+  /** A prefix of the id, name or GitHub username; A-Z and a-z match each other, nothing else
+   * is folded (db/user-search.ts says why). */
   q?: string;
   org?: string;
   vipGte?: number;

@@ -2,6 +2,7 @@
 // and the check of a target URL before it is saved (webhooks/target-check.ts).
 import type { AuditDraft } from '../model/audit.ts';
 import type { DomainEvent } from '../model/domain-event.ts';
+import type { Page } from './stores.ts';
 import type {
   DeliveryStatus,
   WebhookDeliveryRecord,
@@ -11,7 +12,8 @@ import type {
 } from '../model/webhook.ts';
 
 export interface WebhookStore {
-  list(): Promise<WebhookEndpoint[]>;
+  /** Endpoints by id after `afterId`, and how many there are in all. */
+  list(page: { afterId: number; limit: number }): Promise<Page<WebhookEndpoint>>;
   /** 404 when missing. */
   get(id: number): Promise<WebhookEndpoint>;
   create(input: WebhookInput, audit: AuditDraft): Promise<WebhookEndpoint>;

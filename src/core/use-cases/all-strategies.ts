@@ -9,10 +9,11 @@ export async function* allStrategies(
   strategies: Pick<StrategyStore, 'list'>,
   filter: { enabled?: boolean } = {},
 ): AsyncGenerator<Strategy> {
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await strategies.list({ ...filter, limit: PAGE, offset });
+  for (let afterId = 0; ;) {
+    const page = await strategies.list({ ...filter, limit: PAGE, afterId });
     yield* page.items;
     if (page.items.length < PAGE) return;
+    afterId = page.items[page.items.length - 1]!.id;
   }
 }
 

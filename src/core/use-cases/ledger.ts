@@ -1,14 +1,18 @@
 // Reading the grant ledger, and an operator's resolution of a grant whose outcome is unknown.
 import { AppError, notFound } from '../errors.ts';
 import type { LedgerEntry, LedgerStatus, Resolution } from '../model/ledger-entry.ts';
-import type { GrantFilter, Page } from '../ports/stores.ts';
+import type { CountedPage, GrantFilter } from '../ports/stores.ts';
+import { keysetPage } from './keyset-page.ts';
 import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
 
-interface PageQuery {
+export interface PageQuery {
   status?: LedgerStatus;
   limit: number;
-  offset: number;
+  /** Keyset: continue after this id (in the list's order). Wins over `offset`. */
+  afterId?: number;
+  /** Deprecated offset paging. */
+  offset?: number;
 }
 
 /**
@@ -19,7 +23,7 @@ export async function strategyLedger(
   deps: Pick<CoreDeps, 'strategies' | 'ledger'>,
   strategyId: number,
   query: PageQuery & { userId?: string },
-): Promise<Page<LedgerEntry>> {
+): Promise<CountedPage<LedgerEntry>> {
   const exists = await deps.strategies.get(strategyId).then(
     () => true,
     (error: unknown) => {
@@ -27,12 +31,12 @@ export async function strategyLedger(
       throw error;
     },
   );
-  const page = await deps.ledger.list({ strategyId, ...query });
+  const page = await deps.ledger.list({ strategyId, ...query, limit: query.limit + 1 });
   if (!exists) {
-    const anyRow = await deps.ledger.list({ strategyId, limit: 1, offset: 0 });
+    const anyRow = await deps.ledger.list({ strategyId, limit: 1 });
     if (anyRow.total === 0) throw notFound('strategy', strategyId);
   }
-  return page;
+  return keysetPage(page, query.limit, (row) => row.id);
 }
 
 /** The whole ledger, newest first: one page and the id to continue before (null at the end). */
@@ -50,9 +54,15 @@ export async function userLedger(
   deps: Pick<CoreDeps, 'users' | 'ledger'>,
   userId: string,
   query: PageQuery,
-): Promise<Page<LedgerEntry>> {
+): Promise<CountedPage<LedgerEntry>> {
   if (!(await deps.users.get(userId))) throw notFound('user', userId);
-  return deps.ledger.list({ userId, ...query, newestFirst: true });
+  const page = await deps.ledger.list({
+    userId,
+    ...query,
+    limit: query.limit + 1,
+    newestFirst: true,
+  });
+  return keysetPage(page, query.limit, (row) => row.id);
 }
 
 /** Mark an unknown (or failed) grant applied, or send it again on the next scan. */

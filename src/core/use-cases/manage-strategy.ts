@@ -1,7 +1,8 @@
 // Reading, enabling, disabling and deleting strategies: no rules beyond the store's 404/409.
 // Changes are audited in the store's transaction.
 import type { Strategy } from '../model/strategy.ts';
-import type { Page, StrategyListFilter } from '../ports/stores.ts';
+import type { CountedPage, StrategyListFilter } from '../ports/stores.ts';
+import { keysetPage } from './keyset-page.ts';
 import { releaseHoldsOfDisabled } from '../scan/hold-changes.ts';
 import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
@@ -12,8 +13,14 @@ type EnableDeps = ChangeDeps & Pick<CoreDeps, 'scan' | 'logger'>;
 
 export const getStrategy = (deps: Deps, id: number): Promise<Strategy> => deps.strategies.get(id);
 
-export const listStrategies = (deps: Deps, filter: StrategyListFilter): Promise<Page<Strategy>> =>
-  deps.strategies.list(filter);
+/** A page of strategies by id, the id to continue after (null on the last page) and the count. */
+export async function listStrategies(
+  deps: Deps,
+  filter: StrategyListFilter,
+): Promise<CountedPage<Strategy>> {
+  const page = await deps.strategies.list({ ...filter, limit: filter.limit + 1 });
+  return keysetPage(page, filter.limit, (s) => s.id);
+}
 
 /** Disabling also releases the strategy's holds (hold-changes.ts): nothing waits while it is off. */
 export async function setStrategyEnabled(

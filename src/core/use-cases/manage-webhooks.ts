@@ -9,6 +9,7 @@ import type { DeliveryStatus } from '../model/webhook.ts';
 import type { WebhookServices } from '../ports/webhook-store.ts';
 import { auditFor } from './audit-trail.ts';
 import type { CoreDeps } from './deps.ts';
+import { keysetPage } from './keyset-page.ts';
 
 type Deps = Pick<CoreDeps, 'actor' | 'clock' | 'webhooks'>;
 
@@ -64,7 +65,11 @@ export async function updateWebhook(deps: Deps, id: number, patch: WebhookPatch)
   return webhooks.store.update(id, patch, audit(deps, 'webhook.update', id, { fields: changed }));
 }
 
-export const listWebhooks = (deps: Deps) => services(deps).store.list();
+/** A page of endpoints by id, and the id to continue after (null on the last page). */
+export async function listWebhooks(deps: Deps, page: { afterId: number; limit: number }) {
+  const read = await services(deps).store.list({ ...page, limit: page.limit + 1 });
+  return keysetPage(read, page.limit, (endpoint) => endpoint.id);
+}
 export const getWebhook = (deps: Deps, id: number) => services(deps).store.get(id);
 
 export const deleteWebhook = (deps: Deps, id: number) =>

@@ -1,5 +1,5 @@
 // English: a strategy's actions and its held occurrences. Part of the catalogue en.ts assembles.
-import type { StrategyStatsJson } from '../../../contract/wire-types.ts';
+import type { StrategyStatsJson } from '../../api-types.ts';
 
 type ClosedHoldStatus = StrategyStatsJson['closed_holds'][number]['status'];
 

@@ -1,6 +1,6 @@
 // English: the strategy form and the condition feedback. Part of the catalogue en.ts assembles.
 import type { Child } from 'hono/jsx';
-import type { StrategyJson } from '../../../contract/wire-types.ts';
+import type { StrategyJson } from '../../api-types.ts';
 import { strategyFieldEntries, type StrategyWireFields } from '../../../contract/strategy-wire.ts';
 
 type Wire = keyof StrategyWireFields;

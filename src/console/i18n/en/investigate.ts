@@ -1,6 +1,6 @@
 // English: why not? and the unknown grants. Part of the catalogue en.ts assembles.
 import type { Child } from 'hono/jsx';
-import type { ExplanationJson, StrategyJson } from '../../../contract/wire-types.ts';
+import type { ExplanationJson, StrategyJson } from '../../api-types.ts';
 
 export const investigate = {
   whyNot: {

@@ -1,11 +1,11 @@
 // English: users, their credit lots, and the audit trail. Part of the catalogue en.ts assembles.
 import type { Child } from 'hono/jsx';
-import type { LotJson } from '../../../contract/wire-types.ts';
+import type { LotJson } from '../../api-types.ts';
 
 export const people = {
   users: {
     title: 'Users',
-    searchLabel: 'Search (id, name, email, GitHub user)',
+    searchLabel: 'Search (start of id, name or GitHub user)',
     search: 'Search',
     openLabel: 'Open a user by id',
     open: 'Open',

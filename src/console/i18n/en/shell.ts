@@ -1,7 +1,7 @@
 // English: the frame every page shares, sign-in, and the words many pages use.
 // Part of the catalogue en.ts assembles.
 import type { Child } from 'hono/jsx';
-import type { CallerJson } from '../../../contract/wire-types.ts';
+import type { CallerJson } from '../../api-types.ts';
 
 export const shell = {
   /** The language's own name, as the switch offers it. */
@@ -33,7 +33,8 @@ export const shell = {
     once: 'once',
     any: 'any',
     filter: 'Filter',
-    nextPage: 'Next page',
+    /** The links under a keyset list (pager.tsx). */
+    pager: { label: 'Pages', next: 'Next', first: 'First page' },
     confirmTitle: 'Please confirm',
     confirm: 'Confirm',
     cancel: 'Cancel',

@@ -1,7 +1,7 @@
 // English: the strategy list, a strategy's page, its preview and its ledger.
 // Part of the catalogue en.ts assembles.
 import type { Child } from 'hono/jsx';
-import type { LedgerStatus, StrategyJson } from '../../../contract/wire-types.ts';
+import type { LedgerStatus, StrategyJson } from '../../api-types.ts';
 
 export const strategies = {
   strategies: {

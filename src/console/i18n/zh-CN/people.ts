@@ -7,7 +7,7 @@ import type { Messages } from '../en.ts';
 export const people: Pick<Messages, 'users' | 'lots' | 'audit'> = {
   users: {
     title: '用户',
-    searchLabel: '搜索（ID、姓名、邮箱、GitHub 用户名）',
+    searchLabel: '搜索（ID、姓名或 GitHub 用户名的开头）',
     search: '搜索',
     openLabel: '按 ID 打开用户',
     open: '打开',

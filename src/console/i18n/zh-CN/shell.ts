@@ -33,7 +33,7 @@ export const shell: Pick<Messages, 'languageName' | 'frame' | 'common' | 'csrf' 
     once: '单次',
     any: '全部',
     filter: '筛选',
-    nextPage: '下一页',
+    pager: { label: '分页', next: '下一页', first: '第一页' },
     confirmTitle: '请确认',
     confirm: '确认',
     cancel: '取消',
