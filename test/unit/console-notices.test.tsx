@@ -88,6 +88,26 @@ describe('a notice through a redirect', () => {
     expect(html).toContain('<p class="notice error" role="alert">Refused: #9: not found</p>');
   });
 
+  it.each([0.30000000000000004, 1e21, 12.5, -3])(
+    'carries the amount %d as JavaScript wrote it',
+    (amount) => {
+      const held = notice('ran', {
+        approved: false,
+        matched: 1,
+        granted: 0,
+        failed: 0,
+        held_users: 1,
+        held_amount: amount,
+        cap_users: null,
+        cap_amount: amount,
+      });
+      const text = noticeText(queryOf(withNotices('/ui/strategies/1', held)), 'done');
+      expect(text).toContain(
+        `it would grant 1 users ${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })} in all`,
+      );
+    },
+  );
+
   it('shows a run with the circuit breaker open as a refusal, never as done', () => {
     const paused = notice('ran-paused', {
       approved: false,
@@ -118,6 +138,28 @@ describe('a forged notice', () => {
     ['a missing parameter', { done: 'user-deleted' }],
     ['an empty parameter', { done: 'user-deleted', 'done.id': '' }],
     ['a count that is not one', { done: 'resolved', 'done.count': '1e9' }],
+    [
+      'an amount that is not one',
+      {
+        done: 'ran',
+        'done.approved': 'no',
+        'done.matched': '1',
+        'done.granted': '1',
+        'done.failed': '0',
+        'done.held_amount': 'Infinity',
+      },
+    ],
+    [
+      'an amount out of range',
+      {
+        done: 'ran',
+        'done.approved': 'no',
+        'done.matched': '1',
+        'done.granted': '1',
+        'done.failed': '0',
+        'done.held_amount': '1e999',
+      },
+    ],
     ['a negative count', { done: 'resolved', 'done.count': '-1' }],
     ['a flag that is not one', { done: 'sync-started', 'done.full': 'true' }],
     ['a word outside its set', { done: 'webhook-done', 'done.action': 'pay', 'done.id': '1' }],

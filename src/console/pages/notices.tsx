@@ -162,6 +162,7 @@ const MAX_TEXT = 2_000;
 // writes into a notice.
 // eslint-disable-next-line no-control-regex
 const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\p{Cs}/u;
+const AMOUNT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The value of one parameter as its kind reads it; undefined when it is not one. */
@@ -175,7 +176,10 @@ function decode(kind: Kind, raw: string | undefined): unknown {
       return /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
     case 'amount':
     case 'amount?':
-      return /^-?\d{1,15}(\.\d{1,6})?$/.test(raw) ? Number(raw) : undefined;
+      // As JavaScript wrote the API's number (0.30000000000000004, 1e+21 included).
+      return raw.length <= 32 && AMOUNT.test(raw) && Number.isFinite(Number(raw))
+        ? Number(raw)
+        : undefined;
     case 'flag':
       return raw === 'yes' ? true : raw === 'no' ? false : undefined;
     case 'instant':
