@@ -64,6 +64,18 @@ describe('wallClock', () => {
     );
   });
 
+  it('keeps each zone’s and each language’s format apart when they are reused', () => {
+    const at = new Date('2026-12-07T16:00:00Z');
+    for (let round = 0; round < 2; round++) {
+      expect(wallClock(at, 'Asia/Shanghai')).toBe('2026-12-08 00:00 Asia/Shanghai');
+      expect(wallClock(at, 'America/New_York')).toBe('2026-12-07 11:00 America/New_York');
+      expect(wallClock(at, 'America/New_York', 'zh-CN')).toBe(
+        '2026年12月7日 11:00 America/New_York',
+      );
+      expect(wallClock(at, 'Mars/Olympus_Mons', 'zh-CN')).toBe('2026年12月7日 16:00 UTC');
+    }
+  });
+
   it('uses 00, not 24, for midnight', () => {
     expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Asia/Shanghai')).toBe(
       '2026-12-08 00:00 Asia/Shanghai',
