@@ -82,14 +82,21 @@ describe('the held-occurrence panel of the console', () => {
       });
     const dismissed = await post('dismiss', { occurrence: '2026-05-01T09:00:00.000Z' });
     expect(dismissed.status).toBe(303);
-    const done = (answer: Response) =>
-      new URL(answer.headers.get('location')!, 'http://x').searchParams.get('done');
-    expect(done(dismissed)).toBe('Dismissed 2026-05-01 09:00:00Z: nothing granted.');
+    // The notice the page redirected to shows, written by that page.
+    const done = async (answer: Response) => {
+      const shown = await (
+        await h.app.request(answer.headers.get('location')!, {
+          headers: { cookie: `qm_session=${cookie}` },
+        })
+      ).text();
+      return /<p class="notice ok" role="status">([^<]*)<\/p>/.exec(shown)?.[1];
+    };
+    expect(await done(dismissed)).toBe('Dismissed 2026-05-01 09:00 UTC: nothing granted.');
     const approved = await post('approve-all', {});
     expect(
       new URL(approved.headers.get('location')!, 'http://x').searchParams.get('error'),
     ).toBeNull();
-    expect(done(approved)).toBe('Approved and ran 2 held occurrences: granted 6.');
+    expect(await done(approved)).toBe('Approved and ran 2 held occurrences: granted 6.');
     expect(await page(cookie)).not.toContain('data-testid="held"');
   });
 });

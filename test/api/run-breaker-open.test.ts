@@ -58,8 +58,15 @@ describe('run now with the circuit breaker open', () => {
       },
       body: new URLSearchParams({ _csrf: csrf, confirmed: 'yes' }).toString(),
     });
-    const target = new URL(posted.headers.get('location')!, 'http://x').searchParams;
+    const location = posted.headers.get('location')!;
+    const target = new URL(location, 'http://x').searchParams;
     expect(target.get('done')).toBeNull();
-    expect(target.get('error')).toMatch(/circuit breaker open/);
+    expect(target.get('error')).toBe('ran-paused');
+    // The page redirected to writes the notice: red, with why nothing was granted.
+    const shown = await (
+      await h.app.request(location, { headers: { cookie: `qm_session=${cookie}` } })
+    ).text();
+    expect(shown).toMatch(/<p class="notice error" role="alert">[^<]*circuit breaker open/);
+    expect(shown).not.toContain('notice ok');
   });
 });

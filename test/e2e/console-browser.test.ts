@@ -195,7 +195,7 @@ describe('the web console in headless Chromium', () => {
     await page.getByLabel('Cron expression (periodic)').fill('');
 
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.waitForURL(/\/ui\/strategies\/\d+\?done=Saved/);
+    await page.waitForURL(/\/ui\/strategies\/\d+\?done=saved/);
     strategyId = Number(/strategies\/(\d+)/.exec(page.url())![1]);
     const strategy = await api<{ enabled: boolean; condition: string }>(
       base,

@@ -95,7 +95,7 @@ describe('held occurrences and explanations in the console (headless Chromium)',
       .first()
       .getByRole('button', { name: /^Dismiss / })
       .click();
-    await page.waitForURL(/\?done=Dismissed/);
+    await page.waitForURL(/\?done=dismissed&/);
     expect(await page.locator('p.notice.ok').innerText()).toContain('nothing granted');
     expect(await heldRows(page).count()).toBe(held - 1);
     const remaining = await heldRows(page)
@@ -104,7 +104,7 @@ describe('held occurrences and explanations in the console (headless Chromium)',
     expect(remaining).not.toContain(firstTime);
 
     await page.getByRole('button', { name: `Approve all ${held - 1}` }).click();
-    await page.waitForURL(/\?done=Approved/);
+    await page.waitForURL(/\?done=approved-all&/);
     expect(await page.locator('p.notice.ok').innerText()).toContain(
       `Approved and ran ${held - 1} held occurrences: granted ${2 * (held - 1)}.`,
     );
@@ -139,7 +139,7 @@ describe('held occurrences and explanations in the console (headless Chromium)',
       .first()
       .getByRole('button', { name: /^Approve / })
       .click();
-    await page.waitForURL(/\?error=/);
+    await page.waitForURL(/\?error=action-stale&/);
     expect(await page.locator('[role="alert"]').innerText()).toMatch(
       /changed by someone else since the page was loaded, so nothing was done/,
     );
@@ -157,8 +157,87 @@ describe('held occurrences and explanations in the console (headless Chromium)',
       .first()
       .getByRole('button', { name: /^Approve / })
       .click();
-    await page.waitForURL(/\?done=Approved/);
+    await page.waitForURL(/\?done=ran&/);
     await screenshot(page, 'held-stale-approve');
+  });
+
+  it('in Chinese: closed holds, and the 412 on dismiss and approve, re-said in English after switching', async () => {
+    const context = await stack!.browser.newContext({ locale: 'zh-CN' });
+    const zh = await context.newPage();
+    zh.on('dialog', (dialog) => void dialog.accept());
+    await signIn(zh, base, TOKEN);
+    const id = await heldStrategy('e2e-held-zh', 'skip', 3);
+    const page = `${base}/ui/strategies/${id}`;
+    await zh.goto(page);
+    expect(await zh.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+    const closed = zh.getByTestId('closed-holds');
+    expect(await closed.locator('h2').innerText()).toBe('已关闭且未发放的暂扣');
+    const closedRows = closed.locator('tbody tr');
+    expect(await closedRows.count()).toBeGreaterThanOrEqual(2);
+    for (const row of await closedRows.all()) {
+      const text = await row.innerText();
+      expect(text).toContain('已被取代：更新的周期已到期（错过的周期：跳过）');
+      // Both instants in the Chinese date style, in the strategy's zone.
+      expect(text).toMatch(
+        /\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} UTC[\s\S]*\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} UTC/,
+      );
+    }
+    // The held one's buttons name it the same way.
+    const dismiss = heldRows(zh)
+      .first()
+      .getByRole('button', { name: /^作废 \d{4}年/ });
+    expect(await dismiss.count()).toBe(1);
+    await screenshot(zh, 'held-closed-zh');
+
+    // Someone else changes the strategy after the page was read: dismissing what it showed is
+    // refused, and the page says why in Chinese.
+    expect(
+      (await api(base, TOKEN, 'PATCH', `/api/v1/strategies/${id}`, { amount: 6 })).status,
+    ).toBe(200);
+    await dismiss.click();
+    await zh.waitForURL(/\?error=action-stale&/);
+    const stale =
+      '自页面加载以来，此策略已被他人修改，因此未执行任何操作。请查看它的当前版本后再试。';
+    expect(await zh.locator('[role="alert"]').innerText()).toBe(`作废被拒绝：${stale}`);
+    expect(await heldRows(zh).count()).toBe(1);
+    await screenshot(zh, 'held-stale-dismiss-zh');
+
+    // The same notice, after switching to English on that very page, is in English.
+    await zh.getByRole('link', { name: 'English' }).click();
+    await zh.waitForURL(/\?error=action-stale&/);
+    expect(await zh.locator('[role="alert"]').innerText()).toMatch(
+      /^dismiss refused: this strategy was changed by someone else since the page was loaded/,
+    );
+    await zh.getByRole('link', { name: '简体中文' }).click();
+    await zh.waitForURL(/\?error=action-stale&/);
+    expect(await zh.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+    // Approving is bound to the version read too.
+    await zh.goto(page);
+    expect(
+      (await api(base, TOKEN, 'PATCH', `/api/v1/strategies/${id}`, { amount: 7 })).status,
+    ).toBe(200);
+    await heldRows(zh)
+      .first()
+      .getByRole('button', { name: /^批准 / })
+      .click();
+    await zh.waitForURL(/\?error=action-stale&/);
+    expect(await zh.locator('[role="alert"]').innerText()).toBe(`批准被拒绝：${stale}`);
+    const ledger = await api<{ total: number }>(
+      base,
+      TOKEN,
+      'GET',
+      `/api/v1/strategies/${id}/executions?limit=1`,
+    );
+    expect(ledger.body.total).toBe(0);
+
+    // A notice forged into the URL is not shown, in either language.
+    await zh.goto(`${page}?done=${encodeURIComponent('账户已冻结，请致电客服')}&error=saved`);
+    expect(await zh.locator('p.notice.ok').count()).toBe(0);
+    expect(await zh.locator('[role="alert"]').count()).toBe(0);
+    expect(await zh.locator('main').innerText()).not.toContain('账户已冻结');
+    await context.close();
   });
 
   it('explains a disabled strategy: the sentence leads with what it would send once enabled', async () => {

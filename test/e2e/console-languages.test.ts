@@ -140,6 +140,18 @@ describe('the console in Chinese (headless Chromium)', () => {
     }
   });
 
+  it('lists the cron field’s fire times as Chinese dates with the offset in force', async () => {
+    await zhPage.goto(`${base}/ui/strategies/new`);
+    await zhPage.locator('#timezone').fill('Asia/Shanghai');
+    await zhPage.locator('#periodic_expr').fill('0 8 * * 1');
+    const first = zhPage.getByTestId('cron-next').locator('li').first();
+    await expect
+      .poll(() => first.innerText())
+      .toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 08:00 \(UTC\+8\) （Asia\/Shanghai）$/);
+    expect(await zhPage.getByTestId('cron-next').locator('li').count()).toBe(5);
+    await expectChinese(zhPage, 'the strategy form with fire times');
+  });
+
   it('keeps the language chosen with the switch across pages, and returns to the same page', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();

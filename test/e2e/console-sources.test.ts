@@ -110,7 +110,7 @@ describe('the console sources page', () => {
     expect(rejected).toContain('bob');
 
     await page.getByRole('button', { name: 'Full sync' }).click();
-    await page.waitForURL(/\/ui\/sources\?done=Full/);
+    await page.waitForURL(/\/ui\/sources\?done=sync-started&done.full=yes/);
     await until('the full run to finish', async () => {
       await page.reload();
       const text = await page.getByTestId('last-run').innerText();

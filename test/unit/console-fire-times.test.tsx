@@ -2,6 +2,8 @@
 // browser, from the API's JSON (the route itself is tested in test/api/schedule-preview.test.ts).
 import { describe, expect, it } from 'vitest';
 import { FireTimes } from '../../src/console/pages/fire-times.tsx';
+import { fireTime } from '../../src/console/pages/clock-text.ts';
+import { inLanguage } from '../../src/console/i18n/current.ts';
 
 const render = async (expression: string, answer: Parameters<typeof FireTimes>[0]['answer']) =>
   String(await (<FireTimes expression={expression} answer={answer} />));
@@ -62,5 +64,51 @@ describe('FireTimes', () => {
       problem: { field: 'cron', column: 1, length: 8, message: 'invalid' },
     });
     expect(html).not.toContain('<b>');
+  });
+});
+
+describe('FireTimes in Chinese', () => {
+  const preview = {
+    kind: 'preview' as const,
+    preview: {
+      cron: '0 8 * * 1',
+      timezone: 'Asia/Shanghai',
+      description: 'At 08:00, only on Monday',
+      fire_times: [
+        { at: '2026-03-09T00:00:00.000Z', local: '2026-03-09T08:00:00+08:00' },
+        { at: '2026-03-16T00:00:00.000Z', local: '2026-03-16T08:00:00+08:00' },
+      ],
+    },
+  };
+
+  it('writes each fire time as a Chinese date with the offset in force, the UTC instant kept', async () => {
+    const html = await inLanguage({ lang: 'zh-CN', here: '/ui/strategies/new' }, () =>
+      render('0 8 * * 1', preview),
+    );
+    expect(html).toContain(
+      '<time datetime="2026-03-09T00:00:00.000Z" title="2026-03-09T00:00:00.000Z (UTC)">2026年3月9日 08:00 (UTC+8)</time> （Asia/Shanghai）',
+    );
+    expect(html).toContain('2026年3月16日 08:00 (UTC+8)');
+    expect(html).not.toContain('2026-03-09 08:00');
+  });
+
+  it('keeps the English style in English', async () => {
+    expect(await render('0 8 * * 1', preview)).toContain(
+      '2026-03-09 08:00 +08:00</time> (Asia/Shanghai)',
+    );
+  });
+});
+
+describe('fireTime', () => {
+  it.each([
+    ['2026-03-08T03:30:00-04:00', 'en', '2026-03-08 03:30 -04:00'],
+    ['2026-03-08T03:30:00-04:00', 'zh-CN', '2026年3月8日 03:30 (UTC-4)'],
+    ['2026-10-04T02:30:00+05:30', 'zh-CN', '2026年10月4日 02:30 (UTC+5:30)'],
+    ['2026-12-31T23:59:00+00:00', 'zh-CN', '2026年12月31日 23:59 (UTC+0)'],
+    // What is not a fire time from the daemon is shown as it came, in either language.
+    ['tomorrow', 'zh-CN', 'tomorrow'],
+    ['2026-13-45T99:00:00+08:00', 'zh-CN', '2026-13-45T99:00:00+08:00'],
+  ] as const)('%s in %s is %s', (local, lang, expected) => {
+    expect(fireTime(local, lang)).toBe(expected);
   });
 });

@@ -152,7 +152,7 @@ describe('formats in the language of the request', () => {
       ),
     );
     expect(out).toBe(
-      '<span class="instant"><time datetime="2026-12-07T06:08:00.000Z" title="策略所在时区">2026/12/07 14:08 Asia/Shanghai</time> <span class="relative">（3分钟后）</span></span>',
+      '<span class="instant"><time datetime="2026-12-07T06:08:00.000Z" title="策略所在时区">2026年12月7日 14:08 Asia/Shanghai</time> <span class="relative">（3分钟后）</span></span>',
     );
   });
 

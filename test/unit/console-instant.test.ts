@@ -1,7 +1,8 @@
 // The console's one time format (issue 24): an instant in a named zone to the minute, how far
 // from now, and a <time datetime>, as a pure function of its data (no browser, no clock).
 import { describe, expect, it } from 'vitest';
-import { Instant, relativeTime, wallClock } from '../../src/console/pages/instant.tsx';
+import { Instant, relativeTime } from '../../src/console/pages/instant.tsx';
+import { wallClock } from '../../src/console/pages/clock-text.ts';
 import { CronText, cronInWords } from '../../src/console/pages/cron-words.tsx';
 
 const NOW = new Date('2026-12-07T06:05:00Z');
@@ -50,7 +51,10 @@ describe('Instant', () => {
 describe('wallClock', () => {
   it('writes the date the Chinese way in Chinese, still to the minute and in the named zone', () => {
     expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Asia/Shanghai', 'zh-CN')).toBe(
-      '2026/12/08 00:00 Asia/Shanghai',
+      '2026年12月8日 00:00 Asia/Shanghai',
+    );
+    expect(wallClock(new Date('2026-03-09T00:00:00Z'), 'Mars/Olympus_Mons', 'zh-CN')).toBe(
+      '2026年3月9日 00:00 UTC',
     );
   });
 
@@ -58,6 +62,18 @@ describe('wallClock', () => {
     expect(wallClock(new Date('2026-12-07T16:00:00Z'), 'Mars/Olympus_Mons')).toBe(
       '2026-12-07 16:00 UTC',
     );
+  });
+
+  it('keeps each zone’s and each language’s format apart when they are reused', () => {
+    const at = new Date('2026-12-07T16:00:00Z');
+    for (let round = 0; round < 2; round++) {
+      expect(wallClock(at, 'Asia/Shanghai')).toBe('2026-12-08 00:00 Asia/Shanghai');
+      expect(wallClock(at, 'America/New_York')).toBe('2026-12-07 11:00 America/New_York');
+      expect(wallClock(at, 'America/New_York', 'zh-CN')).toBe(
+        '2026年12月7日 11:00 America/New_York',
+      );
+      expect(wallClock(at, 'Mars/Olympus_Mons', 'zh-CN')).toBe('2026年12月7日 16:00 UTC');
+    }
   });
 
   it('uses 00, not 24, for midnight', () => {

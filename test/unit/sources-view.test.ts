@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../../src/console/api-client.ts';
 import { SourcesView } from '../../src/console/pages/sources-view.tsx';
 import type { Session } from '../../src/console/sessions.ts';
-import type { GithubRepoSyncPageJson, SourceJson } from '../../src/console/api-types.ts';
+import type {
+  GithubRepoSyncJson,
+  GithubRepoSyncPageJson,
+  SourceJson,
+} from '../../src/console/api-types.ts';
+import type { TimeFrame } from '../../src/console/pages/instant.tsx';
+import { inLanguage } from '../../src/console/i18n/current.ts';
 
 const session = (role: 'admin' | 'viewer'): Session => ({
   id: 's',
@@ -53,15 +59,41 @@ const source = (patch: Partial<SourceJson>): SourceJson => ({
   ...patch,
 });
 
-function render(role: 'admin' | 'viewer', item: SourceJson, reposStatus = 200) {
+const NOW = new Date('2026-06-01T09:00:00Z');
+const frame: TimeFrame = { zone: 'Asia/Shanghai', zoneOf: 'daemon', now: NOW };
+
+const repo: GithubRepoSyncJson = {
+  repo: 'acme/widgets',
+  renamed_to: null,
+  started_at: '2026-06-01T07:00:00.000Z',
+  finished_at: '2026-06-01T07:01:00.000Z',
+  stargazers: 3,
+  matched: 2,
+  requests: 1,
+  not_modified: 0,
+  last_error: null,
+};
+
+function render(
+  role: 'admin' | 'viewer',
+  item: SourceJson,
+  reposStatus = 200,
+  query: Record<string, string> = {},
+) {
   const repos = answer<GithubRepoSyncPageJson>(
     reposStatus === 404
       ? ({ detail: 'no route for GET /api/v1/sources/github' } as never)
-      : { items: [], total: 0 },
+      : { items: [repo], total: 1 },
     reposStatus,
   );
   return renderToString(
-    SourcesView({ session: session(role), sources: answer({ items: [item], total: 1 }), repos }),
+    SourcesView({
+      session: session(role),
+      sources: answer({ items: [item], total: 1 }),
+      repos,
+      frame,
+      query,
+    }),
   );
 }
 
@@ -87,5 +119,50 @@ describe('SourcesView', () => {
     const html = render('viewer', source({}), 404);
     expect(html).toContain('GET /api/v1/sources/github');
     expect(html).toContain('not available on this server');
+  });
+
+  it('shows every time in the daemon’s zone, to the minute, with how long ago', () => {
+    const html = render(
+      'viewer',
+      // The cursor is the source column's own value, shown exactly as it is: not a time here.
+      source({ last_success_at: '2026-06-01T08:30:00.000Z', last_full_at: null, cursor: null }),
+    );
+    // The last run started at 08:00Z: 16:00 in Shanghai, an hour before NOW.
+    expect(html).toContain(
+      '>2026-06-01 16:00 Asia/Shanghai</time> <span class="relative">(1 hour ago)',
+    );
+    expect(html).toContain(
+      '>2026-06-01 16:30 Asia/Shanghai</time> <span class="relative">(30 minutes ago)',
+    );
+    expect(html).toContain('>2026-06-01 15:00 Asia/Shanghai</time>');
+    expect(html).toContain('>2026-06-01 15:01 Asia/Shanghai</time>');
+    expect(html).toContain('title="in the daemon&#39;s time zone"');
+    // No raw ISO instant left outside a datetime attribute.
+    expect(html.replace(/datetime="[^"]*"/g, '')).not.toMatch(/\d{2}:\d{2}:\d{2}/);
+  });
+
+  it('shows the times in Chinese in the Chinese style', () => {
+    const html = inLanguage({ lang: 'zh-CN', here: '/ui/sources' }, () =>
+      render('viewer', source({})),
+    );
+    expect(html).toContain(
+      '>2026年6月1日 16:00 Asia/Shanghai</time> <span class="relative">（1小时前）',
+    );
+  });
+
+  it('says a sync started in the language of the page, not of the redirect', () => {
+    const query = { done: 'sync-started', 'done.full': 'yes' };
+    expect(render('admin', source({}), 200, query)).toContain('Full sync started');
+    const zh = inLanguage({ lang: 'zh-CN', here: '/ui/sources' }, () =>
+      render('admin', source({}), 200, query),
+    );
+    expect(zh).not.toContain('Full sync started');
+    expect(zh).toMatch(/<p class="notice ok" role="status">[^<]*全量/);
+  });
+
+  it('shows no notice for text forged into the query', () => {
+    const html = render('admin', source({}), 200, { done: 'Your account is locked: call +1 555' });
+    expect(html).not.toContain('locked');
+    expect(html).not.toContain('notice ok');
   });
 });

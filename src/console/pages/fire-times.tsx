@@ -6,6 +6,7 @@ import type { ApiClient } from '../api-client.ts';
 import type { ConsoleApp } from '../console-env.ts';
 import type { SchedulePreviewJson } from '../api-types.ts';
 import { cronInWords, cronLangOf } from './cron-words.tsx';
+import { fireTime } from './clock-text.ts';
 import { currentLang, t } from '../i18n/current.ts';
 
 interface ScheduleProblem {
@@ -39,10 +40,6 @@ export async function schedulePreview(
     ? { kind: 'problem', problem }
     : { kind: 'unavailable', status: answer.status };
 }
-
-/** `2026-03-09T08:00:00+08:00` → `2026-03-09 08:00 +08:00`: the minute and the offset in force. */
-const wallTime = (local: string) =>
-  local.replace('T', ' ').replace(/:\d{2}(?=[+-]\d{2}:\d{2}$)/, ' ');
 
 /** The expression with the cron field at fault marked, as the condition editor marks its errors. */
 function Marked(props: { expression: string; column: number; length: number }) {
@@ -85,7 +82,8 @@ export function FireTimes(props: { expression: string; answer: ScheduleAnswer })
   const { preview } = answer;
   // The daemon describes a schedule in English; the console says it in the reader's language
   // when cronstrue can, and shows the daemon's English words otherwise.
-  const words = cronInWords(preview.cron, cronLangOf(currentLang()));
+  const lang = currentLang();
+  const words = cronInWords(preview.cron, cronLangOf(lang));
   return (
     <>
       {(words ?? preview.description) && (
@@ -97,7 +95,7 @@ export function FireTimes(props: { expression: string; answer: ScheduleAnswer })
         {preview.fire_times.map((fire) => (
           <li>
             <time datetime={fire.at} title={`${fire.at} (UTC)`}>
-              {wallTime(fire.local)}
+              {fireTime(fire.local, lang)}
             </time>{' '}
             {t().common.parenthesized(preview.timezone)}
           </li>

@@ -4,7 +4,8 @@
 // strategy's ETag as the page read it, sent as If-Match: an approval is for the version the
 // operator saw, and one changed since is refused (412) rather than approved unseen.
 import type { HeldJson, StrategyJson, StrategyStatsJson } from '../api-types.ts';
-import { Instant, wallClock, When, type TimeFrame } from './instant.tsx';
+import { Instant, When, type TimeFrame } from './instant.tsx';
+import { wallClock } from './clock-text.ts';
 import type { Session } from '../sessions.ts';
 import { ActionForm, base, fmtAmount } from './layout.tsx';
 import { currentLang, t } from '../i18n/current.ts';

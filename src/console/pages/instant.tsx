@@ -1,42 +1,14 @@
 // One way to show an instant everywhere in the console: the wall-clock time in a named zone
-// (`2026-12-07 14:05 Asia/Shanghai`, `2026/12/07 14:05 Asia/Shanghai`), how far it is from now
+// (`2026-12-07 14:05 Asia/Shanghai`, `2026年12月7日 14:05 Asia/Shanghai`: clock-text.ts), how far it is from now
 // (`in 3 minutes`, `3分钟后`), and a machine-readable <time datetime>, in the request's language.
 // The zone is the strategy's or the daemon's, and the element says which, because the same
 // minute reads differently in the two.
 import { currentLang, t } from '../i18n/current.ts';
 import { DEFAULT_LANG, intlLocale, type Lang } from '../i18n/language.ts';
+import { wallClock } from './clock-text.ts';
 
 /** Whose time zone an instant is shown in. */
 export type ZoneOf = 'strategy' | 'daemon';
-
-/**
- * `2026-12-07 14:05 Asia/Shanghai`: minutes are what an operator reads; seconds are noise. A zone
- * this runtime does not know is shown in UTC, labelled UTC, rather than failing the page.
- * English keeps the ISO date order; other languages take theirs from Intl.
- */
-export function wallClock(at: Date, zone: string, lang: Lang = DEFAULT_LANG): string {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = clockFormat(zone, lang);
-  } catch {
-    return wallClock(at, 'UTC', lang);
-  }
-  if (lang !== 'en') return `${format.format(at)} ${zone}`;
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
-}
-
-function clockFormat(zone: string, lang: Lang): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-CA' : intlLocale(lang), {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-}
 
 const UNITS: [limitSeconds: number, seconds: number, unit: Intl.RelativeTimeFormatUnit][] = [
   [3_600, 60, 'minute'],

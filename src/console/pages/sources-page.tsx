@@ -6,21 +6,24 @@ import { field, type ConsoleApp } from '../console-env.ts';
 import { base, ConfirmPage } from './layout.tsx';
 import { SourcesView } from './sources-view.tsx';
 import { t } from '../i18n/current.ts';
+import { daemonTimeFrame } from './time-frame.ts';
+import { notice, withNotices } from './notices.tsx';
 
 export function registerSourcesPage(app: ConsoleApp): void {
   app.get('/sources', async (c) => {
     const api = c.get('api');
-    const [sources, repos] = await Promise.all([
+    const [sources, repos, frame] = await Promise.all([
       api.get('/api/v1/sources'),
       api.get('/api/v1/sources/github'),
+      daemonTimeFrame(api),
     ]);
     return c.html(
       <SourcesView
         session={c.get('session')}
         sources={sources}
         repos={repos}
-        done={c.req.query('done')}
-        error={c.req.query('error')}
+        frame={frame}
+        query={c.req.query()}
       />,
     );
   });
@@ -40,11 +43,11 @@ export function registerSourcesPage(app: ConsoleApp): void {
         />,
       );
     const answer = await c.get('api').post('/api/v1/sources/users/sync', full ? { full } : {});
-    const outcome: Record<string, string> = answer.ok
-      ? { done: m.syncStarted(full) }
-      : {
-          error: m.syncRefused(answer.missing ? t().common.notAvailableHere : problemText(answer)),
-        };
-    return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
+    const outcome = answer.ok
+      ? notice('sync-started', { full })
+      : answer.missing
+        ? notice('sync-unavailable')
+        : notice('sync-refused', { why: problemText(answer) });
+    return c.redirect(withNotices(page, outcome), 303);
   });
 }

@@ -1,6 +1,7 @@
 // The sources page's view, a function of the API's answers: the user source (status, cursor,
 // lag, the last run's counts and refused rows by reason) with its sync buttons for admins, and
 // the GitHub repositories' last star syncs.
+import type { Child } from 'hono/jsx';
 import { problemText, type ApiAnswer } from '../api-client.ts';
 import type {
   GithubRepoSyncJson,
@@ -9,15 +10,19 @@ import type {
   SourcePageJson,
 } from '../api-types.ts';
 import type { Session } from '../sessions.ts';
-import { ActionForm, base, ErrorBox, Flash, fmtTime, Layout, Unavailable } from './layout.tsx';
+import { ActionForm, base, ErrorBox, Layout, Unavailable } from './layout.tsx';
+import { When, type TimeFrame } from './instant.tsx';
+import { RedirectNotices, type RedirectQuery } from './notices.tsx';
 import { t } from '../i18n/current.ts';
 
 export interface SourcesViewProps {
   session: Session;
   sources: ApiAnswer<SourcePageJson>;
   repos: ApiAnswer<GithubRepoSyncPageJson>;
-  done?: string;
-  error?: string;
+  /** The daemon's zone: a source is the daemon's, not any one strategy's. */
+  frame: TimeFrame;
+  /** The page's query: the notice of the sync that redirected here, if any. */
+  query?: RedirectQuery;
 }
 
 export function SourcesView(props: SourcesViewProps) {
@@ -25,8 +30,7 @@ export function SourcesView(props: SourcesViewProps) {
   const m = t().sources;
   return (
     <Layout title={m.title} session={props.session} active="sources">
-      <Flash message={props.done} />
-      <ErrorBox message={props.error} />
+      <RedirectNotices query={props.query ?? {}} />
       <h2>{m.userSource}</h2>
       {sources.missing && <Unavailable what={m.unavailable} route="GET /api/v1/sources" />}
       {!sources.ok && !sources.missing && <ErrorBox message={problemText(sources)} />}
@@ -34,13 +38,15 @@ export function SourcesView(props: SourcesViewProps) {
         <p data-testid="no-source">{m.noSource(<code>USER_SOURCE_URL</code>)}</p>
       )}
       {sources.ok &&
-        sources.body.items.map((source) => <UserSource session={props.session} source={source} />)}
+        sources.body.items.map((source) => (
+          <UserSource session={props.session} source={source} frame={props.frame} />
+        ))}
       <h2>{m.githubTitle}</h2>
       {repos.missing && (
         <Unavailable what={m.githubUnavailable} route="GET /api/v1/sources/github" />
       )}
       {!repos.ok && !repos.missing && <ErrorBox message={problemText(repos)} />}
-      {repos.ok && <GithubRepos repos={repos.body.items} />}
+      {repos.ok && <GithubRepos repos={repos.body.items} frame={props.frame} />}
     </Layout>
   );
 }
@@ -61,18 +67,19 @@ function lagText(seconds: number | null): string {
   return m.hours((seconds / 3600).toFixed(1));
 }
 
-function UserSource(props: { session: Session; source: SourceJson }) {
+function UserSource(props: { session: Session; source: SourceJson; frame: TimeFrame }) {
   const s = props.source;
   const run = s.last_run;
   const m = t().sources;
-  const facts: [string, string][] = [
+  const when = (at: string | null) => <When at={at} frame={props.frame} />;
+  const facts: [string, Child][] = [
     [m.status, statusOf(s)],
     [m.kind, s.kind],
     [m.cursorColumn, s.cursor_column ?? m.everyRunReadsAll],
     [m.cursor, s.cursor === null ? '—' : `${s.cursor.value} (${s.cursor.kind})`],
     [m.lag, lagText(s.lag_seconds)],
-    [m.lastSuccess, fmtTime(s.last_success_at)],
-    [m.lastFull, fmtTime(s.last_full_at)],
+    [m.lastSuccess, when(s.last_success_at)],
+    [m.lastFull, when(s.last_full_at)],
   ];
   return (
     <section class="card" data-testid="user-source">
@@ -101,18 +108,19 @@ function UserSource(props: { session: Session; source: SourceJson }) {
           </>
         ))}
       </dl>
-      {run === null ? <p>{m.noRun}</p> : <LastRun run={run} />}
+      {run === null ? <p>{m.noRun}</p> : <LastRun run={run} frame={props.frame} />}
     </section>
   );
 }
 
-function LastRun(props: { run: NonNullable<SourceJson['last_run']> }) {
+function LastRun(props: { run: NonNullable<SourceJson['last_run']>; frame: TimeFrame }) {
   const r = props.run;
   const m = t().sources;
-  const facts: [string, string][] = [
+  const when = (at: string) => <When at={at} frame={props.frame} />;
+  const facts: [string, Child][] = [
     [m.kind, `${r.full ? m.full : m.incremental}${r.dry_run ? m.dryRun : ''}`],
-    [m.started, fmtTime(r.started_at)],
-    [m.finished, r.finished_at === null ? m.notFinished : fmtTime(r.finished_at)],
+    [m.started, when(r.started_at)],
+    [m.finished, r.finished_at === null ? m.notFinished : when(r.finished_at)],
     [m.rowsRead, String(r.rows_read)],
     [m.upserted, String(r.upserted)],
     [m.deleted, String(r.deleted)],
@@ -165,7 +173,7 @@ function LastRun(props: { run: NonNullable<SourceJson['last_run']> }) {
   );
 }
 
-function GithubRepos(props: { repos: GithubRepoSyncJson[] }) {
+function GithubRepos(props: { repos: GithubRepoSyncJson[]; frame: TimeFrame }) {
   const m = t().sources;
   if (props.repos.length === 0) return <p data-testid="no-github-repos">{m.noRepos}</p>;
   return (
@@ -189,7 +197,8 @@ function GithubRepos(props: { repos: GithubRepoSyncJson[] }) {
                 {repo.renamed_to !== null && m.renamedTo(repo.renamed_to)}
               </td>
               <td>
-                {fmtTime(repo.started_at)} – {fmtTime(repo.finished_at)}
+                <When at={repo.started_at} frame={props.frame} /> –{' '}
+                <When at={repo.finished_at} frame={props.frame} />
               </td>
               <td>{repo.stargazers}</td>
               <td>{repo.matched}</td>

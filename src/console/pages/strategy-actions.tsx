@@ -4,7 +4,8 @@ import { problemText, type ApiAnswer, type ApiClient } from '../api-client.ts';
 import type { HeldJson, StrategyJson } from '../api-types.ts';
 import { field, type ConsoleApp } from '../console-env.ts';
 import type { Session } from '../sessions.ts';
-import { ActionForm, base, ConfirmPage, fmtAmount, fmtTime } from './layout.tsx';
+import { ActionForm, base, ConfirmPage } from './layout.tsx';
+import { notice, withNotices, type Notice } from './notices.tsx';
 import { t } from '../i18n/current.ts';
 
 type Action = 'enable' | 'disable' | 'run' | 'approve' | 'dismiss' | 'approve-all';
@@ -98,52 +99,44 @@ export function registerStrategyActions(app: ConsoleApp): void {
       const answer = await send(api, id, action, occurrence, etag);
       // A run with the breaker open did nothing it could report as done: not a green notice.
       const paused = answer.ok && answer.body.gateway_available === false;
-      const m = t();
-      const outcome: Record<string, string> = paused
-        ? { error: `${doneMessage(action, answer.body)} ${m.actions.gatewayDown}` }
-        : answer.ok
-          ? { done: doneMessage(action, answer.body) }
-          : { error: m.actions.refused(m.actions.names[action], refusal(answer)) };
-      return c.redirect(`${page}?${new URLSearchParams(outcome).toString()}`, 303);
+      const outcome = answer.ok ? doneNotice(action, answer.body, paused) : refusal(action, answer);
+      return c.redirect(withNotices(page, outcome), 303);
     },
   );
 }
 
 // A 412 from the API: the strategy was saved after the page was read, so what the operator
 // approved (its condition, amount, caps) may not be what would run.
-function refusal(answer: ApiAnswer): string {
-  const m = t();
-  if (answer.missing) return m.common.notAvailableHere;
-  return answer.status === 412 ? m.actions.changedSinceRead : problemText(answer);
+function refusal(action: Action, answer: ApiAnswer): Notice {
+  if (answer.missing) return notice('action-unavailable', { action });
+  if (answer.status === 412) return notice('action-stale', { action });
+  return notice('action-refused', { action, why: problemText(answer) });
 }
 
-function doneMessage(action: Action, body: Record<string, unknown>): string {
-  const m = t().actions;
-  if (action === 'enable') return m.enabled;
-  if (action === 'disable') return m.disabled;
-  if (action === 'dismiss') return m.dismissed(fmtTime(String(body.occurrence)));
+const count = (value: unknown): number => {
+  const n = Number(value ?? 0);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+};
+
+/** What the API's answer to an action says was done, as a notice for the page redirected to. */
+function doneNotice(action: Action, body: Record<string, unknown>, paused: boolean): Notice {
+  if (action === 'enable') return notice('enabled');
+  if (action === 'disable') return notice('disabled');
+  if (action === 'dismiss') return notice('dismissed', { occurrence: String(body.occurrence) });
   if (action === 'approve-all') {
     const runs = (body.items ?? []) as Record<string, unknown>[];
-    const granted = runs.reduce((sum, run) => sum + Number(run.granted ?? 0), 0);
-    return m.approvedAll(runs.length, granted);
+    const granted = runs.reduce((sum, run) => sum + count(run.granted), 0);
+    return notice('approved-all', { runs: runs.length, granted });
   }
   const h = body.held as HeldJson | null | undefined;
-  const caps = h
-    ? [
-        h.max_users_per_occurrence === null ? '' : m.capUsers(h.max_users_per_occurrence),
-        h.max_amount_per_occurrence === null
-          ? ''
-          : m.capAmount(fmtAmount(h.max_amount_per_occurrence)),
-      ].filter(Boolean)
-    : [];
-  const held = h
-    ? m.heldOutcome(h.needed_users, fmtAmount(h.needed_amount), caps.join(m.capsJoin))
-    : '';
-  return m.ran(
-    action !== 'run',
-    String(body.matched),
-    String(body.granted),
-    String(body.failed),
-    held,
-  );
+  return notice(paused ? 'ran-paused' : 'ran', {
+    approved: action !== 'run',
+    matched: count(body.matched),
+    granted: count(body.granted),
+    failed: count(body.failed),
+    held_users: h ? h.needed_users : null,
+    held_amount: h ? h.needed_amount : null,
+    cap_users: h ? h.max_users_per_occurrence : null,
+    cap_amount: h ? h.max_amount_per_occurrence : null,
+  });
 }

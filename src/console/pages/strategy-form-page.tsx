@@ -15,6 +15,7 @@ import {
 } from './condition-feedback.tsx';
 import { registerFireTimes, schedulePreview } from './fire-times.tsx';
 import { base, CsrfField, ErrorBox, Layout } from './layout.tsx';
+import { notice, withNotices } from './notices.tsx';
 import { AmountField, ConditionField, CronField, PlainField } from './strategy-form-fields.tsx';
 import { strategyBody, valuesFromForm, valuesOf, type FormValues } from './strategy-form-values.ts';
 import { t } from '../i18n/current.ts';
@@ -63,10 +64,7 @@ async function save(c: ConsoleContext, existing: StrategyJson | undefined) {
       // validation, not this type, decides whether it is a strategy.
       await api.post('/api/v1/strategies', body as PostBody<'/api/v1/strategies'>);
   if (answer.ok)
-    return c.redirect(
-      `${base()}/strategies/${answer.body.id}?${new URLSearchParams({ done: t().form.saved }).toString()}`,
-      303,
-    );
+    return c.redirect(withNotices(`${base()}/strategies/${answer.body.id}`, notice('saved')), 303);
   const problem = answer.body as Problem | undefined;
   const fieldErrors: Record<string, string> = {};
   for (const e of problem?.errors ?? []) if (e.field) fieldErrors[e.field] = e.message;

@@ -2,7 +2,8 @@
 // page (fields, version, next fire times, preview of an occurrence, its ledger, its actions).
 import { problemText } from '../api-client.ts';
 import type { ConsoleApp } from '../console-env.ts';
-import { base, ErrorBox, Flash, fmtAmount, Layout, Unavailable } from './layout.tsx';
+import { base, ErrorBox, fmtAmount, Layout, Unavailable } from './layout.tsx';
+import { RedirectNotices } from './notices.tsx';
 import { CronText } from './cron-words.tsx';
 import { Instant, type TimeFrame } from './instant.tsx';
 import { StrategyActions } from './strategy-actions.tsx';
@@ -130,8 +131,7 @@ export function registerStrategyPages(app: ConsoleApp): void {
     const frame: TimeFrame = { zone: s.timezone, zoneOf: 'strategy', now };
     return c.html(
       <Layout title={m.title(s.name)} session={c.get('session')} active="strategies">
-        <Flash message={c.req.query('done')} />
-        <ErrorBox message={c.req.query('error')} />
+        <RedirectNotices query={c.req.query()} frame={frame} />
         <p class="lead">{s.title}</p>
         <StrategyActions session={c.get('session')} strategy={s} />
         <HeldPanel

@@ -8,16 +8,8 @@
 import { problemText, type ApiClient } from '../api-client.ts';
 import type { GatewayBalanceJson, LedgerEntryJson } from '../api-types.ts';
 import { field, fields, type ConsoleApp } from '../console-env.ts';
-import {
-  base,
-  ConfirmPage,
-  CsrfField,
-  ErrorBox,
-  Flash,
-  fmtAmount,
-  fmtTime,
-  Layout,
-} from './layout.tsx';
+import { base, ConfirmPage, CsrfField, ErrorBox, fmtAmount, fmtTime, Layout } from './layout.tsx';
+import { notice, RedirectNotices, withNotices } from './notices.tsx';
 import { When, type TimeFrame } from './instant.tsx';
 import { daemonTimeFrame } from './time-frame.ts';
 import { GrantAmountCells, GrantAmountHeads } from './ledger-amounts.tsx';
@@ -88,8 +80,8 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     const m = t().unknown;
     return c.html(
       <Layout title={m.title} session={session} active="unknown-grants">
-        <Flash message={c.req.query('done')} />
-        <ErrorBox message={c.req.query('error') ?? error} />
+        <RedirectNotices query={c.req.query()} />
+        <ErrorBox message={error} />
         <p class="hint">
           {m.intro(<strong>{m.appliedWord}</strong>, <strong>{m.retryWord}</strong>)}
           {perStrategy && m.perStrategy(<code>GET /api/v1/grants</code>)}
@@ -139,7 +131,7 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
     const back = `${base()}/unknown-grants`;
     const m = t().unknown;
     if (grants.length === 0 || (resolution !== 'applied' && resolution !== 'retry'))
-      return c.redirect(`${back}?error=${encodeURIComponent(m.selectSome)}`, 303);
+      return c.redirect(withNotices(back, notice('resolve-select-some')), 303);
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
@@ -170,10 +162,13 @@ export function registerUnknownGrantsPage(app: ConsoleApp): void {
       if (!answer.ok) failures.push(`#${executionId}: ${problemText(answer)}`);
     }
     const resolved = grants.length - failures.length;
-    const query: Record<string, string> = failures.length
-      ? { done: m.resolved(resolved), error: m.refused(failures.join('; ')) }
-      : { done: m.resolvedAs(resolved, m.resolutions[resolution]) };
-    return c.redirect(`${back}?${new URLSearchParams(query).toString()}`, 303);
+    const outcome = failures.length
+      ? [
+          notice('resolved', { count: resolved }),
+          notice('resolve-refused', { failures: failures.join('; ') }),
+        ]
+      : [notice('resolved-as', { count: resolved, resolution })];
+    return c.redirect(withNotices(back, ...outcome), 303);
   });
 }
 

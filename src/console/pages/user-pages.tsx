@@ -9,11 +9,11 @@ import {
   base,
   ConfirmPage,
   ErrorBox,
-  Flash,
   fmtAmount,
   Layout,
   Unavailable,
 } from './layout.tsx';
+import { notice, RedirectNotices, withNotices } from './notices.tsx';
 import { LedgerTable } from './strategy-sections.tsx';
 import { When, type TimeFrame } from './instant.tsx';
 import { daemonTimeFrame } from './time-frame.ts';
@@ -58,13 +58,10 @@ export function registerUserPages(app: ConsoleApp): void {
     const answer = await c.get('api').delete('/api/v1/users/:id', { id });
     if (!answer.ok)
       return c.redirect(
-        `${page}?${new URLSearchParams({ error: t().users.deleteRefused(problemText(answer)) }).toString()}`,
+        withNotices(page, notice('user-delete-refused', { why: problemText(answer) })),
         303,
       );
-    return c.redirect(
-      `${base()}/users?${new URLSearchParams({ done: t().users.deleted(id) }).toString()}`,
-      303,
-    );
+    return c.redirect(withNotices(`${base()}/users`, notice('user-deleted', { id })), 303);
   });
 
   app.get('/users', async (c) => {
@@ -76,7 +73,7 @@ export function registerUserPages(app: ConsoleApp): void {
     const m = t().users;
     return c.html(
       <Layout title={m.title} session={c.get('session')} active="users">
-        <Flash message={c.req.query('done')} />
+        <RedirectNotices query={c.req.query()} />
         <div class="columns">
           <form method="get" action={`${base()}/users`} class="card row" role="search">
             <label for="q">{m.searchLabel}</label>
@@ -181,7 +178,7 @@ export function registerUserPages(app: ConsoleApp): void {
     ];
     return c.html(
       <Layout title={m.userTitle(u.id)} session={c.get('session')} active="users">
-        <ErrorBox message={c.req.query('error')} />
+        <RedirectNotices query={c.req.query()} />
         {c.get('session').role === 'admin' && (
           <div class="actions" data-testid="user-actions">
             <ActionForm

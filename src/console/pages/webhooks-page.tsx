@@ -5,7 +5,8 @@
 // read the same pages without a single write control.
 import { problemText, type ApiAnswer, type PostBody } from '../api-client.ts';
 import { field, fields, type ConsoleApp, type ConsoleContext } from '../console-env.ts';
-import { ConfirmPage, ErrorBox, Flash, Layout } from './layout.tsx';
+import { ConfirmPage, ErrorBox, Layout } from './layout.tsx';
+import { notice, RedirectNotices, withNotices, type Notice } from './notices.tsx';
 import {
   ACTIONS,
   back,
@@ -19,8 +20,8 @@ import { t } from '../i18n/current.ts';
 import { daemonTimeFrame } from './time-frame.ts';
 import { Pager } from './pager.tsx';
 
-const redirectWith = (c: ConsoleContext, query: Record<string, string>, to = back()) =>
-  c.redirect(`${to}?${new URLSearchParams(query).toString()}`, 303);
+const redirectWith = (c: ConsoleContext, outcome: Notice, to = back()) =>
+  c.redirect(withNotices(to, outcome), 303);
 
 export function registerWebhooksPage(app: ConsoleApp): void {
   app.get('/webhooks', async (c) => {
@@ -32,8 +33,8 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     ]);
     return c.html(
       <Layout title={t().webhooks.title} session={session} active="webhooks">
-        <Flash message={c.req.query('done')} />
-        <ErrorBox message={c.req.query('error') ?? (list.ok ? undefined : problemText(list))} />
+        <RedirectNotices query={c.req.query()} />
+        <ErrorBox message={list.ok ? undefined : problemText(list)} />
         {list.ok && (
           <>
             <EndpointsTable endpoints={list.body.items} session={session} frame={frame} />
@@ -64,7 +65,8 @@ export function registerWebhooksPage(app: ConsoleApp): void {
       ...(field(c, 'description') ? { description: field(c, 'description') } : {}),
       ...(kind !== 'webhook' && secret ? { secret } : {}),
     });
-    if (!answer.ok) return redirectWith(c, { error: t().webhooks.notCreated(problemText(answer)) });
+    if (!answer.ok)
+      return redirectWith(c, notice('webhook-not-created', { why: problemText(answer) }));
     return c.html(
       <SecretPage
         session={c.get('session')}
@@ -78,7 +80,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const id = Number(c.req.param('id'));
     const name = c.req.param('action');
     if (!Number.isSafeInteger(id) || id < 1 || !isAction(name))
-      return redirectWith(c, { error: t().webhooks.noSuchAction });
+      return redirectWith(c, notice('webhook-no-such-action'));
     const action = ACTIONS[name];
     const m = t().webhooks;
     if (field(c, 'confirmed') !== 'yes')
@@ -99,7 +101,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         : action.method === 'delete'
           ? await api.delete(action.path, param)
           : await api.post(action.path, undefined, { param });
-    if (!answer.ok) return redirectWith(c, { error: m.refused(problemText(answer)) });
+    if (!answer.ok) return redirectWith(c, notice('webhook-refused', { why: problemText(answer) }));
     if (name === 'rotate')
       return c.html(
         <SecretPage
@@ -109,7 +111,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
           note={m.overlapNote}
         />,
       );
-    return redirectWith(c, { done: m.done[name](id) });
+    return redirectWith(c, notice('webhook-done', { action: name, id }));
   });
 
   app.get('/webhooks/:id', async (c) => {
@@ -129,8 +131,8 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         : undefined;
     return c.html(
       <Layout title={t().webhooks.endpointTitle(id)} session={session} active="webhooks">
-        <Flash message={c.req.query('done')} />
-        <ErrorBox message={c.req.query('error') ?? error} />
+        <RedirectNotices query={c.req.query()} />
+        <ErrorBox message={error} />
         {endpoint.ok && (
           <EndpointsTable endpoints={[endpoint.body]} session={session} frame={frame} />
         )}
@@ -163,7 +165,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
     const delivery = Number(c.req.param('delivery'));
     const page = `${back()}/${id}`;
     if (![id, delivery].every((n) => Number.isSafeInteger(n) && n > 0))
-      return redirectWith(c, { error: t().webhooks.noSuchDelivery });
+      return redirectWith(c, notice('webhook-no-such-delivery'));
     if (field(c, 'confirmed') !== 'yes')
       return c.html(
         <ConfirmPage
@@ -180,7 +182,7 @@ export function registerWebhooksPage(app: ConsoleApp): void {
         param: { id, delivery },
       });
     return answer.ok
-      ? redirectWith(c, { done: t().webhooks.willRetry(delivery) }, page)
-      : redirectWith(c, { error: t().webhooks.refused(problemText(answer)) }, page);
+      ? redirectWith(c, notice('delivery-will-retry', { delivery }), page)
+      : redirectWith(c, notice('webhook-refused', { why: problemText(answer) }), page);
   });
 }
