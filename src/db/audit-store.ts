@@ -12,7 +12,8 @@ import { writeEvents } from './event-outbox.ts';
  */
 export async function writeAudit(tx: DbClient, draft: AuditDraft): Promise<void> {
   await writeEvents(tx, eventsForAudit(draft));
-  await tx.auditEvent.create({ data: auditRow(draft) });
+  // createMany: MySQL would read a created row back with a second statement, and nobody needs it.
+  await tx.auditEvent.createMany({ data: [auditRow(draft)] });
 }
 
 /** The audit_event row of a draft, as every writer stores it (this one and strategy-change-sql.ts). */

@@ -10,7 +10,7 @@ import { STRATEGY_FIELD_KEYS } from '../core/model/strategy-fields.ts';
 import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
 import type { Database, DbClient } from './client.ts';
-import { isRecordNotFound, isUniqueViolation } from './prisma-errors.ts';
+import { isUniqueViolation } from './prisma-errors.ts';
 import { toStrategy, toStrategyColumns, type StrategyRow } from './row-mappers.ts';
 import {
   strategyChangeSql,
@@ -111,6 +111,18 @@ interface StrategyWrites {
   delete(id: number, audit?: AuditDraft): Promise<void>;
 }
 
+/**
+ * The row after an unconditional change, or 404. updateMany and a read, where Prisma's update
+ * on MySQL first looks the row up (three statements). MySQL counts changed rows, not matched
+ * ones (driver.ts), so 0 may also be a row that already held every value: only a count tells.
+ */
+async function updated(tx: DbClient, id: number, data: StrategyData): Promise<StrategyRow> {
+  const { count } = await tx.quotaStrategy.updateMany({ where: { id }, data });
+  if (count === 0 && (await tx.quotaStrategy.count({ where: { id } })) === 0)
+    throw notFound('strategy', id);
+  return tx.quotaStrategy.findUniqueOrThrow({ where: { id } });
+}
+
 /** SQLite and MySQL: Prisma's queries in an interactive transaction (neither has data-modifying CTEs). */
 function transactionWrites(database: Database): StrategyWrites {
   const { db } = database;
@@ -126,30 +138,11 @@ function transactionWrites(database: Database): StrategyWrites {
 
     async update(id, change, audit, condition) {
       if (condition) return conditionalUpdate(database, id, prismaData(change), condition, audit);
-      try {
-        return await audited(
-          database,
-          (tx) => tx.quotaStrategy.update({ where: { id }, data: prismaData(change) }),
-          audit && (() => audit),
-        );
-      } catch (error) {
-        if (isRecordNotFound(error)) throw notFound('strategy', id);
-        throw error;
-      }
+      return audited(database, (tx) => updated(tx, id, prismaData(change)), audit && (() => audit));
     },
 
-    async setEnabled(id, enabled, audit) {
-      try {
-        return await audited(
-          database,
-          (tx) => tx.quotaStrategy.update({ where: { id }, data: { enabled } }),
-          audit && (() => audit),
-        );
-      } catch (error) {
-        if (isRecordNotFound(error)) throw notFound('strategy', id);
-        throw error;
-      }
-    },
+    setEnabled: (id, enabled, audit) =>
+      audited(database, (tx) => updated(tx, id, { enabled }), audit && (() => audit)),
 
     async delete(id, audit) {
       await db.$transaction(async (tx) => {
