@@ -12,18 +12,20 @@ import { writeEvents } from './event-outbox.ts';
  */
 export async function writeAudit(tx: DbClient, draft: AuditDraft): Promise<void> {
   await writeEvents(tx, eventsForAudit(draft));
-  await tx.auditEvent.create({
-    data: {
-      at: draft.at,
-      actor: draft.actor,
-      action: draft.action,
-      targetType: draft.targetType,
-      targetId: draft.targetId,
-      changes: draft.changes === null ? null : JSON.stringify(draft.changes),
-      requestId: draft.requestId,
-    },
-  });
+  // createMany: MySQL would read a created row back with a second statement, and nobody needs it.
+  await tx.auditEvent.createMany({ data: [auditRow(draft)] });
 }
+
+/** The audit_event row of a draft, as every writer stores it (this one and strategy-change-sql.ts). */
+export const auditRow = (draft: AuditDraft) => ({
+  at: draft.at,
+  actor: draft.actor,
+  action: draft.action,
+  targetType: draft.targetType,
+  targetId: draft.targetId,
+  changes: draft.changes === null ? null : JSON.stringify(draft.changes),
+  requestId: draft.requestId,
+});
 
 interface AuditRow {
   id: number;

@@ -24,16 +24,25 @@ export function envelopeBody(event: DomainEvent): string {
   return JSON.stringify(envelope);
 }
 
+/** An event_outbox row as every writer stores it (this one and strategy-change-sql.ts). */
+export interface OutboxRow {
+  eventId: string;
+  type: EventType;
+  occurredAt: Date;
+  body: string;
+}
+
+export const outboxRow = (event: DomainEvent): OutboxRow => ({
+  eventId: newEventId(),
+  type: event.type,
+  occurredAt: event.at,
+  body: envelopeBody(event),
+});
+
 /** Writes `events` and their deliveries with `tx` (a transaction, or the client for one batch). */
 export async function writeEvents(tx: DbClient, events: readonly DomainEvent[]): Promise<void> {
   for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT) {
-    const batch = events.slice(start, start + EVENTS_PER_STATEMENT);
-    const rows = batch.map((event) => ({
-      eventId: newEventId(),
-      type: event.type,
-      occurredAt: event.at,
-      body: envelopeBody(event),
-    }));
+    const rows = events.slice(start, start + EVENTS_PER_STATEMENT).map(outboxRow);
     await tx.eventOutbox.createMany({ data: rows });
     for (const type of new Set(rows.map((row) => row.type)))
       await fanOut(
@@ -47,6 +56,9 @@ export async function writeEvents(tx: DbClient, events: readonly DomainEvent[]):
 /** `value` matched literally by LIKE … ESCAPE '!' (a `!` escape reads the same on all three databases; a backslash does not). */
 export const likeLiteral = (value: string) => value.replace(/[!%_]/g, (c) => `!${c}`);
 
+/** The LIKE … ESCAPE '!' pattern of the endpoints subscribed to `type` (see fanOut). */
+export const subscribedTo = (type: string) => `%,${likeLiteral(type)},%`;
+
 /**
  * One delivery per (event, endpoint subscribed to `type`), due at once (next_attempt_at 0).
  * event_types is stored as `,a,b,`: the type between commas, its `_` and `%` escaped (unescaped,
@@ -59,7 +71,7 @@ async function fanOut(tx: DbClient, type: string, eventIds: string[]): Promise<v
     SELECT e.id, o.id, 'pending', 0, 0, 0, ${now}, ${now}
     FROM event_outbox o, webhook_endpoint e
     WHERE o.event_id IN (${Prisma.join(eventIds)}) AND e.enabled = ${true}
-      AND e.event_types LIKE ${`%,${likeLiteral(type)},%`} ESCAPE '!'`;
+      AND e.event_types LIKE ${subscribedTo(type)} ESCAPE '!'`;
 }
 
 /** How long `wanted` trusts what it read: a new subscription takes effect within this. */

@@ -31,8 +31,12 @@ function prismaLike(error: unknown): PrismaLikeError {
   return typeof error === 'object' && error !== null ? error : {};
 }
 
+/** Prisma's code, or PostgreSQL's for a statement sent on the connection (direct-sql.ts). */
+const UNIQUE_VIOLATION_CODES = new Set(['P2002', '23505']);
+
 export function isUniqueViolation(error: unknown): boolean {
-  return prismaLike(error).code === 'P2002';
+  const { code } = prismaLike(error);
+  return code !== undefined && UNIQUE_VIOLATION_CODES.has(code);
 }
 
 export function isRecordNotFound(error: unknown): boolean {
