@@ -151,6 +151,30 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
     expect(failed.userId).toBe(claimed[7]!.userId);
   });
 
+  it('a claim with several rows of one user (lots expiring together) returns each with its own key and amount', async () => {
+    const strategyId = 79;
+    const lot = (occurrence: string, amount: number): NewLedgerEntry => ({
+      ...grant(strategyId, 'w00020', amount),
+      occurrence,
+      idempotencyKey: idempotencyKey(strategyId, occurrence, 'w00020'),
+    });
+    const claimed = await store.claimEntries(
+      [lot('5:once', -70), lot('6:once', -50), lot('7:once', 0)],
+      fence(strategyId),
+    );
+    expect(claimed).toHaveLength(3);
+    const stored = await database.db.quotaExecute.findMany({ where: { strategyId } });
+    for (const entry of claimed) {
+      const row = stored.find((r) => r.id === entry.id)!;
+      expect([entry.occurrence, entry.idempotencyKey, entry.amount]).toEqual([
+        row.occurrence,
+        row.idempotencyKey,
+        decimalToNumber(row.amount),
+      ]);
+    }
+    expect(claimed.map((e) => e.amount).sort((a, b) => a - b)).toEqual([-70, -50, 0]);
+  });
+
   it('finds the users with another row of the strategy sending, leaving the asked rows out', async () => {
     const strategyId = 77;
     const at = (occurrence: string, userId: string): NewLedgerEntry => ({
