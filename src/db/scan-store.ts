@@ -21,7 +21,7 @@ import { currentChangeSequence, readScanPosition, writeScanPosition } from './ch
 import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
 import { leaseStatements } from './lease-sql.ts';
-import { userLedgerStates, usersWithGrantsInFlight } from './user-ledger-states.ts';
+import { userLedgerStates, usersWithDeltasInFlight } from './user-ledger-states.ts';
 import { claimOnMysql, type ClaimedRow } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
@@ -146,8 +146,8 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   return {
     ...leaseStatements(db, kind),
     userLedgerStates: (userIds, excludingIds) => userLedgerStates(direct, userIds, excludingIds),
-    usersWithGrantsInFlight: (strategyId, userIds, excludingIds) =>
-      usersWithGrantsInFlight(direct, strategyId, userIds, excludingIds),
+    usersWithDeltasInFlight: (userIds, excludingIds) =>
+      usersWithDeltasInFlight(direct, userIds, excludingIds),
     ...createLedgerWrites(database, rowsPerStatement),
     ...occurrenceBookkeeping(db),
     async listEnabledStrategies(): Promise<Strategy[]> {

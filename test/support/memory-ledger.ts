@@ -194,15 +194,10 @@ export class MemoryLedger implements ClaimStore {
     return states;
   }
 
-  async usersWithGrantsInFlight(
-    strategyId: number,
-    userIds: string[],
-    excludingIds: number[],
-  ): Promise<Set<string>> {
+  async usersWithDeltasInFlight(userIds: string[], excludingIds: number[]): Promise<Set<string>> {
     const users = new Set<string>();
     for (const row of this.rows.values())
       if (
-        row.strategyId === strategyId &&
         row.status === 'sending' &&
         userIds.includes(row.userId) &&
         !excludingIds.includes(row.id)

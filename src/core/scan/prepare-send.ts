@@ -84,9 +84,9 @@ export async function prepareSend(
   batch: ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
 ): Promise<PreparedBatch> {
-  const { send: grants, waiting } = await gateBalanceReads(strategy.id, batch, deps.store);
+  const { send: grants, waiting } = await gateBalanceReads(batch, deps.store);
   if (waiting.length > 0)
-    deps.logger.info('top-ups and resets wait: an earlier delta to their user may still land', {
+    deps.logger.info('balance-reading sends wait: an earlier delta to their user may still land', {
       strategy_id: strategy.id,
       waiting: waiting.length,
     });
