@@ -271,6 +271,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         leaseToken: row.leaseToken === null ? null : Number(row.leaseToken),
         settleAfter: row.settleAfter === null ? null : Number(row.settleAfter),
         reconcileBasis: row.reconcileBasis,
+        deltaSent: row.deltaSent === null ? null : decimalToNumber(row.deltaSent),
       }));
     },
 

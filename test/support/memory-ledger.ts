@@ -114,6 +114,8 @@ export class MemoryLedger implements ClaimStore {
       row.status = nextLedgerState(row.status, 'mark', 'holder') as LedgerStatus;
       row.totalBefore = request.totalBefore;
       row.reconcileBasis = request.reconcileBasis ?? null;
+      row.balanceBefore = request.balanceBefore ?? row.balanceBefore;
+      row.deltaSent = request.deltaSent ?? row.deltaSent;
       row.leaseToken = fence.token;
       row.settleAfter = null;
       marked++;
@@ -231,6 +233,7 @@ export class MemoryLedger implements ClaimStore {
         status: r.status,
         leaseToken: r.leaseToken,
         settleAfter: r.settleAfter,
+        deltaSent: r.deltaSent,
       }));
   }
 

@@ -19,6 +19,12 @@ export interface MarkRequest {
   totalBefore: number | null;
   /** The user's other grants around that read (reconcile-basis.ts); absent or null: none. */
   reconcileBasis?: string | null;
+  /**
+   * Take-backs (lot expiries): the balance read just before the mark and the delta the send will
+   * carry (core/scan/take-back.ts), written with the mark. Absent: the row's stored ones are kept.
+   */
+  balanceBefore?: number | null;
+  deltaSent?: number | null;
   expectedStatus: LedgerStatus;
   expectedToken: number | null;
 }

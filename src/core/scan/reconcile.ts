@@ -48,7 +48,9 @@ export async function reconcileEntry(
   } catch {
     return undefined;
   }
-  switch (compareTotals(entry.totalBefore + otherGrantsCents / 100, entry.amount, now)) {
+  // What the send carried: a take-back's capped delta (take-back.ts), else the amount.
+  const sent = entry.deltaSent ?? entry.amount;
+  switch (compareTotals(entry.totalBefore + otherGrantsCents / 100, sent, now)) {
     case 'applied':
       return { id: entry.id, status: 'applied', lastError: null };
     case 'not_applied':
