@@ -50,6 +50,9 @@ export interface MarkRow {
   id: number;
   totalBefore: number | null;
   reconcileBasis?: string | null;
+  /** Take-backs: the balance capped by and the delta to send; absent keeps the stored ones. */
+  balanceBefore?: number | null;
+  deltaSent?: number | null;
   /** The status and token the run read the row with: the compare half. */
   expectedStatus: LedgerStatus;
   expectedToken: number | null;
@@ -77,6 +80,8 @@ export function markSendingSql(
     ['status', 'text'],
     ['token', 'bigint'],
     ['basis', 'text'],
+    ['balance', 'decimal'],
+    ['delta', 'decimal'],
   ];
   return updateFromJson(
     kind,
@@ -86,10 +91,13 @@ export function markSendingSql(
       r.expectedStatus,
       r.expectedToken ?? 0,
       r.reconcileBasis ?? null,
+      fixed(r.balanceBefore),
+      fixed(r.deltaSent),
     ]),
     columns,
     (lhs, col) =>
       Prisma.sql`${lhs('status')} = 'sending', ${lhs('total_before')} = ${col('total')}, ${lhs('reconcile_basis')} = ${col('basis')}, ${lhs('lease_token')} = ${BigInt(fence.token)},
+        ${lhs('balance_before')} = COALESCE(${col('balance')}, q.balance_before), ${lhs('delta_sent')} = COALESCE(${col('delta')}, q.delta_sent),
         ${lhs('settle_after')} = NULL, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
     (col, q) =>
       Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('mark'))})

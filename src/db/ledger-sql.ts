@@ -45,7 +45,7 @@ export function claimSql(
   now: Date,
   fence: LedgerFence,
 ): Prisma.Sql {
-  const conflict = Prisma.sql`ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING RETURNING id, user_id`;
+  const conflict = Prisma.sql`ON CONFLICT (strategy_id, occurrence, user_id) DO NOTHING RETURNING id, occurrence, user_id`;
   const json = rowsJson(rows, (value) => value);
   const token = BigInt(fence.token);
   // Only while the claimer holds the lease: a stalled process must not add rows behind the back

@@ -56,6 +56,12 @@ interface LotRow {
 
 const nullableNumber = (value: unknown) => (value === null ? null : decimalToNumber(value));
 
+/** A lot's expiry row, as far as the lot listing shows it. */
+interface ExpiryRow {
+  status: string;
+  deltaSent: number | null;
+}
+
 function toLot(row: LotRow, expiryStatus: string | null): Lot {
   return {
     id: row.id,
@@ -98,9 +104,9 @@ function toTerms(row: {
 export function createLotStore(database: Database): LotStore {
   const { db, kind } = database;
 
-  /** The ledger status of each lot's expiry row (absent: none yet). */
+  /** Each lot's expiry row: its status and what it sent (absent: no row yet). */
   async function expiryStatuses(client: DbClient, lots: readonly LotRow[]) {
-    const statuses = new Map<number, string>();
+    const statuses = new Map<number, ExpiryRow>();
     for (let i = 0; i < lots.length; i += MAX_LOTS_PER_STATEMENT) {
       const chunk = lots.slice(i, i + MAX_LOTS_PER_STATEMENT);
       for (const [id, status] of await expiryStatusesOf(client, chunk)) statuses.set(id, status);
@@ -115,10 +121,15 @@ export function createLotStore(database: Database): LotStore {
         occurrence: { in: [...new Set(lots.map((l) => expiryOccurrence(toLot(l, null))))] },
         userId: { in: [...new Set(lots.map((l) => l.userId))] },
       },
-      select: { occurrence: true, userId: true, status: true },
+      select: { occurrence: true, userId: true, status: true, deltaSent: true },
     });
-    const byKey = new Map(rows.map((r) => [`${r.occurrence}\u0000${r.userId}`, r.status]));
-    const statuses = new Map<number, string>();
+    const byKey = new Map(
+      rows.map((r) => [
+        `${r.occurrence}\u0000${r.userId}`,
+        { status: r.status, deltaSent: nullableNumber(r.deltaSent) },
+      ]),
+    );
+    const statuses = new Map<number, ExpiryRow>();
     for (const lot of lots) {
       const status = byKey.get(`${expiryOccurrence(toLot(lot, null))}\u0000${lot.userId}`);
       if (status !== undefined) statuses.set(lot.id, status);
@@ -126,9 +137,19 @@ export function createLotStore(database: Database): LotStore {
     return statuses;
   }
 
+  /**
+   * Lots as listed: with their expiry row's status, and once it applied, what it took back —
+   * the decided amount capped to the balance when it was sent (core/scan/take-back.ts).
+   */
   const withStatuses = async (rows: LotRow[]) => {
     const statuses = await expiryStatuses(db, rows);
-    return rows.map((row) => toLot(row, statuses.get(row.id) ?? null));
+    return rows.map((row) => {
+      const expiry = statuses.get(row.id);
+      const lot = toLot(row, expiry?.status ?? null);
+      if (expiry?.status === 'applied' && expiry.deltaSent !== null)
+        return { ...lot, expiredAmount: -expiry.deltaSent };
+      return lot;
+    });
   };
 
   /**

@@ -19,6 +19,7 @@ import { mysqlClaimSql } from './ledger-sql.ts';
 
 export interface ClaimedRow {
   id: number | bigint;
+  occurrence: string;
   user_id: string;
 }
 
@@ -29,7 +30,7 @@ async function rowsByKey(
   userIds: string[],
 ): Promise<ClaimedRow[]> {
   return tx.$queryRaw<ClaimedRow[]>`
-    SELECT id, user_id FROM quota_execute
+    SELECT id, occurrence, user_id FROM quota_execute
     WHERE strategy_id = ${strategyId} AND occurrence = ${occurrence} AND user_id IN (${Prisma.join(userIds)})`;
 }
 

@@ -21,8 +21,8 @@ import { currentChangeSequence, readScanPosition, writeScanPosition } from './ch
 import { claimSql } from './ledger-sql.ts';
 import { createLedgerWrites } from './ledger-writes.ts';
 import { leaseStatements } from './lease-sql.ts';
-import { userLedgerStates, usersWithGrantsInFlight } from './user-ledger-states.ts';
-import { claimOnMysql } from './mysql-claim.ts';
+import { userLedgerStates, usersWithDeltasInFlight } from './user-ledger-states.ts';
+import { claimOnMysql, type ClaimedRow } from './mysql-claim.ts';
 import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
@@ -146,8 +146,8 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
   return {
     ...leaseStatements(db, kind),
     userLedgerStates: (userIds, excludingIds) => userLedgerStates(direct, userIds, excludingIds),
-    usersWithGrantsInFlight: (strategyId, userIds, excludingIds) =>
-      usersWithGrantsInFlight(direct, strategyId, userIds, excludingIds),
+    usersWithDeltasInFlight: (userIds, excludingIds) =>
+      usersWithDeltasInFlight(direct, userIds, excludingIds),
     ...createLedgerWrites(database, rowsPerStatement),
     ...occurrenceBookkeeping(db),
     async listEnabledStrategies(): Promise<Strategy[]> {
@@ -221,20 +221,21 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
     async claimEntries(rows: NewLedgerEntry[], fence: LedgerFence): Promise<ClaimedEntry[]> {
       if (rows.length === 0) return [];
       const now = new Date();
-      const inserted: { id: number | bigint; user_id: string }[] = [];
+      const inserted: ClaimedRow[] = [];
       for (const [index, chunk] of chunks(rows, rowsPerStatement).entries()) {
         await breathe(index);
         inserted.push(
           ...(kind === 'mysql'
             ? await claimOnMysql(db, chunk, now, fence)
-            : await direct.query<{ id: number | bigint; user_id: string }>(
-                claimSql(kind, chunk, now, fence),
-              )),
+            : await direct.query<ClaimedRow>(claimSql(kind, chunk, now, fence))),
         );
       }
-      const byUser = new Map(rows.map((r) => [r.userId, r]));
+      // By the whole key: one claim can hold several rows of one user (a user's lots expiring
+      // together are rows of the expiry ledger with one occurrence per lot).
+      const keyOf = (occurrence: string, userId: string) => `${occurrence}\u0000${userId}`;
+      const byKey = new Map(rows.map((r) => [keyOf(r.occurrence, r.userId), r]));
       return inserted.map((row) => {
-        const source = byUser.get(row.user_id)!;
+        const source = byKey.get(keyOf(row.occurrence, row.user_id))!;
         return {
           ...source,
           id: Number(row.id),
@@ -270,6 +271,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
         leaseToken: row.leaseToken === null ? null : Number(row.leaseToken),
         settleAfter: row.settleAfter === null ? null : Number(row.settleAfter),
         reconcileBasis: row.reconcileBasis,
+        deltaSent: row.deltaSent === null ? null : decimalToNumber(row.deltaSent),
       }));
     },
 

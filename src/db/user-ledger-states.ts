@@ -13,10 +13,12 @@ interface GroupRow {
   total: unknown;
 }
 
-/** One statement per batch of top-up or reset grants (core/scan/balance-gate.ts). */
-export async function usersWithGrantsInFlight(
+/**
+ * One statement per batch of balance-reading sends (core/scan/balance-gate.ts): every strategy's
+ * rows count, since any delta that lands after a read makes the read stale.
+ */
+export async function usersWithDeltasInFlight(
   direct: DirectSql,
-  strategyId: number,
   userIds: string[],
   excludingIds: number[],
 ): Promise<Set<string>> {
@@ -27,8 +29,7 @@ export async function usersWithGrantsInFlight(
       : Prisma.sql`AND id NOT IN (${Prisma.join(excludingIds)})`;
   const rows = await direct.query<{ user_id: string }>(Prisma.sql`
     SELECT DISTINCT user_id FROM quota_execute
-    WHERE strategy_id = ${strategyId} AND status = 'sending'
-      AND user_id IN (${Prisma.join(userIds)}) ${excluded}`);
+    WHERE status = 'sending' AND user_id IN (${Prisma.join(userIds)}) ${excluded}`);
   return new Set(rows.map((row) => row.user_id));
 }
 

@@ -17,7 +17,7 @@ const STORE_PHASES: Record<keyof ScanStore, ScanPhase> = {
   claimEntries: 'claim',
   releaseClaims: 'claim',
   markSending: 'delivery',
-  usersWithGrantsInFlight: 'delivery',
+  usersWithDeltasInFlight: 'delivery',
   recordOutcomes: 'outcome_write',
   deferSettlement: 'reconcile',
   userLedgerStates: 'reconcile',

@@ -353,6 +353,71 @@ describe.each(DATABASE_KINDS)('grant modes on %s', (kind) => {
     });
   });
 
+  describe('balance-reading grants of different strategies to one user, keys ignored', () => {
+    // Long enough that the second run below starts well inside it on a loaded machine.
+    const SETTLE_MS = 2500;
+    const LATE_MS = 2000;
+    let h: Harness;
+    withKeyIgnoringHarness(kind, SETTLE_MS, (made) => (h = made));
+
+    /** The strategy's rows for the user: [status, delta_sent]. */
+    async function rowsOf(strategyId: number, user: string) {
+      const page = await h.call(
+        'GET',
+        `/api/v1/strategies/${strategyId}/executions?user_id=${user}&limit=10`,
+      );
+      return (page.body.items as { status: string; delta_sent: number | null }[]).map((r) => [
+        r.status,
+        r.delta_sent,
+      ]);
+    }
+
+    it.each([
+      ['top_up', 150],
+      ['reset', 150],
+    ] as const)(
+      "top_up to 100, then a %s to %d of another strategy: the second waits while the first's delta may still land, so they never stack",
+      async (secondMode, secondAmount) => {
+        const { org, ids } = await usersWithBalances(h, [{ total: 20, spent: 0 }]);
+        const user = ids[0]!;
+        const first = await createStrategy(h, org, { amount: 100, mode: 'top_up' });
+        const second = await createStrategy(h, org, { amount: secondAmount, mode: secondMode });
+        // The first top-up's connection breaks and its delta (80) lands a moment later.
+        h.mock.setFaults({ late_apply_rate: 1, late_apply_ms: LATE_MS });
+        const firstRun = await h.call('POST', `/api/v1/strategies/${first.id}/run`);
+        h.mock.setFaults({ late_apply_rate: 0, late_apply_ms: 0 });
+        expect(firstRun.body).toMatchObject({ granted: 0, failed: 1 });
+
+        // A read now misses the 80 on its way: sent on it, the second would fill the same gap.
+        const deltasBefore = h.mock.state().deltas;
+        const secondRun = await h.call('POST', `/api/v1/strategies/${second.id}/run`);
+        expect(secondRun.status).toBe(200);
+        expect(h.mock.state().deltas).toBe(deltasBefore);
+        expect(await rowsOf(second.id, user)).toEqual([['pending', null]]);
+
+        // Once the first is settled (its re-read finds the 80: nothing more), the second reads
+        // the balance the first made.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 500));
+        expect((await h.call('POST', `/api/v1/strategies/${first.id}/run`)).body).toMatchObject({
+          failed: 0,
+        });
+        expect(balanceAt(h, 'total_minus_used', user)).toBe(100);
+        expect((await h.call('POST', `/api/v1/strategies/${second.id}/run`)).body).toMatchObject({
+          failed: 0,
+        });
+        expect(balanceAt(h, 'total_minus_used', user)).toBe(150);
+        expect(await rowsOf(first.id, user)).toEqual([['applied', 0]]);
+        expect(await rowsOf(second.id, user)).toEqual([['applied', 50]]);
+        // Never above the higher target after any delta.
+        const after = h.mock
+          .deltaLog()
+          .items.filter((d) => d.user_id === user)
+          .map((d) => Number(d.remaining_after));
+        expect(Math.max(...after)).toBeLessThanOrEqual(150);
+      },
+    );
+  });
+
   describe('uncertain outcomes against a gateway that ignores Idempotency-Key', () => {
     /** How long a grant in doubt waits here before it is settled (AIGATEWAY_SETTLE_AFTER_MS). */
     const SETTLE_MS = 300;

@@ -353,3 +353,109 @@ describe.each(DATABASE_KINDS)('credit lots on %s', (kind) => {
     expect(after.body.total).toBe(before.body.total);
   });
 });
+
+/**
+ * Two lots of one user expiring at the same instant against a gateway that ignores
+ * Idempotency-Key, with reconciliation by the total: only one expiry of a user is in doubt at a
+ * time, so the total can tell each one's outcome, and an expiry sent later never takes back
+ * more than the balance it finds.
+ */
+describe.each(DATABASE_KINDS)('expiries of one user in doubt on %s', (kind) => {
+  const SETTLE_MS = 400;
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind, {
+      now: '2026-12-07T00:00:00Z',
+      reconcile: 'query',
+      honoursIdempotency: false,
+      settleAfterMs: SETTLE_MS,
+    });
+    h.mock.setFaults({ honour_idempotency: false });
+  });
+  afterAll(async () => {
+    await h.destroy();
+  });
+
+  const expiryRows = (userId: string) =>
+    h.database.db.quotaExecute.findMany({
+      where: { strategyId: 0, userId },
+      orderBy: { id: 'asc' },
+    });
+
+  /** Scans until no expiry of the user is in doubt or waiting (a loaded machine may be early). */
+  async function scanUntilSettled(userId: string, iso: string) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
+      await scanAt(h, iso);
+      const open = (await expiryRows(userId)).filter((r) =>
+        ['sending', 'pending', 'failed'].includes(r.status),
+      );
+      if (open.length === 0) return;
+    }
+  }
+
+  it('two lots expiring together, answers lost: one in doubt at a time, both settled by the total, none unknown', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z', amount: 100 });
+    await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z', amount: 50 });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    expect(balance(h, id)).toBe(150);
+    await consume(h, id, 30);
+
+    h.mock.setFaults({ drop_after_apply_rate: 1 });
+    try {
+      await scanAt(h, '2026-12-10T00:00:00Z');
+    } finally {
+      h.mock.setFaults({ drop_after_apply_rate: 0 });
+    }
+    // One expiry went out and its answer was lost; the other waits for it, unsent.
+    expect((await expiryRows(id)).map((r) => r.status).sort()).toEqual(['pending', 'sending']);
+    const takeBacks = h.mock
+      .deltaLog()
+      .items.filter((d) => d.user_id === id && Number(d.value) < 0);
+    expect(takeBacks).toHaveLength(1);
+
+    await scanUntilSettled(id, '2026-12-10T00:01:00Z');
+    const rows = await expiryRows(id);
+    expect(rows.map((r) => r.status)).toEqual(['applied', 'applied']);
+    // 30 spent from the first lot in spending order (priority 0, same expiry: the older one).
+    expect(balance(h, id)).toBe(0);
+    const sent = rows.map((r) => Number(r.deltaSent)).sort((a, b) => a - b);
+    expect(sent).toEqual([-70, -50]);
+  });
+
+  it('an expiry that waited is capped to the balance it finds when sent, and records what it sent', async () => {
+    const id = await user(h);
+    h.clock.set(new Date('2026-12-07T00:00:00Z'));
+    await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z', amount: 100 });
+    await strategy(h, id, { expires_at: '2026-12-10T00:00:00Z', amount: 100 });
+    await scanAt(h, '2026-12-07T01:00:00Z');
+    expect(balance(h, id)).toBe(200);
+
+    h.mock.setFaults({ drop_after_apply_rate: 1 });
+    try {
+      await scanAt(h, '2026-12-10T00:00:00Z');
+    } finally {
+      h.mock.setFaults({ drop_after_apply_rate: 0 });
+    }
+    // The first expiry took 100 (its answer lost); the second, decided at 100, waits.
+    expect(balance(h, id)).toBe(100);
+    const waiting = (await expiryRows(id)).find((r) => r.status === 'pending')!;
+    expect(Number(waiting.amount)).toBe(-100);
+    // The user spends 60 before the second expiry is sent: only 40 is left to take back.
+    await consume(h, id, 60);
+
+    await scanUntilSettled(id, '2026-12-10T00:01:00Z');
+    expect(balance(h, id)).toBe(0);
+    const rows = await expiryRows(id);
+    expect(rows.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const second = rows.find((r) => r.id === waiting.id)!;
+    expect(Number(second.deltaSent)).toBe(-40);
+    expect(Number(second.balanceBefore)).toBe(40);
+    // The decided amount stays on the row; the lot says what was taken back.
+    expect(Number(second.amount)).toBe(-100);
+    const taken = (await lots(h, id)).map((l) => l.expired_amount).sort();
+    expect(taken).toEqual([100, 40]);
+  });
+});

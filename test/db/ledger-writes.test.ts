@@ -151,7 +151,31 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
     expect(failed.userId).toBe(claimed[7]!.userId);
   });
 
-  it('finds the users with another row of the strategy sending, leaving the asked rows out', async () => {
+  it('a claim with several rows of one user (lots expiring together) returns each with its own key and amount', async () => {
+    const strategyId = 79;
+    const lot = (occurrence: string, amount: number): NewLedgerEntry => ({
+      ...grant(strategyId, 'w00020', amount),
+      occurrence,
+      idempotencyKey: idempotencyKey(strategyId, occurrence, 'w00020'),
+    });
+    const claimed = await store.claimEntries(
+      [lot('5:once', -70), lot('6:once', -50), lot('7:once', 0)],
+      fence(strategyId),
+    );
+    expect(claimed).toHaveLength(3);
+    const stored = await database.db.quotaExecute.findMany({ where: { strategyId } });
+    for (const entry of claimed) {
+      const row = stored.find((r) => r.id === entry.id)!;
+      expect([entry.occurrence, entry.idempotencyKey, entry.amount]).toEqual([
+        row.occurrence,
+        row.idempotencyKey,
+        decimalToNumber(row.amount),
+      ]);
+    }
+    expect(claimed.map((e) => e.amount).sort((a, b) => a - b)).toEqual([-70, -50, 0]);
+  });
+
+  it('finds the users with another row sending, of any strategy, leaving the asked rows out', async () => {
     const strategyId = 77;
     const at = (occurrence: string, userId: string): NewLedgerEntry => ({
       ...grant(strategyId, userId, 1),
@@ -177,15 +201,23 @@ describe.each(DATABASE_KINDS)('ledger writes on %s', (kind) => {
       })),
     );
     const users = ['w00010', 'w00011', 'w00012'];
-    expect(
-      [...(await store.usersWithGrantsInFlight(strategyId, users, [id('b', 'w00010')]))].sort(),
-    ).toEqual(['w00010', 'w00011']);
+    expect([...(await store.usersWithDeltasInFlight(users, [id('b', 'w00010')]))].sort()).toEqual([
+      'w00010',
+      'w00011',
+    ]);
     // The sending row itself is left out when asked about: nothing else of w00011 is in flight.
-    expect([
-      ...(await store.usersWithGrantsInFlight(strategyId, ['w00011'], [id('a', 'w00011')])),
-    ]).toEqual([]);
-    // Another strategy's rows do not count.
-    expect([...(await store.usersWithGrantsInFlight(strategyId + 1, users, []))]).toEqual([]);
-    expect([...(await store.usersWithGrantsInFlight(strategyId, [], []))]).toEqual([]);
+    expect([...(await store.usersWithDeltasInFlight(['w00011'], [id('a', 'w00011')]))]).toEqual([]);
+    // Another strategy's row in flight counts as well: any delta may land on the balance.
+    const [other] = await store.claimEntries(
+      [grant(strategyId + 1, 'w00012', 1)],
+      fence(strategyId + 1),
+    );
+    expect([...(await store.usersWithDeltasInFlight(['w00012'], []))]).toEqual([]);
+    await store.markSending(fence(strategyId + 1), null, [
+      { id: other!.id, totalBefore: null, expectedStatus: 'pending', expectedToken: 1 },
+    ]);
+    expect([...(await store.usersWithDeltasInFlight(['w00012'], []))]).toEqual(['w00012']);
+    expect([...(await store.usersWithDeltasInFlight(['w00012'], [other!.id]))]).toEqual([]);
+    expect([...(await store.usersWithDeltasInFlight([], []))]).toEqual([]);
   });
 });

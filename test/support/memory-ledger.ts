@@ -114,6 +114,8 @@ export class MemoryLedger implements ClaimStore {
       row.status = nextLedgerState(row.status, 'mark', 'holder') as LedgerStatus;
       row.totalBefore = request.totalBefore;
       row.reconcileBasis = request.reconcileBasis ?? null;
+      row.balanceBefore = request.balanceBefore ?? row.balanceBefore;
+      row.deltaSent = request.deltaSent ?? row.deltaSent;
       row.leaseToken = fence.token;
       row.settleAfter = null;
       marked++;
@@ -194,15 +196,10 @@ export class MemoryLedger implements ClaimStore {
     return states;
   }
 
-  async usersWithGrantsInFlight(
-    strategyId: number,
-    userIds: string[],
-    excludingIds: number[],
-  ): Promise<Set<string>> {
+  async usersWithDeltasInFlight(userIds: string[], excludingIds: number[]): Promise<Set<string>> {
     const users = new Set<string>();
     for (const row of this.rows.values())
       if (
-        row.strategyId === strategyId &&
         row.status === 'sending' &&
         userIds.includes(row.userId) &&
         !excludingIds.includes(row.id)
@@ -236,6 +233,7 @@ export class MemoryLedger implements ClaimStore {
         status: r.status,
         leaseToken: r.leaseToken,
         settleAfter: r.settleAfter,
+        deltaSent: r.deltaSent,
       }));
   }
 

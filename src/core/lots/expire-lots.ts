@@ -13,10 +13,16 @@ import { prepareSend } from '../scan/prepare-send.ts';
 import { RunLease } from '../scan/run-lease.ts';
 import { RunLedger } from '../scan/run-ledger.ts';
 import { LeaseLostError } from '../scan/run-strategy.ts';
-import { windDown } from '../scan/run-steps.ts';
+import { forEachEntryPage, windDown } from '../scan/run-steps.ts';
 import { settleEarlierEntries } from '../scan/settle-earlier-entries.ts';
 import { EXPIRY_STRATEGY_ID } from './lot.ts';
 import { LotSteps } from './lot-steps.ts';
+
+/**
+ * Rounds of held-back expiries one pass sends (a user with more lots expiring at once than this
+ * has the rest taken back by the next pass).
+ */
+const MAX_WAITING_ROUNDS = 8;
 
 export interface LotPassResult {
   /** False when another process held the lot pass's lease. */
@@ -51,10 +57,11 @@ class LotPass {
   private readonly ledger: RunLedger;
   private readonly pipeline: DeliveryPipeline;
   private readonly steps: LotSteps;
-  /** Amounts of the rows this pass sends, to count what applied expiries took back. */
-  private readonly amounts = new Map<number, number>();
   private expiredCents = 0;
   private appliedCount = 0;
+  /** Expiries the balance gate held back, and expiries marked to send (sendWaiting). */
+  private waited = 0;
+  private marked = 0;
 
   constructor(
     private readonly lease: RunLease,
@@ -69,8 +76,18 @@ class LotPass {
         concurrency: deps.delivery.concurrency,
         maxQueued: Math.max(deps.delivery.concurrency, Math.ceil(deps.pageSize / 2)),
         recordBatch: deps.pageSize,
-        prepareSend: (entries) =>
-          prepareSend({ id: EXPIRY_STRATEGY_ID, version: null }, lease.fence, entries, deps),
+        prepareSend: async (entries) => {
+          const prepared = await prepareSend(
+            { id: EXPIRY_STRATEGY_ID, version: null },
+            lease.fence,
+            entries,
+            deps,
+            'take_back',
+          );
+          this.waited += prepared.waiting?.length ?? 0;
+          this.marked += prepared.send.length;
+          return prepared;
+        },
         paused: () => this.stopped(),
         yieldTo: deps.interactive,
       },
@@ -103,7 +120,34 @@ class LotPass {
     await this.steps.recordNewLots();
     await this.steps.expireDue(this.deps.clock.now());
     await this.pipeline.drain();
+    await this.sendWaiting();
     if (this.stopped()) await this.windDown();
+  }
+
+  /**
+   * Expiries the balance gate held back because another delta to their user was on its way (two
+   * lots of one user expiring together): once that delta's outcome is recorded, they may go in
+   * this same pass, one per user per round. A round that sends nothing ends it: the delta is in
+   * doubt, and the next pass's settle steps send them once it is settled.
+   */
+  private async sendWaiting(): Promise<void> {
+    for (let round = 0; round < MAX_WAITING_ROUNDS && this.waited > 0; round++) {
+      if (this.stopped()) return;
+      const markedBefore = this.marked;
+      this.waited = 0;
+      await forEachEntryPage(
+        this.deps.store,
+        EXPIRY_STRATEGY_ID,
+        ['pending'],
+        this.deps,
+        async (entries) => {
+          await this.submit(entries);
+          return this.stopped();
+        },
+      );
+      await this.pipeline.drain();
+      if (this.marked === markedBefore) return;
+    }
   }
 
   result(): LotPassResult {
@@ -122,16 +166,19 @@ class LotPass {
   }
 
   private async submit(entries: ClaimedEntry[]): Promise<void> {
-    for (const e of entries) this.amounts.set(e.id, e.amount);
     await this.pipeline.submit(entries);
   }
 
-  /** Nothing to take back: a ledger row and no gateway call. */
+  /**
+   * Sends what the mark decided (the decided amount capped to the balance, take-back.ts);
+   * nothing to take back: a ledger row and no gateway call.
+   */
   private deliver(entry: ClaimedEntry): Promise<DeliveryOutcome> {
-    if (Math.round(entry.amount * 100) === 0)
+    const sent = entry.deltaSent ?? entry.amount;
+    if (Math.round(sent * 100) === 0)
       return Promise.resolve({ id: entry.id, status: 'applied', lastError: null, deltaSent: 0 });
     return deliverEntry(
-      entry,
+      { ...entry, amount: sent },
       this.deps.gateway,
       this.deps.delivery,
       this.deps.logger,
@@ -146,7 +193,8 @@ class LotPass {
     let cents = 0;
     for (const o of outcomes) {
       if (o.status !== 'applied') continue;
-      cents += Math.round(-(this.amounts.get(o.id) ?? 0) * 100);
+      // What the send carried (capped to the balance), not the amount decided at the claim.
+      cents += Math.round(-(o.deltaSent ?? 0) * 100);
       this.appliedCount++;
     }
     this.expiredCents += cents;

@@ -29,7 +29,10 @@ export interface Lot {
    * expiry's ledger row is claimed; `expired` from then on (the row's status says the rest).
    */
   state: 'active' | 'expiring' | 'expired';
-  /** What the expiry takes back (fixed when it is claimed); null while active. */
+  /**
+   * What the expiry takes back: decided with the lot event (the most it may take); once its
+   * row applied, what it really took, capped to the balance when it was sent (as listed).
+   */
   expiredAmount: number | null;
   /** What was carried into a rollover lot; null while active or without rollover. */
   carried: number | null;

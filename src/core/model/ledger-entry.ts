@@ -63,6 +63,14 @@ export type ClaimedEntry = Pick<
    * delivery can still arrive; null while nobody has stamped one yet.
    */
   settleAfter?: number | null;
+  /**
+   * What a take-back (a lot expiry) sends, decided just before it is marked: its amount capped
+   * to the balance then (core/scan/take-back.ts). On a row read back, the delta recorded with its
+   * last mark or outcome; absent on rows not sent yet.
+   */
+  deltaSent?: number | null;
+  /** The balance a take-back was capped by, read just before its mark. */
+  balanceBefore?: number | null;
 };
 
 /**

@@ -19,6 +19,12 @@ export interface MarkRequest {
   totalBefore: number | null;
   /** The user's other grants around that read (reconcile-basis.ts); absent or null: none. */
   reconcileBasis?: string | null;
+  /**
+   * Take-backs (lot expiries): the balance read just before the mark and the delta the send will
+   * carry (core/scan/take-back.ts), written with the mark. Absent: the row's stored ones are kept.
+   */
+  balanceBefore?: number | null;
+  deltaSent?: number | null;
   expectedStatus: LedgerStatus;
   expectedToken: number | null;
 }
@@ -78,14 +84,11 @@ export interface ClaimStore {
     excludingIds: number[],
   ): Promise<Map<string, UserLedgerState>>;
   /**
-   * Which of `userIds` have a row of the strategy `sending` (in flight, or in doubt until its
-   * settle time) other than `excludingIds`: a delta of it may still land on their balance.
+   * Which of `userIds` have a ledger row of any strategy (lot expiries included) `sending` — in
+   * flight, or in doubt until its settle time — other than `excludingIds`: a delta may still
+   * land on their balance that a balance read now would miss (balance-gate.ts).
    */
-  usersWithGrantsInFlight(
-    strategyId: number,
-    userIds: string[],
-    excludingIds: number[],
-  ): Promise<Set<string>>;
+  usersWithDeltasInFlight(userIds: string[], excludingIds: number[]): Promise<Set<string>>;
   /** Ledger rows per user for a strategy that count towards max_exec_per_user. */
   countCountedEntries(strategyId: number, userIds: string[]): Promise<Map<string, number>>;
   countUnsettled(strategyId: number, occurrence: string): Promise<number>;

@@ -2,12 +2,22 @@
 // concurrency grants), read each user's total first when reconciliation is on, then mark the
 // rows `sending` in one compare-and-set statement under the run's lease. A crash can then leave
 // in doubt only rows marked here; rows still `pending` were never sent. Other steps that must run
-// just before a delta (a mode reading the balance) belong here too, each as its own function.
+// just before a delta belong here too, each as its own function: the balance gate (a send that
+// depends on the balance waits while another delta to its user may land) and, for take-backs
+// (lot expiries), the cap to the balance read just before the mark (take-back.ts).
 import type { ClaimedEntry, DeliveryOutcome, LedgerFence } from '../model/ledger-entry.ts';
 import { gatewayFailureOf } from '../ports/gateway.ts';
-import { gateBalanceReads } from './balance-gate.ts';
+import { gateBalanceReads, modeReadsBalance } from './balance-gate.ts';
 import { reconcileBasis, usersWithSeveralGrants } from './reconcile-basis.ts';
 import type { RunDeps } from './run-deps.ts';
+import { readBalance } from './send-grant.ts';
+import { takeBackToSend, takesNothing } from './take-back.ts';
+
+/**
+ * What a batch sends: `grant`s of a strategy in their mode, or `take_back`s (lot expiries:
+ * negative deltas decided earlier, each capped to the balance when it is sent).
+ */
+export type SendKind = 'grant' | 'take_back';
 
 export interface PreparedBatch {
   send: ClaimedEntry[];
@@ -51,26 +61,98 @@ export async function readTotalsBefore(
 }
 
 /**
- * The totals read before sending, each with its basis (reconcile-basis.ts): the user's other
- * grants as the ledger showed them just before and just after the reads. Two grants of one user
- * in the batch are each other's grant in flight: neither gets a basis.
+ * Reads each grant's user with `read`, and the user's other grants as the ledger showed them
+ * just before and just after the reads (reconcile-basis.ts): a basis per grant. Two grants of
+ * one user in the batch are each other's grant in flight: neither gets a basis.
  */
-async function readTotalsWithBasis(
+type Reads = { read: ClaimedEntry[]; unread: { grant: ClaimedEntry; error: string }[] };
+
+async function readWithBasis(
   grants: readonly ClaimedEntry[],
-  deps: Pick<RunDeps, 'gateway' | 'logger' | 'store'>,
-): Promise<Awaited<ReturnType<typeof readTotalsBefore>>> {
+  deps: Pick<RunDeps, 'logger' | 'store'>,
+  read: (grants: readonly ClaimedEntry[]) => Promise<Reads>,
+): Promise<Reads> {
   const users = [...new Set(grants.map((g) => g.userId))];
   const ids = grants.map((g) => g.id);
   const before = await deps.store.userLedgerStates(users, ids);
-  const totals = await readTotalsBefore(grants, deps);
+  const result = await read(grants);
   const after = await deps.store.userLedgerStates(users, ids);
   const several = usersWithSeveralGrants(grants);
   const basisOf = (userId: string) =>
     several.has(userId) ? null : reconcileBasis(before.get(userId), after.get(userId));
   return {
-    read: totals.read.map((g) => ({ ...g, reconcileBasis: basisOf(g.userId) })),
-    unread: totals.unread,
+    read: result.read.map((g) => ({ ...g, reconcileBasis: basisOf(g.userId) })),
+    unread: result.unread,
   };
+}
+
+/**
+ * Reads each take-back's user's balance (and total) just before the mark, and decides what it
+ * sends: the decided amount capped to that balance (take-back.ts). The total is kept for
+ * reconciliation, with its basis, when reconciliation is on.
+ */
+async function readTakeBacks(
+  takeBacks: readonly ClaimedEntry[],
+  deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
+) {
+  const { balance: protocol, reconcile } = deps.delivery;
+  return readWithBasis(takeBacks, deps, async (grants) => {
+    const { read, unread }: Reads = { read: [], unread: [] };
+    const readings = await Promise.allSettled(
+      grants.map((g) => readBalance(deps.gateway, g.userId, protocol)),
+    );
+    readings.forEach((reading, index) => {
+      const grant = grants[index]!;
+      if (reading.status === 'rejected') {
+        const error = gatewayFailureOf(reading.reason).message;
+        deps.logger.warn('balance not read before taking back; not sent', {
+          strategy_id: grant.strategyId,
+          user_id: grant.userId,
+          error,
+        });
+        unread.push({ grant: { ...grant, totalBefore: null }, error });
+        return;
+      }
+      const { balance, used } = reading.value;
+      // What only admin calls move: the total (total − used = balance), or the single counter.
+      const total =
+        protocol === 'quota' ? balance : (Math.round(balance * 100) + Math.round(used * 100)) / 100;
+      read.push({
+        ...grant,
+        totalBefore: reconcile ? total : null,
+        balanceBefore: balance,
+        deltaSent: takeBackToSend(grant, balance),
+      });
+    });
+    return { read, unread };
+  });
+}
+
+/**
+ * The grants of a batch to send, read as their kind needs: take-backs capped to the balance,
+ * `add` grants with their total when reconciliation is on (top_up and reset read the balance
+ * when they send anyway); and those whose read failed (not to be sent).
+ */
+async function readBeforeMark(
+  grants: readonly ClaimedEntry[],
+  kind: SendKind,
+  deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
+): Promise<Reads> {
+  if (kind === 'take_back') {
+    const nothing = grants.filter(takesNothing).map((g) => ({ ...g, deltaSent: 0 }));
+    const taking = grants.filter((g) => !takesNothing(g));
+    const { read, unread } =
+      taking.length > 0 ? await readTakeBacks(taking, deps) : { read: [], unread: [] };
+    return { read: [...nothing, ...read], unread };
+  }
+  const isReconciled = (g: ClaimedEntry) => deps.delivery.reconcile && (g.mode ?? 'add') === 'add';
+  const reconciled = grants.filter(isReconciled);
+  const { read, unread } =
+    reconciled.length > 0
+      ? await readWithBasis(reconciled, deps, (g) => readTotalsBefore(g, deps))
+      : { read: [], unread: [] };
+  const others = grants.filter((g) => !isReconciled(g)).map((g) => ({ ...g, totalBefore: null }));
+  return { read: [...read, ...others], unread };
 }
 
 /**
@@ -83,22 +165,18 @@ export async function prepareSend(
   fence: LedgerFence,
   batch: ClaimedEntry[],
   deps: Pick<RunDeps, 'gateway' | 'logger' | 'store' | 'delivery'>,
+  kind: SendKind = 'grant',
 ): Promise<PreparedBatch> {
-  const { send: grants, waiting } = await gateBalanceReads(strategy.id, batch, deps.store);
+  // Every take-back with something to take depends on the balance it is capped by.
+  const dependsOnBalance =
+    kind === 'take_back' ? (g: ClaimedEntry) => !takesNothing(g) : modeReadsBalance;
+  const { send: grants, waiting } = await gateBalanceReads(batch, deps.store, dependsOnBalance);
   if (waiting.length > 0)
-    deps.logger.info('top-ups and resets wait: an earlier delta to their user may still land', {
+    deps.logger.info('balance-reading sends wait: an earlier delta to their user may still land', {
       strategy_id: strategy.id,
       waiting: waiting.length,
     });
-  // Only `add` rows are reconciled by their total; top_up and reset read the balance anyway.
-  const isReconciled = (g: ClaimedEntry) => deps.delivery.reconcile && (g.mode ?? 'add') === 'add';
-  const reconciled = grants.filter(isReconciled);
-  const { read, unread } =
-    reconciled.length > 0 ? await readTotalsWithBasis(reconciled, deps) : { read: [], unread: [] };
-  const send = [
-    ...read,
-    ...grants.filter((g) => !isReconciled(g)).map((g) => ({ ...g, totalBefore: null })),
-  ];
+  const { read: send, unread } = await readBeforeMark(grants, kind, deps);
   const marking = [...send, ...unread.map((u) => u.grant)];
   const marked = await deps.store.markSending(
     fence,
@@ -107,6 +185,9 @@ export async function prepareSend(
       id: g.id,
       totalBefore: g.totalBefore ?? null,
       reconcileBasis: g.reconcileBasis ?? null,
+      ...(kind === 'take_back'
+        ? { balanceBefore: g.balanceBefore ?? null, deltaSent: g.deltaSent ?? null }
+        : {}),
       expectedStatus: g.status ?? 'pending',
       expectedToken: g.leaseToken ?? null,
     })),
@@ -115,7 +196,11 @@ export async function prepareSend(
   const settled: DeliveryOutcome[] = unread.map(({ grant, error }) => ({
     id: grant.id,
     status: 'failed',
-    lastError: `not sent: the user's total could not be read first (${error})`.slice(0, 500),
+    lastError:
+      `not sent: the user's ${kind === 'take_back' ? 'balance' : 'total'} could not be read first (${error})`.slice(
+        0,
+        500,
+      ),
     // The read was a request: counted, so a total that never reads bounds the retries too.
     attempts: 1,
   }));

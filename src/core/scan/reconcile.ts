@@ -28,6 +28,14 @@ const UNKNOWN_OTHERS =
   "outcome unknown: other grants to this user were in flight or in doubt while this one was, so the user's total cannot tell; check the user at the gateway and resolve it as applied or retry";
 
 /**
+ * What the send carried was nothing (a take-back with nothing left to take: its delta_sent, or
+ * its amount before one is decided). Such a send makes no call, so nothing of it can land: a
+ * process that died around it left no doubt, only an unrecorded outcome.
+ */
+export const sendsNothing = (entry: Pick<ClaimedEntry, 'amount' | 'deltaSent'>): boolean =>
+  hundredths(entry.deltaSent ?? entry.amount) === 0;
+
+/**
  * The outcome the gateway's total tells for `entry`, or undefined when the total could not be
  * read now (the row stays in doubt and a later run asks again). Only ever called once the row's
  * settle time has passed: a read sooner could miss a delta still on its way.
@@ -38,6 +46,8 @@ export async function reconcileEntry(
   /** What the daemon's other grants added to the user's total since the basis; null: unknowable. */
   otherGrantsCents: number | null,
 ): Promise<DeliveryOutcome | undefined> {
+  const sent = entry.deltaSent ?? entry.amount;
+  if (sendsNothing(entry)) return { id: entry.id, status: 'applied', lastError: null };
   if (entry.totalBefore === null || entry.totalBefore === undefined)
     return { id: entry.id, status: 'unknown', lastError: UNKNOWN_NO_BEFORE };
   if (otherGrantsCents === null)
@@ -48,7 +58,8 @@ export async function reconcileEntry(
   } catch {
     return undefined;
   }
-  switch (compareTotals(entry.totalBefore + otherGrantsCents / 100, entry.amount, now)) {
+  // What the send carried: a take-back's capped delta (take-back.ts), else the amount.
+  switch (compareTotals(entry.totalBefore + otherGrantsCents / 100, sent, now)) {
     case 'applied':
       return { id: entry.id, status: 'applied', lastError: null };
     case 'not_applied':

@@ -13,7 +13,7 @@ import { resendableWhenUncertain } from '../grant-mode.ts';
 import type { ClaimedEntry, DeliveryOutcome } from '../model/ledger-entry.ts';
 import type { ClaimStore } from '../ports/claim-store.ts';
 import type { GrantGateway } from '../ports/gateway.ts';
-import { reconcileEntry } from './reconcile.ts';
+import { reconcileEntry, sendsNothing } from './reconcile.ts';
 import { otherGrantsSince, usersWithSeveralGrants } from './reconcile-basis.ts';
 import type { DeliveryOptions } from './run-deps.ts';
 
@@ -41,6 +41,9 @@ export function planDoubts(
     const mode = entry.mode ?? 'add';
     // The gateway de-duplicates by key: a re-send can never grant twice, late delta or not.
     if (delivery.honoursIdempotency) plan.resend.push(entry);
+    // A take-back of nothing made no call: there is no doubt to wait out or leave to a person
+    // (reconcileEntry records it applied without reading).
+    else if (mode === 'add' && sendsNothing(entry)) plan.reconcile.push(entry);
     // Nothing will be read or sent: waiting would change nothing.
     else if (!resendableWhenUncertain(mode) && !delivery.reconcile) plan.unknown.push(entry);
     else if (entry.settleAfter === null || entry.settleAfter === undefined)

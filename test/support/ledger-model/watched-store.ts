@@ -112,7 +112,7 @@ export function watchedStore(
       fenced('defer', fence, () => ledger.deferSettlement(fence, rows, settleAfter), count),
     findEntries: (...args) => ledger.findEntries(...args),
     userLedgerStates: (...args) => ledger.userLedgerStates(...args),
-    usersWithGrantsInFlight: (...args) => ledger.usersWithGrantsInFlight(...args),
+    usersWithDeltasInFlight: (...args) => ledger.usersWithDeltasInFlight(...args),
     countCountedEntries: (...args) => ledger.countCountedEntries(...args),
     countUnsettled: (...args) => ledger.countUnsettled(...args),
     hasRowsToSettle: (...args) => ledger.hasRowsToSettle(...args),
