@@ -13,7 +13,7 @@ import { prepareSend } from '../scan/prepare-send.ts';
 import { RunLease } from '../scan/run-lease.ts';
 import { RunLedger } from '../scan/run-ledger.ts';
 import { LeaseLostError } from '../scan/run-strategy.ts';
-import { forEachEntryPage, windDown } from '../scan/run-steps.ts';
+import { forEachEntryPage } from '../scan/run-steps.ts';
 import { settleEarlierEntries } from '../scan/settle-earlier-entries.ts';
 import { EXPIRY_STRATEGY_ID } from './lot.ts';
 import { LotSteps } from './lot-steps.ts';
@@ -161,8 +161,16 @@ class LotPass {
     };
   }
 
-  windDown(): Promise<void> {
-    return windDown(this.pipeline, this.lease, this.deps);
+  /**
+   * Stops sending and leaves what was claimed but not sent `pending`, for the next pass's settle
+   * step (settle-earlier-entries.ts) to send. A grant run releases such claims, because its next
+   * run derives them again from the condition; nothing derives an expiry again (its lot is
+   * already marked expired), so releasing its claim would lose the take-back.
+   */
+  async windDown(): Promise<void> {
+    this.pipeline.takeBackQueued();
+    await this.pipeline.drain();
+    this.pipeline.takeBackQueued();
   }
 
   private async submit(entries: ClaimedEntry[]): Promise<void> {
