@@ -12,7 +12,6 @@ import {
   disagreements,
   ledgerRows,
   mockState,
-  scanUntilDelivering,
   scanUntilSettled,
   seedUsersAndStrategy,
   setFaults,
@@ -50,11 +49,7 @@ describe.each(DATABASE_KINDS)(
       const kills: string[] = [];
       const { current } = await crash.killRepeatedly(first, {
         kills: KILLS,
-        startWork: async (running) => {
-          const before = (await mockState(crash.mock)).deltas;
-          await scanUntilDelivering(running, crash.mock, before);
-          return before;
-        },
+        startWork: crash.scanUntilDelivering,
         delay: { minMs: 20, spreadMs: 400 },
         afterKill: async ({ delayMs, started: before }) => {
           const state = await mockState(crash.mock);

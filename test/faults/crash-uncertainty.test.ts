@@ -12,7 +12,6 @@ import {
   countByStatus,
   ledgerRows,
   mockState,
-  scanUntilDelivering,
   scanUntilSettled,
   seedUsersAndStrategy,
   SHORT_RETRY_BUDGET,
@@ -76,11 +75,7 @@ describe.each(scenarios)(
       const perKill: { delayMs: number; deltas: number; sending: number; pending: number }[] = [];
       const { current } = await crash.killRepeatedly(first, {
         kills: KILLS,
-        startWork: async (running) => {
-          const before = (await mockState(crash.mock)).deltas;
-          await scanUntilDelivering(running, crash.mock, before);
-          return before;
-        },
+        startWork: crash.scanUntilDelivering,
         delay: { minMs: 100, spreadMs: 600 },
         afterKill: async ({ delayMs, started: before }) => {
           const counts = await statusCounts(strategyId, since);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { DatabaseKind } from '../../src/config/database-url.ts';
 import { createDatabaseUrl, type DisposableDatabaseUrl } from './databases.ts';
-import { sleep } from './fault-helpers.ts';
+import { mockState, scanUntilDelivering, sleep } from './fault-helpers.ts';
 import { startDaemon, startMockGatewayProcess, type RunningProcess } from './processes.ts';
 
 export interface CrashHarnessOptions {
@@ -44,6 +44,11 @@ export interface CrashHarness {
   readonly kind: DatabaseKind;
   readonly database: DisposableDatabaseUrl;
   readonly mock: RunningProcess;
+  /**
+   * A `startWork` for grant scans: asks `daemon` to scan until the mock gateway has applied a
+   * delta more; resolves with the mock's delta count from before.
+   */
+  readonly scanUntilDelivering: (daemon: RunningProcess) => Promise<number>;
   /** Starts a daemon on the harness's database and mock gateway. */
   readonly daemon: (env?: Record<string, string>) => Promise<RunningProcess>;
   /**
@@ -91,6 +96,11 @@ export function useCrashHarness(
     },
     get mock() {
       return whenStarted(mock, 'mock gateway');
+    },
+    async scanUntilDelivering(daemon) {
+      const before = (await mockState(harness.mock)).deltas;
+      await scanUntilDelivering(daemon, harness.mock, before);
+      return before;
     },
     async daemon(env = {}) {
       const running = await startDaemon(harness.database.url, harness.mock.url, {
