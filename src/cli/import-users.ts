@@ -77,23 +77,21 @@ export async function importUsers(options: ImportUsersOptions): Promise<ImportUs
   let written = 0;
   let batches = 0;
   let batch: { line: number; upsert: UserUpsert }[] = [];
+  /** The batch in hand (up to `lastLine`) was not written; the ones before it were. */
+  const writeFailed = (lastLine: number, reason: string): ImportUsersResult => ({
+    status: 'write_failed',
+    records,
+    written,
+    batches,
+    failed: { firstLine: batch[0]?.line ?? lastLine, lastLine, size: batch.length },
+    reason,
+  });
   const flush = async (): Promise<ImportUsersResult | undefined> => {
     if (batch.length === 0) return undefined;
     try {
       await users.upsertMany(batch.map((b) => b.upsert));
     } catch (error) {
-      return {
-        status: 'write_failed',
-        records,
-        written,
-        batches,
-        failed: {
-          firstLine: batch[0]!.line,
-          lastLine: batch[batch.length - 1]!.line,
-          size: batch.length,
-        },
-        reason: essence((error as Error).message),
-      };
+      return writeFailed(batch[batch.length - 1]!.line, essence((error as Error).message));
     }
     written += batch.length;
     batches++;
@@ -104,18 +102,10 @@ export async function importUsers(options: ImportUsersOptions): Promise<ImportUs
   for await (const record of readUserRecords(options.path, options.format)) {
     // Pass 1 accepted every record; a failure now means the file changed under us.
     if (!record.ok) {
-      return {
-        status: 'write_failed',
-        records,
-        written,
-        batches,
-        failed: {
-          firstLine: batch[0]?.line ?? record.line,
-          lastLine: record.line,
-          size: batch.length,
-        },
-        reason: `line ${record.line} no longer validates (${record.message}): the file changed during the import`,
-      };
+      return writeFailed(
+        record.line,
+        `line ${record.line} no longer validates (${record.message}): the file changed during the import`,
+      );
     }
     batch.push({ line: record.line, upsert: userUpsertFromInput(record.user.id, record.user) });
     if (batch.length >= options.batchSize) {

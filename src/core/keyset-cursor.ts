@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 export type CursorList =
   | 'strategies'
   | 'strategy-executions'
+  | 'lot-expiries'
   | 'user-grants'
   | 'users'
   | 'grants'

@@ -200,6 +200,7 @@ describe.each(DATABASE_KINDS)('keyset pagination on %s', (kind) => {
     ['/api/v1/users/kp-0/grants', 'user grants'],
     ['/api/v1/users/kp-0/lots', 'lots'],
     ['/api/v1/lots/expiring?within=P7D', 'expiring lots'],
+    ['/api/v1/lots/expiries', 'lot expiries'],
   ])('%s refuses cursors it did not hand out (%s)', async (path) => {
     const first = await h.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=1`);
     expect(first.status).toBe(200);
@@ -239,6 +240,23 @@ describe.each(DATABASE_KINDS)('keyset pagination on %s', (kind) => {
       );
       expect(answer.status).toBe(400);
       expect(answer.body.errors).toMatchObject([{ field: 'query' }]);
+    }
+  });
+
+  it("a strategy's ledger and the expiries' ledger (same query, same rows' shape) refuse each other's cursors", async () => {
+    const lists = [
+      [`/api/v1/strategies/${strategyId}/executions`, 'strategy-executions'],
+      ['/api/v1/lots/expiries', 'lot-expiries'],
+    ] as const;
+    for (const [path, own] of lists) {
+      const ownCursor = encodeURIComponent(encodeCursor(own, 1)!);
+      expect((await h.call('GET', `${path}?cursor=${ownCursor}`)).status, path).toBe(200);
+      for (const [, other] of lists.filter(([otherPath]) => otherPath !== path)) {
+        const foreign = encodeURIComponent(encodeCursor(other, 1)!);
+        const answer = await h.call('GET', `${path}?cursor=${foreign}`);
+        expect(answer.status, `${path} with a cursor of ${other}`).toBe(400);
+        expect(answer.body.code, `${path} with a cursor of ${other}`).toBe('invalid_cursor');
+      }
     }
   });
 

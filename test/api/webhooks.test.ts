@@ -2,37 +2,13 @@
 // Standard Webhooks receiver (checked by the `standardwebhooks` package) and a Feishu-format
 // endpoint; a receiver that is down and comes back gets the event exactly as first signed
 // (same webhook-id, same body); private targets are refused at create time with the reason.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/app-harness.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { createOrgStrategy } from '../support/org-strategy.ts';
 import { unique } from '../support/unique-name.ts';
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real local receiver; `failFirst` answers 503 that many times before accepting. */
-async function receiver(failFirst = 0) {
-  const received: Received[] = [];
-  let failures = failFirst;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = failures-- > 0 ? 503 : 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
+import { startReceiver } from '../support/webhook-receiver.ts';
 
 describe.each(DATABASE_KINDS)('webhooks on %s', (kind) => {
   let h: Harness;
@@ -47,8 +23,8 @@ describe.each(DATABASE_KINDS)('webhooks on %s', (kind) => {
   });
 
   it('delivers occurrence.held to a signed webhook and to a Feishu bot', async () => {
-    const hook = await receiver();
-    const bot = await receiver();
+    const hook = await startReceiver();
+    const bot = await startReceiver();
     const created = await h.call('POST', '/api/v1/webhooks', {
       url: hook.url,
       event_types: ['occurrence.held'],
@@ -93,7 +69,7 @@ describe.each(DATABASE_KINDS)('webhooks on %s', (kind) => {
   });
 
   it('retries a receiver that was down with the same webhook-id and body', async () => {
-    const hook = await receiver(2);
+    const hook = await startReceiver(2);
     const created = await h.call('POST', '/api/v1/webhooks', {
       url: hook.url,
       event_types: ['scan.failed'],

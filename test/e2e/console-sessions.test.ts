@@ -3,63 +3,37 @@
 // served by a second daemon on the same database (cookies ignore the port, so one browser
 // reaches both replicas as it would behind a load balancer), "sign out everywhere" ends them
 // on both, and a rate-limited API (429) never turns a token into a session.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_ADMIN_TOKEN, type RunningProcess } from '../support/processes.ts';
 import {
-  E2E_ADMIN_TOKEN,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
-import {
-  launchChromium,
   NO_SCHEDULED_SCANS,
   screenshot,
   signIn,
+  startConsoleStack,
+  type ConsoleStack,
 } from './console/console-harness.ts';
 
 const VIEWER_TOKEN = 'e2e-viewer-token-0123456789abcdef';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('console sessions across restarts and replicas', { timeout: 180_000 }, () => {
-  let dir: string;
-  let mock: RunningProcess | undefined;
+  let stack: ConsoleStack | undefined;
   let replicas: RunningProcess[] = [];
   let limited: RunningProcess | undefined;
-  let browser: Browser | undefined;
-  let env: Record<string, string>;
-  let databaseUrl: string;
 
-  const newPage = async (): Promise<Page> => (await browser!.newContext()).newPage();
+  const newPage = async (): Promise<Page> => (await stack!.browser.newContext()).newPage();
   const role = (page: Page) => page.locator('.role').innerText();
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    dir = mkdtempSync(join(tmpdir(), 'qm-console-sessions-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      `admin_tokens:\n  - name: auditor\n    role: viewer\n    token_sha256: ${sha256(VIEWER_TOKEN)}\n`,
-    );
-    mock = await startMockGatewayProcess();
-    env = { ...NO_SCHEDULED_SCANS, QM_CONFIG: config };
-    databaseUrl = `file:${join(dir, 'daemon.db')}`;
-    replicas = [
-      await startDaemon(databaseUrl, mock.url, env),
-      await startDaemon(databaseUrl, mock.url, env),
-    ];
+    stack = await startConsoleStack('console-sessions', NO_SCHEDULED_SCANS, {
+      viewerToken: VIEWER_TOKEN,
+    });
+    // A second replica on the same database.
+    replicas = [stack.daemon, await stack.startDaemon()];
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await Promise.all(replicas.map((r) => r.stop()));
-    await limited?.stop();
-    await mock?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('signs in a viewer and an admin with the role the API names, logging no failed request', async () => {
@@ -96,7 +70,7 @@ describe('console sessions across restarts and replicas', { timeout: 180_000 }, 
 
     // A restart of the first replica signs nobody out.
     await replicas[0]!.stop();
-    replicas[0] = await startDaemon(databaseUrl, mock!.url, env);
+    replicas[0] = await stack!.startDaemon();
     await page.goto(`${replicas[0].url}/ui/audit`);
     expect(new URL(page.url()).pathname).toBe('/ui/audit');
 
@@ -115,10 +89,7 @@ describe('console sessions across restarts and replicas', { timeout: 180_000 }, 
     // answer 401 where 429 is expected.
     const intoMinute = Date.now() % 60_000;
     if (intoMinute > 30_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 250));
-    limited = await startDaemon(`file:${join(dir, 'limited.db')}`, mock!.url, {
-      ...env,
-      API_RATE_LIMIT_PER_MINUTE: '3',
-    });
+    limited = await stack!.startDaemon({ API_RATE_LIMIT_PER_MINUTE: '3' }, 'limited.db');
     const page = await newPage();
     const attempt = async (token: string) => {
       await page.goto(`${limited!.url}/ui/sign-in`);

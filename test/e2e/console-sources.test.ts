@@ -3,30 +3,22 @@
 // sync from the page and reads the run's counts and refused rows; the GitHub repositories' last
 // syncs are listed. A viewer reads the same page with no button, and a sync posted anyway is
 // refused by the API.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGithub, type MockGithub } from '../support/mock-github.ts';
-import {
-  E2E_ADMIN_TOKEN,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
+import { E2E_ADMIN_TOKEN } from '../support/processes.ts';
 import {
   api,
-  launchChromium,
   NO_SCHEDULED_SCANS,
   screenshot,
   signIn,
+  startConsoleStack,
+  type ConsoleStack,
 } from './console/console-harness.ts';
 
 const VIEWER_TOKEN = 'e2e-viewer-token-sources-0123456789';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const REPO = 'acme/widget';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
@@ -38,56 +30,49 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The user source: a SQLite file of three people, one of whom the sync refuses. */
+function writeUserSource(dir: string): Record<string, string> {
+  const sourceFile = join(dir, 'people.db');
+  const source = new Sqlite(sourceFile);
+  source.exec(`CREATE TABLE people (id TEXT, vip TEXT, github_username TEXT)`);
+  source.exec(`INSERT INTO people VALUES ('ann', '1', 'Ann-Dev'), ('bob', 'gold', NULL),
+      ('cy', '2', NULL)`);
+  source.close();
+  return { USER_SOURCE_URL: `file:${sourceFile}` };
+}
+
 describe('the console sources page', () => {
-  let dir: string;
   let github: MockGithub | undefined;
-  let mock: RunningProcess | undefined;
-  let daemon: RunningProcess | undefined;
-  let browser: Browser | undefined;
+  let stack: ConsoleStack | undefined;
   let base: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    dir = mkdtempSync(join(tmpdir(), 'qm-console-sources-'));
-    const sourceFile = join(dir, 'people.db');
-    const source = new Sqlite(sourceFile);
-    source.exec(`CREATE TABLE people (id TEXT, vip TEXT, github_username TEXT)`);
-    source.exec(`INSERT INTO people VALUES ('ann', '1', 'Ann-Dev'), ('bob', 'gold', NULL),
-      ('cy', '2', NULL)`);
-    source.close();
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      `admin_tokens:\n  - name: auditor\n    role: viewer\n    token_sha256: ${sha256(VIEWER_TOKEN)}\n`,
-    );
     github = await startMockGithub();
     github.setStargazers(REPO, ['ann-dev', 'someone-else']);
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, {
-      ...NO_SCHEDULED_SCANS,
-      QM_CONFIG: config,
-      USER_SOURCE_URL: `file:${sourceFile}`,
-      USER_SOURCE_QUERY: 'SELECT id, vip, github_username FROM people',
-      USER_SOURCE_CRON: '0 0 1 1 *',
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORIES: REPO,
-      GITHUB_SYNC_CRON: '*/2 * * * * *',
-    });
-    base = daemon.url;
+    stack = await startConsoleStack(
+      'console-sources',
+      {
+        ...NO_SCHEDULED_SCANS,
+        USER_SOURCE_QUERY: 'SELECT id, vip, github_username FROM people',
+        USER_SOURCE_CRON: '0 0 1 1 *',
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORIES: REPO,
+        GITHUB_SYNC_CRON: '*/2 * * * * *',
+      },
+      { viewerToken: VIEWER_TOKEN, prepare: writeUserSource },
+    );
+    base = stack.base;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    await mock?.stop();
+    await stack?.stop();
     await github?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const statusText = async (page: Page) => page.getByTestId('source-status').innerText();
 
   it('lets an admin start a sync and a full sync and read what they did', async () => {
-    const page = await (await browser!.newContext()).newPage();
+    const page = await (await stack!.browser.newContext()).newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     await signIn(page, base, E2E_ADMIN_TOKEN);
     await page.getByRole('link', { name: 'Sources' }).click();
@@ -133,7 +118,7 @@ describe('the console sources page', () => {
   });
 
   it('shows a viewer the same page with no button, and the API refuses a sync posted anyway', async () => {
-    const page = await (await browser!.newContext()).newPage();
+    const page = await (await stack!.browser.newContext()).newPage();
     await signIn(page, base, VIEWER_TOKEN);
     await page.goto(`${base}/ui/sources`);
     expect(await page.getByTestId('user-source').count()).toBe(1);

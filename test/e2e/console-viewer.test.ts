@@ -3,54 +3,33 @@
 // the console's own origin — is refused by the API (403 forbidden) and changes nothing.
 // Needs the named tokens of the trust-audit work: on a server without them the daemon refuses
 // the config and this file fails in beforeAll.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../scripts/demo-data.ts';
-import {
-  E2E_ADMIN_TOKEN,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
+import { E2E_ADMIN_TOKEN } from '../support/processes.ts';
 import {
   api,
-  launchChromium,
   NO_SCHEDULED_SCANS,
   screenshot,
   seedAndScan,
   signIn,
+  startConsoleStack,
+  type ConsoleStack,
 } from './console/console-harness.ts';
 
 const VIEWER_TOKEN = 'e2e-viewer-token-0123456789abcdef';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('the web console for a viewer', () => {
-  let dir: string;
-  let mock: RunningProcess | undefined;
-  let daemon: RunningProcess | undefined;
-  let browser: Browser | undefined;
+  let stack: ConsoleStack | undefined;
   let page: Page;
   let base: string;
   let strategy: { id: number; name: string; enabled: boolean };
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    dir = mkdtempSync(join(tmpdir(), 'qm-console-viewer-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      `admin_tokens:\n  - name: auditor\n    role: viewer\n    token_sha256: ${sha256(VIEWER_TOKEN)}\n`,
-    );
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, {
-      ...NO_SCHEDULED_SCANS,
-      QM_CONFIG: config,
+    stack = await startConsoleStack('console-viewer', NO_SCHEDULED_SCANS, {
+      viewerToken: VIEWER_TOKEN,
     });
-    base = daemon.url;
+    base = stack.base;
     await seedAndScan(base, E2E_ADMIN_TOKEN);
     const list = await api<{ items: { id: number; name: string; enabled: boolean }[] }>(
       base,
@@ -59,16 +38,13 @@ describe('the web console for a viewer', () => {
       '/api/v1/strategies?limit=100',
     );
     strategy = list.body.items.find((s) => s.enabled)!;
-    page = await (await browser.newContext()).newPage();
+    page = await (await stack.browser.newContext()).newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     await signIn(page, base, VIEWER_TOKEN);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    await mock?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('signs in as a viewer and reads every page, with no write control on any', async () => {

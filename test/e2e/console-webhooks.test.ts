@@ -3,36 +3,24 @@
 // only), sends a test event that verifies with that secret, rotates it, sees a failing endpoint
 // disabled with its reason, retries a delivery, disables, enables and deletes; a viewer reads
 // the same pages with no write control, and a write posted anyway is refused by the API.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  E2E_ADMIN_TOKEN,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
+import { E2E_ADMIN_TOKEN } from '../support/processes.ts';
 import { startReceiver, until, type Receiver } from '../support/webhook-receiver.ts';
 import {
   api,
-  launchChromium,
   NO_SCHEDULED_SCANS,
   screenshot,
   signIn,
+  startConsoleStack,
+  type ConsoleStack,
 } from './console/console-harness.ts';
 
 const VIEWER_TOKEN = 'e2e-viewer-token-0123456789abcdef';
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('the console webhooks page', { timeout: 120_000 }, () => {
-  let dir: string;
-  let mock: RunningProcess | undefined;
-  let daemon: RunningProcess | undefined;
-  let browser: Browser | undefined;
+  let stack: ConsoleStack | undefined;
   let admin: Page;
   let viewer: Page;
   let base: string;
@@ -41,40 +29,32 @@ describe('the console webhooks page', { timeout: 120_000 }, () => {
   let failingId: number;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    dir = mkdtempSync(join(tmpdir(), 'qm-console-webhooks-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      `admin_tokens:\n  - name: auditor\n    role: viewer\n    token_sha256: ${sha256(VIEWER_TOKEN)}\n`,
-    );
     [hook, down] = await Promise.all([startReceiver(), startReceiver(Infinity)]);
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, {
-      ...NO_SCHEDULED_SCANS,
-      QM_CONFIG: config,
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_POLL_MS: '100',
-      WEBHOOK_RETRY_BASE_MS: '100',
-      WEBHOOK_RETRY_MAX_MS: '200',
-      WEBHOOK_DISABLE_AFTER_MS: '300',
-    });
-    base = daemon.url;
-    const context = await browser.newContext();
+    stack = await startConsoleStack(
+      'console-webhooks',
+      {
+        ...NO_SCHEDULED_SCANS,
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+        WEBHOOK_POLL_MS: '100',
+        WEBHOOK_RETRY_BASE_MS: '100',
+        WEBHOOK_RETRY_MAX_MS: '200',
+        WEBHOOK_DISABLE_AFTER_MS: '300',
+      },
+      { viewerToken: VIEWER_TOKEN },
+    );
+    base = stack.base;
+    const context = await stack.browser.newContext();
     admin = await context.newPage();
     admin.on('dialog', (dialog) => void dialog.accept());
     await signIn(admin, base, E2E_ADMIN_TOKEN);
-    viewer = await (await browser.newContext()).newPage();
+    viewer = await (await stack.browser.newContext()).newPage();
     await signIn(viewer, base, VIEWER_TOKEN);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    await mock?.stop();
+    await stack?.stop();
     await hook?.close();
     await down?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('an admin creates an endpoint, sees its secret once, and a test event verifies with it', async () => {

@@ -4,17 +4,17 @@
 // below what the user's other quota justifies, and once a daemon has settled the ledger every
 // expiry row is applied (no `unknown`), each balance is exactly what is left when the lot's
 // unconsumed remainder is gone, and the mock applied exactly one delta per non-zero expiry.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDatabaseUrl,
-  DATABASE_KINDS,
-  type DisposableDatabaseUrl,
-} from '../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { useCrashHarness } from '../support/crash-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import {
   apiHeaders,
+  balanceOf,
+  consume,
   countByStatus,
   ledgerRows,
   mockState,
+  refreshQuota,
   scanUntil,
   scanUntilSettled,
   SHORT_RETRY_BUDGET,
@@ -22,17 +22,10 @@ import {
   setFaults,
   sleep,
 } from '../support/fault-helpers.ts';
-import {
-  MOCK_KEY,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
 
 const USERS = 400;
 const KILLS = 3;
 const LOT = 100;
-const ADMIN_PATH = '/v1/chat/completions/quota';
 /** The reserved strategy id of expiry rows (core/lots/lot.ts). */
 const EXPIRIES = 0;
 
@@ -47,11 +40,9 @@ describe.each(DATABASE_KINDS)(
   'kill -9 during a lot expiry run with a key-ignoring gateway, on %s',
   { timeout: 300_000 },
   (kind) => {
-    let database: DisposableDatabaseUrl;
-    let mock: RunningProcess;
-    const daemons: RunningProcess[] = [];
-    const daemon = async () => {
-      const started = await startDaemon(database.url, mock.url, {
+    const crash = useCrashHarness(kind, {
+      mockEnv: { MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' },
+      daemonEnv: {
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
         AIGATEWAY_BALANCE: 'total_minus_used',
         AIGATEWAY_RECONCILE: 'query',
@@ -61,54 +52,27 @@ describe.each(DATABASE_KINDS)(
         SCAN_LEASE_MS: '3000',
         API_REQUEST_TIMEOUT_MS: '120000',
         API_RATE_LIMIT_PER_MINUTE: '0',
-      });
-      daemons.push(started);
-      return started;
-    };
-
-    beforeAll(async () => {
-      database = await createDatabaseUrl(kind);
-      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
+      },
     });
-    afterAll(async () => {
-      await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
-      await mock?.stop();
-      await database?.drop();
-    });
-
-    const mockPost = async (path: string, body: string, type: string) => {
-      const response = await fetch(`${mock.url}${path}`, {
-        method: 'POST',
-        headers: { 'x-admin-key': MOCK_KEY, 'content-type': type },
-        body,
-      });
-      expect(response.status).toBe(200);
-    };
     const balances = async () => {
-      const state = await mockState(mock);
-      return (id: string) =>
-        Math.round(((state.quotas[id] ?? 0) - (state.used[id] ?? 0)) * 100) / 100;
+      const state = await mockState(crash.mock);
+      return (id: string) => balanceOf(state, id);
     };
 
     it(`${KILLS} kills while ${USERS} lots expire: each expires exactly once, none below what the rest justifies`, async () => {
-      let current = await daemon();
+      const first = await crash.daemon();
       const org = `exp-${kind}`;
       const ids = Array.from({ length: USERS }, (_, i) => `${org}-${String(i).padStart(4, '0')}`);
-      const bulk = await fetch(`${current.url}/api/v1/users/bulk`, {
+      const bulk = await fetch(`${first.url}/api/v1/users/bulk`, {
         method: 'POST',
         headers: apiHeaders,
         body: JSON.stringify(ids.map((id) => ({ id, org }))),
       });
       expect(bulk.status).toBe(200);
       for (const [i, id] of ids.entries())
-        if (unmanaged(i) > 0)
-          await mockPost(
-            `${ADMIN_PATH}/refresh`,
-            new URLSearchParams({ user_id: id, quota: String(unmanaged(i)) }).toString(),
-            'application/x-www-form-urlencoded',
-          );
+        if (unmanaged(i) > 0) await refreshQuota(crash.mock, id, unmanaged(i));
       const expiresAt = new Date(Date.now() + 20_000);
-      const created = await fetch(`${current.url}/api/v1/strategies`, {
+      const created = await fetch(`${first.url}/api/v1/strategies`, {
         method: 'POST',
         headers: apiHeaders,
         body: JSON.stringify({
@@ -123,61 +87,59 @@ describe.each(DATABASE_KINDS)(
       });
       expect(created.status).toBe(201);
       // Grants, and the lot pass at the end of the same scans records the lots.
-      await scanUntilSettled(current);
-      const deltasAfterGrants = (await mockState(mock)).deltas;
+      await scanUntilSettled(first);
+      const deltasAfterGrants = (await mockState(crash.mock)).deltas;
       expect(deltasAfterGrants).toBe(USERS);
       for (const [i, id] of ids.entries())
-        if (spends(i) > 0)
-          await mockPost(
-            '/__mock/consume',
-            JSON.stringify({ user_id: id, amount: spends(i) }),
-            'application/json',
-          );
+        if (spends(i) > 0) await consume(crash.mock, id, spends(i));
       const before = await balances();
       const preExpiry = new Map(ids.map((id) => [id, before(id)]));
       await sleep(Math.max(0, expiresAt.getTime() - Date.now()) + 200);
 
-      await setFaults(mock, { latency_ms: 15 });
+      await setFaults(crash.mock, { latency_ms: 15 });
       const kills: string[] = [];
-      for (let kill = 0; kill < KILLS; kill++) {
-        const seen = await balances();
-        const done = ids.filter((id, i) => seen(id) === finalBalance(i)).length;
-        await scanUntil(current, async () => {
+      const { current } = await crash.killRepeatedly(first, {
+        kills: KILLS,
+        startWork: async (running) => {
+          const seen = await balances();
+          const done = ids.filter((id, i) => seen(id) === finalBalance(i)).length;
+          await scanUntil(running, async () => {
+            const now = await balances();
+            return ids.filter((id, i) => now(id) === finalBalance(i)).length > done;
+          });
+        },
+        delay: { minMs: 20, spreadMs: 300 },
+        afterKill: async ({ delayMs }) => {
           const now = await balances();
-          return ids.filter((id, i) => now(id) === finalBalance(i)).length > done;
-        });
-        const delay = 20 + Math.floor(Math.random() * 300);
-        await sleep(delay);
-        await current.stop('SIGKILL');
-        const now = await balances();
-        // Either not expired yet or expired once: never below what the other quota justifies.
-        expect(
-          ids
-            .map((id, i) => ({ id, balance: now(id), i }))
-            .filter(
-              ({ id, balance, i }) => balance !== preExpiry.get(id) && balance !== finalBalance(i),
-            )
-            .map(({ id, balance }) => `${id}: ${balance}`),
-        ).toEqual([]);
-        const left = countByStatus(await ledgerRows(database.url, EXPIRIES));
-        kills.push(`${delay} ms (${JSON.stringify(left)})`);
-        current = await daemon();
-      }
-      await setFaults(mock, { latency_ms: 0 });
+          // Either not expired yet or expired once: never below what the other quota justifies.
+          expect(
+            ids
+              .map((id, i) => ({ id, balance: now(id), i }))
+              .filter(
+                ({ id, balance, i }) =>
+                  balance !== preExpiry.get(id) && balance !== finalBalance(i),
+              )
+              .map(({ id, balance }) => `${id}: ${balance}`),
+          ).toEqual([]);
+          const left = countByStatus(await ledgerRows(crash.database.url, EXPIRIES));
+          kills.push(`${delayMs} ms (${JSON.stringify(left)})`);
+        },
+      });
+      await setFaults(crash.mock, { latency_ms: 0 });
       // Rows the last kill left `sending` are read by total once no delta of theirs can arrive.
       await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
       await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
 
-      const rows = await ledgerRows(database.url, EXPIRIES);
+      const rows = await ledgerRows(crash.database.url, EXPIRIES);
       expect(countByStatus(rows)).toEqual({ applied: USERS });
       const after = await balances();
       expect(
         ids.filter((id, i) => after(id) !== finalBalance(i)).map((id) => `${id}: ${after(id)}`),
       ).toEqual([]);
       const nonZero = ids.filter((_, i) => takesBack(i) > 0).length;
-      expect((await mockState(mock)).deltas).toBe(deltasAfterGrants + nonZero);
+      expect((await mockState(crash.mock)).deltas).toBe(deltasAfterGrants + nonZero);
       console.info(`${kind}: expiry kills after ${kills.join(', ')}`);
       expect(current.child.exitCode).toBeNull();
     });

@@ -4,16 +4,17 @@
 // `unknown`: a top-up re-reads the balance before re-sending, a reset re-sends an absolute value.
 // So after every kill no user is above the target, and once a daemon settles the ledger there
 // is no `unknown` row and every user is at the target (less what they spent afterwards).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDatabaseUrl,
-  DATABASE_KINDS,
-  type DisposableDatabaseUrl,
-} from '../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { useCrashHarness } from '../support/crash-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import {
   apiHeaders,
+  balanceOf,
+  consume,
   countByStatus,
   ledgerRows,
+  mockState,
+  refreshQuota,
   scanUntil,
   scanUntilSettled,
   SHORT_RETRY_BUDGET,
@@ -21,33 +22,20 @@ import {
   setFaults,
   sleep,
 } from '../support/fault-helpers.ts';
-import {
-  MOCK_KEY,
-  startDaemon,
-  startMockGatewayProcess,
-  type RunningProcess,
-} from '../support/processes.ts';
+import type { RunningProcess } from '../support/processes.ts';
 
 const USERS = 400;
 const KILLS = 3;
 const TOP_UP_TARGET = 100;
 const RESET_TO = 50;
-const ADMIN_PATH = '/v1/chat/completions/quota';
-
-interface Balances {
-  quotas: Record<string, number>;
-  used: Record<string, number>;
-}
 
 describe.each(DATABASE_KINDS)(
   'kill -9 during top_up and reset scans with a key-ignoring gateway, on %s',
   { timeout: 300_000 },
   (kind) => {
-    let database: DisposableDatabaseUrl;
-    let mock: RunningProcess;
-    const daemons: RunningProcess[] = [];
-    const daemon = async () => {
-      const started = await startDaemon(database.url, mock.url, {
+    const crash = useCrashHarness(kind, {
+      mockEnv: { MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' },
+      daemonEnv: {
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
         AIGATEWAY_BALANCE: 'total_minus_used',
         AIGATEWAY_CONCURRENCY: '8',
@@ -56,38 +44,8 @@ describe.each(DATABASE_KINDS)(
         SCAN_LEASE_MS: '3000', // the shortest lease the configuration accepts
         API_REQUEST_TIMEOUT_MS: '120000',
         API_RATE_LIMIT_PER_MINUTE: '0',
-      });
-      daemons.push(started);
-      return started;
-    };
-
-    beforeAll(async () => {
-      database = await createDatabaseUrl(kind);
-      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
+      },
     });
-    afterAll(async () => {
-      await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
-      await mock?.stop();
-      await database?.drop();
-    });
-
-    const mockBalances = async (): Promise<Balances> =>
-      (await (
-        await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
-      ).json()) as Balances;
-    const balanceOf = (state: Balances, id: string) =>
-      Math.round(((state.quotas[id] ?? 0) - (state.used[id] ?? 0)) * 100) / 100;
-
-    async function mockPost(path: string, body: string, type: string): Promise<void> {
-      const response = await fetch(`${mock.url}${path}`, {
-        method: 'POST',
-        headers: { 'x-admin-key': MOCK_KEY, 'content-type': type },
-        body,
-      });
-      expect(response.status).toBe(200);
-    }
-    const consume = (id: string, amount: number) =>
-      mockPost('/__mock/consume', JSON.stringify({ user_id: id, amount }), 'application/json');
 
     /** `USERS` users of a fresh org with totals and spending of their own, and a strategy. */
     async function seed(running: RunningProcess, org: string, mode: string, amount: number) {
@@ -104,12 +62,8 @@ describe.each(DATABASE_KINDS)(
             // Balances 0, 30, 70 or 100 (total − used), some of it spent already.
             const total = [0, 40, 90, 130][(i + j) % 4]!;
             if (total === 0) return;
-            await mockPost(
-              `${ADMIN_PATH}/refresh`,
-              new URLSearchParams({ user_id: id, quota: String(total) }).toString(),
-              'application/x-www-form-urlencoded',
-            );
-            await consume(id, [0, 10, 20, 30][(i + j) % 4]!);
+            await refreshQuota(crash.mock, id, total);
+            await consume(crash.mock, id, [0, 10, 20, 30][(i + j) % 4]!);
           }),
         );
       }
@@ -135,7 +89,7 @@ describe.each(DATABASE_KINDS)(
      * and lets some users spend a little (consumption between a crash and the retry).
      */
     async function killRepeatedly(
-      current: RunningProcess,
+      first: RunningProcess,
       strategyId: number,
       ids: string[],
       atTarget: (balance: number) => boolean,
@@ -143,34 +97,38 @@ describe.each(DATABASE_KINDS)(
       spent: Map<string, number>,
     ): Promise<{ current: RunningProcess; kills: string[] }> {
       const kills: string[] = [];
-      for (let kill = 0; kill < KILLS; kill++) {
-        const before = await mockBalances();
-        const done = ids.filter((id) => atTarget(balanceOf(before, id))).length;
-        await scanUntil(current, async () => {
-          const now = await mockBalances();
-          return ids.filter((id) => atTarget(balanceOf(now, id))).length > done;
-        });
-        const delay = 20 + Math.floor(Math.random() * 300);
-        await sleep(delay);
-        await current.stop('SIGKILL');
-        const state = await mockBalances();
-        // Rows the dead daemon left unsettled: the next daemon re-sends them (none become unknown).
-        const left = countByStatus(await ledgerRows(database.url, strategyId));
-        kills.push(`${delay} ms (${left.pending ?? 0} pending, ${left.failed ?? 0} failed left)`);
-        expect(ids.filter((id) => !invariant(id, balanceOf(state, id)))).toEqual([]);
-        // A few users spend between the crash and the next daemon's retry.
-        for (const id of ids.slice(kill * 7, kill * 7 + 5)) {
-          await consume(id, 5);
-          spent.set(id, (spent.get(id) ?? 0) + 5);
-        }
-        current = await daemon();
-      }
+      const { current } = await crash.killRepeatedly(first, {
+        kills: KILLS,
+        startWork: async (running) => {
+          const before = await mockState(crash.mock);
+          const done = ids.filter((id) => atTarget(balanceOf(before, id))).length;
+          await scanUntil(running, async () => {
+            const now = await mockState(crash.mock);
+            return ids.filter((id) => atTarget(balanceOf(now, id))).length > done;
+          });
+        },
+        delay: { minMs: 20, spreadMs: 300 },
+        afterKill: async ({ round, delayMs }) => {
+          const state = await mockState(crash.mock);
+          // Rows the dead daemon left unsettled: the next daemon re-sends them (none become unknown).
+          const left = countByStatus(await ledgerRows(crash.database.url, strategyId));
+          kills.push(
+            `${delayMs} ms (${left.pending ?? 0} pending, ${left.failed ?? 0} failed left)`,
+          );
+          expect(ids.filter((id) => !invariant(id, balanceOf(state, id)))).toEqual([]);
+          // A few users spend between the crash and the next daemon's retry.
+          for (const id of ids.slice(round * 7, round * 7 + 5)) {
+            await consume(crash.mock, id, 5);
+            spent.set(id, (spent.get(id) ?? 0) + 5);
+          }
+        },
+      });
       return { current, kills };
     }
 
     it(`${KILLS} kills during a top_up scan and ${KILLS} during a reset scan of ${USERS} users each: nobody above the target, no unknown rows`, async () => {
-      await setFaults(mock, { latency_ms: 15 });
-      let current = await daemon();
+      await setFaults(crash.mock, { latency_ms: 15 });
+      let current = await crash.daemon();
 
       // top_up to 100: a user is never above 100 (minus what they spent), whatever was killed.
       const topUp = await seed(current, `tu-${kind}`, 'top_up', TOP_UP_TARGET);
@@ -184,7 +142,7 @@ describe.each(DATABASE_KINDS)(
         topUpSpent,
       );
       current = topUpKills.current;
-      await setFaults(mock, { latency_ms: 0 });
+      await setFaults(crash.mock, { latency_ms: 0 });
       // Rows the last kill left `sending` are re-sent once no delta of theirs can still arrive.
       await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
@@ -201,9 +159,9 @@ describe.each(DATABASE_KINDS)(
       });
 
       // reset to 50: every balance is either untouched or 50 (less what was spent afterwards).
-      await setFaults(mock, { latency_ms: 15 });
+      await setFaults(crash.mock, { latency_ms: 15 });
       const reset = await seed(current, `rs-${kind}`, 'reset', RESET_TO);
-      const initial = await mockBalances();
+      const initial = await mockState(crash.mock);
       const resetSpent = new Map<string, number>();
       const resetKills = await killRepeatedly(
         current,
@@ -217,7 +175,7 @@ describe.each(DATABASE_KINDS)(
         resetSpent,
       );
       current = resetKills.current;
-      await setFaults(mock, { latency_ms: 0 });
+      await setFaults(crash.mock, { latency_ms: 0 });
       // Rows the last kill left `sending` are re-sent once no delta of theirs can still arrive.
       await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
@@ -236,9 +194,9 @@ describe.each(DATABASE_KINDS)(
       ids: string[],
       acceptable: (id: string, balance: number) => boolean,
     ): Promise<void> {
-      const rows = await ledgerRows(database.url, strategyId);
+      const rows = await ledgerRows(crash.database.url, strategyId);
       expect(countByStatus(rows)).toEqual({ applied: USERS });
-      const state = await mockBalances();
+      const state = await mockState(crash.mock);
       expect(
         ids
           .filter((id) => !acceptable(id, balanceOf(state, id)))

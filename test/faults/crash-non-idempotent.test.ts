@@ -3,25 +3,20 @@
 // killed daemon was sending must never be re-sent blindly: the next daemon marks them `unknown`
 // (AIGATEWAY_RECONCILE=off; test/faults/crash-uncertainty.test.ts has reconciliation), the API
 // lists them, an operator resolves each one against the gateway's state, and after one more scan every user has exactly one grant, at the mock and in the ledger.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDatabaseUrl,
-  DATABASE_KINDS,
-  type DisposableDatabaseUrl,
-} from '../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { useCrashHarness } from '../support/crash-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import {
   apiHeaders,
   countByStatus,
   disagreements,
   ledgerRows,
   mockState,
-  scanUntilDelivering,
   scanUntilSettled,
   seedUsersAndStrategy,
   setFaults,
-  sleep,
 } from '../support/fault-helpers.ts';
-import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+import type { RunningProcess } from '../support/processes.ts';
 
 const USERS = 2000;
 const KILLS = 6;
@@ -30,11 +25,9 @@ describe.each(DATABASE_KINDS)(
   'kill -9 with a gateway that ignores Idempotency-Key, on %s',
   { timeout: 360_000 },
   (kind) => {
-    let database: DisposableDatabaseUrl;
-    let mock: RunningProcess;
-    const daemons: RunningProcess[] = [];
-    const daemon = async () => {
-      const started = await startDaemon(database.url, mock.url, {
+    const crash = useCrashHarness(kind, {
+      mockEnv: { MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' },
+      daemonEnv: {
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
         // This test is about the operator's path for unknown rows: no reconciliation.
         AIGATEWAY_RECONCILE: 'off',
@@ -45,47 +38,34 @@ describe.each(DATABASE_KINDS)(
         API_REQUEST_TIMEOUT_MS: '120000',
         // The operator below resolves every unknown row one request at a time.
         API_RATE_LIMIT_PER_MINUTE: '0',
-      });
-      daemons.push(started);
-      return started;
-    };
-
-    beforeAll(async () => {
-      database = await createDatabaseUrl(kind);
-      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
-    });
-    afterAll(async () => {
-      await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
-      await mock?.stop();
-      await database?.drop();
+      },
     });
 
     it(`${KILLS} kill -9 mid-scan of ${USERS} users: orphans become unknown, nobody is granted twice, operator resolution completes it`, async () => {
       // ~8 grants in flight, 20 ms each: the scan takes seconds, so every kill lands mid-scan.
-      await setFaults(mock, { latency_ms: 20 });
-      let current = await daemon();
-      const { userIds, strategyId } = await seed(current);
+      await setFaults(crash.mock, { latency_ms: 20 });
+      const first = await crash.daemon();
+      const { userIds, strategyId } = await seed(first);
       const kills: string[] = [];
-      for (let kill = 0; kill < KILLS; kill++) {
-        const before = (await mockState(mock)).deltas;
-        await scanUntilDelivering(current, mock, before);
-        const delay = 20 + Math.floor(Math.random() * 400);
-        await sleep(delay);
-        await current.stop('SIGKILL');
-        const state = await mockState(mock);
-        kills.push(`${delay} ms (${state.deltas - before} deltas)`);
-        // Whatever the kill interrupted, nobody has more than one grant.
-        expect(userIds.filter((id) => (state.quotas[id] ?? 0) > 1)).toEqual([]);
-        current = await daemon();
-      }
+      const { current } = await crash.killRepeatedly(first, {
+        kills: KILLS,
+        startWork: crash.scanUntilDelivering,
+        delay: { minMs: 20, spreadMs: 400 },
+        afterKill: async ({ delayMs, started: before }) => {
+          const state = await mockState(crash.mock);
+          kills.push(`${delayMs} ms (${state.deltas - before} deltas)`);
+          // Whatever the kill interrupted, nobody has more than one grant.
+          expect(userIds.filter((id) => (state.quotas[id] ?? 0) > 1)).toEqual([]);
+        },
+      });
       expect(kills).toHaveLength(KILLS);
 
       // The next daemon settles the orphans (unknown, not re-sent) and grants everybody else.
-      await setFaults(mock, { latency_ms: 0 });
+      await setFaults(crash.mock, { latency_ms: 0 });
       await scanUntilSettled(current);
-      const afterCrashes = await ledgerRows(database.url, strategyId);
+      const afterCrashes = await ledgerRows(crash.database.url, strategyId);
       const crashed = countByStatus(afterCrashes);
-      const stateAfterCrashes = await mockState(mock);
+      const stateAfterCrashes = await mockState(crash.mock);
       expect(crashed.pending ?? 0).toBe(0);
       expect(crashed.failed ?? 0).toBe(0);
       expect(crashed.unknown ?? 0).toBeGreaterThan(0);
@@ -134,8 +114,8 @@ describe.each(DATABASE_KINDS)(
       }
 
       await scanUntilSettled(current);
-      const finalRows = await ledgerRows(database.url, strategyId);
-      const finalState = await mockState(mock);
+      const finalRows = await ledgerRows(crash.database.url, strategyId);
+      const finalState = await mockState(crash.mock);
       console.info(
         `${kind}: kill -9 after ${kills.join(', ')}; after restart ${JSON.stringify(crashed)}; ` +
           `operator resolved ${resolvedApplied} applied + ${listed.length - resolvedApplied} retry; ` +

@@ -4,18 +4,14 @@
 // any time) can have an unknown outcome after a crash; rows claimed but never sent stay
 // `pending` and are simply sent by the next daemon. With AIGATEWAY_RECONCILE=query the next
 // daemon settles even the `sending` ones by reading each user's total: nothing is left unknown.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import {
-  createDatabaseUrl,
-  DATABASE_KINDS,
-  type DisposableDatabaseUrl,
-} from '../support/databases.ts';
+import { useCrashHarness } from '../support/crash-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import {
   countByStatus,
   ledgerRows,
   mockState,
-  scanUntilDelivering,
   scanUntilSettled,
   seedUsersAndStrategy,
   SHORT_RETRY_BUDGET,
@@ -23,7 +19,6 @@ import {
   setFaults,
   sleep,
 } from '../support/fault-helpers.ts';
-import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
 
 const USERS = 2000;
 const KILLS = 5;
@@ -38,29 +33,15 @@ describe.each(scenarios)(
   'kill -9 with default concurrency, key-ignoring gateway, on $kind, AIGATEWAY_RECONCILE=$reconcile',
   { timeout: 240_000 },
   ({ kind, reconcile }) => {
-    let database: DisposableDatabaseUrl;
-    let mock: RunningProcess;
-    const daemons: RunningProcess[] = [];
-    const daemon = async () => {
-      const started = await startDaemon(database.url, mock.url, {
+    const crash = useCrashHarness(kind, {
+      mockEnv: { MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' },
+      daemonEnv: {
         AIGATEWAY_HONOURS_IDEMPOTENCY: 'false',
         AIGATEWAY_RECONCILE: reconcile,
         ...SHORT_RETRY_BUDGET,
         // A killed daemon's lease blocks the strategy until it expires; keep that wait short.
         SCAN_LEASE_MS: '3000',
-      });
-      daemons.push(started);
-      return started;
-    };
-
-    beforeAll(async () => {
-      database = await createDatabaseUrl(kind);
-      mock = await startMockGatewayProcess({ MOCK_GATEWAY_HONOUR_IDEMPOTENCY: 'false' });
-    });
-    afterAll(async () => {
-      await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
-      await mock.stop();
-      await database.drop();
+      },
     });
 
     /**
@@ -68,7 +49,7 @@ describe.each(scenarios)(
      * `sending` wait out the retry budget, so a count of this daemon's own needs the time.
      */
     async function statusCounts(strategyId: number, since: Date): Promise<Record<string, number>> {
-      const opened = await openDatabase(database.url);
+      const opened = await openDatabase(crash.database.url);
       try {
         const groups = await opened.db.quotaExecute.groupBy({
           by: ['status'],
@@ -83,39 +64,38 @@ describe.each(scenarios)(
 
     it(`${KILLS} kills mid-scan of ${USERS} users leave at most 2 × concurrency uncertain rows each`, async () => {
       // 16 calls in flight, 40 ms each: a whole scan takes ~5 s, so every kill lands mid-scan.
-      await setFaults(mock, { latency_ms: 40 });
+      await setFaults(crash.mock, { latency_ms: 40 });
       let since = new Date();
-      let current = await daemon();
+      const first = await crash.daemon();
       const { userIds, strategyId } = await seedUsersAndStrategy(
-        current,
+        first,
         `uncertain-${kind}-${reconcile}`,
         USERS,
       );
       const perKill: { delayMs: number; deltas: number; sending: number; pending: number }[] = [];
-      for (let kill = 0; kill < KILLS; kill++) {
-        const before = (await mockState(mock)).deltas;
-        await scanUntilDelivering(current, mock, before);
-        const delayMs = 100 + Math.floor(Math.random() * 600);
-        await sleep(delayMs);
-        await current.stop('SIGKILL');
-        const counts = await statusCounts(strategyId, since);
-        perKill.push({
-          delayMs,
-          deltas: (await mockState(mock)).deltas - before,
-          sending: counts.sending ?? 0,
-          pending: counts.pending ?? 0,
-        });
-        since = new Date();
-        current = await daemon();
-      }
+      const { current } = await crash.killRepeatedly(first, {
+        kills: KILLS,
+        startWork: crash.scanUntilDelivering,
+        delay: { minMs: 100, spreadMs: 600 },
+        afterKill: async ({ delayMs, started: before }) => {
+          const counts = await statusCounts(strategyId, since);
+          perKill.push({
+            delayMs,
+            deltas: (await mockState(crash.mock)).deltas - before,
+            sending: counts.sending ?? 0,
+            pending: counts.pending ?? 0,
+          });
+          since = new Date();
+        },
+      });
 
-      await setFaults(mock, { latency_ms: 0 });
+      await setFaults(crash.mock, { latency_ms: 0 });
       // The last kill's `sending` rows are settled once no delta of theirs can still arrive.
       await sleep(SHORT_RETRY_BUDGET_MS + 500);
       await scanUntilSettled(current);
-      const rows = await ledgerRows(database.url, strategyId);
+      const rows = await ledgerRows(crash.database.url, strategyId);
       const settled = countByStatus(rows);
-      const state = await mockState(mock);
+      const state = await mockState(crash.mock);
       console.info(
         `${kind}, reconcile=${reconcile}: per kill ${JSON.stringify(perKill)}; ` +
           `after restart ${JSON.stringify(settled)}, deltas ${state.deltas}`,

@@ -5,13 +5,10 @@
 // `standardwebhooks` package).
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDatabaseUrl,
-  DATABASE_KINDS,
-  type DisposableDatabaseUrl,
-} from '../support/databases.ts';
+import { useCrashHarness } from '../support/crash-harness.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import { apiHeaders, sleep } from '../support/fault-helpers.ts';
-import { startDaemon, startMockGatewayProcess, type RunningProcess } from '../support/processes.ts';
+import type { RunningProcess } from '../support/processes.ts';
 import { unique } from '../support/unique-name.ts';
 import { startReceiver, until, type Receiver } from '../support/webhook-receiver.ts';
 
@@ -23,32 +20,19 @@ interface Envelope {
 }
 
 describe.each(DATABASE_KINDS)('kill -9 and webhook events on %s', { timeout: 240_000 }, (kind) => {
-  let database: DisposableDatabaseUrl;
-  let mock: RunningProcess;
+  const crash = useCrashHarness(kind, {
+    daemonEnv: { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', API_REQUEST_TIMEOUT_MS: '120000' },
+  });
+  const daemon = (pollMs: number) => crash.daemon({ WEBHOOK_POLL_MS: String(pollMs) });
   let hook: Receiver;
-  const daemons: RunningProcess[] = [];
-  const daemon = async (pollMs: number) => {
-    const started = await startDaemon(database.url, mock.url, {
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      WEBHOOK_POLL_MS: String(pollMs),
-      API_REQUEST_TIMEOUT_MS: '120000',
-    });
-    daemons.push(started);
-    return started;
-  };
   const post = (d: RunningProcess, path: string, body: unknown) =>
     fetch(`${d.url}${path}`, { method: 'POST', headers: apiHeaders, body: JSON.stringify(body) });
 
   beforeAll(async () => {
-    database = await createDatabaseUrl(kind);
-    mock = await startMockGatewayProcess();
     hook = await startReceiver();
   });
   afterAll(async () => {
-    await Promise.all(daemons.map((d) => d.stop('SIGKILL')));
     await hook?.close();
-    await mock?.stop();
-    await database?.drop();
   });
 
   it(`${CHANGES} strategy changes answered just before kill -9 are each delivered once after a restart`, async () => {

@@ -2,6 +2,7 @@
 // process over HTTP: read the mock's state, steer its faults, seed users and a strategy, scan,
 // and read the ledger directly from the database.
 import { expect } from 'vitest';
+import { DEFAULT_ADMIN_PATH } from '../../mock-gateway/app.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { E2E_ADMIN_TOKEN, MOCK_KEY, type RunningProcess } from './processes.ts';
 
@@ -24,6 +25,46 @@ export async function mockState(mock: RunningProcess): Promise<MockState> {
   return (await (
     await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
   ).json()) as MockState;
+}
+
+/** What `id` can still spend at the mock: its total less what it used, to the cent. */
+export function balanceOf(state: MockState, id: string): number {
+  return Math.round(((state.quotas[id] ?? 0) - (state.used[id] ?? 0)) * 100) / 100;
+}
+
+/** POSTs `body` of content type `type` to the mock with its admin key; expects 200. */
+export async function mockPost(
+  mock: RunningProcess,
+  path: string,
+  body: string,
+  type: string,
+): Promise<void> {
+  const response = await fetch(`${mock.url}${path}`, {
+    method: 'POST',
+    headers: { 'x-admin-key': MOCK_KEY, 'content-type': type },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Gives `id` a total of `quota` at the mock (the gateway's own refresh call). */
+export function refreshQuota(mock: RunningProcess, id: string, quota: number): Promise<void> {
+  return mockPost(
+    mock,
+    `${DEFAULT_ADMIN_PATH}/refresh`,
+    new URLSearchParams({ user_id: id, quota: String(quota) }).toString(),
+    'application/x-www-form-urlencoded',
+  );
+}
+
+/** Lets `id` spend `amount` at the mock. */
+export function consume(mock: RunningProcess, id: string, amount: number): Promise<void> {
+  return mockPost(
+    mock,
+    '/__mock/consume',
+    JSON.stringify({ user_id: id, amount }),
+    'application/json',
+  );
 }
 
 export async function setFaults(mock: RunningProcess, faults: object): Promise<void> {

@@ -120,7 +120,7 @@ describe('cron in words', () => {
   });
 
   it('has no words for what is not cron, and shows the expression anyway', () => {
-    expect(cronInWords('every day')).toBeUndefined();
+    expect(cronInWords('every day')).toBeNull();
     expect(html(CronText({ expression: 'every day' }))).toBe(
       '<span class="cron"> <code>every day</code></span>',
     );

@@ -3,13 +3,14 @@
 // GET /api/v1/lots/expiries and POST /api/v1/lots/expiries/{execution_id}/resolve, through the
 // same use cases, compare-and-set and audit as a strategy's executions.
 import { createRoute, z } from '@hono/zod-openapi';
+import { countedPageJson, pagingOf } from '../counted-page.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { body, json } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
 import {
-  ExecutionListQuerySchema,
   ExecutionSchema,
   ExpiringLotsQuerySchema,
+  ExpiryListQuerySchema,
   LotListQuerySchema,
   LotSchema,
   pathId,
@@ -22,26 +23,13 @@ import {
 } from '../../contract/schemas.ts';
 import { ledgerEntryJson, lotJson } from '../../contract/serialize.ts';
 import { EXPIRY_STRATEGY_ID } from '../../core/lots/lot.ts';
-import {
-  countedCursorPageOf,
-  encodeCursor,
-  type CursorList,
-} from '../../contract/schemas/cursor.ts';
+import { countedCursorPageOf } from '../../contract/schemas/cursor.ts';
 
 const ExpiryParamSchema = z.object({
   execution_id: pathId('execution_id', 1, "An expiry's ledger row id (the `id` of an Execution)"),
 });
 
 const LotPageSchema = countedCursorPageOf(LotSchema, 'Lots, by id').openapi('LotPage');
-
-const pageJson = (
-  list: CursorList,
-  page: { items: Parameters<typeof lotJson>[0][]; total: number; next: number | null },
-) => ({
-  items: page.items.map(lotJson),
-  next_cursor: encodeCursor(list, page.next),
-  total: page.total,
-});
 
 export function registerLotRoutes(deps: ApiDeps) {
   return newRouter()
@@ -53,13 +41,7 @@ export function registerLotRoutes(deps: ApiDeps) {
         tags: ['lots'],
         summary: "A user's credit lots, active and past, by id (also after the user was deleted)",
         request: { params: UserIdParamSchema, query: LotListQuerySchema },
-        responses: {
-          200: {
-            content: { 'application/json': { schema: LotPageSchema } },
-            description: 'A page of lots',
-          },
-          ...problemResponses,
-        },
+        responses: { 200: json(LotPageSchema, 'A page of lots'), ...problemResponses },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -68,7 +50,7 @@ export function registerLotRoutes(deps: ApiDeps) {
           afterId: q.cursor ?? q.after_id ?? 0,
           limit: q.limit,
         });
-        return c.json(pageJson('user-lots', page), 200);
+        return c.json(countedPageJson('user-lots', page, lotJson), 200);
       },
     )
     .openapi(
@@ -79,13 +61,7 @@ export function registerLotRoutes(deps: ApiDeps) {
         tags: ['lots'],
         summary: 'Active credit lots expiring within a duration from now, by id',
         request: { query: ExpiringLotsQuerySchema },
-        responses: {
-          200: {
-            content: { 'application/json': { schema: LotPageSchema } },
-            description: 'A page of lots',
-          },
-          ...problemResponses,
-        },
+        responses: { 200: json(LotPageSchema, 'A page of lots'), ...problemResponses },
       }),
       async (c) => {
         const q = c.req.valid('query');
@@ -93,7 +69,7 @@ export function registerLotRoutes(deps: ApiDeps) {
           afterId: q.cursor ?? q.after_id ?? 0,
           limit: q.limit,
         });
-        return c.json(pageJson('expiring-lots', page), 200);
+        return c.json(countedPageJson('expiring-lots', page, lotJson), 200);
       },
     )
     .openapi(
@@ -104,7 +80,7 @@ export function registerLotRoutes(deps: ApiDeps) {
         tags: ['lots'],
         summary:
           "The expiries' ledger rows (strategy_id 0), oldest first: `status=unknown` lists those waiting for a person",
-        request: { query: ExecutionListQuerySchema },
+        request: { query: ExpiryListQuerySchema },
         responses: {
           200: json(
             countedCursorPageOf(
@@ -117,22 +93,13 @@ export function registerLotRoutes(deps: ApiDeps) {
         },
       }),
       async (c) => {
-        const { user_id: userId, status, limit, offset, cursor } = c.req.valid('query');
+        const { user_id: userId, status, ...paging } = c.req.valid('query');
         const page = await actingApp(deps, c).expiryLedger({
           userId,
           status,
-          limit,
-          ...(cursor === undefined ? { offset } : { afterId: cursor }),
+          ...pagingOf(paging),
         });
-        return c.json(
-          {
-            items: page.items.map(ledgerEntryJson),
-            // The same query as a strategy's ledger, so the same list of cursors.
-            next_cursor: encodeCursor('strategy-executions', page.next),
-            total: page.total,
-          },
-          200,
-        );
+        return c.json(countedPageJson('lot-expiries', page, ledgerEntryJson), 200);
       },
     )
     .openapi(

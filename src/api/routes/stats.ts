@@ -2,6 +2,7 @@
 // and all time (day and month in the configured time zone), per strategy with its schedule,
 // and one user's grant history across strategies.
 import { createRoute, z } from '@hono/zod-openapi';
+import { countedPageJson, pagingOf } from '../counted-page.ts';
 import type { ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
 import {
@@ -20,7 +21,7 @@ import {
   PeriodSchema,
 } from '../../contract/schemas.ts';
 import { ledgerEntryJson, periodTotalsJson, strategyStatsJson } from '../../contract/serialize.ts';
-import { countedCursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
+import { countedCursorPageOf } from '../../contract/schemas/cursor.ts';
 
 /** Counting a user's grants reads their rows in the (user_id) index once per page. */
 const COUNT_COST =
@@ -88,19 +89,8 @@ export function registerStatsRoutes({ app }: ApiDeps) {
       return c.json(strategyStatsJson(stats), 200);
     })
     .openapi(routes.userGrants, async (c) => {
-      const { status, cursor, offset, limit } = c.req.valid('query');
-      const page = await app.userLedger(c.req.valid('param').id, {
-        status,
-        limit,
-        ...(cursor === undefined ? { offset } : { afterId: cursor }),
-      });
-      return c.json(
-        {
-          items: page.items.map(ledgerEntryJson),
-          next_cursor: encodeCursor('user-grants', page.next),
-          total: page.total,
-        },
-        200,
-      );
+      const { status, ...paging } = c.req.valid('query');
+      const page = await app.userLedger(c.req.valid('param').id, { status, ...pagingOf(paging) });
+      return c.json(countedPageJson('user-grants', page, ledgerEntryJson), 200);
     });
 }

@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { body, json, readOptionalBody } from '../route-helpers.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
+import { countedPageJson, pagingOf } from '../counted-page.ts';
 import { emptyBodyIsNoBody } from '../empty-body-is-no-body.ts';
 import { newRouter } from '../router.ts';
 import {
@@ -36,7 +37,7 @@ import {
   withStrategyTag,
 } from '../../contract/schemas.ts';
 import { parseIfMatch, strategyETag } from '../if-match.ts';
-import { countedCursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
+import { countedCursorPageOf } from '../../contract/schemas/cursor.ts';
 import type { Strategy } from '../../core/model/strategy.ts';
 import {
   ledgerEntryJson,
@@ -219,21 +220,9 @@ export function registerStrategyRoutes(deps: ApiDeps) {
       return c.json(strategyJson(strategy), 201, tagged(strategy));
     })
     .openapi(routes.list, async (c) => {
-      const { type, enabled, cursor, offset, limit } = c.req.valid('query');
-      const page = await actingApp(deps, c).listStrategies({
-        type,
-        enabled,
-        limit,
-        ...(cursor === undefined ? { offset } : { afterId: cursor }),
-      });
-      return c.json(
-        {
-          items: page.items.map(strategyJson),
-          next_cursor: encodeCursor('strategies', page.next),
-          total: page.total,
-        },
-        200,
-      );
+      const { type, enabled, ...paging } = c.req.valid('query');
+      const page = await actingApp(deps, c).listStrategies({ type, enabled, ...pagingOf(paging) });
+      return c.json(countedPageJson('strategies', page, strategyJson), 200);
     })
     .openapi(routes.scan, async (c) =>
       c.json(scanSummaryJson(await actingApp(deps, c).scanNow()), 200),

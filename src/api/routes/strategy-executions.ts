@@ -1,5 +1,6 @@
 // GET /api/v1/strategies/{id}/executions — one strategy's grant ledger, oldest first, by keyset.
 import { createRoute } from '@hono/zod-openapi';
+import { countedPageJson, pagingOf } from '../counted-page.ts';
 import { json } from '../route-helpers.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { newRouter } from '../router.ts';
@@ -11,7 +12,7 @@ import {
   strategyNotFoundResponse,
 } from '../../contract/schemas.ts';
 import { ledgerEntryJson } from '../../contract/serialize.ts';
-import { countedCursorPageOf, encodeCursor } from '../../contract/schemas/cursor.ts';
+import { countedCursorPageOf } from '../../contract/schemas/cursor.ts';
 
 const tags = ['strategies'];
 
@@ -38,20 +39,12 @@ const route = createRoute({
 
 export function registerStrategyExecutionRoutes(deps: ApiDeps) {
   return newRouter().openapi(route, async (c) => {
-    const { user_id: userId, status, limit, offset, cursor } = c.req.valid('query');
+    const { user_id: userId, status, ...paging } = c.req.valid('query');
     const page = await actingApp(deps, c).strategyLedger(c.req.valid('param').id, {
       userId,
       status,
-      limit,
-      ...(cursor === undefined ? { offset } : { afterId: cursor }),
+      ...pagingOf(paging),
     });
-    return c.json(
-      {
-        items: page.items.map(ledgerEntryJson),
-        next_cursor: encodeCursor('strategy-executions', page.next),
-        total: page.total,
-      },
-      200,
-    );
+    return c.json(countedPageJson('strategy-executions', page, ledgerEntryJson), 200);
   });
 }

@@ -1,6 +1,7 @@
 // /api/v1/webhooks — where events go (docs/events.md): endpoints, their deliveries, a retry, a
 // test event and the secret's rotation. Viewers read; changes need an admin token.
 import { createRoute } from '@hono/zod-openapi';
+import { countedPageJson } from '../counted-page.ts';
 import { actingApp, type ApiDeps } from '../deps.ts';
 import { body, json } from '../route-helpers.ts';
 import { newRouter } from '../router.ts';
@@ -153,14 +154,7 @@ export function registerWebhookRoutes(deps: ApiDeps) {
         afterId: q.cursor ?? 0,
         limit: q.limit,
       });
-      return c.json(
-        {
-          items: page.items.map(webhookJson),
-          next_cursor: encodeCursor('webhooks', page.next),
-          total: page.total,
-        },
-        200,
-      );
+      return c.json(countedPageJson('webhooks', page, webhookJson), 200);
     })
     .openapi(create, async (c) => {
       const input = c.req.valid('json');

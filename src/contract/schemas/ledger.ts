@@ -62,17 +62,24 @@ export const ExecutionSchema = z
   })
   .openapi('Execution');
 
-export const ExecutionListQuerySchema = z.strictObject({
-  user_id: z
-    .string()
-    .optional()
-    .openapi({ description: "Only this user's rows", example: 'user001' }),
-  status: z
-    .enum(LEDGER_STATUSES)
-    .optional()
-    .openapi({ description: 'Only rows in this status', example: 'unknown' }),
-  ...formerlyOffsetPaging('strategy-executions'),
-});
+/** The query of a ledger list; `list` names its cursors, which no other list accepts. */
+const ledgerListQuery = (list: 'strategy-executions' | 'lot-expiries') =>
+  z.strictObject({
+    user_id: z
+      .string()
+      .optional()
+      .openapi({ description: "Only this user's rows", example: 'user001' }),
+    status: z
+      .enum(LEDGER_STATUSES)
+      .optional()
+      .openapi({ description: 'Only rows in this status', example: 'unknown' }),
+    ...formerlyOffsetPaging(list),
+  });
+
+/** GET /api/v1/strategies/{id}/executions. */
+export const ExecutionListQuerySchema = ledgerListQuery('strategy-executions');
+/** GET /api/v1/lots/expiries: the expiries' rows, a list of their own. */
+export const ExpiryListQuerySchema = ledgerListQuery('lot-expiries');
 
 export const ResolveBodySchema = z
   .strictObject({

@@ -2,6 +2,16 @@
 import type { ExplainNode } from '../../condition/index.ts';
 import type { LedgerEntry } from './ledger-entry.ts';
 
+/** What a run would decide for a user it reaches: the last verdicts below, in their order. */
+export const EXPLAIN_DECISIONS = [
+  'condition_false',
+  'condition_unknown',
+  'capped',
+  'held_by_budget',
+  'would_grant',
+] as const;
+export type ExplainDecision = (typeof EXPLAIN_DECISIONS)[number];
+
 /**
  * The first that applies, in this order (docs/conditions.md explains each): the user's own
  * outcome (a ledger row) first, then the strategy's state, then the decision a run would make.
@@ -16,11 +26,7 @@ export const EXPLAIN_VERDICTS = [
   'not_due_yet',
   'outside_window',
   'occurrence_done',
-  'condition_false',
-  'condition_unknown',
-  'capped',
-  'held_by_budget',
-  'would_grant',
+  ...EXPLAIN_DECISIONS,
 ] as const;
 export type ExplainVerdict = (typeof EXPLAIN_VERDICTS)[number];
 
@@ -55,12 +61,3 @@ export interface Explanation {
     nextOccurrence: string | null;
   };
 }
-
-export const EXPLAIN_DECISIONS = [
-  'condition_false',
-  'condition_unknown',
-  'capped',
-  'held_by_budget',
-  'would_grant',
-] as const;
-export type ExplainDecision = (typeof EXPLAIN_DECISIONS)[number];

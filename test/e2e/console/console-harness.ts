@@ -2,7 +2,8 @@
 // skipped: without the browser the tests fail and say how to install it), a real daemon and mock
 // gateway as processes, the demo data written through the public API, and screenshots written
 // to test-artifacts/console (gitignored) for a person to look at.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,7 +111,38 @@ export interface ConsoleStack {
   daemon: RunningProcess;
   /** The daemon's origin, e.g. http://127.0.0.1:40123. */
   base: string;
+  /** The stack's temporary folder (its database files, config and whatever `prepare` wrote). */
+  dir: string;
+  /**
+   * Another daemon with the stack's environment plus `env`, on the file `databaseFile` of the
+   * stack's folder (by default the first daemon's database: a restart or a second replica).
+   * Stopped with the stack.
+   */
+  startDaemon(env?: Record<string, string>, databaseFile?: string): Promise<RunningProcess>;
   stop(): Promise<void>;
+}
+
+export interface ConsoleStackOptions {
+  /** A token with the viewer role (config `admin_tokens`), beside the admin's E2E_ADMIN_TOKEN. */
+  viewerToken?: string;
+  /**
+   * Runs before the daemon starts: writes what the daemon reads into the stack's folder and
+   * answers the environment that points the daemon at it.
+   */
+  prepare?: (dir: string) => Record<string, string>;
+}
+
+const DATABASE_FILE = 'daemon.db';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A config file granting `viewerToken` the viewer role; the daemon reads it through QM_CONFIG. */
+function writeViewerConfig(dir: string, viewerToken: string): Record<string, string> {
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    `admin_tokens:\n  - name: auditor\n    role: viewer\n    token_sha256: ${sha256(viewerToken)}\n`,
+  );
+  return { QM_CONFIG: config };
 }
 
 /**
@@ -120,22 +152,40 @@ export interface ConsoleStack {
 export async function startConsoleStack(
   name: string,
   env: Record<string, string> = NO_SCHEDULED_SCANS,
+  options: ConsoleStackOptions = {},
 ): Promise<ConsoleStack> {
   const dir = mkdtempSync(join(tmpdir(), `qm-${name}-`));
   let browser: Browser | undefined;
   let mock: RunningProcess | undefined;
-  let daemon: RunningProcess | undefined;
+  const daemons: RunningProcess[] = [];
   const stop = async () => {
     await browser?.close();
-    await daemon?.stop();
+    await Promise.all(daemons.map((d) => d.stop()));
     await mock?.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const stackEnv = {
+      ...env,
+      ...(options.viewerToken === undefined ? {} : writeViewerConfig(dir, options.viewerToken)),
+      ...options.prepare?.(dir),
+    };
     browser = await launchChromium();
-    mock = await startMockGatewayProcess();
-    daemon = await startDaemon(`file:${join(dir, 'daemon.db')}`, mock.url, env);
-    return { browser, mock, daemon, base: daemon.url, stop };
+    const gateway = await startMockGatewayProcess();
+    mock = gateway;
+    const startAnother = async (
+      extra: Record<string, string> = {},
+      databaseFile = DATABASE_FILE,
+    ) => {
+      const daemon = await startDaemon(`file:${join(dir, databaseFile)}`, gateway.url, {
+        ...stackEnv,
+        ...extra,
+      });
+      daemons.push(daemon);
+      return daemon;
+    };
+    const daemon = await startAnother();
+    return { browser, mock, daemon, base: daemon.url, dir, startDaemon: startAnother, stop };
   } catch (error) {
     await stop();
     throw error;
