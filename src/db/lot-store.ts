@@ -2,11 +2,10 @@
 // of each occurrence's lots, and each user's used counter at their last lot event. Every lot
 // event is one transaction, and the used counter is a compare-and-set, so two writers never both
 // attribute the same consumption.
-import type { Lot } from '../core/lots/lot.ts';
 import { expiryOccurrence, EXPIRY_STRATEGY_ID } from '../core/lots/lot.ts';
-import type { OccurrenceTerms } from '../core/lots/lot-terms.ts';
 import type { LotEventWrite, LotStore, UnrecordedLotGrant } from '../core/ports/lot-store.ts';
-import { toLedgerStatus, decimalToNumber } from './row-mappers.ts';
+import { decimalToNumber } from './row-mappers.ts';
+import { nullableNumber, toLot, toTerms, type ExpiryRow, type LotRow } from './lot-rows.ts';
 import type { Database, DbClient } from './client.ts';
 import { isUniqueViolation } from './prisma-errors.ts';
 import {
@@ -35,71 +34,6 @@ const chunks = <T>(items: readonly T[]): T[][] => {
 
 /** A lot event that found its compare half changed: the transaction is rolled back. */
 class LotEventConflict extends Error {}
-
-interface LotRow {
-  id: number;
-  strategyId: number;
-  occurrence: string;
-  userId: string;
-  source: string;
-  amount: unknown;
-  consumed: unknown;
-  grantedAt: Date;
-  expiresAt: Date;
-  priority: number;
-  rolloverMax: unknown;
-  carryExpiresAt: Date | null;
-  state: string;
-  expiredAmount: unknown;
-  carried: unknown;
-}
-
-const nullableNumber = (value: unknown) => (value === null ? null : decimalToNumber(value));
-
-/** A lot's expiry row, as far as the lot listing shows it. */
-interface ExpiryRow {
-  status: string;
-  deltaSent: number | null;
-}
-
-function toLot(row: LotRow, expiryStatus: string | null): Lot {
-  return {
-    id: row.id,
-    strategyId: row.strategyId,
-    occurrence: row.occurrence,
-    userId: row.userId,
-    source: row.source === 'rollover' ? 'rollover' : 'grant',
-    amount: decimalToNumber(row.amount),
-    consumed: decimalToNumber(row.consumed),
-    grantedAt: row.grantedAt,
-    expiresAt: row.expiresAt,
-    priority: row.priority,
-    rolloverMax: nullableNumber(row.rolloverMax),
-    carryExpiresAt: row.carryExpiresAt,
-    state: row.state === 'active' || row.state === 'expiring' ? row.state : 'expired',
-    expiredAmount: nullableNumber(row.expiredAmount),
-    carried: nullableNumber(row.carried),
-    expiryStatus: expiryStatus === null ? null : toLedgerStatus(expiryStatus),
-  };
-}
-
-function toTerms(row: {
-  expiresAt: Date | null;
-  expiresAfter: string | null;
-  timezone: string;
-  priority: number;
-  rolloverMax: unknown;
-  carryExpiresAt: Date | null;
-}): OccurrenceTerms {
-  return {
-    expiresAt: row.expiresAt,
-    expiresAfter: row.expiresAfter,
-    timezone: row.timezone,
-    priority: row.priority,
-    rolloverMax: nullableNumber(row.rolloverMax),
-    carryExpiresAt: row.carryExpiresAt,
-  };
-}
 
 export function createLotStore(database: Database): LotStore {
   const { db, kind } = database;
