@@ -24,6 +24,12 @@ const UNAVAILABLE_CODES = new Set([
   '1053',
   '1927',
   '2013',
+  // A driver adapter's own kinds, which a statement sent on the connection (direct-sql.ts)
+  // carries as its code when the driver gave none.
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
 ]);
 
 /** The fields a Prisma or driver error may carry; none for a thrown non-object. */
