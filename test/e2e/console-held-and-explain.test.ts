@@ -41,6 +41,17 @@ describe('held occurrences and explanations in the console (headless Chromium)',
     await stack?.stop();
   });
 
+  /** How many ledger rows the strategy has (a refused approval must have written none). */
+  async function ledgerTotal(id: number): Promise<number> {
+    const ledger = await api<{ total: number }>(
+      base,
+      TOKEN,
+      'GET',
+      `/api/v1/strategies/${id}/executions?limit=1`,
+    );
+    return ledger.body.total;
+  }
+
   async function usersInOrg(org: string, count: number): Promise<string[]> {
     const users = Array.from({ length: count }, (_, i) => ({ id: `${org}-u${i}`, org, vip: 1 }));
     expect((await api(base, TOKEN, 'POST', '/api/v1/users/bulk', users)).status).toBe(200);
@@ -143,13 +154,7 @@ describe('held occurrences and explanations in the console (headless Chromium)',
     expect(await page.locator('[role="alert"]').innerText()).toMatch(
       /changed by someone else since the page was loaded, so nothing was done/,
     );
-    const ledger = await api<{ total: number }>(
-      base,
-      TOKEN,
-      'GET',
-      `/api/v1/strategies/${id}/executions?limit=1`,
-    );
-    expect(ledger.body.total).toBe(0);
+    expect(await ledgerTotal(id)).toBe(0);
     // Read again, the same button approves the version now shown.
     await page.reload();
     await page.goto(`${base}/ui/strategies/${id}`);
@@ -224,13 +229,7 @@ describe('held occurrences and explanations in the console (headless Chromium)',
       .click();
     await zh.waitForURL(/\?error=action-stale&/);
     expect(await zh.locator('[role="alert"]').innerText()).toBe(`批准被拒绝：${stale}`);
-    const ledger = await api<{ total: number }>(
-      base,
-      TOKEN,
-      'GET',
-      `/api/v1/strategies/${id}/executions?limit=1`,
-    );
-    expect(ledger.body.total).toBe(0);
+    expect(await ledgerTotal(id)).toBe(0);
 
     // A notice forged into the URL is not shown, in either language.
     await zh.goto(`${page}?done=${encodeURIComponent('账户已冻结，请致电客服')}&error=saved`);
