@@ -33,13 +33,18 @@ describe('the console in Chinese (headless Chromium)', () => {
 
   beforeAll(async () => {
     // The endpoint a test creates is on loopback, where nothing listens.
+    // The star poller runs every second against loopback, where nothing listens, so the sources
+    // page always shows a failed repository: the daemon's error text inside the console's words.
     stack = await startConsoleStack('console-languages', {
       ...NO_SCHEDULED_SCANS,
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+      GITHUB_SYNC_CRON: '* * * * * *',
     });
     base = stack.base;
     browser = stack.browser;
     await seedAndScan(base, TOKEN);
+    await waitForFailedStarSync(base);
     const list = await api<{ items: { id: number; name: string }[] }>(
       base,
       TOKEN,
@@ -66,6 +71,12 @@ describe('the console in Chinese (headless Chromium)', () => {
     expect(texts.length, `${what} has text`).toBeGreaterThan(5);
     expect(untranslated(texts, allowed), `English left on ${what}`).toEqual([]);
   }
+
+  it("marks a failed star sync's error as the daemon's English inside Chinese words", async () => {
+    await zhPage.goto(`${base}/ui/sources`);
+    const failed = zhPage.locator('td', { has: zhPage.locator('span[lang="en"]') }).first();
+    expect(await failed.innerText()).toMatch(/^失败：\S/);
+  });
 
   it('answers a browser that asks for zh-CN in Chinese, with no language cookie', async () => {
     const fresh = await browser.newContext({ locale: 'zh-CN' });
@@ -188,3 +199,20 @@ describe('the console in Chinese (headless Chromium)', () => {
     await context.close();
   });
 });
+
+/** Waits until the star poller has recorded a failed sync of some repository. */
+async function waitForFailedStarSync(base: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const repos = await api<{ items: { repo: string; last_error: string | null }[] }>(
+      base,
+      TOKEN,
+      'GET',
+      '/api/v1/sources/github',
+    );
+    if (repos.body.items.some((r) => r.last_error !== null)) return;
+    if (Date.now() > deadline)
+      throw new Error(`no failed star sync within 30 s: ${JSON.stringify(repos.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -106,6 +106,9 @@ export async function startDaemon(
       AIGATEWAY_AUTH_VALUE: MOCK_KEY,
       LOG_FORMAT: 'json',
       QM_CONFIG: 'config.yaml',
+      // config.yaml polls api.github.com every ten minutes; a test that wants the poller names
+      // its own (mock) API, so no test's page depends on whether a run crossed a boundary.
+      GITHUB_SYNC_CRON: 'off',
       ...env,
     },
     port,

@@ -149,11 +149,17 @@ export function Unavailable(props: { what: string; route: string }) {
   );
 }
 
-export function ErrorBox(props: { message?: string }) {
+/**
+ * A red notice. `detail` is the daemon's own text (a sync's error, a gateway's answer), which
+ * stays in English whatever the page's language, so it is marked as such for screen readers and
+ * translators.
+ */
+export function ErrorBox(props: { message?: string; detail?: string }) {
   if (!props.message) return null;
   return (
     <p class="notice error" role="alert">
       {props.message}
+      {props.detail !== undefined && <span lang="en">{props.detail}</span>}
     </p>
   );
 }

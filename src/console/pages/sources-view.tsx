@@ -131,7 +131,10 @@ function LastRun(props: { run: NonNullable<SourceJson['last_run']>; frame: TimeF
   return (
     <>
       <h3>{m.lastRun}</h3>
-      <ErrorBox message={r.error === null ? undefined : m.runStopped(r.error)} />
+      <ErrorBox
+        message={r.error === null ? undefined : m.runStopped}
+        detail={r.error ?? undefined}
+      />
       <dl class="fields" data-testid="last-run">
         {facts.map(([k, v]) => (
           <>
@@ -205,7 +208,16 @@ function GithubRepos(props: { repos: GithubRepoSyncJson[]; frame: TimeFrame }) {
               <td>
                 {repo.requests} ({repo.not_modified})
               </td>
-              <td>{repo.last_error === null ? m.ok : m.failed(repo.last_error)}</td>
+              <td>
+                {repo.last_error === null ? (
+                  m.ok
+                ) : (
+                  <>
+                    {m.failed}
+                    <span lang="en">{repo.last_error}</span>
+                  </>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

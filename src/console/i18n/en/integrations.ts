@@ -41,7 +41,7 @@ export const integrations = {
     lastFull: 'Last full run',
     noRun: 'No run yet.',
     lastRun: 'Last run',
-    runStopped: (error: string) => `The run stopped: ${error}`,
+    runStopped: 'The run stopped: ',
     full: 'full',
     incremental: 'incremental',
     dryRun: ', dry run',
@@ -69,7 +69,7 @@ export const integrations = {
     outcome: 'Outcome',
     renamedTo: (name: string) => ` (now ${name})`,
     ok: 'ok',
-    failed: (error: string) => `failed: ${error}`,
+    failed: 'failed: ',
   },
   webhooks: {
     title: 'Webhooks',

@@ -43,7 +43,7 @@ export const integrations: Pick<Messages, 'sources' | 'webhooks'> = {
     lastFull: '最近全量运行',
     noRun: '尚未运行。',
     lastRun: '最近一次运行',
-    runStopped: (error: string) => `运行已停止：${error}`,
+    runStopped: '运行已停止：',
     full: '全量',
     incremental: '增量',
     dryRun: '，演练',
@@ -71,7 +71,7 @@ export const integrations: Pick<Messages, 'sources' | 'webhooks'> = {
     outcome: '结果',
     renamedTo: (name: string) => `（现为 ${name}）`,
     ok: '正常',
-    failed: (error: string) => `失败：${error}`,
+    failed: '失败：',
   },
   webhooks: {
     title: 'Webhook',
