@@ -376,8 +376,16 @@ async function copyMariaDbDatabase(server: MariaDbServer, from: string, to: stri
     await connection.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
     for (const { name } of tables) {
       await connection.query(`CREATE TABLE \`${to}\`.\`${name}\` LIKE \`${from}\`.\`${name}\``);
+      // Generated columns (the user-search keys) take no value: the copy names the others.
+      const columns = await connection.query<{ name: string }[]>(
+        `SELECT column_name AS name FROM information_schema.columns
+          WHERE table_schema = ? AND table_name = ? AND is_generated = 'NEVER'
+          ORDER BY ordinal_position`,
+        [from, name],
+      );
+      const list = columns.map((c) => `\`${c.name}\``).join(', ');
       await connection.query(
-        `INSERT INTO \`${to}\`.\`${name}\` SELECT * FROM \`${from}\`.\`${name}\``,
+        `INSERT INTO \`${to}\`.\`${name}\` (${list}) SELECT ${list} FROM \`${from}\`.\`${name}\``,
       );
     }
     await connection.query(`ANALYZE TABLE \`${to}\`.user_info, \`${to}\`.user_github_star`);
