@@ -9,6 +9,7 @@ import { ApiClient, type ApiFetch } from './api-client.ts';
 import { consoleAsset } from './assets.ts';
 import { newConsoleApp, type ConsoleApp, type ConsoleEnv } from './console-env.ts';
 import { csrfRefusal, requestOrigin } from './csrf.ts';
+import { withNoticeSeal } from './pages/notices.tsx';
 import { currentLang, inLanguage, t } from './i18n/current.ts';
 import { isLang, LANG_COOKIE, negotiateLang, type Lang } from './i18n/language.ts';
 import { registerAuditPage } from './pages/audit-page.tsx';
@@ -169,7 +170,7 @@ function requireSession(sessions: SessionStore, deps: ConsoleDeps): MiddlewareHa
           403,
         );
     }
-    await next();
+    await withNoticeSeal(session.csrf, next);
   };
 }
 

@@ -236,6 +236,15 @@ describe('held occurrences and explanations in the console (headless Chromium)',
     expect(await zh.locator('p.notice.ok').count()).toBe(0);
     expect(await zh.locator('[role="alert"]').count()).toBe(0);
     expect(await zh.locator('main').innerText()).not.toContain('账户已冻结');
+    // A well-formed refusal whose text is the forger's: not sealed for this session, not shown.
+    const forged = new URLSearchParams({
+      error: 'action-refused',
+      'error.action': 'run',
+      'error.why': '账户已冻结，请致电客服',
+    });
+    await zh.goto(`${page}?${forged.toString()}`);
+    expect(await zh.locator('[role="alert"]').count()).toBe(0);
+    expect(await zh.locator('main').innerText()).not.toContain('账户已冻结');
     await context.close();
   });
 

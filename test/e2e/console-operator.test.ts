@@ -157,7 +157,7 @@ describe('operator chores in the web console (headless Chromium)', () => {
       await page.goto(`${base}/ui/strategies/${id}/edit`);
       await page.locator(`#${field}`).fill(value);
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.waitForURL(/\?done=saved$/);
+      await page.waitForURL(/\?done=saved&done.seal=[\w-]+$/);
       return (
         await call<{ version: number; title: string; amount: number; enabled: boolean }>(
           'GET',

@@ -1,18 +1,29 @@
 // A write's notice travels through its redirect as a key and typed parameters, and the page that
 // shows it writes the sentence in its own language: a redirect made in English reads in Chinese
-// after switching, and a URL cannot make the console say what it never says.
+// after switching, and a URL cannot make the console say what it never says — nor what it says,
+// unless the console sealed it for the session reading it.
 import { renderToString } from 'hono/jsx/dom/server';
 import { describe, expect, it } from 'vitest';
 import { inLanguage } from '../../src/console/i18n/current.ts';
 import type { Lang } from '../../src/console/i18n/language.ts';
 import {
   notice,
-  noticeText,
+  noticeText as noticeTextUnsealed,
   RedirectNotices,
-  withNotices,
+  sealNotice,
+  withNotices as withNoticesUnsealed,
+  withNoticeSeal,
   type Notice,
   type RedirectQuery,
 } from '../../src/console/pages/notices.tsx';
+
+/** The CSRF secret of the session the tests' redirects are made for and read in. */
+const SESSION_SECRET = 'session-secret-of-the-operator';
+const inSession = <T,>(run: () => T, secret = SESSION_SECRET): T => withNoticeSeal(secret, run);
+const withNotices = (path: string, ...notices: Notice[]) =>
+  inSession(() => withNoticesUnsealed(path, ...notices));
+const noticeText = (...args: Parameters<typeof noticeTextUnsealed>) =>
+  inSession(() => noticeTextUnsealed(...args));
 
 /** The query of a redirect's Location, as the page it lands on reads it. */
 const queryOf = (location: string): RedirectQuery =>
@@ -20,9 +31,13 @@ const queryOf = (location: string): RedirectQuery =>
 
 const inLang = <T,>(lang: Lang, run: () => T): T => inLanguage({ lang, here: '/ui' }, run);
 
-const shown = (lang: Lang, query: RedirectQuery, zone?: string) =>
-  inLang(lang, () =>
-    renderToString(<RedirectNotices query={query} frame={zone ? { zone } : undefined} />),
+const shown = (lang: Lang, query: RedirectQuery, zone?: string, secret = SESSION_SECRET) =>
+  inSession(
+    () =>
+      inLang(lang, () =>
+        renderToString(<RedirectNotices query={query} frame={zone ? { zone } : undefined} />),
+      ),
+    secret,
   );
 
 describe('a notice through a redirect', () => {
@@ -167,20 +182,58 @@ describe('a forged notice', () => {
     ['NUL in a text', { done: 'user-deleted', 'done.id': 'a\u0000b' }],
     ['a lone surrogate in a text', { done: 'user-deleted', 'done.id': 'a\uD800b' }],
     ['a screenful of text', { done: 'user-deleted', 'done.id': 'x'.repeat(2_001) }],
-  ])('shows nothing for %s', (_, query) => {
-    expect(shown('en', query)).toBe('');
-    expect(shown('zh-CN', query)).toBe('');
+  ])('shows nothing for %s, even sealed for the session', (_, query) => {
+    const sealed = inSession(() => sealNotice(query as Record<string, string>, 'done'));
+    const slot = 'error' in query ? 'error' : 'done';
+    const both = inSession(() => sealNotice(sealed, slot));
+    expect(shown('en', both)).toBe('');
+    expect(shown('zh-CN', both)).toBe('');
+  });
+
+  it('shows nothing without the seal, however well formed', () => {
+    const refused = {
+      error: 'action-refused',
+      'error.action': 'run',
+      'error.why': 'your account is locked: call +1 555 0100',
+    };
+    expect(shown('en', refused)).toBe('');
+    expect(shown('en', { done: 'saved' })).toBe('');
+    // The same query sealed by the console for this session is shown.
+    expect(
+      shown(
+        'en',
+        inSession(() => sealNotice(refused, 'error')),
+      ),
+    ).toContain('your account is locked');
+  });
+
+  it('shows nothing sealed for another session, or changed after sealing', () => {
+    const query = queryOf(withNotices('/ui/users', notice('user-deleted', { id: 'ann' })));
+    expect(shown('en', query)).toContain('Deleted user ann.');
+    expect(shown('en', query, undefined, 'another-session-secret')).toBe('');
+    expect(shown('en', { ...query, 'done.id': 'bob' })).toBe('');
+    const seal = query['done.seal']!;
+    const altered = `${seal[0] === 'A' ? 'B' : 'A'}${seal.slice(1)}`;
+    expect(shown('en', { ...query, 'done.seal': altered })).toBe('');
+    // Outside a signed-in request nothing is sealed, and nothing is shown.
+    expect(renderToString(<RedirectNotices query={query} />)).toBe('');
   });
 
   it('escapes the values it does show', () => {
-    const html = shown('en', { done: 'user-deleted', 'done.id': '<img src=x onerror=alert(1)>' });
+    const html = shown(
+      'en',
+      inSession(() =>
+        sealNotice({ done: 'user-deleted', 'done.id': '<img src=x onerror=alert(1)>' }, 'done'),
+      ),
+    );
     expect(html).toContain('Deleted user &lt;img src=x onerror=alert(1)&gt;.');
     expect(html).not.toContain('<img');
   });
 
   it('reads non-ASCII ids as they are', () => {
-    expect(noticeText({ done: 'user-deleted', 'done.id': '用户😀' }, 'done')).toBe(
-      'Deleted user 用户😀.',
+    const query = inSession(() =>
+      sealNotice({ done: 'user-deleted', 'done.id': '用户😀' }, 'done'),
     );
+    expect(noticeText(query, 'done')).toBe('Deleted user 用户😀.');
   });
 });

@@ -4,6 +4,13 @@
 // language, so switching languages re-translates it; and the URL can only pick one of these
 // sentences with well-formed values: an unknown key, a key in the wrong slot (a refusal as a
 // green notice), or a parameter missing or of the wrong type shows nothing at all.
+//
+// Some parameters are text (the API's problem detail in a refusal), so a crafted link could
+// still make a page say "refused: <anything>". Each notice is therefore sealed with an HMAC keyed
+// by the session's CSRF secret (`<slot>.seal`): only a redirect the console made for this
+// session shows; a link made by anyone else, or for another session, shows nothing.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Messages } from '../i18n/en.ts';
 import { currentLang, t } from '../i18n/current.ts';
 import { ErrorBox, Flash, fmtAmount } from './layout.tsx';
@@ -141,19 +148,54 @@ function encode(kind: Kind, value: string | number | boolean | null): string {
   return String(value);
 }
 
-/** `path` with the notices in its query (after any query it already has). */
+const sealSecret = new AsyncLocalStorage<string>();
+
+/** Runs `run` (a signed-in request) with notices sealed and checked with the session's secret. */
+export function withNoticeSeal<T>(secret: string, run: () => T): T {
+  return sealSecret.run(secret, run);
+}
+
+/** The seal of the notice in `slot` of `query`: its key and raw parameters, in the spec's order. */
+function sealOf(query: RedirectQuery, slot: Slot): string | undefined {
+  const secret = sealSecret.getStore();
+  const key = query[slot];
+  if (secret === undefined || key === undefined || !Object.hasOwn(NOTICES, key)) return undefined;
+  const { params } = NOTICES[key as NoticeKey] as Spec<Record<string, Kind>>;
+  const raw = Object.keys(params).map((name) => query[`${slot}.${name}`] ?? '');
+  return createHmac('sha256', secret)
+    .update(JSON.stringify(['notice', slot, key, raw]))
+    .digest('base64url');
+}
+
+/** `query` with the seal of its notice in `slot` added (when there is one to seal). */
+export function sealNotice(query: Record<string, string>, slot: Slot): Record<string, string> {
+  const seal = sealOf(query, slot);
+  return seal === undefined ? query : { ...query, [`${slot}.seal`]: seal };
+}
+
+function sealHolds(query: RedirectQuery, slot: Slot): boolean {
+  const expected = sealOf(query, slot);
+  const given = query[`${slot}.seal`];
+  if (expected === undefined || given === undefined) return false;
+  const left = Buffer.from(given);
+  const right = Buffer.from(expected);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** `path` with the notices in its query (after any query it already has), each sealed. */
 export function withNotices(path: string, ...notices: Notice[]): string {
-  const query = new URLSearchParams();
+  let query: Record<string, string> = {};
   for (const n of notices) {
     const { slot, params } = NOTICES[n.key] as Spec<Record<string, Kind>>;
-    query.set(slot, n.key);
+    query[slot] = n.key;
     for (const [name, kind] of Object.entries(params))
-      query.set(
-        `${slot}.${name}`,
-        encode(kind, (n.params as Values<Record<string, Kind>>)[name] ?? null),
+      query[`${slot}.${name}`] = encode(
+        kind,
+        (n.params as Values<Record<string, Kind>>)[name] ?? null,
       );
+    query = sealNotice(query, slot);
   }
-  return `${path}${path.includes('?') ? '&' : '?'}${query.toString()}`;
+  return `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams(query).toString()}`;
 }
 
 /** Longer than any problem detail the API writes; a URL made to fill a screen is refused. */
@@ -201,7 +243,8 @@ export function noticeText(
   frame?: Pick<TimeFrame, 'zone'>,
 ): string | undefined {
   const key = query[slot];
-  if (key === undefined || !Object.hasOwn(NOTICES, key)) return undefined;
+  if (key === undefined || !Object.hasOwn(NOTICES, key) || !sealHolds(query, slot))
+    return undefined;
   const { slot: own, params, say } = NOTICES[key as NoticeKey] as Spec<Record<string, Kind>>;
   if (own !== slot) return undefined;
   const values: Record<string, unknown> = {};
