@@ -4,6 +4,7 @@
 import { renderToString } from 'hono/jsx/dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../../src/console/api-client.ts';
+import { sealNotice, withNoticeSeal } from '../../src/console/pages/notices.tsx';
 import { SourcesView } from '../../src/console/pages/sources-view.tsx';
 import type { Session } from '../../src/console/sessions.ts';
 import type {
@@ -151,10 +152,12 @@ describe('SourcesView', () => {
   });
 
   it('says a sync started in the language of the page, not of the redirect', () => {
-    const query = { done: 'sync-started', 'done.full': 'yes' };
-    expect(render('admin', source({}), 200, query)).toContain('Full sync started');
+    // As the console's redirect made it for the session reading it (notices.tsx seals it).
+    const inSession = <T>(run: () => T) => withNoticeSeal('session-csrf-secret', run);
+    const query = inSession(() => sealNotice({ done: 'sync-started', 'done.full': 'yes' }, 'done'));
+    expect(inSession(() => render('admin', source({}), 200, query))).toContain('Full sync started');
     const zh = inLanguage({ lang: 'zh-CN', here: '/ui/sources' }, () =>
-      render('admin', source({}), 200, query),
+      inSession(() => render('admin', source({}), 200, query)),
     );
     expect(zh).not.toContain('Full sync started');
     expect(zh).toMatch(/<p class="notice ok" role="status">[^<]*全量/);
