@@ -131,10 +131,7 @@ function LastRun(props: { run: NonNullable<SourceJson['last_run']>; frame: TimeF
   return (
     <>
       <h3>{m.lastRun}</h3>
-      <ErrorBox
-        message={r.error === null ? undefined : m.runStopped}
-        detail={r.error ?? undefined}
-      />
+      {r.error !== null && <ErrorBox message={m.runStopped} detail={r.error} />}
       <dl class="fields" data-testid="last-run">
         {facts.map(([k, v]) => (
           <>
