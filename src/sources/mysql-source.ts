@@ -3,7 +3,7 @@
 // as text and are read in USER_SOURCE_TIMEZONE. The session's time_zone is set to that zone, so
 // TIMESTAMP columns (stored as instants) are shown in it too; a server without time zone tables
 // cannot take a named zone, and the run stops saying so rather than misreading them.
-import mariadb from 'mariadb';
+import mariadb, { type Connection } from 'mariadb';
 import { mysqlConnectionConfig } from '../db/driver.ts';
 import type { SourceConnection } from './source-connection.ts';
 
@@ -41,7 +41,7 @@ export async function openMysqlSource(url: string, timeZone: string): Promise<So
   };
 }
 
-async function setSessionZone(connection: mariadb.Connection, timeZone: string): Promise<void> {
+async function setSessionZone(connection: Connection, timeZone: string): Promise<void> {
   const zone = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? '+00:00' : timeZone;
   try {
     await connection.query('SET time_zone = ?', [zone]);

@@ -4,7 +4,8 @@
 // a write is one statement (db/strategy-change-sql.ts), after the read a change needs for the
 // core to decide on (the current row); MySQL keeps an interactive transaction (it has no
 // data-modifying CTEs), counted here so a change to it is seen.
-import MariaDbConnection from 'mariadb/lib/connection.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlConnectionConfig } from '../../src/db/driver.ts';
@@ -12,14 +13,19 @@ import { createHarness, type Harness } from '../support/app-harness.ts';
 
 type Method = (...args: unknown[]) => unknown;
 
+// The connector's internal connection class, where every statement passes. Its package exports
+// only the public API, so the module is imported by path: the same file, hence the same class,
+// as the one the Prisma adapter's pool instantiates.
+const { default: MariaDbConnection } = (await import(
+  pathToFileURL(resolve('node_modules/mariadb/lib/connection.js')).href
+)) as { default: { prototype: object } };
+
 /** The SQL text of each statement the driver of `kind` sends while `call` runs. */
 async function statementsDuring(kind: 'postgresql' | 'mysql', call: () => Promise<unknown>) {
   const sent: string[] = [];
   // The connector's typings describe its promise API, not this internal class.
   const prototype = (
-    kind === 'postgresql'
-      ? pg.Client.prototype
-      : (MariaDbConnection as unknown as { prototype: object }).prototype
+    kind === 'postgresql' ? pg.Client.prototype : MariaDbConnection.prototype
   ) as Record<string, Method>;
   const names = kind === 'postgresql' ? ['query'] : ['query', 'prepareExecute'];
   const originals = names.map((name) => [name, prototype[name]!] as const);
