@@ -31,7 +31,18 @@ function start(
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stopRequested = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      // A process that fails by itself (a crash, an unhandled rejection) says why in the test's
+      // own output: CI keeps that, and a failing fetch to a dead port says nothing.
+      if (!stopRequested && code !== null && code !== 0)
+        process.stderr.write(
+          `${script} exited with code ${code}; its last output:\n${output.slice(-4000)}\n`,
+        );
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const handle: RunningProcess = {
     url,
@@ -39,6 +50,7 @@ function start(
     output: () => output,
     exited,
     async stop(signal = 'SIGTERM') {
+      stopRequested = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
