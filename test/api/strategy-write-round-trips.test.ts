@@ -4,8 +4,6 @@
 // a write is one statement (db/strategy-change-sql.ts), after the read a change needs for the
 // core to decide on (the current row); MySQL keeps an interactive transaction (it has no
 // data-modifying CTEs), counted here so a change to it is seen.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlConnectionConfig } from '../../src/db/driver.ts';
@@ -17,7 +15,7 @@ type Method = (...args: unknown[]) => unknown;
 // only the public API, so the module is imported by path: the same file, hence the same class,
 // as the one the Prisma adapter's pool instantiates.
 const { default: MariaDbConnection } = (await import(
-  pathToFileURL(resolve('node_modules/mariadb/lib/connection.js')).href
+  new URL('../../node_modules/mariadb/lib/connection.js', import.meta.url).href
 )) as { default: { prototype: object } };
 
 /** The SQL text of each statement the driver of `kind` sends while `call` runs. */

@@ -32,7 +32,12 @@ export async function startSessionBreakingProxy(
     dropAll() {
       for (const socket of open) socket.destroy();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // server.close waits for open connections: end them rather than hang on a live pool.
+        server.close(() => resolve());
+        proxy.dropAll();
+      }),
   };
 
   const server: Server = createServer((client) => {
@@ -43,18 +48,17 @@ export async function startSessionBreakingProxy(
       client.destroy();
       upstream.destroy();
     };
-    client.on('close', () => {
-      open.delete(client);
-      upstream.destroy();
-    });
-    upstream.on('close', () => {
-      open.delete(upstream);
-      client.destroy();
-    });
-    client.on('error', cut);
-    upstream.on('error', cut);
+    // Either side ending ends both; an error is always followed by a close.
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        open.delete(socket);
+        cut();
+      });
+    }
     upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    // Until the marker has gone by once, the connection is still setting up its session.
+    // Until the marker has gone by once, the connection is still setting up its session. The
+    // statement is a few bytes written at once, so on loopback it arrives in one chunk.
     let settingUp = true;
     client.on('data', (chunk: Buffer) => {
       if (settingUp && chunk.includes(markerBytes)) {
