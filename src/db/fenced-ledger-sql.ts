@@ -2,8 +2,10 @@
 // changes only from the status core/model/ledger-transitions.ts allows for the event, only if it
 // still carries the lease token it was read (or marked) with, and only while the writer's token
 // holds the strategy's lease. Rows travel as one JSON parameter per statement (see claimSql).
+// Every condition compares a ledger row with its JSON row (the strategy, the status and token
+// it must still have), never with a constant: see `unindexed` in update-from-json.ts for why.
 import type { LedgerFence, LedgerStatus } from '../core/model/ledger-entry.ts';
-import { statusesFor } from '../core/model/ledger-transitions.ts';
+import { statusesFor, type LedgerEvent } from '../core/model/ledger-transitions.ts';
 import { Prisma } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
 import { leaseHeldSql } from './lease-sql.ts';
@@ -30,6 +32,19 @@ const timestamp = (kind: DatabaseKind, now: Date) =>
 
 const statusList = (statuses: readonly LedgerStatus[]) =>
   Prisma.join(statuses.map((status) => Prisma.sql`${status}`));
+
+/**
+ * The status a transition starts from, where the transition table allows exactly one. It travels
+ * in the JSON rows: the ledger row is compared with it, not with a constant.
+ */
+function onlyStatusFor(event: LedgerEvent): LedgerStatus {
+  const [status, ...others] = statusesFor(event);
+  if (status === undefined || others.length > 0)
+    throw new Error(`the ledger's ${event} transition does not start from exactly one status`);
+  return status;
+}
+const OUTCOME_FROM = onlyStatusFor('applied');
+const DEFER_FROM = onlyStatusFor('defer');
 
 /** Two decimals as a string, or null. */
 const fixed = (value: number | null | undefined) =>
@@ -82,6 +97,7 @@ export function markSendingSql(
     ['basis', 'text'],
     ['balance', 'decimal'],
     ['delta', 'decimal'],
+    ['strategy', 'int'],
   ];
   return updateFromJson(
     kind,
@@ -93,6 +109,7 @@ export function markSendingSql(
       r.reconcileBasis ?? null,
       fixed(r.balanceBefore),
       fixed(r.deltaSent),
+      fence.strategyId,
     ]),
     columns,
     (lhs, col) =>
@@ -100,7 +117,7 @@ export function markSendingSql(
         ${lhs('balance_before')} = COALESCE(${col('balance')}, q.balance_before), ${lhs('delta_sent')} = COALESCE(${col('delta')}, q.delta_sent),
         ${lhs('settle_after')} = NULL, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
     (col, q) =>
-      Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('mark'))})
+      Prisma.sql`${q('strategy_id')} = ${col('strategy')} AND ${col('status')} IN (${statusList(statusesFor('mark'))})
         AND ${q('status')} = ${col('status')} AND COALESCE(${q('lease_token')}, 0) = ${col('token')} AND ${current}
         AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
   );
@@ -134,6 +151,9 @@ export function outcomesSql(
     ['delta', 'decimal'],
     ['attempts', 'int'],
     ['settle_after', 'bigint'],
+    ['strategy', 'int'],
+    ['token', 'bigint'],
+    ['expected', 'text'],
   ];
   return updateFromJson(
     kind,
@@ -145,6 +165,9 @@ export function outcomesSql(
       fixed(r.deltaSent),
       r.attempts,
       r.settleAfter,
+      fence.strategyId,
+      fence.token,
+      OUTCOME_FROM,
     ]),
     columns,
     (lhs, col) =>
@@ -152,9 +175,9 @@ export function outcomesSql(
         ${lhs('balance_before')} = COALESCE(${col('balance')}, q.balance_before), ${lhs('delta_sent')} = COALESCE(${col('delta')}, q.delta_sent),
         ${lhs('attempts')} = q.attempts + ${col('attempts')}, ${lhs('settle_after')} = ${col('settle_after')},
         ${lhs('updated_at')} = ${timestamp(kind, now)}`,
-    (_, q) =>
-      Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('applied'))})
-        AND ${q('lease_token')} = ${BigInt(fence.token)} AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+    (col, q) =>
+      Prisma.sql`${q('strategy_id')} = ${col('strategy')} AND ${q('status')} = ${col('expected')}
+        AND ${q('lease_token')} = ${col('token')} AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
   );
 }
 
@@ -171,14 +194,16 @@ export function deferSql(
 ): Prisma.Sql {
   return updateFromJson(
     kind,
-    rows.map((r) => [r.id, r.expectedToken ?? 0]),
+    rows.map((r) => [r.id, r.expectedToken ?? 0, fence.strategyId, DEFER_FROM]),
     [
       ['id', 'int'],
       ['token', 'bigint'],
+      ['strategy', 'int'],
+      ['expected', 'text'],
     ],
     (lhs) => Prisma.sql`${lhs('settle_after')} = ${BigInt(settleAfter)}`,
     (col, q) =>
-      Prisma.sql`${q('strategy_id')} = ${fence.strategyId} AND ${q('status')} IN (${statusList(statusesFor('defer'))})
+      Prisma.sql`${q('strategy_id')} = ${col('strategy')} AND ${q('status')} = ${col('expected')}
         AND ${q('settle_after')} IS NULL AND COALESCE(${q('lease_token')}, 0) = ${col('token')}
         AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
   );

@@ -46,14 +46,15 @@ export function consumedSql(
   return updateFromJson(
     kind,
     LOTS,
-    rows.map((r) => [r.id, money(r.consumed)]),
+    rows.map((r) => [r.id, money(r.consumed), 'active']),
     [
       ['id', 'int'],
       ['consumed', 'decimal'],
+      ['state', 'text'],
     ],
     (lhs, col) =>
       Prisma.sql`${lhs('consumed')} = ${col('consumed')}, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
-    (_, q) => Prisma.sql`${q('state')} = 'active'`,
+    (col, q) => Prisma.sql`${q('state')} = ${col('state')}`,
   );
 }
 
@@ -66,16 +67,22 @@ export function expiringSql(
   return updateFromJson(
     kind,
     LOTS,
-    rows.map((r) => [r.id, money(r.expiredAmount), r.carried === null ? null : money(r.carried)]),
+    rows.map((r) => [
+      r.id,
+      money(r.expiredAmount),
+      r.carried === null ? null : money(r.carried),
+      'active',
+    ]),
     [
       ['id', 'int'],
       ['expired', 'decimal'],
       ['carried', 'decimal'],
+      ['state', 'text'],
     ],
     (lhs, col) =>
       Prisma.sql`${lhs('state')} = 'expiring', ${lhs('expired_amount')} = ${col('expired')}, ${lhs('carried')} = ${col('carried')},
         ${lhs('updated_at')} = ${timestamp(kind, now)}`,
-    (_, q) => Prisma.sql`${q('state')} = 'active'`,
+    (col, q) => Prisma.sql`${q('state')} = ${col('state')}`,
   );
 }
 

@@ -40,6 +40,11 @@ export type SetClause = (
   lhs: (column: string) => Prisma.Sql,
   col: (name: string) => Prisma.Sql,
 ) => Prisma.Sql;
+/**
+ * The conditions on each target row. `q` reads a target column in a form no index of it serves,
+ * and a condition compares it with a JSON column (`col`), never with a constant: the statement
+ * then has one way to its rows, by key, whatever the planner's statistics say (see `unindexed`).
+ */
 export type WhereClause = (
   col: (name: string) => Prisma.Sql,
   q: (column: string) => Prisma.Sql,
@@ -75,21 +80,37 @@ export function updateFromJson(
         : Prisma.raw(`j.${name}`);
     };
     return Prisma.sql`UPDATE ${table} q JOIN JSON_TABLE(${json}, '$[*]' COLUMNS (${defs})) AS j ON ${Prisma.raw(`q.${key} = j.${key}`)}
-      SET ${set((c) => Prisma.raw(`q.${c}`), col)} WHERE ${where(col, (c) => Prisma.raw(`q.${c}`))}`;
+      SET ${set((c) => Prisma.raw(`q.${c}`), col)} WHERE ${where(col, unindexed(kind))}`;
   }
   if (kind === 'sqlite') {
     const col = (name: string) => {
       const raw = Prisma.raw(`(j.value ->> ${index(name)})`);
       return DECIMAL_SQL[typeOf(name)] ? Prisma.sql`CAST(${raw} AS DECIMAL)` : raw;
     };
-    // `+q.column` keeps SQLite's planner off the indexes of the compared columns: it must walk
-    // the JSON rows and find each by its key, not walk every row an index on a compared column
-    // names (say every pending row of a strategy) and look each up in the JSON.
     return Prisma.sql`UPDATE ${table} AS q SET ${set(Prisma.raw, col)}
-      FROM json_each(${json}) j WHERE ${Prisma.raw(`q.${key}`)} = ${col(key)} AND ${where(col, (c) => Prisma.raw(`+q.${c}`))}`;
+      FROM json_each(${json}) j WHERE ${Prisma.raw(`q.${key}`)} = ${col(key)} AND ${where(col, unindexed(kind))}`;
   }
   const col = (name: string) =>
     Prisma.raw(`(j.value ->> ${index(name)})::${POSTGRES_CASTS[typeOf(name)]}`);
+  // The LIMIT (every row) tells the planner how many rows the JSON holds: it takes any set-returning
+  // function for 100 rows, which made finding each by key look dearer than hashing a whole table
+  // of a few thousand rows.
   return Prisma.sql`UPDATE ${table} AS q SET ${set(Prisma.raw, col)}
-    FROM json_array_elements(${json}::json) AS j(value) WHERE ${Prisma.raw(`q.${key}`)} = ${col(key)} AND ${where(col, (c) => Prisma.raw(`q.${c}`))}`;
+    FROM (SELECT value FROM json_array_elements(${json}::json) LIMIT ${rows.length}) AS j WHERE ${Prisma.raw(`q.${key}`)} = ${col(key)} AND ${where(col, unindexed(kind))}`;
 }
+
+/**
+ * A target column in the conditions, where no index of it can serve them, so every planner walks
+ * the JSON rows and finds each target row by its key. Given `q.status = …` on an indexed status,
+ * a planner whose statistics show few rows in a transient status (a sample rarely holds many)
+ * walks the index for every JSON row, through the entries of every row that passed through that
+ * status since the last vacuum: PostgreSQL did, and the ledger's marks cost four times as much
+ * per row at 1M users as at 100k (bench/README.md §29). A constant compared with an unindexed
+ * column is worse: the planner guesses it filters out nearly every row and walks the whole table
+ * (hence compare with JSON columns). `+column` is SQLite's documented form; a column coalesced
+ * with itself is the same value, and neither PostgreSQL nor MariaDB matches it to an index.
+ */
+const unindexed =
+  (kind: DatabaseKind) =>
+  (column: string): Prisma.Sql =>
+    Prisma.raw(kind === 'sqlite' ? `+q.${column}` : `COALESCE(q.${column}, q.${column})`);
