@@ -100,6 +100,8 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
     '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=200',
+    // A profiling run adds its own, e.g. "-c shared_preload_libraries=pg_stat_statements".
+    process.env.PG_SERVER_OPTIONS ?? '',
   ].join(' ');
   const startServer = () =>
     runAsPostgres(binDir, 'pg_ctl', [
