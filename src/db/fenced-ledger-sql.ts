@@ -3,7 +3,8 @@
 // still carries the lease token it was read (or marked) with, and only while the writer's token
 // holds the strategy's lease. Rows travel as one JSON parameter per statement (see claimSql).
 // Every condition compares a ledger row with its JSON row (the strategy, the status and token
-// it must still have), never with a constant: see `unindexed` in update-from-json.ts for why.
+// it must still have; shared values where they are the same for every row), never with a
+// constant: see `unindexed` in update-from-json.ts for why.
 import type { LedgerFence, LedgerStatus } from '../core/model/ledger-entry.ts';
 import { statusesFor, type LedgerEvent } from '../core/model/ledger-transitions.ts';
 import { Prisma } from './client.ts';
@@ -13,6 +14,7 @@ import {
   updateFromJson as updateTableFromJson,
   type Columns,
   type SetClause,
+  type SharedValues,
   type WhereClause,
 } from './update-from-json.ts';
 
@@ -23,7 +25,8 @@ const updateFromJson = (
   columns: Columns,
   set: SetClause,
   where: WhereClause,
-) => updateTableFromJson(kind, LEDGER, rows, columns, set, where);
+  shared: SharedValues,
+) => updateTableFromJson(kind, LEDGER, rows, columns, set, where, shared);
 
 const LEDGER = { table: 'quota_execute', key: 'id' } as const;
 
@@ -34,8 +37,8 @@ const statusList = (statuses: readonly LedgerStatus[]) =>
   Prisma.join(statuses.map((status) => Prisma.sql`${status}`));
 
 /**
- * The status a transition starts from, where the transition table allows exactly one. It travels
- * in the JSON rows: the ledger row is compared with it, not with a constant.
+ * The status a transition starts from, where the transition table allows exactly one: a shared
+ * value of the statement, compared like a JSON column.
  */
 function onlyStatusFor(event: LedgerEvent): LedgerStatus {
   const [status, ...others] = statusesFor(event);
@@ -97,7 +100,6 @@ export function markSendingSql(
     ['basis', 'text'],
     ['balance', 'decimal'],
     ['delta', 'decimal'],
-    ['strategy', 'int'],
   ];
   return updateFromJson(
     kind,
@@ -109,7 +111,6 @@ export function markSendingSql(
       r.reconcileBasis ?? null,
       fixed(r.balanceBefore),
       fixed(r.deltaSent),
-      fence.strategyId,
     ]),
     columns,
     (lhs, col) =>
@@ -120,6 +121,7 @@ export function markSendingSql(
       Prisma.sql`${q('strategy_id')} = ${col('strategy')} AND ${col('status')} IN (${statusList(statusesFor('mark'))})
         AND ${q('status')} = ${col('status')} AND COALESCE(${q('lease_token')}, 0) = ${col('token')} AND ${current}
         AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+    [['strategy', 'int', fence.strategyId]],
   );
 }
 
@@ -151,9 +153,6 @@ export function outcomesSql(
     ['delta', 'decimal'],
     ['attempts', 'int'],
     ['settle_after', 'bigint'],
-    ['strategy', 'int'],
-    ['token', 'bigint'],
-    ['expected', 'text'],
   ];
   return updateFromJson(
     kind,
@@ -165,9 +164,6 @@ export function outcomesSql(
       fixed(r.deltaSent),
       r.attempts,
       r.settleAfter,
-      fence.strategyId,
-      fence.token,
-      OUTCOME_FROM,
     ]),
     columns,
     (lhs, col) =>
@@ -178,6 +174,11 @@ export function outcomesSql(
     (col, q) =>
       Prisma.sql`${q('strategy_id')} = ${col('strategy')} AND ${q('status')} = ${col('expected')}
         AND ${q('lease_token')} = ${col('token')} AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+    [
+      ['strategy', 'int', fence.strategyId],
+      ['token', 'bigint', fence.token],
+      ['expected', 'text', OUTCOME_FROM],
+    ],
   );
 }
 
@@ -194,17 +195,19 @@ export function deferSql(
 ): Prisma.Sql {
   return updateFromJson(
     kind,
-    rows.map((r) => [r.id, r.expectedToken ?? 0, fence.strategyId, DEFER_FROM]),
+    rows.map((r) => [r.id, r.expectedToken ?? 0]),
     [
       ['id', 'int'],
       ['token', 'bigint'],
-      ['strategy', 'int'],
-      ['expected', 'text'],
     ],
     (lhs) => Prisma.sql`${lhs('settle_after')} = ${BigInt(settleAfter)}`,
     (col, q) =>
       Prisma.sql`${q('strategy_id')} = ${col('strategy')} AND ${q('status')} = ${col('expected')}
         AND ${q('settle_after')} IS NULL AND COALESCE(${q('lease_token')}, 0) = ${col('token')}
         AND ${leaseHeldSql(kind, fence.strategyId, fence.token)}`,
+    [
+      ['strategy', 'int', fence.strategyId],
+      ['expected', 'text', DEFER_FROM],
+    ],
   );
 }

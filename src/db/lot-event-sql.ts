@@ -46,15 +46,15 @@ export function consumedSql(
   return updateFromJson(
     kind,
     LOTS,
-    rows.map((r) => [r.id, money(r.consumed), 'active']),
+    rows.map((r) => [r.id, money(r.consumed)]),
     [
       ['id', 'int'],
       ['consumed', 'decimal'],
-      ['state', 'text'],
     ],
     (lhs, col) =>
       Prisma.sql`${lhs('consumed')} = ${col('consumed')}, ${lhs('updated_at')} = ${timestamp(kind, now)}`,
     (col, q) => Prisma.sql`${q('state')} = ${col('state')}`,
+    [['state', 'text', 'active']],
   );
 }
 
@@ -67,22 +67,17 @@ export function expiringSql(
   return updateFromJson(
     kind,
     LOTS,
-    rows.map((r) => [
-      r.id,
-      money(r.expiredAmount),
-      r.carried === null ? null : money(r.carried),
-      'active',
-    ]),
+    rows.map((r) => [r.id, money(r.expiredAmount), r.carried === null ? null : money(r.carried)]),
     [
       ['id', 'int'],
       ['expired', 'decimal'],
       ['carried', 'decimal'],
-      ['state', 'text'],
     ],
     (lhs, col) =>
       Prisma.sql`${lhs('state')} = 'expiring', ${lhs('expired_amount')} = ${col('expired')}, ${lhs('carried')} = ${col('carried')},
         ${lhs('updated_at')} = ${timestamp(kind, now)}`,
     (col, q) => Prisma.sql`${q('state')} = ${col('state')}`,
+    [['state', 'text', 'active']],
   );
 }
 

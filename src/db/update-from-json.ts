@@ -30,6 +30,17 @@ const POSTGRES_CASTS: Record<ColumnType, string> = {
   'wide-decimal': 'numeric',
 };
 
+/**
+ * Values the same for every row (the strategy, the status a transition starts from), read with
+ * `col` like the JSON columns. On PostgreSQL and MariaDB they travel in every JSON row, so that
+ * the conditions compare each target row with its JSON row, never with a constant (`unindexed`).
+ */
+export type SharedValues = readonly (readonly [
+  name: string,
+  type: ColumnType,
+  value: string | number | null,
+])[];
+
 /** The table changed and the column each JSON row finds its row by (the first JSON column). */
 export interface JsonUpdateTarget {
   table: string;
@@ -59,11 +70,20 @@ export type WhereClause = (
 export function updateFromJson(
   kind: DatabaseKind,
   target: JsonUpdateTarget,
-  rows: unknown[][],
-  columns: Columns,
+  perRow: unknown[][],
+  perRowColumns: Columns,
   set: SetClause,
   where: WhereClause,
+  shared: SharedValues = [],
 ): Prisma.Sql {
+  // SQLite binds the shared values once: `+column` already keeps its planner off the indexes,
+  // and reading them from every JSON row cost its one-thread scan 4 % (bench/README.md §29).
+  const onEveryRow = kind === 'sqlite' ? [] : shared;
+  const rows = perRow.map((row) => [...row, ...onEveryRow.map(([, , value]) => value)]);
+  const columns: Columns = [
+    ...perRowColumns,
+    ...onEveryRow.map(([name, type]) => [name, type] as const),
+  ];
   const json = JSON.stringify(rows);
   const index = (name: string) => columns.findIndex(([n]) => n === name);
   const typeOf = (name: string) => columns[index(name)]![1];
@@ -84,6 +104,11 @@ export function updateFromJson(
   }
   if (kind === 'sqlite') {
     const col = (name: string) => {
+      const value = shared.find(([n]) => n === name);
+      if (value !== undefined)
+        return DECIMAL_SQL[value[1]]
+          ? Prisma.sql`CAST(${value[2]} AS DECIMAL)`
+          : Prisma.sql`${value[2]}`;
       const raw = Prisma.raw(`(j.value ->> ${index(name)})`);
       return DECIMAL_SQL[typeOf(name)] ? Prisma.sql`CAST(${raw} AS DECIMAL)` : raw;
     };
