@@ -122,6 +122,8 @@ describe('gateway calls that end early', () => {
       signal: controller.signal,
       retryBaseDelayMs: 10_000,
       retryMaxDelayMs: 10_000,
+      // The top of the full-jitter range: a random wait could fall inside the 300 ms below.
+      random: () => 1,
     });
     const deltasBefore = gw.state().deltas;
     const call = failure(gateway.getQuota(`u-${randomUUID()}`));
