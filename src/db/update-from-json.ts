@@ -129,7 +129,7 @@ export function updateFromJson(
  * the JSON rows and finds each target row by its key. Given `q.status = …` on an indexed status,
  * a planner whose statistics show few rows in a transient status (a sample rarely holds many)
  * walks the index for every JSON row, through the entries of every row that passed through that
- * status since the last vacuum: PostgreSQL did, and the ledger's marks cost four times as much
+ * status since the last vacuum: PostgreSQL did, and the ledger's marks cost 3.2 times as much
  * per row at 1M users as at 100k (bench/README.md §29). A constant compared with an unindexed
  * column is worse: the planner guesses it filters out nearly every row and walks the whole table
  * (hence compare with JSON columns). `+column` is SQLite's documented form; a column coalesced

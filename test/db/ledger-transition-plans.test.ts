@@ -3,7 +3,7 @@
 // `status IN (…) AND strategy_id = …` in them, PostgreSQL started from the status index when its
 // statistics (taken while the ledger held applied rows only) showed no pending row, and walked
 // every pending row of the strategy and the index entries of every row pending since the last
-// vacuum, per statement: the mark's cost per row grew fourfold from 100k to 1M users
+// vacuum, per statement: the mark's cost per row grew 3.2-fold from 100k to 1M users
 // (bench/README.md §29). The same statements must still change only the rows they may.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyKey, type NewLedgerEntry } from '../../src/core/model/ledger-entry.ts';
