@@ -79,7 +79,8 @@ export function updateFromJson(
   // SQLite binds the shared values once: `+column` already keeps its planner off the indexes,
   // and reading them from every JSON row cost its one-thread scan 4 % (bench/README.md §29).
   const onEveryRow = kind === 'sqlite' ? [] : shared;
-  const rows = perRow.map((row) => [...row, ...onEveryRow.map(([, , value]) => value)]);
+  const sharedValues = onEveryRow.map(([, , value]) => value);
+  const rows = sharedValues.length === 0 ? perRow : perRow.map((row) => [...row, ...sharedValues]);
   const columns: Columns = [
     ...perRowColumns,
     ...onEveryRow.map(([name, type]) => [name, type] as const),
