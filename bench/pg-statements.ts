@@ -25,6 +25,7 @@ interface StatementFigures {
 
 const topIndex = process.argv.indexOf('--top');
 const top = topIndex === -1 ? 12 : Number(process.argv[topIndex + 1]);
+if (!Number.isInteger(top) || top < 1) throw new Error('--top takes a whole number of statements');
 const options = benchOptions({ sizes: [100_000] });
 process.env.PG_SERVER_OPTIONS = [
   process.env.PG_SERVER_OPTIONS ?? '',
