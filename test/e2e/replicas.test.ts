@@ -20,6 +20,7 @@ import {
 
 const USERS = 300;
 const RUN_MS = 60_000;
+const PERIOD_MS = 10_000;
 const PASSWORD = 'pg-secret-9f8e7d';
 const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
@@ -89,18 +90,25 @@ describe.each(['postgresql', 'mysql'] as const)(
         amount: 1,
         condition: 'belong-to("replicas")',
       });
+      // The periodic strategy's window closes 9.5 s after its last fire time inside the run, and
+      // the run goes on past it: the daemons are stopped only once nothing is left to grant. A
+      // stop cuts the calls in flight short (runtime.ts); what that leaves is the subject of
+      // crash-and-shutdown.test.ts, not of this one, which then sees every occurrence complete.
+      const lastFire = Math.floor((Date.now() + RUN_MS - PERIOD_MS) / PERIOD_MS) * PERIOD_MS;
+      const windowEnd = lastFire + PERIOD_MS - 500;
       const periodic = await create(c, {
         name: 'replicas-10s',
         title: 'every 10 s',
         type: 'periodic',
         enabled: true,
         periodic_expr: '*/10 * * * * *',
+        end_at: new Date(windowEnd).toISOString(),
         amount: 0.5,
         condition: 'belong-to("replicas") and is-vip(1)',
       });
 
       // Manual scans on top of the ticks, to make collisions likelier.
-      const deadline = Date.now() + RUN_MS;
+      const deadline = windowEnd + 1_000;
       while (Date.now() < deadline) {
         await Promise.all(
           replicas.map((r) =>
@@ -111,7 +119,7 @@ describe.each(['postgresql', 'mysql'] as const)(
         );
         await new Promise((r) => setTimeout(r, 700));
       }
-      // Let in-flight ticks settle, then compare the gateway with the ledger.
+      // The window has closed: no tick grants any more. Compare the gateway with the ledger.
       await Promise.all(replicas.map((r) => r.stop()));
       const state = (await (
         await fetch(`${mock.url}/__mock/state`, { headers: { 'x-admin-key': MOCK_KEY } })
@@ -129,18 +137,15 @@ describe.each(['postgresql', 'mysql'] as const)(
         expect(occurrences.size).toBeGreaterThanOrEqual(2);
         // Every delta the gateway received corresponds to exactly one applied ledger row…
         expect(state.deltas).toBe(applied.length);
-        // Every occurrence is granted to every VIP user, except the newest: the daemons were
-        // stopped on their own schedule, so its scan may have been cut short (what was claimed
-        // was sent, as the first assertion shows).
+        // Every occurrence, the last one inside the window included, is granted to every VIP user.
         const vipUsers = users.filter((u) => u.vip >= 1).length;
         expect(rows.filter((r) => r.strategyId === single)).toHaveLength(USERS);
         const perOccurrence = new Map<string, number>();
         for (const row of rows.filter((r) => r.strategyId === periodic))
           perOccurrence.set(row.occurrence, (perOccurrence.get(row.occurrence) ?? 0) + 1);
-        const [newest, ...older] = [...perOccurrence.keys()].sort().reverse();
-        for (const occurrence of older)
-          expect(perOccurrence.get(occurrence), occurrence).toBe(vipUsers);
-        expect(perOccurrence.get(newest!)).toBeLessThanOrEqual(vipUsers);
+        expect([...perOccurrence.keys()].sort().at(-1)).toBe(new Date(lastFire).toISOString());
+        for (const [occurrence, granted] of perOccurrence)
+          expect(granted, occurrence).toBe(vipUsers);
         // …and each user's quota is exactly what the ledger says it was given.
         for (const user of users) {
           const periodicGrants = rows.filter(
