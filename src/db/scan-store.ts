@@ -27,6 +27,7 @@ import { WindowGrid } from './window-grid.ts';
 import { Prisma, type Database } from './client.ts';
 import type { DatabaseKind } from '../config/database-url.ts';
 import { occurrenceBookkeeping } from './occurrence-bookkeeping.ts';
+import { selectStrategyRow } from './strategy-read-sql.ts';
 import { decimalToNumber, toGrantMode, toLedgerStatus, toStrategy } from './row-mappers.ts';
 
 /**
@@ -159,7 +160,7 @@ export function createScanStore(database: Database, options: ScanStoreOptions = 
     },
 
     async currentStrategy(id: number): Promise<Strategy | null> {
-      const row = await db.quotaStrategy.findFirst({ where: { id, enabled: true } });
+      const row = await selectStrategyRow(direct, id, { enabledOnly: true });
       return row === null ? null : toStrategy(row);
     },
 

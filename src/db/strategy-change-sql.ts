@@ -12,6 +12,7 @@
 import { randomInt } from 'node:crypto';
 import type { AuditDraft } from '../core/model/audit.ts';
 import { eventsForAudit } from '../core/model/audit-events.ts';
+import { strategyFieldEntries } from '../core/model/strategy-fields.ts';
 import type { StrategyRevision } from '../core/model/strategy-tag.ts';
 import { auditRow } from './audit-store.ts';
 import { Prisma } from './client.ts';
@@ -145,7 +146,10 @@ export function strategyChangeSql(change: StrategyChange, audit?: AuditDraft): P
     SELECT * FROM changed`;
 }
 
-/** A quota_strategy row as the statement answers it (snake_case columns), as Prisma reads it. */
+/**
+ * A quota_strategy row as a statement answers it (snake_case columns), as Prisma reads it. SQLite
+ * and MySQL answer a boolean column as 0 or 1; Prisma reads it as a boolean, and so does this.
+ */
 export function toStrategyRow(
   row: Record<string, unknown>,
   fields: readonly string[],
@@ -153,5 +157,13 @@ export function toStrategyRow(
   const mapped: Record<string, unknown> = {};
   for (const field of ['id', 'version', 'createdAt', 'updatedAt', ...fields])
     mapped[field] = row[strategyColumn(field)];
+  for (const [field, spec] of strategyFieldEntries())
+    if (spec.kind === 'boolean') mapped[field] = asBoolean(mapped[field]);
   return mapped as StrategyRow;
+}
+
+function asBoolean(value: unknown): unknown {
+  if (value === 0 || value === 0n) return false;
+  if (value === 1 || value === 1n) return true;
+  return value;
 }

@@ -18,6 +18,7 @@ import {
   type StrategyChange,
   type StrategyColumnValues,
 } from './strategy-change-sql.ts';
+import { selectStrategyRow } from './strategy-read-sql.ts';
 
 // Prisma's input type names every column; the mapper's record is the same columns by the table.
 const toData = (fields: StrategyFields) =>
@@ -229,7 +230,7 @@ export function createStrategyStore(database: Database): StrategyStore {
     },
 
     async get(id: number): Promise<Strategy> {
-      const row = await db.quotaStrategy.findUnique({ where: { id } });
+      const row = await selectStrategyRow(database.direct, id);
       if (!row) throw notFound('strategy', id);
       return toStrategy(row);
     },
