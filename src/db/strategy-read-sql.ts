@@ -1,8 +1,9 @@
 // One quota_strategy row by its key, sent on the adapter's connection (direct-sql.ts) rather than
 // through Prisma's client: Prisma 6.19 compiles every query in WebAssembly on the event loop,
 // ~0.7–0.85 ms of CPU for a findUnique against ~0.06–0.08 ms for the same row read directly
-// (bench/README.md §30). Strategy reads are the API's commonest request, and the scanner makes
-// one per page of every run (run-strategy.ts, definitionChanged), so both pay it often.
+// (bench/README.md §30), and an API request's CPU is what an API request waits behind while a
+// scan runs in the same process. A strategy read is the API's commonest request; the scanner
+// also checks its strategy this way once per page of candidates (run-strategy.ts).
 import { STRATEGY_FIELD_KEYS } from '../core/model/strategy-fields.ts';
 import { Prisma } from './client.ts';
 import type { DirectSql } from './direct-sql.ts';
