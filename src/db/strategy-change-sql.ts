@@ -150,15 +150,14 @@ export function strategyChangeSql(change: StrategyChange, audit?: AuditDraft): P
  * A quota_strategy row as a statement answers it (snake_case columns), as Prisma reads it. SQLite
  * and MySQL answer a boolean column as 0 or 1; Prisma reads it as a boolean, and so does this.
  */
-export function toStrategyRow(
-  row: Record<string, unknown>,
-  fields: readonly string[],
-): StrategyRow {
+export function toStrategyRow(row: Record<string, unknown>): StrategyRow {
   const mapped: Record<string, unknown> = {};
-  for (const field of ['id', 'version', 'createdAt', 'updatedAt', ...fields])
+  for (const field of ['id', 'version', 'createdAt', 'updatedAt'])
     mapped[field] = row[strategyColumn(field)];
-  for (const [field, spec] of strategyFieldEntries())
-    if (spec.kind === 'boolean') mapped[field] = asBoolean(mapped[field]);
+  for (const [field, spec] of strategyFieldEntries()) {
+    const value = row[strategyColumn(field)];
+    mapped[field] = spec.kind === 'boolean' ? asBoolean(value) : value;
+  }
   return mapped as StrategyRow;
 }
 

@@ -4,7 +4,6 @@
 // (bench/README.md §30), and an API request's CPU is what an API request waits behind while a
 // scan runs in the same process. A strategy read is the API's commonest request; the scanner
 // also checks its strategy this way once per page of candidates (run-strategy.ts).
-import { STRATEGY_FIELD_KEYS } from '../core/model/strategy-fields.ts';
 import { Prisma } from './client.ts';
 import type { DirectSql } from './direct-sql.ts';
 import type { StrategyRow } from './row-mappers.ts';
@@ -26,5 +25,5 @@ export async function selectStrategyRow(
   const [row] = await direct.query<Record<string, unknown>>(
     Prisma.sql`SELECT * FROM quota_strategy WHERE id = ${id}${enabled}`,
   );
-  return row === undefined ? null : toStrategyRow(row, STRATEGY_FIELD_KEYS);
+  return row === undefined ? null : toStrategyRow(row);
 }

@@ -6,7 +6,6 @@ import type { AuditDraft } from '../core/model/audit.ts';
 import type { Strategy, StrategyFields } from '../core/model/strategy.ts';
 import type { StrategyRevision } from '../core/model/strategy-tag.ts';
 import { unversionedFields } from '../core/model/strategy-version.ts';
-import { STRATEGY_FIELD_KEYS } from '../core/model/strategy-fields.ts';
 import type { StrategyListFilter, StrategyStore } from '../core/ports/stores.ts';
 import { writeAudit } from './audit-store.ts';
 import type { Database, DbClient } from './client.ts';
@@ -167,7 +166,7 @@ function statementWrites(database: Database): StrategyWrites {
   const { db, direct } = database;
   const run = async (change: StrategyChange, audit?: AuditDraft) => {
     const [row] = await direct.query<Record<string, unknown>>(strategyChangeSql(change, audit));
-    return row && toStrategyRow(row, STRATEGY_FIELD_KEYS);
+    return row && toStrategyRow(row);
   };
   return {
     async create(values, audit) {
